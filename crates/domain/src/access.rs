@@ -1,0 +1,54 @@
+//! Who may do what: roles, permissions, passwords rules, and the access log's hash chain.
+
+mod chain;
+mod roles;
+
+pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
+pub use roles::{Permission, Role, UnknownRole};
+
+/// The shortest password a person may choose. Long passphrases beat complexity rules (NIST SP 800-63B).
+pub const MIN_PASSWORD_LENGTH: usize = 12;
+
+/// Checks a new password against the rules; the message is shown to the person choosing it.
+pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Err("Lösenordet måste ha minst 12 tecken.");
+    }
+    if password.trim().is_empty() {
+        return Err("Lösenordet får inte bara vara blanksteg.");
+    }
+    Ok(())
+}
+
+/// Checks a user name: what people type to log in, and what the access log shows as the actor.
+pub fn check_username(username: &str) -> Result<(), &'static str> {
+    let ok_len = (2..=64).contains(&username.len());
+    let ok_chars = username
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if ok_len && ok_chars {
+        Ok(())
+    } else {
+        Err("Användarnamnet ska ha 2–64 tecken: små bokstäver a–z, siffror, punkt, bindestreck eller understreck.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_rules() {
+        assert!(check_new_password("kort").is_err());
+        assert!(check_new_password("            ").is_err());
+        assert!(check_new_password("en lång lösenfras").is_ok());
+    }
+
+    #[test]
+    fn username_rules() {
+        assert!(check_username("anna.svensson").is_ok());
+        assert!(check_username("Anna").is_err());
+        assert!(check_username("a").is_err());
+        assert!(check_username("anna svensson").is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! Etablera's domain: the types and rules every other crate calls. No I/O, no async, no database.
+//!
+//! Modules carry the area names used in every crate (see DESIGN.md); areas that have no rules yet
+//! are added by the issues that bring them.
+
+pub mod access;
+pub mod municipality;

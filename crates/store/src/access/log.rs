@@ -1,0 +1,330 @@
+//! The access log: appended in the caller's transaction, hash-chained, verified and listed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use etablera_domain::access::{AccessLogEntry, GENESIS_HASH, chain_hash};
+
+use super::Actor;
+use crate::schema::{access_log, access_log_head};
+use crate::{DbConn, Result, now};
+
+/// What was done. Stored as text; the list is closed so that reviews can filter on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Login,
+    LoginFailed,
+    Logout,
+    Read,
+    Create,
+    Update,
+    Disable,
+    Enable,
+    SetPassword,
+    Grant,
+    Revoke,
+    Export,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::Login,
+        Action::LoginFailed,
+        Action::Logout,
+        Action::Read,
+        Action::Create,
+        Action::Update,
+        Action::Disable,
+        Action::Enable,
+        Action::SetPassword,
+        Action::Grant,
+        Action::Revoke,
+        Action::Export,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::Logout => "logout",
+            Action::Read => "read",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Disable => "disable",
+            Action::Enable => "enable",
+            Action::SetPassword => "set_password",
+            Action::Grant => "grant",
+            Action::Revoke => "revoke",
+            Action::Export => "export",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// What kind of record was touched, and which one.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub municipality_code: Option<String>,
+}
+
+impl Record {
+    pub fn new(kind: &'static str, id: impl ToString) -> Record {
+        Record { kind, id: Some(id.to_string()), municipality_code: None }
+    }
+
+    /// A list or search: many records of a kind, none named.
+    pub fn all(kind: &'static str) -> Record {
+        Record { kind, id: None, municipality_code: None }
+    }
+
+    pub fn in_municipality(mut self, code: impl Into<String>) -> Record {
+        self.municipality_code = Some(code.into());
+        self
+    }
+}
+
+/// Appends one row to the chain. Call it inside the transaction of what it records.
+pub fn append(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record) -> Result<()> {
+    // Updating the head first takes its row lock (PostgreSQL) or the write lock (SQLite), so
+    // appends from concurrent transactions queue here and each sees the last committed hash.
+    diesel::update(access_log_head::table.find(1))
+        .set(access_log_head::last_id.eq(access_log_head::last_id + 1))
+        .execute(conn)?;
+    let (id, prev_hash): (i32, String) = access_log_head::table
+        .find(1)
+        .select((access_log_head::last_id, access_log_head::last_hash))
+        .first(conn)?;
+    let entry = AccessLogEntry {
+        id,
+        at: now(),
+        actor_user_id: actor.user_id,
+        action: action.code().to_owned(),
+        record_kind: record.kind.to_owned(),
+        record_id: record.id.clone(),
+        municipality_code: record.municipality_code.clone(),
+        request_id: actor.request_id.clone(),
+        client_address: actor.client_address.clone(),
+    };
+    let hash = chain_hash(&prev_hash, &entry);
+    diesel::insert_into(access_log::table)
+        .values((
+            access_log::id.eq(entry.id),
+            access_log::at.eq(entry.at),
+            access_log::actor_user_id.eq(entry.actor_user_id),
+            access_log::action.eq(&entry.action),
+            access_log::record_kind.eq(&entry.record_kind),
+            access_log::record_id.eq(&entry.record_id),
+            access_log::municipality_code.eq(&entry.municipality_code),
+            access_log::request_id.eq(&entry.request_id),
+            access_log::client_address.eq(&entry.client_address),
+            access_log::prev_hash.eq(&prev_hash),
+            access_log::hash.eq(&hash),
+        ))
+        .execute(conn)?;
+    diesel::update(access_log_head::table.find(1))
+        .set(access_log_head::last_hash.eq(&hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Appends a row in a transaction of its own, for events that change nothing else
+/// (a read, a failed login).
+pub fn record(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record) -> Result<()> {
+    crate::write(conn, |conn| append(conn, actor, action, record))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = access_log)]
+pub struct LogRow {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<i32>,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: Option<String>,
+    pub municipality_code: Option<String>,
+    pub request_id: Option<String>,
+    pub client_address: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl LogRow {
+    fn entry(&self) -> AccessLogEntry {
+        AccessLogEntry {
+            id: self.id,
+            at: self.at,
+            actor_user_id: self.actor_user_id,
+            action: self.action.clone(),
+            record_kind: self.record_kind.clone(),
+            record_id: self.record_id.clone(),
+            municipality_code: self.municipality_code.clone(),
+            request_id: self.request_id.clone(),
+            client_address: self.client_address.clone(),
+        }
+    }
+}
+
+/// Why the chain does not hold, at the first row where it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Break {
+    /// The row's stored hash is not the hash of its contents.
+    Altered { id: i32 },
+    /// The row does not point at the previous row's hash.
+    Unlinked { id: i32 },
+    /// A row is missing before this one.
+    Gap { expected_id: i32, found_id: i32 },
+    /// The last rows are missing: the head names a later row than the table has.
+    Truncated { last_id: i32, head_id: i32 },
+}
+
+impl Break {
+    pub fn row(&self) -> i32 {
+        match *self {
+            Break::Altered { id } | Break::Unlinked { id } => id,
+            Break::Gap { expected_id, .. } => expected_id,
+            Break::Truncated { last_id, .. } => last_id + 1,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match *self {
+            Break::Altered { id } => format!("rad {id} har ändrats: dess hash stämmer inte med innehållet"),
+            Break::Unlinked { id } => {
+                format!("rad {id} pekar inte på föregående rads hash (en rad före den har ändrats eller bytts ut)")
+            }
+            Break::Gap { expected_id, found_id } => {
+                format!("rad {expected_id} saknas (nästa rad är {found_id})")
+            }
+            Break::Truncated { last_id, head_id } => {
+                format!("raderna {} till {head_id} saknas i slutet av loggen", last_id + 1)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub rows_checked: u64,
+    pub first_break: Option<Break>,
+}
+
+/// Walks the whole chain in id order and reports the first row where it breaks.
+pub fn verify(conn: &mut DbConn) -> Result<Verification> {
+    const BATCH: i64 = 5_000;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    let mut expected_id = 1;
+    let mut rows_checked = 0u64;
+    loop {
+        let rows: Vec<LogRow> = access_log::table
+            .filter(access_log::id.ge(expected_id))
+            .order(access_log::id.asc())
+            .limit(BATCH)
+            .select(LogRow::as_select())
+            .load(conn)?;
+        let batch_len = rows.len();
+        for row in rows {
+            let found = if row.id != expected_id {
+                Some(Break::Gap { expected_id, found_id: row.id })
+            } else if row.prev_hash != prev_hash {
+                Some(Break::Unlinked { id: row.id })
+            } else if chain_hash(&prev_hash, &row.entry()) != row.hash {
+                Some(Break::Altered { id: row.id })
+            } else {
+                None
+            };
+            if let Some(first_break) = found {
+                return Ok(Verification { rows_checked, first_break: Some(first_break) });
+            }
+            rows_checked += 1;
+            prev_hash = row.hash;
+            expected_id += 1;
+        }
+        if (batch_len as i64) < BATCH {
+            break;
+        }
+    }
+    let (head_id, head_hash): (i32, String) = access_log_head::table
+        .find(1)
+        .select((access_log_head::last_id, access_log_head::last_hash))
+        .first(conn)?;
+    let last_id = expected_id - 1;
+    let first_break = if head_id != last_id {
+        Some(Break::Truncated { last_id, head_id })
+    } else if head_hash != prev_hash {
+        Some(Break::Altered { id: last_id })
+    } else {
+        None
+    };
+    Ok(Verification { rows_checked, first_break })
+}
+
+/// What the log review filters on. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub from: Option<NaiveDateTime>,
+    /// Exclusive.
+    pub until: Option<NaiveDateTime>,
+    pub actor_user_id: Option<i32>,
+    pub action: Option<Action>,
+    pub record_kind: Option<String>,
+    pub municipality_code: Option<String>,
+}
+
+fn filtered(filter: &Filter) -> access_log::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
+    let mut query = access_log::table.into_boxed();
+    if let Some(from) = filter.from {
+        query = query.filter(access_log::at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(access_log::at.lt(until));
+    }
+    if let Some(actor) = filter.actor_user_id {
+        query = query.filter(access_log::actor_user_id.eq(actor));
+    }
+    if let Some(action) = filter.action {
+        query = query.filter(access_log::action.eq(action.code()));
+    }
+    if let Some(kind) = filter.record_kind.clone() {
+        query = query.filter(access_log::record_kind.eq(kind));
+    }
+    if let Some(code) = filter.municipality_code.clone() {
+        query = query.filter(access_log::municipality_code.eq(code));
+    }
+    query
+}
+
+/// One page of the log, newest first, and whether there are more. Reading the log is itself
+/// logged: the auditors' reading is reviewed too.
+pub fn page(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<LogRow>, bool)> {
+    crate::write(conn, |conn| {
+        append(conn, actor, Action::Read, &Record::all("access_log"))?;
+        let mut rows: Vec<LogRow> = filtered(filter)
+            .order(access_log::id.desc())
+            .offset(offset)
+            .limit(limit + 1)
+            .select(LogRow::as_select())
+            .load(conn)?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        Ok((rows, more))
+    })
+}
+
+/// All rows in the filter, oldest first, for the monthly review's CSV.
+pub fn export(conn: &mut DbConn, actor: &Actor, filter: &Filter) -> Result<Vec<LogRow>> {
+    crate::write(conn, |conn| {
+        append(conn, actor, Action::Export, &Record::all("access_log"))?;
+        Ok(filtered(filter).order(access_log::id.asc()).select(LogRow::as_select()).load(conn)?)
+    })
+}

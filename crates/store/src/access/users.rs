@@ -1,0 +1,298 @@
+//! User accounts: who they are, their roles, municipalities and unit.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use etablera_domain::access::{Role, check_new_password, check_username};
+use etablera_domain::municipality::MunicipalityCode;
+use serde::Serialize;
+
+use super::log::{Action, Record, append};
+use super::{Actor, passwords};
+use crate::schema::{user_municipalities, user_roles, users};
+use crate::{DbConn, Result, StoreError, now, write};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub unit: Option<String>,
+    pub disabled: bool,
+    pub roles: Vec<Role>,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn can(&self, permission: etablera_domain::access::Permission) -> bool {
+        !self.disabled && permission.granted_by(&self.roles)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub unit: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i32,
+    username: String,
+    display_name: String,
+    unit: Option<String>,
+    disabled: bool,
+    created_at: NaiveDateTime,
+}
+
+const RECORD: &str = "user";
+
+fn check_display_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StoreError::invalid("display_name", "Skriv användarens namn (högst 200 tecken)."));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_unit(unit: Option<&str>) -> Result<Option<String>> {
+    match unit.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(u) if u.chars().count() <= 200 => Ok(Some(u.to_owned())),
+        Some(_) => Err(StoreError::invalid("unit", "Enhetens namn får ha högst 200 tecken.")),
+    }
+}
+
+/// Creates a user with its roles and municipalities, in one transaction.
+pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
+    check_username(&new.username).map_err(|m| StoreError::invalid("username", m))?;
+    let display_name = check_display_name(&new.display_name)?;
+    check_new_password(&new.password).map_err(|m| StoreError::invalid("password", m))?;
+    if new.roles.is_empty() {
+        return Err(StoreError::invalid("roles", "Välj minst en roll."));
+    }
+    let unit = check_unit(new.unit.as_deref())?;
+    if new.roles.contains(&Role::CaseWorker) && unit.is_none() {
+        return Err(StoreError::invalid("unit", "En handläggare måste höra till en enhet."));
+    }
+    let password_hash = passwords::hash(&new.password);
+    write(conn, |conn| {
+        let taken: i64 = users::table.filter(users::username.eq(&new.username)).count().get_result(conn)?;
+        if taken > 0 {
+            return Err(StoreError::invalid("username", "Användarnamnet är redan upptaget."));
+        }
+        let id: i32 = diesel::insert_into(users::table)
+            .values((
+                users::username.eq(&new.username),
+                users::display_name.eq(&display_name),
+                users::password_hash.eq(&password_hash),
+                users::unit.eq(&unit),
+                users::disabled.eq(false),
+                users::created_at.eq(now()),
+                users::version.eq(1),
+            ))
+            .returning(users::id)
+            .get_result(conn)?;
+        insert_grants(conn, id, &new.roles, &new.municipalities)?;
+        append(conn, actor, Action::Create, &Record::new(RECORD, id))?;
+        load(conn, id)
+    })
+}
+
+fn insert_grants(
+    conn: &mut DbConn,
+    user_id: i32,
+    roles: &[Role],
+    municipalities: &[MunicipalityCode],
+) -> Result<()> {
+    let (current_roles, current_municipalities) = grants_of(conn, user_id)?;
+    for role in roles.iter().filter(|r| !current_roles.contains(r)) {
+        diesel::insert_into(user_roles::table)
+            .values((user_roles::user_id.eq(user_id), user_roles::role.eq(role.code())))
+            .execute(conn)?;
+    }
+    for code in municipalities.iter().filter(|c| !current_municipalities.contains(c)) {
+        diesel::insert_into(user_municipalities::table)
+            .values((
+                user_municipalities::user_id.eq(user_id),
+                user_municipalities::municipality_code.eq(code.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn grants_of(conn: &mut DbConn, user_id: i32) -> Result<(Vec<Role>, Vec<MunicipalityCode>)> {
+    let role_codes: Vec<String> = user_roles::table
+        .filter(user_roles::user_id.eq(user_id))
+        .select(user_roles::role)
+        .load(conn)?;
+    let codes: Vec<String> = user_municipalities::table
+        .filter(user_municipalities::user_id.eq(user_id))
+        .order(user_municipalities::municipality_code)
+        .select(user_municipalities::municipality_code)
+        .load(conn)?;
+    // Values in these tables were checked when written; one that no longer parses (a role
+    // removed from the code) grants nothing.
+    let mut roles: Vec<Role> = role_codes.iter().filter_map(|c| c.parse().ok()).collect();
+    roles.sort();
+    Ok((roles, codes.iter().filter_map(|c| c.parse().ok()).collect()))
+}
+
+fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
+    let (roles, municipalities) = grants_of(conn, row.id)?;
+    Ok(User {
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        unit: row.unit,
+        disabled: row.disabled,
+        roles,
+        municipalities,
+        created_at: row.created_at,
+    })
+}
+
+/// Loads a user without logging, for the session and token checks that run on every request.
+pub(crate) fn load(conn: &mut DbConn, id: i32) -> Result<User> {
+    let row = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    from_row(conn, row)
+}
+
+/// The stored password hash and id, for the login check.
+pub(crate) fn credentials(conn: &mut DbConn, username: &str) -> Result<Option<(i32, String, bool)>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select((users::id, users::password_hash, users::disabled))
+        .first(conn)
+        .optional()?)
+}
+
+fn id_of(conn: &mut DbConn, username: &str) -> Result<i32> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(users::id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// All users, by user name. Staff accounts are personal data: the reading is logged.
+pub fn list(conn: &mut DbConn, actor: &Actor) -> Result<Vec<User>> {
+    write(conn, |conn| {
+        append(conn, actor, Action::Read, &Record::all(RECORD))?;
+        let rows: Vec<UserRow> = users::table.order(users::username).select(UserRow::as_select()).load(conn)?;
+        rows.into_iter().map(|row| from_row(conn, row)).collect()
+    })
+}
+
+/// One user by user name, logged as a read.
+pub fn get(conn: &mut DbConn, actor: &Actor, username: &str) -> Result<User> {
+    write(conn, |conn| {
+        let id = id_of(conn, username)?;
+        append(conn, actor, Action::Read, &Record::new(RECORD, id))?;
+        load(conn, id)
+    })
+}
+
+/// Disables or enables an account. A disabled account's sessions and tokens stop working at once.
+pub fn set_disabled(conn: &mut DbConn, actor: &Actor, username: &str, disabled: bool) -> Result<User> {
+    write(conn, |conn| {
+        let id = id_of(conn, username)?;
+        diesel::update(users::table.find(id))
+            .set((users::disabled.eq(disabled), users::version.eq(users::version + 1)))
+            .execute(conn)?;
+        if disabled {
+            diesel::delete(crate::schema::sessions::table.filter(crate::schema::sessions::user_id.eq(id)))
+                .execute(conn)?;
+        }
+        let action = if disabled { Action::Disable } else { Action::Enable };
+        append(conn, actor, action, &Record::new(RECORD, id))?;
+        load(conn, id)
+    })
+}
+
+/// Sets a new password and ends the user's sessions.
+pub fn set_password(conn: &mut DbConn, actor: &Actor, username: &str, password: &str) -> Result<()> {
+    check_new_password(password).map_err(|m| StoreError::invalid("password", m))?;
+    let hash = passwords::hash(password);
+    write(conn, |conn| {
+        let id = id_of(conn, username)?;
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(&hash), users::version.eq(users::version + 1)))
+            .execute(conn)?;
+        diesel::delete(crate::schema::sessions::table.filter(crate::schema::sessions::user_id.eq(id)))
+            .execute(conn)?;
+        append(conn, actor, Action::SetPassword, &Record::new(RECORD, id))
+    })
+}
+
+/// What to change in a user's permissions.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    pub add_roles: Vec<Role>,
+    pub remove_roles: Vec<Role>,
+    pub add_municipalities: Vec<MunicipalityCode>,
+    pub remove_municipalities: Vec<MunicipalityCode>,
+    /// `Some(None)` removes the unit.
+    pub unit: Option<Option<String>>,
+}
+
+/// Changes roles, municipalities and unit in one transaction, with one log row per change.
+pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &Grants) -> Result<User> {
+    let unit = match &grants.unit {
+        Some(unit) => Some(check_unit(unit.as_deref())?),
+        None => None,
+    };
+    write(conn, |conn| {
+        let id = id_of(conn, username)?;
+        let record = Record::new(RECORD, id);
+        if !grants.add_roles.is_empty() || !grants.add_municipalities.is_empty() {
+            insert_grants(conn, id, &grants.add_roles, &grants.add_municipalities)?;
+            append(conn, actor, Action::Grant, &record)?;
+        }
+        if !grants.remove_roles.is_empty() || !grants.remove_municipalities.is_empty() {
+            let roles: Vec<&str> = grants.remove_roles.iter().map(|r| r.code()).collect();
+            diesel::delete(
+                user_roles::table.filter(user_roles::user_id.eq(id)).filter(user_roles::role.eq_any(roles)),
+            )
+            .execute(conn)?;
+            let codes: Vec<&str> = grants.remove_municipalities.iter().map(|c| c.as_str()).collect();
+            diesel::delete(
+                user_municipalities::table
+                    .filter(user_municipalities::user_id.eq(id))
+                    .filter(user_municipalities::municipality_code.eq_any(codes)),
+            )
+            .execute(conn)?;
+            append(conn, actor, Action::Revoke, &record)?;
+        }
+        if let Some(unit) = &unit {
+            diesel::update(users::table.find(id)).set(users::unit.eq(unit)).execute(conn)?;
+            append(conn, actor, Action::Update, &record)?;
+        }
+        diesel::update(users::table.find(id)).set(users::version.eq(users::version + 1)).execute(conn)?;
+        let user = load(conn, id)?;
+        if user.roles.is_empty() {
+            return Err(StoreError::invalid("roles", "En användare måste ha minst en roll kvar."));
+        }
+        if user.roles.contains(&Role::CaseWorker) && user.unit.is_none() {
+            return Err(StoreError::invalid("unit", "En handläggare måste höra till en enhet."));
+        }
+        Ok(user)
+    })
+}
+
+/// How many accounts there are; the demo only fills an empty database.
+pub fn count(conn: &mut DbConn) -> Result<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}

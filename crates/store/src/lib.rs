@@ -1,0 +1,14 @@
+//! Etablera's database: one schema over SQLite and PostgreSQL, embedded migrations per backend,
+//! transactions, and the access log written in the same transaction as what it records.
+
+pub mod access;
+mod db;
+mod error;
+pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use db::{Backend, DbConn, DatabaseUrl, Store, now, write};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

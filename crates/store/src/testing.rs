@@ -1,0 +1,58 @@
+//! A fresh, migrated database per test. The backend comes from `TEST_DATABASE_URL`: unset means
+//! a SQLite file in a temporary folder; a `postgres://` URL names a server on which each test
+//! gets a database of its own, dropped when the test ends.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use crate::{DatabaseUrl, Store};
+
+pub struct TestDatabase {
+    pub store: Store,
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Folder(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn new() -> TestDatabase {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            None => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("test.db").display()))
+                    .expect("a valid sqlite url");
+                let store = Store::open(&url).expect("the test database opens and migrates");
+                TestDatabase { store, url, cleanup: Cleanup::Folder(dir) }
+            }
+            Some(admin_url) => {
+                let name = format!("etablera_test_{}", crate::access::random_token(8));
+                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL answers");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+                let mut parsed = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                parsed.set_path(&name);
+                let url = DatabaseUrl::parse(parsed.as_str()).expect("a valid postgres url");
+                let store = Store::open(&url).expect("the test database opens and migrates");
+                TestDatabase { store, url, cleanup: Cleanup::Postgres { admin_url, name } }
+            }
+        }
+    }
+}
+
+impl Default for TestDatabase {
+    fn default() -> Self {
+        TestDatabase::new()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    }
+}

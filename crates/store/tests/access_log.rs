@@ -1,0 +1,137 @@
+use diesel::RunQueryDsl;
+use etablera_domain::access::Role;
+use etablera_store::access::Actor;
+use etablera_store::access::log::{self, Action, Break, Filter, Record};
+use etablera_store::testing::TestDatabase;
+
+use crate::add_user;
+
+fn fill(db: &TestDatabase, rows: usize) {
+    db.store
+        .with_conn(|conn| {
+            for i in 0..rows {
+                log::record(conn, &Actor::command_line(), Action::Read, &Record::new("person", i))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_untouched_chain_verifies() {
+    let db = TestDatabase::new();
+    add_user(&db, "anna", &[Role::Auditor]);
+    fill(&db, 10);
+    let verification = db.store.with_conn(log::verify).unwrap();
+    assert_eq!(verification.first_break, None);
+    assert_eq!(verification.rows_checked, 11, "one row for the created user, ten reads");
+}
+
+#[test]
+fn an_empty_log_verifies() {
+    let db = TestDatabase::new();
+    let verification = db.store.with_conn(log::verify).unwrap();
+    assert_eq!(verification, log::Verification { rows_checked: 0, first_break: None });
+}
+
+fn tamper(db: &TestDatabase, sql: &str) {
+    db.store
+        .with_conn(|conn| {
+            diesel::sql_query(sql).execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn first_break(db: &TestDatabase) -> Option<Break> {
+    db.store.with_conn(log::verify).unwrap().first_break
+}
+
+#[test]
+fn an_edited_row_breaks_the_chain_at_that_row() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    tamper(&db, "UPDATE access_log SET record_id = '999' WHERE id = 4");
+    assert_eq!(first_break(&db), Some(Break::Altered { id: 4 }));
+}
+
+#[test]
+fn a_row_with_a_recomputed_hash_breaks_the_link_of_the_next_row() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    tamper(&db, "UPDATE access_log SET hash = 'abc' WHERE id = 6");
+    // Row 6's own hash no longer matches its contents: it is the first broken row.
+    assert_eq!(first_break(&db), Some(Break::Altered { id: 6 }));
+}
+
+#[test]
+fn a_deleted_row_is_found_as_a_gap() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    tamper(&db, "DELETE FROM access_log WHERE id = 3");
+    assert_eq!(first_break(&db), Some(Break::Gap { expected_id: 3, found_id: 4 }));
+}
+
+#[test]
+fn removing_the_last_rows_is_found() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    tamper(&db, "DELETE FROM access_log WHERE id > 8");
+    assert_eq!(first_break(&db), Some(Break::Truncated { last_id: 8, head_id: 10 }));
+}
+
+#[test]
+fn the_log_holds_no_personal_data_only_ids() {
+    let db = TestDatabase::new();
+    let user = add_user(&db, "bertil", &[Role::Admin]);
+    let rows = db.store.with_conn(|conn| log::export(conn, &Actor::command_line(), &Filter::default())).unwrap();
+    assert_eq!(rows.len(), 2, "the created user, and the export itself");
+    assert_eq!(rows[1].action, "export");
+    let row = &rows[0];
+    assert_eq!(row.action, "create");
+    assert_eq!(row.record_kind, "user");
+    assert_eq!(row.record_id.as_deref(), Some(user.id.to_string().as_str()));
+    let everything = format!("{rows:?}");
+    assert!(!everything.contains("bertil") && !everything.contains("Testperson"));
+}
+
+#[test]
+fn reading_the_log_is_logged_and_filters_apply() {
+    let db = TestDatabase::new();
+    let auditor = add_user(&db, "greta", &[Role::Auditor]);
+    fill(&db, 3);
+    let actor = Actor { user_id: Some(auditor.id), ..Actor::default() };
+    let filter = Filter { action: Some(Action::Read), record_kind: Some("person".into()), ..Filter::default() };
+    let (rows, more) = db.store.with_conn(|conn| log::page(conn, &actor, &filter, 0, 2)).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(more);
+    assert!(rows[0].id > rows[1].id, "newest first");
+    let filter = Filter { actor_user_id: Some(auditor.id), ..Filter::default() };
+    let (rows, _) = db.store.with_conn(|conn| log::page(conn, &actor, &filter, 0, 50)).unwrap();
+    assert_eq!(rows.len(), 2, "both of the auditor's reads of the log are in it");
+    assert!(rows.iter().all(|r| r.record_kind == "access_log" && r.action == "read"));
+}
+
+#[test]
+fn concurrent_appends_keep_one_unbroken_chain() {
+    let db = TestDatabase::new();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let store = db.store.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    store
+                        .with_conn(|conn| {
+                            log::record(conn, &Actor::command_line(), Action::Read, &Record::new("person", t * 100 + i))
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let verification = db.store.with_conn(log::verify).unwrap();
+    assert_eq!(verification, log::Verification { rows_checked: 100, first_break: None });
+}

@@ -1,0 +1,165 @@
+use std::time::Duration;
+
+use etablera_domain::access::Role;
+use etablera_store::access::sessions::{self, LoginOutcome, SessionCheck, Throttle};
+use etablera_store::access::users::{self, Grants, NewUser};
+use etablera_store::access::{Actor, log, tokens};
+use etablera_store::testing::TestDatabase;
+use etablera_store::StoreError;
+
+use crate::{PASSWORD, add_user};
+
+fn from(address: &str) -> Actor {
+    Actor { user_id: None, request_id: Some("test".into()), client_address: Some(address.into()) }
+}
+
+fn login(db: &TestDatabase, username: &str, password: &str, address: &str) -> LoginOutcome {
+    db.store
+        .with_conn(|conn| sessions::login(conn, &from(address), username, password, &Throttle::default()))
+        .unwrap()
+}
+
+#[test]
+fn bad_input_is_refused_and_nothing_is_saved() {
+    let db = TestDatabase::new();
+    let attempt = |new: NewUser| db.store.with_conn(|conn| users::create(conn, &Actor::command_line(), &new));
+    let good = NewUser {
+        username: "cecilia".into(),
+        display_name: "Cecilia".into(),
+        password: PASSWORD.into(),
+        roles: vec![Role::Finance],
+        municipalities: vec![],
+        unit: None,
+    };
+    let field = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Invalid { field, .. }) => field,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(field(attempt(NewUser { username: "Cecilia!".into(), ..good.clone() })), "username");
+    assert_eq!(field(attempt(NewUser { password: "kort".into(), ..good.clone() })), "password");
+    assert_eq!(field(attempt(NewUser { roles: vec![], ..good.clone() })), "roles");
+    assert_eq!(field(attempt(NewUser { roles: vec![Role::CaseWorker], ..good.clone() })), "unit");
+    assert_eq!(db.store.with_conn(users::count).unwrap(), 0);
+    attempt(good.clone()).unwrap();
+    assert_eq!(field(attempt(good)), "username", "a taken user name is refused");
+    assert_eq!(db.store.with_conn(users::count).unwrap(), 1);
+}
+
+#[test]
+fn login_opens_a_session_and_logout_ends_it() {
+    let db = TestDatabase::new();
+    let user = add_user(&db, "david", &[Role::CaseWorker]);
+    let LoginOutcome::LoggedIn { token, user: logged_in } = login(&db, "david", PASSWORD, "10.0.0.1") else {
+        panic!("the right password logs in")
+    };
+    assert_eq!(logged_in.id, user.id);
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    let SessionCheck::Valid(session) = check else { panic!("the new session is valid") };
+    assert_eq!(session.user.roles, vec![Role::CaseWorker]);
+    assert_eq!(session.csrf_token.len(), 64);
+    db.store.with_conn(|conn| sessions::logout(conn, &from("10.0.0.1"), session.id)).unwrap();
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    assert!(matches!(check, SessionCheck::Unknown));
+}
+
+#[test]
+fn an_idle_session_expires() {
+    let db = TestDatabase::new();
+    add_user(&db, "erik", &[Role::Finance]);
+    let LoginOutcome::LoggedIn { token, .. } = login(&db, "erik", PASSWORD, "10.0.0.1") else { panic!() };
+    std::thread::sleep(Duration::from_millis(1100));
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1))).unwrap();
+    assert!(matches!(check, SessionCheck::Expired));
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    assert!(matches!(check, SessionCheck::Unknown), "an expired session is gone for good");
+}
+
+#[test]
+fn wrong_password_unknown_user_and_disabled_account_get_the_same_answer() {
+    let db = TestDatabase::new();
+    add_user(&db, "frida", &[Role::Finance]);
+    assert!(matches!(login(&db, "frida", "fel lösenord här", "10.0.0.2"), LoginOutcome::Refused));
+    assert!(matches!(login(&db, "ingen", PASSWORD, "10.0.0.2"), LoginOutcome::Refused));
+    db.store.with_conn(|conn| users::set_disabled(conn, &Actor::command_line(), "frida", true)).unwrap();
+    assert!(matches!(login(&db, "frida", PASSWORD, "10.0.0.2"), LoginOutcome::Refused));
+    let failed = db
+        .store
+        .with_conn(|conn| {
+            log::export(conn, &Actor::command_line(), &log::Filter { action: Some(log::Action::LoginFailed), ..Default::default() })
+        })
+        .unwrap();
+    assert_eq!(failed.len(), 3);
+}
+
+#[test]
+fn logins_are_throttled_per_account_and_per_address() {
+    let db = TestDatabase::new();
+    add_user(&db, "gustav", &[Role::Finance]);
+    add_user(&db, "hanna", &[Role::Finance]);
+    for i in 0..5 {
+        assert!(matches!(login(&db, "gustav", "fel lösenord här", &format!("10.1.0.{i}")), LoginOutcome::Refused));
+    }
+    // Even the right password waits now, from any address.
+    assert!(matches!(login(&db, "gustav", PASSWORD, "10.9.9.9"), LoginOutcome::Throttled));
+    // Another account is not affected.
+    assert!(matches!(login(&db, "hanna", PASSWORD, "10.9.9.9"), LoginOutcome::LoggedIn { .. }));
+
+    for i in 0..20 {
+        login(&db, &format!("okand{i}"), "fel lösenord här", "10.2.0.1");
+    }
+    assert!(matches!(login(&db, "hanna", PASSWORD, "10.2.0.1"), LoginOutcome::Throttled));
+}
+
+#[test]
+fn disabling_an_account_ends_its_sessions_and_tokens() {
+    let db = TestDatabase::new();
+    let user = add_user(&db, "ivar", &[Role::Admin]);
+    let LoginOutcome::LoggedIn { token, .. } = login(&db, "ivar", PASSWORD, "10.0.0.1") else { panic!() };
+    let (_, api_token) =
+        db.store.with_conn(|conn| tokens::create(conn, &Actor::command_line(), user.id, "Ekonomisystemet")).unwrap();
+    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &api_token)).unwrap().is_some());
+    db.store.with_conn(|conn| users::set_disabled(conn, &Actor::command_line(), "ivar", true)).unwrap();
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    assert!(matches!(check, SessionCheck::Unknown));
+    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &api_token)).unwrap().is_none());
+}
+
+#[test]
+fn api_tokens_are_stored_hashed_and_can_be_revoked() {
+    let db = TestDatabase::new();
+    let user = add_user(&db, "julia", &[Role::Finance]);
+    let (token, plain) =
+        db.store.with_conn(|conn| tokens::create(conn, &Actor::command_line(), user.id, "Rapportverktyg")).unwrap();
+    assert!(plain.starts_with("etb_"));
+    let (_, found) = db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().unwrap();
+    assert_eq!(found.id, user.id);
+    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, "etb_wrong")).unwrap().is_none());
+    db.store.with_conn(|conn| tokens::revoke(conn, &Actor::command_line(), user.id, token.id)).unwrap();
+    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().is_none());
+    let listed = db.store.with_conn(|conn| tokens::list(conn, user.id)).unwrap();
+    assert!(listed[0].revoked_at.is_some());
+    assert!(!format!("{listed:?}").contains(&plain[4..]), "the plain token is not stored");
+}
+
+#[test]
+fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
+    let db = TestDatabase::new();
+    add_user(&db, "karin", &[Role::Finance]);
+    let grant = |grants: Grants| db.store.with_conn(|conn| users::change_grants(conn, &Actor::command_line(), "karin", &grants));
+    let user = grant(Grants {
+        add_roles: vec![Role::CaseWorker],
+        add_municipalities: vec!["0586".parse().unwrap()],
+        unit: Some(Some("Mottagningen".into())),
+        ..Grants::default()
+    })
+    .unwrap();
+    assert_eq!(user.roles, vec![Role::CaseWorker, Role::Finance]);
+    assert_eq!(user.municipalities.iter().map(|m| m.as_str()).collect::<Vec<_>>(), ["0117", "0586"]);
+    assert_eq!(user.unit.as_deref(), Some("Mottagningen"));
+    let refused = grant(Grants { remove_roles: vec![Role::CaseWorker, Role::Finance], ..Grants::default() });
+    assert!(matches!(refused, Err(StoreError::Invalid { field: "roles", .. })));
+    let refused = grant(Grants { unit: Some(None), ..Grants::default() });
+    assert!(matches!(refused, Err(StoreError::Invalid { field: "unit", .. })), "a case worker keeps a unit");
+    let user = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), "karin")).unwrap();
+    assert_eq!(user.roles, vec![Role::CaseWorker, Role::Finance], "refused changes left nothing behind");
+}

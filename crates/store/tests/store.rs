@@ -1,0 +1,31 @@
+//! The store's tests, run on the backend TEST_DATABASE_URL names (SQLite when unset).
+
+mod access_log;
+mod accounts;
+mod schema;
+
+use etablera_domain::access::Role;
+use etablera_store::access::Actor;
+use etablera_store::access::users::{self, NewUser, User};
+use etablera_store::testing::TestDatabase;
+
+pub const PASSWORD: &str = "korrekt häst batteri";
+
+pub fn add_user(db: &TestDatabase, username: &str, roles: &[Role]) -> User {
+    db.store
+        .with_conn(|conn| {
+            users::create(
+                conn,
+                &Actor::command_line(),
+                &NewUser {
+                    username: username.into(),
+                    display_name: format!("Testperson {username}"),
+                    password: PASSWORD.into(),
+                    roles: roles.to_vec(),
+                    municipalities: vec!["0117".parse().unwrap()],
+                    unit: roles.contains(&Role::CaseWorker).then(|| "Mottagningen".to_owned()),
+                },
+            )
+        })
+        .expect("user created")
+}
