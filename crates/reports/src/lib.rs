@@ -1,1 +1,3 @@
+//! Turns report values into files. Depends on the domain only; the store hands it values.
 
+pub mod access;

@@ -1,1 +1,19 @@
+//! Etablera's web interface and JSON API: pages in Swedish (askama, htmx), `/api/v1` with its
+//! OpenAPI document, login, sessions, CSRF protection and permission checks.
 
+pub mod access;
+mod api;
+mod app;
+mod config;
+mod context;
+mod error;
+mod i18n;
+mod pages;
+pub mod routes;
+mod security;
+mod start;
+
+pub use api::openapi;
+pub use app::{AppState, router, serve};
+pub use config::WebConfig;
+pub use i18n::{Catalog, Locale};

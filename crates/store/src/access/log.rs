@@ -154,7 +154,7 @@ pub struct LogRow {
 }
 
 impl LogRow {
-    fn entry(&self) -> AccessLogEntry {
+    pub fn entry(&self) -> AccessLogEntry {
         AccessLogEntry {
             id: self.id,
             at: self.at,
@@ -327,4 +327,16 @@ pub fn export(conn: &mut DbConn, actor: &Actor, filter: &Filter) -> Result<Vec<L
         append(conn, actor, Action::Export, &Record::all("access_log"))?;
         Ok(filtered(filter).order(access_log::id.asc()).select(LogRow::as_select()).load(conn)?)
     })
+}
+
+/// A user's own recent logins, logouts and failed logins, newest first, for their start page.
+pub fn recent_logins(conn: &mut DbConn, user_id: i32, limit: i64) -> Result<Vec<LogRow>> {
+    Ok(access_log::table
+        .filter(access_log::record_kind.eq("user"))
+        .filter(access_log::record_id.eq(user_id.to_string()))
+        .filter(access_log::action.eq_any([Action::Login.code(), Action::LoginFailed.code(), Action::Logout.code()]))
+        .order(access_log::id.desc())
+        .limit(limit)
+        .select(LogRow::as_select())
+        .load(conn)?)
 }

@@ -296,3 +296,19 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
 pub fn count(conn: &mut DbConn) -> Result<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
+
+/// User names by id, to show who acted in the access log.
+pub fn usernames(conn: &mut DbConn, ids: &[i32]) -> Result<std::collections::HashMap<i32, String>> {
+    let rows: Vec<(i32, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::username)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The id behind a user name, for filters; `None` when there is no such user.
+pub fn find_id(conn: &mut DbConn, username: &str) -> Result<Option<i32>> {
+    match id_of(conn, username) {
+        Ok(id) => Ok(Some(id)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

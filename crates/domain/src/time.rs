@@ -1,0 +1,54 @@
+//! Time as people in Sweden read it. Instants are stored in UTC; dates and times are shown and
+//! entered in Europe/Stockholm.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Europe::Stockholm;
+
+/// A UTC instant as Stockholm wall-clock time.
+pub fn to_local(utc: NaiveDateTime) -> NaiveDateTime {
+    Stockholm.from_utc_datetime(&utc).naive_local()
+}
+
+/// The UTC instant at which a Stockholm calendar day begins.
+pub fn start_of_local_day(date: NaiveDate) -> NaiveDateTime {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    // Sweden changes clocks at 02:00 and 03:00, never at midnight, so midnight is unambiguous.
+    Stockholm
+        .from_local_datetime(&midnight)
+        .earliest()
+        .expect("midnight exists in Stockholm")
+        .naive_utc()
+}
+
+/// Parses a date typed as YYYY-MM-DD.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summer_and_winter_time() {
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        assert_eq!(to_local(winter).format("%H:%M").to_string(), "13:00");
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 15).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        assert_eq!(to_local(summer).format("%H:%M").to_string(), "14:00");
+    }
+
+    #[test]
+    fn a_local_day_starts_the_evening_before_in_utc() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(start_of_local_day(day).to_string(), "2026-10-31 23:00:00");
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        assert_eq!(start_of_local_day(day).to_string(), "2026-05-31 22:00:00");
+    }
+
+    #[test]
+    fn dates_are_typed_iso_style() {
+        assert_eq!(parse_date(" 2026-11-24 "), NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(parse_date("24/11/2026"), None);
+        assert_eq!(parse_date("2026-02-30"), None);
+    }
+}

@@ -1,0 +1,169 @@
+//! `/api/v1` for the access area.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::NaiveDateTime;
+use etablera_domain::access::Role;
+use etablera_store::access::log::{self, Action};
+use etablera_store::access::users::{self, User};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::audit::{AuditQuery, PAGE_SIZE, describe, parse_filter, with_usernames};
+use crate::app::AppState;
+use crate::context::Signed;
+use crate::error::{AppError, AppResult};
+
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    /// Role codes: admin, case_worker, unit_manager, finance, committee, regional_coordinator,
+    /// agreement_contact, auditor.
+    pub roles: Vec<String>,
+    /// Municipality codes, four digits.
+    pub municipalities: Vec<String>,
+    pub unit: Option<String>,
+    pub disabled: bool,
+}
+
+impl From<User> for UserBody {
+    fn from(u: User) -> Self {
+        UserBody {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles.iter().map(|r: &Role| r.code().to_owned()).collect(),
+            municipalities: u.municipalities.iter().map(|m| m.as_str().to_owned()).collect(),
+            unit: u.unit,
+            disabled: u.disabled,
+        }
+    }
+}
+
+/// Health: 200 when the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "access",
+    responses((status = 200, description = "`{\"status\":\"ok\",\"database\":\"sqlite\"|\"postgres\"}`"),
+              (status = 503, description = "The database does not answer")))]
+#[allow(dead_code)]
+pub fn health_doc() {}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "access", responses((status = 200, description = "OpenAPI 3")))]
+#[allow(dead_code)]
+pub fn openapi_doc() {}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "access",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = UserBody), (status = 401, body = crate::api::ErrorBody)))]
+pub async fn me(Signed { user, .. }: Signed) -> Json<UserBody> {
+    Json(user.into())
+}
+
+/// All users (needs the admin role). The reading is logged.
+#[utoipa::path(get, path = "/api/v1/users", tag = "access",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<UserBody>), (status = 401, body = crate::api::ErrorBody),
+              (status = 403, body = crate::api::ErrorBody)))]
+pub async fn users(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Json<Vec<UserBody>>> {
+    let actor = ctx.actor();
+    let found = state.store.run(move |conn| users::list(conn, &actor)).await?;
+    Ok(Json(found.into_iter().map(UserBody::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LogRowBody {
+    pub id: i32,
+    /// UTC.
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<i32>,
+    pub actor_username: Option<String>,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: Option<String>,
+    pub municipality_code: Option<String>,
+    pub request_id: Option<String>,
+    pub client_address: Option<String>,
+    pub hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LogPage {
+    pub rows: Vec<LogRowBody>,
+    /// More rows follow: ask again with `offset` + the number of rows.
+    pub more: bool,
+}
+
+/// The access log, newest first, 50 rows a page (needs the auditor role). The reading is logged.
+#[utoipa::path(get, path = "/api/v1/access-log", tag = "access", params(AuditQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = LogPage), (status = 403, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub async fn access_log(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Json<LogPage>> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let offset = q.offset.unwrap_or(0).max(0);
+    let result = state
+        .store
+        .run(move |conn| match parse_filter(conn, &q, &t)? {
+            Ok(filter) => {
+                let (rows, more) = log::page(conn, &actor, &filter, offset, PAGE_SIZE)?;
+                Ok(Ok((with_usernames(conn, rows)?, more)))
+            }
+            Err(errors) => Ok(Err(errors)),
+        })
+        .await?;
+    let (rows, more) = result.map_err(|errors| AppError::Invalid { field: errors[0].0.clone(), message: errors[0].1.clone() })?;
+    Ok(Json(LogPage {
+        rows: rows
+            .into_iter()
+            .map(|(r, actor_username)| LogRowBody {
+                id: r.id,
+                at: r.at,
+                actor_user_id: r.actor_user_id,
+                actor_username,
+                action: r.action,
+                record_kind: r.record_kind,
+                record_id: r.record_id,
+                municipality_code: r.municipality_code,
+                request_id: r.request_id,
+                client_address: r.client_address,
+                hash: r.hash,
+            })
+            .collect(),
+        more,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifyBody {
+    pub intact: bool,
+    pub rows_checked: u64,
+    /// The first row where the chain breaks.
+    pub first_broken_row: Option<i32>,
+    pub message: String,
+}
+
+/// Checks the access log's hash chain (needs the auditor role).
+#[utoipa::path(get, path = "/api/v1/access-log/verify", tag = "access",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = VerifyBody), (status = 403, body = crate::api::ErrorBody)))]
+pub async fn verify(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Json<VerifyBody>> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let verification = state
+        .store
+        .run(move |conn| {
+            log::record(conn, &actor, Action::Read, &log::Record::all("access_log"))?;
+            log::verify(conn)
+        })
+        .await?;
+    Ok(Json(VerifyBody {
+        intact: verification.first_break.is_none(),
+        rows_checked: verification.rows_checked,
+        first_broken_row: verification.first_break.as_ref().map(|b| b.row()),
+        message: describe(&verification, &t),
+    }))
+}

@@ -1,0 +1,257 @@
+//! The access log for the auditor: list and filter, verify the chain, export for the review.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use etablera_domain::time::{parse_date, start_of_local_day};
+use etablera_reports::access::{LoggedAccess, access_log_csv};
+use etablera_store::access::log::{self, Action, Filter, LogRow, Verification};
+use etablera_store::access::users;
+use etablera_store::{DbConn, StoreError};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::context::Signed;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, local_time, render, render_with};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// The filter as typed in the form or the query string. Dates are Stockholm calendar days,
+/// both ends included.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// First day, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Last day (included), YYYY-MM-DD.
+    pub to: Option<String>,
+    /// An action code such as `login` or `read`.
+    pub action: Option<String>,
+    /// A record kind such as `user`.
+    pub kind: Option<String>,
+    /// The acting user's user name.
+    pub actor: Option<String>,
+    /// Rows to skip, for paging.
+    pub offset: Option<i64>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Turns the typed filter into the store's, or the fields that are wrong and why.
+pub fn parse_filter(conn: &mut DbConn, q: &AuditQuery, t: &Tr) -> Result<Result<Filter, Vec<(String, String)>>, StoreError> {
+    let mut errors = Vec::new();
+    let mut filter = Filter::default();
+    let from = non_empty(&q.from).map(|d| (d, parse_date(d)));
+    let to = non_empty(&q.to).map(|d| (d, parse_date(d)));
+    match from {
+        Some((_, Some(date))) => filter.from = Some(start_of_local_day(date)),
+        Some((_, None)) => errors.push(("from".into(), t.get("audit-bad-date"))),
+        None => {}
+    }
+    match to {
+        Some((_, Some(date))) => filter.until = date.succ_opt().map(start_of_local_day),
+        Some((_, None)) => errors.push(("to".into(), t.get("audit-bad-date"))),
+        None => {}
+    }
+    if let (Some(from), Some(until)) = (filter.from, filter.until)
+        && until <= from
+    {
+        errors.push(("to".into(), t.get("audit-bad-range")));
+    }
+    filter.action = non_empty(&q.action).and_then(Action::from_code);
+    filter.record_kind = non_empty(&q.kind).map(str::to_owned);
+    if let Some(actor) = non_empty(&q.actor) {
+        match users::find_id(conn, actor)? {
+            Some(id) => filter.actor_user_id = Some(id),
+            None => errors.push(("actor".into(), t.get("audit-bad-actor"))),
+        }
+    }
+    Ok(if errors.is_empty() { Ok(filter) } else { Err(errors) })
+}
+
+/// Rows with the actors' user names, as pages, the API and the export show them.
+pub fn with_usernames(conn: &mut DbConn, rows: Vec<LogRow>) -> Result<Vec<(LogRow, Option<String>)>, StoreError> {
+    let mut ids: Vec<i32> = rows.iter().filter_map(|r| r.actor_user_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: HashMap<i32, String> = users::usernames(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let name = row.actor_user_id.and_then(|id| names.get(&id).cloned());
+            (row, name)
+        })
+        .collect())
+}
+
+pub struct AuditRow {
+    pub id: i32,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    pub municipality: String,
+    pub request_id: String,
+    pub address: String,
+}
+
+pub struct ActionChoice {
+    pub code: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    ctx: PageContext,
+    from: String,
+    to: String,
+    kind: String,
+    actor: String,
+    errors: Vec<(String, String)>,
+    actions: Vec<ActionChoice>,
+    rows: Vec<AuditRow>,
+    newer: Option<String>,
+    older: Option<String>,
+    export: String,
+}
+
+impl AuditPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+fn query_string(q: &AuditQuery, offset: Option<i64>) -> String {
+    let q = AuditQuery { offset, ..q.clone() };
+    serde_urlencoded::to_string(&q).unwrap_or_default()
+}
+
+pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let offset = q.offset.unwrap_or(0).max(0);
+    let (query, tr) = (q.clone(), t.clone());
+    let result = state
+        .store
+        .run(move |conn| match parse_filter(conn, &query, &tr)? {
+            Ok(filter) => {
+                let (rows, more) = log::page(conn, &actor, &filter, offset, PAGE_SIZE)?;
+                Ok(Ok((with_usernames(conn, rows)?, more)))
+            }
+            Err(errors) => Ok(Err(errors)),
+        })
+        .await?;
+    let (rows, more, errors) = match result {
+        Ok((rows, more)) => (rows, more, Vec::new()),
+        Err(errors) => (Vec::new(), false, errors),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let system = t.get("audit-system");
+    let page = AuditPage {
+        actions: Action::ALL
+            .iter()
+            .map(|a| ActionChoice {
+                code: a.code(),
+                label: t.get(&format!("action-{}", a.code())),
+                selected: q.action.as_deref() == Some(a.code()),
+            })
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|(row, name)| AuditRow {
+                id: row.id,
+                at: local_time(row.at),
+                actor: name.unwrap_or_else(|| system.clone()),
+                action: t.get(&format!("action-{}", row.action)),
+                record: match &row.record_id {
+                    Some(id) => format!("{} {}", row.record_kind, id),
+                    None => row.record_kind.clone(),
+                },
+                municipality: row.municipality_code.unwrap_or_default(),
+                request_id: row.request_id.unwrap_or_default(),
+                address: row.client_address.unwrap_or_default(),
+            })
+            .collect(),
+        newer: (offset > 0).then(|| query_string(&q, Some((offset - PAGE_SIZE).max(0)))),
+        older: more.then(|| query_string(&q, Some(offset + PAGE_SIZE))),
+        export: query_string(&q, None),
+        errors,
+        from: q.from.unwrap_or_default(),
+        to: q.to.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        actor: q.actor.unwrap_or_default(),
+        ctx: PageContext::new(&ctx, t.get("audit-title"), "/audit"),
+    };
+    Ok(render_with(status, &page))
+}
+
+#[derive(Template)]
+#[template(path = "audit_verify.html")]
+struct VerifyPage {
+    ctx: PageContext,
+    intact: bool,
+    message: String,
+}
+
+/// The verification in words, for the page and the API.
+pub fn describe(verification: &Verification, t: &Tr) -> String {
+    match &verification.first_break {
+        None => t.with("audit-verify-ok", "rows", verification.rows_checked),
+        Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", b.describe())]),
+    }
+}
+
+pub async fn verify_page(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Html<String>> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let verification = state
+        .store
+        .run(move |conn| {
+            log::record(conn, &actor, Action::Read, &log::Record::all("access_log"))?;
+            log::verify(conn)
+        })
+        .await?;
+    render(&VerifyPage {
+        intact: verification.first_break.is_none(),
+        message: describe(&verification, &t),
+        ctx: PageContext::new(&ctx, t.get("audit-verify-title"), "/audit"),
+    })
+}
+
+/// The rows in the filter as CSV; a download for the monthly log review.
+pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let query = q.clone();
+    let rows = state
+        .store
+        .run(move |conn| match parse_filter(conn, &query, &t)? {
+            Ok(filter) => {
+                let rows = log::export(conn, &actor, &filter)?;
+                Ok(Ok(with_usernames(conn, rows)?))
+            }
+            Err(errors) => Ok(Err(errors)),
+        })
+        .await?
+        .map_err(|errors| AppError::Invalid { field: errors[0].0.clone(), message: errors[0].1.clone() })?;
+    let entries: Vec<_> = rows.iter().map(|(row, name)| (row.entry(), name, row)).collect();
+    let logged: Vec<LoggedAccess<'_>> = entries
+        .iter()
+        .map(|(entry, name, row)| LoggedAccess { entry, actor_username: name.as_deref(), hash: &row.hash })
+        .collect();
+    let csv = access_log_csv(&logged).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let name = format!(
+        "attachment; filename=\"atkomstlogg-{}-{}.csv\"",
+        non_empty(&q.from).unwrap_or("start"),
+        non_empty(&q.to).unwrap_or("idag")
+    );
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv).into_response())
+}

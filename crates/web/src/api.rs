@@ -1,0 +1,86 @@
+//! The JSON API's shared parts: its OpenAPI document and its error body.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::error::AppError;
+use crate::i18n::{Catalog, Locale};
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: `unauthenticated`, `forbidden`, `not_found`, `csrf`, `conflict`, `throttled`,
+    /// `payload_too_large`, `bad_request`, `invalid`, `internal`.
+    pub code: String,
+    /// For people, in Swedish (or English when the client asks for it).
+    pub message: String,
+    /// The field that is wrong, for `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Quote it when reporting a problem.
+    pub request_id: String,
+}
+
+pub fn error_body(catalog: &Catalog, locale: Locale, error: &AppError, request_id: &str) -> Response {
+    let (_, message_key) = error.message_keys();
+    let (message, field) = match error {
+        AppError::Invalid { field, message } => (message.clone(), Some(field.clone())),
+        _ => (catalog.text(locale, message_key, &[("request", request_id.to_owned())]), None),
+    };
+    let body = ErrorBody {
+        error: ErrorDetail { code: error.code().to_owned(), message, field, request_id: request_id.to_owned() },
+    };
+    (error.status(), Json(body)).into_response()
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("etb_…").build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::security::SESSION_COOKIE,
+                "The web session; unsafe methods also need the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Etablera API", description = "Etablera's JSON API. Errors have the shape of ErrorBody."),
+    paths(
+        crate::access::api::health_doc,
+        crate::access::api::openapi_doc,
+        crate::access::api::me,
+        crate::access::api::users,
+        crate::access::api::access_log,
+        crate::access::api::verify,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&Security),
+    tags((name = "access", description = "Users, sessions and the access log"))
+)]
+struct ApiDoc;
+
+/// The OpenAPI 3 document, generated from the handlers' annotations.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}

@@ -1,0 +1,249 @@
+//! The application: its state, its routes, the middleware every request passes, and `serve`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::CookieJar;
+use etablera_domain::access::Permission;
+use etablera_store::Store;
+use etablera_store::access::sessions::{self, SessionCheck};
+use etablera_store::access::tokens;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::access;
+use crate::config::WebConfig;
+use crate::context::{Credential, Principal, RequestContext};
+use crate::error::AppError;
+use crate::i18n::{Catalog, Locale};
+use crate::pages;
+use crate::routes::{Guard, Routes};
+use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub catalog: Arc<Catalog>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState { store, config: Arc::new(config), catalog: Arc::new(Catalog::new()) }
+    }
+}
+
+/// Every route and the guard it needs.
+pub fn routes() -> Routes {
+    use Guard::*;
+    Routes::new()
+        .get("/healthz", Public, get(health))
+        .get("/static/app.css", Public, get(pages::stylesheet))
+        .get("/static/htmx.min.js", Public, get(pages::htmx))
+        .get("/login", Public, get(access::login::form))
+        .post("/login", Public, post(access::login::submit))
+        .post("/logout", SignedIn, post(access::login::logout))
+        .get("/", SignedIn, get(crate::start::page))
+        .get("/account/tokens", SignedIn, get(access::tokens::page))
+        .post("/account/tokens", SignedIn, post(access::tokens::create))
+        .post("/account/tokens/{id}/revoke", SignedIn, post(access::tokens::revoke))
+        .get("/admin/users", Needs(Permission::ManageUsers), get(access::users::list))
+        .get("/admin/users/new", Needs(Permission::ManageUsers), get(access::users::new_form))
+        .post("/admin/users/new", Needs(Permission::ManageUsers), post(access::users::create))
+        .post("/admin/users/{username}/disable", Needs(Permission::ManageUsers), post(access::users::disable))
+        .post("/admin/users/{username}/enable", Needs(Permission::ManageUsers), post(access::users::enable))
+        .get("/audit", Needs(Permission::ReadAccessLog), get(access::audit::page))
+        .get("/audit/verify", Needs(Permission::ReadAccessLog), get(access::audit::verify_page))
+        .get("/audit/export.csv", Needs(Permission::ReadAccessLog), get(access::audit::export_csv))
+        .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
+        .get("/api/v1/me", SignedIn, get(access::api::me))
+        .get("/api/v1/users", Needs(Permission::ManageUsers), get(access::api::users))
+        .get("/api/v1/access-log", Needs(Permission::ReadAccessLog), get(access::api::access_log))
+        .get("/api/v1/access-log/verify", Needs(Permission::ReadAccessLog), get(access::api::verify))
+}
+
+/// The whole application as a router, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let security_headers = security::headers()
+        .into_iter()
+        .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, value));
+    let mut router = routes()
+        .router
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(security::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(state.clone(), render_errors));
+    for layer in security_headers {
+        router = router.layer(layer);
+    }
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(
+                // The path only: query strings may one day carry search words about persons.
+                TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(CompressionLayer::new())
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.config.request_timeout))
+            .layer(DefaultBodyLimit::max(state.config.body_limit)),
+    )
+    .with_state(state)
+}
+
+/// Finds out who is asking (session cookie, or bearer token on the API) and puts the request's
+/// context where handlers, guards and the error renderer find it.
+async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let jar = CookieJar::from_headers(headers);
+    let is_api = req.uri().path().starts_with("/api/");
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let mut ctx = RequestContext {
+        request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned(),
+        client_address: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        locale: Locale::negotiate(headers),
+        catalog: state.catalog.clone(),
+        principal: None,
+        session_expired: false,
+        login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()),
+    };
+    let mut forget_session = false;
+
+    let found = match (bearer, session_token) {
+        (Some(token), _) if is_api => {
+            match state.store.run(move |conn| tokens::authenticate(conn, &token)).await {
+                Ok(Some((id, user))) => Ok(Some(Principal { user, credential: Credential::ApiToken { id } })),
+                Ok(None) => Err(AppError::Unauthenticated),
+                Err(e) => Err(e.into()),
+            }
+        }
+        (_, Some(token)) => {
+            let idle = state.config.idle_timeout;
+            match state.store.run(move |conn| sessions::check(conn, &token, idle)).await {
+                Ok(SessionCheck::Valid(s)) => Ok(Some(Principal {
+                    user: s.user,
+                    credential: Credential::Session { id: s.id, csrf_token: s.csrf_token },
+                })),
+                Ok(SessionCheck::Expired) => {
+                    ctx.session_expired = true;
+                    forget_session = true;
+                    Ok(None)
+                }
+                Ok(SessionCheck::Unknown) => {
+                    forget_session = true;
+                    Ok(None)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        _ => Ok(None),
+    };
+    match found {
+        Ok(principal) => ctx.principal = principal,
+        Err(e) => {
+            let mut response = e.into_response();
+            response.extensions_mut().insert(ctx);
+            return response;
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    let mut response = next.run(req).await;
+    if forget_session && !response.headers().contains_key(axum::http::header::SET_COOKIE) {
+        security::set_cookie(&mut response, security::removal(SESSION_COOKIE, state.config.secure_cookies));
+    }
+    response.extensions_mut().insert(ctx);
+    response
+}
+
+/// Turns an [`AppError`] into a page or a JSON body in the request's language.
+async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let locale = Locale::negotiate(req.headers());
+    let response = next.run(req).await;
+    let error = match response.extensions().get::<crate::error::ErrorMarker>() {
+        Some(marker) => marker.0.clone(),
+        None => return response,
+    };
+    let ctx = response.extensions().get::<RequestContext>().cloned();
+    let cookies: Vec<_> = response.headers().get_all(axum::http::header::SET_COOKIE).iter().cloned().collect();
+    let request_id = ctx.as_ref().map(|c| c.request_id.clone()).unwrap_or_default();
+    if let AppError::Internal(cause) = &*error {
+        tracing::error!(request_id, cause, "internal error");
+    }
+    let mut rendered = if is_api {
+        crate::api::error_body(&state.catalog, ctx.as_ref().map_or(locale, |c| c.locale), &error, &request_id)
+    } else {
+        pages::error_page(&state, ctx, locale, &error, &path)
+    };
+    for cookie in cookies {
+        rendered.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    rendered
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let backend = state.store.backend().name();
+    let ping = state
+        .store
+        .run(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await;
+    match ping {
+        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": backend })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": backend })))
+                .into_response()
+        }
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,27 @@
+use std::time::Duration;
+
+use etablera_store::access::sessions::Throttle;
+
+/// What the web layer can be told. Built by the command line from flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// A session idle this long is ended.
+    pub idle_timeout: Duration,
+    /// Mark cookies `Secure`: set when Etablera is served over TLS (directly or by a proxy).
+    pub secure_cookies: bool,
+    pub throttle: Throttle,
+    pub request_timeout: Duration,
+    pub body_limit: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            idle_timeout: Duration::from_secs(30 * 60),
+            secure_cookies: false,
+            throttle: Throttle::default(),
+            request_timeout: Duration::from_secs(30),
+            body_limit: 1024 * 1024,
+        }
+    }
+}

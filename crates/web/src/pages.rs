@@ -1,0 +1,126 @@
+//! What every page shares: the layout's context, rendering, error pages and static files.
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use etablera_domain::access::Permission;
+use etablera_store::access::users::User;
+
+use crate::app::AppState;
+use crate::context::RequestContext;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Locale, Tr};
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What the layout needs: words, the signed-in user, the form token, the menu.
+pub struct PageContext {
+    pub t: Tr,
+    pub title: String,
+    pub user: Option<User>,
+    pub csrf_token: String,
+    pub nav: Vec<NavLink>,
+}
+
+impl PageContext {
+    /// `current` is the menu entry to mark, by its path.
+    pub fn new(ctx: &RequestContext, title: String, current: &str) -> PageContext {
+        let t = ctx.tr();
+        let user = ctx.principal.as_ref().map(|p| p.user.clone());
+        let mut nav = Vec::new();
+        if let Some(user) = &user {
+            let mut link = |href: &'static str, key: &str| {
+                nav.push(NavLink { href, label: t.get(key), current: href == current })
+            };
+            link("/", "nav-start");
+            if user.can(Permission::ManageUsers) {
+                link("/admin/users", "nav-users");
+            }
+            if user.can(Permission::ReadAccessLog) {
+                link("/audit", "nav-audit");
+            }
+            link("/account/tokens", "nav-tokens");
+        }
+        PageContext { title, user, csrf_token: ctx.csrf_token().unwrap_or_default().to_owned(), nav, t }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.t.locale.code()
+    }
+}
+
+pub fn render(template: &impl Template) -> AppResult<Html<String>> {
+    template.render().map(Html).map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match render(template) {
+        Ok(html) => (status, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageContext,
+    message: String,
+}
+
+/// The page for an error: a redirect to the login page when the user must sign in first.
+pub fn error_page(
+    state: &AppState,
+    ctx: Option<RequestContext>,
+    locale: Locale,
+    error: &AppError,
+    path: &str,
+) -> Response {
+    if matches!(error, AppError::Unauthenticated) {
+        let expired = ctx.as_ref().is_some_and(|c| c.session_expired);
+        let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+        let target = if expired { format!("/login?expired=1&{next}") } else { format!("/login?{next}") };
+        return Redirect::to(&target).into_response();
+    }
+    let ctx = ctx.unwrap_or_else(|| RequestContext {
+        request_id: String::new(),
+        client_address: None,
+        locale,
+        catalog: state.catalog.clone(),
+        principal: None,
+        session_expired: false,
+        login_csrf: None,
+    });
+    let t = ctx.tr();
+    let (title_key, message_key) = error.message_keys();
+    let message = match error {
+        AppError::Invalid { message, .. } => message.clone(),
+        _ => t.with(message_key, "request", &ctx.request_id),
+    };
+    let page = ErrorPage { ctx: PageContext::new(&ctx, t.get(title_key), ""), message };
+    render_with(error.status(), &page)
+}
+
+const STYLESHEET: &str = include_str!("../static/app.css");
+const HTMX: &str = include_str!("../static/htmx.min.js");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+pub async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+/// htmx 2.0.11, BSD Zero-Clause licence (static/htmx.LICENSE).
+pub async fn htmx() -> Response {
+    asset("text/javascript; charset=utf-8", HTMX)
+}
+
+/// Formats a stored UTC instant as Stockholm time for a page.
+pub fn local_time(at: chrono::NaiveDateTime) -> String {
+    etablera_domain::time::to_local(at).format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,151 @@
+//! Cookies, the CSRF defences (an Origin check on every unsafe request, a token in every form)
+//! and the security headers.
+
+use axum::extract::{FromRequest, Request};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::de::DeserializeOwned;
+use subtle::ConstantTimeEq;
+
+use crate::context::{Credential, RequestContext};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "etablera_session";
+pub const LOGIN_CSRF_COOKIE: &str = "etablera_login_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// A cookie for this application: HttpOnly, SameSite=Strict, path /, Secure when served over TLS.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value)).http_only(true).same_site(SameSite::Strict).path("/").secure(secure).build()
+}
+
+pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
+    let mut c = cookie(name, String::new(), secure);
+    c.make_removal();
+    c
+}
+
+pub fn set_cookie(response: &mut Response, cookie: Cookie<'static>) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url_host(v));
+    matches!((host, source), (Some(host), Some(source)) if host.eq_ignore_ascii_case(&source))
+}
+
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split('/').next()?.to_owned())
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn tokens_match(expected: Option<&str>, given: Option<&str>) -> bool {
+    match (expected, given) {
+        (Some(e), Some(g)) if !e.is_empty() => e.as_bytes().ct_eq(g.as_bytes()).into(),
+        _ => false,
+    }
+}
+
+/// Refuses unsafe requests that a browser sent from another site. API clients with a bearer
+/// token carry no cookies and are not subject to it; API calls with a session must also carry
+/// the session's token in the `X-CSRF-Token` header.
+pub async fn check_origin(req: Request, next: Next) -> Response {
+    if is_unsafe(req.method()) {
+        let ctx = req.extensions().get::<RequestContext>();
+        let via_token = matches!(
+            ctx.and_then(|c| c.principal.as_ref()).map(|p| &p.credential),
+            Some(Credential::ApiToken { .. })
+        );
+        if !via_token {
+            if !same_origin(req.headers()) {
+                return AppError::Csrf.into_response();
+            }
+            if req.uri().path().starts_with("/api/") {
+                let given = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                if !tokens_match(ctx.and_then(|c| c.csrf_token()), given) {
+                    return AppError::Csrf.into_response();
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// A form whose `csrf_token` field must match the session's token (or, before login, the login
+/// cookie's). The rest of the form is deserialised into `T`.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req.extensions().get::<RequestContext>().cloned();
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        let given = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
+        if !tokens_match(ctx.as_ref().and_then(|c| c.csrf_token()), given) {
+            return Err(AppError::Csrf);
+        }
+        let value = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        Ok(CsrfForm(value))
+    }
+}
+
+/// Headers every response carries, unless a handler set its own.
+pub fn headers() -> Vec<(header::HeaderName, HeaderValue)> {
+    vec![
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (header::HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=()")),
+        // Pages hold personal data: no browser or proxy may keep a copy.
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_must_name_the_host() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "etablera.example:8080".parse().unwrap());
+        assert!(!same_origin(&h), "no origin and no referer is refused");
+        h.insert(header::ORIGIN, "http://etablera.example:8080".parse().unwrap());
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(!same_origin(&h));
+        h.remove(header::ORIGIN);
+        h.insert(header::REFERER, "http://etablera.example:8080/login".parse().unwrap());
+        assert!(same_origin(&h));
+    }
+
+    #[test]
+    fn empty_or_missing_tokens_never_match() {
+        assert!(!tokens_match(None, None));
+        assert!(!tokens_match(Some(""), Some("")));
+        assert!(!tokens_match(Some("abc"), None));
+        assert!(!tokens_match(Some("abc"), Some("abd")));
+        assert!(tokens_match(Some("abc"), Some("abc")));
+    }
+}

@@ -1,0 +1,80 @@
+//! The start page: who you are, what your roles let you do, and your own recent logins.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use etablera_domain::access::{Permission, Role};
+use etablera_store::access::log::{self, LogRow};
+
+use crate::app::AppState;
+use crate::context::Signed;
+use crate::error::AppResult;
+use crate::pages::{PageContext, local_time, render};
+
+pub struct RoleCard {
+    pub name: String,
+    pub description: String,
+    /// Links to the parts of Etablera that are open to this role.
+    pub links: Vec<(&'static str, String)>,
+}
+
+pub struct LoginEvent {
+    pub at: String,
+    pub action: String,
+    pub address: String,
+    pub failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    ctx: PageContext,
+    welcome: String,
+    roles: Vec<RoleCard>,
+    municipalities: Vec<String>,
+    unit: Option<String>,
+    logins: Vec<LoginEvent>,
+}
+
+fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
+    let mut links = Vec::new();
+    if role.has(Permission::ManageUsers) {
+        links.push(("/admin/users", t.get("nav-users")));
+    }
+    if role.has(Permission::ReadAccessLog) {
+        links.push(("/audit", t.get("nav-audit")));
+    }
+    links
+}
+
+pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Html<String>> {
+    let t = ctx.tr();
+    let user_id = user.id;
+    // One's own account and logins are not logged as reads: nobody else's data is shown.
+    let rows: Vec<LogRow> = state.store.run(move |conn| log::recent_logins(conn, user_id, 10)).await?;
+    let page = StartPage {
+        welcome: t.with("start-welcome", "name", &user.display_name),
+        roles: user
+            .roles
+            .iter()
+            .map(|role| RoleCard {
+                name: t.role(role),
+                description: t.get(&format!("start-role-{}", role.code())),
+                links: links_for(*role, &t),
+            })
+            .collect(),
+        municipalities: user.municipalities.iter().map(|m| format!("{} {}", m.as_str(), m.name())).collect(),
+        unit: user.unit.clone(),
+        logins: rows
+            .into_iter()
+            .map(|row| LoginEvent {
+                at: local_time(row.at),
+                action: t.get(&format!("action-{}", row.action)),
+                address: row.client_address.unwrap_or_default(),
+                failed: row.action == "login_failed",
+            })
+            .collect(),
+        ctx: PageContext::new(&ctx, t.get("start-title"), "/"),
+    };
+    render(&page)
+}
