@@ -213,12 +213,17 @@ pub fn now() -> NaiveDateTime {
 /// Runs `f` in one write transaction. On SQLite the transaction takes the write lock at its
 /// start (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits for other
 /// writers instead of failing when it upgrades its lock.
+///
+/// Inside another transaction it becomes a savepoint of that one.
 pub fn write<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
+    type Manager = <DbConn as Connection>::TransactionManager;
+    if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
+        return conn.transaction(f);
+    }
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    type Manager = <DbConn as Connection>::TransactionManager;
     match f(conn) {
         Ok(value) => match Manager::commit_transaction(conn) {
             Ok(()) => Ok(value),

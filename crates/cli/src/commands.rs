@@ -1,0 +1,70 @@
+//! The subcommands, one module each.
+
+mod audit;
+mod backup;
+mod demo;
+mod serve;
+mod user;
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use etablera_store::Store;
+use etablera_store::access::Actor;
+
+use crate::config::Settings;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web interface and the API.
+    Serve(serve::ServeArgs),
+    /// Bring the database schema up to date (also done when the server starts).
+    Migrate,
+    /// Fill an empty database with demo users, one per role.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Check and export the access log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Back the database up (SQLite: an online copy; PostgreSQL: the pg_dump command to run).
+    Backup(backup::BackupArgs),
+}
+
+impl Command {
+    /// Demo runs use a database of their own unless told otherwise.
+    pub fn wants_demo(&self) -> bool {
+        matches!(self, Command::Demo) || matches!(self, Command::Serve(args) if args.demo())
+    }
+}
+
+pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(args) => serve::run(args, settings),
+        Command::Migrate => {
+            let store = Store::open_without_migrating(&settings.database)?;
+            let applied = store.migrate()?;
+            if applied.is_empty() {
+                println!("Databasen {} är redan uppdaterad.", settings.database);
+            } else {
+                println!("Körde {} migrering(ar) i {}: {}", applied.len(), settings.database, applied.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let store = Store::open(&settings.database)?;
+            demo::run(&store)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(command) => user::run(command, &Store::open(&settings.database)?),
+        Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
+        Command::Backup(args) => backup::run(args, &settings.database),
+    }
+}
+
+/// The person at the terminal, for the access log: no account, but the operating-system user.
+pub fn terminal_actor() -> Actor {
+    let os_user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "okänd".into());
+    Actor { user_id: None, request_id: Some(format!("cli:{os_user}")), client_address: Some("cli".into()) }
+}

@@ -1,0 +1,74 @@
+//! Demo users, one per role, with a shared password that says it is a demo.
+
+use etablera_domain::access::Role;
+use etablera_domain::municipality;
+use etablera_store::Store;
+use etablera_store::access::users::{self, NewUser};
+
+pub const DEMO_PASSWORD: &str = "demo-etablera-2026";
+
+struct DemoUser {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    unit: Option<&'static str>,
+}
+
+const USERS: [DemoUser; 8] = [
+    DemoUser { username: "demo-admin", name: "Demo Administratör", role: Role::Admin, unit: None },
+    DemoUser { username: "demo-handlaggare", name: "Demo Handläggare", role: Role::CaseWorker, unit: Some("Mottagningsenheten") },
+    DemoUser { username: "demo-enhetschef", name: "Demo Enhetschef", role: Role::UnitManager, unit: Some("Mottagningsenheten") },
+    DemoUser { username: "demo-ekonom", name: "Demo Ekonom", role: Role::Finance, unit: None },
+    DemoUser { username: "demo-namnd", name: "Demo Nämndsekreterare", role: Role::Committee, unit: None },
+    DemoUser { username: "demo-samordnare", name: "Demo Samordnare", role: Role::RegionalCoordinator, unit: None },
+    DemoUser { username: "demo-avtalskontakt", name: "Demo Avtalskontakt", role: Role::AgreementContact, unit: None },
+    DemoUser { username: "demo-granskare", name: "Demo Granskare", role: Role::Auditor, unit: None },
+];
+
+/// Österåker (0117) runs the reception work of seed 004; the county board coordinates all of
+/// Östergötland (05); Mjölby (0586) is the seed's municipality with a co-financing agreement.
+fn municipalities_for(role: Role) -> Vec<&'static str> {
+    match role {
+        Role::RegionalCoordinator => {
+            municipality::all().iter().filter(|m| m.county_code == "05").map(|m| m.code).collect()
+        }
+        Role::AgreementContact => vec!["0586"],
+        _ => vec!["0117"],
+    }
+}
+
+/// Creates the demo users when the database has no users; leaves a used database alone.
+pub fn run(store: &Store) -> anyhow::Result<()> {
+    if store.with_conn(users::count)? > 0 {
+        println!("Databasen har redan användare; inga demoanvändare skapades.");
+        return Ok(());
+    }
+    let actor = super::terminal_actor();
+    store.with_conn(|conn| {
+        etablera_store::write(conn, |conn| {
+            for demo in &USERS {
+                users::create(
+                    conn,
+                    &actor,
+                    &NewUser {
+                        username: demo.username.into(),
+                        display_name: demo.name.into(),
+                        password: DEMO_PASSWORD.into(),
+                        roles: vec![demo.role],
+                        municipalities: municipalities_for(demo.role).iter().map(|c| c.parse().expect("built-in code")).collect(),
+                        unit: demo.unit.map(str::to_owned),
+                    },
+                )?;
+            }
+            Ok(())
+        })
+    })?;
+    println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
+    println!();
+    for demo in &USERS {
+        println!("  {:<20} {:<22} {}", demo.username, demo.role.code(), demo.name);
+    }
+    println!();
+    println!("  Lösenord för alla demoanvändare: {DEMO_PASSWORD}");
+    Ok(())
+}

@@ -1,0 +1,243 @@
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use etablera_domain::access::Role;
+use etablera_domain::municipality::MunicipalityCode;
+use etablera_store::access::{tokens, users};
+use etablera_store::{Store, StoreError};
+
+use super::terminal_actor;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user. Without --password-stdin a temporary password is made and shown once.
+    Add(AddArgs),
+    /// List all users.
+    List,
+    /// Disable an account: its sessions and API keys stop working at once.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// Set a new password (read from standard input) and end the user's sessions.
+    SetPassword {
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a user roles and municipalities, or set the unit.
+    Grant(GrantArgs),
+    /// Take roles or municipalities away from a user.
+    Revoke(RevokeArgs),
+    /// Manage a user's API keys.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    /// The login name: a–z, digits, dot, hyphen, underscore.
+    username: String,
+    /// The person's name, as shown in the interface.
+    #[arg(long)]
+    name: String,
+    /// A role (repeat for several): admin, case_worker, unit_manager, finance, committee,
+    /// regional_coordinator, agreement_contact, auditor.
+    #[arg(long = "role", required = true)]
+    roles: Vec<Role>,
+    /// A municipality code (repeat for several), e.g. 0117.
+    #[arg(long = "municipality")]
+    municipalities: Vec<MunicipalityCode>,
+    /// The unit (required for case workers).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Args)]
+pub struct GrantArgs {
+    username: String,
+    #[arg(long = "role")]
+    roles: Vec<Role>,
+    #[arg(long = "municipality")]
+    municipalities: Vec<MunicipalityCode>,
+    /// Set the unit.
+    #[arg(long)]
+    unit: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RevokeArgs {
+    username: String,
+    #[arg(long = "role")]
+    roles: Vec<Role>,
+    #[arg(long = "municipality")]
+    municipalities: Vec<MunicipalityCode>,
+    /// Remove the unit.
+    #[arg(long)]
+    unit: bool,
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API key for a user; it is shown once.
+    Add {
+        username: String,
+        /// What the key is for, e.g. the system that uses it.
+        #[arg(long)]
+        name: String,
+    },
+    /// List a user's API keys.
+    List { username: String },
+    /// Revoke one of a user's API keys by its id.
+    Revoke { username: String, id: i32 },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("kunde inte läsa lösenordet från standard input")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn explain(e: StoreError, username: &str) -> anyhow::Error {
+    match e {
+        StoreError::NotFound => anyhow::anyhow!("det finns ingen användare {username}"),
+        StoreError::Invalid { field, message } => anyhow::anyhow!("{field}: {message}"),
+        other => other.into(),
+    }
+}
+
+pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
+    let actor = terminal_actor();
+    match command {
+        UserCommand::Add(args) => {
+            let (password, generated) = if args.password_stdin {
+                (read_password()?, false)
+            } else {
+                (etablera_store::access::random_token(12), true)
+            };
+            let new = users::NewUser {
+                username: args.username.clone(),
+                display_name: args.name,
+                password,
+                roles: args.roles,
+                municipalities: args.municipalities,
+                unit: args.unit,
+            };
+            let user = store.with_conn(|conn| users::create(conn, &actor, &new)).map_err(|e| explain(e, &args.username))?;
+            println!("Skapade användaren {} (id {}).", user.username, user.id);
+            if generated {
+                println!("Tillfälligt lösenord (visas bara nu): {}", new.password);
+            }
+        }
+        UserCommand::List => {
+            let all = store.with_conn(|conn| users::list(conn, &actor))?;
+            println!("{:<24} {:<8} {:<40} {:<24} {}", "ANVÄNDARNAMN", "STATUS", "ROLLER", "KOMMUNER", "ENHET");
+            for u in all {
+                let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
+                let codes: Vec<&str> = u.municipalities.iter().map(|m| m.as_str()).collect();
+                println!(
+                    "{:<24} {:<8} {:<40} {:<24} {}",
+                    u.username,
+                    if u.disabled { "avstängd" } else { "aktiv" },
+                    roles.join(","),
+                    codes.join(","),
+                    u.unit.unwrap_or_default()
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            store.with_conn(|conn| users::set_disabled(conn, &actor, &username, true)).map_err(|e| explain(e, &username))?;
+            println!("Användaren {username} är avstängd.");
+        }
+        UserCommand::Enable { username } => {
+            store.with_conn(|conn| users::set_disabled(conn, &actor, &username, false)).map_err(|e| explain(e, &username))?;
+            println!("Användaren {username} är aktiv igen.");
+        }
+        UserCommand::SetPassword { username, password_stdin } => {
+            if !password_stdin {
+                bail!("ange --password-stdin och skicka lösenordet på standard input, så syns det inte i processlistan");
+            }
+            let password = read_password()?;
+            store.with_conn(|conn| users::set_password(conn, &actor, &username, &password)).map_err(|e| explain(e, &username))?;
+            println!("Nytt lösenord satt för {username}; användarens sessioner är avslutade.");
+        }
+        UserCommand::Grant(args) => {
+            if args.roles.is_empty() && args.municipalities.is_empty() && args.unit.is_none() {
+                bail!("ange minst en --role, --municipality eller --unit");
+            }
+            let grants = users::Grants {
+                add_roles: args.roles,
+                add_municipalities: args.municipalities,
+                unit: args.unit.map(Some),
+                ..Default::default()
+            };
+            let user = store
+                .with_conn(|conn| users::change_grants(conn, &actor, &args.username, &grants))
+                .map_err(|e| explain(e, &args.username))?;
+            print_grants(&user);
+        }
+        UserCommand::Revoke(args) => {
+            if args.roles.is_empty() && args.municipalities.is_empty() && !args.unit {
+                bail!("ange minst en --role, --municipality eller --unit");
+            }
+            let grants = users::Grants {
+                remove_roles: args.roles,
+                remove_municipalities: args.municipalities,
+                unit: args.unit.then_some(None),
+                ..Default::default()
+            };
+            let user = store
+                .with_conn(|conn| users::change_grants(conn, &actor, &args.username, &grants))
+                .map_err(|e| explain(e, &args.username))?;
+            print_grants(&user);
+        }
+        UserCommand::Token(command) => token(command, store)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_grants(user: &users::User) {
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.code()).collect();
+    let codes: Vec<&str> = user.municipalities.iter().map(|m| m.as_str()).collect();
+    println!(
+        "{}: roller {}; kommuner {}; enhet {}",
+        user.username,
+        roles.join(", "),
+        if codes.is_empty() { "inga".to_owned() } else { codes.join(", ") },
+        user.unit.as_deref().unwrap_or("ingen")
+    );
+}
+
+fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
+    let actor = terminal_actor();
+    let user_of = |username: &str| store.with_conn(|conn| users::get(conn, &actor, username)).map_err(|e| explain(e, username));
+    match command {
+        TokenCommand::Add { username, name } => {
+            let user = user_of(&username)?;
+            let (token, plain) = store.with_conn(|conn| tokens::create(conn, &actor, user.id, &name)).map_err(|e| explain(e, &username))?;
+            println!("API-nyckel {} ({}) för {username}. Kopiera den nu, den visas inte igen:", token.id, token.name);
+            println!("{plain}");
+        }
+        TokenCommand::List { username } => {
+            let user = user_of(&username)?;
+            for t in store.with_conn(|conn| tokens::list(conn, user.id))? {
+                let status = if t.revoked_at.is_some() { "återkallad" } else { "aktiv" };
+                println!("{:>5}  {:<10} {}  {}", t.id, status, t.created_at.format("%Y-%m-%d"), t.name);
+            }
+        }
+        TokenCommand::Revoke { username, id } => {
+            let user = user_of(&username)?;
+            store.with_conn(|conn| tokens::revoke(conn, &actor, user.id, id)).map_err(|e| match e {
+                StoreError::NotFound => anyhow::anyhow!("{username} har ingen API-nyckel med id {id}"),
+                other => other.into(),
+            })?;
+            println!("API-nyckel {id} är återkallad.");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Settings from flags, the environment (`ETABLERA_*`, `DATABASE_URL`) and an optional TOML
+//! file, in that order of precedence. Secrets are never printed: the database URL shows
+//! without its password.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use etablera_store::DatabaseUrl;
+use etablera_web::WebConfig;
+use serde::Deserialize;
+
+use crate::commands::Command;
+
+pub const DEFAULT_DATABASE: &str = "sqlite://etablera.db";
+pub const DEFAULT_DEMO_DATABASE: &str = "sqlite://etablera-demo.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Args, Debug)]
+pub struct Options {
+    /// The database: sqlite://PATH (default sqlite://etablera.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// A TOML file with settings (database_url, listen, idle_timeout_minutes, secure_cookies).
+    #[arg(long, global = true, env = "ETABLERA_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The TOML file's keys; each can also be given as a flag or in the environment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub idle_timeout_minutes: Option<u64>,
+    pub secure_cookies: Option<bool>,
+}
+
+/// Everything a command needs, resolved.
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub file: FileSettings,
+}
+
+impl Options {
+    pub fn resolve(&self, command: &Command) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("kunde inte läsa inställningsfilen {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("inställningsfilen {} är felaktig", path.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let default = if command.wants_demo() { DEFAULT_DEMO_DATABASE } else { DEFAULT_DATABASE };
+        let url = self.database_url.clone().or_else(|| file.database_url.clone()).unwrap_or_else(|| default.to_owned());
+        let database = DatabaseUrl::parse(&url).map_err(|e| anyhow::anyhow!("databasadressen: {e}"))?;
+        Ok(Settings { database, file })
+    }
+}
+
+/// The server's settings, from `serve`'s flags and the file.
+pub fn web_config(
+    file: &FileSettings,
+    idle_timeout_minutes: Option<u64>,
+    secure_cookies: bool,
+) -> anyhow::Result<WebConfig> {
+    let minutes = idle_timeout_minutes.or(file.idle_timeout_minutes).unwrap_or(30);
+    if minutes == 0 || minutes > 24 * 60 {
+        bail!("idle_timeout_minutes ska vara mellan 1 och 1440");
+    }
+    Ok(WebConfig {
+        idle_timeout: Duration::from_secs(minutes * 60),
+        secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+        ..WebConfig::default()
+    })
+}
+
+pub fn listen_address(flag: Option<&str>, file: &FileSettings) -> anyhow::Result<SocketAddr> {
+    let text = flag.or(file.listen.as_deref()).unwrap_or(DEFAULT_LISTEN);
+    text.parse().with_context(|| format!("{text} är ingen adress av formen IP:PORT, till exempel 127.0.0.1:8080"))
+}

@@ -1,0 +1,81 @@
+use axum::http::StatusCode;
+use diesel::RunQueryDsl;
+use etablera_domain::access::Role;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn the_auditor_sees_logins_and_reads_in_the_log() {
+    let app = TestApp::new();
+    app.add_user("admin", &[Role::Admin]);
+    app.add_user("granskare", &[Role::Auditor]);
+    let admin = app.login("admin").await;
+    assert_eq!(app.get("/admin/users", Some(&admin)).await.status, StatusCode::OK);
+    let auditor = app.login("granskare").await;
+    let page = app.get("/audit?actor=admin", Some(&auditor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Inloggning"));
+    assert!(page.body.contains("Läsning"), "the admin's reading of the user list is logged");
+    assert!(!page.body.contains("Testperson admin"), "the log shows ids and user names, not the data read");
+
+    let json = app.get("/api/v1/access-log?actor=admin&action=read", Some(&auditor)).await.json();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["record_kind"], "user");
+    assert_eq!(rows[0]["actor_username"], "admin");
+}
+
+#[tokio::test]
+async fn bad_filters_get_a_clear_message() {
+    let app = TestApp::new();
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let page = app.get("/audit?from=1%2F11%2F2026&actor=ingen", Some(&auditor)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+    assert!(page.body.contains("Det finns ingen användare med det användarnamnet."));
+    let api = app.get("/api/v1/access-log?from=2026-11-20&to=2026-11-01", Some(&auditor)).await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(api.json()["error"]["code"], "invalid");
+    assert_eq!(api.json()["error"]["field"], "to");
+}
+
+#[tokio::test]
+async fn verification_names_the_first_edited_row() {
+    let app = TestApp::new();
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let intact = app.get("/api/v1/access-log/verify", Some(&auditor)).await.json();
+    assert_eq!(intact["intact"], true);
+    let page = app.get("/audit/verify", Some(&auditor)).await;
+    assert!(page.body.contains("Kedjan är hel"));
+
+    app.db
+        .store
+        .with_conn(|conn| {
+            diesel::sql_query("UPDATE access_log SET action = 'read' WHERE id = 2").execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let broken = app.get("/api/v1/access-log/verify", Some(&auditor)).await.json();
+    assert_eq!(broken["intact"], false);
+    assert_eq!(broken["first_broken_row"], 2);
+    let page = app.get("/audit/verify", Some(&auditor)).await;
+    assert!(page.body.contains("Kedjan är bruten vid rad 2"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_export_is_csv_for_the_monthly_review_and_is_itself_logged() {
+    let app = TestApp::new();
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let today = chrono::Utc::now().date_naive();
+    let answer = app.get(&format!("/audit/export.csv?from={}&to={}", today.pred_opt().unwrap(), today.succ_opt().unwrap()), Some(&auditor)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(answer.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"atkomstlogg-"));
+    let lines: Vec<&str> = answer.body.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("rad,"));
+    assert!(lines.iter().any(|l| l.contains(",granskare,login,user,")));
+    assert!(lines.last().unwrap().contains(",export,access_log,"), "the export's own row is in it");
+}

@@ -1,0 +1,174 @@
+use axum::http::StatusCode;
+use etablera_domain::access::Role;
+use etablera_web::routes::{self, Guard};
+
+use crate::support::{PASSWORD, TestApp, csrf_in};
+
+#[tokio::test]
+async fn health_names_the_backend() {
+    let app = TestApp::new();
+    let answer = app.get("/healthz", None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let backend = app.db.store.backend().name();
+    assert_eq!(answer.json(), serde_json::json!({ "status": "ok", "database": backend }));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = TestApp::new();
+    for path in ["/login", "/healthz", "/finns-inte"] {
+        let answer = app.get(path, None).await;
+        let csp = answer.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(answer.headers["x-content-type-options"], "nosniff");
+        assert_eq!(answer.headers["referrer-policy"], "same-origin");
+        assert!(answer.headers.contains_key("x-request-id"));
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_gets_a_clear_404_in_swedish_or_english() {
+    let app = TestApp::new();
+    let answer = app.get("/finns-inte", None).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.body.contains("Sidan finns inte"));
+    assert!(answer.body.contains("<html lang=\"sv\">"));
+    let request = TestApp::request(axum::http::Method::GET, "/finns-inte", None)
+        .header("accept-language", "en-GB,en;q=0.8")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let english = app.send(request).await;
+    assert!(english.body.contains("Page not found"));
+    let api = app.get("/api/v1/finns-inte", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.json()["error"]["code"], "not_found");
+    assert_eq!(api.json()["error"]["message"], "Kontrollera adressen, eller gå tillbaka till startsidan.");
+}
+
+#[tokio::test]
+async fn the_layout_is_accessible_from_the_start() {
+    let app = TestApp::new();
+    let page = app.get("/login", None).await.body;
+    assert!(page.contains("class=\"skip-link\" href=\"#main\""));
+    assert!(page.contains("<main id=\"main\""));
+    assert!(page.contains("<label for=\"username\">Användarnamn</label>"));
+    assert!(page.contains("<label for=\"password\">Lösenord</label>"));
+    assert!(!page.contains("<script>"), "no inline script");
+    assert!(!page.contains(" style=\""), "no inline style");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::new();
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for route in routes::all().iter().filter(|r| r.is_api() || r.path == "/healthz") {
+        let method = route.method.as_str().to_lowercase();
+        assert!(
+            doc["paths"][route.path][&method].is_object(),
+            "{} {} is missing from the OpenAPI document",
+            route.method,
+            route.path
+        );
+        if matches!(route.guard, Guard::Needs(_) | Guard::SignedIn) {
+            assert!(doc["paths"][route.path][&method]["security"].is_array(), "{} states how to authenticate", route.path);
+        }
+    }
+    let documented = doc["paths"].as_object().unwrap().len();
+    let served = routes::all().iter().filter(|r| r.is_api() || r.path == "/healthz").count();
+    assert_eq!(documented, served, "nothing documented that is not served");
+}
+
+#[tokio::test]
+async fn the_admin_creates_a_user_and_bad_input_changes_nothing() {
+    let app = TestApp::new();
+    app.add_user("admin", &[Role::Admin]);
+    let admin = app.login("admin").await;
+    let form = app.get("/admin/users/new", Some(&admin)).await;
+    let csrf = csrf_in(&form.body);
+    let bad = app
+        .post_form("/admin/users/new", Some(&admin), &[
+            ("csrf_token", &csrf),
+            ("username", "jan"),
+            ("display_name", "Jan Demo"),
+            ("password", PASSWORD),
+            ("roles", "case_worker"),
+            ("municipalities", "0117, 9999"),
+        ])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Det finns ett problem"));
+    assert!(bad.body.contains("Okänd kommunkod: 9999"));
+    assert!(bad.body.contains("value=\"Jan Demo\""), "what was typed comes back");
+    let no_unit = app
+        .post_form("/admin/users/new", Some(&admin), &[
+            ("csrf_token", &csrf),
+            ("username", "jan"),
+            ("display_name", "Jan Demo"),
+            ("password", PASSWORD),
+            ("roles", "case_worker"),
+            ("municipalities", "0117"),
+        ])
+        .await;
+    assert_eq!(no_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_unit.body.contains("En handläggare måste höra till en enhet."));
+    assert!(!app.get("/admin/users", Some(&admin)).await.body.contains(">jan<"), "nothing saved");
+
+    let good = app
+        .post_form("/admin/users/new", Some(&admin), &[
+            ("csrf_token", &csrf),
+            ("username", "jan"),
+            ("display_name", "Jan Demo"),
+            ("password", PASSWORD),
+            ("roles", "case_worker"),
+            ("roles", "unit_manager"),
+            ("municipalities", "0117"),
+            ("unit", "Mottagningen"),
+        ])
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let list = app.get(good.location(), Some(&admin)).await;
+    assert!(list.body.contains("Användaren jan är skapad."));
+    assert!(list.body.contains("Mottagningshandläggare, Enhetschef"));
+    app.login("jan").await;
+
+    let disabled = app.post_form("/admin/users/jan/disable", Some(&admin), &[("csrf_token", &csrf)]).await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/admin/users", Some(&admin)).await.body.contains("Avstängd"));
+    let own = app.post_form("/admin/users/admin/disable", Some(&admin), &[("csrf_token", &csrf)]).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "an admin cannot lock themself out");
+}
+
+/// The real server on port 0, reached over TCP like a browser would.
+#[tokio::test]
+async fn a_real_server_on_port_0_serves_login_and_the_start_page() {
+    let app = TestApp::new();
+    app.add_user("kim", &[Role::Committee]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let state = etablera_web::AppState::new(app.db.store.clone(), etablera_web::WebConfig::default());
+    let server = tokio::spawn(etablera_web::serve(state, listener));
+    let base = format!("http://{address}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .unwrap();
+    let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&login);
+    let start = client
+        .post(format!("{base}/login"))
+        .header("origin", &base)
+        .form(&[("csrf_token", csrf.as_str()), ("username", "kim"), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 200);
+    assert_eq!(start.url().path(), "/");
+    let body = start.text().await.unwrap();
+    assert!(body.contains("Välkommen, Testperson kim"));
+    assert!(body.contains("Socialnämnden (beställare)"));
+    assert!(body.contains("127.0.0.1"), "the login's address shows among the recent logins");
+    server.abort();
+}

@@ -1,0 +1,155 @@
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::Response;
+use etablera_domain::access::Role;
+use etablera_store::access::users::{self, NewUser, User};
+use etablera_store::access::{Actor, tokens};
+use etablera_store::testing::TestDatabase;
+use etablera_web::{AppState, WebConfig, router};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "korrekt häst batteri";
+pub const HOST: &str = "etablera.test";
+pub const ORIGIN: &str = "http://etablera.test";
+
+pub struct TestApp {
+    pub db: TestDatabase,
+    pub router: Router,
+}
+
+/// A signed-in browser: its session cookie and the token its forms carry.
+#[derive(Clone)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+    }
+}
+
+/// The value of the first hidden csrf_token field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("the page has a form with a CSRF token") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        TestApp::with_config(WebConfig::default())
+    }
+
+    pub fn with_config(config: WebConfig) -> TestApp {
+        let db = TestDatabase::new();
+        let router = router(AppState::new(db.store.clone(), config));
+        TestApp { db, router }
+    }
+
+    pub fn add_user(&self, username: &str, roles: &[Role]) -> User {
+        self.db
+            .store
+            .with_conn(|conn| {
+                users::create(
+                    conn,
+                    &Actor::default(),
+                    &NewUser {
+                        username: username.into(),
+                        display_name: format!("Testperson {username}"),
+                        password: PASSWORD.into(),
+                        roles: roles.to_vec(),
+                        municipalities: vec!["0117".parse().unwrap()],
+                        unit: Some("Mottagningen".into()),
+                    },
+                )
+            })
+            .unwrap()
+    }
+
+    pub fn api_token(&self, user: &User) -> String {
+        self.db.store.with_conn(|conn| tokens::create(conn, &Actor::default(), user.id, "test")).unwrap().1
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response: Response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub fn request(method: Method, path: &str, browser: Option<&Browser>) -> axum::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(path).header(header::HOST, HOST);
+        if let Some(b) = browser {
+            builder = builder.header(header::COOKIE, &b.cookie);
+        }
+        builder
+    }
+
+    pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Answer {
+        self.send(TestApp::request(Method::GET, path, browser).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_with_token(&self, path: &str, token: &str) -> Answer {
+        let request = TestApp::request(Method::GET, path, None)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Posts a form the way a browser on this site does: same Origin, the session cookie.
+    pub async fn post_form(&self, path: &str, browser: Option<&Browser>, fields: &[(&str, &str)]) -> Answer {
+        let request = TestApp::request(Method::POST, path, browser)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Opens the login page, signs in, and returns the signed-in browser.
+    pub async fn login(&self, username: &str) -> Browser {
+        let form = self.get("/login", None).await;
+        let login_cookie = form.cookie("etablera_login_csrf").expect("the login page sets its token cookie");
+        let csrf = csrf_in(&form.body);
+        let before = Browser { cookie: login_cookie, csrf: csrf.clone() };
+        let answer = self
+            .post_form("/login", Some(&before), &[("csrf_token", &csrf), ("username", username), ("password", PASSWORD)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", answer.body);
+        let cookie = answer.cookie("etablera_session").expect("a session cookie");
+        let start = self.get("/", Some(&Browser { cookie: cookie.clone(), csrf: String::new() })).await;
+        assert_eq!(start.status, StatusCode::OK);
+        Browser { cookie, csrf: csrf_in(&start.body) }
+    }
+}
+
+pub fn short_idle() -> WebConfig {
+    WebConfig { idle_timeout: Duration::from_secs(1), ..WebConfig::default() }
+}

@@ -1,0 +1,8 @@
+//! The web layer's tests: in-process through the router, and one real server on port 0.
+//! The backend comes from TEST_DATABASE_URL (SQLite when unset).
+
+mod audit;
+mod login;
+mod pages;
+mod permissions;
+mod support;
