@@ -67,6 +67,14 @@ impl DatabaseUrl {
         }
     }
 
+    /// The full URL, password included: for handing to another process, never for printing.
+    pub fn expose(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite { path } => format!("sqlite://{path}"),
+            DatabaseUrl::Postgres { url } => url.clone(),
+        }
+    }
+
     /// The URL with any password replaced, for messages and logs.
     pub fn redacted(&self) -> String {
         match self {

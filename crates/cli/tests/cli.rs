@@ -1,0 +1,176 @@
+//! The command line as an administrator uses it, on the backend TEST_DATABASE_URL names.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use diesel::RunQueryDsl;
+use etablera_store::testing::TestDatabase;
+
+fn etablera(db: &TestDatabase, args: &[&str]) -> Output {
+    etablera_with_input(db, args, None)
+}
+
+fn etablera_with_input(db: &TestDatabase, args: &[&str], input: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_etablera"))
+        .args(args)
+        .env("DATABASE_URL", db.url.expose())
+        .env("USER", "testoperatör")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = input {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let db = TestDatabase::new();
+    let help = stdout(&etablera(&db, &["--help"]));
+    for command in ["serve", "migrate", "demo", "user", "audit", "backup"] {
+        assert!(help.contains(command), "{command} in --help");
+    }
+    let serve = stdout(&etablera(&db, &["serve", "--help"]));
+    assert!(serve.contains("--listen") && serve.contains("ETABLERA_LISTEN"));
+}
+
+#[test]
+fn demo_creates_one_user_per_role_once() {
+    let db = TestDatabase::new();
+    let first = etablera(&db, &["demo"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(out.contains("DEMO"));
+    assert!(out.contains("demo-etablera-2026"));
+    let list = stdout(&etablera(&db, &["user", "list"]));
+    for role in ["admin", "case_worker", "unit_manager", "finance", "committee", "regional_coordinator", "agreement_contact", "auditor"] {
+        assert!(list.contains(role), "a demo user with {role}");
+    }
+    assert!(list.contains("0560,0561,0562"), "the regional coordinator has all of Östergötland");
+    let again = stdout(&etablera(&db, &["demo"]));
+    assert!(again.contains("redan användare"));
+}
+
+#[test]
+fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
+    let db = TestDatabase::new();
+    let add = etablera_with_input(
+        &db,
+        &["user", "add", "lena", "--name", "Lena Test", "--role", "case_worker", "--municipality", "0117", "--unit", "Mottagningen", "--password-stdin"],
+        Some("ett långt lösenord\n"),
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let generated = etablera(&db, &["user", "add", "olle", "--name", "Olle Test", "--role", "finance"]);
+    assert!(stdout(&generated).contains("Tillfälligt lösenord"));
+
+    let grant = etablera(&db, &["user", "grant", "lena", "--role", "unit_manager", "--municipality", "0586"]);
+    assert!(stdout(&grant).contains("case_worker, unit_manager"), "{}", stdout(&grant));
+    assert!(stdout(&grant).contains("0117, 0586"));
+    let disable = etablera(&db, &["user", "disable", "lena"]);
+    assert!(disable.status.success());
+    assert!(stdout(&etablera(&db, &["user", "list"])).contains("avstängd"));
+
+    let unknown_role = etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "chef"]);
+    assert!(!unknown_role.status.success());
+    assert!(stderr(&unknown_role).contains("okänd roll"));
+    let unknown_code = etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "finance", "--municipality", "0100"]);
+    assert!(stderr(&unknown_code).contains("det finns ingen kommun med koden 0100"));
+    let short = etablera_with_input(&db, &["user", "add", "per", "--name", "Per", "--role", "finance", "--password-stdin"], Some("kort\n"));
+    assert!(stderr(&short).contains("minst 12 tecken"));
+    let missing = etablera(&db, &["user", "disable", "finns-inte"]);
+    assert!(stderr(&missing).contains("det finns ingen användare finns-inte"));
+    assert!(!stdout(&etablera(&db, &["user", "list"])).contains("per "), "nothing saved for refused input");
+}
+
+#[test]
+fn audit_verify_passes_then_names_the_edited_row() {
+    let db = TestDatabase::new();
+    etablera(&db, &["demo"]);
+    let ok = etablera(&db, &["audit", "verify"]);
+    assert!(ok.status.success());
+    assert!(stdout(&ok).contains("Åtkomstloggen är hel: 8 rader"), "{}", stdout(&ok));
+    db.store
+        .with_conn(|conn| {
+            diesel::sql_query("UPDATE access_log SET record_id = '42' WHERE id = 5").execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let broken = etablera(&db, &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("bruten vid rad 5"), "{}", stdout(&broken));
+}
+
+#[test]
+fn audit_export_writes_csv_for_a_date_range() {
+    let db = TestDatabase::new();
+    etablera(&db, &["demo"]);
+    let today = chrono::Utc::now().date_naive();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("logg.csv");
+    let out = etablera(&db, &["audit", "export", "--from", &today.pred_opt().unwrap().to_string(), "--to", &today.succ_opt().unwrap().to_string(), "--output", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 8 + 1, "header, eight created users, the export itself");
+    assert!(csv.contains("cli:testoperatör"), "the operating-system user is recorded");
+    let reversed = etablera(&db, &["audit", "export", "--from", "2026-11-02", "--to", "2026-11-01"]);
+    assert!(!reversed.status.success());
+}
+
+#[test]
+fn backup_copies_an_sqlite_database_or_tells_how_to_back_up_postgresql() {
+    let db = TestDatabase::new();
+    etablera(&db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kopia.db");
+    let out = etablera(&db, &["backup", "--output", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    match db.store.backend() {
+        etablera_store::Backend::Sqlite => {
+            assert!(file.exists());
+            let copy = etablera_store::DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap();
+            let copy = etablera_store::Store::open(&copy).unwrap();
+            assert_eq!(copy.with_conn(etablera_store::access::users::count).unwrap(), 8);
+            let again = etablera(&db, &["backup", "--output", file.to_str().unwrap()]);
+            assert!(stderr(&again).contains("finns redan"), "an existing file is never overwritten");
+        }
+        etablera_store::Backend::Postgres => {
+            assert!(stdout(&out).contains("pg_dump --format=custom"));
+            assert!(!file.exists());
+        }
+    }
+}
+
+#[test]
+fn migrate_is_idempotent_and_a_bad_url_is_explained() {
+    let db = TestDatabase::new();
+    let out = etablera(&db, &["migrate"]);
+    assert!(stdout(&out).contains("redan uppdaterad"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_etablera")).args(["--database-url", "mysql://x", "migrate"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("databasadressen"));
+}
+
+#[test]
+fn a_postgres_password_is_never_printed() {
+    let url = etablera_store::DatabaseUrl::parse("postgres://etablera:hemligt@db.example/etablera").unwrap();
+    assert_eq!(url.to_string(), "postgres://etablera:***@db.example/etablera");
+    assert!(!format!("{url:?}").contains("hemligt"));
+    let out = Command::new(env!("CARGO_BIN_EXE_etablera"))
+        .args(["--database-url", "postgres://etablera:hemligt@db.example/etablera", "backup"])
+        .output()
+        .unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("pg_dump"));
+    assert!(!printed.contains("hemligt"));
+}
