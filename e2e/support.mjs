@@ -1,0 +1,46 @@
+// Starts Etablera with demo data on a fresh SQLite file and a free port, and Debian's chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const DEMO_PASSWORD = 'demo-etablera-2026';
+
+export async function startServer() {
+  const bin = process.env.ETABLERA_BIN ?? resolve(import.meta.dirname, '../target/debug/etablera');
+  const dir = mkdtempSync(join(tmpdir(), 'etablera-e2e-'));
+  const child = spawn(bin, ['--database-url', `sqlite://${join(dir, 'e2e.db')}`, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseUrl = await new Promise((ok, fail) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`the server did not start:\n${output}`)), 30_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/svarar på (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        ok(match[1]);
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+  return {
+    baseUrl,
+    stop() {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
