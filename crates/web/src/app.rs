@@ -19,7 +19,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::access;
 use crate::config::WebConfig;
@@ -92,10 +92,12 @@ pub fn router(state: AppState) -> Router {
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(
                 // The path only: query strings may one day carry search words about persons.
-                TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
-                }),
+                TraceLayer::new_for_http()
+                    .make_span_with(|req: &Request| {
+                        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                        tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+                    })
+                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
             )
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(CompressionLayer::new())

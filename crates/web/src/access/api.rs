@@ -9,10 +9,10 @@ use etablera_store::access::users::{self, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::audit::{AuditQuery, PAGE_SIZE, describe, parse_filter, with_usernames};
+use super::audit::{AuditQuery, describe, first_invalid, load_page};
 use crate::app::AppState;
 use crate::context::Signed;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserBody {
@@ -102,20 +102,7 @@ pub struct LogPage {
     responses((status = 200, body = LogPage), (status = 403, body = crate::api::ErrorBody),
               (status = 422, body = crate::api::ErrorBody)))]
 pub async fn access_log(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Json<LogPage>> {
-    let t = ctx.tr();
-    let actor = ctx.actor();
-    let offset = q.offset.unwrap_or(0).max(0);
-    let result = state
-        .store
-        .run(move |conn| match parse_filter(conn, &q, &t)? {
-            Ok(filter) => {
-                let (rows, more) = log::page(conn, &actor, &filter, offset, PAGE_SIZE)?;
-                Ok(Ok((with_usernames(conn, rows)?, more)))
-            }
-            Err(errors) => Ok(Err(errors)),
-        })
-        .await?;
-    let (rows, more) = result.map_err(|errors| AppError::Invalid { field: errors[0].0.clone(), message: errors[0].1.clone() })?;
+    let (rows, more) = load_page(&state, &ctx, &q).await?.map_err(first_invalid)?;
     Ok(Json(LogPage {
         rows: rows
             .into_iter()

@@ -134,22 +134,35 @@ fn query_string(q: &AuditQuery, offset: Option<i64>) -> String {
     serde_urlencoded::to_string(&q).unwrap_or_default()
 }
 
-pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
-    let t = ctx.tr();
-    let actor = ctx.actor();
+/// Rows named by the typed filter (one page, newest first), or the fields that are wrong.
+pub type LogPageResult = Result<(Vec<(LogRow, Option<String>)>, bool), Vec<(String, String)>>;
+
+/// One page of the log for the page and the API alike; the reading is logged.
+pub async fn load_page(state: &AppState, ctx: &crate::context::RequestContext, q: &AuditQuery) -> AppResult<LogPageResult> {
+    let (t, actor, query) = (ctx.tr(), ctx.actor(), q.clone());
     let offset = q.offset.unwrap_or(0).max(0);
-    let (query, tr) = (q.clone(), t.clone());
-    let result = state
+    Ok(state
         .store
-        .run(move |conn| match parse_filter(conn, &query, &tr)? {
+        .run(move |conn| match parse_filter(conn, &query, &t)? {
             Ok(filter) => {
                 let (rows, more) = log::page(conn, &actor, &filter, offset, PAGE_SIZE)?;
                 Ok(Ok((with_usernames(conn, rows)?, more)))
             }
             Err(errors) => Ok(Err(errors)),
         })
-        .await?;
-    let (rows, more, errors) = match result {
+        .await?)
+}
+
+/// The first wrong field as the API's error.
+pub fn first_invalid(errors: Vec<(String, String)>) -> AppError {
+    let (field, message) = errors.into_iter().next().unwrap_or_default();
+    AppError::Invalid { field, message }
+}
+
+pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let offset = q.offset.unwrap_or(0).max(0);
+    let (rows, more, errors) = match load_page(&state, &ctx, &q).await? {
         Ok((rows, more)) => (rows, more, Vec::new()),
         Err(errors) => (Vec::new(), false, errors),
     };
@@ -241,7 +254,7 @@ pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signe
             Err(errors) => Ok(Err(errors)),
         })
         .await?
-        .map_err(|errors| AppError::Invalid { field: errors[0].0.clone(), message: errors[0].1.clone() })?;
+        .map_err(first_invalid)?;
     let entries: Vec<_> = rows.iter().map(|(row, name)| (row.entry(), name, row)).collect();
     let logged: Vec<LoggedAccess<'_>> = entries
         .iter()
