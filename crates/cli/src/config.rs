@@ -24,7 +24,7 @@ pub struct Options {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// A TOML file with settings (database_url, listen, idle_timeout_minutes, secure_cookies).
+    /// A TOML file with settings (database_url, listen, idle_timeout_minutes, secure_cookies, behind_proxy).
     #[arg(long, global = true, env = "ETABLERA_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -37,6 +37,7 @@ pub struct FileSettings {
     pub listen: Option<String>,
     pub idle_timeout_minutes: Option<u64>,
     pub secure_cookies: Option<bool>,
+    pub behind_proxy: Option<bool>,
 }
 
 /// Everything a command needs, resolved.

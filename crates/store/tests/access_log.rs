@@ -56,12 +56,24 @@ fn an_edited_row_breaks_the_chain_at_that_row() {
 }
 
 #[test]
-fn a_row_with_a_recomputed_hash_breaks_the_link_of_the_next_row() {
+fn a_row_whose_stored_hash_is_overwritten_is_found() {
     let db = TestDatabase::new();
     fill(&db, 10);
     tamper(&db, "UPDATE access_log SET hash = 'abc' WHERE id = 6");
-    // Row 6's own hash no longer matches its contents: it is the first broken row.
     assert_eq!(first_break(&db), Some(Break::Altered { id: 6 }));
+}
+
+#[test]
+fn an_edit_with_a_recomputed_hash_breaks_the_link_of_the_next_row() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    // Someone who knows the algorithm edits row 6 and gives it a matching hash.
+    let rows = db.store.with_conn(|conn| log::export(conn, &Actor::command_line(), &Filter::default())).unwrap();
+    let mut entry = rows[5].entry();
+    entry.record_id = Some("999".into());
+    let forged = etablera_domain::access::chain_hash(&rows[5].prev_hash, &entry);
+    tamper(&db, &format!("UPDATE access_log SET record_id = '999', hash = '{forged}' WHERE id = 6"));
+    assert_eq!(first_break(&db), Some(Break::Unlinked { id: 7 }));
 }
 
 #[test]

@@ -117,6 +117,7 @@ users-municipalities-hint = Municipality codes separated by commas, for example 
 users-unit = Unit
 users-unit-hint = Required for case workers, for example the reception unit.
 users-created = The user { $username } has been created.
+users-cannot-disable-self = You cannot disable your own account. Ask another administrator.
 users-bad-municipality = Unknown municipality code: { $code }. A municipality code has four digits, for example 0117.
 
 tokens-title = API keys

@@ -117,6 +117,7 @@ users-municipalities-hint = Kommunkoder med kommatecken emellan, till exempel 01
 users-unit = Enhet
 users-unit-hint = Krävs för handläggare, till exempel Mottagningsenheten.
 users-created = Användaren { $username } är skapad.
+users-cannot-disable-self = Du kan inte stänga av ditt eget konto. Be en annan administratör.
 users-bad-municipality = Okänd kommunkod: { $code }. En kommunkod har fyra siffror, till exempel 0117.
 
 tokens-title = API-nycklar

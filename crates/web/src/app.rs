@@ -121,7 +121,7 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
     let mut ctx = RequestContext {
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned(),
-        client_address: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        client_address: client_address(&req, state.config.behind_proxy),
         locale: Locale::negotiate(headers),
         catalog: state.catalog.clone(),
         principal: None,
@@ -175,6 +175,23 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     }
     response.extensions_mut().insert(ctx);
     response
+}
+
+/// The client's address: the peer, or behind a proxy the last address the proxy added to
+/// `X-Forwarded-For` (earlier entries are the client's own claims and cannot be trusted).
+fn client_address(req: &Request, behind_proxy: bool) -> Option<String> {
+    let forwarded = || {
+        req.headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .last()
+    };
+    let peer = || req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let address = if behind_proxy { forwarded().or_else(peer) } else { peer() };
+    address.map(|a| a.to_string())
 }
 
 /// Turns an [`AppError`] into a page or a JSON body in the request's language.

@@ -163,3 +163,25 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
         assert_eq!(answer.location(), expected);
     }
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_client_address_comes_from_x_forwarded_for() {
+    use etablera_store::access::{Actor, log};
+    for (behind_proxy, expected) in [(true, Some("203.0.113.7")), (false, None)] {
+        let app = TestApp::with_config(etablera_web::WebConfig { behind_proxy, ..Default::default() });
+        app.add_user("jonna", &[Role::Finance]);
+        let form = app.get("/login", None).await;
+        let browser = Browser { cookie: form.cookie("etablera_login_csrf").unwrap(), csrf: csrf_in(&form.body) };
+        let request = TestApp::request(Method::POST, "/login", Some(&browser))
+            .header(header::ORIGIN, crate::support::ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", "10.9.9.9, 203.0.113.7")
+            .body(Body::from(serde_urlencoded::to_string([("csrf_token", browser.csrf.as_str()), ("username", "jonna"), ("password", PASSWORD)]).unwrap()))
+            .unwrap();
+        assert_eq!(app.send(request).await.status, StatusCode::SEE_OTHER);
+        let filter = log::Filter { action: Some(log::Action::Login), ..Default::default() };
+        let rows = app.db.store.with_conn(|conn| log::export(conn, &Actor::default(), &filter)).unwrap();
+        // In-process requests have no peer address; the header is only believed behind a proxy.
+        assert_eq!(rows[0].client_address.as_deref(), expected, "behind_proxy = {behind_proxy}");
+    }
+}

@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set when Etablera is reached over HTTPS (through a proxy).
     #[arg(long, env = "ETABLERA_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Etablera is reached through a reverse proxy that sets X-Forwarded-For: take the client's
+    /// address from it (for the access log and the login throttle).
+    #[arg(long, env = "ETABLERA_BEHIND_PROXY")]
+    behind_proxy: bool,
 }
 
 impl ServeArgs {
@@ -31,7 +35,8 @@ impl ServeArgs {
 
 pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     let address = config::listen_address(args.listen.as_deref(), &settings.file)?;
-    let web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies)?;
+    let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies)?;
+    web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);
     let store = Store::open(&settings.database)?;
     if args.demo {
         super::demo::run(&store)?;

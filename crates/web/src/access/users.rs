@@ -166,7 +166,7 @@ async fn set_disabled(state: AppState, ctx: RequestContext, me: &str, username: 
     if disabled && username == me {
         return Err(AppError::Invalid {
             field: "username".into(),
-            message: "Du kan inte stänga av ditt eget konto. Be en annan administratör.".into(),
+            message: ctx.tr().get("users-cannot-disable-self"),
         });
     }
     let actor = ctx.actor();
