@@ -4,5 +4,9 @@
 //! are added by the issues that bring them.
 
 pub mod access;
+pub mod agreements;
+pub mod cofinancing;
+pub mod identity;
+pub mod money;
 pub mod municipality;
 pub mod time;

@@ -1,0 +1,9 @@
+//! Agreements and their terms: calendar rules, termination with notice and refund, vacancies.
+
+pub mod calendar;
+pub mod termination;
+pub mod vacancy;
+
+pub use calendar::{Period, PeriodError, add_months, first_of_next_month};
+pub use termination::{RefundPolicy, Termination, TerminationInput, terminate};
+pub use vacancy::{VacancyInput, VacancyRefund, vacancy_refund};

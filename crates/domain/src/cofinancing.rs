@@ -1,0 +1,10 @@
+//! Sharing the cost of a post among municipalities: cost models, exact apportionment by
+//! population, and checking a printed table against the exact allocation.
+
+pub mod apportion;
+pub mod cost;
+pub mod table_check;
+
+pub use apportion::{Allocation, ApportionError, Claimant, Unit, apportion};
+pub use cost::{CostModel, Percent};
+pub use table_check::{CheckedRow, StatedRow, TableCheck, check_table};

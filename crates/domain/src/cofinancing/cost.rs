@@ -1,0 +1,100 @@
+//! What a shared post costs for a number of months: salary, on-costs and overhead.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::money::{Money, div_round};
+
+/// A percentage to two decimals, kept as hundredths of a percent (48 % = 4 800).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Percent(u32);
+
+impl Percent {
+    pub fn from_hundredths(hundredths: u32) -> Percent {
+        Percent(hundredths)
+    }
+
+    pub fn hundredths(self) -> u32 {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("skriv procentsatsen som ett tal mellan 0 och 1000 med högst två decimaler, till exempel 48 eller 31,42")]
+pub struct PercentError;
+
+impl FromStr for Percent {
+    type Err = PercentError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().trim_end_matches('%').trim();
+        let (whole, fraction) = s.split_once([',', '.']).unwrap_or((s, ""));
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 4 {
+            return Err(PercentError);
+        }
+        let value = whole.parse::<u32>().map_err(|_| PercentError)? * 100
+            + format!("{fraction:0<2}").parse::<u32>().map_err(|_| PercentError)?;
+        if value > 100_000 {
+            return Err(PercentError);
+        }
+        Ok(Percent(value))
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 % 100 {
+            0 => write!(f, "{}\u{a0}%", self.0 / 100),
+            rest => write!(f, "{},{:02}\u{a0}%", self.0 / 100, rest),
+        }
+    }
+}
+
+/// A post's cost per month: salary plus on-costs (social fees) plus overhead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostModel {
+    pub monthly_salary: Money,
+    pub on_cost: Percent,
+    /// Overhead per month (premises, equipment), added after the on-costs.
+    pub monthly_overhead: Money,
+}
+
+impl CostModel {
+    /// The cost of `months` months, exact to the öre (halves away from zero).
+    pub fn cost(&self, months: u32) -> Money {
+        let salary = self.monthly_salary.ore() as i128 * (10_000 + self.on_cost.0 as i128) * months as i128;
+        Money::from_ore(div_round(salary, 10_000) as i64) + Money::from_ore(self.monthly_overhead.ore() * months as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> CostModel {
+        CostModel { monthly_salary: Money::from_kr(39_500), on_cost: "48".parse().unwrap(), monthly_overhead: Money::ZERO }
+    }
+
+    #[test]
+    fn the_seed_model_for_a_year_a_half_year_and_eighteen_months() {
+        assert_eq!(seed().cost(12), Money::from_kr(701_520));
+        assert_eq!(seed().cost(6), Money::from_kr(350_760));
+        assert_eq!(seed().cost(18), Money::from_kr(1_052_280));
+    }
+
+    #[test]
+    fn overhead_is_per_month() {
+        let model = CostModel { monthly_overhead: Money::from_kr(1_000), ..seed() };
+        assert_eq!(model.cost(12), Money::from_kr(713_520));
+    }
+
+    #[test]
+    fn percentages_parse_and_show_the_swedish_way() {
+        assert_eq!("31,42".parse::<Percent>().unwrap().hundredths(), 3_142);
+        assert_eq!("48 %".parse::<Percent>().unwrap().to_string(), "48\u{a0}%");
+        assert_eq!("31.4".parse::<Percent>().unwrap().to_string(), "31,40\u{a0}%");
+        for bad in ["", "-1", "1,234", "fyrtio", "100001"] {
+            assert!(bad.parse::<Percent>().is_err(), "{bad}");
+        }
+    }
+}
