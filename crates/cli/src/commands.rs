@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+pub mod calc;
 mod demo;
 mod serve;
 mod user;
@@ -28,6 +29,9 @@ pub enum Command {
     /// Check and export the access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Co-financing calculations: cost, apportionment, checking a table, termination, vacancy.
+    #[command(subcommand)]
+    Calc(calc::CalcCommand),
     /// Back the database up (SQLite: an online copy; PostgreSQL: the pg_dump command to run).
     Backup(backup::BackupArgs),
 }
@@ -60,6 +64,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::User(command) => user::run(command, &Store::open(&settings.database)?),
         Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
         Command::Backup(args) => backup::run(args, &settings.database),
+        Command::Calc(command) => calc::run(command),
     }
 }
 

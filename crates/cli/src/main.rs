@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("fel: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<commands::calc::InputError>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod apportion;
 pub mod cost;
+pub mod population;
 pub mod table_check;
 
 pub use apportion::{Allocation, ApportionError, Claimant, Unit, apportion};
