@@ -4,6 +4,7 @@
 pub mod apportion;
 pub mod cost;
 pub mod population;
+pub mod scb;
 pub mod table_check;
 
 pub use apportion::{Allocation, ApportionError, Claimant, Unit, apportion};
