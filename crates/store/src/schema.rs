@@ -89,6 +89,7 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_municipalities -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(population_imports -> users (imported_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -99,4 +100,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     access_log,
     access_log_head,
+    population_imports,
+    populations,
 );
+
+diesel::table! {
+    population_imports (id) {
+        id -> Integer,
+        year -> Integer,
+        source -> Text,
+        file_name -> Nullable<Text>,
+        row_count -> Integer,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    populations (municipality_code, year) {
+        municipality_code -> Text,
+        year -> Integer,
+        population -> BigInt,
+        import_id -> Integer,
+    }
+}
+
+diesel::joinable!(populations -> population_imports (import_id));

@@ -2,6 +2,7 @@
 
 mod access_log;
 mod accounts;
+mod population;
 mod schema;
 
 use etablera_domain::access::Role;

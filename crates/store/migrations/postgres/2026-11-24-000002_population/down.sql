@@ -1,0 +1,2 @@
+DROP TABLE populations;
+DROP TABLE population_imports;

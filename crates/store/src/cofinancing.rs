@@ -1,0 +1,4 @@
+//! Co-financing of shared posts: population tables (and, as issue 3 goes on, cost models,
+//! agreements, invoices, withdrawals and vacancies).
+
+pub mod population;
