@@ -13,7 +13,7 @@ fn json(args: &[&str]) -> serde_json::Value {
 }
 
 fn seed_file(name: &str, columns: &[usize], header: &str) -> tempfile::NamedTempFile {
-    let text = std::fs::read_to_string(format!("{}/../domain/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!("{}/../../data/seed/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let mut out = format!("{header}\n");
     for line in text.lines().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();

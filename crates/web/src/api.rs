@@ -1,7 +1,10 @@
 //! The JSON API's shared parts: its OpenAPI document and its error body.
 
 use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -40,6 +43,38 @@ pub fn error_body(catalog: &Catalog, locale: Locale, error: &AppError, request_i
     (error.status(), Json(body)).into_response()
 }
 
+/// Query parameters; a bad one is refused with our error (a page or JSON), not axum's text.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query).map(Params).map_err(|e| AppError::Invalid {
+            field: "query".into(),
+            message: format!("Parametrarna i adressen är felaktiga ({e})."),
+        })
+    }
+}
+
+/// A JSON body; a malformed one is refused with our JSON error.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(AppError::Invalid {
+                field: "body".into(),
+                message: format!("Innehållet är inte giltig JSON av rätt form ({}).", rejection.body_text()),
+            }),
+        }
+    }
+}
+
 struct Security;
 
 impl Modify for Security {
@@ -69,10 +104,17 @@ impl Modify for Security {
         crate::access::api::users,
         crate::access::api::access_log,
         crate::access::api::verify,
+        crate::cofinancing::api::populations,
+        crate::cofinancing::api::apportionment,
+        crate::cofinancing::api::cost,
+        crate::cofinancing::api::table_check,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
-    tags((name = "access", description = "Users, sessions and the access log"))
+    tags(
+        (name = "access", description = "Users, sessions and the access log"),
+        (name = "cofinancing", description = "Population tables and the co-financing calculations; amounts in öre"),
+    )
 )]
 struct ApiDoc;
 

@@ -22,6 +22,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::access;
+use crate::cofinancing;
 use crate::config::WebConfig;
 use crate::context::{Credential, Principal, RequestContext};
 use crate::error::AppError;
@@ -65,11 +66,21 @@ pub fn routes() -> Routes {
         .get("/audit", Needs(Permission::ReadAccessLog), get(access::audit::page))
         .get("/audit/verify", Needs(Permission::ReadAccessLog), get(access::audit::verify_page))
         .get("/audit/export.csv", Needs(Permission::ReadAccessLog), get(access::audit::export_csv))
+        .get("/cofinancing/population", Needs(Permission::ManageCofinancing), get(cofinancing::population::page))
+        .post("/cofinancing/population", Needs(Permission::ManageCofinancing), post(cofinancing::population::import))
+        .get("/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::cost))
+        .get("/cofinancing/apportion", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::apportion_page))
+        .get("/cofinancing/check", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::check_form))
+        .post("/cofinancing/check", Needs(Permission::ManageCofinancing), post(cofinancing::calculator::check_submit))
         .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
         .get("/api/v1/me", SignedIn, get(access::api::me))
         .get("/api/v1/users", Needs(Permission::ManageUsers), get(access::api::users))
         .get("/api/v1/access-log", Needs(Permission::ReadAccessLog), get(access::api::access_log))
         .get("/api/v1/access-log/verify", Needs(Permission::ReadAccessLog), get(access::api::verify))
+        .get("/api/v1/cofinancing/populations", Needs(Permission::ManageCofinancing), get(cofinancing::api::populations))
+        .get("/api/v1/cofinancing/apportionment", Needs(Permission::ManageCofinancing), get(cofinancing::api::apportionment))
+        .get("/api/v1/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::api::cost))
+        .post("/api/v1/cofinancing/table-check", Needs(Permission::ManageCofinancing), post(cofinancing::api::table_check))
 }
 
 /// The whole application as a router, with its middleware.

@@ -4,6 +4,7 @@
 pub mod access;
 mod api;
 mod app;
+pub mod cofinancing;
 mod config;
 mod context;
 mod error;

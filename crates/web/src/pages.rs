@@ -40,6 +40,9 @@ impl PageContext {
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");
             }
+            if user.can(Permission::ManageCofinancing) {
+                link("/cofinancing/population", "nav-cofinancing");
+            }
             if user.can(Permission::ReadAccessLog) {
                 link("/audit", "nav-audit");
             }

@@ -70,20 +70,23 @@ fn tokens_match(expected: Option<&str>, given: Option<&str>) -> bool {
 pub async fn check_origin(req: Request, next: Next) -> Response {
     if is_unsafe(req.method()) {
         let ctx = req.extensions().get::<RequestContext>();
-        let via_token = matches!(
-            ctx.and_then(|c| c.principal.as_ref()).map(|p| &p.credential),
-            Some(Credential::ApiToken { .. })
-        );
-        if !via_token {
-            if !same_origin(req.headers()) {
-                return AppError::Csrf.into_response();
-            }
-            if req.uri().path().starts_with("/api/") {
+        let credential = ctx.and_then(|c| c.principal.as_ref()).map(|p| &p.credential);
+        let is_api = req.uri().path().starts_with("/api/");
+        let refused = match credential {
+            // A bearer token is sent on purpose, never by a browser on its own.
+            Some(Credential::ApiToken { .. }) => false,
+            Some(Credential::Session { .. }) if is_api => {
                 let given = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-                if !tokens_match(ctx.and_then(|c| c.csrf_token()), given) {
-                    return AppError::Csrf.into_response();
-                }
+                !same_origin(req.headers()) || !tokens_match(ctx.and_then(|c| c.csrf_token()), given)
             }
+            // Without credentials an API call can do nothing a forger would want; the route's
+            // guard answers it.
+            None if is_api => false,
+            // Pages, the login form among them.
+            _ => !same_origin(req.headers()),
+        };
+        if refused {
+            return AppError::Csrf.into_response();
         }
     }
     next.run(req).await
@@ -106,6 +109,56 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
         }
         let value = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
         Ok(CsrfForm(value))
+    }
+}
+
+/// A file sent with a form.
+pub struct UploadedFile {
+    pub field: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form (with files) whose `csrf_token` field must match, as for [`CsrfForm`].
+pub struct CsrfMultipart {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl CsrfMultipart {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    pub fn file(&self, name: &str) -> Option<&UploadedFile> {
+        self.files.iter().find(|f| f.field == name && !f.bytes.is_empty())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req.extensions().get::<RequestContext>().cloned();
+        let mut multipart = axum::extract::Multipart::from_request(req, state).await.map_err(|_| AppError::BadRequest)?;
+        let mut form = CsrfMultipart { fields: Vec::new(), files: Vec::new() };
+        while let Some(field) = multipart.next_field().await.map_err(|_| AppError::PayloadTooLarge)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?.to_vec();
+                    form.files.push(UploadedFile { field: name, file_name: Some(file_name).filter(|f| !f.is_empty()), bytes });
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+                    form.fields.push((name, text));
+                }
+            }
+        }
+        if !tokens_match(ctx.as_ref().and_then(|c| c.csrf_token()), Some(form.field(CSRF_FIELD))) {
+            return Err(AppError::Csrf);
+        }
+        Ok(form)
     }
 }
 

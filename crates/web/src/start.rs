@@ -41,6 +41,12 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
     if role.has(Permission::ManageUsers) {
         links.push(("/admin/users", t.get("nav-users")));
     }
+    if role.has(Permission::ManageCofinancing) {
+        links.push(("/cofinancing/population", t.get("population-title")));
+        links.push(("/cofinancing/apportion", t.get("apportion-title")));
+        links.push(("/cofinancing/cost", t.get("cost-title")));
+        links.push(("/cofinancing/check", t.get("check-title")));
+    }
     if role.has(Permission::ReadAccessLog) {
         links.push(("/audit", t.get("nav-audit")));
     }

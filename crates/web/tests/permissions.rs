@@ -75,9 +75,20 @@ async fn roles_with_the_permission_are_let_through() {
                 continue;
             }
             let answer = call(&app, route, Some(&browser), None).await;
-            // The login page sends a signed-in user on to the start page.
-            let expected = if route.path == "/login" { StatusCode::SEE_OTHER } else { StatusCode::OK };
-            assert_eq!(answer.status, expected, "GET {} as {role}: {}", route.path, answer.body);
+            if route.is_api() {
+                // Some API routes need parameters: a 422 for their absence is still past the guard.
+                assert!(
+                    answer.status == StatusCode::OK || answer.status == StatusCode::UNPROCESSABLE_ENTITY,
+                    "GET {} as {role}: {} {}", route.path, answer.status, answer.body
+                );
+                if answer.status == StatusCode::UNPROCESSABLE_ENTITY {
+                    assert_eq!(answer.json()["error"]["code"], "invalid");
+                }
+            } else {
+                // The login page sends a signed-in user on to the start page.
+                let expected = if route.path == "/login" { StatusCode::SEE_OTHER } else { StatusCode::OK };
+                assert_eq!(answer.status, expected, "GET {} as {role}: {}", route.path, answer.body);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! The backend comes from TEST_DATABASE_URL (SQLite when unset).
 
 mod audit;
+mod cofinancing;
 mod login;
 mod pages;
 mod permissions;

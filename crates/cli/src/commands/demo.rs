@@ -3,7 +3,9 @@
 use etablera_domain::access::Role;
 use etablera_domain::municipality;
 use etablera_store::Store;
+use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_store::access::users::{self, NewUser};
+use etablera_store::cofinancing::population::{self, Source};
 
 pub const DEMO_PASSWORD: &str = "demo-etablera-2026";
 
@@ -63,6 +65,11 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             Ok(())
         })
     })?;
+    let (figures_2016, figures_2017) = seed_populations();
+    store.with_conn(|conn| {
+        population::import(conn, &actor, 2016, Source::Seed, Some("avtalet 2016: beräkningens folkmängd"), &figures_2016)?;
+        population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)
+    })?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
     for demo in &USERS {
@@ -70,5 +77,28 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     }
     println!();
     println!("  Lösenord för alla demoanvändare: {DEMO_PASSWORD}");
+    println!();
+    println!("  Folkmängd för Östergötlands 13 kommuner enligt avtalens tabeller: 2016 (447 744) och 2017 (450 318).");
     Ok(())
+}
+
+/// The two population columns printed in the seed's agreements (data/seed).
+fn seed_populations() -> (Vec<PopulationRow>, Vec<PopulationRow>) {
+    let text = include_str!("../../../../data/seed/ostergotland-population.csv");
+    let column = |index: usize| -> Vec<PopulationRow> {
+        text.lines()
+            .enumerate()
+            .skip(1)
+            .map(|(i, line)| {
+                let fields: Vec<&str> = line.split(',').collect();
+                PopulationRow {
+                    line: i + 1,
+                    code: fields[0].parse().expect("the seed's codes are municipalities"),
+                    name: fields[1].to_owned(),
+                    population: fields[index].parse().expect("the seed's figures are numbers"),
+                }
+            })
+            .collect()
+    };
+    (column(2), column(3))
 }

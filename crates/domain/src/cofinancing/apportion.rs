@@ -158,7 +158,7 @@ mod tests {
     use proptest::prelude::*;
 
     pub(crate) fn seed_2016() -> Vec<(Claimant, i64, i64, i64)> {
-        include_str!("../../tests/data/seed-table-2016-calculation.csv")
+        include_str!("../../../../data/seed/seed-table-2016-calculation.csv")
             .lines()
             .skip(1)
             .map(|line| {

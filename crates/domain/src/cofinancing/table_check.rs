@@ -70,7 +70,7 @@ mod tests {
     use super::*;
 
     fn seed_2018() -> Vec<StatedRow> {
-        include_str!("../../tests/data/seed-table-2018-costs.csv")
+        include_str!("../../../../data/seed/seed-table-2018-costs.csv")
             .lines()
             .skip(1)
             .map(|line| {
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn the_2016_table_is_off_by_one_krona_in_its_sum_only() {
-        let rows: Vec<StatedRow> = include_str!("../../tests/data/seed-table-2016-calculation.csv")
+        let rows: Vec<StatedRow> = include_str!("../../../../data/seed/seed-table-2016-calculation.csv")
             .lines()
             .skip(1)
             .map(|line| {

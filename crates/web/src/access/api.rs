@@ -1,7 +1,7 @@
 //! `/api/v1` for the access area.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDateTime;
 use etablera_domain::access::Role;
 use etablera_store::access::log::{self, Action};
@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::audit::{AuditQuery, describe, first_invalid, load_page};
+use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
@@ -101,7 +102,7 @@ pub struct LogPage {
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = LogPage), (status = 403, body = crate::api::ErrorBody),
               (status = 422, body = crate::api::ErrorBody)))]
-pub async fn access_log(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Json<LogPage>> {
+pub async fn access_log(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Json<LogPage>> {
     let (rows, more) = load_page(&state, &ctx, &q).await?.map_err(first_invalid)?;
     Ok(Json(LogPage {
         rows: rows

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use etablera_domain::time::{parse_date, start_of_local_day};
@@ -13,6 +13,7 @@ use etablera_store::access::users;
 use etablera_store::{DbConn, StoreError};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
@@ -159,7 +160,7 @@ pub fn first_invalid(errors: Vec<(String, String)>) -> AppError {
     AppError::Invalid { field, message }
 }
 
-pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Response> {
     let t = ctx.tr();
     let offset = q.offset.unwrap_or(0).max(0);
     let (rows, more, errors) = match load_page(&state, &ctx, &q).await? {
@@ -240,7 +241,7 @@ pub async fn verify_page(State(state): State<AppState>, Signed { ctx, .. }: Sign
 }
 
 /// The rows in the filter as CSV; a download for the monthly log review.
-pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Response> {
     let t = ctx.tr();
     let actor = ctx.actor();
     let query = q.clone();

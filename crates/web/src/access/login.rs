@@ -1,10 +1,11 @@
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_store::access::sessions::{self, LoginOutcome};
 use serde::Deserialize;
 
+use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{Credential, RequestContext, Signed};
 use crate::error::AppResult;
@@ -41,7 +42,7 @@ fn login_page(ctx: &RequestContext, status: StatusCode, username: String, next: 
     render_with(status, &page)
 }
 
-pub async fn form(State(state): State<AppState>, mut ctx: RequestContext, Query(q): Query<LoginQuery>) -> Response {
+pub async fn form(State(state): State<AppState>, mut ctx: RequestContext, Params(q): Params<LoginQuery>) -> Response {
     if ctx.principal.is_some() {
         return Redirect::to("/").into_response();
     }

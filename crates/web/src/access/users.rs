@@ -1,5 +1,5 @@
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::access::Role;
@@ -8,6 +8,7 @@ use etablera_store::StoreError;
 use etablera_store::access::users::{self, NewUser};
 use serde::Deserialize;
 
+use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
@@ -38,7 +39,7 @@ pub struct ListQuery {
     created: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, Signed { ctx, .. }: Signed, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+pub async fn list(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<ListQuery>) -> AppResult<Html<String>> {
     let t = ctx.tr();
     let actor = ctx.actor();
     let found = state.store.run(move |conn| users::list(conn, &actor)).await?;
