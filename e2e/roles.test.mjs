@@ -1,12 +1,10 @@
 // Every role logs in, sees its start page with zero axe violations at WCAG 2.1 AA, and logs out.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_PASSWORD, launchBrowser, startServer } from './support.mjs';
+import { DEMO_PASSWORD, axeViolations, launchBrowser, startServer } from './support.mjs';
 
-const axeSource = createRequire(import.meta.url)('axe-core').source;
 const SHOTS = new URL('./test-results/', import.meta.url).pathname;
 
 const ROLES = [
@@ -19,15 +17,6 @@ const ROLES = [
   { username: 'demo-avtalskontakt', name: 'Demo Avtalskontakt', role: 'Kommunens avtalskontakt', pages: [] },
   { username: 'demo-granskare', name: 'Demo Granskare', role: 'Granskare', pages: ['/audit', '/audit/verify'] },
 ];
-
-async function axeViolations(page) {
-  // Through the DevTools protocol, so the page's Content-Security-Policy stays in force.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 describe('each role', () => {
   let server;

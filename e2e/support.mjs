@@ -1,6 +1,7 @@
 // Starts Etablera with demo data on a fresh SQLite file and a free port, and Debian's chromium.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -43,4 +44,15 @@ export function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+const axeSource = createRequire(import.meta.url)('axe-core').source;
+
+// Runs axe through the DevTools protocol, so the page's Content-Security-Policy stays in force.
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

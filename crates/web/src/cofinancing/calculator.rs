@@ -150,6 +150,8 @@ struct ApportionPage {
     ore: bool,
     errors: Vec<FieldError>,
     rows: Vec<AllocationRow>,
+    /// The total as shared, formatted.
+    shared: String,
     sum: String,
     population_total: String,
 }
@@ -203,6 +205,7 @@ pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }:
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     let mut sum = String::new();
+    let mut shared = String::new();
     if q.total_kr.is_some() {
         let total = money_field(&total_text, "total_kr", &mut errors);
         if figures.is_empty() {
@@ -212,6 +215,7 @@ pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }:
             let claimants: Vec<Claimant> = figures.iter().map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population }).collect();
             match apportion(total, if ore { Unit::Ore } else { Unit::Krona }, &claimants) {
                 Ok(allocation) => {
+                    shared = total.to_string();
                     sum = allocation.iter().map(|a| a.amount).sum::<Money>().to_string();
                     rows = allocation
                         .iter()
@@ -240,6 +244,7 @@ pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }:
         ore,
         errors,
         rows,
+        shared,
         sum,
         population_total,
         ctx: PageContext::new(&ctx, t.get("apportion-title"), "/cofinancing/population"),
