@@ -8,5 +8,5 @@ pub mod scb;
 pub mod table_check;
 
 pub use apportion::{Allocation, ApportionError, Claimant, Unit, apportion};
-pub use cost::{CostModel, Percent};
+pub use cost::{CostModel, Percent, PostCost};
 pub use table_check::{CheckedRow, StatedRow, TableCheck, check_table};

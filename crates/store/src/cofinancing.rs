@@ -1,4 +1,8 @@
 //! Co-financing of shared posts: population tables (and, as issue 3 goes on, cost models,
 //! agreements, invoices, withdrawals and vacancies).
 
+pub mod invoices;
 pub mod population;
+pub mod posts;
+pub mod vacancies;
+pub mod withdrawals;

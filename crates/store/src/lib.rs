@@ -2,6 +2,7 @@
 //! transactions, and the access log written in the same transaction as what it records.
 
 pub mod access;
+pub mod agreements;
 pub mod cofinancing;
 mod db;
 mod error;

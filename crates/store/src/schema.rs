@@ -102,6 +102,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log_head,
     population_imports,
     populations,
+    shared_posts,
+    cost_models,
+    agreements,
+    agreement_versions,
+    agreement_instalments,
+    agreement_contacts,
+    invoices,
+    terminations,
+    vacancies,
 );
 
 diesel::table! {
@@ -126,3 +135,142 @@ diesel::table! {
 }
 
 diesel::joinable!(populations -> population_imports (import_id));
+
+diesel::table! {
+    shared_posts (id) {
+        id -> Integer,
+        name -> Text,
+        county_code -> Text,
+        employer_name -> Text,
+        employer_org_number -> Text,
+        population_year_lag -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cost_models (id) {
+        id -> Integer,
+        post_id -> Integer,
+        year -> Integer,
+        monthly_salary_ore -> BigInt,
+        on_cost_hundredths -> Integer,
+        monthly_overhead_ore -> BigInt,
+        stated_yearly_ore -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> Integer,
+        post_id -> Integer,
+        kind -> Text,
+        municipality_code -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_versions (id) {
+        id -> Integer,
+        agreement_id -> Integer,
+        version -> Integer,
+        effective_from -> Date,
+        registry_number -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        notice_months -> Nullable<Integer>,
+        refund_policy -> Text,
+        vacancy_threshold_months -> Nullable<Integer>,
+        schedule -> Text,
+        yearly_due_month -> Nullable<Integer>,
+        yearly_due_day -> Nullable<Integer>,
+        municipality_org_number -> Text,
+        county_org_number -> Text,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    agreement_instalments (id) {
+        id -> Integer,
+        version_id -> Integer,
+        due_date -> Date,
+        period_start -> Date,
+        period_end -> Date,
+    }
+}
+
+diesel::table! {
+    agreement_contacts (id) {
+        id -> Integer,
+        version_id -> Integer,
+        side -> Text,
+        name -> Text,
+        title -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Integer,
+        agreement_id -> Integer,
+        municipality_code -> Text,
+        number -> Text,
+        kind -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        due_date -> Date,
+        amount_ore -> BigInt,
+        status -> Text,
+        basis -> Text,
+        issued_on -> Nullable<Date>,
+        paid_on -> Nullable<Date>,
+        credits_invoice_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    terminations (id) {
+        id -> Integer,
+        agreement_id -> Integer,
+        notice_date -> Date,
+        end_date -> Date,
+        registry_number -> Nullable<Text>,
+        refund_ore -> BigInt,
+        amount_due_ore -> BigInt,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    vacancies (id) {
+        id -> Integer,
+        post_id -> Integer,
+        start_date -> Date,
+        end_date -> Date,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::joinable!(cost_models -> shared_posts (post_id));
+diesel::joinable!(agreements -> shared_posts (post_id));
+diesel::joinable!(agreement_versions -> agreements (agreement_id));
+diesel::joinable!(agreement_instalments -> agreement_versions (version_id));
+diesel::joinable!(agreement_contacts -> agreement_versions (version_id));
+diesel::joinable!(invoices -> agreements (agreement_id));
+diesel::joinable!(terminations -> agreements (agreement_id));
+diesel::joinable!(vacancies -> shared_posts (post_id));

@@ -67,6 +67,36 @@ impl CostModel {
     }
 }
 
+/// What a post costs in a year: built from its parts, or a total stated in a decision (the
+/// 2018 agreement states 763 945 kr for salary and overhead without the parts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostCost {
+    Parts(CostModel),
+    StatedYearly(Money),
+}
+
+impl PostCost {
+    /// The cost of `months` months; a stated yearly total is taken pro rata, to the öre.
+    pub fn cost(&self, months: u32) -> Money {
+        match self {
+            PostCost::Parts(model) => model.cost(months),
+            PostCost::StatedYearly(yearly) => yearly.mul_div(i64::from(months), 12),
+        }
+    }
+
+    /// How the cost of `months` months is reached, in figures.
+    pub fn arithmetic(&self, months: u32) -> String {
+        match self {
+            PostCost::Parts(m) => format!(
+                "({} × (1 + {}) + {}) × {months} = {}",
+                m.monthly_salary, m.on_cost, m.monthly_overhead, self.cost(months)
+            ),
+            PostCost::StatedYearly(yearly) if months == 12 => format!("{yearly} per år"),
+            PostCost::StatedYearly(yearly) => format!("{yearly} × {months} / 12 = {}", self.cost(months)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +110,15 @@ mod tests {
         assert_eq!(seed().cost(12), Money::from_kr(701_520));
         assert_eq!(seed().cost(6), Money::from_kr(350_760));
         assert_eq!(seed().cost(18), Money::from_kr(1_052_280));
+    }
+
+    #[test]
+    fn a_stated_yearly_cost_is_taken_pro_rata() {
+        let stated = PostCost::StatedYearly(Money::from_kr(763_945));
+        assert_eq!(stated.cost(12), Money::from_kr(763_945));
+        assert_eq!(stated.cost(6), Money::from_ore(38_197_250));
+        assert_eq!(PostCost::Parts(seed()).cost(18), Money::from_kr(1_052_280));
+        assert_eq!(PostCost::Parts(seed()).arithmetic(12), "(39\u{a0}500\u{a0}kr × (1 + 48\u{a0}%) + 0\u{a0}kr) × 12 = 701\u{a0}520\u{a0}kr");
     }
 
     #[test]

@@ -1,0 +1,9 @@
+DROP TABLE vacancies;
+DROP TABLE terminations;
+DROP TABLE invoices;
+DROP TABLE agreement_contacts;
+DROP TABLE agreement_instalments;
+DROP TABLE agreement_versions;
+DROP TABLE agreements;
+DROP TABLE cost_models;
+DROP TABLE shared_posts;

@@ -1,0 +1,149 @@
+//! Shared posts (a coordinator employed by the county board, paid for by its municipalities)
+//! and their cost model per year.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use etablera_domain::cofinancing::{CostModel, Percent, PostCost};
+use etablera_domain::identity::OrganisationNumber;
+use etablera_domain::money::Money;
+
+use crate::schema::{cost_models, shared_posts};
+use crate::{DbConn, Result, StoreError, now, write};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = shared_posts)]
+pub struct Post {
+    pub id: i32,
+    pub name: String,
+    pub county_code: String,
+    pub employer_name: String,
+    pub employer_org_number: String,
+    /// Costs for year Y are shared by the population of year Y − lag (the 2018 costs used 2017's).
+    pub population_year_lag: i32,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct NewPost<'a> {
+    pub name: &'a str,
+    pub county_code: &'a str,
+    pub employer_name: &'a str,
+    pub employer_org_number: &'a OrganisationNumber,
+    pub population_year_lag: i32,
+}
+
+pub fn create(conn: &mut DbConn, new: &NewPost<'_>) -> Result<Post> {
+    if new.name.trim().is_empty() {
+        return Err(StoreError::invalid("name", "Ge tjänsten ett namn."));
+    }
+    write(conn, |conn| {
+        let id: i32 = diesel::insert_into(shared_posts::table)
+            .values((
+                shared_posts::name.eq(new.name.trim()),
+                shared_posts::county_code.eq(new.county_code),
+                shared_posts::employer_name.eq(new.employer_name),
+                shared_posts::employer_org_number.eq(new.employer_org_number.to_string()),
+                shared_posts::population_year_lag.eq(new.population_year_lag),
+                shared_posts::created_at.eq(now()),
+            ))
+            .returning(shared_posts::id)
+            .get_result(conn)?;
+        get(conn, id)
+    })
+}
+
+pub fn get(conn: &mut DbConn, id: i32) -> Result<Post> {
+    shared_posts::table.find(id).select(Post::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)
+}
+
+pub fn list(conn: &mut DbConn, county_code: Option<&str>) -> Result<Vec<Post>> {
+    let mut query = shared_posts::table.into_boxed();
+    if let Some(county) = county_code {
+        query = query.filter(shared_posts::county_code.eq(county.to_owned()));
+    }
+    Ok(query.order(shared_posts::id).select(Post::as_select()).load(conn)?)
+}
+
+/// A year's cost model; it stays in force for later years until a newer one is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearModel {
+    pub year: i32,
+    pub cost: PostCost,
+    pub note: Option<String>,
+}
+
+type ModelRow = (i32, i64, i32, i64, Option<i64>, Option<String>);
+
+fn from_row((year, salary, on_cost, overhead, stated, note): ModelRow) -> YearModel {
+    let cost = match stated {
+        Some(yearly) => PostCost::StatedYearly(Money::from_ore(yearly)),
+        None => PostCost::Parts(CostModel {
+            monthly_salary: Money::from_ore(salary),
+            on_cost: Percent::from_hundredths(on_cost as u32),
+            monthly_overhead: Money::from_ore(overhead),
+        }),
+    };
+    YearModel { year, cost, note }
+}
+
+const MODEL_COLUMNS: (
+    cost_models::year,
+    cost_models::monthly_salary_ore,
+    cost_models::on_cost_hundredths,
+    cost_models::monthly_overhead_ore,
+    cost_models::stated_yearly_ore,
+    cost_models::note,
+) = (
+    cost_models::year,
+    cost_models::monthly_salary_ore,
+    cost_models::on_cost_hundredths,
+    cost_models::monthly_overhead_ore,
+    cost_models::stated_yearly_ore,
+    cost_models::note,
+);
+
+/// Sets (or replaces) the model for a year.
+pub fn set_cost_model(conn: &mut DbConn, post_id: i32, year: i32, cost: &PostCost, note: Option<&str>) -> Result<()> {
+    let (model, stated) = match cost {
+        PostCost::Parts(model) => (*model, None),
+        PostCost::StatedYearly(yearly) => {
+            (CostModel { monthly_salary: Money::ZERO, on_cost: Percent::default(), monthly_overhead: Money::ZERO }, Some(yearly.ore()))
+        }
+    };
+    write(conn, |conn| {
+        get(conn, post_id)?;
+        diesel::delete(cost_models::table.filter(cost_models::post_id.eq(post_id)).filter(cost_models::year.eq(year))).execute(conn)?;
+        diesel::insert_into(cost_models::table)
+            .values((
+                cost_models::post_id.eq(post_id),
+                cost_models::year.eq(year),
+                cost_models::monthly_salary_ore.eq(model.monthly_salary.ore()),
+                cost_models::on_cost_hundredths.eq(model.on_cost.hundredths() as i32),
+                cost_models::monthly_overhead_ore.eq(model.monthly_overhead.ore()),
+                cost_models::stated_yearly_ore.eq(stated),
+                cost_models::note.eq(note),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// The model in force in `year`: the one set for the latest year not after it.
+pub fn cost_model_for(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Option<YearModel>> {
+    let row: Option<ModelRow> = cost_models::table
+        .filter(cost_models::post_id.eq(post_id))
+        .filter(cost_models::year.le(year))
+        .order(cost_models::year.desc())
+        .select(MODEL_COLUMNS)
+        .first(conn)
+        .optional()?;
+    Ok(row.map(from_row))
+}
+
+pub fn cost_models(conn: &mut DbConn, post_id: i32) -> Result<Vec<YearModel>> {
+    let rows: Vec<ModelRow> = cost_models::table
+        .filter(cost_models::post_id.eq(post_id))
+        .order(cost_models::year)
+        .select(MODEL_COLUMNS)
+        .load(conn)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
