@@ -4,5 +4,6 @@
 pub mod invoices;
 pub mod population;
 pub mod posts;
+pub mod seed;
 pub mod vacancies;
 pub mod withdrawals;

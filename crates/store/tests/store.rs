@@ -2,6 +2,7 @@
 
 mod access_log;
 mod accounts;
+mod cofinancing;
 mod population;
 mod schema;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use etablera_domain::agreements::{Period, TerminationInput, terminate};
+use etablera_domain::agreements::{InvoiceSchedule, Period, TerminationInput, terminate};
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
 use etablera_domain::money::Money;
 use serde::Serialize;
@@ -175,27 +175,37 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
         let post = posts::get(conn, post_id)?;
         let model = posts::cost_model_for(conn, post_id, year)?
             .ok_or_else(|| StoreError::invalid("year", format!("Tjänsten har ingen kostnadsmodell för {year}. Lägg in kostnaden först.")))?;
-        let population_year = year - post.population_year_lag;
-        let figures = population::figures(conn, population_year, Some(&post.county_code))?;
-        if figures.is_empty() {
-            return Err(StoreError::invalid("year", format!("Det finns ingen folkmängd för {population_year}. Läs in folkmängden först.")));
-        }
-        // Group the agreements by the period they are to be invoiced for.
-        let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate), Vec<agreements::Agreement>> = BTreeMap::new();
+        // Named instalments share the calculation made when the agreement was signed (the 2016
+        // agreement's two invoices use one population table); yearly invoices use the
+        // population of the year the lag names.
+        let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate, i32), Vec<agreements::Agreement>> = BTreeMap::new();
         for agreement in agreements::for_post(conn, post_id)? {
             let Some(version) = agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists")) else { continue };
+            let calculation_year = match &version.terms.schedule {
+                InvoiceSchedule::Instalments(list) => list.iter().map(|i| i.due.year()).min().unwrap_or(year),
+                InvoiceSchedule::Yearly { .. } => year,
+            };
             for instalment in version.terms.invoices_in(year) {
-                let ended_before = agreement.ends_on().is_some_and(|end| end < instalment.period.start)
-                    && agreement.termination.is_some();
+                let ended_before = agreement.termination.as_ref().is_some_and(|t| t.end_date < instalment.period.start);
                 if ended_before {
                     continue;
                 }
-                groups.entry((instalment.period.start, instalment.period.end, instalment.due)).or_default().push(agreement.clone());
+                let key = (instalment.period.start, instalment.period.end, instalment.due, calculation_year - post.population_year_lag);
+                groups.entry(key).or_default().push(agreement.clone());
             }
         }
+        let mut tables: BTreeMap<i32, Vec<population::Figure>> = BTreeMap::new();
         let mut created = Vec::new();
         let mut already = 0;
-        for ((start, end, due), parties) in groups {
+        for ((start, end, due, population_year), parties) in groups {
+            if !tables.contains_key(&population_year) {
+                let figures = population::figures(conn, population_year, Some(&post.county_code))?;
+                if figures.is_empty() {
+                    return Err(StoreError::invalid("year", format!("Det finns ingen folkmängd för {population_year}. Läs in folkmängden först.")));
+                }
+                tables.insert(population_year, figures);
+            }
+            let figures = &tables[&population_year];
             let period = Period { start, end };
             let months = period.months() as u32;
             let total = model.cost.cost(months);

@@ -69,13 +69,13 @@ pub struct PartyRefund {
 }
 
 /// Each party's refund for the vacancy, from every invoiced (sent or paid) period it touches,
-/// under the version of the agreement in force when the vacancy began.
+/// under the version of the agreement the invoice was made under.
 pub fn refunds(conn: &mut DbConn, post_id: i32, vacancy: Period) -> Result<Vec<PartyRefund>> {
     let mut out = Vec::new();
     for agreement in agreements::for_post(conn, post_id)? {
-        let Some(version) = agreement.version_on(vacancy.start).or_else(|| agreement.versions.first()) else { continue };
-        let threshold = version.terms.vacancy_threshold_months;
         for invoice in invoices::for_agreement(conn, agreement.id)? {
+            let Some(version) = agreement.version_on(invoice.due_date).or_else(|| agreement.versions.first()) else { continue };
+            let threshold = version.terms.vacancy_threshold_months;
             let invoiced = matches!(invoice.status(), Status::Sent | Status::Paid) && invoice.kind != "credit";
             if !invoiced || invoice.period().intersection(&vacancy).is_none() {
                 continue;

@@ -29,7 +29,9 @@ pub fn preview(conn: &mut DbConn, agreement_id: i32, notice_date: NaiveDate) -> 
 }
 
 fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: NaiveDate) -> Result<Withdrawal> {
-    let terms = &agreement.current().terms;
+    // The terms in force when notice is given.
+    let version = agreement.version_on(notice_date).unwrap_or_else(|| &agreement.versions[0]);
+    let terms = &version.terms;
     let Some(notice_months) = terms.notice_months else {
         return Err(StoreError::invalid("notice_date", "Avtalet kan inte sägas upp i förtid; det löper ut vid sin slutdag."));
     };
