@@ -1,3 +1,4 @@
 //! Turns report values into files. Depends on the domain only; the store hands it values.
 
 pub mod access;
+pub mod cofinancing;

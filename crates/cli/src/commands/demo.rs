@@ -6,6 +6,7 @@ use etablera_store::Store;
 use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_store::access::users::{self, NewUser};
 use etablera_store::cofinancing::population::{self, Source};
+use etablera_store::cofinancing::{invoices, seed};
 
 pub const DEMO_PASSWORD: &str = "demo-etablera-2026";
 
@@ -65,10 +66,18 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             Ok(())
         })
     })?;
-    let (figures_2016, figures_2017) = seed_populations();
+    let (calculation_2016, figures_2017) = seed_populations();
     store.with_conn(|conn| {
-        population::import(conn, &actor, 2016, Source::Seed, Some("avtalet 2016: beräkningens folkmängd"), &figures_2016)?;
-        population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)
+        // The seed does not say which year's figures the 2016 calculation used; stored as 2015,
+        // one year before, as the 2018 costs used 2017's.
+        population::import(conn, &actor, 2015, Source::Seed, Some("avtalet 2016: beräkningens folkmängd"), &calculation_2016)?;
+        population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)?;
+        let seeded = seed::ostergotland(conn, &actor)?;
+        for year in [2016, 2017, 2018] {
+            invoices::generate(conn, seeded.post_id, year)?;
+        }
+        seed::settle(conn, seeded.post_id, &[2016, 2017, 2018])?;
+        seed::mjolby_history(conn, seeded.agreement("0586"))
     })?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
@@ -78,7 +87,9 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     println!();
     println!("  Lösenord för alla demoanvändare: {DEMO_PASSWORD}");
     println!();
-    println!("  Folkmängd för Östergötlands 13 kommuner enligt avtalens tabeller: 2016 (447 744) och 2017 (450 318).");
+    println!("  Samfinansieringen i Östergötland: folkmängd enligt avtalens tabeller (447 744 och 450 318), tjänstens");
+    println!("  kostnad 2016 och 2018, avtal med alla 13 kommuner i två versioner, fakturor 2016–2018 och Mjölbys");
+    println!("  betalningar 2019–2023.");
     Ok(())
 }
 

@@ -1,0 +1,147 @@
+//! Invoices between public bodies as Peppol BIS Billing 3.0 (UBL 2.1). Co-financing between a
+//! county board and a municipality is outside the scope of VAT (category O).
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use etablera_domain::identity::OrganisationNumber;
+use etablera_domain::money::Money;
+
+pub struct UblParty {
+    pub name: String,
+    pub org_number: OrganisationNumber,
+    pub city: Option<String>,
+}
+
+pub struct UblLine {
+    pub description: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// Positive; a credit note's lines are positive too.
+    pub amount: Money,
+}
+
+pub struct UblInvoice {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    /// The buyer's reference (BT-10), required by Swedish public buyers.
+    pub buyer_reference: String,
+    pub note: Option<String>,
+    pub seller: UblParty,
+    pub buyer: UblParty,
+    pub lines: Vec<UblLine>,
+    /// A credit note for the invoice with this number.
+    pub credits: Option<String>,
+}
+
+const CUSTOMIZATION: &str = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
+const PROFILE: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn amount(money: Money) -> String {
+    let ore = money.ore();
+    format!("{}{}.{:02}", if ore < 0 { "-" } else { "" }, ore.unsigned_abs() / 100, ore.unsigned_abs() % 100)
+}
+
+fn party(out: &mut String, role: &str, p: &UblParty) {
+    let digits = p.org_number.digits();
+    let name = escape(&p.name);
+    let city = p.city.as_deref().map(|c| format!("<cbc:CityName>{}</cbc:CityName>", escape(c))).unwrap_or_default();
+    let _ = write!(
+        out,
+        "<cac:{role}><cac:Party>\
+         <cbc:EndpointID schemeID=\"0007\">{digits}</cbc:EndpointID>\
+         <cac:PartyIdentification><cbc:ID schemeID=\"0007\">{digits}</cbc:ID></cac:PartyIdentification>\
+         <cac:PartyName><cbc:Name>{name}</cbc:Name></cac:PartyName>\
+         <cac:PostalAddress>{city}<cac:Country><cbc:IdentificationCode>SE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\
+         <cac:PartyLegalEntity><cbc:RegistrationName>{name}</cbc:RegistrationName><cbc:CompanyID schemeID=\"0007\">{digits}</cbc:CompanyID></cac:PartyLegalEntity>\
+         </cac:Party></cac:{role}>"
+    );
+}
+
+/// Outside the scope of VAT: category O with no rate (BR-O-05).
+const LINE_TAX_CATEGORY: &str = "<cbc:ID>O</cbc:ID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>";
+
+/// The UBL document: an Invoice, or a CreditNote when `credits` names the invoice.
+pub fn ubl(invoice: &UblInvoice) -> String {
+    let credit = invoice.credits.is_some();
+    let (root, namespace, type_code, line_tag, quantity_tag) = if credit {
+        ("CreditNote", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>", "CreditNoteLine", "CreditedQuantity")
+    } else {
+        ("Invoice", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "InvoiceLine", "InvoicedQuantity")
+    };
+    let total: Money = invoice.lines.iter().map(|l| l.amount).sum();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{namespace}\" \
+         xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" \
+         xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\
+         <cbc:CustomizationID>{CUSTOMIZATION}</cbc:CustomizationID><cbc:ProfileID>{PROFILE}</cbc:ProfileID>\
+         <cbc:ID>{}</cbc:ID><cbc:IssueDate>{}</cbc:IssueDate>",
+        escape(&invoice.number),
+        invoice.issue_date,
+    );
+    if !credit {
+        let _ = write!(out, "<cbc:DueDate>{}</cbc:DueDate>", invoice.due_date);
+    }
+    out.push_str(type_code);
+    if let Some(note) = &invoice.note {
+        let _ = write!(out, "<cbc:Note>{}</cbc:Note>", escape(note));
+    }
+    let _ = write!(out, "<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode><cbc:BuyerReference>{}</cbc:BuyerReference>", escape(&invoice.buyer_reference));
+    if let Some(number) = &invoice.credits {
+        let _ = write!(out, "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>", escape(number));
+    }
+    party(&mut out, "AccountingSupplierParty", &invoice.seller);
+    party(&mut out, "AccountingCustomerParty", &invoice.buyer);
+    if credit {
+        let _ = write!(out, "<cac:PaymentTerms><cbc:Note>Krediteras; förfaller {}</cbc:Note></cac:PaymentTerms>", invoice.due_date);
+    }
+    let _ = write!(
+        out,
+        "<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">0.00</cbc:TaxAmount><cac:TaxSubtotal>\
+         <cbc:TaxableAmount currencyID=\"SEK\">{t}</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"SEK\">0.00</cbc:TaxAmount>\
+         <cac:TaxCategory>{category_head}<cbc:TaxExemptionReasonCode>VATEX-EU-O</cbc:TaxExemptionReasonCode>\
+         <cbc:TaxExemptionReason>Samfinansiering mellan offentliga organ, utanför mervärdesskattens tillämpningsområde</cbc:TaxExemptionReason>{scheme}</cac:TaxCategory>\
+         </cac:TaxSubtotal></cac:TaxTotal>\
+         <cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID=\"SEK\">{t}</cbc:LineExtensionAmount>\
+         <cbc:TaxExclusiveAmount currencyID=\"SEK\">{t}</cbc:TaxExclusiveAmount><cbc:TaxInclusiveAmount currencyID=\"SEK\">{t}</cbc:TaxInclusiveAmount>\
+         <cbc:PayableAmount currencyID=\"SEK\">{t}</cbc:PayableAmount></cac:LegalMonetaryTotal>",
+        t = amount(total),
+        category_head = "<cbc:ID>O</cbc:ID>",
+        scheme = "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>",
+    );
+    for (i, line) in invoice.lines.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<cac:{line_tag}><cbc:ID>{}</cbc:ID><cbc:{quantity_tag} unitCode=\"C62\">1</cbc:{quantity_tag}>\
+             <cbc:LineExtensionAmount currencyID=\"SEK\">{a}</cbc:LineExtensionAmount>\
+             <cac:InvoicePeriod><cbc:StartDate>{}</cbc:StartDate><cbc:EndDate>{}</cbc:EndDate></cac:InvoicePeriod>\
+             <cac:Item><cbc:Name>{}</cbc:Name><cac:ClassifiedTaxCategory>{LINE_TAX_CATEGORY}</cac:ClassifiedTaxCategory></cac:Item>\
+             <cac:Price><cbc:PriceAmount currencyID=\"SEK\">{a}</cbc:PriceAmount></cac:Price></cac:{line_tag}>",
+            i + 1,
+            line.period_start,
+            line.period_end,
+            escape(&line.description),
+            a = amount(line.amount),
+        );
+    }
+    let _ = write!(out, "</{root}>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_have_two_decimals() {
+        assert_eq!(amount(Money::from_kr(45_837)), "45837.00");
+        assert_eq!(amount(Money::from_ore(-5)), "-0.05");
+    }
+}

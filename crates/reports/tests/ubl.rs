@@ -1,0 +1,87 @@
+//! Every UBL document Etablera makes passes the EN 16931 validation rules (shared/tools/
+//! einvoice-check) and the Swedish Peppol rules on organisation numbers.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use etablera_domain::identity::luhn_valid;
+use etablera_domain::money::Money;
+use etablera_reports::cofinancing::{UblInvoice, UblLine, UblParty, ubl};
+
+fn check_tool() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/einvoice-check");
+    assert!(path.exists(), "the validator is missing at {}", path.display());
+    path
+}
+
+fn seed_invoice(credits: Option<&str>) -> UblInvoice {
+    UblInvoice {
+        number: if credits.is_some() { "2024-0586-2".into() } else { "2024-0586-1".into() },
+        issue_date: NaiveDate::from_ymd_opt(2024, 12, 10).unwrap(),
+        due_date: NaiveDate::from_ymd_opt(2025, 1, 9).unwrap(),
+        buyer_reference: "OSN/2018:236".into(),
+        note: Some("Finansiering av integrationssamordnare 2024 & 2025 <enligt avtal>".into()),
+        seller: UblParty { name: "Länsstyrelsen Östergötland".into(), org_number: "202100-2270".parse().unwrap(), city: Some("Linköping".into()) },
+        buyer: UblParty { name: "Mjölby kommun".into(), org_number: "212000-0480".parse().unwrap(), city: Some("Mjölby".into()) },
+        lines: vec![UblLine {
+            description: "Andel av integrationssamordnare, folkmängd 27 019 av 450 318".into(),
+            period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            period_end: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            amount: Money::from_kr(45_837),
+        }],
+        credits: credits.map(str::to_owned),
+    }
+}
+
+/// Runs the validator once over all documents (it sets itself up on first use, which must not
+/// happen twice at the same time).
+fn validate(documents: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = documents
+        .iter()
+        .map(|(name, xml)| {
+            let file = dir.path().join(name);
+            std::fs::write(&file, xml).unwrap();
+            file
+        })
+        .collect();
+    let out = Command::new(check_tool()).args(&files).output().expect("einvoice-check runs");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "EN 16931 validation failed:\n{report}");
+    for (name, _) in documents {
+        assert!(report.contains(&format!("{name}: valid (0 fatal")), "{name}: {report}");
+    }
+}
+
+fn swedish_rules(xml: &str) {
+    // Organisation numbers with scheme 0007 are ten digits with a valid check digit.
+    let mut count = 0;
+    for part in xml.split("schemeID=\"0007\">").skip(1) {
+        let value = part.split('<').next().unwrap();
+        assert_eq!(value.len(), 10, "{value}");
+        let digits: Vec<u8> = value.bytes().map(|b| b - b'0').collect();
+        assert!(luhn_valid(&digits), "{value} has a bad check digit");
+        count += 1;
+    }
+    assert_eq!(count, 6, "endpoint, identification and legal entity for both parties");
+    assert!(xml.contains("<cbc:BuyerReference>OSN/2018:236</cbc:BuyerReference>"));
+    assert!(xml.contains("<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>"));
+}
+
+#[test]
+fn invoices_and_credit_notes_pass_en_16931_and_the_swedish_rules() {
+    let invoice = ubl(&seed_invoice(None));
+    assert!(invoice.contains("<cbc:PayableAmount currencyID=\"SEK\">45837.00</cbc:PayableAmount>"));
+    assert!(invoice.contains("2024 &amp; 2025 &lt;enligt avtal&gt;"), "text is escaped");
+    swedish_rules(&invoice);
+
+    let mut refund = seed_invoice(Some("2024-0586-1"));
+    refund.lines[0].amount = Money::from_kr(15_279);
+    let credit = ubl(&refund);
+    assert!(credit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreditNote "));
+    assert!(credit.contains("<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>2024-0586-1</cbc:ID>"));
+    swedish_rules(&credit);
+
+    validate(&[("invoice.xml", &invoice), ("credit.xml", &credit)]);
+}
