@@ -145,3 +145,54 @@ mod tests {
         assert_eq!(amount(Money::from_ore(-5)), "-0.05");
     }
 }
+
+/// One row of a period's invoices in the spreadsheet.
+pub struct InvoiceRow {
+    pub number: String,
+    pub municipality_code: String,
+    pub municipality: String,
+    pub kind: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    pub status: String,
+    pub basis: String,
+}
+
+/// A year's invoices as an XLSX workbook: one row each, amounts as numbers in kronor, a total.
+pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Fakturor")?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("# ##0.00");
+    sheet.write_string_with_format(0, 0, title, &bold)?;
+    let headers = ["Fakturanummer", "Kommunkod", "Kommun", "Typ", "Period från", "Period till", "Förfallodag", "Belopp (kr)", "Status", "Underlag"];
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, *header, &bold)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_string(r, 0, &row.number)?;
+        sheet.write_string(r, 1, &row.municipality_code)?;
+        sheet.write_string(r, 2, &row.municipality)?;
+        sheet.write_string(r, 3, &row.kind)?;
+        sheet.write_string(r, 4, row.period_start.to_string())?;
+        sheet.write_string(r, 5, row.period_end.to_string())?;
+        sheet.write_string(r, 6, row.due_date.to_string())?;
+        sheet.write_number_with_format(r, 7, row.amount.ore() as f64 / 100.0, &money)?;
+        sheet.write_string(r, 8, &row.status)?;
+        sheet.write_string(r, 9, &row.basis)?;
+    }
+    let total_row = 3 + rows.len() as u32;
+    let total: Money = rows.iter().map(|r| r.amount).sum();
+    sheet.write_string_with_format(total_row, 6, "Summa", &bold)?;
+    // The exact sum in öre, not a spreadsheet formula, so that it is right wherever it is opened.
+    sheet.write_number_with_format(total_row, 7, total.ore() as f64 / 100.0, &money)?;
+    sheet.set_column_width(2, 16)?;
+    sheet.set_column_width(7, 14)?;
+    sheet.set_column_width(9, 80)?;
+    workbook.save_to_buffer()
+}

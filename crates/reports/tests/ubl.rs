@@ -85,3 +85,32 @@ fn invoices_and_credit_notes_pass_en_16931_and_the_swedish_rules() {
 
     validate(&[("invoice.xml", &invoice), ("credit.xml", &credit)]);
 }
+
+#[test]
+fn a_year_of_invoices_as_xlsx() {
+    use etablera_reports::cofinancing::{InvoiceRow, invoices_xlsx};
+    let row = |code: &str, kr: i64| InvoiceRow {
+        number: format!("2018-{code}-1"),
+        municipality_code: code.into(),
+        municipality: "Mjölby".into(),
+        kind: "invoice".into(),
+        period_start: NaiveDate::from_ymd_opt(2018, 1, 1).unwrap(),
+        period_end: NaiveDate::from_ymd_opt(2018, 12, 31).unwrap(),
+        due_date: NaiveDate::from_ymd_opt(2018, 12, 10).unwrap(),
+        amount: Money::from_kr(kr),
+        status: "paid".into(),
+        basis: "Underlag".into(),
+    };
+    let bytes = invoices_xlsx("Fakturor 2018", &[row("0586", 45_837), row("0509", 9_064)]).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX file is a zip archive");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let sheet = read("xl/worksheets/sheet1.xml");
+    let strings = read("xl/sharedStrings.xml");
+    assert!(strings.contains("Mjölby") && strings.contains("2018-0586-1") && strings.contains("Summa"));
+    assert!(sheet.contains("<v>45837</v>") && sheet.contains("<v>9064</v>"));
+    assert!(sheet.contains("<v>54901</v>"), "the total row");
+}
