@@ -99,7 +99,7 @@ fn audit_verify_passes_then_names_the_edited_row() {
     etablera(&db, &["demo"]);
     let ok = etablera(&db, &["audit", "verify"]);
     assert!(ok.status.success());
-    assert!(stdout(&ok).contains("Åtkomstloggen är hel: 8 rader"), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("Åtkomstloggen är hel: 34 rader"), "8 users, 13 agreements created and amended: {}", stdout(&ok));
     db.store
         .with_conn(|conn| {
             diesel::sql_query("UPDATE access_log SET record_id = '42' WHERE id = 5").execute(conn)?;
@@ -121,7 +121,7 @@ fn audit_export_writes_csv_for_a_date_range() {
     let out = etablera(&db, &["audit", "export", "--from", &today.pred_opt().unwrap().to_string(), "--to", &today.succ_opt().unwrap().to_string(), "--output", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 8 + 1, "header, eight created users, the export itself");
+    assert_eq!(csv.lines().count(), 1 + 8 + 26 + 1, "header, eight users, 13 agreements created and amended, the export itself");
     assert!(csv.contains("cli:testoperatör"), "the operating-system user is recorded");
     let reversed = etablera(&db, &["audit", "export", "--from", "2026-11-02", "--to", "2026-11-01"]);
     assert!(!reversed.status.success());

@@ -1,0 +1,391 @@
+//! Agreements with each municipality: their versions and terms, invoices and payments, and a
+//! withdrawal with its arithmetic and the scenario for the parties that remain.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::cofinancing::{Claimant, Unit, apportion};
+use etablera_domain::money::Money;
+use etablera_domain::municipality;
+use etablera_domain::time::parse_date;
+use etablera_store::StoreError;
+use etablera_store::agreements::{self, Agreement};
+use etablera_store::cofinancing::withdrawals::{self, Withdrawal};
+use etablera_store::cofinancing::{invoices, population, posts};
+use serde::Deserialize;
+
+use super::current_post;
+use super::invoices::{InvoiceView, view};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render_with};
+use crate::security::CsrfForm;
+
+fn name(code: &str) -> String {
+    municipality::by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
+}
+
+/// The terms in words.
+pub struct TermsView {
+    pub validity: String,
+    pub notice: String,
+    pub refund: String,
+    pub vacancy: String,
+    pub schedule: String,
+}
+
+fn terms_view(terms: &Terms, t: &Tr) -> TermsView {
+    TermsView {
+        validity: match terms.validity {
+            Validity::FixedTerm { start, end } => t.text("terms-fixed", &[("start", start.to_string()), ("end", end.to_string())]),
+            Validity::UntilFurtherNotice { start } => t.with("terms-until-notice", "start", start),
+        },
+        notice: match terms.notice_months {
+            Some(m) => t.with("terms-notice", "months", m),
+            None => t.get("terms-no-notice"),
+        },
+        refund: t.get(match terms.refund_policy {
+            RefundPolicy::None => "terms-refund-none",
+            RefundPolicy::FromMonthAfterEnd => "terms-refund-month-after",
+        }),
+        vacancy: match terms.vacancy_threshold_months {
+            Some(m) => t.with("terms-vacancy-threshold", "months", m),
+            None => t.get("terms-vacancy-any"),
+        },
+        schedule: match &terms.schedule {
+            InvoiceSchedule::Yearly { month, day } => t.text("terms-yearly", &[("day", day.to_string()), ("month", month.to_string())]),
+            InvoiceSchedule::Instalments(list) => list
+                .iter()
+                .map(|i| t.text("terms-instalment", &[("due", i.due.to_string()), ("start", i.period.start.to_string()), ("end", i.period.end.to_string())]))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+    }
+}
+
+pub struct AgreementRow {
+    pub id: i32,
+    pub municipality: String,
+    pub title: String,
+    pub registry_number: String,
+    pub validity: String,
+    pub status: String,
+    pub ended: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cofinancing/agreements.html")]
+struct AgreementsPage {
+    ctx: PageContext,
+    post_name: Option<String>,
+    rows: Vec<AgreementRow>,
+}
+
+fn status_text(agreement: &Agreement, t: &Tr) -> (String, bool) {
+    match (&agreement.termination, agreement.ends_on()) {
+        (Some(term), _) => (t.text("agreement-terminated", &[("notice", term.notice_date.to_string()), ("end", term.end_date.to_string())]), true),
+        (None, Some(end)) if end < etablera_store::now().date() => (t.with("agreement-expired", "end", end), true),
+        _ => (t.get("agreement-active"), false),
+    }
+}
+
+pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
+    let t = ctx.tr();
+    let post = current_post(&state, &user).await?;
+    let list = match &post {
+        Some(p) => {
+            let id = p.id;
+            state.store.run(move |conn| agreements::for_post(conn, id)).await?
+        }
+        None => Vec::new(),
+    };
+    let page = AgreementsPage {
+        post_name: post.map(|p| p.name),
+        rows: list
+            .iter()
+            .map(|a| {
+                let (status, ended) = status_text(a, &t);
+                AgreementRow {
+                    id: a.id,
+                    municipality: format!("{} {}", a.municipality_code, name(&a.municipality_code)),
+                    title: a.title.clone(),
+                    registry_number: a.current().registry_number.clone().unwrap_or_default(),
+                    validity: terms_view(&a.current().terms, &t).validity,
+                    status,
+                    ended,
+                }
+            })
+            .collect(),
+        ctx: PageContext::new(&ctx, t.get("agreements-title"), "/cofinancing/population"),
+    };
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+pub struct VersionView {
+    pub version: i32,
+    pub effective_from: String,
+    pub registry_number: String,
+    pub decision: String,
+    pub signed_on: String,
+    pub terms: TermsView,
+    pub municipality_org_number: String,
+    pub county_org_number: String,
+    pub contacts: Vec<agreements::Contact>,
+    pub note: String,
+}
+
+/// A withdrawal's outcome in words, and what the others would pay without the party.
+pub struct WithdrawalView {
+    pub notice_date: String,
+    pub end_date: String,
+    pub lines: Vec<String>,
+    pub scenario_title: String,
+    pub scenario: Vec<ScenarioRow>,
+    pub scenario_note: String,
+}
+
+pub struct ScenarioRow {
+    pub municipality: String,
+    pub with_party: String,
+    pub without_party: String,
+    pub difference: String,
+    pub withdrawing: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cofinancing/agreement.html")]
+struct AgreementPage {
+    ctx: PageContext,
+    id: i32,
+    municipality: String,
+    today: String,
+    status: String,
+    terminated: bool,
+    versions: Vec<VersionView>,
+    invoices: Vec<InvoiceView>,
+    paid: Vec<(i32, String)>,
+    withdrawal: Option<WithdrawalView>,
+    recorded: bool,
+    notice_date: String,
+    registry_number: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    notice_date: Option<String>,
+    recorded: Option<String>,
+}
+
+async fn agreement_of_post(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, id: i32) -> AppResult<Agreement> {
+    let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
+    let actor = ctx.actor();
+    let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
+    if agreement.post_id != post.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(agreement)
+}
+
+/// What the remaining parties would each pay in the year after the party leaves, by the latest
+/// population table, against what all would pay.
+async fn scenario(state: &AppState, agreement: &Agreement, end_date: NaiveDate, t: &Tr) -> AppResult<(String, Vec<ScenarioRow>, String)> {
+    let post_id = agreement.post_id;
+    let leaving = agreement.municipality_code.clone();
+    let year = end_date.year() + 1;
+    let (post, model, parties, figures) = state
+        .store
+        .run(move |conn| {
+            let post = posts::get(conn, post_id)?;
+            let model = posts::cost_model_for(conn, post_id, year)?;
+            let parties: Vec<String> = agreements::for_post(conn, post_id)?
+                .into_iter()
+                .filter(|a| a.ends_on().is_none_or(|end| end.year() >= year))
+                .map(|a| a.municipality_code)
+                .collect();
+            let wanted = year - post.population_year_lag;
+            let latest = population::years(conn)?.into_iter().map(|(y, _)| y).find(|y| *y <= wanted);
+            let figures = match latest {
+                Some(y) => (y, population::figures(conn, y, Some(&post.county_code))?),
+                None => (wanted, Vec::new()),
+            };
+            Ok((post, model, parties, figures))
+        })
+        .await?;
+    let (population_year, figures) = figures;
+    let Some(model) = model else {
+        return Ok((t.with("scenario-title", "year", year), Vec::new(), t.with("scenario-no-cost", "year", year)));
+    };
+    let total = model.cost.cost(12);
+    let claimants = |without: bool| -> Vec<Claimant> {
+        let mut list: Vec<&String> = parties.iter().collect();
+        if !list.contains(&&leaving) {
+            list.push(&leaving);
+        }
+        list.into_iter()
+            .filter(|code| !(without && **code == leaving))
+            .filter_map(|code| figures.iter().find(|f| &f.code == code))
+            .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
+            .collect()
+    };
+    let (all, rest) = (claimants(false), claimants(true));
+    if all.is_empty() || rest.is_empty() {
+        return Ok((t.with("scenario-title", "year", year), Vec::new(), t.with("scenario-no-population", "year", population_year)));
+    }
+    let with = apportion(total, Unit::Krona, &all).map_err(|e| AppError::Internal(e.to_string()))?;
+    let without = apportion(total, Unit::Krona, &rest).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows = with
+        .iter()
+        .map(|a| {
+            let after = without.iter().find(|b| b.code == a.code).map(|b| b.amount);
+            ScenarioRow {
+                municipality: format!("{} {}", a.code, a.name),
+                with_party: a.amount.to_string(),
+                without_party: after.map(|m| m.to_string()).unwrap_or_else(|| "–".into()),
+                difference: after.map(|m| format!("+{}", m - a.amount)).unwrap_or_else(|| format!("-{}", a.amount)),
+                withdrawing: a.code == leaving,
+            }
+        })
+        .collect();
+    let note = t.text(
+        "scenario-note",
+        &[("post", post.name), ("total", total.to_string()), ("arithmetic", model.cost.arithmetic(12)), ("population_year", population_year.to_string()), ("parties", rest.len().to_string())],
+    );
+    Ok((t.with("scenario-title", "year", year), rows, note))
+}
+
+fn outcome_lines(w: &Withdrawal, t: &Tr) -> Vec<String> {
+    let mut lines = vec![t.with("withdrawal-end", "end", w.end_date)];
+    match (&w.invoice, w.outcome) {
+        (Some(invoice), Some(o)) => {
+            lines.push(t.text("withdrawal-invoice", &[("number", invoice.number.clone()), ("amount", invoice.amount().to_string()), ("status", t.get(&format!("invoice-status-{}", invoice.status().code())))]));
+            if let Some(from) = o.refund_from {
+                lines.push(t.text(
+                    "withdrawal-refund",
+                    &[("from", from.to_string()), ("amount", invoice.amount().to_string()), ("months", o.refund_months.to_string()), ("period_months", o.period_months.to_string()), ("refund", o.refund.to_string())],
+                ));
+            } else if o.amount_due.ore() > 0 || o.due_months > 0 {
+                lines.push(t.text(
+                    "withdrawal-final",
+                    &[("amount", invoice.amount().to_string()), ("months", o.due_months.to_string()), ("period_months", o.period_months.to_string()), ("due", o.amount_due.to_string())],
+                ));
+            } else {
+                lines.push(t.get("withdrawal-no-refund"));
+            }
+        }
+        _ => lines.push(t.get("withdrawal-not-invoiced")),
+    }
+    if let Some(created) = &w.created {
+        lines.push(t.text("withdrawal-created", &[("number", created.number.clone()), ("amount", created.amount().to_string())]));
+    }
+    lines
+}
+
+async fn render_agreement(
+    state: &AppState,
+    ctx: &RequestContext,
+    agreement: Agreement,
+    withdrawal: Option<Withdrawal>,
+    notice_text: String,
+    registry_number: String,
+    error: Option<String>,
+    recorded: bool,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let id = agreement.id;
+    let code = agreement.municipality_code.clone();
+    let (list, paid) = state.store.run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?))).await?;
+    let withdrawal_view = match &withdrawal {
+        Some(w) => {
+            let (scenario_title, scenario, scenario_note) = scenario(state, &agreement, w.end_date, &t).await?;
+            let notice = agreement.termination.as_ref().map(|term| term.notice_date.to_string()).unwrap_or_else(|| notice_text.clone());
+            Some(WithdrawalView { notice_date: notice, end_date: w.end_date.to_string(), lines: outcome_lines(w, &t), scenario_title, scenario, scenario_note })
+        }
+        None => None,
+    };
+    let (status, _) = status_text(&agreement, &t);
+    let status_code = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = AgreementPage {
+        id,
+        today: etablera_domain::time::to_local(etablera_store::now()).date().to_string(),
+        municipality: format!("{} {}", agreement.municipality_code, name(&agreement.municipality_code)),
+        status,
+        terminated: agreement.termination.is_some(),
+        versions: agreement
+            .versions
+            .iter()
+            .rev()
+            .map(|v| VersionView {
+                version: v.version,
+                effective_from: v.effective_from.to_string(),
+                registry_number: v.registry_number.clone().unwrap_or_default(),
+                decision: v.decision.clone().unwrap_or_default(),
+                signed_on: v.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+                terms: terms_view(&v.terms, &t),
+                municipality_org_number: v.municipality_org_number.clone(),
+                county_org_number: v.county_org_number.clone(),
+                contacts: v.contacts.clone(),
+                note: v.note.clone().unwrap_or_default(),
+            })
+            .collect(),
+        invoices: list.iter().map(|i| view(i, &t)).collect(),
+        paid: paid.into_iter().map(|(y, m): (i32, Money)| (y, m.to_string())).collect(),
+        withdrawal: withdrawal_view,
+        recorded,
+        notice_date: notice_text,
+        registry_number,
+        error,
+        ctx: PageContext::new(ctx, agreement.title.clone(), "/cofinancing/population"),
+    };
+    Ok(render_with(status_code, &page))
+}
+
+/// The agreement; with `?notice_date=` a preview of a withdrawal on that date (nothing saved).
+pub async fn show(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, Params(q): Params<ShowQuery>) -> AppResult<Response> {
+    let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
+    if let Some(term) = agreement.termination.clone() {
+        let notice = term.notice_date;
+        let recorded = state.store.run(move |conn| withdrawals::preview(conn, id, notice)).await.ok();
+        return render_agreement(&state, &ctx, agreement, recorded, term.notice_date.to_string(), String::new(), None, q.recorded.is_some()).await;
+    }
+    let Some(text) = q.notice_date.filter(|d| !d.trim().is_empty()) else {
+        return render_agreement(&state, &ctx, agreement, None, String::new(), String::new(), None, false).await;
+    };
+    let Some(date) = parse_date(&text) else {
+        return render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(ctx.tr().get("audit-bad-date")), false).await;
+    };
+    match state.store.run(move |conn| withdrawals::preview(conn, id, date)).await {
+        Ok(preview) => render_agreement(&state, &ctx, agreement, Some(preview), text, String::new(), None, false).await,
+        Err(StoreError::Invalid { message, .. }) => render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(message), false).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    notice_date: String,
+    #[serde(default)]
+    registry_number: String,
+}
+
+/// Records the notice, with its refund or final invoice.
+pub async fn withdraw(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<WithdrawForm>) -> AppResult<Response> {
+    let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
+    let Some(date) = parse_date(&form.notice_date) else {
+        return render_agreement(&state, &ctx, agreement, None, form.notice_date, form.registry_number, Some(ctx.tr().get("audit-bad-date")), false).await;
+    };
+    let actor = ctx.actor();
+    let registry = form.registry_number.clone();
+    match state.store.run(move |conn| withdrawals::withdraw(conn, &actor, id, date, Some(&registry))).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}?recorded=1")).into_response()),
+        Err(StoreError::Invalid { message, .. }) => render_agreement(&state, &ctx, agreement, None, form.notice_date, form.registry_number, Some(message), false).await,
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,273 @@
+//! The year's invoices: generate them from the agreements, move them on, export them.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::municipality;
+use etablera_domain::time::parse_date;
+use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoices_xlsx, ubl};
+use etablera_store::StoreError;
+use etablera_store::cofinancing::invoices::{self, Invoice, Status};
+use etablera_store::cofinancing::posts::Post;
+use serde::Deserialize;
+
+use super::current_post;
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render_with};
+use crate::security::CsrfForm;
+
+pub struct InvoiceView {
+    pub id: i32,
+    pub version: i32,
+    pub number: String,
+    pub municipality: String,
+    pub kind: String,
+    pub period: String,
+    pub due: String,
+    pub amount: String,
+    pub status: String,
+    pub next: Option<(&'static str, String)>,
+}
+
+fn municipality_name(code: &str) -> String {
+    municipality::by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
+}
+
+pub fn view(invoice: &Invoice, t: &Tr) -> InvoiceView {
+    let next = match (invoice.status(), invoice.kind.as_str()) {
+        (Status::Draft, _) => Some(("sent", t.get("invoices-mark-sent"))),
+        (Status::Sent, "credit") => None,
+        (Status::Sent, _) => Some(("paid", t.get("invoices-mark-paid"))),
+        _ => None,
+    };
+    InvoiceView {
+        id: invoice.id,
+        version: invoice.version,
+        number: invoice.number.clone(),
+        municipality: format!("{} {}", invoice.municipality_code, municipality_name(&invoice.municipality_code)),
+        kind: t.get(&format!("invoice-kind-{}", invoice.kind)),
+        period: format!("{} – {}", invoice.period_start, invoice.period_end),
+        due: invoice.due_date.to_string(),
+        amount: invoice.amount().to_string(),
+        status: t.get(&format!("invoice-status-{}", invoice.status().code())),
+        next,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cofinancing/invoices.html")]
+struct InvoicesPage {
+    ctx: PageContext,
+    post: Option<Post>,
+    year: i32,
+    years: Vec<(i32, bool)>,
+    invoices: Vec<InvoiceView>,
+    total: String,
+    notice: Option<String>,
+    error: Option<String>,
+    today: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    year: Option<i32>,
+    created: Option<usize>,
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    etablera_domain::time::to_local(etablera_store::now()).year()
+}
+
+async fn list_page(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, year: i32, notice: Option<String>, error: Option<String>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let post = current_post(state, user).await?;
+    let list = match &post {
+        Some(p) => {
+            let id = p.id;
+            state.store.run(move |conn| invoices::list(conn, id, Some(year))).await?
+        }
+        None => Vec::new(),
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = InvoicesPage {
+        years: (2016..=this_year() + 1).rev().map(|y| (y, y == year)).collect(),
+        total: list.iter().filter(|i| i.status() != Status::Credited).map(|i| i.amount()).sum::<etablera_domain::money::Money>().to_string(),
+        invoices: list.iter().map(|i| view(i, &t)).collect(),
+        post,
+        year,
+        notice,
+        error,
+        today: etablera_domain::time::to_local(etablera_store::now()).date().to_string(),
+        ctx: PageContext::new(ctx, t.get("invoices-title"), "/cofinancing/population"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<ListQuery>) -> AppResult<Response> {
+    let year = q.year.unwrap_or_else(this_year);
+    let notice = q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
+    list_page(&state, &ctx, &user, year, notice, None).await
+}
+
+#[derive(Deserialize)]
+pub struct GenerateForm {
+    year: String,
+}
+
+pub async fn generate(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(form): CsrfForm<GenerateForm>) -> AppResult<Response> {
+    let Ok(year) = form.year.trim().parse::<i32>() else {
+        return list_page(&state, &ctx, &user, this_year(), None, Some(ctx.tr().get("invoices-bad-year"))).await;
+    };
+    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+    match state.store.run(move |conn| invoices::generate(conn, post.id, year)).await {
+        Ok(generated) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={}", generated.created.len())).into_response()),
+        Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    to: String,
+    on: String,
+    version: i32,
+}
+
+pub async fn set_status(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<StatusForm>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let invoice = owned_invoice(&state, &user, id).await?;
+    let year = chrono::Datelike::year(&invoice.due_date);
+    let Some(on) = parse_date(&form.on) else {
+        return list_page(&state, &ctx, &user, year, None, Some(t.get("audit-bad-date"))).await;
+    };
+    let to = match form.to.as_str() {
+        "sent" => Status::Sent,
+        "paid" => Status::Paid,
+        _ => return Err(AppError::BadRequest),
+    };
+    match state.store.run(move |conn| invoices::advance(conn, id, form.version, to, on)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
+        Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An invoice of the caller's post, or not found.
+async fn owned_invoice(state: &AppState, user: &etablera_store::access::users::User, id: i32) -> AppResult<Invoice> {
+    let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
+    let invoice = state.store.run(move |conn| invoices::get(conn, id)).await?;
+    let agreement_id = invoice.agreement_id;
+    let agreement = state.store.run(move |conn| etablera_store::agreements::for_post_one(conn, agreement_id)).await?;
+    if agreement.post_id != post.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(invoice)
+}
+
+#[derive(Template)]
+#[template(path = "cofinancing/invoice.html")]
+struct InvoicePage {
+    ctx: PageContext,
+    invoice: InvoiceView,
+    agreement_id: i32,
+    basis: String,
+    credits: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let invoice = owned_invoice(&state, &user, id).await?;
+    let credits = match invoice.credits_invoice_id {
+        Some(other) => Some(state.store.run(move |conn| invoices::get(conn, other)).await?.number),
+        None => None,
+    };
+    let page = InvoicePage {
+        agreement_id: invoice.agreement_id,
+        basis: invoice.basis.clone(),
+        credits,
+        invoice: view(&invoice, &t),
+        ctx: PageContext::new(&ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
+    };
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+/// The invoice as Peppol BIS Billing 3.0 UBL, from the county board to the municipality.
+pub async fn ubl_xml(State(state): State<AppState>, Signed { user, .. }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+    let invoice = owned_invoice(&state, &user, id).await?;
+    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let agreement_id = invoice.agreement_id;
+    let (agreement, credited) = state
+        .store
+        .run(move |conn| {
+            let agreement = etablera_store::agreements::for_post_one(conn, agreement_id)?;
+            let credited = match invoice.credits_invoice_id {
+                Some(other) => Some(invoices::get(conn, other)?.number),
+                None => None,
+            };
+            Ok((agreement, credited))
+        })
+        .await?;
+    let version = agreement.version_on(invoice.due_date).unwrap_or_else(|| agreement.current());
+    let parse = |number: &str| number.parse().map_err(|_| AppError::Internal(format!("stored organisation number {number} does not parse")));
+    let document = UblInvoice {
+        number: invoice.number.clone(),
+        issue_date: invoice.issued_on.unwrap_or(invoice.due_date),
+        due_date: invoice.due_date + chrono::Duration::days(30),
+        buyer_reference: version.registry_number.clone().unwrap_or_else(|| agreement.title.clone()),
+        note: Some(agreement.title.clone()),
+        seller: UblParty { name: post.employer_name.clone(), org_number: parse(&version.county_org_number)?, city: None },
+        buyer: UblParty { name: format!("{} kommun", municipality_name(&invoice.municipality_code)), org_number: parse(&version.municipality_org_number)?, city: None },
+        lines: vec![UblLine {
+            description: format!("{}: {}", post.name, invoice.basis),
+            period_start: invoice.period_start,
+            period_end: invoice.period_end,
+            amount: if invoice.kind == "credit" { -invoice.amount() } else { invoice.amount() },
+        }],
+        credits: if invoice.kind == "credit" { Some(credited.unwrap_or_default()) } else { None },
+    };
+    let name = format!("attachment; filename=\"faktura-{}.xml\"", invoice.number);
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], ubl(&document)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    year: Option<i32>,
+}
+
+pub async fn xlsx(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<ExportQuery>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let post = current_post(&state, &user).await?.map(|p| p.id);
+    let year = q.year.unwrap_or_else(this_year);
+    let list = match post {
+        Some(id) => state.store.run(move |conn| invoices::list(conn, id, Some(year))).await?,
+        None => Vec::new(),
+    };
+    let rows: Vec<InvoiceRow> = list
+        .iter()
+        .map(|i| InvoiceRow {
+            number: i.number.clone(),
+            municipality_code: i.municipality_code.clone(),
+            municipality: municipality_name(&i.municipality_code),
+            kind: t.get(&format!("invoice-kind-{}", i.kind)),
+            period_start: i.period_start,
+            period_end: i.period_end,
+            due_date: i.due_date,
+            amount: i.amount(),
+            status: t.get(&format!("invoice-status-{}", i.status().code())),
+            basis: i.basis.clone(),
+        })
+        .collect();
+    let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    let name = format!("attachment; filename=\"fakturor-{year}.xlsx\"");
+    Ok((
+        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, name)],
+        bytes,
+    )
+        .into_response())
+}
