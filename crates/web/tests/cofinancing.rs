@@ -155,3 +155,133 @@ async fn checking_the_2018_table_flags_its_rows() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(answer.json()["error"]["code"], "invalid");
 }
+
+fn seed_ostergotland(app: &TestApp) -> etablera_store::cofinancing::seed::Seeded {
+    use etablera_domain::cofinancing::population::parse_population_csv;
+    use etablera_store::cofinancing::population::{self, Source};
+    let actor = etablera_store::access::Actor::default();
+    let figures = parse_population_csv(SEED_2016).unwrap();
+    app.db
+        .store
+        .with_conn(|conn| {
+            population::import(conn, &actor, 2015, Source::Seed, None, &figures)?;
+            population::import(conn, &actor, 2023, Source::Seed, None, &figures)?;
+            etablera_store::cofinancing::seed::ostergotland(conn, &actor)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_year_s_invoices_are_made_explained_and_exported() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    seed_ostergotland(&app);
+    let page = app.get("/cofinancing/invoices?year=2024", Some(&browser)).await;
+    assert!(page.body.contains("Inga fakturor för året."));
+    let made = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")]).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let list = app.get(made.location(), Some(&browser)).await;
+    assert!(list.body.contains("13 nya fakturor för 2024."));
+    assert!(list.body.contains("2024-0586-1"));
+    // The 2018 terms invoice the stated 763 945 kr; the 2015 figures stand in for 2023's here.
+    assert!(list.body.contains("763\u{a0}945\u{a0}kr</td>"), "the total is the year's cost");
+    let again = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")]).await;
+    assert!(app.get(again.location(), Some(&browser)).await.body.contains("0 nya fakturor"));
+    let refused = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2030")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("ingen folkmängd för 2029"));
+
+    // Mjölby's invoice: the link just before its number.
+    let before = &list.body[..list.body.find("\">2024-0586-1</a>").unwrap()];
+    let id = before.rsplit("/cofinancing/invoices/").next().unwrap().to_owned();
+    let invoice = app.get(&format!("/cofinancing/invoices/{id}"), Some(&browser)).await;
+    assert!(invoice.body.contains("Delas av 13 kommuner efter folkmängd 2023"), "{}", invoice.body);
+
+    let ubl = app.get(&format!("/cofinancing/invoices/{id}/ubl.xml"), Some(&browser)).await;
+    assert_eq!(ubl.headers["content-type"], "application/xml; charset=utf-8");
+    assert!(ubl.body.contains("<cbc:EndpointID schemeID=\"0007\">2021002270</cbc:EndpointID>"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("faktura.xml");
+    std::fs::write(&file, &ubl.body).unwrap();
+    let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    let xlsx = app.get("/cofinancing/invoices/export.xlsx?year=2024", Some(&browser)).await;
+    assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+
+    // Draft → sent → paid, and a stale form is refused.
+    let form_version = |body: &str, id: &str| -> String {
+        let at = body.find(&format!("/cofinancing/invoices/{id}/status")).unwrap();
+        body[at..].split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+    };
+    let version = form_version(&list.body, &id);
+    let sent = app.post_form(&format!("/cofinancing/invoices/{id}/status"), Some(&browser), &[("csrf_token", &browser.csrf), ("to", "sent"), ("on", "2024-12-10"), ("version", &version)]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let stale = app.post_form(&format!("/cofinancing/invoices/{id}/status"), Some(&browser), &[("csrf_token", &browser.csrf), ("to", "paid"), ("on", "2025-01-09"), ("version", &version)]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Någon annan har ändrat posten"));
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_previewed_with_its_scenario_then_recorded() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    let seeded = seed_ostergotland(&app);
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
+            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+        })
+        .unwrap();
+    let id = seeded.agreement("0586");
+    let page = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
+    assert!(page.body.contains("OSN/2018:236") && page.body.contains("KS/2014:500"), "both versions");
+    assert!(page.body.contains("212000-0480"));
+    let preview = app.get(&format!("/cofinancing/agreements/{id}?notice_date=2024-06-20"), Some(&browser)).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("Avtalet upphör 2024-08-20."));
+    assert!(preview.body.contains("Återbetalning från 2024-09-01"));
+    assert!(preview.body.contains("× 4 / 12 månader"));
+    assert!(preview.body.contains("Om tjänsten fortsätter 2025 utan kommunen"));
+    assert!(preview.body.contains("delas av de 12 kommuner som är kvar"));
+    let log = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
+    assert!(!log.body.contains("Uppsagt"), "a preview saves nothing");
+
+    let bad = app.post_form(&format!("/cofinancing/agreements/{id}/withdraw"), Some(&browser), &[("csrf_token", &browser.csrf), ("notice_date", "20 juni")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let recorded = app
+        .post_form(&format!("/cofinancing/agreements/{id}/withdraw"), Some(&browser), &[("csrf_token", &browser.csrf), ("notice_date", "2024-06-20"), ("registry_number", "KS/2024:165")])
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let after = app.get(recorded.location(), Some(&browser)).await;
+    assert!(after.body.contains("Uppsägningen är registrerad."));
+    assert!(after.body.contains("Uppsagt 2024-06-20, upphör 2024-08-20"));
+    assert!(after.body.contains("Kreditnota"));
+    assert!(after.body.contains("-15\u{a0}"), "the refund as a credit note");
+}
+
+#[tokio::test]
+async fn a_vacancy_shows_each_party_s_refund() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    let seeded = seed_ostergotland(&app);
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
+            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+        })
+        .unwrap();
+    let form = app.get("/cofinancing/vacancies", Some(&browser)).await;
+    assert!(form.body.contains("Inga vakanser registrerade."));
+    let bad = app.post_form("/cofinancing/vacancies", Some(&browser), &[("csrf_token", &browser.csrf), ("start", "2024-05-20"), ("end", "2024-03-10")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("före dess början"));
+    let ok = app.post_form("/cofinancing/vacancies", Some(&browser), &[("csrf_token", &browser.csrf), ("start", "2024-03-10"), ("end", "2024-05-20"), ("note", "Samordnaren slutade")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = app.get(ok.location(), Some(&browser)).await;
+    assert!(page.body.contains("Vakansen är registrerad."));
+    assert!(page.body.contains("72 / 366"), "72 vacant days of the leap year");
+    assert!(page.body.contains("Återbetalas om vakansen är längre än 1 månad(er)"));
+}
