@@ -321,3 +321,9 @@ vacancy-days = days
 vacancy-none = No vacancies recorded.
 vacancy-total = Refund in total
 vacancy-not-refundable = No refund
+
+deadlines-title = Coming up
+deadlines-none = No invoices or agreement ends in the next 120 days.
+deadline-invoices = { $count } invoices to send
+deadline-ends-notice = The agreement with { $municipality } ends after notice
+deadline-ends-term = The agreement with { $municipality } expires

@@ -321,3 +321,9 @@ vacancy-days = dagar
 vacancy-none = Inga vakanser registrerade.
 vacancy-total = Återbetalning totalt
 vacancy-not-refundable = Ingen återbetalning
+
+deadlines-title = Kommande datum
+deadlines-none = Inga fakturor eller avtalsslut de närmaste 120 dagarna.
+deadline-invoices = { $count } fakturor ska skickas
+deadline-ends-notice = Avtalet med { $municipality } upphör efter uppsägning
+deadline-ends-term = Avtalet med { $municipality } löper ut

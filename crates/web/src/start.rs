@@ -25,10 +25,17 @@ pub struct LoginEvent {
     pub failed: bool,
 }
 
+pub struct DeadlineRow {
+    pub date: String,
+    pub text: String,
+    pub href: String,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
     ctx: PageContext,
+    deadlines: Option<Vec<DeadlineRow>>,
     welcome: String,
     roles: Vec<RoleCard>,
     municipalities: Vec<String>,
@@ -46,6 +53,9 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/cofinancing/apportion", t.get("apportion-title")));
         links.push(("/cofinancing/cost", t.get("cost-title")));
         links.push(("/cofinancing/check", t.get("check-title")));
+        links.push(("/cofinancing/agreements", t.get("agreements-title")));
+        links.push(("/cofinancing/invoices", t.get("invoices-title")));
+        links.push(("/cofinancing/vacancies", t.get("vacancies-title")));
     }
     if role.has(Permission::ReadAccessLog) {
         links.push(("/audit", t.get("nav-audit")));
@@ -58,7 +68,9 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     let user_id = user.id;
     // One's own account and logins are not logged as reads: nobody else's data is shown.
     let rows: Vec<LogRow> = state.store.run(move |conn| log::recent_logins(conn, user_id, 10)).await?;
+    let deadlines = if user.can(Permission::ManageCofinancing) { Some(cofinancing_deadlines(&state, &user, &t).await?) } else { None };
     let page = StartPage {
+        deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),
         roles: user
             .roles
@@ -83,4 +95,30 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         ctx: PageContext::new(&ctx, t.get("start-title"), "/"),
     };
     render(&page)
+}
+
+/// The co-financing dates of the next 120 days, for the regional coordinator.
+async fn cofinancing_deadlines(state: &AppState, user: &etablera_store::access::users::User, t: &crate::i18n::Tr) -> AppResult<Vec<DeadlineRow>> {
+    use etablera_store::cofinancing::deadlines::{self, Deadline};
+    let Some(post) = crate::cofinancing::current_post(state, user).await? else { return Ok(Vec::new()) };
+    let today = etablera_domain::time::to_local(etablera_store::now()).date();
+    let list = state.store.run(move |conn| deadlines::upcoming(conn, post.id, today, 120)).await?;
+    Ok(list
+        .into_iter()
+        .map(|d| match d {
+            Deadline::InvoicesDue { due, count } => DeadlineRow {
+                date: due.to_string(),
+                text: t.with("deadline-invoices", "count", count),
+                href: format!("/cofinancing/invoices?year={}", chrono::Datelike::year(&due)),
+            },
+            Deadline::AgreementEnds { date, agreement_id, municipality_code, after_notice } => DeadlineRow {
+                date: date.to_string(),
+                text: t.text(
+                    if after_notice { "deadline-ends-notice" } else { "deadline-ends-term" },
+                    &[("municipality", etablera_domain::municipality::by_code(&municipality_code).map_or(municipality_code.clone(), |m| m.name.to_owned()))],
+                ),
+                href: format!("/cofinancing/agreements/{agreement_id}"),
+            },
+        })
+        .collect())
 }
