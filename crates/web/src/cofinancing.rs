@@ -2,6 +2,7 @@
 //! with its explanation, and checking a printed table. The pages and the API call the same
 //! domain functions as `etablera calc`.
 
+pub mod agreement_form;
 pub mod agreements;
 pub mod api;
 pub mod calculator;

@@ -285,3 +285,77 @@ async fn a_vacancy_shows_each_party_s_refund() {
     assert!(page.body.contains("72 / 366"), "72 vacant days of the leap year");
     assert!(page.body.contains("Återbetalas om vakansen är längre än 1 månad(er)"));
 }
+
+#[tokio::test]
+async fn an_agreement_is_registered_and_amended_as_a_new_version() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    let county_board: etablera_domain::identity::OrganisationNumber = "202100-2270".parse().unwrap();
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::posts::create(
+                conn,
+                &etablera_store::cofinancing::posts::NewPost {
+                    name: "Samordnare",
+                    county_code: "05",
+                    employer_name: "Länsstyrelsen Östergötland",
+                    employer_org_number: &county_board,
+                    population_year_lag: 1,
+                },
+            )
+        })
+        .unwrap();
+    let form = app.get("/cofinancing/agreements/new", Some(&browser)).await;
+    assert!(form.body.contains("value=\"202100-2270\""), "the county board's number is filled in");
+    let mut fields = vec![
+        ("csrf_token", browser.csrf.as_str()),
+        ("municipality", "0586"),
+        ("title", ""),
+        ("effective_from", "2018-11-18"),
+        ("registry_number", "OSN/2018:236"),
+        ("signed_on", "2018-11-18"),
+        ("validity", "until_notice"),
+        ("start_date", "2018-01-01"),
+        ("notice_months", "2"),
+        ("refund_policy", "from-month-after-end"),
+        ("vacancy_threshold_months", "1"),
+        ("schedule", "yearly"),
+        ("due_day", "10"),
+        ("due_month", "12"),
+        ("municipality_org_number", "212000-0481"),
+        ("county_org_number", "202100-2270"),
+        ("municipality_contact_name", "Demo Kontakt"),
+    ];
+    let bad = app.post_form("/cofinancing/agreements/new", Some(&browser), &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Kontrollsiffran stämmer inte"), "{}", bad.body);
+    assert!(bad.body.contains("value=\"OSN/2018:236\""), "what was typed comes back");
+    assert!(!app.get("/cofinancing/agreements", Some(&browser)).await.body.contains("0586 Mjölby"), "nothing saved");
+
+    fields.retain(|(k, _)| *k != "municipality_org_number");
+    fields.push(("municipality_org_number", "212000-0480"));
+    let saved = app.post_form("/cofinancing/agreements/new", Some(&browser), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(saved.location(), Some(&browser)).await;
+    assert!(page.body.contains("Finansiering av integrationssamordnare – Mjölby"));
+    assert!(page.body.contains("Version 1, gäller från 2018-11-18"));
+    assert!(page.body.contains("Demo Kontakt"));
+
+    let amend_path = format!("{}/versions", saved.location());
+    let amend_form = app.get(&amend_path, Some(&browser)).await;
+    assert!(amend_form.body.contains("value=\"2018-01-01\""), "the form starts from the version in force");
+    let mut amendment: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| !matches!(*k, "municipality" | "title" | "effective_from" | "notice_months")).copied().collect();
+    amendment.push(("effective_from", "2018-06-01"));
+    amendment.push(("notice_months", "3"));
+    let stale = app.post_form(&amend_path, Some(&browser), &amendment).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("En ändring måste gälla från ett senare datum"));
+    amendment.retain(|(k, _)| *k != "effective_from");
+    amendment.push(("effective_from", "2020-01-01"));
+    let ok = app.post_form(&amend_path, Some(&browser), &amendment).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = app.get(ok.location(), Some(&browser)).await;
+    assert!(page.body.contains("Version 2, gäller från 2020-01-01"));
+    assert!(page.body.contains("3 månaders uppsägningstid") && page.body.contains("2 månaders uppsägningstid"), "both versions are kept");
+}

@@ -21,6 +21,7 @@ use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
 
 /// A field's error, for the summary at the top and the message at the field.
+#[derive(Clone)]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
