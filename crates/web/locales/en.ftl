@@ -376,3 +376,24 @@ agreement-form-bad-municipality = Choose one of the county's municipalities.
 agreement-default-title = Funding of the integration coordinator – { $municipality }
 agreement-new = Register a new agreement
 agreement-amend = Record an amendment
+
+post-title = The post
+post-name = Name
+post-employer = Employer
+post-lag = Population used
+post-lag-years = the population { $years } year(s) before the cost year
+post-models = Cost per year
+post-models-intro = A year's cost also holds for later years until a new one is entered (the yearly update).
+post-yearly = Per year
+post-set-cost = Enter the year's cost
+post-kind = The cost is given as
+post-kind-parts = parts: monthly salary, social fees and overhead
+post-kind-stated = a decided amount per year (salary and overhead)
+post-yearly-kr = Amount per year (SEK)
+post-save = Save the cost
+post-bad-amount = Write the amount in kronor, for example 39 500.
+
+invoice-credit = Credit the invoice
+invoice-credit-reason = Reason
+invoice-credit-submit = Credit the whole amount
+invoice-credit-reason-missing = Say why the invoice is credited.

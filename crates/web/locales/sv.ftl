@@ -376,3 +376,24 @@ agreement-form-bad-municipality = Välj en av länets kommuner.
 agreement-default-title = Finansiering av integrationssamordnare – { $municipality }
 agreement-new = Registrera ett nytt avtal
 agreement-amend = Registrera en ändring
+
+post-title = Tjänsten
+post-name = Namn
+post-employer = Arbetsgivare
+post-lag = Folkmängd som används
+post-lag-years = folkmängden { $years } år före kostnadsåret
+post-models = Kostnad per år
+post-models-intro = Kostnaden för ett år gäller även senare år tills en ny läggs in (den årliga uppräkningen).
+post-yearly = Per år
+post-set-cost = Lägg in årets kostnad
+post-kind = Kostnaden anges som
+post-kind-parts = delar: månadslön, sociala avgifter och omkostnader
+post-kind-stated = ett beslutat belopp per år (lön och OH)
+post-yearly-kr = Belopp per år (kr)
+post-save = Spara kostnaden
+post-bad-amount = Skriv beloppet i kronor, till exempel 39 500.
+
+invoice-credit = Kreditera fakturan
+invoice-credit-reason = Skäl
+invoice-credit-submit = Kreditera hela beloppet
+invoice-credit-reason-missing = Ange varför fakturan krediteras.

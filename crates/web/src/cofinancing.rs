@@ -8,6 +8,7 @@ pub mod api;
 pub mod calculator;
 pub mod invoices;
 pub mod population;
+pub mod post;
 pub mod vacancies;
 
 /// The county whose municipalities a regional coordinator works with: the county of their

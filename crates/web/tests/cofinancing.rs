@@ -359,3 +359,51 @@ async fn an_agreement_is_registered_and_amended_as_a_new_version() {
     assert!(page.body.contains("Version 2, gäller från 2020-01-01"));
     assert!(page.body.contains("3 månaders uppsägningstid") && page.body.contains("2 månaders uppsägningstid"), "both versions are kept");
 }
+
+#[tokio::test]
+async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    let seeded = seed_ostergotland(&app);
+    let page = app.get("/cofinancing/post", Some(&browser)).await;
+    assert!(page.body.contains("701\u{a0}520\u{a0}kr") && page.body.contains("763\u{a0}945\u{a0}kr"), "2016 and 2018");
+    let bad = app
+        .post_form("/cofinancing/post", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2025"), ("kind", "parts"), ("monthly_salary_kr", "fyrtiotusen"), ("on_cost_percent", "48")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = app
+        .post_form("/cofinancing/post", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2025"), ("kind", "parts"), ("monthly_salary_kr", "45 000"), ("on_cost_percent", "31,42"), ("overhead_kr", "5000"), ("note", "Uppräkning 2025")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = app.get("/cofinancing/post", Some(&browser)).await;
+    // (45 000 × 1,3142 + 5 000) × 12 = 769 668 kr.
+    assert!(page.body.contains("769\u{a0}668\u{a0}kr"), "{}", page.body);
+
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
+            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+        })
+        .unwrap();
+    let invoice = app.db.store.with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0509"))).unwrap().pop().unwrap();
+    let path = format!("/cofinancing/invoices/{}", invoice.id);
+    let detail = app.get(&path, Some(&browser)).await;
+    assert!(detail.body.contains("Kreditera fakturan"));
+    let version = invoice.version.to_string();
+    let missing = app.post_form(&format!("{path}/credit"), Some(&browser), &[("csrf_token", &browser.csrf), ("version", &version), ("reason", " ")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Ange varför fakturan krediteras."));
+    let credited = app.post_form(&format!("{path}/credit"), Some(&browser), &[("csrf_token", &browser.csrf), ("version", &version), ("reason", "Fel folkmängd")]).await;
+    assert_eq!(credited.status, StatusCode::SEE_OTHER);
+    let note = app.get(credited.location(), Some(&browser)).await;
+    assert!(note.body.contains("Kreditnota"));
+    assert!(note.body.contains(&format!("Kreditering av faktura {}: Fel folkmängd", invoice.number)));
+    let ubl = app.get(&format!("{}/ubl.xml", credited.location()), Some(&browser)).await;
+    assert!(ubl.body.contains("<CreditNote "), "a credit note in UBL");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kredit.xml");
+    std::fs::write(&file, &ubl.body).unwrap();
+    let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}

@@ -175,26 +175,57 @@ async fn owned_invoice(state: &AppState, user: &etablera_store::access::users::U
 struct InvoicePage {
     ctx: PageContext,
     invoice: InvoiceView,
+    /// Sent or paid, and not itself a credit note: it can be credited.
+    creditable: bool,
+    error: Option<String>,
     agreement_id: i32,
     basis: String,
     credits: Option<String>,
 }
 
 pub async fn show(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+    show_with(&state, &ctx, &user, id, None).await
+}
+
+async fn show_with(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, id: i32, error: Option<String>) -> AppResult<Response> {
     let t = ctx.tr();
-    let invoice = owned_invoice(&state, &user, id).await?;
+    let invoice = owned_invoice(state, user, id).await?;
     let credits = match invoice.credits_invoice_id {
         Some(other) => Some(state.store.run(move |conn| invoices::get(conn, other)).await?.number),
         None => None,
     };
     let page = InvoicePage {
+        creditable: invoice.kind != "credit" && matches!(invoice.status(), Status::Sent | Status::Paid),
+        error: error.clone(),
         agreement_id: invoice.agreement_id,
         basis: invoice.basis.clone(),
         credits,
         invoice: view(&invoice, &t),
-        ctx: PageContext::new(&ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
+        ctx: PageContext::new(ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
     };
-    Ok(render_with(StatusCode::OK, &page))
+    Ok(render_with(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page))
+}
+
+#[derive(Deserialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    reason: String,
+    version: i32,
+}
+
+/// Credits the invoice in full with a credit note; the reason goes into its basis.
+pub async fn credit(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<CreditForm>) -> AppResult<Response> {
+    owned_invoice(&state, &user, id).await?;
+    if form.reason.trim().is_empty() {
+        return show_with(&state, &ctx, &user, id, Some(ctx.tr().get("invoice-credit-reason-missing"))).await;
+    }
+    let today = etablera_domain::time::to_local(etablera_store::now()).date();
+    let reason = form.reason.trim().to_owned();
+    match state.store.run(move |conn| invoices::credit(conn, id, form.version, today, &reason)).await {
+        Ok(note) => Ok(Redirect::to(&format!("/cofinancing/invoices/{}", note.id)).into_response()),
+        Err(StoreError::Invalid { message, .. }) => show_with(&state, &ctx, &user, id, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The invoice as Peppol BIS Billing 3.0 UBL, from the county board to the municipality.
