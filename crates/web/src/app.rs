@@ -99,6 +99,13 @@ pub fn routes() -> Routes {
         .get("/api/v1/cofinancing/apportionment", Needs(Permission::ManageCofinancing), get(cofinancing::api::apportionment))
         .get("/api/v1/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::api::cost))
         .post("/api/v1/cofinancing/table-check", Needs(Permission::ManageCofinancing), post(cofinancing::api::table_check))
+        .get("/api/v1/cofinancing/agreements", Needs(Permission::ManageCofinancing), get(cofinancing::api::agreements_list))
+        .get("/api/v1/cofinancing/agreements/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::api::agreement))
+        .get("/api/v1/cofinancing/agreements/{id}/withdrawal", Needs(Permission::ManageCofinancing), get(cofinancing::api::withdrawal_preview))
+        .post("/api/v1/cofinancing/agreements/{id}/withdrawal", Needs(Permission::ManageCofinancing), post(cofinancing::api::withdraw))
+        .get("/api/v1/cofinancing/invoices", Needs(Permission::ManageCofinancing), get(cofinancing::api::invoices_list))
+        .post("/api/v1/cofinancing/invoices", Needs(Permission::ManageCofinancing), post(cofinancing::api::invoices_generate))
+        .get("/api/v1/cofinancing/vacancy-refunds", Needs(Permission::ManageCofinancing), get(cofinancing::api::vacancy_refunds))
 }
 
 /// The whole application as a router, with its middleware.

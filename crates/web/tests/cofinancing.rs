@@ -407,3 +407,47 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
     let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 }
+
+#[tokio::test]
+async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    let seeded = seed_ostergotland(&app);
+    let user = app.db.store.with_conn(|conn| etablera_store::access::users::get(conn, &etablera_store::access::Actor::default(), "samordnare")).unwrap();
+    let token = app.api_token(&user);
+    let post = |path: &str, body: serde_json::Value| {
+        TestApp::request(Method::POST, path, None)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let made = app.send(post("/api/v1/cofinancing/invoices", serde_json::json!({ "year": 2024 }))).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let made = made.json();
+    assert_eq!(made["created"].as_array().unwrap().len(), 13);
+    assert_eq!(made["created"].as_array().unwrap().iter().map(|i| i["amount_ore"].as_i64().unwrap()).sum::<i64>(), 76_394_500);
+    let listed = app.get_with_token("/api/v1/cofinancing/invoices?year=2024", &token).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 13);
+    let agreements = app.get_with_token("/api/v1/cofinancing/agreements", &token).await.json();
+    assert_eq!(agreements.as_array().unwrap().len(), 13);
+    assert!(agreements[0]["versions"][0]["contacts"].as_array().unwrap().is_empty(), "no contacts in the list");
+    let id = seeded.agreement("0586");
+    let one = app.get_with_token(&format!("/api/v1/cofinancing/agreements/{id}"), &token).await.json();
+    assert_eq!(one["versions"][1]["terms"]["yearly_due"], "12-10");
+    assert_eq!(one["versions"][0]["terms"]["instalments"].as_array().unwrap().len(), 2);
+    assert!(!one["versions"][1]["contacts"].as_array().unwrap().is_empty());
+    let preview = app.get_with_token(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal?notice_date=2024-06-20"), &token).await.json();
+    assert_eq!(preview["end_date"], "2024-08-20");
+    assert_eq!(preview["invoice_number"], "2024-0586-1");
+    // 45 451 kr (the 2016 calculation figures stand in for 2023 here) × 8 / 12 = 30 301 kr.
+    assert_eq!(preview["amount_due_ore"], 3_030_100, "the 2024 draft is unpaid: 8 of 12 months");
+    let recorded = app.send(post(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal"), serde_json::json!({ "notice_date": "2024-06-20" }))).await.json();
+    assert_eq!(recorded["created"]["kind"], "final");
+    let twice = app.send(post(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal"), serde_json::json!({ "notice_date": "2024-06-20" }))).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(twice.json()["error"]["field"], "notice_date");
+    let refunds = app.get_with_token("/api/v1/cofinancing/vacancy-refunds?start=2024-05-20&end=2024-03-10", &token).await;
+    assert_eq!(refunds.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let _ = browser;
+}

@@ -209,3 +209,332 @@ pub async fn table_check(Signed { .. }: Signed, JsonBody(request): JsonBody<Tabl
             .collect(),
     }))
 }
+
+// ---- agreements, invoices, withdrawals, vacancies ----
+
+use axum::extract::Path;
+use chrono::NaiveDate;
+use etablera_domain::agreements::{InvoiceSchedule, Period, Validity};
+use etablera_store::StoreError;
+use etablera_store::agreements::{self, Agreement};
+use etablera_store::cofinancing::invoices::{self, Invoice};
+use etablera_store::cofinancing::{vacancies, withdrawals};
+
+
+#[derive(Serialize, ToSchema)]
+pub struct TermsBody {
+    pub start_date: NaiveDate,
+    /// Empty for an agreement until further notice.
+    pub end_date: Option<NaiveDate>,
+    pub notice_months: Option<u32>,
+    /// `none` or `from-month-after-end`.
+    pub refund_policy: String,
+    pub vacancy_threshold_months: Option<u32>,
+    /// `yearly` (by `yearly_due`, MM-DD) or `instalments`.
+    pub schedule: String,
+    pub yearly_due: Option<String>,
+    pub instalments: Vec<InstalmentBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InstalmentBody {
+    pub due: NaiveDate,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionBody {
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub registry_number: Option<String>,
+    pub decision: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub municipality_org_number: String,
+    pub county_org_number: String,
+    pub terms: TermsBody,
+    /// Contact persons; only in the single agreement (the reading is logged).
+    pub contacts: Vec<ContactBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactBody {
+    pub side: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TerminationBody {
+    pub notice_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub refund_ore: i64,
+    pub amount_due_ore: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgreementBody {
+    pub id: i32,
+    pub municipality_code: String,
+    pub title: String,
+    pub versions: Vec<VersionBody>,
+    pub termination: Option<TerminationBody>,
+}
+
+fn agreement_body(a: &Agreement) -> AgreementBody {
+    AgreementBody {
+        id: a.id,
+        municipality_code: a.municipality_code.clone(),
+        title: a.title.clone(),
+        versions: a
+            .versions
+            .iter()
+            .map(|v| {
+                let terms = &v.terms;
+                let (schedule, yearly_due, instalments) = match &terms.schedule {
+                    InvoiceSchedule::Yearly { month, day } => ("yearly", Some(format!("{month:02}-{day:02}")), Vec::new()),
+                    InvoiceSchedule::Instalments(list) => (
+                        "instalments",
+                        None,
+                        list.iter().map(|i| InstalmentBody { due: i.due, period_start: i.period.start, period_end: i.period.end }).collect(),
+                    ),
+                };
+                VersionBody {
+                    version: v.version,
+                    effective_from: v.effective_from,
+                    registry_number: v.registry_number.clone(),
+                    decision: v.decision.clone(),
+                    signed_on: v.signed_on,
+                    municipality_org_number: v.municipality_org_number.clone(),
+                    county_org_number: v.county_org_number.clone(),
+                    terms: TermsBody {
+                        start_date: terms.validity.start(),
+                        end_date: match terms.validity {
+                            Validity::FixedTerm { end, .. } => Some(end),
+                            Validity::UntilFurtherNotice { .. } => None,
+                        },
+                        notice_months: terms.notice_months,
+                        refund_policy: terms.refund_policy.code().to_owned(),
+                        vacancy_threshold_months: terms.vacancy_threshold_months,
+                        schedule: schedule.to_owned(),
+                        yearly_due,
+                        instalments,
+                    },
+                    contacts: v
+                        .contacts
+                        .iter()
+                        .map(|c| ContactBody { side: c.side.clone(), name: c.name.clone(), title: c.title.clone(), email: c.email.clone(), phone: c.phone.clone() })
+                        .collect(),
+                }
+            })
+            .collect(),
+        termination: a.termination.as_ref().map(|t| TerminationBody { notice_date: t.notice_date, end_date: t.end_date, refund_ore: t.refund_ore, amount_due_ore: t.amount_due_ore }),
+    }
+}
+
+async fn post_id(state: &AppState, user: &etablera_store::access::users::User) -> AppResult<i32> {
+    super::current_post(state, user).await?.map(|p| p.id).ok_or_else(|| invalid("post", "Det finns ingen delad tjänst registrerad för ditt län."))
+}
+
+/// The agreements of the caller's shared post, without contact persons.
+#[utoipa::path(get, path = "/api/v1/cofinancing/agreements", tag = "cofinancing",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<AgreementBody>), (status = 403, body = crate::api::ErrorBody)))]
+pub async fn agreements_list(State(state): State<AppState>, Signed { user, .. }: Signed) -> AppResult<Json<Vec<AgreementBody>>> {
+    let id = post_id(&state, &user).await?;
+    let list = state.store.run(move |conn| agreements::for_post(conn, id)).await?;
+    Ok(Json(list.iter().map(agreement_body).collect()))
+}
+
+async fn owned_agreement(state: &AppState, user: &etablera_store::access::users::User, actor: etablera_store::access::Actor, id: i32) -> AppResult<Agreement> {
+    let post = post_id(state, user).await?;
+    let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
+    if agreement.post_id != post {
+        return Err(AppError::NotFound);
+    }
+    Ok(agreement)
+}
+
+/// One agreement with all its versions and contact persons. The reading is logged.
+#[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}", tag = "cofinancing", params(("id" = i32, Path)),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = AgreementBody), (status = 404, body = crate::api::ErrorBody)))]
+pub async fn agreement(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Json<AgreementBody>> {
+    let agreement = owned_agreement(&state, &user, ctx.actor(), id).await?;
+    Ok(Json(agreement_body(&agreement)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceBody {
+    pub id: i32,
+    pub number: String,
+    pub agreement_id: i32,
+    pub municipality_code: String,
+    /// `invoice`, `final` or `credit`.
+    pub kind: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount_ore: i64,
+    /// `draft`, `sent`, `paid` or `credited`.
+    pub status: String,
+    pub basis: String,
+    pub version: i32,
+}
+
+fn invoice_body(i: &Invoice) -> InvoiceBody {
+    InvoiceBody {
+        id: i.id,
+        number: i.number.clone(),
+        agreement_id: i.agreement_id,
+        municipality_code: i.municipality_code.clone(),
+        kind: i.kind.clone(),
+        period_start: i.period_start,
+        period_end: i.period_end,
+        due_date: i.due_date,
+        amount_ore: i.amount_ore,
+        status: i.status.clone(),
+        basis: i.basis.clone(),
+        version: i.version,
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// Invoices due in this year.
+    pub year: i32,
+}
+
+/// The invoices due in a year.
+#[utoipa::path(get, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", params(YearQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<InvoiceBody>)))]
+pub async fn invoices_list(State(state): State<AppState>, Signed { user, .. }: Signed, Params(q): Params<YearQuery>) -> AppResult<Json<Vec<InvoiceBody>>> {
+    let id = post_id(&state, &user).await?;
+    let list = state.store.run(move |conn| invoices::list(conn, id, Some(q.year))).await?;
+    Ok(Json(list.iter().map(invoice_body).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GenerateRequest {
+    pub year: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GenerateBody {
+    pub created: Vec<InvoiceBody>,
+    /// Agreements that already had their invoice.
+    pub already: usize,
+}
+
+/// Makes the drafts the agreements' schedules call for in a year; never the same twice.
+#[utoipa::path(post, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", request_body = GenerateRequest,
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = GenerateBody), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn invoices_generate(State(state): State<AppState>, Signed { user, .. }: Signed, JsonBody(request): JsonBody<GenerateRequest>) -> AppResult<Json<GenerateBody>> {
+    let id = post_id(&state, &user).await?;
+    let generated = state.store.run(move |conn| invoices::generate(conn, id, request.year)).await?;
+    Ok(Json(GenerateBody { created: generated.created.iter().map(invoice_body).collect(), already: generated.already }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NoticeQuery {
+    /// The day notice is given, YYYY-MM-DD.
+    pub notice_date: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WithdrawalBody {
+    pub end_date: NaiveDate,
+    /// The invoice of the period the agreement ends in.
+    pub invoice_number: Option<String>,
+    pub refund_from: Option<NaiveDate>,
+    pub refund_ore: i64,
+    pub amount_due_ore: i64,
+    /// A credit note or final invoice the withdrawal made (when recorded).
+    pub created: Option<InvoiceBody>,
+}
+
+fn withdrawal_body(w: &withdrawals::Withdrawal) -> WithdrawalBody {
+    WithdrawalBody {
+        end_date: w.end_date,
+        invoice_number: w.invoice.as_ref().map(|i| i.number.clone()),
+        refund_from: w.outcome.and_then(|o| o.refund_from),
+        refund_ore: w.outcome.map_or(0, |o| o.refund.ore()),
+        amount_due_ore: w.outcome.map_or(0, |o| o.amount_due.ore()),
+        created: w.created.as_ref().map(invoice_body),
+    }
+}
+
+/// What a notice on the date would give; nothing is saved.
+#[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path), NoticeQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn withdrawal_preview(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, Params(q): Params<NoticeQuery>) -> AppResult<Json<WithdrawalBody>> {
+    owned_agreement(&state, &user, ctx.actor(), id).await?;
+    let preview = state.store.run(move |conn| withdrawals::preview(conn, id, q.notice_date)).await?;
+    Ok(Json(withdrawal_body(&preview)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct WithdrawRequest {
+    pub notice_date: NaiveDate,
+    pub registry_number: Option<String>,
+}
+
+/// Records the notice, with its credit note or final invoice. The change is logged.
+#[utoipa::path(post, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path)), request_body = WithdrawRequest,
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn withdraw(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, JsonBody(request): JsonBody<WithdrawRequest>) -> AppResult<Json<WithdrawalBody>> {
+    owned_agreement(&state, &user, ctx.actor(), id).await?;
+    let actor = ctx.actor();
+    let recorded = state
+        .store
+        .run(move |conn| withdrawals::withdraw(conn, &actor, id, request.notice_date, request.registry_number.as_deref()))
+        .await?;
+    Ok(Json(withdrawal_body(&recorded)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VacancyQuery {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VacancyRefundBody {
+    pub municipality_code: String,
+    pub invoice_number: String,
+    pub threshold_months: Option<u32>,
+    pub refundable: bool,
+    pub vacancy_days: i64,
+    pub period_days: i64,
+    pub refund_ore: i64,
+}
+
+/// Each party's refund for a vacancy, under its agreement; nothing is saved.
+#[utoipa::path(get, path = "/api/v1/cofinancing/vacancy-refunds", tag = "cofinancing", params(VacancyQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<VacancyRefundBody>), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn vacancy_refunds(State(state): State<AppState>, Signed { user, .. }: Signed, Params(q): Params<VacancyQuery>) -> AppResult<Json<Vec<VacancyRefundBody>>> {
+    let period = Period::new(q.start, q.end).map_err(|e| AppError::from(StoreError::invalid("end", format!("{e}."))))?;
+    let id = post_id(&state, &user).await?;
+    let refunds = state.store.run(move |conn| vacancies::refunds(conn, id, period)).await?;
+    Ok(Json(
+        refunds
+            .iter()
+            .map(|r| VacancyRefundBody {
+                municipality_code: r.municipality_code.clone(),
+                invoice_number: r.invoice.number.clone(),
+                threshold_months: r.threshold_months,
+                refundable: r.refund.refundable,
+                vacancy_days: r.refund.vacancy_days,
+                period_days: r.refund.period_days,
+                refund_ore: r.refund.refund.ore(),
+            })
+            .collect(),
+    ))
+}
