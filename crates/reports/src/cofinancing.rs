@@ -146,6 +146,37 @@ mod tests {
     }
 }
 
+const INVOICE_TEMPLATE: &str = include_str!("../templates/invoice.typ");
+
+/// The invoice (or credit note) as a PDF for people: the same document as the UBL, with the
+/// basis of the amount. `kind` is the document's name, e.g. "Faktura".
+pub fn invoice_pdf(invoice: &UblInvoice, kind: &str, basis: &str) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    let total: Money = invoice.lines.iter().map(|l| l.amount).sum();
+    let period = match (invoice.lines.iter().map(|l| l.period_start).min(), invoice.lines.iter().map(|l| l.period_end).max()) {
+        (Some(start), Some(end)) => format!("{start} – {end}"),
+        _ => String::new(),
+    };
+    crate::pdf::render(
+        INVOICE_TEMPLATE,
+        vec![
+            ("kind", kind.to_owned()),
+            ("number", invoice.number.clone()),
+            ("issue_date", invoice.issue_date.to_string()),
+            ("due_date", invoice.due_date.to_string()),
+            ("seller_name", invoice.seller.name.clone()),
+            ("seller_org", invoice.seller.org_number.to_string()),
+            ("buyer_name", invoice.buyer.name.clone()),
+            ("buyer_org", invoice.buyer.org_number.to_string()),
+            ("buyer_reference", invoice.buyer_reference.clone()),
+            ("period", period),
+            ("description", invoice.lines.iter().map(|l| l.description.clone()).collect::<Vec<_>>().join("; ")),
+            ("amount", total.to_string()),
+            ("basis", basis.to_owned()),
+            ("credits", invoice.credits.clone().unwrap_or_default()),
+        ],
+    )
+}
+
 /// One row of a period's invoices in the spreadsheet.
 pub struct InvoiceRow {
     pub number: String,

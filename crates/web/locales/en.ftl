@@ -397,3 +397,4 @@ invoice-credit = Credit the invoice
 invoice-credit-reason = Reason
 invoice-credit-submit = Credit the whole amount
 invoice-credit-reason-missing = Say why the invoice is credited.
+invoice-pdf = Download as PDF

@@ -397,3 +397,4 @@ invoice-credit = Kreditera fakturan
 invoice-credit-reason = Skäl
 invoice-credit-submit = Kreditera hela beloppet
 invoice-credit-reason-missing = Ange varför fakturan krediteras.
+invoice-pdf = Ladda ner som PDF

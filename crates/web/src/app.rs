@@ -86,6 +86,7 @@ pub fn routes() -> Routes {
         .get("/cofinancing/invoices/export.xlsx", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::xlsx))
         .get("/cofinancing/invoices/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::show))
         .get("/cofinancing/invoices/{id}/ubl.xml", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::ubl_xml))
+        .get("/cofinancing/invoices/{id}/invoice.pdf", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::pdf))
         .post("/cofinancing/invoices/{id}/status", Needs(Permission::ManageCofinancing), post(cofinancing::invoices::set_status))
         .post("/cofinancing/invoices/{id}/credit", Needs(Permission::ManageCofinancing), post(cofinancing::invoices::credit))
         .get("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), get(cofinancing::vacancies::page))

@@ -206,6 +206,10 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 
+    let pdf = app.get(&format!("/cofinancing/invoices/{id}/invoice.pdf"), Some(&browser)).await;
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+
     let xlsx = app.get("/cofinancing/invoices/export.xlsx?year=2024", Some(&browser)).await;
     assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::municipality;
 use etablera_domain::time::parse_date;
-use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoices_xlsx, ubl};
+use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
 use etablera_store::StoreError;
 use etablera_store::cofinancing::invoices::{self, Invoice, Status};
 use etablera_store::cofinancing::posts::Post;
@@ -228,16 +228,17 @@ pub async fn credit(State(state): State<AppState>, Signed { ctx, user }: Signed,
     }
 }
 
-/// The invoice as Peppol BIS Billing 3.0 UBL, from the county board to the municipality.
-pub async fn ubl_xml(State(state): State<AppState>, Signed { user, .. }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
-    let invoice = owned_invoice(&state, &user, id).await?;
-    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+/// The invoice as a document from the county board to the municipality, for UBL and PDF.
+async fn document(state: &AppState, user: &etablera_store::access::users::User, id: i32) -> AppResult<(Invoice, UblInvoice)> {
+    let invoice = owned_invoice(state, user, id).await?;
+    let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
     let agreement_id = invoice.agreement_id;
+    let credits_id = invoice.credits_invoice_id;
     let (agreement, credited) = state
         .store
         .run(move |conn| {
             let agreement = etablera_store::agreements::for_post_one(conn, agreement_id)?;
-            let credited = match invoice.credits_invoice_id {
+            let credited = match credits_id {
                 Some(other) => Some(invoices::get(conn, other)?.number),
                 None => None,
             };
@@ -255,15 +256,37 @@ pub async fn ubl_xml(State(state): State<AppState>, Signed { user, .. }: Signed,
         seller: UblParty { name: post.employer_name.clone(), org_number: parse(&version.county_org_number)?, city: None },
         buyer: UblParty { name: format!("{} kommun", municipality_name(&invoice.municipality_code)), org_number: parse(&version.municipality_org_number)?, city: None },
         lines: vec![UblLine {
-            description: format!("{}: {}", post.name, invoice.basis),
+            description: format!("{}, {}", post.name, agreement.title),
             period_start: invoice.period_start,
             period_end: invoice.period_end,
             amount: if invoice.kind == "credit" { -invoice.amount() } else { invoice.amount() },
         }],
         credits: if invoice.kind == "credit" { Some(credited.unwrap_or_default()) } else { None },
     };
-    let name = format!("attachment; filename=\"faktura-{}.xml\"", invoice.number);
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], ubl(&document)).into_response())
+    Ok((invoice, document))
+}
+
+fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+/// The invoice as Peppol BIS Billing 3.0 UBL.
+pub async fn ubl_xml(State(state): State<AppState>, Signed { user, .. }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+    let (invoice, document) = document(&state, &user, id).await?;
+    Ok(download("application/xml; charset=utf-8", format!("faktura-{}.xml", invoice.number), ubl(&document).into_bytes()))
+}
+
+/// The invoice as a PDF, with the basis of its amount.
+pub async fn pdf(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+    let (invoice, document) = document(&state, &user, id).await?;
+    let kind = ctx.tr().get(&format!("invoice-kind-{}", invoice.kind));
+    let basis = invoice.basis.clone();
+    let bytes = tokio::task::spawn_blocking(move || invoice_pdf(&document, &kind, &basis))
+        .await
+        .map_err(|e| AppError::Internal(format!("pdf task: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download("application/pdf", format!("faktura-{}.pdf", invoice.number), bytes))
 }
 
 #[derive(Deserialize)]
@@ -295,10 +318,5 @@ pub async fn xlsx(State(state): State<AppState>, Signed { ctx, user }: Signed, P
         })
         .collect();
     let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    let name = format!("attachment; filename=\"fakturor-{year}.xlsx\"");
-    Ok((
-        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, name)],
-        bytes,
-    )
-        .into_response())
+    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("fakturor-{year}.xlsx"), bytes))
 }
