@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 pub mod calc;
 mod demo;
+mod import;
 mod serve;
 mod user;
 
@@ -26,6 +27,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Import data from files (all or nothing).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Check and export the access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -63,6 +67,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::User(command) => user::run(command, &Store::open(&settings.database)?),
         Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
+        Command::Import(command) => import::run(command, &Store::open(&settings.database)?),
         Command::Backup(args) => backup::run(args, &settings.database),
         Command::Calc(command) => calc::run(command),
     }

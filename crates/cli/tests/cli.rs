@@ -174,3 +174,22 @@ fn a_postgres_password_is_never_printed() {
     assert!(printed.contains("pg_dump"));
     assert!(!printed.contains("hemligt"));
 }
+
+#[test]
+fn population_is_imported_from_scb_files_all_or_nothing() {
+    let db = TestDatabase::new();
+    let dir = tempfile::tempdir().unwrap();
+    let scb = dir.path().join("BE0101.csv");
+    let latin1: Vec<u8> = "\"region\",\"2023\"\n\"0586 Mjölby\",27909\n\"0509 Ödeshög\",5251\n".chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(&scb, latin1).unwrap();
+    let out = etablera(&db, &["import", "population", scb.to_str().unwrap(), "--format", "scb-csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Läste in folkmängd 2023 för 2 kommuner"));
+    let bad = dir.path().join("fel.csv");
+    std::fs::write(&bad, "code,name,population\n0586,Mjölby,x\n").unwrap();
+    let out = etablera(&db, &["import", "population", bad.to_str().unwrap(), "--format", "csv", "--year", "2022"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("rad 2: folkmängden \"x\" är inget heltal"), "{}", stderr(&out));
+    let years = db.store.with_conn(etablera_store::cofinancing::population::years).unwrap();
+    assert_eq!(years, [(2023, 2)], "the bad file left nothing");
+}
