@@ -13,8 +13,8 @@ const ROLES = [
   { username: 'demo-enhetschef', name: 'Demo Enhetschef', role: 'Enhetschef', pages: [] },
   { username: 'demo-ekonom', name: 'Demo Ekonom', role: 'Ekonom', pages: [] },
   { username: 'demo-namnd', name: 'Demo Nämndsekreterare', role: 'Socialnämnden (beställare)', pages: [] },
-  { username: 'demo-samordnare', name: 'Demo Samordnare', role: 'Regional samordnare (Länsstyrelsen)', pages: [] },
-  { username: 'demo-avtalskontakt', name: 'Demo Avtalskontakt', role: 'Kommunens avtalskontakt', pages: [] },
+  { username: 'demo-samordnare', name: 'Demo Samordnare', role: 'Regional samordnare (Länsstyrelsen)', pages: ['/cofinancing/agreements', '/cofinancing/post', '/cofinancing/agreements/new'] },
+  { username: 'demo-avtalskontakt', name: 'Demo Avtalskontakt', role: 'Kommunens avtalskontakt', pages: ['/cofinancing/own'] },
   { username: 'demo-granskare', name: 'Demo Granskare', role: 'Granskare', pages: ['/audit', '/audit/verify'] },
 ];
 

@@ -43,10 +43,22 @@ fn apportion_the_2016_year_in_input_order_with_an_exact_sum() {
     assert_eq!(out["sum_ore"], 70_152_000);
     let rows = out["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 13);
-    assert_eq!(rows[0], serde_json::json!({ "code": "0560", "name": "Boxholm", "population": 5356, "amount_ore": 839_200 }));
+    assert_eq!(
+        rows[0],
+        serde_json::json!({ "code": "0560", "name": "Boxholm", "population": 5356, "amount_ore": 839_200 })
+    );
     assert_eq!(rows[4]["code"], "0586");
     assert_eq!(rows[4]["amount_ore"], 4_173_800);
-    let ore = json(&["apportion", "--total-kr", "701520", "--populations", file.path().to_str().unwrap(), "--unit", "ore", "--json"]);
+    let ore = json(&[
+        "apportion",
+        "--total-kr",
+        "701520",
+        "--populations",
+        file.path().to_str().unwrap(),
+        "--unit",
+        "ore",
+        "--json",
+    ]);
     assert_eq!(ore["sum_ore"], 70_152_000);
     assert_eq!(ore["rows"][0]["amount_ore"], 839_172);
 }
@@ -66,11 +78,27 @@ fn audit_flags_the_2018_rows() {
 
 #[test]
 fn termination_of_mjolby_in_2024() {
-    let base = ["termination", "--notice-date", "2024-06-20", "--notice-months", "2", "--period", "2024-01-01:2024-12-31", "--amount-kr", "45841"];
+    let base = [
+        "termination",
+        "--notice-date",
+        "2024-06-20",
+        "--notice-months",
+        "2",
+        "--period",
+        "2024-01-01:2024-12-31",
+        "--amount-kr",
+        "45841",
+    ];
     let paid = json(&[&base[..], &["--paid", "true", "--refund-policy", "from-month-after-end", "--json"]].concat());
-    assert_eq!(paid, serde_json::json!({ "end_date": "2024-08-20", "refund_from": "2024-09-01", "refund_ore": 1_528_000, "amount_due_ore": 0 }));
+    assert_eq!(
+        paid,
+        serde_json::json!({ "end_date": "2024-08-20", "refund_from": "2024-09-01", "refund_ore": 1_528_000, "amount_due_ore": 0 })
+    );
     let none = json(&[&base[..], &["--paid", "true", "--refund-policy", "none", "--json"]].concat());
-    assert_eq!(none, serde_json::json!({ "end_date": "2024-08-20", "refund_from": null, "refund_ore": 0, "amount_due_ore": 0 }));
+    assert_eq!(
+        none,
+        serde_json::json!({ "end_date": "2024-08-20", "refund_from": null, "refund_ore": 0, "amount_due_ore": 0 })
+    );
     let unpaid = json(&[&base[..], &["--paid", "false", "--refund-policy", "from-month-after-end", "--json"]].concat());
     assert_eq!(unpaid["amount_due_ore"], 3_056_100);
     assert_eq!(unpaid["refund_ore"], 0);
@@ -78,11 +106,42 @@ fn termination_of_mjolby_in_2024() {
 
 #[test]
 fn vacancy_under_both_agreement_versions() {
-    let with_threshold = json(&["vacancy", "--vacancy", "2019-03-10:2019-05-20", "--period", "2019-01-01:2019-12-31", "--amount-kr", "45841", "--threshold-months", "1", "--json"]);
+    let with_threshold = json(&[
+        "vacancy",
+        "--vacancy",
+        "2019-03-10:2019-05-20",
+        "--period",
+        "2019-01-01:2019-12-31",
+        "--amount-kr",
+        "45841",
+        "--threshold-months",
+        "1",
+        "--json",
+    ]);
     assert_eq!(with_threshold, serde_json::json!({ "refundable": true, "vacancy_days": 72, "refund_ore": 904_300 }));
-    let short = json(&["vacancy", "--vacancy", "2019-03-10:2019-04-01", "--period", "2019-01-01:2019-12-31", "--amount-kr", "45841", "--threshold-months", "1", "--json"]);
+    let short = json(&[
+        "vacancy",
+        "--vacancy",
+        "2019-03-10:2019-04-01",
+        "--period",
+        "2019-01-01:2019-12-31",
+        "--amount-kr",
+        "45841",
+        "--threshold-months",
+        "1",
+        "--json",
+    ]);
     assert_eq!(short, serde_json::json!({ "refundable": false, "vacancy_days": 23, "refund_ore": 0 }));
-    let any = json(&["vacancy", "--vacancy", "2019-03-10:2019-04-01", "--period", "2019-01-01:2019-12-31", "--amount-kr", "45841", "--json"]);
+    let any = json(&[
+        "vacancy",
+        "--vacancy",
+        "2019-03-10:2019-04-01",
+        "--period",
+        "2019-01-01:2019-12-31",
+        "--amount-kr",
+        "45841",
+        "--json",
+    ]);
     assert_eq!(any["refund_ore"], 288_900);
 }
 
@@ -91,8 +150,36 @@ fn bad_input_exits_2_with_a_clear_message() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["cost", "--monthly-salary-kr", "tio", "--on-cost-percent", "48", "--months", "12"], "kronor"),
         (vec!["cost", "--monthly-salary-kr", "39500", "--on-cost-percent", "48", "--months", "0"], "months"),
-        (vec!["vacancy", "--vacancy", "2019-05-20:2019-03-10", "--period", "2019-01-01:2019-12-31", "--amount-kr", "1"], "före dess början"),
-        (vec!["termination", "--notice-date", "2024-02-30", "--notice-months", "2", "--period", "2024-01-01:2024-12-31", "--amount-kr", "1", "--paid", "true", "--refund-policy", "none"], "notice-date"),
+        (
+            vec![
+                "vacancy",
+                "--vacancy",
+                "2019-05-20:2019-03-10",
+                "--period",
+                "2019-01-01:2019-12-31",
+                "--amount-kr",
+                "1",
+            ],
+            "före dess början",
+        ),
+        (
+            vec![
+                "termination",
+                "--notice-date",
+                "2024-02-30",
+                "--notice-months",
+                "2",
+                "--period",
+                "2024-01-01:2024-12-31",
+                "--amount-kr",
+                "1",
+                "--paid",
+                "true",
+                "--refund-policy",
+                "none",
+            ],
+            "notice-date",
+        ),
         (vec!["apportion", "--total-kr", "10", "--populations", "/finns/inte.csv"], "kan inte läsa"),
         (vec!["apportion", "--total-kr", "10,50", "--populations", "/dev/null"], "filen är tom"),
     ];

@@ -54,7 +54,16 @@ fn demo_creates_one_user_per_role_once() {
     assert!(out.contains("DEMO"));
     assert!(out.contains("demo-etablera-2026"));
     let list = stdout(&etablera(&db, &["user", "list"]));
-    for role in ["admin", "case_worker", "unit_manager", "finance", "committee", "regional_coordinator", "agreement_contact", "auditor"] {
+    for role in [
+        "admin",
+        "case_worker",
+        "unit_manager",
+        "finance",
+        "committee",
+        "regional_coordinator",
+        "agreement_contact",
+        "auditor",
+    ] {
         assert!(list.contains(role), "a demo user with {role}");
     }
     assert!(list.contains("0560,0561,0562"), "the regional coordinator has all of Östergötland");
@@ -67,7 +76,20 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
     let db = TestDatabase::new();
     let add = etablera_with_input(
         &db,
-        &["user", "add", "lena", "--name", "Lena Test", "--role", "case_worker", "--municipality", "0117", "--unit", "Mottagningen", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "lena",
+            "--name",
+            "Lena Test",
+            "--role",
+            "case_worker",
+            "--municipality",
+            "0117",
+            "--unit",
+            "Mottagningen",
+            "--password-stdin",
+        ],
         Some("ett långt lösenord\n"),
     );
     assert!(add.status.success(), "{}", stderr(&add));
@@ -84,9 +106,14 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
     let unknown_role = etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "chef"]);
     assert!(!unknown_role.status.success());
     assert!(stderr(&unknown_role).contains("okänd roll"));
-    let unknown_code = etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "finance", "--municipality", "0100"]);
+    let unknown_code =
+        etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "finance", "--municipality", "0100"]);
     assert!(stderr(&unknown_code).contains("det finns ingen kommun med koden 0100"));
-    let short = etablera_with_input(&db, &["user", "add", "per", "--name", "Per", "--role", "finance", "--password-stdin"], Some("kort\n"));
+    let short = etablera_with_input(
+        &db,
+        &["user", "add", "per", "--name", "Per", "--role", "finance", "--password-stdin"],
+        Some("kort\n"),
+    );
     assert!(stderr(&short).contains("minst 12 tecken"));
     let missing = etablera(&db, &["user", "disable", "finns-inte"]);
     assert!(stderr(&missing).contains("det finns ingen användare finns-inte"));
@@ -99,7 +126,11 @@ fn audit_verify_passes_then_names_the_edited_row() {
     etablera(&db, &["demo"]);
     let ok = etablera(&db, &["audit", "verify"]);
     assert!(ok.status.success());
-    assert!(stdout(&ok).contains("Åtkomstloggen är hel: 34 rader"), "8 users, 13 agreements created and amended: {}", stdout(&ok));
+    assert!(
+        stdout(&ok).contains("Åtkomstloggen är hel: 34 rader"),
+        "8 users, 13 agreements created and amended: {}",
+        stdout(&ok)
+    );
     db.store
         .with_conn(|conn| {
             diesel::sql_query("UPDATE access_log SET record_id = '42' WHERE id = 5").execute(conn)?;
@@ -118,10 +149,26 @@ fn audit_export_writes_csv_for_a_date_range() {
     let today = chrono::Utc::now().date_naive();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("logg.csv");
-    let out = etablera(&db, &["audit", "export", "--from", &today.pred_opt().unwrap().to_string(), "--to", &today.succ_opt().unwrap().to_string(), "--output", file.to_str().unwrap()]);
+    let out = etablera(
+        &db,
+        &[
+            "audit",
+            "export",
+            "--from",
+            &today.pred_opt().unwrap().to_string(),
+            "--to",
+            &today.succ_opt().unwrap().to_string(),
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 8 + 26 + 1, "header, eight users, 13 agreements created and amended, the export itself");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 8 + 26 + 1,
+        "header, eight users, 13 agreements created and amended, the export itself"
+    );
     assert!(csv.contains("cli:testoperatör"), "the operating-system user is recorded");
     let reversed = etablera(&db, &["audit", "export", "--from", "2026-11-02", "--to", "2026-11-01"]);
     assert!(!reversed.status.success());
@@ -156,7 +203,8 @@ fn migrate_is_idempotent_and_a_bad_url_is_explained() {
     let db = TestDatabase::new();
     let out = etablera(&db, &["migrate"]);
     assert!(stdout(&out).contains("redan uppdaterad"));
-    let bad = Command::new(env!("CARGO_BIN_EXE_etablera")).args(["--database-url", "mysql://x", "migrate"]).output().unwrap();
+    let bad =
+        Command::new(env!("CARGO_BIN_EXE_etablera")).args(["--database-url", "mysql://x", "migrate"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("databasadressen"));
 }
@@ -180,7 +228,8 @@ fn population_is_imported_from_scb_files_all_or_nothing() {
     let db = TestDatabase::new();
     let dir = tempfile::tempdir().unwrap();
     let scb = dir.path().join("BE0101.csv");
-    let latin1: Vec<u8> = "\"region\",\"2023\"\n\"0586 Mjölby\",27909\n\"0509 Ödeshög\",5251\n".chars().map(|c| c as u32 as u8).collect();
+    let latin1: Vec<u8> =
+        "\"region\",\"2023\"\n\"0586 Mjölby\",27909\n\"0509 Ödeshög\",5251\n".chars().map(|c| c as u32 as u8).collect();
     std::fs::write(&scb, latin1).unwrap();
     let out = etablera(&db, &["import", "population", scb.to_str().unwrap(), "--format", "scb-csv"]);
     assert!(out.status.success(), "{}", stderr(&out));

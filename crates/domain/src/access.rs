@@ -23,9 +23,8 @@ pub fn check_new_password(password: &str) -> Result<(), &'static str> {
 /// Checks a user name: what people type to log in, and what the access log shows as the actor.
 pub fn check_username(username: &str) -> Result<(), &'static str> {
     let ok_len = (2..=64).contains(&username.len());
-    let ok_chars = username
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    let ok_chars =
+        username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
     if ok_len && ok_chars {
         Ok(())
     } else {

@@ -1,11 +1,11 @@
 //! Agreements and their terms: calendar rules, termination with notice and refund, vacancies.
 
 pub mod calendar;
-pub mod terms;
 pub mod termination;
+pub mod terms;
 pub mod vacancy;
 
 pub use calendar::{Period, PeriodError, add_months, first_of_next_month};
-pub use terms::{Instalment, InvoiceSchedule, Terms, Validity};
 pub use termination::{RefundPolicy, Termination, TerminationInput, terminate};
+pub use terms::{Instalment, InvoiceSchedule, Terms, Validity};
 pub use vacancy::{VacancyInput, VacancyRefund, vacancy_refund};

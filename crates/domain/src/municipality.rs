@@ -120,10 +120,7 @@ mod tests {
         assert_eq!("0586".parse::<MunicipalityCode>().unwrap().name(), "Mjölby");
         assert_eq!("117".parse::<MunicipalityCode>(), Err(MunicipalityCodeError::Format));
         assert_eq!("01a7".parse::<MunicipalityCode>(), Err(MunicipalityCodeError::Format));
-        assert_eq!(
-            "0100".parse::<MunicipalityCode>(),
-            Err(MunicipalityCodeError::Unknown("0100".into()))
-        );
+        assert_eq!("0100".parse::<MunicipalityCode>(), Err(MunicipalityCodeError::Unknown("0100".into())));
     }
 
     #[test]

@@ -13,11 +13,7 @@ pub fn to_local(utc: NaiveDateTime) -> NaiveDateTime {
 pub fn start_of_local_day(date: NaiveDate) -> NaiveDateTime {
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
     // Sweden changes clocks at 02:00 and 03:00, never at midnight, so midnight is unambiguous.
-    Stockholm
-        .from_local_datetime(&midnight)
-        .earliest()
-        .expect("midnight exists in Stockholm")
-        .naive_utc()
+    Stockholm.from_local_datetime(&midnight).earliest().expect("midnight exists in Stockholm").naive_utc()
 }
 
 /// Parses a date typed as YYYY-MM-DD.

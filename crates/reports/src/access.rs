@@ -71,11 +71,15 @@ mod tests {
             request_id: Some("abc".into()),
             client_address: Some("127.0.0.1".into()),
         };
-        let bytes = access_log_csv(&[LoggedAccess { entry: &entry, actor_username: Some("anna"), hash: "ff" }]).unwrap();
+        let bytes =
+            access_log_csv(&[LoggedAccess { entry: &entry, actor_username: Some("anna"), hash: "ff" }]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("rad,tid (Europe/Stockholm)"));
-        assert_eq!(lines[1], "3,2026-11-24 09:30:00,2026-11-24T08:30:00.000000Z,2,anna,read,user,5,0117,abc,127.0.0.1,ff");
+        assert_eq!(
+            lines[1],
+            "3,2026-11-24 09:30:00,2026-11-24T08:30:00.000000Z,2,anna,read,user,5,0117,abc,127.0.0.1,ff"
+        );
     }
 }

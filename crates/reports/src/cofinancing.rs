@@ -70,9 +70,21 @@ const LINE_TAX_CATEGORY: &str = "<cbc:ID>O</cbc:ID><cac:TaxScheme><cbc:ID>VAT</c
 pub fn ubl(invoice: &UblInvoice) -> String {
     let credit = invoice.credits.is_some();
     let (root, namespace, type_code, line_tag, quantity_tag) = if credit {
-        ("CreditNote", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>", "CreditNoteLine", "CreditedQuantity")
+        (
+            "CreditNote",
+            "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+            "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>",
+            "CreditNoteLine",
+            "CreditedQuantity",
+        )
     } else {
-        ("Invoice", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "InvoiceLine", "InvoicedQuantity")
+        (
+            "Invoice",
+            "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+            "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>",
+            "InvoiceLine",
+            "InvoicedQuantity",
+        )
     };
     let total: Money = invoice.lines.iter().map(|l| l.amount).sum();
     let mut out = String::new();
@@ -93,14 +105,26 @@ pub fn ubl(invoice: &UblInvoice) -> String {
     if let Some(note) = &invoice.note {
         let _ = write!(out, "<cbc:Note>{}</cbc:Note>", escape(note));
     }
-    let _ = write!(out, "<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode><cbc:BuyerReference>{}</cbc:BuyerReference>", escape(&invoice.buyer_reference));
+    let _ = write!(
+        out,
+        "<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode><cbc:BuyerReference>{}</cbc:BuyerReference>",
+        escape(&invoice.buyer_reference)
+    );
     if let Some(number) = &invoice.credits {
-        let _ = write!(out, "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>", escape(number));
+        let _ = write!(
+            out,
+            "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>",
+            escape(number)
+        );
     }
     party(&mut out, "AccountingSupplierParty", &invoice.seller);
     party(&mut out, "AccountingCustomerParty", &invoice.buyer);
     if credit {
-        let _ = write!(out, "<cac:PaymentTerms><cbc:Note>Krediteras; förfaller {}</cbc:Note></cac:PaymentTerms>", invoice.due_date);
+        let _ = write!(
+            out,
+            "<cac:PaymentTerms><cbc:Note>Krediteras; förfaller {}</cbc:Note></cac:PaymentTerms>",
+            invoice.due_date
+        );
     }
     let _ = write!(
         out,
@@ -152,10 +176,11 @@ const INVOICE_TEMPLATE: &str = include_str!("../templates/invoice.typ");
 /// basis of the amount. `kind` is the document's name, e.g. "Faktura".
 pub fn invoice_pdf(invoice: &UblInvoice, kind: &str, basis: &str) -> Result<Vec<u8>, crate::pdf::PdfError> {
     let total: Money = invoice.lines.iter().map(|l| l.amount).sum();
-    let period = match (invoice.lines.iter().map(|l| l.period_start).min(), invoice.lines.iter().map(|l| l.period_end).max()) {
-        (Some(start), Some(end)) => format!("{start} – {end}"),
-        _ => String::new(),
-    };
+    let period =
+        match (invoice.lines.iter().map(|l| l.period_start).min(), invoice.lines.iter().map(|l| l.period_end).max()) {
+            (Some(start), Some(end)) => format!("{start} – {end}"),
+            _ => String::new(),
+        };
     crate::pdf::render(
         INVOICE_TEMPLATE,
         vec![
@@ -200,7 +225,18 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("# ##0.00");
     sheet.write_string_with_format(0, 0, title, &bold)?;
-    let headers = ["Fakturanummer", "Kommunkod", "Kommun", "Typ", "Period från", "Period till", "Förfallodag", "Belopp (kr)", "Status", "Underlag"];
+    let headers = [
+        "Fakturanummer",
+        "Kommunkod",
+        "Kommun",
+        "Typ",
+        "Period från",
+        "Period till",
+        "Förfallodag",
+        "Belopp (kr)",
+        "Status",
+        "Underlag",
+    ];
     for (col, header) in headers.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16, *header, &bold)?;
     }

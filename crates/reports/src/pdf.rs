@@ -20,9 +20,6 @@ pub fn render(template: &'static str, inputs: Vec<(&str, String)>) -> Result<Vec
         dict.insert(key.into(), value.into_value());
     }
     let engine = TypstEngine::builder().main_file(template).fonts(typst_assets::fonts()).build();
-    let document = engine
-        .compile_with_input(dict)
-        .output
-        .map_err(|e| PdfError(format!("{e:?}")))?;
+    let document = engine.compile_with_input(dict).output.map_err(|e| PdfError(format!("{e:?}")))?;
     typst_pdf::pdf(&document, &Default::default()).map_err(|e| PdfError(format!("{e:?}")))
 }

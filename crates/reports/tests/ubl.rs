@@ -22,8 +22,16 @@ fn seed_invoice(credits: Option<&str>) -> UblInvoice {
         due_date: NaiveDate::from_ymd_opt(2025, 1, 9).unwrap(),
         buyer_reference: "OSN/2018:236".into(),
         note: Some("Finansiering av integrationssamordnare 2024 & 2025 <enligt avtal>".into()),
-        seller: UblParty { name: "Länsstyrelsen Östergötland".into(), org_number: "202100-2270".parse().unwrap(), city: Some("Linköping".into()) },
-        buyer: UblParty { name: "Mjölby kommun".into(), org_number: "212000-0480".parse().unwrap(), city: Some("Mjölby".into()) },
+        seller: UblParty {
+            name: "Länsstyrelsen Östergötland".into(),
+            org_number: "202100-2270".parse().unwrap(),
+            city: Some("Linköping".into()),
+        },
+        buyer: UblParty {
+            name: "Mjölby kommun".into(),
+            org_number: "212000-0480".parse().unwrap(),
+            city: Some("Mjölby".into()),
+        },
         lines: vec![UblLine {
             description: "Andel av integrationssamordnare, folkmängd 27 019 av 450 318".into(),
             period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
@@ -118,14 +126,31 @@ fn a_year_of_invoices_as_xlsx() {
 #[test]
 fn an_invoice_as_pdf_reads_like_the_invoice() {
     use etablera_reports::cofinancing::invoice_pdf;
-    let pdf = invoice_pdf(&seed_invoice(None), "Faktura", "Tjänstens kostnad 2024: 763 945 kr. Folkmängd 27 019 av 450 318 = 6,0000 %.").unwrap();
+    let pdf = invoice_pdf(
+        &seed_invoice(None),
+        "Faktura",
+        "Tjänstens kostnad 2024: 763 945 kr. Folkmängd 27 019 av 450 318 = 6,0000 %.",
+    )
+    .unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("faktura.pdf");
     std::fs::write(&file, &pdf).unwrap();
-    let out = Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().expect("pdftotext (poppler-utils) is installed");
+    let out = Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
     let text = String::from_utf8_lossy(&out.stdout);
-    for expected in ["Faktura 2024-0586-1", "Länsstyrelsen Östergötland", "Mjölby kommun", "212000-0480", "OSN/2018:236", "2024-01-01 – 2024-12-31", "45 837 kr", "Folkmängd 27 019 av 450 318"] {
+    for expected in [
+        "Faktura 2024-0586-1",
+        "Länsstyrelsen Östergötland",
+        "Mjölby kommun",
+        "212000-0480",
+        "OSN/2018:236",
+        "2024-01-01 – 2024-12-31",
+        "45 837 kr",
+        "Folkmängd 27 019 av 450 318",
+    ] {
         assert!(text.replace('\u{a0}', " ").contains(expected), "{expected} is missing from:\n{text}");
     }
 }

@@ -239,7 +239,10 @@ pub fn amend(conn: &mut DbConn, actor: &Actor, agreement_id: i32, version: &NewV
             .select(diesel::dsl::max(agreement_versions::effective_from))
             .first(conn)?;
         if last_effective.is_some_and(|d| version.effective_from <= d) {
-            return Err(StoreError::invalid("effective_from", "En ändring måste gälla från ett senare datum än den förra versionen."));
+            return Err(StoreError::invalid(
+                "effective_from",
+                "En ändring måste gälla från ett senare datum än den förra versionen.",
+            ));
         }
         let number = last.unwrap_or(0) + 1;
         insert_version(conn, actor, agreement_id, number, version)?;
@@ -298,24 +301,42 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
     let mut versions = Vec::with_capacity(rows.len());
     for row in rows {
         let schedule = if row.schedule == "yearly" {
-            InvoiceSchedule::Yearly { month: row.yearly_due_month.unwrap_or(12) as u32, day: row.yearly_due_day.unwrap_or(10) as u32 }
+            InvoiceSchedule::Yearly {
+                month: row.yearly_due_month.unwrap_or(12) as u32,
+                day: row.yearly_due_day.unwrap_or(10) as u32,
+            }
         } else {
             let instalments: Vec<(NaiveDate, NaiveDate, NaiveDate)> = agreement_instalments::table
                 .filter(agreement_instalments::version_id.eq(row.id))
                 .order(agreement_instalments::due_date)
-                .select((agreement_instalments::due_date, agreement_instalments::period_start, agreement_instalments::period_end))
+                .select((
+                    agreement_instalments::due_date,
+                    agreement_instalments::period_start,
+                    agreement_instalments::period_end,
+                ))
                 .load(conn)?;
             InvoiceSchedule::Instalments(
-                instalments.into_iter().map(|(due, start, end)| Instalment { due, period: Period { start, end } }).collect(),
+                instalments
+                    .into_iter()
+                    .map(|(due, start, end)| Instalment { due, period: Period { start, end } })
+                    .collect(),
             )
         };
         let contacts = if with_contacts {
             let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>)> = agreement_contacts::table
                 .filter(agreement_contacts::version_id.eq(row.id))
                 .order(agreement_contacts::id)
-                .select((agreement_contacts::side, agreement_contacts::name, agreement_contacts::title, agreement_contacts::email, agreement_contacts::phone))
+                .select((
+                    agreement_contacts::side,
+                    agreement_contacts::name,
+                    agreement_contacts::title,
+                    agreement_contacts::email,
+                    agreement_contacts::phone,
+                ))
                 .load(conn)?;
-            rows.into_iter().map(|(side, name, title, email, phone)| Contact { side, name, title, email, phone }).collect()
+            rows.into_iter()
+                .map(|(side, name, title, email, phone)| Contact { side, name, title, email, phone })
+                .collect()
         } else {
             Vec::new()
         };
@@ -354,10 +375,22 @@ fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Agreement> {
         .ok_or(StoreError::NotFound)?;
     let termination = terminations::table
         .filter(terminations::agreement_id.eq(id))
-        .select((terminations::notice_date, terminations::end_date, terminations::registry_number, terminations::refund_ore, terminations::amount_due_ore))
+        .select((
+            terminations::notice_date,
+            terminations::end_date,
+            terminations::registry_number,
+            terminations::refund_ore,
+            terminations::amount_due_ore,
+        ))
         .first::<(NaiveDate, NaiveDate, Option<String>, i64, i64)>(conn)
         .optional()?
-        .map(|(notice_date, end_date, registry_number, refund_ore, amount_due_ore)| Termination { notice_date, end_date, registry_number, refund_ore, amount_due_ore });
+        .map(|(notice_date, end_date, registry_number, refund_ore, amount_due_ore)| Termination {
+            notice_date,
+            end_date,
+            registry_number,
+            refund_ore,
+            amount_due_ore,
+        });
     Ok(Agreement {
         id,
         post_id,
@@ -373,7 +406,12 @@ fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Agreement> {
 pub fn get(conn: &mut DbConn, actor: &Actor, id: i32) -> Result<Agreement> {
     write(conn, |conn| {
         let agreement = load(conn, id, true)?;
-        append(conn, actor, Action::Read, &Record::new(RECORD, id).in_municipality(agreement.municipality_code.clone()))?;
+        append(
+            conn,
+            actor,
+            Action::Read,
+            &Record::new(RECORD, id).in_municipality(agreement.municipality_code.clone()),
+        )?;
         Ok(agreement)
     })
 }
@@ -395,6 +433,10 @@ pub fn for_post(conn: &mut DbConn, post_id: i32) -> Result<Vec<Agreement>> {
 
 /// A municipality's agreements, for its agreement contact.
 pub fn for_municipality(conn: &mut DbConn, code: &str) -> Result<Vec<Agreement>> {
-    let ids: Vec<i32> = agreements::table.filter(agreements::municipality_code.eq(code)).order(agreements::id).select(agreements::id).load(conn)?;
+    let ids: Vec<i32> = agreements::table
+        .filter(agreements::municipality_code.eq(code))
+        .order(agreements::id)
+        .select(agreements::id)
+        .load(conn)?;
     ids.into_iter().map(|id| load(conn, id, false)).collect()
 }

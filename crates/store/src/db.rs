@@ -51,9 +51,7 @@ impl DatabaseUrl {
         let path = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| {
-                StoreError::Url("use sqlite://PATH or postgres://USER@HOST/DATABASE".to_owned())
-            })?;
+            .ok_or_else(|| StoreError::Url("use sqlite://PATH or postgres://USER@HOST/DATABASE".to_owned()))?;
         if path.is_empty() {
             return Err(StoreError::Url("sqlite:// needs a file path".to_owned()));
         }
@@ -92,8 +90,7 @@ impl DatabaseUrl {
     fn connect(&self) -> Result<DbConn> {
         match self {
             DatabaseUrl::Sqlite { path } => {
-                let mut conn = SqliteConnection::establish(path)
-                    .map_err(|e| StoreError::Connection(e.to_string()))?;
+                let mut conn = SqliteConnection::establish(path).map_err(|e| StoreError::Connection(e.to_string()))?;
                 // WAL lets readers go on while one writer writes; the busy timeout makes a second
                 // writer wait instead of failing.
                 conn.batch_execute(
@@ -102,9 +99,9 @@ impl DatabaseUrl {
                 )?;
                 Ok(DbConn::Sqlite(conn))
             }
-            DatabaseUrl::Postgres { url } => PgConnection::establish(url)
-                .map(DbConn::Postgres)
-                .map_err(|e| StoreError::Connection(e.to_string())),
+            DatabaseUrl::Postgres { url } => {
+                PgConnection::establish(url).map(DbConn::Postgres).map_err(|e| StoreError::Connection(e.to_string()))
+            }
         }
     }
 }
@@ -130,9 +127,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, Self::Error> {
         self.0.connect().map_err(|e| match e {
             StoreError::Database(e) => diesel::r2d2::Error::QueryError(e),
-            other => diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
-                other.to_string(),
-            )),
+            other => diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(other.to_string())),
         })
     }
 

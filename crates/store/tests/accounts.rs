@@ -1,11 +1,11 @@
 use std::time::Duration;
 
 use etablera_domain::access::Role;
+use etablera_store::StoreError;
 use etablera_store::access::sessions::{self, LoginOutcome, SessionCheck, Throttle};
 use etablera_store::access::users::{self, Grants, NewUser};
 use etablera_store::access::{Actor, log, tokens};
 use etablera_store::testing::TestDatabase;
-use etablera_store::StoreError;
 
 use crate::{PASSWORD, add_user};
 
@@ -14,9 +14,7 @@ fn from(address: &str) -> Actor {
 }
 
 fn login(db: &TestDatabase, username: &str, password: &str, address: &str) -> LoginOutcome {
-    db.store
-        .with_conn(|conn| sessions::login(conn, &from(address), username, password, &Throttle::default()))
-        .unwrap()
+    db.store.with_conn(|conn| sessions::login(conn, &from(address), username, password, &Throttle::default())).unwrap()
 }
 
 #[test]
@@ -85,7 +83,11 @@ fn wrong_password_unknown_user_and_disabled_account_get_the_same_answer() {
     let failed = db
         .store
         .with_conn(|conn| {
-            log::export(conn, &Actor::command_line(), &log::Filter { action: Some(log::Action::LoginFailed), ..Default::default() })
+            log::export(
+                conn,
+                &Actor::command_line(),
+                &log::Filter { action: Some(log::Action::LoginFailed), ..Default::default() },
+            )
         })
         .unwrap();
     assert_eq!(failed.len(), 3);
@@ -145,7 +147,9 @@ fn api_tokens_are_stored_hashed_and_can_be_revoked() {
 fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
     let db = TestDatabase::new();
     add_user(&db, "karin", &[Role::Finance]);
-    let grant = |grants: Grants| db.store.with_conn(|conn| users::change_grants(conn, &Actor::command_line(), "karin", &grants));
+    let grant = |grants: Grants| {
+        db.store.with_conn(|conn| users::change_grants(conn, &Actor::command_line(), "karin", &grants))
+    };
     let user = grant(Grants {
         add_roles: vec![Role::CaseWorker],
         add_municipalities: vec!["0586".parse().unwrap()],

@@ -22,7 +22,12 @@ fn column(index: usize) -> Vec<PopulationRow> {
         .skip(1)
         .map(|(i, line)| {
             let f: Vec<&str> = line.split(',').collect();
-            PopulationRow { line: i + 1, code: f[0].parse().unwrap(), name: f[1].into(), population: f[index].parse().unwrap() }
+            PopulationRow {
+                line: i + 1,
+                code: f[0].parse().unwrap(),
+                name: f[1].into(),
+                population: f[index].parse().unwrap(),
+            }
         })
         .collect()
 }
@@ -89,9 +94,13 @@ fn the_2018_agreement_invoices_the_stated_cost_by_the_2017_population() {
 fn generating_without_population_or_cost_is_explained() {
     let (db, s) = seeded();
     let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2020));
-    assert!(matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen folkmängd för 2019")));
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen folkmängd för 2019"))
+    );
     let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2015));
-    assert!(matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen kostnadsmodell för 2015")));
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen kostnadsmodell för 2015"))
+    );
 }
 
 fn with_2024_paid(db: &TestDatabase, s: &Seeded, paid: bool) -> invoices::Invoice {
@@ -103,7 +112,10 @@ fn with_2024_paid(db: &TestDatabase, s: &Seeded, paid: bool) -> invoices::Invoic
             if paid {
                 seed::settle(conn, s.post_id, &[2024])?;
             } else {
-                let draft = invoices::list(conn, s.post_id, Some(2024))?.into_iter().find(|i| i.municipality_code == "0586").unwrap();
+                let draft = invoices::list(conn, s.post_id, Some(2024))?
+                    .into_iter()
+                    .find(|i| i.municipality_code == "0586")
+                    .unwrap();
                 invoices::advance(conn, draft.id, draft.version, Status::Sent, d("2024-12-10"))?;
             }
             Ok(invoices::for_agreement(conn, s.agreement("0586"))?.pop().unwrap())
@@ -118,7 +130,15 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
     assert_eq!(invoice.amount(), Money::from_kr(45_837));
     let outcome = db
         .store
-        .with_conn(|conn| withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-06-20"), Some("KS/2024:165")))
+        .with_conn(|conn| {
+            withdrawals::withdraw(
+                conn,
+                &Actor::command_line(),
+                s.agreement("0586"),
+                d("2024-06-20"),
+                Some("KS/2024:165"),
+            )
+        })
         .unwrap();
     assert_eq!(outcome.end_date, d("2024-08-20"));
     let t = outcome.outcome.unwrap();
@@ -128,7 +148,9 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
     let credit = outcome.created.unwrap();
     assert_eq!((credit.kind.as_str(), credit.amount()), ("credit", Money::from_kr(-15_279)));
     assert!(credit.basis.contains("återbetalning från 2024-09-01"));
-    let again = db.store.with_conn(|conn| withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-07-01"), None));
+    let again = db.store.with_conn(|conn| {
+        withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-07-01"), None)
+    });
     assert!(matches!(again, Err(StoreError::Invalid { .. })), "notice is given once");
     // The next year's invoices leave Mjölby out; the others share the whole cost.
     db.store
@@ -145,7 +167,9 @@ fn an_unpaid_period_gets_a_final_invoice_instead() {
     with_2024_paid(&db, &s, false);
     let outcome = db
         .store
-        .with_conn(|conn| withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-06-20"), None))
+        .with_conn(|conn| {
+            withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-06-20"), None)
+        })
         .unwrap();
     let final_invoice = outcome.created.unwrap();
     assert_eq!(final_invoice.kind, "final");
@@ -196,29 +220,56 @@ fn vacancies_under_each_agreement_version() {
     let short_2018 = "2018-06-01:2018-06-20".parse().unwrap();
     let refunds = db.store.with_conn(|conn| vacancies::refunds(conn, s.post_id, short_2018)).unwrap();
     assert!(refunds.iter().all(|r| !r.refund.refundable && r.refund.refund == Money::ZERO));
-    let id = db.store.with_conn(|conn| vacancies::record(conn, &Actor::command_line(), s.post_id, long_2018, Some("Tjänsten vakant"))).unwrap();
+    let id = db
+        .store
+        .with_conn(|conn| {
+            vacancies::record(conn, &Actor::command_line(), s.post_id, long_2018, Some("Tjänsten vakant"))
+        })
+        .unwrap();
     assert!(id > 0);
-    let overlap = db.store.with_conn(|conn| vacancies::record(conn, &Actor::command_line(), s.post_id, short_2017.intersection(&short_2017).unwrap(), None));
+    let overlap = db.store.with_conn(|conn| {
+        vacancies::record(conn, &Actor::command_line(), s.post_id, short_2017.intersection(&short_2017).unwrap(), None)
+    });
     assert!(overlap.is_ok(), "a vacancy in another year does not overlap");
-    let overlap = db.store.with_conn(|conn| vacancies::record(conn, &Actor::command_line(), s.post_id, "2018-05-01:2018-06-01".parse().unwrap(), None));
+    let overlap = db.store.with_conn(|conn| {
+        vacancies::record(conn, &Actor::command_line(), s.post_id, "2018-05-01:2018-06-01".parse().unwrap(), None)
+    });
     assert!(matches!(overlap, Err(StoreError::Invalid { .. })));
 }
 
 #[test]
 fn amendments_are_versions_and_reading_the_contacts_is_logged() {
     let (db, s) = seeded();
-    let agreement = db.store.with_conn(|conn| etablera_store::agreements::get(conn, &Actor::command_line(), s.agreement("0586"))).unwrap();
+    let agreement = db
+        .store
+        .with_conn(|conn| etablera_store::agreements::get(conn, &Actor::command_line(), s.agreement("0586")))
+        .unwrap();
     assert_eq!(agreement.versions.len(), 2);
     assert_eq!(agreement.versions[0].registry_number.as_deref(), Some("KS/2014:500"));
     assert_eq!(agreement.current().registry_number.as_deref(), Some("OSN/2018:236"));
     assert_eq!(agreement.current().municipality_org_number, "212000-0480");
     assert_eq!(agreement.version_on(d("2017-06-01")).unwrap().version, 1);
     assert_eq!(agreement.current().contacts.len(), 2);
-    let stale = etablera_store::agreements::NewVersion { effective_from: d("2018-01-01"), ..db.store.with_conn(|_| Ok(new_version())).unwrap() };
-    let refused = db.store.with_conn(|conn| etablera_store::agreements::amend(conn, &Actor::command_line(), s.agreement("0586"), &stale));
-    assert!(matches!(refused, Err(StoreError::Invalid { field: "effective_from", .. })), "an amendment cannot go back in time");
-    let log = db.store.with_conn(|conn| etablera_store::access::log::export(conn, &Actor::command_line(), &Default::default())).unwrap();
-    assert!(log.iter().any(|r| r.action == "read" && r.record_kind == "agreement" && r.municipality_code.as_deref() == Some("0586")));
+    let stale = etablera_store::agreements::NewVersion {
+        effective_from: d("2018-01-01"),
+        ..db.store.with_conn(|_| Ok(new_version())).unwrap()
+    };
+    let refused = db
+        .store
+        .with_conn(|conn| etablera_store::agreements::amend(conn, &Actor::command_line(), s.agreement("0586"), &stale));
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { field: "effective_from", .. })),
+        "an amendment cannot go back in time"
+    );
+    let log = db
+        .store
+        .with_conn(|conn| etablera_store::access::log::export(conn, &Actor::command_line(), &Default::default()))
+        .unwrap();
+    assert!(
+        log.iter().any(|r| r.action == "read"
+            && r.record_kind == "agreement"
+            && r.municipality_code.as_deref() == Some("0586"))
+    );
 }
 
 fn new_version() -> etablera_store::agreements::NewVersion {

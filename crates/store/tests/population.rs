@@ -24,7 +24,10 @@ fn an_import_stores_the_year_and_a_later_one_replaces_its_municipalities() {
         .unwrap();
     assert_eq!((summary.rows, summary.replaced), (2, 1));
     let figures = db.store.with_conn(|conn| population::figures(conn, 2016, Some("05"))).unwrap();
-    assert_eq!(figures.iter().map(|f| (f.code.as_str(), f.population)).collect::<Vec<_>>(), [("0509", 5_272), ("0586", 26_700)]);
+    assert_eq!(
+        figures.iter().map(|f| (f.code.as_str(), f.population)).collect::<Vec<_>>(),
+        [("0509", 5_272), ("0586", 26_700)]
+    );
     assert_eq!(figures[1].name, "Mjölby");
     assert_eq!(db.store.with_conn(population::years).unwrap(), [(2016, 3)]);
     let history = db.store.with_conn(|conn| population::imports(conn, 10)).unwrap();
@@ -36,7 +39,8 @@ fn an_import_stores_the_year_and_a_later_one_replaces_its_municipalities() {
 fn a_refused_import_leaves_nothing() {
     let db = TestDatabase::new();
     let good = rows("code,name,population\n0586,Mjölby,26639\n");
-    let refused = db.store.with_conn(|conn| population::import(conn, &Actor::command_line(), 1800, Source::Csv, None, &good));
+    let refused =
+        db.store.with_conn(|conn| population::import(conn, &Actor::command_line(), 1800, Source::Csv, None, &good));
     assert!(matches!(refused, Err(StoreError::Invalid { field: "year", .. })));
     assert!(db.store.with_conn(population::years).unwrap().is_empty());
     assert!(db.store.with_conn(|conn| population::imports(conn, 10)).unwrap().is_empty());

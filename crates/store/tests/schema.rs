@@ -72,7 +72,8 @@ fn the_migrated_schema_matches_the_shared_snapshot() {
     }
     let expected = std::fs::read_to_string(path).unwrap_or_default();
     assert_eq!(
-        actual, expected,
+        actual,
+        expected,
         "the {} schema differs from tests/schema.snapshot; both backends must give the same tables, \
          columns and types (set UPDATE_SCHEMA_SNAPSHOT=1 to rewrite it, then run on the other backend)",
         backend.name()

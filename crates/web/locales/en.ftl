@@ -398,3 +398,6 @@ invoice-credit-reason = Reason
 invoice-credit-submit = Credit the whole amount
 invoice-credit-reason-missing = Say why the invoice is credited.
 invoice-pdf = Download as PDF
+own-title = Our agreement
+own-intro = The municipality's agreement about the shared post, its invoices, and what the municipality has paid and got back.
+own-none = Your municipality has no agreement registered.

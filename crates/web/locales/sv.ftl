@@ -398,3 +398,6 @@ invoice-credit-reason = Skäl
 invoice-credit-submit = Kreditera hela beloppet
 invoice-credit-reason-missing = Ange varför fakturan krediteras.
 invoice-pdf = Ladda ner som PDF
+own-title = Vårt avtal
+own-intro = Kommunens avtal om den delade tjänsten, dess fakturor och vad kommunen har betalat och fått tillbaka.
+own-none = Din kommun har inget avtal registrerat.

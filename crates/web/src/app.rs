@@ -68,27 +68,72 @@ pub fn routes() -> Routes {
         .get("/audit/export.csv", Needs(Permission::ReadAccessLog), get(access::audit::export_csv))
         .get("/cofinancing/population", Needs(Permission::ManageCofinancing), get(cofinancing::population::page))
         .post("/cofinancing/population", Needs(Permission::ManageCofinancing), post(cofinancing::population::import))
-.get("/cofinancing/post", Needs(Permission::ManageCofinancing), get(cofinancing::post::page))
+        .get("/cofinancing/own", Needs(Permission::ReadOwnAgreement), get(cofinancing::own::page))
+        .get("/cofinancing/post", Needs(Permission::ManageCofinancing), get(cofinancing::post::page))
         .post("/cofinancing/post", Needs(Permission::ManageCofinancing), post(cofinancing::post::set_cost))
         .get("/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::cost))
-        .get("/cofinancing/apportion", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::apportion_page))
+        .get(
+            "/cofinancing/apportion",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::calculator::apportion_page),
+        )
         .get("/cofinancing/check", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::check_form))
         .post("/cofinancing/check", Needs(Permission::ManageCofinancing), post(cofinancing::calculator::check_submit))
         .get("/cofinancing/agreements", Needs(Permission::ManageCofinancing), get(cofinancing::agreements::list))
-        .get("/cofinancing/agreements/new", Needs(Permission::ManageCofinancing), get(cofinancing::agreement_form::new_form))
-        .post("/cofinancing/agreements/new", Needs(Permission::ManageCofinancing), post(cofinancing::agreement_form::create))
+        .get(
+            "/cofinancing/agreements/new",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::agreement_form::new_form),
+        )
+        .post(
+            "/cofinancing/agreements/new",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::agreement_form::create),
+        )
         .get("/cofinancing/agreements/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::agreements::show))
-        .get("/cofinancing/agreements/{id}/versions", Needs(Permission::ManageCofinancing), get(cofinancing::agreement_form::amend_form))
-        .post("/cofinancing/agreements/{id}/versions", Needs(Permission::ManageCofinancing), post(cofinancing::agreement_form::amend))
-        .post("/cofinancing/agreements/{id}/withdraw", Needs(Permission::ManageCofinancing), post(cofinancing::agreements::withdraw))
+        .get(
+            "/cofinancing/agreements/{id}/versions",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::agreement_form::amend_form),
+        )
+        .post(
+            "/cofinancing/agreements/{id}/versions",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::agreement_form::amend),
+        )
+        .post(
+            "/cofinancing/agreements/{id}/withdraw",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::agreements::withdraw),
+        )
         .get("/cofinancing/invoices", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::list))
         .post("/cofinancing/invoices", Needs(Permission::ManageCofinancing), post(cofinancing::invoices::generate))
-        .get("/cofinancing/invoices/export.xlsx", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::xlsx))
+        .get(
+            "/cofinancing/invoices/export.xlsx",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::invoices::xlsx),
+        )
         .get("/cofinancing/invoices/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::show))
-        .get("/cofinancing/invoices/{id}/ubl.xml", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::ubl_xml))
-        .get("/cofinancing/invoices/{id}/invoice.pdf", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::pdf))
-        .post("/cofinancing/invoices/{id}/status", Needs(Permission::ManageCofinancing), post(cofinancing::invoices::set_status))
-        .post("/cofinancing/invoices/{id}/credit", Needs(Permission::ManageCofinancing), post(cofinancing::invoices::credit))
+        .get(
+            "/cofinancing/invoices/{id}/ubl.xml",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::invoices::ubl_xml),
+        )
+        .get(
+            "/cofinancing/invoices/{id}/invoice.pdf",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::invoices::pdf),
+        )
+        .post(
+            "/cofinancing/invoices/{id}/status",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::invoices::set_status),
+        )
+        .post(
+            "/cofinancing/invoices/{id}/credit",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::invoices::credit),
+        )
         .get("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), get(cofinancing::vacancies::page))
         .post("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), post(cofinancing::vacancies::record))
         .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
@@ -96,25 +141,60 @@ pub fn routes() -> Routes {
         .get("/api/v1/users", Needs(Permission::ManageUsers), get(access::api::users))
         .get("/api/v1/access-log", Needs(Permission::ReadAccessLog), get(access::api::access_log))
         .get("/api/v1/access-log/verify", Needs(Permission::ReadAccessLog), get(access::api::verify))
-        .get("/api/v1/cofinancing/populations", Needs(Permission::ManageCofinancing), get(cofinancing::api::populations))
-        .get("/api/v1/cofinancing/apportionment", Needs(Permission::ManageCofinancing), get(cofinancing::api::apportionment))
+        .get(
+            "/api/v1/cofinancing/populations",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::populations),
+        )
+        .get(
+            "/api/v1/cofinancing/apportionment",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::apportionment),
+        )
         .get("/api/v1/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::api::cost))
-        .post("/api/v1/cofinancing/table-check", Needs(Permission::ManageCofinancing), post(cofinancing::api::table_check))
-        .get("/api/v1/cofinancing/agreements", Needs(Permission::ManageCofinancing), get(cofinancing::api::agreements_list))
-        .get("/api/v1/cofinancing/agreements/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::api::agreement))
-        .get("/api/v1/cofinancing/agreements/{id}/withdrawal", Needs(Permission::ManageCofinancing), get(cofinancing::api::withdrawal_preview))
-        .post("/api/v1/cofinancing/agreements/{id}/withdrawal", Needs(Permission::ManageCofinancing), post(cofinancing::api::withdraw))
+        .post(
+            "/api/v1/cofinancing/table-check",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::api::table_check),
+        )
+        .get(
+            "/api/v1/cofinancing/agreements",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::agreements_list),
+        )
+        .get(
+            "/api/v1/cofinancing/agreements/{id}",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::agreement),
+        )
+        .get(
+            "/api/v1/cofinancing/agreements/{id}/withdrawal",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::withdrawal_preview),
+        )
+        .post(
+            "/api/v1/cofinancing/agreements/{id}/withdrawal",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::api::withdraw),
+        )
         .get("/api/v1/cofinancing/invoices", Needs(Permission::ManageCofinancing), get(cofinancing::api::invoices_list))
-        .post("/api/v1/cofinancing/invoices", Needs(Permission::ManageCofinancing), post(cofinancing::api::invoices_generate))
-        .get("/api/v1/cofinancing/vacancy-refunds", Needs(Permission::ManageCofinancing), get(cofinancing::api::vacancy_refunds))
+        .post(
+            "/api/v1/cofinancing/invoices",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::api::invoices_generate),
+        )
+        .get(
+            "/api/v1/cofinancing/vacancy-refunds",
+            Needs(Permission::ManageCofinancing),
+            get(cofinancing::api::vacancy_refunds),
+        )
 }
 
 /// The whole application as a router, with its middleware.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let security_headers = security::headers()
-        .into_iter()
-        .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, value));
+    let security_headers =
+        security::headers().into_iter().map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, value));
     let mut router = routes()
         .router
         .fallback(|| async { AppError::NotFound })
@@ -124,24 +204,25 @@ pub fn router(state: AppState) -> Router {
     for layer in security_headers {
         router = router.layer(layer);
     }
-    router.layer(
-        ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-            .layer(
-                // The path only: query strings may one day carry search words about persons.
-                TraceLayer::new_for_http()
-                    .make_span_with(|req: &Request| {
-                        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                        tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
-                    })
-                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-            )
-            .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(CompressionLayer::new())
-            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.config.request_timeout))
-            .layer(DefaultBodyLimit::max(state.config.body_limit)),
-    )
-    .with_state(state)
+    router
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(
+                    // The path only: query strings may one day carry search words about persons.
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &Request| {
+                            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                            tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+                        })
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CompressionLayer::new())
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.config.request_timeout))
+                .layer(DefaultBodyLimit::max(state.config.body_limit)),
+        )
+        .with_state(state)
 }
 
 /// Finds out who is asking (session cookie, or bearer token on the API) and puts the request's
@@ -168,13 +249,11 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     let mut forget_session = false;
 
     let found = match (bearer, session_token) {
-        (Some(token), _) if is_api => {
-            match state.store.run(move |conn| tokens::authenticate(conn, &token)).await {
-                Ok(Some((id, user))) => Ok(Some(Principal { user, credential: Credential::ApiToken { id } })),
-                Ok(None) => Err(AppError::Unauthenticated),
-                Err(e) => Err(e.into()),
-            }
-        }
+        (Some(token), _) if is_api => match state.store.run(move |conn| tokens::authenticate(conn, &token)).await {
+            Ok(Some((id, user))) => Ok(Some(Principal { user, credential: Credential::ApiToken { id } })),
+            Ok(None) => Err(AppError::Unauthenticated),
+            Err(e) => Err(e.into()),
+        },
         (_, Some(token)) => {
             let idle = state.config.idle_timeout;
             match state.store.run(move |conn| sessions::check(conn, &token, idle)).await {

@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod api;
 pub mod calculator;
 pub mod invoices;
+pub mod own;
 pub mod population;
 pub mod post;
 pub mod vacancies;

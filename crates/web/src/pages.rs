@@ -33,15 +33,17 @@ impl PageContext {
         let user = ctx.principal.as_ref().map(|p| p.user.clone());
         let mut nav = Vec::new();
         if let Some(user) = &user {
-            let mut link = |href: &'static str, key: &str| {
-                nav.push(NavLink { href, label: t.get(key), current: href == current })
-            };
+            let mut link =
+                |href: &'static str, key: &str| nav.push(NavLink { href, label: t.get(key), current: href == current });
             link("/", "nav-start");
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");
             }
             if user.can(Permission::ManageCofinancing) {
                 link("/cofinancing/population", "nav-cofinancing");
+            }
+            if user.can(Permission::ReadOwnAgreement) {
+                link("/cofinancing/own", "own-title");
             }
             if user.can(Permission::ReadAccessLog) {
                 link("/audit", "nav-audit");

@@ -1,12 +1,12 @@
 //! Every route, with the permission it needs, in one table. The router is built from it and the
 //! tests walk it, so a new route is covered by the permission tests without being named there.
 
+use axum::Router;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
-use axum::Router;
 use etablera_domain::access::Permission;
 
 use crate::app::AppState;

@@ -1,8 +1,8 @@
 //! Cookies, the CSRF defences (an Origin check on every unsafe request, a token in every form)
 //! and the security headers.
 
-use axum::extract::{FromRequest, Request};
 use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -140,14 +140,19 @@ impl<S: Send + Sync> FromRequest<S> for CsrfMultipart {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = req.extensions().get::<RequestContext>().cloned();
-        let mut multipart = axum::extract::Multipart::from_request(req, state).await.map_err(|_| AppError::BadRequest)?;
+        let mut multipart =
+            axum::extract::Multipart::from_request(req, state).await.map_err(|_| AppError::BadRequest)?;
         let mut form = CsrfMultipart { fields: Vec::new(), files: Vec::new() };
         while let Some(field) = multipart.next_field().await.map_err(|_| AppError::PayloadTooLarge)? {
             let name = field.name().unwrap_or_default().to_owned();
             match field.file_name().map(str::to_owned) {
                 Some(file_name) => {
                     let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?.to_vec();
-                    form.files.push(UploadedFile { field: name, file_name: Some(file_name).filter(|f| !f.is_empty()), bytes });
+                    form.files.push(UploadedFile {
+                        field: name,
+                        file_name: Some(file_name).filter(|f| !f.is_empty()),
+                        bytes,
+                    });
                 }
                 None => {
                     let text = field.text().await.map_err(|_| AppError::BadRequest)?;
@@ -169,7 +174,10 @@ pub fn headers() -> Vec<(header::HeaderName, HeaderValue)> {
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (header::REFERRER_POLICY, HeaderValue::from_static("same-origin")),
-        (header::HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=()")),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ),
         // Pages hold personal data: no browser or proxy may keep a copy.
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ]

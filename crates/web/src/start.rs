@@ -57,6 +57,9 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/cofinancing/invoices", t.get("invoices-title")));
         links.push(("/cofinancing/vacancies", t.get("vacancies-title")));
     }
+    if role.has(Permission::ReadOwnAgreement) {
+        links.push(("/cofinancing/own", t.get("own-title")));
+    }
     if role.has(Permission::ReadAccessLog) {
         links.push(("/audit", t.get("nav-audit")));
     }
@@ -68,7 +71,11 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     let user_id = user.id;
     // One's own account and logins are not logged as reads: nobody else's data is shown.
     let rows: Vec<LogRow> = state.store.run(move |conn| log::recent_logins(conn, user_id, 10)).await?;
-    let deadlines = if user.can(Permission::ManageCofinancing) { Some(cofinancing_deadlines(&state, &user, &t).await?) } else { None };
+    let deadlines = if user.can(Permission::ManageCofinancing) {
+        Some(cofinancing_deadlines(&state, &user, &t).await?)
+    } else {
+        None
+    };
     let page = StartPage {
         deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),
@@ -98,7 +105,11 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
 }
 
 /// The co-financing dates of the next 120 days, for the regional coordinator.
-async fn cofinancing_deadlines(state: &AppState, user: &etablera_store::access::users::User, t: &crate::i18n::Tr) -> AppResult<Vec<DeadlineRow>> {
+async fn cofinancing_deadlines(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    t: &crate::i18n::Tr,
+) -> AppResult<Vec<DeadlineRow>> {
     use etablera_store::cofinancing::deadlines::{self, Deadline};
     let Some(post) = crate::cofinancing::current_post(state, user).await? else { return Ok(Vec::new()) };
     let today = etablera_domain::time::to_local(etablera_store::now()).date();
@@ -115,7 +126,11 @@ async fn cofinancing_deadlines(state: &AppState, user: &etablera_store::access::
                 date: date.to_string(),
                 text: t.text(
                     if after_notice { "deadline-ends-notice" } else { "deadline-ends-term" },
-                    &[("municipality", etablera_domain::municipality::by_code(&municipality_code).map_or(municipality_code.clone(), |m| m.name.to_owned()))],
+                    &[(
+                        "municipality",
+                        etablera_domain::municipality::by_code(&municipality_code)
+                            .map_or(municipality_code.clone(), |m| m.name.to_owned()),
+                    )],
                 ),
                 href: format!("/cofinancing/agreements/{agreement_id}"),
             },

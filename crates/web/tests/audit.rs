@@ -70,7 +70,12 @@ async fn the_export_is_csv_for_the_monthly_review_and_is_itself_logged() {
     app.add_user("granskare", &[Role::Auditor]);
     let auditor = app.login("granskare").await;
     let today = chrono::Utc::now().date_naive();
-    let answer = app.get(&format!("/audit/export.csv?from={}&to={}", today.pred_opt().unwrap(), today.succ_opt().unwrap()), Some(&auditor)).await;
+    let answer = app
+        .get(
+            &format!("/audit/export.csv?from={}&to={}", today.pred_opt().unwrap(), today.succ_opt().unwrap()),
+            Some(&auditor),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.headers["content-type"], "text/csv; charset=utf-8");
     assert!(answer.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"atkomstlogg-"));

@@ -6,8 +6,9 @@ use crate::support::{Answer, Browser, ORIGIN, TestApp, csrf_in};
 
 const SEED_2016: &str = "code,name,population\n0560,Boxholm,5356\n0562,Finspång,21296\n0513,Kinda,9840\n0580,Linköping,153563\n0586,Mjölby,26639\n0583,Motala,43077\n0581,Norrköping,137985\n0582,Söderköping,14333\n0584,Vadstena,7385\n0563,Valdemarsvik,7749\n0512,Ydre,3665\n0561,Åtvidaberg,11584\n0509,Ödeshög,5272\n";
 
-async fn coordinator(app: &TestApp) -> Browser {
-    let user = app.add_user("samordnare", &[Role::RegionalCoordinator]);
+/// A user of the role who works with Mjölby (0586) only, signed in.
+async fn signed_in_for_mjolby(app: &TestApp, username: &str, role: Role) -> Browser {
+    let user = app.add_user(username, &[role]);
     app.db
         .store
         .with_conn(|conn| {
@@ -23,14 +24,21 @@ async fn coordinator(app: &TestApp) -> Browser {
             )
         })
         .unwrap();
-    app.login("samordnare").await
+    app.login(username).await
+}
+
+/// The regional coordinator of Östergötland (the county of Mjölby).
+async fn coordinator(app: &TestApp) -> Browser {
+    signed_in_for_mjolby(app, "samordnare", Role::RegionalCoordinator).await
 }
 
 async fn upload(app: &TestApp, browser: &Browser, format: &str, year: &str, file_name: &str, content: &[u8]) -> Answer {
     let boundary = "etablera-test-boundary";
     let mut body = Vec::new();
     for (name, value) in [("csrf_token", browser.csrf.as_str()), ("format", format), ("year", year)] {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
     }
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
     body.extend(content);
@@ -47,7 +55,15 @@ async fn upload(app: &TestApp, browser: &Browser, format: &str, year: &str, file
 async fn the_coordinator_imports_a_population_table_and_bad_lines_import_nothing() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
-    let bad = upload(&app, &browser, "csv", "2016", "fel.csv", b"code,name,population\n0586,Mj\xc3\xb6lby,26639\n9999,Ok\xc3\xa4nd,5\n0509,\xc3\x96desh\xc3\xb6g,-3\n").await;
+    let bad = upload(
+        &app,
+        &browser,
+        "csv",
+        "2016",
+        "fel.csv",
+        b"code,name,population\n0586,Mj\xc3\xb6lby,26639\n9999,Ok\xc3\xa4nd,5\n0509,\xc3\x96desh\xc3\xb6g,-3\n",
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Rad 3: det finns ingen kommun med koden 9999"), "{}", bad.body);
     assert!(bad.body.contains("Rad 4: folkmängden -3 är negativ"));
@@ -66,10 +82,11 @@ async fn the_coordinator_imports_a_population_table_and_bad_lines_import_nothing
 async fn an_scb_file_in_iso_8859_1_is_read_with_its_year() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
-    let latin1: Vec<u8> = "\"region\",\"2017\"\n\"05 Östergötlands län\",450318\n\"0586 Mjölby\",27019\n\"0509 Ödeshög\",5343\n"
-        .chars()
-        .map(|c| c as u32 as u8)
-        .collect();
+    let latin1: Vec<u8> =
+        "\"region\",\"2017\"\n\"05 Östergötlands län\",450318\n\"0586 Mjölby\",27019\n\"0509 Ödeshög\",5343\n"
+            .chars()
+            .map(|c| c as u32 as u8)
+            .collect();
     let answer = upload(&app, &browser, "scb-csv", "", "BE0101.csv", &latin1).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert!(answer.location().contains("year=2017"));
@@ -108,14 +125,21 @@ async fn apportionment_is_exact_and_each_amount_is_explained() {
 async fn the_cost_calculator_shows_the_arithmetic() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
-    let page = app.get("/cofinancing/cost?monthly_salary_kr=39500&on_cost_percent=48&overhead_kr=0&months=18", Some(&browser)).await;
+    let page = app
+        .get("/cofinancing/cost?monthly_salary_kr=39500&on_cost_percent=48&overhead_kr=0&months=18", Some(&browser))
+        .await;
     assert!(page.body.contains("Kostnad: 1\u{a0}052\u{a0}280\u{a0}kr"), "{}", page.body);
     assert!(page.body.contains("/cofinancing/apportion?total_kr=1052280"));
-    let bad = app.get("/cofinancing/cost?monthly_salary_kr=39500&on_cost_percent=fyrtio&overhead_kr=0&months=0", Some(&browser)).await;
+    let bad = app
+        .get("/cofinancing/cost?monthly_salary_kr=39500&on_cost_percent=fyrtio&overhead_kr=0&months=0", Some(&browser))
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Antalet månader ska vara"));
     assert!(bad.body.contains("Skriv procentsatsen"));
-    let api = app.get("/api/v1/cofinancing/cost?monthly_salary_ore=3950000&on_cost_percent=48&months=6", Some(&browser)).await.json();
+    let api = app
+        .get("/api/v1/cofinancing/cost?monthly_salary_ore=3950000&on_cost_percent=48&months=6", Some(&browser))
+        .await
+        .json();
     assert_eq!(api["total_ore"], 35_076_000);
 }
 
@@ -126,7 +150,13 @@ async fn checking_the_2018_table_flags_its_rows() {
     let form = app.get("/cofinancing/check", Some(&browser)).await;
     let csrf = csrf_in(&form.body);
     let table = "code,name,population,stated_kr\n0560,Boxholm,5453,9244\n0562,Finspång,21577,36597\n0513,Kinda,9882,16732\n0580,Linköping,158520,268938\n0586,Mjölby,27019,45841\n0583,Motala,43549,73881\n0581,Norrköping,133749,226916\n0582,Söderköping,14521,24601\n0584,Vadstena,7421,12606\n0563,Valdemarsvik,7920,13446\n0512,Ydre,3733,6341\n0561,Åtvidaberg,11631,19711\n0509,Ödeshög,5343,9091\n";
-    let answer = app.post_form("/cofinancing/check", Some(&browser), &[("csrf_token", &csrf), ("total_kr", "763945"), ("table", table)]).await;
+    let answer = app
+        .post_form(
+            "/cofinancing/check",
+            Some(&browser),
+            &[("csrf_token", &csrf), ("total_kr", "763945"), ("table", table)],
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert!(answer.body.contains("vilket stämmer med totalen 763\u{a0}945\u{a0}kr"));
     assert!(answer.body.contains("13 av 13 rader avviker"));
@@ -178,16 +208,22 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     seed_ostergotland(&app);
     let page = app.get("/cofinancing/invoices?year=2024", Some(&browser)).await;
     assert!(page.body.contains("Inga fakturor för året."));
-    let made = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")]).await;
+    let made = app
+        .post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")])
+        .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let list = app.get(made.location(), Some(&browser)).await;
     assert!(list.body.contains("13 nya fakturor för 2024."));
     assert!(list.body.contains("2024-0586-1"));
     // The 2018 terms invoice the stated 763 945 kr; the 2015 figures stand in for 2023's here.
     assert!(list.body.contains("763\u{a0}945\u{a0}kr</td>"), "the total is the year's cost");
-    let again = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")]).await;
+    let again = app
+        .post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")])
+        .await;
     assert!(app.get(again.location(), Some(&browser)).await.body.contains("0 nya fakturor"));
-    let refused = app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2030")]).await;
+    let refused = app
+        .post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2030")])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("ingen folkmängd för 2029"));
 
@@ -203,7 +239,11 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("faktura.xml");
     std::fs::write(&file, &ubl.body).unwrap();
-    let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
+    let check =
+        std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check"))
+            .arg(&file)
+            .output()
+            .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 
     let pdf = app.get(&format!("/cofinancing/invoices/{id}/invoice.pdf"), Some(&browser)).await;
@@ -219,9 +259,21 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
         body[at..].split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
     };
     let version = form_version(&list.body, &id);
-    let sent = app.post_form(&format!("/cofinancing/invoices/{id}/status"), Some(&browser), &[("csrf_token", &browser.csrf), ("to", "sent"), ("on", "2024-12-10"), ("version", &version)]).await;
+    let sent = app
+        .post_form(
+            &format!("/cofinancing/invoices/{id}/status"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("to", "sent"), ("on", "2024-12-10"), ("version", &version)],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
-    let stale = app.post_form(&format!("/cofinancing/invoices/{id}/status"), Some(&browser), &[("csrf_token", &browser.csrf), ("to", "paid"), ("on", "2025-01-09"), ("version", &version)]).await;
+    let stale = app
+        .post_form(
+            &format!("/cofinancing/invoices/{id}/status"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("to", "paid"), ("on", "2025-01-09"), ("version", &version)],
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("Någon annan har ändrat posten"));
 }
@@ -252,10 +304,20 @@ async fn a_withdrawal_is_previewed_with_its_scenario_then_recorded() {
     let log = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
     assert!(!log.body.contains("Uppsagt"), "a preview saves nothing");
 
-    let bad = app.post_form(&format!("/cofinancing/agreements/{id}/withdraw"), Some(&browser), &[("csrf_token", &browser.csrf), ("notice_date", "20 juni")]).await;
+    let bad = app
+        .post_form(
+            &format!("/cofinancing/agreements/{id}/withdraw"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("notice_date", "20 juni")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let recorded = app
-        .post_form(&format!("/cofinancing/agreements/{id}/withdraw"), Some(&browser), &[("csrf_token", &browser.csrf), ("notice_date", "2024-06-20"), ("registry_number", "KS/2024:165")])
+        .post_form(
+            &format!("/cofinancing/agreements/{id}/withdraw"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("notice_date", "2024-06-20"), ("registry_number", "KS/2024:165")],
+        )
         .await;
     assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
     let after = app.get(recorded.location(), Some(&browser)).await;
@@ -279,10 +341,27 @@ async fn a_vacancy_shows_each_party_s_refund() {
         .unwrap();
     let form = app.get("/cofinancing/vacancies", Some(&browser)).await;
     assert!(form.body.contains("Inga vakanser registrerade."));
-    let bad = app.post_form("/cofinancing/vacancies", Some(&browser), &[("csrf_token", &browser.csrf), ("start", "2024-05-20"), ("end", "2024-03-10")]).await;
+    let bad = app
+        .post_form(
+            "/cofinancing/vacancies",
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("start", "2024-05-20"), ("end", "2024-03-10")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("före dess början"));
-    let ok = app.post_form("/cofinancing/vacancies", Some(&browser), &[("csrf_token", &browser.csrf), ("start", "2024-03-10"), ("end", "2024-05-20"), ("note", "Samordnaren slutade")]).await;
+    let ok = app
+        .post_form(
+            "/cofinancing/vacancies",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("start", "2024-03-10"),
+                ("end", "2024-05-20"),
+                ("note", "Samordnaren slutade"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let page = app.get(ok.location(), Some(&browser)).await;
     assert!(page.body.contains("Vakansen är registrerad."));
@@ -349,7 +428,11 @@ async fn an_agreement_is_registered_and_amended_as_a_new_version() {
     let amend_path = format!("{}/versions", saved.location());
     let amend_form = app.get(&amend_path, Some(&browser)).await;
     assert!(amend_form.body.contains("value=\"2018-01-01\""), "the form starts from the version in force");
-    let mut amendment: Vec<(&str, &str)> = fields.iter().filter(|(k, _)| !matches!(*k, "municipality" | "title" | "effective_from" | "notice_months")).copied().collect();
+    let mut amendment: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "municipality" | "title" | "effective_from" | "notice_months"))
+        .copied()
+        .collect();
     amendment.push(("effective_from", "2018-06-01"));
     amendment.push(("notice_months", "3"));
     let stale = app.post_form(&amend_path, Some(&browser), &amendment).await;
@@ -361,7 +444,10 @@ async fn an_agreement_is_registered_and_amended_as_a_new_version() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = app.get(ok.location(), Some(&browser)).await;
     assert!(page.body.contains("Version 2, gäller från 2020-01-01"));
-    assert!(page.body.contains("3 månaders uppsägningstid") && page.body.contains("2 månaders uppsägningstid"), "both versions are kept");
+    assert!(
+        page.body.contains("3 månaders uppsägningstid") && page.body.contains("2 månaders uppsägningstid"),
+        "both versions are kept"
+    );
 }
 
 #[tokio::test]
@@ -372,11 +458,33 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
     let page = app.get("/cofinancing/post", Some(&browser)).await;
     assert!(page.body.contains("701\u{a0}520\u{a0}kr") && page.body.contains("763\u{a0}945\u{a0}kr"), "2016 and 2018");
     let bad = app
-        .post_form("/cofinancing/post", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2025"), ("kind", "parts"), ("monthly_salary_kr", "fyrtiotusen"), ("on_cost_percent", "48")])
+        .post_form(
+            "/cofinancing/post",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("year", "2025"),
+                ("kind", "parts"),
+                ("monthly_salary_kr", "fyrtiotusen"),
+                ("on_cost_percent", "48"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let ok = app
-        .post_form("/cofinancing/post", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2025"), ("kind", "parts"), ("monthly_salary_kr", "45 000"), ("on_cost_percent", "31,42"), ("overhead_kr", "5000"), ("note", "Uppräkning 2025")])
+        .post_form(
+            "/cofinancing/post",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("year", "2025"),
+                ("kind", "parts"),
+                ("monthly_salary_kr", "45 000"),
+                ("on_cost_percent", "31,42"),
+                ("overhead_kr", "5000"),
+                ("note", "Uppräkning 2025"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let page = app.get("/cofinancing/post", Some(&browser)).await;
@@ -390,15 +498,33 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
             etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
         })
         .unwrap();
-    let invoice = app.db.store.with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0509"))).unwrap().pop().unwrap();
+    let invoice = app
+        .db
+        .store
+        .with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0509")))
+        .unwrap()
+        .pop()
+        .unwrap();
     let path = format!("/cofinancing/invoices/{}", invoice.id);
     let detail = app.get(&path, Some(&browser)).await;
     assert!(detail.body.contains("Kreditera fakturan"));
     let version = invoice.version.to_string();
-    let missing = app.post_form(&format!("{path}/credit"), Some(&browser), &[("csrf_token", &browser.csrf), ("version", &version), ("reason", " ")]).await;
+    let missing = app
+        .post_form(
+            &format!("{path}/credit"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("version", &version), ("reason", " ")],
+        )
+        .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.body.contains("Ange varför fakturan krediteras."));
-    let credited = app.post_form(&format!("{path}/credit"), Some(&browser), &[("csrf_token", &browser.csrf), ("version", &version), ("reason", "Fel folkmängd")]).await;
+    let credited = app
+        .post_form(
+            &format!("{path}/credit"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("version", &version), ("reason", "Fel folkmängd")],
+        )
+        .await;
     assert_eq!(credited.status, StatusCode::SEE_OTHER);
     let note = app.get(credited.location(), Some(&browser)).await;
     assert!(note.body.contains("Kreditnota"));
@@ -408,7 +534,11 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kredit.xml");
     std::fs::write(&file, &ubl.body).unwrap();
-    let check = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check")).arg(&file).output().unwrap();
+    let check =
+        std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check"))
+            .arg(&file)
+            .output()
+            .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 }
 
@@ -417,7 +547,13 @@ async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
     let seeded = seed_ostergotland(&app);
-    let user = app.db.store.with_conn(|conn| etablera_store::access::users::get(conn, &etablera_store::access::Actor::default(), "samordnare")).unwrap();
+    let user = app
+        .db
+        .store
+        .with_conn(|conn| {
+            etablera_store::access::users::get(conn, &etablera_store::access::Actor::default(), "samordnare")
+        })
+        .unwrap();
     let token = app.api_token(&user);
     let post = |path: &str, body: serde_json::Value| {
         TestApp::request(Method::POST, path, None)
@@ -430,7 +566,10 @@ async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     let made = made.json();
     assert_eq!(made["created"].as_array().unwrap().len(), 13);
-    assert_eq!(made["created"].as_array().unwrap().iter().map(|i| i["amount_ore"].as_i64().unwrap()).sum::<i64>(), 76_394_500);
+    assert_eq!(
+        made["created"].as_array().unwrap().iter().map(|i| i["amount_ore"].as_i64().unwrap()).sum::<i64>(),
+        76_394_500
+    );
     let listed = app.get_with_token("/api/v1/cofinancing/invoices?year=2024", &token).await.json();
     assert_eq!(listed.as_array().unwrap().len(), 13);
     let agreements = app.get_with_token("/api/v1/cofinancing/agreements", &token).await.json();
@@ -441,17 +580,52 @@ async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
     assert_eq!(one["versions"][1]["terms"]["yearly_due"], "12-10");
     assert_eq!(one["versions"][0]["terms"]["instalments"].as_array().unwrap().len(), 2);
     assert!(!one["versions"][1]["contacts"].as_array().unwrap().is_empty());
-    let preview = app.get_with_token(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal?notice_date=2024-06-20"), &token).await.json();
+    let preview = app
+        .get_with_token(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal?notice_date=2024-06-20"), &token)
+        .await
+        .json();
     assert_eq!(preview["end_date"], "2024-08-20");
     assert_eq!(preview["invoice_number"], "2024-0586-1");
     // 45 451 kr (the 2016 calculation figures stand in for 2023 here) × 8 / 12 = 30 301 kr.
     assert_eq!(preview["amount_due_ore"], 3_030_100, "the 2024 draft is unpaid: 8 of 12 months");
-    let recorded = app.send(post(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal"), serde_json::json!({ "notice_date": "2024-06-20" }))).await.json();
+    let recorded = app
+        .send(post(
+            &format!("/api/v1/cofinancing/agreements/{id}/withdrawal"),
+            serde_json::json!({ "notice_date": "2024-06-20" }),
+        ))
+        .await
+        .json();
     assert_eq!(recorded["created"]["kind"], "final");
-    let twice = app.send(post(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal"), serde_json::json!({ "notice_date": "2024-06-20" }))).await;
+    let twice = app
+        .send(post(
+            &format!("/api/v1/cofinancing/agreements/{id}/withdrawal"),
+            serde_json::json!({ "notice_date": "2024-06-20" }),
+        ))
+        .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(twice.json()["error"]["field"], "notice_date");
-    let refunds = app.get_with_token("/api/v1/cofinancing/vacancy-refunds?start=2024-05-20&end=2024-03-10", &token).await;
+    let refunds =
+        app.get_with_token("/api/v1/cofinancing/vacancy-refunds?start=2024-05-20&end=2024-03-10", &token).await;
     assert_eq!(refunds.status, StatusCode::UNPROCESSABLE_ENTITY);
     let _ = browser;
+}
+
+#[tokio::test]
+async fn the_agreement_contact_sees_only_their_own_municipality() {
+    let app = TestApp::new();
+    let seeded = seed_ostergotland(&app);
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
+            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+        })
+        .unwrap();
+    let browser = signed_in_for_mjolby(&app, "kontakt", Role::AgreementContact).await;
+    let page = app.get("/cofinancing/own", Some(&browser)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Finansiering av integrationssamordnare – Mjölby"));
+    assert!(page.body.contains("2024-0586-1"));
+    assert!(!page.body.contains("2024-0509-1"), "no other municipality's invoices");
+    assert_eq!(app.get("/cofinancing/invoices", Some(&browser)).await.status, StatusCode::FORBIDDEN);
 }

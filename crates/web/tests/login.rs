@@ -31,11 +31,11 @@ async fn the_session_cookie_is_httponly_and_samesite_strict() {
     let login_cookie = form.cookie("etablera_login_csrf").unwrap();
     let csrf = csrf_in(&form.body);
     let answer = app
-        .post_form("/login", Some(&Browser { cookie: login_cookie, csrf: csrf.clone() }), &[
-            ("csrf_token", &csrf),
-            ("username", "bo"),
-            ("password", PASSWORD),
-        ])
+        .post_form(
+            "/login",
+            Some(&Browser { cookie: login_cookie, csrf: csrf.clone() }),
+            &[("csrf_token", &csrf), ("username", "bo"), ("password", PASSWORD)],
+        )
         .await;
     let set_cookie = answer
         .headers
@@ -57,7 +57,11 @@ async fn wrong_credentials_get_one_generic_message_and_the_form_back() {
         let form = app.get("/login", None).await;
         let browser = Browser { cookie: form.cookie("etablera_login_csrf").unwrap(), csrf: csrf_in(&form.body) };
         let answer = app
-            .post_form("/login", Some(&browser), &[("csrf_token", &browser.csrf), ("username", username), ("password", password)])
+            .post_form(
+                "/login",
+                Some(&browser),
+                &[("csrf_token", &browser.csrf), ("username", username), ("password", password)],
+            )
             .await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
         assert!(answer.body.contains("Fel användarnamn eller lösenord."));
@@ -74,12 +78,20 @@ async fn repeated_failures_are_throttled() {
     let browser = Browser { cookie: form.cookie("etablera_login_csrf").unwrap(), csrf: csrf_in(&form.body) };
     for _ in 0..5 {
         let answer = app
-            .post_form("/login", Some(&browser), &[("csrf_token", &browser.csrf), ("username", "dan"), ("password", "fel fel fel fel")])
+            .post_form(
+                "/login",
+                Some(&browser),
+                &[("csrf_token", &browser.csrf), ("username", "dan"), ("password", "fel fel fel fel")],
+            )
             .await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     }
     let answer = app
-        .post_form("/login", Some(&browser), &[("csrf_token", &browser.csrf), ("username", "dan"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("username", "dan"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(answer.body.contains("För många misslyckade inloggningsförsök"));
@@ -93,7 +105,9 @@ async fn a_missing_or_forged_csrf_token_is_refused_and_changes_nothing() {
     let missing = app.post_form("/account/tokens", Some(&browser), &[("name", "Ekonomisystem")]).await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert!(missing.body.contains("Formuläret har gått ut"));
-    let forged = app.post_form("/account/tokens", Some(&browser), &[("csrf_token", "0123abcd"), ("name", "Ekonomisystem")]).await;
+    let forged = app
+        .post_form("/account/tokens", Some(&browser), &[("csrf_token", "0123abcd"), ("name", "Ekonomisystem")])
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let page = app.get("/account/tokens", Some(&browser)).await;
     assert!(page.body.contains("Du har inga API-nycklar."), "nothing was created");
@@ -102,7 +116,9 @@ async fn a_missing_or_forged_csrf_token_is_refused_and_changes_nothing() {
     assert_eq!(logout.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/", Some(&browser)).await.status, StatusCode::OK, "still signed in");
 
-    let ok = app.post_form("/account/tokens", Some(&browser), &[("csrf_token", &browser.csrf), ("name", "Ekonomisystem")]).await;
+    let ok = app
+        .post_form("/account/tokens", Some(&browser), &[("csrf_token", &browser.csrf), ("name", "Ekonomisystem")])
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
     assert!(ok.body.contains("etb_"), "the new key is shown once");
 }
@@ -128,9 +144,8 @@ async fn the_login_form_needs_its_own_token() {
     let app = TestApp::new();
     app.add_user("gun", &[Role::Finance]);
     // A login posted from a page that never showed our form has no token cookie.
-    let answer = app
-        .post_form("/login", None, &[("csrf_token", "x"), ("username", "gun"), ("password", PASSWORD)])
-        .await;
+    let answer =
+        app.post_form("/login", None, &[("csrf_token", "x"), ("username", "gun"), ("password", PASSWORD)]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert!(answer.cookie("etablera_session").is_none());
 }
@@ -155,10 +170,16 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
     let app = TestApp::new();
     app.add_user("ines", &[Role::Auditor]);
     for (next, expected) in [("/audit", "/audit"), ("https://evil.example/", "/"), ("//evil.example", "/")] {
-        let form = app.get(&format!("/login?next={}", serde_urlencoded::to_string([("", next)]).unwrap()[1..].to_owned()), None).await;
+        let form = app
+            .get(&format!("/login?next={}", serde_urlencoded::to_string([("", next)]).unwrap()[1..].to_owned()), None)
+            .await;
         let browser = Browser { cookie: form.cookie("etablera_login_csrf").unwrap(), csrf: csrf_in(&form.body) };
         let answer = app
-            .post_form("/login", Some(&browser), &[("csrf_token", &browser.csrf), ("username", "ines"), ("password", PASSWORD), ("next", next)])
+            .post_form(
+                "/login",
+                Some(&browser),
+                &[("csrf_token", &browser.csrf), ("username", "ines"), ("password", PASSWORD), ("next", next)],
+            )
             .await;
         assert_eq!(answer.location(), expected);
     }
@@ -176,7 +197,14 @@ async fn behind_a_proxy_the_client_address_comes_from_x_forwarded_for() {
             .header(header::ORIGIN, crate::support::ORIGIN)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("x-forwarded-for", "10.9.9.9, 203.0.113.7")
-            .body(Body::from(serde_urlencoded::to_string([("csrf_token", browser.csrf.as_str()), ("username", "jonna"), ("password", PASSWORD)]).unwrap()))
+            .body(Body::from(
+                serde_urlencoded::to_string([
+                    ("csrf_token", browser.csrf.as_str()),
+                    ("username", "jonna"),
+                    ("password", PASSWORD),
+                ])
+                .unwrap(),
+            ))
             .unwrap();
         assert_eq!(app.send(request).await.status, StatusCode::SEE_OTHER);
         let filter = log::Filter { action: Some(log::Action::Login), ..Default::default() };

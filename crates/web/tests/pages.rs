@@ -72,7 +72,11 @@ async fn the_openapi_document_describes_every_api_route() {
             route.path
         );
         if matches!(route.guard, Guard::Needs(_) | Guard::SignedIn) {
-            assert!(doc["paths"][route.path][&method]["security"].is_array(), "{} states how to authenticate", route.path);
+            assert!(
+                doc["paths"][route.path][&method]["security"].is_array(),
+                "{} states how to authenticate",
+                route.path
+            );
         }
     }
     let documented: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
@@ -88,44 +92,56 @@ async fn the_admin_creates_a_user_and_bad_input_changes_nothing() {
     let form = app.get("/admin/users/new", Some(&admin)).await;
     let csrf = csrf_in(&form.body);
     let bad = app
-        .post_form("/admin/users/new", Some(&admin), &[
-            ("csrf_token", &csrf),
-            ("username", "jan"),
-            ("display_name", "Jan Demo"),
-            ("password", PASSWORD),
-            ("roles", "case_worker"),
-            ("municipalities", "0117, 9999"),
-        ])
+        .post_form(
+            "/admin/users/new",
+            Some(&admin),
+            &[
+                ("csrf_token", &csrf),
+                ("username", "jan"),
+                ("display_name", "Jan Demo"),
+                ("password", PASSWORD),
+                ("roles", "case_worker"),
+                ("municipalities", "0117, 9999"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Det finns ett problem"));
     assert!(bad.body.contains("Okänd kommunkod: 9999"));
     assert!(bad.body.contains("value=\"Jan Demo\""), "what was typed comes back");
     let no_unit = app
-        .post_form("/admin/users/new", Some(&admin), &[
-            ("csrf_token", &csrf),
-            ("username", "jan"),
-            ("display_name", "Jan Demo"),
-            ("password", PASSWORD),
-            ("roles", "case_worker"),
-            ("municipalities", "0117"),
-        ])
+        .post_form(
+            "/admin/users/new",
+            Some(&admin),
+            &[
+                ("csrf_token", &csrf),
+                ("username", "jan"),
+                ("display_name", "Jan Demo"),
+                ("password", PASSWORD),
+                ("roles", "case_worker"),
+                ("municipalities", "0117"),
+            ],
+        )
         .await;
     assert_eq!(no_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_unit.body.contains("En handläggare måste höra till en enhet."));
     assert!(!app.get("/admin/users", Some(&admin)).await.body.contains(">jan<"), "nothing saved");
 
     let good = app
-        .post_form("/admin/users/new", Some(&admin), &[
-            ("csrf_token", &csrf),
-            ("username", "jan"),
-            ("display_name", "Jan Demo"),
-            ("password", PASSWORD),
-            ("roles", "case_worker"),
-            ("roles", "unit_manager"),
-            ("municipalities", "0117"),
-            ("unit", "Mottagningen"),
-        ])
+        .post_form(
+            "/admin/users/new",
+            Some(&admin),
+            &[
+                ("csrf_token", &csrf),
+                ("username", "jan"),
+                ("display_name", "Jan Demo"),
+                ("password", PASSWORD),
+                ("roles", "case_worker"),
+                ("roles", "unit_manager"),
+                ("municipalities", "0117"),
+                ("unit", "Mottagningen"),
+            ],
+        )
         .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     let list = app.get(good.location(), Some(&admin)).await;
@@ -150,11 +166,8 @@ async fn a_real_server_on_port_0_serves_login_and_the_start_page() {
     let state = etablera_web::AppState::new(app.db.store.clone(), etablera_web::WebConfig::default());
     let server = tokio::spawn(etablera_web::serve(state, listener));
     let base = format!("http://{address}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::limited(5)).build().unwrap();
     let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&login);
     let start = client

@@ -13,7 +13,12 @@ fn concrete(path: &str) -> String {
     path.replace("{id}", "1").replace("{username}", "demo")
 }
 
-async fn call(app: &TestApp, route: &RouteSpec, browser: Option<&Browser>, token: Option<&str>) -> crate::support::Answer {
+async fn call(
+    app: &TestApp,
+    route: &RouteSpec,
+    browser: Option<&Browser>,
+    token: Option<&str>,
+) -> crate::support::Answer {
     let mut request = TestApp::request(route.method.clone(), &concrete(route.path), browser)
         .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
@@ -50,7 +55,13 @@ async fn every_role_without_the_permission_gets_403_on_every_route() {
             if route.is_api() {
                 assert_eq!(answer.json()["error"]["code"], "forbidden");
                 let by_token = call(&app, route, None, Some(token)).await;
-                assert_eq!(by_token.status, StatusCode::FORBIDDEN, "{} {} by token as {role}", route.method, route.path);
+                assert_eq!(
+                    by_token.status,
+                    StatusCode::FORBIDDEN,
+                    "{} {} by token as {role}",
+                    route.method,
+                    route.path
+                );
             } else {
                 assert!(answer.body.contains("Du saknar behörighet"), "a clear Swedish 403 page");
             }
@@ -79,7 +90,10 @@ async fn roles_with_the_permission_are_let_through() {
                 // Some API routes need parameters: a 422 for their absence is still past the guard.
                 assert!(
                     answer.status == StatusCode::OK || answer.status == StatusCode::UNPROCESSABLE_ENTITY,
-                    "GET {} as {role}: {} {}", route.path, answer.status, answer.body
+                    "GET {} as {role}: {} {}",
+                    route.path,
+                    answer.status,
+                    answer.body
                 );
                 if answer.status == StatusCode::UNPROCESSABLE_ENTITY {
                     assert_eq!(answer.json()["error"]["code"], "invalid");

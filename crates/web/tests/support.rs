@@ -140,7 +140,11 @@ impl TestApp {
         let csrf = csrf_in(&form.body);
         let before = Browser { cookie: login_cookie, csrf: csrf.clone() };
         let answer = self
-            .post_form("/login", Some(&before), &[("csrf_token", &csrf), ("username", username), ("password", PASSWORD)])
+            .post_form(
+                "/login",
+                Some(&before),
+                &[("csrf_token", &csrf), ("username", username), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", answer.body);
         let cookie = answer.cookie("etablera_session").expect("a session cookie");

@@ -129,7 +129,11 @@ fn print_json(value: serde_json::Value) {
 pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
     match command {
         CalcCommand::Cost { monthly_salary_kr, on_cost_percent, overhead_kr, months, json } => {
-            let model = CostModel { monthly_salary: monthly_salary_kr, on_cost: on_cost_percent, monthly_overhead: overhead_kr };
+            let model = CostModel {
+                monthly_salary: monthly_salary_kr,
+                on_cost: on_cost_percent,
+                monthly_overhead: overhead_kr,
+            };
             let total = model.cost(months);
             if json {
                 print_json(json!({ "total_ore": total.ore() }));
@@ -157,11 +161,20 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
                     .collect();
                 print_json(json!({ "total_ore": total_kr.ore(), "sum_ore": sum.ore(), "rows": rows }));
             } else {
-                println!("{:<6} {:<16} {:>10} {:>10} {:>18} {:>14} {:>14}", "KOD", "KOMMUN", "FOLKMÄNGD", "ANDEL", "EXAKT ANDEL", "AVRUNDNING", "BELOPP");
+                println!(
+                    "{:<6} {:<16} {:>10} {:>10} {:>18} {:>14} {:>14}",
+                    "KOD", "KOMMUN", "FOLKMÄNGD", "ANDEL", "EXAKT ANDEL", "AVRUNDNING", "BELOPP"
+                );
                 for a in &allocation {
                     println!(
                         "{:<6} {:<16} {:>10} {:>10} {:>18} {:>14} {:>14}",
-                        a.code, a.name, a.population, a.share_text(), a.quota_text(), a.rounding_text(), a.amount.to_string()
+                        a.code,
+                        a.name,
+                        a.population,
+                        a.share_text(),
+                        a.quota_text(),
+                        a.rounding_text(),
+                        a.amount.to_string()
                     );
                 }
                 println!("Summa {sum} av {total_kr}.");
@@ -171,7 +184,12 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
             let rows = parse_stated_table_csv(&read(&table)?).map_err(|e| line_errors(&table, e))?;
             let stated: Vec<StatedRow> = rows
                 .iter()
-                .map(|r| StatedRow { code: r.row.code.to_string(), name: r.row.name.clone(), population: r.row.population, stated: r.stated })
+                .map(|r| StatedRow {
+                    code: r.row.code.to_string(),
+                    name: r.row.name.clone(),
+                    population: r.row.population,
+                    stated: r.stated,
+                })
                 .collect();
             let check = check_table(total_kr, &stated).map_err(|e| bad(e.to_string()))?;
             if json {
@@ -183,14 +201,26 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
                                 "difference_ore": r.difference.ore(), "flagged": r.flagged })
                     })
                     .collect();
-                print_json(json!({ "stated_sum_ore": check.stated_sum.ore(), "sum_matches_total": check.sum_matches_total, "rows": rows }));
+                print_json(
+                    json!({ "stated_sum_ore": check.stated_sum.ore(), "sum_matches_total": check.sum_matches_total, "rows": rows }),
+                );
             } else {
                 for r in &check.rows {
                     let mark = if r.flagged { "AVVIKER" } else { "" };
-                    println!("{:<6} {:<16} angivet {:>12} exakt {:>12} skillnad {:>10} {mark}", r.code, r.name, r.stated.to_string(), r.expected.to_string(), r.difference.to_string());
+                    println!(
+                        "{:<6} {:<16} angivet {:>12} exakt {:>12} skillnad {:>10} {mark}",
+                        r.code,
+                        r.name,
+                        r.stated.to_string(),
+                        r.expected.to_string(),
+                        r.difference.to_string()
+                    );
                 }
                 let verdict = if check.sum_matches_total { "stämmer med" } else { "stämmer inte med" };
-                println!("De angivna beloppen summerar till {}, som {verdict} totalen {}.", check.stated_sum, check.total);
+                println!(
+                    "De angivna beloppen summerar till {}, som {verdict} totalen {}.",
+                    check.stated_sum, check.total
+                );
                 println!("{} rader avviker mer än en krona från den exakta fördelningen.", check.flagged().count());
             }
         }
@@ -199,7 +229,8 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
                 PolicyArg::None => RefundPolicy::None,
                 PolicyArg::FromMonthAfterEnd => RefundPolicy::FromMonthAfterEnd,
             };
-            let t = terminate(&TerminationInput { notice_date, notice_months, period, amount: amount_kr, paid, policy });
+            let t =
+                terminate(&TerminationInput { notice_date, notice_months, period, amount: amount_kr, paid, policy });
             if json {
                 print_json(json!({
                     "end_date": t.end_date.to_string(),
@@ -217,14 +248,19 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
                     None => println!("Ingen återbetalning."),
                 }
                 if !paid {
-                    println!("Att fakturera: {amount_kr} × {} / {} månader = {}.", t.due_months, t.period_months, t.amount_due);
+                    println!(
+                        "Att fakturera: {amount_kr} × {} / {} månader = {}.",
+                        t.due_months, t.period_months, t.amount_due
+                    );
                 }
             }
         }
         CalcCommand::Vacancy { vacancy, period, amount_kr, threshold_months, json } => {
             let r = vacancy_refund(&VacancyInput { vacancy, period, amount: amount_kr, threshold_months });
             if json {
-                print_json(json!({ "refundable": r.refundable, "vacancy_days": r.vacancy_days, "refund_ore": r.refund.ore() }));
+                print_json(
+                    json!({ "refundable": r.refundable, "vacancy_days": r.vacancy_days, "refund_ore": r.refund.ore() }),
+                );
             } else if r.refundable {
                 println!("Återbetalning: {amount_kr} × {} / {} dagar = {}.", r.vacancy_days, r.period_days, r.refund);
             } else {

@@ -1,9 +1,9 @@
 //! Demo users, one per role, with a shared password that says it is a demo.
 
 use etablera_domain::access::Role;
+use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_domain::municipality;
 use etablera_store::Store;
-use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_store::access::users::{self, NewUser};
 use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::{invoices, seed};
@@ -19,8 +19,18 @@ struct DemoUser {
 
 const USERS: [DemoUser; 8] = [
     DemoUser { username: "demo-admin", name: "Demo Administratör", role: Role::Admin, unit: None },
-    DemoUser { username: "demo-handlaggare", name: "Demo Handläggare", role: Role::CaseWorker, unit: Some("Mottagningsenheten") },
-    DemoUser { username: "demo-enhetschef", name: "Demo Enhetschef", role: Role::UnitManager, unit: Some("Mottagningsenheten") },
+    DemoUser {
+        username: "demo-handlaggare",
+        name: "Demo Handläggare",
+        role: Role::CaseWorker,
+        unit: Some("Mottagningsenheten"),
+    },
+    DemoUser {
+        username: "demo-enhetschef",
+        name: "Demo Enhetschef",
+        role: Role::UnitManager,
+        unit: Some("Mottagningsenheten"),
+    },
     DemoUser { username: "demo-ekonom", name: "Demo Ekonom", role: Role::Finance, unit: None },
     DemoUser { username: "demo-namnd", name: "Demo Nämndsekreterare", role: Role::Committee, unit: None },
     DemoUser { username: "demo-samordnare", name: "Demo Samordnare", role: Role::RegionalCoordinator, unit: None },
@@ -58,7 +68,10 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
                         display_name: demo.name.into(),
                         password: DEMO_PASSWORD.into(),
                         roles: vec![demo.role],
-                        municipalities: municipalities_for(demo.role).iter().map(|c| c.parse().expect("built-in code")).collect(),
+                        municipalities: municipalities_for(demo.role)
+                            .iter()
+                            .map(|c| c.parse().expect("built-in code"))
+                            .collect(),
                         unit: demo.unit.map(str::to_owned),
                     },
                 )?;
@@ -70,7 +83,14 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     store.with_conn(|conn| {
         // The seed does not say which year's figures the 2016 calculation used; stored as 2015,
         // one year before, as the 2018 costs used 2017's.
-        population::import(conn, &actor, 2015, Source::Seed, Some("avtalet 2016: beräkningens folkmängd"), &calculation_2016)?;
+        population::import(
+            conn,
+            &actor,
+            2015,
+            Source::Seed,
+            Some("avtalet 2016: beräkningens folkmängd"),
+            &calculation_2016,
+        )?;
         population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)?;
         let seeded = seed::ostergotland(conn, &actor)?;
         for year in [2016, 2017, 2018] {

@@ -36,21 +36,27 @@ pub enum ImportCommand {
 }
 
 fn refuse(file: &std::path::Path, errors: Vec<LineError>) -> anyhow::Error {
-    let lines: Vec<String> = errors.iter().map(|e| if e.line > 0 { format!("  {e}") } else { format!("  {}", e.message) }).collect();
+    let lines: Vec<String> =
+        errors.iter().map(|e| if e.line > 0 { format!("  {e}") } else { format!("  {}", e.message) }).collect();
     InputError(format!("{} lästes inte in; inget sparades:\n{}", file.display(), lines.join("\n"))).into()
 }
 
 pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
     match command {
         ImportCommand::Population { file, format, year } => {
-            let bytes = std::fs::read(&file).map_err(|e| InputError(format!("kan inte läsa {}: {e}", file.display())))?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| InputError(format!("kan inte läsa {}: {e}", file.display())))?;
             let (year, source, rows) = match format {
                 Format::Csv => {
                     let year = year.ok_or_else(|| InputError("ange --year för en egen CSV".into()))?;
                     (year, Source::Csv, parse_population_csv(&decode(&bytes)).map_err(|e| refuse(&file, e))?)
                 }
-                Format::ScbCsv => parse_scb_csv(&bytes, year).map(|t| (t.year, Source::ScbCsv, t.rows)).map_err(|e| refuse(&file, e))?,
-                Format::JsonStat2 => parse_json_stat2(&bytes, year).map(|t| (t.year, Source::JsonStat2, t.rows)).map_err(|e| refuse(&file, e))?,
+                Format::ScbCsv => parse_scb_csv(&bytes, year)
+                    .map(|t| (t.year, Source::ScbCsv, t.rows))
+                    .map_err(|e| refuse(&file, e))?,
+                Format::JsonStat2 => parse_json_stat2(&bytes, year)
+                    .map(|t| (t.year, Source::JsonStat2, t.rows))
+                    .map_err(|e| refuse(&file, e))?,
             };
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
             let summary = store
@@ -59,7 +65,10 @@ pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
                     etablera_store::StoreError::Invalid { message, .. } => InputError(message).into(),
                     other => anyhow::Error::from(other),
                 })?;
-            println!("Läste in folkmängd {} för {} kommuner ({} ersatte tidigare siffror).", summary.year, summary.rows, summary.replaced);
+            println!(
+                "Läste in folkmängd {} för {} kommuner ({} ersatte tidigare siffror).",
+                summary.year, summary.rows, summary.replaced
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

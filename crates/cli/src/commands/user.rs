@@ -128,7 +128,8 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 municipalities: args.municipalities,
                 unit: args.unit,
             };
-            let user = store.with_conn(|conn| users::create(conn, &actor, &new)).map_err(|e| explain(e, &args.username))?;
+            let user =
+                store.with_conn(|conn| users::create(conn, &actor, &new)).map_err(|e| explain(e, &args.username))?;
             println!("Skapade användaren {} (id {}).", user.username, user.id);
             if generated {
                 println!("Tillfälligt lösenord (visas bara nu): {}", new.password);
@@ -151,19 +152,27 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::Disable { username } => {
-            store.with_conn(|conn| users::set_disabled(conn, &actor, &username, true)).map_err(|e| explain(e, &username))?;
+            store
+                .with_conn(|conn| users::set_disabled(conn, &actor, &username, true))
+                .map_err(|e| explain(e, &username))?;
             println!("Användaren {username} är avstängd.");
         }
         UserCommand::Enable { username } => {
-            store.with_conn(|conn| users::set_disabled(conn, &actor, &username, false)).map_err(|e| explain(e, &username))?;
+            store
+                .with_conn(|conn| users::set_disabled(conn, &actor, &username, false))
+                .map_err(|e| explain(e, &username))?;
             println!("Användaren {username} är aktiv igen.");
         }
         UserCommand::SetPassword { username, password_stdin } => {
             if !password_stdin {
-                bail!("ange --password-stdin och skicka lösenordet på standard input, så syns det inte i processlistan");
+                bail!(
+                    "ange --password-stdin och skicka lösenordet på standard input, så syns det inte i processlistan"
+                );
             }
             let password = read_password()?;
-            store.with_conn(|conn| users::set_password(conn, &actor, &username, &password)).map_err(|e| explain(e, &username))?;
+            store
+                .with_conn(|conn| users::set_password(conn, &actor, &username, &password))
+                .map_err(|e| explain(e, &username))?;
             println!("Nytt lösenord satt för {username}; användarens sessioner är avslutade.");
         }
         UserCommand::Grant(args) => {
@@ -215,11 +224,14 @@ fn print_grants(user: &users::User) {
 
 fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
     let actor = terminal_actor();
-    let user_of = |username: &str| store.with_conn(|conn| users::get(conn, &actor, username)).map_err(|e| explain(e, username));
+    let user_of =
+        |username: &str| store.with_conn(|conn| users::get(conn, &actor, username)).map_err(|e| explain(e, username));
     match command {
         TokenCommand::Add { username, name } => {
             let user = user_of(&username)?;
-            let (token, plain) = store.with_conn(|conn| tokens::create(conn, &actor, user.id, &name)).map_err(|e| explain(e, &username))?;
+            let (token, plain) = store
+                .with_conn(|conn| tokens::create(conn, &actor, user.id, &name))
+                .map_err(|e| explain(e, &username))?;
             println!("API-nyckel {} ({}) för {username}. Kopiera den nu, den visas inte igen:", token.id, token.name);
             println!("{plain}");
         }

@@ -113,16 +113,15 @@ impl Permission {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("okänd roll \"{0}\"; roller: admin, case_worker, unit_manager, finance, committee, regional_coordinator, agreement_contact, auditor")]
+#[error(
+    "okänd roll \"{0}\"; roller: admin, case_worker, unit_manager, finance, committee, regional_coordinator, agreement_contact, auditor"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == s.trim())
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.code() == s.trim()).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

@@ -25,9 +25,8 @@ pub struct VacancyRefund {
 
 pub fn vacancy_refund(input: &VacancyInput) -> VacancyRefund {
     let vacancy_days = input.vacancy.intersection(&input.period).map_or(0, |p| p.days());
-    let long_enough = input
-        .threshold_months
-        .is_none_or(|months| input.vacancy.end >= add_months(input.vacancy.start, months));
+    let long_enough =
+        input.threshold_months.is_none_or(|months| input.vacancy.end >= add_months(input.vacancy.start, months));
     let refundable = vacancy_days > 0 && long_enough;
     let period_days = input.period.days();
     let refund = if refundable { input.amount.share_in_kr(vacancy_days, period_days) } else { Money::ZERO };

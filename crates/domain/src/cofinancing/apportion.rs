@@ -220,9 +220,18 @@ mod tests {
         let c = |code: &str, population| Claimant { code: code.into(), name: code.into(), population };
         assert_eq!(apportion(Money::from_kr(1), Unit::Krona, &[]), Err(ApportionError::NoParties));
         assert_eq!(apportion(Money::from_kr(1), Unit::Krona, &[c("0586", 0)]), Err(ApportionError::NoPopulation));
-        assert_eq!(apportion(Money::from_ore(150), Unit::Krona, &[c("0586", 1)]), Err(ApportionError::NotWholeKronor(Money::from_ore(150))));
-        assert_eq!(apportion(Money::from_kr(1), Unit::Krona, &[c("0586", 1), c("0586", 2)]), Err(ApportionError::Duplicate("0586".into())));
-        assert_eq!(apportion(Money::from_ore(150), Unit::Ore, &[c("0586", 1)]).unwrap()[0].amount, Money::from_ore(150));
+        assert_eq!(
+            apportion(Money::from_ore(150), Unit::Krona, &[c("0586", 1)]),
+            Err(ApportionError::NotWholeKronor(Money::from_ore(150)))
+        );
+        assert_eq!(
+            apportion(Money::from_kr(1), Unit::Krona, &[c("0586", 1), c("0586", 2)]),
+            Err(ApportionError::Duplicate("0586".into()))
+        );
+        assert_eq!(
+            apportion(Money::from_ore(150), Unit::Ore, &[c("0586", 1)]).unwrap()[0].amount,
+            Money::from_ore(150)
+        );
     }
 
     fn claimants(max: usize) -> impl Strategy<Value = Vec<Claimant>> {

@@ -89,7 +89,10 @@ impl PostCost {
         match self {
             PostCost::Parts(m) => format!(
                 "({} × (1 + {}) + {}) × {months} = {}",
-                m.monthly_salary, m.on_cost, m.monthly_overhead, self.cost(months)
+                m.monthly_salary,
+                m.on_cost,
+                m.monthly_overhead,
+                self.cost(months)
             ),
             PostCost::StatedYearly(yearly) if months == 12 => format!("{yearly} per år"),
             PostCost::StatedYearly(yearly) => format!("{yearly} × {months} / 12 = {}", self.cost(months)),
@@ -102,7 +105,11 @@ mod tests {
     use super::*;
 
     fn seed() -> CostModel {
-        CostModel { monthly_salary: Money::from_kr(39_500), on_cost: "48".parse().unwrap(), monthly_overhead: Money::ZERO }
+        CostModel {
+            monthly_salary: Money::from_kr(39_500),
+            on_cost: "48".parse().unwrap(),
+            monthly_overhead: Money::ZERO,
+        }
     }
 
     #[test]
@@ -118,7 +125,10 @@ mod tests {
         assert_eq!(stated.cost(12), Money::from_kr(763_945));
         assert_eq!(stated.cost(6), Money::from_ore(38_197_250));
         assert_eq!(PostCost::Parts(seed()).cost(18), Money::from_kr(1_052_280));
-        assert_eq!(PostCost::Parts(seed()).arithmetic(12), "(39\u{a0}500\u{a0}kr × (1 + 48\u{a0}%) + 0\u{a0}kr) × 12 = 701\u{a0}520\u{a0}kr");
+        assert_eq!(
+            PostCost::Parts(seed()).arithmetic(12),
+            "(39\u{a0}500\u{a0}kr × (1 + 48\u{a0}%) + 0\u{a0}kr) × 12 = 701\u{a0}520\u{a0}kr"
+        );
     }
 
     #[test]

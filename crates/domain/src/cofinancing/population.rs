@@ -37,11 +37,8 @@ pub struct StatedPopulationRow {
 
 fn records(text: &str, expected: &[&str]) -> Result<Vec<(usize, Vec<String>)>, Vec<LineError>> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for (index, record) in reader.records().enumerate() {
@@ -68,7 +65,12 @@ fn records(text: &str, expected: &[&str]) -> Result<Vec<(usize, Vec<String>)>, V
     Ok(rows.into_iter().skip(1).collect())
 }
 
-fn population_row(line: usize, fields: &[String], seen: &mut HashMap<String, usize>, errors: &mut Vec<LineError>) -> Option<PopulationRow> {
+fn population_row(
+    line: usize,
+    fields: &[String],
+    seen: &mut HashMap<String, usize>,
+    errors: &mut Vec<LineError>,
+) -> Option<PopulationRow> {
     let mut error = |message: String| errors.push(LineError { line, message });
     let code = match fields[0].parse::<MunicipalityCode>() {
         Ok(code) => code,
@@ -155,7 +157,8 @@ mod tests {
 
     #[test]
     fn reads_a_good_file() {
-        let rows = parse_population_csv("code,name,population\n0586,Mjölby,26639\n\"0509\",\"Ödeshög\",\"5 272\"\n").unwrap();
+        let rows =
+            parse_population_csv("code,name,population\n0586,Mjölby,26639\n\"0509\",\"Ödeshög\",\"5 272\"\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[1].line, rows[1].code.as_str(), rows[1].population), (3, "0509", 5_272));
     }

@@ -78,7 +78,9 @@ impl Collector {
             Err(e) => return self.errors.push(LineError { line, message: e.to_string() }),
         };
         if let Some(first) = self.seen.insert(code.as_str().to_owned(), line) {
-            return self.errors.push(LineError { line, message: format!("kommunkoden {code} finns redan på rad {first}") });
+            return self
+                .errors
+                .push(LineError { line, message: format!("kommunkoden {code} finns redan på rad {first}") });
         }
         match value {
             Ok(population) => {
@@ -104,10 +106,8 @@ impl Collector {
 pub fn parse_scb_csv(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<LineError>> {
     let text = decode(bytes);
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|&d| first_line.matches(d as char).count())
-        .unwrap_or(b',');
+    let delimiter =
+        [b';', b'\t', b','].into_iter().max_by_key(|&d| first_line.matches(d as char).count()).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -123,7 +123,8 @@ pub fn parse_scb_csv(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<Li
         }
     }
     let Some((_, header)) = records.first() else { return Err(one(1, "filen är tom")) };
-    let year_columns: Vec<(usize, i32)> = header.iter().enumerate().filter_map(|(i, h)| year_in(h).map(|y| (i, y))).collect();
+    let year_columns: Vec<(usize, i32)> =
+        header.iter().enumerate().filter_map(|(i, h)| year_in(h).map(|y| (i, y))).collect();
     let (column, year) = match (year, year_columns.as_slice()) {
         (_, []) => return Err(one(1, "rubrikraden har ingen kolumn med ett årtal, till exempel \"2023\"")),
         (None, [(i, y)]) => (*i, *y),
@@ -153,14 +154,24 @@ pub fn parse_scb_csv(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<Li
 pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<LineError>> {
     let fail = |message: &str| one(1, format!("json-stat2: {message}"));
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| one(e.line(), format!("ingen giltig JSON ({e})")))?;
-    let ids: Vec<&str> = doc["id"].as_array().ok_or_else(|| fail("\"id\" saknas"))?.iter().filter_map(Value::as_str).collect();
-    let sizes: Vec<usize> = doc["size"].as_array().ok_or_else(|| fail("\"size\" saknas"))?.iter().filter_map(|v| v.as_u64()).map(|v| v as usize).collect();
+    let ids: Vec<&str> =
+        doc["id"].as_array().ok_or_else(|| fail("\"id\" saknas"))?.iter().filter_map(Value::as_str).collect();
+    let sizes: Vec<usize> = doc["size"]
+        .as_array()
+        .ok_or_else(|| fail("\"size\" saknas"))?
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .map(|v| v as usize)
+        .collect();
     if ids.len() != sizes.len() || ids.is_empty() {
         return Err(fail("\"id\" och \"size\" stämmer inte med varandra"));
     }
-    let time_ids: Vec<&str> = doc["role"]["time"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    let is_time = |id: &str| time_ids.contains(&id) || id.eq_ignore_ascii_case("tid") || id.eq_ignore_ascii_case("time");
-    let region_at = ids.iter().position(|id| id.eq_ignore_ascii_case("region")).ok_or_else(|| fail("dimensionen Region saknas"))?;
+    let time_ids: Vec<&str> =
+        doc["role"]["time"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let is_time =
+        |id: &str| time_ids.contains(&id) || id.eq_ignore_ascii_case("tid") || id.eq_ignore_ascii_case("time");
+    let region_at =
+        ids.iter().position(|id| id.eq_ignore_ascii_case("region")).ok_or_else(|| fail("dimensionen Region saknas"))?;
     let time_at = ids.iter().position(|id| is_time(id)).ok_or_else(|| fail("tidsdimensionen (Tid) saknas"))?;
     for (i, id) in ids.iter().enumerate() {
         if i != region_at && i != time_at && sizes[i] != 1 {
@@ -173,7 +184,8 @@ pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec
         match index {
             Value::Array(codes) => codes.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect(),
             Value::Object(map) => {
-                let mut pairs: Vec<(usize, String)> = map.iter().filter_map(|(k, v)| v.as_u64().map(|p| (p as usize, k.clone()))).collect();
+                let mut pairs: Vec<(usize, String)> =
+                    map.iter().filter_map(|(k, v)| v.as_u64().map(|p| (p as usize, k.clone()))).collect();
                 pairs.sort();
                 pairs.into_iter().map(|(_, k)| k).collect()
             }
@@ -188,10 +200,16 @@ pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec
     let time_years: Vec<Option<i32>> = times.iter().map(|t| year_in(t)).collect();
     let time_position = match (year, times.len()) {
         (None, 1) => 0,
-        (None, _) => return Err(fail(&format!("filen har flera år ({}); välj vilket år som ska läsas in", times.join(", ")))),
-        (Some(wanted), _) => time_years.iter().position(|y| *y == Some(wanted)).ok_or_else(|| fail(&format!("filen har inget värde för år {wanted}")))?,
+        (None, _) => {
+            return Err(fail(&format!("filen har flera år ({}); välj vilket år som ska läsas in", times.join(", "))));
+        }
+        (Some(wanted), _) => time_years
+            .iter()
+            .position(|y| *y == Some(wanted))
+            .ok_or_else(|| fail(&format!("filen har inget värde för år {wanted}")))?,
     };
-    let chosen_year = time_years[time_position].ok_or_else(|| fail(&format!("\"{}\" är inget år", times[time_position])))?;
+    let chosen_year =
+        time_years[time_position].ok_or_else(|| fail(&format!("\"{}\" är inget år", times[time_position])))?;
     let labels = &doc["dimension"][ids[region_at]]["category"]["label"];
     let values = doc["value"].as_array().ok_or_else(|| fail("\"value\" saknas"))?;
     let total: usize = sizes.iter().product();
@@ -229,12 +247,17 @@ mod tests {
 
     #[test]
     fn reads_pxweb_csv_in_iso_8859_1() {
-        let file = latin1("\"region\",\"Folkmängd 2016\",\"Folkmängd 2017\"\n\"00 Riket\",9995153,10120242\n\"05 Östergötlands län\",447744,450318\n\"0586 Mjölby\",26639,27019\n\"0509 Ödeshög\",5272,5343\n");
+        let file = latin1(
+            "\"region\",\"Folkmängd 2016\",\"Folkmängd 2017\"\n\"00 Riket\",9995153,10120242\n\"05 Östergötlands län\",447744,450318\n\"0586 Mjölby\",26639,27019\n\"0509 Ödeshög\",5272,5343\n",
+        );
         let table = parse_scb_csv(&file, Some(2017)).unwrap();
         assert_eq!(table.year, 2017);
         assert_eq!(table.skipped_regions, 2);
         assert_eq!(table.rows.len(), 2);
-        assert_eq!((table.rows[0].code.as_str(), table.rows[0].population, table.rows[0].name.as_str()), ("0586", 27_019, "Mjölby"));
+        assert_eq!(
+            (table.rows[0].code.as_str(), table.rows[0].population, table.rows[0].name.as_str()),
+            ("0586", 27_019, "Mjölby")
+        );
         assert_eq!(table.rows[1].name, "Ödeshög");
         let errors = parse_scb_csv(&file, None).unwrap_err();
         assert!(errors[0].message.contains("flera år (2016, 2017)"));
@@ -268,7 +291,10 @@ mod tests {
         let table = parse_json_stat2(&bytes, Some(2016)).unwrap();
         assert_eq!(table.year, 2016);
         assert_eq!(table.skipped_regions, 1);
-        assert_eq!(table.rows.iter().map(|r| (r.code.as_str(), r.population)).collect::<Vec<_>>(), [("0586", 26_639), ("0509", 5_272)]);
+        assert_eq!(
+            table.rows.iter().map(|r| (r.code.as_str(), r.population)).collect::<Vec<_>>(),
+            [("0586", 26_639), ("0509", 5_272)]
+        );
         let table = parse_json_stat2(&bytes, Some(2017)).unwrap();
         assert_eq!(table.rows[1].population, 5_343);
         assert!(parse_json_stat2(&bytes, None).is_err(), "two years and none chosen");

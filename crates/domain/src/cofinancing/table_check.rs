@@ -104,7 +104,12 @@ mod tests {
             .skip(1)
             .map(|line| {
                 let f: Vec<&str> = line.split(',').collect();
-                StatedRow { code: f[0].into(), name: f[1].into(), population: f[2].parse().unwrap(), stated: Money::from_kr(f[5].parse().unwrap()) }
+                StatedRow {
+                    code: f[0].into(),
+                    name: f[1].into(),
+                    population: f[2].parse().unwrap(),
+                    stated: Money::from_kr(f[5].parse().unwrap()),
+                }
             })
             .collect();
         let check = check_table(Money::from_kr(701_520), &rows).unwrap();

@@ -94,10 +94,8 @@ pub fn append(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record)
     diesel::update(access_log_head::table.find(1))
         .set(access_log_head::last_id.eq(access_log_head::last_id + 1))
         .execute(conn)?;
-    let (id, prev_hash): (i32, String) = access_log_head::table
-        .find(1)
-        .select((access_log_head::last_id, access_log_head::last_hash))
-        .first(conn)?;
+    let (id, prev_hash): (i32, String) =
+        access_log_head::table.find(1).select((access_log_head::last_id, access_log_head::last_hash)).first(conn)?;
     let entry = AccessLogEntry {
         id,
         at: now(),
@@ -125,9 +123,7 @@ pub fn append(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record)
             access_log::hash.eq(&hash),
         ))
         .execute(conn)?;
-    diesel::update(access_log_head::table.find(1))
-        .set(access_log_head::last_hash.eq(&hash))
-        .execute(conn)?;
+    diesel::update(access_log_head::table.find(1)).set(access_log_head::last_hash.eq(&hash)).execute(conn)?;
     Ok(())
 }
 
@@ -248,10 +244,8 @@ pub fn verify(conn: &mut DbConn) -> Result<Verification> {
             break;
         }
     }
-    let (head_id, head_hash): (i32, String) = access_log_head::table
-        .find(1)
-        .select((access_log_head::last_id, access_log_head::last_hash))
-        .first(conn)?;
+    let (head_id, head_hash): (i32, String) =
+        access_log_head::table.find(1).select((access_log_head::last_id, access_log_head::last_hash)).first(conn)?;
     let last_id = expected_id - 1;
     let first_break = if head_id != last_id {
         Some(Break::Truncated { last_id, head_id })
@@ -300,13 +294,7 @@ fn filtered(filter: &Filter) -> access_log::BoxedQuery<'static, <DbConn as diese
 
 /// One page of the log, newest first, and whether there are more. Reading the log is itself
 /// logged: the auditors' reading is reviewed too.
-pub fn page(
-    conn: &mut DbConn,
-    actor: &Actor,
-    filter: &Filter,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<LogRow>, bool)> {
+pub fn page(conn: &mut DbConn, actor: &Actor, filter: &Filter, offset: i64, limit: i64) -> Result<(Vec<LogRow>, bool)> {
     crate::write(conn, |conn| {
         append(conn, actor, Action::Read, &Record::all("access_log"))?;
         let mut rows: Vec<LogRow> = filtered(filter)

@@ -1,7 +1,7 @@
 //! Password hashing with Argon2id (the `argon2` crate's defaults follow OWASP's advice).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 pub fn hash(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);

@@ -47,7 +47,13 @@ fn failures_since(conn: &mut DbConn, username_hash: &str, address: &str, since: 
 }
 
 /// Checks the password and, when it is right, opens a session. Every attempt is logged.
-pub fn login(conn: &mut DbConn, actor: &Actor, username: &str, password: &str, throttle: &Throttle) -> Result<LoginOutcome> {
+pub fn login(
+    conn: &mut DbConn,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+    throttle: &Throttle,
+) -> Result<LoginOutcome> {
     let username = username.trim().to_lowercase();
     let username_hash = token_hash(&username);
     let address = actor.client_address.clone().unwrap_or_default();
@@ -163,8 +169,7 @@ pub fn check(conn: &mut DbConn, token: &str, idle_timeout: Duration) -> Result<S
 /// Ends a session.
 pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
     write(conn, |conn| {
-        let user_id: Option<i32> =
-            sessions::table.find(session_id).select(sessions::user_id).first(conn).optional()?;
+        let user_id: Option<i32> = sessions::table.find(session_id).select(sessions::user_id).first(conn).optional()?;
         diesel::delete(sessions::table.find(session_id)).execute(conn)?;
         if let Some(user_id) = user_id {
             append(conn, &actor.user(user_id), Action::Logout, &Record::new("user", user_id))?;

@@ -28,7 +28,10 @@ pub struct ApiToken {
 pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &str) -> Result<(ApiToken, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid("name", "Ge nyckeln ett namn (högst 100 tecken), till exempel systemet som ska använda den."));
+        return Err(StoreError::invalid(
+            "name",
+            "Ge nyckeln ett namn (högst 100 tecken), till exempel systemet som ska använda den.",
+        ));
     }
     let plain = format!("{PREFIX}{}", random_token(32));
     let token = write(conn, |conn| {

@@ -104,12 +104,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
     })
 }
 
-fn insert_grants(
-    conn: &mut DbConn,
-    user_id: i32,
-    roles: &[Role],
-    municipalities: &[MunicipalityCode],
-) -> Result<()> {
+fn insert_grants(conn: &mut DbConn, user_id: i32, roles: &[Role], municipalities: &[MunicipalityCode]) -> Result<()> {
     let (current_roles, current_municipalities) = grants_of(conn, user_id)?;
     for role in roles.iter().filter(|r| !current_roles.contains(r)) {
         diesel::insert_into(user_roles::table)
@@ -128,10 +123,8 @@ fn insert_grants(
 }
 
 fn grants_of(conn: &mut DbConn, user_id: i32) -> Result<(Vec<Role>, Vec<MunicipalityCode>)> {
-    let role_codes: Vec<String> = user_roles::table
-        .filter(user_roles::user_id.eq(user_id))
-        .select(user_roles::role)
-        .load(conn)?;
+    let role_codes: Vec<String> =
+        user_roles::table.filter(user_roles::user_id.eq(user_id)).select(user_roles::role).load(conn)?;
     let codes: Vec<String> = user_municipalities::table
         .filter(user_municipalities::user_id.eq(user_id))
         .order(user_municipalities::municipality_code)
@@ -160,12 +153,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
 
 /// Loads a user without logging, for the session and token checks that run on every request.
 pub(crate) fn load(conn: &mut DbConn, id: i32) -> Result<User> {
-    let row = users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(StoreError::NotFound)?;
+    let row = users::table.find(id).select(UserRow::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)?;
     from_row(conn, row)
 }
 
@@ -231,8 +219,7 @@ pub fn set_password(conn: &mut DbConn, actor: &Actor, username: &str, password: 
         diesel::update(users::table.find(id))
             .set((users::password_hash.eq(&hash), users::version.eq(users::version + 1)))
             .execute(conn)?;
-        diesel::delete(crate::schema::sessions::table.filter(crate::schema::sessions::user_id.eq(id)))
-            .execute(conn)?;
+        diesel::delete(crate::schema::sessions::table.filter(crate::schema::sessions::user_id.eq(id))).execute(conn)?;
         append(conn, actor, Action::SetPassword, &Record::new(RECORD, id))
     })
 }
@@ -263,10 +250,8 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
         }
         if !grants.remove_roles.is_empty() || !grants.remove_municipalities.is_empty() {
             let roles: Vec<&str> = grants.remove_roles.iter().map(|r| r.code()).collect();
-            diesel::delete(
-                user_roles::table.filter(user_roles::user_id.eq(id)).filter(user_roles::role.eq_any(roles)),
-            )
-            .execute(conn)?;
+            diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id)).filter(user_roles::role.eq_any(roles)))
+                .execute(conn)?;
             let codes: Vec<&str> = grants.remove_municipalities.iter().map(|c| c.as_str()).collect();
             diesel::delete(
                 user_municipalities::table

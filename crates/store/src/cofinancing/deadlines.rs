@@ -41,9 +41,15 @@ pub fn upcoming(conn: &mut DbConn, post_id: i32, today: NaiveDate, days: i64) ->
             });
         }
         for year in today.year()..=horizon.year() {
-            let Some(version) = agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists")) else { continue };
+            let Some(version) =
+                agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"))
+            else {
+                continue;
+            };
             for instalment in version.terms.invoices_in(year) {
-                if !(today..=horizon).contains(&instalment.due) || agreement.ends_on().is_some_and(|end| end < instalment.period.start) {
+                if !(today..=horizon).contains(&instalment.due)
+                    || agreement.ends_on().is_some_and(|end| end < instalment.period.start)
+                {
                     continue;
                 }
                 let made: i64 = invoices::table

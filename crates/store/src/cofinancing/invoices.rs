@@ -133,7 +133,10 @@ pub fn list(conn: &mut DbConn, post_id: i32, year: Option<i32>) -> Result<Vec<In
         let last = NaiveDate::from_ymd_opt(y, 12, 31).expect("31 December exists");
         query = query.filter(invoices::due_date.ge(first)).filter(invoices::due_date.le(last));
     }
-    Ok(query.order((invoices::due_date, invoices::municipality_code, invoices::id)).select(Invoice::as_select()).load(conn)?)
+    Ok(query
+        .order((invoices::due_date, invoices::municipality_code, invoices::id))
+        .select(Invoice::as_select())
+        .load(conn)?)
 }
 
 pub fn for_agreement(conn: &mut DbConn, agreement_id: i32) -> Result<Vec<Invoice>> {
@@ -173,14 +176,22 @@ pub struct Generated {
 pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated> {
     write(conn, |conn| {
         let post = posts::get(conn, post_id)?;
-        let model = posts::cost_model_for(conn, post_id, year)?
-            .ok_or_else(|| StoreError::invalid("year", format!("Tjänsten har ingen kostnadsmodell för {year}. Lägg in kostnaden först.")))?;
+        let model = posts::cost_model_for(conn, post_id, year)?.ok_or_else(|| {
+            StoreError::invalid(
+                "year",
+                format!("Tjänsten har ingen kostnadsmodell för {year}. Lägg in kostnaden först."),
+            )
+        })?;
         // Named instalments share the calculation made when the agreement was signed (the 2016
         // agreement's two invoices use one population table); yearly invoices use the
         // population of the year the lag names.
         let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate, i32), Vec<agreements::Agreement>> = BTreeMap::new();
         for agreement in agreements::for_post(conn, post_id)? {
-            let Some(version) = agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists")) else { continue };
+            let Some(version) =
+                agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"))
+            else {
+                continue;
+            };
             let calculation_year = match &version.terms.schedule {
                 InvoiceSchedule::Instalments(list) => list.iter().map(|i| i.due.year()).min().unwrap_or(year),
                 InvoiceSchedule::Yearly { .. } => year,
@@ -190,7 +201,12 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                 if ended_before {
                     continue;
                 }
-                let key = (instalment.period.start, instalment.period.end, instalment.due, calculation_year - post.population_year_lag);
+                let key = (
+                    instalment.period.start,
+                    instalment.period.end,
+                    instalment.due,
+                    calculation_year - post.population_year_lag,
+                );
                 groups.entry(key).or_default().push(agreement.clone());
             }
         }
@@ -201,7 +217,10 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
             if !tables.contains_key(&population_year) {
                 let figures = population::figures(conn, population_year, Some(&post.county_code))?;
                 if figures.is_empty() {
-                    return Err(StoreError::invalid("year", format!("Det finns ingen folkmängd för {population_year}. Läs in folkmängden först.")));
+                    return Err(StoreError::invalid(
+                        "year",
+                        format!("Det finns ingen folkmängd för {population_year}. Läs in folkmängden först."),
+                    ));
                 }
                 tables.insert(population_year, figures);
             }
@@ -214,11 +233,21 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                 .map(|a| {
                     let population = figures.iter().find(|f| f.code == a.municipality_code).map(|f| f.population);
                     population
-                        .map(|p| Claimant { code: a.municipality_code.clone(), name: municipality_name(&a.municipality_code), population: p })
-                        .ok_or_else(|| StoreError::invalid("year", format!("Folkmängd {population_year} saknas för kommun {}.", a.municipality_code)))
+                        .map(|p| Claimant {
+                            code: a.municipality_code.clone(),
+                            name: municipality_name(&a.municipality_code),
+                            population: p,
+                        })
+                        .ok_or_else(|| {
+                            StoreError::invalid(
+                                "year",
+                                format!("Folkmängd {population_year} saknas för kommun {}.", a.municipality_code),
+                            )
+                        })
                 })
                 .collect::<Result<_>>()?;
-            let allocation = apportion(total, Unit::Krona, &claimants).map_err(|e| StoreError::invalid("year", e.to_string()))?;
+            let allocation =
+                apportion(total, Unit::Krona, &claimants).map_err(|e| StoreError::invalid("year", e.to_string()))?;
             let total_population: u64 = claimants.iter().map(|c| c.population).sum();
             for (agreement, share) in parties.iter().zip(&allocation) {
                 let exists: i64 = invoices::table
@@ -246,7 +275,10 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                         (
                             "final",
                             end.amount_due,
-                            format!(" Avtalet upphör {}: slutfaktura för {} av {} månader = {}.", t.end_date, end.due_months, end.period_months, end.amount_due),
+                            format!(
+                                " Avtalet upphör {}: slutfaktura för {} av {} månader = {}.",
+                                t.end_date, end.due_months, end.period_months, end.amount_due
+                            ),
                         )
                     }
                     _ => ("invoice", share.amount, String::new()),
@@ -301,10 +333,18 @@ pub fn advance(conn: &mut DbConn, id: i32, expected_version: i32, to: Status, on
         let target = invoices::table.find(id).filter(invoices::version.eq(expected_version));
         let updated = match to {
             Status::Sent => diesel::update(target)
-                .set((invoices::status.eq(to.code()), invoices::issued_on.eq(on), invoices::version.eq(expected_version + 1)))
+                .set((
+                    invoices::status.eq(to.code()),
+                    invoices::issued_on.eq(on),
+                    invoices::version.eq(expected_version + 1),
+                ))
                 .execute(conn)?,
             _ => diesel::update(target)
-                .set((invoices::status.eq(to.code()), invoices::paid_on.eq(on), invoices::version.eq(expected_version + 1)))
+                .set((
+                    invoices::status.eq(to.code()),
+                    invoices::paid_on.eq(on),
+                    invoices::version.eq(expected_version + 1),
+                ))
                 .execute(conn)?,
         };
         if updated == 0 {
@@ -322,7 +362,10 @@ pub fn credit(conn: &mut DbConn, id: i32, expected_version: i32, on: NaiveDate, 
             return Err(StoreError::Stale);
         }
         if invoice.kind == "credit" || invoice.status() == Status::Credited || invoice.status() == Status::Draft {
-            return Err(StoreError::invalid("status", "Bara en skickad eller betald faktura kan krediteras; ett utkast tas inte med."));
+            return Err(StoreError::invalid(
+                "status",
+                "Bara en skickad eller betald faktura kan krediteras; ett utkast tas inte med.",
+            ));
         }
         diesel::update(invoices::table.find(id))
             .set((invoices::status.eq(Status::Credited.code()), invoices::version.eq(expected_version + 1)))

@@ -105,13 +105,15 @@ const MODEL_COLUMNS: (
 pub fn set_cost_model(conn: &mut DbConn, post_id: i32, year: i32, cost: &PostCost, note: Option<&str>) -> Result<()> {
     let (model, stated) = match cost {
         PostCost::Parts(model) => (*model, None),
-        PostCost::StatedYearly(yearly) => {
-            (CostModel { monthly_salary: Money::ZERO, on_cost: Percent::default(), monthly_overhead: Money::ZERO }, Some(yearly.ore()))
-        }
+        PostCost::StatedYearly(yearly) => (
+            CostModel { monthly_salary: Money::ZERO, on_cost: Percent::default(), monthly_overhead: Money::ZERO },
+            Some(yearly.ore()),
+        ),
     };
     write(conn, |conn| {
         get(conn, post_id)?;
-        diesel::delete(cost_models::table.filter(cost_models::post_id.eq(post_id)).filter(cost_models::year.eq(year))).execute(conn)?;
+        diesel::delete(cost_models::table.filter(cost_models::post_id.eq(post_id)).filter(cost_models::year.eq(year)))
+            .execute(conn)?;
         diesel::insert_into(cost_models::table)
             .values((
                 cost_models::post_id.eq(post_id),

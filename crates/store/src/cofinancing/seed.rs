@@ -84,23 +84,58 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
                 population_year_lag: 1,
             },
         )?;
-        let model_2016 = CostModel { monthly_salary: Money::from_kr(39_500), on_cost: "48".parse().expect("a valid percentage"), monthly_overhead: Money::ZERO };
-        posts::set_cost_model(conn, post.id, 2016, &PostCost::Parts(model_2016), Some("Månadslön 39 500 kr och sociala avgifter 48 % (avtalet 2016, bilaga Beräkning)"))?;
-        posts::set_cost_model(conn, post.id, 2018, &PostCost::StatedYearly(Money::from_kr(763_945)), Some("763 945 kr för lön och OH (avtalet 2018, bilaga Finansiering)"))?;
+        let model_2016 = CostModel {
+            monthly_salary: Money::from_kr(39_500),
+            on_cost: "48".parse().expect("a valid percentage"),
+            monthly_overhead: Money::ZERO,
+        };
+        posts::set_cost_model(
+            conn,
+            post.id,
+            2016,
+            &PostCost::Parts(model_2016),
+            Some("Månadslön 39 500 kr och sociala avgifter 48 % (avtalet 2016, bilaga Beräkning)"),
+        )?;
+        posts::set_cost_model(
+            conn,
+            post.id,
+            2018,
+            &PostCost::StatedYearly(Money::from_kr(763_945)),
+            Some("763 945 kr för lön och OH (avtalet 2018, bilaga Finansiering)"),
+        )?;
         let mut ids = Vec::new();
         for m in municipality::all().iter().filter(|m| m.county_code == "05") {
             let code: etablera_domain::municipality::MunicipalityCode = m.code.parse().expect("built-in code");
             let contacts = |version: &str| {
                 vec![
-                    Contact { side: "county".into(), name: format!("Demo Samordnare ({version})"), title: Some("Integrationsutvecklare".into()), email: Some("samordnare@example.invalid".into()), phone: None },
-                    Contact { side: "municipality".into(), name: format!("Demo Kontakt {}", m.name), title: Some("Ledamot i Integrationsrådet".into()), email: Some(format!("kontakt.{}@example.invalid", m.code)), phone: None },
+                    Contact {
+                        side: "county".into(),
+                        name: format!("Demo Samordnare ({version})"),
+                        title: Some("Integrationsutvecklare".into()),
+                        email: Some("samordnare@example.invalid".into()),
+                        phone: None,
+                    },
+                    Contact {
+                        side: "municipality".into(),
+                        name: format!("Demo Kontakt {}", m.name),
+                        title: Some("Ledamot i Integrationsrådet".into()),
+                        email: Some(format!("kontakt.{}@example.invalid", m.code)),
+                        phone: None,
+                    },
                 ]
             };
-            let demo_note = (m.code != "0586").then(|| "Demo: organisationsnumret är påhittat, med giltig kontrollsiffra.".to_owned());
+            let demo_note = (m.code != "0586")
+                .then(|| "Demo: organisationsnumret är påhittat, med giltig kontrollsiffra.".to_owned());
             let first = NewVersion {
                 effective_from: d("2016-12-06"),
-                registry_number: Some(if m.code == "0586" { "KS/2014:500".into() } else { format!("Demo {}/2016", m.code) }),
-                decision: Some("Avtal om finansiering av en tjänst som integrationssamordnare, 2016-09-01 – 2018-01-31".into()),
+                registry_number: Some(if m.code == "0586" {
+                    "KS/2014:500".into()
+                } else {
+                    format!("Demo {}/2016", m.code)
+                }),
+                decision: Some(
+                    "Avtal om finansiering av en tjänst som integrationssamordnare, 2016-09-01 – 2018-01-31".into(),
+                ),
                 signed_on: Some(d("2016-12-06")),
                 terms: terms_2016(),
                 municipality_org_number: demo_org_number(m.code),
@@ -108,11 +143,24 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
                 contacts: contacts("2016"),
                 note: demo_note.clone(),
             };
-            let id = agreements::create(conn, actor, post.id, &code, &format!("Finansiering av integrationssamordnare – {}", m.name), &first)?;
+            let id = agreements::create(
+                conn,
+                actor,
+                post.id,
+                &code,
+                &format!("Finansiering av integrationssamordnare – {}", m.name),
+                &first,
+            )?;
             let second = NewVersion {
                 effective_from: d("2018-11-18"),
-                registry_number: Some(if m.code == "0586" { "OSN/2018:236".into() } else { format!("Demo {}/2018", m.code) }),
-                decision: Some("Integrationsrådet 2017-04-18: tjänsten behålls permanent; avtalet gäller tills vidare".into()),
+                registry_number: Some(if m.code == "0586" {
+                    "OSN/2018:236".into()
+                } else {
+                    format!("Demo {}/2018", m.code)
+                }),
+                decision: Some(
+                    "Integrationsrådet 2017-04-18: tjänsten behålls permanent; avtalet gäller tills vidare".into(),
+                ),
                 signed_on: Some(d("2018-11-18")),
                 terms: terms_2018(),
                 municipality_org_number: demo_org_number(m.code),
@@ -133,7 +181,13 @@ pub fn settle(conn: &mut DbConn, post_id: i32, years: &[i32]) -> Result<()> {
         for invoice in invoices::list(conn, post_id, Some(*year))? {
             if invoice.status() == Status::Draft {
                 let sent = invoices::advance(conn, invoice.id, invoice.version, Status::Sent, invoice.due_date)?;
-                invoices::advance(conn, sent.id, sent.version, Status::Paid, invoice.due_date + chrono::Duration::days(30))?;
+                invoices::advance(
+                    conn,
+                    sent.id,
+                    sent.version,
+                    Status::Paid,
+                    invoice.due_date + chrono::Duration::days(30),
+                )?;
             }
         }
     }

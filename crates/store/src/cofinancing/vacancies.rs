@@ -74,14 +74,26 @@ pub fn refunds(conn: &mut DbConn, post_id: i32, vacancy: Period) -> Result<Vec<P
     let mut out = Vec::new();
     for agreement in agreements::for_post(conn, post_id)? {
         for invoice in invoices::for_agreement(conn, agreement.id)? {
-            let Some(version) = agreement.version_on(invoice.due_date).or_else(|| agreement.versions.first()) else { continue };
+            let Some(version) = agreement.version_on(invoice.due_date).or_else(|| agreement.versions.first()) else {
+                continue;
+            };
             let threshold = version.terms.vacancy_threshold_months;
             let invoiced = matches!(invoice.status(), Status::Sent | Status::Paid) && invoice.kind != "credit";
             if !invoiced || invoice.period().intersection(&vacancy).is_none() {
                 continue;
             }
-            let refund = vacancy_refund(&VacancyInput { vacancy, period: invoice.period(), amount: invoice.amount(), threshold_months: threshold });
-            out.push(PartyRefund { municipality_code: agreement.municipality_code.clone(), invoice, threshold_months: threshold, refund });
+            let refund = vacancy_refund(&VacancyInput {
+                vacancy,
+                period: invoice.period(),
+                amount: invoice.amount(),
+                threshold_months: threshold,
+            });
+            out.push(PartyRefund {
+                municipality_code: agreement.municipality_code.clone(),
+                invoice,
+                threshold_months: threshold,
+                refund,
+            });
         }
     }
     Ok(out)

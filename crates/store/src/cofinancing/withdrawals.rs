@@ -33,7 +33,10 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
     let version = agreement.version_on(notice_date).unwrap_or_else(|| &agreement.versions[0]);
     let terms = &version.terms;
     let Some(notice_months) = terms.notice_months else {
-        return Err(StoreError::invalid("notice_date", "Avtalet kan inte sägas upp i förtid; det löper ut vid sin slutdag."));
+        return Err(StoreError::invalid(
+            "notice_date",
+            "Avtalet kan inte sägas upp i förtid; det löper ut vid sin slutdag.",
+        ));
     };
     if notice_date < terms.validity.start() {
         return Err(StoreError::invalid("notice_date", "Uppsägningen är före avtalets början."));
@@ -58,7 +61,13 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
 
 /// Records the notice; a refund becomes a credit note, an unpaid period's remainder is
 /// credited and a final invoice made. One transaction, logged.
-pub fn withdraw(conn: &mut DbConn, actor: &Actor, agreement_id: i32, notice_date: NaiveDate, registry_number: Option<&str>) -> Result<Withdrawal> {
+pub fn withdraw(
+    conn: &mut DbConn,
+    actor: &Actor,
+    agreement_id: i32,
+    notice_date: NaiveDate,
+    registry_number: Option<&str>,
+) -> Result<Withdrawal> {
     write(conn, |conn| {
         let agreement = agreements::for_post_one(conn, agreement_id)?;
         if agreement.termination.is_some() {
@@ -110,7 +119,10 @@ pub fn withdraw(conn: &mut DbConn, actor: &Actor, agreement_id: i32, notice_date
             } else if invoice.status() != Status::Paid {
                 // The unpaid invoice gives way to a final one for the months up to the end.
                 diesel::update(invoice_table::table.find(invoice.id))
-                    .set((invoice_table::status.eq(Status::Credited.code()), invoice_table::version.eq(invoice.version + 1)))
+                    .set((
+                        invoice_table::status.eq(Status::Credited.code()),
+                        invoice_table::version.eq(invoice.version + 1),
+                    ))
                     .execute(conn)?;
                 withdrawal.created = Some(invoices::insert(
                     conn,
@@ -124,7 +136,12 @@ pub fn withdraw(conn: &mut DbConn, actor: &Actor, agreement_id: i32, notice_date
                         status: Status::Draft,
                         basis: format!(
                             "Slutfaktura efter uppsägning {notice_date} (ersätter faktura {}): avtalet upphör {}; {} × {} / {} månader = {}.",
-                            invoice.number, outcome.end_date, invoice.amount(), outcome.due_months, outcome.period_months, outcome.amount_due
+                            invoice.number,
+                            outcome.end_date,
+                            invoice.amount(),
+                            outcome.due_months,
+                            outcome.period_months,
+                            outcome.amount_due
                         ),
                         issued_on: None,
                         paid_on: None,
@@ -133,7 +150,12 @@ pub fn withdraw(conn: &mut DbConn, actor: &Actor, agreement_id: i32, notice_date
                 )?);
             }
         }
-        append(conn, actor, Action::Update, &Record::new("agreement", agreement_id).in_municipality(agreement.municipality_code.clone()))?;
+        append(
+            conn,
+            actor,
+            Action::Update,
+            &Record::new("agreement", agreement_id).in_municipality(agreement.municipality_code.clone()),
+        )?;
         Ok(withdrawal)
     })
 }

@@ -102,7 +102,11 @@ pub struct LogPage {
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = LogPage), (status = 403, body = crate::api::ErrorBody),
               (status = 422, body = crate::api::ErrorBody)))]
-pub async fn access_log(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Json<LogPage>> {
+pub async fn access_log(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<AuditQuery>,
+) -> AppResult<Json<LogPage>> {
     let (rows, more) = load_page(&state, &ctx, &q).await?.map_err(first_invalid)?;
     Ok(Json(LogPage {
         rows: rows

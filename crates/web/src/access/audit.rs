@@ -45,7 +45,11 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 }
 
 /// Turns the typed filter into the store's, or the fields that are wrong and why.
-pub fn parse_filter(conn: &mut DbConn, q: &AuditQuery, t: &Tr) -> Result<Result<Filter, Vec<(String, String)>>, StoreError> {
+pub fn parse_filter(
+    conn: &mut DbConn,
+    q: &AuditQuery,
+    t: &Tr,
+) -> Result<Result<Filter, Vec<(String, String)>>, StoreError> {
     let mut errors = Vec::new();
     let mut filter = Filter::default();
     let from = non_empty(&q.from).map(|d| (d, parse_date(d)));
@@ -139,7 +143,11 @@ fn query_string(q: &AuditQuery, offset: Option<i64>) -> String {
 pub type LogPageResult = Result<(Vec<(LogRow, Option<String>)>, bool), Vec<(String, String)>>;
 
 /// One page of the log for the page and the API alike; the reading is logged.
-pub async fn load_page(state: &AppState, ctx: &crate::context::RequestContext, q: &AuditQuery) -> AppResult<LogPageResult> {
+pub async fn load_page(
+    state: &AppState,
+    ctx: &crate::context::RequestContext,
+    q: &AuditQuery,
+) -> AppResult<LogPageResult> {
     let (t, actor, query) = (ctx.tr(), ctx.actor(), q.clone());
     let offset = q.offset.unwrap_or(0).max(0);
     Ok(state
@@ -160,7 +168,11 @@ pub fn first_invalid(errors: Vec<(String, String)>) -> AppError {
     AppError::Invalid { field, message }
 }
 
-pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<AuditQuery>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let offset = q.offset.unwrap_or(0).max(0);
     let (rows, more, errors) = match load_page(&state, &ctx, &q).await? {
@@ -241,7 +253,11 @@ pub async fn verify_page(State(state): State<AppState>, Signed { ctx, .. }: Sign
 }
 
 /// The rows in the filter as CSV; a download for the monthly log review.
-pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<AuditQuery>) -> AppResult<Response> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<AuditQuery>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let actor = ctx.actor();
     let query = q.clone();
@@ -267,5 +283,6 @@ pub async fn export_csv(State(state): State<AppState>, Signed { ctx, .. }: Signe
         non_empty(&q.from).unwrap_or("start"),
         non_empty(&q.to).unwrap_or("idag")
     );
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv).into_response())
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
+        .into_response())
 }

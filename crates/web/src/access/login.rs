@@ -37,7 +37,14 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(ctx: &RequestContext, status: StatusCode, username: String, next: String, notice: Option<String>, error: Option<String>) -> Response {
+fn login_page(
+    ctx: &RequestContext,
+    status: StatusCode,
+    username: String,
+    next: String,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let page = LoginPage { ctx: PageContext::new(ctx, ctx.tr().get("login-title"), ""), username, next, notice, error };
     render_with(status, &page)
 }
@@ -72,16 +79,28 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: RequestContext, CsrfForm(form): CsrfForm<LoginForm>) -> AppResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let next = safe_next(form.next.as_deref());
     if form.username.trim().is_empty() || form.password.is_empty() {
-        return Ok(login_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, form.username, next, None, Some(t.get("login-missing"))));
+        return Ok(login_page(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form.username,
+            next,
+            None,
+            Some(t.get("login-missing")),
+        ));
     }
     let actor = ctx.actor();
     let throttle = state.config.throttle;
     let username = form.username.clone();
-    let outcome = state.store.run(move |conn| sessions::login(conn, &actor, &username, &form.password, &throttle)).await?;
+    let outcome =
+        state.store.run(move |conn| sessions::login(conn, &actor, &username, &form.password, &throttle)).await?;
     match outcome {
         LoginOutcome::LoggedIn { token, .. } => {
             let mut response = Redirect::to(&next).into_response();
@@ -93,16 +112,25 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestContext, CsrfForm
         LoginOutcome::Refused => {
             Ok(login_page(&ctx, StatusCode::UNAUTHORIZED, form.username, next, None, Some(t.get("login-refused"))))
         }
-        LoginOutcome::Throttled => {
-            Ok(login_page(&ctx, StatusCode::TOO_MANY_REQUESTS, form.username, next, None, Some(t.get("login-throttled"))))
-        }
+        LoginOutcome::Throttled => Ok(login_page(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            form.username,
+            next,
+            None,
+            Some(t.get("login-throttled")),
+        )),
     }
 }
 
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn logout(State(state): State<AppState>, Signed { ctx, .. }: Signed, CsrfForm(_): CsrfForm<Empty>) -> AppResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
     if let Some(Credential::Session { id, .. }) = ctx.principal.as_ref().map(|p| p.credential.clone()) {
         let actor = ctx.actor();
         state.store.run(move |conn| sessions::logout(conn, &actor, id)).await?;

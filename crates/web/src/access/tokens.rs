@@ -64,14 +64,20 @@ pub struct NewToken {
 }
 
 /// Shows the new token once, on the page the form answers with; it is never stored in plain.
-pub async fn create(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(form): CsrfForm<NewToken>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(form): CsrfForm<NewToken>,
+) -> AppResult<Response> {
     let actor = ctx.actor();
     let name = form.name.clone();
     let user_id = user.id;
     let created = state.store.run(move |conn| tokens::create(conn, &actor, user_id, &name)).await;
     let (status, new_token, error, name) = match created {
         Ok((_, plain)) => (StatusCode::OK, Some(plain), None, String::new()),
-        Err(etablera_store::StoreError::Invalid { message, .. }) => (StatusCode::UNPROCESSABLE_ENTITY, None, Some(message), form.name),
+        Err(etablera_store::StoreError::Invalid { message, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(message), form.name)
+        }
         Err(e) => return Err(e.into()),
     };
     let page = TokensPage {

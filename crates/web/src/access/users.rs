@@ -39,7 +39,11 @@ pub struct ListQuery {
     created: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<ListQuery>) -> AppResult<Html<String>> {
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<ListQuery>,
+) -> AppResult<Html<String>> {
     let t = ctx.tr();
     let actor = ctx.actor();
     let found = state.store.run(move |conn| users::list(conn, &actor)).await?;
@@ -163,12 +167,15 @@ pub async fn create(
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
-async fn set_disabled(state: AppState, ctx: RequestContext, me: &str, username: String, disabled: bool) -> AppResult<Response> {
+async fn set_disabled(
+    state: AppState,
+    ctx: RequestContext,
+    me: &str,
+    username: String,
+    disabled: bool,
+) -> AppResult<Response> {
     if disabled && username == me {
-        return Err(AppError::Invalid {
-            field: "username".into(),
-            message: ctx.tr().get("users-cannot-disable-self"),
-        });
+        return Err(AppError::Invalid { field: "username".into(), message: ctx.tr().get("users-cannot-disable-self") });
     }
     let actor = ctx.actor();
     state.store.run(move |conn| users::set_disabled(conn, &actor, &username, disabled)).await?;

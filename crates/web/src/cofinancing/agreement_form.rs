@@ -69,7 +69,14 @@ fn defaults(county_org: &str) -> Pairs {
     .collect()
 }
 
-async fn render(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, amend: Option<i32>, values: Pairs, errors: Vec<FieldError>) -> AppResult<Response> {
+async fn render(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    amend: Option<i32>,
+    values: Pairs,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(state, user).await?;
     let county = post.as_ref().map(|p| p.county_code.clone()).unwrap_or_default();
@@ -102,7 +109,11 @@ pub async fn new_form(State(state): State<AppState>, Signed { ctx, user }: Signe
 }
 
 /// The amendment form starts from the version in force.
-pub async fn amend_form(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn amend_form(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let agreement = state.store.run(move |conn| agreements::for_post_one(conn, id)).await?;
     if agreement.post_id != post.id {
@@ -137,7 +148,13 @@ pub async fn amend_form(State(state): State<AppState>, Signed { ctx, user }: Sig
         }
         InvoiceSchedule::Instalments(list) => {
             set("schedule", "instalments".into());
-            set("instalments", list.iter().map(|i| format!("{};{};{}", i.due, i.period.start, i.period.end)).collect::<Vec<_>>().join("\n"));
+            set(
+                "instalments",
+                list.iter()
+                    .map(|i| format!("{};{};{}", i.due, i.period.start, i.period.end))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         }
     }
     set("municipality_org_number", v.municipality_org_number.clone());
@@ -147,7 +164,9 @@ pub async fn amend_form(State(state): State<AppState>, Signed { ctx, user }: Sig
 /// Reads the form into a version, or every field that is wrong.
 fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let error = |errors: &mut Vec<FieldError>, field: &'static str, key: &str| errors.push(FieldError { field, message: t.get(key) });
+    let error = |errors: &mut Vec<FieldError>, field: &'static str, key: &str| {
+        errors.push(FieldError { field, message: t.get(key) })
+    };
     let date = |name: &str| parse_date(field(pairs, name));
     let optional_months = |name: &str| -> Result<Option<u32>, ()> {
         match field(pairs, name) {
@@ -190,7 +209,9 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
             let parts: Vec<&str> = line.split(';').map(str::trim).collect();
             let parsed = match parts.as_slice() {
                 [due, start, end] => match (parse_date(due), parse_date(start), parse_date(end)) {
-                    (Some(due), Some(start), Some(end)) => Period::new(start, end).ok().map(|period| Instalment { due, period }),
+                    (Some(due), Some(start), Some(end)) => {
+                        Period::new(start, end).ok().map(|period| Instalment { due, period })
+                    }
                     _ => None,
                 },
                 _ => None,
@@ -198,7 +219,10 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
             match parsed {
                 Some(i) => list.push(i),
                 None => {
-                    errors.push(FieldError { field: "instalments", message: t.with("agreement-form-bad-instalment", "line", line) });
+                    errors.push(FieldError {
+                        field: "instalments",
+                        message: t.with("agreement-form-bad-instalment", "line", line),
+                    });
                 }
             }
         }
@@ -208,14 +232,17 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
         Some(InvoiceSchedule::Instalments(list))
     } else {
         match (field(pairs, "due_month").parse::<u32>(), field(pairs, "due_day").parse::<u32>()) {
-            (Ok(month), Ok(day)) if NaiveDate::from_ymd_opt(2023, month, day).is_some() => Some(InvoiceSchedule::Yearly { month, day }),
+            (Ok(month), Ok(day)) if NaiveDate::from_ymd_opt(2023, month, day).is_some() => {
+                Some(InvoiceSchedule::Yearly { month, day })
+            }
             _ => {
                 error(&mut errors, "due_day", "agreement-form-bad-due");
                 None
             }
         }
     };
-    let org = |name: &'static str, errors: &mut Vec<FieldError>| match field(pairs, name).parse::<OrganisationNumber>() {
+    let org = |name: &'static str, errors: &mut Vec<FieldError>| match field(pairs, name).parse::<OrganisationNumber>()
+    {
         Ok(n) => Some(n),
         Err(e) => {
             errors.push(FieldError { field: name, message: format!("{}.", capitalise(&e.to_string())) });
@@ -231,7 +258,13 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
             continue;
         }
         let opt = |k: &str| Some(field(pairs, &format!("{side}_contact_{k}")).to_owned()).filter(|v| !v.is_empty());
-        contacts.push(Contact { side: side.into(), name: name.into(), title: opt("title"), email: opt("email"), phone: opt("phone") });
+        contacts.push(Contact {
+            side: side.into(),
+            name: name.into(),
+            title: opt("title"),
+            email: opt("email"),
+            phone: opt("phone"),
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -271,7 +304,11 @@ fn store_error(e: StoreError) -> Result<FieldError, AppError> {
     }
 }
 
-pub async fn create(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(pairs): CsrfForm<Pairs>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
@@ -300,7 +337,12 @@ pub async fn create(State(state): State<AppState>, Signed { ctx, user }: Signed,
     }
 }
 
-pub async fn amend(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(pairs): CsrfForm<Pairs>) -> AppResult<Response> {
+pub async fn amend(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let agreement = state.store.run(move |conn| agreements::for_post_one(conn, id)).await?;

@@ -40,10 +40,12 @@ pub struct TermsView {
     pub schedule: String,
 }
 
-fn terms_view(terms: &Terms, t: &Tr) -> TermsView {
+pub fn terms_view(terms: &Terms, t: &Tr) -> TermsView {
     TermsView {
         validity: match terms.validity {
-            Validity::FixedTerm { start, end } => t.text("terms-fixed", &[("start", start.to_string()), ("end", end.to_string())]),
+            Validity::FixedTerm { start, end } => {
+                t.text("terms-fixed", &[("start", start.to_string()), ("end", end.to_string())])
+            }
             Validity::UntilFurtherNotice { start } => t.with("terms-until-notice", "start", start),
         },
         notice: match terms.notice_months {
@@ -59,10 +61,21 @@ fn terms_view(terms: &Terms, t: &Tr) -> TermsView {
             None => t.get("terms-vacancy-any"),
         },
         schedule: match &terms.schedule {
-            InvoiceSchedule::Yearly { month, day } => t.text("terms-yearly", &[("day", day.to_string()), ("month", month.to_string())]),
+            InvoiceSchedule::Yearly { month, day } => {
+                t.text("terms-yearly", &[("day", day.to_string()), ("month", month.to_string())])
+            }
             InvoiceSchedule::Instalments(list) => list
                 .iter()
-                .map(|i| t.text("terms-instalment", &[("due", i.due.to_string()), ("start", i.period.start.to_string()), ("end", i.period.end.to_string())]))
+                .map(|i| {
+                    t.text(
+                        "terms-instalment",
+                        &[
+                            ("due", i.due.to_string()),
+                            ("start", i.period.start.to_string()),
+                            ("end", i.period.end.to_string()),
+                        ],
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
         },
@@ -87,9 +100,15 @@ struct AgreementsPage {
     rows: Vec<AgreementRow>,
 }
 
-fn status_text(agreement: &Agreement, t: &Tr) -> (String, bool) {
+pub fn status_text(agreement: &Agreement, t: &Tr) -> (String, bool) {
     match (&agreement.termination, agreement.ends_on()) {
-        (Some(term), _) => (t.text("agreement-terminated", &[("notice", term.notice_date.to_string()), ("end", term.end_date.to_string())]), true),
+        (Some(term), _) => (
+            t.text(
+                "agreement-terminated",
+                &[("notice", term.notice_date.to_string()), ("end", term.end_date.to_string())],
+            ),
+            true,
+        ),
         (None, Some(end)) if end < etablera_store::now().date() => (t.with("agreement-expired", "end", end), true),
         _ => (t.get("agreement-active"), false),
     }
@@ -183,7 +202,12 @@ pub struct ShowQuery {
     recorded: Option<String>,
 }
 
-async fn agreement_of_post(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, id: i32) -> AppResult<Agreement> {
+async fn agreement_of_post(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+) -> AppResult<Agreement> {
     let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
     let actor = ctx.actor();
     let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
@@ -195,7 +219,12 @@ async fn agreement_of_post(state: &AppState, ctx: &RequestContext, user: &etable
 
 /// What the remaining parties would each pay in the year after the party leaves, by the latest
 /// population table, against what all would pay.
-async fn scenario(state: &AppState, agreement: &Agreement, end_date: NaiveDate, t: &Tr) -> AppResult<(String, Vec<ScenarioRow>, String)> {
+async fn scenario(
+    state: &AppState,
+    agreement: &Agreement,
+    end_date: NaiveDate,
+    t: &Tr,
+) -> AppResult<(String, Vec<ScenarioRow>, String)> {
     let post_id = agreement.post_id;
     let leaving = agreement.municipality_code.clone();
     let year = end_date.year() + 1;
@@ -236,7 +265,11 @@ async fn scenario(state: &AppState, agreement: &Agreement, end_date: NaiveDate, 
     };
     let (all, rest) = (claimants(false), claimants(true));
     if all.is_empty() || rest.is_empty() {
-        return Ok((t.with("scenario-title", "year", year), Vec::new(), t.with("scenario-no-population", "year", population_year)));
+        return Ok((
+            t.with("scenario-title", "year", year),
+            Vec::new(),
+            t.with("scenario-no-population", "year", population_year),
+        ));
     }
     let with = apportion(total, Unit::Krona, &all).map_err(|e| AppError::Internal(e.to_string()))?;
     let without = apportion(total, Unit::Krona, &rest).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -255,7 +288,13 @@ async fn scenario(state: &AppState, agreement: &Agreement, end_date: NaiveDate, 
         .collect();
     let note = t.text(
         "scenario-note",
-        &[("post", post.name), ("total", total.to_string()), ("arithmetic", model.cost.arithmetic(12)), ("population_year", population_year.to_string()), ("parties", rest.len().to_string())],
+        &[
+            ("post", post.name),
+            ("total", total.to_string()),
+            ("arithmetic", model.cost.arithmetic(12)),
+            ("population_year", population_year.to_string()),
+            ("parties", rest.len().to_string()),
+        ],
     );
     Ok((t.with("scenario-title", "year", year), rows, note))
 }
@@ -264,16 +303,34 @@ fn outcome_lines(w: &Withdrawal, t: &Tr) -> Vec<String> {
     let mut lines = vec![t.with("withdrawal-end", "end", w.end_date)];
     match (&w.invoice, w.outcome) {
         (Some(invoice), Some(o)) => {
-            lines.push(t.text("withdrawal-invoice", &[("number", invoice.number.clone()), ("amount", invoice.amount().to_string()), ("status", t.get(&format!("invoice-status-{}", invoice.status().code())))]));
+            lines.push(t.text(
+                "withdrawal-invoice",
+                &[
+                    ("number", invoice.number.clone()),
+                    ("amount", invoice.amount().to_string()),
+                    ("status", t.get(&format!("invoice-status-{}", invoice.status().code()))),
+                ],
+            ));
             if let Some(from) = o.refund_from {
                 lines.push(t.text(
                     "withdrawal-refund",
-                    &[("from", from.to_string()), ("amount", invoice.amount().to_string()), ("months", o.refund_months.to_string()), ("period_months", o.period_months.to_string()), ("refund", o.refund.to_string())],
+                    &[
+                        ("from", from.to_string()),
+                        ("amount", invoice.amount().to_string()),
+                        ("months", o.refund_months.to_string()),
+                        ("period_months", o.period_months.to_string()),
+                        ("refund", o.refund.to_string()),
+                    ],
                 ));
             } else if o.amount_due.ore() > 0 || o.due_months > 0 {
                 lines.push(t.text(
                     "withdrawal-final",
-                    &[("amount", invoice.amount().to_string()), ("months", o.due_months.to_string()), ("period_months", o.period_months.to_string()), ("due", o.amount_due.to_string())],
+                    &[
+                        ("amount", invoice.amount().to_string()),
+                        ("months", o.due_months.to_string()),
+                        ("period_months", o.period_months.to_string()),
+                        ("due", o.amount_due.to_string()),
+                    ],
                 ));
             } else {
                 lines.push(t.get("withdrawal-no-refund"));
@@ -282,7 +339,10 @@ fn outcome_lines(w: &Withdrawal, t: &Tr) -> Vec<String> {
         _ => lines.push(t.get("withdrawal-not-invoiced")),
     }
     if let Some(created) = &w.created {
-        lines.push(t.text("withdrawal-created", &[("number", created.number.clone()), ("amount", created.amount().to_string())]));
+        lines.push(t.text(
+            "withdrawal-created",
+            &[("number", created.number.clone()), ("amount", created.amount().to_string())],
+        ));
     }
     lines
 }
@@ -300,12 +360,26 @@ async fn render_agreement(
     let t = ctx.tr();
     let id = agreement.id;
     let code = agreement.municipality_code.clone();
-    let (list, paid) = state.store.run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?))).await?;
+    let (list, paid) = state
+        .store
+        .run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?)))
+        .await?;
     let withdrawal_view = match &withdrawal {
         Some(w) => {
             let (scenario_title, scenario, scenario_note) = scenario(state, &agreement, w.end_date, &t).await?;
-            let notice = agreement.termination.as_ref().map(|term| term.notice_date.to_string()).unwrap_or_else(|| notice_text.clone());
-            Some(WithdrawalView { notice_date: notice, end_date: w.end_date.to_string(), lines: outcome_lines(w, &t), scenario_title, scenario, scenario_note })
+            let notice = agreement
+                .termination
+                .as_ref()
+                .map(|term| term.notice_date.to_string())
+                .unwrap_or_else(|| notice_text.clone());
+            Some(WithdrawalView {
+                notice_date: notice,
+                end_date: w.end_date.to_string(),
+                lines: outcome_lines(w, &t),
+                scenario_title,
+                scenario,
+                scenario_note,
+            })
         }
         None => None,
     };
@@ -347,22 +421,49 @@ async fn render_agreement(
 }
 
 /// The agreement; with `?notice_date=` a preview of a withdrawal on that date (nothing saved).
-pub async fn show(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, Params(q): Params<ShowQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<ShowQuery>,
+) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
     if let Some(term) = agreement.termination.clone() {
         let notice = term.notice_date;
         let recorded = state.store.run(move |conn| withdrawals::preview(conn, id, notice)).await.ok();
-        return render_agreement(&state, &ctx, agreement, recorded, term.notice_date.to_string(), String::new(), None, q.recorded.is_some()).await;
+        return render_agreement(
+            &state,
+            &ctx,
+            agreement,
+            recorded,
+            term.notice_date.to_string(),
+            String::new(),
+            None,
+            q.recorded.is_some(),
+        )
+        .await;
     }
     let Some(text) = q.notice_date.filter(|d| !d.trim().is_empty()) else {
         return render_agreement(&state, &ctx, agreement, None, String::new(), String::new(), None, false).await;
     };
     let Some(date) = parse_date(&text) else {
-        return render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(ctx.tr().get("audit-bad-date")), false).await;
+        return render_agreement(
+            &state,
+            &ctx,
+            agreement,
+            None,
+            text,
+            String::new(),
+            Some(ctx.tr().get("audit-bad-date")),
+            false,
+        )
+        .await;
     };
     match state.store.run(move |conn| withdrawals::preview(conn, id, date)).await {
         Ok(preview) => render_agreement(&state, &ctx, agreement, Some(preview), text, String::new(), None, false).await,
-        Err(StoreError::Invalid { message, .. }) => render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(message), false).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(message), false).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -376,16 +477,43 @@ pub struct WithdrawForm {
 }
 
 /// Records the notice, with its refund or final invoice.
-pub async fn withdraw(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<WithdrawForm>) -> AppResult<Response> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(form): CsrfForm<WithdrawForm>,
+) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
     let Some(date) = parse_date(&form.notice_date) else {
-        return render_agreement(&state, &ctx, agreement, None, form.notice_date, form.registry_number, Some(ctx.tr().get("audit-bad-date")), false).await;
+        return render_agreement(
+            &state,
+            &ctx,
+            agreement,
+            None,
+            form.notice_date,
+            form.registry_number,
+            Some(ctx.tr().get("audit-bad-date")),
+            false,
+        )
+        .await;
     };
     let actor = ctx.actor();
     let registry = form.registry_number.clone();
     match state.store.run(move |conn| withdrawals::withdraw(conn, &actor, id, date, Some(&registry))).await {
         Ok(_) => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}?recorded=1")).into_response()),
-        Err(StoreError::Invalid { message, .. }) => render_agreement(&state, &ctx, agreement, None, form.notice_date, form.registry_number, Some(message), false).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            render_agreement(
+                &state,
+                &ctx,
+                agreement,
+                None,
+                form.notice_date,
+                form.registry_number,
+                Some(message),
+                false,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -44,13 +44,20 @@ pub struct PopulationBody {
 #[utoipa::path(get, path = "/api/v1/cofinancing/populations", tag = "cofinancing", params(PopulationQuery),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = PopulationBody), (status = 403, body = crate::api::ErrorBody)))]
-pub async fn populations(State(state): State<AppState>, Signed { .. }: Signed, Params(q): Params<PopulationQuery>) -> AppResult<Json<PopulationBody>> {
+pub async fn populations(
+    State(state): State<AppState>,
+    Signed { .. }: Signed,
+    Params(q): Params<PopulationQuery>,
+) -> AppResult<Json<PopulationBody>> {
     let county = q.county.clone();
     let figures = state.store.run(move |conn| population::figures(conn, q.year, county.as_deref())).await?;
     Ok(Json(PopulationBody {
         year: q.year,
         total: figures.iter().map(|f| f.population).sum(),
-        rows: figures.into_iter().map(|f| PopulationRowBody { code: f.code, name: f.name, population: f.population }).collect(),
+        rows: figures
+            .into_iter()
+            .map(|f| PopulationRowBody { code: f.code, name: f.name, population: f.population })
+            .collect(),
     }))
 }
 
@@ -91,7 +98,11 @@ pub struct ApportionBody {
 #[utoipa::path(get, path = "/api/v1/cofinancing/apportionment", tag = "cofinancing", params(ApportionQuery),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = ApportionBody), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn apportionment(State(state): State<AppState>, Signed { user, .. }: Signed, Params(q): Params<ApportionQuery>) -> AppResult<Json<ApportionBody>> {
+pub async fn apportionment(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Params(q): Params<ApportionQuery>,
+) -> AppResult<Json<ApportionBody>> {
     let unit = match q.unit.as_deref() {
         None | Some("kr") => Unit::Krona,
         Some("ore") => Unit::Ore,
@@ -103,7 +114,10 @@ pub async fn apportionment(State(state): State<AppState>, Signed { user, .. }: S
     if figures.is_empty() {
         return Err(invalid("year", format!("Det finns ingen folkmängd för {year}.")));
     }
-    let claimants: Vec<Claimant> = figures.iter().map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population }).collect();
+    let claimants: Vec<Claimant> = figures
+        .iter()
+        .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
+        .collect();
     let total = Money::from_ore(q.total_ore);
     let allocation = apportion(total, unit, &claimants).map_err(|e| invalid("total_ore", e.to_string()))?;
     Ok(Json(ApportionBody {
@@ -145,14 +159,21 @@ pub struct CostBody {
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = CostBody), (status = 422, body = crate::api::ErrorBody)))]
 pub async fn cost(Signed { .. }: Signed, Params(q): Params<CostQuery>) -> AppResult<Json<CostBody>> {
-    let on_cost: Percent = q.on_cost_percent.parse().map_err(|e: etablera_domain::cofinancing::cost::PercentError| invalid("on_cost_percent", e.to_string()))?;
+    let on_cost: Percent = q
+        .on_cost_percent
+        .parse()
+        .map_err(|e: etablera_domain::cofinancing::cost::PercentError| invalid("on_cost_percent", e.to_string()))?;
     if q.monthly_salary_ore < 0 || q.monthly_overhead_ore < 0 {
         return Err(invalid("monthly_salary_ore", "Beloppen kan inte vara negativa."));
     }
     if !(1..=1200).contains(&q.months) {
         return Err(invalid("months", "Antalet månader ska vara 1–1200."));
     }
-    let model = CostModel { monthly_salary: Money::from_ore(q.monthly_salary_ore), on_cost, monthly_overhead: Money::from_ore(q.monthly_overhead_ore) };
+    let model = CostModel {
+        monthly_salary: Money::from_ore(q.monthly_salary_ore),
+        on_cost,
+        monthly_overhead: Money::from_ore(q.monthly_overhead_ore),
+    };
     Ok(Json(CostBody { total_ore: model.cost(q.months).ore() }))
 }
 
@@ -191,12 +212,20 @@ pub struct TableCheckBody {
 #[utoipa::path(post, path = "/api/v1/cofinancing/table-check", tag = "cofinancing", request_body = TableCheckRequest,
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = TableCheckBody), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn table_check(Signed { .. }: Signed, JsonBody(request): JsonBody<TableCheckRequest>) -> AppResult<Json<TableCheckBody>> {
+pub async fn table_check(
+    Signed { .. }: Signed,
+    JsonBody(request): JsonBody<TableCheckRequest>,
+) -> AppResult<Json<TableCheckBody>> {
     let mut rows = Vec::with_capacity(request.rows.len());
     for (i, r) in request.rows.iter().enumerate() {
         let code: MunicipalityCode = r.code.parse().map_err(|e| invalid("rows", format!("Rad {}: {e}.", i + 1)))?;
         let name = if r.name.is_empty() { code.name().to_owned() } else { r.name.clone() };
-        rows.push(StatedRow { code: code.to_string(), name, population: r.population, stated: Money::from_ore(r.stated_ore) });
+        rows.push(StatedRow {
+            code: code.to_string(),
+            name,
+            population: r.population,
+            stated: Money::from_ore(r.stated_ore),
+        });
     }
     let check = check_table(Money::from_ore(request.total_ore), &rows).map_err(|e| invalid("rows", e.to_string()))?;
     Ok(Json(TableCheckBody {
@@ -205,7 +234,13 @@ pub async fn table_check(Signed { .. }: Signed, JsonBody(request): JsonBody<Tabl
         rows: check
             .rows
             .iter()
-            .map(|r| CheckedRowBody { code: r.code.clone(), stated_ore: r.stated.ore(), expected_ore: r.expected.ore(), difference_ore: r.difference.ore(), flagged: r.flagged })
+            .map(|r| CheckedRowBody {
+                code: r.code.clone(),
+                stated_ore: r.stated.ore(),
+                expected_ore: r.expected.ore(),
+                difference_ore: r.difference.ore(),
+                flagged: r.flagged,
+            })
             .collect(),
     }))
 }
@@ -219,7 +254,6 @@ use etablera_store::StoreError;
 use etablera_store::agreements::{self, Agreement};
 use etablera_store::cofinancing::invoices::{self, Invoice};
 use etablera_store::cofinancing::{vacancies, withdrawals};
-
 
 #[derive(Serialize, ToSchema)]
 pub struct TermsBody {
@@ -294,11 +328,19 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
             .map(|v| {
                 let terms = &v.terms;
                 let (schedule, yearly_due, instalments) = match &terms.schedule {
-                    InvoiceSchedule::Yearly { month, day } => ("yearly", Some(format!("{month:02}-{day:02}")), Vec::new()),
+                    InvoiceSchedule::Yearly { month, day } => {
+                        ("yearly", Some(format!("{month:02}-{day:02}")), Vec::new())
+                    }
                     InvoiceSchedule::Instalments(list) => (
                         "instalments",
                         None,
-                        list.iter().map(|i| InstalmentBody { due: i.due, period_start: i.period.start, period_end: i.period.end }).collect(),
+                        list.iter()
+                            .map(|i| InstalmentBody {
+                                due: i.due,
+                                period_start: i.period.start,
+                                period_end: i.period.end,
+                            })
+                            .collect(),
                     ),
                 };
                 VersionBody {
@@ -325,30 +367,52 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                     contacts: v
                         .contacts
                         .iter()
-                        .map(|c| ContactBody { side: c.side.clone(), name: c.name.clone(), title: c.title.clone(), email: c.email.clone(), phone: c.phone.clone() })
+                        .map(|c| ContactBody {
+                            side: c.side.clone(),
+                            name: c.name.clone(),
+                            title: c.title.clone(),
+                            email: c.email.clone(),
+                            phone: c.phone.clone(),
+                        })
                         .collect(),
                 }
             })
             .collect(),
-        termination: a.termination.as_ref().map(|t| TerminationBody { notice_date: t.notice_date, end_date: t.end_date, refund_ore: t.refund_ore, amount_due_ore: t.amount_due_ore }),
+        termination: a.termination.as_ref().map(|t| TerminationBody {
+            notice_date: t.notice_date,
+            end_date: t.end_date,
+            refund_ore: t.refund_ore,
+            amount_due_ore: t.amount_due_ore,
+        }),
     }
 }
 
 async fn post_id(state: &AppState, user: &etablera_store::access::users::User) -> AppResult<i32> {
-    super::current_post(state, user).await?.map(|p| p.id).ok_or_else(|| invalid("post", "Det finns ingen delad tjänst registrerad för ditt län."))
+    super::current_post(state, user)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| invalid("post", "Det finns ingen delad tjänst registrerad för ditt län."))
 }
 
 /// The agreements of the caller's shared post, without contact persons.
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements", tag = "cofinancing",
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = Vec<AgreementBody>), (status = 403, body = crate::api::ErrorBody)))]
-pub async fn agreements_list(State(state): State<AppState>, Signed { user, .. }: Signed) -> AppResult<Json<Vec<AgreementBody>>> {
+pub async fn agreements_list(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+) -> AppResult<Json<Vec<AgreementBody>>> {
     let id = post_id(&state, &user).await?;
     let list = state.store.run(move |conn| agreements::for_post(conn, id)).await?;
     Ok(Json(list.iter().map(agreement_body).collect()))
 }
 
-async fn owned_agreement(state: &AppState, user: &etablera_store::access::users::User, actor: etablera_store::access::Actor, id: i32) -> AppResult<Agreement> {
+async fn owned_agreement(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    actor: etablera_store::access::Actor,
+    id: i32,
+) -> AppResult<Agreement> {
     let post = post_id(state, user).await?;
     let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
     if agreement.post_id != post {
@@ -361,7 +425,11 @@ async fn owned_agreement(state: &AppState, user: &etablera_store::access::users:
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}", tag = "cofinancing", params(("id" = i32, Path)),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = AgreementBody), (status = 404, body = crate::api::ErrorBody)))]
-pub async fn agreement(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Json<AgreementBody>> {
+pub async fn agreement(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Json<AgreementBody>> {
     let agreement = owned_agreement(&state, &user, ctx.actor(), id).await?;
     Ok(Json(agreement_body(&agreement)))
 }
@@ -411,7 +479,11 @@ pub struct YearQuery {
 #[utoipa::path(get, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", params(YearQuery),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = Vec<InvoiceBody>)))]
-pub async fn invoices_list(State(state): State<AppState>, Signed { user, .. }: Signed, Params(q): Params<YearQuery>) -> AppResult<Json<Vec<InvoiceBody>>> {
+pub async fn invoices_list(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Params(q): Params<YearQuery>,
+) -> AppResult<Json<Vec<InvoiceBody>>> {
     let id = post_id(&state, &user).await?;
     let list = state.store.run(move |conn| invoices::list(conn, id, Some(q.year))).await?;
     Ok(Json(list.iter().map(invoice_body).collect()))
@@ -433,7 +505,11 @@ pub struct GenerateBody {
 #[utoipa::path(post, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", request_body = GenerateRequest,
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = GenerateBody), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn invoices_generate(State(state): State<AppState>, Signed { user, .. }: Signed, JsonBody(request): JsonBody<GenerateRequest>) -> AppResult<Json<GenerateBody>> {
+pub async fn invoices_generate(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    JsonBody(request): JsonBody<GenerateRequest>,
+) -> AppResult<Json<GenerateBody>> {
     let id = post_id(&state, &user).await?;
     let generated = state.store.run(move |conn| invoices::generate(conn, id, request.year)).await?;
     Ok(Json(GenerateBody { created: generated.created.iter().map(invoice_body).collect(), already: generated.already }))
@@ -472,7 +548,12 @@ fn withdrawal_body(w: &withdrawals::Withdrawal) -> WithdrawalBody {
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path), NoticeQuery),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn withdrawal_preview(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, Params(q): Params<NoticeQuery>) -> AppResult<Json<WithdrawalBody>> {
+pub async fn withdrawal_preview(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<NoticeQuery>,
+) -> AppResult<Json<WithdrawalBody>> {
     owned_agreement(&state, &user, ctx.actor(), id).await?;
     let preview = state.store.run(move |conn| withdrawals::preview(conn, id, q.notice_date)).await?;
     Ok(Json(withdrawal_body(&preview)))
@@ -488,12 +569,19 @@ pub struct WithdrawRequest {
 #[utoipa::path(post, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path)), request_body = WithdrawRequest,
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn withdraw(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, JsonBody(request): JsonBody<WithdrawRequest>) -> AppResult<Json<WithdrawalBody>> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    JsonBody(request): JsonBody<WithdrawRequest>,
+) -> AppResult<Json<WithdrawalBody>> {
     owned_agreement(&state, &user, ctx.actor(), id).await?;
     let actor = ctx.actor();
     let recorded = state
         .store
-        .run(move |conn| withdrawals::withdraw(conn, &actor, id, request.notice_date, request.registry_number.as_deref()))
+        .run(move |conn| {
+            withdrawals::withdraw(conn, &actor, id, request.notice_date, request.registry_number.as_deref())
+        })
         .await?;
     Ok(Json(withdrawal_body(&recorded)))
 }
@@ -519,8 +607,13 @@ pub struct VacancyRefundBody {
 #[utoipa::path(get, path = "/api/v1/cofinancing/vacancy-refunds", tag = "cofinancing", params(VacancyQuery),
     security(("token" = []), ("session" = [])),
     responses((status = 200, body = Vec<VacancyRefundBody>), (status = 422, body = crate::api::ErrorBody)))]
-pub async fn vacancy_refunds(State(state): State<AppState>, Signed { user, .. }: Signed, Params(q): Params<VacancyQuery>) -> AppResult<Json<Vec<VacancyRefundBody>>> {
-    let period = Period::new(q.start, q.end).map_err(|e| AppError::from(StoreError::invalid("end", format!("{e}."))))?;
+pub async fn vacancy_refunds(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Params(q): Params<VacancyQuery>,
+) -> AppResult<Json<Vec<VacancyRefundBody>>> {
+    let period =
+        Period::new(q.start, q.end).map_err(|e| AppError::from(StoreError::invalid("end", format!("{e}."))))?;
     let id = post_id(&state, &user).await?;
     let refunds = state.store.run(move |conn| vacancies::refunds(conn, id, period)).await?;
     Ok(Json(

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use etablera_domain::cofinancing::population::parse_stated_table_csv;
-use etablera_domain::cofinancing::{Allocation, Claimant, CostModel, Percent, StatedRow, TableCheck, Unit, apportion, check_table};
+use etablera_domain::cofinancing::{
+    Allocation, Claimant, CostModel, Percent, StatedRow, TableCheck, Unit, apportion, check_table,
+};
 use etablera_domain::money::Money;
 use etablera_store::cofinancing::population;
 use serde::Deserialize;
@@ -99,7 +101,13 @@ pub async fn cost(Signed { ctx, .. }: Signed, Params(q): Params<CostQuery>) -> A
     let mut result = None;
     if asked {
         let monthly_salary = money_field(&salary, "monthly_salary_kr", &mut errors);
-        let on_cost = percent.parse::<Percent>().map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: format!("{}.", capitalised(&e.to_string())) })).ok();
+        let on_cost = percent
+            .parse::<Percent>()
+            .map_err(|e| {
+                errors
+                    .push(FieldError { field: "on_cost_percent", message: format!("{}.", capitalised(&e.to_string())) })
+            })
+            .ok();
         let monthly_overhead = money_field(&overhead, "overhead_kr", &mut errors);
         let month_count = match months.trim().parse::<u32>() {
             Ok(m) if (1..=1200).contains(&m) => Some(m),
@@ -108,7 +116,9 @@ pub async fn cost(Signed { ctx, .. }: Signed, Params(q): Params<CostQuery>) -> A
                 None
             }
         };
-        if let (Some(monthly_salary), Some(on_cost), Some(monthly_overhead), Some(m)) = (monthly_salary, on_cost, monthly_overhead, month_count) {
+        if let (Some(monthly_salary), Some(on_cost), Some(monthly_overhead), Some(m)) =
+            (monthly_salary, on_cost, monthly_overhead, month_count)
+        {
             let model = CostModel { monthly_salary, on_cost, monthly_overhead };
             let total = model.cost(m);
             result = Some(CostResult {
@@ -118,7 +128,15 @@ pub async fn cost(Signed { ctx, .. }: Signed, Params(q): Params<CostQuery>) -> A
             });
         }
     }
-    let page = CostPage { salary, percent, overhead, months, result, ctx: PageContext::new(&ctx, t.get("cost-title"), "/cofinancing/population"), errors };
+    let page = CostPage {
+        salary,
+        percent,
+        overhead,
+        months,
+        result,
+        ctx: PageContext::new(&ctx, t.get("cost-title"), "/cofinancing/population"),
+        errors,
+    };
     Ok(render_with(status(&page.errors), &page))
 }
 
@@ -184,7 +202,11 @@ pub fn explain(a: &Allocation, t: &Tr) -> (String, String) {
     (explanation, t.text(key, &[("amount", a.amount.to_string()), ("rounding", a.rounding_text())]))
 }
 
-pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<ApportionQuery>) -> AppResult<Response> {
+pub async fn apportion_page(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ApportionQuery>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let county = county_of(&user);
     let wanted = q.year;
@@ -213,7 +235,10 @@ pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }:
             errors.push(FieldError { field: "year", message: t.get("apportion-no-figures") });
         }
         if let (Some(total), false) = (total, figures.is_empty()) {
-            let claimants: Vec<Claimant> = figures.iter().map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population }).collect();
+            let claimants: Vec<Claimant> = figures
+                .iter()
+                .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
+                .collect();
             match apportion(total, if ore { Unit::Ore } else { Unit::Krona }, &claimants) {
                 Ok(allocation) => {
                     shared = total.to_string();
@@ -234,7 +259,9 @@ pub async fn apportion_page(State(state): State<AppState>, Signed { ctx, user }:
                         })
                         .collect();
                 }
-                Err(e) => errors.push(FieldError { field: "total_kr", message: format!("{}.", capitalised(&e.to_string())) }),
+                Err(e) => {
+                    errors.push(FieldError { field: "total_kr", message: format!("{}.", capitalised(&e.to_string())) })
+                }
             }
         }
     }
@@ -296,7 +323,9 @@ pub async fn check_submit(Signed { ctx, .. }: Signed, CsrfForm(form): CsrfForm<C
     let rows = match parse_stated_table_csv(&form.table) {
         Ok(rows) => Some(rows),
         Err(line_errors) => {
-            errors.extend(line_errors.into_iter().map(|e| FieldError { field: "table", message: capitalised(&e.to_string()) }));
+            errors.extend(
+                line_errors.into_iter().map(|e| FieldError { field: "table", message: capitalised(&e.to_string()) }),
+            );
             None
         }
     };
@@ -304,13 +333,24 @@ pub async fn check_submit(Signed { ctx, .. }: Signed, CsrfForm(form): CsrfForm<C
     if let (Some(total), Some(rows)) = (total, rows) {
         let stated: Vec<StatedRow> = rows
             .into_iter()
-            .map(|r| StatedRow { code: r.row.code.to_string(), name: r.row.name, population: r.row.population, stated: r.stated })
+            .map(|r| StatedRow {
+                code: r.row.code.to_string(),
+                name: r.row.name,
+                population: r.row.population,
+                stated: r.stated,
+            })
             .collect();
         match check_table(total, &stated) {
             Ok(result) => check = Some(result),
             Err(e) => errors.push(FieldError { field: "table", message: format!("{}.", capitalised(&e.to_string())) }),
         }
     }
-    let page = CheckPage { total: form.total_kr, table: form.table, check, ctx: PageContext::new(&ctx, ctx.tr().get("check-title"), "/cofinancing/population"), errors };
+    let page = CheckPage {
+        total: form.total_kr,
+        table: form.table,
+        check,
+        ctx: PageContext::new(&ctx, ctx.tr().get("check-title"), "/cofinancing/population"),
+        errors,
+    };
     Ok(render_with(status(&page.errors), &page))
 }

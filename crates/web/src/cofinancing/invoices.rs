@@ -84,7 +84,14 @@ fn this_year() -> i32 {
     etablera_domain::time::to_local(etablera_store::now()).year()
 }
 
-async fn list_page(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, year: i32, notice: Option<String>, error: Option<String>) -> AppResult<Response> {
+async fn list_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    year: i32,
+    notice: Option<String>,
+    error: Option<String>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(state, user).await?;
     let list = match &post {
@@ -97,7 +104,12 @@ async fn list_page(state: &AppState, ctx: &RequestContext, user: &etablera_store
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = InvoicesPage {
         years: (2016..=this_year() + 1).rev().map(|y| (y, y == year)).collect(),
-        total: list.iter().filter(|i| i.status() != Status::Credited).map(|i| i.amount()).sum::<etablera_domain::money::Money>().to_string(),
+        total: list
+            .iter()
+            .filter(|i| i.status() != Status::Credited)
+            .map(|i| i.amount())
+            .sum::<etablera_domain::money::Money>()
+            .to_string(),
         invoices: list.iter().map(|i| view(i, &t)).collect(),
         post,
         year,
@@ -109,9 +121,14 @@ async fn list_page(state: &AppState, ctx: &RequestContext, user: &etablera_store
     Ok(render_with(status, &page))
 }
 
-pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ListQuery>,
+) -> AppResult<Response> {
     let year = q.year.unwrap_or_else(this_year);
-    let notice = q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
+    let notice =
+        q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
     list_page(&state, &ctx, &user, year, notice, None).await
 }
 
@@ -120,13 +137,20 @@ pub struct GenerateForm {
     year: String,
 }
 
-pub async fn generate(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(form): CsrfForm<GenerateForm>) -> AppResult<Response> {
+pub async fn generate(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(form): CsrfForm<GenerateForm>,
+) -> AppResult<Response> {
     let Ok(year) = form.year.trim().parse::<i32>() else {
         return list_page(&state, &ctx, &user, this_year(), None, Some(ctx.tr().get("invoices-bad-year"))).await;
     };
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     match state.store.run(move |conn| invoices::generate(conn, post.id, year)).await {
-        Ok(generated) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={}", generated.created.len())).into_response()),
+        Ok(generated) => {
+            Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={}", generated.created.len()))
+                .into_response())
+        }
         Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
         Err(e) => Err(e.into()),
     }
@@ -139,7 +163,12 @@ pub struct StatusForm {
     version: i32,
 }
 
-pub async fn set_status(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<StatusForm>) -> AppResult<Response> {
+pub async fn set_status(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let invoice = owned_invoice(&state, &user, id).await?;
     let year = chrono::Datelike::year(&invoice.due_date);
@@ -183,11 +212,21 @@ struct InvoicePage {
     credits: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     show_with(&state, &ctx, &user, id, None).await
 }
 
-async fn show_with(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, id: i32, error: Option<String>) -> AppResult<Response> {
+async fn show_with(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    error: Option<String>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let invoice = owned_invoice(state, user, id).await?;
     let credits = match invoice.credits_invoice_id {
@@ -214,7 +253,12 @@ pub struct CreditForm {
 }
 
 /// Credits the invoice in full with a credit note; the reason goes into its basis.
-pub async fn credit(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>, CsrfForm(form): CsrfForm<CreditForm>) -> AppResult<Response> {
+pub async fn credit(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(form): CsrfForm<CreditForm>,
+) -> AppResult<Response> {
     owned_invoice(&state, &user, id).await?;
     if form.reason.trim().is_empty() {
         return show_with(&state, &ctx, &user, id, Some(ctx.tr().get("invoice-credit-reason-missing"))).await;
@@ -229,7 +273,11 @@ pub async fn credit(State(state): State<AppState>, Signed { ctx, user }: Signed,
 }
 
 /// The invoice as a document from the county board to the municipality, for UBL and PDF.
-async fn document(state: &AppState, user: &etablera_store::access::users::User, id: i32) -> AppResult<(Invoice, UblInvoice)> {
+async fn document(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    id: i32,
+) -> AppResult<(Invoice, UblInvoice)> {
     let invoice = owned_invoice(state, user, id).await?;
     let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
     let agreement_id = invoice.agreement_id;
@@ -246,15 +294,25 @@ async fn document(state: &AppState, user: &etablera_store::access::users::User, 
         })
         .await?;
     let version = agreement.version_on(invoice.due_date).unwrap_or_else(|| agreement.current());
-    let parse = |number: &str| number.parse().map_err(|_| AppError::Internal(format!("stored organisation number {number} does not parse")));
+    let parse = |number: &str| {
+        number.parse().map_err(|_| AppError::Internal(format!("stored organisation number {number} does not parse")))
+    };
     let document = UblInvoice {
         number: invoice.number.clone(),
         issue_date: invoice.issued_on.unwrap_or(invoice.due_date),
         due_date: invoice.due_date + chrono::Duration::days(30),
         buyer_reference: version.registry_number.clone().unwrap_or_else(|| agreement.title.clone()),
         note: Some(agreement.title.clone()),
-        seller: UblParty { name: post.employer_name.clone(), org_number: parse(&version.county_org_number)?, city: None },
-        buyer: UblParty { name: format!("{} kommun", municipality_name(&invoice.municipality_code)), org_number: parse(&version.municipality_org_number)?, city: None },
+        seller: UblParty {
+            name: post.employer_name.clone(),
+            org_number: parse(&version.county_org_number)?,
+            city: None,
+        },
+        buyer: UblParty {
+            name: format!("{} kommun", municipality_name(&invoice.municipality_code)),
+            org_number: parse(&version.municipality_org_number)?,
+            city: None,
+        },
         lines: vec![UblLine {
             description: format!("{}, {}", post.name, agreement.title),
             period_start: invoice.period_start,
@@ -268,17 +326,30 @@ async fn document(state: &AppState, user: &etablera_store::access::users::User, 
 
 fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
 }
 
 /// The invoice as Peppol BIS Billing 3.0 UBL.
-pub async fn ubl_xml(State(state): State<AppState>, Signed { user, .. }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn ubl_xml(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let (invoice, document) = document(&state, &user, id).await?;
-    Ok(download("application/xml; charset=utf-8", format!("faktura-{}.xml", invoice.number), ubl(&document).into_bytes()))
+    Ok(download(
+        "application/xml; charset=utf-8",
+        format!("faktura-{}.xml", invoice.number),
+        ubl(&document).into_bytes(),
+    ))
 }
 
 /// The invoice as a PDF, with the basis of its amount.
-pub async fn pdf(State(state): State<AppState>, Signed { ctx, user }: Signed, Path(id): Path<i32>) -> AppResult<Response> {
+pub async fn pdf(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
     let (invoice, document) = document(&state, &user, id).await?;
     let kind = ctx.tr().get(&format!("invoice-kind-{}", invoice.kind));
     let basis = invoice.basis.clone();
@@ -294,7 +365,11 @@ pub struct ExportQuery {
     year: Option<i32>,
 }
 
-pub async fn xlsx(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<ExportQuery>) -> AppResult<Response> {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ExportQuery>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.map(|p| p.id);
     let year = q.year.unwrap_or_else(this_year);
@@ -317,6 +392,11 @@ pub async fn xlsx(State(state): State<AppState>, Signed { ctx, user }: Signed, P
             basis: i.basis.clone(),
         })
         .collect();
-    let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("fakturor-{year}.xlsx"), bytes))
+    let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows)
+        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("fakturor-{year}.xlsx"),
+        bytes,
+    ))
 }

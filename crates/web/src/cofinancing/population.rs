@@ -103,8 +103,15 @@ async fn render_page(
     Ok(render_with(status, &page))
 }
 
-pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed, Params(q): Params<PageQuery>) -> AppResult<Response> {
-    let notice = q.imported.map(|n| ctx.tr().text("population-imported", &[("rows", n.to_string()), ("year", q.year.unwrap_or_default().to_string())]));
+pub async fn page(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<PageQuery>,
+) -> AppResult<Response> {
+    let notice = q.imported.map(|n| {
+        ctx.tr()
+            .text("population-imported", &[("rows", n.to_string()), ("year", q.year.unwrap_or_default().to_string())])
+    });
     render_page(&state, &ctx, q.year, StatusCode::OK, notice, Vec::new(), (String::new(), "scb-csv".into())).await
 }
 
@@ -121,7 +128,11 @@ fn parse(format: &str, bytes: &[u8], year: Option<i32>) -> Result<(i32, Source, 
 }
 
 /// Imports an uploaded file; any bad line refuses the whole file and lists every bad line.
-pub async fn import(State(state): State<AppState>, Signed { ctx, .. }: Signed, form: CsrfMultipart) -> AppResult<Response> {
+pub async fn import(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
     let format = form.field("format").to_owned();
     let year_text = form.field("year").trim().to_owned();
     let keep = (year_text.clone(), format.clone());
@@ -131,7 +142,14 @@ pub async fn import(State(state): State<AppState>, Signed { ctx, .. }: Signed, f
         text => match text.parse::<i32>() {
             Ok(y) if (population::MIN_YEAR..=population::MAX_YEAR).contains(&y) => Some(y),
             _ => {
-                let (errors, keep) = refuse(vec![LineError { line: 0, message: format!("Året ska vara ett årtal mellan {} och {}.", population::MIN_YEAR, population::MAX_YEAR) }]);
+                let (errors, keep) = refuse(vec![LineError {
+                    line: 0,
+                    message: format!(
+                        "Året ska vara ett årtal mellan {} och {}.",
+                        population::MIN_YEAR,
+                        population::MAX_YEAR
+                    ),
+                }]);
                 return render_page(&state, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, None, errors, keep).await;
             }
         },
@@ -153,5 +171,6 @@ pub async fn import(State(state): State<AppState>, Signed { ctx, .. }: Signed, f
         .store
         .run(move |conn| population::import(conn, &actor, year, source, file_name.as_deref(), &rows))
         .await?;
-    Ok(Redirect::to(&format!("/cofinancing/population?year={}&imported={}", summary.year, summary.rows)).into_response())
+    Ok(Redirect::to(&format!("/cofinancing/population?year={}&imported={}", summary.year, summary.rows))
+        .into_response())
 }

@@ -58,7 +58,13 @@ pub struct CostForm {
     note: String,
 }
 
-async fn render(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, form: CostForm, errors: Vec<FieldError>) -> AppResult<Response> {
+async fn render(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    form: CostForm,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(state, user).await?;
     let models = match &post {
@@ -73,7 +79,12 @@ async fn render(state: &AppState, ctx: &RequestContext, user: &etablera_store::a
         post,
         models: models
             .into_iter()
-            .map(|m| ModelRow { year: m.year, yearly: m.cost.cost(12).to_string(), arithmetic: m.cost.arithmetic(12), note: m.note.unwrap_or_default() })
+            .map(|m| ModelRow {
+                year: m.year,
+                yearly: m.cost.cost(12).to_string(),
+                arithmetic: m.cost.arithmetic(12),
+                note: m.note.unwrap_or_default(),
+            })
             .collect(),
         form,
         errors,
@@ -87,7 +98,11 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
 }
 
 /// Sets a year's cost; it holds for later years until a newer year's cost is set.
-pub async fn set_cost(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(form): CsrfForm<CostForm>) -> AppResult<Response> {
+pub async fn set_cost(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(form): CsrfForm<CostForm>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
@@ -106,10 +121,17 @@ pub async fn set_cost(State(state): State<AppState>, Signed { ctx, user }: Signe
         money(&form.yearly_kr, "yearly_kr", &mut errors).map(PostCost::StatedYearly)
     } else {
         let salary = money(&form.monthly_salary_kr, "monthly_salary_kr", &mut errors);
-        let overhead = money(if form.overhead_kr.trim().is_empty() { "0" } else { &form.overhead_kr }, "overhead_kr", &mut errors);
-        let percent = form.on_cost_percent.parse::<Percent>().map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: format!("{e}.") })).ok();
+        let overhead =
+            money(if form.overhead_kr.trim().is_empty() { "0" } else { &form.overhead_kr }, "overhead_kr", &mut errors);
+        let percent = form
+            .on_cost_percent
+            .parse::<Percent>()
+            .map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: format!("{e}.") }))
+            .ok();
         match (salary, percent, overhead) {
-            (Some(monthly_salary), Some(on_cost), Some(monthly_overhead)) => Some(PostCost::Parts(CostModel { monthly_salary, on_cost, monthly_overhead })),
+            (Some(monthly_salary), Some(on_cost), Some(monthly_overhead)) => {
+                Some(PostCost::Parts(CostModel { monthly_salary, on_cost, monthly_overhead }))
+            }
             _ => None,
         }
     };

@@ -54,7 +54,14 @@ pub struct PageQuery {
     recorded: Option<String>,
 }
 
-async fn page_with(state: &AppState, ctx: &RequestContext, user: &etablera_store::access::users::User, form: (String, String, String), error: Option<String>, notice: Option<String>) -> AppResult<Response> {
+async fn page_with(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    form: (String, String, String),
+    error: Option<String>,
+    notice: Option<String>,
+) -> AppResult<Response> {
     let t = ctx.tr();
     let post_id = current_post(state, user).await?.map(|p| p.id);
     let notice = if post_id.is_none() { Some(t.get("cofinancing-no-post")) } else { notice };
@@ -81,8 +88,15 @@ async fn page_with(state: &AppState, ctx: &RequestContext, user: &etablera_store
                 refunds: refunds
                     .iter()
                     .map(|r| RefundRow {
-                        municipality: format!("{} {}", r.municipality_code, municipality::by_code(&r.municipality_code).map_or("", |m| m.name)),
-                        invoice: format!("{} ({} – {})", r.invoice.number, r.invoice.period_start, r.invoice.period_end),
+                        municipality: format!(
+                            "{} {}",
+                            r.municipality_code,
+                            municipality::by_code(&r.municipality_code).map_or("", |m| m.name)
+                        ),
+                        invoice: format!(
+                            "{} ({} – {})",
+                            r.invoice.number, r.invoice.period_start, r.invoice.period_end
+                        ),
                         rule: match r.threshold_months {
                             Some(m) => t.with("terms-vacancy-threshold", "months", m),
                             None => t.get("terms-vacancy-any"),
@@ -104,7 +118,11 @@ async fn page_with(state: &AppState, ctx: &RequestContext, user: &etablera_store
     Ok(render_with(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page))
 }
 
-pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed, Params(q): Params<PageQuery>) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<PageQuery>,
+) -> AppResult<Response> {
     let notice = q.recorded.map(|_| ctx.tr().get("vacancy-recorded"));
     page_with(&state, &ctx, &user, Default::default(), None, notice).await
 }
@@ -119,7 +137,11 @@ pub struct VacancyForm {
     note: String,
 }
 
-pub async fn record(State(state): State<AppState>, Signed { ctx, user }: Signed, CsrfForm(form): CsrfForm<VacancyForm>) -> AppResult<Response> {
+pub async fn record(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(form): CsrfForm<VacancyForm>,
+) -> AppResult<Response> {
     let keep = (form.start.clone(), form.end.clone(), form.note.clone());
     let (Some(start), Some(end)) = (parse_date(&form.start), parse_date(&form.end)) else {
         return page_with(&state, &ctx, &user, keep, Some(ctx.tr().get("audit-bad-date")), None).await;
