@@ -285,3 +285,72 @@ fn new_version() -> etablera_store::agreements::NewVersion {
         note: None,
     }
 }
+
+#[test]
+fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
+    use etablera_domain::agreements::Validity;
+    use etablera_domain::cofinancing::PostCost;
+    use etablera_store::cofinancing::posts::{self, NewPost};
+    let db = TestDatabase::new();
+    let actor = Actor::command_line();
+    let county_board: etablera_domain::identity::OrganisationNumber = seed::COUNTY_BOARD.parse().unwrap();
+    let created = db
+        .store
+        .with_conn(|conn| {
+            population::import(conn, &actor, 2017, Source::Seed, None, &column(3))?;
+            let post = posts::create(
+                conn,
+                &NewPost {
+                    name: "Samordnare",
+                    county_code: "05",
+                    employer_name: "Länsstyrelsen Östergötland",
+                    employer_org_number: &county_board,
+                    population_year_lag: 1,
+                },
+            )?;
+            posts::set_cost_model(conn, post.id, 2018, &PostCost::StatedYearly(Money::from_kr(120_000)), None)?;
+            let version = |start: &str| etablera_store::agreements::NewVersion {
+                effective_from: d("2018-01-01"),
+                registry_number: None,
+                decision: None,
+                signed_on: None,
+                terms: etablera_domain::agreements::Terms {
+                    validity: Validity::UntilFurtherNotice { start: d(start) },
+                    ..seed::terms_2018()
+                },
+                municipality_org_number: seed::MJOLBY.parse().unwrap(),
+                county_org_number: county_board.clone(),
+                contacts: vec![],
+                note: None,
+            };
+            etablera_store::agreements::create(
+                conn,
+                &actor,
+                post.id,
+                &"0586".parse().unwrap(),
+                "Mjölby",
+                &version("2018-01-01"),
+            )?;
+            etablera_store::agreements::create(
+                conn,
+                &actor,
+                post.id,
+                &"0509".parse().unwrap(),
+                "Ödeshög",
+                &version("2018-07-01"),
+            )?;
+            invoices::generate(conn, post.id, 2018)
+        })
+        .unwrap()
+        .created;
+    let by = |code: &str| created.iter().find(|i| i.municipality_code == code).unwrap();
+    // 120 000 kr by 27 019 and 5 343: 100 188 and 19 812 kr; Ödeshög is in for six months.
+    assert_eq!(by("0586").amount(), Money::from_kr(100_188));
+    assert_eq!(by("0509").amount(), Money::from_kr(9_906));
+    assert_eq!((by("0509").period_start, by("0509").period_end), (d("2018-07-01"), d("2018-12-31")));
+    assert!(
+        by("0509").basis.contains("19\u{a0}812\u{a0}kr × 6 / 12 månader = 9\u{a0}906\u{a0}kr"),
+        "{}",
+        by("0509").basis
+    );
+}

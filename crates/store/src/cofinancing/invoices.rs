@@ -185,7 +185,10 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
         // Named instalments share the calculation made when the agreement was signed (the 2016
         // agreement's two invoices use one population table); yearly invoices use the
         // population of the year the lag names.
-        let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate, i32), Vec<agreements::Agreement>> = BTreeMap::new();
+        // Each group shares one period's cost. A yearly invoice's group is the whole calendar
+        // year; a party in the agreement for part of it pays its share pro rata for its months.
+        type Group = Vec<(agreements::Agreement, Period)>;
+        let mut groups: BTreeMap<(NaiveDate, NaiveDate, NaiveDate, i32), Group> = BTreeMap::new();
         for agreement in agreements::for_post(conn, post_id)? {
             let Some(version) =
                 agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"))
@@ -201,13 +204,15 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                 if ended_before {
                     continue;
                 }
-                let key = (
-                    instalment.period.start,
-                    instalment.period.end,
-                    instalment.due,
-                    calculation_year - post.population_year_lag,
-                );
-                groups.entry(key).or_default().push(agreement.clone());
+                let shared = match version.terms.schedule {
+                    InvoiceSchedule::Yearly { .. } => Period {
+                        start: NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January exists"),
+                        end: NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"),
+                    },
+                    InvoiceSchedule::Instalments(_) => instalment.period,
+                };
+                let key = (shared.start, shared.end, instalment.due, calculation_year - post.population_year_lag);
+                groups.entry(key).or_default().push((agreement.clone(), instalment.period));
             }
         }
         let mut tables: BTreeMap<i32, Vec<population::Figure>> = BTreeMap::new();
@@ -230,7 +235,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
             let total = model.cost.cost(months);
             let claimants: Vec<Claimant> = parties
                 .iter()
-                .map(|a| {
+                .map(|(a, _)| {
                     let population = figures.iter().find(|f| f.code == a.municipality_code).map(|f| f.population);
                     population
                         .map(|p| Claimant {
@@ -249,10 +254,10 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
             let allocation =
                 apportion(total, Unit::Krona, &claimants).map_err(|e| StoreError::invalid("year", e.to_string()))?;
             let total_population: u64 = claimants.iter().map(|c| c.population).sum();
-            for (agreement, share) in parties.iter().zip(&allocation) {
+            for ((agreement, own_period), share) in parties.iter().zip(&allocation) {
                 let exists: i64 = invoices::table
                     .filter(invoices::agreement_id.eq(agreement.id))
-                    .filter(invoices::period_start.eq(start))
+                    .filter(invoices::period_start.eq(own_period.start))
                     .filter(invoices::kind.eq_any(["invoice", "final"]))
                     .count()
                     .get_result(conn)?;
@@ -260,15 +265,30 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                     already += 1;
                     continue;
                 }
+                // A party in the agreement for part of the period pays for its months.
+                let own_months = own_period.months();
+                let (share_amount, part_note) = if *own_period == period {
+                    (share.amount, String::new())
+                } else {
+                    let part = share.amount.share_in_kr(own_months, period.months());
+                    (
+                        part,
+                        format!(
+                            " Avtalet gäller {own_period}: {} × {own_months} / {} månader = {part}.",
+                            share.amount,
+                            period.months()
+                        ),
+                    )
+                };
                 let (kind, amount, final_note) = match &agreement.termination {
-                    Some(t) if period.contains(t.end_date) => {
+                    Some(t) if own_period.contains(t.end_date) => {
                         // The period is not invoiced yet: the party pays up to the month its
                         // agreement ends (the end date is the "notice date" with no notice left).
                         let end = terminate(&TerminationInput {
                             notice_date: t.end_date,
                             notice_months: 0,
-                            period,
-                            amount: share.amount,
+                            period: *own_period,
+                            amount: share_amount,
                             paid: false,
                             policy: agreement.current().terms.refund_policy,
                         });
@@ -281,7 +301,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                             ),
                         )
                     }
-                    _ => ("invoice", share.amount, String::new()),
+                    _ => ("invoice", share_amount, String::new()),
                 };
                 let basis = format!(
                     "Tjänstens kostnad {period}: {}. Delas av {} kommuner efter folkmängd {population_year}: {} av {} = {}. Exakt andel {}, avrundat till {}.",
@@ -292,14 +312,15 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                     share.share_text(),
                     share.quota_text(),
                     share.amount,
-                ) + &final_note;
+                ) + &part_note
+                    + &final_note;
                 created.push(insert(
                     conn,
                     &NewInvoice {
                         agreement_id: agreement.id,
                         municipality_code: agreement.municipality_code.clone(),
                         kind,
-                        period,
+                        period: *own_period,
                         due_date: due,
                         amount,
                         status: Status::Draft,
