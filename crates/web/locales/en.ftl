@@ -401,3 +401,7 @@ invoice-pdf = Download as PDF
 own-title = Our agreement
 own-intro = The municipality's agreement about the shared post, its invoices, and what the municipality has paid and got back.
 own-none = Your municipality has no agreement registered.
+withdrawal-recorded-registry = Decision: { $registry }.
+withdrawal-recorded-refund = Refund under the agreement: { $refund } (a credit note among the invoices below).
+withdrawal-recorded-final = Final invoice for the months up to the end date: { $due }.
+withdrawal-recorded-nothing = The period was not invoiced when the termination was recorded; the final invoice is made with the year's invoices.

@@ -401,3 +401,7 @@ invoice-pdf = Ladda ner som PDF
 own-title = Vårt avtal
 own-intro = Kommunens avtal om den delade tjänsten, dess fakturor och vad kommunen har betalat och fått tillbaka.
 own-none = Din kommun har inget avtal registrerat.
+withdrawal-recorded-registry = Beslut: { $registry }.
+withdrawal-recorded-refund = Återbetalning enligt avtalet: { $refund } (kreditnota bland fakturorna nedan).
+withdrawal-recorded-final = Slutfaktura för månaderna fram till slutdagen: { $due }.
+withdrawal-recorded-nothing = Perioden var inte fakturerad när uppsägningen registrerades; slutfakturan görs när årets fakturor tas fram.

@@ -325,6 +325,8 @@ async fn a_withdrawal_is_previewed_with_its_scenario_then_recorded() {
     assert!(after.body.contains("Uppsagt 2024-06-20, upphör 2024-08-20"));
     assert!(after.body.contains("Kreditnota"));
     assert!(after.body.contains("-15\u{a0}"), "the refund as a credit note");
+    assert!(after.body.contains("Återbetalning enligt avtalet: 15\u{a0}"), "the recorded refund is shown");
+    assert!(after.body.contains("Beslut: KS/2024:165."));
 }
 
 #[tokio::test]

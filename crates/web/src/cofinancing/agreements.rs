@@ -347,6 +347,24 @@ fn outcome_lines(w: &Withdrawal, t: &Tr) -> Vec<String> {
     lines
 }
 
+/// The recorded termination in words: its end, and the refund or final amount recorded.
+fn recorded_lines(term: &agreements::Termination, t: &Tr) -> Vec<String> {
+    let mut lines = vec![t.with("withdrawal-end", "end", term.end_date)];
+    if let Some(number) = &term.registry_number {
+        lines.push(t.with("withdrawal-recorded-registry", "registry", number));
+    }
+    if term.refund_ore > 0 {
+        lines.push(t.with("withdrawal-recorded-refund", "refund", Money::from_ore(term.refund_ore)));
+    }
+    if term.amount_due_ore > 0 {
+        lines.push(t.with("withdrawal-recorded-final", "due", Money::from_ore(term.amount_due_ore)));
+    }
+    if term.refund_ore == 0 && term.amount_due_ore == 0 {
+        lines.push(t.get("withdrawal-recorded-nothing"));
+    }
+    lines
+}
+
 async fn render_agreement(
     state: &AppState,
     ctx: &RequestContext,
@@ -364,18 +382,19 @@ async fn render_agreement(
         .store
         .run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?)))
         .await?;
-    let withdrawal_view = match &withdrawal {
-        Some(w) => {
-            let (scenario_title, scenario, scenario_note) = scenario(state, &agreement, w.end_date, &t).await?;
-            let notice = agreement
-                .termination
-                .as_ref()
-                .map(|term| term.notice_date.to_string())
-                .unwrap_or_else(|| notice_text.clone());
+    // A recorded termination shows what was recorded; a preview shows the calculation.
+    let outcome = match (&agreement.termination, &withdrawal) {
+        (Some(term), _) => Some((term.notice_date.to_string(), term.end_date, recorded_lines(term, &t))),
+        (None, Some(w)) => Some((notice_text.clone(), w.end_date, outcome_lines(w, &t))),
+        (None, None) => None,
+    };
+    let withdrawal_view = match outcome {
+        Some((notice_date, end_date, lines)) => {
+            let (scenario_title, scenario, scenario_note) = scenario(state, &agreement, end_date, &t).await?;
             Some(WithdrawalView {
-                notice_date: notice,
-                end_date: w.end_date.to_string(),
-                lines: outcome_lines(w, &t),
+                notice_date,
+                end_date: end_date.to_string(),
+                lines,
                 scenario_title,
                 scenario,
                 scenario_note,
@@ -429,13 +448,11 @@ pub async fn show(
 ) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
     if let Some(term) = agreement.termination.clone() {
-        let notice = term.notice_date;
-        let recorded = state.store.run(move |conn| withdrawals::preview(conn, id, notice)).await.ok();
         return render_agreement(
             &state,
             &ctx,
             agreement,
-            recorded,
+            None,
             term.notice_date.to_string(),
             String::new(),
             None,
