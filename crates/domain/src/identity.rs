@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The Luhn check over a string of digits (the last one is the check digit).
@@ -84,9 +85,231 @@ impl fmt::Display for OrganisationNumber {
     }
 }
 
+/// Whether a personal identity number is a personnummer or a samordningsnummer (coordination
+/// number: the day of birth plus 60).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalNumberKind {
+    Personnummer,
+    Samordningsnummer,
+}
+
+/// A Swedish personnummer or samordningsnummer, kept with all twelve digits (YYYYMMDDNNNC).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonalNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PersonalNumberError {
+    #[error("skriv personnumret som ÅÅÅÅMMDD-NNNN, till exempel 19900101-2385")]
+    Format,
+    #[error("födelsedatumet i numret finns inte")]
+    Date,
+    #[error("kontrollsiffran stämmer inte; kontrollera numret")]
+    CheckDigit,
+    #[error("födelsedatumet ligger i framtiden")]
+    Future,
+}
+
+impl PersonalNumber {
+    /// Parses the twelve-digit form (with or without the hyphen), or the ten-digit form with `-`
+    /// or `+` (100 years or older), whose century is read relative to `today`.
+    pub fn parse(text: &str, today: NaiveDate) -> Result<PersonalNumber, PersonalNumberError> {
+        let text = text.trim();
+        let centenarian = text.contains('+');
+        let digits: String = text.chars().filter(|c| !matches!(c, '-' | '+' | ' ')).collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || text.matches(['-', '+']).count() > 1 {
+            return Err(PersonalNumberError::Format);
+        }
+        let full = match digits.len() {
+            12 if !centenarian => digits,
+            10 => {
+                let yy: i32 = digits[..2].parse().map_err(|_| PersonalNumberError::Format)?;
+                let mut year = today.year() - today.year().rem_euclid(100) + yy;
+                if year > today.year() {
+                    year -= 100;
+                }
+                if centenarian {
+                    year -= 100;
+                }
+                format!("{year:04}{}", &digits[2..])
+            }
+            _ => return Err(PersonalNumberError::Format),
+        };
+        let number = PersonalNumber(full);
+        let check: Vec<u8> = number.0[2..].bytes().map(|b| b - b'0').collect();
+        let birth = number.birth_date().ok_or(PersonalNumberError::Date)?;
+        if !luhn_valid(&check) {
+            return Err(PersonalNumberError::CheckDigit);
+        }
+        if birth > today {
+            return Err(PersonalNumberError::Future);
+        }
+        Ok(number)
+    }
+
+    pub fn kind(&self) -> PersonalNumberKind {
+        if self.0[6..8].parse::<u32>().unwrap_or(0) > 60 {
+            PersonalNumberKind::Samordningsnummer
+        } else {
+            PersonalNumberKind::Personnummer
+        }
+    }
+
+    /// The date of birth the number states (for a samordningsnummer, its day less 60).
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        let year = self.0[..4].parse().ok()?;
+        let month = self.0[4..6].parse().ok()?;
+        let mut day: u32 = self.0[6..8].parse().ok()?;
+        if day > 60 {
+            day -= 60;
+        }
+        NaiveDate::from_ymd_opt(year, month, day)
+    }
+
+    /// The twelve digits, as stored.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PersonalNumber {
+    type Error = PersonalNumberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        // Stored numbers are twelve digits; the century needs no reference date.
+        PersonalNumber::parse(&s, NaiveDate::MAX)
+    }
+}
+
+impl From<PersonalNumber> for String {
+    fn from(n: PersonalNumber) -> String {
+        n.0
+    }
+}
+
+impl fmt::Display for PersonalNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", &self.0[..8], &self.0[8..])
+    }
+}
+
+/// Migrationsverket's dossier number (dossiernummer): eight digits shown XX-XXXXXX; cards issued
+/// since 2022 may add a serial, `/N`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DossierNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ett dossiernummer har åtta siffror, till exempel 12-345678 (ibland med /1 efter)")]
+pub struct DossierNumberError;
+
+impl FromStr for DossierNumber {
+    type Err = DossierNumberError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (main, serial) = match s.split_once('/') {
+            Some((main, serial)) => (main, Some(serial)),
+            None => (s, None),
+        };
+        let digits: String = main.chars().filter(|c| *c != '-').collect();
+        let hyphen_ok = !main.contains('-') || (main.len() == 9 && main.as_bytes()[2] == b'-');
+        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) || !hyphen_ok {
+            return Err(DossierNumberError);
+        }
+        let serial = match serial {
+            None => String::new(),
+            Some(n) if !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()) => format!("/{n}"),
+            Some(_) => return Err(DossierNumberError),
+        };
+        Ok(DossierNumber(format!("{}-{}{serial}", &digits[..2], &digits[2..])))
+    }
+}
+
+impl TryFrom<String> for DossierNumber {
+    type Error = DossierNumberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<DossierNumber> for String {
+    fn from(n: DossierNumber) -> String {
+        n.0
+    }
+}
+
+impl fmt::Display for DossierNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn personnummer_in_every_written_form() {
+        let twelve = PersonalNumber::parse("199001012385", today()).unwrap();
+        assert_eq!(twelve.to_string(), "19900101-2385");
+        assert_eq!(twelve.kind(), PersonalNumberKind::Personnummer);
+        assert_eq!(twelve.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1));
+        for form in ["19900101-2385", "900101-2385", "9001012385", " 19900101 2385 "] {
+            assert_eq!(PersonalNumber::parse(form, today()), Ok(twelve.clone()), "{form}");
+        }
+        // Ten digits name the latest century that is not in the future; "+" one century earlier.
+        assert_eq!(PersonalNumber::parse("201231-2381", today()).unwrap().digits(), "202012312381");
+        assert_eq!(PersonalNumber::parse("201231+2381", today()).unwrap().digits(), "192012312381");
+    }
+
+    #[test]
+    fn samordningsnummer_has_the_day_plus_60() {
+        let number = PersonalNumber::parse("19900161-2382", today()).unwrap();
+        assert_eq!(number.kind(), PersonalNumberKind::Samordningsnummer);
+        assert_eq!(number.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1));
+    }
+
+    #[test]
+    fn bad_numbers_are_refused_with_the_reason() {
+        assert_eq!(PersonalNumber::parse("19900101-2386", today()), Err(PersonalNumberError::CheckDigit));
+        assert_eq!(PersonalNumber::parse("19900230-2384", today()), Err(PersonalNumberError::Date));
+        assert_eq!(PersonalNumber::parse("19900192-2380", today()), Err(PersonalNumberError::Date), "day 92 − 60 = 32");
+        assert_eq!(PersonalNumber::parse("1990-01-01", today()), Err(PersonalNumberError::Format));
+        assert_eq!(PersonalNumber::parse("199001012385+", today()), Err(PersonalNumberError::Format));
+        assert_eq!(PersonalNumber::parse("20301231-2389", today()), Err(PersonalNumberError::Future));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_valid_number_round_trips(days in 0i64..40_000, serial in 0u32..1000, coordination in proptest::bool::ANY) {
+            let birth = NaiveDate::from_ymd_opt(1910, 1, 1).unwrap() + chrono::Duration::days(days);
+            let day = birth.day() + if coordination { 60 } else { 0 };
+            let body = format!("{}{:02}{day:02}{serial:03}", birth.format("%Y"), birth.month());
+            let digits: Vec<u8> = body[2..].bytes().map(|b| b - b'0').collect();
+            let check = (0..10u8).find(|c| luhn_valid(&[digits.clone(), vec![*c]].concat())).unwrap();
+            let number = PersonalNumber::parse(&format!("{body}{check}"), today()).unwrap();
+            proptest::prop_assert_eq!(number.birth_date(), Some(birth));
+            proptest::prop_assert_eq!(number.kind() == PersonalNumberKind::Samordningsnummer, coordination);
+            proptest::prop_assert_eq!(PersonalNumber::parse(&number.to_string(), today()), Ok(number.clone()));
+            // Any other check digit is refused.
+            let wrong = (check + 1) % 10;
+            proptest::prop_assert_eq!(PersonalNumber::parse(&format!("{body}{wrong}"), today()), Err(PersonalNumberError::CheckDigit));
+        }
+    }
+
+    #[test]
+    fn dossier_numbers() {
+        assert_eq!("12-345678".parse::<DossierNumber>().unwrap().to_string(), "12-345678");
+        assert_eq!("12345678".parse::<DossierNumber>().unwrap().to_string(), "12-345678");
+        assert_eq!("12-345678/1".parse::<DossierNumber>().unwrap().to_string(), "12-345678/1");
+        for bad in ["1-2345678", "12-34567", "12-345678/", "12-345678/a", "ab-cdefgh", "123-45678"] {
+            assert!(bad.parse::<DossierNumber>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_seed_organisation_numbers() {
