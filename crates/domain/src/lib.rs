@@ -9,4 +9,5 @@ pub mod cofinancing;
 pub mod identity;
 pub mod money;
 pub mod municipality;
+pub mod reception;
 pub mod time;

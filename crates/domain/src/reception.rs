@@ -1,0 +1,3 @@
+//! Reception and establishment casework: the rules of issue 4 that need no database.
+
+pub mod plan;
