@@ -99,6 +99,10 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
     let grant = etablera(&db, &["user", "grant", "lena", "--role", "unit_manager", "--municipality", "0586"]);
     assert!(stdout(&grant).contains("case_worker, unit_manager"), "{}", stdout(&grant));
     assert!(stdout(&grant).contains("0117, 0586"));
+    let revoke = etablera(&db, &["user", "revoke", "lena", "--role", "unit_manager", "--municipality", "0117"]);
+    assert!(stdout(&revoke).contains("roller case_worker; kommuner 0586"), "{}", stdout(&revoke));
+    let nothing = etablera(&db, &["user", "revoke", "lena"]);
+    assert!(stderr(&nothing).contains("ange minst en --role"));
     let disable = etablera(&db, &["user", "disable", "lena"]);
     assert!(disable.status.success());
     assert!(stdout(&etablera(&db, &["user", "list"])).contains("avstängd"));

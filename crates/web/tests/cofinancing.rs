@@ -201,6 +201,17 @@ fn seed_ostergotland(app: &TestApp) -> etablera_store::cofinancing::seed::Seeded
         .unwrap()
 }
 
+/// Makes the 2024 invoices and marks them sent and paid.
+fn invoice_2024_paid(app: &TestApp, seeded: &etablera_store::cofinancing::seed::Seeded) {
+    app.db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
+            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+        })
+        .unwrap();
+}
+
 #[tokio::test]
 async fn the_year_s_invoices_are_made_explained_and_exported() {
     let app = TestApp::new();
@@ -283,13 +294,7 @@ async fn a_withdrawal_is_previewed_with_its_scenario_then_recorded() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
     let seeded = seed_ostergotland(&app);
-    app.db
-        .store
-        .with_conn(|conn| {
-            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
-            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
-        })
-        .unwrap();
+    invoice_2024_paid(&app, &seeded);
     let id = seeded.agreement("0586");
     let page = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
     assert!(page.body.contains("OSN/2018:236") && page.body.contains("KS/2014:500"), "both versions");
@@ -334,13 +339,7 @@ async fn a_vacancy_shows_each_party_s_refund() {
     let app = TestApp::new();
     let browser = coordinator(&app).await;
     let seeded = seed_ostergotland(&app);
-    app.db
-        .store
-        .with_conn(|conn| {
-            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
-            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
-        })
-        .unwrap();
+    invoice_2024_paid(&app, &seeded);
     let form = app.get("/cofinancing/vacancies", Some(&browser)).await;
     assert!(form.body.contains("Inga vakanser registrerade."));
     let bad = app
@@ -493,13 +492,7 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
     // (45 000 × 1,3142 + 5 000) × 12 = 769 668 kr.
     assert!(page.body.contains("769\u{a0}668\u{a0}kr"), "{}", page.body);
 
-    app.db
-        .store
-        .with_conn(|conn| {
-            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
-            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
-        })
-        .unwrap();
+    invoice_2024_paid(&app, &seeded);
     let invoice = app
         .db
         .store
@@ -616,13 +609,7 @@ async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
 async fn the_agreement_contact_sees_only_their_own_municipality() {
     let app = TestApp::new();
     let seeded = seed_ostergotland(&app);
-    app.db
-        .store
-        .with_conn(|conn| {
-            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
-            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
-        })
-        .unwrap();
+    invoice_2024_paid(&app, &seeded);
     let browser = signed_in_for_mjolby(&app, "kontakt", Role::AgreementContact).await;
     let page = app.get("/cofinancing/own", Some(&browser)).await;
     assert_eq!(page.status, StatusCode::OK);

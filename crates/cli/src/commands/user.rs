@@ -176,38 +176,40 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
             println!("Nytt lösenord satt för {username}; användarens sessioner är avslutade.");
         }
         UserCommand::Grant(args) => {
-            if args.roles.is_empty() && args.municipalities.is_empty() && args.unit.is_none() {
-                bail!("ange minst en --role, --municipality eller --unit");
-            }
+            let changes = args.roles.len() + args.municipalities.len() + usize::from(args.unit.is_some());
             let grants = users::Grants {
                 add_roles: args.roles,
                 add_municipalities: args.municipalities,
                 unit: args.unit.map(Some),
                 ..Default::default()
             };
-            let user = store
-                .with_conn(|conn| users::change_grants(conn, &actor, &args.username, &grants))
-                .map_err(|e| explain(e, &args.username))?;
-            print_grants(&user);
+            change_grants(store, &args.username, changes, &grants)?;
         }
         UserCommand::Revoke(args) => {
-            if args.roles.is_empty() && args.municipalities.is_empty() && !args.unit {
-                bail!("ange minst en --role, --municipality eller --unit");
-            }
+            let changes = args.roles.len() + args.municipalities.len() + usize::from(args.unit);
             let grants = users::Grants {
                 remove_roles: args.roles,
                 remove_municipalities: args.municipalities,
                 unit: args.unit.then_some(None),
                 ..Default::default()
             };
-            let user = store
-                .with_conn(|conn| users::change_grants(conn, &actor, &args.username, &grants))
-                .map_err(|e| explain(e, &args.username))?;
-            print_grants(&user);
+            change_grants(store, &args.username, changes, &grants)?;
         }
         UserCommand::Token(command) => token(command, store)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Applies a grant or a revocation and shows the user's permissions afterwards.
+fn change_grants(store: &Store, username: &str, changes: usize, grants: &users::Grants) -> anyhow::Result<()> {
+    if changes == 0 {
+        bail!("ange minst en --role, --municipality eller --unit");
+    }
+    let user = store
+        .with_conn(|conn| users::change_grants(conn, &terminal_actor(), username, grants))
+        .map_err(|e| explain(e, username))?;
+    print_grants(&user);
+    Ok(())
 }
 
 fn print_grants(user: &users::User) {
