@@ -25,6 +25,12 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     sum % 10 == 0
 }
 
+/// The digit that makes `body` plus it pass the Luhn check.
+pub fn luhn_check_digit(body: &[u8]) -> u8 {
+    let with = |c: u8| [body, &[c]].concat();
+    (0..10u8).find(|c| luhn_valid(&with(*c))).expect("one of ten digits always fits")
+}
+
 /// A Swedish organisation number: ten digits, the last a Luhn check digit; shown NNNNNN-NNNN.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -290,7 +296,7 @@ mod tests {
             let day = birth.day() + if coordination { 60 } else { 0 };
             let body = format!("{}{:02}{day:02}{serial:03}", birth.format("%Y"), birth.month());
             let digits: Vec<u8> = body[2..].bytes().map(|b| b - b'0').collect();
-            let check = (0..10u8).find(|c| luhn_valid(&[digits.clone(), vec![*c]].concat())).unwrap();
+            let check = luhn_check_digit(&digits);
             let number = PersonalNumber::parse(&format!("{body}{check}"), today()).unwrap();
             proptest::prop_assert_eq!(number.birth_date(), Some(birth));
             proptest::prop_assert_eq!(number.kind() == PersonalNumberKind::Samordningsnummer, coordination);

@@ -38,6 +38,11 @@ pub fn by_code(code: &str) -> Option<&'static Municipality> {
     all().iter().find(|m| m.code == code)
 }
 
+/// The municipality's name, or the code itself when no municipality has it.
+pub fn name_of(code: &str) -> String {
+    by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
+}
+
 /// A municipality code that names one of the built-in municipalities.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

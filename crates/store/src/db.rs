@@ -213,6 +213,11 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+/// Today in Stockholm: the day deadlines, forms and new documents are dated by.
+pub fn today() -> chrono::NaiveDate {
+    etablera_domain::time::to_local(now()).date()
+}
+
 /// Runs `f` in one write transaction. On SQLite the transaction takes the write lock at its
 /// start (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits for other
 /// writers instead of failing when it upgrades its lock.

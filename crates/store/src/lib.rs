@@ -10,7 +10,7 @@ pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use db::{Backend, DatabaseUrl, DbConn, Store, now, write};
+pub use db::{Backend, DatabaseUrl, DbConn, Store, now, today, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

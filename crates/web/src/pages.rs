@@ -125,6 +125,12 @@ pub async fn htmx() -> Response {
     asset("text/javascript; charset=utf-8", HTMX)
 }
 
+/// The text with its first letter in upper case, for a domain message shown as a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Formats a stored UTC instant as Stockholm time for a page.
 pub fn local_time(at: chrono::NaiveDateTime) -> String {
     etablera_domain::time::to_local(at).format("%Y-%m-%d %H:%M").to_string()

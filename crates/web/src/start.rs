@@ -112,7 +112,7 @@ async fn cofinancing_deadlines(
 ) -> AppResult<Vec<DeadlineRow>> {
     use etablera_store::cofinancing::deadlines::{self, Deadline};
     let Some(post) = crate::cofinancing::current_post(state, user).await? else { return Ok(Vec::new()) };
-    let today = etablera_domain::time::to_local(etablera_store::now()).date();
+    let today = etablera_store::today();
     let list = state.store.run(move |conn| deadlines::upcoming(conn, post.id, today, 120)).await?;
     Ok(list
         .into_iter()
@@ -126,11 +126,7 @@ async fn cofinancing_deadlines(
                 date: date.to_string(),
                 text: t.text(
                     if after_notice { "deadline-ends-notice" } else { "deadline-ends-term" },
-                    &[(
-                        "municipality",
-                        etablera_domain::municipality::by_code(&municipality_code)
-                            .map_or(municipality_code.clone(), |m| m.name.to_owned()),
-                    )],
+                    &[("municipality", etablera_domain::municipality::name_of(&municipality_code))],
                 ),
                 href: format!("/cofinancing/agreements/{agreement_id}"),
             },

@@ -153,7 +153,7 @@ pub fn apportion(total: Money, unit: Unit, claimants: &[Claimant]) -> Result<Vec
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 

@@ -240,7 +240,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                     population
                         .map(|p| Claimant {
                             code: a.municipality_code.clone(),
-                            name: municipality_name(&a.municipality_code),
+                            name: etablera_domain::municipality::name_of(&a.municipality_code),
                             population: p,
                         })
                         .ok_or_else(|| {
@@ -334,10 +334,6 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
         }
         Ok(Generated { created, already })
     })
-}
-
-fn municipality_name(code: &str) -> String {
-    etablera_domain::municipality::by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
 }
 
 /// Moves an invoice on: draft → sent (dated), sent → paid (dated). A stale version is refused.

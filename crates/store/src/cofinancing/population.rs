@@ -121,11 +121,7 @@ pub fn figures(conn: &mut DbConn, year: i32, county: Option<&str>) -> Result<Vec
     Ok(rows
         .into_iter()
         .filter(|(code, _)| county.is_none_or(|c| code.starts_with(c)))
-        .map(|(code, population)| Figure {
-            name: municipality::by_code(&code).map_or_else(|| code.clone(), |m| m.name.to_owned()),
-            code,
-            population: population as u64,
-        })
+        .map(|(code, population)| Figure { name: municipality::name_of(&code), code, population: population as u64 })
         .collect())
 }
 

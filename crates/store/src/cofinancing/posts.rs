@@ -71,35 +71,30 @@ pub struct YearModel {
     pub note: Option<String>,
 }
 
-type ModelRow = (i32, i64, i32, i64, Option<i64>, Option<String>);
-
-fn from_row((year, salary, on_cost, overhead, stated, note): ModelRow) -> YearModel {
-    let cost = match stated {
-        Some(yearly) => PostCost::StatedYearly(Money::from_ore(yearly)),
-        None => PostCost::Parts(CostModel {
-            monthly_salary: Money::from_ore(salary),
-            on_cost: Percent::from_hundredths(on_cost as u32),
-            monthly_overhead: Money::from_ore(overhead),
-        }),
-    };
-    YearModel { year, cost, note }
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cost_models)]
+struct ModelRow {
+    year: i32,
+    monthly_salary_ore: i64,
+    on_cost_hundredths: i32,
+    monthly_overhead_ore: i64,
+    stated_yearly_ore: Option<i64>,
+    note: Option<String>,
 }
 
-const MODEL_COLUMNS: (
-    cost_models::year,
-    cost_models::monthly_salary_ore,
-    cost_models::on_cost_hundredths,
-    cost_models::monthly_overhead_ore,
-    cost_models::stated_yearly_ore,
-    cost_models::note,
-) = (
-    cost_models::year,
-    cost_models::monthly_salary_ore,
-    cost_models::on_cost_hundredths,
-    cost_models::monthly_overhead_ore,
-    cost_models::stated_yearly_ore,
-    cost_models::note,
-);
+impl From<ModelRow> for YearModel {
+    fn from(row: ModelRow) -> YearModel {
+        let cost = match row.stated_yearly_ore {
+            Some(yearly) => PostCost::StatedYearly(Money::from_ore(yearly)),
+            None => PostCost::Parts(CostModel {
+                monthly_salary: Money::from_ore(row.monthly_salary_ore),
+                on_cost: Percent::from_hundredths(row.on_cost_hundredths as u32),
+                monthly_overhead: Money::from_ore(row.monthly_overhead_ore),
+            }),
+        };
+        YearModel { year: row.year, cost, note: row.note }
+    }
+}
 
 /// Sets (or replaces) the model for a year.
 pub fn set_cost_model(conn: &mut DbConn, post_id: i32, year: i32, cost: &PostCost, note: Option<&str>) -> Result<()> {
@@ -135,17 +130,17 @@ pub fn cost_model_for(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Opti
         .filter(cost_models::post_id.eq(post_id))
         .filter(cost_models::year.le(year))
         .order(cost_models::year.desc())
-        .select(MODEL_COLUMNS)
+        .select(ModelRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(from_row))
+    Ok(row.map(YearModel::from))
 }
 
 pub fn cost_models(conn: &mut DbConn, post_id: i32) -> Result<Vec<YearModel>> {
     let rows: Vec<ModelRow> = cost_models::table
         .filter(cost_models::post_id.eq(post_id))
         .order(cost_models::year)
-        .select(MODEL_COLUMNS)
+        .select(ModelRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(from_row).collect())
+    Ok(rows.into_iter().map(YearModel::from).collect())
 }

@@ -88,7 +88,7 @@ pub fn withdraw(
             ))
             .execute(conn)?;
         if let (Some(invoice), Some(outcome)) = (&withdrawal.invoice, withdrawal.outcome) {
-            let today = etablera_domain::time::to_local(now()).date();
+            let today = crate::today();
             if invoice.status() == Status::Paid && outcome.refund.ore() > 0 {
                 withdrawal.created = Some(invoices::insert(
                     conn,

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDateTime;
 use etablera_domain::access::Role;
-use etablera_store::access::log::{self, Action};
+use etablera_store::access::log;
 use etablera_store::access::users::{self, User};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -145,13 +145,7 @@ pub struct VerifyBody {
 pub async fn verify(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Json<VerifyBody>> {
     let t = ctx.tr();
     let actor = ctx.actor();
-    let verification = state
-        .store
-        .run(move |conn| {
-            log::record(conn, &actor, Action::Read, &log::Record::all("access_log"))?;
-            log::verify(conn)
-        })
-        .await?;
+    let verification = state.store.run(move |conn| log::verify_as(conn, &actor)).await?;
     Ok(Json(VerifyBody {
         intact: verification.first_break.is_none(),
         rows_checked: verification.rows_checked,

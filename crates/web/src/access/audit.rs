@@ -238,13 +238,7 @@ pub fn describe(verification: &Verification, t: &Tr) -> String {
 pub async fn verify_page(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Html<String>> {
     let t = ctx.tr();
     let actor = ctx.actor();
-    let verification = state
-        .store
-        .run(move |conn| {
-            log::record(conn, &actor, Action::Read, &log::Record::all("access_log"))?;
-            log::verify(conn)
-        })
-        .await?;
+    let verification = state.store.run(move |conn| log::verify_as(conn, &actor)).await?;
     render(&VerifyPage {
         intact: verification.first_break.is_none(),
         message: describe(&verification, &t),

@@ -17,7 +17,7 @@ use super::current_post;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PageContext, capitalised, render_with};
 use crate::security::CsrfForm;
 
 type Pairs = Vec<(String, String)>;
@@ -245,7 +245,7 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
     {
         Ok(n) => Some(n),
         Err(e) => {
-            errors.push(FieldError { field: name, message: format!("{}.", capitalise(&e.to_string())) });
+            errors.push(FieldError { field: name, message: format!("{}.", capitalised(&e.to_string())) });
             None
         }
     };
@@ -290,11 +290,6 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
         contacts,
         note: Some(field(pairs, "note").to_owned()).filter(|v| !v.is_empty()),
     })
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn store_error(e: StoreError) -> Result<FieldError, AppError> {

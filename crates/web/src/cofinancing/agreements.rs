@@ -27,10 +27,6 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
 
-fn name(code: &str) -> String {
-    municipality::by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
-}
-
 /// The terms in words.
 pub struct TermsView {
     pub validity: String,
@@ -132,7 +128,7 @@ pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -
                 let (status, ended) = status_text(a, &t);
                 AgreementRow {
                     id: a.id,
-                    municipality: format!("{} {}", a.municipality_code, name(&a.municipality_code)),
+                    municipality: format!("{} {}", a.municipality_code, municipality::name_of(&a.municipality_code)),
                     title: a.title.clone(),
                     registry_number: a.current().registry_number.clone().unwrap_or_default(),
                     validity: terms_view(&a.current().terms, &t).validity,
@@ -406,8 +402,12 @@ async fn render_agreement(
     let status_code = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = AgreementPage {
         id,
-        today: etablera_domain::time::to_local(etablera_store::now()).date().to_string(),
-        municipality: format!("{} {}", agreement.municipality_code, name(&agreement.municipality_code)),
+        today: etablera_store::today().to_string(),
+        municipality: format!(
+            "{} {}",
+            agreement.municipality_code,
+            municipality::name_of(&agreement.municipality_code)
+        ),
         status,
         terminated: agreement.termination.is_some(),
         versions: agreement

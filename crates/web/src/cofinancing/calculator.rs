@@ -19,7 +19,7 @@ use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PageContext, capitalised, render_with};
 use crate::security::CsrfForm;
 
 /// A field's error, for the summary at the top and the message at the field.
@@ -49,11 +49,6 @@ fn money_field(text: &str, field: &'static str, errors: &mut Vec<FieldError>) ->
             None
         }
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 // ---- cost ----

@@ -34,10 +34,6 @@ pub struct InvoiceView {
     pub next: Option<(&'static str, String)>,
 }
 
-fn municipality_name(code: &str) -> String {
-    municipality::by_code(code).map_or_else(|| code.to_owned(), |m| m.name.to_owned())
-}
-
 pub fn view(invoice: &Invoice, t: &Tr) -> InvoiceView {
     let next = match (invoice.status(), invoice.kind.as_str()) {
         (Status::Draft, _) => Some(("sent", t.get("invoices-mark-sent"))),
@@ -49,7 +45,7 @@ pub fn view(invoice: &Invoice, t: &Tr) -> InvoiceView {
         id: invoice.id,
         version: invoice.version,
         number: invoice.number.clone(),
-        municipality: format!("{} {}", invoice.municipality_code, municipality_name(&invoice.municipality_code)),
+        municipality: format!("{} {}", invoice.municipality_code, municipality::name_of(&invoice.municipality_code)),
         kind: t.get(&format!("invoice-kind-{}", invoice.kind)),
         period: format!("{} – {}", invoice.period_start, invoice.period_end),
         due: invoice.due_date.to_string(),
@@ -80,8 +76,7 @@ pub struct ListQuery {
 }
 
 fn this_year() -> i32 {
-    use chrono::Datelike;
-    etablera_domain::time::to_local(etablera_store::now()).year()
+    chrono::Datelike::year(&etablera_store::today())
 }
 
 async fn list_page(
@@ -115,7 +110,7 @@ async fn list_page(
         year,
         notice,
         error,
-        today: etablera_domain::time::to_local(etablera_store::now()).date().to_string(),
+        today: etablera_store::today().to_string(),
         ctx: PageContext::new(ctx, t.get("invoices-title"), "/cofinancing/population"),
     };
     Ok(render_with(status, &page))
@@ -263,7 +258,7 @@ pub async fn credit(
     if form.reason.trim().is_empty() {
         return show_with(&state, &ctx, &user, id, Some(ctx.tr().get("invoice-credit-reason-missing"))).await;
     }
-    let today = etablera_domain::time::to_local(etablera_store::now()).date();
+    let today = etablera_store::today();
     let reason = form.reason.trim().to_owned();
     match state.store.run(move |conn| invoices::credit(conn, id, form.version, today, &reason)).await {
         Ok(note) => Ok(Redirect::to(&format!("/cofinancing/invoices/{}", note.id)).into_response()),
@@ -309,7 +304,7 @@ async fn document(
             city: None,
         },
         buyer: UblParty {
-            name: format!("{} kommun", municipality_name(&invoice.municipality_code)),
+            name: format!("{} kommun", municipality::name_of(&invoice.municipality_code)),
             org_number: parse(&version.municipality_org_number)?,
             city: None,
         },
@@ -382,7 +377,7 @@ pub async fn xlsx(
         .map(|i| InvoiceRow {
             number: i.number.clone(),
             municipality_code: i.municipality_code.clone(),
-            municipality: municipality_name(&i.municipality_code),
+            municipality: municipality::name_of(&i.municipality_code),
             kind: t.get(&format!("invoice-kind-{}", i.kind)),
             period_start: i.period_start,
             period_end: i.period_end,

@@ -91,7 +91,7 @@ async fn page_with(
                         municipality: format!(
                             "{} {}",
                             r.municipality_code,
-                            municipality::by_code(&r.municipality_code).map_or("", |m| m.name)
+                            municipality::name_of(&r.municipality_code)
                         ),
                         invoice: format!(
                             "{} ({} – {})",
