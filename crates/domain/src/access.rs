@@ -4,7 +4,7 @@ mod chain;
 mod roles;
 
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
-pub use roles::{Permission, Role, UnknownRole};
+pub use roles::{NotPersonal, Permission, Role, UnknownRole};
 
 /// The shortest password a person may choose. Long passphrases beat complexity rules (NIST SP 800-63B).
 pub const MIN_PASSWORD_LENGTH: usize = 12;

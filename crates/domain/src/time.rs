@@ -16,6 +16,16 @@ pub fn start_of_local_day(date: NaiveDate) -> NaiveDateTime {
     Stockholm.from_local_datetime(&midnight).earliest().expect("midnight exists in Stockholm").naive_utc()
 }
 
+/// A Stockholm wall-clock time as the UTC instant (the earlier one when clocks go back).
+pub fn from_local(local: NaiveDateTime) -> Option<NaiveDateTime> {
+    Stockholm.from_local_datetime(&local).earliest().map(|t| t.naive_utc())
+}
+
+/// A UTC instant as RFC 3339 with Stockholm's offset, as in exported files.
+pub fn to_rfc3339_local(utc: NaiveDateTime) -> String {
+    Stockholm.from_utc_datetime(&utc).to_rfc3339()
+}
+
 /// Parses a date typed as YYYY-MM-DD.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()

@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod cofinancing;
 mod db;
 mod error;
+pub mod reception;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;

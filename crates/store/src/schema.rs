@@ -111,6 +111,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoices,
     terminations,
     vacancies,
+    user_permissions,
+    activity_types,
+    households,
+    persons,
+    person_exits,
+    activities,
+    declines,
+    work_exemptions,
+    temporary_housings,
+    housing_damages,
+    support_tasks,
+    case_notes,
+    notifications,
 );
 
 diesel::table! {
@@ -274,3 +287,202 @@ diesel::joinable!(agreement_contacts -> agreement_versions (version_id));
 diesel::joinable!(invoices -> agreements (agreement_id));
 diesel::joinable!(terminations -> agreements (agreement_id));
 diesel::joinable!(vacancies -> shared_posts (post_id));
+
+diesel::table! {
+    user_permissions (user_id, permission) {
+        user_id -> Integer,
+        permission -> Text,
+    }
+}
+
+diesel::table! {
+    activity_types (code) {
+        code -> Text,
+        name -> Text,
+        counts -> Text,
+        report_row -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    households (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        unit -> Text,
+        reference -> Nullable<Text>,
+        placement_date -> Date,
+        expected_reception_date -> Nullable<Date>,
+        first_contact_at -> Nullable<Timestamp>,
+        first_contact_channel -> Nullable<Text>,
+        first_contact_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Integer,
+        household_id -> Integer,
+        municipality_code -> Text,
+        reference -> Nullable<Text>,
+        given_name -> Text,
+        family_name -> Text,
+        birth_date -> Date,
+        personal_number -> Nullable<Text>,
+        dossier_number -> Nullable<Text>,
+        category -> Text,
+        languages -> Text,
+        interpreter_needed -> Bool,
+        protected_identity -> Bool,
+        reception_date -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    person_exits (id) {
+        id -> Integer,
+        person_id -> Integer,
+        exit_date -> Date,
+        reason -> Text,
+        note -> Nullable<Text>,
+        returned_on -> Nullable<Date>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Integer,
+        person_id -> Integer,
+        type_code -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        hours_per_week -> Nullable<Integer>,
+        extent_percent -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    declines (id) {
+        id -> Integer,
+        person_id -> Integer,
+        type_code -> Text,
+        declined_on -> Date,
+        reason -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    work_exemptions (id) {
+        id -> Integer,
+        person_id -> Integer,
+        reason -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    temporary_housings (id) {
+        id -> Integer,
+        household_id -> Integer,
+        address -> Text,
+        landlord -> Nullable<Text>,
+        contract_start -> Date,
+        contract_end -> Date,
+        rent_ore -> Nullable<BigInt>,
+        has_beds -> Bool,
+        has_bedding -> Bool,
+        has_table -> Bool,
+        has_chairs -> Bool,
+        has_cooking -> Bool,
+        has_food -> Bool,
+        notice_date -> Nullable<Date>,
+        keys_returned_on -> Nullable<Date>,
+        inspection_on -> Nullable<Date>,
+        inspection_result -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    housing_damages (id) {
+        id -> Integer,
+        housing_id -> Integer,
+        damage_date -> Date,
+        description -> Text,
+        cost_ore -> BigInt,
+        tenant_pays -> Bool,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    support_tasks (id) {
+        id -> Integer,
+        household_id -> Integer,
+        person_id -> Nullable<Integer>,
+        template_code -> Nullable<Text>,
+        title -> Text,
+        due_date -> Date,
+        responsible -> Text,
+        done_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> Integer,
+        household_id -> Integer,
+        person_id -> Nullable<Integer>,
+        written_at -> Timestamp,
+        author_id -> Nullable<Integer>,
+        text -> Text,
+        corrects_note_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        user_id -> Integer,
+        kind -> Text,
+        household_id -> Integer,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(user_permissions -> users (user_id));
+diesel::joinable!(persons -> households (household_id));
+diesel::joinable!(person_exits -> persons (person_id));
+diesel::joinable!(activities -> persons (person_id));
+diesel::joinable!(activities -> activity_types (type_code));
+diesel::joinable!(declines -> persons (person_id));
+diesel::joinable!(work_exemptions -> persons (person_id));
+diesel::joinable!(temporary_housings -> households (household_id));
+diesel::joinable!(housing_damages -> temporary_housings (housing_id));
+diesel::joinable!(support_tasks -> households (household_id));
+diesel::joinable!(notifications -> households (household_id));

@@ -4,6 +4,7 @@ mod access_log;
 mod accounts;
 mod cofinancing;
 mod population;
+mod reception;
 mod schema;
 
 use etablera_domain::access::Role;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use etablera_domain::access::Role;
+use etablera_domain::access::{Permission, Role};
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_store::access::{tokens, users};
 use etablera_store::{Store, StoreError};
@@ -68,6 +68,9 @@ pub struct GrantArgs {
     /// Set the unit.
     #[arg(long)]
     unit: Option<String>,
+    /// A permission given per person (repeat for several): read_protected_address.
+    #[arg(long = "permission")]
+    permissions: Vec<Permission>,
 }
 
 #[derive(Args)]
@@ -80,6 +83,9 @@ pub struct RevokeArgs {
     /// Remove the unit.
     #[arg(long)]
     unit: bool,
+    /// Take a per-person permission away: read_protected_address.
+    #[arg(long = "permission")]
+    permissions: Vec<Permission>,
 }
 
 #[derive(Subcommand)]
@@ -176,20 +182,26 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
             println!("Nytt lösenord satt för {username}; användarens sessioner är avslutade.");
         }
         UserCommand::Grant(args) => {
-            let changes = args.roles.len() + args.municipalities.len() + usize::from(args.unit.is_some());
+            let changes = args.roles.len()
+                + args.municipalities.len()
+                + args.permissions.len()
+                + usize::from(args.unit.is_some());
             let grants = users::Grants {
                 add_roles: args.roles,
                 add_municipalities: args.municipalities,
                 unit: args.unit.map(Some),
+                add_permissions: args.permissions,
                 ..Default::default()
             };
             change_grants(store, &args.username, changes, &grants)?;
         }
         UserCommand::Revoke(args) => {
-            let changes = args.roles.len() + args.municipalities.len() + usize::from(args.unit);
+            let changes =
+                args.roles.len() + args.municipalities.len() + args.permissions.len() + usize::from(args.unit);
             let grants = users::Grants {
                 remove_roles: args.roles,
                 remove_municipalities: args.municipalities,
+                remove_permissions: args.permissions,
                 unit: args.unit.then_some(None),
                 ..Default::default()
             };
@@ -203,7 +215,7 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
 /// Applies a grant or a revocation and shows the user's permissions afterwards.
 fn change_grants(store: &Store, username: &str, changes: usize, grants: &users::Grants) -> anyhow::Result<()> {
     if changes == 0 {
-        bail!("ange minst en --role, --municipality eller --unit");
+        bail!("ange minst en --role, --municipality, --permission eller --unit");
     }
     let user = store
         .with_conn(|conn| users::change_grants(conn, &terminal_actor(), username, grants))
@@ -215,12 +227,14 @@ fn change_grants(store: &Store, username: &str, changes: usize, grants: &users::
 fn print_grants(user: &users::User) {
     let roles: Vec<&str> = user.roles.iter().map(|r| r.code()).collect();
     let codes: Vec<&str> = user.municipalities.iter().map(|m| m.as_str()).collect();
+    let personal: Vec<&str> = user.personal_permissions.iter().map(|p| p.code()).collect();
     println!(
-        "{}: roller {}; kommuner {}; enhet {}",
+        "{}: roller {}; kommuner {}; enhet {}; personliga behörigheter {}",
         user.username,
         roles.join(", "),
         if codes.is_empty() { "inga".to_owned() } else { codes.join(", ") },
-        user.unit.as_deref().unwrap_or("ingen")
+        user.unit.as_deref().unwrap_or("ingen"),
+        if personal.is_empty() { "inga".to_owned() } else { personal.join(", ") }
     );
 }
 

@@ -106,6 +106,30 @@ impl Permission {
         Permission::ReadOwnAgreement,
     ];
 
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageRules => "manage_rules",
+            Permission::ReadAccessLog => "read_access_log",
+            Permission::ReadCases => "read_cases",
+            Permission::WriteCases => "write_cases",
+            Permission::ReadProtectedAddress => "read_protected_address",
+            Permission::ManageUnit => "manage_unit",
+            Permission::ManageEconomy => "manage_economy",
+            Permission::ReadAggregateReports => "read_aggregate_reports",
+            Permission::ManageCofinancing => "manage_cofinancing",
+            Permission::ReadOwnAgreement => "read_own_agreement",
+        }
+    }
+
+    /// Permissions an administrator grants to one person on top of their roles, because the
+    /// need is personal rather than part of a role.
+    pub const PERSONAL: [Permission; 1] = [Permission::ReadProtectedAddress];
+
+    pub fn from_code(code: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.code() == code.trim())
+    }
+
     /// True when any of the roles grants it.
     pub fn granted_by(self, roles: &[Role]) -> bool {
         roles.iter().any(|r| r.has(self))
@@ -117,6 +141,18 @@ impl Permission {
     "okänd roll \"{0}\"; roller: admin, case_worker, unit_manager, finance, committee, regional_coordinator, agreement_contact, auditor"
 )]
 pub struct UnknownRole(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("behörigheten \"{0}\" ges inte per person; sådana behörigheter: read_protected_address")]
+pub struct NotPersonal(pub String);
+
+impl FromStr for Permission {
+    type Err = NotPersonal;
+    /// Only the permissions in [`Permission::PERSONAL`] parse: the rest come with roles.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Permission::from_code(s).filter(|p| Permission::PERSONAL.contains(p)).ok_or_else(|| NotPersonal(s.to_owned()))
+    }
+}
 
 impl FromStr for Role {
     type Err = UnknownRole;

@@ -122,3 +122,169 @@ mod tests {
         assert_eq!(full_time(&plan, d("2024-04-01")).planned_hours, 0);
     }
 }
+
+/// An activity type from the catalogue (data an administrator can add to).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityType {
+    pub code: String,
+    pub name: String,
+    pub counts: Counts,
+    /// The monthly report's row, when the type is counted in one.
+    pub report_row: Option<String>,
+}
+
+impl Counts {
+    pub fn code(self) -> &'static str {
+        match self {
+            Counts::Hours => "hours",
+            Counts::Leave => "leave",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Counts> {
+        match code {
+            "hours" => Some(Counts::Hours),
+            "leave" => Some(Counts::Leave),
+            _ => None,
+        }
+    }
+}
+
+/// A new type's code: lower-case letters, digits and `_`, 2–40 characters.
+pub fn check_type_code(code: &str) -> Result<String, super::Invalid> {
+    let code = code.trim();
+    let ok = (2..=40).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && code.as_bytes()[0].is_ascii_lowercase();
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(super::Invalid::new(
+            "code",
+            "Koden skrivs med små bokstäver a–z, siffror och _, 2–40 tecken, till exempel yrkessvenska.",
+        ))
+    }
+}
+
+fn find_type<'a>(
+    catalogue: &'a [ActivityType],
+    field: &'static str,
+    code: &str,
+) -> Result<&'a ActivityType, super::Invalid> {
+    catalogue.iter().find(|t| t.code == code.trim()).ok_or_else(|| {
+        let known: Vec<&str> = catalogue.iter().map(|t| t.code.as_str()).collect();
+        super::Invalid::new(
+            field,
+            format!("Okänd aktivitetstyp \"{}\"; kända typer: {}.", code.trim(), known.join(", ")),
+        )
+    })
+}
+
+/// An activity as entered, before it is checked against the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityInput {
+    pub type_code: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub hours_per_week: Option<u32>,
+    pub extent_percent: Option<u32>,
+    pub note: Option<String>,
+}
+
+impl ActivityInput {
+    /// Checks the type, the dates and the hours (0–40) or, for leave, the extent (1–100 %).
+    pub fn check(self, catalogue: &[ActivityType]) -> Result<(ActivityInput, Counts), super::Invalid> {
+        let kind = find_type(catalogue, "type", &self.type_code)?;
+        if self.end.is_some_and(|end| end < self.start) {
+            return Err(super::Invalid::new("end", "Aktiviteten kan inte sluta före den börjar."));
+        }
+        let note = super::optional_text("note", self.note.as_deref(), 1000, "anteckningen")?;
+        match kind.counts {
+            Counts::Hours => match self.hours_per_week {
+                Some(h) if h <= FULL_TIME_HOURS => Ok((
+                    ActivityInput { type_code: kind.code.clone(), extent_percent: None, note, ..self },
+                    kind.counts,
+                )),
+                Some(_) => Err(super::Invalid::new("hours_per_week", "Timmar per vecka ska vara mellan 0 och 40.")),
+                None => Err(super::Invalid::new("hours_per_week", "Ange timmar per vecka (0–40).")),
+            },
+            Counts::Leave => match self.extent_percent {
+                Some(p) if (1..=100).contains(&p) => Ok((
+                    ActivityInput { type_code: kind.code.clone(), hours_per_week: None, note, ..self },
+                    kind.counts,
+                )),
+                _ => {
+                    Err(super::Invalid::new("extent_percent", "Ange omfattningen i procent (1–100), till exempel 50."))
+                }
+            },
+        }
+    }
+}
+
+/// A declined offer: the type must be in the catalogue and a reason given.
+pub fn check_decline(
+    catalogue: &[ActivityType],
+    type_code: &str,
+    reason: &str,
+) -> Result<(String, String), super::Invalid> {
+    let kind = find_type(catalogue, "type", type_code)?;
+    let reason = super::required_text("reason", reason, 1000, "skälet")?;
+    Ok((kind.code.clone(), reason))
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+
+    fn catalogue() -> Vec<ActivityType> {
+        vec![
+            ActivityType {
+                code: "sfi".into(),
+                name: "SFI".into(),
+                counts: Counts::Hours,
+                report_row: Some("sfi".into()),
+            },
+            ActivityType {
+                code: "parental_leave".into(),
+                name: "Föräldraledighet".into(),
+                counts: Counts::Leave,
+                report_row: None,
+            },
+        ]
+    }
+
+    fn input(code: &str, hours: Option<u32>, extent: Option<u32>) -> ActivityInput {
+        ActivityInput {
+            type_code: code.into(),
+            start: "2024-02-15".parse().unwrap(),
+            end: None,
+            hours_per_week: hours,
+            extent_percent: extent,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn hours_from_0_to_40_and_leave_by_extent() {
+        assert!(input("sfi", Some(0), None).check(&catalogue()).is_ok());
+        assert!(input("sfi", Some(40), None).check(&catalogue()).is_ok());
+        assert_eq!(input("sfi", Some(41), None).check(&catalogue()).unwrap_err().field, "hours_per_week");
+        assert_eq!(input("sfi", None, None).check(&catalogue()).unwrap_err().field, "hours_per_week");
+        let (leave, counts) = input("parental_leave", None, Some(50)).check(&catalogue()).unwrap();
+        assert_eq!((leave.extent_percent, counts), (Some(50), Counts::Leave));
+        assert_eq!(input("parental_leave", None, Some(0)).check(&catalogue()).unwrap_err().field, "extent_percent");
+    }
+
+    #[test]
+    fn unknown_types_and_dates_out_of_order() {
+        let err = input("yoga", Some(5), None).check(&catalogue()).unwrap_err();
+        assert_eq!(err.field, "type");
+        assert!(err.message.contains("sfi, parental_leave"), "{}", err.message);
+        let backwards = ActivityInput { end: Some("2024-02-14".parse().unwrap()), ..input("sfi", Some(5), None) };
+        assert_eq!(backwards.check(&catalogue()).unwrap_err().field, "end");
+        assert_eq!(check_decline(&catalogue(), "yoga", "Vill inte").unwrap_err().field, "type");
+        assert_eq!(check_decline(&catalogue(), "sfi", " ").unwrap_err().field, "reason");
+        assert!(check_type_code("yrkessvenska").is_ok());
+        assert!(check_type_code("Yrke svenska").is_err());
+    }
+}

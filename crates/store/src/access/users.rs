@@ -2,13 +2,13 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::access::{Role, check_new_password, check_username};
+use etablera_domain::access::{Permission, Role, check_new_password, check_username};
 use etablera_domain::municipality::MunicipalityCode;
 use serde::Serialize;
 
 use super::log::{Action, Record, append};
 use super::{Actor, passwords};
-use crate::schema::{user_municipalities, user_roles, users};
+use crate::schema::{user_municipalities, user_permissions, user_roles, users};
 use crate::{DbConn, Result, StoreError, now, write};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,12 +20,14 @@ pub struct User {
     pub disabled: bool,
     pub roles: Vec<Role>,
     pub municipalities: Vec<MunicipalityCode>,
+    /// Granted to this user beyond the roles (see [`Permission::PERSONAL`]).
+    pub personal_permissions: Vec<Permission>,
     pub created_at: NaiveDateTime,
 }
 
 impl User {
-    pub fn can(&self, permission: etablera_domain::access::Permission) -> bool {
-        !self.disabled && permission.granted_by(&self.roles)
+    pub fn can(&self, permission: Permission) -> bool {
+        !self.disabled && (permission.granted_by(&self.roles) || self.personal_permissions.contains(&permission))
     }
 }
 
@@ -139,6 +141,12 @@ fn grants_of(conn: &mut DbConn, user_id: i32) -> Result<(Vec<Role>, Vec<Municipa
 
 fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
     let (roles, municipalities) = grants_of(conn, row.id)?;
+    let codes: Vec<String> = user_permissions::table
+        .filter(user_permissions::user_id.eq(row.id))
+        .select(user_permissions::permission)
+        .load(conn)?;
+    let mut personal_permissions: Vec<Permission> = codes.iter().filter_map(|c| Permission::from_code(c)).collect();
+    personal_permissions.sort();
     Ok(User {
         id: row.id,
         username: row.username,
@@ -147,6 +155,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         disabled: row.disabled,
         roles,
         municipalities,
+        personal_permissions,
         created_at: row.created_at,
     })
 }
@@ -233,6 +242,8 @@ pub struct Grants {
     pub remove_municipalities: Vec<MunicipalityCode>,
     /// `Some(None)` removes the unit.
     pub unit: Option<Option<String>>,
+    pub add_permissions: Vec<Permission>,
+    pub remove_permissions: Vec<Permission>,
 }
 
 /// Changes roles, municipalities and unit in one transaction, with one log row per change.
@@ -257,6 +268,35 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
                 user_municipalities::table
                     .filter(user_municipalities::user_id.eq(id))
                     .filter(user_municipalities::municipality_code.eq_any(codes)),
+            )
+            .execute(conn)?;
+            append(conn, actor, Action::Revoke, &record)?;
+        }
+        for permission in &grants.add_permissions {
+            if !Permission::PERSONAL.contains(permission) {
+                return Err(StoreError::invalid(
+                    "permission",
+                    "Den behörigheten följer med en roll och ges inte per person.",
+                ));
+            }
+            let exists: i64 = user_permissions::table
+                .filter(user_permissions::user_id.eq(id))
+                .filter(user_permissions::permission.eq(permission.code()))
+                .count()
+                .get_result(conn)?;
+            if exists == 0 {
+                diesel::insert_into(user_permissions::table)
+                    .values((user_permissions::user_id.eq(id), user_permissions::permission.eq(permission.code())))
+                    .execute(conn)?;
+            }
+            append(conn, actor, Action::Grant, &record)?;
+        }
+        if !grants.remove_permissions.is_empty() {
+            let codes: Vec<&str> = grants.remove_permissions.iter().map(|p| p.code()).collect();
+            diesel::delete(
+                user_permissions::table
+                    .filter(user_permissions::user_id.eq(id))
+                    .filter(user_permissions::permission.eq_any(codes)),
             )
             .execute(conn)?;
             append(conn, actor, Action::Revoke, &record)?;

@@ -1,0 +1,317 @@
+//! Persons placed in the municipality: who they are, which group they belong to, and when they
+//! leave the target group.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{Invalid, required_text};
+use crate::identity::{DossierNumber, PersonalNumber};
+
+/// The two groups the order covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    NewlyArrived,
+    /// A quota refugee.
+    Resettled,
+}
+
+impl Category {
+    pub const ALL: [Category; 2] = [Category::NewlyArrived, Category::Resettled];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::NewlyArrived => "newly_arrived",
+            Category::Resettled => "resettled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+}
+
+/// Why a person left the target group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitReason {
+    Moved,
+    SelfSufficient,
+    /// The two years of the establishment period have passed.
+    TwoYears,
+    Other,
+}
+
+impl ExitReason {
+    pub const ALL: [ExitReason; 4] =
+        [ExitReason::Moved, ExitReason::SelfSufficient, ExitReason::TwoYears, ExitReason::Other];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExitReason::Moved => "moved",
+            ExitReason::SelfSufficient => "self_sufficient",
+            ExitReason::TwoYears => "two_years",
+            ExitReason::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ExitReason> {
+        ExitReason::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+}
+
+/// Why the work principle cannot apply for a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExemptionReason {
+    Illness,
+    Disability,
+}
+
+impl ExemptionReason {
+    pub const ALL: [ExemptionReason; 2] = [ExemptionReason::Illness, ExemptionReason::Disability];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExemptionReason::Illness => "illness",
+            ExemptionReason::Disability => "disability",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ExemptionReason> {
+        ExemptionReason::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+}
+
+/// Age of majority: the individual plan is drawn up with each adult.
+pub const ADULT_AGE: u32 = 18;
+
+/// Whole years of age on `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// What is known about a person at placement, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonDetails {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub personal_number: Option<PersonalNumber>,
+    pub dossier_number: Option<DossierNumber>,
+    pub category: Category,
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    pub protected_identity: bool,
+    /// The day the person was received in the municipality; `None` until they arrive.
+    pub reception_date: Option<NaiveDate>,
+}
+
+/// The fields as typed or read from a file.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput<'a> {
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub birth_date: &'a str,
+    pub personal_number: Option<&'a str>,
+    pub dossier_number: Option<&'a str>,
+    pub category: &'a str,
+    pub languages: &'a [String],
+    pub interpreter_needed: bool,
+    pub protected_identity: bool,
+    pub reception_date: Option<&'a str>,
+}
+
+impl PersonInput<'_> {
+    /// Checks every rule; the first broken one per field is reported, all fields are checked.
+    pub fn check(&self, placement_date: NaiveDate, today: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let given_name = keep(&mut errors, required_text("given_name", self.given_name, 100, "förnamnet"));
+        let family_name = keep(&mut errors, required_text("family_name", self.family_name, 100, "efternamnet"));
+        let birth_date = keep(
+            &mut errors,
+            super::date("birth_date", self.birth_date).and_then(|d| {
+                if d > today {
+                    Err(Invalid::new("birth_date", "Födelsedatumet ligger i framtiden."))
+                } else if d.year() < 1900 {
+                    Err(Invalid::new("birth_date", "Kontrollera födelsedatumet; året är före 1900."))
+                } else {
+                    Ok(d)
+                }
+            }),
+        );
+        let personal_number = keep(&mut errors, parse_personal_number(self.personal_number, today));
+        let dossier_number = keep(&mut errors, parse_dossier_number(self.dossier_number));
+        let category = keep(
+            &mut errors,
+            Category::from_code(self.category).ok_or_else(|| {
+                Invalid::new("category", "Välj kategori: newly_arrived (nyanländ) eller resettled (kvotflykting).")
+            }),
+        );
+        let reception_date = keep(&mut errors, super::optional_date("reception_date", self.reception_date));
+        let languages: Vec<String> =
+            self.languages.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
+        if languages.iter().any(|l| l.chars().count() > 60 || l.contains(',')) {
+            errors.push(Invalid::new("languages", "Skriv ett språk per rad, högst 60 tecken vardera."));
+        }
+        if let (Some(Some(number)), Some(birth)) = (&personal_number, birth_date)
+            && number.birth_date() != Some(birth)
+        {
+            errors.push(Invalid::new(
+                "personal_number",
+                "Personnumrets födelsedatum stämmer inte med födelsedatumet (samordningsnummer: dag + 60).",
+            ));
+        }
+        if let Some(Some(reception)) = reception_date {
+            if reception < placement_date {
+                errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före anvisningsdatumet."));
+            } else if birth_date.is_some_and(|b| reception < b) {
+                errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före födelsedatumet."));
+            }
+        }
+        match (given_name, family_name, birth_date, personal_number, dossier_number, category, reception_date) {
+            (
+                Some(given_name),
+                Some(family_name),
+                Some(birth_date),
+                Some(personal_number),
+                Some(dossier_number),
+                Some(category),
+                Some(reception_date),
+            ) if errors.is_empty() => Ok(PersonDetails {
+                given_name,
+                family_name,
+                birth_date,
+                personal_number,
+                dossier_number,
+                category,
+                languages,
+                interpreter_needed: self.interpreter_needed,
+                protected_identity: self.protected_identity,
+                reception_date,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn keep<T>(errors: &mut Vec<Invalid>, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+/// A personnummer or samordningsnummer when one is given.
+pub fn parse_personal_number(text: Option<&str>, today: NaiveDate) -> Result<Option<PersonalNumber>, Invalid> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => PersonalNumber::parse(t, today)
+            .map(Some)
+            .map_err(|e| Invalid::new("personal_number", crate::reception::sentence(&e.to_string()))),
+    }
+}
+
+/// A dossier number when one is given.
+pub fn parse_dossier_number(text: Option<&str>) -> Result<Option<DossierNumber>, Invalid> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t
+            .parse::<DossierNumber>()
+            .map(Some)
+            .map_err(|e| Invalid::new("dossier_number", crate::reception::sentence(&e.to_string()))),
+    }
+}
+
+/// An exit from the target group, checked against the person's reception date.
+pub fn check_exit(exit_date: NaiveDate, reception_date: Option<NaiveDate>) -> Result<(), Invalid> {
+    match reception_date {
+        None => Err(Invalid::new("exit_date", "Personen har inte tagits emot ännu; registrera mottagandet först.")),
+        Some(r) if exit_date < r => {
+            Err(Invalid::new("exit_date", "Utskrivningsdatumet kan inte vara före mottagningsdatumet."))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn input() -> PersonInput<'static> {
+        PersonInput {
+            given_name: "Test",
+            family_name: "Testsson",
+            birth_date: "1990-01-01",
+            personal_number: Some("199001012385"),
+            dossier_number: Some("12-345678"),
+            category: "resettled",
+            reception_date: Some("2024-02-01"),
+            ..Default::default()
+        }
+    }
+
+    fn fields(errors: Vec<Invalid>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field.into_owned()).collect()
+    }
+
+    #[test]
+    fn a_complete_person_passes() {
+        let person = input().check(d("2024-01-10"), d("2026-11-24")).unwrap();
+        assert_eq!(person.personal_number.unwrap().digits(), "199001012385");
+        assert_eq!(person.dossier_number.unwrap().to_string(), "12-345678");
+        assert_eq!(person.category, Category::Resettled);
+    }
+
+    #[test]
+    fn identity_numbers_are_checked() {
+        let bad_check = PersonInput { personal_number: Some("199001012384"), ..input() };
+        assert_eq!(fields(bad_check.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["personal_number"]);
+        let bad_dossier = PersonInput { dossier_number: Some("12-34567"), ..input() };
+        assert_eq!(fields(bad_dossier.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["dossier_number"]);
+        let with_serial = PersonInput { dossier_number: Some("12345678/2"), ..input() };
+        let ok = with_serial.check(d("2024-01-10"), d("2026-11-24")).unwrap();
+        assert_eq!(ok.dossier_number.unwrap().to_string(), "12-345678/2");
+    }
+
+    #[test]
+    fn a_samordningsnummer_is_the_day_plus_sixty() {
+        let number = format!("19900161{}", "238");
+        let check =
+            crate::identity::luhn_check_digit(&number.as_bytes()[2..].iter().map(|b| b - b'0').collect::<Vec<_>>());
+        let text = format!("{number}{check}");
+        let person = PersonInput { personal_number: Some(&text), ..input() };
+        let ok = person.check(d("2024-01-10"), d("2026-11-24")).unwrap();
+        assert_eq!(ok.personal_number.unwrap().kind(), crate::identity::PersonalNumberKind::Samordningsnummer);
+        let wrong_birth = PersonInput { personal_number: Some(&text), birth_date: "1990-01-02", ..input() };
+        assert_eq!(fields(wrong_birth.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["personal_number"]);
+    }
+
+    #[test]
+    fn dates_must_be_in_order_and_every_field_is_reported() {
+        let early = PersonInput { reception_date: Some("2024-01-09"), ..input() };
+        assert_eq!(fields(early.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["reception_date"]);
+        let many = PersonInput {
+            given_name: " ",
+            birth_date: "2030-01-01",
+            category: "tourist",
+            personal_number: None,
+            ..input()
+        };
+        assert_eq!(
+            fields(many.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()),
+            ["given_name", "birth_date", "category"]
+        );
+        assert!(check_exit(d("2024-01-31"), Some(d("2024-02-01"))).is_err());
+        assert!(check_exit(d("2024-02-01"), Some(d("2024-02-01"))).is_ok());
+        assert!(check_exit(d("2024-02-01"), None).is_err());
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        assert_eq!(age_on(d("2006-02-01"), d("2024-01-31")), 17);
+        assert_eq!(age_on(d("2006-02-01"), d("2024-02-01")), 18);
+        assert_eq!(age_on(d("2024-02-29"), d("2025-02-28")), 0);
+    }
+}

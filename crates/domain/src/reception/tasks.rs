@@ -1,0 +1,113 @@
+//! Support tasks: the standard checklist made for a household when it arrives, and the task
+//! the work principle's exception brings.
+
+use chrono::{Duration, NaiveDate};
+
+use super::person::age_on;
+
+/// Whom in the household a standard task is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    Household,
+    /// Children of preschool age (1–5 years).
+    PreschoolChildren,
+    /// Children of school age (6–15 years).
+    SchoolChildren,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandardTask {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// Days after the reception date that it is due.
+    pub due_days: i64,
+    pub applies: Applies,
+}
+
+/// The template of issue 4, in the order a case worker takes them.
+pub const STANDARD_TASKS: [StandardTask; 8] = [
+    StandardTask {
+        code: "tax_registration",
+        title: "Folkbokföring hos Skatteverket",
+        due_days: 7,
+        applies: Applies::Household,
+    },
+    StandardTask { code: "bank_and_id", title: "Bankkonto och id-kort", due_days: 14, applies: Applies::Household },
+    StandardTask {
+        code: "allowances",
+        title: "Ansök om barn- och bostadsbidrag (Försäkringskassan)",
+        due_days: 14,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: "health_examination",
+        title: "Boka hälsoundersökning",
+        due_days: 14,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: "preschool",
+        title: "Ansök om förskoleplats",
+        due_days: 14,
+        applies: Applies::PreschoolChildren,
+    },
+    StandardTask { code: "school", title: "Skriv in barnen i skolan", due_days: 14, applies: Applies::SchoolChildren },
+    StandardTask {
+        code: "associations",
+        title: "Introducera för föreningslivet",
+        due_days: 60,
+        applies: Applies::Household,
+    },
+    StandardTask { code: "sfi_registration", title: "Anmälan till SFI", due_days: 14, applies: Applies::Household },
+];
+
+/// Made when a person cannot take part full time for illness or disability.
+pub const ECONOMIC_ASSISTANCE: StandardTask = StandardTask {
+    code: "economic_assistance",
+    title: "Kontakta enheten för ekonomiskt bistånd (planera återsökning från Migrationsverket)",
+    due_days: 1,
+    applies: Applies::Household,
+};
+
+/// A task to create: which template, its title and due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskToCreate {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub due: NaiveDate,
+}
+
+/// The standard tasks for a household received on `reception`, whose members are born on
+/// `births`: the children's tasks only when there are children of that age.
+pub fn standard_tasks(reception: NaiveDate, births: &[NaiveDate]) -> Vec<TaskToCreate> {
+    let ages: Vec<u32> = births.iter().map(|b| age_on(*b, reception)).collect();
+    STANDARD_TASKS
+        .iter()
+        .filter(|t| match t.applies {
+            Applies::Household => true,
+            Applies::PreschoolChildren => ages.iter().any(|a| (1..=5).contains(a)),
+            Applies::SchoolChildren => ages.iter().any(|a| (6..=15).contains(a)),
+        })
+        .map(|t| TaskToCreate { code: t.code, title: t.title, due: reception + Duration::days(t.due_days) })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn childrens_tasks_only_with_children_of_that_age() {
+        let adults = standard_tasks(d("2024-02-01"), &[d("1990-01-01"), d("1992-05-05")]);
+        assert!(adults.iter().all(|t| t.code != "preschool" && t.code != "school"));
+        assert_eq!(adults.len(), 6);
+        let family = standard_tasks(d("2024-02-01"), &[d("1990-01-01"), d("2020-03-01"), d("2015-06-01")]);
+        assert!(family.iter().any(|t| t.code == "preschool"));
+        assert!(family.iter().any(|t| t.code == "school"));
+        assert_eq!(family.iter().find(|t| t.code == "tax_registration").unwrap().due, d("2024-02-08"));
+    }
+}

@@ -1,0 +1,13 @@
+DROP TABLE notifications;
+DROP TABLE case_notes;
+DROP TABLE support_tasks;
+DROP TABLE housing_damages;
+DROP TABLE temporary_housings;
+DROP TABLE work_exemptions;
+DROP TABLE declines;
+DROP TABLE activities;
+DROP TABLE person_exits;
+DROP TABLE persons;
+DROP TABLE households;
+DROP TABLE activity_types;
+DROP TABLE user_permissions;

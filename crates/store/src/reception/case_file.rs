@@ -1,0 +1,90 @@
+//! What a case worker opens: a household's file and a person's file. Opening one is logged; the
+//! address is left out when a person in the household has protected identity and the reader
+//! has no permission for it.
+
+use etablera_domain::reception::plan::ActivityType;
+
+use super::Scope;
+use super::households::{self, HOUSEHOLD, Household, PERSON, PersonRecord};
+use super::housing::{self, DamageRow, Housing};
+use super::notes::{self, Note};
+use super::plans::{self, Activity, Decline, Exemption};
+use super::tasks::{self, Task};
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::{DbConn, Result, write};
+
+#[derive(Debug, Clone)]
+pub struct HouseholdFile {
+    pub household: Household,
+    pub persons: Vec<PersonRecord>,
+    /// Newest first, with their damages.
+    pub homes: Vec<(Housing, Vec<DamageRow>)>,
+    pub tasks: Vec<Task>,
+    pub notes: Vec<Note>,
+    /// The addresses were left out for protected identity.
+    pub address_hidden: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonFile {
+    pub household: Household,
+    pub person: PersonRecord,
+    pub activities: Vec<Activity>,
+    pub declines: Vec<Decline>,
+    pub exemptions: Vec<Exemption>,
+    pub catalogue: Vec<ActivityType>,
+    /// Notes on this person.
+    pub notes: Vec<Note>,
+}
+
+/// Opens a household's file.
+pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32) -> Result<HouseholdFile> {
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        append(conn, actor, Action::Read, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        let household = households::get(conn, household_id)?;
+        let persons = households::persons_of(conn, household_id)?;
+        let mut homes = housing::of_household(conn, household_id)?;
+        let address_hidden = !scope.protected_addresses && persons.iter().any(|p| p.person.protected_identity);
+        if address_hidden {
+            for (home, _) in &mut homes {
+                home.address.clear();
+                home.landlord = None;
+            }
+        }
+        Ok(HouseholdFile {
+            household,
+            persons,
+            homes,
+            tasks: tasks::of_household(conn, household_id)?,
+            notes: notes::of_household(conn, household_id)?,
+            address_hidden,
+        })
+    })
+}
+
+/// Opens a person's file.
+pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -> Result<PersonFile> {
+    write(conn, |conn| {
+        let (household_id, code) = scope.person(conn, person_id)?;
+        append(conn, actor, Action::Read, &Record::new(PERSON, person_id).in_municipality(&code))?;
+        let household = households::get(conn, household_id)?;
+        let person = households::persons_of(conn, household_id)?
+            .into_iter()
+            .find(|p| p.person.id == person_id)
+            .ok_or(crate::StoreError::NotFound)?;
+        let (activities, declines, exemptions) = plans::of_person(conn, person_id)?;
+        let notes =
+            notes::of_household(conn, household_id)?.into_iter().filter(|n| n.person_id == Some(person_id)).collect();
+        Ok(PersonFile {
+            household,
+            person,
+            activities,
+            declines,
+            exemptions,
+            catalogue: plans::catalogue(conn)?,
+            notes,
+        })
+    })
+}

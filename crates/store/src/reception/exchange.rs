@@ -1,0 +1,243 @@
+//! Import and export in the reception exchange format (`etablera-reception/1`). An import is
+//! all or nothing: the file is checked first, then written in one transaction in which every
+//! clash with what is stored (a person or household already there) is collected with its path.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_domain::reception::exchange::{
+    self, ActivityRecord, DamageRecord, DeclineRecord, FORMAT, HouseholdRecord, HousingRecord, MoveOutRecord,
+    PersonRecord, ReceptionFile,
+};
+
+use super::households::{self, HOUSEHOLD};
+use super::{housing, plans};
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{households as households_table, person_exits};
+use crate::{DbConn, StoreError, now, write};
+
+#[derive(Debug)]
+pub enum ImportError {
+    /// Every error found, each with its JSON path; nothing was stored.
+    Invalid(Vec<Invalid>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Store(e)
+    }
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub households: usize,
+    pub persons: usize,
+    pub activities: usize,
+    pub declines: usize,
+    pub damages: usize,
+}
+
+/// Reads a file and stores it, all or nothing. Households without a unit of their own (in the
+/// file) get `default_unit`.
+pub fn import(
+    conn: &mut DbConn,
+    actor: &Actor,
+    text: &str,
+    default_unit: &str,
+    today: NaiveDate,
+) -> Result<Imported, ImportError> {
+    let catalogue = plans::catalogue(conn)?;
+    let file = exchange::read(text, &catalogue, today).map_err(ImportError::Invalid)?;
+    let file_unit: Option<String> = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("unit").and_then(|u| u.as_str()).map(str::to_owned));
+    let code = file.municipality_code.as_str().to_owned();
+    let mut clashes: Vec<Invalid> = Vec::new();
+    let outcome = write(conn, |conn| {
+        let mut count = Imported::default();
+        for h in &file.households {
+            let taken: i64 = households_table::table
+                .filter(households_table::municipality_code.eq(&code))
+                .filter(households_table::reference.eq(&h.reference))
+                .count()
+                .get_result(conn)?;
+            if taken > 0 {
+                clashes.push(Invalid::new(format!("{}.ref", h.path), "ett hushåll med den ref finns redan i kommunen"));
+                continue;
+            }
+            let unit = h.unit.clone().or_else(|| file_unit.clone()).unwrap_or_else(|| default_unit.to_owned());
+            let id: i32 = diesel::insert_into(households_table::table)
+                .values((
+                    households_table::municipality_code.eq(&code),
+                    households_table::unit.eq(&unit),
+                    households_table::reference.eq(&h.reference),
+                    households_table::placement_date.eq(h.placement_date),
+                    households_table::expected_reception_date.eq(h.expected_reception_date),
+                    households_table::first_contact_at.eq(h.first_contact_at),
+                    households_table::first_contact_channel.eq(&h.first_contact_channel),
+                    households_table::first_contact_by.eq(actor.user_id),
+                    households_table::created_at.eq(now()),
+                    households_table::created_by.eq(actor.user_id),
+                ))
+                .returning(households_table::id)
+                .get_result(conn)?;
+            append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, id).in_municipality(&code))?;
+            count.households += 1;
+            if let Some(home) = &h.housing {
+                let housing_id = housing::insert(conn, actor, id, &home.details, &home.move_out)?;
+                for damage in &home.damages {
+                    housing::insert_damage(conn, actor, housing_id, damage)?;
+                    count.damages += 1;
+                }
+            }
+            for p in &h.persons {
+                let person_id = match households::insert_person(conn, actor, id, &code, &p.details, Some(&p.reference))
+                {
+                    Ok(person_id) => person_id,
+                    Err(StoreError::Invalid { field, message }) => {
+                        clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                count.persons += 1;
+                if let Some((exit_date, reason)) = p.exit {
+                    diesel::insert_into(person_exits::table)
+                        .values((
+                            person_exits::person_id.eq(person_id),
+                            person_exits::exit_date.eq(exit_date),
+                            person_exits::reason.eq(reason.code()),
+                            person_exits::recorded_at.eq(now()),
+                            person_exits::recorded_by.eq(actor.user_id),
+                        ))
+                        .execute(conn)?;
+                }
+                for activity in &p.activities {
+                    plans::insert_activity(conn, actor, person_id, activity)?;
+                    count.activities += 1;
+                }
+                for (type_code, on, reason) in &p.declines {
+                    plans::insert_decline(conn, actor, person_id, type_code, *on, reason)?;
+                    count.declines += 1;
+                }
+            }
+        }
+        if !clashes.is_empty() {
+            // Rolls the transaction back; the clashes are reported below.
+            return Err(StoreError::invalid("import", "clashes"));
+        }
+        Ok(count)
+    });
+    match outcome {
+        Ok(count) => Ok(count),
+        Err(StoreError::Invalid { field: "import", .. }) => Err(ImportError::Invalid(clashes)),
+        Err(e) => Err(ImportError::Store(e)),
+    }
+}
+
+fn kr(money: Money) -> serde_json::Number {
+    match money.whole_kr() {
+        Some(kr) => kr.into(),
+        None => serde_json::Number::from_f64(money.ore() as f64 / 100.0).expect("money is finite"),
+    }
+}
+
+/// Writes a municipality's households in the exchange format. Exporting is logged.
+pub fn export(conn: &mut DbConn, actor: &Actor, municipality_code: &str) -> crate::Result<ReceptionFile> {
+    write(conn, |conn| {
+        append(conn, actor, Action::Export, &Record::all(HOUSEHOLD).in_municipality(municipality_code))?;
+        let list: Vec<households::Household> = households_table::table
+            .filter(households_table::municipality_code.eq(municipality_code))
+            .order(households_table::id)
+            .select(households::Household::as_select())
+            .load(conn)?;
+        let mut out = Vec::new();
+        for h in list {
+            let homes = housing::of_household(conn, h.id)?;
+            let mut persons = Vec::new();
+            for record in households::persons_of(conn, h.id)? {
+                let p = &record.person;
+                let (activities, declines, _) = plans::of_person(conn, p.id)?;
+                let exit = record.current_exit();
+                persons.push(PersonRecord {
+                    reference: p.reference.clone().unwrap_or_else(|| format!("P{}", p.id)),
+                    given_name: p.given_name.clone(),
+                    family_name: p.family_name.clone(),
+                    birth_date: p.birth_date.to_string(),
+                    personal_number: p.personal_number.clone(),
+                    dossier_number: p.dossier_number.clone(),
+                    category: p.category.clone(),
+                    reception_date: p.reception_date.map(|d| d.to_string()),
+                    exit_date: exit.map(|e| e.exit_date.to_string()),
+                    exit_reason: exit.map(|e| e.reason.clone()),
+                    languages: p.languages().into_iter().map(str::to_owned).collect(),
+                    interpreter_needed: p.interpreter_needed,
+                    protected_identity: p.protected_identity,
+                    activities: activities
+                        .into_iter()
+                        .map(|a| ActivityRecord {
+                            type_code: a.type_code,
+                            start: a.start_date.to_string(),
+                            end: a.end_date.map(|d| d.to_string()),
+                            hours_per_week: a.hours_per_week.map(|h| h as u32),
+                            extent_percent: a.extent_percent.map(|e| e as u32),
+                            note: a.note,
+                        })
+                        .collect(),
+                    declined: declines
+                        .into_iter()
+                        .map(|d| DeclineRecord {
+                            type_code: d.type_code,
+                            date: d.declined_on.to_string(),
+                            reason: d.reason,
+                        })
+                        .collect(),
+                });
+            }
+            // The format holds one home: the newest.
+            let housing = homes.into_iter().next().map(|(home, damages)| HousingRecord {
+                address: home.address.clone(),
+                landlord: home.landlord.clone(),
+                start: home.contract_start.to_string(),
+                end: Some(home.contract_end.to_string()),
+                rent_kr: home.rent().map(kr),
+                checklist: home.checklist().iter().map(|c| c.code().to_owned()).collect(),
+                move_out: Some(home.move_out()).filter(|m| *m != Default::default()).map(|m| MoveOutRecord {
+                    notice_date: m.notice_date.map(|d| d.to_string()),
+                    keys_returned_on: m.keys_returned_on.map(|d| d.to_string()),
+                    inspection_on: m.inspection_on.map(|d| d.to_string()),
+                    inspection_result: m.inspection_result,
+                }),
+                damages: damages
+                    .into_iter()
+                    .map(|d| DamageRecord {
+                        date: d.damage_date.to_string(),
+                        description: d.description,
+                        cost_kr: kr(Money::from_ore(d.cost_ore)),
+                        tenant_pays: d.tenant_pays,
+                    })
+                    .collect(),
+            });
+            out.push(HouseholdRecord {
+                reference: h.label(),
+                placement_date: h.placement_date.to_string(),
+                expected_reception_date: h.expected_reception_date.map(|d| d.to_string()),
+                unit: Some(h.unit.clone()),
+                first_contact_at: h.first_contact_at.map(etablera_domain::time::to_rfc3339_local),
+                first_contact_channel: h.first_contact_channel.clone(),
+                housing,
+                persons,
+            });
+        }
+        Ok(ReceptionFile {
+            format: FORMAT.to_owned(),
+            municipality_code: municipality_code.to_owned(),
+            unit: None,
+            households: out,
+        })
+    })
+}

@@ -1,0 +1,536 @@
+//! Households placed in the municipality and their persons: placement, arrival, the first
+//! contact, and leaving and returning to the target group.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::reception::first_contact::{self, DayCount};
+use etablera_domain::reception::person::{Category, ExitReason, PersonDetails};
+
+use super::Scope;
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{households, person_exits, persons};
+use crate::{DbConn, Result, StoreError, now, write};
+
+pub(crate) const HOUSEHOLD: &str = "household";
+pub(crate) const PERSON: &str = "person";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = households)]
+pub struct Household {
+    pub id: i32,
+    pub municipality_code: String,
+    pub unit: String,
+    pub reference: Option<String>,
+    pub placement_date: NaiveDate,
+    pub expected_reception_date: Option<NaiveDate>,
+    /// UTC.
+    pub first_contact_at: Option<NaiveDateTime>,
+    pub first_contact_channel: Option<String>,
+    pub version: i32,
+}
+
+impl Household {
+    /// The reference shown to people: the imported one, or the number.
+    pub fn label(&self) -> String {
+        label(self.id, self.reference.as_deref())
+    }
+}
+
+/// A household as named to people: its imported reference, or H and its number.
+pub fn label(id: i32, reference: Option<&str>) -> String {
+    reference.map(str::to_owned).unwrap_or_else(|| format!("H{id}"))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = persons)]
+pub struct Person {
+    pub id: i32,
+    pub household_id: i32,
+    pub reference: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub personal_number: Option<String>,
+    pub dossier_number: Option<String>,
+    pub category: String,
+    pub languages: String,
+    pub interpreter_needed: bool,
+    pub protected_identity: bool,
+    pub reception_date: Option<NaiveDate>,
+    pub version: i32,
+}
+
+impl Person {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    pub fn languages(&self) -> Vec<&str> {
+        self.languages.split(',').map(str::trim).filter(|l| !l.is_empty()).collect()
+    }
+
+    pub fn category(&self) -> Option<Category> {
+        Category::from_code(&self.category)
+    }
+}
+
+/// An exit from the target group; `returned_on` is set when the person came back.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = person_exits)]
+pub struct Exit {
+    pub id: i32,
+    pub person_id: i32,
+    pub exit_date: NaiveDate,
+    pub reason: String,
+    pub note: Option<String>,
+    pub returned_on: Option<NaiveDate>,
+}
+
+impl Exit {
+    pub fn reason(&self) -> Option<ExitReason> {
+        ExitReason::from_code(&self.reason)
+    }
+}
+
+/// What a placement registers besides its persons.
+#[derive(Debug, Clone)]
+pub struct NewHousehold {
+    pub municipality_code: String,
+    /// The caller's unit when `None`.
+    pub unit: Option<String>,
+    pub reference: Option<String>,
+    pub placement_date: NaiveDate,
+    pub expected_reception_date: Option<NaiveDate>,
+}
+
+/// Registers a placement with its persons, in one transaction. Standard support tasks are made
+/// when persons have already been received.
+pub fn register(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    new: &NewHousehold,
+    persons_list: &[PersonDetails],
+) -> Result<i32> {
+    let unit = new
+        .unit
+        .clone()
+        .or_else(|| scope.unit.clone())
+        .ok_or_else(|| StoreError::invalid("unit", "Ange vilken enhet hushållet hör till."))?;
+    if !scope.allows(&new.municipality_code, &unit) {
+        return Err(StoreError::invalid(
+            "municipality_code",
+            "Du kan bara registrera hushåll i din egen kommun och enhet.",
+        ));
+    }
+    if new.expected_reception_date.is_some_and(|d| d < new.placement_date) {
+        return Err(StoreError::invalid(
+            "expected_reception_date",
+            "Det väntade mottagningsdatumet kan inte vara före anvisningsdatumet.",
+        ));
+    }
+    if persons_list.is_empty() {
+        return Err(StoreError::invalid("given_name", "Ett hushåll har minst en person."));
+    }
+    write(conn, |conn| {
+        let id: i32 = diesel::insert_into(households::table)
+            .values((
+                households::municipality_code.eq(&new.municipality_code),
+                households::unit.eq(&unit),
+                households::reference.eq(&new.reference),
+                households::placement_date.eq(new.placement_date),
+                households::expected_reception_date.eq(new.expected_reception_date),
+                households::created_at.eq(now()),
+                households::created_by.eq(actor.user_id),
+            ))
+            .returning(households::id)
+            .get_result(conn)?;
+        append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, id).in_municipality(&new.municipality_code))?;
+        for person in persons_list {
+            insert_person(conn, actor, id, &new.municipality_code, person, None)?;
+        }
+        if let Some(reception) = persons_list.iter().filter_map(|p| p.reception_date).min() {
+            super::tasks::create_standard(conn, actor, id, reception)?;
+        }
+        Ok(id)
+    })
+}
+
+/// Adds a person to a household.
+pub fn add_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    person: &PersonDetails,
+) -> Result<i32> {
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let placement: NaiveDate =
+            households::table.find(household_id).select(households::placement_date).first(conn)?;
+        if person.reception_date.is_some_and(|r| r < placement) {
+            return Err(StoreError::invalid(
+                "reception_date",
+                "Mottagningsdatumet kan inte vara före anvisningsdatumet.",
+            ));
+        }
+        insert_person(conn, actor, household_id, &code, person, None)
+    })
+}
+
+/// Inserts a person after the duplicate checks; the caller holds the transaction.
+pub(crate) fn insert_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    household_id: i32,
+    municipality_code: &str,
+    person: &PersonDetails,
+    reference: Option<&str>,
+) -> Result<i32> {
+    if let Some(number) = &person.personal_number {
+        let taken: i64 = persons::table
+            .filter(persons::municipality_code.eq(municipality_code))
+            .filter(persons::personal_number.eq(number.digits()))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(StoreError::invalid(
+                "personal_number",
+                "Det finns redan en person med det person- eller samordningsnumret i kommunen.",
+            ));
+        }
+    }
+    if let Some(number) = &person.dossier_number {
+        let taken: i64 = persons::table
+            .filter(persons::municipality_code.eq(municipality_code))
+            .filter(persons::dossier_number.eq(number.to_string()))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(StoreError::invalid(
+                "dossier_number",
+                "Det finns redan en person med det dossiernumret i kommunen.",
+            ));
+        }
+    }
+    let id: i32 = diesel::insert_into(persons::table)
+        .values((
+            persons::household_id.eq(household_id),
+            persons::municipality_code.eq(municipality_code),
+            persons::reference.eq(reference),
+            persons::given_name.eq(&person.given_name),
+            persons::family_name.eq(&person.family_name),
+            persons::birth_date.eq(person.birth_date),
+            persons::personal_number.eq(person.personal_number.as_ref().map(|n| n.digits().to_owned())),
+            persons::dossier_number.eq(person.dossier_number.as_ref().map(|n| n.to_string())),
+            persons::category.eq(person.category.code()),
+            persons::languages.eq(person.languages.join(", ")),
+            persons::interpreter_needed.eq(person.interpreter_needed),
+            persons::protected_identity.eq(person.protected_identity),
+            persons::reception_date.eq(person.reception_date),
+            persons::created_at.eq(now()),
+            persons::created_by.eq(actor.user_id),
+        ))
+        .returning(persons::id)
+        .get_result(conn)?;
+    append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
+    Ok(id)
+}
+
+/// Records that the household arrived: every person not yet received gets the date, and the
+/// standard support tasks are made (once).
+pub fn record_arrival(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    date: NaiveDate,
+) -> Result<usize> {
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let placement: NaiveDate =
+            households::table.find(household_id).select(households::placement_date).first(conn)?;
+        if date < placement {
+            return Err(StoreError::invalid(
+                "reception_date",
+                "Mottagningsdatumet kan inte vara före anvisningsdatumet.",
+            ));
+        }
+        if date > crate::today() {
+            return Err(StoreError::invalid(
+                "reception_date",
+                "Mottagandet kan inte registreras i förväg; ange dagens eller ett tidigare datum.",
+            ));
+        }
+        let changed = diesel::update(
+            persons::table.filter(persons::household_id.eq(household_id)).filter(persons::reception_date.is_null()),
+        )
+        .set((persons::reception_date.eq(date), persons::version.eq(persons::version + 1)))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::invalid("reception_date", "Hushållets alla personer är redan mottagna."));
+        }
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        super::tasks::create_standard(conn, actor, household_id, date)?;
+        Ok(changed)
+    })
+}
+
+/// Records the first contact; `version` guards against two people recording it at once.
+pub fn record_first_contact(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    at: NaiveDateTime,
+    channel: &str,
+    version: i32,
+) -> Result<()> {
+    let channel = etablera_domain::reception::required_text("channel", channel, 100, "hur kontakten togs")?;
+    if at > now() {
+        return Err(StoreError::invalid("first_contact_at", "Den första kontakten kan inte ligga i framtiden."));
+    }
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let changed = diesel::update(households::table.find(household_id).filter(households::version.eq(version)))
+            .set((
+                households::first_contact_at.eq(at),
+                households::first_contact_channel.eq(&channel),
+                households::first_contact_by.eq(actor.user_id),
+                households::version.eq(households::version + 1),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
+    })
+}
+
+/// A person leaves the target group.
+pub fn record_exit(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i32,
+    date: NaiveDate,
+    reason: ExitReason,
+    note: Option<&str>,
+) -> Result<()> {
+    write(conn, |conn| {
+        let (_, code) = scope.person(conn, person_id)?;
+        let reception: Option<NaiveDate> =
+            persons::table.find(person_id).select(persons::reception_date).first(conn)?;
+        etablera_domain::reception::person::check_exit(date, reception)?;
+        if current_exit(conn, person_id)?.is_some() {
+            return Err(StoreError::invalid("exit_date", "Personen är redan utskriven ur målgruppen."));
+        }
+        let last_return: Option<NaiveDate> = person_exits::table
+            .filter(person_exits::person_id.eq(person_id))
+            .select(diesel::dsl::max(person_exits::returned_on))
+            .first(conn)?;
+        if last_return.is_some_and(|r| date < r) {
+            return Err(StoreError::invalid("exit_date", "Utskrivningen kan inte vara före den senaste återkomsten."));
+        }
+        diesel::insert_into(person_exits::table)
+            .values((
+                person_exits::person_id.eq(person_id),
+                person_exits::exit_date.eq(date),
+                person_exits::reason.eq(reason.code()),
+                person_exits::note.eq(note.map(str::trim).filter(|n| !n.is_empty())),
+                person_exits::recorded_at.eq(now()),
+                person_exits::recorded_by.eq(actor.user_id),
+            ))
+            .execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
+    })
+}
+
+/// A person who left comes back into the target group.
+pub fn record_return(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32, date: NaiveDate) -> Result<()> {
+    write(conn, |conn| {
+        let (_, code) = scope.person(conn, person_id)?;
+        let exit = current_exit(conn, person_id)?
+            .ok_or_else(|| StoreError::invalid("returned_on", "Personen är inte utskriven ur målgruppen."))?;
+        if date <= exit.exit_date {
+            return Err(StoreError::invalid("returned_on", "Återkomsten måste vara efter utskrivningsdatumet."));
+        }
+        diesel::update(person_exits::table.find(exit.id)).set(person_exits::returned_on.eq(date)).execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
+    })
+}
+
+/// The exit in force: the latest without a return.
+pub(crate) fn current_exit(conn: &mut DbConn, person_id: i32) -> Result<Option<Exit>> {
+    Ok(person_exits::table
+        .filter(person_exits::person_id.eq(person_id))
+        .filter(person_exits::returned_on.is_null())
+        .order(person_exits::exit_date.desc())
+        .select(Exit::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A household's reception date: the first of its persons'.
+pub fn reception_date(persons: &[Person]) -> Option<NaiveDate> {
+    persons.iter().filter_map(|p| p.reception_date).min()
+}
+
+/// One row of the case worker's list.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub household: Household,
+    pub persons: Vec<Person>,
+    /// Persons still in the target group.
+    pub active: usize,
+    pub first_contact: Option<first_contact::Status>,
+}
+
+/// Which households a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// With at least one person in the target group, or not yet arrived.
+    Active,
+    All,
+}
+
+/// The households in scope, newest placement first. Reading names is logged.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    show: Show,
+    today: NaiveDate,
+    days: DayCount,
+) -> Result<Vec<Summary>> {
+    write(conn, |conn| {
+        append(conn, actor, Action::Read, &list_record(scope))?;
+        summaries(conn, scope, today, days, show)
+    })
+}
+
+fn list_record(scope: &Scope) -> Record {
+    let record = Record::all(HOUSEHOLD);
+    match scope.municipalities.as_deref() {
+        Some([only]) => record.in_municipality(only),
+        _ => record,
+    }
+}
+
+fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, show: Show) -> Result<Vec<Summary>> {
+    let list: Vec<Household> = scope
+        .households()
+        .order((households::placement_date.desc(), households::id.desc()))
+        .select(Household::as_select())
+        .load(conn)?;
+    let ids: Vec<i32> = list.iter().map(|h| h.id).collect();
+    let all_persons: Vec<Person> = persons::table
+        .filter(persons::household_id.eq_any(&ids))
+        .order(persons::birth_date)
+        .select(Person::as_select())
+        .load(conn)?;
+    let person_ids: Vec<i32> = all_persons.iter().map(|p| p.id).collect();
+    let exited: Vec<i32> = person_exits::table
+        .filter(person_exits::person_id.eq_any(&person_ids))
+        .filter(person_exits::returned_on.is_null())
+        .filter(person_exits::exit_date.le(today))
+        .select(person_exits::person_id)
+        .load(conn)?;
+    let mut out = Vec::new();
+    for household in list {
+        let persons: Vec<Person> = all_persons.iter().filter(|p| p.household_id == household.id).cloned().collect();
+        let active = persons.iter().filter(|p| !exited.contains(&p.id)).count();
+        if show == Show::Active && active == 0 {
+            continue;
+        }
+        let first_contact = reception_date(&persons).map(|r| {
+            first_contact::status(
+                r,
+                household.first_contact_at.map(|at| etablera_domain::time::to_local(at).date()),
+                today,
+                days,
+            )
+        });
+        out.push(Summary { household, persons, active, first_contact });
+    }
+    Ok(out)
+}
+
+/// Every active household, for the notifier (which reads no names and logs nothing).
+pub(crate) fn summaries_for_notice(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
+    summaries(conn, &Scope::command_line(), today, days, Show::Active)
+}
+
+/// Households whose first contact is due today, overdue, or waiting, for the start pages.
+pub fn awaiting_first_contact(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    today: NaiveDate,
+    days: DayCount,
+) -> Result<Vec<Summary>> {
+    write(conn, |conn| {
+        let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Active)?
+            .into_iter()
+            .filter(|s| {
+                matches!(
+                    s.first_contact,
+                    Some(
+                        first_contact::Status::Waiting { .. }
+                            | first_contact::Status::DueToday
+                            | first_contact::Status::Overdue { .. }
+                    )
+                )
+            })
+            .collect();
+        if !waiting.is_empty() {
+            append(conn, actor, Action::Read, &list_record(scope))?;
+        }
+        Ok(waiting)
+    })
+}
+
+/// A person in full, with the exits (newest first).
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub exits: Vec<Exit>,
+}
+
+impl PersonRecord {
+    pub fn current_exit(&self) -> Option<&Exit> {
+        self.exits.iter().find(|e| e.returned_on.is_none())
+    }
+}
+
+/// A household's persons with their exits, without logging: for callers that log.
+pub(crate) fn persons_of(conn: &mut DbConn, household_id: i32) -> Result<Vec<PersonRecord>> {
+    let list: Vec<Person> = persons::table
+        .filter(persons::household_id.eq(household_id))
+        .order((persons::birth_date, persons::id))
+        .select(Person::as_select())
+        .load(conn)?;
+    let ids: Vec<i32> = list.iter().map(|p| p.id).collect();
+    let exits: Vec<Exit> = person_exits::table
+        .filter(person_exits::person_id.eq_any(&ids))
+        .order((person_exits::exit_date.desc(), person_exits::id.desc()))
+        .select(Exit::as_select())
+        .load(conn)?;
+    Ok(list
+        .into_iter()
+        .map(|person| {
+            let exits = exits.iter().filter(|e| e.person_id == person.id).cloned().collect();
+            PersonRecord { person, exits }
+        })
+        .collect())
+}
+
+pub(crate) fn get(conn: &mut DbConn, household_id: i32) -> Result<Household> {
+    households::table
+        .find(household_id)
+        .select(Household::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}

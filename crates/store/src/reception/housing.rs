@@ -1,0 +1,278 @@
+//! A household's temporary home: the contract, the checklist, damages and moving out.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::money::Money;
+use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut};
+
+use super::Scope;
+use super::households::HOUSEHOLD;
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{households, housing_damages, temporary_housings};
+use crate::{DbConn, Result, StoreError, now, write};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = temporary_housings)]
+pub struct Housing {
+    pub id: i32,
+    pub household_id: i32,
+    pub address: String,
+    pub landlord: Option<String>,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub rent_ore: Option<i64>,
+    pub has_beds: bool,
+    pub has_bedding: bool,
+    pub has_table: bool,
+    pub has_chairs: bool,
+    pub has_cooking: bool,
+    pub has_food: bool,
+    pub notice_date: Option<NaiveDate>,
+    pub keys_returned_on: Option<NaiveDate>,
+    pub inspection_on: Option<NaiveDate>,
+    pub inspection_result: Option<String>,
+    pub version: i32,
+}
+
+impl Housing {
+    pub fn checklist(&self) -> Vec<ChecklistItem> {
+        use ChecklistItem::*;
+        [
+            (Beds, self.has_beds),
+            (Bedding, self.has_bedding),
+            (Table, self.has_table),
+            (Chairs, self.has_chairs),
+            (Cooking, self.has_cooking),
+            (Food, self.has_food),
+        ]
+        .into_iter()
+        .filter_map(|(item, done)| done.then_some(item))
+        .collect()
+    }
+
+    pub fn rent(&self) -> Option<Money> {
+        self.rent_ore.map(Money::from_ore)
+    }
+
+    pub fn move_out(&self) -> MoveOut {
+        MoveOut {
+            notice_date: self.notice_date,
+            keys_returned_on: self.keys_returned_on,
+            inspection_on: self.inspection_on,
+            inspection_result: self.inspection_result.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = housing_damages)]
+pub struct DamageRow {
+    pub id: i32,
+    pub housing_id: i32,
+    pub damage_date: NaiveDate,
+    pub description: String,
+    pub cost_ore: i64,
+    pub tenant_pays: bool,
+}
+
+/// Adds a temporary home to a household (a household that moves gets a new one).
+pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, details: HousingDetails) -> Result<i32> {
+    let details = details.check()?;
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let id = insert(conn, actor, household_id, &details, &MoveOut::default())?;
+        append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    actor: &Actor,
+    household_id: i32,
+    d: &HousingDetails,
+    m: &MoveOut,
+) -> Result<i32> {
+    let has = |item| d.checklist.contains(&item);
+    Ok(diesel::insert_into(temporary_housings::table)
+        .values((
+            temporary_housings::household_id.eq(household_id),
+            temporary_housings::address.eq(&d.address),
+            temporary_housings::landlord.eq(&d.landlord),
+            temporary_housings::contract_start.eq(d.contract_start),
+            temporary_housings::contract_end.eq(d.contract_end),
+            temporary_housings::rent_ore.eq(d.rent.map(Money::ore)),
+            temporary_housings::has_beds.eq(has(ChecklistItem::Beds)),
+            temporary_housings::has_bedding.eq(has(ChecklistItem::Bedding)),
+            temporary_housings::has_table.eq(has(ChecklistItem::Table)),
+            temporary_housings::has_chairs.eq(has(ChecklistItem::Chairs)),
+            temporary_housings::has_cooking.eq(has(ChecklistItem::Cooking)),
+            temporary_housings::has_food.eq(has(ChecklistItem::Food)),
+            temporary_housings::notice_date.eq(m.notice_date),
+            temporary_housings::keys_returned_on.eq(m.keys_returned_on),
+            temporary_housings::inspection_on.eq(m.inspection_on),
+            temporary_housings::inspection_result.eq(&m.inspection_result),
+            temporary_housings::created_at.eq(now()),
+            temporary_housings::created_by.eq(actor.user_id),
+        ))
+        .returning(temporary_housings::id)
+        .get_result(conn)?)
+}
+
+/// The home's household when it is in scope.
+fn scoped(conn: &mut DbConn, scope: &Scope, housing_id: i32) -> Result<(i32, String)> {
+    let household_id: i32 = temporary_housings::table
+        .find(housing_id)
+        .select(temporary_housings::household_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok((household_id, scope.household(conn, household_id)?))
+}
+
+/// Changes the contract and the checklist; a stale `version` is refused.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    housing_id: i32,
+    details: HousingDetails,
+    version: i32,
+) -> Result<()> {
+    let d = details.check()?;
+    write(conn, |conn| {
+        let (household_id, code) = scoped(conn, scope, housing_id)?;
+        let has = |item| d.checklist.contains(&item);
+        let changed =
+            diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
+                .set((
+                    temporary_housings::address.eq(&d.address),
+                    temporary_housings::landlord.eq(&d.landlord),
+                    temporary_housings::contract_start.eq(d.contract_start),
+                    temporary_housings::contract_end.eq(d.contract_end),
+                    temporary_housings::rent_ore.eq(d.rent.map(Money::ore)),
+                    temporary_housings::has_beds.eq(has(ChecklistItem::Beds)),
+                    temporary_housings::has_bedding.eq(has(ChecklistItem::Bedding)),
+                    temporary_housings::has_table.eq(has(ChecklistItem::Table)),
+                    temporary_housings::has_chairs.eq(has(ChecklistItem::Chairs)),
+                    temporary_housings::has_cooking.eq(has(ChecklistItem::Cooking)),
+                    temporary_housings::has_food.eq(has(ChecklistItem::Food)),
+                    temporary_housings::version.eq(temporary_housings::version + 1),
+                ))
+                .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
+    })
+}
+
+/// Records the move-out routine's steps; a stale `version` is refused.
+pub fn record_move_out(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    housing_id: i32,
+    m: MoveOut,
+    version: i32,
+) -> Result<()> {
+    let m = m.check()?;
+    write(conn, |conn| {
+        let (household_id, code) = scoped(conn, scope, housing_id)?;
+        let changed =
+            diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
+                .set((
+                    temporary_housings::notice_date.eq(m.notice_date),
+                    temporary_housings::keys_returned_on.eq(m.keys_returned_on),
+                    temporary_housings::inspection_on.eq(m.inspection_on),
+                    temporary_housings::inspection_result.eq(&m.inspection_result),
+                    temporary_housings::version.eq(temporary_housings::version + 1),
+                ))
+                .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
+    })
+}
+
+/// Records a damage to the home.
+pub fn add_damage(conn: &mut DbConn, actor: &Actor, scope: &Scope, housing_id: i32, damage: Damage) -> Result<i32> {
+    write(conn, |conn| {
+        let (household_id, code) = scoped(conn, scope, housing_id)?;
+        let start: NaiveDate =
+            temporary_housings::table.find(housing_id).select(temporary_housings::contract_start).first(conn)?;
+        let damage = damage.check(start)?;
+        let id = insert_damage(conn, actor, housing_id, &damage)?;
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+pub(crate) fn insert_damage(conn: &mut DbConn, actor: &Actor, housing_id: i32, d: &Damage) -> Result<i32> {
+    Ok(diesel::insert_into(housing_damages::table)
+        .values((
+            housing_damages::housing_id.eq(housing_id),
+            housing_damages::damage_date.eq(d.date),
+            housing_damages::description.eq(&d.description),
+            housing_damages::cost_ore.eq(d.cost.ore()),
+            housing_damages::tenant_pays.eq(d.tenant_pays),
+            housing_damages::recorded_at.eq(now()),
+            housing_damages::recorded_by.eq(actor.user_id),
+        ))
+        .returning(housing_damages::id)
+        .get_result(conn)?)
+}
+
+/// A household's homes, newest first, with their damages.
+pub(crate) fn of_household(conn: &mut DbConn, household_id: i32) -> Result<Vec<(Housing, Vec<DamageRow>)>> {
+    let homes: Vec<Housing> = temporary_housings::table
+        .filter(temporary_housings::household_id.eq(household_id))
+        .order((temporary_housings::contract_start.desc(), temporary_housings::id.desc()))
+        .select(Housing::as_select())
+        .load(conn)?;
+    let ids: Vec<i32> = homes.iter().map(|h| h.id).collect();
+    let damages: Vec<DamageRow> = housing_damages::table
+        .filter(housing_damages::housing_id.eq_any(&ids))
+        .order((housing_damages::damage_date, housing_damages::id))
+        .select(DamageRow::as_select())
+        .load(conn)?;
+    Ok(homes
+        .into_iter()
+        .map(|h| {
+            let own = damages.iter().filter(|d| d.housing_id == h.id).cloned().collect();
+            (h, own)
+        })
+        .collect())
+}
+
+/// A contract ending soon, for the start pages: no address, only the household and the date.
+#[derive(Debug, Clone)]
+pub struct Ending {
+    pub household_id: i32,
+    pub household_label: String,
+    pub contract_end: NaiveDate,
+}
+
+/// Contracts in scope that end within `days` of `today` and whose keys are not yet returned.
+pub fn ending_within(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: i64) -> Result<Vec<Ending>> {
+    let in_scope: Vec<(i32, Option<String>)> =
+        scope.households().select((households::id, households::reference)).load(conn)?;
+    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
+    let rows: Vec<(i32, NaiveDate)> = temporary_housings::table
+        .filter(temporary_housings::household_id.eq_any(&ids))
+        .filter(temporary_housings::keys_returned_on.is_null())
+        .filter(temporary_housings::contract_end.ge(today))
+        .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
+        .order(temporary_housings::contract_end)
+        .select((temporary_housings::household_id, temporary_housings::contract_end))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(household_id, contract_end)| {
+            let reference = in_scope.iter().find(|(id, _)| *id == household_id).and_then(|(_, r)| r.as_deref());
+            Ending { household_id, household_label: super::households::label(household_id, reference), contract_end }
+        })
+        .collect())
+}

@@ -1,0 +1,103 @@
+//! Notifications in the application: an overdue first contact is told to the case workers and
+//! unit managers who follow the household. A notification names the household, never a person.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::access::Permission;
+use etablera_domain::reception::first_contact::{DayCount, Status};
+
+use super::Scope;
+use super::households::label;
+use crate::access::users;
+use crate::schema::{households, notifications, user_municipalities};
+use crate::{DbConn, Result, now, write};
+
+pub const OVERDUE_FIRST_CONTACT: &str = "first_contact_overdue";
+
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub id: i32,
+    pub kind: String,
+    pub household_id: i32,
+    pub household_label: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Makes a notification for every overdue first contact and every user who follows the
+/// household, once. Returns how many were made.
+pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<usize> {
+    write(conn, |conn| {
+        let overdue: Vec<(i32, String, String)> = super::households::summaries_for_notice(conn, today, days)?
+            .into_iter()
+            .filter(|s| matches!(s.first_contact, Some(Status::Overdue { .. })))
+            .map(|s| (s.household.id, s.household.municipality_code, s.household.unit))
+            .collect();
+        let mut made = 0;
+        for (household_id, code, unit) in overdue {
+            let user_ids: Vec<i32> = user_municipalities::table
+                .filter(user_municipalities::municipality_code.eq(&code))
+                .select(user_municipalities::user_id)
+                .load(conn)?;
+            for user_id in user_ids {
+                let user = users::load(conn, user_id)?;
+                let follows = user.can(Permission::WriteCases) && Scope::of(&user).allows(&code, &unit);
+                if !follows {
+                    continue;
+                }
+                let exists: i64 = notifications::table
+                    .filter(notifications::user_id.eq(user_id))
+                    .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT))
+                    .filter(notifications::household_id.eq(household_id))
+                    .count()
+                    .get_result(conn)?;
+                if exists == 0 {
+                    diesel::insert_into(notifications::table)
+                        .values((
+                            notifications::user_id.eq(user_id),
+                            notifications::kind.eq(OVERDUE_FIRST_CONTACT),
+                            notifications::household_id.eq(household_id),
+                            notifications::created_at.eq(now()),
+                        ))
+                        .execute(conn)?;
+                    made += 1;
+                }
+            }
+        }
+        Ok(made)
+    })
+}
+
+/// A user's unread notifications, newest first.
+pub fn unread(conn: &mut DbConn, user_id: i32) -> Result<Vec<Notification>> {
+    let rows: Vec<(i32, String, i32, Option<String>, NaiveDateTime)> = notifications::table
+        .inner_join(households::table)
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .order(notifications::created_at.desc())
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::household_id,
+            households::reference,
+            notifications::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, household_id, reference, created_at)| Notification {
+            id,
+            kind,
+            household_id,
+            household_label: label(household_id, reference.as_deref()),
+            created_at,
+        })
+        .collect())
+}
+
+/// Marks one of the user's own notifications read.
+pub fn mark_read(conn: &mut DbConn, user_id: i32, id: i32) -> Result<()> {
+    diesel::update(notifications::table.find(id).filter(notifications::user_id.eq(user_id)))
+        .set(notifications::read_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! Individual plans: the activity catalogue (data), activities, declined offers, and periods
+//! when the work principle cannot apply.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::reception::Invalid;
+use etablera_domain::reception::person::ExemptionReason;
+use etablera_domain::reception::plan::{
+    ActivityInput, ActivityType, Counts, PlannedActivity, check_decline, check_type_code,
+};
+use etablera_domain::reception::required_text;
+
+use super::Scope;
+use super::households::PERSON;
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{activities, activity_types, declines, work_exemptions};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// The catalogue in its order.
+pub fn catalogue(conn: &mut DbConn) -> Result<Vec<ActivityType>> {
+    let rows: Vec<(String, String, String, Option<String>)> = activity_types::table
+        .order((activity_types::position, activity_types::code))
+        .select((activity_types::code, activity_types::name, activity_types::counts, activity_types::report_row))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, counts, report_row)| ActivityType {
+            code,
+            name,
+            // The column's CHECK allows only the two codes.
+            counts: Counts::from_code(&counts).unwrap_or(Counts::Hours),
+            report_row,
+        })
+        .collect())
+}
+
+/// Adds a type to the catalogue; an administrator's change to the rules, logged.
+pub fn add_type(conn: &mut DbConn, actor: &Actor, code: &str, name: &str, counts: Counts) -> Result<()> {
+    let code = check_type_code(code)?;
+    let name = required_text("name", name, 100, "typens namn")?;
+    write(conn, |conn| {
+        let taken: i64 = activity_types::table.filter(activity_types::code.eq(&code)).count().get_result(conn)?;
+        if taken > 0 {
+            return Err(StoreError::invalid("code", "Det finns redan en aktivitetstyp med den koden."));
+        }
+        let last: Option<i32> = activity_types::table.select(diesel::dsl::max(activity_types::position)).first(conn)?;
+        diesel::insert_into(activity_types::table)
+            .values((
+                activity_types::code.eq(&code),
+                activity_types::name.eq(&name),
+                activity_types::counts.eq(counts.code()),
+                // Types an administrator adds are reported as other activities.
+                activity_types::report_row.eq(if counts == Counts::Hours { Some("other") } else { None }),
+                activity_types::position.eq(last.unwrap_or(0) + 1),
+                activity_types::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        append(conn, actor, Action::Create, &Record::new("activity_type", &code))
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = activities)]
+pub struct Activity {
+    pub id: i32,
+    pub person_id: i32,
+    pub type_code: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub hours_per_week: Option<i32>,
+    pub extent_percent: Option<i32>,
+    pub note: Option<String>,
+}
+
+impl Activity {
+    /// The activity as the full-time measure reads it.
+    pub fn planned(&self, catalogue: &[ActivityType]) -> PlannedActivity {
+        let counts = catalogue.iter().find(|t| t.code == self.type_code).map_or(Counts::Hours, |t| t.counts);
+        PlannedActivity {
+            counts,
+            start: self.start_date,
+            end: self.end_date,
+            hours_per_week: self.hours_per_week.unwrap_or(0).max(0) as u32,
+            extent_percent: self.extent_percent.unwrap_or(0).max(0) as u32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = declines)]
+pub struct Decline {
+    pub id: i32,
+    pub person_id: i32,
+    pub type_code: String,
+    pub declined_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = work_exemptions)]
+pub struct Exemption {
+    pub id: i32,
+    pub person_id: i32,
+    pub reason: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Adds an activity to a person's plan.
+pub fn add_activity(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i32,
+    input: ActivityInput,
+) -> Result<i32> {
+    write(conn, |conn| {
+        let (_, code) = scope.person(conn, person_id)?;
+        let (activity, _) = input.check(&catalogue(conn)?)?;
+        let id = insert_activity(conn, actor, person_id, &activity)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+pub(crate) fn insert_activity(conn: &mut DbConn, actor: &Actor, person_id: i32, a: &ActivityInput) -> Result<i32> {
+    Ok(diesel::insert_into(activities::table)
+        .values((
+            activities::person_id.eq(person_id),
+            activities::type_code.eq(&a.type_code),
+            activities::start_date.eq(a.start),
+            activities::end_date.eq(a.end),
+            activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
+            activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
+            activities::note.eq(&a.note),
+            activities::created_at.eq(now()),
+            activities::created_by.eq(actor.user_id),
+        ))
+        .returning(activities::id)
+        .get_result(conn)?)
+}
+
+/// Ends an open activity on `end`.
+pub fn end_activity(conn: &mut DbConn, actor: &Actor, scope: &Scope, activity_id: i32, end: NaiveDate) -> Result<()> {
+    write(conn, |conn| {
+        let activity: Activity = activities::table
+            .find(activity_id)
+            .select(Activity::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let (_, code) = scope.person(conn, activity.person_id)?;
+        if activity.end_date.is_some() {
+            return Err(StoreError::invalid("end", "Aktiviteten har redan ett slutdatum."));
+        }
+        if end < activity.start_date {
+            return Err(StoreError::invalid("end", "Aktiviteten kan inte sluta före den börjar."));
+        }
+        diesel::update(activities::table.find(activity_id)).set(activities::end_date.eq(end)).execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, activity.person_id).in_municipality(&code))
+    })
+}
+
+/// Records that the person declined an offered activity. Declines are kept, never deleted.
+pub fn add_decline(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i32,
+    type_code: &str,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<i32> {
+    write(conn, |conn| {
+        let (_, code) = scope.person(conn, person_id)?;
+        let (type_code, reason) = check_decline(&catalogue(conn)?, type_code, reason)?;
+        let id = insert_decline(conn, actor, person_id, &type_code, on, &reason)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+pub(crate) fn insert_decline(
+    conn: &mut DbConn,
+    actor: &Actor,
+    person_id: i32,
+    type_code: &str,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<i32> {
+    Ok(diesel::insert_into(declines::table)
+        .values((
+            declines::person_id.eq(person_id),
+            declines::type_code.eq(type_code),
+            declines::declined_on.eq(on),
+            declines::reason.eq(reason),
+            declines::recorded_at.eq(now()),
+            declines::recorded_by.eq(actor.user_id),
+        ))
+        .returning(declines::id)
+        .get_result(conn)?)
+}
+
+/// A period when the work principle cannot apply.
+#[derive(Debug, Clone)]
+pub struct NewExemption {
+    pub reason: ExemptionReason,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Marks a period when the person cannot take part full time, and makes the task to contact
+/// the economic-assistance unit.
+pub fn add_exemption(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i32,
+    new: &NewExemption,
+) -> Result<i32> {
+    let NewExemption { reason, start, end, .. } = *new;
+    if end.is_some_and(|e| e < start) {
+        return Err(Invalid::new("end", "Perioden kan inte sluta före den börjar.").into());
+    }
+    let note = etablera_domain::reception::optional_text("note", new.note.as_deref(), 1000, "anteckningen")?;
+    write(conn, |conn| {
+        let (household_id, code) = scope.person(conn, person_id)?;
+        let id: i32 = diesel::insert_into(work_exemptions::table)
+            .values((
+                work_exemptions::person_id.eq(person_id),
+                work_exemptions::reason.eq(reason.code()),
+                work_exemptions::start_date.eq(start),
+                work_exemptions::end_date.eq(end),
+                work_exemptions::note.eq(&note),
+                work_exemptions::recorded_at.eq(now()),
+                work_exemptions::recorded_by.eq(actor.user_id),
+            ))
+            .returning(work_exemptions::id)
+            .get_result(conn)?;
+        super::tasks::create_economic_assistance(conn, actor, household_id, person_id, crate::today())?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+/// A person's plan, without logging: for callers that log.
+pub(crate) fn of_person(conn: &mut DbConn, person_id: i32) -> Result<(Vec<Activity>, Vec<Decline>, Vec<Exemption>)> {
+    let list = activities::table
+        .filter(activities::person_id.eq(person_id))
+        .order((activities::start_date, activities::id))
+        .select(Activity::as_select())
+        .load(conn)?;
+    let declined = declines::table
+        .filter(declines::person_id.eq(person_id))
+        .order((declines::declined_on, declines::id))
+        .select(Decline::as_select())
+        .load(conn)?;
+    let exemptions = work_exemptions::table
+        .filter(work_exemptions::person_id.eq(person_id))
+        .order((work_exemptions::start_date, work_exemptions::id))
+        .select(Exemption::as_select())
+        .load(conn)?;
+    Ok((list, declined, exemptions))
+}

@@ -1,0 +1,166 @@
+//! Support tasks per household: the standard checklist made at arrival, and tasks the case
+//! worker adds.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::reception::required_text;
+use etablera_domain::reception::tasks::{ECONOMIC_ASSISTANCE, standard_tasks};
+
+use super::Scope;
+use super::households::HOUSEHOLD;
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{persons, support_tasks};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// Who does a standard task until the case worker says otherwise.
+pub const DEFAULT_RESPONSIBLE: &str = "Handläggare";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = support_tasks)]
+pub struct Task {
+    pub id: i32,
+    pub household_id: i32,
+    pub person_id: Option<i32>,
+    pub template_code: Option<String>,
+    pub title: String,
+    pub due_date: NaiveDate,
+    pub responsible: String,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// A task to insert.
+struct NewTask<'a> {
+    household_id: i32,
+    person_id: Option<i32>,
+    template_code: Option<&'a str>,
+    title: &'a str,
+    due: NaiveDate,
+    responsible: &'a str,
+}
+
+fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<i32> {
+    Ok(diesel::insert_into(support_tasks::table)
+        .values((
+            support_tasks::household_id.eq(task.household_id),
+            support_tasks::person_id.eq(task.person_id),
+            support_tasks::template_code.eq(task.template_code),
+            support_tasks::title.eq(task.title),
+            support_tasks::due_date.eq(task.due),
+            support_tasks::responsible.eq(task.responsible),
+            support_tasks::created_at.eq(now()),
+            support_tasks::created_by.eq(actor.user_id),
+        ))
+        .returning(support_tasks::id)
+        .get_result(conn)?)
+}
+
+/// Makes the standard tasks for a household received on `reception`, unless they exist.
+pub(crate) fn create_standard(conn: &mut DbConn, actor: &Actor, household_id: i32, reception: NaiveDate) -> Result<()> {
+    let existing: Vec<Option<String>> = support_tasks::table
+        .filter(support_tasks::household_id.eq(household_id))
+        .select(support_tasks::template_code)
+        .load(conn)?;
+    let births: Vec<NaiveDate> =
+        persons::table.filter(persons::household_id.eq(household_id)).select(persons::birth_date).load(conn)?;
+    for task in standard_tasks(reception, &births) {
+        if !existing.iter().any(|c| c.as_deref() == Some(task.code)) {
+            insert(
+                conn,
+                actor,
+                NewTask {
+                    household_id,
+                    person_id: None,
+                    template_code: Some(task.code),
+                    title: task.title,
+                    due: task.due,
+                    responsible: DEFAULT_RESPONSIBLE,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The task the work principle's exception brings, due the next day.
+pub(crate) fn create_economic_assistance(
+    conn: &mut DbConn,
+    actor: &Actor,
+    household_id: i32,
+    person_id: i32,
+    today: NaiveDate,
+) -> Result<i32> {
+    let due = today + chrono::Duration::days(ECONOMIC_ASSISTANCE.due_days);
+    insert(
+        conn,
+        actor,
+        NewTask {
+            household_id,
+            person_id: Some(person_id),
+            template_code: Some(ECONOMIC_ASSISTANCE.code),
+            title: ECONOMIC_ASSISTANCE.title,
+            due,
+            responsible: DEFAULT_RESPONSIBLE,
+        },
+    )
+}
+
+/// Adds a task of the case worker's own.
+pub fn add(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    title: &str,
+    due: NaiveDate,
+    responsible: &str,
+) -> Result<i32> {
+    let title = required_text("title", title, 200, "vad som ska göras")?;
+    let responsible = required_text("responsible", responsible, 100, "vem som gör det")?;
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let id = insert(
+            conn,
+            actor,
+            NewTask {
+                household_id,
+                person_id: None,
+                template_code: None,
+                title: &title,
+                due,
+                responsible: &responsible,
+            },
+        )?;
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        Ok(id)
+    })
+}
+
+/// Marks a task done on `on`.
+pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: i32, on: NaiveDate) -> Result<i32> {
+    write(conn, |conn| {
+        let household_id: i32 = support_tasks::table
+            .find(task_id)
+            .select(support_tasks::household_id)
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let code = scope.household(conn, household_id)?;
+        let changed = diesel::update(support_tasks::table.find(task_id).filter(support_tasks::done_on.is_null()))
+            .set(support_tasks::done_on.eq(on))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::invalid("done_on", "Uppgiften är redan klar."));
+        }
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+        Ok(household_id)
+    })
+}
+
+pub(crate) fn of_household(conn: &mut DbConn, household_id: i32) -> Result<Vec<Task>> {
+    Ok(support_tasks::table
+        .filter(support_tasks::household_id.eq(household_id))
+        .order((support_tasks::done_on.is_not_null(), support_tasks::due_date, support_tasks::id))
+        .select(Task::as_select())
+        .load(conn)?)
+}

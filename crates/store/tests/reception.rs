@@ -1,0 +1,434 @@
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_domain::reception::first_contact::{DayCount, Status};
+use etablera_domain::reception::housing::{Damage, HousingDetails};
+use etablera_domain::reception::person::{ExitReason, PersonInput};
+use etablera_domain::reception::plan::ActivityInput;
+use etablera_store::StoreError;
+use etablera_store::access::Actor;
+use etablera_store::access::users::{self, Grants};
+use etablera_store::reception::exchange::{self, ImportError};
+use etablera_store::reception::households::{self, NewHousehold, Show};
+use etablera_store::reception::{Scope, case_file, housing, notes, notifications, plans};
+use etablera_store::schema::access_log;
+use etablera_store::testing::TestDatabase;
+
+use crate::add_user;
+
+const EXAMPLE: &str = include_str!("../../../data/examples/reception.json");
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn today() -> NaiveDate {
+    d("2026-11-24")
+}
+
+fn import(db: &TestDatabase, text: &str) -> Result<exchange::Imported, ImportError> {
+    db.store
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), text, "Mottagningen", today())))
+        .unwrap()
+}
+
+fn errors(result: Result<exchange::Imported, ImportError>) -> Vec<String> {
+    match result {
+        Err(ImportError::Invalid(list)) => list.into_iter().map(|e| e.field.into_owned()).collect(),
+        other => panic!("expected errors, got {other:?}"),
+    }
+}
+
+fn count(db: &TestDatabase, table: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    db.store
+        .with_conn(|conn| Ok(diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(conn)?.n))
+        .unwrap()
+}
+
+fn log_rows(db: &TestDatabase, kind: &str, action: &str) -> Vec<(Option<i32>, Option<String>)> {
+    db.store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq(kind))
+                .filter(access_log::action.eq(action))
+                .select((access_log::actor_user_id, access_log::record_id))
+                .load(conn)?)
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_issues_format_imports_and_exports_to_the_same_data() {
+    let db = TestDatabase::new();
+    let imported = import(&db, EXAMPLE).unwrap();
+    assert_eq!(imported, exchange::Imported { households: 2, persons: 3, activities: 4, declines: 1, damages: 1 });
+    let first = db.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    let text = serde_json::to_string_pretty(&first).unwrap();
+
+    let empty = TestDatabase::new();
+    import(&empty, &text).unwrap();
+    let second = empty.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    assert_eq!(serde_json::to_value(&first).unwrap(), serde_json::to_value(&second).unwrap());
+
+    let value = serde_json::to_value(&first).unwrap();
+    let h1 = &value["households"][0];
+    assert_eq!(h1["first_contact_at"], "2024-02-02T10:30:00+01:00");
+    assert_eq!(h1["housing"]["damages"][0]["cost_kr"], 1200);
+    assert_eq!(h1["persons"][1]["activities"][1]["extent_percent"], 50);
+    assert_eq!(value["households"][1]["persons"][0]["exit_date"], "2025-01-31");
+    assert_eq!(value["households"][1]["persons"][0]["exit_reason"], "moved");
+}
+
+#[test]
+fn a_file_with_one_bad_row_changes_nothing_and_names_the_row() {
+    let db = TestDatabase::new();
+    let bad = EXAMPLE.replace("\"hours_per_week\": 40", "\"hours_per_week\": 41");
+    assert_eq!(errors(import(&db, &bad)), ["households[1].persons[0].activities[0].hours_per_week"]);
+    assert_eq!(count(&db, "households"), 0);
+    assert_eq!(count(&db, "persons"), 0);
+    assert_eq!(count(&db, "activities"), 0);
+}
+
+#[test]
+fn a_person_already_stored_is_a_duplicate_and_nothing_of_the_file_is_kept() {
+    let db = TestDatabase::new();
+    import(&db, EXAMPLE).unwrap();
+    let again = EXAMPLE.replace("\"ref\": \"H1\"", "\"ref\": \"H9\"").replace("\"ref\": \"H2\"", "\"ref\": \"H8\"");
+    assert_eq!(
+        errors(import(&db, &again)),
+        ["households[0].persons[0].personal_number", "households[0].persons[1].dossier_number"]
+    );
+    assert_eq!(count(&db, "households"), 2, "the second file left nothing behind");
+    assert_eq!(errors(import(&db, EXAMPLE)), ["households[0].ref", "households[1].ref"]);
+}
+
+fn person_input() -> PersonInput<'static> {
+    PersonInput {
+        given_name: "Ny",
+        family_name: "Anvisad",
+        birth_date: "1995-05-05",
+        personal_number: None,
+        dossier_number: Some("98-765432"),
+        category: "resettled",
+        reception_date: None,
+        ..Default::default()
+    }
+}
+
+fn register(db: &TestDatabase, user: &users::User, placement: &str) -> i32 {
+    let details = person_input().check(d(placement), today()).unwrap();
+    db.store
+        .with_conn(|conn| {
+            households::register(
+                conn,
+                &Actor::default().user(user.id),
+                &Scope::of(user),
+                &NewHousehold {
+                    municipality_code: "0117".into(),
+                    unit: None,
+                    reference: None,
+                    placement_date: d(placement),
+                    expected_reception_date: None,
+                },
+                &[details],
+            )
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged() {
+    let db = TestDatabase::new();
+    import(&db, EXAMPLE).unwrap(); // unit Mottagningen
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let other = add_user(&db, "olle", &[Role::CaseWorker]);
+    db.store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::command_line(),
+                "olle",
+                &Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() },
+            )
+        })
+        .unwrap();
+    let other = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), &other.username)).unwrap();
+    let actor = Actor::default().user(anna.id);
+    let list = db
+        .store
+        .with_conn(|conn| households::list(conn, &actor, &Scope::of(&anna), Show::All, today(), DayCount::Calendar))
+        .unwrap();
+    assert_eq!(list.len(), 2);
+    let none = db
+        .store
+        .with_conn(|conn| {
+            households::list(
+                conn,
+                &Actor::default().user(other.id),
+                &Scope::of(&other),
+                Show::All,
+                today(),
+                DayCount::Calendar,
+            )
+        })
+        .unwrap();
+    assert!(none.is_empty(), "another unit's households are not shown");
+
+    let household_id = list[0].household.id;
+    let person_id = list[0].persons[0].id;
+    let refused = db
+        .store
+        .with_conn(|conn| case_file::person(conn, &Actor::default().user(other.id), &Scope::of(&other), person_id));
+    assert!(matches!(refused, Err(StoreError::NotFound)));
+
+    let file = db.store.with_conn(|conn| case_file::person(conn, &actor, &Scope::of(&anna), person_id)).unwrap();
+    assert_eq!(file.person.person.id, person_id);
+    db.store.with_conn(|conn| case_file::household(conn, &actor, &Scope::of(&anna), household_id)).unwrap();
+    assert_eq!(log_rows(&db, "person", "read"), [(Some(anna.id), Some(person_id.to_string()))]);
+    let reads = log_rows(&db, "household", "read");
+    assert_eq!(reads.iter().filter(|(actor, _)| *actor == Some(anna.id)).count(), 2, "the list and the household");
+    assert_eq!(reads.iter().filter(|(actor, _)| *actor == Some(other.id)).count(), 1, "the other unit's empty list");
+}
+
+#[test]
+fn a_protected_address_is_hidden_without_the_personal_permission() {
+    let db = TestDatabase::new();
+    let protected = EXAMPLE.replace("\"category\": \"resettled\",\n          \"reception_date\": \"2024-02-01\", \"exit_date\": null,\n          \"activities\": [ { \"type\": \"sfi\", \"start\": \"2024-02-15\", \"end\": null",
+        "\"category\": \"resettled\", \"protected_identity\": true,\n          \"reception_date\": \"2024-02-01\", \"exit_date\": null,\n          \"activities\": [ { \"type\": \"sfi\", \"start\": \"2024-02-15\", \"end\": null");
+    assert_ne!(protected, EXAMPLE);
+    import(&db, &protected).unwrap();
+    let manager = add_user(&db, "maja", &[Role::UnitManager]);
+    let id = db
+        .store
+        .with_conn(|conn| {
+            households::list(
+                conn,
+                &Actor::command_line(),
+                &Scope::command_line(),
+                Show::All,
+                today(),
+                DayCount::Calendar,
+            )
+        })
+        .unwrap()
+        .into_iter()
+        .find(|s| s.household.reference.as_deref() == Some("H1"))
+        .unwrap()
+        .household
+        .id;
+    let open = |user: &users::User| {
+        db.store
+            .with_conn(|conn| case_file::household(conn, &Actor::default().user(user.id), &Scope::of(user), id))
+            .unwrap()
+    };
+    let hidden = open(&manager);
+    assert!(hidden.address_hidden);
+    assert_eq!(hidden.homes[0].0.address, "");
+    db.store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::command_line(),
+                "maja",
+                &Grants {
+                    add_permissions: vec![etablera_domain::access::Permission::ReadProtectedAddress],
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let manager = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), "maja")).unwrap();
+    let shown = open(&manager);
+    assert!(!shown.address_hidden);
+    assert_eq!(shown.homes[0].0.address, "Exempelgatan 1, 184 00 Åkersberga");
+}
+
+#[test]
+fn placement_arrival_first_contact_and_overdue_notifications() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let maja = add_user(&db, "maja", &[Role::UnitManager]);
+    let actor = Actor::default().user(anna.id);
+    let scope = Scope::of(&anna);
+    let id = register(&db, &anna, "2026-11-01");
+    let arrival = d("2026-11-20");
+    db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, arrival)).unwrap();
+    let again = db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, arrival));
+    assert!(matches!(again, Err(StoreError::Invalid { field: "reception_date", .. })));
+
+    let waiting = db
+        .store
+        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, today(), DayCount::Calendar))
+        .unwrap();
+    assert_eq!(waiting[0].first_contact, Some(Status::Overdue { due: d("2026-11-22"), days_late: 2 }));
+    let made = db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap();
+    assert_eq!(made, 2, "the case worker and the unit manager");
+    assert_eq!(db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap(), 0);
+    let unread = db.store.with_conn(|conn| notifications::unread(conn, maja.id)).unwrap();
+    assert_eq!(unread[0].household_label, format!("H{id}"));
+
+    let file = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
+    assert_eq!(file.tasks.len(), 6, "the standard tasks for a household without children");
+    let at = d("2026-11-23").and_hms_opt(9, 0, 0).unwrap();
+    let stale = db.store.with_conn(|conn| {
+        households::record_first_contact(conn, &actor, &scope, id, at, "Hembesök", file.household.version - 1)
+    });
+    assert!(matches!(stale, Err(StoreError::Stale)));
+    db.store
+        .with_conn(|conn| {
+            households::record_first_contact(conn, &actor, &scope, id, at, "Hembesök", file.household.version)
+        })
+        .unwrap();
+    let waiting = db
+        .store
+        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, today(), DayCount::Calendar))
+        .unwrap();
+    assert!(waiting.is_empty());
+}
+
+#[test]
+fn a_duplicate_registration_is_caught() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    register(&db, &anna, "2026-11-01");
+    let details = person_input().check(d("2026-11-01"), today()).unwrap();
+    let twice = db.store.with_conn(|conn| {
+        households::register(
+            conn,
+            &Actor::default().user(anna.id),
+            &Scope::of(&anna),
+            &NewHousehold {
+                municipality_code: "0117".into(),
+                unit: None,
+                reference: None,
+                placement_date: d("2026-11-01"),
+                expected_reception_date: None,
+            },
+            &[details],
+        )
+    });
+    assert!(matches!(twice, Err(StoreError::Invalid { field: "dossier_number", .. })));
+    assert_eq!(count(&db, "households"), 1, "nothing of the second placement was kept");
+}
+
+#[test]
+fn plans_declines_exits_exemptions_housing_and_notes() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let actor = Actor::default().user(anna.id);
+    let scope = Scope::of(&anna);
+    let id = register(&db, &anna, "2026-10-01");
+    db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, d("2026-10-05"))).unwrap();
+    let file = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
+    let person_id = file.persons[0].person.id;
+    let sfi = ActivityInput {
+        type_code: "sfi".into(),
+        start: d("2026-10-10"),
+        end: None,
+        hours_per_week: Some(15),
+        extent_percent: None,
+        note: None,
+    };
+    let activity_id =
+        db.store.with_conn(|conn| plans::add_activity(conn, &actor, &scope, person_id, sfi.clone())).unwrap();
+    let unknown = ActivityInput { type_code: "yoga".into(), ..sfi };
+    assert!(matches!(
+        db.store.with_conn(|conn| plans::add_activity(conn, &actor, &scope, person_id, unknown)),
+        Err(StoreError::Invalid { field: "type", .. })
+    ));
+    db.store.with_conn(|conn| plans::end_activity(conn, &actor, &scope, activity_id, d("2026-11-10"))).unwrap();
+    db.store
+        .with_conn(|conn| {
+            plans::add_decline(conn, &actor, &scope, person_id, "internship", d("2026-10-20"), "Vill vänta")
+        })
+        .unwrap();
+    db.store
+        .with_conn(|conn| {
+            plans::add_exemption(
+                conn,
+                &actor,
+                &scope,
+                person_id,
+                &plans::NewExemption {
+                    reason: etablera_domain::reception::person::ExemptionReason::Illness,
+                    start: d("2026-11-01"),
+                    end: None,
+                    note: None,
+                },
+            )
+        })
+        .unwrap();
+    let housing_id = db
+        .store
+        .with_conn(|conn| {
+            housing::add(
+                conn,
+                &actor,
+                &scope,
+                id,
+                HousingDetails {
+                    address: "Provvägen 2".into(),
+                    landlord: Some("Kommunens bostadsbolag".into()),
+                    contract_start: d("2026-10-01"),
+                    contract_end: d("2028-09-30"),
+                    rent: None,
+                    checklist: vec![],
+                },
+            )
+        })
+        .unwrap();
+    db.store
+        .with_conn(|conn| {
+            housing::add_damage(
+                conn,
+                &actor,
+                &scope,
+                housing_id,
+                Damage {
+                    date: d("2026-11-02"),
+                    description: "Fläckig matta".into(),
+                    cost: etablera_domain::money::Money::from_ore(80_000),
+                    tenant_pays: false,
+                },
+            )
+        })
+        .unwrap();
+    let first = db
+        .store
+        .with_conn(|conn| notes::add(conn, &actor, &scope, id, Some(person_id), "Samtal om SFI.", None))
+        .unwrap();
+    db.store
+        .with_conn(|conn| {
+            notes::add(conn, &actor, &scope, id, Some(person_id), "Rättelse: samtalet gällde praktik.", Some(first))
+        })
+        .unwrap();
+    db.store
+        .with_conn(|conn| {
+            households::record_exit(conn, &actor, &scope, person_id, d("2026-11-15"), ExitReason::Moved, None)
+        })
+        .unwrap();
+    let twice = db.store.with_conn(|conn| {
+        households::record_exit(conn, &actor, &scope, person_id, d("2026-11-16"), ExitReason::Moved, None)
+    });
+    assert!(matches!(twice, Err(StoreError::Invalid { field: "exit_date", .. })));
+    db.store.with_conn(|conn| households::record_return(conn, &actor, &scope, person_id, d("2026-11-20"))).unwrap();
+
+    let file = db.store.with_conn(|conn| case_file::person(conn, &actor, &scope, person_id)).unwrap();
+    assert_eq!(file.activities[0].end_date, Some(d("2026-11-10")));
+    assert_eq!(file.declines[0].type_code, "internship");
+    assert_eq!(file.exemptions.len(), 1);
+    assert_eq!(file.person.exits.len(), 1);
+    assert!(file.person.current_exit().is_none(), "back in the target group");
+    assert_eq!(file.notes.len(), 2);
+    assert_eq!(file.notes[1].corrects_note_id, Some(first), "the correction refers to the note; nothing erased");
+    let household = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
+    assert!(household.tasks.iter().any(|t| t.template_code.as_deref() == Some("economic_assistance")));
+    assert_eq!(household.homes[0].1[0].cost_ore, 80_000);
+    let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
+    assert_eq!(ending.len(), 1);
+}
