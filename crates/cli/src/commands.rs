@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 pub mod calc;
 mod demo;
+mod export;
 mod import;
 mod serve;
 mod user;
@@ -30,6 +31,9 @@ pub enum Command {
     /// Import data from files (all or nothing).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export data to files.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Check and export the access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -68,6 +72,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::User(command) => user::run(command, &Store::open(&settings.database)?),
         Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
         Command::Import(command) => import::run(command, &Store::open(&settings.database)?),
+        Command::Export(command) => export::run(command, &Store::open(&settings.database)?),
         Command::Backup(args) => backup::run(args, &settings.database),
         Command::Calc(command) => calc::run(command),
     }

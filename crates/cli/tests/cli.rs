@@ -246,3 +246,47 @@ fn population_is_imported_from_scb_files_all_or_nothing() {
     let years = db.store.with_conn(etablera_store::cofinancing::population::years).unwrap();
     assert_eq!(years, [(2023, 2)], "the bad file left nothing");
 }
+
+const RECEPTION: &str = "../../data/examples/reception.json";
+
+#[test]
+fn reception_files_import_and_export_to_the_same_data() {
+    let db = TestDatabase::new();
+    let imported = etablera(&db, &["import", "reception", RECEPTION]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(stdout(&imported).contains("Läste in 2 hushåll med 3 personer, 4 aktiviteter, 1 tackat nej och 1 bostadsskador."));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.json");
+    let exported = etablera(&db, &["export", "reception", "--municipality", "0117", "--output", path.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+
+    let empty = TestDatabase::new();
+    let again = etablera(&empty, &["import", "reception", path.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let first: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let second: serde_json::Value =
+        serde_json::from_slice(&etablera(&empty, &["export", "reception", "--municipality", "0117"]).stdout).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first["households"][0]["persons"][0]["personal_number"], "199001012385");
+}
+
+#[test]
+fn a_reception_file_with_errors_is_refused_with_each_path_and_exit_code_2() {
+    let db = TestDatabase::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    let text = std::fs::read_to_string(RECEPTION)
+        .unwrap()
+        .replace("\"type\": \"internship\", \"start\"", "\"type\": \"yoga\", \"start\"")
+        .replace("1985-11-30", "1985-11-31");
+    std::fs::write(&path, text).unwrap();
+    let refused = etablera(&db, &["import", "reception", path.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(message.contains("inget sparades"), "{message}");
+    assert!(message.contains("households[1].persons[0].birth_date"), "{message}");
+    assert!(message.contains("households[1].persons[0].activities[0].type"), "{message}");
+    let export = etablera(&db, &["export", "reception", "--municipality", "0117"]);
+    let value: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(value["households"].as_array().unwrap().len(), 0, "nothing was stored");
+}

@@ -8,6 +8,7 @@ use etablera_domain::cofinancing::population::{LineError, parse_population_csv};
 use etablera_domain::cofinancing::scb::{decode, parse_json_stat2, parse_scb_csv};
 use etablera_store::Store;
 use etablera_store::cofinancing::population::{self, Source};
+use etablera_store::reception::exchange::{self, ImportError};
 
 use super::calc::InputError;
 use super::terminal_actor;
@@ -33,7 +34,18 @@ pub enum ImportCommand {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Households with persons, activities, declines, first contacts, housing and damages, in
+    /// the format etablera-reception/1 (see docs/reception-format.md).
+    Reception {
+        file: PathBuf,
+        /// The unit households belong to when the file names none.
+        #[arg(long, default_value = DEFAULT_UNIT)]
+        unit: String,
+    },
 }
+
+/// The reception unit's name where nothing else is said (the demo's case workers belong to it).
+pub const DEFAULT_UNIT: &str = "Mottagningsenheten";
 
 fn refuse(file: &std::path::Path, errors: Vec<LineError>) -> anyhow::Error {
     let lines: Vec<String> =
@@ -68,6 +80,25 @@ pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
             println!(
                 "Läste in folkmängd {} för {} kommuner ({} ersatte tidigare siffror).",
                 summary.year, summary.rows, summary.replaced
+            );
+        }
+        ImportCommand::Reception { file, unit } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| InputError(format!("kan inte läsa {}: {e}", file.display())))?;
+            let today = etablera_store::today();
+            let imported = store
+                .with_conn(|conn| Ok(exchange::import(conn, &terminal_actor(), &text, &unit, today)))?
+                .map_err(|e| match e {
+                    ImportError::Invalid(errors) => {
+                        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+                        InputError(format!("{} lästes inte in; inget sparades:\n{}", file.display(), lines.join("\n")))
+                            .into()
+                    }
+                    ImportError::Store(e) => anyhow::Error::from(e),
+                })?;
+            println!(
+                "Läste in {} hushåll med {} personer, {} aktiviteter, {} tackat nej och {} bostadsskador.",
+                imported.households, imported.persons, imported.activities, imported.declines, imported.damages
             );
         }
     }
