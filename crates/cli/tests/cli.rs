@@ -124,15 +124,26 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
     assert!(!stdout(&etablera(&db, &["user", "list"])).contains("per "), "nothing saved for refused input");
 }
 
+/// The demo's reception caseload as its output tells it: households and persons (each one
+/// row in the access log when created).
+fn demo_caseload(demo: &Output) -> (usize, usize) {
+    let out = stdout(demo);
+    let line = out.lines().find(|l| l.contains("påhittade hushåll")).expect("the demo tells its caseload");
+    let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1])
+}
+
 #[test]
 fn audit_verify_passes_then_names_the_edited_row() {
     let db = TestDatabase::new();
-    etablera(&db, &["demo"]);
+    let (households, persons) = demo_caseload(&etablera(&db, &["demo"]));
+    assert!(households >= 100 && persons > households, "a caseload the size of Österåker's");
     let ok = etablera(&db, &["audit", "verify"]);
     assert!(ok.status.success());
+    let rows = 8 + 26 + households + persons;
     assert!(
-        stdout(&ok).contains("Åtkomstloggen är hel: 34 rader"),
-        "8 users, 13 agreements created and amended: {}",
+        stdout(&ok).contains(&format!("Åtkomstloggen är hel: {rows} rader")),
+        "8 users, 13 agreements created and amended, the households and persons: {}",
         stdout(&ok)
     );
     db.store
@@ -149,7 +160,7 @@ fn audit_verify_passes_then_names_the_edited_row() {
 #[test]
 fn audit_export_writes_csv_for_a_date_range() {
     let db = TestDatabase::new();
-    etablera(&db, &["demo"]);
+    let (households, persons) = demo_caseload(&etablera(&db, &["demo"]));
     let today = chrono::Utc::now().date_naive();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("logg.csv");
@@ -170,8 +181,8 @@ fn audit_export_writes_csv_for_a_date_range() {
     let csv = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         csv.lines().count(),
-        1 + 8 + 26 + 1,
-        "header, eight users, 13 agreements created and amended, the export itself"
+        1 + 8 + 26 + households + persons + 1,
+        "header, eight users, 13 agreements created and amended, the caseload, the export itself"
     );
     assert!(csv.contains("cli:testoperatör"), "the operating-system user is recorded");
     let reversed = etablera(&db, &["audit", "export", "--from", "2026-11-02", "--to", "2026-11-01"]);
@@ -254,10 +265,14 @@ fn reception_files_import_and_export_to_the_same_data() {
     let db = TestDatabase::new();
     let imported = etablera(&db, &["import", "reception", RECEPTION]);
     assert!(imported.status.success(), "{}", stderr(&imported));
-    assert!(stdout(&imported).contains("Läste in 2 hushåll med 3 personer, 4 aktiviteter, 1 tackat nej och 1 bostadsskador."));
+    assert!(
+        stdout(&imported)
+            .contains("Läste in 2 hushåll med 3 personer, 4 aktiviteter, 1 tackat nej och 1 bostadsskador.")
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.json");
-    let exported = etablera(&db, &["export", "reception", "--municipality", "0117", "--output", path.to_str().unwrap()]);
+    let exported =
+        etablera(&db, &["export", "reception", "--municipality", "0117", "--output", path.to_str().unwrap()]);
     assert!(exported.status.success(), "{}", stderr(&exported));
 
     let empty = TestDatabase::new();

@@ -115,12 +115,15 @@ impl Modify for Security {
         crate::cofinancing::api::invoices_list,
         crate::cofinancing::api::invoices_generate,
         crate::cofinancing::api::vacancy_refunds,
+        crate::reception::api::households_list,
+        crate::reception::api::person,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     tags(
         (name = "access", description = "Users, sessions and the access log"),
         (name = "cofinancing", description = "Population tables and the co-financing calculations; amounts in öre"),
+        (name = "reception", description = "Households and persons in reception; every reading is in the access log"),
     )
 )]
 struct ApiDoc;

@@ -28,6 +28,7 @@ use crate::context::{Credential, Principal, RequestContext};
 use crate::error::AppError;
 use crate::i18n::{Catalog, Locale};
 use crate::pages;
+use crate::reception;
 use crate::routes::{Guard, Routes};
 use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 
@@ -136,6 +137,74 @@ pub fn routes() -> Routes {
         )
         .get("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), get(cofinancing::vacancies::page))
         .post("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), post(cofinancing::vacancies::record))
+        .get("/reception", Needs(Permission::ReadCases), get(reception::households::list))
+        .get("/reception/households/new", Needs(Permission::WriteCases), get(reception::households::new_form))
+        .post("/reception/households/new", Needs(Permission::WriteCases), post(reception::households::create))
+        .get("/reception/households/{id}", Needs(Permission::ReadCases), get(reception::households::show))
+        .post(
+            "/reception/households/{id}/persons",
+            Needs(Permission::WriteCases),
+            post(reception::households::add_person),
+        )
+        .post("/reception/households/{id}/arrival", Needs(Permission::WriteCases), post(reception::households::arrival))
+        .post(
+            "/reception/households/{id}/first-contact",
+            Needs(Permission::WriteCases),
+            post(reception::households::first_contact),
+        )
+        .post(
+            "/reception/households/{id}/housing",
+            Needs(Permission::WriteCases),
+            post(reception::households::add_housing),
+        )
+        .post(
+            "/reception/households/{id}/housing/{housing_id}",
+            Needs(Permission::WriteCases),
+            post(reception::households::update_housing),
+        )
+        .post(
+            "/reception/households/{id}/housing/{housing_id}/damages",
+            Needs(Permission::WriteCases),
+            post(reception::households::add_damage),
+        )
+        .post(
+            "/reception/households/{id}/housing/{housing_id}/move-out",
+            Needs(Permission::WriteCases),
+            post(reception::households::move_out),
+        )
+        .post("/reception/households/{id}/tasks", Needs(Permission::WriteCases), post(reception::households::add_task))
+        .post(
+            "/reception/households/{id}/tasks/{task_id}/done",
+            Needs(Permission::WriteCases),
+            post(reception::households::complete_task),
+        )
+        .post("/reception/households/{id}/notes", Needs(Permission::WriteCases), post(reception::households::add_note))
+        .get("/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::persons::show))
+        .post(
+            "/reception/persons/{id}/activities",
+            Needs(Permission::WriteCases),
+            post(reception::persons::add_activity),
+        )
+        .post(
+            "/reception/persons/{id}/activities/{activity_id}/end",
+            Needs(Permission::WriteCases),
+            post(reception::persons::end_activity),
+        )
+        .post("/reception/persons/{id}/declines", Needs(Permission::WriteCases), post(reception::persons::add_decline))
+        .post(
+            "/reception/persons/{id}/exemptions",
+            Needs(Permission::WriteCases),
+            post(reception::persons::add_exemption),
+        )
+        .post("/reception/persons/{id}/exit", Needs(Permission::WriteCases), post(reception::persons::exit))
+        .post(
+            "/reception/persons/{id}/return",
+            Needs(Permission::WriteCases),
+            post(reception::persons::return_to_group),
+        )
+        .get("/admin/activity-types", Needs(Permission::ManageRules), get(reception::catalogue::list))
+        .post("/admin/activity-types", Needs(Permission::ManageRules), post(reception::catalogue::add))
+        .post("/notifications/{id}/read", SignedIn, post(crate::start::mark_read))
         .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
         .get("/api/v1/me", SignedIn, get(access::api::me))
         .get("/api/v1/users", Needs(Permission::ManageUsers), get(access::api::users))
@@ -188,6 +257,8 @@ pub fn routes() -> Routes {
             Needs(Permission::ManageCofinancing),
             get(cofinancing::api::vacancy_refunds),
         )
+        .get("/api/v1/reception/households", Needs(Permission::ReadCases), get(reception::api::households_list))
+        .get("/api/v1/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::api::person))
 }
 
 /// The whole application as a router, with its middleware.

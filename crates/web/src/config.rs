@@ -16,6 +16,8 @@ pub struct WebConfig {
     pub throttle: Throttle,
     pub request_timeout: Duration,
     pub body_limit: usize,
+    /// Whether the two days for the first contact count weekends.
+    pub first_contact_days: etablera_domain::reception::first_contact::DayCount,
 }
 
 impl Default for WebConfig {
@@ -27,6 +29,7 @@ impl Default for WebConfig {
             throttle: Throttle::default(),
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,
+            first_contact_days: etablera_domain::reception::first_contact::DayCount::Calendar,
         }
     }
 }

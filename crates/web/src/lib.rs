@@ -10,6 +10,7 @@ mod context;
 mod error;
 mod i18n;
 mod pages;
+pub mod reception;
 pub mod routes;
 mod security;
 mod start;

@@ -36,8 +36,14 @@ impl PageContext {
             let mut link =
                 |href: &'static str, key: &str| nav.push(NavLink { href, label: t.get(key), current: href == current });
             link("/", "nav-start");
+            if user.can(Permission::ReadCases) {
+                link("/reception", "nav-reception");
+            }
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");
+            }
+            if user.can(Permission::ManageRules) {
+                link("/admin/activity-types", "catalogue-title");
             }
             if user.can(Permission::ManageCofinancing) {
                 link("/cofinancing/population", "nav-cofinancing");

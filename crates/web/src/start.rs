@@ -31,10 +31,34 @@ pub struct DeadlineRow {
     pub href: String,
 }
 
+/// A household waiting for its first contact.
+pub struct WaitingRow {
+    pub href: String,
+    pub label: String,
+    pub names: String,
+    pub status: String,
+    pub overdue: bool,
+}
+
+pub struct NotificationRow {
+    pub id: i32,
+    pub at: String,
+    pub text: String,
+    pub href: String,
+}
+
+/// The reception work of the day, for case workers and unit managers.
+pub struct Casework {
+    pub notifications: Vec<NotificationRow>,
+    pub first_contacts: Vec<WaitingRow>,
+    pub contracts_ending: Vec<DeadlineRow>,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
     ctx: PageContext,
+    casework: Option<Casework>,
     deadlines: Option<Vec<DeadlineRow>>,
     welcome: String,
     roles: Vec<RoleCard>,
@@ -47,6 +71,15 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
     let mut links = Vec::new();
     if role.has(Permission::ManageUsers) {
         links.push(("/admin/users", t.get("nav-users")));
+    }
+    if role.has(Permission::ManageRules) {
+        links.push(("/admin/activity-types", t.get("catalogue-title")));
+    }
+    if role.has(Permission::ReadCases) {
+        links.push(("/reception", t.get("reception-title")));
+    }
+    if role.has(Permission::WriteCases) {
+        links.push(("/reception/households/new", t.get("placement-title")));
     }
     if role.has(Permission::ManageCofinancing) {
         links.push(("/cofinancing/population", t.get("population-title")));
@@ -76,7 +109,9 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     } else {
         None
     };
+    let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
     let page = StartPage {
+        casework,
         deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),
         roles: user
@@ -132,4 +167,75 @@ async fn cofinancing_deadlines(
             },
         })
         .collect())
+}
+
+/// First contacts waiting, due today or overdue; temporary contracts ending within 90 days; and
+/// the user's unread notifications.
+async fn casework(
+    state: &AppState,
+    ctx: &crate::context::RequestContext,
+    user: &etablera_store::access::users::User,
+    t: &crate::i18n::Tr,
+) -> AppResult<Casework> {
+    use etablera_domain::reception::first_contact::Status;
+    use etablera_domain::reception::housing::ENDING_SOON_DAYS;
+    use etablera_store::reception::{households, housing, notifications};
+    let (actor, scope, days, today, user_id) =
+        (ctx.actor(), crate::reception::scope(user), state.config.first_contact_days, etablera_store::today(), user.id);
+    let (waiting, endings, unread) = state
+        .store
+        .run(move |conn| {
+            Ok((
+                households::awaiting_first_contact(conn, &actor, &scope, today, days)?,
+                housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS)?,
+                notifications::unread(conn, user_id)?,
+            ))
+        })
+        .await?;
+    let mut first_contacts: Vec<WaitingRow> = waiting
+        .into_iter()
+        .map(|s| {
+            let (status, _) = crate::reception::first_contact_text(t, s.first_contact);
+            WaitingRow {
+                href: format!("/reception/households/{}", s.household.id),
+                label: s.household.label(),
+                names: s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                status,
+                overdue: matches!(s.first_contact, Some(Status::Overdue { .. } | Status::DueToday)),
+            }
+        })
+        .collect();
+    first_contacts.sort_by_key(|r| !r.overdue);
+    Ok(Casework {
+        notifications: unread
+            .into_iter()
+            .map(|n| NotificationRow {
+                id: n.id,
+                at: local_time(n.created_at),
+                text: t.with(&format!("notification-{}", n.kind), "household", &n.household_label),
+                href: format!("/reception/households/{}", n.household_id),
+            })
+            .collect(),
+        first_contacts,
+        contracts_ending: endings
+            .into_iter()
+            .map(|e| DeadlineRow {
+                date: e.contract_end.to_string(),
+                text: t.with("housing-contract-ends", "household", &e.household_label),
+                href: format!("/reception/households/{}#housing-heading", e.household_id),
+            })
+            .collect(),
+    })
+}
+
+/// Marks one of the user's own notifications read.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+    crate::security::CsrfForm(_): crate::security::CsrfForm<Vec<(String, String)>>,
+) -> AppResult<axum::response::Redirect> {
+    let user_id = user.id;
+    state.store.run(move |conn| etablera_store::reception::notifications::mark_read(conn, user_id, id)).await?;
+    Ok(axum::response::Redirect::to("/"))
 }

@@ -1,4 +1,7 @@
-//! Demo users, one per role, with a shared password that says it is a demo.
+//! Demo users, one per role, with a shared password that says it is a demo; the seed's
+//! co-financing; and a synthetic reception caseload.
+
+mod reception;
 
 use etablera_domain::access::Role;
 use etablera_domain::cofinancing::population::PopulationRow;
@@ -9,6 +12,9 @@ use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::{invoices, seed};
 
 pub const DEMO_PASSWORD: &str = "demo-etablera-2026";
+
+/// About 35 households a year over three years: Österåker's size of reception.
+const DEMO_HOUSEHOLDS: usize = 105;
 
 struct DemoUser {
     username: &'static str,
@@ -99,6 +105,18 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         seed::settle(conn, seeded.post_id, &[2016, 2017, 2018])?;
         seed::mjolby_history(conn, seeded.agreement("0586"))
     })?;
+    let caseload = serde_json::to_string(&reception::caseload(etablera_store::today(), DEMO_HOUSEHOLDS))?;
+    let imported = store
+        .with_conn(|conn| {
+            Ok(etablera_store::reception::exchange::import(
+                conn,
+                &actor,
+                &caseload,
+                super::import::DEFAULT_UNIT,
+                etablera_store::today(),
+            ))
+        })?
+        .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
     for demo in &USERS {
@@ -110,6 +128,10 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     println!("  Samfinansieringen i Östergötland: folkmängd enligt avtalens tabeller (447 744 och 450 318), tjänstens");
     println!("  kostnad 2016 och 2018, avtal med alla 13 kommuner i två versioner, fakturor 2016–2018 och Mjölbys");
     println!("  betalningar 2019–2023.");
+    println!(
+        "  Mottagningen i Österåker: {} påhittade hushåll med {} personer under knappt tre år.",
+        imported.households, imported.persons
+    );
     Ok(())
 }
 

@@ -1,0 +1,165 @@
+//! `/api/v1/reception`: the case worker's list and files as JSON, for integrations. The same
+//! scope and access logging as the pages.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use etablera_domain::reception::first_contact::Status;
+use etablera_domain::reception::plan::full_time;
+use etablera_store::reception::case_file;
+use etablera_store::reception::households::{self, Show};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::scope;
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::Signed;
+use crate::error::AppResult;
+
+#[derive(Deserialize, IntoParams)]
+pub struct HouseholdsQuery {
+    /// `all` to include households whose persons have all left the target group.
+    pub show: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonSummaryBody {
+    pub id: i32,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub category: String,
+    pub reception_date: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HouseholdSummaryBody {
+    pub id: i32,
+    pub reference: String,
+    pub unit: String,
+    pub placement_date: String,
+    pub reception_date: Option<String>,
+    /// not_arrived, waiting, due_today, overdue, made, made_late
+    pub first_contact: String,
+    pub first_contact_due: Option<String>,
+    pub persons: Vec<PersonSummaryBody>,
+}
+
+fn status_code(status: Option<Status>) -> (&'static str, Option<String>) {
+    match status {
+        None | Some(Status::NotArrived) => ("not_arrived", None),
+        Some(Status::Waiting { due }) => ("waiting", Some(due.to_string())),
+        Some(Status::DueToday) => ("due_today", None),
+        Some(Status::Overdue { due, .. }) => ("overdue", Some(due.to_string())),
+        Some(Status::Made { on_time: true }) => ("made", None),
+        Some(Status::Made { on_time: false }) => ("made_late", None),
+    }
+}
+
+fn person_body(p: &households::Person) -> PersonSummaryBody {
+    PersonSummaryBody {
+        id: p.id,
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        birth_date: p.birth_date.to_string(),
+        category: p.category.clone(),
+        reception_date: p.reception_date.map(|d| d.to_string()),
+    }
+}
+
+/// The households the caller may see (their municipality and unit).
+#[utoipa::path(get, path = "/api/v1/reception/households", tag = "reception", params(HouseholdsQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<HouseholdSummaryBody>), (status = 403, body = crate::api::ErrorBody)))]
+pub async fn households_list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<HouseholdsQuery>,
+) -> AppResult<Json<Vec<HouseholdSummaryBody>>> {
+    let show = if q.show.as_deref() == Some("all") { Show::All } else { Show::Active };
+    let (actor, scope, days, today) =
+        (ctx.actor(), scope(&user), state.config.first_contact_days, etablera_store::today());
+    let list = state.store.run(move |conn| households::list(conn, &actor, &scope, show, today, days)).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| {
+                let (first_contact, due) = status_code(s.first_contact);
+                HouseholdSummaryBody {
+                    id: s.household.id,
+                    reference: s.household.label(),
+                    unit: s.household.unit.clone(),
+                    placement_date: s.household.placement_date.to_string(),
+                    reception_date: households::reception_date(&s.persons).map(|d| d.to_string()),
+                    first_contact: first_contact.to_owned(),
+                    first_contact_due: due,
+                    persons: s.persons.iter().map(person_body).collect(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityBody {
+    #[serde(rename = "type")]
+    pub type_code: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub hours_per_week: Option<i32>,
+    pub extent_percent: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonBody {
+    #[serde(flatten)]
+    pub person: PersonSummaryBody,
+    pub household_id: i32,
+    pub personal_number: Option<String>,
+    pub dossier_number: Option<String>,
+    pub protected_identity: bool,
+    pub exit_date: Option<String>,
+    pub activities: Vec<ActivityBody>,
+    /// Planned hours per week today, and the target (40 less leave).
+    pub planned_hours: u32,
+    pub target_hours: u32,
+    pub below_target: bool,
+}
+
+/// One person's file: identity, plan and the full-time measure today. The reading is logged.
+#[utoipa::path(get, path = "/api/v1/reception/persons/{id}", tag = "reception",
+    params(("id" = i32, Path, description = "The person's id")),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = PersonBody), (status = 404, body = crate::api::ErrorBody)))]
+pub async fn person(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Json<PersonBody>> {
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let file = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
+    let planned: Vec<_> = file.activities.iter().map(|a| a.planned(&file.catalogue)).collect();
+    let measure = full_time(&planned, etablera_store::today());
+    let p = &file.person.person;
+    Ok(Json(PersonBody {
+        person: person_body(p),
+        household_id: p.household_id,
+        personal_number: p.personal_number.clone(),
+        dossier_number: p.dossier_number.clone(),
+        protected_identity: p.protected_identity,
+        exit_date: file.person.current_exit().map(|e| e.exit_date.to_string()),
+        activities: file
+            .activities
+            .iter()
+            .map(|a| ActivityBody {
+                type_code: a.type_code.clone(),
+                start: a.start_date.to_string(),
+                end: a.end_date.map(|d| d.to_string()),
+                hours_per_week: a.hours_per_week,
+                extent_percent: a.extent_percent,
+            })
+            .collect(),
+        planned_hours: measure.planned_hours,
+        target_hours: measure.target_hours,
+        below_target: measure.below_target(),
+    }))
+}

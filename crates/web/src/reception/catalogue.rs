@@ -1,0 +1,76 @@
+//! The activity catalogue: the administrator adds types; the ones shipped cannot be removed,
+//! since plans and reports refer to them.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::reception::Invalid;
+use etablera_domain::reception::plan::{ActivityType, Counts};
+use etablera_store::reception::plans;
+
+use super::forms::{Fields, Filled};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::AppResult;
+use crate::pages::{PageContext, render_with};
+use crate::security::CsrfForm;
+
+#[derive(Template)]
+#[template(path = "reception/activity_types.html")]
+struct CataloguePage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    types: Vec<ActivityType>,
+}
+
+impl CataloguePage {
+    fn counts_text(&self, counts: &Counts) -> String {
+        self.ctx.t.get(match counts {
+            Counts::Hours => "activity-counts-hours",
+            Counts::Leave => "activity-counts-leave",
+        })
+    }
+}
+
+async fn page(state: &AppState, ctx: &RequestContext, f: Filled, notice: Option<String>) -> AppResult<Response> {
+    let types = state.store.run(plans::catalogue).await?;
+    let status = if f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page =
+        CataloguePage { f, notice, types, ctx: PageContext::new(ctx, ctx.tr().get("catalogue-title"), "/admin/users") };
+    Ok(render_with(status, &page))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<SavedQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|_| ctx.tr().get("catalogue-saved"));
+    page(&state, &ctx, Filled::default(), notice).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let Some(counts) = Counts::from_code(fields.get("counts")) else {
+        let error = Invalid::new("counts", "Välj hur typen räknas: timmar eller ledighet.");
+        return page(&state, &ctx, Filled::failed("type", fields, vec![error]), None).await;
+    };
+    let (code, name) = (fields.get("code").to_owned(), fields.get("name").to_owned());
+    let actor = ctx.actor();
+    match state.store.run(move |conn| plans::add_type(conn, &actor, &code, &name, counts)).await {
+        Ok(()) => Ok(Redirect::to("/admin/activity-types?saved=1").into_response()),
+        Err(e) => page(&state, &ctx, Filled::from_store("type", fields, e)?, None).await,
+    }
+}

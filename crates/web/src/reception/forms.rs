@@ -1,0 +1,112 @@
+//! The forms on the case files: what was sent, and the error to show beside its field. A file
+//! page holds several small forms; when one fails, the page is shown again with that form's
+//! values and its error, and nothing was saved.
+
+use etablera_domain::reception::Invalid;
+use etablera_store::StoreError;
+
+/// The fields of a submitted form, as sent (checkboxes may repeat a name).
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+    }
+
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// A required date.
+    pub fn date(&self, name: &'static str) -> Result<chrono::NaiveDate, Invalid> {
+        etablera_domain::reception::date(name, self.get(name))
+    }
+
+    pub fn optional_date(&self, name: &'static str) -> Result<Option<chrono::NaiveDate>, Invalid> {
+        etablera_domain::reception::optional_date(name, self.opt(name))
+    }
+
+    /// Whole hours or percent, 0 and up.
+    pub fn number(&self, name: &'static str, message: &str) -> Result<Option<u32>, Invalid> {
+        match self.opt(name) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| Invalid::new(name, message)),
+        }
+    }
+}
+
+/// One field's error: the field's id on the page and the message.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub anchor: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// A form that failed: which one, what was sent, and its errors.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pub form: &'static str,
+    pub fields: Fields,
+    pub errors: Vec<FieldError>,
+}
+
+impl Filled {
+    pub fn failed(form: &'static str, fields: Fields, errors: Vec<Invalid>) -> Filled {
+        let errors = errors
+            .into_iter()
+            .map(|e| FieldError {
+                anchor: format!("{form}-{}", e.field),
+                field: e.field.into_owned(),
+                message: e.message,
+            })
+            .collect();
+        Filled { form, fields, errors }
+    }
+
+    /// From a store error; anything but invalid input is passed on.
+    pub fn from_store(form: &'static str, fields: Fields, error: StoreError) -> Result<Filled, StoreError> {
+        match error {
+            StoreError::Invalid { field, message } => {
+                Ok(Filled::failed(form, fields, vec![Invalid::new(field, message)]))
+            }
+            other => Err(other),
+        }
+    }
+
+    pub fn is(&self, form: &str) -> bool {
+        !self.errors.is_empty() && self.form == form
+    }
+
+    /// The value sent in this form, or `default` when this form was not the one sent.
+    pub fn v<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
+        if self.form == form { self.fields.get(name) } else { default }
+    }
+
+    /// `default` is a `bool` or a reference to one, as templates pass either.
+    pub fn checked(&self, form: &str, name: &str, default: impl std::borrow::Borrow<bool>) -> bool {
+        if self.form == form { self.fields.all(name).iter().any(|v| !v.is_empty()) } else { *default.borrow() }
+    }
+
+    /// Whether a checkbox with this value was sent, or `default`.
+    pub fn has(&self, form: &str, name: &str, value: &str, default: impl std::borrow::Borrow<bool>) -> bool {
+        if self.form == form { self.fields.all(name).contains(&value) } else { *default.borrow() }
+    }
+
+    /// The error for a field of a form, if that is where it failed.
+    pub fn err(&self, form: &str, field: &str) -> Option<&str> {
+        if self.form != form {
+            return None;
+        }
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}

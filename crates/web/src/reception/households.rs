@@ -1,0 +1,660 @@
+//! The case worker's list, registering a placement, and the household's file with its forms:
+//! persons, arrival, the first contact, temporary housing, support tasks and the journal.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_domain::reception::first_contact;
+use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut, default_contract_end};
+use etablera_domain::reception::person::{Category, PersonDetails, PersonInput};
+use etablera_store::reception::case_file::{self, HouseholdFile};
+use etablera_store::reception::households::{self, NewHousehold, Show};
+use etablera_store::reception::{housing, notes, tasks};
+use serde::Deserialize;
+
+use super::forms::{Fields, Filled};
+use super::{first_contact_text, scope};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, local_time, render_with};
+use crate::security::CsrfForm;
+
+pub struct Row {
+    pub id: i32,
+    pub label: String,
+    pub names: String,
+    pub placement: String,
+    pub reception: String,
+    pub first_contact: String,
+    pub attention: bool,
+    pub active: usize,
+    pub persons: usize,
+}
+
+#[derive(Template)]
+#[template(path = "reception/households.html")]
+struct ListPage {
+    ctx: PageContext,
+    rows: Vec<Row>,
+    show_all: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    show: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ListQuery>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let show_all = q.show.as_deref() == Some("all");
+    let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
+    let today = etablera_store::today();
+    let list = state
+        .store
+        .run(move |conn| {
+            households::list(conn, &actor, &scope, if show_all { Show::All } else { Show::Active }, today, days)
+        })
+        .await?;
+    let rows = list
+        .into_iter()
+        .map(|s| {
+            let (first_contact, attention) = first_contact_text(&t, s.first_contact);
+            Row {
+                id: s.household.id,
+                label: s.household.label(),
+                names: s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                placement: s.household.placement_date.to_string(),
+                reception: households::reception_date(&s.persons).map(|d| d.to_string()).unwrap_or_default(),
+                first_contact,
+                attention,
+                active: s.active,
+                persons: s.persons.len(),
+            }
+        })
+        .collect();
+    let page = ListPage { rows, show_all, ctx: PageContext::new(&ctx, t.get("reception-title"), "/reception") };
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+/// The category choices for a select.
+pub fn categories(t: &Tr) -> Vec<(&'static str, String)> {
+    Category::ALL.iter().map(|c| (c.code(), t.get(&format!("category-{}", c.code())))).collect()
+}
+
+#[derive(Template)]
+#[template(path = "reception/placement.html")]
+struct PlacementPage {
+    ctx: PageContext,
+    f: Filled,
+    categories: Vec<(&'static str, String)>,
+    today: String,
+}
+
+fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
+    let t = ctx.tr();
+    let status = if f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = PlacementPage {
+        categories: categories(&t),
+        today: etablera_store::today().to_string(),
+        f,
+        ctx: PageContext::new(ctx, t.get("placement-title"), "/reception"),
+    };
+    render_with(status, &page)
+}
+
+pub async fn new_form(Signed { ctx, .. }: Signed) -> Response {
+    placement_page(&ctx, Filled::default())
+}
+
+/// A person from the person fields of a form.
+pub fn person_from(fields: &Fields, placement: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {
+    let languages: Vec<String> = fields.get("languages").split(',').map(|l| l.trim().to_owned()).collect();
+    PersonInput {
+        given_name: fields.get("given_name"),
+        family_name: fields.get("family_name"),
+        birth_date: fields.get("birth_date"),
+        personal_number: fields.opt("personal_number"),
+        dossier_number: fields.opt("dossier_number"),
+        category: fields.get("category"),
+        languages: &languages,
+        interpreter_needed: fields.checked("interpreter_needed"),
+        protected_identity: fields.checked("protected_identity"),
+        reception_date: fields.opt("reception_date"),
+    }
+    .check(placement, etablera_store::today())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let placement = fields.date("placement_date");
+    let expected = fields.optional_date("expected_reception_date");
+    let (placement, expected) = match (placement, expected) {
+        (Ok(p), Ok(e)) => (p, e),
+        (p, e) => {
+            let errors = [p.err(), e.err()].into_iter().flatten().collect();
+            return Ok(placement_page(&ctx, Filled::failed("placement", fields, errors)));
+        }
+    };
+    let person = match person_from(&fields, placement) {
+        Ok(p) => p,
+        Err(errors) => return Ok(placement_page(&ctx, Filled::failed("placement", fields, errors))),
+    };
+    let Some(code) = user.municipalities.first().map(|m| m.as_str().to_owned()) else {
+        return Err(AppError::Forbidden);
+    };
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let new = NewHousehold {
+        municipality_code: code,
+        unit: None,
+        reference: None,
+        placement_date: placement,
+        expected_reception_date: expected,
+    };
+    match state.store.run(move |conn| households::register(conn, &actor, &scope, &new, &[person])).await {
+        Ok(id) => Ok(Redirect::to(&format!("/reception/households/{id}?saved=placement")).into_response()),
+        Err(e) => Ok(placement_page(&ctx, Filled::from_store("placement", fields, e)?)),
+    }
+}
+
+pub struct PersonRow {
+    pub id: i32,
+    pub name: String,
+    pub birth_date: String,
+    pub category: String,
+    pub reception: String,
+    pub status: String,
+    pub protected: bool,
+}
+
+pub struct HomeView {
+    pub id: i32,
+    pub version: i32,
+    pub address: String,
+    pub landlord: String,
+    pub period: String,
+    pub start: String,
+    pub end: String,
+    pub rent: String,
+    pub checklist: Vec<(&'static str, String, bool)>,
+    pub equipped: bool,
+    pub damages: Vec<(String, String, String, bool)>,
+    pub notice_date: String,
+    pub keys_returned_on: String,
+    pub inspection_on: String,
+    pub inspection_result: String,
+    pub ends_soon: bool,
+}
+
+pub struct TaskView {
+    pub id: i32,
+    pub title: String,
+    pub due: String,
+    pub responsible: String,
+    pub done: Option<String>,
+    pub late: bool,
+}
+
+pub struct NoteView {
+    pub id: i32,
+    pub at: String,
+    pub author: String,
+    pub about: String,
+    pub text: String,
+    pub corrects: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "reception/household.html")]
+struct HouseholdPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    id: i32,
+    version: i32,
+    unit: String,
+    placement: String,
+    expected: String,
+    persons: Vec<PersonRow>,
+    awaiting_arrival: bool,
+    first_contact: String,
+    first_contact_attention: bool,
+    first_contact_made: Option<String>,
+    homes: Vec<HomeView>,
+    address_hidden: bool,
+    tasks: Vec<TaskView>,
+    notes: Vec<NoteView>,
+    categories: Vec<(&'static str, String)>,
+    checklist_items: Vec<(&'static str, String)>,
+    today: String,
+    now_time: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn household_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    f: Filled,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let file: HouseholdFile = state.store.run(move |conn| case_file::household(conn, &actor, &scope, id)).await?;
+    let today = etablera_store::today();
+    let persons: Vec<_> = file.persons.iter().map(|p| p.person.clone()).collect();
+    let reception = households::reception_date(&persons);
+    let status = reception.map(|r| {
+        first_contact::status(
+            r,
+            file.household.first_contact_at.map(|at| etablera_domain::time::to_local(at).date()),
+            today,
+            state.config.first_contact_days,
+        )
+    });
+    let (first_contact, first_contact_attention) = first_contact_text(&t, status);
+    let name_of = |person_id: Option<i32>| {
+        person_id
+            .and_then(|id| file.persons.iter().find(|p| p.person.id == id))
+            .map(|p| p.person.name())
+            .unwrap_or_else(|| t.get("note-about-household"))
+    };
+    let page = HouseholdPage {
+        id,
+        version: file.household.version,
+        unit: file.household.unit.clone(),
+        placement: file.household.placement_date.to_string(),
+        expected: file.household.expected_reception_date.map(|d| d.to_string()).unwrap_or_default(),
+        persons: file
+            .persons
+            .iter()
+            .map(|p| PersonRow {
+                id: p.person.id,
+                name: p.person.name(),
+                birth_date: p.person.birth_date.to_string(),
+                category: t.get(&format!("category-{}", p.person.category)),
+                reception: p.person.reception_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("not-received")),
+                status: match p.current_exit() {
+                    Some(exit) => t.text(
+                        "person-exited",
+                        &[("date", exit.exit_date.to_string()), ("reason", t.get(&format!("exit-{}", exit.reason)))],
+                    ),
+                    None => t.get("person-in-target-group"),
+                },
+                protected: p.person.protected_identity,
+            })
+            .collect(),
+        awaiting_arrival: file.persons.iter().any(|p| p.person.reception_date.is_none()),
+        first_contact,
+        first_contact_attention,
+        first_contact_made: file.household.first_contact_at.map(|at| {
+            format!("{} ({})", local_time(at), file.household.first_contact_channel.clone().unwrap_or_default())
+        }),
+        homes: file
+            .homes
+            .iter()
+            .map(|(home, damages)| {
+                let checklist = home.checklist();
+                HomeView {
+                    id: home.id,
+                    version: home.version,
+                    address: home.address.clone(),
+                    landlord: home.landlord.clone().unwrap_or_default(),
+                    period: format!("{} – {}", home.contract_start, home.contract_end),
+                    start: home.contract_start.to_string(),
+                    end: home.contract_end.to_string(),
+                    rent: home.rent().map(|r| r.to_string()).unwrap_or_default(),
+                    checklist: ChecklistItem::ALL
+                        .iter()
+                        .map(|item| {
+                            (item.code(), t.get(&format!("checklist-{}", item.code())), checklist.contains(item))
+                        })
+                        .collect(),
+                    equipped: checklist.len() == ChecklistItem::ALL.len(),
+                    damages: damages
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.damage_date.to_string(),
+                                d.description.clone(),
+                                Money::from_ore(d.cost_ore).to_string(),
+                                d.tenant_pays,
+                            )
+                        })
+                        .collect(),
+                    notice_date: home.notice_date.map(|d| d.to_string()).unwrap_or_default(),
+                    keys_returned_on: home.keys_returned_on.map(|d| d.to_string()).unwrap_or_default(),
+                    inspection_on: home.inspection_on.map(|d| d.to_string()).unwrap_or_default(),
+                    inspection_result: home.inspection_result.clone().unwrap_or_default(),
+                    ends_soon: home.keys_returned_on.is_none()
+                        && (home.contract_end - today).num_days()
+                            <= etablera_domain::reception::housing::ENDING_SOON_DAYS,
+                }
+            })
+            .collect(),
+        address_hidden: file.address_hidden,
+        tasks: file
+            .tasks
+            .iter()
+            .map(|task| TaskView {
+                id: task.id,
+                title: match task.person_id {
+                    Some(pid) => format!("{} – {}", task.title, name_of(Some(pid))),
+                    None => task.title.clone(),
+                },
+                due: task.due_date.to_string(),
+                responsible: task.responsible.clone(),
+                done: task.done_on.map(|d| d.to_string()),
+                late: task.done_on.is_none() && task.due_date < today,
+            })
+            .collect(),
+        notes: file
+            .notes
+            .iter()
+            .map(|n| NoteView {
+                id: n.id,
+                at: local_time(n.written_at),
+                author: n.author.clone().unwrap_or_else(|| t.get("note-author-system")),
+                about: name_of(n.person_id),
+                text: n.text.clone(),
+                corrects: n.corrects_note_id,
+            })
+            .collect(),
+        categories: categories(&t),
+        checklist_items: ChecklistItem::ALL
+            .iter()
+            .map(|i| (i.code(), t.get(&format!("checklist-{}", i.code()))))
+            .collect(),
+        today: today.to_string(),
+        now_time: etablera_domain::time::to_local(etablera_store::now()).format("%H:%M").to_string(),
+        f,
+        notice,
+        ctx: PageContext::new(ctx, t.with("household-title", "label", file.household.label()), "/reception"),
+    };
+    let status = if page.f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render_with(status, &page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<SavedQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|what| {
+        ctx.tr().get(&format!("saved-{}", if SAVED.contains(&what.as_str()) { what.as_str() } else { "other" }))
+    });
+    household_page(&state, &ctx, &user, id, Filled::default(), notice).await
+}
+
+/// The `saved=` values that have a message of their own.
+const SAVED: [&str; 9] =
+    ["placement", "person", "arrival", "first-contact", "housing", "damage", "move-out", "task", "note"];
+
+/// What a household form's handler does: saves, or says what to fix.
+pub(crate) async fn finish(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    form: &'static str,
+    fields: Fields,
+    outcome: Result<etablera_store::Result<()>, Vec<Invalid>>,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/households/{id}?saved={form}")).into_response()),
+        Ok(Err(e)) => household_page(state, ctx, user, id, Filled::from_store(form, fields, e)?, None).await,
+        Err(errors) => household_page(state, ctx, user, id, Filled::failed(form, fields, errors), None).await,
+    }
+}
+
+pub async fn add_person(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    // The placement date is checked again by the store; the form's check needs one to compare.
+    let placement = fields.date("placement_date").unwrap_or(NaiveDate::MIN);
+    let outcome = match person_from(&fields, placement) {
+        Ok(person) => {
+            Ok(state.store.run(move |conn| households::add_person(conn, &actor, &scope, id, &person).map(|_| ())).await)
+        }
+        Err(errors) => Err(errors),
+    };
+    finish(&state, &ctx, &user, id, "person", fields, outcome).await
+}
+
+pub async fn arrival(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = match fields.date("reception_date") {
+        Ok(date) => Ok(state
+            .store
+            .run(move |conn| households::record_arrival(conn, &actor, &scope, id, date).map(|_| ()))
+            .await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "arrival", fields, outcome).await
+}
+
+pub async fn first_contact(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
+    let at = fields.date("date").and_then(|date| {
+        let time = chrono::NaiveTime::parse_from_str(fields.get("time"), "%H:%M")
+            .map_err(|_| Invalid::new("time", "Skriv klockslaget som TT:MM, till exempel 10:30."))?;
+        etablera_domain::time::from_local(date.and_time(time))
+            .ok_or_else(|| Invalid::new("time", "Den tiden finns inte den dagen (sommartid)."))
+    });
+    let channel = fields.get("channel").to_owned();
+    let outcome = match at {
+        Ok(at) => Ok(state
+            .store
+            .run(move |conn| households::record_first_contact(conn, &actor, &scope, id, at, &channel, version))
+            .await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "first-contact", fields, outcome).await
+}
+
+fn housing_from(fields: &Fields) -> Result<HousingDetails, Vec<Invalid>> {
+    let start = fields.date("contract_start");
+    let end = fields.optional_date("contract_end");
+    let rent = match fields.opt("rent") {
+        None => Ok(None),
+        Some(text) => Money::parse_kr(text)
+            .map(Some)
+            .map_err(|_| Invalid::new("rent", "Skriv hyran i kronor, till exempel 6 500.")),
+    };
+    let (start, end, rent) = match (start, end, rent) {
+        (Ok(s), Ok(e), Ok(r)) => (s, e, r),
+        (s, e, r) => return Err([s.err(), e.err(), r.err()].into_iter().flatten().collect()),
+    };
+    Ok(HousingDetails {
+        address: fields.get("address").to_owned(),
+        landlord: fields.opt("landlord").map(str::to_owned),
+        contract_start: start,
+        contract_end: end.unwrap_or_else(|| default_contract_end(start)),
+        rent,
+        checklist: fields.all("checklist").iter().filter_map(|c| ChecklistItem::from_code(c)).collect(),
+    })
+}
+
+pub async fn add_housing(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = match housing_from(&fields) {
+        Ok(details) => {
+            Ok(state.store.run(move |conn| housing::add(conn, &actor, &scope, id, details).map(|_| ())).await)
+        }
+        Err(errors) => Err(errors),
+    };
+    finish(&state, &ctx, &user, id, "housing", fields, outcome).await
+}
+
+pub async fn update_housing(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, housing_id)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
+    let outcome = match housing_from(&fields) {
+        Ok(details) => {
+            Ok(state.store.run(move |conn| housing::update(conn, &actor, &scope, housing_id, details, version)).await)
+        }
+        Err(errors) => Err(errors),
+    };
+    finish(&state, &ctx, &user, id, "housing-edit", fields, outcome).await
+}
+
+pub async fn add_damage(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, housing_id)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let cost = Money::parse_kr(fields.get("cost"))
+        .map_err(|_| Invalid::new("cost", "Skriv kostnaden i kronor, till exempel 1 200."));
+    let outcome = match (fields.date("date"), cost) {
+        (Ok(date), Ok(cost)) => {
+            let damage = Damage {
+                date,
+                description: fields.get("description").to_owned(),
+                cost,
+                tenant_pays: fields.get("tenant_pays") == "yes",
+            };
+            Ok(state
+                .store
+                .run(move |conn| housing::add_damage(conn, &actor, &scope, housing_id, damage).map(|_| ()))
+                .await)
+        }
+        (d, c) => Err([d.err(), c.err()].into_iter().flatten().collect()),
+    };
+    finish(&state, &ctx, &user, id, "damage", fields, outcome).await
+}
+
+pub async fn move_out(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, housing_id)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
+    let dates = (
+        fields.optional_date("notice_date"),
+        fields.optional_date("keys_returned_on"),
+        fields.optional_date("inspection_on"),
+    );
+    let outcome = match dates {
+        (Ok(notice_date), Ok(keys_returned_on), Ok(inspection_on)) => {
+            let m = MoveOut {
+                notice_date,
+                keys_returned_on,
+                inspection_on,
+                inspection_result: fields.opt("inspection_result").map(str::to_owned),
+            };
+            Ok(state
+                .store
+                .run(move |conn| housing::record_move_out(conn, &actor, &scope, housing_id, m, version))
+                .await)
+        }
+        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+    };
+    finish(&state, &ctx, &user, id, "move-out", fields, outcome).await
+}
+
+pub async fn add_task(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let (title, responsible) = (fields.get("title").to_owned(), fields.get("responsible").to_owned());
+    let outcome = match fields.date("due_date") {
+        Ok(due) => Ok(state
+            .store
+            .run(move |conn| tasks::add(conn, &actor, &scope, id, &title, due, &responsible).map(|_| ()))
+            .await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "task", fields, outcome).await
+}
+
+pub async fn complete_task(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, task_id)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let today = etablera_store::today();
+    let outcome =
+        Ok(state.store.run(move |conn| tasks::complete(conn, &actor, &scope, task_id, today).map(|_| ())).await);
+    finish(&state, &ctx, &user, id, "task", fields, outcome).await
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let text = fields.get("text").to_owned();
+    let person_id = fields.opt("person_id").and_then(|p| p.parse().ok());
+    let corrects = fields.opt("corrects").and_then(|c| c.parse().ok());
+    let outcome = Ok(state
+        .store
+        .run(move |conn| notes::add(conn, &actor, &scope, id, person_id, &text, corrects).map(|_| ()))
+        .await);
+    finish(&state, &ctx, &user, id, "note", fields, outcome).await
+}

@@ -1,0 +1,325 @@
+//! A person's file: identity, the individual plan measured against full time, declines,
+//! periods when the work principle cannot apply, leaving and returning to the target group.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::reception::Invalid;
+use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitReason, age_on};
+use etablera_domain::reception::plan::{ActivityInput, Counts, full_time};
+use etablera_store::reception::case_file::{self, PersonFile};
+use etablera_store::reception::{households, plans};
+
+use super::forms::{Fields, Filled};
+use super::scope;
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::AppResult;
+use crate::pages::{PageContext, local_time, render_with};
+use crate::security::CsrfForm;
+
+pub struct ActivityView {
+    pub id: i32,
+    pub name: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub extent: String,
+    pub note: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reception/person.html")]
+struct PersonPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    id: i32,
+    household_id: i32,
+    household_label: String,
+    facts: Vec<(String, String)>,
+    adult: bool,
+    measure: String,
+    leave_percent: u32,
+    below_target: bool,
+    activities: Vec<ActivityView>,
+    declines: Vec<(String, String, String)>,
+    exemptions: Vec<(String, String, String)>,
+    exits: Vec<(String, String, String)>,
+    exited: bool,
+    types: Vec<(String, String, bool)>,
+    exit_reasons: Vec<(&'static str, String)>,
+    exemption_reasons: Vec<(&'static str, String)>,
+    notes: Vec<(String, String, String)>,
+    today: String,
+}
+
+async fn person_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    f: Filled,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let file: PersonFile = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
+    let today = etablera_store::today();
+    let p = &file.person.person;
+    let planned: Vec<_> = file.activities.iter().map(|a| a.planned(&file.catalogue)).collect();
+    let measure = full_time(&planned, today);
+    let type_name =
+        |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
+    let mut facts = vec![
+        (t.get("person-birth-date"), format!("{} ({} {})", p.birth_date, age_on(p.birth_date, today), t.get("years"))),
+        (t.get("person-category"), t.get(&format!("category-{}", p.category))),
+        (
+            t.get("person-personal-number"),
+            p.personal_number
+                .as_deref()
+                .map(|n| format!("{}-{}", &n[..8], &n[8..]))
+                .unwrap_or_else(|| t.get("not-known")),
+        ),
+        (t.get("person-dossier-number"), p.dossier_number.clone().unwrap_or_else(|| t.get("not-known"))),
+        (
+            t.get("person-reception-date"),
+            p.reception_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("not-received")),
+        ),
+        (t.get("person-languages"), p.languages().join(", ")),
+        (t.get("person-interpreter"), t.get(if p.interpreter_needed { "yes" } else { "no" })),
+    ];
+    if p.protected_identity {
+        facts.push((t.get("person-protected"), t.get("yes")));
+    }
+    let page = PersonPage {
+        id,
+        household_id: file.household.id,
+        household_label: file.household.label(),
+        facts,
+        adult: age_on(p.birth_date, today) >= ADULT_AGE,
+        measure: t.text(
+            "plan-measure",
+            &[("planned", measure.planned_hours.to_string()), ("target", measure.target_hours.to_string())],
+        ),
+        leave_percent: measure.leave_percent,
+        below_target: measure.below_target() && file.person.current_exit().is_none(),
+        activities: file
+            .activities
+            .iter()
+            .map(|a| ActivityView {
+                id: a.id,
+                name: type_name(&a.type_code),
+                start: a.start_date.to_string(),
+                end: a.end_date.map(|d| d.to_string()),
+                extent: match (a.hours_per_week, a.extent_percent) {
+                    (_, Some(p)) => format!("{p} %"),
+                    (Some(h), None) => t.with("hours-per-week", "hours", h),
+                    (None, None) => String::new(),
+                },
+                note: a.note.clone().unwrap_or_default(),
+                active: a.planned(&file.catalogue).active_on(today),
+            })
+            .collect(),
+        declines: file
+            .declines
+            .iter()
+            .map(|d| (d.declined_on.to_string(), type_name(&d.type_code), d.reason.clone()))
+            .collect(),
+        exemptions: file
+            .exemptions
+            .iter()
+            .map(|e| {
+                (
+                    format!("{} – {}", e.start_date, e.end_date.map(|d| d.to_string()).unwrap_or_default()),
+                    t.get(&format!("exemption-{}", e.reason)),
+                    e.note.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        exits: file
+            .person
+            .exits
+            .iter()
+            .map(|e| {
+                (
+                    e.exit_date.to_string(),
+                    t.get(&format!("exit-{}", e.reason)),
+                    e.returned_on.map(|d| t.with("exit-returned", "date", d)).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        exited: file.person.current_exit().is_some(),
+        types: file.catalogue.iter().map(|t| (t.code.clone(), t.name.clone(), t.counts == Counts::Leave)).collect(),
+        exit_reasons: ExitReason::ALL.iter().map(|r| (r.code(), t.get(&format!("exit-{}", r.code())))).collect(),
+        exemption_reasons: ExemptionReason::ALL
+            .iter()
+            .map(|r| (r.code(), t.get(&format!("exemption-{}", r.code()))))
+            .collect(),
+        notes: file
+            .notes
+            .iter()
+            .map(|n| (local_time(n.written_at), n.author.clone().unwrap_or_default(), n.text.clone()))
+            .collect(),
+        today: today.to_string(),
+        f,
+        notice,
+        ctx: PageContext::new(ctx, p.name(), "/reception"),
+    };
+    let status = if page.f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render_with(status, &page))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<SavedQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|_| ctx.tr().get("saved-other"));
+    person_page(&state, &ctx, &user, id, Filled::default(), notice).await
+}
+
+async fn finish(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    form: &'static str,
+    fields: Fields,
+    outcome: Result<etablera_store::Result<()>, Vec<Invalid>>,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/persons/{id}?saved={form}")).into_response()),
+        Ok(Err(e)) => person_page(state, ctx, user, id, Filled::from_store(form, fields, e)?, None).await,
+        Err(errors) => person_page(state, ctx, user, id, Filled::failed(form, fields, errors), None).await,
+    }
+}
+
+pub async fn add_activity(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let parsed = (
+        fields.date("start"),
+        fields.optional_date("end"),
+        fields.number("hours_per_week", "Skriv timmar per vecka som ett heltal, 0–40."),
+        fields.number("extent_percent", "Skriv omfattningen som ett heltal i procent, 1–100."),
+    );
+    let outcome = match parsed {
+        (Ok(start), Ok(end), Ok(hours_per_week), Ok(extent_percent)) => {
+            let input = ActivityInput {
+                type_code: fields.get("type").to_owned(),
+                start,
+                end,
+                hours_per_week,
+                extent_percent,
+                note: fields.opt("note").map(str::to_owned),
+            };
+            Ok(state.store.run(move |conn| plans::add_activity(conn, &actor, &scope, id, input).map(|_| ())).await)
+        }
+        (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
+    };
+    finish(&state, &ctx, &user, id, "activity", fields, outcome).await
+}
+
+pub async fn end_activity(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, activity_id)): Path<(i32, i32)>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = match fields.date("end") {
+        Ok(end) => Ok(state.store.run(move |conn| plans::end_activity(conn, &actor, &scope, activity_id, end)).await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "end-activity", fields, outcome).await
+}
+
+pub async fn add_decline(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let (type_code, reason) = (fields.get("type").to_owned(), fields.get("reason").to_owned());
+    let outcome = match fields.date("date") {
+        Ok(on) => Ok(state
+            .store
+            .run(move |conn| plans::add_decline(conn, &actor, &scope, id, &type_code, on, &reason).map(|_| ()))
+            .await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "decline", fields, outcome).await
+}
+
+pub async fn add_exemption(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let reason = ExemptionReason::from_code(fields.get("reason"))
+        .ok_or_else(|| Invalid::new("reason", "Välj skäl: sjukdom eller funktionsnedsättning."));
+    let outcome = match (reason, fields.date("start"), fields.optional_date("end")) {
+        (Ok(reason), Ok(start), Ok(end)) => {
+            let new = plans::NewExemption { reason, start, end, note: fields.opt("note").map(str::to_owned) };
+            Ok(state.store.run(move |conn| plans::add_exemption(conn, &actor, &scope, id, &new).map(|_| ())).await)
+        }
+        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+    };
+    finish(&state, &ctx, &user, id, "exemption", fields, outcome).await
+}
+
+pub async fn exit(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let reason = ExitReason::from_code(fields.get("reason"))
+        .ok_or_else(|| Invalid::new("reason", "Välj skälet till utskrivningen."));
+    let note = fields.opt("note").map(str::to_owned);
+    let outcome = match (fields.date("exit_date"), reason) {
+        (Ok(date), Ok(reason)) => Ok(state
+            .store
+            .run(move |conn| households::record_exit(conn, &actor, &scope, id, date, reason, note.as_deref()))
+            .await),
+        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+    };
+    finish(&state, &ctx, &user, id, "exit", fields, outcome).await
+}
+
+pub async fn return_to_group(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = match fields.date("returned_on") {
+        Ok(date) => Ok(state.store.run(move |conn| households::record_return(conn, &actor, &scope, id, date)).await),
+        Err(e) => Err(vec![e]),
+    };
+    finish(&state, &ctx, &user, id, "return", fields, outcome).await
+}
