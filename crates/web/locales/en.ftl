@@ -611,3 +611,4 @@ saved-move-out = Moving out is saved.
 saved-task = The tasks are saved.
 saved-note = The note is saved.
 saved-other = Saved.
+activity-ongoing = Ongoing

@@ -611,3 +611,4 @@ saved-move-out = Avflyttningen är sparad.
 saved-task = Uppgifterna är sparade.
 saved-note = Anteckningen är sparad.
 saved-other = Sparat.
+activity-ongoing = Tills vidare

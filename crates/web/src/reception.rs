@@ -30,3 +30,29 @@ pub fn first_contact_text(t: &Tr, status: Option<Status>) -> (String, bool) {
         Some(Status::Made { on_time: false }) => (t.get("first-contact-made-late"), false),
     }
 }
+
+/// How often overdue first contacts are looked for.
+const NOTIFY_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Tells the case workers and unit managers about overdue first contacts, at start and then
+/// every ten minutes, for as long as the server runs.
+pub fn notify_in_background(state: crate::app::AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(NOTIFY_EVERY);
+        loop {
+            tick.tick().await;
+            let days = state.config.first_contact_days;
+            let made = state
+                .store
+                .run(move |conn| {
+                    etablera_store::reception::notifications::notify_overdue(conn, etablera_store::today(), days)
+                })
+                .await;
+            match made {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "notified overdue first contacts"),
+                Err(e) => tracing::error!(error = %e, "could not notify overdue first contacts"),
+            }
+        }
+    });
+}

@@ -6,4 +6,5 @@ mod cofinancing;
 mod login;
 mod pages;
 mod permissions;
+mod reception;
 mod support;

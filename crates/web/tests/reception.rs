@@ -1,0 +1,146 @@
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_store::access::Actor;
+use etablera_store::access::users::{self, Grants};
+use etablera_store::reception::exchange;
+use etablera_store::schema::{access_log, households, persons};
+
+use crate::support::TestApp;
+
+const EXAMPLE: &str = include_str!("../../../data/examples/reception.json");
+
+/// The example file, stored for the unit "Mottagningen" (the test users' unit).
+fn with_caseload() -> TestApp {
+    let app = TestApp::new();
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+        })
+        .unwrap()
+        .unwrap();
+    app
+}
+
+fn first_ids(app: &TestApp) -> (i32, i32) {
+    app.db
+        .store
+        .with_conn(|conn| {
+            let household: i32 = households::table.order(households::id).select(households::id).first(conn)?;
+            let person: i32 = persons::table
+                .filter(persons::household_id.eq(household))
+                .order(persons::id)
+                .select(persons::id)
+                .first(conn)?;
+            Ok((household, person))
+        })
+        .unwrap()
+}
+
+fn person_reads(app: &TestApp, user_id: i32) -> Vec<Option<String>> {
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("person"))
+                .filter(access_log::action.eq("read"))
+                .filter(access_log::actor_user_id.eq(user_id))
+                .select(access_log::record_id)
+                .load(conn)?)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_case_worker_opens_a_household_and_a_person_and_each_view_is_logged() {
+    let app = with_caseload();
+    let anna = app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let (household, person) = first_ids(&app);
+    let list = app.get("/reception", Some(&browser)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Test Testsson"));
+    let page = app.get(&format!("/reception/households/{household}"), Some(&browser)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Exempelgatan 1, 184 00 Åkersberga"));
+    assert!(page.body.contains("Trasig dörr"));
+    let page = app.get(&format!("/reception/persons/{person}"), Some(&browser)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Planerat 15 timmar per vecka av målet 40 timmar"), "SFI 15 hours against 40");
+    assert!(page.body.contains("Under heltidsmålet"));
+    let api = app.get(&format!("/api/v1/reception/persons/{person}"), Some(&browser)).await;
+    assert_eq!(api.json()["target_hours"], 40);
+    assert_eq!(person_reads(&app, anna.id), [Some(person.to_string()), Some(person.to_string())], "page and API");
+}
+
+#[tokio::test]
+async fn another_units_case_worker_gets_not_found_and_the_committee_is_refused() {
+    let app = with_caseload();
+    app.add_user("olle", &[Role::CaseWorker]);
+    app.db
+        .store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::default(),
+                "olle",
+                &Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() },
+            )
+        })
+        .unwrap();
+    let olle = app.login("olle").await;
+    let (household, person) = first_ids(&app);
+    assert_eq!(app.get(&format!("/reception/households/{household}"), Some(&olle)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/api/v1/reception/persons/{person}"), Some(&olle)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!app.get("/reception", Some(&olle)).await.body.contains("Testsson"));
+
+    app.add_user("nils", &[Role::Committee]);
+    let committee = app.login("nils").await;
+    for path in ["/reception".to_owned(), format!("/reception/persons/{person}"), "/api/v1/reception/households".into()]
+    {
+        assert_eq!(app.get(&path, Some(&committee)).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_placement_with_a_bad_number_is_refused_with_the_field_and_nothing_is_stored() {
+    let app = TestApp::new();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let fields = |number: &'static str| {
+        vec![
+            ("csrf_token", browser.csrf.clone()),
+            ("placement_date", "2026-11-01".to_owned()),
+            ("given_name", "Amira".to_owned()),
+            ("family_name", "Provdotter".to_owned()),
+            ("birth_date", "1990-01-01".to_owned()),
+            ("personal_number", number.to_owned()),
+            ("category", "resettled".to_owned()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let app = &app;
+        let browser = browser.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/reception/households/new", Some(&browser), &pairs).await
+        }
+    };
+    let refused = post(fields("19900101-2384")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#placement-personal_number\""), "the summary links to the field");
+    assert!(refused.body.contains("value=\"Amira\""), "the input is kept");
+    let count: i64 = app.db.store.with_conn(|conn| Ok(households::table.count().get_result(conn)?)).unwrap();
+    assert_eq!(count, 0);
+
+    let saved = post(fields("19900101-2385")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(saved.location().starts_with("/reception/households/"));
+    let again = post(fields("19900101-2385")).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Det finns redan en person med det person- eller samordningsnumret i kommunen."));
+}
