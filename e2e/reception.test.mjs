@@ -39,7 +39,7 @@ test('overdue first contacts are on the start page', async () => {
   const table = page.getByRole('table', { name: 'Första kontakt' });
   assert.match(await table.innerText(), /Försenad – skulle tagits senast/);
   // The server looks for overdue first contacts when it starts, and tells the unit.
-  await page.getByText(/Första kontakten är försenad för hushåll D\d+/).waitFor();
+  await page.getByRole('link', { name: /Första kontakten är försenad för hushåll D\d+/ }).waitFor();
   await checked('start');
 });
 
