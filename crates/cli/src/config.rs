@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use etablera_store::DatabaseUrl;
-use etablera_web::WebConfig;
+use etablera_web::{MailConfig, WebConfig};
 use serde::Deserialize;
 
 use crate::commands::Command;
@@ -38,6 +38,22 @@ pub struct FileSettings {
     pub idle_timeout_minutes: Option<u64>,
     pub secure_cookies: Option<bool>,
     pub behind_proxy: Option<bool>,
+    /// `calendar` (the default) or `working`: whether weekends count in the two days.
+    pub first_contact_days: Option<String>,
+    /// The mail server for notifications; without it they stay in the application.
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    /// Etablera's address as users reach it, for links in e-mail.
+    pub public_url: Option<String>,
+}
+
+/// The mail and casework settings `serve` takes from flags or the environment.
+#[derive(Debug, Default)]
+pub struct CaseworkFlags {
+    pub first_contact_days: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub public_url: Option<String>,
 }
 
 /// Everything a command needs, resolved.
@@ -68,14 +84,30 @@ pub fn web_config(
     file: &FileSettings,
     idle_timeout_minutes: Option<u64>,
     secure_cookies: bool,
+    flags: CaseworkFlags,
 ) -> anyhow::Result<WebConfig> {
     let minutes = idle_timeout_minutes.or(file.idle_timeout_minutes).unwrap_or(30);
     if minutes == 0 || minutes > 24 * 60 {
         bail!("idle_timeout_minutes ska vara mellan 1 och 1440");
     }
+    let first_contact_days = match flags.first_contact_days.or_else(|| file.first_contact_days.clone()) {
+        Some(text) => text.parse().map_err(|e: String| anyhow::anyhow!("first_contact_days: {e}"))?,
+        None => WebConfig::default().first_contact_days,
+    };
+    let mail = match (flags.smtp_url.or_else(|| file.smtp_url.clone()), flags.mail_from.or_else(|| file.mail_from.clone())) {
+        (None, _) => None,
+        (Some(_), None) => bail!("mail_from behövs när smtp_url är satt, till exempel \"Etablera <etablera@kommun.se>\""),
+        (Some(smtp_url), Some(from)) => {
+            let mail = MailConfig { smtp_url, from, public_url: flags.public_url.or_else(|| file.public_url.clone()) };
+            etablera_web::mail::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("e-post: {e}"))?;
+            Some(mail)
+        }
+    };
     Ok(WebConfig {
         idle_timeout: Duration::from_secs(minutes * 60),
         secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+        first_contact_days,
+        mail,
         ..WebConfig::default()
     })
 }

@@ -32,9 +32,36 @@ pub fn check_username(username: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Checks a work e-mail address for notifications: one `@` with text on both sides, a dot in the
+/// domain, no spaces. Delivery is what proves an address; this catches typing mistakes.
+pub fn check_email(email: &str) -> Result<String, &'static str> {
+    let email = email.trim();
+    let ok = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email.len() <= 254
+        }
+        None => false,
+    };
+    if ok { Ok(email.to_owned()) } else { Err("Skriv e-postadressen som namn@kommun.se.") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_rules() {
+        assert_eq!(check_email(" anna@osteraker.se ").unwrap(), "anna@osteraker.se");
+        for bad in ["anna", "anna@", "@osteraker.se", "anna@osteraker", "anna svensson@osteraker.se", "a@b@c.se"] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn password_rules() {

@@ -11,6 +11,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         version -> Integer,
+        email -> Nullable<Text>,
     }
 }
 

@@ -28,6 +28,7 @@ fn bad_input_is_refused_and_nothing_is_saved() {
         roles: vec![Role::Finance],
         municipalities: vec![],
         unit: None,
+        email: None,
     };
     let field = |r: Result<_, StoreError>| match r {
         Err(StoreError::Invalid { field, .. }) => field,
@@ -37,6 +38,7 @@ fn bad_input_is_refused_and_nothing_is_saved() {
     assert_eq!(field(attempt(NewUser { password: "kort".into(), ..good.clone() })), "password");
     assert_eq!(field(attempt(NewUser { roles: vec![], ..good.clone() })), "roles");
     assert_eq!(field(attempt(NewUser { roles: vec![Role::CaseWorker], ..good.clone() })), "unit");
+    assert_eq!(field(attempt(NewUser { email: Some("cecilia@".into()), ..good.clone() })), "email");
     assert_eq!(db.store.with_conn(users::count).unwrap(), 0);
     attempt(good.clone()).unwrap();
     assert_eq!(field(attempt(good)), "username", "a taken user name is refused");
@@ -154,6 +156,7 @@ fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
         add_roles: vec![Role::CaseWorker],
         add_municipalities: vec!["0586".parse().unwrap()],
         unit: Some(Some("Mottagningen".into())),
+        email: None,
         ..Grants::default()
     })
     .unwrap();

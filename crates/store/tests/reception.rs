@@ -432,3 +432,37 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
     let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
     assert_eq!(ending.len(), 1);
 }
+
+#[test]
+fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let actor = Actor::default().user(anna.id);
+    let scope = Scope::of(&anna);
+    let id = register(&db, &anna, "2024-01-20");
+    // Received on Thursday 1 February 2024: due by Saturday 3 February, counting every day.
+    db.store
+        .with_conn(|conn| {
+            diesel::update(etablera_store::schema::persons::table.filter(etablera_store::schema::persons::household_id.eq(id)))
+                .set(etablera_store::schema::persons::reception_date.eq(d("2024-02-01")))
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let status_after = |utc: &str| {
+        let version = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().household.version;
+        let at = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M").unwrap();
+        db.store.with_conn(|conn| households::record_first_contact(conn, &actor, &scope, id, at, "Telefon", version)).unwrap();
+        db.store
+            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, today(), DayCount::Calendar))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.household.id == id)
+            .unwrap()
+            .first_contact
+    };
+    // 22:30 UTC on the 3rd is 23:30 in Stockholm: still the due day.
+    assert_eq!(status_after("2024-02-03 22:30"), Some(Status::Made { on_time: true }));
+    // 23:30 UTC on the 3rd is 00:30 on the 4th in Stockholm: 48 hours and a bit, late.
+    assert_eq!(status_after("2024-02-03 23:30"), Some(Status::Made { on_time: false }));
+}

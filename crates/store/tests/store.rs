@@ -27,6 +27,7 @@ pub fn add_user(db: &TestDatabase, username: &str, roles: &[Role]) -> User {
                     roles: roles.to_vec(),
                     municipalities: vec!["0117".parse().unwrap()],
                     unit: roles.contains(&Role::CaseWorker).then(|| "Mottagningen".to_owned()),
+                    email: None,
                 },
             )
         })

@@ -612,3 +612,6 @@ saved-task = The tasks are saved.
 saved-note = The note is saved.
 saved-other = Saved.
 activity-ongoing = Ongoing
+users-email = E-mail (optional)
+users-email-hint = Notifications are sent here when Etablera has a mail server configured.
+mail-footer = This message comes from Etablera and cannot be answered. Sign in to see the household.

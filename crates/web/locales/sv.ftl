@@ -612,3 +612,6 @@ saved-task = Uppgifterna är sparade.
 saved-note = Anteckningen är sparad.
 saved-other = Sparat.
 activity-ongoing = Tills vidare
+users-email = E-post (valfri)
+users-email-hint = Aviseringar skickas hit när Etablera har en e-postserver inställd.
+mail-footer = Meddelandet kommer från Etablera och går inte att svara på. Logga in för att se hushållet.

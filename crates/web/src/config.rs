@@ -18,6 +18,30 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Whether the two days for the first contact count weekends.
     pub first_contact_days: etablera_domain::reception::first_contact::DayCount,
+    /// Where notifications are e-mailed from; none means in the application only.
+    pub mail: Option<MailConfig>,
+}
+
+/// The mail server and the sender of notifications.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` or `smtps://host:465`.
+    pub smtp_url: String,
+    /// The sender, e.g. `Etablera <etablera@kommun.se>`.
+    pub from: String,
+    /// Etablera's address as users reach it, for links in the messages.
+    pub public_url: Option<String>,
+}
+
+impl std::fmt::Debug for MailConfig {
+    // The URL may hold the mail server's password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &"(hidden)")
+            .field("from", &self.from)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 impl Default for WebConfig {
@@ -30,6 +54,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,
             first_contact_days: etablera_domain::reception::first_contact::DayCount::Calendar,
+            mail: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod config;
 mod context;
 mod error;
 mod i18n;
+pub mod mail;
 mod pages;
 pub mod reception;
 pub mod routes;
@@ -17,5 +18,5 @@ mod start;
 
 pub use api::openapi;
 pub use app::{AppState, router, serve};
-pub use config::WebConfig;
+pub use config::{MailConfig, WebConfig};
 pub use i18n::{Catalog, Locale};

@@ -144,3 +144,115 @@ async fn a_placement_with_a_bad_number_is_refused_with_the_field_and_nothing_is_
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("Det finns redan en person med det person- eller samordningsnumret i kommunen."));
 }
+
+/// A mail server that accepts one session and hands over what it was sent.
+async fn fake_smtp() -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let mut messages = Vec::new();
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let mut data: Option<String> = None;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(body) = data.as_mut() {
+                if line == "." {
+                    messages.push(data.take().unwrap());
+                    write.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    body.push_str(&line);
+                    body.push('\n');
+                }
+                continue;
+            }
+            let reply: &[u8] = match line.split_whitespace().next().unwrap_or("").to_ascii_uppercase().as_str() {
+                "EHLO" | "HELO" => b"250-test\r\n250 8BITMIME\r\n",
+                "DATA" => {
+                    data = Some(String::new());
+                    b"354 go on\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        messages
+    });
+    (url, server)
+}
+
+#[tokio::test]
+async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
+    let (smtp_url, server) = fake_smtp().await;
+    let mail = etablera_web::MailConfig {
+        smtp_url,
+        from: "Etablera <etablera@osteraker.test>".into(),
+        public_url: Some("https://etablera.osteraker.test".into()),
+    };
+    let app = TestApp::new();
+    app.db
+        .store
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today())))
+        .unwrap()
+        .unwrap();
+    app.add_user("anna", &[Role::CaseWorker]);
+    app.db
+        .store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::default(),
+                "anna",
+                &Grants { email: Some(Some("anna@osteraker.test".into())), ..Default::default() },
+            )
+        })
+        .unwrap();
+    let state = etablera_web::AppState::new(app.db.store.clone(), etablera_web::WebConfig::default());
+    // A household received ten days ago that nobody has contacted.
+    let received = etablera_store::today() - chrono::Duration::days(10);
+    let person = etablera_domain::reception::person::PersonInput {
+        given_name: "Hemlig",
+        family_name: "Namnsson",
+        birth_date: "1991-02-03",
+        category: "resettled",
+        reception_date: Some(&received.to_string()),
+        ..Default::default()
+    }
+    .check(received, etablera_store::today())
+    .unwrap();
+    let household = app
+        .db
+        .store
+        .with_conn(|conn| {
+            etablera_store::reception::households::register(
+                conn,
+                &Actor::default(),
+                &etablera_store::reception::Scope::command_line(),
+                &etablera_store::reception::households::NewHousehold {
+                    municipality_code: "0117".into(),
+                    unit: Some("Mottagningen".into()),
+                    reference: None,
+                    placement_date: received,
+                    expected_reception_date: None,
+                },
+                &[person],
+            )
+        })
+        .unwrap();
+    let mailer = etablera_web::mail::Mailer::new(&mail).unwrap();
+    etablera_web::reception::notify(&state, Some(&mailer)).await.unwrap();
+    etablera_web::reception::notify(&state, Some(&mailer)).await.unwrap();
+    drop(mailer);
+    let messages = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
+    assert_eq!(messages.len(), 1, "one overdue household (H2 has left the target group); the second round sends nothing");
+    let message = &messages[0];
+    assert!(message.contains("To: anna@osteraker.test"), "{message}");
+    assert!(message.contains(&format!("https://etablera.osteraker.test/reception/households/{household}")), "{message}");
+    assert!(!message.contains("Hemlig") && !message.contains("Namnsson"), "no names in the message: {message}");
+}

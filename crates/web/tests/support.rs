@@ -85,6 +85,7 @@ impl TestApp {
                         roles: roles.to_vec(),
                         municipalities: vec!["0117".parse().unwrap()],
                         unit: Some("Mottagningen".into()),
+                        email: None,
                     },
                 )
             })

@@ -79,6 +79,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
                             .map(|c| c.parse().expect("built-in code"))
                             .collect(),
                         unit: demo.unit.map(str::to_owned),
+                        email: None,
                     },
                 )?;
             }

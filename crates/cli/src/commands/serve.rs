@@ -25,6 +25,18 @@ pub struct ServeArgs {
     /// address from it (for the access log and the login throttle).
     #[arg(long, env = "ETABLERA_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// Whether weekends count in the two days for the first contact: calendar or working.
+    #[arg(long, env = "ETABLERA_FIRST_CONTACT_DAYS")]
+    first_contact_days: Option<String>,
+    /// The mail server for notifications, e.g. smtp://relay.kommun.se:587?tls=required.
+    #[arg(long, env = "ETABLERA_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of notifications, e.g. "Etablera <etablera@kommun.se>".
+    #[arg(long, env = "ETABLERA_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Etablera's address as users reach it, for links in e-mail.
+    #[arg(long, env = "ETABLERA_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -35,7 +47,13 @@ impl ServeArgs {
 
 pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     let address = config::listen_address(args.listen.as_deref(), &settings.file)?;
-    let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies)?;
+    let flags = config::CaseworkFlags {
+        first_contact_days: args.first_contact_days,
+        smtp_url: args.smtp_url,
+        mail_from: args.mail_from,
+        public_url: args.public_url,
+    };
+    let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies, flags)?;
     web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);
     let store = Store::open(&settings.database)?;
     if args.demo {

@@ -53,6 +53,9 @@ pub struct AddArgs {
     /// The unit (required for case workers).
     #[arg(long)]
     unit: Option<String>,
+    /// Where notifications are e-mailed (when SMTP is configured).
+    #[arg(long)]
+    email: Option<String>,
     /// Read the password from the first line of standard input.
     #[arg(long)]
     password_stdin: bool,
@@ -68,6 +71,9 @@ pub struct GrantArgs {
     /// Set the unit.
     #[arg(long)]
     unit: Option<String>,
+    /// Set the e-mail address for notifications.
+    #[arg(long)]
+    email: Option<String>,
     /// A permission given per person (repeat for several): read_protected_address.
     #[arg(long = "permission")]
     permissions: Vec<Permission>,
@@ -83,6 +89,9 @@ pub struct RevokeArgs {
     /// Remove the unit.
     #[arg(long)]
     unit: bool,
+    /// Remove the e-mail address.
+    #[arg(long)]
+    email: bool,
     /// Take a per-person permission away: read_protected_address.
     #[arg(long = "permission")]
     permissions: Vec<Permission>,
@@ -133,6 +142,7 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 roles: args.roles,
                 municipalities: args.municipalities,
                 unit: args.unit,
+                email: args.email,
             };
             let user =
                 store.with_conn(|conn| users::create(conn, &actor, &new)).map_err(|e| explain(e, &args.username))?;
@@ -185,11 +195,13 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
             let changes = args.roles.len()
                 + args.municipalities.len()
                 + args.permissions.len()
-                + usize::from(args.unit.is_some());
+                + usize::from(args.unit.is_some())
+                + usize::from(args.email.is_some());
             let grants = users::Grants {
                 add_roles: args.roles,
                 add_municipalities: args.municipalities,
                 unit: args.unit.map(Some),
+                email: args.email.map(Some),
                 add_permissions: args.permissions,
                 ..Default::default()
             };
@@ -203,6 +215,7 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 remove_municipalities: args.municipalities,
                 remove_permissions: args.permissions,
                 unit: args.unit.then_some(None),
+                email: args.email.then_some(None),
                 ..Default::default()
             };
             change_grants(store, &args.username, changes, &grants)?;
@@ -215,7 +228,7 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
 /// Applies a grant or a revocation and shows the user's permissions afterwards.
 fn change_grants(store: &Store, username: &str, changes: usize, grants: &users::Grants) -> anyhow::Result<()> {
     if changes == 0 {
-        bail!("ange minst en --role, --municipality, --permission eller --unit");
+        bail!("ange minst en --role, --municipality, --permission, --unit eller --email");
     }
     let user = store
         .with_conn(|conn| users::change_grants(conn, &terminal_actor(), username, grants))

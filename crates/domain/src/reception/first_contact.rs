@@ -15,6 +15,17 @@ pub enum DayCount {
     Working,
 }
 
+impl std::str::FromStr for DayCount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "calendar" => Ok(DayCount::Calendar),
+            "working" => Ok(DayCount::Working),
+            other => Err(format!("\"{other}\": ange calendar (alla dagar räknas) eller working (måndag–fredag)")),
+        }
+    }
+}
+
 /// The last day the first contact may be made.
 pub fn due_date(reception: NaiveDate, days: DayCount) -> NaiveDate {
     match days {

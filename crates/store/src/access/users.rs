@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::access::{Permission, Role, check_new_password, check_username};
+use etablera_domain::access::{Permission, Role, check_email, check_new_password, check_username};
 use etablera_domain::municipality::MunicipalityCode;
 use serde::Serialize;
 
@@ -17,6 +17,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub unit: Option<String>,
+    /// Where notifications are sent by e-mail, when SMTP is configured.
+    pub email: Option<String>,
     pub disabled: bool,
     pub roles: Vec<Role>,
     pub municipalities: Vec<MunicipalityCode>,
@@ -39,6 +41,7 @@ pub struct NewUser {
     pub roles: Vec<Role>,
     pub municipalities: Vec<MunicipalityCode>,
     pub unit: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -48,6 +51,7 @@ struct UserRow {
     username: String,
     display_name: String,
     unit: Option<String>,
+    email: Option<String>,
     disabled: bool,
     created_at: NaiveDateTime,
 }
@@ -60,6 +64,13 @@ fn check_display_name(name: &str) -> Result<String> {
         return Err(StoreError::invalid("display_name", "Skriv användarens namn (högst 200 tecken)."));
     }
     Ok(name.to_owned())
+}
+
+fn check_optional_email(email: Option<&str>) -> Result<Option<String>> {
+    match email.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(e) => check_email(e).map(Some).map_err(|m| StoreError::invalid("email", m)),
+    }
 }
 
 fn check_unit(unit: Option<&str>) -> Result<Option<String>> {
@@ -79,6 +90,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
         return Err(StoreError::invalid("roles", "Välj minst en roll."));
     }
     let unit = check_unit(new.unit.as_deref())?;
+    let email = check_optional_email(new.email.as_deref())?;
     if new.roles.contains(&Role::CaseWorker) && unit.is_none() {
         return Err(StoreError::invalid("unit", "En handläggare måste höra till en enhet."));
     }
@@ -94,6 +106,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
                 users::display_name.eq(&display_name),
                 users::password_hash.eq(&password_hash),
                 users::unit.eq(&unit),
+                users::email.eq(&email),
                 users::disabled.eq(false),
                 users::created_at.eq(now()),
                 users::version.eq(1),
@@ -152,6 +165,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         username: row.username,
         display_name: row.display_name,
         unit: row.unit,
+        email: row.email,
         disabled: row.disabled,
         roles,
         municipalities,
@@ -242,6 +256,8 @@ pub struct Grants {
     pub remove_municipalities: Vec<MunicipalityCode>,
     /// `Some(None)` removes the unit.
     pub unit: Option<Option<String>>,
+    /// `Some(None)` removes the e-mail address.
+    pub email: Option<Option<String>>,
     pub add_permissions: Vec<Permission>,
     pub remove_permissions: Vec<Permission>,
 }
@@ -250,6 +266,10 @@ pub struct Grants {
 pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &Grants) -> Result<User> {
     let unit = match &grants.unit {
         Some(unit) => Some(check_unit(unit.as_deref())?),
+        None => None,
+    };
+    let email = match &grants.email {
+        Some(email) => Some(check_optional_email(email.as_deref())?),
         None => None,
     };
     write(conn, |conn| {
@@ -300,6 +320,10 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
             )
             .execute(conn)?;
             append(conn, actor, Action::Revoke, &record)?;
+        }
+        if let Some(email) = &email {
+            diesel::update(users::table.find(id)).set(users::email.eq(email)).execute(conn)?;
+            append(conn, actor, Action::Update, &record)?;
         }
         if let Some(unit) = &unit {
             diesel::update(users::table.find(id)).set(users::unit.eq(unit)).execute(conn)?;

@@ -9,7 +9,7 @@ use etablera_domain::reception::first_contact::{DayCount, Status};
 use super::Scope;
 use super::households::label;
 use crate::access::users;
-use crate::schema::{households, notifications, user_municipalities};
+use crate::schema::{households, notifications, user_municipalities, users as users_table};
 use crate::{DbConn, Result, now, write};
 
 pub const OVERDUE_FIRST_CONTACT: &str = "first_contact_overdue";
@@ -99,5 +99,51 @@ pub fn mark_read(conn: &mut DbConn, user_id: i32, id: i32) -> Result<()> {
     diesel::update(notifications::table.find(id).filter(notifications::user_id.eq(user_id)))
         .set(notifications::read_at.eq(now()))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A notification waiting to be e-mailed: to whom, and what (the household's reference only).
+#[derive(Debug, Clone)]
+pub struct ToEmail {
+    pub id: i32,
+    pub email: String,
+    pub kind: String,
+    pub household_id: i32,
+    pub household_label: String,
+}
+
+/// Notifications not yet e-mailed, to users who have an address and an enabled account.
+pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
+    let rows: Vec<(i32, String, String, i32, Option<String>)> = notifications::table
+        .inner_join(households::table)
+        .inner_join(users_table::table.on(users_table::id.eq(notifications::user_id)))
+        .filter(notifications::emailed_at.is_null())
+        .filter(notifications::read_at.is_null())
+        .filter(users_table::disabled.eq(false))
+        .filter(users_table::email.is_not_null())
+        .order(notifications::id)
+        .select((
+            notifications::id,
+            users_table::email.assume_not_null(),
+            notifications::kind,
+            notifications::household_id,
+            households::reference,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, kind, household_id, reference)| ToEmail {
+            id,
+            email,
+            kind,
+            household_id,
+            household_label: label(household_id, reference.as_deref()),
+        })
+        .collect())
+}
+
+/// Records that a notification was e-mailed, so that it is sent once.
+pub fn mark_emailed(conn: &mut DbConn, id: i32) -> Result<()> {
+    diesel::update(notifications::table.find(id)).set(notifications::emailed_at.eq(now())).execute(conn)?;
     Ok(())
 }

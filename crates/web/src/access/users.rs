@@ -87,6 +87,7 @@ struct NewUserPage {
     display_name: String,
     municipalities: String,
     unit: String,
+    email: String,
     roles: Vec<RoleChoice>,
 }
 
@@ -108,6 +109,7 @@ pub async fn new_form(Signed { ctx, .. }: Signed) -> AppResult<Html<String>> {
         display_name: String::new(),
         municipalities: String::new(),
         unit: String::new(),
+        email: String::new(),
         roles: role_choices(&t, &[]),
         ctx: PageContext::new(&ctx, t.get("users-new"), "/admin/users"),
     })
@@ -142,6 +144,7 @@ pub async fn create(
         roles: roles.clone(),
         municipalities,
         unit: Some(field(&pairs, "unit").to_owned()),
+        email: Some(field(&pairs, "email").to_owned()),
     };
     if errors.is_empty() {
         let actor = ctx.actor();
@@ -161,6 +164,7 @@ pub async fn create(
         display_name: new.display_name,
         municipalities: field(&pairs, "municipalities").to_owned(),
         unit: field(&pairs, "unit").to_owned(),
+        email: field(&pairs, "email").to_owned(),
         roles: role_choices(&t, &roles),
         ctx: PageContext::new(&ctx, t.get("users-new"), "/admin/users"),
     };

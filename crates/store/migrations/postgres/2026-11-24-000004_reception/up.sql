@@ -4,6 +4,9 @@
 -- case notes that are never erased, and notifications. Every row a person's data hangs on
 -- carries the municipality through its household, which carries municipality_code and unit.
 
+-- Where a user gets notifications by e-mail (when SMTP is configured).
+ALTER TABLE users ADD COLUMN email TEXT;
+
 -- Permissions granted to one user beyond their roles (need decided per person, such as seeing
 -- protected addresses).
 CREATE TABLE user_permissions (

@@ -11,3 +11,4 @@ DROP TABLE persons;
 DROP TABLE households;
 DROP TABLE activity_types;
 DROP TABLE user_permissions;
+ALTER TABLE users DROP COLUMN email;
