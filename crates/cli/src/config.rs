@@ -94,15 +94,19 @@ pub fn web_config(
         Some(text) => text.parse().map_err(|e: String| anyhow::anyhow!("first_contact_days: {e}"))?,
         None => WebConfig::default().first_contact_days,
     };
-    let mail = match (flags.smtp_url.or_else(|| file.smtp_url.clone()), flags.mail_from.or_else(|| file.mail_from.clone())) {
-        (None, _) => None,
-        (Some(_), None) => bail!("mail_from behövs när smtp_url är satt, till exempel \"Etablera <etablera@kommun.se>\""),
-        (Some(smtp_url), Some(from)) => {
-            let mail = MailConfig { smtp_url, from, public_url: flags.public_url.or_else(|| file.public_url.clone()) };
-            etablera_web::mail::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("e-post: {e}"))?;
-            Some(mail)
-        }
-    };
+    let mail =
+        match (flags.smtp_url.or_else(|| file.smtp_url.clone()), flags.mail_from.or_else(|| file.mail_from.clone())) {
+            (None, _) => None,
+            (Some(_), None) => {
+                bail!("mail_from behövs när smtp_url är satt, till exempel \"Etablera <etablera@kommun.se>\"")
+            }
+            (Some(smtp_url), Some(from)) => {
+                let mail =
+                    MailConfig { smtp_url, from, public_url: flags.public_url.or_else(|| file.public_url.clone()) };
+                etablera_web::mail::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("e-post: {e}"))?;
+                Some(mail)
+            }
+        };
     Ok(WebConfig {
         idle_timeout: Duration::from_secs(minutes * 60),
         secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),

@@ -443,16 +443,21 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
     // Received on Thursday 1 February 2024: due by Saturday 3 February, counting every day.
     db.store
         .with_conn(|conn| {
-            diesel::update(etablera_store::schema::persons::table.filter(etablera_store::schema::persons::household_id.eq(id)))
-                .set(etablera_store::schema::persons::reception_date.eq(d("2024-02-01")))
-                .execute(conn)?;
+            diesel::update(
+                etablera_store::schema::persons::table.filter(etablera_store::schema::persons::household_id.eq(id)),
+            )
+            .set(etablera_store::schema::persons::reception_date.eq(d("2024-02-01")))
+            .execute(conn)?;
             Ok(())
         })
         .unwrap();
     let status_after = |utc: &str| {
-        let version = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().household.version;
+        let version =
+            db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().household.version;
         let at = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M").unwrap();
-        db.store.with_conn(|conn| households::record_first_contact(conn, &actor, &scope, id, at, "Telefon", version)).unwrap();
+        db.store
+            .with_conn(|conn| households::record_first_contact(conn, &actor, &scope, id, at, "Telefon", version))
+            .unwrap();
         db.store
             .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, today(), DayCount::Calendar))
             .unwrap()

@@ -57,7 +57,10 @@ pub fn notify_in_background(state: crate::app::AppState) {
 
 /// One round: makes the notifications, then e-mails those not yet sent. A message that cannot
 /// be sent is tried again next round.
-pub async fn notify(state: &crate::app::AppState, mailer: Option<&crate::mail::Mailer>) -> Result<(), etablera_store::StoreError> {
+pub async fn notify(
+    state: &crate::app::AppState,
+    mailer: Option<&crate::mail::Mailer>,
+) -> Result<(), etablera_store::StoreError> {
     use etablera_store::reception::notifications;
     let days = state.config.first_contact_days;
     let made = state.store.run(move |conn| notifications::notify_overdue(conn, etablera_store::today(), days)).await?;

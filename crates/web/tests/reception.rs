@@ -198,7 +198,9 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
     let app = TestApp::new();
     app.db
         .store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today())))
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+        })
         .unwrap()
         .unwrap();
     app.add_user("anna", &[Role::CaseWorker]);
@@ -250,9 +252,16 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
     etablera_web::reception::notify(&state, Some(&mailer)).await.unwrap();
     drop(mailer);
     let messages = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
-    assert_eq!(messages.len(), 1, "one overdue household (H2 has left the target group); the second round sends nothing");
+    assert_eq!(
+        messages.len(),
+        1,
+        "one overdue household (H2 has left the target group); the second round sends nothing"
+    );
     let message = &messages[0];
     assert!(message.contains("To: anna@osteraker.test"), "{message}");
-    assert!(message.contains(&format!("https://etablera.osteraker.test/reception/households/{household}")), "{message}");
+    assert!(
+        message.contains(&format!("https://etablera.osteraker.test/reception/households/{household}")),
+        "{message}"
+    );
     assert!(!message.contains("Hemlig") && !message.contains("Namnsson"), "no names in the message: {message}");
 }
