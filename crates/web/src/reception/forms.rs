@@ -55,13 +55,15 @@ pub struct FieldError {
 /// A form that failed: which one, what was sent, and its errors.
 #[derive(Debug, Clone, Default)]
 pub struct Filled {
-    pub form: &'static str,
+    /// The form's name, which prefixes its fields' ids (`damage-12` for home 12's damage form).
+    pub form: String,
     pub fields: Fields,
     pub errors: Vec<FieldError>,
 }
 
 impl Filled {
-    pub fn failed(form: &'static str, fields: Fields, errors: Vec<Invalid>) -> Filled {
+    pub fn failed(form: impl Into<String>, fields: Fields, errors: Vec<Invalid>) -> Filled {
+        let form = form.into();
         let errors = errors
             .into_iter()
             .map(|e| FieldError {
@@ -74,7 +76,7 @@ impl Filled {
     }
 
     /// From a store error; anything but invalid input is passed on.
-    pub fn from_store(form: &'static str, fields: Fields, error: StoreError) -> Result<Filled, StoreError> {
+    pub fn from_store(form: impl Into<String>, fields: Fields, error: StoreError) -> Result<Filled, StoreError> {
         match error {
             StoreError::Invalid { field, message } => {
                 Ok(Filled::failed(form, fields, vec![Invalid::new(field, message)]))

@@ -183,6 +183,10 @@ pub struct PersonRow {
 
 pub struct HomeView {
     pub id: i32,
+    /// The names of this home's forms (see [`Filled::form`]).
+    pub edit_form: String,
+    pub damage_form: String,
+    pub move_form: String,
     pub version: i32,
     pub address: String,
     pub landlord: String,
@@ -316,6 +320,9 @@ async fn household_page(
                 let checklist = home.checklist();
                 HomeView {
                     id: home.id,
+                    edit_form: format!("housing-edit-{}", home.id),
+                    damage_form: format!("damage-{}", home.id),
+                    move_form: format!("move-out-{}", home.id),
                     version: home.version,
                     address: home.address.clone(),
                     landlord: home.landlord.clone().unwrap_or_default(),
@@ -416,12 +423,15 @@ pub(crate) async fn finish(
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: i32,
-    form: &'static str,
+    form: impl Into<String>,
     fields: Fields,
     outcome: Result<etablera_store::Result<()>, Vec<Invalid>>,
 ) -> AppResult<Response> {
+    let form = form.into();
+    // A form on one of several homes is named with the home's id; the message is the kind's.
+    let kind = form.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
     match outcome {
-        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/households/{id}?saved={form}")).into_response()),
+        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/households/{id}?saved={kind}")).into_response()),
         Ok(Err(e)) => household_page(state, ctx, user, id, Filled::from_store(form, fields, e)?, None).await,
         Err(errors) => household_page(state, ctx, user, id, Filled::failed(form, fields, errors), None).await,
     }
@@ -545,7 +555,7 @@ pub async fn update_housing(
         }
         Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "housing-edit", fields, outcome).await
+    finish(&state, &ctx, &user, id, format!("housing-edit-{housing_id}"), fields, outcome).await
 }
 
 pub async fn add_damage(
@@ -573,7 +583,7 @@ pub async fn add_damage(
         }
         (d, c) => Err([d.err(), c.err()].into_iter().flatten().collect()),
     };
-    finish(&state, &ctx, &user, id, "damage", fields, outcome).await
+    finish(&state, &ctx, &user, id, format!("damage-{housing_id}"), fields, outcome).await
 }
 
 pub async fn move_out(
@@ -605,7 +615,7 @@ pub async fn move_out(
         }
         (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
     };
-    finish(&state, &ctx, &user, id, "move-out", fields, outcome).await
+    finish(&state, &ctx, &user, id, format!("move-out-{housing_id}"), fields, outcome).await
 }
 
 pub async fn add_task(

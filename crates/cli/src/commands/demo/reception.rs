@@ -61,10 +61,13 @@ impl Dice {
     }
 }
 
+/// A personnummer with a valid check digit. Each person has a serial of their own (below 1000),
+/// so no two numbers are the same whatever the birth dates.
 fn personal_number(birth: NaiveDate, serial: u32) -> String {
-    let body = format!("{:02}{:02}{:02}{:03}", birth.year() % 100, birth.month(), birth.day(), serial % 1000);
+    assert!(serial < 1000, "the demo numbers one thousand persons at most");
+    let body = format!("{:02}{:02}{:02}{serial:03}", birth.year() % 100, birth.month(), birth.day());
     let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
-    format!("{}{}", birth.format("%Y%m%d"), &format!("{:03}", serial % 1000)) + &luhn_check_digit(&digits).to_string()
+    format!("{}{serial:03}{}", birth.format("%Y%m%d"), luhn_check_digit(&digits))
 }
 
 fn activity(
@@ -89,7 +92,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
     let mut dice = Dice(0x0117_2026);
     let first = today - Duration::days(34 * 30);
     let span = (today - first).num_days();
-    let mut serial = 100u32;
+    let mut serial = 0u32;
     let mut out = Vec::new();
     for n in 0..households {
         // Evenly spread, with the last few placed recently so that the start pages have work.
@@ -119,7 +122,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
             } else {
                 reception - Duration::days(300) - dice.days(0, 365 * 16)
             };
-            serial += 7;
+            serial += 1;
             let mut activities = Vec::new();
             let mut declined = Vec::new();
             let mut exit = None;
