@@ -133,6 +133,21 @@ pub fn record(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record)
     crate::write(conn, |conn| append(conn, actor, action, record))
 }
 
+/// Reads personal data and logs the reading: `f` runs in a read transaction (one consistent
+/// view, no write lock held while it reads), then the row is appended in a short write
+/// transaction of its own. What was read is handed out only once the row is written.
+pub fn logged_read<T>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    record: &Record,
+    f: impl FnOnce(&mut DbConn) -> Result<T>,
+) -> Result<T> {
+    use diesel::Connection;
+    let value = conn.transaction(f)?;
+    self::record(conn, actor, Action::Read, record)?;
+    Ok(value)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = access_log)]
 pub struct LogRow {

@@ -11,8 +11,8 @@ use super::notes::{self, Note};
 use super::plans::{self, Activity, Decline, Exemption};
 use super::tasks::{self, Task};
 use crate::access::Actor;
-use crate::access::log::{Action, Record, append};
-use crate::{DbConn, Result, write};
+use crate::access::log::{Record, logged_read};
+use crate::{DbConn, Result};
 
 #[derive(Debug, Clone)]
 pub struct HouseholdFile {
@@ -40,9 +40,9 @@ pub struct PersonFile {
 
 /// Opens a household's file.
 pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32) -> Result<HouseholdFile> {
-    write(conn, |conn| {
-        let code = scope.household(conn, household_id)?;
-        append(conn, actor, Action::Read, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
+    let code = scope.household(conn, household_id)?;
+    let record = Record::new(HOUSEHOLD, household_id).in_municipality(&code);
+    logged_read(conn, actor, &record, |conn| {
         let household = households::get(conn, household_id)?;
         let persons = households::persons_of(conn, household_id)?;
         let mut homes = housing::of_household(conn, household_id)?;
@@ -66,9 +66,9 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
 
 /// Opens a person's file.
 pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -> Result<PersonFile> {
-    write(conn, |conn| {
-        let (household_id, code) = scope.person(conn, person_id)?;
-        append(conn, actor, Action::Read, &Record::new(PERSON, person_id).in_municipality(&code))?;
+    let (household_id, code) = scope.person(conn, person_id)?;
+    let record = Record::new(PERSON, person_id).in_municipality(&code);
+    logged_read(conn, actor, &record, |conn| {
         let household = households::get(conn, household_id)?;
         let person = households::persons_of(conn, household_id)?
             .into_iter()

@@ -404,10 +404,7 @@ pub fn list(
     today: NaiveDate,
     days: DayCount,
 ) -> Result<Vec<Summary>> {
-    write(conn, |conn| {
-        append(conn, actor, Action::Read, &list_record(scope))?;
-        summaries(conn, scope, today, days, show)
-    })
+    crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| summaries(conn, scope, today, days, show))
 }
 
 fn list_record(scope: &Scope) -> Record {
@@ -470,25 +467,24 @@ pub fn awaiting_first_contact(
     today: NaiveDate,
     days: DayCount,
 ) -> Result<Vec<Summary>> {
-    write(conn, |conn| {
-        let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Active)?
-            .into_iter()
-            .filter(|s| {
-                matches!(
-                    s.first_contact,
-                    Some(
-                        first_contact::Status::Waiting { .. }
-                            | first_contact::Status::DueToday
-                            | first_contact::Status::Overdue { .. }
-                    )
+    let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Active)?
+        .into_iter()
+        .filter(|s| {
+            matches!(
+                s.first_contact,
+                Some(
+                    first_contact::Status::Waiting { .. }
+                        | first_contact::Status::DueToday
+                        | first_contact::Status::Overdue { .. }
                 )
-            })
-            .collect();
-        if !waiting.is_empty() {
-            append(conn, actor, Action::Read, &list_record(scope))?;
-        }
-        Ok(waiting)
-    })
+            )
+        })
+        .collect();
+    // Names are shown only when there are any; then the reading is logged before they are.
+    if !waiting.is_empty() {
+        crate::access::log::record(conn, actor, Action::Read, &list_record(scope))?;
+    }
+    Ok(waiting)
 }
 
 /// A person in full, with the exits (newest first).
