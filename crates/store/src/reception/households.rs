@@ -393,6 +393,8 @@ pub enum Show {
     /// With at least one person in the target group, or not yet arrived.
     Active,
     All,
+    /// Active, and not yet contacted: what the first-contact clock watches.
+    Uncontacted,
 }
 
 /// The households in scope, newest placement first. Reading names is logged.
@@ -416,8 +418,11 @@ fn list_record(scope: &Scope) -> Record {
 }
 
 fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, show: Show) -> Result<Vec<Summary>> {
-    let list: Vec<Household> = scope
-        .households()
+    let mut query = scope.households();
+    if show == Show::Uncontacted {
+        query = query.filter(households::first_contact_at.is_null());
+    }
+    let list: Vec<Household> = query
         .order((households::placement_date.desc(), households::id.desc()))
         .select(Household::as_select())
         .load(conn)?;
@@ -438,7 +443,7 @@ fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount,
     for household in list {
         let persons: Vec<Person> = all_persons.iter().filter(|p| p.household_id == household.id).cloned().collect();
         let active = persons.iter().filter(|p| !exited.contains(&p.id)).count();
-        if show == Show::Active && active == 0 {
+        if show != Show::All && active == 0 {
             continue;
         }
         let first_contact = reception_date(&persons).map(|r| {
@@ -456,7 +461,7 @@ fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount,
 
 /// Every active household, for the notifier (which reads no names and logs nothing).
 pub(crate) fn summaries_for_notice(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
-    summaries(conn, &Scope::command_line(), today, days, Show::Active)
+    summaries(conn, &Scope::command_line(), today, days, Show::Uncontacted)
 }
 
 /// Households whose first contact is due today, overdue, or waiting, for the start pages.
@@ -467,7 +472,7 @@ pub fn awaiting_first_contact(
     today: NaiveDate,
     days: DayCount,
 ) -> Result<Vec<Summary>> {
-    let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Active)?
+    let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Uncontacted)?
         .into_iter()
         .filter(|s| {
             matches!(
