@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { DEMO_PASSWORD, axeViolations, launchBrowser, startServer } from './support.mjs';
+import { axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
 
 const SHOTS = new URL('./test-results/', import.meta.url).pathname;
 let server;
@@ -17,11 +17,7 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('Användarnamn').fill('demo-samordnare');
-  await page.getByLabel('Lösenord').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${server.baseUrl}/`);
+  await signIn(page, server.baseUrl, 'demo-samordnare');
 });
 
 after(async () => {

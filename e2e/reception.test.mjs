@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { DEMO_PASSWORD, axeViolations, launchBrowser, startServer } from './support.mjs';
+import { axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
 
 const SHOTS = new URL('./test-results/', import.meta.url).pathname;
 let server;
@@ -22,11 +22,7 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('Användarnamn').fill('demo-handlaggare');
-  await page.getByLabel('Lösenord').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${server.baseUrl}/`);
+  await signIn(page, server.baseUrl, 'demo-handlaggare');
 });
 
 after(async () => {
@@ -147,4 +143,16 @@ test('the list shows the new household with its first contact made', async () =>
   const row = page.getByRole('row', { name: /Amira Provdotter/ });
   assert.match(await row.innerText(), /Tagen i tid/);
   await checked('list');
+});
+
+test('the administrator adds an activity type to the catalogue', async () => {
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await signIn(page, server.baseUrl, 'demo-admin');
+  await page.getByRole('link', { name: 'Aktivitetstyper' }).first().click();
+  await page.getByLabel('Kod').fill('yrkessvenska');
+  await page.getByLabel('Namn').fill('Yrkessvenska');
+  await page.getByRole('button', { name: 'Lägg till en typ' }).click();
+  await page.getByText('Aktivitetstypen är tillagd.').waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'Yrkessvenska', exact: true }).isVisible());
+  await checked('catalogue');
 });

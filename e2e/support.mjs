@@ -56,3 +56,12 @@ export async function axeViolations(page) {
   );
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+// Signs in on the login page as a demo user and waits for the start page.
+export async function signIn(page, baseUrl, username) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Användarnamn').fill(username);
+  await page.getByLabel('Lösenord').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}

@@ -471,3 +471,50 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
     // 23:30 UTC on the 3rd is 00:30 on the 4th in Stockholm: 48 hours and a bit, late.
     assert_eq!(status_after("2024-02-03 23:30"), Some(Status::Made { on_time: false }));
 }
+
+#[test]
+fn a_home_is_changed_with_its_version_and_moved_out_of() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let actor = Actor::default().user(anna.id);
+    let scope = Scope::of(&anna);
+    let id = register(&db, &anna, "2026-10-01");
+    let details = HousingDetails {
+        address: "Provvägen 2".into(),
+        landlord: Some("Bostadsbolaget".into()),
+        contract_start: d("2026-10-01"),
+        contract_end: d("2028-09-30"),
+        rent: Some(etablera_domain::money::Money::from_kr(6500)),
+        checklist: vec![],
+    };
+    let housing_id = db.store.with_conn(|conn| housing::add(conn, &actor, &scope, id, details.clone())).unwrap();
+    let home = |db: &TestDatabase| {
+        db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().homes[0].0.clone()
+    };
+    let version = home(&db).version;
+    let equipped = HousingDetails {
+        landlord: None,
+        rent: None,
+        checklist: etablera_domain::reception::housing::ChecklistItem::ALL.to_vec(),
+        ..details
+    };
+    db.store.with_conn(|conn| housing::update(conn, &actor, &scope, housing_id, equipped.clone(), version)).unwrap();
+    let stale = db.store.with_conn(|conn| housing::update(conn, &actor, &scope, housing_id, equipped.clone(), version));
+    assert!(matches!(stale, Err(StoreError::Stale)), "an edit made on an old page is refused");
+    let changed = home(&db);
+    assert_eq!((changed.landlord.as_deref(), changed.rent_ore), (None, None), "emptied fields are cleared");
+    assert_eq!(changed.checklist().len(), 6);
+
+    let move_out = etablera_domain::reception::housing::MoveOut {
+        notice_date: Some(d("2028-07-01")),
+        keys_returned_on: Some(d("2028-09-30")),
+        inspection_on: Some(d("2028-09-30")),
+        inspection_result: Some("Godkänd".into()),
+    };
+    db.store
+        .with_conn(|conn| housing::record_move_out(conn, &actor, &scope, housing_id, move_out.clone(), changed.version))
+        .unwrap();
+    assert_eq!(home(&db).move_out(), move_out);
+    let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
+    assert!(ending.is_empty(), "a home whose keys are returned is not ending any more");
+}

@@ -76,6 +76,63 @@ pub struct DamageRow {
     pub tenant_pays: bool,
 }
 
+/// The contract's columns, written the same way by insert and update. `None` clears a column.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = temporary_housings, treat_none_as_null = true)]
+struct Contract<'a> {
+    address: &'a str,
+    landlord: Option<&'a str>,
+    contract_start: NaiveDate,
+    contract_end: NaiveDate,
+    rent_ore: Option<i64>,
+    has_beds: bool,
+    has_bedding: bool,
+    has_table: bool,
+    has_chairs: bool,
+    has_cooking: bool,
+    has_food: bool,
+}
+
+impl<'a> Contract<'a> {
+    fn of(d: &'a HousingDetails) -> Contract<'a> {
+        let has = |item| d.checklist.contains(&item);
+        Contract {
+            address: &d.address,
+            landlord: d.landlord.as_deref(),
+            contract_start: d.contract_start,
+            contract_end: d.contract_end,
+            rent_ore: d.rent.map(Money::ore),
+            has_beds: has(ChecklistItem::Beds),
+            has_bedding: has(ChecklistItem::Bedding),
+            has_table: has(ChecklistItem::Table),
+            has_chairs: has(ChecklistItem::Chairs),
+            has_cooking: has(ChecklistItem::Cooking),
+            has_food: has(ChecklistItem::Food),
+        }
+    }
+}
+
+/// The move-out routine's columns.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = temporary_housings, treat_none_as_null = true)]
+struct MoveOutRow<'a> {
+    notice_date: Option<NaiveDate>,
+    keys_returned_on: Option<NaiveDate>,
+    inspection_on: Option<NaiveDate>,
+    inspection_result: Option<&'a str>,
+}
+
+impl<'a> MoveOutRow<'a> {
+    fn of(m: &'a MoveOut) -> MoveOutRow<'a> {
+        MoveOutRow {
+            notice_date: m.notice_date,
+            keys_returned_on: m.keys_returned_on,
+            inspection_on: m.inspection_on,
+            inspection_result: m.inspection_result.as_deref(),
+        }
+    }
+}
+
 /// Adds a temporary home to a household (a household that moves gets a new one).
 pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, details: HousingDetails) -> Result<i32> {
     let details = details.check()?;
@@ -94,25 +151,11 @@ pub(crate) fn insert(
     d: &HousingDetails,
     m: &MoveOut,
 ) -> Result<i32> {
-    let has = |item| d.checklist.contains(&item);
     Ok(diesel::insert_into(temporary_housings::table)
         .values((
             temporary_housings::household_id.eq(household_id),
-            temporary_housings::address.eq(&d.address),
-            temporary_housings::landlord.eq(&d.landlord),
-            temporary_housings::contract_start.eq(d.contract_start),
-            temporary_housings::contract_end.eq(d.contract_end),
-            temporary_housings::rent_ore.eq(d.rent.map(Money::ore)),
-            temporary_housings::has_beds.eq(has(ChecklistItem::Beds)),
-            temporary_housings::has_bedding.eq(has(ChecklistItem::Bedding)),
-            temporary_housings::has_table.eq(has(ChecklistItem::Table)),
-            temporary_housings::has_chairs.eq(has(ChecklistItem::Chairs)),
-            temporary_housings::has_cooking.eq(has(ChecklistItem::Cooking)),
-            temporary_housings::has_food.eq(has(ChecklistItem::Food)),
-            temporary_housings::notice_date.eq(m.notice_date),
-            temporary_housings::keys_returned_on.eq(m.keys_returned_on),
-            temporary_housings::inspection_on.eq(m.inspection_on),
-            temporary_housings::inspection_result.eq(&m.inspection_result),
+            Contract::of(d),
+            MoveOutRow::of(m),
             temporary_housings::created_at.eq(now()),
             temporary_housings::created_by.eq(actor.user_id),
         ))
@@ -143,23 +186,9 @@ pub fn update(
     let d = details.check()?;
     write(conn, |conn| {
         let (household_id, code) = scoped(conn, scope, housing_id)?;
-        let has = |item| d.checklist.contains(&item);
         let changed =
             diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
-                .set((
-                    temporary_housings::address.eq(&d.address),
-                    temporary_housings::landlord.eq(&d.landlord),
-                    temporary_housings::contract_start.eq(d.contract_start),
-                    temporary_housings::contract_end.eq(d.contract_end),
-                    temporary_housings::rent_ore.eq(d.rent.map(Money::ore)),
-                    temporary_housings::has_beds.eq(has(ChecklistItem::Beds)),
-                    temporary_housings::has_bedding.eq(has(ChecklistItem::Bedding)),
-                    temporary_housings::has_table.eq(has(ChecklistItem::Table)),
-                    temporary_housings::has_chairs.eq(has(ChecklistItem::Chairs)),
-                    temporary_housings::has_cooking.eq(has(ChecklistItem::Cooking)),
-                    temporary_housings::has_food.eq(has(ChecklistItem::Food)),
-                    temporary_housings::version.eq(temporary_housings::version + 1),
-                ))
+                .set((Contract::of(&d), temporary_housings::version.eq(temporary_housings::version + 1)))
                 .execute(conn)?;
         if changed == 0 {
             return Err(StoreError::Stale);
@@ -182,13 +211,7 @@ pub fn record_move_out(
         let (household_id, code) = scoped(conn, scope, housing_id)?;
         let changed =
             diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
-                .set((
-                    temporary_housings::notice_date.eq(m.notice_date),
-                    temporary_housings::keys_returned_on.eq(m.keys_returned_on),
-                    temporary_housings::inspection_on.eq(m.inspection_on),
-                    temporary_housings::inspection_result.eq(&m.inspection_result),
-                    temporary_housings::version.eq(temporary_housings::version + 1),
-                ))
+                .set((MoveOutRow::of(&m), temporary_housings::version.eq(temporary_housings::version + 1)))
                 .execute(conn)?;
         if changed == 0 {
             return Err(StoreError::Stale);
