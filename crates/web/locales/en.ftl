@@ -615,3 +615,4 @@ activity-ongoing = Ongoing
 users-email = E-mail (optional)
 users-email-hint = Notifications are sent here when Etablera has a mail server configured.
 mail-footer = This message comes from Etablera and cannot be answered. Sign in to see the household.
+placement-municipality = Municipality

@@ -615,3 +615,4 @@ activity-ongoing = Tills vidare
 users-email = E-post (valfri)
 users-email-hint = Aviseringar skickas hit när Etablera har en e-postserver inställd.
 mail-footer = Meddelandet kommer från Etablera och går inte att svara på. Logga in för att se hushållet.
+placement-municipality = Kommun

@@ -98,13 +98,21 @@ struct PlacementPage {
     ctx: PageContext,
     f: Filled,
     categories: Vec<(&'static str, String)>,
+    /// The user's municipalities, code and name; a choice only when there are several.
+    municipalities: Vec<(String, String)>,
     today: String,
 }
 
 fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
     let t = ctx.tr();
     let status = if f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let municipalities = ctx
+        .principal
+        .as_ref()
+        .map(|p| p.user.municipalities.iter().map(|m| (m.as_str().to_owned(), m.name().to_owned())).collect())
+        .unwrap_or_default();
     let page = PlacementPage {
+        municipalities,
         categories: categories(&t),
         today: etablera_store::today().to_string(),
         f,
@@ -154,8 +162,10 @@ pub async fn create(
         Ok(p) => p,
         Err(errors) => return Ok(placement_page(&ctx, Filled::failed("placement", fields, errors))),
     };
-    let Some(code) = user.municipalities.first().map(|m| m.as_str().to_owned()) else {
-        return Err(AppError::Forbidden);
+    // The store refuses a municipality outside the user's scope.
+    let code = match fields.opt("municipality_code") {
+        Some(code) => code.to_owned(),
+        None => user.municipalities.first().map(|m| m.as_str().to_owned()).ok_or(AppError::Forbidden)?,
     };
     let (actor, scope) = (ctx.actor(), scope(&user));
     let new = NewHousehold {
