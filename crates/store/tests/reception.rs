@@ -67,6 +67,45 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
     let db = TestDatabase::new();
     let imported = import(&db, EXAMPLE).unwrap();
     assert_eq!(imported, exchange::Imported { households: 2, persons: 3, activities: 4, declines: 1, damages: 1 });
+    // An activity type the administrator added, and a household registered by hand.
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    db.store
+        .with_conn(|conn| {
+            plans::add_type(
+                conn,
+                &Actor::command_line(),
+                "yrkessvenska",
+                "Yrkessvenska",
+                etablera_domain::reception::plan::Counts::Hours,
+            )
+        })
+        .unwrap();
+    let by_hand = register_person(&db, &anna, "2026-10-01", PersonInput { dossier_number: None, ..person_input() });
+    let person_id = db
+        .store
+        .with_conn(|conn| case_file::household(conn, &Actor::command_line(), &Scope::command_line(), by_hand))
+        .unwrap()
+        .persons[0]
+        .person
+        .id;
+    db.store
+        .with_conn(|conn| {
+            plans::add_activity(
+                conn,
+                &Actor::command_line(),
+                &Scope::command_line(),
+                person_id,
+                ActivityInput {
+                    type_code: "yrkessvenska".into(),
+                    start: d("2026-10-05"),
+                    end: None,
+                    hours_per_week: Some(10),
+                    extent_percent: None,
+                    note: None,
+                },
+            )
+        })
+        .unwrap();
     let first = db.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
     let text = serde_json::to_string_pretty(&first).unwrap();
 
@@ -82,6 +121,24 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
     assert_eq!(h1["persons"][1]["activities"][1]["extent_percent"], 50);
     assert_eq!(value["households"][1]["persons"][0]["exit_date"], "2025-01-31");
     assert_eq!(value["households"][1]["persons"][0]["exit_reason"], "moved");
+    assert_eq!(value["households"][2]["ref"], format!("H{by_hand}"));
+    assert!(value["activity_types"].as_array().unwrap().iter().any(|t| t["code"] == "yrkessvenska"));
+}
+
+#[test]
+fn person_refs_name_persons_within_their_household() {
+    let db = TestDatabase::new();
+    import(&db, EXAMPLE).unwrap();
+    let other = EXAMPLE
+        .replace("\"ref\": \"H1\"", "\"ref\": \"H11\"")
+        .replace("\"ref\": \"H2\"", "\"ref\": \"H12\"")
+        .replace("199001012385", "199001022384")
+        .replace("1990-01-01", "1990-01-02")
+        .replace("12-34567", "13-34567");
+    import(&db, &other).unwrap();
+    let exported = db.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    let empty = TestDatabase::new();
+    import(&empty, &serde_json::to_string(&exported).unwrap()).unwrap();
 }
 
 #[test]
@@ -104,7 +161,16 @@ fn a_person_already_stored_is_a_duplicate_and_nothing_of_the_file_is_kept() {
         ["households[0].persons[0].personal_number", "households[0].persons[1].dossier_number"]
     );
     assert_eq!(count(&db, "households"), 2, "the second file left nothing behind");
-    assert_eq!(errors(import(&db, EXAMPLE)), ["households[0].ref", "households[1].ref"]);
+    assert_eq!(
+        errors(import(&db, EXAMPLE)),
+        [
+            "households[0].ref",
+            "households[0].persons[0].personal_number",
+            "households[0].persons[1].dossier_number",
+            "households[1].ref"
+        ],
+        "the same file twice: every clash, the households' and their persons'"
+    );
 }
 
 fn person_input() -> PersonInput<'static> {
@@ -121,7 +187,11 @@ fn person_input() -> PersonInput<'static> {
 }
 
 fn register(db: &TestDatabase, user: &users::User, placement: &str) -> i32 {
-    let details = person_input().check(d(placement), today()).unwrap();
+    register_person(db, user, placement, person_input())
+}
+
+fn register_person(db: &TestDatabase, user: &users::User, placement: &str, person: PersonInput) -> i32 {
+    let details = person.check(d(placement), today()).unwrap();
     db.store
         .with_conn(|conn| {
             households::register(
@@ -439,19 +509,13 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
     let actor = Actor::default().user(anna.id);
     let scope = Scope::of(&anna);
-    let id = register(&db, &anna, "2024-01-20");
     // Received on Thursday 1 February 2024: due by Saturday 3 February, counting every day.
-    db.store
-        .with_conn(|conn| {
-            diesel::update(
-                etablera_store::schema::persons::table.filter(etablera_store::schema::persons::household_id.eq(id)),
-            )
-            .set(etablera_store::schema::persons::reception_date.eq(d("2024-02-01")))
-            .execute(conn)?;
-            Ok(())
-        })
-        .unwrap();
-    let status_after = |utc: &str| {
+    let received = |placement: &str| {
+        let id = register_person(&db, &anna, placement, PersonInput { dossier_number: None, ..person_input() });
+        db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, d("2024-02-01"))).unwrap();
+        id
+    };
+    let status_after = |id: i32, utc: &str| {
         let version =
             db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().household.version;
         let at = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M").unwrap();
@@ -467,9 +531,24 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
             .first_contact
     };
     // 22:30 UTC on the 3rd is 23:30 in Stockholm: still the due day.
-    assert_eq!(status_after("2024-02-03 22:30"), Some(Status::Made { on_time: true }));
+    assert_eq!(status_after(received("2024-01-20"), "2024-02-03 22:30"), Some(Status::Made { on_time: true }));
     // 23:30 UTC on the 3rd is 00:30 on the 4th in Stockholm: 48 hours and a bit, late.
-    assert_eq!(status_after("2024-02-03 23:30"), Some(Status::Made { on_time: false }));
+    let late = received("2024-01-21");
+    assert_eq!(status_after(late, "2024-02-03 23:30"), Some(Status::Made { on_time: false }));
+    let version =
+        db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, late)).unwrap().household.version;
+    let again = db.store.with_conn(|conn| {
+        households::record_first_contact(
+            conn,
+            &actor,
+            &scope,
+            late,
+            d("2024-02-02").and_hms_opt(9, 0, 0).unwrap(),
+            "Telefon",
+            version,
+        )
+    });
+    assert!(matches!(again, Err(StoreError::Invalid { field: "date", .. })), "a recorded contact is not overwritten");
 }
 
 #[test]

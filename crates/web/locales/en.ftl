@@ -616,3 +616,4 @@ users-email = E-mail (optional)
 users-email-hint = Notifications are sent here when Etablera has a mail server configured.
 mail-footer = This message comes from Etablera and cannot be answered. Sign in to see the household.
 placement-municipality = Municipality
+placement-unit-hint = The unit that will handle the household, for example Mottagningsenheten

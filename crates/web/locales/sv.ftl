@@ -616,3 +616,4 @@ users-email = E-post (valfri)
 users-email-hint = Aviseringar skickas hit när Etablera har en e-postserver inställd.
 mail-footer = Meddelandet kommer från Etablera och går inte att svara på. Logga in för att se hushållet.
 placement-municipality = Kommun
+placement-unit-hint = Enheten som ska ha hand om hushållet, till exempel Mottagningsenheten

@@ -265,3 +265,34 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
     );
     assert!(!message.contains("Hemlig") && !message.contains("Namnsson"), "no names in the message: {message}");
 }
+
+#[tokio::test]
+async fn a_first_contact_saved_on_a_stale_page_is_refused_with_409_and_the_input_kept() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let household: i32 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(households::table.filter(households::reference.eq("H2")).select(households::id).first(conn)?)
+        })
+        .unwrap();
+    let today = etablera_store::today().to_string();
+    let answer = app
+        .post_form(
+            &format!("/reception/households/{household}/first-contact"),
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("version", "0"),
+                ("date", &today),
+                ("time", "10:15"),
+                ("channel", "Telefon med tolk i arabiska"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert!(answer.body.contains("Någon annan har ändrat uppgifterna"));
+    assert!(answer.body.contains("value=\"Telefon med tolk i arabiska\""), "the input is kept");
+}

@@ -208,8 +208,11 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
             change_grants(store, &args.username, changes, &grants)?;
         }
         UserCommand::Revoke(args) => {
-            let changes =
-                args.roles.len() + args.municipalities.len() + args.permissions.len() + usize::from(args.unit);
+            let changes = args.roles.len()
+                + args.municipalities.len()
+                + args.permissions.len()
+                + usize::from(args.unit)
+                + usize::from(args.email);
             let grants = users::Grants {
                 remove_roles: args.roles,
                 remove_municipalities: args.municipalities,

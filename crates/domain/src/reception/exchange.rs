@@ -24,7 +24,19 @@ pub struct ReceptionFile {
     /// The unit the households belong to, unless a household names its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The activity catalogue the file's activities and declines use; types not yet known are
+    /// added on import (a type known with another way of counting is an error).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_types: Vec<ActivityTypeRecord>,
     pub households: Vec<HouseholdRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActivityTypeRecord {
+    pub code: String,
+    pub name: String,
+    /// `hours` or `leave`.
+    pub counts: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +155,8 @@ pub struct DeclineRecord {
 #[derive(Debug, Clone)]
 pub struct Import {
     pub municipality_code: MunicipalityCode,
+    /// Types in the file that the catalogue does not have yet.
+    pub new_types: Vec<ActivityType>,
     pub households: Vec<HouseholdImport>,
 }
 
@@ -213,8 +227,32 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
     let municipality_code = file.municipality_code.parse::<MunicipalityCode>().map_err(|e| {
         errors.0.push(Invalid::new("municipality_code", e.to_string()));
     });
+    let mut extended = catalogue.to_vec();
+    let mut new_types = Vec::new();
+    for (i, t) in file.activity_types.iter().enumerate() {
+        let path = format!("activity_types[{i}]");
+        let code = errors.keep(&path, super::plan::check_type_code(&t.code));
+        let name = errors.keep(&path, super::required_text("name", &t.name, 100, "typens namn"));
+        let counts = super::plan::Counts::from_code(&t.counts);
+        if counts.is_none() {
+            errors.push(&path, "counts", "ange hours eller leave");
+        }
+        let (Some(code), Some(name), Some(counts)) = (code, name, counts) else { continue };
+        match extended.iter().find(|k| k.code == code) {
+            Some(known) if known.counts != counts => {
+                errors.push(&path, "counts", format!("typen {code} räknas redan som {}", known.counts.code()));
+            }
+            Some(_) => {}
+            None => {
+                let report_row = (counts == super::plan::Counts::Hours).then(|| "other".to_owned());
+                let new = ActivityType { code, name, counts, report_row };
+                extended.push(new.clone());
+                new_types.push(new);
+            }
+        }
+    }
+    let catalogue = extended.as_slice();
     let mut household_refs: HashMap<String, String> = HashMap::new();
-    let mut person_refs: HashMap<String, String> = HashMap::new();
     let mut numbers: HashMap<String, String> = HashMap::new();
     let mut households = Vec::new();
     for (i, h) in file.households.into_iter().enumerate() {
@@ -231,7 +269,16 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         let first_contact_at = match h.first_contact_at.as_deref().map(str::trim) {
             None | Some("") => Some(None),
             Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
-                Ok(at) => Some(Some(at.naive_utc())),
+                Ok(at) => {
+                    let day = crate::time::to_local(at.naive_utc()).date();
+                    match placement_date.map(|p| super::first_contact::check_contact_day(day, p, today)) {
+                        Some(Err(message)) => {
+                            errors.push(&path, "first_contact_at", message);
+                            None
+                        }
+                        _ => Some(Some(at.naive_utc())),
+                    }
+                }
                 Err(_) => {
                     errors.push(&path, "first_contact_at", "skriv tiden som 2024-02-02T10:30:00+01:00");
                     None
@@ -247,6 +294,8 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         if h.persons.is_empty() {
             errors.push(&path, "persons", "ett hushåll har minst en person");
         }
+        // A person's ref names them within their household.
+        let mut person_refs: HashMap<String, String> = HashMap::new();
         let mut persons = Vec::new();
         for (j, p) in h.persons.into_iter().enumerate() {
             let ppath = format!("{path}.persons[{j}]");
@@ -287,7 +336,7 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         }
     }
     match municipality_code {
-        Ok(municipality_code) if errors.0.is_empty() => Ok(Import { municipality_code, households }),
+        Ok(municipality_code) if errors.0.is_empty() => Ok(Import { municipality_code, new_types, households }),
         _ => Err(errors.0),
     }
 }
@@ -537,6 +586,21 @@ mod tests {
         let errors = read(&twice.to_string(), &catalogue(), today()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "households[0].persons[1].dossier_number");
+    }
+
+    #[test]
+    fn the_file_may_bring_activity_types_the_catalogue_lacks() {
+        let file = EXAMPLE
+            .replace("\"type\": \"sfi\"", "\"type\": \"yrkessvenska\"")
+            .replace("\"households\": [", "\"activity_types\": [{\"code\": \"yrkessvenska\", \"name\": \"Yrkessvenska\", \"counts\": \"hours\"}],\n\"households\": [");
+        let import = read(&file, &catalogue(), today()).unwrap();
+        assert_eq!(import.new_types[0].code, "yrkessvenska");
+        let clash = file.replace(
+            "\"counts\": \"hours\"}",
+            "\"counts\": \"leave\"}, {\"code\": \"sfi\", \"name\": \"SFI\", \"counts\": \"leave\"}",
+        );
+        let errors = read(&clash, &catalogue(), today()).unwrap_err();
+        assert_eq!(errors[0].field, "activity_types[1].counts");
     }
 
     #[test]

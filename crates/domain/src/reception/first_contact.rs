@@ -44,6 +44,17 @@ pub fn due_date(reception: NaiveDate, days: DayCount) -> NaiveDate {
     }
 }
 
+/// Checks the day of a first contact (in Stockholm): not before the placement, not in the future.
+pub fn check_contact_day(contact: NaiveDate, placement: NaiveDate, today: NaiveDate) -> Result<(), &'static str> {
+    if contact > today {
+        Err("Den första kontakten kan inte ligga i framtiden.")
+    } else if contact < placement {
+        Err("Den första kontakten kan inte vara före anvisningsdatumet.")
+    } else {
+        Ok(())
+    }
+}
+
 /// Where a person's first contact stands on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -87,6 +98,13 @@ mod tests {
         assert_eq!(due_date(d("2024-02-01"), DayCount::Calendar), d("2024-02-03"));
         assert_eq!(due_date(d("2024-02-01"), DayCount::Working), d("2024-02-05"), "Friday and Monday");
         assert_eq!(due_date(d("2024-02-03"), DayCount::Working), d("2024-02-06"), "received on a Saturday");
+    }
+
+    #[test]
+    fn a_contact_lies_between_the_placement_and_today() {
+        assert!(check_contact_day(d("2024-01-10"), d("2024-01-10"), d("2024-02-01")).is_ok());
+        assert!(check_contact_day(d("2024-01-09"), d("2024-01-10"), d("2024-02-01")).is_err());
+        assert!(check_contact_day(d("2024-02-02"), d("2024-01-10"), d("2024-02-01")).is_err());
     }
 
     #[test]

@@ -163,7 +163,12 @@ impl PersonInput<'_> {
             ));
         }
         if let Some(Some(reception)) = reception_date {
-            if reception < placement_date {
+            if reception > today {
+                errors.push(Invalid::new(
+                    "reception_date",
+                    "Mottagningsdatumet ligger i framtiden; ange det väntade datumet på hushållet och registrera mottagandet när personen har kommit.",
+                ));
+            } else if reception < placement_date {
                 errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före anvisningsdatumet."));
             } else if birth_date.is_some_and(|b| reception < b) {
                 errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före födelsedatumet."));
@@ -303,6 +308,8 @@ mod tests {
             fields(many.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()),
             ["given_name", "birth_date", "category"]
         );
+        let ahead = PersonInput { reception_date: Some("2026-11-25"), ..input() };
+        assert_eq!(fields(ahead.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["reception_date"]);
         assert!(check_exit(d("2024-01-31"), Some(d("2024-02-01"))).is_err());
         assert!(check_exit(d("2024-02-01"), Some(d("2024-02-01"))).is_ok());
         assert!(check_exit(d("2024-02-01"), None).is_err());

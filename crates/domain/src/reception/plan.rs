@@ -48,6 +48,12 @@ impl FullTime {
     pub fn below_target(&self) -> bool {
         self.planned_hours < self.target_hours
     }
+
+    /// Whether to flag the person: the plan towards full time is drawn up with adults in the
+    /// target group, and not while the work principle cannot apply (illness, disability).
+    pub fn flagged(&self, adult: bool, in_target_group: bool, exempt: bool) -> bool {
+        adult && in_target_group && !exempt && self.below_target()
+    }
 }
 
 /// Planned hours and the target on `date`. Leave adds up (50 % parental and 25 % sick leave
@@ -100,6 +106,15 @@ mod tests {
         assert_eq!((measured.planned_hours, measured.target_hours, measured.leave_percent), (20, 20, 50));
         assert!(!measured.below_target());
         assert!(full_time(&plan, d("2025-01-01")).below_target(), "the leave ended; 20 of 40 hours");
+    }
+
+    #[test]
+    fn only_adults_in_the_group_who_can_work_are_flagged() {
+        let below = full_time(&[hours("2024-01-01", None, 10)], d("2024-06-01"));
+        assert!(below.flagged(true, true, false));
+        assert!(!below.flagged(false, true, false), "a child");
+        assert!(!below.flagged(true, false, false), "left the target group");
+        assert!(!below.flagged(true, true, true), "ill: the work principle does not apply");
     }
 
     #[test]

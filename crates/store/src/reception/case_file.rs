@@ -2,7 +2,9 @@
 //! address is left out when a person in the household has protected identity and the reader
 //! has no permission for it.
 
-use etablera_domain::reception::plan::ActivityType;
+use chrono::NaiveDate;
+use etablera_domain::reception::person::{ADULT_AGE, age_on};
+use etablera_domain::reception::plan::{ActivityType, FullTime, full_time};
 
 use super::Scope;
 use super::households::{self, HOUSEHOLD, Household, PERSON, PersonRecord};
@@ -36,6 +38,21 @@ pub struct PersonFile {
     pub catalogue: Vec<ActivityType>,
     /// Notes on this person.
     pub notes: Vec<Note>,
+}
+
+impl PersonFile {
+    /// The plan measured on `day`, and whether the person is to be flagged below full time
+    /// (adults in the target group for whom the work principle applies).
+    pub fn full_time(&self, day: NaiveDate) -> (FullTime, bool) {
+        let planned: Vec<_> = self.activities.iter().map(|a| a.planned(&self.catalogue)).collect();
+        let measure = full_time(&planned, day);
+        let p = &self.person.person;
+        let adult = age_on(p.birth_date, day) >= ADULT_AGE;
+        let in_group =
+            p.reception_date.is_some_and(|r| r <= day) && self.person.current_exit().is_none_or(|e| e.exit_date > day);
+        let exempt = self.exemptions.iter().any(|e| e.start_date <= day && e.end_date.is_none_or(|end| day <= end));
+        (measure, measure.flagged(adult, in_group, exempt))
+    }
 }
 
 /// Opens a household's file.

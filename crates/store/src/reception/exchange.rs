@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use etablera_domain::money::Money;
 use etablera_domain::reception::Invalid;
 use etablera_domain::reception::exchange::{
-    self, ActivityRecord, DamageRecord, DeclineRecord, FORMAT, HouseholdRecord, HousingRecord, MoveOutRecord,
-    PersonRecord, ReceptionFile,
+    self, ActivityRecord, ActivityTypeRecord, DamageRecord, DeclineRecord, FORMAT, HouseholdRecord, HousingRecord,
+    MoveOutRecord, PersonRecord, ReceptionFile,
 };
 
 use super::households::{self, HOUSEHOLD};
@@ -59,6 +59,10 @@ pub fn import(
     let mut clashes: Vec<Invalid> = Vec::new();
     let outcome = write(conn, |conn| {
         let mut count = Imported::default();
+        for t in &file.new_types {
+            plans::insert_type(conn, t)?;
+            append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
+        }
         for h in &file.households {
             let taken: i64 = households_table::table
                 .filter(households_table::municipality_code.eq(&code))
@@ -67,6 +71,14 @@ pub fn import(
                 .get_result(conn)?;
             if taken > 0 {
                 clashes.push(Invalid::new(format!("{}.ref", h.path), "ett hushåll med den ref finns redan i kommunen"));
+                // Its persons are still checked, so that every clash is reported at once.
+                for p in &h.persons {
+                    if let Err(StoreError::Invalid { field, message }) =
+                        households::check_duplicates(conn, &code, &p.details)
+                    {
+                        clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
+                    }
+                }
                 continue;
             }
             let unit = h.unit.clone().or_else(|| file_unit.clone()).unwrap_or_else(|| default_unit.to_owned());
@@ -155,8 +167,16 @@ pub fn export(conn: &mut DbConn, actor: &Actor, municipality_code: &str) -> crat
             .order(households_table::id)
             .select(households::Household::as_select())
             .load(conn)?;
+        // A household registered by hand is named H and its id, unless an imported household
+        // already carries that name.
+        let taken: std::collections::HashSet<String> = list.iter().filter_map(|h| h.reference.clone()).collect();
+        let name = |h: &households::Household| match &h.reference {
+            Some(reference) => reference.clone(),
+            None if taken.contains(&h.label()) => format!("etablera-{}", h.id),
+            None => h.label(),
+        };
         let mut out = Vec::new();
-        for h in list {
+        for h in &list {
             let homes = housing::of_household(conn, h.id)?;
             let mut persons = Vec::new();
             for record in households::persons_of(conn, h.id)? {
@@ -223,7 +243,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor, municipality_code: &str) -> crat
                     .collect(),
             });
             out.push(HouseholdRecord {
-                reference: h.label(),
+                reference: name(h),
                 placement_date: h.placement_date.to_string(),
                 expected_reception_date: h.expected_reception_date.map(|d| d.to_string()),
                 unit: Some(h.unit.clone()),
@@ -233,10 +253,15 @@ pub fn export(conn: &mut DbConn, actor: &Actor, municipality_code: &str) -> crat
                 persons,
             });
         }
+        let activity_types = plans::catalogue(conn)?
+            .into_iter()
+            .map(|t| ActivityTypeRecord { code: t.code, name: t.name, counts: t.counts.code().to_owned() })
+            .collect();
         Ok(ReceptionFile {
             format: FORMAT.to_owned(),
             municipality_code: municipality_code.to_owned(),
             unit: None,
+            activity_types,
             households: out,
         })
     })

@@ -188,6 +188,33 @@ pub(crate) fn insert_person(
     person: &PersonDetails,
     reference: Option<&str>,
 ) -> Result<i32> {
+    check_duplicates(conn, municipality_code, person)?;
+    let id: i32 = diesel::insert_into(persons::table)
+        .values((
+            persons::household_id.eq(household_id),
+            persons::municipality_code.eq(municipality_code),
+            persons::reference.eq(reference),
+            persons::given_name.eq(&person.given_name),
+            persons::family_name.eq(&person.family_name),
+            persons::birth_date.eq(person.birth_date),
+            persons::personal_number.eq(person.personal_number.as_ref().map(|n| n.digits().to_owned())),
+            persons::dossier_number.eq(person.dossier_number.as_ref().map(|n| n.to_string())),
+            persons::category.eq(person.category.code()),
+            persons::languages.eq(person.languages.join(", ")),
+            persons::interpreter_needed.eq(person.interpreter_needed),
+            persons::protected_identity.eq(person.protected_identity),
+            persons::reception_date.eq(person.reception_date),
+            persons::created_at.eq(now()),
+            persons::created_by.eq(actor.user_id),
+        ))
+        .returning(persons::id)
+        .get_result(conn)?;
+    append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
+    Ok(id)
+}
+
+/// Refuses a person whose identity or dossier number is already in the municipality.
+pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, person: &PersonDetails) -> Result<()> {
     if let Some(number) = &person.personal_number {
         let taken: i64 = persons::table
             .filter(persons::municipality_code.eq(municipality_code))
@@ -214,28 +241,7 @@ pub(crate) fn insert_person(
             ));
         }
     }
-    let id: i32 = diesel::insert_into(persons::table)
-        .values((
-            persons::household_id.eq(household_id),
-            persons::municipality_code.eq(municipality_code),
-            persons::reference.eq(reference),
-            persons::given_name.eq(&person.given_name),
-            persons::family_name.eq(&person.family_name),
-            persons::birth_date.eq(person.birth_date),
-            persons::personal_number.eq(person.personal_number.as_ref().map(|n| n.digits().to_owned())),
-            persons::dossier_number.eq(person.dossier_number.as_ref().map(|n| n.to_string())),
-            persons::category.eq(person.category.code()),
-            persons::languages.eq(person.languages.join(", ")),
-            persons::interpreter_needed.eq(person.interpreter_needed),
-            persons::protected_identity.eq(person.protected_identity),
-            persons::reception_date.eq(person.reception_date),
-            persons::created_at.eq(now()),
-            persons::created_by.eq(actor.user_id),
-        ))
-        .returning(persons::id)
-        .get_result(conn)?;
-    append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
-    Ok(id)
+    Ok(())
 }
 
 /// Records that the household arrived: every person not yet received gets the date, and the
@@ -288,11 +294,18 @@ pub fn record_first_contact(
     version: i32,
 ) -> Result<()> {
     let channel = etablera_domain::reception::required_text("channel", channel, 100, "hur kontakten togs")?;
-    if at > now() {
-        return Err(StoreError::invalid("first_contact_at", "Den första kontakten kan inte ligga i framtiden."));
-    }
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
+        let household = get(conn, household_id)?;
+        if household.version != version {
+            return Err(StoreError::Stale);
+        }
+        if household.first_contact_at.is_some() {
+            return Err(StoreError::invalid("date", "Den första kontakten är redan registrerad."));
+        }
+        let day = etablera_domain::time::to_local(at).date();
+        first_contact::check_contact_day(day, household.placement_date, crate::today())
+            .map_err(|message| StoreError::invalid("date", message))?;
         let changed = diesel::update(households::table.find(household_id).filter(households::version.eq(version)))
             .set((
                 households::first_contact_at.eq(at),
@@ -304,6 +317,8 @@ pub fn record_first_contact(
         if changed == 0 {
             return Err(StoreError::Stale);
         }
+        // The overdue notice has been dealt with.
+        super::notifications::settle(conn, household_id)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
     })
 }

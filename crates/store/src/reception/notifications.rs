@@ -94,6 +94,20 @@ pub fn unread(conn: &mut DbConn, user_id: i32) -> Result<Vec<Notification>> {
         .collect())
 }
 
+/// Marks every notification about a household's first contact read, for everyone: the contact
+/// has been made, so there is nothing left to tell or to e-mail.
+pub(crate) fn settle(conn: &mut DbConn, household_id: i32) -> Result<()> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::household_id.eq(household_id))
+            .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(now()))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Marks one of the user's own notifications read.
 pub fn mark_read(conn: &mut DbConn, user_id: i32, id: i32) -> Result<()> {
     diesel::update(notifications::table.find(id).filter(notifications::user_id.eq(user_id)))

@@ -44,20 +44,26 @@ pub fn add_type(conn: &mut DbConn, actor: &Actor, code: &str, name: &str, counts
         if taken > 0 {
             return Err(StoreError::invalid("code", "Det finns redan en aktivitetstyp med den koden."));
         }
-        let last: Option<i32> = activity_types::table.select(diesel::dsl::max(activity_types::position)).first(conn)?;
-        diesel::insert_into(activity_types::table)
-            .values((
-                activity_types::code.eq(&code),
-                activity_types::name.eq(&name),
-                activity_types::counts.eq(counts.code()),
-                // Types an administrator adds are reported as other activities.
-                activity_types::report_row.eq(if counts == Counts::Hours { Some("other") } else { None }),
-                activity_types::position.eq(last.unwrap_or(0) + 1),
-                activity_types::created_at.eq(now()),
-            ))
-            .execute(conn)?;
+        insert_type(conn, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
         append(conn, actor, Action::Create, &Record::new("activity_type", &code))
     })
+}
+
+/// Adds a type at the end of the catalogue. Types added after shipping count as other
+/// activities in the monthly report when they are hours.
+pub(crate) fn insert_type(conn: &mut DbConn, t: &ActivityType) -> Result<()> {
+    let last: Option<i32> = activity_types::table.select(diesel::dsl::max(activity_types::position)).first(conn)?;
+    diesel::insert_into(activity_types::table)
+        .values((
+            activity_types::code.eq(&t.code),
+            activity_types::name.eq(&t.name),
+            activity_types::counts.eq(t.counts.code()),
+            activity_types::report_row.eq(if t.counts == Counts::Hours { Some("other") } else { None }),
+            activity_types::position.eq(last.unwrap_or(0) + 1),
+            activity_types::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use etablera_domain::reception::first_contact::Status;
-use etablera_domain::reception::plan::full_time;
 use etablera_store::reception::case_file;
 use etablera_store::reception::households::{self, Show};
 use serde::{Deserialize, Serialize};
@@ -119,7 +118,8 @@ pub struct PersonBody {
     pub protected_identity: bool,
     pub exit_date: Option<String>,
     pub activities: Vec<ActivityBody>,
-    /// Planned hours per week today, and the target (40 less leave).
+    /// Planned hours per week today, and the target (40 less leave); `below_target` only for
+    /// adults in the target group to whom the work principle applies.
     pub planned_hours: u32,
     pub target_hours: u32,
     pub below_target: bool,
@@ -137,8 +137,7 @@ pub async fn person(
 ) -> AppResult<Json<PersonBody>> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     let file = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
-    let planned: Vec<_> = file.activities.iter().map(|a| a.planned(&file.catalogue)).collect();
-    let measure = full_time(&planned, etablera_store::today());
+    let (measure, flagged) = file.full_time(etablera_store::today());
     let p = &file.person.person;
     Ok(Json(PersonBody {
         person: person_body(p),
@@ -160,6 +159,6 @@ pub async fn person(
             .collect(),
         planned_hours: measure.planned_hours,
         target_hours: measure.target_hours,
-        below_target: measure.below_target(),
+        below_target: flagged,
     }))
 }

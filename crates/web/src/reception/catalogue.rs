@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::reception::Invalid;
 use etablera_domain::reception::plan::{ActivityType, Counts};
@@ -37,7 +36,7 @@ impl CataloguePage {
 
 async fn page(state: &AppState, ctx: &RequestContext, f: Filled, notice: Option<String>) -> AppResult<Response> {
     let types = state.store.run(plans::catalogue).await?;
-    let status = if f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = f.status();
     let page =
         CataloguePage { f, notice, types, ctx: PageContext::new(ctx, ctx.tr().get("catalogue-title"), "/admin/users") };
     Ok(render_with(status, &page))

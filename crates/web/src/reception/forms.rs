@@ -59,6 +59,8 @@ pub struct Filled {
     pub form: String,
     pub fields: Fields,
     pub errors: Vec<FieldError>,
+    /// Someone else saved the record since the page was opened: shown with 409, input kept.
+    pub conflict: bool,
 }
 
 impl Filled {
@@ -72,7 +74,7 @@ impl Filled {
                 message: e.message,
             })
             .collect();
-        Filled { form, fields, errors }
+        Filled { form, fields, errors, conflict: false }
     }
 
     /// From a store error; anything but invalid input is passed on.
@@ -81,7 +83,24 @@ impl Filled {
             StoreError::Invalid { field, message } => {
                 Ok(Filled::failed(form, fields, vec![Invalid::new(field, message)]))
             }
+            StoreError::Stale => {
+                let message = "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Det du skrev finns kvar; \
+                               kontrollera uppgifterna och spara igen.";
+                Ok(Filled { conflict: true, ..Filled::failed(form, fields, vec![Invalid::new("form", message)]) })
+            }
             other => Err(other),
+        }
+    }
+
+    /// The status of a page shown again with this form.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        if self.conflict {
+            StatusCode::CONFLICT
+        } else if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
         }
     }
 

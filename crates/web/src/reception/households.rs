@@ -100,18 +100,22 @@ struct PlacementPage {
     categories: Vec<(&'static str, String)>,
     /// The user's municipalities, code and name; a choice only when there are several.
     municipalities: Vec<(String, String)>,
+    /// The user belongs to no unit and names the household's.
+    ask_unit: bool,
     today: String,
 }
 
 fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
     let t = ctx.tr();
-    let status = if f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = f.status();
     let municipalities = ctx
         .principal
         .as_ref()
         .map(|p| p.user.municipalities.iter().map(|m| (m.as_str().to_owned(), m.name().to_owned())).collect())
         .unwrap_or_default();
+    let ask_unit = ctx.principal.as_ref().is_some_and(|p| p.user.unit.is_none());
     let page = PlacementPage {
+        ask_unit,
         municipalities,
         categories: categories(&t),
         today: etablera_store::today().to_string(),
@@ -170,7 +174,7 @@ pub async fn create(
     let (actor, scope) = (ctx.actor(), scope(&user));
     let new = NewHousehold {
         municipality_code: code,
-        unit: None,
+        unit: fields.opt("unit").map(str::to_owned),
         reference: None,
         placement_date: placement,
         expected_reception_date: expected,
@@ -363,8 +367,8 @@ async fn household_page(
                     inspection_on: home.inspection_on.map(|d| d.to_string()).unwrap_or_default(),
                     inspection_result: home.inspection_result.clone().unwrap_or_default(),
                     ends_soon: home.keys_returned_on.is_none()
-                        && (home.contract_end - today).num_days()
-                            <= etablera_domain::reception::housing::ENDING_SOON_DAYS,
+                        && (0..=etablera_domain::reception::housing::ENDING_SOON_DAYS)
+                            .contains(&(home.contract_end - today).num_days()),
                 }
             })
             .collect(),
@@ -407,7 +411,7 @@ async fn household_page(
         notice,
         ctx: PageContext::new(ctx, t.with("household-title", "label", file.household.label()), "/reception"),
     };
-    let status = if page.f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = page.f.status();
     Ok(render_with(status, &page))
 }
 
@@ -670,8 +674,17 @@ pub async fn add_note(
     let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
     let text = fields.get("text").to_owned();
-    let person_id = fields.opt("person_id").and_then(|p| p.parse().ok());
-    let corrects = fields.opt("corrects").and_then(|c| c.parse().ok());
+    let number = |name: &'static str| match fields.opt(name) {
+        None => Ok(None),
+        Some(v) => v.parse::<i32>().map(Some).map_err(|_| Invalid::new(name, "Välj i listan.")),
+    };
+    let (person_id, corrects) = match (number("person_id"), number("corrects")) {
+        (Ok(p), Ok(c)) => (p, c),
+        (p, c) => {
+            let errors = [p.err(), c.err()].into_iter().flatten().collect();
+            return finish(&state, &ctx, &user, id, "note", fields, Err(errors)).await;
+        }
+    };
     let outcome = Ok(state
         .store
         .run(move |conn| notes::add(conn, &actor, &scope, id, person_id, &text, corrects).map(|_| ()))

@@ -3,11 +3,10 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::reception::Invalid;
 use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitReason, age_on};
-use etablera_domain::reception::plan::{ActivityInput, Counts, full_time};
+use etablera_domain::reception::plan::{ActivityInput, Counts};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
@@ -42,6 +41,7 @@ struct PersonPage {
     facts: Vec<(String, String)>,
     adult: bool,
     measure: String,
+    measure_reached: bool,
     leave_percent: u32,
     below_target: bool,
     activities: Vec<ActivityView>,
@@ -69,8 +69,7 @@ async fn person_page(
     let file: PersonFile = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
     let today = etablera_store::today();
     let p = &file.person.person;
-    let planned: Vec<_> = file.activities.iter().map(|a| a.planned(&file.catalogue)).collect();
-    let measure = full_time(&planned, today);
+    let (measure, flagged) = file.full_time(today);
     let type_name =
         |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
     let mut facts = vec![
@@ -104,8 +103,9 @@ async fn person_page(
             "plan-measure",
             &[("planned", measure.planned_hours.to_string()), ("target", measure.target_hours.to_string())],
         ),
+        measure_reached: !measure.below_target(),
         leave_percent: measure.leave_percent,
-        below_target: measure.below_target() && file.person.current_exit().is_none(),
+        below_target: flagged,
         activities: file
             .activities
             .iter()
@@ -168,7 +168,7 @@ async fn person_page(
         notice,
         ctx: PageContext::new(ctx, p.name(), "/reception"),
     };
-    let status = if page.f.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = page.f.status();
     Ok(render_with(status, &page))
 }
 

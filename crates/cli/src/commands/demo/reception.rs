@@ -253,7 +253,13 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
             persons,
         });
     }
-    ReceptionFile { format: FORMAT.into(), municipality_code: "0117".into(), unit: None, households: out }
+    ReceptionFile {
+        format: FORMAT.into(),
+        municipality_code: "0117".into(),
+        unit: None,
+        activity_types: Vec::new(),
+        households: out,
+    }
 }
 
 #[cfg(test)]
