@@ -6,6 +6,7 @@
 pub mod access;
 pub mod agreements;
 pub mod cofinancing;
+pub mod economy;
 pub mod identity;
 pub mod money;
 pub mod municipality;

@@ -1,0 +1,5 @@
+//! Costs, reimbursement rules and claims, the annual grant: the rules of issue 5 that need no
+//! database. The rules themselves are dated data (a table an administrator edits); this module
+//! applies them.
+
+pub mod rules;
