@@ -155,6 +155,8 @@ pub struct DeclineRecord {
 #[derive(Debug, Clone)]
 pub struct Import {
     pub municipality_code: MunicipalityCode,
+    /// The file's unit, for households that name none.
+    pub unit: Option<String>,
     /// Types in the file that the catalogue does not have yet.
     pub new_types: Vec<ActivityType>,
     pub households: Vec<HouseholdImport>,
@@ -227,6 +229,8 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
     let municipality_code = file.municipality_code.parse::<MunicipalityCode>().map_err(|e| {
         errors.0.push(Invalid::new("municipality_code", e.to_string()));
     });
+    // The file's unit follows the same rule as a household's.
+    let unit = optional_text("unit", file.unit.as_deref(), 200, "enheten").map_err(|e| errors.0.push(e)).ok();
     let mut extended = catalogue.to_vec();
     let mut new_types = Vec::new();
     for (i, t) in file.activity_types.iter().enumerate() {
@@ -336,7 +340,9 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         }
     }
     match municipality_code {
-        Ok(municipality_code) if errors.0.is_empty() => Ok(Import { municipality_code, new_types, households }),
+        Ok(municipality_code) if errors.0.is_empty() && unit.is_some() => {
+            Ok(Import { municipality_code, unit: unit.flatten(), new_types, households })
+        }
         _ => Err(errors.0),
     }
 }

@@ -52,9 +52,6 @@ pub fn import(
 ) -> Result<Imported, ImportError> {
     let catalogue = plans::catalogue(conn)?;
     let file = exchange::read(text, &catalogue, today).map_err(ImportError::Invalid)?;
-    let file_unit: Option<String> = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("unit").and_then(|u| u.as_str()).map(str::to_owned));
     let code = file.municipality_code.as_str().to_owned();
     let mut clashes: Vec<Invalid> = Vec::new();
     let outcome = write(conn, |conn| {
@@ -81,7 +78,7 @@ pub fn import(
                 }
                 continue;
             }
-            let unit = h.unit.clone().or_else(|| file_unit.clone()).unwrap_or_else(|| default_unit.to_owned());
+            let unit = h.unit.clone().or_else(|| file.unit.clone()).unwrap_or_else(|| default_unit.to_owned());
             let id: i32 = diesel::insert_into(households_table::table)
                 .values((
                     households_table::municipality_code.eq(&code),

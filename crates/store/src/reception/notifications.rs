@@ -26,24 +26,34 @@ pub struct Notification {
 /// Makes a notification for every overdue first contact and every user who follows the
 /// household, once. Returns how many were made.
 pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<usize> {
+    // Read first, without the write lock: most rounds find nothing to do.
+    let overdue: Vec<(i32, String, String)> = super::households::summaries_for_notice(conn, today, days)?
+        .into_iter()
+        .filter(|s| matches!(s.first_contact, Some(Status::Overdue { .. })))
+        .map(|s| (s.household.id, s.household.municipality_code, s.household.unit))
+        .collect();
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    // Everyone who may work with cases in those municipalities, each loaded once.
+    let codes: Vec<&str> = overdue.iter().map(|(_, code, _)| code.as_str()).collect();
+    let mut user_ids: Vec<i32> = user_municipalities::table
+        .filter(user_municipalities::municipality_code.eq_any(&codes))
+        .select(user_municipalities::user_id)
+        .load(conn)?;
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let mut followers = Vec::new();
+    for id in user_ids {
+        let user = users::load(conn, id)?;
+        if user.can(Permission::WriteCases) {
+            followers.push((user.id, Scope::of(&user)));
+        }
+    }
     write(conn, |conn| {
-        let overdue: Vec<(i32, String, String)> = super::households::summaries_for_notice(conn, today, days)?
-            .into_iter()
-            .filter(|s| matches!(s.first_contact, Some(Status::Overdue { .. })))
-            .map(|s| (s.household.id, s.household.municipality_code, s.household.unit))
-            .collect();
         let mut made = 0;
-        for (household_id, code, unit) in overdue {
-            let user_ids: Vec<i32> = user_municipalities::table
-                .filter(user_municipalities::municipality_code.eq(&code))
-                .select(user_municipalities::user_id)
-                .load(conn)?;
-            for user_id in user_ids {
-                let user = users::load(conn, user_id)?;
-                let follows = user.can(Permission::WriteCases) && Scope::of(&user).allows(&code, &unit);
-                if !follows {
-                    continue;
-                }
+        for (household_id, code, unit) in &overdue {
+            for (user_id, _) in followers.iter().filter(|(_, scope)| scope.allows(code, unit)) {
                 let exists: i64 = notifications::table
                     .filter(notifications::user_id.eq(user_id))
                     .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT))

@@ -8,7 +8,7 @@ use etablera_domain::reception::Invalid;
 use etablera_domain::reception::plan::{ActivityType, Counts};
 use etablera_store::reception::plans;
 
-use super::forms::{Fields, Filled};
+use super::forms::{Fields, Filled, SavedQuery};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
@@ -40,11 +40,6 @@ async fn page(state: &AppState, ctx: &RequestContext, f: Filled, notice: Option<
     let page =
         CataloguePage { f, notice, types, ctx: PageContext::new(ctx, ctx.tr().get("catalogue-title"), "/admin/users") };
     Ok(render_with(status, &page))
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 pub async fn list(

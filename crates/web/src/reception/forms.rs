@@ -92,6 +92,20 @@ impl Filled {
         }
     }
 
+    /// What a form's handler got back: `None` when it was saved, else the form to show again
+    /// (input that failed the checks, or the store's refusal). Other errors are passed on.
+    pub fn after(
+        form: impl Into<String>,
+        fields: Fields,
+        outcome: Result<Result<(), StoreError>, Vec<Invalid>>,
+    ) -> Result<Option<Filled>, StoreError> {
+        match outcome {
+            Ok(Ok(())) => Ok(None),
+            Ok(Err(e)) => Filled::from_store(form, fields, e).map(Some),
+            Err(errors) => Ok(Some(Filled::failed(form, fields, errors))),
+        }
+    }
+
     /// The status of a page shown again with this form.
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
@@ -130,4 +144,10 @@ impl Filled {
         }
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
+}
+
+/// `?saved=…` after a form was saved, for the page's confirmation.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
 }

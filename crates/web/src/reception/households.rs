@@ -16,7 +16,7 @@ use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
 use serde::Deserialize;
 
-use super::forms::{Fields, Filled};
+use super::forms::{Fields, Filled, SavedQuery};
 use super::{first_contact_text, scope};
 use crate::api::Params;
 use crate::app::AppState;
@@ -262,11 +262,6 @@ struct HouseholdPage {
     now_time: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
 async fn household_page(
     state: &AppState,
     ctx: &RequestContext,
@@ -444,10 +439,10 @@ pub(crate) async fn finish(
     let form = form.into();
     // A form on one of several homes is named with the home's id; the message is the kind's.
     let kind = form.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
-    match outcome {
-        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/households/{id}?saved={kind}")).into_response()),
-        Ok(Err(e)) => household_page(state, ctx, user, id, Filled::from_store(form, fields, e)?, None).await,
-        Err(errors) => household_page(state, ctx, user, id, Filled::failed(form, fields, errors), None).await,
+    let redirect = format!("/reception/households/{id}?saved={kind}");
+    match Filled::after(form, fields, outcome)? {
+        None => Ok(Redirect::to(&redirect).into_response()),
+        Some(filled) => household_page(state, ctx, user, id, filled, None).await,
     }
 }
 

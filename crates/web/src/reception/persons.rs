@@ -10,7 +10,7 @@ use etablera_domain::reception::plan::{ActivityInput, Counts};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
-use super::forms::{Fields, Filled};
+use super::forms::{Fields, Filled, SavedQuery};
 use super::scope;
 use crate::api::Params;
 use crate::app::AppState;
@@ -172,11 +172,6 @@ async fn person_page(
     Ok(render_with(status, &page))
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -196,10 +191,9 @@ async fn finish(
     fields: Fields,
     outcome: Result<etablera_store::Result<()>, Vec<Invalid>>,
 ) -> AppResult<Response> {
-    match outcome {
-        Ok(Ok(())) => Ok(Redirect::to(&format!("/reception/persons/{id}?saved={form}")).into_response()),
-        Ok(Err(e)) => person_page(state, ctx, user, id, Filled::from_store(form, fields, e)?, None).await,
-        Err(errors) => person_page(state, ctx, user, id, Filled::failed(form, fields, errors), None).await,
+    match Filled::after(form, fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/reception/persons/{id}?saved={form}")).into_response()),
+        Some(filled) => person_page(state, ctx, user, id, filled, None).await,
     }
 }
 
