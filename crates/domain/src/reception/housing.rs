@@ -80,8 +80,13 @@ impl HousingDetails {
     }
 
     pub fn equipped(&self) -> bool {
-        ChecklistItem::ALL.iter().all(|item| self.checklist.contains(item))
+        equipped(&self.checklist)
     }
+}
+
+/// Whether everything on the checklist is in place: the home is ready to sleep and eat in.
+pub fn equipped(checklist: &[ChecklistItem]) -> bool {
+    ChecklistItem::ALL.iter().all(|item| checklist.contains(item))
 }
 
 /// Damage to a temporary home.

@@ -37,6 +37,20 @@ impl Household {
     }
 }
 
+impl Household {
+    /// Where the first contact stands on `today`; `None` until someone in it is received. The
+    /// contact's day is its day in Stockholm.
+    pub fn first_contact_status(
+        &self,
+        persons: &[Person],
+        today: NaiveDate,
+        days: DayCount,
+    ) -> Option<first_contact::Status> {
+        let contacted = self.first_contact_at.map(|at| etablera_domain::time::to_local(at).date());
+        reception_date(persons).map(|r| first_contact::status(r, contacted, today, days))
+    }
+}
+
 /// A household as named to people: its imported reference, or H and its number.
 pub fn label(id: i32, reference: Option<&str>) -> String {
     reference.map(str::to_owned).unwrap_or_else(|| format!("H{id}"))
@@ -461,14 +475,7 @@ fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount,
         if show != Show::All && active == 0 {
             continue;
         }
-        let first_contact = reception_date(&persons).map(|r| {
-            first_contact::status(
-                r,
-                household.first_contact_at.map(|at| etablera_domain::time::to_local(at).date()),
-                today,
-                days,
-            )
-        });
+        let first_contact = household.first_contact_status(&persons, today, days);
         out.push(Summary { household, persons, active, first_contact });
     }
     Ok(out)

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use etablera_domain::money::Money;
 use etablera_domain::reception::Invalid;
-use etablera_domain::reception::first_contact;
 use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut, default_contract_end};
 use etablera_domain::reception::person::{Category, PersonDetails, PersonInput};
 use etablera_store::reception::case_file::{self, HouseholdFile};
@@ -275,15 +274,7 @@ async fn household_page(
     let file: HouseholdFile = state.store.run(move |conn| case_file::household(conn, &actor, &scope, id)).await?;
     let today = etablera_store::today();
     let persons: Vec<_> = file.persons.iter().map(|p| p.person.clone()).collect();
-    let reception = households::reception_date(&persons);
-    let status = reception.map(|r| {
-        first_contact::status(
-            r,
-            file.household.first_contact_at.map(|at| etablera_domain::time::to_local(at).date()),
-            today,
-            state.config.first_contact_days,
-        )
-    });
+    let status = file.household.first_contact_status(&persons, today, state.config.first_contact_days);
     let (first_contact, first_contact_attention) = first_contact_text(&t, status);
     let name_of = |person_id: Option<i32>| {
         person_id
@@ -345,7 +336,7 @@ async fn household_page(
                             (item.code(), t.get(&format!("checklist-{}", item.code())), checklist.contains(item))
                         })
                         .collect(),
-                    equipped: checklist.len() == ChecklistItem::ALL.len(),
+                    equipped: etablera_domain::reception::housing::equipped(&checklist),
                     damages: damages
                         .iter()
                         .map(|d| {
