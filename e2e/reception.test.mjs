@@ -138,6 +138,49 @@ test('plans for two adults, one on half-time parental leave, and a declined offe
   await checked('person-parental-leave');
 });
 
+test('a wrong input in each form is explained in Swedish and saves nothing', async () => {
+  await page.getByRole('link', { name: 'Mottagning', exact: true }).click();
+  await page.getByRole('row', { name: /Amira Provdotter/ }).getByRole('link').click();
+  const household = page.url();
+  const refused = async (name, message) => {
+    await page.getByRole('alert').getByText(message).waitFor();
+    await checked(`error-${name}`);
+    await page.goto(household);
+  };
+
+  await page.locator('summary', { hasText: 'Lägg till en uppgift' }).click();
+  await page.locator('form[action$="/tasks"]').getByRole('button', { name: 'Lägg till en uppgift' }).click();
+  await refused('task', 'Skriv datumet som ÅÅÅÅ-MM-DD');
+
+  await page.locator('summary', { hasText: 'Registrera en skada' }).click();
+  const damage = page.locator('form[action$="/damages"]');
+  await damage.getByLabel('Vad som skadades').fill('Sönderslagen lampa');
+  await damage.getByLabel('Kostnad').fill('mycket');
+  await damage.getByRole('button', { name: 'Registrera en skada' }).click();
+  await refused('damage', 'Skriv kostnaden i kronor');
+  assert.equal(await page.getByRole('cell', { name: 'Sönderslagen lampa' }).count(), 0, 'nothing saved');
+
+  await page.getByRole('button', { name: 'Spara anteckningen' }).click();
+  await refused('note', 'Skriv anteckningen.');
+
+  await page.getByRole('link', { name: 'Amira Provdotter' }).click();
+  const person = page.url();
+  await page.locator('summary', { hasText: 'Lägg till en aktivitet' }).click();
+  const activity = page.locator('form[action$="/activities"]');
+  await activity.getByLabel('Timmar per vecka').fill('45');
+  await activity.getByRole('button', { name: 'Lägg till en aktivitet' }).click();
+  await page.getByRole('alert').getByText('Timmar per vecka ska vara mellan 0 och 40.').waitFor();
+  assert.equal(await page.getByLabel('Timmar per vecka').inputValue(), '45', 'the input is kept');
+  await checked('error-activity');
+
+  await page.goto(person);
+  await page.locator('summary', { hasText: 'Skriv ut ur målgruppen' }).click();
+  await page.locator('form[action$="/exit"]').getByLabel('Utskriven från').fill('2020-01-01');
+  await page.locator('form[action$="/exit"]').getByRole('button', { name: 'Skriv ut ur målgruppen' }).click();
+  await page.getByRole('alert').getByText('Utskrivningsdatumet kan inte vara före mottagningsdatumet.').waitFor();
+  await checked('error-exit');
+});
+
 test('the list shows the new household with its first contact made', async () => {
   await page.getByRole('link', { name: 'Mottagning', exact: true }).click();
   const row = page.getByRole('row', { name: /Amira Provdotter/ });
