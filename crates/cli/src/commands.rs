@@ -37,7 +37,7 @@ pub enum Command {
     /// Check and export the access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
-    /// Co-financing calculations: cost, apportionment, checking a table, termination, vacancy.
+    /// Calculations: cost, apportionment, checking a table, termination, vacancy, reimbursable.
     #[command(subcommand)]
     Calc(calc::CalcCommand),
     /// Back the database up (SQLite: an online copy; PostgreSQL: the pg_dump command to run).
@@ -74,7 +74,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Import(command) => import::run(command, &Store::open(&settings.database)?),
         Command::Export(command) => export::run(command, &Store::open(&settings.database)?),
         Command::Backup(args) => backup::run(args, &settings.database),
-        Command::Calc(command) => calc::run(command),
+        Command::Calc(command) => calc::run(command, &settings.database),
     }
 }
 

@@ -2,4 +2,8 @@
 //! database. The rules themselves are dated data (a table an administrator edits); this module
 //! applies them.
 
+pub mod claims;
+pub mod costs;
+pub mod grant;
 pub mod rules;
+pub mod standard;

@@ -2,4 +2,5 @@
 
 pub mod access;
 pub mod cofinancing;
+pub mod economy;
 pub mod pdf;

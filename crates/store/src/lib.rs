@@ -5,6 +5,7 @@ pub mod access;
 pub mod agreements;
 pub mod cofinancing;
 mod db;
+pub mod economy;
 mod error;
 pub mod reception;
 pub mod schema;

@@ -125,6 +125,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_tasks,
     case_notes,
     notifications,
+    reimbursement_rules,
+    reimbursement_rule_revisions,
+    price_base_amounts,
+    claims,
+    claim_events,
+    costs,
+    grants,
+    grant_charges,
 );
 
 diesel::table! {
@@ -476,6 +484,137 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reimbursement_rules (id) {
+        id -> Integer,
+        claim_type -> Text,
+        category -> Nullable<Text>,
+        covers -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        cap_kind -> Text,
+        cap_per_person_ore -> Nullable<BigInt>,
+        cap_per_household_ore -> Nullable<BigInt>,
+        cap_per_extra_member_ore -> Nullable<BigInt>,
+        cap_per_day_ore -> Nullable<BigInt>,
+        age_from -> Nullable<Integer>,
+        age_to -> Nullable<Integer>,
+        amount_ore -> Nullable<BigInt>,
+        price_base_share_bp -> Nullable<Integer>,
+        deadline_kind -> Text,
+        deadline_months -> Nullable<Integer>,
+        source -> Text,
+        revision -> Integer,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    reimbursement_rule_revisions (id) {
+        id -> Integer,
+        rule_id -> Integer,
+        revision -> Integer,
+        snapshot -> Text,
+        replaced_at -> Timestamp,
+        replaced_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    price_base_amounts (year) {
+        year -> Integer,
+        amount_ore -> BigInt,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        claim_type -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        status -> Text,
+        deadline -> Nullable<Date>,
+        submitted_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
+        granted_ore -> Nullable<BigInt>,
+        decision_reference -> Nullable<Text>,
+        paid_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    claim_events (id) {
+        id -> Integer,
+        claim_id -> Integer,
+        step -> Text,
+        on_date -> Date,
+        granted_ore -> Nullable<BigInt>,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    costs (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        household_id -> Integer,
+        person_id -> Nullable<Integer>,
+        cost_date -> Date,
+        category -> Text,
+        amount_ore -> BigInt,
+        vat_ore -> BigInt,
+        supplier -> Text,
+        receipt_reference -> Nullable<Text>,
+        days -> Nullable<Integer>,
+        claim_type -> Nullable<Text>,
+        rule_id -> Nullable<Integer>,
+        reimbursable_ore -> BigInt,
+        over_cap_ore -> BigInt,
+        cap_ore -> Nullable<BigInt>,
+        deadline -> Nullable<Date>,
+        claim_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    grants (municipality_code, year) {
+        municipality_code -> Text,
+        year -> Integer,
+        amount_ore -> BigInt,
+        decision -> Nullable<Text>,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    grant_charges (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        charged_on -> Date,
+        category -> Text,
+        amount_ore -> BigInt,
+        cost_id -> Nullable<Integer>,
+        claim_id -> Nullable<Integer>,
+        description -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+    }
+}
+
 diesel::joinable!(user_permissions -> users (user_id));
 diesel::joinable!(persons -> households (household_id));
 diesel::joinable!(person_exits -> persons (person_id));
@@ -487,3 +626,7 @@ diesel::joinable!(temporary_housings -> households (household_id));
 diesel::joinable!(housing_damages -> temporary_housings (housing_id));
 diesel::joinable!(support_tasks -> households (household_id));
 diesel::joinable!(notifications -> households (household_id));
+diesel::joinable!(reimbursement_rule_revisions -> reimbursement_rules (rule_id));
+diesel::joinable!(claim_events -> claims (claim_id));
+diesel::joinable!(costs -> households (household_id));
+diesel::joinable!(costs -> claims (claim_id));

@@ -3,6 +3,7 @@
 mod access_log;
 mod accounts;
 mod cofinancing;
+mod economy;
 mod population;
 mod reception;
 mod schema;

@@ -117,6 +117,8 @@ impl Modify for Security {
         crate::cofinancing::api::vacancy_refunds,
         crate::reception::api::households_list,
         crate::reception::api::person,
+        crate::economy::api::reimbursable_calc,
+        crate::economy::api::claims_list,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
@@ -124,6 +126,7 @@ impl Modify for Security {
         (name = "access", description = "Users, sessions and the access log"),
         (name = "cofinancing", description = "Population tables and the co-financing calculations; amounts in öre"),
         (name = "reception", description = "Households and persons in reception; every reading is in the access log"),
+        (name = "economy", description = "Reimbursement rules, costs and claims to Migrationsverket; amounts in öre"),
     )
 )]
 struct ApiDoc;

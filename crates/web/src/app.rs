@@ -25,6 +25,7 @@ use crate::access;
 use crate::cofinancing;
 use crate::config::WebConfig;
 use crate::context::{Credential, Principal, RequestContext};
+use crate::economy;
 use crate::error::AppError;
 use crate::i18n::{Catalog, Locale};
 use crate::pages;
@@ -204,6 +205,27 @@ pub fn routes() -> Routes {
         )
         .get("/admin/activity-types", Needs(Permission::ManageRules), get(reception::catalogue::list))
         .post("/admin/activity-types", Needs(Permission::ManageRules), post(reception::catalogue::add))
+        .get("/economy", Needs(Permission::ManageEconomy), get(economy::costs::list))
+        .get("/economy/costs/new", Needs(Permission::ManageEconomy), get(economy::costs::new_form))
+        .post("/economy/costs/new", Needs(Permission::ManageEconomy), post(economy::costs::create))
+        .post("/economy/costs/preview", Needs(Permission::ManageEconomy), post(economy::costs::preview))
+        .get("/economy/claims", Needs(Permission::ManageEconomy), get(economy::claims::list))
+        .post("/economy/claims", Needs(Permission::ManageEconomy), post(economy::claims::prepare))
+        .get("/economy/claims/{id}", Needs(Permission::ManageEconomy), get(economy::claims::show))
+        .post("/economy/claims/{id}/steps", Needs(Permission::ManageEconomy), post(economy::claims::step))
+        .post("/economy/claims/{id}/discard", Needs(Permission::ManageEconomy), post(economy::claims::discard))
+        .get("/economy/claims/{id}/claim.xlsx", Needs(Permission::ManageEconomy), get(economy::claims::xlsx))
+        .get("/economy/claims/{id}/claim.pdf", Needs(Permission::ManageEconomy), get(economy::claims::pdf))
+        .get("/economy/standard", Needs(Permission::ManageEconomy), get(economy::standard::page))
+        .get("/economy/grant", Needs(Permission::ReadAggregateReports), get(economy::grant::show))
+        .post("/economy/grant", Needs(Permission::ManageEconomy), post(economy::grant::set))
+        .get("/economy/grant.xlsx", Needs(Permission::ReadAggregateReports), get(economy::grant::xlsx))
+        .get("/economy/grant.pdf", Needs(Permission::ReadAggregateReports), get(economy::grant::pdf))
+        .get("/admin/reimbursement-rules", Needs(Permission::ManageRules), get(economy::rules::list))
+        .get("/admin/reimbursement-rules/{id}", Needs(Permission::ManageRules), get(economy::rules::edit_form))
+        .post("/admin/reimbursement-rules/{id}", Needs(Permission::ManageRules), post(economy::rules::update))
+        .post("/admin/reimbursement-rules/{id}/copy", Needs(Permission::ManageRules), post(economy::rules::copy))
+        .post("/admin/price-base-amounts", Needs(Permission::ManageRules), post(economy::rules::set_price_base))
         .post("/notifications/{id}/read", SignedIn, post(crate::start::mark_read))
         .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
         .get("/api/v1/me", SignedIn, get(access::api::me))
@@ -259,6 +281,8 @@ pub fn routes() -> Routes {
         )
         .get("/api/v1/reception/households", Needs(Permission::ReadCases), get(reception::api::households_list))
         .get("/api/v1/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::api::person))
+        .get("/api/v1/economy/reimbursable", Needs(Permission::ManageEconomy), get(economy::api::reimbursable_calc))
+        .get("/api/v1/economy/claims", Needs(Permission::ManageEconomy), get(economy::api::claims_list))
 }
 
 /// The whole application as a router, with its middleware.

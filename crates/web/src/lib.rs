@@ -7,6 +7,7 @@ mod app;
 pub mod cofinancing;
 mod config;
 mod context;
+mod economy;
 mod error;
 mod i18n;
 pub mod mail;

@@ -39,11 +39,17 @@ impl PageContext {
             if user.can(Permission::ReadCases) {
                 link("/reception", "nav-reception");
             }
+            if user.can(Permission::ManageEconomy) {
+                link("/economy", "nav-economy");
+            } else if user.can(Permission::ReadAggregateReports) {
+                link("/economy/grant", "grant-title");
+            }
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");
             }
             if user.can(Permission::ManageRules) {
                 link("/admin/activity-types", "catalogue-title");
+                link("/admin/reimbursement-rules", "rules-title");
             }
             if user.can(Permission::ManageCofinancing) {
                 link("/cofinancing/population", "nav-cofinancing");

@@ -54,11 +54,27 @@ pub struct Casework {
     pub contracts_ending: Vec<DeadlineRow>,
 }
 
+/// Money at risk, for the finance officer: claims and costs whose deadline is near or passed.
+pub struct MoneyAtRisk {
+    pub claims: Vec<RiskRow>,
+    pub costs: Vec<RiskRow>,
+    pub total: String,
+}
+
+pub struct RiskRow {
+    pub deadline: String,
+    pub passed: bool,
+    pub text: String,
+    pub amount: String,
+    pub href: String,
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
     ctx: PageContext,
     casework: Option<Casework>,
+    money: Option<MoneyAtRisk>,
     deadlines: Option<Vec<DeadlineRow>>,
     welcome: String,
     roles: Vec<RoleCard>,
@@ -90,6 +106,14 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/cofinancing/invoices", t.get("invoices-title")));
         links.push(("/cofinancing/vacancies", t.get("vacancies-title")));
     }
+    if role.has(Permission::ManageEconomy) {
+        links.push(("/economy", t.get("economy-costs-title")));
+        links.push(("/economy/claims", t.get("claims-title")));
+        links.push(("/economy/standard", t.get("standard-title")));
+    }
+    if role.has(Permission::ReadAggregateReports) {
+        links.push(("/economy/grant", t.get("grant-title")));
+    }
     if role.has(Permission::ReadOwnAgreement) {
         links.push(("/cofinancing/own", t.get("own-title")));
     }
@@ -110,8 +134,10 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         None
     };
     let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
+    let money = if user.can(Permission::ManageEconomy) { Some(money_at_risk(&state, &user, &t).await?) } else { None };
     let page = StartPage {
         casework,
+        money,
         deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),
         roles: user
@@ -167,6 +193,49 @@ async fn cofinancing_deadlines(
             },
         })
         .collect())
+}
+
+/// Days ahead that a claim's deadline counts as near.
+const DEADLINE_NEAR_DAYS: i64 = 60;
+
+/// Draft claims and unclaimed costs whose deadline is within 60 days or passed, with the amount.
+async fn money_at_risk(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    t: &crate::i18n::Tr,
+) -> AppResult<MoneyAtRisk> {
+    use etablera_domain::money::Money;
+    use etablera_store::economy::deadlines;
+    let (scope, today) = (crate::reception::scope(user), etablera_store::today());
+    let (claims, costs) =
+        state.store.run(move |conn| deadlines::at_risk(conn, &scope, today, DEADLINE_NEAR_DAYS)).await?;
+    let total: Money = claims.iter().map(|c| c.amount).chain(costs.iter().map(|c| c.amount)).sum();
+    Ok(MoneyAtRisk {
+        claims: claims
+            .iter()
+            .map(|c| RiskRow {
+                deadline: c.deadline.to_string(),
+                passed: c.deadline < today,
+                text: t.text(
+                    "risk-claim",
+                    &[("id", c.claim_id.to_string()), ("type", crate::economy::claim_type_name(t, &c.claim_type))],
+                ),
+                amount: c.amount.to_string(),
+                href: format!("/economy/claims/{}", c.claim_id),
+            })
+            .collect(),
+        costs: costs
+            .iter()
+            .map(|c| RiskRow {
+                deadline: c.deadline.to_string(),
+                passed: c.deadline < today,
+                text: t.text("risk-costs", &[("count", c.costs.to_string()), ("household", c.household_label.clone())]),
+                amount: c.amount.to_string(),
+                href: format!("/economy/costs/new?household={}", c.household_id),
+            })
+            .collect(),
+        total: total.to_string(),
+    })
 }
 
 /// First contacts waiting, due today or overdue; temporary contracts ending within 90 days; and

@@ -97,6 +97,22 @@ pub enum CalcCommand {
         #[arg(long)]
         json: bool,
     },
+    /// How much of an initial cost Migrationsverket reimburses, under the rules table in force on
+    /// the reception date, and the claim's deadline.
+    Reimbursable {
+        /// The cost category, e.g. food_first_day, clothes or home_equipment.
+        #[arg(long)]
+        category: String,
+        /// The amount excluding VAT.
+        #[arg(long, value_parser = kr, value_name = "KR")]
+        amount_kr: Money,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+        household_size: u32,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        reception_date: NaiveDate,
+        #[arg(long)]
+        json: bool,
+    },
     /// The refund for a vacancy in the post.
     Vacancy {
         #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD")]
@@ -126,8 +142,13 @@ fn print_json(value: serde_json::Value) {
     println!("{value}");
 }
 
-pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
+/// The rules table is read only by `reimbursable`; the other calculations need no database.
+pub fn run(command: CalcCommand, database: &etablera_store::DatabaseUrl) -> anyhow::Result<ExitCode> {
     match command {
+        CalcCommand::Reimbursable { category, amount_kr, household_size, reception_date, json } => {
+            let store = etablera_store::Store::open(database)?;
+            reimbursable(&store, &category, amount_kr, household_size, reception_date, json)?;
+        }
         CalcCommand::Cost { monthly_salary_kr, on_cost_percent, overhead_kr, months, json } => {
             let model = CostModel {
                 monthly_salary: monthly_salary_kr,
@@ -269,4 +290,55 @@ pub fn run(command: CalcCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn reimbursable(
+    store: &etablera_store::Store,
+    category: &str,
+    amount: Money,
+    household_size: u32,
+    reception: NaiveDate,
+    json: bool,
+) -> anyhow::Result<()> {
+    use etablera_domain::economy::rules::{CostCategory, CostInput, in_force, reimbursable};
+    let category = CostCategory::from_code(category).ok_or_else(|| {
+        let known: Vec<&str> = CostCategory::ALL.iter().map(|c| c.code()).collect();
+        bad(format!("okänd kategori {category:?}; välj en av {}", known.join(", ")))
+    })?;
+    let rules: Vec<_> =
+        store.with_conn(etablera_store::economy::rules::all)?.into_iter().map(|(_, rule)| rule).collect();
+    let rule = in_force(&rules, category, reception)
+        .ok_or_else(|| bad(format!("ingen regel för {} gäller {reception}", category.code())))?;
+    // Without a claim, the earliest the claim's period can end is the reception date.
+    let input = CostInput {
+        amount,
+        household_size,
+        days: None,
+        reception,
+        period_end: Some(reception),
+        already_reimbursable: Money::ZERO,
+    };
+    let r = reimbursable(rule, input).map_err(|e| bad(e.to_string()))?;
+    if json {
+        print_json(json!({
+            "claim_type": r.claim_type.code(),
+            "reimbursable_ore": r.reimbursable.ore(),
+            "over_cap_ore": r.over_cap.ore(),
+            "deadline": r.deadline.map(|d| d.to_string()),
+        }));
+    } else {
+        println!("Ansökningstyp: {}", r.claim_type.code());
+        match r.cap {
+            Some(cap) => println!("Tak för hushållet ({household_size} personer): {cap}"),
+            None if r.cap_missing => println!("Taket saknas i regeltabellen: inget räknas som ersättningsbart."),
+            None => println!("Inget tak."),
+        }
+        println!("Ersättningsbart: {}", r.reimbursable);
+        println!("Över taket: {}", r.over_cap);
+        match r.deadline {
+            Some(d) => println!("Ansökan ska vara inne senast {d}."),
+            None => println!("Ansökningstiden saknas i regeltabellen."),
+        }
+    }
+    Ok(())
 }

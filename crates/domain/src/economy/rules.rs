@@ -1,13 +1,58 @@
-//! Applying a dated reimbursement rule to a cost: which rule is in force, how much of the cost
-//! Migrationsverket reimburses under its cap, what is over the cap, and the claim's deadline.
+//! The dated reimbursement rules and what they say about a cost: which rule is in force, how
+//! much of the cost Migrationsverket reimburses under its cap, what is over the cap, and the
+//! claim's deadline. The rules themselves are rows of a table an administrator edits.
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::agreements::calendar::add_months;
 use crate::money::Money;
 
-/// The cost categories of Migrationsverket's form 4497 (initial costs for quota refugees).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kinds of money the state pays the municipality under förordning (2010:1122).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClaimType {
+    /// Initial costs for quota refugees, claimed on form 4497.
+    InitialCostsResettled,
+    /// Economic assistance to a person who cannot take part for illness or disability.
+    EconomicAssistance,
+    /// Schablonersättning: paid without application, by reception date and age.
+    StandardReimbursement,
+    /// The schablon for initial costs from 2024-07-01, a share of the price base amount.
+    InitialCostStandard,
+}
+
+impl ClaimType {
+    pub const ALL: [ClaimType; 4] = [
+        ClaimType::InitialCostsResettled,
+        ClaimType::EconomicAssistance,
+        ClaimType::StandardReimbursement,
+        ClaimType::InitialCostStandard,
+    ];
+
+    /// The claim types a municipality applies for, with costs it records.
+    pub const CLAIMED: [ClaimType; 2] = [ClaimType::InitialCostsResettled, ClaimType::EconomicAssistance];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimType::InitialCostsResettled => "initial_costs_resettled",
+            ClaimType::EconomicAssistance => "economic_assistance",
+            ClaimType::StandardReimbursement => "standard_reimbursement",
+            ClaimType::InitialCostStandard => "initial_cost_standard",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ClaimType> {
+        ClaimType::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+
+    /// Paid by Migrationsverket without an application.
+    pub fn is_standard(self) -> bool {
+        matches!(self, ClaimType::StandardReimbursement | ClaimType::InitialCostStandard)
+    }
+}
+
+/// What a cost was for: the columns of Migrationsverket's form 4497 (initial costs for quota
+/// refugees), and economic assistance, which is claimed on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CostCategory {
     RentBeforeArrival,
     TravelFromAirport,
@@ -20,10 +65,12 @@ pub enum CostCategory {
     Interpreter,
     SpecialMeasures,
     Other,
+    EconomicAssistance,
 }
 
 impl CostCategory {
-    pub const ALL: [CostCategory; 10] = [
+    /// The columns of form 4497, in the form's order.
+    pub const FORM_4497: [CostCategory; 10] = [
         CostCategory::RentBeforeArrival,
         CostCategory::TravelFromAirport,
         CostCategory::TravelForCards,
@@ -34,6 +81,20 @@ impl CostCategory {
         CostCategory::Interpreter,
         CostCategory::SpecialMeasures,
         CostCategory::Other,
+    ];
+
+    pub const ALL: [CostCategory; 11] = [
+        CostCategory::RentBeforeArrival,
+        CostCategory::TravelFromAirport,
+        CostCategory::TravelForCards,
+        CostCategory::Overtime,
+        CostCategory::FoodFirstDay,
+        CostCategory::Clothes,
+        CostCategory::HomeEquipment,
+        CostCategory::Interpreter,
+        CostCategory::SpecialMeasures,
+        CostCategory::Other,
+        CostCategory::EconomicAssistance,
     ];
 
     pub fn code(self) -> &'static str {
@@ -48,6 +109,7 @@ impl CostCategory {
             CostCategory::Interpreter => "interpreter",
             CostCategory::SpecialMeasures => "special_measures",
             CostCategory::Other => "other",
+            CostCategory::EconomicAssistance => "economic_assistance",
         }
     }
 
@@ -63,19 +125,31 @@ pub enum Cap {
     PerPerson(Money),
     /// So much for the first person and so much more for each further member.
     PerHousehold { first: Money, per_extra_member: Money },
+    /// So much for each day the cost covers.
+    PerDay(Money),
 }
 
 impl Cap {
-    /// The cap for a household of `size` persons (at least one).
-    pub fn limit(self, size: u32) -> Money {
+    /// The cap for a household of `size` persons (at least one) and a cost of `days` days.
+    pub fn limit(self, size: u32, days: u32) -> Money {
         let size = i64::from(size.max(1));
         match self {
             Cap::PerPerson(each) => Money::from_ore(each.ore() * size),
             Cap::PerHousehold { first, per_extra_member } => {
                 Money::from_ore(first.ore() + per_extra_member.ore() * (size - 1))
             }
+            Cap::PerDay(each) => Money::from_ore(each.ore() * i64::from(days)),
         }
     }
+}
+
+/// A rule's cap as the table states it. `Missing` is a cap the source names without a known
+/// amount: nothing is counted as reimbursable until an administrator enters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapRule {
+    Uncapped,
+    Capped(Cap),
+    Missing,
 }
 
 /// When a claim must have reached Migrationsverket.
@@ -90,6 +164,9 @@ pub enum Deadline {
 }
 
 impl Deadline {
+    pub const KINDS: [&'static str; 3] =
+        ["months_after_reception", "months_after_period_end", "months_after_quarter_end"];
+
     /// The last day. A rule counted from the claim's period needs the period's last day; without
     /// it there is no date yet. A month added to 29 February lands on the 28th.
     pub fn date(self, reception: NaiveDate, period_end: Option<NaiveDate>) -> Option<NaiveDate> {
@@ -99,6 +176,41 @@ impl Deadline {
             Deadline::MonthsAfterQuarterEnd(months) => period_end.map(|end| add_months(quarter_end(end), months)),
         }
     }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Deadline::MonthsAfterReception(_) => "months_after_reception",
+            Deadline::MonthsAfterPeriodEnd(_) => "months_after_period_end",
+            Deadline::MonthsAfterQuarterEnd(_) => "months_after_quarter_end",
+        }
+    }
+
+    pub fn months(self) -> u32 {
+        match self {
+            Deadline::MonthsAfterReception(m)
+            | Deadline::MonthsAfterPeriodEnd(m)
+            | Deadline::MonthsAfterQuarterEnd(m) => m,
+        }
+    }
+
+    pub fn from_kind(kind: &str, months: u32) -> Option<Deadline> {
+        match kind {
+            "months_after_reception" => Some(Deadline::MonthsAfterReception(months)),
+            "months_after_period_end" => Some(Deadline::MonthsAfterPeriodEnd(months)),
+            "months_after_quarter_end" => Some(Deadline::MonthsAfterQuarterEnd(months)),
+            _ => None,
+        }
+    }
+}
+
+/// A rule's deadline as the table states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineRule {
+    /// Paid without an application: there is nothing to file.
+    NoApplication,
+    Due(Deadline),
+    /// The source gives a deadline this table does not yet know.
+    Missing,
 }
 
 /// The last day of the quarter `date` lies in.
@@ -112,39 +224,169 @@ pub fn quarter_end(date: NaiveDate) -> NaiveDate {
     first_of_next.and_then(|d| d.pred_opt()).expect("dates stay within range")
 }
 
-/// One dated row of the rules table: a category's cap and deadline under a claim type.
-/// `None` means the value is not known; it is shown as missing, never guessed.
+/// A share of the price base amount, in hundredths of a percent (17,45 % is 1745).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share(pub u32);
+
+impl Share {
+    pub fn of(self, amount: Money) -> Money {
+        amount.mul_div(i64::from(self.0), 10_000)
+    }
+}
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{:02}\u{a0}%", self.0 / 100, self.0 % 100)
+    }
+}
+
+/// One dated row of the rules table. For claimed types a row holds a cost category's cap and
+/// deadline; for standard reimbursements an age band's amount or share. `None` in `amount` or
+/// `share` means not known: shown as missing, never guessed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub claim_type: String,
-    pub category: CostCategory,
+    pub claim_type: ClaimType,
+    pub category: Option<CostCategory>,
     pub valid_from: NaiveDate,
     /// The last day it applies; open-ended when `None`.
     pub valid_to: Option<NaiveDate>,
-    pub cap: Option<Cap>,
-    pub deadline: Option<Deadline>,
+    pub cap: CapRule,
+    /// The age band, both ends included; open at an end that is `None`.
+    pub age_from: Option<u32>,
+    pub age_to: Option<u32>,
+    pub amount: Option<Money>,
+    pub share: Option<Share>,
+    pub deadline: DeadlineRule,
 }
 
 impl Rule {
+    /// A claimed cost category's rule, with no age band or standard amount.
+    pub fn for_category(
+        claim_type: ClaimType,
+        category: CostCategory,
+        valid_from: NaiveDate,
+        valid_to: Option<NaiveDate>,
+        cap: CapRule,
+        deadline: DeadlineRule,
+    ) -> Rule {
+        Rule {
+            claim_type,
+            category: Some(category),
+            valid_from,
+            valid_to,
+            cap,
+            age_from: None,
+            age_to: None,
+            amount: None,
+            share: None,
+            deadline,
+        }
+    }
+
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.valid_from <= date && self.valid_to.is_none_or(|to| date <= to)
     }
+
+    pub fn covers_age(&self, age: u32) -> bool {
+        self.age_from.is_none_or(|from| from <= age) && self.age_to.is_none_or(|to| age <= to)
+    }
+
+    /// The checks an administrator's edit must pass; the message is Swedish.
+    pub fn check(&self) -> Result<(), RuleError> {
+        if self.valid_to.is_some_and(|to| to < self.valid_from) {
+            return Err(RuleError::DatesOutOfOrder);
+        }
+        if let (Some(from), Some(to)) = (self.age_from, self.age_to)
+            && to < from
+        {
+            return Err(RuleError::AgesOutOfOrder);
+        }
+        if self.claim_type.is_standard() != self.category.is_none() {
+            return Err(RuleError::CategoryForType);
+        }
+        if self.amount.is_some_and(|a| a.ore() < 0) {
+            return Err(RuleError::Negative);
+        }
+        if let CapRule::Capped(cap) = self.cap {
+            let parts = match cap {
+                Cap::PerPerson(m) | Cap::PerDay(m) => vec![m],
+                Cap::PerHousehold { first, per_extra_member } => vec![first, per_extra_member],
+            };
+            if parts.iter().any(|m| m.ore() < 0) {
+                return Err(RuleError::Negative);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("giltig till kan inte vara före giltig från")]
+    DatesOutOfOrder,
+    #[error("den övre åldersgränsen kan inte vara lägre än den nedre")]
+    AgesOutOfOrder,
+    #[error("en kostnadskategori hör till ansökningstyperna, inte till schablonerna")]
+    CategoryForType,
+    #[error("ett belopp kan inte vara negativt")]
+    Negative,
+    #[error("två regler för samma sak gäller samma dag")]
+    Overlap,
+}
+
+/// Rules for the same thing (type, category, age band) may not be in force on the same day.
+pub fn check_overlaps(rules: &[Rule]) -> Result<(), RuleError> {
+    for (i, a) in rules.iter().enumerate() {
+        for b in &rules[i + 1..] {
+            let same = a.claim_type == b.claim_type && a.category == b.category && ages_meet(a, b);
+            let dates_meet =
+                a.valid_to.is_none_or(|to| b.valid_from <= to) && b.valid_to.is_none_or(|to| a.valid_from <= to);
+            if same && dates_meet {
+                return Err(RuleError::Overlap);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ages_meet(a: &Rule, b: &Rule) -> bool {
+    let low = |r: &Rule| r.age_from.unwrap_or(0);
+    let high = |r: &Rule| r.age_to.unwrap_or(u32::MAX);
+    low(a) <= high(b) && low(b) <= high(a)
 }
 
 /// The rule for a category in force on a date.
 pub fn in_force(rules: &[Rule], category: CostCategory, date: NaiveDate) -> Option<&Rule> {
-    rules.iter().find(|r| r.category == category && r.in_force_on(date))
+    rules.iter().find(|r| r.category == Some(category) && r.in_force_on(date))
+}
+
+/// A cost to measure against its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostInput {
+    /// Excluding VAT.
+    pub amount: Money,
+    pub household_size: u32,
+    /// The days the cost covers, for a rule capped per day.
+    pub days: Option<u32>,
+    /// The reception date the deadline counts from.
+    pub reception: NaiveDate,
+    /// The last day of the period the claim concerns, for rules counted from it.
+    pub period_end: Option<NaiveDate>,
+    /// What earlier costs of the household in the same category already took of the cap.
+    pub already_reimbursable: Money,
 }
 
 /// A cost measured against its rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reimbursable {
-    pub claim_type: String,
+    pub claim_type: ClaimType,
     pub reimbursable: Money,
-    /// What exceeds the cap: not reclaimable, charged to the annual grant.
+    /// What is not reclaimable (over the cap, or a cap not yet known): charged to the annual grant.
     pub over_cap: Money,
-    /// The cap for this household; `None` when the rule has no cap or it is not known.
+    /// The whole cap for this household; `None` when the rule has no cap or it is not known.
     pub cap: Option<Money>,
+    /// The rule names a cap whose amount is not known.
+    pub cap_missing: bool,
     pub deadline: Option<NaiveDate>,
 }
 
@@ -154,89 +396,165 @@ pub enum CostError {
     Negative,
     #[error("ett hushåll har minst en person")]
     EmptyHousehold,
+    #[error("regeln ersätter per dygn: ange antal dygn")]
+    DaysNeeded,
 }
 
-/// How much of `amount` (excluding VAT) the rule reimburses for a household of `household_size`
-/// received on `reception`; `reimbursable + over_cap == amount`, to the öre.
-pub fn reimbursable(
-    rule: &Rule,
-    amount: Money,
-    household_size: u32,
-    reception: NaiveDate,
-    period_end: Option<NaiveDate>,
-) -> Result<Reimbursable, CostError> {
-    if amount.ore() < 0 {
+/// How much of the cost the rule reimburses; `reimbursable + over_cap == amount`, to the öre.
+pub fn reimbursable(rule: &Rule, input: CostInput) -> Result<Reimbursable, CostError> {
+    if input.amount.ore() < 0 {
         return Err(CostError::Negative);
     }
-    if household_size == 0 {
+    if input.household_size == 0 {
         return Err(CostError::EmptyHousehold);
     }
-    let cap = rule.cap.map(|c| c.limit(household_size));
-    let covered = cap.map_or(amount.ore(), |c| amount.ore().min(c.ore()));
+    let (cap, cap_missing) = match rule.cap {
+        CapRule::Uncapped => (None, false),
+        CapRule::Missing => (None, true),
+        CapRule::Capped(cap @ Cap::PerDay(_)) => {
+            let days = input.days.ok_or(CostError::DaysNeeded)?;
+            (Some(cap.limit(input.household_size, days)), false)
+        }
+        CapRule::Capped(cap) => (Some(cap.limit(input.household_size, 0)), false),
+    };
+    let room = match (cap, cap_missing) {
+        (_, true) => 0,
+        (None, false) => input.amount.ore(),
+        (Some(limit), false) => (limit.ore() - input.already_reimbursable.ore().max(0)).max(0),
+    };
+    let covered = input.amount.ore().min(room);
+    let deadline = match rule.deadline {
+        DeadlineRule::Due(d) => d.date(input.reception, input.period_end),
+        DeadlineRule::NoApplication | DeadlineRule::Missing => None,
+    };
     Ok(Reimbursable {
-        claim_type: rule.claim_type.clone(),
+        claim_type: rule.claim_type,
         reimbursable: Money::from_ore(covered),
-        over_cap: Money::from_ore(amount.ore() - covered),
+        over_cap: Money::from_ore(input.amount.ore() - covered),
         cap,
-        deadline: rule.deadline.and_then(|d| d.date(reception, period_end)),
+        cap_missing,
+        deadline,
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
+    pub fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
     /// The initial-cost rules as Migrationsverket states them (docs/research): caps, and the
     /// deadline counted from the reception from 2023-03-01, from the claim's period before.
-    fn initial_costs() -> Vec<Rule> {
-        let rule = |category, from: &str, to: Option<&str>, cap, deadline| Rule {
-            claim_type: "initial_costs_resettled".into(),
-            category,
-            valid_from: d(from),
-            valid_to: to.map(d),
-            cap,
-            deadline: Some(deadline),
-        };
+    pub fn initial_costs() -> Vec<Rule> {
         let mut rules = Vec::new();
         for (from, to, deadline) in [
             ("2010-12-01", Some("2023-02-28"), Deadline::MonthsAfterPeriodEnd(12)),
             ("2023-03-01", None, Deadline::MonthsAfterReception(12)),
         ] {
-            rules.push(rule(CostCategory::FoodFirstDay, from, to, Some(Cap::PerPerson(Money::from_kr(200))), deadline));
-            rules.push(rule(CostCategory::Clothes, from, to, Some(Cap::PerPerson(Money::from_kr(1500))), deadline));
-            rules.push(rule(
-                CostCategory::HomeEquipment,
-                from,
-                to,
-                Some(Cap::PerHousehold { first: Money::from_kr(5000), per_extra_member: Money::from_kr(1000) }),
-                deadline,
-            ));
+            for (category, cap) in [
+                (CostCategory::FoodFirstDay, CapRule::Capped(Cap::PerPerson(Money::from_kr(200)))),
+                (CostCategory::Clothes, CapRule::Capped(Cap::PerPerson(Money::from_kr(1500)))),
+                (
+                    CostCategory::HomeEquipment,
+                    CapRule::Capped(Cap::PerHousehold {
+                        first: Money::from_kr(5000),
+                        per_extra_member: Money::from_kr(1000),
+                    }),
+                ),
+                (CostCategory::Interpreter, CapRule::Uncapped),
+            ] {
+                rules.push(Rule::for_category(
+                    ClaimType::InitialCostsResettled,
+                    category,
+                    d(from),
+                    to.map(d),
+                    cap,
+                    DeadlineRule::Due(deadline),
+                ));
+            }
         }
         rules
+    }
+
+    fn input(amount: Money, size: u32, reception: &str) -> CostInput {
+        CostInput {
+            amount,
+            household_size: size,
+            days: None,
+            reception: d(reception),
+            period_end: None,
+            already_reimbursable: Money::ZERO,
+        }
     }
 
     #[test]
     fn caps_per_person_and_per_household() {
         let rules = initial_costs();
-        let on = d("2024-02-01");
-        let food = in_force(&rules, CostCategory::FoodFirstDay, on).unwrap();
-        let r = reimbursable(food, Money::from_kr(1100), 5, on, None).unwrap();
+        let on = "2024-02-01";
+        let food = in_force(&rules, CostCategory::FoodFirstDay, d(on)).unwrap();
+        let r = reimbursable(food, input(Money::from_kr(1100), 5, on)).unwrap();
         assert_eq!(
             (r.reimbursable, r.over_cap, r.cap),
             (Money::from_kr(1000), Money::from_kr(100), Some(Money::from_kr(1000)))
         );
-        let home = in_force(&rules, CostCategory::HomeEquipment, on).unwrap();
-        let five = reimbursable(home, Money::from_ore(950_050), 5, on, None).unwrap();
+        let home = in_force(&rules, CostCategory::HomeEquipment, d(on)).unwrap();
+        let five = reimbursable(home, input(Money::from_ore(950_050), 5, on)).unwrap();
         assert_eq!(five.cap, Some(Money::from_kr(9000)), "5 000 kr and 1 000 kr for each of four more");
         assert_eq!((five.reimbursable, five.over_cap), (Money::from_kr(9000), Money::from_ore(50_050)));
-        let one = reimbursable(home, Money::from_kr(4000), 1, on, None).unwrap();
+        let one = reimbursable(home, input(Money::from_kr(4000), 1, on)).unwrap();
         assert_eq!((one.reimbursable, one.over_cap), (Money::from_kr(4000), Money::ZERO));
+        let interpreter = in_force(&rules, CostCategory::Interpreter, d(on)).unwrap();
+        let all = reimbursable(interpreter, input(Money::from_kr(25_000), 2, on)).unwrap();
+        assert_eq!((all.reimbursable, all.over_cap, all.cap), (Money::from_kr(25_000), Money::ZERO, None));
+    }
+
+    #[test]
+    fn earlier_costs_use_up_the_cap() {
+        let rules = initial_costs();
+        let home = in_force(&rules, CostCategory::HomeEquipment, d("2024-02-01")).unwrap();
+        let second =
+            CostInput { already_reimbursable: Money::from_kr(6000), ..input(Money::from_kr(4000), 5, "2024-02-01") };
+        let r = reimbursable(home, second).unwrap();
+        assert_eq!((r.reimbursable, r.over_cap), (Money::from_kr(3000), Money::from_kr(1000)));
+        let full = CostInput { already_reimbursable: Money::from_kr(9000), ..second };
+        assert_eq!(reimbursable(home, full).unwrap().reimbursable, Money::ZERO);
+    }
+
+    #[test]
+    fn a_missing_cap_reimburses_nothing_until_it_is_known() {
+        let rule = Rule::for_category(
+            ClaimType::InitialCostsResettled,
+            CostCategory::Other,
+            d("2020-01-01"),
+            None,
+            CapRule::Missing,
+            DeadlineRule::Missing,
+        );
+        let r = reimbursable(&rule, input(Money::from_kr(100), 1, "2024-01-01")).unwrap();
+        assert_eq!(
+            (r.reimbursable, r.over_cap, r.cap_missing, r.deadline),
+            (Money::ZERO, Money::from_kr(100), true, None)
+        );
+    }
+
+    #[test]
+    fn a_cap_per_day_needs_the_days() {
+        let rule = Rule::for_category(
+            ClaimType::InitialCostsResettled,
+            CostCategory::RentBeforeArrival,
+            d("2020-01-01"),
+            None,
+            CapRule::Capped(Cap::PerDay(Money::from_kr(300))),
+            DeadlineRule::NoApplication,
+        );
+        let without = input(Money::from_kr(5000), 3, "2024-01-01");
+        assert_eq!(reimbursable(&rule, without), Err(CostError::DaysNeeded));
+        let r = reimbursable(&rule, CostInput { days: Some(10), ..without }).unwrap();
+        assert_eq!((r.reimbursable, r.over_cap), (Money::from_kr(3000), Money::from_kr(2000)));
     }
 
     #[test]
@@ -245,13 +563,13 @@ mod tests {
         let before = in_force(&rules, CostCategory::Clothes, d("2023-02-28")).unwrap();
         let after = in_force(&rules, CostCategory::Clothes, d("2023-03-01")).unwrap();
         assert_ne!(before, after);
-        let old = reimbursable(before, Money::from_kr(500), 1, d("2023-02-28"), Some(d("2023-03-31"))).unwrap();
-        assert_eq!(old.deadline, Some(d("2024-03-31")), "a year after the end of the claim's period");
-        assert_eq!(reimbursable(before, Money::from_kr(500), 1, d("2023-02-28"), None).unwrap().deadline, None);
-        let new = reimbursable(after, Money::from_kr(500), 1, d("2023-03-01"), None).unwrap();
+        let old = CostInput { period_end: Some(d("2023-03-31")), ..input(Money::from_kr(500), 1, "2023-02-28") };
+        assert_eq!(reimbursable(before, old).unwrap().deadline, Some(d("2024-03-31")), "a year after the period");
+        assert_eq!(reimbursable(before, input(Money::from_kr(500), 1, "2023-02-28")).unwrap().deadline, None);
+        let new = reimbursable(after, input(Money::from_kr(500), 1, "2023-03-01")).unwrap();
         assert_eq!(new.deadline, Some(d("2024-03-01")), "a year after the reception");
         assert!(in_force(&rules, CostCategory::Clothes, d("2010-11-30")).is_none());
-        assert!(in_force(&rules, CostCategory::Interpreter, d("2024-01-01")).is_none(), "no rule for it here");
+        assert!(in_force(&rules, CostCategory::Overtime, d("2024-01-01")).is_none(), "no rule for it here");
     }
 
     #[test]
@@ -268,19 +586,44 @@ mod tests {
     fn bad_input_is_refused() {
         let rules = initial_costs();
         let food = in_force(&rules, CostCategory::FoodFirstDay, d("2024-01-01")).unwrap();
-        assert_eq!(reimbursable(food, Money::from_ore(-1), 1, d("2024-01-01"), None), Err(CostError::Negative));
-        assert_eq!(reimbursable(food, Money::from_kr(1), 0, d("2024-01-01"), None), Err(CostError::EmptyHousehold));
+        assert_eq!(reimbursable(food, input(Money::from_ore(-1), 1, "2024-01-01")), Err(CostError::Negative));
+        assert_eq!(reimbursable(food, input(Money::from_kr(1), 0, "2024-01-01")), Err(CostError::EmptyHousehold));
+    }
+
+    #[test]
+    fn overlapping_rules_and_bad_edits_are_refused() {
+        let mut rules = initial_costs();
+        assert_eq!(check_overlaps(&rules), Ok(()));
+        let mut twice = rules[0].clone();
+        twice.valid_from = d("2023-02-01");
+        twice.valid_to = Some(d("2023-03-15"));
+        rules.push(twice.clone());
+        assert_eq!(check_overlaps(&rules), Err(RuleError::Overlap));
+        twice.valid_to = Some(d("2022-01-01"));
+        assert_eq!(twice.check(), Err(RuleError::DatesOutOfOrder));
+        let mut standard = rules[0].clone();
+        standard.claim_type = ClaimType::StandardReimbursement;
+        assert_eq!(standard.check(), Err(RuleError::CategoryForType));
+    }
+
+    #[test]
+    fn shares_of_the_price_base_amount() {
+        assert_eq!(Share(3490).of(Money::from_kr(57_300)), Money::from_ore(1_999_770));
+        assert_eq!(Share(1745).to_string(), "17,45\u{a0}%");
     }
 
     proptest! {
         #[test]
-        fn reimbursable_and_over_cap_make_the_amount(ore in 0i64..10_000_000_000, size in 1u32..15, pick in 0usize..3) {
+        fn reimbursable_and_over_cap_make_the_amount(
+            ore in 0i64..10_000_000_000, size in 1u32..15, pick in 0usize..3, already in 0i64..2_000_000,
+        ) {
             let rules = initial_costs();
             let category = [CostCategory::FoodFirstDay, CostCategory::Clothes, CostCategory::HomeEquipment][pick];
             let rule = in_force(&rules, category, d("2024-06-01")).unwrap();
-            let r = reimbursable(rule, Money::from_ore(ore), size, d("2024-06-01"), None).unwrap();
+            let cost = CostInput { already_reimbursable: Money::from_ore(already), ..input(Money::from_ore(ore), size, "2024-06-01") };
+            let r = reimbursable(rule, cost).unwrap();
             prop_assert_eq!(r.reimbursable.ore() + r.over_cap.ore(), ore);
-            prop_assert!(r.reimbursable.ore() <= r.cap.unwrap().ore());
+            prop_assert!(r.reimbursable.ore() + already.min(r.cap.unwrap().ore()) <= r.cap.unwrap().ore());
             prop_assert!(r.over_cap.ore() >= 0);
         }
     }

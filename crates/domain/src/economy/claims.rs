@@ -1,0 +1,320 @@
+//! Reimbursement claims to Migrationsverket: the rows of a claim (one per person, as on form
+//! 4497) made from its costs, and the steps a claim goes through.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::rules::CostCategory;
+use crate::money::Money;
+
+/// Where a claim is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimStatus {
+    Draft,
+    Submitted,
+    SupplementRequested,
+    Decided,
+    Appealed,
+    Paid,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 6] = [
+        ClaimStatus::Draft,
+        ClaimStatus::Submitted,
+        ClaimStatus::SupplementRequested,
+        ClaimStatus::Decided,
+        ClaimStatus::Appealed,
+        ClaimStatus::Paid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimStatus::Draft => "draft",
+            ClaimStatus::Submitted => "submitted",
+            ClaimStatus::SupplementRequested => "supplement_requested",
+            ClaimStatus::Decided => "decided",
+            ClaimStatus::Appealed => "appealed",
+            ClaimStatus::Paid => "paid",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ClaimStatus> {
+        ClaimStatus::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    /// Not yet at Migrationsverket: its deadline is still to be met.
+    pub fn before_submission(self) -> bool {
+        self == ClaimStatus::Draft
+    }
+
+    /// The steps that may follow this one.
+    pub fn next_steps(self) -> &'static [Step] {
+        match self {
+            ClaimStatus::Draft => &[Step::Submit],
+            ClaimStatus::Submitted => &[Step::Decide, Step::RequestSupplement],
+            ClaimStatus::SupplementRequested => &[Step::Submit],
+            ClaimStatus::Decided => &[Step::Pay, Step::Appeal],
+            ClaimStatus::Appealed => &[Step::Decide],
+            ClaimStatus::Paid => &[],
+        }
+    }
+}
+
+/// What happens to a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// Sent to Migrationsverket (again, after a supplement was asked for).
+    Submit,
+    /// Migrationsverket asks for more.
+    RequestSupplement,
+    /// Migrationsverket decides (again, after an appeal): the amount granted and its reference.
+    Decide,
+    /// The municipality appeals the decision.
+    Appeal,
+    /// The money has come.
+    Pay,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [Step::Submit, Step::RequestSupplement, Step::Decide, Step::Appeal, Step::Pay];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Submit => "submit",
+            Step::RequestSupplement => "request_supplement",
+            Step::Decide => "decide",
+            Step::Appeal => "appeal",
+            Step::Pay => "pay",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    pub fn leads_to(self) -> ClaimStatus {
+        match self {
+            Step::Submit => ClaimStatus::Submitted,
+            Step::RequestSupplement => ClaimStatus::SupplementRequested,
+            Step::Decide => ClaimStatus::Decided,
+            Step::Appeal => ClaimStatus::Appealed,
+            Step::Pay => ClaimStatus::Paid,
+        }
+    }
+}
+
+/// A step as recorded: its date, and for a decision the amount granted and its reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepInput {
+    pub step: Step,
+    pub on: NaiveDate,
+    pub granted: Option<Money>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("det steget kan inte tas när ansökan har status {0}")]
+    NotNow(&'static str),
+    #[error("ange beviljat belopp")]
+    GrantedNeeded,
+    #[error("beviljat belopp kan inte vara negativt")]
+    NegativeGranted,
+    #[error("ange beslutets diarienummer eller referens")]
+    ReferenceNeeded,
+    #[error("datumet kan inte vara före föregående steg ({0})")]
+    BeforeLast(NaiveDate),
+    #[error("datumet kan inte ligga i framtiden")]
+    Future,
+    #[error("en ansökan utan kostnader kan inte skickas in")]
+    Empty,
+}
+
+/// The status after `input`, when the step may be taken from `status` on that date.
+pub fn take(
+    status: ClaimStatus,
+    last_step_on: Option<NaiveDate>,
+    input: &StepInput,
+    today: NaiveDate,
+    rows: usize,
+) -> Result<ClaimStatus, StepError> {
+    if !status.next_steps().contains(&input.step) {
+        return Err(StepError::NotNow(status.code()));
+    }
+    if input.on > today {
+        return Err(StepError::Future);
+    }
+    if let Some(last) = last_step_on
+        && input.on < last
+    {
+        return Err(StepError::BeforeLast(last));
+    }
+    if input.step == Step::Submit && rows == 0 {
+        return Err(StepError::Empty);
+    }
+    if input.step == Step::Decide {
+        match input.granted {
+            None => return Err(StepError::GrantedNeeded),
+            Some(m) if m.ore() < 0 => return Err(StepError::NegativeGranted),
+            Some(_) => {}
+        }
+        if input.reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(StepError::ReferenceNeeded);
+        }
+    }
+    Ok(input.step.leads_to())
+}
+
+/// A cost in a claim, reduced to what the claim's rows need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimedCost {
+    /// The person the row is for: the cost's own person, or the household's first person for a
+    /// cost of the whole household.
+    pub person_id: i32,
+    pub category: CostCategory,
+    pub date: NaiveDate,
+    /// The reimbursable part, excluding VAT: what is claimed.
+    pub amount: Money,
+}
+
+/// One row of a claim: one person, with the amounts per column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub person_id: i32,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub amounts: BTreeMap<CostCategory, Money>,
+}
+
+impl ClaimRow {
+    pub fn amount(&self, category: CostCategory) -> Money {
+        self.amounts.get(&category).copied().unwrap_or_default()
+    }
+
+    pub fn total(&self) -> Money {
+        self.amounts.values().copied().sum()
+    }
+}
+
+/// The claim's rows, one per person in the order of their ids.
+pub fn rows(costs: &[ClaimedCost]) -> Vec<ClaimRow> {
+    let mut by_person: BTreeMap<i32, ClaimRow> = BTreeMap::new();
+    for cost in costs {
+        let row = by_person.entry(cost.person_id).or_insert_with(|| ClaimRow {
+            person_id: cost.person_id,
+            first_date: cost.date,
+            last_date: cost.date,
+            amounts: BTreeMap::new(),
+        });
+        row.first_date = row.first_date.min(cost.date);
+        row.last_date = row.last_date.max(cost.date);
+        *row.amounts.entry(cost.category).or_default() = row.amount(cost.category) + cost.amount;
+    }
+    by_person.into_values().collect()
+}
+
+/// The claim's totals per column, and in all.
+pub fn totals(rows: &[ClaimRow]) -> (BTreeMap<CostCategory, Money>, Money) {
+    let mut columns: BTreeMap<CostCategory, Money> = BTreeMap::new();
+    for row in rows {
+        for (category, amount) in &row.amounts {
+            *columns.entry(*category).or_default() = columns.get(category).copied().unwrap_or_default() + *amount;
+        }
+    }
+    let total = columns.values().copied().sum();
+    (columns, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::economy::rules::tests::d;
+
+    fn step(step: Step, on: &str) -> StepInput {
+        StepInput { step, on: d(on), granted: None, reference: None, note: None }
+    }
+
+    #[test]
+    fn a_claim_goes_from_draft_to_paid() {
+        let today = d("2025-06-01");
+        let s = take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-01-10"), today, 3).unwrap();
+        assert_eq!(s, ClaimStatus::Submitted);
+        let s = take(s, Some(d("2025-01-10")), &step(Step::RequestSupplement, "2025-02-01"), today, 3).unwrap();
+        let s = take(s, Some(d("2025-02-01")), &step(Step::Submit, "2025-02-10"), today, 3).unwrap();
+        let decide = StepInput {
+            granted: Some(Money::from_kr(12_000)),
+            reference: Some("MIG-2025-123".into()),
+            ..step(Step::Decide, "2025-03-01")
+        };
+        let s = take(s, Some(d("2025-02-10")), &decide, today, 3).unwrap();
+        assert_eq!(s, ClaimStatus::Decided);
+        let s = take(s, Some(d("2025-03-01")), &step(Step::Appeal, "2025-03-10"), today, 3).unwrap();
+        let s = take(s, Some(d("2025-03-10")), &decide.clone(), today, 3);
+        assert_eq!(s, Err(StepError::BeforeLast(d("2025-03-10"))));
+        let again = StepInput { on: d("2025-04-01"), ..decide };
+        let s = take(ClaimStatus::Appealed, Some(d("2025-03-10")), &again, today, 3).unwrap();
+        assert_eq!(take(s, Some(d("2025-04-01")), &step(Step::Pay, "2025-04-20"), today, 3), Ok(ClaimStatus::Paid));
+    }
+
+    #[test]
+    fn wrong_steps_are_refused() {
+        let today = d("2025-06-01");
+        assert_eq!(
+            take(ClaimStatus::Draft, None, &step(Step::Pay, "2025-01-01"), today, 1),
+            Err(StepError::NotNow("draft"))
+        );
+        assert_eq!(take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-07-01"), today, 1), Err(StepError::Future));
+        assert_eq!(take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-01-01"), today, 0), Err(StepError::Empty));
+        let no_amount = step(Step::Decide, "2025-02-01");
+        assert_eq!(take(ClaimStatus::Submitted, None, &no_amount, today, 1), Err(StepError::GrantedNeeded));
+        let no_reference = StepInput { granted: Some(Money::from_kr(1)), ..no_amount };
+        assert_eq!(take(ClaimStatus::Submitted, None, &no_reference, today, 1), Err(StepError::ReferenceNeeded));
+        assert!(ClaimStatus::Paid.next_steps().is_empty());
+    }
+
+    #[test]
+    fn rows_gather_each_persons_costs_by_column() {
+        let cost = |person_id, category, date: &str, kr| ClaimedCost {
+            person_id,
+            category,
+            date: d(date),
+            amount: Money::from_kr(kr),
+        };
+        let rows = rows(&[
+            cost(2, CostCategory::Clothes, "2024-03-02", 1500),
+            cost(1, CostCategory::HomeEquipment, "2024-03-01", 9000),
+            cost(1, CostCategory::FoodFirstDay, "2024-03-01", 200),
+            cost(2, CostCategory::Clothes, "2024-03-05", 100),
+        ]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].person_id, 1);
+        assert_eq!(rows[0].total(), Money::from_kr(9200));
+        assert_eq!(rows[1].amount(CostCategory::Clothes), Money::from_kr(1600));
+        assert_eq!((rows[1].first_date, rows[1].last_date), (d("2024-03-02"), d("2024-03-05")));
+    }
+
+    proptest! {
+        #[test]
+        fn the_totals_are_the_sum_of_the_rows(costs in proptest::collection::vec((1i32..6, 0usize..10, 0i64..5_000_000), 0..40)) {
+            let costs: Vec<ClaimedCost> = costs
+                .into_iter()
+                .map(|(person_id, c, ore)| ClaimedCost {
+                    person_id,
+                    category: CostCategory::FORM_4497[c],
+                    date: d("2024-01-01"),
+                    amount: Money::from_ore(ore),
+                })
+                .collect();
+            let rows = rows(&costs);
+            let (columns, total) = totals(&rows);
+            prop_assert_eq!(total, costs.iter().map(|c| c.amount).sum::<Money>());
+            prop_assert_eq!(total, rows.iter().map(ClaimRow::total).sum::<Money>());
+            prop_assert_eq!(total, columns.values().copied().sum::<Money>());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! A cost as entered: what it must hold before it is measured against its rule and recorded.
+
+use chrono::NaiveDate;
+
+use super::rules::CostCategory;
+use crate::money::Money;
+use crate::reception::{Invalid, optional_text, required_text};
+
+/// A cost as the finance officer types it; amounts are text until checked.
+#[derive(Debug, Clone, Default)]
+pub struct CostForm<'a> {
+    pub date: &'a str,
+    pub category: &'a str,
+    pub amount: &'a str,
+    pub vat: &'a str,
+    pub supplier: &'a str,
+    pub receipt_reference: Option<&'a str>,
+    pub days: Option<&'a str>,
+}
+
+/// A checked cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostDetails {
+    pub date: NaiveDate,
+    pub category: CostCategory,
+    /// Excluding VAT.
+    pub amount: Money,
+    pub vat: Money,
+    pub supplier: String,
+    pub receipt_reference: Option<String>,
+    pub days: Option<u32>,
+}
+
+fn money(field: &'static str, text: &str, required: bool) -> Result<Money, Invalid> {
+    let text = text.trim();
+    if text.is_empty() && !required {
+        return Ok(Money::ZERO);
+    }
+    let amount = Money::parse_kr(text)
+        .map_err(|_| Invalid::new(field, "Skriv beloppet i kronor, till exempel 1 250 eller 1 250,50."))?;
+    if amount.ore() < 0 {
+        return Err(Invalid::new(field, "Beloppet kan inte vara negativt."));
+    }
+    Ok(amount)
+}
+
+impl CostForm<'_> {
+    /// Every field's error at once; `today` bounds the date.
+    pub fn check(&self, today: NaiveDate) -> Result<CostDetails, Vec<Invalid>> {
+        let date = crate::reception::date("date", self.date).and_then(|d| {
+            if d > today { Err(Invalid::new("date", "Kostnadens datum kan inte ligga i framtiden.")) } else { Ok(d) }
+        });
+        let category = CostCategory::from_code(self.category)
+            .ok_or_else(|| Invalid::new("category", "Välj vad kostnaden gäller."));
+        let amount = money("amount", self.amount, true);
+        let vat = money("vat", self.vat, false);
+        let supplier = required_text("supplier", self.supplier, 200, "leverantören");
+        let receipt = optional_text("receipt_reference", self.receipt_reference, 100, "kvittots referens");
+        let days = match self.days.map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(None),
+            Some(d) => d
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=366).contains(n))
+                .map(Some)
+                .ok_or_else(|| Invalid::new("days", "Skriv antal dygn som ett heltal, 1–366.")),
+        };
+        match (date, category, amount, vat, supplier, receipt, days) {
+            (Ok(date), Ok(category), Ok(amount), Ok(vat), Ok(supplier), Ok(receipt_reference), Ok(days)) => {
+                Ok(CostDetails { date, category, amount, vat, supplier, receipt_reference, days })
+            }
+            (a, b, c, d, e, f, g) => {
+                Err([a.err(), b.err(), c.err(), d.err(), e.err(), f.err(), g.err()].into_iter().flatten().collect())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::economy::rules::tests::d;
+
+    #[test]
+    fn a_good_cost_is_checked_and_a_bad_one_names_every_field() {
+        let form = CostForm {
+            date: "2024-03-01",
+            category: "home_equipment",
+            amount: "9 500,50",
+            vat: "2 375",
+            supplier: " Möbelhuset ",
+            receipt_reference: Some("K-17"),
+            days: None,
+        };
+        let cost = form.check(d("2024-06-01")).unwrap();
+        assert_eq!(
+            (cost.amount, cost.vat, cost.supplier.as_str()),
+            (Money::from_ore(950_050), Money::from_kr(2375), "Möbelhuset")
+        );
+        let bad = CostForm {
+            date: "2024-13-01",
+            category: "cars",
+            amount: "-5",
+            vat: "x",
+            supplier: "",
+            receipt_reference: None,
+            days: Some("0"),
+        };
+        let fields: Vec<_> =
+            bad.check(d("2024-06-01")).unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["date", "category", "amount", "vat", "supplier", "days"]);
+        let future = CostForm { date: "2024-06-02", ..form };
+        assert_eq!(future.check(d("2024-06-01")).unwrap_err()[0].field, "date");
+    }
+}

@@ -1,0 +1,95 @@
+//! The annual grant from the committee to the reception unit: what is charged to it, the
+//! balance, and the account at year end per category and month.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::money::Money;
+
+/// One charge to the grant: a cost or the part of it that cannot be reclaimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub on: NaiveDate,
+    /// The cost category's code, or `claim_shortfall` for what a decision did not grant.
+    pub category: String,
+    pub amount: Money,
+}
+
+/// A year's account: per category, the twelve months; and the totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub year: i32,
+    pub grant: Option<Money>,
+    pub by_category: BTreeMap<String, [Money; 12]>,
+    pub by_month: [Money; 12],
+    pub charged: Money,
+}
+
+impl Account {
+    /// What is left of the grant; `None` when no grant is decided for the year.
+    pub fn balance(&self) -> Option<Money> {
+        self.grant.map(|g| g - self.charged)
+    }
+
+    pub fn category_total(&self, category: &str) -> Money {
+        self.by_category.get(category).map(|m| m.iter().copied().sum()).unwrap_or_default()
+    }
+}
+
+/// The account of `year` from its charges (charges of other years are left out).
+pub fn account(year: i32, grant: Option<Money>, charges: &[Charge]) -> Account {
+    let mut by_category: BTreeMap<String, [Money; 12]> = BTreeMap::new();
+    let mut by_month = [Money::ZERO; 12];
+    for charge in charges.iter().filter(|c| c.on.year() == year) {
+        let month = charge.on.month0() as usize;
+        let row = by_category.entry(charge.category.clone()).or_insert([Money::ZERO; 12]);
+        row[month] = row[month] + charge.amount;
+        by_month[month] = by_month[month] + charge.amount;
+    }
+    let charged = by_month.iter().copied().sum();
+    Account { year, grant, by_category, by_month, charged }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::economy::rules::tests::d;
+
+    #[test]
+    fn the_balance_is_the_grant_less_its_charges() {
+        let charges = vec![
+            Charge { on: d("2024-03-01"), category: "home_equipment".into(), amount: Money::from_ore(50_050) },
+            Charge { on: d("2024-03-20"), category: "other".into(), amount: Money::from_kr(1200) },
+            Charge { on: d("2024-11-02"), category: "home_equipment".into(), amount: Money::from_kr(300) },
+            Charge { on: d("2023-12-31"), category: "other".into(), amount: Money::from_kr(9999) },
+        ];
+        let a = account(2024, Some(Money::from_kr(100_000)), &charges);
+        assert_eq!(a.charged, Money::from_ore(50_050 + 120_000 + 30_000));
+        assert_eq!(a.balance(), Some(Money::from_ore(10_000_000 - 200_050)));
+        assert_eq!(a.by_month[2], Money::from_ore(170_050));
+        assert_eq!(a.category_total("home_equipment"), Money::from_ore(80_050));
+        assert_eq!(account(2025, None, &charges).balance(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn months_and_categories_add_up(charges in proptest::collection::vec((1u32..=12, 1u32..=28, 0usize..3, 0i64..1_000_000), 0..50)) {
+            let charges: Vec<Charge> = charges
+                .into_iter()
+                .map(|(m, day, c, ore)| Charge {
+                    on: NaiveDate::from_ymd_opt(2024, m, day).unwrap(),
+                    category: ["clothes", "other", "claim_shortfall"][c].into(),
+                    amount: Money::from_ore(ore),
+                })
+                .collect();
+            let a = account(2024, Some(Money::from_kr(100_000)), &charges);
+            let sum: Money = charges.iter().map(|c| c.amount).sum();
+            prop_assert_eq!(a.charged, sum);
+            prop_assert_eq!(a.by_category.keys().map(|k| a.category_total(k)).sum::<Money>(), sum);
+            prop_assert_eq!(a.balance().unwrap() + a.charged, Money::from_kr(100_000));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The economy's documents: a claim laid out like Migrationsverket's form 4497 (XLSX and PDF),
+//! and the annual grant's account per category and month (XLSX and PDF) for the committee.
+
+use chrono::NaiveDate;
+use etablera_domain::money::Money;
+
+/// A table for the documents: a heading per column and rows of text or money.
+pub struct Sheet {
+    pub headers: Vec<String>,
+    /// How many leading columns are text; the rest are amounts.
+    pub text_columns: usize,
+    pub rows: Vec<(Vec<String>, Vec<Money>)>,
+    /// The totals row's amounts, under the amount columns.
+    pub totals: Vec<Money>,
+}
+
+/// What a document says about itself above the table.
+pub struct Heading {
+    pub title: String,
+    /// Label and value pairs: municipality, period, deadline, status.
+    pub facts: Vec<(String, String)>,
+    /// A closing remark under the table.
+    pub note: String,
+}
+
+const FIELD: char = '\u{1f}';
+const ROW: char = '\u{1e}';
+
+fn joined(cells: impl IntoIterator<Item = String>) -> String {
+    cells.into_iter().map(|c| c.replace([FIELD, ROW], " ")).collect::<Vec<_>>().join(&FIELD.to_string())
+}
+
+fn amount_text(m: Money) -> String {
+    m.format_number()
+}
+
+/// The sheet as an XLSX workbook: amounts as numbers in kronor with two decimals.
+pub fn xlsx(sheet_name: &str, heading: &Heading, sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet_name)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("# ##0.00");
+    let bold_money = Format::new().set_bold().set_num_format("# ##0.00");
+    ws.write_string_with_format(0, 0, &heading.title, &bold)?;
+    let mut r = 1u32;
+    for (label, value) in &heading.facts {
+        ws.write_string(r, 0, label)?;
+        ws.write_string(r, 1, value)?;
+        r += 1;
+    }
+    r += 1;
+    for (col, header) in sheet.headers.iter().enumerate() {
+        ws.write_string_with_format(r, col as u16, header, &bold)?;
+    }
+    for (texts, amounts) in &sheet.rows {
+        r += 1;
+        for (col, text) in texts.iter().enumerate() {
+            ws.write_string(r, col as u16, text)?;
+        }
+        for (i, amount) in amounts.iter().enumerate() {
+            ws.write_number_with_format(r, (sheet.text_columns + i) as u16, amount.ore() as f64 / 100.0, &money)?;
+        }
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "Summa", &bold)?;
+    // Sums in öre, not formulas, so that they are exact wherever the file is opened.
+    for (i, amount) in sheet.totals.iter().enumerate() {
+        ws.write_number_with_format(r, (sheet.text_columns + i) as u16, amount.ore() as f64 / 100.0, &bold_money)?;
+    }
+    if !heading.note.is_empty() {
+        ws.write_string(r + 2, 0, &heading.note)?;
+    }
+    ws.set_column_width(0, 18)?;
+    for col in 1..sheet.headers.len() as u16 {
+        ws.set_column_width(col, 14)?;
+    }
+    workbook.save_to_buffer()
+}
+
+const TABLE_TEMPLATE: &str = include_str!("../templates/table.typ");
+
+/// The sheet as a PDF, landscape when it is wide.
+pub fn pdf(heading: &Heading, sheet: &Sheet, footer: &str) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    let columns = sheet.headers.len();
+    let rows: Vec<String> = sheet
+        .rows
+        .iter()
+        .map(|(texts, amounts)| joined(texts.iter().cloned().chain(amounts.iter().map(|m| amount_text(*m)))))
+        .collect();
+    let mut totals = vec!["Summa".to_owned()];
+    totals.extend((1..sheet.text_columns).map(|_| String::new()));
+    totals.extend(sheet.totals.iter().map(|m| amount_text(*m)));
+    crate::pdf::render(
+        TABLE_TEMPLATE,
+        vec![
+            ("title", heading.title.clone()),
+            (
+                "facts",
+                heading
+                    .facts
+                    .iter()
+                    .map(|(k, v)| joined([k.clone(), v.clone()]))
+                    .collect::<Vec<_>>()
+                    .join(&ROW.to_string()),
+            ),
+            ("headers", joined(sheet.headers.iter().cloned())),
+            ("text_columns", sheet.text_columns.to_string()),
+            ("rows", rows.join(&ROW.to_string())),
+            ("totals", joined(totals)),
+            ("note", heading.note.clone()),
+            ("footer", footer.to_owned()),
+            ("landscape", if columns > 7 { "yes" } else { "no" }.to_owned()),
+        ],
+    )
+}
+
+/// A claim's row as the form wants it.
+pub struct ClaimLine {
+    pub dossier_number: String,
+    pub personal_number: String,
+    pub reception_date: Option<NaiveDate>,
+    pub period: (NaiveDate, NaiveDate),
+    pub amounts: Vec<Money>,
+}
+
+/// The claim as form 4497's table: identity columns, then one amount column per category and
+/// the row's sum. `columns` names the amount columns in order.
+pub fn claim_sheet(columns: &[String], lines: &[ClaimLine]) -> Sheet {
+    let mut headers: Vec<String> =
+        ["Dossiernummer", "Personnummer", "Mottagningsdatum", "Period"].iter().map(|s| (*s).to_owned()).collect();
+    headers.extend(columns.iter().cloned());
+    headers.push("Summa".to_owned());
+    let mut totals = vec![Money::ZERO; columns.len() + 1];
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let sum: Money = l.amounts.iter().copied().sum();
+            let mut amounts = l.amounts.clone();
+            amounts.push(sum);
+            for (t, a) in totals.iter_mut().zip(&amounts) {
+                *t = *t + *a;
+            }
+            (
+                vec![
+                    l.dossier_number.clone(),
+                    l.personal_number.clone(),
+                    l.reception_date.map(|d| d.to_string()).unwrap_or_default(),
+                    format!("{} – {}", l.period.0, l.period.1),
+                ],
+                amounts,
+            )
+        })
+        .collect();
+    Sheet { headers, text_columns: 4, rows, totals }
+}
+
+/// The grant's account: one row per category with the twelve months and the year.
+pub fn grant_sheet(rows: &[(String, [Money; 12])], by_month: &[Money; 12]) -> Sheet {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+    let mut headers = vec!["Kategori".to_owned()];
+    headers.extend(MONTHS.iter().map(|m| (*m).to_owned()));
+    headers.push("År".to_owned());
+    let rows = rows
+        .iter()
+        .map(|(name, months)| {
+            let mut amounts = months.to_vec();
+            amounts.push(months.iter().copied().sum());
+            (vec![name.clone()], amounts)
+        })
+        .collect();
+    let mut totals = by_month.to_vec();
+    totals.push(by_month.iter().copied().sum());
+    Sheet { headers, text_columns: 1, rows, totals }
+}

@@ -1,0 +1,381 @@
+//! Claims to Migrationsverket: prepared from the costs not yet claimed, one row per person as on
+//! form 4497, moved through their steps. Opening or exporting a claim shows identity numbers and
+//! is logged.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, ClaimedCost, StepInput, take};
+use etablera_domain::economy::rules::{ClaimType, CostCategory};
+use etablera_domain::money::Money;
+
+use super::CLAIM;
+use super::costs::persons_by_id;
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append, logged_read};
+use crate::reception::Scope;
+use crate::reception::households::Person;
+use crate::schema::{claim_events, claims, costs, grant_charges, persons};
+use crate::{DbConn, Result, StoreError, now, write};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claims)]
+pub struct Claim {
+    pub id: i32,
+    pub municipality_code: String,
+    pub claim_type: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: String,
+    pub deadline: Option<NaiveDate>,
+    pub submitted_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub granted_ore: Option<i64>,
+    pub decision_reference: Option<String>,
+    pub paid_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub version: i32,
+}
+
+impl Claim {
+    pub fn status(&self) -> ClaimStatus {
+        ClaimStatus::from_code(&self.status).unwrap_or(ClaimStatus::Draft)
+    }
+
+    pub fn claim_type(&self) -> Option<ClaimType> {
+        ClaimType::from_code(&self.claim_type)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claim_events)]
+pub struct Event {
+    pub id: i32,
+    pub step: String,
+    pub on_date: NaiveDate,
+    pub granted_ore: Option<i64>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A claim in a list: its amount, no person.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub claim: Claim,
+    pub claimed: Money,
+    pub costs: i64,
+}
+
+fn in_municipality(scope: &Scope, code: &str) -> Result<()> {
+    if scope.municipalities.as_ref().is_none_or(|m| m.iter().any(|c| c == code)) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Claim> {
+    let claim: Claim =
+        claims::table.find(id).select(Claim::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)?;
+    in_municipality(scope, &claim.municipality_code)?;
+    Ok(claim)
+}
+
+fn claimed(conn: &mut DbConn, id: i32) -> Result<(Money, i64)> {
+    // Summed here: SUM of a BIGINT is NUMERIC on PostgreSQL, which the two backends do not share.
+    let amounts: Vec<i64> = costs::table.filter(costs::claim_id.eq(id)).select(costs::reimbursable_ore).load(conn)?;
+    Ok((Money::from_ore(amounts.iter().sum()), amounts.len() as i64))
+}
+
+/// The claims of the caller's municipalities, newest first.
+pub fn list(conn: &mut DbConn, scope: &Scope) -> Result<Vec<Listed>> {
+    let mut query = claims::table.into_boxed();
+    if let Some(codes) = scope.municipalities.clone() {
+        query = query.filter(claims::municipality_code.eq_any(codes));
+    }
+    let list: Vec<Claim> = query.order(claims::id.desc()).select(Claim::as_select()).load(conn)?;
+    list.into_iter()
+        .map(|claim| {
+            let (claimed, costs) = claimed(conn, claim.id)?;
+            Ok(Listed { claim, claimed, costs })
+        })
+        .collect()
+}
+
+/// Gathers the reimbursable costs of a type not yet in any claim, dated within the period, into
+/// a new draft claim.
+pub fn prepare(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    municipality_code: &str,
+    claim_type: ClaimType,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+) -> Result<i32> {
+    in_municipality(scope, municipality_code)
+        .map_err(|_| StoreError::invalid("municipality", "Välj en av dina kommuner."))?;
+    if claim_type.is_standard() {
+        return Err(StoreError::invalid("claim_type", "Schablonersättningar betalas ut utan ansökan."));
+    }
+    if period_end < period_start {
+        return Err(StoreError::invalid("period_end", "Periodens slut kan inte vara före dess början."));
+    }
+    write(conn, |conn| {
+        let pending = costs::table
+            .filter(costs::municipality_code.eq(municipality_code))
+            .filter(costs::claim_type.eq(claim_type.code()))
+            .filter(costs::claim_id.is_null())
+            .filter(costs::reimbursable_ore.gt(0))
+            .filter(costs::cost_date.between(period_start, period_end));
+        let (count, deadline): (i64, Option<NaiveDate>) =
+            pending.select((diesel::dsl::count_star(), diesel::dsl::min(costs::deadline))).first(conn)?;
+        if count == 0 {
+            return Err(StoreError::invalid(
+                "period_start",
+                "Det finns inga kostnader att söka ersättning för med den typen under perioden.",
+            ));
+        }
+        let id: i32 = diesel::insert_into(claims::table)
+            .values((
+                claims::municipality_code.eq(municipality_code),
+                claims::claim_type.eq(claim_type.code()),
+                claims::period_start.eq(period_start),
+                claims::period_end.eq(period_end),
+                claims::status.eq(ClaimStatus::Draft.code()),
+                claims::deadline.eq(deadline),
+                claims::created_at.eq(now()),
+                claims::created_by.eq(actor.user_id),
+            ))
+            .returning(claims::id)
+            .get_result(conn)?;
+        diesel::update(costs::table)
+            .filter(costs::municipality_code.eq(municipality_code))
+            .filter(costs::claim_type.eq(claim_type.code()))
+            .filter(costs::claim_id.is_null())
+            .filter(costs::reimbursable_ore.gt(0))
+            .filter(costs::cost_date.between(period_start, period_end))
+            .set(costs::claim_id.eq(id))
+            .execute(conn)?;
+        append(conn, actor, Action::Create, &Record::new(CLAIM, id).in_municipality(municipality_code))?;
+        Ok(id)
+    })
+}
+
+/// Removes a draft and frees its costs for another claim.
+pub fn discard(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, version: i32) -> Result<()> {
+    write(conn, |conn| {
+        let claim = get(conn, scope, id)?;
+        if claim.version != version {
+            return Err(StoreError::Stale);
+        }
+        if claim.status() != ClaimStatus::Draft {
+            return Err(StoreError::invalid("form", "Bara ett utkast kan tas bort; ansökan är redan inskickad."));
+        }
+        diesel::update(costs::table.filter(costs::claim_id.eq(id)))
+            .set(costs::claim_id.eq(None::<i32>))
+            .execute(conn)?;
+        diesel::delete(claims::table.find(id)).execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(CLAIM, id).in_municipality(&claim.municipality_code))
+    })
+}
+
+/// One row of a claim with the person it is for.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub person: Person,
+    pub row: ClaimRow,
+}
+
+/// A claim opened: its rows with identity numbers, totals per column, and its steps.
+#[derive(Debug, Clone)]
+pub struct ClaimFile {
+    pub claim: Claim,
+    pub rows: Vec<Row>,
+    pub columns: std::collections::BTreeMap<CostCategory, Money>,
+    pub total: Money,
+    pub events: Vec<Event>,
+}
+
+impl ClaimFile {
+    /// What the decision did not grant.
+    pub fn shortfall(&self) -> Option<Money> {
+        self.claim.granted_ore.map(|g| self.total - Money::from_ore(g))
+    }
+}
+
+fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
+    let in_claim: Vec<(Option<i32>, i32, String, NaiveDate, i64)> = costs::table
+        .filter(costs::claim_id.eq(claim.id))
+        .select((costs::person_id, costs::household_id, costs::category, costs::cost_date, costs::reimbursable_ore))
+        .load(conn)?;
+    // A cost of the whole household is claimed on the row of its first person (the oldest).
+    let households: Vec<i32> = in_claim.iter().map(|c| c.1).collect();
+    let firsts: Vec<(i32, i32)> = persons::table
+        .filter(persons::household_id.eq_any(&households))
+        .order((persons::household_id, persons::birth_date, persons::id))
+        .select((persons::household_id, persons::id))
+        .load(conn)?;
+    let first_of = |household: i32| firsts.iter().find(|(h, _)| *h == household).map(|(_, p)| *p);
+    let mut claimed = Vec::new();
+    for (person_id, household_id, category, date, ore) in in_claim {
+        let person_id = person_id.or_else(|| first_of(household_id)).ok_or(StoreError::NotFound)?;
+        let category =
+            CostCategory::from_code(&category).ok_or_else(|| StoreError::invalid("category", "okänd kategori"))?;
+        claimed.push(ClaimedCost { person_id, category, date, amount: Money::from_ore(ore) });
+    }
+    let rows = domain::rows(&claimed);
+    let (columns, total) = domain::totals(&rows);
+    let ids: Vec<i32> = rows.iter().map(|r| r.person_id).collect();
+    let people = persons_by_id(conn, &ids)?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let person = people.iter().find(|p| p.id == row.person_id).cloned().ok_or(StoreError::NotFound)?;
+            Ok(Row { person, row })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let events = claim_events::table
+        .filter(claim_events::claim_id.eq(claim.id))
+        .order(claim_events::id)
+        .select(Event::as_select())
+        .load(conn)?;
+    Ok(ClaimFile { claim, rows, columns, total, events })
+}
+
+/// Opens a claim; the reading of its persons is logged.
+pub fn open(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<ClaimFile> {
+    let claim = get(conn, scope, id)?;
+    let record = Record::new(CLAIM, id).in_municipality(&claim.municipality_code);
+    logged_read(conn, actor, &record, |conn| file(conn, claim))
+}
+
+/// The claim for a file (XLSX, PDF); the export is logged as one.
+pub fn export(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<ClaimFile> {
+    let claim = get(conn, scope, id)?;
+    let record = Record::new(CLAIM, id).in_municipality(&claim.municipality_code);
+    let value = conn.transaction(|conn| file(conn, claim))?;
+    crate::access::log::record(conn, actor, Action::Export, &record)?;
+    Ok(value)
+}
+
+/// Takes a step. A decision granting less than was claimed charges the difference to the grant
+/// (a later decision, after an appeal, charges or returns what changed).
+pub fn step(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: i32,
+    input: &StepInput,
+    version: i32,
+    today: NaiveDate,
+) -> Result<()> {
+    use etablera_domain::economy::claims::Step;
+    write(conn, |conn| {
+        let claim = get(conn, scope, id)?;
+        if claim.version != version {
+            return Err(StoreError::Stale);
+        }
+        let last: Option<NaiveDate> = claim_events::table
+            .filter(claim_events::claim_id.eq(id))
+            .select(diesel::dsl::max(claim_events::on_date))
+            .first(conn)?;
+        let (total, count) = claimed(conn, id)?;
+        let status = take(claim.status(), last, input, today, count as usize).map_err(|e| {
+            let field = match e {
+                domain::StepError::GrantedNeeded | domain::StepError::NegativeGranted => "granted",
+                domain::StepError::ReferenceNeeded => "reference",
+                domain::StepError::BeforeLast(_) | domain::StepError::Future => "on",
+                _ => "step",
+            };
+            StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+        })?;
+        let reference = input.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let note = input.note.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        diesel::insert_into(claim_events::table)
+            .values((
+                claim_events::claim_id.eq(id),
+                claim_events::step.eq(input.step.code()),
+                claim_events::on_date.eq(input.on),
+                claim_events::granted_ore.eq(input.granted.map(Money::ore)),
+                claim_events::reference.eq(reference),
+                claim_events::note.eq(note),
+                claim_events::recorded_at.eq(now()),
+                claim_events::recorded_by.eq(actor.user_id),
+            ))
+            .execute(conn)?;
+        let target = claims::table.find(id);
+        let bump = (claims::status.eq(status.code()), claims::version.eq(claims::version + 1));
+        match input.step {
+            Step::Submit => diesel::update(target).set((bump, claims::submitted_on.eq(input.on))).execute(conn)?,
+            Step::Decide => {
+                let granted = input.granted.unwrap_or_default();
+                let charged: Vec<i64> = grant_charges::table
+                    .filter(grant_charges::claim_id.eq(id))
+                    .select(grant_charges::amount_ore)
+                    .load(conn)?;
+                let shortfall = (total - granted).ore().max(0);
+                let change = shortfall - charged.iter().sum::<i64>();
+                if change != 0 {
+                    diesel::insert_into(grant_charges::table)
+                        .values((
+                            grant_charges::municipality_code.eq(&claim.municipality_code),
+                            grant_charges::charged_on.eq(input.on),
+                            grant_charges::category.eq("claim_shortfall"),
+                            grant_charges::amount_ore.eq(change),
+                            grant_charges::claim_id.eq(id),
+                            grant_charges::description.eq(format!("Ansökan {id}: ej beviljat belopp")),
+                            grant_charges::created_at.eq(now()),
+                            grant_charges::created_by.eq(actor.user_id),
+                        ))
+                        .execute(conn)?;
+                }
+                diesel::update(target)
+                    .set((
+                        bump,
+                        claims::decided_on.eq(input.on),
+                        claims::granted_ore.eq(granted.ore()),
+                        claims::decision_reference.eq(reference),
+                    ))
+                    .execute(conn)?
+            }
+            Step::Pay => diesel::update(target).set((bump, claims::paid_on.eq(input.on))).execute(conn)?,
+            Step::RequestSupplement | Step::Appeal => diesel::update(target).set(bump).execute(conn)?,
+        };
+        append(conn, actor, Action::Update, &Record::new(CLAIM, id).in_municipality(&claim.municipality_code))
+    })
+}
+
+/// A year's claims in sums, for the committee: no person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub claims: i64,
+    pub claimed: Money,
+    pub granted: Money,
+    pub paid: Money,
+}
+
+/// The claims of a municipality prepared in `year`, in sums.
+pub fn totals(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<Totals> {
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?,
+        NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?,
+    );
+    let list: Vec<Claim> = claims::table
+        .filter(claims::municipality_code.eq(municipality_code))
+        .filter(claims::period_end.between(from, to))
+        .select(Claim::as_select())
+        .load(conn)?;
+    let mut t = Totals::default();
+    for claim in list {
+        let (claimed, _) = claimed(conn, claim.id)?;
+        t.claims += 1;
+        t.claimed = t.claimed + claimed;
+        let granted = Money::from_ore(claim.granted_ore.unwrap_or(0));
+        t.granted = t.granted + granted;
+        if claim.status() == ClaimStatus::Paid {
+            t.paid = t.paid + granted;
+        }
+    }
+    Ok(t)
+}

@@ -1,0 +1,327 @@
+//! Costs recorded against a household or a person. Each is measured against the rule in force
+//! on its date when it is entered: the claim type, the part reimbursable under the cap (what
+//! earlier costs of the household took of the cap counts), the part over it, and the deadline.
+//! What cannot be reclaimed is charged to the year's grant in the same transaction.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::economy::costs::CostDetails;
+use etablera_domain::economy::rules::{ClaimType, CostCategory, CostInput, in_force, reimbursable};
+use etablera_domain::money::Money;
+use etablera_domain::reception::person::Category;
+
+use super::{COST, rules};
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::reception::Scope;
+use crate::reception::households::{self, Person};
+use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// What the rule in force says about a cost, before or after it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// `None` when no rule covers the cost: all of it is charged to the grant.
+    pub claim_type: Option<ClaimType>,
+    pub rule_id: Option<i32>,
+    pub reimbursable: Money,
+    pub over_cap: Money,
+    /// The household's whole cap in this category, when there is one.
+    pub cap: Option<Money>,
+    /// What the household's earlier costs already took of the cap.
+    pub already: Money,
+    pub cap_missing: bool,
+    pub deadline: Option<NaiveDate>,
+    /// Why nothing is reimbursable, when that is so.
+    pub reason: Option<NotReimbursable>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotReimbursable {
+    /// No rule is in force for the category on the date.
+    NoRule,
+    /// The claim type is for quota refugees and the cost concerns nobody resettled.
+    NotResettled,
+}
+
+/// A cost to assess or record.
+#[derive(Debug, Clone)]
+pub struct NewCost {
+    pub household_id: i32,
+    pub person_id: Option<i32>,
+    pub details: CostDetails,
+}
+
+/// Measures a cost against the rules. Reads the household's persons (not handed out) and its
+/// earlier costs.
+pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assessment> {
+    scope.household(conn, cost.household_id)?;
+    let persons = persons_of(conn, cost.household_id)?;
+    let person = match cost.person_id {
+        None => None,
+        Some(id) => Some(
+            persons
+                .iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| StoreError::invalid("person", "Välj en person i hushållet."))?,
+        ),
+    };
+    let d = &cost.details;
+    if d.category == CostCategory::EconomicAssistance {
+        let Some(p) = person else {
+            return Err(StoreError::invalid("person", "Ekonomiskt bistånd registreras för en person: välj vem."));
+        };
+        let exempt: i64 = work_exemptions::table
+            .filter(work_exemptions::person_id.eq(p.id))
+            .filter(work_exemptions::start_date.le(d.date))
+            .filter(work_exemptions::end_date.is_null().or(work_exemptions::end_date.ge(d.date)))
+            .count()
+            .get_result(conn)?;
+        if exempt == 0 {
+            return Err(StoreError::invalid(
+                "person",
+                "Personen har ingen period då arbetslinjen inte kan tillämpas (sjukdom eller funktionsnedsättning) \
+                 som omfattar datumet. Handläggaren registrerar den på personens sida.",
+            ));
+        }
+    }
+    let reception = person
+        .and_then(|p| p.reception_date)
+        .or_else(|| households::reception_date(&persons))
+        .map_or_else(|| households::get(conn, cost.household_id).map(|h| h.expected_reception_date), |d| Ok(Some(d)))?
+        .ok_or_else(|| {
+            StoreError::invalid(
+                "household",
+                "Hushållet har varken mottagningsdatum eller förväntat mottagningsdatum. Registrera det först; \
+                 ansökningstiden räknas från det.",
+            )
+        })?;
+    let rules = rules::all(conn)?;
+    let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
+    let Some(rule) = in_force(&only_rules, d.category, d.date) else {
+        return Ok(nothing(d.amount, NotReimbursable::NoRule));
+    };
+    let rule_id = rules.iter().find(|(_, r)| r == rule).map(|(id, _)| *id);
+    let resettled = |p: &&Person| p.category() == Some(Category::Resettled);
+    let size = match rule.claim_type {
+        ClaimType::InitialCostsResettled => {
+            let eligible = person.map_or_else(|| persons.iter().any(|p| resettled(&p)), |p| resettled(&p));
+            if !eligible {
+                return Ok(nothing(d.amount, NotReimbursable::NotResettled));
+            }
+            persons.iter().filter(resettled).count()
+        }
+        _ => persons.len(),
+    };
+    let earlier: Vec<i64> = costs::table
+        .filter(costs::household_id.eq(cost.household_id))
+        .filter(costs::category.eq(d.category.code()))
+        .filter(costs::claim_type.eq(rule.claim_type.code()))
+        .select(costs::reimbursable_ore)
+        .load(conn)?;
+    let already = Money::from_ore(earlier.iter().sum());
+    let r = reimbursable(
+        rule,
+        CostInput {
+            amount: d.amount,
+            household_size: u32::try_from(size.max(1)).unwrap_or(u32::MAX),
+            days: d.days,
+            reception,
+            // The claim's period ends on the cost's date at the earliest: the deadline shown is
+            // never later than the real one.
+            period_end: Some(d.date),
+            already_reimbursable: already,
+        },
+    )
+    .map_err(|e| StoreError::invalid("days", etablera_domain::reception::sentence(&e.to_string())))?;
+    Ok(Assessment {
+        claim_type: Some(r.claim_type),
+        rule_id,
+        reimbursable: r.reimbursable,
+        over_cap: r.over_cap,
+        cap: r.cap,
+        already,
+        cap_missing: r.cap_missing,
+        deadline: r.deadline,
+        reason: None,
+    })
+}
+
+fn nothing(amount: Money, reason: NotReimbursable) -> Assessment {
+    Assessment {
+        claim_type: None,
+        rule_id: None,
+        reimbursable: Money::ZERO,
+        over_cap: amount,
+        cap: None,
+        already: Money::ZERO,
+        cap_missing: false,
+        deadline: None,
+        reason: Some(reason),
+    }
+}
+
+/// Records a cost with its assessment, and charges what cannot be reclaimed to the grant.
+pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -> Result<(i32, Assessment)> {
+    write(conn, |conn| {
+        let code = scope.household(conn, cost.household_id)?;
+        let a = assess(conn, scope, cost)?;
+        let d = &cost.details;
+        let id: i32 = diesel::insert_into(costs::table)
+            .values((
+                costs::municipality_code.eq(&code),
+                costs::household_id.eq(cost.household_id),
+                costs::person_id.eq(cost.person_id),
+                costs::cost_date.eq(d.date),
+                costs::category.eq(d.category.code()),
+                costs::amount_ore.eq(d.amount.ore()),
+                costs::vat_ore.eq(d.vat.ore()),
+                costs::supplier.eq(&d.supplier),
+                costs::receipt_reference.eq(&d.receipt_reference),
+                costs::days.eq(d.days.map(|n| n as i32)),
+                costs::claim_type.eq(a.claim_type.map(ClaimType::code)),
+                costs::rule_id.eq(a.rule_id),
+                costs::reimbursable_ore.eq(a.reimbursable.ore()),
+                costs::over_cap_ore.eq(a.over_cap.ore()),
+                costs::cap_ore.eq(a.cap.map(Money::ore)),
+                costs::deadline.eq(a.deadline),
+                costs::created_at.eq(now()),
+                costs::created_by.eq(actor.user_id),
+            ))
+            .returning(costs::id)
+            .get_result(conn)?;
+        if a.over_cap.ore() > 0 {
+            let why = match a.reason {
+                Some(NotReimbursable::NoRule) => "ersätts inte: ingen regel gäller",
+                Some(NotReimbursable::NotResettled) => "ersätts inte: gäller ingen kvotflykting",
+                None if a.cap_missing => "taket saknas i regeltabellen",
+                None => "över taket",
+            };
+            diesel::insert_into(grant_charges::table)
+                .values((
+                    grant_charges::municipality_code.eq(&code),
+                    grant_charges::charged_on.eq(d.date),
+                    grant_charges::category.eq(d.category.code()),
+                    grant_charges::amount_ore.eq(a.over_cap.ore()),
+                    grant_charges::cost_id.eq(id),
+                    grant_charges::description.eq(format!("Kostnad {id}: {why}")),
+                    grant_charges::created_at.eq(now()),
+                    grant_charges::created_by.eq(actor.user_id),
+                ))
+                .execute(conn)?;
+        }
+        append(conn, actor, Action::Create, &Record::new(COST, id).in_municipality(&code))?;
+        Ok((id, a))
+    })
+}
+
+/// A recorded cost, as lists show it: the household by its reference, never a name.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = costs)]
+pub struct Cost {
+    pub id: i32,
+    pub municipality_code: String,
+    pub household_id: i32,
+    pub person_id: Option<i32>,
+    pub cost_date: NaiveDate,
+    pub category: String,
+    pub amount_ore: i64,
+    pub vat_ore: i64,
+    pub supplier: String,
+    pub receipt_reference: Option<String>,
+    pub claim_type: Option<String>,
+    pub reimbursable_ore: i64,
+    pub over_cap_ore: i64,
+    pub cap_ore: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub claim_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Cost {
+    pub fn category(&self) -> Option<CostCategory> {
+        CostCategory::from_code(&self.category)
+    }
+}
+
+/// Which costs a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CostFilter {
+    pub household_id: Option<i32>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only those not yet in a claim.
+    pub unclaimed: bool,
+}
+
+/// Costs in scope, newest first, each with its household's label.
+pub fn list(conn: &mut DbConn, scope: &Scope, filter: &CostFilter) -> Result<Vec<(Cost, String)>> {
+    let in_scope: Vec<(i32, Option<String>)> =
+        scope.households().select((households_table::id, households_table::reference)).load(conn)?;
+    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
+    let mut query = costs::table.filter(costs::household_id.eq_any(ids)).into_boxed();
+    if let Some(h) = filter.household_id {
+        query = query.filter(costs::household_id.eq(h));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(costs::cost_date.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(costs::cost_date.le(to));
+    }
+    if filter.unclaimed {
+        query = query.filter(costs::claim_id.is_null());
+    }
+    let rows: Vec<Cost> =
+        query.order((costs::cost_date.desc(), costs::id.desc())).select(Cost::as_select()).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let reference = in_scope.iter().find(|(id, _)| *id == c.household_id).and_then(|(_, r)| r.as_deref());
+            let label = households::label(c.household_id, reference);
+            (c, label)
+        })
+        .collect())
+}
+
+/// The persons of a household in scope, for choosing whom a cost concerns. Names are read, so
+/// the reading is logged.
+pub fn household_persons(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+) -> Result<(String, Vec<Person>)> {
+    let code = scope.household(conn, household_id)?;
+    let record = Record::new(crate::reception::households::HOUSEHOLD, household_id).in_municipality(&code);
+    crate::access::log::logged_read(conn, actor, &record, |conn| {
+        Ok((households::get(conn, household_id)?.label(), persons_of(conn, household_id)?))
+    })
+}
+
+/// A household's persons, oldest first, without logging: for callers that log or hand out none.
+pub(crate) fn persons_of(conn: &mut DbConn, household_id: i32) -> Result<Vec<Person>> {
+    Ok(households::persons_of(conn, household_id)?.into_iter().map(|r| r.person).collect())
+}
+
+pub(crate) fn persons_by_id(conn: &mut DbConn, ids: &[i32]) -> Result<Vec<Person>> {
+    Ok(persons::table.filter(persons::id.eq_any(ids)).select(Person::as_select()).load(conn)?)
+}
+
+/// The households in scope by reference, for choosing one: no names.
+pub fn households(conn: &mut DbConn, scope: &Scope) -> Result<Vec<(i32, String)>> {
+    let rows: Vec<(i32, Option<String>)> = scope
+        .households()
+        .order((households_table::placement_date.desc(), households_table::id.desc()))
+        .select((households_table::id, households_table::reference))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, reference)| (id, households::label(id, reference.as_deref()))).collect())
+}
+
+/// One recorded cost in scope.
+pub fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Cost> {
+    let cost: Cost =
+        costs::table.find(id).select(Cost::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)?;
+    scope.household(conn, cost.household_id)?;
+    Ok(cost)
+}

@@ -1,0 +1,98 @@
+//! Money at risk, for the finance officer's start page: draft claims whose deadline is near, and
+//! reimbursable costs in no claim whose deadline is near or passed. Households by reference only.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::money::Money;
+
+use crate::reception::Scope;
+use crate::reception::households;
+use crate::schema::{claims, costs, households as households_table};
+use crate::{DbConn, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimAtRisk {
+    pub claim_id: i32,
+    pub claim_type: String,
+    pub deadline: NaiveDate,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostsAtRisk {
+    pub household_id: i32,
+    pub household_label: String,
+    pub claim_type: String,
+    pub deadline: NaiveDate,
+    pub costs: usize,
+    pub amount: Money,
+}
+
+/// Within `days` of `today`, or already past (money that can no longer be claimed shows too).
+pub fn at_risk(
+    conn: &mut DbConn,
+    scope: &Scope,
+    today: NaiveDate,
+    days: i64,
+) -> Result<(Vec<ClaimAtRisk>, Vec<CostsAtRisk>)> {
+    let horizon = today + chrono::Duration::days(days);
+    let mut drafts = claims::table.into_boxed();
+    if let Some(codes) = scope.municipalities.clone() {
+        drafts = drafts.filter(claims::municipality_code.eq_any(codes));
+    }
+    let drafts: Vec<(i32, String, Option<NaiveDate>)> = drafts
+        .filter(claims::status.eq_any(["draft", "supplement_requested"]))
+        .filter(claims::deadline.le(horizon))
+        .order(claims::deadline)
+        .select((claims::id, claims::claim_type, claims::deadline))
+        .load(conn)?;
+    let mut claims_at_risk = Vec::new();
+    for (claim_id, claim_type, deadline) in drafts {
+        let amounts: Vec<i64> =
+            costs::table.filter(costs::claim_id.eq(claim_id)).select(costs::reimbursable_ore).load(conn)?;
+        if let Some(deadline) = deadline {
+            claims_at_risk.push(ClaimAtRisk {
+                claim_id,
+                claim_type,
+                deadline,
+                amount: Money::from_ore(amounts.iter().sum()),
+            });
+        }
+    }
+    let in_scope: Vec<(i32, Option<String>)> =
+        scope.households().select((households_table::id, households_table::reference)).load(conn)?;
+    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
+    let loose: Vec<(i32, Option<String>, Option<NaiveDate>, i64)> = costs::table
+        .filter(costs::household_id.eq_any(&ids))
+        .filter(costs::claim_id.is_null())
+        .filter(costs::reimbursable_ore.gt(0))
+        .filter(costs::deadline.le(horizon))
+        .order((costs::deadline, costs::household_id))
+        .select((costs::household_id, costs::claim_type, costs::deadline, costs::reimbursable_ore))
+        .load(conn)?;
+    let mut grouped: Vec<CostsAtRisk> = Vec::new();
+    for (household_id, claim_type, deadline, ore) in loose {
+        let (Some(claim_type), Some(deadline)) = (claim_type, deadline) else { continue };
+        match grouped
+            .iter_mut()
+            .find(|g| g.household_id == household_id && g.claim_type == claim_type && g.deadline == deadline)
+        {
+            Some(g) => {
+                g.costs += 1;
+                g.amount = g.amount + Money::from_ore(ore);
+            }
+            None => {
+                let reference = in_scope.iter().find(|(id, _)| *id == household_id).and_then(|(_, r)| r.as_deref());
+                grouped.push(CostsAtRisk {
+                    household_id,
+                    household_label: households::label(household_id, reference),
+                    claim_type,
+                    deadline,
+                    costs: 1,
+                    amount: Money::from_ore(ore),
+                });
+            }
+        }
+    }
+    Ok((claims_at_risk, grouped))
+}

@@ -1,0 +1,233 @@
+//! The reimbursement rules table and the price base amounts: read as domain rules, edited by an
+//! administrator with every earlier revision kept.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::economy::rules::{
+    Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, Rule, RuleError, Share, check_overlaps,
+};
+use etablera_domain::money::Money;
+
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{price_base_amounts, reimbursement_rule_revisions, reimbursement_rules};
+use crate::{DbConn, Result, StoreError, now, write};
+
+const RULE: &str = "reimbursement_rule";
+const PRICE_BASE: &str = "price_base_amount";
+
+/// A row of the table as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = reimbursement_rules, treat_none_as_null = true)]
+pub struct RuleRow {
+    #[diesel(skip_insertion)]
+    pub id: i32,
+    pub claim_type: String,
+    pub category: Option<String>,
+    pub covers: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub cap_kind: String,
+    pub cap_per_person_ore: Option<i64>,
+    pub cap_per_household_ore: Option<i64>,
+    pub cap_per_extra_member_ore: Option<i64>,
+    pub cap_per_day_ore: Option<i64>,
+    pub age_from: Option<i32>,
+    pub age_to: Option<i32>,
+    pub amount_ore: Option<i64>,
+    pub price_base_share_bp: Option<i32>,
+    pub deadline_kind: String,
+    pub deadline_months: Option<i32>,
+    pub source: String,
+    pub revision: i32,
+    pub changed_at: NaiveDateTime,
+    pub changed_by: Option<i32>,
+}
+
+impl RuleRow {
+    /// The row as the domain reads it. A row the migrations and the edit form could not have
+    /// written (an unknown code) is an error, not a guess.
+    pub fn rule(&self) -> Result<Rule> {
+        let bad = |what: &str| StoreError::invalid("rule", format!("regel {}: okänt värde i {what}", self.id));
+        let claim_type = ClaimType::from_code(&self.claim_type).ok_or_else(|| bad("claim_type"))?;
+        let category = match &self.category {
+            None => None,
+            Some(code) => Some(CostCategory::from_code(code).ok_or_else(|| bad("category"))?),
+        };
+        let money = |ore: Option<i64>| ore.map(Money::from_ore);
+        let cap = match self.cap_kind.as_str() {
+            "none" => CapRule::Uncapped,
+            "missing" => CapRule::Missing,
+            "per_person" => {
+                money(self.cap_per_person_ore).map_or(CapRule::Missing, |m| CapRule::Capped(Cap::PerPerson(m)))
+            }
+            "per_day" => money(self.cap_per_day_ore).map_or(CapRule::Missing, |m| CapRule::Capped(Cap::PerDay(m))),
+            "per_household" => match (money(self.cap_per_household_ore), money(self.cap_per_extra_member_ore)) {
+                (Some(first), Some(per_extra_member)) => CapRule::Capped(Cap::PerHousehold { first, per_extra_member }),
+                _ => CapRule::Missing,
+            },
+            _ => return Err(bad("cap_kind")),
+        };
+        let deadline = match self.deadline_kind.as_str() {
+            "no_application" => DeadlineRule::NoApplication,
+            "missing" => DeadlineRule::Missing,
+            kind => match self.deadline_months {
+                None => DeadlineRule::Missing,
+                Some(m) => DeadlineRule::Due(
+                    Deadline::from_kind(kind, u32::try_from(m).map_err(|_| bad("deadline_months"))?)
+                        .ok_or_else(|| bad("deadline_kind"))?,
+                ),
+            },
+        };
+        let age = |a: Option<i32>| a.and_then(|a| u32::try_from(a).ok());
+        Ok(Rule {
+            claim_type,
+            category,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            cap,
+            age_from: age(self.age_from),
+            age_to: age(self.age_to),
+            amount: money(self.amount_ore),
+            share: self.price_base_share_bp.and_then(|s| u32::try_from(s).ok()).map(Share),
+            deadline,
+        })
+    }
+}
+
+/// Every row of the table, in the order an administrator reads it.
+pub fn rows(conn: &mut DbConn) -> Result<Vec<RuleRow>> {
+    Ok(reimbursement_rules::table
+        .order((
+            reimbursement_rules::claim_type,
+            reimbursement_rules::category,
+            reimbursement_rules::age_from,
+            reimbursement_rules::valid_from,
+        ))
+        .select(RuleRow::as_select())
+        .load(conn)?)
+}
+
+/// The rules with their rows' ids.
+pub fn all(conn: &mut DbConn) -> Result<Vec<(i32, Rule)>> {
+    rows(conn)?.iter().map(|r| Ok((r.id, r.rule()?))).collect()
+}
+
+pub fn row(conn: &mut DbConn, id: i32) -> Result<RuleRow> {
+    reimbursement_rules::table.find(id).select(RuleRow::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)
+}
+
+/// An earlier revision of a rule.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reimbursement_rule_revisions)]
+pub struct Revision {
+    pub revision: i32,
+    pub snapshot: String,
+    pub replaced_at: NaiveDateTime,
+    pub replaced_by: Option<i32>,
+}
+
+pub fn revisions(conn: &mut DbConn, id: i32) -> Result<Vec<Revision>> {
+    Ok(reimbursement_rule_revisions::table
+        .filter(reimbursement_rule_revisions::rule_id.eq(id))
+        .order(reimbursement_rule_revisions::revision.desc())
+        .select(Revision::as_select())
+        .load(conn)?)
+}
+
+fn domain_error(e: RuleError) -> StoreError {
+    let field = match e {
+        RuleError::DatesOutOfOrder | RuleError::Overlap => "valid_to",
+        RuleError::AgesOutOfOrder => "age_to",
+        RuleError::CategoryForType => "category",
+        RuleError::Negative => "amount",
+    };
+    StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+}
+
+/// Checks a changed or new row against itself and the rest of the table.
+fn check(conn: &mut DbConn, candidate: &RuleRow, replacing: Option<i32>) -> Result<()> {
+    let rule = candidate.rule()?;
+    rule.check().map_err(domain_error)?;
+    let mut rules: Vec<Rule> =
+        all(conn)?.into_iter().filter(|(id, _)| Some(*id) != replacing).map(|(_, r)| r).collect();
+    rules.push(rule);
+    check_overlaps(&rules).map_err(domain_error)
+}
+
+/// Changes a rule. The row as it was is kept as a revision; a stale `revision` is refused.
+pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, revision: i32) -> Result<()> {
+    write(conn, |conn| {
+        let old = row(conn, id)?;
+        if old.revision != revision {
+            return Err(StoreError::Stale);
+        }
+        changed.id = id;
+        changed.revision = old.revision + 1;
+        changed.changed_at = now();
+        changed.changed_by = actor.user_id;
+        check(conn, &changed, Some(id))?;
+        let snapshot = serde_json::to_string(&old).map_err(|e| StoreError::invalid("rule", e.to_string()))?;
+        diesel::insert_into(reimbursement_rule_revisions::table)
+            .values((
+                reimbursement_rule_revisions::rule_id.eq(id),
+                reimbursement_rule_revisions::revision.eq(old.revision),
+                reimbursement_rule_revisions::snapshot.eq(snapshot),
+                reimbursement_rule_revisions::replaced_at.eq(now()),
+                reimbursement_rule_revisions::replaced_by.eq(actor.user_id),
+            ))
+            .execute(conn)?;
+        diesel::update(reimbursement_rules::table.find(id)).set(&changed).execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RULE, id))
+    })
+}
+
+/// Adds a rule, for instance the next year's amount.
+pub fn add(conn: &mut DbConn, actor: &Actor, mut new: RuleRow) -> Result<i32> {
+    write(conn, |conn| {
+        new.revision = 1;
+        new.changed_at = now();
+        new.changed_by = actor.user_id;
+        check(conn, &new, None)?;
+        let id = diesel::insert_into(reimbursement_rules::table)
+            .values(&new)
+            .returning(reimbursement_rules::id)
+            .get_result(conn)?;
+        append(conn, actor, Action::Create, &Record::new(RULE, id))?;
+        Ok(id)
+    })
+}
+
+/// The price base amounts by year.
+pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
+    let rows: Vec<(i32, i64)> = price_base_amounts::table
+        .order(price_base_amounts::year)
+        .select((price_base_amounts::year, price_base_amounts::amount_ore))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(y, ore)| (y, Money::from_ore(ore))).collect())
+}
+
+/// Sets a year's price base amount.
+pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
+    if !(2000..=2100).contains(&year) {
+        return Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."));
+    }
+    if amount.ore() <= 0 {
+        return Err(StoreError::invalid("amount", "Prisbasbeloppet måste vara större än noll."));
+    }
+    write(conn, |conn| {
+        let values = (
+            price_base_amounts::year.eq(year),
+            price_base_amounts::amount_ore.eq(amount.ore()),
+            price_base_amounts::changed_at.eq(now()),
+            price_base_amounts::changed_by.eq(actor.user_id),
+        );
+        let exists = price_base_amounts::table.find(year).count().get_result::<i64>(conn)? > 0;
+        if exists {
+            diesel::update(price_base_amounts::table.find(year)).set(values).execute(conn)?;
+        } else {
+            diesel::insert_into(price_base_amounts::table).values(values).execute(conn)?;
+        }
+        append(conn, actor, Action::Update, &Record::new(PRICE_BASE, year))
+    })
+}

@@ -1,0 +1,67 @@
+//! What each person should bring in as standard reimbursements, by reception date and age, for
+//! checking Migrationsverket's payments. The list names persons, so reading it is logged.
+
+use diesel::prelude::*;
+use etablera_domain::economy::rules::ClaimType;
+use etablera_domain::economy::standard::{Expected, expected};
+use etablera_domain::money::Money;
+
+use super::rules;
+use crate::access::Actor;
+use crate::access::log::{Record, logged_read};
+use crate::reception::Scope;
+use crate::reception::households::{self, Person};
+use crate::schema::{households as households_table, persons};
+use crate::{DbConn, Result};
+
+#[derive(Debug, Clone)]
+pub struct ExpectedRow {
+    pub person: Person,
+    pub household_label: String,
+    pub standard: Expected,
+    pub initial: Expected,
+}
+
+/// Every received person in the municipality, by reception date.
+pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: &str) -> Result<Vec<ExpectedRow>> {
+    let record = Record::all("person").in_municipality(municipality_code);
+    logged_read(conn, actor, &record, |conn| {
+        let in_scope: Vec<(i32, Option<String>)> = scope
+            .households()
+            .filter(households_table::municipality_code.eq(municipality_code))
+            .select((households_table::id, households_table::reference))
+            .load(conn)?;
+        let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
+        let list: Vec<Person> = persons::table
+            .filter(persons::household_id.eq_any(&ids))
+            .filter(persons::reception_date.is_not_null())
+            .order((persons::reception_date.desc(), persons::household_id, persons::birth_date))
+            .select(Person::as_select())
+            .load(conn)?;
+        let rules: Vec<_> = rules::all(conn)?.into_iter().map(|(_, r)| r).collect();
+        let bases = rules::price_base_amounts(conn)?;
+        let base = |year: i32| bases.iter().find(|(y, _)| *y == year).map(|(_, m)| *m);
+        Ok(list
+            .into_iter()
+            .filter_map(|person| {
+                let reception = person.reception_date?;
+                let reference =
+                    in_scope.iter().find(|(id, _)| *id == person.household_id).and_then(|(_, r)| r.as_deref());
+                Some(ExpectedRow {
+                    household_label: households::label(person.household_id, reference),
+                    standard: expected(&rules, ClaimType::StandardReimbursement, person.birth_date, reception, base),
+                    initial: expected(&rules, ClaimType::InitialCostStandard, person.birth_date, reception, base),
+                    person,
+                })
+            })
+            .collect())
+    })
+}
+
+/// The sums of the known amounts, and how many are missing.
+pub fn sums(rows: &[ExpectedRow]) -> (Money, Money, usize) {
+    let standard = rows.iter().filter_map(|r| r.standard.amount()).sum();
+    let initial = rows.iter().filter_map(|r| r.initial.amount()).sum();
+    let missing = rows.iter().filter(|r| r.standard == Expected::Missing || r.initial == Expected::Missing).count();
+    (standard, initial, missing)
+}

@@ -1,0 +1,460 @@
+//! The economy on the database: the shipped rules, costs measured against them and charged to
+//! the grant, claims with their rows and steps, the standard amounts to expect, rule edits.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_domain::economy::claims::{Step, StepInput};
+use etablera_domain::economy::costs::CostDetails;
+use etablera_domain::economy::rules::{Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, in_force};
+use etablera_domain::economy::standard::Expected;
+use etablera_domain::money::Money;
+use etablera_domain::reception::person::ExemptionReason;
+use etablera_store::StoreError;
+use etablera_store::access::Actor;
+use etablera_store::economy::costs::{self, NewCost, NotReimbursable};
+use etablera_store::economy::{claims, grant, rules, standard};
+use etablera_store::reception::{Scope, exchange, plans};
+use etablera_store::schema::{access_log, costs as costs_table, grant_charges, households, persons};
+use etablera_store::testing::TestDatabase;
+
+use crate::add_user;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn kr(n: i64) -> Money {
+    Money::from_kr(n)
+}
+
+/// Households imported through the reception format: `(ref, category, reception date, size)`.
+fn households_with(db: &TestDatabase, list: &[(&str, &str, &str, usize)]) -> Vec<(i32, Vec<i32>)> {
+    let mut serial = 0;
+    let households_json: Vec<String> = list
+        .iter()
+        .map(|(reference, category, reception, size)| {
+            let persons: Vec<String> = (0..*size)
+                .map(|i| {
+                    serial += 1;
+                    let birth = if i < 2 { format!("19{}-03-0{}", 80 + i, i + 1) } else { format!("201{i}-05-01") };
+                    format!(
+                        r#"{{"ref": "{reference}-P{i}", "given_name": "Test{i}", "family_name": "{reference}", "birth_date": "{birth}",
+                            "personal_number": null, "dossier_number": "12-{serial:06}", "category": "{category}",
+                            "reception_date": "{reception}", "exit_date": null, "activities": [], "declined": []}}"#
+                    )
+                })
+                .collect();
+            format!(
+                r#"{{"ref": "{reference}", "placement_date": "2022-01-01", "first_contact_at": null, "housing": null, "persons": [{}]}}"#,
+                persons.join(",")
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format": "etablera-reception/1", "municipality_code": "0117", "households": [{}]}}"#,
+        households_json.join(",")
+    );
+    db.store
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), &text, "Mottagningen", d("2026-11-24"))))
+        .unwrap()
+        .expect("the households import");
+    db.store
+        .with_conn(|conn| {
+            let mut out = Vec::new();
+            for (reference, ..) in list {
+                let id: i32 = households::table
+                    .filter(households::reference.eq(*reference))
+                    .select(households::id)
+                    .first(conn)?;
+                let ids: Vec<i32> = persons::table
+                    .filter(persons::household_id.eq(id))
+                    .order((persons::birth_date, persons::id))
+                    .select(persons::id)
+                    .load(conn)?;
+                out.push((id, ids));
+            }
+            Ok(out)
+        })
+        .unwrap()
+}
+
+fn finance(db: &TestDatabase) -> (Actor, Scope) {
+    let user = add_user(db, "ekonom", &[Role::Finance]);
+    (Actor::command_line().user(user.id), Scope::of(&user))
+}
+
+fn cost(household_id: i32, person_id: Option<i32>, date: &str, category: CostCategory, amount: Money) -> NewCost {
+    NewCost {
+        household_id,
+        person_id,
+        details: CostDetails {
+            date: d(date),
+            category,
+            amount,
+            vat: Money::from_ore(amount.ore() / 4),
+            supplier: "Leverantören AB".into(),
+            receipt_reference: Some("K-1".into()),
+            days: None,
+        },
+    }
+}
+
+fn record(db: &TestDatabase, who: &(Actor, Scope), c: NewCost) -> Result<(i32, costs::Assessment), StoreError> {
+    db.store.with_conn(|conn| costs::record(conn, &who.0, &who.1, &c))
+}
+
+fn charges(db: &TestDatabase) -> Vec<(String, i64)> {
+    db.store
+        .with_conn(|conn| {
+            Ok(grant_charges::table
+                .order(grant_charges::id)
+                .select((grant_charges::category, grant_charges::amount_ore))
+                .load(conn)?)
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_shipped_rules_hold_the_values_of_the_domain() {
+    let db = TestDatabase::new();
+    let all: Vec<_> = db.store.with_conn(rules::all).unwrap().into_iter().map(|(_, r)| r).collect();
+    let on = d("2024-05-01");
+    let rule = |c| in_force(&all, c, on).unwrap();
+    assert_eq!(rule(CostCategory::FoodFirstDay).cap, CapRule::Capped(Cap::PerPerson(kr(200))));
+    assert_eq!(rule(CostCategory::Clothes).cap, CapRule::Capped(Cap::PerPerson(kr(1500))));
+    assert_eq!(
+        rule(CostCategory::HomeEquipment).cap,
+        CapRule::Capped(Cap::PerHousehold { first: kr(5000), per_extra_member: kr(1000) })
+    );
+    assert_eq!(rule(CostCategory::Interpreter).cap, CapRule::Uncapped);
+    assert_eq!(rule(CostCategory::Clothes).claim_type, ClaimType::InitialCostsResettled);
+    let before = in_force(&all, CostCategory::Clothes, d("2023-02-28")).unwrap();
+    let after = in_force(&all, CostCategory::Clothes, d("2023-03-01")).unwrap();
+    assert_eq!(before.deadline, DeadlineRule::Due(Deadline::MonthsAfterPeriodEnd(12)));
+    assert_eq!(after.deadline, DeadlineRule::Due(Deadline::MonthsAfterReception(12)));
+    let assistance = in_force(&all, CostCategory::EconomicAssistance, on).unwrap();
+    assert_eq!(assistance.deadline, DeadlineRule::Missing, "not known: shown as missing, never invented");
+    assert!(in_force(&all, CostCategory::Clothes, d("2010-11-30")).is_none());
+    let bases = db.store.with_conn(rules::price_base_amounts).unwrap();
+    assert_eq!(bases, vec![(2024, kr(57_300))]);
+}
+
+#[test]
+fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_grant() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list =
+        households_with(&db, &[("KVOT5", "resettled", "2024-02-01", 5), ("NY1", "newly_arrived", "2024-02-01", 1)]);
+    let (family, _) = &list[0];
+    let (first, a) =
+        record(&db, &who, cost(*family, None, "2024-02-02", CostCategory::HomeEquipment, kr(6000))).unwrap();
+    assert_eq!((a.reimbursable, a.over_cap, a.cap), (kr(6000), Money::ZERO, Some(kr(9000))));
+    assert_eq!(a.deadline, Some(d("2025-02-01")), "a year after the reception");
+    let (_, b) =
+        record(&db, &who, cost(*family, None, "2024-02-05", CostCategory::HomeEquipment, Money::from_ore(350_050)))
+            .unwrap();
+    assert_eq!((b.reimbursable, b.over_cap, b.already), (kr(3000), Money::from_ore(50_050), kr(6000)));
+    let (_, food) = record(&db, &who, cost(*family, None, "2024-02-01", CostCategory::FoodFirstDay, kr(1100))).unwrap();
+    assert_eq!((food.reimbursable, food.over_cap), (kr(1000), kr(100)), "200 kr for each of five");
+    let (newly, _) = &list[1];
+    let (_, none) = record(&db, &who, cost(*newly, None, "2024-02-03", CostCategory::Clothes, kr(800))).unwrap();
+    assert_eq!(
+        (none.reimbursable, none.over_cap, none.reason),
+        (Money::ZERO, kr(800), Some(NotReimbursable::NotResettled))
+    );
+    assert_eq!(
+        charges(&db),
+        vec![("home_equipment".into(), 50_050), ("food_first_day".into(), 10_000), ("clothes".into(), 80_000)]
+    );
+    let stored: (i64, i64, Option<i32>) = db
+        .store
+        .with_conn(|conn| {
+            Ok(costs_table::table
+                .find(first)
+                .select((costs_table::reimbursable_ore, costs_table::over_cap_ore, costs_table::claim_id))
+                .first(conn)?)
+        })
+        .unwrap();
+    assert_eq!(stored, (600_000, 0, None));
+    let logged: i64 = db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("cost"))
+                .filter(access_log::action.eq("create"))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(logged, 4);
+}
+
+#[test]
+fn costs_on_either_side_of_2023_03_01_get_the_deadline_of_their_rule() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list = households_with(&db, &[("FAM", "resettled", "2023-01-15", 2)]);
+    let (h, _) = &list[0];
+    let (_, old) = record(&db, &who, cost(*h, None, "2023-02-28", CostCategory::Clothes, kr(500))).unwrap();
+    let (_, new) = record(&db, &who, cost(*h, None, "2023-03-01", CostCategory::Clothes, kr(500))).unwrap();
+    assert_eq!(old.deadline, Some(d("2024-02-28")), "a year after the end of the claim's period");
+    assert_eq!(new.deadline, Some(d("2024-01-15")), "a year after the reception");
+}
+
+#[test]
+fn bad_costs_are_refused_and_change_nothing() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list = households_with(&db, &[("FAM", "resettled", "2024-01-15", 2), ("OTHER", "resettled", "2024-01-15", 1)]);
+    let (h, people) = &list[0];
+    let (_, others) = &list[1];
+    let wrong_person = record(&db, &who, cost(*h, Some(others[0]), "2024-02-01", CostCategory::Clothes, kr(100)));
+    assert!(matches!(wrong_person, Err(StoreError::Invalid { field: "person", .. })), "{wrong_person:?}");
+    let assistance =
+        record(&db, &who, cost(*h, Some(people[0]), "2024-02-01", CostCategory::EconomicAssistance, kr(4000)));
+    assert!(matches!(assistance, Err(StoreError::Invalid { field: "person", .. })), "no exemption: {assistance:?}");
+    let elsewhere = Scope { municipalities: Some(vec!["0180".into()]), unit: None, protected_addresses: false };
+    let outside = db.store.with_conn(|conn| {
+        costs::record(conn, &who.0, &elsewhere, &cost(*h, None, "2024-02-01", CostCategory::Clothes, kr(1)))
+    });
+    assert!(matches!(outside, Err(StoreError::NotFound)));
+    let stored: i64 = db.store.with_conn(|conn| Ok(costs_table::table.count().get_result(conn)?)).unwrap();
+    assert_eq!(stored, 0);
+    assert!(charges(&db).is_empty());
+}
+
+#[test]
+fn a_claim_gathers_the_unclaimed_costs_and_its_totals_are_the_sum_of_its_rows() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list =
+        households_with(&db, &[("KVOT5", "resettled", "2024-02-01", 5), ("KVOT2", "resettled", "2024-03-01", 2)]);
+    let (five, people) = &list[0];
+    let (two, _) = &list[1];
+    for c in [
+        cost(*five, None, "2024-02-02", CostCategory::HomeEquipment, Money::from_ore(950_050)),
+        cost(*five, Some(people[0]), "2024-02-01", CostCategory::Clothes, kr(1200)),
+        cost(*five, Some(people[3]), "2024-02-01", CostCategory::Clothes, Money::from_ore(99_999)),
+        cost(*five, None, "2024-02-01", CostCategory::TravelFromAirport, kr(2400)),
+        cost(*two, None, "2024-03-01", CostCategory::FoodFirstDay, kr(380)),
+        cost(*two, None, "2024-09-01", CostCategory::Interpreter, kr(900)),
+    ] {
+        record(&db, &who, c).unwrap();
+    }
+    let id = db
+        .store
+        .with_conn(|conn| {
+            claims::prepare(
+                conn,
+                &who.0,
+                &who.1,
+                "0117",
+                ClaimType::InitialCostsResettled,
+                d("2024-01-01"),
+                d("2024-06-30"),
+            )
+        })
+        .unwrap();
+    let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
+    assert_eq!(file.rows.len(), 3, "the oldest of the five (household costs), the fourth, and the oldest of the two");
+    let row_sum: Money = file.rows.iter().map(|r| r.row.total()).sum();
+    assert_eq!(file.total, row_sum);
+    assert_eq!(file.total, Money::from_ore(900_000 + 120_000 + 99_999 + 240_000 + 38_000));
+    assert_eq!(file.columns[&CostCategory::Clothes], Money::from_ore(219_999));
+    assert_eq!(file.claim.deadline, Some(d("2025-02-01")));
+    let head = &file.rows[0];
+    assert_eq!(head.person.id, people[0]);
+    assert_eq!(head.row.amount(CostCategory::HomeEquipment), kr(9000), "the cap, not the receipt");
+    // The interpreter in September is outside the period; nothing is left to claim in it.
+    let again = db.store.with_conn(|conn| {
+        claims::prepare(
+            conn,
+            &who.0,
+            &who.1,
+            "0117",
+            ClaimType::InitialCostsResettled,
+            d("2024-01-01"),
+            d("2024-06-30"),
+        )
+    });
+    assert!(matches!(again, Err(StoreError::Invalid { field: "period_start", .. })));
+    db.store.with_conn(|conn| claims::export(conn, &who.0, &who.1, id)).unwrap();
+    let log: Vec<String> = db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("claim"))
+                .order(access_log::id)
+                .select(access_log::action)
+                .load(conn)?)
+        })
+        .unwrap();
+    assert_eq!(log, ["create", "read", "export"]);
+}
+
+#[test]
+fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged_to_the_grant() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list = households_with(&db, &[("KVOT1", "resettled", "2024-02-01", 1)]);
+    let (h, _) = &list[0];
+    record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::HomeEquipment, kr(5000))).unwrap();
+    record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::Clothes, kr(1600))).unwrap();
+    let id = db
+        .store
+        .with_conn(|conn| {
+            claims::prepare(
+                conn,
+                &who.0,
+                &who.1,
+                "0117",
+                ClaimType::InitialCostsResettled,
+                d("2024-02-01"),
+                d("2024-02-29"),
+            )
+        })
+        .unwrap();
+    let today = d("2024-12-01");
+    let step = |step, on: &str, granted: Option<i64>, version| {
+        let input = StepInput {
+            step,
+            on: d(on),
+            granted: granted.map(kr),
+            reference: granted.map(|_| "MIG 1.2.3-2024-1".to_owned()),
+            note: None,
+        };
+        db.store.with_conn(|conn| claims::step(conn, &who.0, &who.1, id, &input, version, today))
+    };
+    step(Step::Submit, "2024-03-10", None, 1).unwrap();
+    assert!(matches!(step(Step::Pay, "2024-03-11", None, 2), Err(StoreError::Invalid { field: "step", .. })));
+    assert!(matches!(step(Step::Decide, "2024-04-01", Some(6000), 1), Err(StoreError::Stale)));
+    step(Step::Decide, "2024-04-01", Some(6000), 2).unwrap();
+    step(Step::Appeal, "2024-04-10", None, 3).unwrap();
+    step(Step::Decide, "2024-05-01", Some(6500), 4).unwrap();
+    step(Step::Pay, "2024-05-20", None, 5).unwrap();
+    let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
+    assert_eq!(file.claim.status, "paid");
+    assert_eq!(file.events.len(), 5);
+    // 1 500 kr of the clothes is claimed; 100 kr went to the grant when recorded. The first
+    // decision left 500 kr ungranted, the second after the appeal 0 kr.
+    assert_eq!(
+        charges(&db),
+        vec![("clothes".into(), 10_000), ("claim_shortfall".into(), 50_000), ("claim_shortfall".into(), -50_000)]
+    );
+    db.store.with_conn(|conn| grant::set(conn, &who.0, "0117", 2024, kr(100_000), Some("SN 2024-01-24 § 5"))).unwrap();
+    let year = db.store.with_conn(|conn| grant::year(conn, "0117", 2024)).unwrap();
+    assert_eq!(year.account.charged, kr(100));
+    assert_eq!(year.account.balance(), Some(kr(100_000) - kr(100)), "the grant less its charges");
+    let totals = db.store.with_conn(|conn| claims::totals(conn, "0117", 2024)).unwrap();
+    assert_eq!((totals.claims, totals.claimed, totals.granted, totals.paid), (1, kr(6500), kr(6500), kr(6500)));
+}
+
+#[test]
+fn economic_assistance_needs_a_period_outside_the_work_principle_and_is_claimed_on_its_own() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
+    let list = households_with(&db, &[("FAM", "newly_arrived", "2024-01-15", 2)]);
+    let (h, people) = &list[0];
+    let exemption = plans::NewExemption {
+        reason: ExemptionReason::Illness,
+        start: d("2024-03-01"),
+        end: Some(d("2024-06-30")),
+        note: None,
+    };
+    db.store
+        .with_conn(|conn| {
+            plans::add_exemption(
+                conn,
+                &Actor::command_line().user(worker.id),
+                &Scope::of(&worker),
+                people[1],
+                &exemption,
+            )
+        })
+        .unwrap();
+    let before = record(&db, &who, cost(*h, Some(people[1]), "2024-02-28", CostCategory::EconomicAssistance, kr(4000)));
+    assert!(matches!(before, Err(StoreError::Invalid { field: "person", .. })));
+    let (_, a) =
+        record(&db, &who, cost(*h, Some(people[1]), "2024-03-25", CostCategory::EconomicAssistance, kr(4000))).unwrap();
+    assert_eq!((a.claim_type, a.reimbursable, a.deadline), (Some(ClaimType::EconomicAssistance), kr(4000), None));
+    let id = db
+        .store
+        .with_conn(|conn| {
+            claims::prepare(
+                conn,
+                &who.0,
+                &who.1,
+                "0117",
+                ClaimType::EconomicAssistance,
+                d("2024-01-01"),
+                d("2024-03-31"),
+            )
+        })
+        .unwrap();
+    let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
+    assert_eq!(file.rows.len(), 1);
+    assert_eq!(file.rows[0].person.id, people[1]);
+    assert_eq!(file.total, kr(4000));
+}
+
+#[test]
+fn an_administrator_changes_a_rule_and_the_row_as_it_was_is_kept() {
+    let db = TestDatabase::new();
+    let admin = add_user(&db, "admin", &[Role::Admin]);
+    let actor = Actor::command_line().user(admin.id);
+    let rows = db.store.with_conn(rules::rows).unwrap();
+    let food =
+        rows.iter().find(|r| r.category.as_deref() == Some("food_first_day") && r.valid_to.is_none()).unwrap().clone();
+    let mut changed = food.clone();
+    changed.cap_per_person_ore = Some(25_000);
+    db.store.with_conn(|conn| rules::update(conn, &actor, food.id, changed.clone(), 1)).unwrap();
+    assert!(matches!(
+        db.store.with_conn(|conn| rules::update(conn, &actor, food.id, changed.clone(), 1)),
+        Err(StoreError::Stale)
+    ));
+    let now = db.store.with_conn(|conn| rules::row(conn, food.id)).unwrap();
+    assert_eq!((now.revision, now.cap_per_person_ore, now.changed_by), (2, Some(25_000), Some(admin.id)));
+    let kept = db.store.with_conn(|conn| rules::revisions(conn, food.id)).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].snapshot.contains("\"cap_per_person_ore\":20000"), "{}", kept[0].snapshot);
+    // A second rule for the same thing on the same days is refused.
+    let mut overlapping = food.clone();
+    overlapping.valid_from = d("2024-01-01");
+    let refused = db.store.with_conn(|conn| rules::add(conn, &actor, overlapping.clone()));
+    assert!(matches!(refused, Err(StoreError::Invalid { field: "valid_to", .. })), "{refused:?}");
+    let logged: i64 = db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table.filter(access_log::record_kind.eq("reimbursement_rule")).count().get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(logged, 1);
+}
+
+#[test]
+fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    households_with(
+        &db,
+        &[
+            ("A", "resettled", "2023-06-01", 1),
+            ("B", "resettled", "2024-08-01", 3),
+            ("C", "resettled", "2025-02-01", 1),
+        ],
+    );
+    let rows = db.store.with_conn(|conn| standard::list(conn, &who.0, &who.1, "0117")).unwrap();
+    let of = |reference: &str| rows.iter().filter(|r| r.household_label == reference).collect::<Vec<_>>();
+    assert_eq!(of("A")[0].standard, Expected::Amount(kr(165_000)));
+    assert_eq!(of("A")[0].initial, Expected::NoRule, "the initial-cost schablon began 2024-07-01");
+    let b = of("B");
+    assert_eq!(b[0].initial, Expected::Amount(Money::from_ore(1_999_770)), "an adult: 34,90 % of 57 300 kr");
+    assert_eq!(b[2].initial, Expected::Amount(Money::from_ore(999_885)), "a child: 17,45 %");
+    assert_eq!(of("C")[0].standard, Expected::Missing, "2025's amount is not known");
+    assert_eq!(of("C")[0].initial, Expected::Missing, "2025's price base amount is not in the table");
+    let (standard_sum, _, missing) = standard::sums(&rows);
+    assert_eq!(standard_sum, kr(165_000 * 4), "one in 2023 and three in 2024");
+    assert_eq!(missing, 1);
+}

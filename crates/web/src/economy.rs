@@ -1,0 +1,35 @@
+//! The economy on the web: costs measured against the rules as they are entered, claims to
+//! Migrationsverket with their files, the standard reimbursements to expect, the annual grant,
+//! the rules table for the administrator, and the API.
+
+pub mod api;
+pub mod claims;
+pub mod costs;
+pub mod grant;
+pub mod rules;
+pub mod standard;
+
+use etablera_store::access::users::User;
+
+use crate::i18n::Tr;
+
+/// A cost category's or claim type's name.
+pub fn category_name(t: &Tr, code: &str) -> String {
+    t.get(&format!("cost-category-{code}"))
+}
+
+pub fn claim_type_name(t: &Tr, code: &str) -> String {
+    t.get(&format!("claim-type-{code}"))
+}
+
+/// The municipality a page is about: the one asked for when it is the user's, else the user's
+/// first. `None` for a user with no municipality.
+pub fn municipality(user: &User, asked: Option<&str>) -> Option<String> {
+    let own: Vec<&str> = user.municipalities.iter().map(|m| m.as_str()).collect();
+    asked.filter(|a| own.contains(a)).or(own.first().copied()).map(str::to_owned)
+}
+
+/// The user's municipalities as (code, "code name") for a select.
+pub fn municipality_options(user: &User) -> Vec<(String, String)> {
+    user.municipalities.iter().map(|m| (m.as_str().to_owned(), format!("{} {}", m.as_str(), m.name()))).collect()
+}

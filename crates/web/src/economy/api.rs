@@ -1,0 +1,118 @@
+//! `/api/v1/economy`: what a cost would be reimbursed (the calculation of `etablera calc
+//! reimbursable`, on the rules table) and the claims with their amounts. Amounts in öre.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use etablera_domain::economy::rules::{CostCategory, CostInput, in_force, reimbursable};
+use etablera_domain::money::Money;
+use etablera_store::economy::{claims, rules};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::Signed;
+use crate::error::{AppError, AppResult};
+use crate::reception::scope;
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReimbursableQuery {
+    /// A cost category, e.g. food_first_day, clothes, home_equipment.
+    pub category: String,
+    /// Excluding VAT, in kronor (e.g. 9500 or 9500,50).
+    pub amount_kr: String,
+    pub household_size: u32,
+    pub reception_date: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReimbursableBody {
+    pub claim_type: String,
+    pub reimbursable_ore: i64,
+    pub over_cap_ore: i64,
+    pub cap_ore: Option<i64>,
+    pub deadline: Option<String>,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid { field: field.to_owned(), message: message.into() }
+}
+
+/// How much of a cost the rules in force on the reception date reimburse.
+#[utoipa::path(get, path = "/api/v1/economy/reimbursable", tag = "economy", params(ReimbursableQuery),
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = ReimbursableBody), (status = 422, body = crate::api::ErrorBody)))]
+pub async fn reimbursable_calc(
+    State(state): State<AppState>,
+    Signed { .. }: Signed,
+    Params(q): Params<ReimbursableQuery>,
+) -> AppResult<Json<ReimbursableBody>> {
+    let category =
+        CostCategory::from_code(&q.category).ok_or_else(|| invalid("category", "Okänd kostnadskategori."))?;
+    let amount = Money::parse_kr(&q.amount_kr)
+        .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
+    let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
+    let rule = in_force(&all, category, q.reception_date)
+        .ok_or_else(|| invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)))?;
+    let input = CostInput {
+        amount,
+        household_size: q.household_size,
+        days: None,
+        reception: q.reception_date,
+        period_end: Some(q.reception_date),
+        already_reimbursable: Money::ZERO,
+    };
+    let r = reimbursable(rule, input)
+        .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
+    Ok(Json(ReimbursableBody {
+        claim_type: r.claim_type.code().to_owned(),
+        reimbursable_ore: r.reimbursable.ore(),
+        over_cap_ore: r.over_cap.ore(),
+        cap_ore: r.cap.map(Money::ore),
+        deadline: r.deadline.map(|d| d.to_string()),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimBody {
+    pub id: i32,
+    pub municipality_code: String,
+    pub claim_type: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// draft, submitted, supplement_requested, decided, appealed, paid
+    pub status: String,
+    pub deadline: Option<String>,
+    pub claimed_ore: i64,
+    pub granted_ore: Option<i64>,
+    pub costs: i64,
+}
+
+/// The claims of the caller's municipalities, in sums (no person).
+#[utoipa::path(get, path = "/api/v1/economy/claims", tag = "economy",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, body = Vec<ClaimBody>), (status = 403, body = crate::api::ErrorBody)))]
+pub async fn claims_list(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+) -> AppResult<Json<Vec<ClaimBody>>> {
+    let scope = scope(&user);
+    let list = state.store.run(move |conn| claims::list(conn, &scope)).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|l| ClaimBody {
+                id: l.claim.id,
+                municipality_code: l.claim.municipality_code,
+                claim_type: l.claim.claim_type,
+                period_start: l.claim.period_start.to_string(),
+                period_end: l.claim.period_end.to_string(),
+                status: l.claim.status,
+                deadline: l.claim.deadline.map(|d| d.to_string()),
+                claimed_ore: l.claimed.ore(),
+                granted_ore: l.claim.granted_ore,
+                costs: l.costs,
+            })
+            .collect(),
+    ))
+}

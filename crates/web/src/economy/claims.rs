@@ -1,0 +1,397 @@
+//! Claims to Migrationsverket: prepared from the costs not yet claimed, shown and exported as
+//! form 4497's table, and moved through submission, decision and payment.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
+use etablera_domain::economy::rules::{ClaimType, CostCategory};
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
+use etablera_store::economy::claims::{self, ClaimFile};
+
+use super::{category_name, claim_type_name, municipality_options};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render_with};
+use crate::reception::forms::{Fields, Filled, SavedQuery};
+use crate::reception::scope;
+use crate::security::CsrfForm;
+
+pub struct ClaimListRow {
+    pub id: i32,
+    pub claim_type: String,
+    pub municipality: String,
+    pub period: String,
+    pub status: String,
+    pub deadline: String,
+    pub claimed: String,
+    pub granted: String,
+    pub costs: i64,
+}
+
+#[derive(Template)]
+#[template(path = "economy/claims.html")]
+struct ClaimsPage {
+    ctx: PageContext,
+    section: &'static str,
+    f: Filled,
+    rows: Vec<ClaimListRow>,
+    types: Vec<(&'static str, String)>,
+    municipalities: Vec<(String, String)>,
+    period_start: String,
+    period_end: String,
+}
+
+pub fn status_name(t: &Tr, status: &str) -> String {
+    t.get(&format!("claim-status-{status}"))
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    f: Filled,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let scope = scope(user);
+    let list = state.store.run(move |conn| claims::list(conn, &scope)).await?;
+    let today = etablera_store::today();
+    let status = f.status();
+    let page = ClaimsPage {
+        section: "claims",
+        f,
+        rows: list
+            .into_iter()
+            .map(|l| ClaimListRow {
+                id: l.claim.id,
+                claim_type: claim_type_name(&t, &l.claim.claim_type),
+                municipality: etablera_domain::municipality::name_of(&l.claim.municipality_code),
+                period: format!("{} – {}", l.claim.period_start, l.claim.period_end),
+                status: status_name(&t, &l.claim.status),
+                deadline: l.claim.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                claimed: l.claimed.to_string(),
+                granted: l.claim.granted_ore.map(|g| Money::from_ore(g).to_string()).unwrap_or_default(),
+                costs: l.costs,
+            })
+            .collect(),
+        types: ClaimType::CLAIMED.iter().map(|c| (c.code(), claim_type_name(&t, c.code()))).collect(),
+        municipalities: municipality_options(user),
+        period_start: chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        period_end: today.to_string(),
+        ctx: PageContext::new(ctx, t.get("claims-title"), "/economy"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
+    list_page(&state, &ctx, &user, Filled::default()).await
+}
+
+pub async fn prepare(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let claim_type =
+        ClaimType::from_code(fields.get("claim_type")).ok_or_else(|| Invalid::new("claim_type", "Välj ansökningstyp."));
+    let municipality = super::municipality(&user, fields.opt("municipality"))
+        .ok_or_else(|| Invalid::new("municipality", "Du hör inte till någon kommun; be administratören om det."));
+    let outcome = match (claim_type, municipality, fields.date("period_start"), fields.date("period_end")) {
+        (Ok(claim_type), Ok(code), Ok(from), Ok(to)) => {
+            let (actor, scope) = (ctx.actor(), scope(&user));
+            match state.store.run(move |conn| claims::prepare(conn, &actor, &scope, &code, claim_type, from, to)).await
+            {
+                Ok(id) => return Ok(Redirect::to(&format!("/economy/claims/{id}?saved=prepared")).into_response()),
+                Err(e) => Ok(Err(e)),
+            }
+        }
+        (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
+    };
+    match Filled::after("prepare", fields, outcome)? {
+        None => Ok(Redirect::to("/economy/claims").into_response()),
+        Some(f) => list_page(&state, &ctx, &user, f).await,
+    }
+}
+
+pub struct RowView {
+    pub name: String,
+    pub dossier_number: String,
+    pub personal_number: String,
+    pub reception_date: String,
+    pub period: String,
+    pub amounts: Vec<String>,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "economy/claim.html")]
+struct ClaimPage {
+    ctx: PageContext,
+    section: &'static str,
+    f: Filled,
+    notice: Option<String>,
+    id: i32,
+    version: i32,
+    facts: Vec<(String, String)>,
+    columns: Vec<String>,
+    rows: Vec<RowView>,
+    totals: Vec<String>,
+    total: String,
+    steps: Vec<(&'static str, String)>,
+    events: Vec<(String, String, String)>,
+    is_draft: bool,
+    today: String,
+}
+
+/// The amount columns of a claim of this type, in the form's order.
+pub fn columns_of(claim_type: Option<ClaimType>) -> Vec<CostCategory> {
+    match claim_type {
+        Some(ClaimType::EconomicAssistance) => vec![CostCategory::EconomicAssistance],
+        _ => CostCategory::FORM_4497.to_vec(),
+    }
+}
+
+fn personal_number(n: Option<&str>) -> String {
+    n.map(|n| if n.len() == 12 { format!("{}-{}", &n[..8], &n[8..]) } else { n.to_owned() }).unwrap_or_default()
+}
+
+fn facts(t: &Tr, file: &ClaimFile) -> Vec<(String, String)> {
+    let c = &file.claim;
+    let mut facts = vec![
+        (t.get("claim-type"), claim_type_name(t, &c.claim_type)),
+        (
+            t.get("col-municipality"),
+            format!("{} {}", c.municipality_code, etablera_domain::municipality::name_of(&c.municipality_code)),
+        ),
+        (t.get("col-period"), format!("{} – {}", c.period_start, c.period_end)),
+        (t.get("col-status"), status_name(t, &c.status)),
+        (t.get("claim-deadline"), c.deadline.map(|d| d.to_string()).unwrap_or_else(|| t.get("cost-deadline-missing"))),
+        (t.get("claim-claimed"), file.total.to_string()),
+    ];
+    if let Some(d) = c.submitted_on {
+        facts.push((t.get("claim-submitted-on"), d.to_string()));
+    }
+    if let (Some(d), Some(g)) = (c.decided_on, c.granted_ore) {
+        facts.push((t.get("claim-decided-on"), d.to_string()));
+        facts.push((t.get("claim-granted"), Money::from_ore(g).to_string()));
+        facts.push((t.get("claim-reference"), c.decision_reference.clone().unwrap_or_default()));
+        if let Some(short) = file.shortfall().filter(|s| s.ore() > 0) {
+            facts.push((t.get("claim-shortfall"), short.to_string()));
+        }
+    }
+    if let Some(d) = c.paid_on {
+        facts.push((t.get("claim-paid-on"), d.to_string()));
+    }
+    facts
+}
+
+async fn claim_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    f: Filled,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let file = state.store.run(move |conn| claims::open(conn, &actor, &scope, id)).await?;
+    let columns = columns_of(file.claim.claim_type());
+    let status = f.status();
+    let page = ClaimPage {
+        section: "claims",
+        id,
+        version: file.claim.version,
+        facts: facts(&t, &file),
+        columns: columns.iter().map(|c| category_name(&t, c.code())).collect(),
+        rows: file
+            .rows
+            .iter()
+            .map(|r| RowView {
+                name: r.person.name(),
+                dossier_number: r.person.dossier_number.clone().unwrap_or_default(),
+                personal_number: personal_number(r.person.personal_number.as_deref()),
+                reception_date: r.person.reception_date.map(|d| d.to_string()).unwrap_or_default(),
+                period: format!("{} – {}", r.row.first_date, r.row.last_date),
+                amounts: columns.iter().map(|c| r.row.amount(*c).format_number()).collect(),
+                total: r.row.total().format_number(),
+            })
+            .collect(),
+        totals: columns.iter().map(|c| file.columns.get(c).copied().unwrap_or_default().format_number()).collect(),
+        total: file.total.format_number(),
+        steps: file
+            .claim
+            .status()
+            .next_steps()
+            .iter()
+            .map(|s| (s.code(), t.get(&format!("claim-step-{}", s.code()))))
+            .collect(),
+        events: file
+            .events
+            .iter()
+            .map(|e| {
+                let mut what = t.get(&format!("claim-step-{}", e.step));
+                if let Some(g) = e.granted_ore {
+                    what.push_str(&format!(": {}", Money::from_ore(g)));
+                }
+                let detail =
+                    [e.reference.clone(), e.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                (e.on_date.to_string(), what, detail)
+            })
+            .collect(),
+        is_draft: file.claim.status() == ClaimStatus::Draft,
+        today: etablera_store::today().to_string(),
+        f,
+        notice,
+        ctx: PageContext::new(ctx, t.with("claim-number", "id", id), "/economy"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<SavedQuery>,
+) -> AppResult<Response> {
+    let notice =
+        q.saved.map(|s| ctx.tr().get(&format!("claim-saved-{}", if s == "prepared" { "prepared" } else { "step" })));
+    claim_page(&state, &ctx, &user, id, Filled::default(), notice).await
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let step = Step::from_code(fields.get("step")).ok_or_else(|| Invalid::new("step", "Välj vad som har hänt."));
+    let granted = match fields.opt("granted") {
+        None => Ok(None),
+        Some(text) => Money::parse_kr(text)
+            .map(Some)
+            .map_err(|e| Invalid::new("granted", etablera_domain::reception::sentence(&e.to_string()))),
+    };
+    let version: i32 = fields.get("version").parse().map_err(|_| AppError::NotFound)?;
+    let outcome = match (step, fields.date("on"), granted) {
+        (Ok(step), Ok(on), Ok(granted)) => {
+            let input = StepInput {
+                step,
+                on,
+                granted,
+                reference: fields.opt("reference").map(str::to_owned),
+                note: fields.opt("note").map(str::to_owned),
+            };
+            let (actor, scope) = (ctx.actor(), scope(&user));
+            let today = etablera_store::today();
+            Ok(state.store.run(move |conn| claims::step(conn, &actor, &scope, id, &input, version, today)).await)
+        }
+        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+    };
+    match Filled::after("step", fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/economy/claims/{id}?saved=step")).into_response()),
+        Some(f) => claim_page(&state, &ctx, &user, id, f, None).await,
+    }
+}
+
+pub async fn discard(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let version: i32 = fields.get("version").parse().map_err(|_| AppError::NotFound)?;
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = Ok(state.store.run(move |conn| claims::discard(conn, &actor, &scope, id, version)).await);
+    match Filled::after("discard", fields, outcome)? {
+        None => Ok(Redirect::to("/economy/claims").into_response()),
+        Some(f) => claim_page(&state, &ctx, &user, id, f, None).await,
+    }
+}
+
+/// The claim's document: heading and form 4497's table. The export is logged.
+async fn document(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+) -> AppResult<(Heading, etablera_reports::economy::Sheet)> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let file = state.store.run(move |conn| claims::export(conn, &actor, &scope, id)).await?;
+    let columns = columns_of(file.claim.claim_type());
+    let lines: Vec<ClaimLine> = file
+        .rows
+        .iter()
+        .map(|r| ClaimLine {
+            dossier_number: r.person.dossier_number.clone().unwrap_or_default(),
+            personal_number: personal_number(r.person.personal_number.as_deref()),
+            reception_date: r.person.reception_date,
+            period: (r.row.first_date, r.row.last_date),
+            amounts: columns.iter().map(|c| r.row.amount(*c)).collect(),
+        })
+        .collect();
+    let names: Vec<String> = columns.iter().map(|c| category_name(&t, c.code())).collect();
+    let title = match file.claim.claim_type() {
+        Some(ClaimType::EconomicAssistance) => t.get("claim-document-assistance"),
+        _ => t.get("claim-document-4497"),
+    };
+    let heading = Heading { title, facts: facts(&t, &file), note: t.get("claim-document-note") };
+    Ok((heading, claim_sheet(&names, &lines)))
+}
+
+fn attachment(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub fn xlsx_response(name: String, body: Vec<u8>) -> Response {
+    attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, body)
+}
+
+pub fn pdf_response(name: String, body: Vec<u8>) -> Response {
+    attachment("application/pdf", name, body)
+}
+
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let (heading, sheet) = document(&state, &ctx, &user, id).await?;
+    let body =
+        etablera_reports::economy::xlsx("Ansökan", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(format!("ansokan-{id}.xlsx"), body))
+}
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let (heading, sheet) = document(&state, &ctx, &user, id).await?;
+    let footer = format!("Etablera · ansökan {id}");
+    let body = tokio::task::spawn_blocking(move || etablera_reports::economy::pdf(&heading, &sheet, &footer))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(pdf_response(format!("ansokan-{id}.pdf"), body))
+}

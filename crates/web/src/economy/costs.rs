@@ -1,0 +1,313 @@
+//! Costs: the list, and the form that tells as the cost is entered which claim type it belongs
+//! to, how much is reimbursable under the cap in force on its date, and what is over the cap.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use etablera_domain::economy::costs::CostForm;
+use etablera_domain::economy::rules::CostCategory;
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_store::StoreError;
+use etablera_store::economy::costs::{self, Assessment, CostFilter, NewCost, NotReimbursable};
+use serde::Deserialize;
+
+use super::{category_name, claim_type_name};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render, render_with};
+use crate::reception::forms::{Fields, Filled};
+use crate::reception::scope;
+use crate::security::CsrfForm;
+
+pub struct CostRow {
+    pub date: String,
+    pub household_id: i32,
+    pub household: String,
+    pub category: String,
+    pub supplier: String,
+    pub amount: String,
+    pub reimbursable: String,
+    pub over_cap: String,
+    pub deadline: String,
+    pub claim: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "economy/costs.html")]
+struct CostsPage {
+    ctx: PageContext,
+    section: &'static str,
+    households: Vec<(i32, String)>,
+    rows: Vec<CostRow>,
+    total: String,
+    total_reimbursable: String,
+    total_over_cap: String,
+}
+
+fn money(m: Money) -> String {
+    m.to_string()
+}
+
+pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
+    list_page(&state, &ctx, &user).await
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let scope = scope(user);
+    let (households, list) = state
+        .store
+        .run(move |conn| Ok((costs::households(conn, &scope)?, costs::list(conn, &scope, &CostFilter::default())?)))
+        .await?;
+    let sum = |f: fn(&costs::Cost) -> i64| money(Money::from_ore(list.iter().map(|(c, _)| f(c)).sum()));
+    let page = CostsPage {
+        section: "costs",
+        households,
+        total: sum(|c| c.amount_ore),
+        total_reimbursable: sum(|c| c.reimbursable_ore),
+        total_over_cap: sum(|c| c.over_cap_ore),
+        rows: list
+            .iter()
+            .map(|(c, label)| CostRow {
+                date: c.cost_date.to_string(),
+                household_id: c.household_id,
+                household: label.clone(),
+                category: category_name(&t, &c.category),
+                supplier: c.supplier.clone(),
+                amount: money(Money::from_ore(c.amount_ore)),
+                reimbursable: money(Money::from_ore(c.reimbursable_ore)),
+                over_cap: money(Money::from_ore(c.over_cap_ore)),
+                deadline: c.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                claim: c.claim_id,
+            })
+            .collect(),
+        ctx: PageContext::new(ctx, t.get("economy-costs-title"), "/economy"),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// What the rule says about the cost, in words.
+pub struct AssessmentView {
+    pub claim_type: String,
+    pub reimbursable: String,
+    pub over_cap: String,
+    pub cap: Option<String>,
+    /// Shown at once when part of the cost cannot be reclaimed.
+    pub warning: Option<String>,
+    pub deadline: String,
+}
+
+pub fn assessment_view(t: &Tr, category: CostCategory, a: &Assessment) -> AssessmentView {
+    let name = category_name(t, category.code());
+    let warning = if a.over_cap.ore() == 0 {
+        None
+    } else {
+        Some(match (a.reason, a.cap) {
+            (Some(NotReimbursable::NoRule), _) => t.with("cost-warning-no-rule", "amount", a.over_cap),
+            (Some(NotReimbursable::NotResettled), _) => t.with("cost-warning-not-resettled", "amount", a.over_cap),
+            (None, Some(cap)) => t.text(
+                "cost-warning-over-cap",
+                &[
+                    ("amount", money(a.over_cap)),
+                    ("category", name.to_lowercase()),
+                    ("cap", money(cap)),
+                    ("already", money(a.already)),
+                ],
+            ),
+            (None, None) => t.with("cost-warning-cap-missing", "amount", a.over_cap),
+        })
+    };
+    AssessmentView {
+        claim_type: a.claim_type.map_or_else(|| t.get("cost-no-claim-type"), |c| claim_type_name(t, c.code())),
+        reimbursable: money(a.reimbursable),
+        over_cap: money(a.over_cap),
+        cap: a.cap.map(|cap| t.text("cost-cap", &[("cap", money(cap)), ("already", money(a.already))])),
+        warning,
+        deadline: a.deadline.map(|d| d.to_string()).unwrap_or_else(|| t.get("cost-deadline-missing")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "economy/_assessment.html")]
+struct AssessmentFragment {
+    ctx: PageContext,
+    assessment: Option<AssessmentView>,
+}
+
+#[derive(Template)]
+#[template(path = "economy/cost_form.html")]
+struct CostFormPage {
+    ctx: PageContext,
+    section: &'static str,
+    f: Filled,
+    notice: Option<String>,
+    household_id: i32,
+    household: String,
+    persons: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    assessment: Option<AssessmentView>,
+    today: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FormQuery {
+    pub household: Option<i32>,
+    pub saved: Option<i32>,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    household_id: i32,
+    f: Filled,
+    assessment: Option<AssessmentView>,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let (label, persons) =
+        state.store.run(move |conn| costs::household_persons(conn, &actor, &scope, household_id)).await?;
+    let status = f.status();
+    let page = CostFormPage {
+        section: "costs",
+        household_id,
+        persons: persons.iter().map(|p| (p.id.to_string(), format!("{} ({})", p.name(), p.birth_date))).collect(),
+        categories: CostCategory::ALL.iter().map(|c| (c.code(), category_name(&t, c.code()))).collect(),
+        assessment,
+        notice,
+        today: etablera_store::today().to_string(),
+        f,
+        ctx: PageContext::new(ctx, t.with("cost-new-title", "household", &label), "/economy"),
+        household: label,
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<FormQuery>,
+) -> AppResult<Response> {
+    // Without a household the page is the list, where one is chosen.
+    let Some(household_id) = q.household else {
+        return list_page(&state, &ctx, &user).await;
+    };
+    let t = ctx.tr();
+    let notice = match q.saved {
+        None => None,
+        Some(id) => {
+            let scope = scope(&user);
+            let cost = state.store.run(move |conn| costs::get(conn, &scope, id)).await?;
+            let mut text = t.text(
+                "cost-saved",
+                &[
+                    ("reimbursable", money(Money::from_ore(cost.reimbursable_ore))),
+                    ("over_cap", money(Money::from_ore(cost.over_cap_ore))),
+                ],
+            );
+            if cost.over_cap_ore > 0 {
+                text.push(' ');
+                text.push_str(&t.get("cost-saved-grant"));
+            }
+            Some(text)
+        }
+    };
+    form_page(&state, &ctx, &user, household_id, Filled::default(), None, notice).await
+}
+
+fn parse(fields: &Fields) -> Result<NewCost, Vec<Invalid>> {
+    let household_id: i32 =
+        fields.get("household").parse().map_err(|_| vec![Invalid::new("household", "Välj ett hushåll.")])?;
+    let person_id = match fields.opt("person") {
+        None => None,
+        Some(p) => Some(p.parse::<i32>().map_err(|_| vec![Invalid::new("person", "Välj en person i hushållet.")])?),
+    };
+    let form = CostForm {
+        date: fields.get("date"),
+        category: fields.get("category"),
+        amount: fields.get("amount"),
+        vat: fields.get("vat"),
+        supplier: fields.get("supplier"),
+        receipt_reference: fields.opt("receipt_reference"),
+        days: fields.opt("days"),
+    };
+    let details = form.check(etablera_store::today())?;
+    Ok(NewCost { household_id, person_id, details })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let household_id: i32 = fields.get("household").parse().map_err(|_| AppError::NotFound)?;
+    let preview = fields.get("action") == "preview";
+    let cost = match parse(&fields) {
+        Ok(cost) => cost,
+        Err(errors) => {
+            let f = Filled::failed("cost", fields, errors);
+            return form_page(&state, &ctx, &user, household_id, f, None, None).await;
+        }
+    };
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let category = cost.details.category;
+    let t = ctx.tr();
+    if preview {
+        let result = state.store.run(move |conn| costs::assess(conn, &scope, &cost)).await;
+        return match result {
+            Ok(a) => {
+                let view = assessment_view(&t, category, &a);
+                let f = Filled { form: "cost".into(), fields, ..Filled::default() };
+                form_page(&state, &ctx, &user, household_id, f, Some(view), None).await
+            }
+            Err(e) => {
+                let f = Filled::from_store("cost", fields, e)?;
+                form_page(&state, &ctx, &user, household_id, f, None, None).await
+            }
+        };
+    }
+    match state.store.run(move |conn| costs::record(conn, &actor, &scope, &cost)).await {
+        Ok((id, _)) => {
+            Ok(Redirect::to(&format!("/economy/costs/new?household={household_id}&saved={id}")).into_response())
+        }
+        Err(e @ StoreError::Invalid { .. }) => {
+            let f = Filled::from_store("cost", fields, e)?;
+            form_page(&state, &ctx, &user, household_id, f, None, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The assessment alone, for the form to show as the user types (htmx). Bad or partial input
+/// shows nothing rather than an error: the user is still typing.
+pub async fn preview(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Html<String>> {
+    let fields = Fields(pairs);
+    let t = ctx.tr();
+    let assessment = match parse(&fields) {
+        Err(_) => None,
+        Ok(cost) => {
+            let scope = scope(&user);
+            let category = cost.details.category;
+            match state.store.run(move |conn| costs::assess(conn, &scope, &cost)).await {
+                Ok(a) => Some(assessment_view(&t, category, &a)),
+                Err(StoreError::Invalid { .. }) => None,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    render(&AssessmentFragment { assessment, ctx: PageContext::new(&ctx, String::new(), "") })
+}

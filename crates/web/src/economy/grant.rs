@@ -1,0 +1,230 @@
+//! The annual grant: its amount, the balance, the account per category and month (XLSX, PDF),
+//! and the year's claims in sums. No person is named, so the committee reads it too; only the
+//! finance officer sets the grant and sees the individual charges.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::access::Permission;
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_reports::economy::{Heading, Sheet, grant_sheet};
+use etablera_store::economy::claims;
+use etablera_store::economy::grant::{self, GrantYear};
+use serde::Deserialize;
+
+use super::claims::{pdf_response, xlsx_response};
+use super::{category_name, municipality, municipality_options};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render_with};
+use crate::reception::forms::{Fields, Filled};
+use crate::security::CsrfForm;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct GrantQuery {
+    pub municipality: Option<String>,
+    pub year: Option<i32>,
+    pub saved: Option<String>,
+}
+
+pub struct AccountRow {
+    pub category: String,
+    pub months: Vec<String>,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "economy/grant.html")]
+struct GrantPage {
+    ctx: PageContext,
+    section: &'static str,
+    f: Filled,
+    notice: Option<String>,
+    manage: bool,
+    municipality: String,
+    municipality_name: String,
+    municipalities: Vec<(String, String)>,
+    year: i32,
+    year_text: String,
+    years: Vec<i32>,
+    grant: Option<String>,
+    decision: String,
+    balance: Option<String>,
+    overdrawn: bool,
+    charged: String,
+    rows: Vec<AccountRow>,
+    month_totals: Vec<String>,
+    charges: Vec<(String, String, String, String)>,
+    claims: claims::Totals,
+}
+
+fn category_label(t: &Tr, code: &str) -> String {
+    if code == "claim_shortfall" { t.get("grant-claim-shortfall") } else { category_name(t, code) }
+}
+
+async fn load(state: &AppState, code: String, year: i32) -> AppResult<(GrantYear, claims::Totals, Vec<i32>)> {
+    let today = etablera_store::today();
+    Ok(state
+        .store
+        .run(move |conn| {
+            Ok((grant::year(conn, &code, year)?, claims::totals(conn, &code, year)?, grant::years(conn, &code, today)?))
+        })
+        .await?)
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    q: GrantQuery,
+    f: Filled,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&etablera_store::today()));
+    let (g, totals, years) = load(state, code.clone(), year).await?;
+    let manage = user.can(Permission::ManageEconomy);
+    let a = &g.account;
+    let status = f.status();
+    let page = GrantPage {
+        section: "grant",
+        notice: q.saved.map(|_| t.get("grant-saved")),
+        manage,
+        municipality_name: etablera_domain::municipality::name_of(&code),
+        municipalities: municipality_options(user),
+        year,
+        year_text: year.to_string(),
+        years,
+        grant: a.grant.map(|g| g.to_string()),
+        decision: g.decision.clone().unwrap_or_default(),
+        balance: a.balance().map(|b| b.to_string()),
+        overdrawn: a.balance().is_some_and(|b| b.ore() < 0),
+        charged: a.charged.to_string(),
+        rows: a
+            .by_category
+            .iter()
+            .map(|(code, months)| AccountRow {
+                category: category_label(&t, code),
+                months: months.iter().map(|m| m.format_number()).collect(),
+                total: a.category_total(code).format_number(),
+            })
+            .collect(),
+        month_totals: a.by_month.iter().map(|m| m.format_number()).collect(),
+        // The individual charges name costs and claims: for the finance officer only.
+        charges: if manage {
+            g.charges
+                .iter()
+                .map(|c| {
+                    (
+                        c.charged_on.to_string(),
+                        category_label(&t, &c.category),
+                        c.description.clone(),
+                        Money::from_ore(c.amount_ore).to_string(),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        claims: totals,
+        municipality: code,
+        f,
+        ctx: PageContext::new(ctx, t.get("grant-title"), if manage { "/economy" } else { "/economy/grant" }),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<GrantQuery>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &user, q, Filled::default()).await
+}
+
+pub async fn set(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let year = fields.get("year").parse::<i32>().map_err(|_| Invalid::new("year", "Skriv året med fyra siffror."));
+    let amount = Money::parse_kr(fields.get("amount"))
+        .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
+    let decision = fields.opt("decision").map(str::to_owned);
+    let outcome = match (year, amount) {
+        (Ok(year), Ok(amount)) => {
+            let (actor, c) = (ctx.actor(), code.clone());
+            Ok(state.store.run(move |conn| grant::set(conn, &actor, &c, year, amount, decision.as_deref())).await)
+        }
+        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+    };
+    let year_text = fields.get("year").to_owned();
+    match Filled::after("grant", fields, outcome)? {
+        None => {
+            Ok(Redirect::to(&format!("/economy/grant?municipality={code}&year={year_text}&saved=1")).into_response())
+        }
+        Some(f) => {
+            let q = GrantQuery { municipality: Some(code), year: year_text.parse().ok(), saved: None };
+            page(&state, &ctx, &user, q, f).await
+        }
+    }
+}
+
+async fn document(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    q: GrantQuery,
+) -> AppResult<(Heading, Sheet, String)> {
+    let t = ctx.tr();
+    let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&etablera_store::today()));
+    let (g, totals, _) = load(state, code.clone(), year).await?;
+    let a = &g.account;
+    let missing = t.get("grant-none");
+    let facts = vec![
+        (t.get("col-municipality"), format!("{code} {}", etablera_domain::municipality::name_of(&code))),
+        (t.get("grant-year"), year.to_string()),
+        (t.get("grant-amount"), a.grant.map_or(missing.clone(), |g| g.to_string())),
+        (t.get("grant-decision"), g.decision.clone().unwrap_or_default()),
+        (t.get("grant-charged"), a.charged.to_string()),
+        (t.get("grant-balance"), a.balance().map_or(missing, |b| b.to_string())),
+        (t.get("grant-claims-claimed"), totals.claimed.to_string()),
+        (t.get("grant-claims-granted"), totals.granted.to_string()),
+    ];
+    let rows: Vec<(String, [Money; 12])> = a.by_category.iter().map(|(c, m)| (category_label(&t, c), *m)).collect();
+    let heading =
+        Heading { title: t.with("grant-document-title", "year", year), facts, note: t.get("grant-document-note") };
+    Ok((heading, grant_sheet(&rows, &a.by_month), format!("anslag-{code}-{year}")))
+}
+
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<GrantQuery>,
+) -> AppResult<Response> {
+    let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
+    let body =
+        etablera_reports::economy::xlsx("Anslag", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(format!("{name}.xlsx"), body))
+}
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<GrantQuery>,
+) -> AppResult<Response> {
+    let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
+    let footer = format!("Etablera · {}", heading.title);
+    let body = tokio::task::spawn_blocking(move || etablera_reports::economy::pdf(&heading, &sheet, &footer))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(pdf_response(format!("{name}.pdf"), body))
+}

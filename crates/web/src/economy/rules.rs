@@ -1,0 +1,387 @@
+//! The reimbursement rules table for the administrator: every row with its validity, caps, age
+//! band, amount and deadline; missing values shown as missing; edits and new rows (copied from
+//! an existing one, for a new period) kept with their earlier revisions; the price base amounts.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::money::Money;
+use etablera_domain::reception::Invalid;
+use etablera_store::economy::rules::{self, RuleRow};
+use serde::Deserialize;
+
+use super::{category_name, claim_type_name};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::AppResult;
+use crate::i18n::Tr;
+use crate::pages::{PageContext, local_time, render_with};
+use crate::reception::forms::{Fields, Filled, SavedQuery};
+use crate::security::CsrfForm;
+
+pub struct RuleView {
+    pub id: i32,
+    pub claim_type: String,
+    pub subject: String,
+    pub valid: String,
+    pub cap: String,
+    pub ages: String,
+    pub amount: String,
+    pub deadline: String,
+    pub missing: bool,
+    pub revision: i32,
+}
+
+fn kr(ore: Option<i64>) -> Option<String> {
+    ore.map(|o| Money::from_ore(o).to_string())
+}
+
+/// The row in words; `missing` when a value the rule needs is not known.
+pub fn view(t: &Tr, r: &RuleRow) -> RuleView {
+    let missing_text = t.get("rule-missing");
+    let need = |v: Option<String>| v.unwrap_or_else(|| missing_text.clone());
+    let cap = match r.cap_kind.as_str() {
+        "none" => t.get("rule-cap-none"),
+        "per_person" => t.with("rule-cap-per-person", "amount", need(kr(r.cap_per_person_ore))),
+        "per_day" => t.with("rule-cap-per-day", "amount", need(kr(r.cap_per_day_ore))),
+        "per_household" => t.text(
+            "rule-cap-per-household",
+            &[("first", need(kr(r.cap_per_household_ore))), ("extra", need(kr(r.cap_per_extra_member_ore)))],
+        ),
+        _ => missing_text.clone(),
+    };
+    let deadline = match (r.deadline_kind.as_str(), r.deadline_months) {
+        ("no_application", _) => t.get("rule-deadline-no_application"),
+        ("missing", _) | (_, None) => missing_text.clone(),
+        (kind, Some(m)) => t.with(&format!("rule-deadline-{kind}"), "months", m),
+    };
+    let amount = match (r.amount_ore, r.price_base_share_bp) {
+        (Some(a), _) => Money::from_ore(a).to_string(),
+        (None, Some(bp)) => t.with("rule-share", "share", etablera_domain::economy::rules::Share(bp as u32)),
+        (None, None) if r.category.is_none() => missing_text.clone(),
+        (None, None) => String::new(),
+    };
+    let ages = match (r.age_from, r.age_to) {
+        (None, None) => String::new(),
+        (Some(a), None) => t.with("rule-age-from", "age", a),
+        (None, Some(b)) => t.with("rule-age-to", "age", b),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+    };
+    let missing = cap.contains(&missing_text) || deadline == missing_text || amount == missing_text;
+    RuleView {
+        id: r.id,
+        claim_type: claim_type_name(t, &r.claim_type),
+        subject: match &r.category {
+            Some(c) => category_name(t, c),
+            None => r.covers.clone(),
+        },
+        valid: format!("{} – {}", r.valid_from, r.valid_to.map(|d| d.to_string()).unwrap_or_default()),
+        cap,
+        ages,
+        amount,
+        deadline,
+        missing,
+        revision: r.revision,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "economy/rules.html")]
+struct RulesPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    rules: Vec<RuleView>,
+    price_bases: Vec<(i32, String)>,
+}
+
+async fn list_page(state: &AppState, ctx: &RequestContext, f: Filled, notice: Option<String>) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (rows, bases) = state.store.run(|conn| Ok((rules::rows(conn)?, rules::price_base_amounts(conn)?))).await?;
+    let status = f.status();
+    let page = RulesPage {
+        f,
+        notice,
+        rules: rows.iter().map(|r| view(&t, r)).collect(),
+        price_bases: bases.into_iter().map(|(y, m)| (y, m.to_string())).collect(),
+        ctx: PageContext::new(ctx, t.get("rules-title"), "/admin/reimbursement-rules"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Params(q): Params<SavedQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|_| ctx.tr().get("rules-saved"));
+    list_page(&state, &ctx, Filled::default(), notice).await
+}
+
+pub async fn set_price_base(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let year = fields.get("year").parse::<i32>().map_err(|_| Invalid::new("year", "Skriv året med fyra siffror."));
+    let amount = Money::parse_kr(fields.get("amount"))
+        .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
+    let outcome = match (year, amount) {
+        (Ok(year), Ok(amount)) => {
+            let actor = ctx.actor();
+            Ok(state.store.run(move |conn| rules::set_price_base_amount(conn, &actor, year, amount)).await)
+        }
+        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+    };
+    match Filled::after("price-base", fields, outcome)? {
+        None => Ok(Redirect::to("/admin/reimbursement-rules?saved=1").into_response()),
+        Some(f) => list_page(&state, &ctx, f, None).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "economy/rule_form.html")]
+struct RuleFormPage {
+    ctx: PageContext,
+    f: Filled,
+    /// The row being changed, or the row a new one is copied from.
+    row: RuleRow,
+    is_new: bool,
+    action: String,
+    v: RuleView,
+    cap_kinds: Vec<(&'static str, String)>,
+    deadline_kinds: Vec<(&'static str, String)>,
+    revisions: Vec<(String, String)>,
+    vals: RuleValues,
+}
+
+/// The form's starting values, as typed text.
+pub struct RuleValues {
+    pub covers: String,
+    pub valid_from: String,
+    pub valid_to: String,
+    pub cap_per_person: String,
+    pub cap_per_household: String,
+    pub cap_per_extra_member: String,
+    pub cap_per_day: String,
+    pub age_from: String,
+    pub age_to: String,
+    pub amount: String,
+    pub share: String,
+    pub deadline_months: String,
+    pub source: String,
+}
+
+impl RuleValues {
+    fn of(row: &RuleRow) -> RuleValues {
+        let money = |ore: Option<i64>| {
+            ore.map(|o| Money::from_ore(o).format_number().replace('\u{a0}', " ")).unwrap_or_default()
+        };
+        let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+        RuleValues {
+            covers: row.covers.clone(),
+            valid_from: row.valid_from.to_string(),
+            valid_to: row.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+            cap_per_person: money(row.cap_per_person_ore),
+            cap_per_household: money(row.cap_per_household_ore),
+            cap_per_extra_member: money(row.cap_per_extra_member_ore),
+            cap_per_day: money(row.cap_per_day_ore),
+            age_from: number(row.age_from),
+            age_to: number(row.age_to),
+            amount: money(row.amount_ore),
+            share: row.price_base_share_bp.map(|bp| format!("{},{:02}", bp / 100, bp % 100)).unwrap_or_default(),
+            deadline_months: number(row.deadline_months),
+            source: row.source.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FormQuery {
+    pub copy: Option<String>,
+}
+
+async fn form_page(state: &AppState, ctx: &RequestContext, id: i32, is_new: bool, f: Filled) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (row, revisions) =
+        state.store.run(move |conn| Ok((rules::row(conn, id)?, rules::revisions(conn, id)?))).await?;
+    let status = f.status();
+    let v = view(&t, &row);
+    let title = if is_new {
+        t.with("rule-new-title", "rule", &v.subject)
+    } else {
+        t.with("rule-edit-title", "rule", &v.subject)
+    };
+    let page = RuleFormPage {
+        f,
+        action: if is_new {
+            format!("/admin/reimbursement-rules/{id}/copy")
+        } else {
+            format!("/admin/reimbursement-rules/{id}")
+        },
+        is_new,
+        cap_kinds: ["none", "per_person", "per_household", "per_day", "missing"]
+            .into_iter()
+            .map(|k| (k, t.get(&format!("rule-cap-kind-{k}"))))
+            .collect(),
+        deadline_kinds: [
+            "months_after_reception",
+            "months_after_period_end",
+            "months_after_quarter_end",
+            "no_application",
+            "missing",
+        ]
+        .into_iter()
+        .map(|k| (k, t.get(&format!("rule-deadline-kind-{k}"))))
+        .collect(),
+        revisions: revisions
+            .into_iter()
+            .map(|r| {
+                let line = t.text(
+                    "rule-revision-line",
+                    &[("revision", r.revision.to_string()), ("at", local_time(r.replaced_at))],
+                );
+                (line, r.snapshot)
+            })
+            .collect(),
+        v,
+        vals: RuleValues::of(&row),
+        row,
+        ctx: PageContext::new(ctx, title, "/admin/reimbursement-rules"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<FormQuery>,
+) -> AppResult<Response> {
+    form_page(&state, &ctx, id, q.copy.is_some(), Filled::default()).await
+}
+
+fn optional_money(fields: &Fields, name: &'static str) -> Result<Option<i64>, Invalid> {
+    match fields.opt(name) {
+        None => Ok(None),
+        Some(text) => Money::parse_kr(text)
+            .map(|m| Some(m.ore()))
+            .map_err(|e| Invalid::new(name, etablera_domain::reception::sentence(&e.to_string()))),
+    }
+}
+
+fn optional_number(fields: &Fields, name: &'static str, message: &str) -> Result<Option<i32>, Invalid> {
+    match fields.opt(name) {
+        None => Ok(None),
+        Some(text) => text.parse::<i32>().ok().filter(|n| *n >= 0).map(Some).ok_or_else(|| Invalid::new(name, message)),
+    }
+}
+
+/// A share typed as percent with up to two decimals ("34,90") in hundredths of a percent.
+fn optional_share(fields: &Fields) -> Result<Option<i32>, Invalid> {
+    match fields.opt("share") {
+        None => Ok(None),
+        Some(text) => Money::parse_kr(text.trim_end_matches('%').trim())
+            .ok()
+            .filter(|m| (0..=10_000).contains(&m.ore()))
+            .map(|m| Some(m.ore() as i32))
+            .ok_or_else(|| Invalid::new("share", "Skriv andelen i procent, till exempel 34,90.")),
+    }
+}
+
+/// The form's values over `base` (claim type and category stay as they are).
+fn parse(fields: &Fields, base: &RuleRow) -> Result<RuleRow, Vec<Invalid>> {
+    let mut row = base.clone();
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<(), Invalid>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
+    keep(
+        etablera_domain::reception::required_text("covers", fields.get("covers"), 300, "vad regeln gäller")
+            .map(|v| row.covers = v),
+    );
+    keep(fields.date("valid_from").map(|d| row.valid_from = d));
+    keep(fields.optional_date("valid_to").map(|d| row.valid_to = d));
+    let cap_kind = fields.get("cap_kind");
+    keep(if ["none", "per_person", "per_household", "per_day", "missing"].contains(&cap_kind) {
+        row.cap_kind = cap_kind.to_owned();
+        Ok(())
+    } else {
+        Err(Invalid::new("cap_kind", "Välj hur taket räknas."))
+    });
+    keep(optional_money(fields, "cap_per_person").map(|v| row.cap_per_person_ore = v));
+    keep(optional_money(fields, "cap_per_household").map(|v| row.cap_per_household_ore = v));
+    keep(optional_money(fields, "cap_per_extra_member").map(|v| row.cap_per_extra_member_ore = v));
+    keep(optional_money(fields, "cap_per_day").map(|v| row.cap_per_day_ore = v));
+    keep(optional_number(fields, "age_from", "Skriv åldern som ett heltal.").map(|v| row.age_from = v));
+    keep(optional_number(fields, "age_to", "Skriv åldern som ett heltal.").map(|v| row.age_to = v));
+    keep(optional_money(fields, "amount").map(|v| row.amount_ore = v));
+    keep(optional_share(fields).map(|v| row.price_base_share_bp = v));
+    let deadline_kind = fields.get("deadline_kind");
+    keep(
+        if etablera_domain::economy::rules::Deadline::KINDS.contains(&deadline_kind)
+            || ["no_application", "missing"].contains(&deadline_kind)
+        {
+            row.deadline_kind = deadline_kind.to_owned();
+            Ok(())
+        } else {
+            Err(Invalid::new("deadline_kind", "Välj hur ansökningstiden räknas."))
+        },
+    );
+    keep(
+        optional_number(fields, "deadline_months", "Skriv antal månader som ett heltal.")
+            .map(|v| row.deadline_months = v),
+    );
+    keep(
+        etablera_domain::reception::required_text("source", fields.get("source"), 500, "källan")
+            .map(|v| row.source = v),
+    );
+    if errors.is_empty() { Ok(row) } else { Err(errors) }
+}
+
+async fn save(state: AppState, ctx: RequestContext, id: i32, is_new: bool, fields: Fields) -> AppResult<Response> {
+    let base = state.store.run(move |conn| rules::row(conn, id)).await?;
+    let revision: i32 = fields.get("revision").parse().unwrap_or(0);
+    let outcome = match parse(&fields, &base) {
+        Ok(row) => {
+            let actor = ctx.actor();
+            Ok(state
+                .store
+                .run(move |conn| {
+                    if is_new {
+                        rules::add(conn, &actor, row).map(|_| ())
+                    } else {
+                        rules::update(conn, &actor, id, row, revision)
+                    }
+                })
+                .await)
+        }
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("rule", fields, outcome)? {
+        None => Ok(Redirect::to("/admin/reimbursement-rules?saved=1").into_response()),
+        Some(f) => form_page(&state, &ctx, id, is_new, f).await,
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    save(state, ctx, id, false, Fields(pairs)).await
+}
+
+pub async fn copy(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    save(state, ctx, id, true, Fields(pairs)).await
+}
