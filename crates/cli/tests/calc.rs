@@ -197,3 +197,91 @@ fn bad_input_exits_2_with_a_clear_message() {
     assert!(stderr.contains("rad 3: det finns ingen kommun med koden 9999"), "{stderr}");
     assert!(stderr.contains("rad 4: kommunkoden 0586 finns redan på rad 2"), "{stderr}");
 }
+
+/// `etablera calc reimbursable` on a fresh database's rules table.
+fn reimbursable(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("rules.db").display());
+    Command::new(env!("CARGO_BIN_EXE_etablera"))
+        .env("DATABASE_URL", url)
+        .args(["calc", "reimbursable"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn reimbursable_json(category: &str, amount: &str, size: &str, reception: &str) -> serde_json::Value {
+    let out = reimbursable(&[
+        "--category",
+        category,
+        "--amount-kr",
+        amount,
+        "--household-size",
+        size,
+        "--reception-date",
+        reception,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn reimbursable_under_the_caps_in_force_on_the_reception_date() {
+    let home = reimbursable_json("home_equipment", "9500", "5", "2024-03-01");
+    assert_eq!(
+        home,
+        serde_json::json!({ "claim_type": "initial_costs_resettled", "reimbursable_ore": 900_000,
+                            "over_cap_ore": 50_000, "deadline": "2025-03-01" })
+    );
+    let food = reimbursable_json("food_first_day", "1 100,50", "5", "2024-02-29");
+    assert_eq!((food["reimbursable_ore"].as_i64(), food["over_cap_ore"].as_i64()), (Some(100_000), Some(10_050)));
+    assert_eq!(food["deadline"], "2025-02-28", "a year after 29 February is 28 February");
+    let clothes = reimbursable_json("clothes", "2999,99", "2", "2023-03-01");
+    assert_eq!((clothes["reimbursable_ore"].as_i64(), clothes["over_cap_ore"].as_i64()), (Some(299_999), Some(0)));
+    let single = reimbursable_json("home_equipment", "5000.01", "1", "2023-02-28");
+    assert_eq!((single["reimbursable_ore"].as_i64(), single["over_cap_ore"].as_i64()), (Some(500_000), Some(1)));
+    assert_eq!(single["deadline"], "2024-02-28");
+}
+
+#[test]
+fn reimbursable_without_a_rule_in_force_exits_2_and_says_so() {
+    let before = reimbursable(&[
+        "--category",
+        "clothes",
+        "--amount-kr",
+        "100",
+        "--household-size",
+        "1",
+        "--reception-date",
+        "2009-01-01",
+        "--json",
+    ]);
+    assert_eq!(before.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&before.stderr);
+    assert!(message.contains("ingen regel") && message.contains("2009-01-01"), "{message}");
+    let unknown = reimbursable(&[
+        "--category",
+        "bicycles",
+        "--amount-kr",
+        "100",
+        "--household-size",
+        "1",
+        "--reception-date",
+        "2024-01-01",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("okänd kategori"));
+    assert!(unknown.stdout.is_empty());
+    let zero = reimbursable(&[
+        "--category",
+        "clothes",
+        "--amount-kr",
+        "100",
+        "--household-size",
+        "0",
+        "--reception-date",
+        "2024-01-01",
+    ]);
+    assert_eq!(zero.status.code(), Some(2));
+}

@@ -147,7 +147,8 @@ pub fn claim_sheet(columns: &[String], lines: &[ClaimLine]) -> Sheet {
                     l.dossier_number.clone(),
                     l.personal_number.clone(),
                     l.reception_date.map(|d| d.to_string()).unwrap_or_default(),
-                    format!("{} – {}", l.period.0, l.period.1),
+                    // No-break spaces keep the period on one line.
+                    format!("{}\u{a0}–\u{a0}{}", l.period.0, l.period.1),
                 ],
                 amounts,
             )

@@ -3,6 +3,7 @@
 
 mod audit;
 mod cofinancing;
+mod economy;
 mod login;
 mod pages;
 mod permissions;

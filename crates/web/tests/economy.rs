@@ -1,0 +1,293 @@
+//! The economy through the router: a cost entered with its cap warning, bad input kept and
+//! nothing saved, a claim prepared, opened, exported and decided, the grant, and who may see what.
+
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_store::access::Actor;
+use etablera_store::reception::exchange;
+use etablera_store::schema::{access_log, costs, households};
+
+use crate::support::{Browser, TestApp, csrf_in};
+
+/// A quota-refugee household of five received in March 2024, as the reception format has it.
+const FAMILY: &str = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
+  {"ref": "KVOT-5", "placement_date": "2024-02-15", "first_contact_at": null, "housing": null, "persons": [
+    {"ref": "A", "given_name": "Amal", "family_name": "Testsson", "birth_date": "1982-04-02", "personal_number": "198204022381", "dossier_number": "31-000001", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
+    {"ref": "B", "given_name": "Bashir", "family_name": "Testsson", "birth_date": "1983-09-12", "personal_number": null, "dossier_number": "31-000002", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
+    {"ref": "C", "given_name": "Cala", "family_name": "Testsson", "birth_date": "2012-01-20", "personal_number": null, "dossier_number": "31-000003", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
+    {"ref": "D", "given_name": "Dalia", "family_name": "Testsson", "birth_date": "2015-06-30", "personal_number": null, "dossier_number": "31-000004", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
+    {"ref": "E", "given_name": "Elias", "family_name": "Testsson", "birth_date": "2019-11-11", "personal_number": null, "dossier_number": "31-000005", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []}
+  ]}
+]}"#;
+
+fn with_family() -> (TestApp, i32) {
+    let app = TestApp::new();
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &Actor::default(), FAMILY, "Mottagningen", etablera_store::today()))
+        })
+        .unwrap()
+        .unwrap();
+    let id = app.db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
+    (app, id)
+}
+
+fn cost_count(app: &TestApp) -> i64 {
+    app.db.store.with_conn(|conn| Ok(costs::table.count().get_result(conn)?)).unwrap()
+}
+
+async fn add_cost(
+    app: &TestApp,
+    browser: &Browser,
+    household: i32,
+    category: &str,
+    amount: &str,
+    action: &str,
+) -> crate::support::Answer {
+    let household = household.to_string();
+    app.post_form(
+        "/economy/costs/new",
+        Some(browser),
+        &[
+            ("csrf_token", &browser.csrf),
+            ("household", &household),
+            ("person", ""),
+            ("category", category),
+            ("date", "2024-03-02"),
+            ("amount", amount),
+            ("vat", "2 375"),
+            ("supplier", "Möbelhuset AB"),
+            ("receipt_reference", "K-1001"),
+            ("days", ""),
+            ("action", action),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn home_equipment_over_the_cap_is_warned_of_as_it_is_entered_and_saved_with_the_rest_to_the_grant() {
+    let (app, household) = with_family();
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    let form = app.get(&format!("/economy/costs/new?household={household}"), Some(&browser)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Amal Testsson"), "the persons to choose from");
+    let preview = add_cost(&app, &browser, household, "home_equipment", "9 500", "preview").await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let text = preview.body.replace('\u{a0}', " ");
+    assert!(text.contains("500 kr är över taket för hemutrustning (9 000 kr för hushållet"), "{text}");
+    assert!(text.contains("Initiala kostnader för kvotflyktingar"));
+    assert!(text.contains("2025-03-01"), "the deadline, a year after the reception");
+    assert_eq!(cost_count(&app), 0, "a preview saves nothing");
+    let fragment = app
+        .post_form(
+            "/economy/costs/preview",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("household", &household.to_string()),
+                ("category", "home_equipment"),
+                ("date", "2024-03-02"),
+                ("amount", "9500"),
+                ("supplier", "Möbelhuset AB"),
+            ],
+        )
+        .await;
+    assert!(fragment.body.replace('\u{a0}', " ").contains("9 000 kr"), "{}", fragment.body);
+    assert!(!fragment.body.contains("<html"), "only the fragment");
+    let saved = add_cost(&app, &browser, household, "home_equipment", "9 500", "save").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let after = app.get(saved.location(), Some(&browser)).await;
+    assert!(
+        after.body.replace('\u{a0}', " ").contains("Ersättningsbart: 9 000 kr; över taket: 500 kr"),
+        "{}",
+        after.body
+    );
+    let grant = app.get("/economy/grant?year=2024", Some(&browser)).await;
+    assert!(grant.body.replace('\u{a0}', " ").contains("Kostnad 1: över taket"), "the charge is listed for finance");
+}
+
+#[tokio::test]
+async fn a_bad_cost_is_explained_in_swedish_keeps_the_input_and_saves_nothing() {
+    let (app, household) = with_family();
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    let answer = add_cost(&app, &browser, household, "home_equipment", "nio tusen", "save").await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains("Skriv beloppet i kronor"));
+    assert!(answer.body.contains("value=\"nio tusen\""), "the input is kept");
+    assert!(answer.body.contains("value=\"Möbelhuset AB\""));
+    assert_eq!(cost_count(&app), 0);
+}
+
+#[tokio::test]
+async fn a_claim_is_prepared_opened_exported_and_decided_and_every_look_at_it_is_logged() {
+    let (app, household) = with_family();
+    let eva = app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    for (category, amount) in [("home_equipment", "9 500"), ("food_first_day", "1 000"), ("clothes", "6 000")] {
+        assert_eq!(add_cost(&app, &browser, household, category, amount, "save").await.status, StatusCode::SEE_OTHER);
+    }
+    let prepared = app
+        .post_form(
+            "/economy/claims",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("claim_type", "initial_costs_resettled"),
+                ("period_start", "2024-03-01"),
+                ("period_end", "2024-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let claim_path = prepared.location().split('?').next().unwrap().to_owned();
+    let page = app.get(prepared.location(), Some(&browser)).await;
+    let text = page.body.replace('\u{a0}', " ");
+    assert!(text.contains("31-000001") && text.contains("19820402-2381"), "dossier and personnummer for the claim");
+    assert!(text.contains("16 000"), "9 000 + 1 000 + 6 000 claimed: {text}");
+    let xlsx = app.get(&format!("{claim_path}/claim.xlsx"), Some(&browser)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let pdf = app.get(&format!("{claim_path}/claim.pdf"), Some(&browser)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    let version =
+        |body: &str| body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let step = |fields: Vec<(&'static str, String)>| {
+        let mut pairs = vec![("csrf_token", browser.csrf.clone())];
+        pairs.extend(fields);
+        pairs
+    };
+    let v = version(&page.body);
+    let submit = step(vec![("version", v.clone()), ("step", "submit".into()), ("on", "2024-04-02".into())]);
+    let submit: Vec<(&str, &str)> = submit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        app.post_form(&format!("{claim_path}/steps"), Some(&browser), &submit).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let stale = app.post_form(&format!("{claim_path}/steps"), Some(&browser), &submit).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "the page was opened before the claim was submitted");
+    let page = app.get(&claim_path, Some(&browser)).await;
+    let v = version(&page.body);
+    let no_amount = step(vec![
+        ("version", v.clone()),
+        ("step", "decide".into()),
+        ("on", "2024-05-02".into()),
+        ("reference", "MIG-1".into()),
+    ]);
+    let no_amount: Vec<(&str, &str)> = no_amount.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = app.post_form(&format!("{claim_path}/steps"), Some(&browser), &no_amount).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Ange beviljat belopp"));
+    let decide = step(vec![
+        ("version", v),
+        ("step", "decide".into()),
+        ("on", "2024-05-02".into()),
+        ("granted", "15 000".into()),
+        ("reference", "MIG-1".into()),
+    ]);
+    let decide: Vec<(&str, &str)> = decide.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        app.post_form(&format!("{claim_path}/steps"), Some(&browser), &decide).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let grant = app.get("/economy/grant?year=2024", Some(&browser)).await;
+    let text = grant.body.replace('\u{a0}', " ");
+    assert!(text.contains("Ej beviljat av Migrationsverket"), "{text}");
+    let claim_log: Vec<String> = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("claim"))
+                .filter(access_log::actor_user_id.eq(eva.id))
+                .order(access_log::id)
+                .select(access_log::action)
+                .load(conn)?)
+        })
+        .unwrap();
+    assert_eq!(&claim_log[..5], ["create", "read", "export", "export", "update"], "{claim_log:?}");
+}
+
+#[tokio::test]
+async fn the_committee_sees_the_grants_totals_and_nothing_that_names_a_person() {
+    let (app, household) = with_family();
+    app.add_user("eva", &[Role::Finance]);
+    app.add_user("nils", &[Role::Committee]);
+    let finance = app.login("eva").await;
+    add_cost(&app, &finance, household, "home_equipment", "9 500", "save").await;
+    let grant = app
+        .post_form(
+            "/economy/grant",
+            Some(&finance),
+            &[
+                ("csrf_token", &finance.csrf),
+                ("municipality", "0117"),
+                ("year", "2024"),
+                ("amount", "100 000"),
+                ("decision", "SN § 12"),
+            ],
+        )
+        .await;
+    assert_eq!(grant.status, StatusCode::SEE_OTHER);
+    let committee = app.login("nils").await;
+    let page = app.get("/economy/grant?year=2024", Some(&committee)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.body.replace('\u{a0}', " ");
+    assert!(text.contains("100 000 kr") && text.contains("99 500 kr"), "the grant and the balance: {text}");
+    assert!(!text.contains("KVOT-5") && !text.contains("Kostnad 1") && !text.contains("Testsson"));
+    assert!(!page.body.contains("method=\"post\" action=\"/economy/grant\""), "no form to set the grant");
+    for path in ["/economy", "/economy/claims", "/economy/standard", "/api/v1/economy/claims"] {
+        assert_eq!(app.get(path, Some(&committee)).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let pdf = app.get("/economy/grant.pdf?year=2024", Some(&committee)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let set = app
+        .post_form(
+            "/economy/grant",
+            Some(&committee),
+            &[("csrf_token", &committee.csrf), ("year", "2024"), ("amount", "1")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_administrator_edits_a_rule_and_a_bad_edit_is_explained() {
+    let app = TestApp::new();
+    app.add_user("adam", &[Role::Admin]);
+    let browser = app.login("adam").await;
+    let list = app.get("/admin/reimbursement-rules", Some(&browser)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let text = list.body.replace('\u{a0}', " ");
+    assert!(text.contains("5 000 kr för hushållet och 1 000 kr per ytterligare familjemedlem"));
+    assert!(text.contains("34,90 % av prisbasbeloppet"));
+    assert!(text.contains("saknas"), "unknown values are shown as missing");
+    let id = list.body.split("/admin/reimbursement-rules/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form = app.get(&format!("/admin/reimbursement-rules/{id}"), Some(&browser)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = csrf_in(&form.body);
+    let bad = app
+        .post_form(
+            &format!("/admin/reimbursement-rules/{id}"),
+            Some(&browser),
+            &[
+                ("csrf_token", &csrf),
+                ("revision", "1"),
+                ("covers", "x"),
+                ("valid_from", "2024-01-01"),
+                ("valid_to", "2023-01-01"),
+                ("cap_kind", "none"),
+                ("deadline_kind", "months_after_reception"),
+                ("deadline_months", "12"),
+                ("source", "test"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Giltig till kan inte vara före giltig från"), "{}", bad.body);
+}
