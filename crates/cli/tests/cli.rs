@@ -305,3 +305,61 @@ fn a_reception_file_with_errors_is_refused_with_each_path_and_exit_code_2() {
     let value: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(value["households"].as_array().unwrap().len(), 0, "nothing was stored");
 }
+
+#[test]
+fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
+    use etablera_domain::economy::costs::CostDetails;
+    use etablera_domain::economy::rules::CostCategory;
+    use etablera_domain::money::Money;
+    use etablera_store::access::Actor;
+    use etablera_store::economy::{accounting, costs};
+    use etablera_store::reception::{Scope, exchange};
+    let db = TestDatabase::new();
+    let example = include_str!("../../../data/examples/reception.json");
+    let household: i32 = db
+        .store
+        .with_conn(|conn| {
+            exchange::import(conn, &Actor::command_line(), example, "Mottagningen", etablera_store::today()).unwrap();
+            use diesel::prelude::*;
+            use etablera_store::schema::households;
+            Ok(households::table.filter(households::reference.eq("H1")).select(households::id).first(conn)?)
+        })
+        .unwrap();
+    let details = CostDetails {
+        date: "2024-02-01".parse().unwrap(),
+        category: CostCategory::HomeEquipment,
+        amount: Money::from_kr(7500),
+        vat: Money::from_kr(1875),
+        supplier: "Möbelhuset".into(),
+        receipt_reference: None,
+        days: None,
+    };
+    db.store
+        .with_conn(|conn| {
+            costs::record(
+                conn,
+                &Actor::command_line(),
+                &Scope::command_line(),
+                &costs::NewCost { household_id: household, person_id: None, details },
+            )
+        })
+        .unwrap();
+    let refused = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("kostnadsställe"), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty());
+    let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
+    db.store.with_conn(|conn| accounting::set(conn, &Actor::command_line(), "0117", &centres)).unwrap();
+    let out = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Code page 437: "ö" is 0x94, and lines end CR LF.
+    assert!(out.stdout.windows(4).any(|w| w == b"M\x94be"), "the supplier in PC8");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("#SIETYP 4\r\n"));
+    // Two people in H1: home equipment capped at 6 000 kr; 1 500 kr moved to the grant.
+    assert!(text.contains("#TRANS 5410 {1 \"1410\"} 7500.00"), "{text}");
+    assert!(text.contains("#TRANS 5410 {1 \"1411\"} 1500.00"), "{text}");
+    assert!(text.contains("#TRANS 2440 {} -9375.00"), "{text}");
+    let bad = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-13"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -2,6 +2,7 @@
 //! database. The rules themselves are dated data (a table an administrator edits); this module
 //! applies them.
 
+pub mod accounting;
 pub mod claims;
 pub mod costs;
 pub mod grant;

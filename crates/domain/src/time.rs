@@ -31,6 +31,13 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
+/// A month written `YYYY-MM`, as its first and last day.
+pub fn parse_month(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok()?;
+    let next = crate::agreements::calendar::first_of_next_month(first);
+    Some((first, next.pred_opt()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

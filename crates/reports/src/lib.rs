@@ -4,3 +4,4 @@ pub mod access;
 pub mod cofinancing;
 pub mod economy;
 pub mod pdf;
+pub mod sie;

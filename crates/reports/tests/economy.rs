@@ -145,3 +145,78 @@ fn the_grants_account_per_category_and_month() {
     std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut cells).unwrap();
     assert!(cells.contains("<v>600.5</v>"), "the year's total");
 }
+
+#[test]
+fn a_months_vouchers_as_sie_4i_are_read_back_balanced_by_an_sie_parser() {
+    use etablera_domain::economy::accounting::{Accounts, MonthCharge, MonthClaim, MonthCost, vouchers};
+    use etablera_domain::economy::rules::CostCategory;
+    let settings =
+        vec![("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
+    let accounts = Accounts::from_settings(&settings).unwrap();
+    let cost = |id, date: &str, category, kr: i64, vat: i64| MonthCost {
+        id,
+        date: d(date),
+        category,
+        amount: Money::from_kr(kr),
+        vat: Money::from_ore(vat),
+        supplier: "Möbelhuset Åkersberga \"AB\"".into(),
+    };
+    let list = vouchers(
+        &accounts,
+        &[
+            cost(1, "2024-03-02", CostCategory::HomeEquipment, 9500, 237_500),
+            cost(2, "2024-03-02", CostCategory::FoodFirstDay, 1100, 13_200),
+            cost(3, "2024-03-05", CostCategory::EconomicAssistance, 4000, 0),
+        ],
+        &[MonthClaim { id: 1, submitted_on: d("2024-03-28"), claimed: Money::from_kr(10_000) }],
+        &[
+            MonthCharge {
+                id: 1,
+                date: d("2024-03-02"),
+                category: Some(CostCategory::HomeEquipment),
+                amount: Money::from_kr(500),
+            },
+            MonthCharge {
+                id: 2,
+                date: d("2024-03-02"),
+                category: Some(CostCategory::FoodFirstDay),
+                amount: Money::from_kr(100),
+            },
+            MonthCharge { id: 3, date: d("2024-03-30"), category: None, amount: Money::from_ore(-5) },
+        ],
+    )
+    .unwrap();
+    let mut all_settings = etablera_domain::economy::accounting::DEFAULTS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect::<Vec<_>>();
+    all_settings.extend(settings);
+    let file = etablera_reports::sie::month_file("Österåker kommun", d("2024-04-01"), &all_settings, list);
+    let bytes = etablera_reports::sie::sie4i(&file);
+    let mut read = Vec::new();
+    for item in sie4::Reader::new(bytes.as_slice()) {
+        match item {
+            Ok(item) => read.push(item),
+            // The parser does not move past an error; stop and fail.
+            Err(e) => panic!("the SIE parser refused the file: {e:?}\n{}", etablera_reports::sie::text(&file)),
+        }
+    }
+    let fnamn = read.iter().find_map(|i| if let sie4::Item::FNamn(f) = i { Some(f.name.clone()) } else { None });
+    assert_eq!(fnamn.as_deref(), Some("Österåker kommun"), "PC8 read back as the same letters");
+    let vers: Vec<&sie4::item::Ver> =
+        read.iter().filter_map(|i| if let sie4::Item::Ver(v) = i { Some(v) } else { None }).collect();
+    assert_eq!(vers.len(), 6, "two costs (economic assistance is booked by its own unit), one claim, three charges");
+    for v in &vers {
+        let sum: i64 = v.transactions.0.iter().map(|t| Money::parse_kr(&t.amount.to_string()).unwrap().ore()).sum();
+        assert_eq!(sum, 0, "voucher {} {:?} balances", v.no, v.text);
+    }
+    let home = vers.iter().find(|v| v.text.as_deref().is_some_and(|t| t.starts_with("Kostnad 1 "))).unwrap();
+    let lines: Vec<(u32, String)> = home.transactions.0.iter().map(|t| (t.account, t.amount.to_string())).collect();
+    assert_eq!(lines, [(5410, "9500.00".into()), (2641, "2375.00".into()), (2440, "-11875.00".into())]);
+    let konton: Vec<u32> =
+        read.iter().filter_map(|i| if let sie4::Item::Konto(k) = i { Some(k.no) } else { None }).collect();
+    assert_eq!(konton, [1680, 2440, 2641, 3980, 5410, 5460]);
+    let text = etablera_reports::sie::text(&file);
+    assert!(text.contains("#TRANS 5410 {1 \"1411\"} 500.00"), "the grant's cost centre as dimension 1:\n{text}");
+    assert!(text.contains("#FORMAT PC8") && text.contains("#SIETYP 4"));
+}

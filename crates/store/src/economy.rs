@@ -1,6 +1,7 @@
 //! The economy: the dated reimbursement rules, costs measured against them, claims to
 //! Migrationsverket, the standard reimbursements to expect, and the annual grant.
 
+pub mod accounting;
 pub mod claims;
 pub mod costs;
 pub mod deadlines;

@@ -133,6 +133,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     costs,
     grants,
     grant_charges,
+    accounting_settings,
 );
 
 diesel::table! {
@@ -612,6 +613,16 @@ diesel::table! {
         description -> Text,
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    accounting_settings (municipality_code, key) {
+        municipality_code -> Text,
+        key -> Text,
+        value -> Text,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
     }
 }
 

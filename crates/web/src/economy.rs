@@ -7,6 +7,7 @@ pub mod claims;
 pub mod costs;
 pub mod grant;
 pub mod rules;
+pub mod sie;
 pub mod standard;
 
 use etablera_store::access::users::User;

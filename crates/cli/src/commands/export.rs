@@ -22,6 +22,22 @@ pub enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// A month's costs, claims and charges to the grant as SIE 4i vouchers (code page 437), on
+    /// the accounts and cost centres set at /economy/sie. No personal data.
+    Sie {
+        #[arg(long)]
+        municipality: MunicipalityCode,
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = month, value_name = "YYYY-MM")]
+        month: (chrono::NaiveDate, chrono::NaiveDate),
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn month(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    etablera_domain::time::parse_month(text).ok_or_else(|| "skriv månaden som ÅÅÅÅ-MM, till exempel 2024-03".to_owned())
 }
 
 pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
@@ -36,6 +52,28 @@ pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
                     eprintln!("Skrev {} hushåll till {}.", file.households.len(), path.display());
                 }
                 None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+        ExportCommand::Sie { municipality, month: (first, last), output } => {
+            use etablera_store::economy::accounting;
+            let code = municipality.as_str();
+            let (vouchers, settings) = store.with_conn(|conn| {
+                Ok((accounting::month(conn, &terminal_actor(), code, first, last), accounting::settings(conn, code)?))
+            })?;
+            let vouchers = vouchers.map_err(|e| match e {
+                etablera_store::StoreError::Invalid { message, .. } => super::calc::InputError(message).into(),
+                other => anyhow::Error::from(other),
+            })?;
+            let count = vouchers.len();
+            let company = format!("{} kommun", municipality.name());
+            let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
+            let bytes = etablera_reports::sie::sie4i(&file);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, bytes)?;
+                    eprintln!("Skrev {count} verifikationer till {}.", path.display());
+                }
+                None => std::io::stdout().write_all(&bytes)?,
             }
         }
     }

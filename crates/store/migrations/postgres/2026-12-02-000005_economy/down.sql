@@ -1,3 +1,4 @@
+DROP TABLE accounting_settings;
 DROP TABLE grant_charges;
 DROP TABLE grants;
 DROP TABLE costs;

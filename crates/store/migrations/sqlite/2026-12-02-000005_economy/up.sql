@@ -140,6 +140,17 @@ CREATE TABLE grant_charges (
 );
 CREATE INDEX grant_charges_municipality ON grant_charges (municipality_code, charged_on);
 
+-- The accounts and cost centres the SIE export books on, per municipality; a key without a row
+-- takes its default (the domain's accounting::defaults).
+CREATE TABLE accounting_settings (
+    municipality_code TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    changed_by INTEGER REFERENCES users (id),
+    PRIMARY KEY (municipality_code, key)
+);
+
 INSERT INTO reimbursement_rules (claim_type, category, covers, valid_from, valid_to, cap_kind, cap_per_person_ore, cap_per_household_ore, cap_per_extra_member_ore, cap_per_day_ore, age_from, age_to, amount_ore, price_base_share_bp, deadline_kind, deadline_months, source, revision, changed_at) VALUES
     ('initial_costs_resettled', 'rent_before_arrival', 'Hyra för bostaden innan personen kommit till kommunen', '2010-12-01', '2023-02-28', 'none', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'months_after_period_end', 12, 'Förordning (2010:1122); Migrationsverket: initiala kostnader för kvotflyktingar, blankett 4497; ansökan inom ett år från utgången av den period ansökan avser', 1, '2026-12-02 00:00:00'),
     ('initial_costs_resettled', 'travel_from_airport', 'Resa från flygplatsen till bostaden', '2010-12-01', '2023-02-28', 'none', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'months_after_period_end', 12, 'Förordning (2010:1122); Migrationsverket: initiala kostnader för kvotflyktingar, blankett 4497; ansökan inom ett år från utgången av den period ansökan avser', 1, '2026-12-02 00:00:00'),

@@ -1,0 +1,279 @@
+//! A month's economy as vouchers for the municipality's accounting: costs on their expense
+//! accounts, claims as money owed by Migrationsverket, and what is charged to the grant moved
+//! to the grant's cost centre. Every voucher balances; no voucher names a person.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::rules::CostCategory;
+use crate::money::Money;
+
+/// Where each kind of amount is booked. Keys are stable: they name the settings' rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accounts {
+    pub expense: BTreeMap<CostCategory, String>,
+    pub vat: String,
+    pub payable: String,
+    pub receivable: String,
+    pub revenue: String,
+    /// The reception unit's cost centre (dimension 1).
+    pub cost_centre: String,
+    /// The grant's cost centre, where what the grant pays is moved.
+    pub grant_cost_centre: String,
+}
+
+/// The settings' keys with their default values: accounts from the BAS chart, to be changed to
+/// the municipality's own; cost centres empty until someone enters them. The expense accounts
+/// follow `CostCategory::ALL`.
+pub const DEFAULTS: [(&str, &str); 17] = [
+    ("expense_rent_before_arrival", "5010"),
+    ("expense_travel_from_airport", "5800"),
+    ("expense_travel_for_cards", "5800"),
+    ("expense_overtime", "7210"),
+    ("expense_food_first_day", "5460"),
+    ("expense_clothes", "5460"),
+    ("expense_home_equipment", "5410"),
+    ("expense_interpreter", "6590"),
+    ("expense_special_measures", "6590"),
+    ("expense_other", "6990"),
+    ("expense_economic_assistance", "6990"),
+    ("vat", "2641"),
+    ("payable", "2440"),
+    ("receivable", "1680"),
+    ("revenue", "3980"),
+    ("cost_centre", ""),
+    ("grant_cost_centre", ""),
+];
+
+/// A known key as the static name forms and errors use.
+pub fn key(name: &str) -> Option<&'static str> {
+    DEFAULTS.iter().map(|(k, _)| *k).find(|k| *k == name)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountsError {
+    #[error("skriv kontonumret med fyra siffror")]
+    Account(&'static str),
+    #[error("skriv kostnadsstället med högst 20 tecken: bokstäver, siffror och bindestreck")]
+    CostCentre(&'static str),
+    #[error("okänd inställning")]
+    Unknown,
+    #[error("ange kostnadsställe för mottagningen och för anslaget innan bokföringen exporteras")]
+    CostCentresMissing,
+}
+
+impl Accounts {
+    /// From the settings' rows (key, value); a missing key takes its default.
+    pub fn from_settings(rows: &[(String, String)]) -> Result<Accounts, AccountsError> {
+        let mut values: BTreeMap<&'static str, String> = DEFAULTS.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        for (name, value) in rows {
+            values.insert(key(name).ok_or(AccountsError::Unknown)?, value.trim().to_owned());
+        }
+        for (key, value) in &values {
+            let key = *key;
+            let centre = key.ends_with("cost_centre");
+            let ok = if centre {
+                value.len() <= 20 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            } else {
+                value.len() == 4 && value.chars().all(|c| c.is_ascii_digit())
+            };
+            if !ok {
+                return Err(if centre { AccountsError::CostCentre(key) } else { AccountsError::Account(key) });
+            }
+        }
+        let get = |name: &str| key(name).and_then(|k| values.get(k)).cloned().unwrap_or_default();
+        Ok(Accounts {
+            expense: CostCategory::ALL.iter().map(|c| (*c, get(&format!("expense_{}", c.code())))).collect(),
+            vat: get("vat"),
+            payable: get("payable"),
+            receivable: get("receivable"),
+            revenue: get("revenue"),
+            cost_centre: get("cost_centre"),
+            grant_cost_centre: get("grant_cost_centre"),
+        })
+    }
+
+    fn expense(&self, category: CostCategory) -> String {
+        self.expense.get(&category).cloned().unwrap_or_default()
+    }
+}
+
+/// One line of a voucher: debit positive, credit negative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub account: String,
+    pub cost_centre: Option<String>,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voucher {
+    pub date: NaiveDate,
+    pub text: String,
+    pub lines: Vec<Line>,
+}
+
+impl Voucher {
+    /// Zero for a voucher that balances.
+    pub fn balance(&self) -> Money {
+        self.lines.iter().map(|l| l.amount).sum()
+    }
+}
+
+/// A cost of the month.
+#[derive(Debug, Clone)]
+pub struct MonthCost {
+    pub id: i32,
+    pub date: NaiveDate,
+    pub category: CostCategory,
+    pub amount: Money,
+    pub vat: Money,
+    pub supplier: String,
+}
+
+/// A claim first sent to Migrationsverket in the month, with the amount claimed.
+#[derive(Debug, Clone)]
+pub struct MonthClaim {
+    pub id: i32,
+    pub submitted_on: NaiveDate,
+    pub claimed: Money,
+}
+
+/// A charge to the grant in the month: a cost's category, or a claim's shortfall.
+#[derive(Debug, Clone)]
+pub struct MonthCharge {
+    pub id: i32,
+    pub date: NaiveDate,
+    pub category: Option<CostCategory>,
+    pub amount: Money,
+}
+
+/// The month's vouchers, in date order: costs, claims, charges to the grant. Economic
+/// assistance is paid and booked by the economic-assistance unit; only its claim is here.
+pub fn vouchers(
+    accounts: &Accounts,
+    costs: &[MonthCost],
+    claims: &[MonthClaim],
+    charges: &[MonthCharge],
+) -> Result<Vec<Voucher>, AccountsError> {
+    if accounts.cost_centre.is_empty() || accounts.grant_cost_centre.is_empty() {
+        return Err(AccountsError::CostCentresMissing);
+    }
+    let unit = Some(accounts.cost_centre.clone());
+    let grant = Some(accounts.grant_cost_centre.clone());
+    let mut out = Vec::new();
+    for c in costs.iter().filter(|c| c.category != CostCategory::EconomicAssistance) {
+        let mut lines =
+            vec![Line { account: accounts.expense(c.category), cost_centre: unit.clone(), amount: c.amount }];
+        if c.vat.ore() != 0 {
+            lines.push(Line { account: accounts.vat.clone(), cost_centre: None, amount: c.vat });
+        }
+        lines.push(Line { account: accounts.payable.clone(), cost_centre: None, amount: -(c.amount + c.vat) });
+        out.push(Voucher {
+            date: c.date,
+            text: format!("Kostnad {} {} {}", c.id, c.category.code(), c.supplier),
+            lines,
+        });
+    }
+    for c in claims {
+        out.push(Voucher {
+            date: c.submitted_on,
+            text: format!("Ansökan {} till Migrationsverket", c.id),
+            lines: vec![
+                Line { account: accounts.receivable.clone(), cost_centre: None, amount: c.claimed },
+                Line { account: accounts.revenue.clone(), cost_centre: unit.clone(), amount: -c.claimed },
+            ],
+        });
+    }
+    for c in charges {
+        let lines = match c.category {
+            // What is not reclaimable moves from the unit's cost centre to the grant's.
+            Some(category) => vec![
+                Line { account: accounts.expense(category), cost_centre: grant.clone(), amount: c.amount },
+                Line { account: accounts.expense(category), cost_centre: unit.clone(), amount: -c.amount },
+            ],
+            // What Migrationsverket did not grant will not be paid: the revenue is the grant's loss.
+            None => vec![
+                Line { account: accounts.revenue.clone(), cost_centre: grant.clone(), amount: c.amount },
+                Line { account: accounts.receivable.clone(), cost_centre: None, amount: -c.amount },
+            ],
+        };
+        out.push(Voucher { date: c.date, text: format!("Belastning av anslaget {}", c.id), lines });
+    }
+    out.sort_by_key(|v| v.date);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::economy::rules::tests::d;
+
+    fn accounts() -> Accounts {
+        let rows = vec![("cost_centre".into(), "1410".into()), ("grant_cost_centre".into(), "1411".into())];
+        Accounts::from_settings(&rows).unwrap()
+    }
+
+    #[test]
+    fn every_voucher_balances_and_the_grant_takes_what_is_not_reclaimable() {
+        let a = accounts();
+        let vouchers = vouchers(
+            &a,
+            &[MonthCost {
+                id: 1,
+                date: d("2024-03-02"),
+                category: CostCategory::HomeEquipment,
+                amount: Money::from_kr(9500),
+                vat: Money::from_kr(2375),
+                supplier: "Möbelhuset AB".into(),
+            }],
+            &[MonthClaim { id: 4, submitted_on: d("2024-03-20"), claimed: Money::from_kr(9000) }],
+            &[
+                MonthCharge {
+                    id: 7,
+                    date: d("2024-03-02"),
+                    category: Some(CostCategory::HomeEquipment),
+                    amount: Money::from_kr(500),
+                },
+                MonthCharge { id: 8, date: d("2024-03-25"), category: None, amount: Money::from_kr(1000) },
+            ],
+        )
+        .unwrap();
+        assert_eq!(vouchers.len(), 4);
+        assert!(vouchers.iter().all(|v| v.balance() == Money::ZERO));
+        assert_eq!(
+            vouchers[0].lines[0],
+            Line { account: "5410".into(), cost_centre: Some("1410".into()), amount: Money::from_kr(9500) }
+        );
+        assert_eq!(vouchers[0].lines[2].amount, Money::from_kr(-11_875));
+        let moved = &vouchers[1];
+        assert_eq!((moved.lines[0].cost_centre.as_deref(), moved.lines[0].amount), (Some("1411"), Money::from_kr(500)));
+    }
+
+    #[test]
+    fn cost_centres_and_accounts_are_checked() {
+        assert_eq!(
+            vouchers(&Accounts::from_settings(&[]).unwrap(), &[], &[], &[]),
+            Err(AccountsError::CostCentresMissing)
+        );
+        assert_eq!(Accounts::from_settings(&[("vat".into(), "26x1".into())]), Err(AccountsError::Account("vat")));
+        assert_eq!(
+            Accounts::from_settings(&[("cost_centre".into(), "a b".into())]),
+            Err(AccountsError::CostCentre("cost_centre"))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn vouchers_balance_whatever_the_amounts(amount in 0i64..10_000_000, vat in 0i64..3_000_000, charge in -1_000_000i64..1_000_000) {
+            let costs = [MonthCost { id: 1, date: d("2024-03-02"), category: CostCategory::Clothes, amount: Money::from_ore(amount), vat: Money::from_ore(vat), supplier: "x".into() }];
+            let charges = [MonthCharge { id: 2, date: d("2024-03-03"), category: None, amount: Money::from_ore(charge) }];
+            for v in vouchers(&accounts(), &costs, &[], &charges).unwrap() {
+                prop_assert_eq!(v.balance(), Money::ZERO);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The accounts and cost centres a municipality books on, and a month's costs, claims and
+//! charges to the grant as vouchers for its accounting system.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::economy::accounting::{self, Accounts, MonthCharge, MonthClaim, MonthCost, Voucher};
+use etablera_domain::economy::rules::CostCategory;
+use etablera_domain::money::Money;
+
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{accounting_settings, claim_events, claims, costs, grant_charges};
+use crate::{DbConn, Result, StoreError, now, write};
+
+const SETTINGS: &str = "accounting_settings";
+
+fn invalid(e: accounting::AccountsError) -> StoreError {
+    let field = match e {
+        accounting::AccountsError::Account(key) | accounting::AccountsError::CostCentre(key) => key,
+        accounting::AccountsError::CostCentresMissing => "cost_centre",
+        accounting::AccountsError::Unknown => "form",
+    };
+    StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+}
+
+/// The stored settings of a municipality, as (key, value).
+pub fn stored(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<(String, String)>> {
+    Ok(accounting_settings::table
+        .filter(accounting_settings::municipality_code.eq(municipality_code))
+        .select((accounting_settings::key, accounting_settings::value))
+        .load(conn)?)
+}
+
+/// Every key with its value: stored, or the default.
+pub fn settings(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<(String, String)>> {
+    let stored = stored(conn, municipality_code)?;
+    Ok(accounting::DEFAULTS
+        .iter()
+        .map(|(key, default)| {
+            let value = stored.iter().find(|(k, _)| k == key).map_or_else(|| (*default).to_owned(), |(_, v)| v.clone());
+            ((*key).to_owned(), value)
+        })
+        .collect())
+}
+
+/// Stores the settings, all checked first; unknown keys are refused.
+pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, values: &[(String, String)]) -> Result<()> {
+    if let Some((key, _)) = values.iter().find(|(k, _)| accounting::key(k).is_none()) {
+        return Err(StoreError::invalid("form", format!("Okänd inställning {key}.")));
+    }
+    write(conn, |conn| {
+        let mut merged = stored(conn, municipality_code)?;
+        merged.retain(|(k, _)| !values.iter().any(|(v, _)| v == k));
+        merged.extend(values.iter().map(|(k, v)| (k.clone(), v.trim().to_owned())));
+        Accounts::from_settings(&merged).map_err(invalid)?;
+        for (key, value) in values {
+            diesel::delete(accounting_settings::table.find((municipality_code, key))).execute(conn)?;
+            diesel::insert_into(accounting_settings::table)
+                .values((
+                    accounting_settings::municipality_code.eq(municipality_code),
+                    accounting_settings::key.eq(key),
+                    accounting_settings::value.eq(value.trim()),
+                    accounting_settings::changed_at.eq(now()),
+                    accounting_settings::changed_by.eq(actor.user_id),
+                ))
+                .execute(conn)?;
+        }
+        append(
+            conn,
+            actor,
+            Action::Update,
+            &Record::new(SETTINGS, municipality_code).in_municipality(municipality_code),
+        )
+    })
+}
+
+/// The month's vouchers. The export is logged.
+pub fn month(
+    conn: &mut DbConn,
+    actor: &Actor,
+    municipality_code: &str,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<Voucher>> {
+    let vouchers = conn.transaction(|conn| {
+        let accounts = Accounts::from_settings(&stored(conn, municipality_code)?).map_err(invalid)?;
+        let cost_rows: Vec<(i32, NaiveDate, String, i64, i64, String)> = costs::table
+            .filter(costs::municipality_code.eq(municipality_code))
+            .filter(costs::cost_date.between(first, last))
+            .order((costs::cost_date, costs::id))
+            .select((costs::id, costs::cost_date, costs::category, costs::amount_ore, costs::vat_ore, costs::supplier))
+            .load(conn)?;
+        let month_costs = cost_rows
+            .into_iter()
+            .filter_map(|(id, date, category, amount, vat, supplier)| {
+                Some(MonthCost {
+                    id,
+                    date,
+                    category: CostCategory::from_code(&category)?,
+                    amount: Money::from_ore(amount),
+                    vat: Money::from_ore(vat),
+                    supplier,
+                })
+            })
+            .collect::<Vec<_>>();
+        // A claim is booked when it is first sent; a supplement sent later is the same claim.
+        let submissions: Vec<(i32, NaiveDate)> = claim_events::table
+            .inner_join(claims::table)
+            .filter(claims::municipality_code.eq(municipality_code))
+            .filter(claim_events::step.eq("submit"))
+            .order((claim_events::claim_id, claim_events::on_date))
+            .select((claim_events::claim_id, claim_events::on_date))
+            .load(conn)?;
+        let mut month_claims = Vec::new();
+        for (i, (claim_id, on)) in submissions.iter().enumerate() {
+            let first_submission = i == 0 || submissions[i - 1].0 != *claim_id;
+            if first_submission && (first..=last).contains(on) {
+                let amounts: Vec<i64> =
+                    costs::table.filter(costs::claim_id.eq(claim_id)).select(costs::reimbursable_ore).load(conn)?;
+                month_claims.push(MonthClaim {
+                    id: *claim_id,
+                    submitted_on: *on,
+                    claimed: Money::from_ore(amounts.iter().sum()),
+                });
+            }
+        }
+        let charge_rows: Vec<(i32, NaiveDate, String, i64)> = grant_charges::table
+            .filter(grant_charges::municipality_code.eq(municipality_code))
+            .filter(grant_charges::charged_on.between(first, last))
+            .order((grant_charges::charged_on, grant_charges::id))
+            .select((grant_charges::id, grant_charges::charged_on, grant_charges::category, grant_charges::amount_ore))
+            .load(conn)?;
+        let month_charges: Vec<MonthCharge> = charge_rows
+            .into_iter()
+            .map(|(id, date, category, amount)| MonthCharge {
+                id,
+                date,
+                category: CostCategory::from_code(&category),
+                amount: Money::from_ore(amount),
+            })
+            .collect();
+        let vouchers = accounting::vouchers(&accounts, &month_costs, &month_claims, &month_charges).map_err(invalid)?;
+        Ok::<_, StoreError>(vouchers)
+    })?;
+    crate::access::log::record(
+        conn,
+        actor,
+        Action::Export,
+        &Record::new("accounting", first.format("%Y-%m")).in_municipality(municipality_code),
+    )?;
+    Ok(vouchers)
+}

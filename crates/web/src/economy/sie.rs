@@ -1,0 +1,147 @@
+//! The month's costs, claims and charges to the grant as SIE 4i vouchers for the municipality's
+//! accounting system, and the accounts and cost centres they are booked on.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use etablera_domain::economy::accounting;
+use etablera_domain::reception::Invalid;
+use etablera_store::economy::accounting as store;
+use serde::Deserialize;
+
+use super::{category_name, municipality, municipality_options};
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, render_with};
+use crate::reception::forms::{Fields, Filled};
+use crate::security::CsrfForm;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SieQuery {
+    pub municipality: Option<String>,
+    pub month: Option<String>,
+    pub saved: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "economy/sie.html")]
+struct SiePage {
+    ctx: PageContext,
+    section: &'static str,
+    f: Filled,
+    notice: Option<String>,
+    municipality: String,
+    municipalities: Vec<(String, String)>,
+    month: String,
+    settings: Vec<(String, String, String)>,
+}
+
+/// A setting's label on the page.
+fn label(t: &Tr, key: &str) -> String {
+    match key.strip_prefix("expense_") {
+        Some(category) => t.with("sie-expense", "category", category_name(t, category)),
+        None => t.get(&format!("sie-{}", key.replace('_', "-"))),
+    }
+}
+
+fn last_month() -> String {
+    let today = etablera_store::today();
+    let first = today.with_day(1).unwrap_or(today);
+    first.pred_opt().unwrap_or(first).format("%Y-%m").to_string()
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    q: SieQuery,
+    f: Filled,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let c = code.clone();
+    let settings = state.store.run(move |conn| store::settings(conn, &c)).await?;
+    let status = f.status();
+    let page = SiePage {
+        section: "sie",
+        notice: q.saved.map(|_| t.get("sie-saved")),
+        municipalities: municipality_options(user),
+        month: q.month.unwrap_or_else(last_month),
+        settings: settings.into_iter().map(|(key, value)| (label(&t, &key), key, value)).collect(),
+        municipality: code,
+        f,
+        ctx: PageContext::new(ctx, t.get("sie-title"), "/economy"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<SieQuery>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &user, q, Filled::default()).await
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let values: Vec<(String, String)> =
+        accounting::DEFAULTS.iter().map(|(key, _)| ((*key).to_owned(), fields.get(key).to_owned())).collect();
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = Ok(state.store.run(move |conn| store::set(conn, &actor, &c, &values)).await);
+    match Filled::after("sie", fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/economy/sie?municipality={code}&saved=1")).into_response()),
+        Some(f) => page(&state, &ctx, &user, SieQuery { municipality: Some(code), ..SieQuery::default() }, f).await,
+    }
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<SieQuery>,
+) -> AppResult<Response> {
+    let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let month = q.month.clone().unwrap_or_else(last_month);
+    let Some((first, last)) = etablera_domain::time::parse_month(&month) else {
+        let f = Filled::failed(
+            "export",
+            Fields(vec![("month".into(), month)]),
+            vec![Invalid::new("month", "Skriv månaden som ÅÅÅÅ-MM, till exempel 2024-03.")],
+        );
+        return page(&state, &ctx, &user, q, f).await;
+    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let result = state
+        .store
+        .run(move |conn| Ok((store::month(conn, &actor, &c, first, last), store::settings(conn, &c)?)))
+        .await?;
+    let (vouchers, settings) = match result {
+        (Ok(vouchers), settings) => (vouchers, settings),
+        (Err(e), _) => {
+            let f = Filled::from_store("export", Fields(vec![("month".into(), month)]), e)?;
+            return page(&state, &ctx, &user, q, f).await;
+        }
+    };
+    let company = format!("{} kommun", etablera_domain::municipality::name_of(&code));
+    let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
+    let body = etablera_reports::sie::sie4i(&file);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=IBM437".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"etablera-{code}-{month}.si\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
