@@ -127,23 +127,38 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
 /// The demo's reception caseload as its output tells it: households and persons (each one
 /// row in the access log when created).
 fn demo_caseload(demo: &Output) -> (usize, usize) {
-    let out = stdout(demo);
-    let line = out.lines().find(|l| l.contains("påhittade hushåll")).expect("the demo tells its caseload");
-    let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let numbers = demo_line(demo, "påhittade hushåll");
     (numbers[0], numbers[1])
+}
+
+/// The access-log rows the demo writes: 8 users, 13 agreements created and amended, the
+/// households and persons, and the economy (costs, claims, their steps, grants, cost centres).
+fn demo_log_rows(demo: &Output) -> usize {
+    let (households, persons) = demo_caseload(demo);
+    let economy = demo_line(demo, "Ekonomin:");
+    assert!(economy[0] > 50 && economy[1] > 2, "costs and claims: {economy:?}");
+    8 + 26 + households + persons + economy.iter().sum::<usize>()
+}
+
+/// The numbers on the demo's line that contains `text`.
+fn demo_line(demo: &Output, text: &str) -> Vec<usize> {
+    let out = stdout(demo);
+    let line = out.lines().find(|l| l.contains(text)).expect("the demo tells what it made");
+    line.split_whitespace().filter_map(|w| w.trim_end_matches([',', '.']).parse().ok()).collect()
 }
 
 #[test]
 fn audit_verify_passes_then_names_the_edited_row() {
     let db = TestDatabase::new();
-    let (households, persons) = demo_caseload(&etablera(&db, &["demo"]));
+    let demo = etablera(&db, &["demo"]);
+    let (households, persons) = demo_caseload(&demo);
     assert!(households >= 100 && persons > households, "a caseload the size of Österåker's");
     let ok = etablera(&db, &["audit", "verify"]);
     assert!(ok.status.success());
-    let rows = 8 + 26 + households + persons;
+    let rows = demo_log_rows(&demo);
     assert!(
         stdout(&ok).contains(&format!("Åtkomstloggen är hel: {rows} rader")),
-        "8 users, 13 agreements created and amended, the households and persons: {}",
+        "8 users, 13 agreements created and amended, the households and persons, the economy: {}",
         stdout(&ok)
     );
     db.store
@@ -160,7 +175,7 @@ fn audit_verify_passes_then_names_the_edited_row() {
 #[test]
 fn audit_export_writes_csv_for_a_date_range() {
     let db = TestDatabase::new();
-    let (households, persons) = demo_caseload(&etablera(&db, &["demo"]));
+    let rows = demo_log_rows(&etablera(&db, &["demo"]));
     let today = chrono::Utc::now().date_naive();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("logg.csv");
@@ -179,11 +194,7 @@ fn audit_export_writes_csv_for_a_date_range() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(
-        csv.lines().count(),
-        1 + 8 + 26 + households + persons + 1,
-        "header, eight users, 13 agreements created and amended, the caseload, the export itself"
-    );
+    assert_eq!(csv.lines().count(), 1 + rows + 1, "the header, what the demo wrote, the export itself");
     assert!(csv.contains("cli:testoperatör"), "the operating-system user is recorded");
     let reversed = etablera(&db, &["audit", "export", "--from", "2026-11-02", "--to", "2026-11-01"]);
     assert!(!reversed.status.success());

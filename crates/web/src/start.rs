@@ -110,6 +110,7 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/economy", t.get("economy-costs-title")));
         links.push(("/economy/claims", t.get("claims-title")));
         links.push(("/economy/standard", t.get("standard-title")));
+        links.push(("/economy/sie", t.get("sie-title")));
     }
     if role.has(Permission::ReadAggregateReports) {
         links.push(("/economy/grant", t.get("grant-title")));

@@ -1,6 +1,7 @@
 //! Demo users, one per role, with a shared password that says it is a demo; the seed's
 //! co-financing; and a synthetic reception caseload.
 
+mod economy;
 mod reception;
 
 use etablera_domain::access::Role;
@@ -118,6 +119,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             ))
         })?
         .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
+    let economy = store.with_conn(|conn| economy::run(conn, &actor, "0117", etablera_store::today()))?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
     for demo in &USERS {
@@ -132,6 +134,10 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     println!(
         "  Mottagningen i Österåker: {} påhittade hushåll med {} personer under knappt tre år.",
         imported.households, imported.persons
+    );
+    println!(
+        "  Ekonomin: {} kostnader, {} ansökningar med {} händelser, anslaget för {} år, kostnadsställen för SIE 1.",
+        economy.costs, economy.claims, economy.steps, economy.grants
     );
     Ok(())
 }

@@ -149,6 +149,8 @@ struct ClaimPage {
     steps: Vec<(&'static str, String)>,
     events: Vec<(String, String, String)>,
     is_draft: bool,
+    /// A decision is among the next steps: its amount and reference fields are shown.
+    can_decide: bool,
     today: String,
 }
 
@@ -249,6 +251,7 @@ async fn claim_page(
             })
             .collect(),
         is_draft: file.claim.status() == ClaimStatus::Draft,
+        can_decide: file.claim.status().next_steps().contains(&Step::Decide),
         today: etablera_store::today().to_string(),
         f,
         notice,

@@ -114,7 +114,7 @@ pub fn assessment_view(t: &Tr, category: CostCategory, a: &Assessment) -> Assess
             (Some(NotReimbursable::NoRule), _) => t.with("cost-warning-no-rule", "amount", a.over_cap),
             (Some(NotReimbursable::NotResettled), _) => t.with("cost-warning-not-resettled", "amount", a.over_cap),
             (None, Some(cap)) => t.text(
-                "cost-warning-over-cap",
+                if a.already.ore() == 0 { "cost-warning-over-cap" } else { "cost-warning-over-cap-used" },
                 &[
                     ("amount", money(a.over_cap)),
                     ("category", name.to_lowercase()),
@@ -129,7 +129,10 @@ pub fn assessment_view(t: &Tr, category: CostCategory, a: &Assessment) -> Assess
         claim_type: a.claim_type.map_or_else(|| t.get("cost-no-claim-type"), |c| claim_type_name(t, c.code())),
         reimbursable: money(a.reimbursable),
         over_cap: money(a.over_cap),
-        cap: a.cap.map(|cap| t.text("cost-cap", &[("cap", money(cap)), ("already", money(a.already))])),
+        cap: a.cap.map(|cap| {
+            let key = if a.already.ore() == 0 { "cost-cap" } else { "cost-cap-used" };
+            t.text(key, &[("cap", money(cap)), ("already", money(a.already))])
+        }),
         warning,
         deadline: a.deadline.map(|d| d.to_string()).unwrap_or_else(|| t.get("cost-deadline-missing")),
     }

@@ -33,10 +33,10 @@ const LANGUAGES: [&str; 8] =
 const CHANNELS: [&str; 4] = ["Hembesök", "Möte på kontoret", "Telefon med tolk", "Möte vid ankomsten"];
 
 /// A small, seeded generator: the demo must be the same on every machine.
-struct Dice(u64);
+pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         // xorshift64*
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -44,11 +44,11 @@ impl Dice {
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 
@@ -99,8 +99,10 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
         let placement = first + Duration::days(span * n as i64 / households as i64) + dice.days(0, 5);
         let placement = placement.min(today - Duration::days(1));
         let mut reception = placement + dice.days(7, 35);
-        // The newest three: one first contact overdue, one due, one household on its way.
+        // The newest four: a quota family of five (below), one first contact overdue, one due,
+        // one household on its way.
         match households - n {
+            4 => reception = today - Duration::days(10),
             3 => reception = today - Duration::days(4),
             2 => reception = today - Duration::days(1),
             1 => reception = today + Duration::days(6),
@@ -110,10 +112,15 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
         let received = reception <= today;
         let recently = (today - reception).num_days() < 5;
         let family = dice.pick(&FAMILY);
-        let resettled = dice.chance(60);
+        let mut resettled = dice.chance(60);
         let language = dice.pick(&LANGUAGES);
-        let adults = 1 + dice.below(2) as usize;
-        let children = dice.below(4) as usize;
+        let mut adults = 1 + dice.below(2) as usize;
+        let mut children = dice.below(4) as usize;
+        // The fourth newest: a quota family of five received ten days ago, whose initial costs
+        // the finance officer has yet to record.
+        if households - n == 4 {
+            (resettled, adults, children) = (true, 2, 3);
+        }
         let mut persons = Vec::new();
         for i in 0..adults + children {
             let adult = i < adults;
