@@ -355,22 +355,33 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
             )
         })
         .unwrap();
-    let refused = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);
+    // Vouchers follow what was recorded in the month: this month, whatever the receipt's date.
+    let month = etablera_store::today().format("%Y-%m").to_string();
+    let refused = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("kostnadsställe"), "{}", stderr(&refused));
     assert!(refused.stdout.is_empty());
     let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
     db.store.with_conn(|conn| accounting::set(conn, &Actor::command_line(), "0117", &centres)).unwrap();
-    let out = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);
+    let out = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Code page 437: "ö" is 0x94, and lines end CR LF.
-    assert!(out.stdout.windows(4).any(|w| w == b"M\x94be"), "the supplier in PC8");
+    // Code page 437: "Ö" is 0x99 and "å" 0x86, and lines end CR LF.
+    assert!(out.stdout.windows(12).any(|w| w == b"\"\x99ster\x86ker k"), "the municipality in PC8");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("#SIETYP 4\r\n"));
     // Two people in H1: home equipment capped at 6 000 kr; 1 500 kr moved to the grant.
     assert!(text.contains("#TRANS 5410 {1 \"1410\"} 7500.00"), "{text}");
     assert!(text.contains("#TRANS 5410 {1 \"1411\"} 1500.00"), "{text}");
     assert!(text.contains("#TRANS 2440 {} -9375.00"), "{text}");
+    assert!(
+        text.contains("\"Kostnad 1 2024-02-01 home_equipment\""),
+        "the receipt's date in the text, no supplier: {text}"
+    );
+    let earlier = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);
+    assert!(
+        !String::from_utf8_lossy(&earlier.stdout).contains("#VER"),
+        "booked when recorded, not on the receipt's date"
+    );
     let bad = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-13"]);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -159,7 +159,8 @@ fn a_months_vouchers_as_sie_4i_are_read_back_balanced_by_an_sie_parser() {
         category,
         amount: Money::from_kr(kr),
         vat: Money::from_ore(vat),
-        supplier: "Möbelhuset Åkersberga \"AB\"".into(),
+        cost_date: d(date),
+        receipt: Some("Kvitto \"Å-17\"".into()),
     };
     let list = vouchers(
         &accounts,

@@ -128,6 +128,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reimbursement_rules,
     reimbursement_rule_revisions,
     price_base_amounts,
+    price_base_amount_revisions,
     claims,
     claim_events,
     costs,
@@ -532,6 +533,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    price_base_amount_revisions (id) {
+        id -> Integer,
+        year -> Integer,
+        amount_ore -> BigInt,
+        replaced_at -> Timestamp,
+        replaced_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     claims (id) {
         id -> Integer,
         municipality_code -> Text,
@@ -598,6 +609,7 @@ diesel::table! {
         decision -> Nullable<Text>,
         changed_at -> Timestamp,
         changed_by -> Nullable<Integer>,
+        version -> Integer,
     }
 }
 

@@ -146,7 +146,7 @@ fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_gran
     let who = finance(&db);
     let list =
         households_with(&db, &[("KVOT5", "resettled", "2024-02-01", 5), ("NY1", "newly_arrived", "2024-02-01", 1)]);
-    let (family, _) = &list[0];
+    let (family, people) = &list[0];
     let (first, a) =
         record(&db, &who, cost(*family, None, "2024-02-02", CostCategory::HomeEquipment, kr(6000))).unwrap();
     assert_eq!((a.reimbursable, a.over_cap, a.cap), (kr(6000), Money::ZERO, Some(kr(9000))));
@@ -157,6 +157,10 @@ fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_gran
     assert_eq!((b.reimbursable, b.over_cap, b.already), (kr(3000), Money::from_ore(50_050), kr(6000)));
     let (_, food) = record(&db, &who, cost(*family, None, "2024-02-01", CostCategory::FoodFirstDay, kr(1100))).unwrap();
     assert_eq!((food.reimbursable, food.over_cap), (kr(1000), kr(100)), "200 kr for each of five");
+    // Clothes are capped per person: 1 500 kr for one person, however large the family.
+    let (_, clothes) =
+        record(&db, &who, cost(*family, Some(people[1]), "2024-02-03", CostCategory::Clothes, kr(3000))).unwrap();
+    assert_eq!((clothes.reimbursable, clothes.over_cap), (kr(1500), kr(1500)));
     let (newly, _) = &list[1];
     let (_, none) = record(&db, &who, cost(*newly, None, "2024-02-03", CostCategory::Clothes, kr(800))).unwrap();
     assert_eq!(
@@ -165,7 +169,12 @@ fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_gran
     );
     assert_eq!(
         charges(&db),
-        vec![("home_equipment".into(), 50_050), ("food_first_day".into(), 10_000), ("clothes".into(), 80_000)]
+        vec![
+            ("home_equipment".into(), 50_050),
+            ("food_first_day".into(), 10_000),
+            ("clothes".into(), 150_000),
+            ("clothes".into(), 80_000)
+        ]
     );
     let stored: (i64, i64, Option<i32>) = db
         .store
@@ -187,19 +196,26 @@ fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_gran
                 .get_result(conn)?)
         })
         .unwrap();
-    assert_eq!(logged, 4);
+    assert_eq!(logged, 5);
 }
 
 #[test]
-fn costs_on_either_side_of_2023_03_01_get_the_deadline_of_their_rule() {
+fn costs_on_either_side_of_2023_03_01_get_the_deadline_of_the_rule_a_claim_arrives_under() {
     let db = TestDatabase::new();
     let who = finance(&db);
-    let list = households_with(&db, &[("FAM", "resettled", "2023-01-15", 2)]);
-    let (h, _) = &list[0];
-    let (_, old) = record(&db, &who, cost(*h, None, "2023-02-28", CostCategory::Clothes, kr(500))).unwrap();
-    let (_, new) = record(&db, &who, cost(*h, None, "2023-03-01", CostCategory::Clothes, kr(500))).unwrap();
-    assert_eq!(old.deadline, Some(d("2024-02-28")), "a year after the end of the claim's period");
-    assert_eq!(new.deadline, Some(d("2024-01-15")), "a year after the reception");
+    let list = households_with(&db, &[("FAM", "resettled", "2023-01-15", 2), ("EARLY", "resettled", "2022-02-01", 2)]);
+    let (fam, _) = &list[0];
+    let (early, _) = &list[1];
+    // Any claim for these arrives from 2023-03-01 on: a year after the reception, whichever day.
+    let (_, a) = record(&db, &who, cost(*fam, None, "2023-02-28", CostCategory::Clothes, kr(500))).unwrap();
+    let (_, b) = record(&db, &who, cost(*fam, None, "2023-03-01", CostCategory::Clothes, kr(500))).unwrap();
+    assert_eq!((a.deadline, b.deadline), (Some(d("2024-01-15")), Some(d("2024-01-15"))));
+    // Received 2022-02-01: the cost of 2023-02-28 can be claimed that very day under the old
+    // rule (a year from the end of the claim's period); the next day's is already too late.
+    let (_, old) = record(&db, &who, cost(*early, None, "2023-02-28", CostCategory::Clothes, kr(500))).unwrap();
+    let (_, new) = record(&db, &who, cost(*early, None, "2023-03-01", CostCategory::Clothes, kr(500))).unwrap();
+    assert_eq!(old.deadline, Some(d("2023-02-28")));
+    assert_eq!(new.deadline, Some(d("2023-02-01")), "passed before the cost was made");
 }
 
 #[test]
@@ -257,7 +273,7 @@ fn a_claim_gathers_the_unclaimed_costs_and_its_totals_are_the_sum_of_its_rows() 
         })
         .unwrap();
     let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
-    assert_eq!(file.rows.len(), 3, "the oldest of the five (household costs), the fourth, and the oldest of the two");
+    assert_eq!(file.rows.len(), 4, "the oldest of the five (household costs), the fourth, and both of the two");
     let row_sum: Money = file.rows.iter().map(|r| r.row.total()).sum();
     assert_eq!(file.total, row_sum);
     assert_eq!(file.total, Money::from_ore(900_000 + 120_000 + 99_999 + 240_000 + 38_000));
@@ -266,6 +282,9 @@ fn a_claim_gathers_the_unclaimed_costs_and_its_totals_are_the_sum_of_its_rows() 
     let head = &file.rows[0];
     assert_eq!(head.person.id, people[0]);
     assert_eq!(head.row.amount(CostCategory::HomeEquipment), kr(9000), "the cap, not the receipt");
+    // The two's food for the first day (380 kr) is spread within 200 kr per person.
+    let food: Vec<Money> = file.rows[2..].iter().map(|r| r.row.amount(CostCategory::FoodFirstDay)).collect();
+    assert_eq!(food, [kr(200), kr(180)]);
     // The interpreter in September is outside the period; nothing is left to claim in it.
     let again = db.store.with_conn(|conn| {
         claims::prepare(
@@ -342,7 +361,9 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
         charges(&db),
         vec![("clothes".into(), 10_000), ("claim_shortfall".into(), 50_000), ("claim_shortfall".into(), -50_000)]
     );
-    db.store.with_conn(|conn| grant::set(conn, &who.0, "0117", 2024, kr(100_000), Some("SN 2024-01-24 § 5"))).unwrap();
+    db.store
+        .with_conn(|conn| grant::set(conn, &who.0, "0117", 2024, kr(100_000), Some("SN 2024-01-24 § 5"), 0))
+        .unwrap();
     let year = db.store.with_conn(|conn| grant::year(conn, "0117", 2024)).unwrap();
     assert_eq!(year.account.charged, kr(100));
     assert_eq!(year.account.balance(), Some(kr(100_000) - kr(100)), "the grant less its charges");

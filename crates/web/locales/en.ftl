@@ -759,6 +759,7 @@ grant-export-pdf = The account as PDF
 grant-account = Account by category and month
 grant-account-none = Nothing has been charged to the grant this year.
 grant-set = Record the grant
+grant-set-year = The grant for { $year }
 grant-saved = The grant is saved.
 grant-charges = Charges
 grant-charge-what = What

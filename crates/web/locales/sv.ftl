@@ -759,6 +759,7 @@ grant-export-pdf = Redovisningen som PDF
 grant-account = Redovisning per kategori och månad
 grant-account-none = Inget har belastat anslaget under året.
 grant-set = Registrera anslag
+grant-set-year = Anslaget för { $year }
 grant-saved = Anslaget är sparat.
 grant-charges = Belastningar
 grant-charge-what = Vad

@@ -300,25 +300,16 @@ fn reimbursable(
     reception: NaiveDate,
     json: bool,
 ) -> anyhow::Result<()> {
-    use etablera_domain::economy::rules::{CostCategory, CostInput, in_force, reimbursable};
+    use etablera_domain::economy::rules::{CostCategory, quote};
     let category = CostCategory::from_code(category).ok_or_else(|| {
         let known: Vec<&str> = CostCategory::ALL.iter().map(|c| c.code()).collect();
         bad(format!("okänd kategori {category:?}; välj en av {}", known.join(", ")))
     })?;
     let rules: Vec<_> =
         store.with_conn(etablera_store::economy::rules::all)?.into_iter().map(|(_, rule)| rule).collect();
-    let rule = in_force(&rules, category, reception)
-        .ok_or_else(|| bad(format!("ingen regel för {} gäller {reception}", category.code())))?;
-    // Without a claim, the earliest the claim's period can end is the reception date.
-    let input = CostInput {
-        amount,
-        household_size,
-        days: None,
-        reception,
-        period_end: Some(reception),
-        already_reimbursable: Money::ZERO,
-    };
-    let r = reimbursable(rule, input).map_err(|e| bad(e.to_string()))?;
+    let r = quote(&rules, category, amount, household_size, reception)
+        .ok_or_else(|| bad(format!("ingen regel för {} gäller {reception}", category.code())))?
+        .map_err(|e| bad(e.to_string()))?;
     if json {
         print_json(json!({
             "claim_type": r.claim_type.code(),

@@ -121,18 +121,23 @@ impl Voucher {
     }
 }
 
-/// A cost of the month.
+/// A cost recorded in the month.
 #[derive(Debug, Clone)]
 pub struct MonthCost {
     pub id: i32,
+    /// The day it was recorded: the voucher's date.
     pub date: NaiveDate,
+    /// The day on the receipt.
+    pub cost_date: NaiveDate,
     pub category: CostCategory,
     pub amount: Money,
     pub vat: Money,
-    pub supplier: String,
+    /// The receipt's reference; the supplier is left out, as it may be a private person.
+    pub receipt: Option<String>,
 }
 
-/// A claim first sent to Migrationsverket in the month, with the amount claimed.
+/// A claim whose first sending to Migrationsverket was recorded in the month, with the amount
+/// claimed.
 #[derive(Debug, Clone)]
 pub struct MonthClaim {
     pub id: i32,
@@ -140,7 +145,7 @@ pub struct MonthClaim {
     pub claimed: Money,
 }
 
-/// A charge to the grant in the month: a cost's category, or a claim's shortfall.
+/// A charge to the grant recorded in the month: a cost's category, or a claim's shortfall.
 #[derive(Debug, Clone)]
 pub struct MonthCharge {
     pub id: i32,
@@ -149,7 +154,9 @@ pub struct MonthCharge {
     pub amount: Money,
 }
 
-/// The month's vouchers, in date order: costs, claims, charges to the grant. Economic
+/// The vouchers for what was recorded in a month, in date order: costs, claims, charges to the
+/// grant. A cost entered late is booked in the month it was entered, so that no month's export
+/// misses it and each record is in exactly one month. Economic
 /// assistance is paid and booked by the economic-assistance unit; only its claim is here.
 pub fn vouchers(
     accounts: &Accounts,
@@ -170,11 +177,9 @@ pub fn vouchers(
             lines.push(Line { account: accounts.vat.clone(), cost_centre: None, amount: c.vat });
         }
         lines.push(Line { account: accounts.payable.clone(), cost_centre: None, amount: -(c.amount + c.vat) });
-        out.push(Voucher {
-            date: c.date,
-            text: format!("Kostnad {} {} {}", c.id, c.category.code(), c.supplier),
-            lines,
-        });
+        let receipt = c.receipt.as_deref().map(|r| format!(", kvitto {r}")).unwrap_or_default();
+        let text = format!("Kostnad {} {} {}{receipt}", c.id, c.cost_date, c.category.code());
+        out.push(Voucher { date: c.date, text, lines });
     }
     for c in claims {
         out.push(Voucher {
@@ -228,7 +233,8 @@ mod tests {
                 category: CostCategory::HomeEquipment,
                 amount: Money::from_kr(9500),
                 vat: Money::from_kr(2375),
-                supplier: "Möbelhuset AB".into(),
+                cost_date: d("2024-03-01"),
+                receipt: Some("K-1".into()),
             }],
             &[MonthClaim { id: 4, submitted_on: d("2024-03-20"), claimed: Money::from_kr(9000) }],
             &[
@@ -269,7 +275,7 @@ mod tests {
     proptest! {
         #[test]
         fn vouchers_balance_whatever_the_amounts(amount in 0i64..10_000_000, vat in 0i64..3_000_000, charge in -1_000_000i64..1_000_000) {
-            let costs = [MonthCost { id: 1, date: d("2024-03-02"), category: CostCategory::Clothes, amount: Money::from_ore(amount), vat: Money::from_ore(vat), supplier: "x".into() }];
+            let costs = [MonthCost { id: 1, date: d("2024-03-02"), category: CostCategory::Clothes, amount: Money::from_ore(amount), vat: Money::from_ore(vat), cost_date: d("2024-03-02"), receipt: None }];
             let charges = [MonthCharge { id: 2, date: d("2024-03-03"), category: None, amount: Money::from_ore(charge) }];
             for v in vouchers(&accounts(), &costs, &[], &charges).unwrap() {
                 prop_assert_eq!(v.balance(), Money::ZERO);

@@ -180,6 +180,29 @@ pub struct ClaimedCost {
     pub amount: Money,
 }
 
+/// Spreads a household's cost over its members, each up to the room left under their own cap
+/// (person id and room, in the order they are filled). Whatever does not fit goes to the first.
+pub fn spread(amount: Money, rooms: &[(i32, Money)]) -> Vec<(i32, Money)> {
+    let mut left = amount;
+    let mut out: Vec<(i32, Money)> = Vec::new();
+    for (person, room) in rooms {
+        let part = Money::from_ore(left.ore().min(room.ore().max(0)));
+        if part.ore() > 0 {
+            out.push((*person, part));
+            left = left - part;
+        }
+    }
+    if left.ore() != 0
+        && let Some((first, _)) = rooms.first()
+    {
+        match out.iter_mut().find(|(p, _)| p == first) {
+            Some((_, part)) => *part = *part + left,
+            None => out.insert(0, (*first, left)),
+        }
+    }
+    out
+}
+
 /// One row of a claim: one person, with the amounts per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRow {
@@ -298,7 +321,26 @@ mod tests {
         assert_eq!((rows[1].first_date, rows[1].last_date), (d("2024-03-02"), d("2024-03-05")));
     }
 
+    #[test]
+    fn a_households_cost_is_spread_within_each_members_room() {
+        let m = Money::from_kr;
+        assert_eq!(
+            spread(m(4000), &[(1, m(1500)), (2, m(1500)), (3, m(1500))]),
+            [(1, m(1500)), (2, m(1500)), (3, m(1000))]
+        );
+        assert_eq!(spread(m(1000), &[(1, m(0)), (2, m(1500))]), [(2, m(1000))], "the first has used their room");
+        assert_eq!(spread(m(500), &[(1, m(100))]), [(1, m(500))], "what does not fit goes to the first");
+        assert_eq!(spread(m(0), &[(1, m(100))]), []);
+    }
+
     proptest! {
+        #[test]
+        fn spreading_keeps_every_ore(amount in 0i64..10_000_000, rooms in proptest::collection::vec(0i64..500_000, 1..6)) {
+            let rooms: Vec<(i32, Money)> = rooms.into_iter().enumerate().map(|(i, r)| (i as i32, Money::from_ore(r))).collect();
+            let parts = spread(Money::from_ore(amount), &rooms);
+            prop_assert_eq!(parts.iter().map(|(_, m)| *m).sum::<Money>(), Money::from_ore(amount));
+        }
+
         #[test]
         fn the_totals_are_the_sum_of_the_rows(costs in proptest::collection::vec((1i32..6, 0usize..10, 0i64..5_000_000), 0..40)) {
             let costs: Vec<ClaimedCost> = costs

@@ -173,7 +173,11 @@ impl Deadline {
         match self {
             Deadline::MonthsAfterReception(months) => Some(add_months(reception, months)),
             Deadline::MonthsAfterPeriodEnd(months) => period_end.map(|end| add_months(end, months)),
-            Deadline::MonthsAfterQuarterEnd(months) => period_end.map(|end| add_months(quarter_end(end), months)),
+            // A quarter ends on a month's last day, and so does the deadline counted from it
+            // (30 June and six months is 31 December).
+            Deadline::MonthsAfterQuarterEnd(months) => {
+                period_end.map(|end| month_end(add_months(quarter_end(end), months)))
+            }
         }
     }
 
@@ -211,6 +215,11 @@ pub enum DeadlineRule {
     Due(Deadline),
     /// The source gives a deadline this table does not yet know.
     Missing,
+}
+
+/// The last day of the month `date` lies in.
+pub fn month_end(date: NaiveDate) -> NaiveDate {
+    crate::agreements::calendar::first_of_next_month(date).pred_opt().expect("dates stay within range")
 }
 
 /// The last day of the quarter `date` lies in.
@@ -374,6 +383,9 @@ pub struct CostInput {
     pub period_end: Option<NaiveDate>,
     /// What earlier costs of the household in the same category already took of the cap.
     pub already_reimbursable: Money,
+    /// For a cost of one person: what that person's earlier costs in the category took. A cap
+    /// per person then holds for the person as well as for the household.
+    pub person_already: Option<Money>,
 }
 
 /// A cost measured against its rule.
@@ -420,7 +432,15 @@ pub fn reimbursable(rule: &Rule, input: CostInput) -> Result<Reimbursable, CostE
     let room = match (cap, cap_missing) {
         (_, true) => 0,
         (None, false) => input.amount.ore(),
-        (Some(limit), false) => (limit.ore() - input.already_reimbursable.ore().max(0)).max(0),
+        (Some(limit), false) => {
+            let household = (limit.ore() - input.already_reimbursable.ore().max(0)).max(0);
+            match (rule.cap, input.person_already) {
+                (CapRule::Capped(Cap::PerPerson(each)), Some(taken)) => {
+                    household.min((each.ore() - taken.ore()).max(0))
+                }
+                _ => household,
+            }
+        }
     };
     let covered = input.amount.ore().min(room);
     let deadline = match rule.deadline {
@@ -435,6 +455,70 @@ pub fn reimbursable(rule: &Rule, input: CostInput) -> Result<Reimbursable, CostE
         cap_missing,
         deadline,
     })
+}
+
+/// The last day a claim can reach Migrationsverket in time. Deadline rules change by the day a
+/// claim arrives, so each rule for the same thing in force on or after `from` offers its
+/// deadline for as long as it is itself in force, and the latest offer that can still be met
+/// wins. When none can, the deadline of the rule in force on `from` is given (it has passed).
+pub fn last_arrival(
+    rules: &[Rule],
+    rule: &Rule,
+    reception: NaiveDate,
+    period_end: Option<NaiveDate>,
+    from: NaiveDate,
+) -> Option<NaiveDate> {
+    let offered = |r: &Rule| match r.deadline {
+        DeadlineRule::Due(d) => d.date(reception, period_end).map(|date| r.valid_to.map_or(date, |to| date.min(to))),
+        DeadlineRule::NoApplication | DeadlineRule::Missing => None,
+    };
+    rules
+        .iter()
+        .filter(|r| r.claim_type == rule.claim_type && r.category == rule.category)
+        .filter(|r| r.valid_to.is_none_or(|to| to >= from))
+        .filter_map(|r| offered(r).filter(|d| *d >= r.valid_from.max(from)))
+        .max()
+        .or_else(|| match rule.deadline {
+            DeadlineRule::Due(d) => d.date(reception, period_end),
+            DeadlineRule::NoApplication | DeadlineRule::Missing => None,
+        })
+}
+
+/// What the rules say about a cost dated `on`: the rule in force that day gives the claim type
+/// and the cap, and the deadline is [`last_arrival`] from that day. `None` when no rule is in
+/// force. The cost form, `etablera calc reimbursable` and the API all call this.
+pub fn assess(
+    rules: &[Rule],
+    category: CostCategory,
+    on: NaiveDate,
+    input: CostInput,
+) -> Option<Result<Reimbursable, CostError>> {
+    let rule = in_force(rules, category, on)?;
+    Some(
+        reimbursable(rule, input)
+            .map(|r| Reimbursable { deadline: last_arrival(rules, rule, input.reception, input.period_end, on), ..r }),
+    )
+}
+
+/// A cost of a household received on `reception`, measured on that day with no earlier costs
+/// and the claim's period ending on it: `etablera calc reimbursable` and the API.
+pub fn quote(
+    rules: &[Rule],
+    category: CostCategory,
+    amount: Money,
+    household_size: u32,
+    reception: NaiveDate,
+) -> Option<Result<Reimbursable, CostError>> {
+    let input = CostInput {
+        amount,
+        household_size,
+        days: None,
+        reception,
+        period_end: Some(reception),
+        already_reimbursable: Money::ZERO,
+        person_already: None,
+    };
+    assess(rules, category, reception, input)
 }
 
 #[cfg(test)]
@@ -488,6 +572,7 @@ pub(crate) mod tests {
             reception: d(reception),
             period_end: None,
             already_reimbursable: Money::ZERO,
+            person_already: None,
         }
     }
 
@@ -573,6 +658,51 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_cap_per_person_holds_for_the_person_too() {
+        let rules = initial_costs();
+        let clothes = in_force(&rules, CostCategory::Clothes, d("2024-02-01")).unwrap();
+        let one = CostInput { person_already: Some(Money::ZERO), ..input(Money::from_kr(3000), 5, "2024-02-01") };
+        let r = reimbursable(clothes, one).unwrap();
+        assert_eq!(
+            (r.reimbursable, r.over_cap),
+            (Money::from_kr(1500), Money::from_kr(1500)),
+            "not 5 × 1 500 kr for one"
+        );
+        let second = CostInput { person_already: Some(Money::from_kr(1000)), ..one };
+        assert_eq!(reimbursable(clothes, second).unwrap().reimbursable, Money::from_kr(500));
+        let household_full = CostInput { already_reimbursable: Money::from_kr(7000), ..one };
+        assert_eq!(
+            reimbursable(clothes, household_full).unwrap().reimbursable,
+            Money::from_kr(500),
+            "the household's cap too"
+        );
+    }
+
+    #[test]
+    fn the_deadline_is_the_last_day_a_claim_can_arrive_under_the_rule_then_in_force() {
+        let rules = initial_costs();
+        let on = |cost: &str, reception: &str| {
+            let cost = d(cost);
+            let i = CostInput { period_end: Some(cost), ..input(Money::from_kr(100), 1, reception) };
+            assess(&rules, CostCategory::Clothes, cost, i).unwrap().unwrap().deadline
+        };
+        // Received 2023-01-15: any claim arrives after 2023-03-01, a year after the reception.
+        assert_eq!(on("2023-02-28", "2023-01-15"), Some(d("2024-01-15")));
+        assert_eq!(on("2023-03-01", "2023-01-15"), Some(d("2024-01-15")));
+        // Received 2022-02-01: the cost of 2023-02-28 can still be claimed that day under the
+        // old rule; the cost of the next day is already too late under the new one.
+        assert_eq!(on("2023-02-28", "2022-02-01"), Some(d("2023-02-28")));
+        assert_eq!(on("2023-03-01", "2022-02-01"), Some(d("2023-02-01")));
+        // Counted from the reception with the period ending on it: a year after the reception.
+        for reception in ["2021-06-01", "2022-12-01", "2023-02-28", "2024-02-29"] {
+            let r = d(reception);
+            let i = CostInput { period_end: Some(r), ..input(Money::from_kr(1), 1, reception) };
+            let deadline = assess(&rules, CostCategory::Clothes, r, i).unwrap().unwrap().deadline;
+            assert_eq!(deadline, Some(add_months(r, 12)), "{reception}");
+        }
+    }
+
+    #[test]
     fn a_year_after_29_february_is_28_february() {
         assert_eq!(Deadline::MonthsAfterReception(12).date(d("2024-02-29"), None), Some(d("2025-02-28")));
         assert_eq!(
@@ -580,6 +710,10 @@ pub(crate) mod tests {
             Some(d("2024-09-30"))
         );
         assert_eq!(quarter_end(d("2024-11-15")), d("2024-12-31"));
+        let after_quarter = |end: &str| Deadline::MonthsAfterQuarterEnd(6).date(d("2024-01-01"), Some(d(end)));
+        assert_eq!(after_quarter("2024-05-10"), Some(d("2024-12-31")), "30 June and six months");
+        assert_eq!(after_quarter("2024-08-10"), Some(d("2025-03-31")), "30 September and six months");
+        assert_eq!(after_quarter("2024-12-10"), Some(d("2025-06-30")));
     }
 
     #[test]
@@ -620,7 +754,10 @@ pub(crate) mod tests {
             let rules = initial_costs();
             let category = [CostCategory::FoodFirstDay, CostCategory::Clothes, CostCategory::HomeEquipment][pick];
             let rule = in_force(&rules, category, d("2024-06-01")).unwrap();
-            let cost = CostInput { already_reimbursable: Money::from_ore(already), ..input(Money::from_ore(ore), size, "2024-06-01") };
+            let cost = CostInput {
+                already_reimbursable: Money::from_ore(already),
+                ..input(Money::from_ore(ore), size, "2024-06-01")
+            };
             let r = reimbursable(rule, cost).unwrap();
             prop_assert_eq!(r.reimbursable.ore() + r.over_cap.ore(), ore);
             prop_assert!(r.reimbursable.ore() + already.min(r.cap.unwrap().ore()) <= r.cap.unwrap().ore());

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use etablera_domain::economy::accounting::{self, Accounts, MonthCharge, MonthClaim, MonthCost, Voucher};
 use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::money::Money;
+use etablera_domain::time::{start_of_local_day, to_local};
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
@@ -74,7 +75,7 @@ pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, values: &[
     })
 }
 
-/// The month's vouchers. The export is logged.
+/// The vouchers for what was recorded in the month (`first` to `last`). The export is logged.
 pub fn month(
     conn: &mut DbConn,
     actor: &Actor,
@@ -84,57 +85,67 @@ pub fn month(
 ) -> Result<Vec<Voucher>> {
     let vouchers = conn.transaction(|conn| {
         let accounts = Accounts::from_settings(&stored(conn, municipality_code)?).map_err(invalid)?;
-        let cost_rows: Vec<(i32, NaiveDate, String, i64, i64, String)> = costs::table
+        // What was recorded in the month, by Stockholm's calendar.
+        let (from, until) = (start_of_local_day(first), start_of_local_day(last + chrono::Duration::days(1)));
+        let booked = |at: chrono::NaiveDateTime| to_local(at).date();
+        let cost_rows: Vec<(i32, chrono::NaiveDateTime, NaiveDate, String, i64, i64, Option<String>)> = costs::table
             .filter(costs::municipality_code.eq(municipality_code))
-            .filter(costs::cost_date.between(first, last))
-            .order((costs::cost_date, costs::id))
-            .select((costs::id, costs::cost_date, costs::category, costs::amount_ore, costs::vat_ore, costs::supplier))
+            .filter(costs::created_at.ge(from))
+            .filter(costs::created_at.lt(until))
+            .order((costs::created_at, costs::id))
+            .select((
+                costs::id,
+                costs::created_at,
+                costs::cost_date,
+                costs::category,
+                costs::amount_ore,
+                costs::vat_ore,
+                costs::receipt_reference,
+            ))
             .load(conn)?;
         let month_costs = cost_rows
             .into_iter()
-            .filter_map(|(id, date, category, amount, vat, supplier)| {
+            .filter_map(|(id, at, cost_date, category, amount, vat, receipt)| {
                 Some(MonthCost {
                     id,
-                    date,
+                    date: booked(at),
+                    cost_date,
                     category: CostCategory::from_code(&category)?,
                     amount: Money::from_ore(amount),
                     vat: Money::from_ore(vat),
-                    supplier,
+                    receipt,
                 })
             })
             .collect::<Vec<_>>();
-        // A claim is booked when it is first sent; a supplement sent later is the same claim.
-        let submissions: Vec<(i32, NaiveDate)> = claim_events::table
+        // A claim is booked when its first sending is recorded; a supplement sent later is the
+        // same claim.
+        let submissions: Vec<(i32, chrono::NaiveDateTime)> = claim_events::table
             .inner_join(claims::table)
             .filter(claims::municipality_code.eq(municipality_code))
             .filter(claim_events::step.eq("submit"))
-            .order((claim_events::claim_id, claim_events::on_date))
-            .select((claim_events::claim_id, claim_events::on_date))
+            .order((claim_events::claim_id, claim_events::recorded_at))
+            .select((claim_events::claim_id, claim_events::recorded_at))
             .load(conn)?;
         let mut month_claims = Vec::new();
-        for (i, (claim_id, on)) in submissions.iter().enumerate() {
+        for (i, (claim_id, at)) in submissions.iter().enumerate() {
             let first_submission = i == 0 || submissions[i - 1].0 != *claim_id;
-            if first_submission && (first..=last).contains(on) {
-                let amounts: Vec<i64> =
-                    costs::table.filter(costs::claim_id.eq(claim_id)).select(costs::reimbursable_ore).load(conn)?;
-                month_claims.push(MonthClaim {
-                    id: *claim_id,
-                    submitted_on: *on,
-                    claimed: Money::from_ore(amounts.iter().sum()),
-                });
+            if first_submission && (from..until).contains(at) {
+                let (claimed, _) = super::claims::claimed(conn, *claim_id)?;
+                month_claims.push(MonthClaim { id: *claim_id, submitted_on: booked(*at), claimed });
             }
         }
-        let charge_rows: Vec<(i32, NaiveDate, String, i64)> = grant_charges::table
+        let charge_rows: Vec<(i32, chrono::NaiveDateTime, String, i64)> = grant_charges::table
             .filter(grant_charges::municipality_code.eq(municipality_code))
-            .filter(grant_charges::charged_on.between(first, last))
-            .order((grant_charges::charged_on, grant_charges::id))
-            .select((grant_charges::id, grant_charges::charged_on, grant_charges::category, grant_charges::amount_ore))
+            .filter(grant_charges::created_at.ge(from))
+            .filter(grant_charges::created_at.lt(until))
+            .order((grant_charges::created_at, grant_charges::id))
+            .select((grant_charges::id, grant_charges::created_at, grant_charges::category, grant_charges::amount_ore))
             .load(conn)?;
         let month_charges: Vec<MonthCharge> = charge_rows
             .into_iter()
-            .map(|(id, date, category, amount)| MonthCharge {
+            .map(|(id, at, category, amount)| MonthCharge {
                 id,
-                date,
+                date: booked(at),
                 category: CostCategory::from_code(&category),
                 amount: Money::from_ore(amount),
             })

@@ -10,10 +10,11 @@ use etablera_domain::money::Money;
 
 use super::CLAIM;
 use super::costs::persons_by_id;
+use super::rules;
 use crate::access::Actor;
-use crate::access::log::{Action, Record, append, logged_read};
+use crate::access::log::{Action, Record, append};
 use crate::reception::Scope;
-use crate::reception::households::Person;
+use crate::reception::households::{PERSON, Person};
 use crate::schema::{claim_events, claims, costs, grant_charges, persons};
 use crate::{DbConn, Result, StoreError, now, write};
 
@@ -81,7 +82,17 @@ fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Claim> {
     Ok(claim)
 }
 
-fn claimed(conn: &mut DbConn, id: i32) -> Result<(Money, i64)> {
+/// Moves the claim to its next version when it is still at `version`. Done first, so that on
+/// PostgreSQL a second change of the same claim waits for this one and is then refused.
+fn bump(conn: &mut DbConn, id: i32, version: i32) -> Result<()> {
+    let changed = diesel::update(claims::table.find(id).filter(claims::version.eq(version)))
+        .set(claims::version.eq(claims::version + 1))
+        .execute(conn)?;
+    if changed == 0 { Err(StoreError::Stale) } else { Ok(()) }
+}
+
+/// What a claim asks for (the reimbursable part of its costs), and how many costs it holds.
+pub(crate) fn claimed(conn: &mut DbConn, id: i32) -> Result<(Money, i64)> {
     // Summed here: SUM of a BIGINT is NUMERIC on PostgreSQL, which the two backends do not share.
     let amounts: Vec<i64> = costs::table.filter(costs::claim_id.eq(id)).select(costs::reimbursable_ore).load(conn)?;
     Ok((Money::from_ore(amounts.iter().sum()), amounts.len() as i64))
@@ -166,9 +177,7 @@ pub fn prepare(
 pub fn discard(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, version: i32) -> Result<()> {
     write(conn, |conn| {
         let claim = get(conn, scope, id)?;
-        if claim.version != version {
-            return Err(StoreError::Stale);
-        }
+        bump(conn, id, version)?;
         if claim.status() != ClaimStatus::Draft {
             return Err(StoreError::invalid("form", "Bara ett utkast kan tas bort; ansökan är redan inskickad."));
         }
@@ -205,24 +214,64 @@ impl ClaimFile {
 }
 
 fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
-    let in_claim: Vec<(Option<i32>, i32, String, NaiveDate, i64)> = costs::table
+    let in_claim: Vec<(Option<i32>, i32, String, NaiveDate, i64, Option<i32>)> = costs::table
         .filter(costs::claim_id.eq(claim.id))
-        .select((costs::person_id, costs::household_id, costs::category, costs::cost_date, costs::reimbursable_ore))
+        .order((costs::person_id.is_null(), costs::cost_date, costs::id))
+        .select((
+            costs::person_id,
+            costs::household_id,
+            costs::category,
+            costs::cost_date,
+            costs::reimbursable_ore,
+            costs::rule_id,
+        ))
         .load(conn)?;
-    // A cost of the whole household is claimed on the row of its first person (the oldest).
     let households: Vec<i32> = in_claim.iter().map(|c| c.1).collect();
-    let firsts: Vec<(i32, i32)> = persons::table
+    let members: Vec<Person> = persons::table
         .filter(persons::household_id.eq_any(&households))
         .order((persons::household_id, persons::birth_date, persons::id))
-        .select((persons::household_id, persons::id))
+        .select(Person::as_select())
         .load(conn)?;
-    let first_of = |household: i32| firsts.iter().find(|(h, _)| *h == household).map(|(_, p)| *p);
-    let mut claimed = Vec::new();
-    for (person_id, household_id, category, date, ore) in in_claim {
-        let person_id = person_id.or_else(|| first_of(household_id)).ok_or(StoreError::NotFound)?;
+    let caps_per_person: Vec<(i32, Option<i64>)> = rules::rows(conn)?
+        .into_iter()
+        .filter(|r| r.cap_kind == "per_person")
+        .map(|r| (r.id, r.cap_per_person_ore))
+        .collect();
+    // The persons a household's cost is claimed for: its quota refugees, oldest first (all its
+    // persons when it has none).
+    let claimable = |household: i32| -> Vec<i32> {
+        let all = members.iter().filter(|p| p.household_id == household);
+        let resettled: Vec<i32> = all.clone().filter(|p| p.category == "resettled").map(|p| p.id).collect();
+        if resettled.is_empty() { all.map(|p| p.id).collect() } else { resettled }
+    };
+    let mut claimed: Vec<ClaimedCost> = Vec::new();
+    // Persons' own costs first (the order above), so that a household's cost in a category
+    // capped per person fills the room each member has left.
+    for (person_id, household_id, category, date, ore, rule_id) in in_claim {
         let category =
             CostCategory::from_code(&category).ok_or_else(|| StoreError::invalid("category", "okänd kategori"))?;
-        claimed.push(ClaimedCost { person_id, category, date, amount: Money::from_ore(ore) });
+        let amount = Money::from_ore(ore);
+        let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
+        let parts = match (person_id, each) {
+            (Some(person), _) => vec![(person, amount)],
+            (None, Some(each)) => {
+                let rooms: Vec<(i32, Money)> = claimable(household_id)
+                    .into_iter()
+                    .map(|p| {
+                        let taken: Money = claimed
+                            .iter()
+                            .filter(|c| c.person_id == p && c.category == category)
+                            .map(|c| c.amount)
+                            .sum();
+                        (p, Money::from_ore(each) - taken)
+                    })
+                    .collect();
+                domain::spread(amount, &rooms)
+            }
+            // A cost of the whole household otherwise goes on its first claimable person's row.
+            (None, None) => vec![(claimable(household_id).first().copied().ok_or(StoreError::NotFound)?, amount)],
+        };
+        claimed.extend(parts.into_iter().map(|(person_id, amount)| ClaimedCost { person_id, category, date, amount }));
     }
     let rows = domain::rows(&claimed);
     let (columns, total) = domain::totals(&rows);
@@ -243,20 +292,30 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
     Ok(ClaimFile { claim, rows, columns, total, events })
 }
 
-/// Opens a claim; the reading of its persons is logged.
-pub fn open(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<ClaimFile> {
+/// Reads a claim in a read transaction, then logs the claim and each person on its rows (so a
+/// review of who saw a person finds it) before it is handed out.
+fn logged(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, action: Action) -> Result<ClaimFile> {
     let claim = get(conn, scope, id)?;
-    let record = Record::new(CLAIM, id).in_municipality(&claim.municipality_code);
-    logged_read(conn, actor, &record, |conn| file(conn, claim))
+    let code = claim.municipality_code.clone();
+    let value = conn.transaction(|conn| file(conn, claim))?;
+    crate::write(conn, |conn| {
+        append(conn, actor, action, &Record::new(CLAIM, id).in_municipality(&code))?;
+        for row in &value.rows {
+            append(conn, actor, action, &Record::new(PERSON, row.person.id).in_municipality(&code))?;
+        }
+        Ok(())
+    })?;
+    Ok(value)
+}
+
+/// Opens a claim; the reading is logged.
+pub fn open(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<ClaimFile> {
+    logged(conn, actor, scope, id, Action::Read)
 }
 
 /// The claim for a file (XLSX, PDF); the export is logged as one.
 pub fn export(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<ClaimFile> {
-    let claim = get(conn, scope, id)?;
-    let record = Record::new(CLAIM, id).in_municipality(&claim.municipality_code);
-    let value = conn.transaction(|conn| file(conn, claim))?;
-    crate::access::log::record(conn, actor, Action::Export, &record)?;
-    Ok(value)
+    logged(conn, actor, scope, id, Action::Export)
 }
 
 /// Takes a step. A decision granting less than was claimed charges the difference to the grant
@@ -273,9 +332,7 @@ pub fn step(
     use etablera_domain::economy::claims::Step;
     write(conn, |conn| {
         let claim = get(conn, scope, id)?;
-        if claim.version != version {
-            return Err(StoreError::Stale);
-        }
+        bump(conn, id, version)?;
         let last: Option<NaiveDate> = claim_events::table
             .filter(claim_events::claim_id.eq(id))
             .select(diesel::dsl::max(claim_events::on_date))
@@ -305,7 +362,7 @@ pub fn step(
             ))
             .execute(conn)?;
         let target = claims::table.find(id);
-        let bump = (claims::status.eq(status.code()), claims::version.eq(claims::version + 1));
+        let bump = claims::status.eq(status.code());
         match input.step {
             Step::Submit => diesel::update(target).set((bump, claims::submitted_on.eq(input.on))).execute(conn)?,
             Step::Decide => {

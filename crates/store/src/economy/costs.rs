@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::economy::costs::CostDetails;
-use etablera_domain::economy::rules::{ClaimType, CostCategory, CostInput, in_force, reimbursable};
+use etablera_domain::economy::rules::{ClaimType, CostCategory, CostError, CostInput, assess as by_rules, in_force};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 
@@ -113,27 +113,33 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
         }
         _ => persons.len(),
     };
-    let earlier: Vec<i64> = costs::table
+    let earlier: Vec<(Option<i32>, i64)> = costs::table
         .filter(costs::household_id.eq(cost.household_id))
         .filter(costs::category.eq(d.category.code()))
         .filter(costs::claim_type.eq(rule.claim_type.code()))
-        .select(costs::reimbursable_ore)
+        .select((costs::person_id, costs::reimbursable_ore))
         .load(conn)?;
-    let already = Money::from_ore(earlier.iter().sum());
-    let r = reimbursable(
-        rule,
-        CostInput {
-            amount: d.amount,
-            household_size: u32::try_from(size.max(1)).unwrap_or(u32::MAX),
-            days: d.days,
-            reception,
-            // The claim's period ends on the cost's date at the earliest: the deadline shown is
-            // never later than the real one.
-            period_end: Some(d.date),
-            already_reimbursable: already,
-        },
-    )
-    .map_err(|e| StoreError::invalid("days", etablera_domain::reception::sentence(&e.to_string())))?;
+    let already = Money::from_ore(earlier.iter().map(|(_, ore)| ore).sum());
+    let person_already =
+        person.map(|p| Money::from_ore(earlier.iter().filter(|(id, _)| *id == Some(p.id)).map(|(_, ore)| ore).sum()));
+    let input = CostInput {
+        amount: d.amount,
+        household_size: u32::try_from(size.max(1)).unwrap_or(u32::MAX),
+        days: d.days,
+        reception,
+        // The claim's period ends on the cost's date at the earliest.
+        period_end: Some(d.date),
+        already_reimbursable: already,
+        person_already,
+    };
+    let r = by_rules(&only_rules, d.category, d.date, input).expect("a rule is in force on the date").map_err(|e| {
+        let field = match e {
+            CostError::Negative => "amount",
+            CostError::EmptyHousehold => "household",
+            CostError::DaysNeeded => "days",
+        };
+        StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+    })?;
     Ok(Assessment {
         claim_type: Some(r.claim_type),
         rule_id,
@@ -165,6 +171,11 @@ fn nothing(amount: Money, reason: NotReimbursable) -> Assessment {
 pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -> Result<(i32, Assessment)> {
     write(conn, |conn| {
         let code = scope.household(conn, cost.household_id)?;
+        // The cap counts the household's earlier costs: lock the household so that two costs
+        // entered at once do not both take the same room (SQLite's write lock does this already).
+        diesel::update(households_table::table.find(cost.household_id))
+            .set(households_table::version.eq(households_table::version))
+            .execute(conn)?;
         let a = assess(conn, scope, cost)?;
         let d = &cost.details;
         let id: i32 = diesel::insert_into(costs::table)

@@ -14,6 +14,8 @@ use crate::{DbConn, Result, StoreError, now, write};
 const GRANT: &str = "grant";
 
 /// Sets the year's grant (a new decision replaces the amount; the log keeps who did it).
+/// `version` is the grant's version as the caller saw it, 0 when there was none; anything else
+/// is refused as stale.
 pub fn set(
     conn: &mut DbConn,
     actor: &Actor,
@@ -21,6 +23,7 @@ pub fn set(
     year: i32,
     amount: Money,
     decision: Option<&str>,
+    version: i32,
 ) -> Result<()> {
     if !(2000..=2100).contains(&year) {
         return Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."));
@@ -37,8 +40,15 @@ pub fn set(
             grants::changed_at.eq(now()),
             grants::changed_by.eq(actor.user_id),
         );
-        if key.count().get_result::<i64>(conn)? > 0 {
-            diesel::update(key).set(values).execute(conn)?;
+        if version > 0 {
+            let changed = diesel::update(key.filter(grants::version.eq(version)))
+                .set((values, grants::version.eq(grants::version + 1)))
+                .execute(conn)?;
+            if changed == 0 {
+                return Err(StoreError::Stale);
+            }
+        } else if key.count().get_result::<i64>(conn)? > 0 {
+            return Err(StoreError::Stale);
         } else {
             diesel::insert_into(grants::table)
                 .values((grants::municipality_code.eq(municipality_code), grants::year.eq(year), values))
@@ -65,14 +75,16 @@ pub struct ChargeRow {
 #[derive(Debug, Clone)]
 pub struct GrantYear {
     pub decision: Option<String>,
+    /// 0 when no grant is recorded for the year.
+    pub version: i32,
     pub account: Account,
     pub charges: Vec<ChargeRow>,
 }
 
 pub fn year(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<GrantYear> {
-    let grant: Option<(i64, Option<String>)> = grants::table
+    let grant: Option<(i64, Option<String>, i32)> = grants::table
         .find((municipality_code, year))
-        .select((grants::amount_ore, grants::decision))
+        .select((grants::amount_ore, grants::decision, grants::version))
         .first(conn)
         .optional()?;
     let (from, to) = (
@@ -89,8 +101,9 @@ pub fn year(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<Gra
         .iter()
         .map(|c| Charge { on: c.charged_on, category: c.category.clone(), amount: Money::from_ore(c.amount_ore) })
         .collect();
-    let account = account(year, grant.as_ref().map(|(ore, _)| Money::from_ore(*ore)), &domain);
-    Ok(GrantYear { decision: grant.and_then(|(_, d)| d), account, charges })
+    let account = account(year, grant.as_ref().map(|(ore, ..)| Money::from_ore(*ore)), &domain);
+    let version = grant.as_ref().map_or(0, |(.., v)| *v);
+    Ok(GrantYear { decision: grant.and_then(|(_, d, _)| d), version, account, charges })
 }
 
 /// The years that have a grant or a charge, newest first, with the current year always there.

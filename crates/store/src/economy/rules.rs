@@ -10,7 +10,9 @@ use etablera_domain::money::Money;
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
-use crate::schema::{price_base_amounts, reimbursement_rule_revisions, reimbursement_rules};
+use crate::schema::{
+    price_base_amount_revisions, price_base_amounts, reimbursement_rule_revisions, reimbursement_rules,
+};
 use crate::{DbConn, Result, StoreError, now, write};
 
 const RULE: &str = "reimbursement_rule";
@@ -97,15 +99,18 @@ impl RuleRow {
 
 /// Every row of the table, in the order an administrator reads it.
 pub fn rows(conn: &mut DbConn) -> Result<Vec<RuleRow>> {
-    Ok(reimbursement_rules::table
-        .order((
-            reimbursement_rules::claim_type,
-            reimbursement_rules::category,
-            reimbursement_rules::age_from,
-            reimbursement_rules::valid_from,
+    let mut rows: Vec<RuleRow> = reimbursement_rules::table.select(RuleRow::as_select()).load(conn)?;
+    // Sorted here: the backends put empty categories and ages at different ends.
+    rows.sort_by(|a, b| {
+        (&a.claim_type, &a.category, a.age_from, a.valid_from, a.id).cmp(&(
+            &b.claim_type,
+            &b.category,
+            b.age_from,
+            b.valid_from,
+            b.id,
         ))
-        .select(RuleRow::as_select())
-        .load(conn)?)
+    });
+    Ok(rows)
 }
 
 /// The rules with their rows' ids.
@@ -158,10 +163,16 @@ fn check(conn: &mut DbConn, candidate: &RuleRow, replacing: Option<i32>) -> Resu
 /// Changes a rule. The row as it was is kept as a revision; a stale `revision` is refused.
 pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, revision: i32) -> Result<()> {
     write(conn, |conn| {
-        let old = row(conn, id)?;
-        if old.revision != revision {
-            return Err(StoreError::Stale);
+        // The revision moves first: a second edit of the same row waits for this one (PostgreSQL)
+        // and is then refused as stale.
+        let moved =
+            diesel::update(reimbursement_rules::table.find(id).filter(reimbursement_rules::revision.eq(revision)))
+                .set(reimbursement_rules::revision.eq(revision + 1))
+                .execute(conn)?;
+        if moved == 0 {
+            return if row(conn, id).is_ok() { Err(StoreError::Stale) } else { Err(StoreError::NotFound) };
         }
+        let old = RuleRow { revision, ..row(conn, id)? };
         changed.id = id;
         changed.revision = old.revision + 1;
         changed.changed_at = now();
@@ -207,7 +218,7 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
     Ok(rows.into_iter().map(|(y, ore)| (y, Money::from_ore(ore))).collect())
 }
 
-/// Sets a year's price base amount.
+/// Sets a year's price base amount; the amount it replaces is kept.
 pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
     if !(2000..=2100).contains(&year) {
         return Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."));
@@ -222,8 +233,17 @@ pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount
             price_base_amounts::changed_at.eq(now()),
             price_base_amounts::changed_by.eq(actor.user_id),
         );
-        let exists = price_base_amounts::table.find(year).count().get_result::<i64>(conn)? > 0;
-        if exists {
+        let before: Option<i64> =
+            price_base_amounts::table.find(year).select(price_base_amounts::amount_ore).first(conn).optional()?;
+        if let Some(before) = before {
+            diesel::insert_into(price_base_amount_revisions::table)
+                .values((
+                    price_base_amount_revisions::year.eq(year),
+                    price_base_amount_revisions::amount_ore.eq(before),
+                    price_base_amount_revisions::replaced_at.eq(now()),
+                    price_base_amount_revisions::replaced_by.eq(actor.user_id),
+                ))
+                .execute(conn)?;
             diesel::update(price_base_amounts::table.find(year)).set(values).execute(conn)?;
         } else {
             diesel::insert_into(price_base_amounts::table).values(values).execute(conn)?;

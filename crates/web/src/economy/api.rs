@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use etablera_domain::economy::rules::{CostCategory, CostInput, in_force, reimbursable};
+use etablera_domain::economy::rules::{CostCategory, quote};
 use etablera_domain::money::Money;
 use etablera_store::economy::{claims, rules};
 use serde::{Deserialize, Serialize};
@@ -53,18 +53,9 @@ pub async fn reimbursable_calc(
     let amount = Money::parse_kr(&q.amount_kr)
         .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
     let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
-    let rule = in_force(&all, category, q.reception_date)
-        .ok_or_else(|| invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)))?;
-    let input = CostInput {
-        amount,
-        household_size: q.household_size,
-        days: None,
-        reception: q.reception_date,
-        period_end: Some(q.reception_date),
-        already_reimbursable: Money::ZERO,
-    };
-    let r = reimbursable(rule, input)
-        .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
+    let r = quote(&all, category, amount, q.household_size, q.reception_date)
+        .ok_or_else(|| invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)))?
+        .map_err(|e| invalid("household_size", etablera_domain::reception::sentence(&e.to_string())))?;
     Ok(Json(ReimbursableBody {
         claim_type: r.claim_type.code().to_owned(),
         reimbursable_ore: r.reimbursable.ore(),

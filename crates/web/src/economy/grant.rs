@@ -49,9 +49,11 @@ struct GrantPage {
     municipality_name: String,
     municipalities: Vec<(String, String)>,
     year: i32,
-    year_text: String,
     years: Vec<i32>,
     grant: Option<String>,
+    /// The grant as typed in the form: the amount recorded, or the seed's 100 000 kr.
+    grant_input: String,
+    version: i32,
     decision: String,
     balance: Option<String>,
     overdrawn: bool,
@@ -97,9 +99,10 @@ async fn page(
         municipality_name: etablera_domain::municipality::name_of(&code),
         municipalities: municipality_options(user),
         year,
-        year_text: year.to_string(),
         years,
         grant: a.grant.map(|g| g.to_string()),
+        grant_input: a.grant.unwrap_or(Money::from_kr(100_000)).format_number().replace('\u{a0}', " "),
+        version: g.version,
         decision: g.decision.clone().unwrap_or_default(),
         balance: a.balance().map(|b| b.to_string()),
         overdrawn: a.balance().is_some_and(|b| b.ore() < 0),
@@ -157,10 +160,14 @@ pub async fn set(
     let amount = Money::parse_kr(fields.get("amount"))
         .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
     let decision = fields.opt("decision").map(str::to_owned);
+    let version: i32 = fields.get("version").parse().unwrap_or(0);
     let outcome = match (year, amount) {
         (Ok(year), Ok(amount)) => {
             let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| grant::set(conn, &actor, &c, year, amount, decision.as_deref())).await)
+            Ok(state
+                .store
+                .run(move |conn| grant::set(conn, &actor, &c, year, amount, decision.as_deref(), version))
+                .await)
         }
         (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
     };

@@ -104,9 +104,21 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
         let last_claimed = quarter_end(today) - Duration::days(180);
         while quarter_end(start) <= last_claimed {
             let end = quarter_end(start);
-            let prepared =
-                claims::prepare(conn, actor, &scope, municipality, ClaimType::InitialCostsResettled, start, end);
-            if let Ok(id) = prepared {
+            // A quarter without costs has no claim; other errors stop the demo.
+            let prepared = match claims::prepare(
+                conn,
+                actor,
+                &scope,
+                municipality,
+                ClaimType::InitialCostsResettled,
+                start,
+                end,
+            ) {
+                Ok(id) => Some(id),
+                Err(etablera_store::StoreError::Invalid { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            if let Some(id) = prepared {
                 made.claims += 1;
                 let claimed = claims::list(conn, &scope)?
                     .into_iter()
@@ -144,6 +156,7 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
             year,
             Money::from_kr(100_000),
             Some("Socialnämnden, anslag till mottagningsenheten"),
+            0,
         )?;
         made.grants += 1;
     }

@@ -4,6 +4,7 @@ DROP TABLE grants;
 DROP TABLE costs;
 DROP TABLE claim_events;
 DROP TABLE claims;
+DROP TABLE price_base_amount_revisions;
 DROP TABLE price_base_amounts;
 DROP TABLE reimbursement_rule_revisions;
 DROP TABLE reimbursement_rules;

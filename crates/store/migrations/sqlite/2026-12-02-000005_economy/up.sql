@@ -49,6 +49,15 @@ CREATE TABLE price_base_amounts (
     changed_at TIMESTAMP NOT NULL,
     changed_by INTEGER REFERENCES users (id)
 );
+
+-- A price base amount as it was before each change.
+CREATE TABLE price_base_amount_revisions (
+    id INTEGER PRIMARY KEY NOT NULL,
+    year INTEGER NOT NULL,
+    amount_ore BIGINT NOT NULL,
+    replaced_at TIMESTAMP NOT NULL,
+    replaced_by INTEGER REFERENCES users (id)
+);
 INSERT INTO price_base_amounts (year, amount_ore, changed_at) VALUES (2024, 5730000, '2026-12-02 00:00:00');
 
 CREATE TABLE claims (
@@ -121,6 +130,7 @@ CREATE TABLE grants (
     decision TEXT,
     changed_at TIMESTAMP NOT NULL,
     changed_by INTEGER REFERENCES users (id),
+    version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (municipality_code, year)
 );
 
