@@ -479,3 +479,50 @@ fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
     assert_eq!(standard_sum, kr(165_000 * 4), "one in 2023 and three in 2024");
     assert_eq!(missing, 1);
 }
+
+#[test]
+fn a_cost_entered_by_mistake_is_removed_newest_first_with_its_charge() {
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let list = households_with(&db, &[("KVOT1", "resettled", "2024-02-01", 1)]);
+    let (h, _) = &list[0];
+    let (first, _) = record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::HomeEquipment, kr(4000))).unwrap();
+    let (mistake, m) =
+        record(&db, &who, cost(*h, None, "2024-02-02", CostCategory::HomeEquipment, kr(95_000))).unwrap();
+    assert_eq!((m.reimbursable, m.over_cap), (kr(1000), kr(94_000)));
+    let remove = |id| db.store.with_conn(|conn| costs::remove(conn, &who.0, &who.1, id));
+    assert!(matches!(remove(first), Err(StoreError::Invalid { field: "form", .. })), "a later cost counted it");
+    remove(mistake).unwrap();
+    assert!(charges(&db).is_empty(), "the charge went with it");
+    let (_, again) = record(&db, &who, cost(*h, None, "2024-02-02", CostCategory::HomeEquipment, kr(950))).unwrap();
+    assert_eq!((again.reimbursable, again.already), (kr(950), kr(4000)), "the cap as if the mistake never was");
+    db.store
+        .with_conn(|conn| {
+            claims::prepare(
+                conn,
+                &who.0,
+                &who.1,
+                "0117",
+                ClaimType::InitialCostsResettled,
+                d("2024-02-01"),
+                d("2024-02-29"),
+            )
+        })
+        .unwrap();
+    let claimed = db.store.with_conn(|conn| {
+        let newest: i32 = costs_table::table.order(costs_table::id.desc()).select(costs_table::id).first(conn)?;
+        costs::remove(conn, &who.0, &who.1, newest)
+    });
+    assert!(matches!(claimed, Err(StoreError::Invalid { field: "form", .. })), "in a claim: {claimed:?}");
+    let logged: i64 = db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("cost"))
+                .filter(access_log::action.eq("delete"))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(logged, 1);
+}

@@ -75,6 +75,7 @@ action-set_password = New password
 action-grant = Permission granted
 action-revoke = Permission revoked
 action-export = Export
+action-delete = Removal
 
 audit-title = Access log
 audit-intro = Every read and change of personal data, every sign-in and every changed permission. The log shows who, when and which record – never the data itself.
@@ -644,6 +645,8 @@ cost-add = Record a cost
 cost-no-households = There are no households in your municipalities yet.
 cost-choose-household-hint = Households are shown by their reference. You choose the person on the next page.
 costs-recorded = Recorded costs
+cost-remove = Remove
+cost-removed = The cost is removed, with what it charged to the grant.
 costs-none = No costs have been recorded yet.
 cost-category = Category
 cost-supplier = Supplier

@@ -75,6 +75,7 @@ action-set_password = Nytt lösenord
 action-grant = Behörighet tilldelad
 action-revoke = Behörighet återkallad
 action-export = Export
+action-delete = Borttagning
 
 audit-title = Åtkomstlogg
 audit-intro = Varje läsning och ändring av personuppgifter, varje inloggning och varje ändrad behörighet. Loggen visar vem, när och vilken post – aldrig själva uppgifterna.
@@ -644,6 +645,8 @@ cost-add = Registrera kostnad
 cost-no-households = Det finns inga hushåll i dina kommuner än.
 cost-choose-household-hint = Hushållen visas med sin referens. Du väljer person på nästa sida.
 costs-recorded = Registrerade kostnader
+cost-remove = Ta bort
+cost-removed = Kostnaden är borttagen, med det den belastade anslaget.
 costs-none = Inga kostnader är registrerade än.
 cost-category = Kategori
 cost-supplier = Leverantör

@@ -209,6 +209,7 @@ pub fn routes() -> Routes {
         .get("/economy/costs/new", Needs(Permission::ManageEconomy), get(economy::costs::new_form))
         .post("/economy/costs/new", Needs(Permission::ManageEconomy), post(economy::costs::create))
         .post("/economy/costs/preview", Needs(Permission::ManageEconomy), post(economy::costs::preview))
+        .post("/economy/costs/{id}/remove", Needs(Permission::ManageEconomy), post(economy::costs::remove))
         .get("/economy/claims", Needs(Permission::ManageEconomy), get(economy::claims::list))
         .post("/economy/claims", Needs(Permission::ManageEconomy), post(economy::claims::prepare))
         .get("/economy/claims/{id}", Needs(Permission::ManageEconomy), get(economy::claims::show))

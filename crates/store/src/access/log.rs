@@ -23,10 +23,11 @@ pub enum Action {
     Grant,
     Revoke,
     Export,
+    Delete,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -39,6 +40,7 @@ impl Action {
         Action::Grant,
         Action::Revoke,
         Action::Export,
+        Action::Delete,
     ];
 
     pub fn code(self) -> &'static str {
@@ -55,6 +57,7 @@ impl Action {
             Action::Grant => "grant",
             Action::Revoke => "revoke",
             Action::Export => "export",
+            Action::Delete => "delete",
         }
     }
 

@@ -336,3 +336,31 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Cost> {
     scope.household(conn, cost.household_id)?;
     Ok(cost)
 }
+
+/// Removes a cost entered by mistake, with what it charged to the grant. Only a cost in no claim,
+/// and only the household's newest in its category: later costs were measured against the cap
+/// with this one counted, so they are removed first.
+pub fn remove(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<()> {
+    write(conn, |conn| {
+        let cost = get(conn, scope, id)?;
+        if cost.claim_id.is_some() {
+            return Err(StoreError::invalid("form", "Kostnaden finns i en ansökan och kan inte tas bort."));
+        }
+        let newer: i64 = costs::table
+            .filter(costs::household_id.eq(cost.household_id))
+            .filter(costs::category.eq(&cost.category))
+            .filter(costs::id.gt(id))
+            .count()
+            .get_result(conn)?;
+        if newer > 0 {
+            return Err(StoreError::invalid(
+                "form",
+                "Hushållet har en senare kostnad i samma kategori, som räknades mot taket med den här. \
+                 Ta bort den senare först.",
+            ));
+        }
+        diesel::delete(grant_charges::table.filter(grant_charges::cost_id.eq(id))).execute(conn)?;
+        diesel::delete(costs::table.find(id)).execute(conn)?;
+        append(conn, actor, Action::Delete, &Record::new(COST, id).in_municipality(&cost.municipality_code))
+    })
+}

@@ -24,6 +24,9 @@ use crate::reception::scope;
 use crate::security::CsrfForm;
 
 pub struct CostRow {
+    pub id: i32,
+    /// Not in a claim and the household's newest in its category.
+    pub removable: bool,
     pub date: String,
     pub household_id: i32,
     pub household: String,
@@ -40,6 +43,8 @@ pub struct CostRow {
 #[template(path = "economy/costs.html")]
 struct CostsPage {
     ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
     section: &'static str,
     households: Vec<(i32, String)>,
     rows: Vec<CostRow>,
@@ -52,14 +57,21 @@ fn money(m: Money) -> String {
     m.to_string()
 }
 
-pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
-    list_page(&state, &ctx, &user).await
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<crate::reception::forms::SavedQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|_| ctx.tr().get("cost-removed"));
+    list_page(&state, &ctx, &user, Filled::default(), notice).await
 }
 
 async fn list_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
+    f: Filled,
+    notice: Option<String>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let scope = scope(user);
@@ -68,7 +80,10 @@ async fn list_page(
         .run(move |conn| Ok((costs::households(conn, &scope)?, costs::list(conn, &scope, &CostFilter::default())?)))
         .await?;
     let sum = |f: fn(&costs::Cost) -> i64| money(Money::from_ore(list.iter().map(|(c, _)| f(c)).sum()));
+    let status = f.status();
     let page = CostsPage {
+        f,
+        notice,
         section: "costs",
         households,
         total: sum(|c| c.amount_ore),
@@ -77,6 +92,11 @@ async fn list_page(
         rows: list
             .iter()
             .map(|(c, label)| CostRow {
+                id: c.id,
+                removable: c.claim_id.is_none()
+                    && !list
+                        .iter()
+                        .any(|(o, _)| o.household_id == c.household_id && o.category == c.category && o.id > c.id),
                 date: c.cost_date.to_string(),
                 household_id: c.household_id,
                 household: label.clone(),
@@ -91,7 +111,21 @@ async fn list_page(
             .collect(),
         ctx: PageContext::new(ctx, t.get("economy-costs-title"), "/economy"),
     };
-    Ok(render(&page)?.into_response())
+    Ok(render_with(status, &page))
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = Ok(state.store.run(move |conn| costs::remove(conn, &actor, &scope, id)).await);
+    match Filled::after("remove", Fields(pairs), outcome)? {
+        None => Ok(Redirect::to("/economy?saved=removed").into_response()),
+        Some(f) => list_page(&state, &ctx, &user, f, None).await,
+    }
 }
 
 /// What the rule says about the cost, in words.
@@ -202,7 +236,7 @@ pub async fn new_form(
 ) -> AppResult<Response> {
     // Without a household the page is the list, where one is chosen.
     let Some(household_id) = q.household else {
-        return list_page(&state, &ctx, &user).await;
+        return list_page(&state, &ctx, &user, Filled::default(), None).await;
     };
     let t = ctx.tr();
     let notice = match q.saved {
