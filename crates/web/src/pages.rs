@@ -137,6 +137,22 @@ pub async fn htmx() -> Response {
     asset("text/javascript; charset=utf-8", HTMX)
 }
 
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const PDF: &str = "application/pdf";
+
+/// A file to download. Not kept in caches: many hold personal data.
+pub fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The text with its first letter in upper case, for a domain message shown as a sentence.
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::municipality;
 use etablera_domain::time::parse_date;
@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PageContext, download, render_with};
 use crate::security::CsrfForm;
 
 pub struct InvoiceView {
@@ -319,12 +319,6 @@ async fn document(
     Ok((invoice, document))
 }
 
-fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
-}
-
 /// The invoice as Peppol BIS Billing 3.0 UBL.
 pub async fn ubl_xml(
     State(state): State<AppState>,
@@ -352,7 +346,7 @@ pub async fn pdf(
         .await
         .map_err(|e| AppError::Internal(format!("pdf task: {e}")))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download("application/pdf", format!("faktura-{}.pdf", invoice.number), bytes))
+    Ok(download(crate::pages::PDF, format!("faktura-{}.pdf", invoice.number), bytes))
 }
 
 #[derive(Deserialize)]
@@ -389,9 +383,5 @@ pub async fn xlsx(
         .collect();
     let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows)
         .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("fakturor-{year}.xlsx"),
-        bytes,
-    ))
+    Ok(download(crate::pages::XLSX, format!("fakturor-{year}.xlsx"), bytes))
 }

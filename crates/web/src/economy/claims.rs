@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
@@ -18,7 +17,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PDF, PageContext, XLSX, download, render_with};
 use crate::reception::forms::{Fields, Filled, SavedQuery};
 use crate::reception::scope;
 use crate::security::CsrfForm;
@@ -354,26 +353,6 @@ async fn document(
     Ok((heading, claim_sheet(&names, &lines)))
 }
 
-fn attachment(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-pub fn xlsx_response(name: String, body: Vec<u8>) -> Response {
-    attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, body)
-}
-
-pub fn pdf_response(name: String, body: Vec<u8>) -> Response {
-    attachment("application/pdf", name, body)
-}
-
 pub async fn xlsx(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -382,7 +361,7 @@ pub async fn xlsx(
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
     let body =
         etablera_reports::economy::xlsx("Ansökan", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(xlsx_response(format!("ansokan-{id}.xlsx"), body))
+    Ok(download(XLSX, format!("ansokan-{id}.xlsx"), body))
 }
 
 pub async fn pdf(
@@ -396,5 +375,5 @@ pub async fn pdf(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(pdf_response(format!("ansokan-{id}.pdf"), body))
+    Ok(download(PDF, format!("ansokan-{id}.pdf"), body))
 }

@@ -13,14 +13,13 @@ use etablera_store::economy::claims;
 use etablera_store::economy::grant::{self, GrantYear};
 use serde::Deserialize;
 
-use super::claims::{pdf_response, xlsx_response};
 use super::{category_name, municipality, municipality_options};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PDF, PageContext, XLSX, download, render_with};
 use crate::reception::forms::{Fields, Filled};
 use crate::security::CsrfForm;
 
@@ -219,7 +218,7 @@ pub async fn xlsx(
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
     let body =
         etablera_reports::economy::xlsx("Anslag", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(xlsx_response(format!("{name}.xlsx"), body))
+    Ok(download(XLSX, format!("{name}.xlsx"), body))
 }
 
 pub async fn pdf(
@@ -233,5 +232,5 @@ pub async fn pdf(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(pdf_response(format!("{name}.pdf"), body))
+    Ok(download(PDF, format!("{name}.pdf"), body))
 }

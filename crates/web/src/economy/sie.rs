@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use etablera_domain::economy::accounting;
@@ -17,7 +16,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render_with};
+use crate::pages::{PageContext, download, render_with};
 use crate::reception::forms::{Fields, Filled};
 use crate::security::CsrfForm;
 
@@ -135,13 +134,5 @@ pub async fn export(
     let company = format!("{} kommun", etablera_domain::municipality::name_of(&code));
     let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
     let body = etablera_reports::sie::sie4i(&file);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=IBM437".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"etablera-{code}-{month}.si\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download("text/plain; charset=IBM437", format!("etablera-{code}-{month}.si"), body))
 }
