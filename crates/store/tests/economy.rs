@@ -104,6 +104,19 @@ fn record(db: &TestDatabase, who: &(Actor, Scope), c: NewCost) -> Result<(i32, c
     db.store.with_conn(|conn| costs::record(conn, &who.0, &who.1, &c))
 }
 
+/// How many access-log rows record `action` on records of `kind`.
+fn logged(db: &TestDatabase, kind: &str, action: &str) -> i64 {
+    db.store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq(kind))
+                .filter(access_log::action.eq(action))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap()
+}
+
 fn charges(db: &TestDatabase) -> Vec<(String, i64)> {
     db.store
         .with_conn(|conn| {
@@ -186,17 +199,7 @@ fn a_cost_is_measured_against_the_cap_and_what_is_over_it_is_charged_to_the_gran
         })
         .unwrap();
     assert_eq!(stored, (600_000, 0, None));
-    let logged: i64 = db
-        .store
-        .with_conn(|conn| {
-            Ok(access_log::table
-                .filter(access_log::record_kind.eq("cost"))
-                .filter(access_log::action.eq("create"))
-                .count()
-                .get_result(conn)?)
-        })
-        .unwrap();
-    assert_eq!(logged, 5);
+    assert_eq!(logged(&db, "cost", "create"), 5);
 }
 
 #[test]
@@ -445,13 +448,7 @@ fn an_administrator_changes_a_rule_and_the_row_as_it_was_is_kept() {
     overlapping.valid_from = d("2024-01-01");
     let refused = db.store.with_conn(|conn| rules::add(conn, &actor, overlapping.clone()));
     assert!(matches!(refused, Err(StoreError::Invalid { field: "valid_to", .. })), "{refused:?}");
-    let logged: i64 = db
-        .store
-        .with_conn(|conn| {
-            Ok(access_log::table.filter(access_log::record_kind.eq("reimbursement_rule")).count().get_result(conn)?)
-        })
-        .unwrap();
-    assert_eq!(logged, 1);
+    assert_eq!(logged(&db, "reimbursement_rule", "update"), 1);
 }
 
 #[test]
@@ -514,15 +511,54 @@ fn a_cost_entered_by_mistake_is_removed_newest_first_with_its_charge() {
         costs::remove(conn, &who.0, &who.1, newest)
     });
     assert!(matches!(claimed, Err(StoreError::Invalid { field: "form", .. })), "in a claim: {claimed:?}");
-    let logged: i64 = db
+    assert_eq!(logged(&db, "cost", "delete"), 1);
+}
+
+#[test]
+fn a_deadline_counted_from_the_expected_reception_is_counted_again_when_the_household_arrives() {
+    use etablera_store::reception::households as register;
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
+    let text = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
+      {"ref": "ON-THE-WAY", "placement_date": "2024-02-01", "expected_reception_date": "2024-03-10", "first_contact_at": null, "housing": null, "persons": [
+        {"ref": "A", "given_name": "Test", "family_name": "Väntarsson", "birth_date": "1990-01-01", "personal_number": null, "dossier_number": "44-000001", "category": "resettled", "reception_date": null, "exit_date": null, "activities": [], "declined": []}
+      ]}]}"#;
+    db.store
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), text, "Mottagningen", d("2026-11-24"))))
+        .unwrap()
+        .unwrap();
+    let h: i32 = db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
+    let (id, rent) = record(&db, &who, cost(h, None, "2024-03-01", CostCategory::RentBeforeArrival, kr(6000))).unwrap();
+    assert_eq!(rent.deadline, Some(d("2025-03-10")), "a year after the expected reception");
+    let claim = db
         .store
         .with_conn(|conn| {
-            Ok(access_log::table
-                .filter(access_log::record_kind.eq("cost"))
-                .filter(access_log::action.eq("delete"))
-                .count()
-                .get_result(conn)?)
+            claims::prepare(
+                conn,
+                &who.0,
+                &who.1,
+                "0117",
+                ClaimType::InitialCostsResettled,
+                d("2024-03-01"),
+                d("2024-03-31"),
+            )
         })
         .unwrap();
-    assert_eq!(logged, 1);
+    db.store
+        .with_conn(|conn| {
+            register::record_arrival(
+                conn,
+                &Actor::command_line().user(worker.id),
+                &Scope::of(&worker),
+                h,
+                d("2024-03-04"),
+            )
+        })
+        .unwrap();
+    let deadline: Option<NaiveDate> =
+        db.store.with_conn(|conn| Ok(costs_table::table.find(id).select(costs_table::deadline).first(conn)?)).unwrap();
+    assert_eq!(deadline, Some(d("2025-03-04")), "a year after the real reception");
+    let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, claim)).unwrap();
+    assert_eq!(file.claim.deadline, Some(d("2025-03-04")), "the draft claim follows its cost");
 }

@@ -364,3 +364,50 @@ pub fn remove(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Resul
         append(conn, actor, Action::Delete, &Record::new(COST, id).in_municipality(&cost.municipality_code))
     })
 }
+
+/// Counts the deadlines of costs not yet sent in a claim again, from the reception dates and
+/// rules as they are now: after an arrival is recorded (the deadline counted from the expected
+/// date until then) or a rule is changed. `households` limits it; `None` is every household.
+/// The deadlines of draft claims follow their costs.
+pub(crate) fn refresh_deadlines(conn: &mut DbConn, households: Option<&[i32]>) -> Result<()> {
+    use crate::schema::claims;
+    use etablera_domain::economy::rules::last_arrival;
+    let rules = rules::all(conn)?;
+    let only: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
+    let drafts: Vec<i32> = claims::table.filter(claims::status.eq("draft")).select(claims::id).load(conn)?;
+    let mut query = costs::table
+        .filter(costs::rule_id.is_not_null())
+        .filter(costs::claim_id.is_null().or(costs::claim_id.eq_any(&drafts)))
+        .into_boxed();
+    if let Some(ids) = households {
+        query = query.filter(costs::household_id.eq_any(ids.to_vec()));
+    }
+    let open: Vec<(i32, i32, Option<i32>, NaiveDate, Option<i32>, Option<NaiveDate>)> = query
+        .select((costs::id, costs::household_id, costs::person_id, costs::cost_date, costs::rule_id, costs::deadline))
+        .load(conn)?;
+    let mut touched_claims: Vec<i32> = Vec::new();
+    for (id, household_id, person_id, cost_date, rule_id, deadline) in open {
+        let Some(rule) = rules.iter().find(|(r, _)| Some(*r) == rule_id).map(|(_, r)| r) else { continue };
+        let persons = persons_of(conn, household_id)?;
+        let reception = person_id
+            .and_then(|p| persons.iter().find(|x| x.id == p).and_then(|x| x.reception_date))
+            .or_else(|| households::reception_date(&persons));
+        let reception = match reception {
+            Some(r) => Some(r),
+            None => households::get(conn, household_id)?.expected_reception_date,
+        };
+        let Some(reception) = reception else { continue };
+        let now = last_arrival(&only, rule, reception, Some(cost_date), cost_date);
+        if now != deadline {
+            diesel::update(costs::table.find(id)).set(costs::deadline.eq(now)).execute(conn)?;
+            let claim: Option<i32> = costs::table.find(id).select(costs::claim_id).first(conn)?;
+            touched_claims.extend(claim);
+        }
+    }
+    for claim in touched_claims {
+        let earliest: Option<NaiveDate> =
+            costs::table.filter(costs::claim_id.eq(claim)).select(diesel::dsl::min(costs::deadline)).first(conn)?;
+        diesel::update(claims::table.find(claim)).set(claims::deadline.eq(earliest)).execute(conn)?;
+    }
+    Ok(())
+}

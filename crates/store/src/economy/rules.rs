@@ -189,6 +189,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
             ))
             .execute(conn)?;
         diesel::update(reimbursement_rules::table.find(id)).set(&changed).execute(conn)?;
+        super::costs::refresh_deadlines(conn, None)?;
         append(conn, actor, Action::Update, &Record::new(RULE, id))
     })
 }
@@ -204,6 +205,7 @@ pub fn add(conn: &mut DbConn, actor: &Actor, mut new: RuleRow) -> Result<i32> {
             .values(&new)
             .returning(reimbursement_rules::id)
             .get_result(conn)?;
+        super::costs::refresh_deadlines(conn, None)?;
         append(conn, actor, Action::Create, &Record::new(RULE, id))?;
         Ok(id)
     })

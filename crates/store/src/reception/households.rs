@@ -293,6 +293,8 @@ pub fn record_arrival(
         }
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         super::tasks::create_standard(conn, actor, household_id, date)?;
+        // Costs recorded before the arrival counted their deadline from the expected date.
+        crate::economy::costs::refresh_deadlines(conn, Some(&[household_id]))?;
         Ok(changed)
     })
 }
