@@ -85,17 +85,13 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
             ));
         }
     }
-    let reception = person
-        .and_then(|p| p.reception_date)
-        .or_else(|| households::reception_date(&persons))
-        .map_or_else(|| households::get(conn, cost.household_id).map(|h| h.expected_reception_date), |d| Ok(Some(d)))?
-        .ok_or_else(|| {
-            StoreError::invalid(
-                "household",
-                "Hushållet har varken mottagningsdatum eller förväntat mottagningsdatum. Registrera det först; \
+    let reception = counted_from(conn, cost.household_id, person, &persons)?.ok_or_else(|| {
+        StoreError::invalid(
+            "household",
+            "Hushållet har varken mottagningsdatum eller förväntat mottagningsdatum. Registrera det först; \
                  ansökningstiden räknas från det.",
-            )
-        })?;
+        )
+    })?;
     let rules = rules::all(conn)?;
     let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
     let Some(rule) = in_force(&only_rules, d.category, d.date) else {
@@ -164,6 +160,20 @@ fn nothing(amount: Money, reason: NotReimbursable) -> Assessment {
         cap_missing: false,
         deadline: None,
         reason: Some(reason),
+    }
+}
+
+/// The day a cost's deadline counts from: its person's reception, else the household's first,
+/// else (before the arrival) the household's expected reception date.
+fn counted_from(
+    conn: &mut DbConn,
+    household_id: i32,
+    person: Option<&Person>,
+    persons: &[Person],
+) -> Result<Option<NaiveDate>> {
+    match person.and_then(|p| p.reception_date).or_else(|| households::reception_date(persons)) {
+        Some(date) => Ok(Some(date)),
+        None => Ok(households::get(conn, household_id)?.expected_reception_date),
     }
 }
 
@@ -389,14 +399,8 @@ pub(crate) fn refresh_deadlines(conn: &mut DbConn, households: Option<&[i32]>) -
     for (id, household_id, person_id, cost_date, rule_id, deadline) in open {
         let Some(rule) = rules.iter().find(|(r, _)| Some(*r) == rule_id).map(|(_, r)| r) else { continue };
         let persons = persons_of(conn, household_id)?;
-        let reception = person_id
-            .and_then(|p| persons.iter().find(|x| x.id == p).and_then(|x| x.reception_date))
-            .or_else(|| households::reception_date(&persons));
-        let reception = match reception {
-            Some(r) => Some(r),
-            None => households::get(conn, household_id)?.expected_reception_date,
-        };
-        let Some(reception) = reception else { continue };
+        let person = person_id.and_then(|p| persons.iter().find(|x| x.id == p));
+        let Some(reception) = counted_from(conn, household_id, person, &persons)? else { continue };
         let now = last_arrival(&only, rule, reception, Some(cost_date), cost_date);
         if now != deadline {
             diesel::update(costs::table.find(id)).set(costs::deadline.eq(now)).execute(conn)?;
