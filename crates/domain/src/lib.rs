@@ -11,4 +11,5 @@ pub mod identity;
 pub mod money;
 pub mod municipality;
 pub mod reception;
+pub mod reporting;
 pub mod time;

@@ -1,0 +1,213 @@
+//! The monthly report's counts, by the definitions of issue 6, for month M with first day F and
+//! last day L:
+//! - a person is in the target group when received on or before L and not exited before F;
+//! - an activity row counts the distinct persons in the target group with an activity of that
+//!   row's types running some day of M (start ≤ L, end empty or ≥ F); the catalogue says which
+//!   row a type counts in (`other` takes `other` and `studies`);
+//! - `declined` counts the distinct persons in the target group with a decline dated in M;
+//! - `housing_damages` counts the damages dated in M.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+/// The report's rows, in the order the committee's order lists them.
+pub const ROWS: [&str; 10] = [
+    "sfi",
+    "civic_orientation",
+    "extra_job",
+    "new_start_job",
+    "job_track",
+    "permanent_employment",
+    "internship",
+    "declined",
+    "other",
+    "housing_damages",
+];
+
+/// A person as the report needs them: no name, only dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportPerson {
+    pub id: i32,
+    pub reception_date: Option<NaiveDate>,
+    /// The current exit's date, when the person has left the target group.
+    pub exit_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportActivity {
+    pub person_id: i32,
+    /// The catalogue's report row for the activity's type; `None` for types not reported.
+    pub report_row: Option<String>,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+/// The first and last day of a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Month {
+    /// `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Month> {
+        crate::time::parse_month(text).map(|(first, last)| Month { first, last })
+    }
+
+    pub fn code(&self) -> String {
+        self.first.format("%Y-%m").to_string()
+    }
+
+    fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+}
+
+/// One row of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub code: &'static str,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyCounts {
+    pub month: Month,
+    pub target_group: u32,
+    pub rows: Vec<Row>,
+}
+
+impl MonthlyCounts {
+    pub fn count(&self, code: &str) -> Option<u32> {
+        self.rows.iter().find(|r| r.code == code).map(|r| r.count)
+    }
+}
+
+pub fn in_target_group(p: &ReportPerson, month: Month) -> bool {
+    p.reception_date.is_some_and(|r| r <= month.last) && p.exit_date.is_none_or(|e| e >= month.first)
+}
+
+/// The month's counts. `declines` are (person, date); `damages` the dates of the damages in the
+/// municipality's temporary homes.
+pub fn count(
+    month: Month,
+    persons: &[ReportPerson],
+    activities: &[ReportActivity],
+    declines: &[(i32, NaiveDate)],
+    damages: &[NaiveDate],
+) -> MonthlyCounts {
+    let group: BTreeSet<i32> = persons.iter().filter(|p| in_target_group(p, month)).map(|p| p.id).collect();
+    let rows = ROWS
+        .iter()
+        .map(|code| {
+            let count = match *code {
+                "declined" => declines
+                    .iter()
+                    .filter(|(person, on)| group.contains(person) && month.contains(*on))
+                    .map(|(person, _)| *person)
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+                "housing_damages" => damages.iter().filter(|d| month.contains(**d)).count(),
+                row => activities
+                    .iter()
+                    .filter(|a| a.report_row.as_deref() == Some(row) && group.contains(&a.person_id))
+                    .filter(|a| a.start <= month.last && a.end.is_none_or(|e| e >= month.first))
+                    .map(|a| a.person_id)
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+            };
+            Row { code, count: u32::try_from(count).unwrap_or(u32::MAX) }
+        })
+        .collect();
+    MonthlyCounts { month, target_group: u32::try_from(group.len()).unwrap_or(u32::MAX), rows }
+}
+
+/// A count as the public version shows it: between 1 and `threshold − 1` it is "<threshold",
+/// so that no small group can be pointed out; 0 and larger counts are shown as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Exact(u32),
+    Fewer(u32),
+}
+
+pub fn public(count: u32, threshold: u32) -> Shown {
+    if count >= 1 && count < threshold { Shown::Fewer(threshold) } else { Shown::Exact(count) }
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Exact(n) => write!(f, "{n}"),
+            Shown::Fewer(t) => write!(f, "<{t}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn person(id: i32, reception: Option<&str>, exit: Option<&str>) -> ReportPerson {
+        ReportPerson { id, reception_date: reception.map(d), exit_date: exit.map(d) }
+    }
+
+    fn activity(person_id: i32, row: &str, start: &str, end: Option<&str>) -> ReportActivity {
+        ReportActivity { person_id, report_row: Some(row.into()), start: d(start), end: end.map(d) }
+    }
+
+    #[test]
+    fn the_target_group_at_the_months_edges() {
+        let may = Month::parse("2024-05").unwrap();
+        assert!(in_target_group(&person(1, Some("2024-05-31"), None), may), "received on L");
+        assert!(!in_target_group(&person(1, Some("2024-06-01"), None), may), "received after L");
+        assert!(in_target_group(&person(1, Some("2023-01-01"), Some("2024-05-01")), may), "left on F");
+        assert!(!in_target_group(&person(1, Some("2023-01-01"), Some("2024-04-30")), may), "left before F");
+        assert!(!in_target_group(&person(1, None, None), may), "not yet received");
+    }
+
+    #[test]
+    fn rows_count_distinct_persons_with_an_activity_running_in_the_month() {
+        let may = Month::parse("2024-05").unwrap();
+        let persons = [
+            person(1, Some("2024-01-10"), None),
+            person(2, Some("2024-02-10"), Some("2024-05-01")),
+            person(3, Some("2024-02-10"), Some("2024-04-30")),
+            person(4, Some("2024-06-01"), None),
+        ];
+        let activities = [
+            activity(1, "sfi", "2024-02-01", Some("2024-05-01")),
+            activity(1, "sfi", "2024-05-10", None),
+            activity(2, "sfi", "2024-05-31", None),
+            activity(3, "sfi", "2024-03-01", None),
+            activity(4, "sfi", "2024-05-01", None),
+            activity(1, "internship", "2024-04-01", Some("2024-04-30")),
+            activity(2, "other", "2024-05-02", Some("2024-05-03")),
+            ReportActivity { person_id: 1, report_row: None, start: d("2024-05-01"), end: None },
+        ];
+        let declines = [(1, d("2024-05-31")), (1, d("2024-05-02")), (2, d("2024-04-30")), (3, d("2024-05-05"))];
+        let damages = [d("2024-05-01"), d("2024-05-31"), d("2024-06-01")];
+        let c = count(may, &persons, &activities, &declines, &damages);
+        assert_eq!(c.target_group, 2, "1, and 2 who left on F; not 3 who left before, nor 4 received after");
+        assert_eq!(c.count("sfi"), Some(2), "1 (ending on F, again from the 10th) once, 2 (starting on L)");
+        assert_eq!(c.count("internship"), Some(0), "ended before F");
+        assert_eq!(c.count("other"), Some(1));
+        assert_eq!(c.count("declined"), Some(1), "1 twice in May; 2's decline was in April; 3 is not in the group");
+        assert_eq!(c.count("housing_damages"), Some(2));
+        assert_eq!(c.rows.iter().map(|r| r.code).collect::<Vec<_>>(), ROWS);
+    }
+
+    #[test]
+    fn small_counts_are_hidden_in_the_public_version() {
+        assert_eq!(public(0, 3).to_string(), "0");
+        assert_eq!(public(1, 3).to_string(), "<3");
+        assert_eq!(public(2, 3).to_string(), "<3");
+        assert_eq!(public(3, 3).to_string(), "3");
+        assert_eq!(public(4, 5).to_string(), "<5");
+    }
+}
