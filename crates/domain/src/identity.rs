@@ -195,7 +195,17 @@ impl From<PersonalNumber> for String {
 
 impl fmt::Display for PersonalNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", &self.0[..8], &self.0[8..])
+        f.write_str(&shown(&self.0))
+    }
+}
+
+/// A stored 12-digit personnummer or samordningsnummer as people write it, YYYYMMDD-NNNN;
+/// anything else as it is.
+pub fn shown(stored: &str) -> String {
+    if stored.len() == 12 && stored.is_ascii() {
+        format!("{}-{}", &stored[..8], &stored[8..])
+    } else {
+        stored.to_owned()
     }
 }
 

@@ -161,10 +161,6 @@ pub fn columns_of(claim_type: Option<ClaimType>) -> Vec<CostCategory> {
     }
 }
 
-fn personal_number(n: Option<&str>) -> String {
-    n.map(|n| if n.len() == 12 { format!("{}-{}", &n[..8], &n[8..]) } else { n.to_owned() }).unwrap_or_default()
-}
-
 fn facts(t: &Tr, file: &ClaimFile) -> Vec<(String, String)> {
     let c = &file.claim;
     let mut facts = vec![
@@ -220,7 +216,12 @@ async fn claim_page(
             .map(|r| RowView {
                 name: r.person.name(),
                 dossier_number: r.person.dossier_number.clone().unwrap_or_default(),
-                personal_number: personal_number(r.person.personal_number.as_deref()),
+                personal_number: r
+                    .person
+                    .personal_number
+                    .as_deref()
+                    .map(etablera_domain::identity::shown)
+                    .unwrap_or_default(),
                 reception_date: r.person.reception_date.map(|d| d.to_string()).unwrap_or_default(),
                 period: format!("{} – {}", r.row.first_date, r.row.last_date),
                 amounts: columns.iter().map(|c| r.row.amount(*c).format_number()).collect(),
@@ -338,7 +339,12 @@ async fn document(
         .iter()
         .map(|r| ClaimLine {
             dossier_number: r.person.dossier_number.clone().unwrap_or_default(),
-            personal_number: personal_number(r.person.personal_number.as_deref()),
+            personal_number: r
+                .person
+                .personal_number
+                .as_deref()
+                .map(etablera_domain::identity::shown)
+                .unwrap_or_default(),
             reception_date: r.person.reception_date,
             period: (r.row.first_date, r.row.last_date),
             amounts: columns.iter().map(|c| r.row.amount(*c)).collect(),

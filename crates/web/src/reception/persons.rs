@@ -77,10 +77,7 @@ async fn person_page(
         (t.get("person-category"), t.get(&format!("category-{}", p.category))),
         (
             t.get("person-personal-number"),
-            p.personal_number
-                .as_deref()
-                .map(|n| format!("{}-{}", &n[..8], &n[8..]))
-                .unwrap_or_else(|| t.get("not-known")),
+            p.personal_number.as_deref().map(etablera_domain::identity::shown).unwrap_or_else(|| t.get("not-known")),
         ),
         (t.get("person-dossier-number"), p.dossier_number.clone().unwrap_or_else(|| t.get("not-known"))),
         (
