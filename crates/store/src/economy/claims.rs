@@ -92,10 +92,24 @@ fn bump(conn: &mut DbConn, id: i32, version: i32) -> Result<()> {
 }
 
 /// What a claim asks for (the reimbursable part of its costs), and how many costs it holds.
-pub(crate) fn claimed(conn: &mut DbConn, id: i32) -> Result<(Money, i64)> {
-    // Summed here: SUM of a BIGINT is NUMERIC on PostgreSQL, which the two backends do not share.
-    let amounts: Vec<i64> = costs::table.filter(costs::claim_id.eq(id)).select(costs::reimbursable_ore).load(conn)?;
-    Ok((Money::from_ore(amounts.iter().sum()), amounts.len() as i64))
+pub fn claimed(conn: &mut DbConn, id: i32) -> Result<(Money, i64)> {
+    Ok(claimed_each(conn, &[id])?.remove(&id).unwrap_or_default())
+}
+
+/// [`claimed`] for several claims in one query. Summed here: SUM of a BIGINT is NUMERIC on
+/// PostgreSQL, which the two backends do not share.
+fn claimed_each(conn: &mut DbConn, ids: &[i32]) -> Result<std::collections::HashMap<i32, (Money, i64)>> {
+    let rows: Vec<(Option<i32>, i64)> = costs::table
+        .filter(costs::claim_id.eq_any(ids))
+        .select((costs::claim_id, costs::reimbursable_ore))
+        .load(conn)?;
+    let mut out: std::collections::HashMap<i32, (Money, i64)> = std::collections::HashMap::new();
+    for (claim, ore) in rows {
+        let Some(claim) = claim else { continue };
+        let entry = out.entry(claim).or_default();
+        *entry = (entry.0 + Money::from_ore(ore), entry.1 + 1);
+    }
+    Ok(out)
 }
 
 /// The claims of the caller's municipalities, newest first.
@@ -105,12 +119,15 @@ pub fn list(conn: &mut DbConn, scope: &Scope) -> Result<Vec<Listed>> {
         query = query.filter(claims::municipality_code.eq_any(codes));
     }
     let list: Vec<Claim> = query.order(claims::id.desc()).select(Claim::as_select()).load(conn)?;
-    list.into_iter()
+    let ids: Vec<i32> = list.iter().map(|c| c.id).collect();
+    let mut amounts = claimed_each(conn, &ids)?;
+    Ok(list
+        .into_iter()
         .map(|claim| {
-            let (claimed, costs) = claimed(conn, claim.id)?;
-            Ok(Listed { claim, claimed, costs })
+            let (claimed, costs) = amounts.remove(&claim.id).unwrap_or_default();
+            Listed { claim, claimed, costs }
         })
-        .collect()
+        .collect())
 }
 
 /// Gathers the reimbursable costs of a type not yet in any claim, dated within the period, into
@@ -423,9 +440,11 @@ pub fn totals(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<T
         .filter(claims::period_end.between(from, to))
         .select(Claim::as_select())
         .load(conn)?;
+    let ids: Vec<i32> = list.iter().map(|c| c.id).collect();
+    let amounts = claimed_each(conn, &ids)?;
     let mut t = Totals::default();
     for claim in list {
-        let (claimed, _) = claimed(conn, claim.id)?;
+        let claimed = amounts.get(&claim.id).map_or(Money::ZERO, |(m, _)| *m);
         t.claims += 1;
         t.claimed = t.claimed + claimed;
         let granted = Money::from_ore(claim.granted_ore.unwrap_or(0));

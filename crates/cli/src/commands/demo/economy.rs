@@ -120,10 +120,7 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
             };
             if let Some(id) = prepared {
                 made.claims += 1;
-                let claimed = claims::list(conn, &scope)?
-                    .into_iter()
-                    .find(|l| l.claim.id == id)
-                    .map_or(Money::ZERO, |l| l.claimed);
+                let (claimed, _) = claims::claimed(conn, id)?;
                 let short = if dice.chance(30) { Money::from_kr(dice.below(900) as i64 + 100) } else { Money::ZERO };
                 let steps = [
                     (Step::Submit, end + Duration::days(20 + dice.below(20) as i64), None),
