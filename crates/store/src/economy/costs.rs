@@ -392,20 +392,33 @@ pub(crate) fn refresh_deadlines(conn: &mut DbConn, households: Option<&[i32]>) -
     if let Some(ids) = households {
         query = query.filter(costs::household_id.eq_any(ids.to_vec()));
     }
-    let open: Vec<(i32, i32, Option<i32>, NaiveDate, Option<i32>, Option<NaiveDate>)> = query
-        .select((costs::id, costs::household_id, costs::person_id, costs::cost_date, costs::rule_id, costs::deadline))
+    type Open = (i32, i32, Option<i32>, NaiveDate, Option<i32>, Option<NaiveDate>, Option<i32>);
+    let open: Vec<Open> = query
+        .order((costs::household_id, costs::id))
+        .select((
+            costs::id,
+            costs::household_id,
+            costs::person_id,
+            costs::cost_date,
+            costs::rule_id,
+            costs::deadline,
+            costs::claim_id,
+        ))
         .load(conn)?;
     let mut touched_claims: Vec<i32> = Vec::new();
-    for (id, household_id, person_id, cost_date, rule_id, deadline) in open {
+    // Ordered by household: each household's persons are read once.
+    let mut persons: (i32, Vec<Person>) = (0, Vec::new());
+    for (id, household_id, person_id, cost_date, rule_id, deadline, claim) in open {
         let Some(rule) = rules.iter().find(|(r, _)| Some(*r) == rule_id).map(|(_, r)| r) else { continue };
-        let persons = persons_of(conn, household_id)?;
-        let person = person_id.and_then(|p| persons.iter().find(|x| x.id == p));
-        let Some(reception) = counted_from(conn, household_id, person, &persons)? else { continue };
+        if persons.0 != household_id {
+            persons = (household_id, persons_of(conn, household_id)?);
+        }
+        let person = person_id.and_then(|p| persons.1.iter().find(|x| x.id == p));
+        let Some(reception) = counted_from(conn, household_id, person, &persons.1)? else { continue };
         let now = last_arrival(&only, rule, reception, Some(cost_date), cost_date);
         if now != deadline {
             diesel::update(costs::table.find(id)).set(costs::deadline.eq(now)).execute(conn)?;
-            let claim: Option<i32> = costs::table.find(id).select(costs::claim_id).first(conn)?;
-            touched_claims.extend(claim);
+            touched_claims.extend(claim.filter(|c| !touched_claims.contains(c)));
         }
     }
     for claim in touched_claims {
