@@ -34,3 +34,11 @@ pub fn municipality(user: &User, asked: Option<&str>) -> Option<String> {
 pub fn municipality_options(user: &User) -> Vec<(String, String)> {
     user.municipalities.iter().map(|m| (m.as_str().to_owned(), format!("{} {}", m.as_str(), m.name()))).collect()
 }
+
+/// The form's year, four digits.
+pub fn year_field(fields: &crate::reception::forms::Fields) -> Result<i32, etablera_domain::reception::Invalid> {
+    fields
+        .get("year")
+        .parse::<i32>()
+        .map_err(|_| etablera_domain::reception::Invalid::new("year", "Skriv året med fyra siffror."))
+}

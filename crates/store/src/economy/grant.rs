@@ -25,9 +25,7 @@ pub fn set(
     decision: Option<&str>,
     version: i32,
 ) -> Result<()> {
-    if !(2000..=2100).contains(&year) {
-        return Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."));
-    }
+    super::check_year(year)?;
     if amount.ore() < 0 {
         return Err(StoreError::invalid("amount", "Anslaget kan inte vara negativt."));
     }

@@ -222,9 +222,7 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
 
 /// Sets a year's price base amount; the amount it replaces is kept.
 pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
-    if !(2000..=2100).contains(&year) {
-        return Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."));
-    }
+    super::check_year(year)?;
     if amount.ore() <= 0 {
         return Err(StoreError::invalid("amount", "Prisbasbeloppet måste vara större än noll."));
     }

@@ -155,7 +155,7 @@ pub async fn set(
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
     let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let year = fields.get("year").parse::<i32>().map_err(|_| Invalid::new("year", "Skriv året med fyra siffror."));
+    let year = super::year_field(&fields);
     let amount = Money::parse_kr(fields.get("amount"))
         .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
     let decision = fields.opt("decision").map(str::to_owned);

@@ -125,7 +125,7 @@ pub async fn set_price_base(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
-    let year = fields.get("year").parse::<i32>().map_err(|_| Invalid::new("year", "Skriv året med fyra siffror."));
+    let year = super::year_field(&fields);
     let amount = Money::parse_kr(fields.get("amount"))
         .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
     let outcome = match (year, amount) {
