@@ -104,6 +104,17 @@ fn record(db: &TestDatabase, who: &(Actor, Scope), c: NewCost) -> Result<(i32, c
     db.store.with_conn(|conn| costs::record(conn, &who.0, &who.1, &c))
 }
 
+/// Prepares a claim in municipality 0117 for costs dated `from` to `to`.
+fn prepare(
+    db: &TestDatabase,
+    who: &(Actor, Scope),
+    claim_type: ClaimType,
+    from: &str,
+    to: &str,
+) -> Result<i32, StoreError> {
+    db.store.with_conn(|conn| claims::prepare(conn, &who.0, &who.1, "0117", claim_type, d(from), d(to)))
+}
+
 /// How many access-log rows record `action` on records of `kind`.
 fn logged(db: &TestDatabase, kind: &str, action: &str) -> i64 {
     db.store
@@ -261,20 +272,7 @@ fn a_claim_gathers_the_unclaimed_costs_and_its_totals_are_the_sum_of_its_rows() 
     ] {
         record(&db, &who, c).unwrap();
     }
-    let id = db
-        .store
-        .with_conn(|conn| {
-            claims::prepare(
-                conn,
-                &who.0,
-                &who.1,
-                "0117",
-                ClaimType::InitialCostsResettled,
-                d("2024-01-01"),
-                d("2024-06-30"),
-            )
-        })
-        .unwrap();
+    let id = prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-01-01", "2024-06-30").unwrap();
     let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
     assert_eq!(file.rows.len(), 4, "the oldest of the five (household costs), the fourth, and both of the two");
     let row_sum: Money = file.rows.iter().map(|r| r.row.total()).sum();
@@ -289,17 +287,7 @@ fn a_claim_gathers_the_unclaimed_costs_and_its_totals_are_the_sum_of_its_rows() 
     let food: Vec<Money> = file.rows[2..].iter().map(|r| r.row.amount(CostCategory::FoodFirstDay)).collect();
     assert_eq!(food, [kr(200), kr(180)]);
     // The interpreter in September is outside the period; nothing is left to claim in it.
-    let again = db.store.with_conn(|conn| {
-        claims::prepare(
-            conn,
-            &who.0,
-            &who.1,
-            "0117",
-            ClaimType::InitialCostsResettled,
-            d("2024-01-01"),
-            d("2024-06-30"),
-        )
-    });
+    let again = prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-01-01", "2024-06-30");
     assert!(matches!(again, Err(StoreError::Invalid { field: "period_start", .. })));
     db.store.with_conn(|conn| claims::export(conn, &who.0, &who.1, id)).unwrap();
     let log: Vec<String> = db
@@ -323,20 +311,7 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
     let (h, _) = &list[0];
     record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::HomeEquipment, kr(5000))).unwrap();
     record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::Clothes, kr(1600))).unwrap();
-    let id = db
-        .store
-        .with_conn(|conn| {
-            claims::prepare(
-                conn,
-                &who.0,
-                &who.1,
-                "0117",
-                ClaimType::InitialCostsResettled,
-                d("2024-02-01"),
-                d("2024-02-29"),
-            )
-        })
-        .unwrap();
+    let id = prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-02-01", "2024-02-29").unwrap();
     let today = d("2024-12-01");
     let step = |step, on: &str, granted: Option<i64>, version| {
         let input = StepInput {
@@ -403,20 +378,7 @@ fn economic_assistance_needs_a_period_outside_the_work_principle_and_is_claimed_
     let (_, a) =
         record(&db, &who, cost(*h, Some(people[1]), "2024-03-25", CostCategory::EconomicAssistance, kr(4000))).unwrap();
     assert_eq!((a.claim_type, a.reimbursable, a.deadline), (Some(ClaimType::EconomicAssistance), kr(4000), None));
-    let id = db
-        .store
-        .with_conn(|conn| {
-            claims::prepare(
-                conn,
-                &who.0,
-                &who.1,
-                "0117",
-                ClaimType::EconomicAssistance,
-                d("2024-01-01"),
-                d("2024-03-31"),
-            )
-        })
-        .unwrap();
+    let id = prepare(&db, &who, ClaimType::EconomicAssistance, "2024-01-01", "2024-03-31").unwrap();
     let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
     assert_eq!(file.rows.len(), 1);
     assert_eq!(file.rows[0].person.id, people[1]);
@@ -493,19 +455,7 @@ fn a_cost_entered_by_mistake_is_removed_newest_first_with_its_charge() {
     assert!(charges(&db).is_empty(), "the charge went with it");
     let (_, again) = record(&db, &who, cost(*h, None, "2024-02-02", CostCategory::HomeEquipment, kr(950))).unwrap();
     assert_eq!((again.reimbursable, again.already), (kr(950), kr(4000)), "the cap as if the mistake never was");
-    db.store
-        .with_conn(|conn| {
-            claims::prepare(
-                conn,
-                &who.0,
-                &who.1,
-                "0117",
-                ClaimType::InitialCostsResettled,
-                d("2024-02-01"),
-                d("2024-02-29"),
-            )
-        })
-        .unwrap();
+    prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-02-01", "2024-02-29").unwrap();
     let claimed = db.store.with_conn(|conn| {
         let newest: i32 = costs_table::table.order(costs_table::id.desc()).select(costs_table::id).first(conn)?;
         costs::remove(conn, &who.0, &who.1, newest)
@@ -531,20 +481,7 @@ fn a_deadline_counted_from_the_expected_reception_is_counted_again_when_the_hous
     let h: i32 = db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
     let (id, rent) = record(&db, &who, cost(h, None, "2024-03-01", CostCategory::RentBeforeArrival, kr(6000))).unwrap();
     assert_eq!(rent.deadline, Some(d("2025-03-10")), "a year after the expected reception");
-    let claim = db
-        .store
-        .with_conn(|conn| {
-            claims::prepare(
-                conn,
-                &who.0,
-                &who.1,
-                "0117",
-                ClaimType::InitialCostsResettled,
-                d("2024-03-01"),
-                d("2024-03-31"),
-            )
-        })
-        .unwrap();
+    let claim = prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-03-01", "2024-03-31").unwrap();
     db.store
         .with_conn(|conn| {
             register::record_arrival(
