@@ -8,6 +8,7 @@ mod db;
 pub mod economy;
 mod error;
 pub mod reception;
+pub mod reporting;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -135,6 +135,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grants,
     grant_charges,
     accounting_settings,
+    monthly_reports,
 );
 
 diesel::table! {
@@ -635,6 +636,21 @@ diesel::table! {
         value -> Text,
         changed_at -> Timestamp,
         changed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    monthly_reports (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        month -> Text,
+        version -> Integer,
+        figures -> Text,
+        measured_on -> Date,
+        changes -> Nullable<Text>,
+        note -> Nullable<Text>,
+        signed_at -> Timestamp,
+        signed_by -> Nullable<Integer>,
     }
 }
 

@@ -6,6 +6,7 @@ mod cofinancing;
 mod economy;
 mod population;
 mod reception;
+mod reporting;
 mod schema;
 
 use etablera_domain::access::Role;

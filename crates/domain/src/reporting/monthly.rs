@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
+use crate::reception::plan::PlannedActivity;
+
 /// The report's rows, in the order the committee's order lists them.
 pub const ROWS: [&str; 10] = [
     "sfi",
@@ -29,9 +31,12 @@ pub const ROWS: [&str; 10] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportPerson {
     pub id: i32,
+    pub birth_date: NaiveDate,
     pub reception_date: Option<NaiveDate>,
     /// The current exit's date, when the person has left the target group.
     pub exit_date: Option<NaiveDate>,
+    /// The periods (first day, last day or open) in which the work principle does not apply.
+    pub exemptions: Vec<(NaiveDate, Option<NaiveDate>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +44,8 @@ pub struct ReportActivity {
     pub person_id: i32,
     /// The catalogue's report row for the activity's type; `None` for types not reported.
     pub report_row: Option<String>,
-    pub start: NaiveDate,
-    pub end: Option<NaiveDate>,
+    /// Its dates, hours and how it counts towards full time.
+    pub planned: PlannedActivity,
 }
 
 /// The first and last day of a month.
@@ -60,7 +65,31 @@ impl Month {
         self.first.format("%Y-%m").to_string()
     }
 
-    fn contains(&self, date: NaiveDate) -> bool {
+    /// The month before.
+    pub fn previous(&self) -> Month {
+        let last = self.first.pred_opt().expect("dates stay within range");
+        Month::containing(last)
+    }
+
+    pub fn containing(date: NaiveDate) -> Month {
+        use chrono::{Datelike, Months};
+        let first = date.with_day(1).expect("every month has a first day");
+        let next = first.checked_add_months(Months::new(1)).expect("dates stay within range");
+        Month { first, last: next.pred_opt().expect("dates stay within range") }
+    }
+
+    /// The `n` months ending with this one, oldest first.
+    pub fn trailing(&self, n: usize) -> Vec<Month> {
+        let mut months = vec![*self];
+        while months.len() < n {
+            let before = months.last().expect("never empty").previous();
+            months.push(before);
+        }
+        months.reverse();
+        months
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
         self.first <= date && date <= self.last
     }
 }
@@ -113,7 +142,7 @@ pub fn count(
                 row => activities
                     .iter()
                     .filter(|a| a.report_row.as_deref() == Some(row) && group.contains(&a.person_id))
-                    .filter(|a| a.start <= month.last && a.end.is_none_or(|e| e >= month.first))
+                    .filter(|a| a.planned.start <= month.last && a.planned.end.is_none_or(|e| e >= month.first))
                     .map(|a| a.person_id)
                     .collect::<BTreeSet<_>>()
                     .len(),
@@ -154,11 +183,27 @@ mod tests {
     }
 
     fn person(id: i32, reception: Option<&str>, exit: Option<&str>) -> ReportPerson {
-        ReportPerson { id, reception_date: reception.map(d), exit_date: exit.map(d) }
+        ReportPerson {
+            id,
+            birth_date: d("1990-01-01"),
+            reception_date: reception.map(d),
+            exit_date: exit.map(d),
+            exemptions: vec![],
+        }
     }
 
     fn activity(person_id: i32, row: &str, start: &str, end: Option<&str>) -> ReportActivity {
-        ReportActivity { person_id, report_row: Some(row.into()), start: d(start), end: end.map(d) }
+        ReportActivity { person_id, report_row: Some(row.into()), planned: hours(start, end, 10) }
+    }
+
+    fn hours(start: &str, end: Option<&str>, hours_per_week: u32) -> PlannedActivity {
+        PlannedActivity {
+            counts: crate::reception::plan::Counts::Hours,
+            start: d(start),
+            end: end.map(d),
+            hours_per_week,
+            extent_percent: 0,
+        }
     }
 
     #[test]
@@ -188,7 +233,7 @@ mod tests {
             activity(4, "sfi", "2024-05-01", None),
             activity(1, "internship", "2024-04-01", Some("2024-04-30")),
             activity(2, "other", "2024-05-02", Some("2024-05-03")),
-            ReportActivity { person_id: 1, report_row: None, start: d("2024-05-01"), end: None },
+            ReportActivity { person_id: 1, report_row: None, planned: hours("2024-05-01", None, 5) },
         ];
         let declines = [(1, d("2024-05-31")), (1, d("2024-05-02")), (2, d("2024-04-30")), (3, d("2024-05-05"))];
         let damages = [d("2024-05-01"), d("2024-05-31"), d("2024-06-01")];

@@ -1,0 +1,79 @@
+//! A signed report is frozen as named figures; a later version says which of them changed.
+
+use serde::{Deserialize, Serialize};
+
+use super::follow_up::FollowUp;
+use super::monthly::MonthlyCounts;
+
+/// The figures of the unit manager's follow-up, after the committee's rows.
+pub const FOLLOW_UP: [&str; 3] = ["arrivals", "contacted_in_time", "below_full_time"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub code: String,
+    pub count: u32,
+}
+
+/// Every figure of a month's report, in the order shown: the target group, the committee's
+/// rows, the follow-up.
+pub fn figures(counts: &MonthlyCounts, follow_up: &FollowUp) -> Vec<Figure> {
+    let mut out = vec![Figure { code: "target_group".into(), count: counts.target_group }];
+    out.extend(counts.rows.iter().map(|r| Figure { code: r.code.into(), count: r.count }));
+    for (code, count) in
+        FOLLOW_UP.iter().zip([follow_up.arrivals, follow_up.contacted_in_time, follow_up.below_full_time])
+    {
+        out.push(Figure { code: (*code).into(), count });
+    }
+    out
+}
+
+pub fn find(figures: &[Figure], code: &str) -> Option<u32> {
+    figures.iter().find(|f| f.code == code).map(|f| f.count)
+}
+
+/// A figure that differs between two versions; `None` where a version lacks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub code: String,
+    pub before: Option<u32>,
+    pub after: Option<u32>,
+}
+
+/// What changed from `before` to `after`, in `after`'s order, then what `after` dropped.
+pub fn changes(before: &[Figure], after: &[Figure]) -> Vec<Change> {
+    let mut out: Vec<Change> = after
+        .iter()
+        .filter(|a| find(before, &a.code) != Some(a.count))
+        .map(|a| Change { code: a.code.clone(), before: find(before, &a.code), after: Some(a.count) })
+        .collect();
+    out.extend(before.iter().filter(|b| find(after, &b.code).is_none()).map(|b| Change {
+        code: b.code.clone(),
+        before: Some(b.count),
+        after: None,
+    }));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(code: &str, count: u32) -> Figure {
+        Figure { code: code.into(), count }
+    }
+
+    #[test]
+    fn only_what_differs_is_a_change() {
+        let before = [f("target_group", 41), f("sfi", 30), f("old", 1)];
+        let after = [f("target_group", 41), f("sfi", 31), f("new", 2)];
+        assert_eq!(
+            changes(&before, &after),
+            [
+                Change { code: "sfi".into(), before: Some(30), after: Some(31) },
+                Change { code: "new".into(), before: None, after: Some(2) },
+                Change { code: "old".into(), before: Some(1), after: None },
+            ]
+        );
+        assert!(changes(&after, &after).is_empty());
+    }
+}

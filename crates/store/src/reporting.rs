@@ -1,0 +1,4 @@
+//! The committee's reports: the monthly report counted from the casework and its signed,
+//! frozen versions.
+
+pub mod monthly;

@@ -1,0 +1,234 @@
+use chrono::NaiveDate;
+use etablera_domain::access::Role;
+use etablera_domain::reception::first_contact::DayCount;
+use etablera_domain::reception::plan::ActivityInput;
+use etablera_domain::reporting::monthly::Month;
+use etablera_domain::reporting::versions::{Change, find};
+use etablera_store::StoreError;
+use etablera_store::access::Actor;
+use etablera_store::reception::{Scope, exchange, plans};
+use etablera_store::reporting::monthly::{self, Live};
+use etablera_store::testing::TestDatabase;
+use serde_json::{Value, json};
+
+use crate::add_user;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn today() -> NaiveDate {
+    d("2026-11-24")
+}
+
+fn may() -> Month {
+    Month::parse("2024-05").unwrap()
+}
+
+fn person(r: &str, birth: &str, reception: &str, exit: Option<&str>, activities: Value, declined: Value) -> Value {
+    json!({
+        "ref": r, "given_name": "Test", "family_name": r, "birth_date": birth,
+        "personal_number": null, "dossier_number": null, "category": "resettled",
+        "reception_date": reception, "exit_date": exit, "exit_reason": exit.map(|_| "moved"),
+        "activities": activities, "declined": declined
+    })
+}
+
+fn activity(kind: &str, start: &str, end: Option<&str>, hours: u32) -> Value {
+    json!({ "type": kind, "start": start, "end": end, "hours_per_week": hours })
+}
+
+fn declined(kind: &str, date: &str) -> Value {
+    json!({ "type": kind, "date": date, "reason": "Vill inte" })
+}
+
+fn household(r: &str, placement: &str, contact: Option<&str>, housing: Value, persons: Vec<Value>) -> Value {
+    json!({ "ref": r, "placement_date": placement, "first_contact_at": contact, "housing": housing, "persons": persons })
+}
+
+/// A caseload around May 2024 (F = 1 May, L = 31 May) with something at each edge.
+fn caseload() -> String {
+    let damages = json!([
+        { "date": "2024-04-30", "description": "Fönster", "cost_kr": 100, "tenant_pays": false },
+        { "date": "2024-05-01", "description": "Dörr", "cost_kr": 100, "tenant_pays": false },
+        { "date": "2024-05-31", "description": "Golv", "cost_kr": 100, "tenant_pays": false },
+        { "date": "2024-06-01", "description": "Spis", "cost_kr": 100, "tenant_pays": false }
+    ]);
+    let housing = json!({ "address": "Provgatan 1, 184 00 Åkersberga", "start": "2024-01-15", "end": "2026-01-14", "damages": damages });
+    json!({
+        "format": "etablera-reception/1",
+        "municipality_code": "0117",
+        "households": [
+            household("H1", "2024-01-10", Some("2024-01-16T09:00:00+01:00"), housing, vec![
+                // SFI ending on F counts; an internship starting on L counts.
+                person("P1", "1990-01-01", "2024-01-15", None,
+                    json!([activity("sfi", "2024-02-01", Some("2024-05-01"), 15), activity("internship", "2024-05-31", None, 40)]),
+                    json!([declined("extra_job", "2024-05-15")])),
+                // Samhällsorientering ended the day before F; studies count as other.
+                person("P2", "1991-01-01", "2024-01-15", None,
+                    json!([activity("civic_orientation", "2024-02-01", Some("2024-04-30"), 10), activity("studies", "2024-03-01", None, 20)]),
+                    json!([declined("internship", "2024-04-30")])),
+                person("P3", "2015-01-01", "2024-01-15", None, json!([]), json!([])),
+            ]),
+            // Received in May and contacted the next day.
+            household("H2", "2024-05-01", Some("2024-05-11T10:00:00+02:00"), Value::Null, vec![
+                person("P4", "1988-01-01", "2024-05-10", None,
+                    json!([activity("sfi", "2024-06-01", None, 15), activity("new_start_job", "2024-05-20", None, 40)]),
+                    json!([])),
+            ]),
+            // One leaving on F (in the group), one the day before (not).
+            household("H3", "2023-05-20", Some("2023-06-01T10:00:00+02:00"), Value::Null, vec![
+                person("P5", "1980-01-01", "2023-06-01", Some("2024-05-01"),
+                    json!([activity("permanent_employment", "2024-04-01", None, 40)]), json!([])),
+                person("P6", "1981-01-01", "2023-06-01", Some("2024-04-30"),
+                    json!([activity("job_track", "2024-04-01", None, 40)]), json!([declined("sfi", "2024-05-03")])),
+            ]),
+            // Received the day after L.
+            household("H4", "2024-05-20", None, Value::Null, vec![
+                person("P7", "1990-01-01", "2024-06-01", None, json!([activity("sfi", "2024-06-01", None, 15)]), json!([])),
+            ]),
+            // Received in May, not yet contacted.
+            household("H5", "2024-05-20", None, Value::Null, vec![
+                person("P8", "1995-01-01", "2024-05-30", None, json!([]), json!([])),
+            ]),
+        ]
+    })
+    .to_string()
+}
+
+fn with_caseload() -> TestDatabase {
+    let db = TestDatabase::new();
+    db.store
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), &caseload(), "Mottagningen", today())))
+        .unwrap()
+        .unwrap();
+    db
+}
+
+fn live(db: &TestDatabase, month: Month) -> Live {
+    db.store.with_conn(|conn| monthly::live(conn, "0117", month, today(), DayCount::Calendar)).unwrap()
+}
+
+#[test]
+fn every_row_follows_the_definitions_at_the_months_edges() {
+    let db = with_caseload();
+    let report = live(&db, may());
+    let c = &report.counts;
+    assert_eq!(c.target_group, 6, "P1–P5 and P8: not P6 who left before F, nor P7 received after L");
+    let rows: Vec<(&str, u32)> = c.rows.iter().map(|r| (r.code, r.count)).collect();
+    assert_eq!(
+        rows,
+        [
+            ("sfi", 1),                  // P1, whose SFI ends on F; P4's starts after L
+            ("civic_orientation", 0),    // P2's ended the day before F
+            ("extra_job", 0),            //
+            ("new_start_job", 1),        // P4
+            ("job_track", 0),            // P6 left before F
+            ("permanent_employment", 1), // P5, who left on F
+            ("internship", 1),           // P1, starting on L
+            ("declined", 1),             // P1 in May; P2's was in April; P6 is not in the group
+            ("other", 1),                // P2's studies
+            ("housing_damages", 2),      // on F and on L
+        ]
+    );
+    let f = &report.follow_up;
+    assert_eq!((f.arrivals, f.contacted_in_time), (2, 1), "H2 contacted the next day; H5 not at all");
+    assert_eq!(f.measured_on, d("2024-05-31"));
+    assert_eq!(f.below_full_time, 2, "P2 (20 h) and P8 (none); P1 and P4 full, P3 a child, P5 left");
+
+    let june = live(&db, Month::parse("2024-06").unwrap());
+    assert_eq!(june.counts.target_group, 6, "P7 received, P5 left in May");
+    assert_eq!(june.counts.count("sfi"), Some(2), "P4 and P7 from 1 June");
+    assert_eq!(june.counts.count("housing_damages"), Some(1));
+
+    let trend = db
+        .store
+        .with_conn(|conn| {
+            monthly::trend(conn, "0117", Month::parse("2024-06").unwrap(), today(), DayCount::Calendar, 12)
+        })
+        .unwrap();
+    assert_eq!(trend.len(), 12);
+    assert_eq!(trend[0].counts.month.code(), "2023-07");
+    assert_eq!(trend[10].counts, report.counts, "the trend's May is the month's report");
+    assert_eq!(trend[0].counts.target_group, 2, "P5 and P6 in July 2023");
+}
+
+#[test]
+fn a_signed_report_stays_as_signed_and_a_new_version_says_what_changed() {
+    let db = with_caseload();
+    let boss = add_user(&db, "chef", &[Role::UnitManager]);
+    let actor = Actor::command_line().user(boss.id);
+    let sign = |note: Option<&str>| {
+        db.store.with_conn(|conn| monthly::sign(conn, &actor, "0117", may(), today(), DayCount::Calendar, note))
+    };
+    assert_eq!(sign(Some("Granskad")).unwrap(), 1);
+    assert!(
+        matches!(sign(None), Err(StoreError::Invalid { field: "month", .. })),
+        "nothing changed: no second version"
+    );
+
+    // A correction afterwards: P2 had SFI in May after all.
+    let p2 = db
+        .store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::persons;
+            Ok(persons::table.filter(persons::reference.eq("P2")).select(persons::id).first::<i32>(conn)?)
+        })
+        .unwrap();
+    db.store
+        .with_conn(|conn| {
+            plans::add_activity(
+                conn,
+                &actor,
+                &Scope::command_line(),
+                p2,
+                ActivityInput {
+                    type_code: "sfi".into(),
+                    start: d("2024-05-02"),
+                    end: None,
+                    hours_per_week: Some(20),
+                    extent_percent: None,
+                    note: None,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(live(&db, may()).counts.count("sfi"), Some(2));
+
+    let signed = db.store.with_conn(|conn| monthly::versions(conn, "0117", may())).unwrap();
+    assert_eq!(signed.len(), 1);
+    assert_eq!(find(&signed[0].figures, "sfi"), Some(1), "the signed version is frozen");
+    assert_eq!(signed[0].signed_by.as_deref(), Some("Testperson chef"));
+    assert_eq!(signed[0].note.as_deref(), Some("Granskad"));
+
+    assert_eq!(sign(None).unwrap(), 2);
+    let signed = db.store.with_conn(|conn| monthly::versions(conn, "0117", may())).unwrap();
+    assert_eq!(signed.iter().map(|s| s.version).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(
+        signed[0].changes,
+        [
+            Change { code: "sfi".into(), before: Some(1), after: Some(2) },
+            Change { code: "below_full_time".into(), before: Some(2), after: Some(1) },
+        ]
+    );
+    assert!(signed[1].changes.is_empty());
+    let months = db.store.with_conn(|conn| monthly::signed_months(conn, "0117")).unwrap();
+    assert_eq!(months.len(), 1);
+    assert_eq!(months[0].version, 2);
+}
+
+#[test]
+fn a_month_not_yet_ended_cannot_be_signed() {
+    let db = TestDatabase::new();
+    let month = Month::containing(today());
+    let result = db.store.with_conn(|conn| {
+        monthly::sign(conn, &Actor::command_line(), "0117", month, today(), DayCount::Calendar, None)
+    });
+    match result {
+        Err(StoreError::Invalid { field: "month", message }) => assert!(message.contains("2026-12-01"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let empty = db.store.with_conn(|conn| monthly::signed_months(conn, "0117")).unwrap();
+    assert!(empty.is_empty());
+}
