@@ -6,6 +6,7 @@ pub mod calc;
 mod demo;
 mod export;
 mod import;
+mod report;
 mod serve;
 mod user;
 
@@ -40,6 +41,9 @@ pub enum Command {
     /// Calculations: cost, apportionment, checking a table, termination, vacancy, reimbursable.
     #[command(subcommand)]
     Calc(calc::CalcCommand),
+    /// The committee's reports from the casework.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Back the database up (SQLite: an online copy; PostgreSQL: the pg_dump command to run).
     Backup(backup::BackupArgs),
 }
@@ -73,6 +77,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
         Command::Import(command) => import::run(command, &Store::open(&settings.database)?),
         Command::Export(command) => export::run(command, &Store::open(&settings.database)?),
+        Command::Report(command) => report::run(command, &Store::open(&settings.database)?, &settings),
         Command::Backup(args) => backup::run(args, &settings.database),
         Command::Calc(command) => calc::run(command, &settings.database),
     }

@@ -45,6 +45,8 @@ pub struct FileSettings {
     pub mail_from: Option<String>,
     /// Etablera's address as users reach it, for links in e-mail.
     pub public_url: Option<String>,
+    /// In the committee's reports, counts from 1 to one below this are shown as "<N" (default 3).
+    pub report_threshold: Option<u32>,
 }
 
 /// The mail and casework settings `serve` takes from flags or the environment.
@@ -54,6 +56,7 @@ pub struct CaseworkFlags {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub public_url: Option<String>,
+    pub report_threshold: Option<u32>,
 }
 
 /// Everything a command needs, resolved.
@@ -90,10 +93,8 @@ pub fn web_config(
     if minutes == 0 || minutes > 24 * 60 {
         bail!("idle_timeout_minutes ska vara mellan 1 och 1440");
     }
-    let first_contact_days = match flags.first_contact_days.or_else(|| file.first_contact_days.clone()) {
-        Some(text) => text.parse().map_err(|e: String| anyhow::anyhow!("first_contact_days: {e}"))?,
-        None => WebConfig::default().first_contact_days,
-    };
+    let first_contact_days = first_contact_days(file, flags.first_contact_days)?;
+    let report_threshold = report_threshold(file, flags.report_threshold)?;
     let mail =
         match (flags.smtp_url.or_else(|| file.smtp_url.clone()), flags.mail_from.or_else(|| file.mail_from.clone())) {
             (None, _) => None,
@@ -112,8 +113,29 @@ pub fn web_config(
         secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
         first_contact_days,
         mail,
+        report_threshold,
         ..WebConfig::default()
     })
+}
+
+/// Whether weekends count in the two days for the first contact, from the flag or the file.
+pub fn first_contact_days(
+    file: &FileSettings,
+    flag: Option<String>,
+) -> anyhow::Result<etablera_domain::reception::first_contact::DayCount> {
+    match flag.or_else(|| file.first_contact_days.clone()) {
+        Some(text) => text.parse().map_err(|e: String| anyhow::anyhow!("first_contact_days: {e}")),
+        None => Ok(WebConfig::default().first_contact_days),
+    }
+}
+
+/// The public reports' threshold, from the flag or the file. Below 2 nothing would be hidden.
+pub fn report_threshold(file: &FileSettings, flag: Option<u32>) -> anyhow::Result<u32> {
+    let threshold = flag.or(file.report_threshold).unwrap_or(etablera_domain::reporting::monthly::DEFAULT_THRESHOLD);
+    if !(2..=100).contains(&threshold) {
+        bail!("report_threshold ska vara mellan 2 och 100 (antal under det visas som <N i nämndens rapporter)");
+    }
+    Ok(threshold)
 }
 
 pub fn listen_address(flag: Option<&str>, file: &FileSettings) -> anyhow::Result<SocketAddr> {

@@ -385,3 +385,153 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     let bad = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-13"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+const CASELOAD: &str = "../../data/examples/monthly-report-caseload.json";
+
+/// The cells of an XLSX file's first sheet as (reference, text), shared strings resolved.
+fn xlsx_cells(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX file is a zip archive");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let sheet = read("xl/worksheets/sheet1.xml");
+    let shared = read("xl/sharedStrings.xml");
+    let strings: Vec<String> = shared
+        .split("<si>")
+        .skip(1)
+        .map(|si| si.split("<t>").nth(1).unwrap_or("").split("</t>").next().unwrap().to_owned())
+        .collect();
+    sheet
+        .split("<c r=\"")
+        .skip(1)
+        .map(|cell| {
+            let reference = cell.split('"').next().unwrap().to_owned();
+            let value = cell.split("<v>").nth(1).map(|v| v.split("</v>").next().unwrap()).unwrap_or("");
+            let text = if cell.split('>').next().unwrap().contains("t=\"s\"") {
+                strings[value.parse::<usize>().unwrap()].clone()
+            } else {
+                value.to_owned()
+            };
+            (reference, text)
+        })
+        .collect()
+}
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_monthly_report_in_its_four_formats_exact_and_public() {
+    let db = TestDatabase::new();
+    let imported = etablera(&db, &["import", "reception", CASELOAD]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let args = ["report", "monthly", "--municipality", "0117", "--month", "2024-05"];
+
+    let exact = etablera(&db, &args);
+    assert!(exact.status.success(), "{}", stderr(&exact));
+    let rows = |counts: [serde_json::Value; 10]| {
+        let codes = [
+            "sfi",
+            "civic_orientation",
+            "extra_job",
+            "new_start_job",
+            "job_track",
+            "permanent_employment",
+            "internship",
+            "declined",
+            "other",
+            "housing_damages",
+        ];
+        codes
+            .iter()
+            .zip(counts)
+            .map(|(code, count)| serde_json::json!({ "code": code, "count": count }))
+            .collect::<Vec<_>>()
+    };
+    let json: serde_json::Value = serde_json::from_slice(&exact.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "municipality_code": "0117", "month": "2024-05", "target_group": 6,
+            "rows": rows([1, 0, 0, 1, 0, 1, 1, 1, 1, 2].map(serde_json::Value::from)),
+        })
+    );
+    assert!(
+        stdout(&exact)
+            .starts_with("{\n  \"municipality_code\": \"0117\",\n  \"month\": \"2024-05\",\n  \"target_group\": 6,")
+    );
+
+    let public = etablera(&db, &[&args[..], &["--public"]].concat());
+    let json: serde_json::Value = serde_json::from_slice(&public.stdout).unwrap();
+    let small = || serde_json::Value::from("<3");
+    let zero = || serde_json::Value::from(0);
+    assert_eq!(json["target_group"], 6);
+    assert_eq!(
+        json["rows"],
+        serde_json::Value::from(rows([
+            small(),
+            zero(),
+            zero(),
+            small(),
+            zero(),
+            small(),
+            small(),
+            small(),
+            small(),
+            small()
+        ]))
+    );
+    let higher = etablera(&db, &[&args[..], &["--public", "--threshold", "7"]].concat());
+    let json: serde_json::Value = serde_json::from_slice(&higher.stdout).unwrap();
+    assert_eq!(json["target_group"], "<7");
+
+    let csv = etablera(&db, &[&args[..], &["--format", "csv", "--public"]].concat());
+    let text = stdout(&csv);
+    assert!(text.starts_with("code,label,count\ntarget_group,Personer i målgruppen,6\nsfi,SFI,<3\n"), "{text}");
+    assert!(!text.contains("below_full_time"), "the follow-up is not in the committee's version");
+    let csv = stdout(&etablera(&db, &[&args[..], &["--format", "csv"]].concat()));
+    assert!(csv.contains("\narrivals,Hushåll mottagna under månaden,2\ncontacted_in_time,"), "{csv}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("maj.xlsx");
+    let out = etablera(&db, &[&args[..], &["--format", "xlsx", "--output", xlsx.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cells = xlsx_cells(&std::fs::read(&xlsx).unwrap());
+    let value_beside = |label: &str| {
+        let (reference, _) =
+            cells.iter().find(|(_, text)| text == label).unwrap_or_else(|| panic!("{label} in {cells:?}"));
+        let row = reference.trim_start_matches('A');
+        cells.iter().find(|(r, _)| *r == format!("B{row}")).map(|(_, v)| v.clone()).unwrap()
+    };
+    assert_eq!(cells[0].1, "Månadsrapport till socialnämnden, maj 2024");
+    assert_eq!(value_beside("Personer i målgruppen"), "6");
+    assert_eq!(value_beside("Skador i tillfälliga bostäder"), "2");
+    assert_eq!(value_beside("Vuxna med planering under heltid"), "2");
+    assert_eq!(value_beside("Version"), "Inte undertecknad (utkast)");
+
+    let pdf = dir.path().join("maj.pdf");
+    let out = etablera(&db, &[&args[..], &["--format", "pdf", "--public", "--output", pdf.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    for expected in ["Månadsrapport till socialnämnden, maj 2024", "0117 Österåker", "Personer i målgruppen", "<3"]
+    {
+        assert!(text.contains(expected), "{expected} is missing from:\n{text}");
+    }
+    assert!(!text.contains("P1") && !text.contains("Test"), "no person in the committee's paper");
+    assert!(!text.contains("heltid"), "no follow-up in the committee's paper");
+
+    for (bad, message) in
+        [(["--month", "2024-13"], "skriv månaden som ÅÅÅÅ-MM"), (["--month", "2099-01"], "har inte börjat")]
+    {
+        let out = etablera(&db, &["report", "monthly", "--municipality", "0117", bad[0], bad[1]]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+}

@@ -14,21 +14,8 @@ pub struct Sheet {
     pub totals: Vec<Money>,
 }
 
-/// What a document says about itself above the table.
-pub struct Heading {
-    pub title: String,
-    /// Label and value pairs: municipality, period, deadline, status.
-    pub facts: Vec<(String, String)>,
-    /// A closing remark under the table.
-    pub note: String,
-}
-
-const FIELD: char = '\u{1f}';
-const ROW: char = '\u{1e}';
-
-fn joined(cells: impl IntoIterator<Item = String>) -> String {
-    cells.into_iter().map(|c| c.replace([FIELD, ROW], " ")).collect::<Vec<_>>().join(&FIELD.to_string())
-}
+pub use crate::table::Heading;
+use crate::table::Table;
 
 fn amount_text(m: Money) -> String {
     m.format_number()
@@ -79,41 +66,18 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, sheet: &Sheet) -> Result<Vec<u8
     workbook.save_to_buffer()
 }
 
-const TABLE_TEMPLATE: &str = include_str!("../templates/table.typ");
-
 /// The sheet as a PDF, landscape when it is wide.
 pub fn pdf(heading: &Heading, sheet: &Sheet, footer: &str) -> Result<Vec<u8>, crate::pdf::PdfError> {
-    let columns = sheet.headers.len();
-    let rows: Vec<String> = sheet
+    let rows = sheet
         .rows
         .iter()
-        .map(|(texts, amounts)| joined(texts.iter().cloned().chain(amounts.iter().map(|m| amount_text(*m)))))
+        .map(|(texts, amounts)| texts.iter().cloned().chain(amounts.iter().map(|m| amount_text(*m))).collect())
         .collect();
     let mut totals = vec!["Summa".to_owned()];
     totals.extend((1..sheet.text_columns).map(|_| String::new()));
     totals.extend(sheet.totals.iter().map(|m| amount_text(*m)));
-    crate::pdf::render(
-        TABLE_TEMPLATE,
-        vec![
-            ("title", heading.title.clone()),
-            (
-                "facts",
-                heading
-                    .facts
-                    .iter()
-                    .map(|(k, v)| joined([k.clone(), v.clone()]))
-                    .collect::<Vec<_>>()
-                    .join(&ROW.to_string()),
-            ),
-            ("headers", joined(sheet.headers.iter().cloned())),
-            ("text_columns", sheet.text_columns.to_string()),
-            ("rows", rows.join(&ROW.to_string())),
-            ("totals", joined(totals)),
-            ("note", heading.note.clone()),
-            ("footer", footer.to_owned()),
-            ("landscape", if columns > 7 { "yes" } else { "no" }.to_owned()),
-        ],
-    )
+    let table = Table { headers: sheet.headers.clone(), text_columns: sheet.text_columns, rows, totals };
+    crate::table::pdf(heading, &table, footer)
 }
 
 /// A claim's row as the form wants it.

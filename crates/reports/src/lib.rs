@@ -5,3 +5,4 @@ pub mod cofinancing;
 pub mod economy;
 pub mod pdf;
 pub mod sie;
+pub mod table;

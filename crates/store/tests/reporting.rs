@@ -9,7 +9,6 @@ use etablera_store::access::Actor;
 use etablera_store::reception::{Scope, exchange, plans};
 use etablera_store::reporting::monthly::{self, Live};
 use etablera_store::testing::TestDatabase;
-use serde_json::{Value, json};
 
 use crate::add_user;
 
@@ -25,81 +24,14 @@ fn may() -> Month {
     Month::parse("2024-05").unwrap()
 }
 
-fn person(r: &str, birth: &str, reception: &str, exit: Option<&str>, activities: Value, declined: Value) -> Value {
-    json!({
-        "ref": r, "given_name": "Test", "family_name": r, "birth_date": birth,
-        "personal_number": null, "dossier_number": null, "category": "resettled",
-        "reception_date": reception, "exit_date": exit, "exit_reason": exit.map(|_| "moved"),
-        "activities": activities, "declined": declined
-    })
-}
-
-fn activity(kind: &str, start: &str, end: Option<&str>, hours: u32) -> Value {
-    json!({ "type": kind, "start": start, "end": end, "hours_per_week": hours })
-}
-
-fn declined(kind: &str, date: &str) -> Value {
-    json!({ "type": kind, "date": date, "reason": "Vill inte" })
-}
-
-fn household(r: &str, placement: &str, contact: Option<&str>, housing: Value, persons: Vec<Value>) -> Value {
-    json!({ "ref": r, "placement_date": placement, "first_contact_at": contact, "housing": housing, "persons": persons })
-}
-
-/// A caseload around May 2024 (F = 1 May, L = 31 May) with something at each edge.
-fn caseload() -> String {
-    let damages = json!([
-        { "date": "2024-04-30", "description": "Fönster", "cost_kr": 100, "tenant_pays": false },
-        { "date": "2024-05-01", "description": "Dörr", "cost_kr": 100, "tenant_pays": false },
-        { "date": "2024-05-31", "description": "Golv", "cost_kr": 100, "tenant_pays": false },
-        { "date": "2024-06-01", "description": "Spis", "cost_kr": 100, "tenant_pays": false }
-    ]);
-    let housing = json!({ "address": "Provgatan 1, 184 00 Åkersberga", "start": "2024-01-15", "end": "2026-01-14", "damages": damages });
-    json!({
-        "format": "etablera-reception/1",
-        "municipality_code": "0117",
-        "households": [
-            household("H1", "2024-01-10", Some("2024-01-16T09:00:00+01:00"), housing, vec![
-                // SFI ending on F counts; an internship starting on L counts.
-                person("P1", "1990-01-01", "2024-01-15", None,
-                    json!([activity("sfi", "2024-02-01", Some("2024-05-01"), 15), activity("internship", "2024-05-31", None, 40)]),
-                    json!([declined("extra_job", "2024-05-15")])),
-                // Samhällsorientering ended the day before F; studies count as other.
-                person("P2", "1991-01-01", "2024-01-15", None,
-                    json!([activity("civic_orientation", "2024-02-01", Some("2024-04-30"), 10), activity("studies", "2024-03-01", None, 20)]),
-                    json!([declined("internship", "2024-04-30")])),
-                person("P3", "2015-01-01", "2024-01-15", None, json!([]), json!([])),
-            ]),
-            // Received in May and contacted the next day.
-            household("H2", "2024-05-01", Some("2024-05-11T10:00:00+02:00"), Value::Null, vec![
-                person("P4", "1988-01-01", "2024-05-10", None,
-                    json!([activity("sfi", "2024-06-01", None, 15), activity("new_start_job", "2024-05-20", None, 40)]),
-                    json!([])),
-            ]),
-            // One leaving on F (in the group), one the day before (not).
-            household("H3", "2023-05-20", Some("2023-06-01T10:00:00+02:00"), Value::Null, vec![
-                person("P5", "1980-01-01", "2023-06-01", Some("2024-05-01"),
-                    json!([activity("permanent_employment", "2024-04-01", None, 40)]), json!([])),
-                person("P6", "1981-01-01", "2023-06-01", Some("2024-04-30"),
-                    json!([activity("job_track", "2024-04-01", None, 40)]), json!([declined("sfi", "2024-05-03")])),
-            ]),
-            // Received the day after L.
-            household("H4", "2024-05-20", None, Value::Null, vec![
-                person("P7", "1990-01-01", "2024-06-01", None, json!([activity("sfi", "2024-06-01", None, 15)]), json!([])),
-            ]),
-            // Received in May, not yet contacted.
-            household("H5", "2024-05-20", None, Value::Null, vec![
-                person("P8", "1995-01-01", "2024-05-30", None, json!([]), json!([])),
-            ]),
-        ]
-    })
-    .to_string()
-}
+/// A caseload around May 2024 (F = 1 May, L = 31 May) with something at each edge; the file
+/// says what.
+const CASELOAD: &str = include_str!("../../../data/examples/monthly-report-caseload.json");
 
 fn with_caseload() -> TestDatabase {
     let db = TestDatabase::new();
     db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), &caseload(), "Mottagningen", today())))
+        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), CASELOAD, "Mottagningen", today())))
         .unwrap()
         .unwrap();
     db

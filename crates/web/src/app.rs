@@ -30,6 +30,7 @@ use crate::error::AppError;
 use crate::i18n::{Catalog, Locale};
 use crate::pages;
 use crate::reception;
+use crate::reporting;
 use crate::routes::{Guard, Routes};
 use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 
@@ -225,6 +226,17 @@ pub fn routes() -> Routes {
         .post("/economy/grant", Needs(Permission::ManageEconomy), post(economy::grant::set))
         .get("/economy/grant.xlsx", Needs(Permission::ReadAggregateReports), get(economy::grant::xlsx))
         .get("/economy/grant.pdf", Needs(Permission::ReadAggregateReports), get(economy::grant::pdf))
+        .get("/reports", Needs(Permission::ReadAggregateReports), get(reporting::signed::list))
+        .get("/reports/signed/{month}", Needs(Permission::ReadAggregateReports), get(reporting::signed::show))
+        .get("/reports/signed/{month}/report.pdf", Needs(Permission::ReadAggregateReports), get(reporting::signed::pdf))
+        .get(
+            "/reports/signed/{month}/report.xlsx",
+            Needs(Permission::ReadAggregateReports),
+            get(reporting::signed::xlsx),
+        )
+        .get("/reports/signed/{month}/report.csv", Needs(Permission::ReadAggregateReports), get(reporting::signed::csv))
+        .get("/reports/monthly", Needs(Permission::ManageUnit), get(reporting::monthly::show))
+        .post("/reports/monthly/sign", Needs(Permission::ManageUnit), post(reporting::monthly::sign))
         .get("/admin/reimbursement-rules", Needs(Permission::ManageRules), get(economy::rules::list))
         .get("/admin/reimbursement-rules/{id}", Needs(Permission::ManageRules), get(economy::rules::edit_form))
         .post("/admin/reimbursement-rules/{id}", Needs(Permission::ManageRules), post(economy::rules::update))

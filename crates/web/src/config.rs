@@ -20,6 +20,8 @@ pub struct WebConfig {
     pub first_contact_days: etablera_domain::reception::first_contact::DayCount,
     /// Where notifications are e-mailed from; none means in the application only.
     pub mail: Option<MailConfig>,
+    /// In the committee's reports, counts from 1 to one below this are shown as "<threshold".
+    pub report_threshold: u32,
 }
 
 /// The mail server and the sender of notifications.
@@ -55,6 +57,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             first_contact_days: etablera_domain::reception::first_contact::DayCount::Calendar,
             mail: None,
+            report_threshold: etablera_domain::reporting::monthly::DEFAULT_THRESHOLD,
         }
     }
 }

@@ -10,8 +10,6 @@ pub mod rules;
 pub mod sie;
 pub mod standard;
 
-use etablera_store::access::users::User;
-
 use crate::i18n::Tr;
 
 /// A cost category's or claim type's name.
@@ -23,20 +21,8 @@ pub fn claim_type_name(t: &Tr, code: &str) -> String {
     t.get(&format!("claim-type-{code}"))
 }
 
-/// The municipality a page is about: the one asked for when it is the user's, else the user's
-/// first. `None` for a user with no municipality.
-pub fn municipality(user: &User, asked: Option<&str>) -> Option<String> {
-    let own: Vec<&str> = user.municipalities.iter().map(|m| m.as_str()).collect();
-    asked.filter(|a| own.contains(a)).or(own.first().copied()).map(str::to_owned)
-}
-
-/// The user's municipalities as (code, "code name") for a select.
-pub fn municipality_options(user: &User) -> Vec<(String, String)> {
-    user.municipalities.iter().map(|m| (m.as_str().to_owned(), format!("{} {}", m.as_str(), m.name()))).collect()
-}
-
 /// The form's year, four digits.
-pub fn year_field(fields: &crate::reception::forms::Fields) -> Result<i32, etablera_domain::reception::Invalid> {
+pub fn year_field(fields: &crate::forms::Fields) -> Result<i32, etablera_domain::reception::Invalid> {
     fields
         .get("year")
         .parse::<i32>()

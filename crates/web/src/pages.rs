@@ -44,6 +44,9 @@ impl PageContext {
             } else if user.can(Permission::ReadAggregateReports) {
                 link("/economy/grant", "grant-title");
             }
+            if user.can(Permission::ReadAggregateReports) {
+                link("/reports", "reports-title");
+            }
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");
             }
@@ -162,4 +165,16 @@ pub fn capitalised(text: &str) -> String {
 /// Formats a stored UTC instant as Stockholm time for a page.
 pub fn local_time(at: chrono::NaiveDateTime) -> String {
     etablera_domain::time::to_local(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The municipality a page is about: the one asked for when it is the user's, else the user's
+/// first. `None` for a user with no municipality.
+pub fn municipality(user: &User, asked: Option<&str>) -> Option<String> {
+    let own: Vec<&str> = user.municipalities.iter().map(|m| m.as_str()).collect();
+    asked.filter(|a| own.contains(a)).or(own.first().copied()).map(str::to_owned)
+}
+
+/// The user's municipalities as (code, "code name") for a select.
+pub fn municipality_options(user: &User) -> Vec<(String, String)> {
+    user.municipalities.iter().map(|m| (m.as_str().to_owned(), format!("{} {}", m.as_str(), m.name()))).collect()
 }

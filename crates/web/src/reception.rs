@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod catalogue;
-pub mod forms;
 pub mod households;
 pub mod persons;
 

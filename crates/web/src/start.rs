@@ -112,7 +112,11 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/economy/standard", t.get("standard-title")));
         links.push(("/economy/sie", t.get("sie-title")));
     }
+    if role.has(Permission::ManageUnit) {
+        links.push(("/reports/monthly", t.get("report-work-link")));
+    }
     if role.has(Permission::ReadAggregateReports) {
+        links.push(("/reports", t.get("reports-title")));
         links.push(("/economy/grant", t.get("grant-title")));
     }
     if role.has(Permission::ReadOwnAgreement) {

@@ -8,4 +8,5 @@ mod login;
 mod pages;
 mod permissions;
 mod reception;
+mod reporting;
 mod support;

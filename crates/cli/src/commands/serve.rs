@@ -28,6 +28,9 @@ pub struct ServeArgs {
     /// Whether weekends count in the two days for the first contact: calendar or working.
     #[arg(long, env = "ETABLERA_FIRST_CONTACT_DAYS")]
     first_contact_days: Option<String>,
+    /// In the committee's reports, counts from 1 to one below this are shown as "<N" (default 3).
+    #[arg(long, env = "ETABLERA_REPORT_THRESHOLD")]
+    report_threshold: Option<u32>,
     /// The mail server for notifications, e.g. smtp://relay.kommun.se:587?tls=required.
     #[arg(long, env = "ETABLERA_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
@@ -52,6 +55,7 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
         smtp_url: args.smtp_url,
         mail_from: args.mail_from,
         public_url: args.public_url,
+        report_threshold: args.report_threshold,
     };
     let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies, flags)?;
     web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);

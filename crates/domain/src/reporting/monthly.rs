@@ -153,6 +153,9 @@ pub fn count(
     MonthlyCounts { month, target_group: u32::try_from(group.len()).unwrap_or(u32::MAX), rows }
 }
 
+/// The public version's threshold unless configured: 1 and 2 are shown as "<3".
+pub const DEFAULT_THRESHOLD: u32 = 3;
+
 /// A count as the public version shows it: between 1 and `threshold − 1` it is "<threshold",
 /// so that no small group can be pointed out; 0 and larger counts are shown as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +174,36 @@ impl std::fmt::Display for Shown {
             Shown::Exact(n) => write!(f, "{n}"),
             Shown::Fewer(t) => write!(f, "<{t}"),
         }
+    }
+}
+
+/// The report as the command's JSON, its keys in the contract's order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Json {
+    pub municipality_code: String,
+    pub month: String,
+    /// A number, or in the public version "<3" for a small count.
+    pub target_group: serde_json::Value,
+    pub rows: Vec<JsonRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct JsonRow {
+    pub code: &'static str,
+    pub count: serde_json::Value,
+}
+
+/// The report as the command's JSON: exact counts, or the public version's with `threshold`.
+pub fn json(municipality_code: &str, counts: &MonthlyCounts, threshold: Option<u32>) -> Json {
+    let value = |n: u32| match threshold.map(|t| public(n, t)) {
+        Some(shown @ Shown::Fewer(_)) => serde_json::Value::from(shown.to_string()),
+        _ => serde_json::Value::from(n),
+    };
+    Json {
+        municipality_code: municipality_code.to_owned(),
+        month: counts.month.code(),
+        target_group: value(counts.target_group),
+        rows: counts.rows.iter().map(|r| JsonRow { code: r.code, count: value(r.count) }).collect(),
     }
 }
 
@@ -254,5 +287,26 @@ mod tests {
         assert_eq!(public(2, 3).to_string(), "<3");
         assert_eq!(public(3, 3).to_string(), "3");
         assert_eq!(public(4, 5).to_string(), "<5");
+    }
+
+    #[test]
+    fn the_json_of_the_command() {
+        let may = Month::parse("2024-05").unwrap();
+        let c = count(may, &[person(1, Some("2024-01-10"), None)], &[activity(1, "sfi", "2024-05-01", None)], &[], &[]);
+        let exact = serde_json::to_value(json("0117", &c, None)).unwrap();
+        assert_eq!(exact["municipality_code"], "0117");
+        assert_eq!(exact["month"], "2024-05");
+        assert_eq!(exact["target_group"], 1);
+        assert_eq!(exact["rows"][0], serde_json::json!({ "code": "sfi", "count": 1 }));
+        assert_eq!(exact["rows"][1], serde_json::json!({ "code": "civic_orientation", "count": 0 }));
+        let open = serde_json::to_value(json("0117", &c, Some(3))).unwrap();
+        assert_eq!(open["target_group"], "<3");
+        assert_eq!(open["rows"][0]["count"], "<3");
+        assert_eq!(open["rows"][1]["count"], 0);
+        let text = serde_json::to_string(&json("0117", &c, None)).unwrap();
+        assert!(
+            text.starts_with(r#"{"municipality_code":"0117","month":"2024-05","target_group":1,"rows":[{"code":"sfi""#),
+            "{text}"
+        );
     }
 }

@@ -150,6 +150,25 @@ pub fn trend(
     Ok(month.trailing(n).into_iter().map(|m| casework.report(m, today, days)).collect())
 }
 
+/// What the unit manager opens for a month: the `n` months' reports ending with it (counted from
+/// personal data, so the reading is logged) and the month's signed versions.
+pub fn open(
+    conn: &mut DbConn,
+    actor: &Actor,
+    municipality_code: &str,
+    month: Month,
+    today: NaiveDate,
+    days: DayCount,
+    n: usize,
+) -> Result<(Vec<Live>, Vec<Signed>)> {
+    let record = Record::new(MONTHLY_REPORT, month.code()).in_municipality(municipality_code);
+    crate::access::log::logged_read(conn, actor, &record, |conn| {
+        let casework = casework(conn, municipality_code)?;
+        let trend = month.trailing(n).into_iter().map(|m| casework.report(m, today, days)).collect();
+        Ok((trend, versions(conn, municipality_code, month)?))
+    })
+}
+
 /// Logs that a month's report was taken out of Etablera (a file, a print).
 pub fn log_export(conn: &mut DbConn, actor: &Actor, municipality_code: &str, month: Month) -> Result<()> {
     let record = Record::new(MONTHLY_REPORT, month.code()).in_municipality(municipality_code);

@@ -11,14 +11,15 @@ use etablera_domain::reception::Invalid;
 use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
 use etablera_store::economy::claims::{self, ClaimFile};
 
-use super::{category_name, claim_type_name, municipality_options};
+use super::{category_name, claim_type_name};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
+use crate::pages::municipality_options;
 use crate::pages::{PDF, PageContext, XLSX, download, render_with};
-use crate::reception::forms::{Fields, Filled, SavedQuery};
 use crate::reception::scope;
 use crate::security::CsrfForm;
 
@@ -102,7 +103,7 @@ pub async fn prepare(
     let fields = Fields(pairs);
     let claim_type =
         ClaimType::from_code(fields.get("claim_type")).ok_or_else(|| Invalid::new("claim_type", "Välj ansökningstyp."));
-    let municipality = super::municipality(&user, fields.opt("municipality"))
+    let municipality = crate::pages::municipality(&user, fields.opt("municipality"))
         .ok_or_else(|| Invalid::new("municipality", "Du hör inte till någon kommun; be administratören om det."));
     let outcome = match (claim_type, municipality, fields.date("period_start"), fields.date("period_end")) {
         (Ok(claim_type), Ok(code), Ok(from), Ok(to)) => {

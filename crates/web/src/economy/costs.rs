@@ -17,9 +17,9 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render, render_with};
-use crate::reception::forms::{Fields, Filled};
 use crate::reception::scope;
 use crate::security::CsrfForm;
 
@@ -60,7 +60,7 @@ fn money(m: Money) -> String {
 pub async fn list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<crate::reception::forms::SavedQuery>,
+    Params(q): Params<crate::forms::SavedQuery>,
 ) -> AppResult<Response> {
     let notice = q.saved.map(|_| ctx.tr().get("cost-removed"));
     list_page(&state, &ctx, &user, Filled::default(), notice).await

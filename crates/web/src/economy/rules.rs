@@ -15,9 +15,9 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
+use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
-use crate::reception::forms::{Fields, Filled, SavedQuery};
 use crate::security::CsrfForm;
 
 pub struct RuleView {

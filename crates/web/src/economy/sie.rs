@@ -10,14 +10,15 @@ use etablera_domain::reception::Invalid;
 use etablera_store::economy::accounting as store;
 use serde::Deserialize;
 
-use super::{category_name, municipality, municipality_options};
+use super::category_name;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
-use crate::reception::forms::{Fields, Filled};
+use crate::pages::{municipality, municipality_options};
 use crate::security::CsrfForm;
 
 #[derive(Debug, Default, Deserialize)]

@@ -8,13 +8,12 @@ use etablera_domain::economy::standard::Expected;
 use etablera_store::economy::standard;
 use serde::Deserialize;
 
-use super::{municipality, municipality_options};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
-use crate::pages::{PageContext, render};
+use crate::pages::{PageContext, municipality, municipality_options, render};
 use crate::reception::scope;
 
 #[derive(Debug, Default, Deserialize)]

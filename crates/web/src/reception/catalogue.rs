@@ -8,11 +8,11 @@ use etablera_domain::reception::Invalid;
 use etablera_domain::reception::plan::{ActivityType, Counts};
 use etablera_store::reception::plans;
 
-use super::forms::{Fields, Filled, SavedQuery};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
+use crate::forms::{Fields, Filled, SavedQuery};
 use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
 

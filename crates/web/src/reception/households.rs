@@ -15,12 +15,12 @@ use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
 use serde::Deserialize;
 
-use super::forms::{Fields, Filled, SavedQuery};
 use super::{first_contact_text, scope};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 use crate::security::CsrfForm;

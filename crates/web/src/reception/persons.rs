@@ -10,12 +10,12 @@ use etablera_domain::reception::plan::{ActivityInput, Counts};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
-use super::forms::{Fields, Filled, SavedQuery};
 use super::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
+use crate::forms::{Fields, Filled, SavedQuery};
 use crate::pages::{PageContext, local_time, render_with};
 use crate::security::CsrfForm;
 

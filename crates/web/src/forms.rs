@@ -1,5 +1,5 @@
-//! The forms on the case files: what was sent, and the error to show beside its field. A file
-//! page holds several small forms; when one fails, the page is shown again with that form's
+//! The pages' forms: what was sent, and the error to show beside its field. A page may hold
+//! several small forms; when one fails, the page is shown again with that form's
 //! values and its error, and nothing was saved.
 
 use etablera_domain::reception::Invalid;
