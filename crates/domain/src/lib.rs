@@ -10,6 +10,7 @@ pub mod economy;
 pub mod identity;
 pub mod money;
 pub mod municipality;
+pub mod quality;
 pub mod reception;
 pub mod reporting;
 pub mod time;

@@ -7,6 +7,8 @@ pub mod cofinancing;
 mod db;
 pub mod economy;
 mod error;
+pub mod notifications;
+pub mod quality;
 pub mod reception;
 pub mod reporting;
 pub mod schema;

@@ -136,6 +136,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_charges,
     accounting_settings,
     monthly_reports,
+    deviations,
+    interim_closings,
 );
 
 diesel::table! {
@@ -480,10 +482,11 @@ diesel::table! {
         id -> Integer,
         user_id -> Integer,
         kind -> Text,
-        household_id -> Integer,
+        household_id -> Nullable<Integer>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
         emailed_at -> Nullable<Timestamp>,
+        deviation_id -> Nullable<Integer>,
     }
 }
 
@@ -654,6 +657,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deviations (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        kind -> Text,
+        received_on -> Date,
+        channel -> Text,
+        household_id -> Nullable<Integer>,
+        description -> Text,
+        category -> Text,
+        severity -> Text,
+        actions -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        committee_notified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    interim_closings (municipality_code, year) {
+        municipality_code -> Text,
+        year -> Integer,
+        last_month -> Integer,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+    }
+}
+
 diesel::joinable!(user_permissions -> users (user_id));
 diesel::joinable!(persons -> households (household_id));
 diesel::joinable!(person_exits -> persons (person_id));
@@ -665,6 +700,8 @@ diesel::joinable!(temporary_housings -> households (household_id));
 diesel::joinable!(housing_damages -> temporary_housings (housing_id));
 diesel::joinable!(support_tasks -> households (household_id));
 diesel::joinable!(notifications -> households (household_id));
+diesel::joinable!(notifications -> deviations (deviation_id));
+diesel::joinable!(deviations -> households (household_id));
 diesel::joinable!(reimbursement_rule_revisions -> reimbursement_rules (rule_id));
 diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(costs -> households (household_id));

@@ -339,8 +339,8 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
     let made = db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap();
     assert_eq!(made, 2, "the case worker and the unit manager");
     assert_eq!(db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap(), 0);
-    let unread = db.store.with_conn(|conn| notifications::unread(conn, maja.id)).unwrap();
-    assert_eq!(unread[0].household_label, format!("H{id}"));
+    let unread = db.store.with_conn(|conn| etablera_store::notifications::unread(conn, maja.id)).unwrap();
+    assert_eq!(unread[0].subject.label(), format!("H{id}"));
 
     let file = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
     assert_eq!(file.tasks.len(), 6, "the standard tasks for a household without children");

@@ -253,7 +253,8 @@ async fn casework(
 ) -> AppResult<Casework> {
     use etablera_domain::reception::first_contact::Status;
     use etablera_domain::reception::housing::ENDING_SOON_DAYS;
-    use etablera_store::reception::{households, housing, notifications};
+    use etablera_store::notifications;
+    use etablera_store::reception::{households, housing};
     let (actor, scope, days, today, user_id) =
         (ctx.actor(), crate::reception::scope(user), state.config.first_contact_days, etablera_store::today(), user.id);
     let (waiting, endings, unread) = state
@@ -286,8 +287,8 @@ async fn casework(
             .map(|n| NotificationRow {
                 id: n.id,
                 at: local_time(n.created_at),
-                text: t.with(&format!("notification-{}", n.kind), "household", &n.household_label),
-                href: format!("/reception/households/{}", n.household_id),
+                text: crate::notifications::text(t, &n),
+                href: crate::notifications::href(&n, Some(user)),
             })
             .collect(),
         first_contacts,
@@ -310,6 +311,6 @@ pub async fn mark_read(
     crate::security::CsrfForm(_): crate::security::CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<axum::response::Redirect> {
     let user_id = user.id;
-    state.store.run(move |conn| etablera_store::reception::notifications::mark_read(conn, user_id, id)).await?;
+    state.store.run(move |conn| etablera_store::notifications::mark_read(conn, user_id, id)).await?;
     Ok(axum::response::Redirect::to("/"))
 }

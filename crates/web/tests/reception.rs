@@ -248,8 +248,8 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         })
         .unwrap();
     let mailer = etablera_web::mail::Mailer::new(&mail).unwrap();
-    etablera_web::reception::notify(&state, Some(&mailer)).await.unwrap();
-    etablera_web::reception::notify(&state, Some(&mailer)).await.unwrap();
+    etablera_web::notifications::notify(&state, Some(&mailer)).await.unwrap();
+    etablera_web::notifications::notify(&state, Some(&mailer)).await.unwrap();
     drop(mailer);
     let messages = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
     assert_eq!(

@@ -1,0 +1,133 @@
+//! What Etablera tells its users, in the application and by e-mail: an overdue first contact
+//! (about a household) or a serious complaint or deviation (about the case). A notification
+//! names its subject by reference, never a person. The areas make them (`reception`,
+//! `quality`); reading, marking and e-mailing are here, once.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::reception::households::label;
+use crate::schema::{households, notifications, users};
+use crate::{DbConn, Result, now};
+
+/// What a notification is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Household { id: i32, label: String },
+    Deviation { id: i32 },
+}
+
+impl Subject {
+    /// How the subject is named in the message.
+    pub fn label(&self) -> String {
+        match self {
+            Subject::Household { label, .. } => label.clone(),
+            Subject::Deviation { id } => deviation_label(*id),
+        }
+    }
+}
+
+/// A complaint or deviation as named to people: Ä and its number.
+pub fn deviation_label(id: i32) -> String {
+    format!("Ä{id}")
+}
+
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub id: i32,
+    pub kind: String,
+    pub subject: Subject,
+    pub created_at: NaiveDateTime,
+}
+
+type Row = (i32, String, Option<i32>, Option<i32>, NaiveDateTime);
+
+/// The rows with their subjects, the households' references read in one query.
+fn with_subjects(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Notification>> {
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.2).collect();
+    let references: BTreeMap<i32, Option<String>> = households::table
+        .filter(households::id.eq_any(&ids))
+        .select((households::id, households::reference))
+        .load::<(i32, Option<String>)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, household_id, deviation_id, created_at)| {
+            let subject = match (household_id, deviation_id) {
+                (Some(h), _) => {
+                    Subject::Household { id: h, label: label(h, references.get(&h).and_then(|r| r.as_deref())) }
+                }
+                (None, Some(d)) => Subject::Deviation { id: d },
+                (None, None) => return None,
+            };
+            Some(Notification { id, kind, subject, created_at })
+        })
+        .collect())
+}
+
+/// A user's unread notifications, newest first.
+pub fn unread(conn: &mut DbConn, user_id: i32) -> Result<Vec<Notification>> {
+    let rows: Vec<Row> = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::household_id,
+            notifications::deviation_id,
+            notifications::created_at,
+        ))
+        .load(conn)?;
+    with_subjects(conn, rows)
+}
+
+/// Marks one of the user's own notifications read.
+pub fn mark_read(conn: &mut DbConn, user_id: i32, id: i32) -> Result<()> {
+    diesel::update(notifications::table.find(id).filter(notifications::user_id.eq(user_id)))
+        .set(notifications::read_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A notification waiting to be e-mailed, and to whom.
+#[derive(Debug, Clone)]
+pub struct ToEmail {
+    pub email: String,
+    pub notification: Notification,
+}
+
+/// Notifications not yet e-mailed, to users who have an address and an enabled account.
+pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
+    let rows: Vec<(String, i32, String, Option<i32>, Option<i32>, NaiveDateTime)> = notifications::table
+        .inner_join(users::table.on(users::id.eq(notifications::user_id)))
+        .filter(notifications::emailed_at.is_null())
+        .filter(notifications::read_at.is_null())
+        .filter(users::disabled.eq(false))
+        .filter(users::email.is_not_null())
+        .order(notifications::id)
+        .select((
+            users::email.assume_not_null(),
+            notifications::id,
+            notifications::kind,
+            notifications::household_id,
+            notifications::deviation_id,
+            notifications::created_at,
+        ))
+        .load(conn)?;
+    let emails: BTreeMap<i32, String> = rows.iter().map(|r| (r.1, r.0.clone())).collect();
+    let list = with_subjects(conn, rows.into_iter().map(|(_, id, kind, h, d, at)| (id, kind, h, d, at)).collect())?;
+    Ok(list
+        .into_iter()
+        .filter_map(|notification| Some(ToEmail { email: emails.get(&notification.id)?.clone(), notification }))
+        .collect())
+}
+
+/// Records that a notification was e-mailed, so that it is sent once.
+pub fn mark_emailed(conn: &mut DbConn, id: i32) -> Result<()> {
+    diesel::update(notifications::table.find(id)).set(notifications::emailed_at.eq(now())).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! A complaint or deviation: registered, changed as it is handled, closed. A serious one makes
+//! a notification to every committee member of the municipality in the same transaction, and
+//! the notification is in the access log. Its texts may name a household's affairs, so reading
+//! one is logged.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_domain::quality::deviations::{Category, Channel, Deviation, Kind, Severity};
+
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append, logged_read};
+use crate::reception::Scope;
+use crate::reception::households::label;
+use crate::schema::{deviations, households, notifications, user_municipalities, user_roles, users};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// Access-log record kinds.
+pub const DEVIATION: &str = "deviation";
+const NOTIFICATION: &str = "notification";
+/// The notification's kind.
+pub const SERIOUS: &str = "deviation_serious";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = deviations)]
+pub struct DeviationRow {
+    pub id: i32,
+    pub municipality_code: String,
+    pub kind: String,
+    pub received_on: NaiveDate,
+    pub channel: String,
+    pub household_id: Option<i32>,
+    pub description: String,
+    pub category: String,
+    pub severity: String,
+    pub actions: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    /// UTC.
+    pub committee_notified_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+impl DeviationRow {
+    pub fn kind(&self) -> Option<Kind> {
+        Kind::from_code(&self.kind)
+    }
+
+    pub fn serious(&self) -> bool {
+        self.severity == Severity::Serious.code()
+    }
+
+    pub fn label(&self) -> String {
+        crate::notifications::deviation_label(self.id)
+    }
+}
+
+/// A complaint or deviation as listed or opened, with its household's reference when it has one
+/// in the reader's scope.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub deviation: DeviationRow,
+    pub household_label: Option<String>,
+}
+
+/// Where the municipality is in the caller's scope.
+fn check_municipality(scope: &Scope, code: &str) -> Result<()> {
+    if scope.municipalities.as_ref().is_none_or(|m| m.iter().any(|c| c == code)) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// The household a case is linked to: in scope, and in the case's municipality.
+fn check_household(conn: &mut DbConn, scope: &Scope, code: &str, household_id: Option<i32>) -> Result<()> {
+    if let Some(id) = household_id
+        && scope.household(conn, id).ok().as_deref() != Some(code)
+    {
+        return Err(StoreError::invalid("household", "Välj ett hushåll i kommunen som du arbetar med."));
+    }
+    Ok(())
+}
+
+/// Registers a complaint or deviation; a serious one is told to the committee at once.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    municipality_code: &str,
+    household_id: Option<i32>,
+    d: &Deviation,
+) -> Result<i32> {
+    check_municipality(scope, municipality_code)?;
+    write(conn, |conn| {
+        check_household(conn, scope, municipality_code, household_id)?;
+        let id: i32 = diesel::insert_into(deviations::table)
+            .values((
+                deviations::municipality_code.eq(municipality_code),
+                deviations::kind.eq(d.kind.code()),
+                deviations::received_on.eq(d.received_on),
+                deviations::channel.eq(d.channel.code()),
+                deviations::household_id.eq(household_id),
+                deviations::description.eq(&d.description),
+                deviations::category.eq(d.category.code()),
+                deviations::severity.eq(d.severity.code()),
+                deviations::actions.eq(&d.actions),
+                deviations::closed_on.eq(d.closed_on),
+                deviations::created_at.eq(now()),
+                deviations::created_by.eq(actor.user_id),
+                deviations::changed_at.eq(now()),
+                deviations::changed_by.eq(actor.user_id),
+            ))
+            .returning(deviations::id)
+            .get_result(conn)?;
+        append(conn, actor, Action::Create, &Record::new(DEVIATION, id).in_municipality(municipality_code))?;
+        if d.severity == Severity::Serious {
+            notify_committee(conn, actor, municipality_code, id)?;
+        }
+        Ok(id)
+    })
+}
+
+/// Changes a complaint or deviation as it is handled. `version` is the one the caller saw. One
+/// that becomes serious is told to the committee then.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    id: i32,
+    version: i32,
+    household_id: Option<i32>,
+    d: &Deviation,
+) -> Result<()> {
+    write(conn, |conn| {
+        let (code, notified): (String, Option<NaiveDateTime>) = deviations::table
+            .find(id)
+            .select((deviations::municipality_code, deviations::committee_notified_at))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        check_municipality(scope, &code)?;
+        check_household(conn, scope, &code, household_id)?;
+        let changed = diesel::update(deviations::table.find(id).filter(deviations::version.eq(version)))
+            .set((
+                deviations::kind.eq(d.kind.code()),
+                deviations::received_on.eq(d.received_on),
+                deviations::channel.eq(d.channel.code()),
+                deviations::household_id.eq(household_id),
+                deviations::description.eq(&d.description),
+                deviations::category.eq(d.category.code()),
+                deviations::severity.eq(d.severity.code()),
+                deviations::actions.eq(&d.actions),
+                deviations::closed_on.eq(d.closed_on),
+                deviations::changed_at.eq(now()),
+                deviations::changed_by.eq(actor.user_id),
+                deviations::version.eq(deviations::version + 1),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
+        append(conn, actor, Action::Update, &Record::new(DEVIATION, id).in_municipality(&code))?;
+        if d.severity == Severity::Serious && notified.is_none() {
+            notify_committee(conn, actor, &code, id)?;
+        }
+        Ok(())
+    })
+}
+
+/// A notification to every enabled committee member of the municipality, once, logged; the
+/// case records when the committee was told. Returns how many were told.
+fn notify_committee(conn: &mut DbConn, actor: &Actor, municipality_code: &str, id: i32) -> Result<usize> {
+    let members: Vec<i32> = users::table
+        .inner_join(user_roles::table)
+        .inner_join(user_municipalities::table)
+        .filter(user_roles::role.eq(Role::Committee.code()))
+        .filter(user_municipalities::municipality_code.eq(municipality_code))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .distinct()
+        .load(conn)?;
+    for user_id in &members {
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(user_id),
+                notifications::kind.eq(SERIOUS),
+                notifications::deviation_id.eq(id),
+                notifications::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+    }
+    if !members.is_empty() {
+        diesel::update(deviations::table.find(id)).set(deviations::committee_notified_at.eq(now())).execute(conn)?;
+        append(conn, actor, Action::Create, &Record::new(NOTIFICATION, id).in_municipality(municipality_code))?;
+    }
+    Ok(members.len())
+}
+
+/// How far the committee has been told: members notified, and of them e-mailed.
+pub fn notice(conn: &mut DbConn, id: i32) -> Result<(usize, usize)> {
+    let rows: Vec<Option<NaiveDateTime>> = notifications::table
+        .filter(notifications::deviation_id.eq(id))
+        .filter(notifications::kind.eq(SERIOUS))
+        .select(notifications::emailed_at)
+        .load(conn)?;
+    Ok((rows.len(), rows.iter().filter(|e| e.is_some()).count()))
+}
+
+fn with_labels(conn: &mut DbConn, scope: &Scope, rows: Vec<DeviationRow>) -> Result<Vec<Listed>> {
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.household_id).collect();
+    let in_scope: Vec<(i32, Option<String>)> = scope
+        .households()
+        .filter(households::id.eq_any(&ids))
+        .select((households::id, households::reference))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|deviation| {
+            let household_label = deviation
+                .household_id
+                .and_then(|h| in_scope.iter().find(|(id, _)| *id == h))
+                .map(|(id, reference)| label(*id, reference.as_deref()));
+            Listed { deviation, household_label }
+        })
+        .collect())
+}
+
+/// The municipality's complaints and deviations, open first, newest first.
+pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: &str) -> Result<Vec<Listed>> {
+    check_municipality(scope, municipality_code)?;
+    let record = Record::all(DEVIATION).in_municipality(municipality_code);
+    logged_read(conn, actor, &record, |conn| {
+        let mut rows: Vec<DeviationRow> = deviations::table
+            .filter(deviations::municipality_code.eq(municipality_code))
+            .select(DeviationRow::as_select())
+            .load(conn)?;
+        rows.sort_by(|a, b| {
+            (a.closed_on.is_some(), std::cmp::Reverse(a.received_on), std::cmp::Reverse(a.id)).cmp(&(
+                b.closed_on.is_some(),
+                std::cmp::Reverse(b.received_on),
+                std::cmp::Reverse(b.id),
+            ))
+        });
+        with_labels(conn, scope, rows)
+    })
+}
+
+/// Opens one for the unit.
+pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<Listed> {
+    let code: String = deviations::table
+        .find(id)
+        .select(deviations::municipality_code)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    check_municipality(scope, &code)?;
+    logged_read(conn, actor, &Record::new(DEVIATION, id).in_municipality(&code), |conn| {
+        let row = deviations::table.find(id).select(DeviationRow::as_select()).first(conn)?;
+        Ok(with_labels(conn, scope, vec![row])?.remove(0))
+    })
+}
+
+/// Opens a serious one for the committee, in one of `municipalities`: without its household.
+/// Anything else is "not found".
+pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], id: i32) -> Result<DeviationRow> {
+    let row = deviations::table
+        .find(id)
+        .select(DeviationRow::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|r| r.serious() && municipalities.contains(&r.municipality_code))
+        .ok_or(StoreError::NotFound)?;
+    let record = Record::new(DEVIATION, id).in_municipality(&row.municipality_code);
+    crate::access::log::record(conn, actor, Action::Read, &record)?;
+    Ok(DeviationRow { household_id: None, ..row })
+}
+
+/// The codes a row holds, back as the domain's types (the table's checks keep them valid).
+pub fn parts(row: &DeviationRow) -> Option<(Kind, Channel, Category, Severity)> {
+    Some((
+        Kind::from_code(&row.kind)?,
+        Channel::from_code(&row.channel)?,
+        Category::from_code(&row.category)?,
+        Severity::from_code(&row.severity)?,
+    ))
+}
