@@ -5,6 +5,7 @@ mod accounts;
 mod cofinancing;
 mod economy;
 mod population;
+mod quality;
 mod reception;
 mod reporting;
 mod schema;

@@ -29,6 +29,7 @@ use crate::economy;
 use crate::error::AppError;
 use crate::i18n::{Catalog, Locale};
 use crate::pages;
+use crate::quality;
 use crate::reception;
 use crate::reporting;
 use crate::routes::{Guard, Routes};
@@ -236,6 +237,16 @@ pub fn routes() -> Routes {
         )
         .get("/reports/signed/{month}/report.csv", Needs(Permission::ReadAggregateReports), get(reporting::signed::csv))
         .get("/reports/monthly", Needs(Permission::ManageUnit), get(reporting::monthly::show))
+        .get("/reports/closings", Needs(Permission::ReadAggregateReports), get(reporting::closings::show))
+        .get("/reports/closings/summary.pdf", Needs(Permission::ReadAggregateReports), get(reporting::closings::pdf))
+        .get("/reports/closings/summary.xlsx", Needs(Permission::ReadAggregateReports), get(reporting::closings::xlsx))
+        .post("/reports/closings/interim", Needs(Permission::ManageUnit), post(reporting::closings::set_interim))
+        .get("/reports/serious/{id}", Needs(Permission::ReadAggregateReports), get(reporting::serious::show))
+        .get("/quality", Needs(Permission::ReadCases), get(quality::list))
+        .get("/quality/new", Needs(Permission::WriteCases), get(quality::new_form))
+        .post("/quality/new", Needs(Permission::WriteCases), post(quality::create))
+        .get("/quality/{id}", Needs(Permission::ReadCases), get(quality::show))
+        .post("/quality/{id}", Needs(Permission::WriteCases), post(quality::update))
         .post("/reports/monthly/sign", Needs(Permission::ManageUnit), post(reporting::monthly::sign))
         .get("/admin/reimbursement-rules", Needs(Permission::ManageRules), get(economy::rules::list))
         .get("/admin/reimbursement-rules/{id}", Needs(Permission::ManageRules), get(economy::rules::edit_form))

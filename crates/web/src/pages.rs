@@ -38,6 +38,7 @@ impl PageContext {
             link("/", "nav-start");
             if user.can(Permission::ReadCases) {
                 link("/reception", "nav-reception");
+                link("/quality", "nav-quality");
             }
             if user.can(Permission::ManageEconomy) {
                 link("/economy", "nav-economy");

@@ -1,2 +1,334 @@
-//! Complaints and deviations on the web: the unit's list and form; the committee's page of a
-//! serious one lives with the reports.
+//! Complaints and deviations on the web: the unit's list, the form that registers one and the
+//! page where it is handled and closed. A serious one is told to the committee at once (in the
+//! application, and e-mailed now when mail is set up); the committee's page of it lives with
+//! the reports.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::access::Permission;
+use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
+use etablera_store::quality::deviations::{self, DeviationRow, Listed};
+use serde::Deserialize;
+
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
+use crate::reception::scope;
+use crate::security::CsrfForm;
+
+/// The choices of a form: (code, words).
+pub struct Choices {
+    pub kinds: Vec<(&'static str, String)>,
+    pub channels: Vec<(&'static str, String)>,
+    pub categories: Vec<(&'static str, String)>,
+    pub severities: Vec<(&'static str, String)>,
+}
+
+impl Choices {
+    fn new(t: &Tr) -> Choices {
+        Choices {
+            kinds: Kind::ALL.iter().map(|k| (k.code(), t.get(&format!("deviation-kind-{}", k.code())))).collect(),
+            channels: Channel::ALL
+                .iter()
+                .map(|c| (c.code(), t.get(&format!("deviation-channel-{}", c.code()))))
+                .collect(),
+            categories: Category::ALL
+                .iter()
+                .map(|c| (c.code(), t.get(&format!("deviation-category-{}", c.code()))))
+                .collect(),
+            severities: Severity::ALL
+                .iter()
+                .map(|s| (s.code(), t.get(&format!("deviation-severity-{}", s.code()))))
+                .collect(),
+        }
+    }
+}
+
+/// A row of the list, or the case as opened, in words.
+pub struct DeviationView {
+    pub id: i32,
+    pub label: String,
+    pub kind: String,
+    pub received_on: String,
+    pub channel: String,
+    pub category: String,
+    pub severity: String,
+    pub serious: bool,
+    pub household: Option<(i32, String)>,
+    pub description: String,
+    pub actions: String,
+    pub closed_on: String,
+    /// When the committee was told, in words.
+    pub notified: Option<String>,
+}
+
+pub fn view(t: &Tr, d: &DeviationRow, household: Option<(i32, String)>) -> DeviationView {
+    DeviationView {
+        id: d.id,
+        label: d.label(),
+        kind: t.get(&format!("deviation-kind-{}", d.kind)),
+        received_on: d.received_on.to_string(),
+        channel: t.get(&format!("deviation-channel-{}", d.channel)),
+        category: t.get(&format!("deviation-category-{}", d.category)),
+        severity: t.get(&format!("deviation-severity-{}", d.severity)),
+        serious: d.serious(),
+        household,
+        description: d.description.clone(),
+        actions: d.actions.clone().unwrap_or_default(),
+        closed_on: d.closed_on.map(|c| c.to_string()).unwrap_or_default(),
+        notified: d.committee_notified_at.map(local_time),
+    }
+}
+
+fn listed_view(t: &Tr, l: &Listed) -> DeviationView {
+    let household = l.deviation.household_id.zip(l.household_label.clone());
+    view(t, &l.deviation, household)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub municipality: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "quality/list.html")]
+struct ListPage {
+    ctx: PageContext,
+    municipality: String,
+    municipalities: Vec<(String, String)>,
+    sections: Vec<Section>,
+    can_write: bool,
+}
+
+/// The open cases, then the closed.
+pub struct Section {
+    pub id: &'static str,
+    pub heading: String,
+    pub rows: Vec<DeviationView>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ListQuery>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
+    let rows = state.store.run(move |conn| deviations::list(conn, &actor, &s, &c)).await?;
+    let (closed, open): (Vec<_>, Vec<_>) = rows.iter().partition(|l| l.deviation.closed_on.is_some());
+    let page = ListPage {
+        sections: vec![
+            Section {
+                id: "open-heading",
+                heading: t.get("quality-open"),
+                rows: open.iter().map(|l| listed_view(&t, l)).collect(),
+            },
+            Section {
+                id: "closed-heading",
+                heading: t.get("quality-closed"),
+                rows: closed.iter().map(|l| listed_view(&t, l)).collect(),
+            },
+        ],
+        can_write: user.can(Permission::WriteCases),
+        municipalities: municipality_options(&user),
+        municipality: code,
+        ctx: PageContext::new(&ctx, t.get("quality-title"), "/quality"),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "quality/deviation.html")]
+struct DeviationPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    /// The case when it exists; `None` on the form for a new one.
+    case: Option<DeviationView>,
+    version: i32,
+    /// The committee members told, and how many of them by e-mail.
+    told: (usize, usize),
+    choices: Choices,
+    households: Vec<(i32, String)>,
+    municipality: String,
+    municipalities: Vec<(String, String)>,
+    /// The form's values when not sent back: the case's, or today's date for a new one.
+    defaults: Fields,
+    can_write: bool,
+}
+
+/// The case's values as the form's fields.
+fn defaults_of(d: Option<&DeviationRow>) -> Fields {
+    let Some(d) = d else {
+        return Fields(vec![
+            ("received_on".into(), etablera_store::today().to_string()),
+            ("severity".into(), "normal".into()),
+            ("kind".into(), "complaint".into()),
+        ]);
+    };
+    Fields(vec![
+        ("kind".into(), d.kind.clone()),
+        ("received_on".into(), d.received_on.to_string()),
+        ("channel".into(), d.channel.clone()),
+        ("household".into(), d.household_id.map(|h| h.to_string()).unwrap_or_default()),
+        ("category".into(), d.category.clone()),
+        ("severity".into(), d.severity.clone()),
+        ("description".into(), d.description.clone()),
+        ("actions".into(), d.actions.clone().unwrap_or_default()),
+        ("closed_on".into(), d.closed_on.map(|c| c.to_string()).unwrap_or_default()),
+    ])
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: Option<i32>,
+    f: Filled,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, s) = (ctx.actor(), scope(user));
+    let (case, households, told) = state
+        .store
+        .run(move |conn| {
+            let case = id.map(|id| deviations::get(conn, &actor, &s, id)).transpose()?;
+            let told = match &case {
+                Some(c) => deviations::notice(conn, c.deviation.id)?,
+                None => (0, 0),
+            };
+            Ok((case, etablera_store::reception::households::labels(conn, &s)?, told))
+        })
+        .await?;
+    let code = match &case {
+        Some(c) => c.deviation.municipality_code.clone(),
+        None => municipality(user, f.fields.opt("municipality")).ok_or(AppError::Forbidden)?,
+    };
+    let title = match &case {
+        Some(c) => t.text(
+            "deviation-title",
+            &[("label", c.deviation.label()), ("kind", t.get(&format!("deviation-kind-{}", c.deviation.kind)))],
+        ),
+        None => t.get("deviation-new-title"),
+    };
+    let status = f.status();
+    let page = DeviationPage {
+        notice,
+        version: case.as_ref().map_or(0, |c| c.deviation.version),
+        defaults: defaults_of(case.as_ref().map(|c| &c.deviation)),
+        case: case.as_ref().map(|c| listed_view(&t, c)),
+        told,
+        choices: Choices::new(&t),
+        households,
+        municipalities: municipality_options(user),
+        municipality: code,
+        can_write: user.can(Permission::WriteCases),
+        f,
+        ctx: PageContext::new(ctx, title, "/quality"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn new_form(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
+    page(&state, &ctx, &user, None, Filled::default(), None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    pub saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Params(q): Params<ShowQuery>,
+) -> AppResult<Response> {
+    let notice = q.saved.map(|_| ctx.tr().get("deviation-saved"));
+    page(&state, &ctx, &user, Some(id), Filled::default(), notice).await
+}
+
+/// The form as typed, checked: the case and its household.
+fn read(
+    fields: &Fields,
+) -> Result<(etablera_domain::quality::deviations::Deviation, Option<i32>), Vec<etablera_domain::reception::Invalid>> {
+    let form = DeviationForm {
+        kind: fields.get("kind").to_owned(),
+        received_on: fields.get("received_on").to_owned(),
+        channel: fields.get("channel").to_owned(),
+        description: fields.get("description").to_owned(),
+        category: fields.get("category").to_owned(),
+        severity: fields.get("severity").to_owned(),
+        actions: fields.opt("actions").map(str::to_owned),
+        closed_on: fields.opt("closed_on").map(str::to_owned),
+    };
+    let household = match fields.opt("household") {
+        None => Ok(None),
+        Some(h) => h.parse::<i32>().map(Some).map_err(|_| {
+            vec![etablera_domain::reception::Invalid::new("household", "Välj ett hushåll i listan, eller inget.")]
+        }),
+    };
+    match (form.check(etablera_store::today()), household) {
+        (Ok(d), Ok(h)) => Ok((d, h)),
+        (a, b) => Err(a.err().into_iter().flatten().chain(b.err().into_iter().flatten()).collect()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let outcome = match read(&fields) {
+        Ok((d, household)) => {
+            let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
+            let serious = d.severity == Severity::Serious;
+            let result = state.store.run(move |conn| deviations::create(conn, &actor, &s, &c, household, &d)).await;
+            if serious && result.is_ok() {
+                crate::notifications::send_now(&state);
+            }
+            Ok(result)
+        }
+        Err(errors) => Err(errors),
+    };
+    let id = outcome.as_ref().ok().and_then(|r| r.as_ref().ok()).copied();
+    match Filled::after("deviation", fields, outcome.map(|r| r.map(|_| ())))? {
+        None => Ok(Redirect::to(&format!("/quality/{}?saved=1", id.unwrap_or_default())).into_response()),
+        Some(f) => page(&state, &ctx, &user, None, f, None).await,
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let version: i32 = fields.get("version").parse().unwrap_or(0);
+    let outcome = match read(&fields) {
+        Ok((d, household)) => {
+            let (actor, s) = (ctx.actor(), scope(&user));
+            let serious = d.severity == Severity::Serious;
+            let result =
+                state.store.run(move |conn| deviations::update(conn, &actor, &s, id, version, household, &d)).await;
+            if serious && result.is_ok() {
+                crate::notifications::send_now(&state);
+            }
+            Ok(result)
+        }
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("deviation", fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/quality/{id}?saved=1")).into_response()),
+        Some(f) => page(&state, &ctx, &user, Some(id), f, None).await,
+    }
+}

@@ -3,8 +3,10 @@
 //! and their documents (PDF, XLSX, CSV), which the command line makes the same way.
 
 pub mod charts;
+pub mod closings;
 pub mod document;
 pub mod monthly;
+pub mod serious;
 pub mod signed;
 
 use etablera_domain::access::Permission;

@@ -49,7 +49,6 @@ pub struct NotificationRow {
 
 /// The reception work of the day, for case workers and unit managers.
 pub struct Casework {
-    pub notifications: Vec<NotificationRow>,
     pub first_contacts: Vec<WaitingRow>,
     pub contracts_ending: Vec<DeadlineRow>,
 }
@@ -73,6 +72,8 @@ pub struct RiskRow {
 #[template(path = "start.html")]
 struct StartPage {
     ctx: PageContext,
+    /// The user's unread notifications, whatever the role.
+    notifications: Vec<NotificationRow>,
     casework: Option<Casework>,
     money: Option<MoneyAtRisk>,
     deadlines: Option<Vec<DeadlineRow>>,
@@ -96,6 +97,10 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
     }
     if role.has(Permission::WriteCases) {
         links.push(("/reception/households/new", t.get("placement-title")));
+        links.push(("/quality/new", t.get("deviation-new-title")));
+    }
+    if role.has(Permission::ReadCases) {
+        links.push(("/quality", t.get("quality-title")));
     }
     if role.has(Permission::ManageCofinancing) {
         links.push(("/cofinancing/population", t.get("population-title")));
@@ -117,6 +122,7 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
     }
     if role.has(Permission::ReadAggregateReports) {
         links.push(("/reports", t.get("reports-title")));
+        links.push(("/reports/closings", t.get("closings-title")));
         links.push(("/economy/grant", t.get("grant-title")));
     }
     if role.has(Permission::ReadOwnAgreement) {
@@ -132,7 +138,13 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     let t = ctx.tr();
     let user_id = user.id;
     // One's own account and logins are not logged as reads: nobody else's data is shown.
-    let rows: Vec<LogRow> = state.store.run(move |conn| log::recent_logins(conn, user_id, 10)).await?;
+    let (rows, unread) = state
+        .store
+        .run(move |conn| {
+            Ok((log::recent_logins(conn, user_id, 10)?, etablera_store::notifications::unread(conn, user_id)?))
+        })
+        .await?;
+    let rows: Vec<LogRow> = rows;
     let deadlines = if user.can(Permission::ManageCofinancing) {
         Some(cofinancing_deadlines(&state, &user, &t).await?)
     } else {
@@ -141,6 +153,15 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
     let money = if user.can(Permission::ManageEconomy) { Some(money_at_risk(&state, &user, &t).await?) } else { None };
     let page = StartPage {
+        notifications: unread
+            .iter()
+            .map(|n| NotificationRow {
+                id: n.id,
+                at: local_time(n.created_at),
+                text: crate::notifications::text(&t, n),
+                href: crate::notifications::href(n, Some(&user)),
+            })
+            .collect(),
         casework,
         money,
         deadlines,
@@ -243,8 +264,7 @@ async fn money_at_risk(
     })
 }
 
-/// First contacts waiting, due today or overdue; temporary contracts ending within 90 days; and
-/// the user's unread notifications.
+/// First contacts waiting, due today or overdue; temporary contracts ending within 90 days.
 async fn casework(
     state: &AppState,
     ctx: &crate::context::RequestContext,
@@ -253,17 +273,15 @@ async fn casework(
 ) -> AppResult<Casework> {
     use etablera_domain::reception::first_contact::Status;
     use etablera_domain::reception::housing::ENDING_SOON_DAYS;
-    use etablera_store::notifications;
     use etablera_store::reception::{households, housing};
-    let (actor, scope, days, today, user_id) =
-        (ctx.actor(), crate::reception::scope(user), state.config.first_contact_days, etablera_store::today(), user.id);
-    let (waiting, endings, unread) = state
+    let (actor, scope, days, today) =
+        (ctx.actor(), crate::reception::scope(user), state.config.first_contact_days, etablera_store::today());
+    let (waiting, endings) = state
         .store
         .run(move |conn| {
             Ok((
                 households::awaiting_first_contact(conn, &actor, &scope, today, days)?,
                 housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS)?,
-                notifications::unread(conn, user_id)?,
             ))
         })
         .await?;
@@ -282,15 +300,6 @@ async fn casework(
         .collect();
     first_contacts.sort_by_key(|r| !r.overdue);
     Ok(Casework {
-        notifications: unread
-            .into_iter()
-            .map(|n| NotificationRow {
-                id: n.id,
-                at: local_time(n.created_at),
-                text: crate::notifications::text(t, &n),
-                href: crate::notifications::href(&n, Some(user)),
-            })
-            .collect(),
         first_contacts,
         contracts_ending: endings
             .into_iter()

@@ -329,16 +329,6 @@ pub(crate) fn persons_by_id(conn: &mut DbConn, ids: &[i32]) -> Result<Vec<Person
     Ok(persons::table.filter(persons::id.eq_any(ids)).select(Person::as_select()).load(conn)?)
 }
 
-/// The households in scope by reference, for choosing one: no names.
-pub fn households(conn: &mut DbConn, scope: &Scope) -> Result<Vec<(i32, String)>> {
-    let rows: Vec<(i32, Option<String>)> = scope
-        .households()
-        .order((households_table::placement_date.desc(), households_table::id.desc()))
-        .select((households_table::id, households_table::reference))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, reference)| (id, households::label(id, reference.as_deref()))).collect())
-}
-
 /// One recorded cost in scope.
 pub fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Cost> {
     let cost: Cost =

@@ -51,6 +51,17 @@ impl Household {
     }
 }
 
+/// The households in scope as (id, reference), newest placement first: for choosing one. A
+/// reference names no person, so this is not logged.
+pub fn labels(conn: &mut DbConn, scope: &Scope) -> Result<Vec<(i32, String)>> {
+    let rows: Vec<(i32, Option<String>)> = scope
+        .households()
+        .order((households::placement_date.desc(), households::id.desc()))
+        .select((households::id, households::reference))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, reference)| (id, label(id, reference.as_deref()))).collect())
+}
+
 /// A household as named to people: its imported reference, or H and its number.
 pub fn label(id: i32, reference: Option<&str>) -> String {
     reference.map(str::to_owned).unwrap_or_else(|| format!("H{id}"))

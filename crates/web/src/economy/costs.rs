@@ -77,7 +77,12 @@ async fn list_page(
     let scope = scope(user);
     let (households, list) = state
         .store
-        .run(move |conn| Ok((costs::households(conn, &scope)?, costs::list(conn, &scope, &CostFilter::default())?)))
+        .run(move |conn| {
+            Ok((
+                etablera_store::reception::households::labels(conn, &scope)?,
+                costs::list(conn, &scope, &CostFilter::default())?,
+            ))
+        })
         .await?;
     let sum = |f: fn(&costs::Cost) -> i64| money(Money::from_ore(list.iter().map(|(c, _)| f(c)).sum()));
     let status = f.status();
