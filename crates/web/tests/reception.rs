@@ -145,51 +145,9 @@ async fn a_placement_with_a_bad_number_is_refused_with_the_field_and_nothing_is_
     assert!(again.body.contains("Det finns redan en person med det person- eller samordningsnumret i kommunen."));
 }
 
-/// A mail server that accepts one session and hands over what it was sent.
-async fn fake_smtp() -> (String, tokio::task::JoinHandle<Vec<String>>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let mut messages = Vec::new();
-        let (socket, _) = listener.accept().await.unwrap();
-        let (read, mut write) = socket.into_split();
-        let mut lines = BufReader::new(read).lines();
-        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
-        let mut data: Option<String> = None;
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(body) = data.as_mut() {
-                if line == "." {
-                    messages.push(data.take().unwrap());
-                    write.write_all(b"250 queued\r\n").await.unwrap();
-                } else {
-                    body.push_str(&line);
-                    body.push('\n');
-                }
-                continue;
-            }
-            let reply: &[u8] = match line.split_whitespace().next().unwrap_or("").to_ascii_uppercase().as_str() {
-                "EHLO" | "HELO" => b"250-test\r\n250 8BITMIME\r\n",
-                "DATA" => {
-                    data = Some(String::new());
-                    b"354 go on\r\n"
-                }
-                "QUIT" => {
-                    write.write_all(b"221 bye\r\n").await.unwrap();
-                    break;
-                }
-                _ => b"250 ok\r\n",
-            };
-            write.write_all(reply).await.unwrap();
-        }
-        messages
-    });
-    (url, server)
-}
-
 #[tokio::test]
 async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
-    let (smtp_url, server) = fake_smtp().await;
+    let (smtp_url, server) = crate::support::fake_smtp().await;
     let mail = etablera_web::MailConfig {
         smtp_url,
         from: "Etablera <etablera@osteraker.test>".into(),

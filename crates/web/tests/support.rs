@@ -158,3 +158,45 @@ impl TestApp {
 pub fn short_idle() -> WebConfig {
     WebConfig { idle_timeout: Duration::from_secs(1), ..WebConfig::default() }
 }
+
+/// A mail server that accepts one session and hands over what it was sent.
+pub async fn fake_smtp() -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let mut messages = Vec::new();
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let mut data: Option<String> = None;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(body) = data.as_mut() {
+                if line == "." {
+                    messages.push(data.take().unwrap());
+                    write.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    body.push_str(&line);
+                    body.push('\n');
+                }
+                continue;
+            }
+            let reply: &[u8] = match line.split_whitespace().next().unwrap_or("").to_ascii_uppercase().as_str() {
+                "EHLO" | "HELO" => b"250-test\r\n250 8BITMIME\r\n",
+                "DATA" => {
+                    data = Some(String::new());
+                    b"354 go on\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        messages
+    });
+    (url, server)
+}

@@ -7,6 +7,7 @@ mod economy;
 mod login;
 mod pages;
 mod permissions;
+mod quality;
 mod reception;
 mod reporting;
 mod support;

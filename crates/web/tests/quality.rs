@@ -1,0 +1,221 @@
+//! Complaints and deviations through the router: registering one with bad input kept, a serious
+//! one told to the committee at once (in the application and by e-mail), the committee's page of
+//! it without the household, a stale change refused, the closing summaries, and who may do what.
+
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use etablera_domain::access::Role;
+use etablera_store::access::Actor;
+use etablera_store::access::users::{self, Grants};
+use etablera_store::reception::exchange;
+use etablera_store::schema::{access_log, deviations, households};
+
+use crate::support::{Browser, TestApp};
+
+const EXAMPLE: &str = include_str!("../../../data/examples/reception.json");
+
+fn with_households(app: &TestApp) -> i32 {
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+        })
+        .unwrap()
+        .unwrap();
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(households::table.filter(households::reference.eq("H1")).select(households::id).first(conn)?)
+        })
+        .unwrap()
+}
+
+fn count(app: &TestApp) -> i64 {
+    app.db.store.with_conn(|conn| Ok(deviations::table.count().get_result(conn)?)).unwrap()
+}
+
+async fn register(app: &TestApp, browser: &Browser, fields: &[(&str, &str)]) -> crate::support::Answer {
+    let mut all = vec![("csrf_token", browser.csrf.as_str()), ("municipality", "0117"), ("version", "0")];
+    all.extend_from_slice(fields);
+    app.post_form("/quality/new", Some(browser), &all).await
+}
+
+#[tokio::test]
+async fn a_serious_deviation_is_told_to_the_committee_at_once() {
+    let (smtp_url, server) = crate::support::fake_smtp().await;
+    let mail = etablera_web::MailConfig {
+        smtp_url,
+        from: "Etablera <etablera@osteraker.test>".into(),
+        public_url: Some("https://etablera.osteraker.test".into()),
+    };
+    let app = TestApp::with_config(etablera_web::WebConfig { mail: Some(mail), ..Default::default() });
+    let household = with_households(&app);
+    app.add_user("anna", &[Role::CaseWorker]);
+    app.add_user("namnd", &[Role::Committee]);
+    app.db
+        .store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::default(),
+                "namnd",
+                &Grants { email: Some(Some("namnd@osteraker.test".into())), ..Default::default() },
+            )
+        })
+        .unwrap();
+    let anna = app.login("anna").await;
+    let today = etablera_store::today().to_string();
+    let household_text = household.to_string();
+
+    // A bad form: every error named, the input kept, nothing saved.
+    let bad = register(
+        &app,
+        &anna,
+        &[
+            ("kind", "deviation"),
+            ("received_on", "igår"),
+            ("channel", ""),
+            ("category", "housing"),
+            ("severity", "serious"),
+            ("description", "Nycklarna saknades vid inflyttningen."),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+    assert!(bad.body.contains("Välj hur det kom in."));
+    assert!(bad.body.contains("Nycklarna saknades vid inflyttningen.</textarea>"), "the description is kept");
+    assert_eq!(count(&app), 0);
+
+    let saved = register(
+        &app,
+        &anna,
+        &[
+            ("kind", "deviation"),
+            ("received_on", &today),
+            ("channel", "internal"),
+            ("household", &household_text),
+            ("category", "housing"),
+            ("severity", "serious"),
+            ("description", "Nycklarna saknades vid inflyttningen."),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let id: i32 = app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::id).first(conn)?)).unwrap();
+    assert_eq!(saved.location(), format!("/quality/{id}?saved=1"));
+
+    // The e-mail goes at once, not at the next round, and names no household or person.
+    let messages = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("To: namnd@osteraker.test"), "{}", messages[0]);
+    assert!(messages[0].contains(&format!("https://etablera.osteraker.test/reports/serious/{id}")), "{}", messages[0]);
+    assert!(!messages[0].contains("H1") && !messages[0].contains("Testsson"), "{}", messages[0]);
+
+    // The message is marked sent once the server has taken it, just after.
+    let mut case = app.get(&format!("/quality/{id}"), Some(&anna)).await;
+    for _ in 0..50 {
+        if case.body.contains("1 av dem även med e-post") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        case = app.get(&format!("/quality/{id}"), Some(&anna)).await;
+    }
+    assert!(case.body.contains(&format!("Avvikelse Ä{id}")), "{}", case.body);
+    assert!(case.body.contains(": 1 av nämndens ledamöter i Etablera, 1 av dem även med e-post"), "{}", case.body);
+
+    let committee = app.login("namnd").await;
+    let start = app.get("/", Some(&committee)).await;
+    assert!(start.body.contains(&format!("href=\"/reports/serious/{id}\">Ett allvarligt klagomål eller en allvarlig avvikelse har registrerats (Ä{id})")), "{}", start.body);
+    let seen = app.get(&format!("/reports/serious/{id}"), Some(&committee)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("Nycklarna saknades vid inflyttningen."));
+    assert!(
+        !seen.body.contains("H1") && !seen.body.contains("/reception/households"),
+        "no household for the committee"
+    );
+    for path in ["/quality", &format!("/quality/{id}"), "/quality/new"] {
+        assert_eq!(app.get(path, Some(&committee)).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let logged: i64 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("notification"))
+                .filter(access_log::action.eq("create"))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(logged, 1, "the notification is in the access log");
+}
+
+#[tokio::test]
+async fn a_case_is_handled_and_closed_and_a_stale_page_is_refused() {
+    let app = TestApp::new();
+    with_households(&app);
+    app.add_user("anna", &[Role::CaseWorker]);
+    app.add_user("chef", &[Role::UnitManager]);
+    let anna = app.login("anna").await;
+    let today = etablera_store::today().to_string();
+    let fields = [
+        ("kind", "complaint"),
+        ("received_on", today.as_str()),
+        ("channel", "phone"),
+        ("category", "treatment"),
+        ("severity", "normal"),
+        ("description", "Hyresgästen upplevde bemötandet vid besöket som ovänligt."),
+    ];
+    assert_eq!(register(&app, &anna, &fields).await.status, StatusCode::SEE_OTHER);
+    let id: i32 = app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::id).first(conn)?)).unwrap();
+
+    let boss = app.login("chef").await;
+    let mut closing: Vec<(&str, &str)> = vec![("csrf_token", &boss.csrf), ("version", "1"), ("closed_on", &today)];
+    closing.extend_from_slice(&fields);
+    // Closing needs the actions taken.
+    let refused = app.post_form(&format!("/quality/{id}"), Some(&boss), &closing).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Skriv vad som gjorts innan ärendet avslutas."));
+    closing.push(("actions", "Samtal med hyresgästen och handläggaren."));
+    let closed = app.post_form(&format!("/quality/{id}"), Some(&boss), &closing).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    // The same page sent again is stale: 409, the input kept.
+    let stale = app.post_form(&format!("/quality/{id}"), Some(&boss), &closing).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Samtal med hyresgästen och handläggaren.</textarea>"));
+
+    let list = app.get("/quality", Some(&anna)).await;
+    let closed_section = list.body.split("id=\"closed-heading\"").nth(1).unwrap();
+    assert!(closed_section.contains(&format!("href=\"/quality/{id}\"")));
+
+    let year = &today[..4];
+    let summary = app.get(&format!("/reports/closings?year={year}&closing=annual"), Some(&boss)).await;
+    assert_eq!(summary.status, StatusCode::OK);
+    assert!(summary.body.contains(&format!("Klagomål och avvikelser, helårsbokslut {year}")));
+    let treatment = summary.body.split("<th scope=\"row\">Bemötande</th>").nth(1).unwrap();
+    let cells: Vec<&str> = treatment
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap())
+        .collect();
+    assert_eq!(cells, ["1", "0", "0", "1", "0"], "one complaint, closed");
+    assert!(!summary.body.contains("ovänligt"), "no description in the summary");
+    let pdf = app.get(&format!("/reports/closings/summary.pdf?year={year}&closing=annual"), Some(&boss)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+
+    let set = app
+        .post_form(
+            "/reports/closings/interim",
+            Some(&boss),
+            &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("year", year), ("last_month", "6")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    let interim = app.get(&format!("/reports/closings?year={year}"), Some(&boss)).await;
+    assert!(interim.body.contains(&format!("Perioden är januari {year} – juni {year}.")), "{}", interim.body);
+}
