@@ -2,6 +2,7 @@
 //! co-financing; and a synthetic reception caseload.
 
 mod economy;
+mod quality;
 mod reception;
 
 use etablera_domain::access::Role;
@@ -120,6 +121,10 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         })?
         .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
     let economy = store.with_conn(|conn| economy::run(conn, &actor, "0117", etablera_store::today()))?;
+    let quality = store.with_conn(|conn| {
+        let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
+        quality::run(conn, &actor, "0117", etablera_store::today(), manager)
+    })?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
     for demo in &USERS {
@@ -138,6 +143,10 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     println!(
         "  Ekonomin: {} kostnader, {} ansökningar med {} händelser, anslaget för {} år, kostnadsställen för SIE 1.",
         economy.costs, economy.claims, economy.steps, economy.grants
+    );
+    println!(
+        "  Nämnden: {} klagomål och avvikelser (ett allvarligt), {} undertecknade månadsrapporter.",
+        quality.cases, quality.signed
     );
     Ok(())
 }
