@@ -1,6 +1,9 @@
-//! Agreements and their terms: calendar rules, termination with notice and refund, vacancies.
+//! Agreements and orders and their terms: calendar rules, termination with notice and refund,
+//! vacancies, and an order's obligations.
 
 pub mod calendar;
+pub mod obligations;
+pub mod staffing;
 pub mod termination;
 pub mod terms;
 pub mod vacancy;

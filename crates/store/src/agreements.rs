@@ -1,5 +1,9 @@
 //! Agreements: each is a series of dated versions, never overwritten. A version carries the
 //! parties' organisation numbers, the decision behind it, the terms and the contact persons.
+//! A co-financing agreement belongs to a shared post; a committee's order has obligations.
+
+pub mod obligations;
+pub mod orders;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -13,7 +17,7 @@ use crate::access::log::{Action, Record, append};
 use crate::schema::{agreement_contacts, agreement_instalments, agreement_versions, agreements, terminations};
 use crate::{DbConn, Result, StoreError, now, write};
 
-const RECORD: &str = "agreement";
+pub(crate) const RECORD: &str = "agreement";
 
 /// What kind of agreement: a co-financing agreement, or (issue 6) a committee's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,7 +87,8 @@ pub struct Termination {
 #[derive(Debug, Clone)]
 pub struct Agreement {
     pub id: i32,
-    pub post_id: i32,
+    /// The shared post of a co-financing agreement; an order has none.
+    pub post_id: Option<i32>,
     pub kind: Kind,
     pub municipality_code: String,
     pub title: String,
@@ -108,7 +113,7 @@ impl Agreement {
     }
 }
 
-fn check_version(new: &NewVersion) -> Result<()> {
+pub(crate) fn check_version(new: &NewVersion) -> Result<()> {
     let terms = &new.terms;
     if let Validity::FixedTerm { start, end } = terms.validity
         && end < start
@@ -133,11 +138,18 @@ fn check_version(new: &NewVersion) -> Result<()> {
     Ok(())
 }
 
-fn insert_version(conn: &mut DbConn, actor: &Actor, agreement_id: i32, number: i32, new: &NewVersion) -> Result<()> {
+pub(crate) fn insert_version(
+    conn: &mut DbConn,
+    actor: &Actor,
+    agreement_id: i32,
+    number: i32,
+    new: &NewVersion,
+) -> Result<()> {
     let terms = &new.terms;
     let (schedule, month, day) = match terms.schedule {
         InvoiceSchedule::Yearly { month, day } => ("yearly", Some(month as i32), Some(day as i32)),
         InvoiceSchedule::Instalments(_) => ("instalments", None, None),
+        InvoiceSchedule::None => ("none", None, None),
     };
     let version_id: i32 = diesel::insert_into(agreement_versions::table)
         .values((
@@ -305,6 +317,8 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
                 month: row.yearly_due_month.unwrap_or(12) as u32,
                 day: row.yearly_due_day.unwrap_or(10) as u32,
             }
+        } else if row.schedule == "none" {
+            InvoiceSchedule::None
         } else {
             let instalments: Vec<(NaiveDate, NaiveDate, NaiveDate)> = agreement_instalments::table
                 .filter(agreement_instalments::version_id.eq(row.id))
@@ -366,8 +380,8 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
     Ok(versions)
 }
 
-fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Agreement> {
-    let (post_id, kind, municipality_code, title): (i32, String, String, String) = agreements::table
+pub(crate) fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Agreement> {
+    let (post_id, kind, municipality_code, title): (Option<i32>, String, String, String) = agreements::table
         .find(id)
         .select((agreements::post_id, agreements::kind, agreements::municipality_code, agreements::title))
         .first(conn)
@@ -431,10 +445,11 @@ pub fn for_post(conn: &mut DbConn, post_id: i32) -> Result<Vec<Agreement>> {
     ids.into_iter().map(|id| load(conn, id, false)).collect()
 }
 
-/// A municipality's agreements, for its agreement contact.
+/// A municipality's co-financing agreements, for its agreement contact.
 pub fn for_municipality(conn: &mut DbConn, code: &str) -> Result<Vec<Agreement>> {
     let ids: Vec<i32> = agreements::table
         .filter(agreements::municipality_code.eq(code))
+        .filter(agreements::kind.eq(Kind::Cofinancing.code()))
         .order(agreements::id)
         .select(agreements::id)
         .load(conn)?;

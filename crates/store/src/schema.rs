@@ -138,6 +138,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     monthly_reports,
     deviations,
     interim_closings,
+    obligations,
+    obligation_fulfilments,
+    staffing,
 );
 
 diesel::table! {
@@ -191,7 +194,7 @@ diesel::table! {
 diesel::table! {
     agreements (id) {
         id -> Integer,
-        post_id -> Integer,
+        post_id -> Nullable<Integer>,
         kind -> Text,
         municipality_code -> Text,
         title -> Text,
@@ -689,6 +692,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    obligations (id) {
+        id -> Integer,
+        agreement_id -> Integer,
+        code -> Text,
+        schedule -> Text,
+        due_date -> Nullable<Date>,
+        due_month -> Nullable<Integer>,
+        due_day -> Nullable<Integer>,
+        next_year -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    obligation_fulfilments (id) {
+        id -> Integer,
+        obligation_id -> Integer,
+        period -> Text,
+        done_on -> Date,
+        document -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    staffing (municipality_code, from_date) {
+        municipality_code -> Text,
+        from_date -> Date,
+        posts_hundredths -> Integer,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
 diesel::joinable!(user_permissions -> users (user_id));
 diesel::joinable!(persons -> households (household_id));
 diesel::joinable!(person_exits -> persons (person_id));
@@ -702,6 +742,8 @@ diesel::joinable!(support_tasks -> households (household_id));
 diesel::joinable!(notifications -> households (household_id));
 diesel::joinable!(notifications -> deviations (deviation_id));
 diesel::joinable!(deviations -> households (household_id));
+diesel::joinable!(obligations -> agreements (agreement_id));
+diesel::joinable!(obligation_fulfilments -> obligations (obligation_id));
 diesel::joinable!(reimbursement_rule_revisions -> reimbursement_rules (rule_id));
 diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(costs -> households (household_id));

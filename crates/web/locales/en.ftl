@@ -257,6 +257,7 @@ terms-refund-none = Nothing is refunded once invoiced and paid
 terms-refund-month-after = Money paid is refunded from the first day of the month after the agreement ended
 terms-vacancy-threshold = Refunded if the vacancy lasts longer than { $months } month(s)
 terms-vacancy-any = Vacant time is refunded
+terms-not-invoiced = Not invoiced
 terms-yearly = Yearly by { $day }/{ $month } for the calendar year
 terms-instalment = by { $due } for { $start } – { $end }
 withdrawal-title = Termination

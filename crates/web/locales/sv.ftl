@@ -257,6 +257,7 @@ terms-refund-none = Inget återbetalas efter fakturering och betalning
 terms-refund-month-after = Betalda medel återbetalas från första dagen i månaden efter att avtalet upphört
 terms-vacancy-threshold = Återbetalas om vakansen är längre än { $months } månad(er)
 terms-vacancy-any = Återbetalas för vakant tid
+terms-not-invoiced = Faktureras inte
 terms-yearly = Årligen senast den { $day }/{ $month } för kalenderåret
 terms-instalment = senast { $due } för { $start } – { $end }
 withdrawal-title = Uppsägning

@@ -47,6 +47,8 @@ pub enum InvoiceSchedule {
     /// Named invoices (the 2016 agreement: the first year by 2016-12-10, the remaining six months
     /// by 2017-05-31).
     Instalments(Vec<Instalment>),
+    /// Not invoiced: a committee's order to its own administration.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +82,7 @@ impl Terms {
                 clip(calendar_year).map(|period| Instalment { due, period }).into_iter().collect()
             }
             InvoiceSchedule::Instalments(list) => list.iter().filter(|i| i.due.year() == year).copied().collect(),
+            InvoiceSchedule::None => Vec::new(),
         }
     }
 }

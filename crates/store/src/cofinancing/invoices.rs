@@ -198,6 +198,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
             let calculation_year = match &version.terms.schedule {
                 InvoiceSchedule::Instalments(list) => list.iter().map(|i| i.due.year()).min().unwrap_or(year),
                 InvoiceSchedule::Yearly { .. } => year,
+                InvoiceSchedule::None => continue,
             };
             for instalment in version.terms.invoices_in(year) {
                 let ended_before = agreement.termination.as_ref().is_some_and(|t| t.end_date < instalment.period.start);
@@ -210,6 +211,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: i32) -> Result<Generated>
                         end: NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"),
                     },
                     InvoiceSchedule::Instalments(_) => instalment.period,
+                    InvoiceSchedule::None => continue,
                 };
                 let key = (shared.start, shared.end, instalment.due, calculation_year - post.population_year_lag);
                 groups.entry(key).or_default().push((agreement.clone(), instalment.period));

@@ -116,7 +116,7 @@ pub async fn amend_form(
 ) -> AppResult<Response> {
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let agreement = state.store.run(move |conn| agreements::for_post_one(conn, id)).await?;
-    if agreement.post_id != post.id {
+    if agreement.post_id != Some(post.id) {
         return Err(AppError::NotFound);
     }
     let v = agreement.current();
@@ -156,6 +156,8 @@ pub async fn amend_form(
                     .join("\n"),
             );
         }
+        // Orders are not edited here.
+        InvoiceSchedule::None => set("schedule", "none".into()),
     }
     set("municipality_org_number", v.municipality_org_number.clone());
     render(&state, &ctx, &user, Some(id), values, Vec::new()).await
@@ -341,7 +343,7 @@ pub async fn amend(
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let agreement = state.store.run(move |conn| agreements::for_post_one(conn, id)).await?;
-    if agreement.post_id != post.id {
+    if agreement.post_id != Some(post.id) {
         return Err(AppError::NotFound);
     }
     let version = match parse_version(&pairs, &t) {

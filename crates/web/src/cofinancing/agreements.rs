@@ -74,6 +74,7 @@ pub fn terms_view(terms: &Terms, t: &Tr) -> TermsView {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
+            InvoiceSchedule::None => t.get("terms-not-invoiced"),
         },
     }
 }
@@ -207,7 +208,7 @@ async fn agreement_of_post(
     let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
     let actor = ctx.actor();
     let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
-    if agreement.post_id != post.id {
+    if agreement.post_id != Some(post.id) {
         return Err(AppError::NotFound);
     }
     Ok(agreement)
@@ -221,7 +222,7 @@ async fn scenario(
     end_date: NaiveDate,
     t: &Tr,
 ) -> AppResult<(String, Vec<ScenarioRow>, String)> {
-    let post_id = agreement.post_id;
+    let post_id = agreement.post_id.ok_or(AppError::NotFound)?;
     let leaving = agreement.municipality_code.clone();
     let year = end_date.year() + 1;
     let (post, model, parties, figures) = state

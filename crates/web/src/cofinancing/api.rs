@@ -342,6 +342,7 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                             })
                             .collect(),
                     ),
+                    InvoiceSchedule::None => ("none", None, Vec::new()),
                 };
                 VersionBody {
                     version: v.version,
@@ -415,7 +416,7 @@ async fn owned_agreement(
 ) -> AppResult<Agreement> {
     let post = post_id(state, user).await?;
     let agreement = state.store.run(move |conn| agreements::get(conn, &actor, id)).await?;
-    if agreement.post_id != post {
+    if agreement.post_id != Some(post) {
         return Err(AppError::NotFound);
     }
     Ok(agreement)

@@ -188,7 +188,7 @@ async fn owned_invoice(state: &AppState, user: &etablera_store::access::users::U
     let invoice = state.store.run(move |conn| invoices::get(conn, id)).await?;
     let agreement_id = invoice.agreement_id;
     let agreement = state.store.run(move |conn| etablera_store::agreements::for_post_one(conn, agreement_id)).await?;
-    if agreement.post_id != post.id {
+    if agreement.post_id != Some(post.id) {
         return Err(AppError::NotFound);
     }
     Ok(invoice)

@@ -1,0 +1,193 @@
+//! An order's obligations and where each stands: the occurrences over the order's validity,
+//! done (with the document), due or overdue. The monthly report's months are done by signing
+//! the report; the others by recording the document that shows it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::agreements::obligations::{Occurrence, Schedule, Status, occurrences, status};
+
+use super::{Agreement, RECORD};
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{agreements, monthly_reports, obligation_fulfilments, obligations};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// The duty that signing the monthly report fulfils.
+pub const MONTHLY_REPORT: &str = "monthly_report";
+
+#[derive(Debug, Clone)]
+pub struct Obligation {
+    pub id: i32,
+    pub code: String,
+    pub schedule: Schedule,
+}
+
+/// An occurrence and where it stands.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub occurrence: Occurrence,
+    pub status: Status,
+}
+
+type Row = (i32, String, String, Option<NaiveDate>, Option<i32>, Option<i32>, bool);
+
+fn schedule(
+    kind: &str,
+    date: Option<NaiveDate>,
+    month: Option<i32>,
+    day: Option<i32>,
+    next_year: bool,
+) -> Option<Schedule> {
+    match kind {
+        "once" => Some(Schedule::Once { due: date? }),
+        "monthly" => Some(Schedule::Monthly { day: day? as u32 }),
+        "yearly" => Some(Schedule::Yearly { month: month? as u32, day: day? as u32, next_year }),
+        _ => None,
+    }
+}
+
+pub fn of_order(conn: &mut DbConn, agreement_id: i32) -> Result<Vec<Obligation>> {
+    let rows: Vec<Row> = obligations::table
+        .filter(obligations::agreement_id.eq(agreement_id))
+        .order(obligations::position)
+        .select((
+            obligations::id,
+            obligations::code,
+            obligations::schedule,
+            obligations::due_date,
+            obligations::due_month,
+            obligations::due_day,
+            obligations::next_year,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, code, kind, date, month, day, next_year)| {
+            Some(Obligation { id, code, schedule: schedule(&kind, date, month, day, next_year)? })
+        })
+        .collect())
+}
+
+/// Each obligation with its occurrences due by `until`, oldest first, and where each stands on
+/// `today`.
+pub fn standing(
+    conn: &mut DbConn,
+    order: &Agreement,
+    today: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<(Obligation, Vec<Standing>)>> {
+    let list = of_order(conn, order.id)?;
+    let ids: Vec<i32> = list.iter().map(|o| o.id).collect();
+    let mut done: BTreeMap<(i32, String), (NaiveDate, String)> = obligation_fulfilments::table
+        .filter(obligation_fulfilments::obligation_id.eq_any(&ids))
+        .select((
+            obligation_fulfilments::obligation_id,
+            obligation_fulfilments::period,
+            obligation_fulfilments::done_on,
+            obligation_fulfilments::document,
+        ))
+        .load::<(i32, String, NaiveDate, String)>(conn)?
+        .into_iter()
+        .map(|(id, period, on, document)| ((id, period), (on, document)))
+        .collect();
+    // The signed months: the newest version of each, on the day it was signed.
+    let mut signed: BTreeMap<String, (NaiveDate, i32)> = BTreeMap::new();
+    let rows: Vec<(String, i32, chrono::NaiveDateTime)> = monthly_reports::table
+        .filter(monthly_reports::municipality_code.eq(&order.municipality_code))
+        .select((monthly_reports::month, monthly_reports::version, monthly_reports::signed_at))
+        .load(conn)?;
+    for (month, version, at) in rows {
+        let on = etablera_domain::time::to_local(at).date();
+        let first = signed.entry(month).or_insert((on, version));
+        // The first signature fulfils the duty; later versions are corrections.
+        if version < first.1 {
+            *first = (on, version);
+        }
+    }
+    let start = order.versions.first().map(|v| v.terms.validity.start()).ok_or(StoreError::NotFound)?;
+    let end = order.ends_on();
+    Ok(list
+        .into_iter()
+        .map(|obligation| {
+            let standings = occurrences(obligation.schedule, start, end, until)
+                .into_iter()
+                .map(|occurrence| {
+                    let fulfilled = if obligation.code == MONTHLY_REPORT {
+                        signed.get(&occurrence.period).map(|(on, version)| (*on, format!("version {version}")))
+                    } else {
+                        done.remove(&(obligation.id, occurrence.period.clone()))
+                    };
+                    let status = status(&occurrence, fulfilled, today);
+                    Standing { occurrence, status }
+                })
+                .collect();
+            (obligation, standings)
+        })
+        .collect())
+}
+
+/// Records that an obligation was done for a period, with the document that shows it.
+pub fn fulfil(
+    conn: &mut DbConn,
+    actor: &Actor,
+    obligation_id: i32,
+    period: &str,
+    done_on: NaiveDate,
+    document: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    let document = document.trim();
+    if document.is_empty() || document.chars().count() > 300 {
+        return Err(StoreError::invalid(
+            "document",
+            "Skriv vilket dokument som visar det (diarienummer eller filnamn), högst 300 tecken.",
+        ));
+    }
+    if done_on > today {
+        return Err(StoreError::invalid("done_on", "Datumet kan inte ligga i framtiden."));
+    }
+    write(conn, |conn| {
+        let (agreement_id, code): (i32, String) = obligations::table
+            .find(obligation_id)
+            .select((obligations::agreement_id, obligations::code))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        if code == MONTHLY_REPORT {
+            return Err(StoreError::invalid("period", "Månadsrapporten blir klar när den undertecknas."));
+        }
+        let order = super::load(conn, agreement_id, false)?;
+        let obligation =
+            of_order(conn, agreement_id)?.into_iter().find(|o| o.id == obligation_id).ok_or(StoreError::NotFound)?;
+        let start = order.versions.first().map(|v| v.terms.validity.start()).ok_or(StoreError::NotFound)?;
+        // What is due within a year may be done ahead of time; nothing later.
+        let until = today + chrono::Duration::days(366);
+        let known = occurrences(obligation.schedule, start, order.ends_on(), until).iter().any(|o| o.period == period);
+        if !known {
+            return Err(StoreError::invalid("period", "Perioden hör inte till åtagandet."));
+        }
+        let already: i64 = obligation_fulfilments::table
+            .filter(obligation_fulfilments::obligation_id.eq(obligation_id))
+            .filter(obligation_fulfilments::period.eq(period))
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            return Err(StoreError::invalid("period", "Det är redan registrerat som klart."));
+        }
+        diesel::insert_into(obligation_fulfilments::table)
+            .values((
+                obligation_fulfilments::obligation_id.eq(obligation_id),
+                obligation_fulfilments::period.eq(period),
+                obligation_fulfilments::done_on.eq(done_on),
+                obligation_fulfilments::document.eq(document),
+                obligation_fulfilments::recorded_at.eq(now()),
+                obligation_fulfilments::recorded_by.eq(actor.user_id),
+            ))
+            .execute(conn)?;
+        let municipality: String =
+            agreements::table.find(agreement_id).select(agreements::municipality_code).first(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RECORD, agreement_id).in_municipality(municipality))
+    })
+}

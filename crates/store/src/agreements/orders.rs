@@ -1,0 +1,126 @@
+//! A committee's order: an agreement of kind `order` (no shared post, not invoiced) with its
+//! obligations, and the executor's staffing.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use etablera_domain::agreements::InvoiceSchedule;
+use etablera_domain::agreements::obligations::{DUTIES, Duty, Schedule};
+use etablera_domain::municipality::MunicipalityCode;
+
+use super::{Agreement, Kind, NewVersion, RECORD, check_version, insert_version, load};
+use crate::access::Actor;
+use crate::access::log::{Action, Record, append};
+use crate::schema::{agreements, obligations, staffing};
+use crate::{DbConn, Result, StoreError, now, write};
+
+/// Registers an order with its first version and its obligations.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    municipality: &MunicipalityCode,
+    title: &str,
+    first: &NewVersion,
+    duties: &[Duty],
+) -> Result<i32> {
+    if title.trim().is_empty() {
+        return Err(StoreError::invalid("title", "Ge beställningen en rubrik."));
+    }
+    if first.terms.schedule != InvoiceSchedule::None {
+        return Err(StoreError::invalid("schedule", "En beställning faktureras inte."));
+    }
+    check_version(first)?;
+    for duty in duties {
+        if !DUTIES.contains(&duty.code) {
+            return Err(StoreError::invalid("obligations", format!("Okänt åtagande: {}.", duty.code)));
+        }
+        duty.schedule.check().map_err(|m| StoreError::invalid(duty.code, m))?;
+    }
+    write(conn, |conn| {
+        let id: i32 = diesel::insert_into(agreements::table)
+            .values((
+                agreements::post_id.eq(None::<i32>),
+                agreements::kind.eq(Kind::Order.code()),
+                agreements::municipality_code.eq(municipality.as_str()),
+                agreements::title.eq(title.trim()),
+                agreements::created_at.eq(now()),
+            ))
+            .returning(agreements::id)
+            .get_result(conn)?;
+        insert_version(conn, actor, id, 1, first)?;
+        for (position, duty) in duties.iter().enumerate() {
+            let (date, month, day, next_year) = match duty.schedule {
+                Schedule::Once { due } => (Some(due), None, None, false),
+                Schedule::Monthly { day } => (None, None, Some(day as i32), false),
+                Schedule::Yearly { month, day, next_year } => (None, Some(month as i32), Some(day as i32), next_year),
+            };
+            diesel::insert_into(obligations::table)
+                .values((
+                    obligations::agreement_id.eq(id),
+                    obligations::code.eq(duty.code),
+                    obligations::schedule.eq(duty.schedule.code()),
+                    obligations::due_date.eq(date),
+                    obligations::due_month.eq(month),
+                    obligations::due_day.eq(day),
+                    obligations::next_year.eq(next_year),
+                    obligations::position.eq(position as i32),
+                ))
+                .execute(conn)?;
+        }
+        append(conn, actor, Action::Create, &Record::new(RECORD, id).in_municipality(municipality.as_str()))?;
+        Ok(id)
+    })
+}
+
+/// The municipality's newest order, with its contact persons (staff of the administration and
+/// the committee, named in the order itself: not logged as personal data about the casework).
+pub fn current(conn: &mut DbConn, municipality_code: &str) -> Result<Option<Agreement>> {
+    let id: Option<i32> = agreements::table
+        .filter(agreements::municipality_code.eq(municipality_code))
+        .filter(agreements::kind.eq(Kind::Order.code()))
+        .order(agreements::id.desc())
+        .select(agreements::id)
+        .first(conn)
+        .optional()?;
+    id.map(|id| load(conn, id, true)).transpose()
+}
+
+/// Records the staffing from a date (replacing a record from the same date).
+pub fn record_staffing(
+    conn: &mut DbConn,
+    actor: &Actor,
+    municipality_code: &str,
+    from: NaiveDate,
+    hundredths: u32,
+    note: Option<&str>,
+) -> Result<()> {
+    if hundredths == 0 || hundredths > 100_000 {
+        return Err(StoreError::invalid("posts", "Skriv antalet heltidstjänster, till exempel 2,5."));
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    write(conn, |conn| {
+        diesel::delete(staffing::table.find((municipality_code, from))).execute(conn)?;
+        diesel::insert_into(staffing::table)
+            .values((
+                staffing::municipality_code.eq(municipality_code),
+                staffing::from_date.eq(from),
+                staffing::posts_hundredths.eq(hundredths as i32),
+                staffing::note.eq(note),
+                staffing::recorded_at.eq(now()),
+                staffing::recorded_by.eq(actor.user_id),
+            ))
+            .execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new("staffing", from).in_municipality(municipality_code))
+    })
+}
+
+/// The staffing in force on a day: from when, and in hundredths of a full-time post.
+pub fn staffing_on(conn: &mut DbConn, municipality_code: &str, day: NaiveDate) -> Result<Option<(NaiveDate, u32)>> {
+    let row: Option<(NaiveDate, i32)> = staffing::table
+        .filter(staffing::municipality_code.eq(municipality_code))
+        .filter(staffing::from_date.le(day))
+        .order(staffing::from_date.desc())
+        .select((staffing::from_date, staffing::posts_hundredths))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(from, h)| (from, h as u32)))
+}
