@@ -1,7 +1,8 @@
 // The monthly report: the unit manager opens the month, sees the figures and the trend as
 // charts, and signs it off; the committee member reads the signed report with small counts
-// hidden, gets its PDF, and cannot reach any person or the unit manager's working page.
-// Zero axe violations on every page.
+// hidden, gets its PDF, and cannot reach any person or the unit manager's working page. The
+// order: the unit manager sees its obligations on the start page and records an overdue one
+// done; the committee reads the order without forms. Zero axe violations on every page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -117,5 +118,38 @@ test('the committee reads the signed report with small counts hidden, and no per
     const response = await page.goto(`${server.baseUrl}${path}`);
     assert.equal(response.status(), 403, path);
   }
+  await page.context().close();
+});
+
+test('the unit manager records an overdue obligation of the order done', async () => {
+  const page = await signedInPage('demo-enhetschef');
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Beställningens åtaganden' }) });
+  await section.waitFor();
+  await section.getByText('2,5 heltidstjänster från 2020-03-01.').waitFor();
+  // The demo leaves this year's interim summary of complaints and deviations overdue.
+  const overdue = section.locator('tr.warn');
+  assert.equal(await overdue.count(), 1);
+  assert.match(await overdue.innerText(), /Klagomål och avvikelser vid delårsbokslut\s+\d{4}\s+\d{4}-09-30\s+Försenat \d+ dagar/);
+  await overdue.getByRole('link').click();
+  await page.getByRole('heading', { name: 'Beställningen – Österåker' }).waitFor();
+  await checked(page, 'order');
+  const row = page.locator('#obligations tr.obligation-overdue');
+  await row.locator('summary').click();
+  await row.getByLabel('Dokument').fill('SN 2026/201');
+  await row.getByRole('button', { name: 'Spara' }).click();
+  await page.getByText('Sparat.').waitFor();
+  assert.equal(await page.locator('#obligations tr.obligation-overdue').count(), 0);
+  await page.getByRole('cell', { name: 'SN 2026/201' }).waitFor();
+  await checked(page, 'order-done');
+  await page.context().close();
+});
+
+test('the committee reads the order and its obligations without changing them', async () => {
+  const page = await signedInPage('demo-namnd');
+  await page.getByRole('link', { name: 'Beställningen' }).first().click();
+  await page.getByRole('heading', { name: 'Beställningen – Österåker' }).waitFor();
+  await page.getByText('2020-03-01 – 2028-02-29').waitFor();
+  assert.equal(await page.locator('form[action="/orders/fulfil"], form[action="/orders/staffing"]').count(), 0);
+  await checked(page, 'order-committee');
   await page.context().close();
 });

@@ -4,6 +4,7 @@ mod access_log;
 mod accounts;
 mod cofinancing;
 mod economy;
+mod orders;
 mod population;
 mod quality;
 mod reception;

@@ -22,6 +22,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::access;
+use crate::agreements;
 use crate::cofinancing;
 use crate::config::WebConfig;
 use crate::context::{Credential, Principal, RequestContext};
@@ -241,6 +242,11 @@ pub fn routes() -> Routes {
         .get("/reports/closings/summary.pdf", Needs(Permission::ReadAggregateReports), get(reporting::closings::pdf))
         .get("/reports/closings/summary.xlsx", Needs(Permission::ReadAggregateReports), get(reporting::closings::xlsx))
         .post("/reports/closings/interim", Needs(Permission::ManageUnit), post(reporting::closings::set_interim))
+        .get("/orders", Needs(Permission::ReadAggregateReports), get(agreements::orders::show))
+        .get("/orders/new", Needs(Permission::ManageUnit), get(agreements::orders::new_form))
+        .post("/orders/new", Needs(Permission::ManageUnit), post(agreements::orders::create))
+        .post("/orders/fulfil", Needs(Permission::ManageUnit), post(agreements::orders::fulfil))
+        .post("/orders/staffing", Needs(Permission::ManageUnit), post(agreements::orders::staffing))
         .get("/reports/serious/{id}", Needs(Permission::ReadAggregateReports), get(reporting::serious::show))
         .get("/quality", Needs(Permission::ReadCases), get(quality::list))
         .get("/quality/new", Needs(Permission::WriteCases), get(quality::new_form))

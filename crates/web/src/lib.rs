@@ -2,6 +2,7 @@
 //! OpenAPI document, login, sessions, CSRF protection and permission checks.
 
 pub mod access;
+mod agreements;
 mod api;
 mod app;
 pub mod cofinancing;

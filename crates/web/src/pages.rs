@@ -47,6 +47,7 @@ impl PageContext {
             }
             if user.can(Permission::ReadAggregateReports) {
                 link("/reports", "reports-title");
+                link("/orders", "order-title");
             }
             if user.can(Permission::ManageUsers) {
                 link("/admin/users", "nav-users");

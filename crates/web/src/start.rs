@@ -75,6 +75,8 @@ struct StartPage {
     /// The user's unread notifications, whatever the role.
     notifications: Vec<NotificationRow>,
     casework: Option<Casework>,
+    /// The order's obligations and staffing, for the unit manager.
+    order: Option<crate::agreements::orders::OrderStanding>,
     money: Option<MoneyAtRisk>,
     deadlines: Option<Vec<DeadlineRow>>,
     welcome: String,
@@ -121,6 +123,7 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
         links.push(("/reports/monthly", t.get("report-work-link")));
     }
     if role.has(Permission::ReadAggregateReports) {
+        links.push(("/orders", t.get("order-title")));
         links.push(("/reports", t.get("reports-title")));
         links.push(("/reports/closings", t.get("closings-title")));
         links.push(("/economy/grant", t.get("grant-title")));
@@ -152,6 +155,10 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     };
     let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
     let money = if user.can(Permission::ManageEconomy) { Some(money_at_risk(&state, &user, &t).await?) } else { None };
+    let order = match crate::pages::municipality(&user, None) {
+        Some(code) if user.can(Permission::ManageUnit) => crate::agreements::orders::load(&state, &t, &code).await?,
+        _ => None,
+    };
     let page = StartPage {
         notifications: unread
             .iter()
@@ -163,6 +170,7 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
             })
             .collect(),
         casework,
+        order,
         money,
         deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),

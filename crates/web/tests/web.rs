@@ -5,6 +5,7 @@ mod audit;
 mod cofinancing;
 mod economy;
 mod login;
+mod orders;
 mod pages;
 mod permissions;
 mod quality;

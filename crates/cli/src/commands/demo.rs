@@ -145,8 +145,8 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         economy.costs, economy.claims, economy.steps, economy.grants
     );
     println!(
-        "  Nämnden: {} klagomål och avvikelser (ett allvarligt), {} undertecknade månadsrapporter.",
-        quality.cases, quality.signed
+        "  Nämnden: {} klagomål och avvikelser (ett allvarligt), {} undertecknade månadsrapporter, beställningen med {} klara åtaganden och bemanningen.",
+        quality.cases, quality.signed, quality.duties_done
     );
     Ok(())
 }

@@ -136,6 +136,14 @@ pub fn live(
     conn.transaction(|conn| Ok(casework(conn, municipality_code)?.report(month, today, days)))
 }
 
+/// How many are in the target group on a day (for the caseload per post).
+pub fn in_group_on(conn: &mut DbConn, municipality_code: &str, day: NaiveDate) -> Result<u32> {
+    use diesel::Connection;
+    let casework = conn.transaction(|conn| casework(conn, municipality_code))?;
+    let one_day = Month { first: day, last: day };
+    Ok(count(one_day, &casework.persons, &[], &[], &[]).target_group)
+}
+
 /// The reports of the `n` months ending with `month`, oldest first, from one reading.
 pub fn trend(
     conn: &mut DbConn,

@@ -1,14 +1,19 @@
-//! The demo's complaints and deviations and its signed monthly reports in Österåker: six
-//! invented cases over the last seven months (one serious, told to the committee; two still
-//! open), and the monthly reports of the two months before last signed by the unit manager, so
-//! that last month waits for its signature. Written through the same store functions as the
-//! pages; nothing in them names a person.
+//! The demo's committee side in Österåker: the seed's order (from 2020-03-01, four years, six
+//! months' notice) with an invented prolongation, 2,5 posts, its duties done with invented
+//! registry numbers except the latest interim summary (overdue); six invented complaints and
+//! deviations over the last seven months (one serious, told to the committee; two still open);
+//! and the monthly reports signed by the unit manager from the order's start to the month before
+//! last, so that last month waits for its signature. Written through the same store functions
+//! as the pages; nothing in them names a person.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
+use etablera_domain::agreements::obligations::{Status, default_duties};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
 use etablera_domain::quality::deviations::DeviationForm;
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::monthly::Month;
 use etablera_store::access::Actor;
+use etablera_store::agreements::{self, Contact, NewVersion, obligations, orders};
 use etablera_store::quality::deviations;
 use etablera_store::reception::Scope;
 use etablera_store::reporting::monthly;
@@ -17,6 +22,42 @@ use etablera_store::{DbConn, Result, StoreError};
 pub struct Quality {
     pub cases: usize,
     pub signed: usize,
+    pub duties_done: usize,
+}
+
+fn d(text: &str) -> NaiveDate {
+    text.parse().expect("the demo's dates are dates")
+}
+
+fn order_version(start: NaiveDate, end: NaiveDate, registry: &str, note: Option<&str>) -> NewVersion {
+    // A valid organisation number for the demo; check the municipality's own before real use.
+    let org: etablera_domain::identity::OrganisationNumber = "212000-2882".parse().expect("a valid number");
+    NewVersion {
+        effective_from: start,
+        registry_number: Some(registry.to_owned()),
+        decision: Some(format!("Socialnämnden, beslut om beställning {registry}")),
+        signed_on: start.pred_opt(),
+        terms: Terms {
+            validity: Validity::FixedTerm { start, end },
+            notice_months: Some(6),
+            refund_policy: RefundPolicy::None,
+            vacancy_threshold_months: None,
+            schedule: InvoiceSchedule::None,
+        },
+        municipality_org_number: org.clone(),
+        county_org_number: org,
+        contacts: vec![
+            Contact {
+                side: "committee".into(),
+                name: "Demo Nämndsekreterare".into(),
+                title: None,
+                email: None,
+                phone: None,
+            },
+            Contact { side: "executor".into(), name: "Demo Enhetschef".into(), title: None, email: None, phone: None },
+        ],
+        note: note.map(str::to_owned),
+    }
 }
 
 /// (kind, channel, category, severity, days ago received, days to close, description, actions)
@@ -111,9 +152,21 @@ pub fn run(
             .map_err(|e| StoreError::invalid("demo", format!("the demo's case does not pass: {e:?}")))?;
         deviations::create(conn, &by_manager, &scope, municipality, None, &case)?;
     }
+    let code: etablera_domain::municipality::MunicipalityCode =
+        municipality.parse().map_err(|_| StoreError::invalid("municipality", "a municipality code"))?;
+    let start = d("2020-03-01");
+    let title = "Beställning av individinriktat mottagnings- och integrationsarbete";
+    let first = order_version(start, d("2024-02-29"), "SN 2020/14", None);
+    let order_id = orders::create(conn, &by_manager, &code, title, &first, &default_duties(start))?;
+    let prolonged =
+        order_version(start, d("2028-02-29"), "SN 2023/88", Some("Förlängd i fyra år (påhittat för demon)."));
+    agreements::amend(conn, &by_manager, order_id, &NewVersion { effective_from: d("2024-03-01"), ..prolonged })?;
+    orders::record_staffing(conn, &by_manager, municipality, start, 250, Some("Enligt beställningen, 1.4.1"))?;
+
     let last = Month::containing(today).previous();
     let mut signed = 0;
-    for month in [last.previous().previous(), last.previous()] {
+    let mut month = Month::containing(start);
+    while month.first < last.first {
         monthly::sign(
             conn,
             &by_manager,
@@ -124,6 +177,25 @@ pub fn run(
             Some("Granskad på enhetsmötet."),
         )?;
         signed += 1;
+        month = Month::containing(month.last.succ_opt().expect("a day after"));
     }
-    Ok(Quality { cases: CASES.len(), signed })
+    // Every duty due by now is done, but the latest interim summary.
+    let order = orders::current(conn, municipality)?.ok_or(StoreError::NotFound)?;
+    let mut duties_done = 0;
+    for (obligation, standings) in obligations::standing(conn, &order, today, today)? {
+        if obligation.code == obligations::MONTHLY_REPORT {
+            continue;
+        }
+        let overdue: Vec<_> = standings.iter().filter(|s| matches!(s.status, Status::Overdue { .. })).collect();
+        for (i, s) in overdue.iter().enumerate() {
+            if obligation.code == "interim_summary" && i + 1 == overdue.len() {
+                continue;
+            }
+            let done_on = s.occurrence.due - Duration::days(3);
+            let document = format!("SN {}/{}", done_on.year(), 100 + duties_done);
+            obligations::fulfil(conn, &by_manager, obligation.id, &s.occurrence.period, done_on, &document, today)?;
+            duties_done += 1;
+        }
+    }
+    Ok(Quality { cases: CASES.len(), signed, duties_done })
 }

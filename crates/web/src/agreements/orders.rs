@@ -1,0 +1,491 @@
+//! The order's page: its terms, its obligations (done with the document, due, or overdue), the
+//! staffing and the caseload per post; the unit manager records what is done and the staffing,
+//! and registers the order. The committee reads the same page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, NaiveDate};
+use etablera_domain::access::Permission;
+use etablera_domain::agreements::obligations::{DUTIES, Duty, Schedule, Status, default_duties};
+use etablera_domain::agreements::staffing::{parse_posts, per_post_tenths, posts_text, tenths_text};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::reception::Invalid;
+use etablera_store::agreements::obligations::{self, MONTHLY_REPORT, Obligation, Standing};
+use etablera_store::agreements::{Contact, NewVersion, orders};
+use serde::Deserialize;
+
+use crate::api::Params;
+use crate::app::AppState;
+use crate::context::{RequestContext, Signed};
+use crate::error::{AppError, AppResult};
+use crate::forms::{Fields, Filled};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, municipality, municipality_options, render_with};
+use crate::security::CsrfForm;
+
+/// How far ahead the page shows what falls due.
+pub const AHEAD_DAYS: i64 = 60;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OrderQuery {
+    pub municipality: Option<String>,
+    pub saved: Option<String>,
+}
+
+/// An occurrence as shown.
+pub struct OccurrenceRow {
+    pub obligation_id: i32,
+    pub duty: String,
+    /// The period's key, for the form that records it done.
+    pub period_code: String,
+    pub period: String,
+    pub due: String,
+    pub state: String,
+    /// `done`, `due` or `overdue`, for the row's look.
+    pub class: &'static str,
+    /// The document, and a link to it when Etablera has it (a signed monthly report).
+    pub document: Option<(String, Option<String>)>,
+    /// Whether it can be recorded done here (not the monthly report, which is done by signing).
+    pub can_fulfil: bool,
+}
+
+/// What to show of one obligation: the last one done, every overdue one, and the next one due.
+pub fn shown(t: &Tr, obligation: &Obligation, standings: &[Standing]) -> Vec<OccurrenceRow> {
+    let mut picked: Vec<&Standing> = Vec::new();
+    if let Some(done) = standings.iter().rev().find(|s| matches!(s.status, Status::Done { .. })) {
+        picked.push(done);
+    }
+    picked.extend(standings.iter().filter(|s| matches!(s.status, Status::Overdue { .. })));
+    if let Some(next) = standings.iter().find(|s| matches!(s.status, Status::Due { .. })) {
+        picked.push(next);
+    }
+    picked.iter().map(|s| row(t, obligation, s)).collect()
+}
+
+fn period_text(t: &Tr, period: &str) -> String {
+    match etablera_domain::reporting::monthly::Month::parse(period) {
+        Some(month) => crate::reporting::document::month_name(t, month),
+        None if period == "start" => t.get("order-period-start"),
+        None => period.to_owned(),
+    }
+}
+
+fn row(t: &Tr, obligation: &Obligation, s: &Standing) -> OccurrenceRow {
+    let (state, class, document) = match &s.status {
+        Status::Done { on, document } => {
+            let link = (obligation.code == MONTHLY_REPORT).then(|| format!("/reports/signed/{}", s.occurrence.period));
+            let key = if *on > s.occurrence.due { "order-done-late" } else { "order-done" };
+            (t.with(key, "date", on), "done", Some((document.clone(), link)))
+        }
+        Status::Due { .. } => (t.get("order-due"), "due", None),
+        Status::Overdue { days_late, .. } => (t.with("order-overdue", "days", days_late), "overdue", None),
+    };
+    OccurrenceRow {
+        obligation_id: obligation.id,
+        duty: t.get(&format!("duty-{}", obligation.code)),
+        period_code: s.occurrence.period.clone(),
+        period: period_text(t, &s.occurrence.period),
+        due: s.occurrence.due.to_string(),
+        state,
+        class,
+        document,
+        can_fulfil: obligation.code != MONTHLY_REPORT && class != "done",
+    }
+}
+
+/// The staffing and the caseload per post, in words.
+pub struct Staffing {
+    pub posts: String,
+    pub from: String,
+    pub in_group: u32,
+    pub per_post: String,
+}
+
+/// The order's obligations as shown and the staffing, for the order's page and the unit
+/// manager's start page.
+pub struct OrderStanding {
+    pub agreement: etablera_store::agreements::Agreement,
+    pub rows: Vec<OccurrenceRow>,
+    pub staffing: Option<Staffing>,
+}
+
+pub async fn load(state: &AppState, t: &Tr, code: &str) -> AppResult<Option<OrderStanding>> {
+    let today = etablera_store::today();
+    let c = code.to_owned();
+    let found = state
+        .store
+        .run(move |conn| {
+            let Some(order) = orders::current(conn, &c)? else { return Ok(None) };
+            let standing = obligations::standing(conn, &order, today, today + Duration::days(AHEAD_DAYS))?;
+            let staffing = orders::staffing_on(conn, &c, today)?;
+            let in_group = etablera_store::reporting::monthly::in_group_on(conn, &c, today)?;
+            Ok(Some((order, standing, staffing, in_group)))
+        })
+        .await?;
+    Ok(found.map(|(agreement, standing, staffing, in_group)| OrderStanding {
+        agreement,
+        rows: standing.iter().flat_map(|(o, s)| shown(t, o, s)).collect(),
+        staffing: staffing.map(|(from, hundredths)| Staffing {
+            posts: posts_text(hundredths),
+            from: from.to_string(),
+            in_group,
+            per_post: tenths_text(per_post_tenths(in_group, hundredths)),
+        }),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "agreements/order.html")]
+struct OrderPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    municipality: String,
+    municipality_name: String,
+    municipalities: Vec<(String, String)>,
+    order: Option<OrderView>,
+    rows: Vec<OccurrenceRow>,
+    staffing: Option<Staffing>,
+    manage: bool,
+    today: String,
+}
+
+/// The order's terms in words.
+pub struct OrderView {
+    pub title: String,
+    pub registry_number: String,
+    pub decision: String,
+    pub validity: String,
+    pub notice: String,
+    pub contacts: Vec<(String, String)>,
+}
+
+fn order_view(t: &Tr, a: &etablera_store::agreements::Agreement) -> OrderView {
+    let v = a.current();
+    let start = a.versions.first().map(|f| f.terms.validity.start()).unwrap_or(v.terms.validity.start());
+    OrderView {
+        title: a.title.clone(),
+        registry_number: v.registry_number.clone().unwrap_or_default(),
+        decision: v.decision.clone().unwrap_or_default(),
+        validity: match a.ends_on() {
+            Some(end) => t.text("order-validity", &[("start", start.to_string()), ("end", end.to_string())]),
+            None => t.with("order-validity-open", "start", start),
+        },
+        notice: v.terms.notice_months.map_or(t.get("order-no-notice"), |m| t.with("order-notice", "months", m)),
+        contacts: v
+            .contacts
+            .iter()
+            .map(|c| {
+                let side = t.get(&format!("order-side-{}", c.side));
+                let mut text = c.name.clone();
+                if let Some(email) = &c.email {
+                    text.push_str(&format!(", {email}"));
+                }
+                (side, text)
+            })
+            .collect(),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    q: OrderQuery,
+    f: Filled,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let loaded = load(state, &t, &code).await?;
+    let status = f.status();
+    let (order, rows, staffing) = match loaded {
+        Some(o) => (Some(order_view(&t, &o.agreement)), o.rows, o.staffing),
+        None => (None, Vec::new(), None),
+    };
+    let page = OrderPage {
+        notice: q.saved.map(|_| t.get("order-saved")),
+        municipality_name: etablera_domain::municipality::name_of(&code),
+        municipalities: municipality_options(user),
+        municipality: code,
+        order,
+        rows,
+        staffing,
+        manage: user.can(Permission::ManageUnit),
+        today: etablera_store::today().to_string(),
+        f,
+        ctx: PageContext::new(ctx, t.get("order-title"), "/orders"),
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<OrderQuery>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &user, q, Filled::default()).await
+}
+
+fn back(code: &str) -> Response {
+    Redirect::to(&format!("/orders?municipality={code}&saved=1")).into_response()
+}
+
+/// Records an occurrence done, with its document.
+pub async fn fulfil(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let obligation: i32 = fields.get("obligation").parse().map_err(|_| AppError::BadRequest)?;
+    // Each row has its own form; its fields carry the row's key.
+    let form = format!("fulfil-{obligation}-{}", fields.get("period"));
+    let outcome = match fields.date("done_on") {
+        Ok(done_on) => {
+            let (actor, period, document) =
+                (ctx.actor(), fields.get("period").to_owned(), fields.get("document").to_owned());
+            let today = etablera_store::today();
+            let c = code.clone();
+            Ok(state
+                .store
+                .run(move |conn| {
+                    // The obligation must belong to this municipality's order.
+                    let order = orders::current(conn, &c)?.ok_or(etablera_store::StoreError::NotFound)?;
+                    if !obligations::of_order(conn, order.id)?.iter().any(|o| o.id == obligation) {
+                        return Err(etablera_store::StoreError::NotFound);
+                    }
+                    obligations::fulfil(conn, &actor, obligation, &period, done_on, &document, today)
+                })
+                .await)
+        }
+        Err(e) => Err(vec![e]),
+    };
+    match Filled::after(form, fields, outcome)? {
+        None => Ok(back(&code)),
+        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
+    }
+}
+
+/// Records the staffing from a date.
+pub async fn staffing(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let from = fields.date("from");
+    let posts = parse_posts(fields.get("posts"))
+        .ok_or_else(|| Invalid::new("posts", "Skriv antalet heltidstjänster, till exempel 2,5."));
+    let outcome = match (from, posts) {
+        (Ok(from), Ok(posts)) => {
+            let (actor, c, note) = (ctx.actor(), code.clone(), fields.opt("note").map(str::to_owned));
+            Ok(state
+                .store
+                .run(move |conn| orders::record_staffing(conn, &actor, &c, from, posts, note.as_deref()))
+                .await)
+        }
+        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+    };
+    match Filled::after("staffing", fields, outcome)? {
+        None => Ok(back(&code)),
+        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreements/order_form.html")]
+struct OrderForm {
+    ctx: PageContext,
+    f: Filled,
+    municipality: String,
+    municipalities: Vec<(String, String)>,
+    defaults: Fields,
+}
+
+/// The form's values before anything is typed: the seed's order and its usual dates.
+fn form_defaults() -> Fields {
+    let start = NaiveDate::from_ymd_opt(2020, 3, 1).expect("a date");
+    let mut pairs: Vec<(String, String)> = vec![
+        ("title".into(), "Beställning av individinriktat mottagnings- och integrationsarbete".into()),
+        ("start".into(), start.to_string()),
+        ("end".into(), "2024-02-29".into()),
+        ("notice_months".into(), "6".into()),
+    ];
+    for duty in default_duties(start) {
+        let value = match duty.schedule {
+            Schedule::Once { due } => due.to_string(),
+            Schedule::Monthly { day } => day.to_string(),
+            Schedule::Yearly { month, day, .. } => format!("{month:02}-{day:02}"),
+        };
+        pairs.push((duty.code.into(), value));
+    }
+    Fields(pairs)
+}
+
+pub async fn new_form(State(_state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
+    form_page(&ctx, &user, Filled::default(), None)
+}
+
+fn form_page(
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    f: Filled,
+    code: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let code = code.or_else(|| municipality(user, None)).ok_or(AppError::Forbidden)?;
+    let status = f.status();
+    let page = OrderForm {
+        municipalities: municipality_options(user),
+        municipality: code,
+        defaults: form_defaults(),
+        f,
+        ctx: PageContext::new(ctx, t.get("order-new-title"), "/orders"),
+    };
+    Ok(render_with(status, &page))
+}
+
+/// The duties as typed: a date for the written answer, a day for the monthly report, month and
+/// day (`09-30`) for the yearly ones; the closings' and reports' years as the defaults have them.
+fn read_duties(fields: &Fields, start: NaiveDate) -> Result<Vec<Duty>, Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let mut duties = Vec::new();
+    for duty in default_duties(start) {
+        let text = fields.get(duty.code);
+        let schedule = match duty.schedule {
+            Schedule::Once { .. } => {
+                etablera_domain::reception::date(duty.code, text).map(|due| Schedule::Once { due })
+            }
+            Schedule::Monthly { .. } => text
+                .trim()
+                .parse::<u32>()
+                .map(|day| Schedule::Monthly { day })
+                .map_err(|_| Invalid::new(duty.code, "Skriv en dag i månaden, 1 till 31.")),
+            Schedule::Yearly { next_year, .. } => {
+                let parsed = text
+                    .trim()
+                    .split_once('-')
+                    .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+                parsed
+                    .map(|(month, day)| Schedule::Yearly { month, day, next_year })
+                    .ok_or_else(|| Invalid::new(duty.code, "Skriv månad och dag som MM-DD, till exempel 09-30."))
+            }
+        }
+        .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(duty.code, m)));
+        match schedule {
+            Ok(schedule) => duties.push(Duty { code: duty.code, schedule }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(duties) } else { Err(errors) }
+}
+
+fn optional(fields: &Fields, name: &str) -> Option<String> {
+    fields.opt(name).map(str::to_owned)
+}
+
+fn read_order(fields: &Fields) -> Result<(String, NewVersion, Vec<Duty>), Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let title = fields.get("title").trim().to_owned();
+    if title.is_empty() {
+        errors.push(Invalid::new("title", "Ge beställningen en rubrik."));
+    }
+    let start = fields.date("start").map_err(|e| errors.push(e)).ok();
+    let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
+    let notice = match fields.opt("notice_months") {
+        None => None,
+        Some(n) => match n.parse::<u32>() {
+            Ok(m) if m <= 120 => Some(m),
+            _ => {
+                errors.push(Invalid::new(
+                    "notice_months",
+                    "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt.",
+                ));
+                None
+            }
+        },
+    };
+    let org = fields.get("org_number").parse::<etablera_domain::identity::OrganisationNumber>();
+    if let Err(e) = &org {
+        errors.push(Invalid::new("org_number", etablera_domain::reception::sentence(&e.to_string())));
+    }
+    let signed_on = fields.optional_date("signed_on").map_err(|e| errors.push(e)).ok().flatten();
+    let duties = match start {
+        Some(start) => read_duties(fields, start).map_err(|mut e| errors.append(&mut e)).ok(),
+        None => None,
+    };
+    let contacts =
+        [("committee", "committee_contact", "committee_email"), ("executor", "executor_contact", "executor_email")]
+            .iter()
+            .filter_map(|(side, name, email)| {
+                let name = fields.opt(name)?;
+                Some(Contact {
+                    side: (*side).into(),
+                    name: name.to_owned(),
+                    title: None,
+                    email: optional(fields, email),
+                    phone: None,
+                })
+            })
+            .collect();
+    match (start, org, duties) {
+        (Some(start), Ok(org), Some(duties)) if errors.is_empty() => {
+            let validity = match end {
+                Some(end) => Validity::FixedTerm { start, end },
+                None => Validity::UntilFurtherNotice { start },
+            };
+            let version = NewVersion {
+                effective_from: start,
+                registry_number: optional(fields, "registry_number"),
+                decision: optional(fields, "decision"),
+                signed_on,
+                terms: Terms {
+                    validity,
+                    notice_months: notice,
+                    refund_policy: RefundPolicy::None,
+                    vacancy_threshold_months: None,
+                    schedule: InvoiceSchedule::None,
+                },
+                municipality_org_number: org.clone(),
+                county_org_number: org,
+                contacts,
+                note: None,
+            };
+            Ok((title, version, duties))
+        }
+        _ => Err(errors),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let parsed_code: etablera_domain::municipality::MunicipalityCode =
+        code.parse().map_err(|_| AppError::BadRequest)?;
+    let outcome = match read_order(&fields) {
+        Ok((title, version, duties)) => {
+            let actor = ctx.actor();
+            Ok(state
+                .store
+                .run(move |conn| orders::create(conn, &actor, &parsed_code, &title, &version, &duties).map(|_| ()))
+                .await)
+        }
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("order", fields, outcome)? {
+        None => Ok(back(&code)),
+        Some(f) => form_page(&ctx, &user, f, Some(code)),
+    }
+}
+
+/// The duties' codes in the form's order, for the template.
+pub fn duty_codes() -> &'static [&'static str] {
+    &DUTIES
+}

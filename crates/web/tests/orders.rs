@@ -1,0 +1,135 @@
+//! The committee's order through the router: registered with its duties (bad input explained and
+//! kept), its obligations shown as done, due or overdue, an occurrence recorded done, the
+//! staffing and the caseload per post, and the committee reading it without changing it.
+
+use axum::http::StatusCode;
+use etablera_domain::access::Role;
+
+use crate::support::{Browser, TestApp};
+
+fn order_fields<'a>(browser: &'a Browser, start: &'a str, end: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf_token", browser.csrf.as_str()),
+        ("municipality", "0117"),
+        ("title", "Beställning av mottagnings- och integrationsarbete"),
+        ("registry_number", "SN 2020/14"),
+        ("decision", "Socialnämnden 2020-02-18 § 12"),
+        ("org_number", "212000-2882"),
+        ("start", start),
+        ("end", end),
+        ("notice_months", "6"),
+        ("committee_contact", "Nämndsekreteraren"),
+        ("committee_email", "socialnamnden@osteraker.test"),
+        ("written_answer", "2020-04-01"),
+        ("monthly_report", "15"),
+        ("interim_summary", "09-30"),
+        ("annual_summary", "01-31"),
+        ("activity_plan", "11-30"),
+        ("activity_report", "02-28"),
+        ("grant_account", "02-28"),
+    ]
+}
+
+#[tokio::test]
+async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
+    let app = TestApp::new();
+    app.add_user("chef", &[Role::UnitManager]);
+    app.add_user("namnd", &[Role::Committee]);
+    let boss = app.login("chef").await;
+
+    let none = app.get("/orders", Some(&boss)).await;
+    assert!(none.body.contains("Ingen beställning är registrerad för kommunen."));
+
+    // Bad input: each error named, the input kept, nothing saved.
+    let mut bad = order_fields(&boss, "2020-03-01", "2024-02-29");
+    bad.retain(|(k, _)| *k != "interim_summary" && *k != "org_number");
+    bad.push(("interim_summary", "09-31"));
+    bad.push(("org_number", "212000-2883"));
+    let refused = app.post_form("/orders/new", Some(&boss), &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Datumet finns inte i kalendern."), "{}", refused.body);
+    assert!(refused.body.contains("value=\"Nämndsekreteraren\""), "the input is kept");
+    assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen beställning"));
+
+    // Running until further notice from two years back, so that some duties are overdue.
+    let today = etablera_store::today();
+    let start = (today - chrono::Duration::days(730)).format("%Y-%m-01").to_string();
+    let saved = app.post_form("/orders/new", Some(&boss), &order_fields(&boss, &start, "")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get("/orders", Some(&boss)).await;
+    assert!(page.body.contains("SN 2020/14"));
+    assert!(page.body.contains(&format!("från {start}, tills vidare")));
+    assert!(page.body.contains("Nämndsekreteraren, socialnamnden@osteraker.test"));
+    let overdue = page.body.matches("class=\"obligation-overdue warn\"").count();
+    assert!(overdue > 20, "two years of unsigned monthly reports and the yearly duties: {overdue}");
+    assert!(page.body.contains("Ingen bemanning är registrerad."));
+
+    // The written answer, recorded done with its document.
+    let obligation =
+        page.body.split("name=\"obligation\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let done = app
+        .post_form(
+            "/orders/fulfil",
+            Some(&boss),
+            &[
+                ("csrf_token", &boss.csrf),
+                ("municipality", "0117"),
+                ("obligation", &obligation),
+                ("period", "start"),
+                ("done_on", &today.to_string()),
+                ("document", "SN 2020/22"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = app.get("/orders", Some(&boss)).await;
+    assert!(page.body.contains("SN 2020/22"));
+    let blank = app
+        .post_form(
+            "/orders/fulfil",
+            Some(&boss),
+            &[
+                ("csrf_token", &boss.csrf),
+                ("municipality", "0117"),
+                ("obligation", &obligation),
+                ("period", "start"),
+                ("done_on", "igår"),
+                ("document", ""),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+
+    let staffed = app
+        .post_form(
+            "/orders/staffing",
+            Some(&boss),
+            &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("from", &start), ("posts", "2,5")],
+        )
+        .await;
+    assert_eq!(staffed.status, StatusCode::SEE_OTHER, "{}", staffed.body);
+    let page = app.get("/orders", Some(&boss)).await;
+    assert!(
+        page.body
+            .contains(&format!("2,5 heltidstjänster från {start}. 0 personer i målgruppen i dag: 0,0 per tjänst.")),
+        "{}",
+        page.body
+    );
+    let start_page = app.get("/", Some(&boss)).await;
+    assert!(start_page.body.contains("Beställningens åtaganden"));
+    assert!(start_page.body.contains("Försenat"));
+
+    let committee = app.login("namnd").await;
+    let read = app.get("/orders", Some(&committee)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("SN 2020/22") && !read.body.contains("action=\"/orders/fulfil\""), "read only");
+    let refused = app
+        .post_form(
+            "/orders/staffing",
+            Some(&committee),
+            &[("csrf_token", &committee.csrf), ("municipality", "0117"), ("from", &start), ("posts", "9")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
