@@ -53,7 +53,11 @@ impl Casework {
     }
 }
 
-fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
+/// The municipality's persons with their dates: reception, current exit, exemptions.
+fn report_persons(
+    conn: &mut DbConn,
+    municipality_code: &str,
+) -> Result<(Vec<ReportPerson>, Vec<(i32, Option<NaiveDate>)>)> {
     let people: Vec<(i32, i32, NaiveDate, Option<NaiveDate>)> = persons::table
         .inner_join(households::table)
         .filter(households::municipality_code.eq(municipality_code))
@@ -79,6 +83,23 @@ fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
     for (person, start, end) in rows {
         exemptions.entry(person).or_default().push((start, end));
     }
+    let persons = people
+        .iter()
+        .map(|&(id, _, birth_date, reception_date)| ReportPerson {
+            id,
+            birth_date,
+            reception_date,
+            exit_date: exits.get(&id).copied(),
+            exemptions: exemptions.remove(&id).unwrap_or_default(),
+        })
+        .collect();
+    // (household, reception date) of each person, for the arrivals.
+    Ok((persons, people.iter().map(|p| (p.1, p.3)).collect()))
+}
+
+fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
+    let (persons, households_of) = report_persons(conn, municipality_code)?;
+    let ids: Vec<i32> = persons.iter().map(|p| p.id).collect();
     let catalogue = plans::catalogue(conn)?;
     let activity_rows: Vec<Activity> =
         activities::table.filter(activities::person_id.eq_any(&ids)).select(Activity::as_select()).load(conn)?;
@@ -106,19 +127,9 @@ fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
     let arrivals = contacts
         .into_iter()
         .filter_map(|(household, contact)| {
-            let reception = people.iter().filter(|p| p.1 == household).filter_map(|p| p.3).min()?;
+            let reception = households_of.iter().filter(|p| p.0 == household).filter_map(|p| p.1).min()?;
             let contacted = contact.map(|at| etablera_domain::time::to_local(at).date());
             Some(Arrival { reception, contacted })
-        })
-        .collect();
-    let persons = people
-        .iter()
-        .map(|&(id, _, birth_date, reception_date)| ReportPerson {
-            id,
-            birth_date,
-            reception_date,
-            exit_date: exits.get(&id).copied(),
-            exemptions: exemptions.remove(&id).unwrap_or_default(),
         })
         .collect();
     Ok(Casework { persons, activities, declines, damages, arrivals })
@@ -139,9 +150,9 @@ pub fn live(
 /// How many are in the target group on a day (for the caseload per post).
 pub fn in_group_on(conn: &mut DbConn, municipality_code: &str, day: NaiveDate) -> Result<u32> {
     use diesel::Connection;
-    let casework = conn.transaction(|conn| casework(conn, municipality_code))?;
+    let (persons, _) = conn.transaction(|conn| report_persons(conn, municipality_code))?;
     let one_day = Month { first: day, last: day };
-    Ok(count(one_day, &casework.persons, &[], &[], &[]).target_group)
+    Ok(count(one_day, &persons, &[], &[], &[]).target_group)
 }
 
 /// The reports of the `n` months ending with `month`, oldest first, from one reading.
