@@ -145,6 +145,18 @@ pub async fn htmx() -> Response {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const PDF: &str = "application/pdf";
 
+/// A PDF to download, typeset off the async workers (Typst takes tens of milliseconds).
+pub async fn pdf_download(
+    file_name: String,
+    typeset: impl FnOnce() -> Result<Vec<u8>, etablera_reports::pdf::PdfError> + Send + 'static,
+) -> AppResult<Response> {
+    let body = tokio::task::spawn_blocking(typeset)
+        .await
+        .map_err(|e| AppError::Internal(format!("pdf task: {e}")))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(PDF, file_name, body))
+}
+
 /// A file to download. Not kept in caches: many hold personal data.
 pub fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Response {
     (

@@ -62,6 +62,41 @@ pub struct Listed {
     pub household_label: Option<String>,
 }
 
+/// What a registration and a change both write.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = deviations, treat_none_as_null = true)]
+struct Values<'a> {
+    kind: &'static str,
+    received_on: NaiveDate,
+    channel: &'static str,
+    household_id: Option<i32>,
+    description: &'a str,
+    category: &'static str,
+    severity: &'static str,
+    actions: Option<&'a str>,
+    closed_on: Option<NaiveDate>,
+    changed_at: NaiveDateTime,
+    changed_by: Option<i32>,
+}
+
+impl<'a> Values<'a> {
+    fn of(actor: &Actor, household_id: Option<i32>, d: &'a Deviation) -> Values<'a> {
+        Values {
+            kind: d.kind.code(),
+            received_on: d.received_on,
+            channel: d.channel.code(),
+            household_id,
+            description: &d.description,
+            category: d.category.code(),
+            severity: d.severity.code(),
+            actions: d.actions.as_deref(),
+            closed_on: d.closed_on,
+            changed_at: now(),
+            changed_by: actor.user_id,
+        }
+    }
+}
+
 /// Where the municipality is in the caller's scope.
 fn check_municipality(scope: &Scope, code: &str) -> Result<()> {
     if scope.municipalities.as_ref().is_none_or(|m| m.iter().any(|c| c == code)) {
@@ -95,20 +130,10 @@ pub fn create(
         check_household(conn, scope, municipality_code, household_id)?;
         let id: i32 = diesel::insert_into(deviations::table)
             .values((
+                Values::of(actor, household_id, d),
                 deviations::municipality_code.eq(municipality_code),
-                deviations::kind.eq(d.kind.code()),
-                deviations::received_on.eq(d.received_on),
-                deviations::channel.eq(d.channel.code()),
-                deviations::household_id.eq(household_id),
-                deviations::description.eq(&d.description),
-                deviations::category.eq(d.category.code()),
-                deviations::severity.eq(d.severity.code()),
-                deviations::actions.eq(&d.actions),
-                deviations::closed_on.eq(d.closed_on),
                 deviations::created_at.eq(now()),
                 deviations::created_by.eq(actor.user_id),
-                deviations::changed_at.eq(now()),
-                deviations::changed_by.eq(actor.user_id),
             ))
             .returning(deviations::id)
             .get_result(conn)?;
@@ -141,20 +166,7 @@ pub fn update(
         check_municipality(scope, &code)?;
         check_household(conn, scope, &code, household_id)?;
         let changed = diesel::update(deviations::table.find(id).filter(deviations::version.eq(version)))
-            .set((
-                deviations::kind.eq(d.kind.code()),
-                deviations::received_on.eq(d.received_on),
-                deviations::channel.eq(d.channel.code()),
-                deviations::household_id.eq(household_id),
-                deviations::description.eq(&d.description),
-                deviations::category.eq(d.category.code()),
-                deviations::severity.eq(d.severity.code()),
-                deviations::actions.eq(&d.actions),
-                deviations::closed_on.eq(d.closed_on),
-                deviations::changed_at.eq(now()),
-                deviations::changed_by.eq(actor.user_id),
-                deviations::version.eq(deviations::version + 1),
-            ))
+            .set((Values::of(actor, household_id, d), deviations::version.eq(deviations::version + 1)))
             .execute(conn)?;
         if changed == 0 {
             return Err(StoreError::Stale);

@@ -342,11 +342,8 @@ pub async fn pdf(
     let (invoice, document) = document(&state, &user, id).await?;
     let kind = ctx.tr().get(&format!("invoice-kind-{}", invoice.kind));
     let basis = invoice.basis.clone();
-    let bytes = tokio::task::spawn_blocking(move || invoice_pdf(&document, &kind, &basis))
+    crate::pages::pdf_download(format!("faktura-{}.pdf", invoice.number), move || invoice_pdf(&document, &kind, &basis))
         .await
-        .map_err(|e| AppError::Internal(format!("pdf task: {e}")))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(crate::pages::PDF, format!("faktura-{}.pdf", invoice.number), bytes))
 }
 
 #[derive(Deserialize)]

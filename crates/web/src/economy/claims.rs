@@ -18,8 +18,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
-use crate::pages::municipality_options;
-use crate::pages::{PDF, PageContext, XLSX, download, render_with};
+use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
 use crate::reception::scope;
 use crate::security::CsrfForm;
 
@@ -378,9 +377,5 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
     let footer = format!("Etablera · ansökan {id}");
-    let body = tokio::task::spawn_blocking(move || etablera_reports::economy::pdf(&heading, &sheet, &footer))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(PDF, format!("ansokan-{id}.pdf"), body))
+    pdf_download(format!("ansokan-{id}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
 }

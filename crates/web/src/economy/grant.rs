@@ -20,8 +20,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
-use crate::pages::{PDF, PageContext, XLSX, download, render_with};
-use crate::pages::{municipality, municipality_options};
+use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
 use crate::security::CsrfForm;
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,9 +228,5 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
     let footer = format!("Etablera · {}", heading.title);
-    let body = tokio::task::spawn_blocking(move || etablera_reports::economy::pdf(&heading, &sheet, &footer))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(PDF, format!("{name}.pdf"), body))
+    pdf_download(format!("{name}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
 }

@@ -18,7 +18,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
-use crate::pages::{PDF, PageContext, XLSX, download, municipality, municipality_options, render_with};
+use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
 use crate::security::CsrfForm;
 
 #[derive(Debug, Default, Deserialize)]
@@ -210,11 +210,7 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, table, name) = file(&state, &ctx, &user, &q).await?;
     let footer = format!("Etablera · {}", heading.title);
-    let body = tokio::task::spawn_blocking(move || etablera_reports::table::pdf(&heading, &table, &footer))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(PDF, format!("{name}.pdf"), body))
+    pdf_download(format!("{name}.pdf"), move || etablera_reports::table::pdf(&heading, &table, &footer)).await
 }
 
 pub async fn xlsx(

@@ -18,7 +18,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::pages::{PDF, PageContext, XLSX, download, local_time, municipality, municipality_options, render};
+use crate::pages::{PageContext, XLSX, download, local_time, municipality, municipality_options, pdf_download, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignedQuery {
@@ -178,11 +178,7 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, table, _, _, name) = file(&state, &ctx, &user, &month, &q).await?;
     let footer = format!("Etablera · {}", heading.title);
-    let body = tokio::task::spawn_blocking(move || etablera_reports::table::pdf(&heading, &table, &footer))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(PDF, format!("{name}.pdf"), body))
+    pdf_download(format!("{name}.pdf"), move || etablera_reports::table::pdf(&heading, &table, &footer)).await
 }
 
 pub async fn xlsx(
