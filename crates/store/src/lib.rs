@@ -19,3 +19,12 @@ pub use db::{Backend, DatabaseUrl, DbConn, Store, now, today, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A year a grant, a price base amount or a closing may be recorded for.
+pub(crate) fn check_year(year: i32) -> Result<()> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."))
+    }
+}

@@ -25,7 +25,7 @@ pub fn set(
     decision: Option<&str>,
     version: i32,
 ) -> Result<()> {
-    super::check_year(year)?;
+    crate::check_year(year)?;
     if amount.ore() < 0 {
         return Err(StoreError::invalid("amount", "Anslaget kan inte vara negativt."));
     }

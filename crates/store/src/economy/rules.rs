@@ -222,7 +222,7 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
 
 /// Sets a year's price base amount; the amount it replaces is kept.
 pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
-    super::check_year(year)?;
+    crate::check_year(year)?;
     if amount.ore() <= 0 {
         return Err(StoreError::invalid("amount", "Prisbasbeloppet måste vara större än noll."));
     }

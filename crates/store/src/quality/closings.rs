@@ -30,7 +30,7 @@ pub fn set_interim(
     year: i32,
     last_month: u32,
 ) -> Result<()> {
-    crate::economy::check_year(year)?;
+    crate::check_year(year)?;
     if !(1..=11).contains(&last_month) {
         return Err(StoreError::invalid("last_month", "Välj en månad från januari till november."));
     }
