@@ -1,6 +1,7 @@
 // Complaints and deviations: the case worker registers a serious deviation (a wrong input first,
 // explained and kept), the committee member finds the notification on the start page and reads
-// the case without its household; the unit manager closes it and sees the closing's summary.
+// the summary written for it, without the description or the household; the unit manager
+// closes it and sees the closing's summary.
 // Zero axe violations on every page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -55,12 +56,14 @@ test('the case worker registers a serious deviation', async () => {
   await page.getByRole('button', { name: 'Registrera' }).click();
   await page.getByText('Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.').first().waitFor();
   await page.getByText('Välj hur det kom in.').first().waitFor();
+  await page.getByText(/Skriv en sammanfattning till nämnden/).first().waitFor();
   assert.equal(await page.getByLabel('Vad det gäller').inputValue(), 'Bostaden saknade sängar när familjen kom.');
   await checked(page, 'new-errors');
 
   await page.getByLabel('Inkom eller upptäcktes').fill(today());
   await page.getByLabel('Hur det kom in').selectOption({ label: 'Upptäckt av personalen' });
   await page.getByLabel('Hushåll som berörs (valfritt)').selectOption({ label: 'D101' });
+  await page.getByLabel('Sammanfattning till nämnden (krävs när ärendet är allvarligt)').fill('En bostad för ett kvotflyktingshushåll saknade sängar vid ankomsten.');
   await page.getByRole('button', { name: 'Registrera' }).click();
   await page.getByText('Ärendet är sparat.').waitFor();
   await page.getByText(/Underrättad .*: 1 av nämndens ledamöter i Etablera, i applikationen/).waitFor();
@@ -78,7 +81,8 @@ test('the committee member is told at once and reads the case without its househ
   await checked(page, 'committee-start');
   await notice.click();
   await page.getByRole('heading', { name: `Avvikelse Ä${id}` }).waitFor();
-  await page.getByText('Bostaden saknade sängar när familjen kom.').waitFor();
+  await page.getByText('En bostad för ett kvotflyktingshushåll saknade sängar vid ankomsten.').waitFor();
+  assert.equal(await page.getByText('Bostaden saknade sängar när familjen kom.').count(), 0, "not the unit's description");
   assert.equal(await page.getByText('D101').count(), 0, 'no household for the committee');
   await checked(page, 'committee-case');
   const response = await page.goto(`${server.baseUrl}${caseUrl}`);

@@ -1,6 +1,7 @@
 //! Time as people in Sweden read it. Instants are stored in UTC; dates and times are shown and
 //! entered in Europe/Stockholm.
 
+use chrono::Datelike;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Stockholm;
 
@@ -26,14 +27,18 @@ pub fn to_rfc3339_local(utc: NaiveDateTime) -> String {
     Stockholm.from_utc_datetime(&utc).to_rfc3339()
 }
 
-/// Parses a date typed as YYYY-MM-DD.
+/// The years a typed date may have: calendar arithmetic a few years either side never leaves
+/// chrono's range, and nothing in the work is older or newer.
+const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
+/// Parses a date typed as YYYY-MM-DD (a year from 1800 to 2200).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().filter(|d| YEARS.contains(&d.year()))
 }
 
 /// A month written `YYYY-MM`, as its first and last day.
 pub fn parse_month(text: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok()?;
+    let first = parse_date(&format!("{}-01", text.trim()))?;
     let next = crate::agreements::calendar::first_of_next_month(first);
     Some((first, next.pred_opt()?))
 }
@@ -41,6 +46,14 @@ pub fn parse_month(text: &str) -> Option<(NaiveDate, NaiveDate)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_have_four_digit_years() {
+        assert!(parse_date("2024-02-29").is_some());
+        assert!(parse_date("+262142-12-01").is_none());
+        assert!(parse_month("-262144-01").is_none());
+        assert_eq!(parse_month("2024-02").map(|(_, last)| last.to_string()).as_deref(), Some("2024-02-29"));
+    }
 
     #[test]
     fn summer_and_winter_time() {

@@ -25,4 +25,15 @@ impl StoreError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         StoreError::Invalid { field, message: message.into() }
     }
+
+    /// An insert that lost a race to another transaction writing the same key (PostgreSQL
+    /// lets both read first; SQLite's write lock never lets this happen): stale, like any
+    /// other change made since the caller looked.
+    pub(crate) fn unique_as_stale(e: diesel::result::Error) -> StoreError {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => StoreError::Stale,
+            other => StoreError::Database(other),
+        }
+    }
 }

@@ -126,8 +126,19 @@ pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
         .collect())
 }
 
-/// Records that a notification was e-mailed, so that it is sent once.
-pub fn mark_emailed(conn: &mut DbConn, id: i32) -> Result<()> {
-    diesel::update(notifications::table.find(id)).set(notifications::emailed_at.eq(now())).execute(conn)?;
+/// Takes a notification for e-mailing: `true` when this caller got it. Two rounds that run at
+/// once (the ten-minute round and a serious case's) never send the same message twice.
+pub fn claim_for_email(conn: &mut DbConn, id: i32) -> Result<bool> {
+    let claimed = diesel::update(notifications::table.find(id).filter(notifications::emailed_at.is_null()))
+        .set(notifications::emailed_at.eq(now()))
+        .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Gives a claimed notification back when the e-mail could not be sent, to be tried again.
+pub fn release_for_email(conn: &mut DbConn, id: i32) -> Result<()> {
+    diesel::update(notifications::table.find(id))
+        .set(notifications::emailed_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
     Ok(())
 }

@@ -679,6 +679,8 @@ diesel::table! {
         changed_at -> Timestamp,
         changed_by -> Nullable<Integer>,
         version -> Integer,
+        committee_summary -> Nullable<Text>,
+        contact_emailed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -82,6 +82,7 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
                 d("2023-05-10"),
                 DayCount::Calendar,
                 None,
+                None,
             )
         })
         .unwrap();

@@ -27,6 +27,7 @@ fn form(severity: &str) -> DeviationForm {
         severity: severity.into(),
         actions: None,
         closed_on: None,
+        committee_summary: Some("Flyttstädning bokades inte i tid.".into()),
     }
 }
 
@@ -97,7 +98,7 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
         .store
         .with_conn(|conn| deviations::get_serious(conn, &Actor::command_line().user(committee.id), &municipalities, id))
         .unwrap();
-    assert_eq!(seen.household_id, None);
+    assert_eq!(seen.summary.as_deref(), Some("Flyttstädning bokades inte i tid."));
     let other = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", None, &normal)).unwrap();
     let refused =
         db.store.with_conn(|conn| deviations::get_serious(conn, &Actor::command_line(), &municipalities, other));
@@ -157,4 +158,39 @@ fn the_interim_closing_counts_per_area_in_its_period() {
     assert_eq!((annual.total.complaints, annual.total.closed, annual.total.open_at_end), (3, 2, 1));
     let bad = db.store.with_conn(|conn| closings::set_interim(conn, &actor, "0117", 2024, 12));
     assert!(matches!(bad, Err(StoreError::Invalid { field: "last_month", .. })));
+}
+
+#[test]
+fn the_orders_committee_contact_waits_for_one_e_mail() {
+    use etablera_domain::agreements::obligations::default_duties;
+    use etablera_store::agreements::orders;
+    let db = TestDatabase::new();
+    let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
+    let (actor, scope) = (Actor::command_line().user(worker.id), Scope::of(&worker));
+    let code = "0117".parse().unwrap();
+    db.store
+        .with_conn(|conn| {
+            orders::create(
+                conn,
+                &actor,
+                &code,
+                "Beställning",
+                &crate::orders::seed_order(),
+                &default_duties(d("2020-03-01")),
+            )
+        })
+        .unwrap();
+    let serious = form("serious").check(d("2024-05-10")).unwrap();
+    let id = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", None, &serious)).unwrap();
+    let waiting = db.store.with_conn(deviations::contact_notices).unwrap();
+    assert_eq!(waiting.len(), 1, "no committee member, but the order names a contact with an address");
+    assert_eq!(waiting[0].deviation_id, id);
+    assert_eq!(waiting[0].addresses, ["socialnamnden@osteraker.test"]);
+    assert!(db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id)).unwrap());
+    assert!(!db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id)).unwrap(), "claimed once");
+    assert!(db.store.with_conn(deviations::contact_notices).unwrap().is_empty());
+    assert_eq!(log_count(&db, "contact_notice", "create"), 1);
+    let normal = form("normal").check(d("2024-05-10")).unwrap();
+    db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", None, &normal)).unwrap();
+    assert!(db.store.with_conn(deviations::contact_notices).unwrap().is_empty(), "only serious ones");
 }

@@ -91,7 +91,7 @@ fn a_signed_report_stays_as_signed_and_a_new_version_says_what_changed() {
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
     let actor = Actor::command_line().user(boss.id);
     let sign = |note: Option<&str>| {
-        db.store.with_conn(|conn| monthly::sign(conn, &actor, "0117", may(), today(), DayCount::Calendar, note))
+        db.store.with_conn(|conn| monthly::sign(conn, &actor, "0117", may(), today(), DayCount::Calendar, note, None))
     };
     assert_eq!(sign(Some("Granskad")).unwrap(), 1);
     assert!(
@@ -155,7 +155,7 @@ fn a_month_not_yet_ended_cannot_be_signed() {
     let db = TestDatabase::new();
     let month = Month::containing(today());
     let result = db.store.with_conn(|conn| {
-        monthly::sign(conn, &Actor::command_line(), "0117", month, today(), DayCount::Calendar, None)
+        monthly::sign(conn, &Actor::command_line(), "0117", month, today(), DayCount::Calendar, None, None)
     });
     match result {
         Err(StoreError::Invalid { field: "month", message }) => assert!(message.contains("2026-12-01"), "{message}"),
@@ -163,4 +163,32 @@ fn a_month_not_yet_ended_cannot_be_signed() {
     }
     let empty = db.store.with_conn(|conn| monthly::signed_months(conn, "0117")).unwrap();
     assert!(empty.is_empty());
+}
+
+#[test]
+fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
+    use etablera_domain::reception::person::ExitReason;
+    use etablera_store::reception::households;
+    let db = with_caseload();
+    let p1 = db
+        .store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::persons;
+            Ok(persons::table.filter(persons::reference.eq("P1")).select(persons::id).first::<i32>(conn)?)
+        })
+        .unwrap();
+    let (actor, scope) = (Actor::command_line(), Scope::command_line());
+    db.store
+        .with_conn(|conn| households::record_exit(conn, &actor, &scope, p1, d("2024-03-10"), ExitReason::Moved, None))
+        .unwrap();
+    db.store.with_conn(|conn| households::record_return(conn, &actor, &scope, p1, d("2024-08-01"))).unwrap();
+    let may = live(&db, may());
+    assert_eq!(may.counts.target_group, 5, "P1 was out all of May, though back since");
+    assert_eq!(may.counts.count("sfi"), Some(0), "nor do P1's activities count");
+    assert_eq!(may.counts.count("declined"), Some(0));
+    let august = live(&db, Month::parse("2024-08").unwrap());
+    assert_eq!(august.counts.target_group, 6, "P1 back on 1 August, with P2–P4, P7, P8; P5 and P6 gone");
+    let march = live(&db, Month::parse("2024-03").unwrap());
+    assert_eq!(march.counts.target_group, 5, "P1 left on the 10th: in the group part of March");
 }

@@ -90,13 +90,43 @@ pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_stor
             body.push_str(&format!("\n{link}\n"));
         }
         body.push_str(&format!("\n{}\n", t.get("mail-footer")));
-        match mailer.send(&pending.email, &format!("Etablera: {text}"), body).await {
-            Ok(()) => {
-                let id = n.id;
-                state.store.run(move |conn| notifications::mark_emailed(conn, id)).await?;
-            }
+        let id = n.id;
+        if !state.store.run(move |conn| notifications::claim_for_email(conn, id)).await? {
+            continue;
+        }
+        if let Err(e) = mailer.send(&pending.email, &format!("Etablera: {text}"), body).await {
             // The address is personal data: the log names the notification only.
-            Err(e) => tracing::warn!(notification = n.id, error = %e, "notification not e-mailed"),
+            tracing::warn!(notification = id, error = %e, "notification not e-mailed");
+            state.store.run(move |conn| notifications::release_for_email(conn, id)).await?;
+        }
+    }
+    send_contact_notices(state, mailer, &t).await
+}
+
+/// E-mails the order's committee contact about each serious case not yet sent, once.
+async fn send_contact_notices(state: &AppState, mailer: &Mailer, t: &Tr) -> Result<(), etablera_store::StoreError> {
+    use etablera_store::quality::deviations;
+    for notice in state.store.run(deviations::contact_notices).await? {
+        let id = notice.deviation_id;
+        if !state.store.run(move |conn| deviations::claim_contact_notice(conn, id)).await? {
+            continue;
+        }
+        let text =
+            t.with("notification-deviation_serious", "subject", etablera_store::notifications::deviation_label(id));
+        let mut body = format!("{text}.\n");
+        if let Some(link) = mailer.link(&format!("/reports/serious/{id}")) {
+            body.push_str(&format!("\n{link}\n"));
+        }
+        body.push_str(&format!("\n{}\n", t.get("mail-footer")));
+        let mut failed = false;
+        for address in &notice.addresses {
+            if let Err(e) = mailer.send(address, &format!("Etablera: {text}"), body.clone()).await {
+                tracing::warn!(deviation = id, error = %e, "the committee contact was not e-mailed");
+                failed = true;
+            }
+        }
+        if failed {
+            state.store.run(move |conn| deviations::release_contact_notice(conn, id)).await?;
         }
     }
     Ok(())

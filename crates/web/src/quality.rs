@@ -103,6 +103,8 @@ struct ListPage {
     municipalities: Vec<(String, String)>,
     sections: Vec<Section>,
     can_write: bool,
+    /// The closings' summaries are the reports' (unit managers, not case workers).
+    can_read_reports: bool,
 }
 
 /// The open cases, then the closed.
@@ -136,6 +138,7 @@ pub async fn list(
             },
         ],
         can_write: user.can(Permission::WriteCases),
+        can_read_reports: user.can(Permission::ReadAggregateReports),
         municipalities: municipality_options(&user),
         municipality: code,
         ctx: PageContext::new(&ctx, t.get("quality-title"), "/quality"),
@@ -182,6 +185,7 @@ fn defaults_of(d: Option<&DeviationRow>) -> Fields {
         ("description".into(), d.description.clone()),
         ("actions".into(), d.actions.clone().unwrap_or_default()),
         ("closed_on".into(), d.closed_on.map(|c| c.to_string()).unwrap_or_default()),
+        ("committee_summary".into(), d.committee_summary.clone().unwrap_or_default()),
     ])
 }
 
@@ -267,6 +271,7 @@ fn read(
         severity: fields.get("severity").to_owned(),
         actions: fields.opt("actions").map(str::to_owned),
         closed_on: fields.opt("closed_on").map(str::to_owned),
+        committee_summary: fields.opt("committee_summary").map(str::to_owned),
     };
     let household = match fields.opt("household") {
         None => Ok(None),

@@ -156,7 +156,9 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
     let money = if user.can(Permission::ManageEconomy) { Some(money_at_risk(&state, &user, &t).await?) } else { None };
     let order = match crate::pages::municipality(&user, None) {
-        Some(code) if user.can(Permission::ManageUnit) => crate::agreements::orders::load(&state, &t, &code).await?,
+        Some(code) if user.can(Permission::ManageUnit) => {
+            crate::agreements::orders::load(&state, &ctx, &user, &code).await?
+        }
         _ => None,
     };
     let page = StartPage {

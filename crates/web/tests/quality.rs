@@ -84,6 +84,7 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
     assert!(bad.body.contains("Välj hur det kom in."));
+    assert!(bad.body.contains("Skriv en sammanfattning till nämnden"), "a serious one needs it");
     assert!(bad.body.contains("Nycklarna saknades vid inflyttningen.</textarea>"), "the description is kept");
     assert_eq!(count(&app), 0);
 
@@ -98,6 +99,7 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
             ("category", "housing"),
             ("severity", "serious"),
             ("description", "Nycklarna saknades vid inflyttningen."),
+            ("committee_summary", "En bostad saknade nycklar när ett hushåll flyttade in."),
         ],
     )
     .await;
@@ -129,7 +131,8 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
     assert!(start.body.contains(&format!("href=\"/reports/serious/{id}\">Ett allvarligt klagomål eller en allvarlig avvikelse har registrerats (Ä{id})")), "{}", start.body);
     let seen = app.get(&format!("/reports/serious/{id}"), Some(&committee)).await;
     assert_eq!(seen.status, StatusCode::OK);
-    assert!(seen.body.contains("Nycklarna saknades vid inflyttningen."));
+    assert!(seen.body.contains("En bostad saknade nycklar när ett hushåll flyttade in."), "the summary");
+    assert!(!seen.body.contains("Nycklarna saknades"), "not the unit's description");
     assert!(
         !seen.body.contains("H1") && !seen.body.contains("/reception/households"),
         "no household for the committee"
@@ -218,4 +221,49 @@ async fn a_case_is_handled_and_closed_and_a_stale_page_is_refused() {
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let interim = app.get(&format!("/reports/closings?year={year}"), Some(&boss)).await;
     assert!(interim.body.contains(&format!("Perioden är januari {year} – juni {year}.")), "{}", interim.body);
+}
+
+#[tokio::test]
+async fn a_case_about_another_units_household_is_not_shown() {
+    let app = TestApp::new();
+    let household = with_households(&app);
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let today = etablera_store::today().to_string();
+    let household_text = household.to_string();
+    let fields = [
+        ("kind", "complaint"),
+        ("received_on", today.as_str()),
+        ("channel", "phone"),
+        ("household", household_text.as_str()),
+        ("category", "housing"),
+        ("severity", "normal"),
+        ("description", "Grannar klagar på ljud."),
+    ];
+    assert_eq!(register(&app, &anna, &fields).await.status, StatusCode::SEE_OTHER);
+    let id: i32 = app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::id).first(conn)?)).unwrap();
+
+    // A case worker of another unit in the same municipality.
+    app.add_user("bertil", &[Role::CaseWorker]);
+    app.db
+        .store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &Actor::default(),
+                "bertil",
+                &Grants { unit: Some(Some("Etableringsenheten".into())), ..Default::default() },
+            )
+        })
+        .unwrap();
+    let bertil = app.login("bertil").await;
+    assert!(!app.get("/quality", Some(&bertil)).await.body.contains(&format!("/quality/{id}\"")));
+    assert_eq!(app.get(&format!("/quality/{id}"), Some(&bertil)).await.status, StatusCode::NOT_FOUND);
+    let mut change: Vec<(&str, &str)> = vec![("csrf_token", &bertil.csrf), ("version", "1"), ("household", "")];
+    change.extend(fields.iter().filter(|(k, _)| *k != "household"));
+    let refused = app.post_form(&format!("/quality/{id}"), Some(&bertil), &change).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "not changed, and the link not lost");
+    let linked: Option<i32> =
+        app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::household_id).first(conn)?)).unwrap();
+    assert_eq!(linked, Some(household));
 }

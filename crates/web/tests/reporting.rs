@@ -40,11 +40,31 @@ fn shown_count(html: &str, name: &str) -> String {
     row.split("<td class=\"num\">").nth(1).unwrap().split("</td>").next().unwrap().trim().to_owned()
 }
 
+/// A hidden field's value on a page.
+fn hidden(html: &str, name: &str) -> String {
+    let from = html.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap_or_else(|| panic!("{name} on the page"));
+    from.split('"').next().unwrap().replace("&#61;", "=").replace("&#59;", ";")
+}
+
+/// Signs the month as the page offers it: with the version and the figures it shows.
 async fn sign(app: &TestApp, browser: &Browser, month: &str, note: &str) -> crate::support::Answer {
+    let page = app.get(&format!("/reports/monthly?municipality=0117&month={month}"), Some(browser)).await;
+    let (version, figures) = if page.status == StatusCode::OK && page.body.contains("name=\"figures\"") {
+        (hidden(&page.body, "version"), hidden(&page.body, "figures"))
+    } else {
+        ("0".to_owned(), String::new())
+    };
     app.post_form(
         "/reports/monthly/sign",
         Some(browser),
-        &[("csrf_token", &browser.csrf), ("municipality", "0117"), ("month", month), ("note", note)],
+        &[
+            ("csrf_token", &browser.csrf),
+            ("municipality", "0117"),
+            ("month", month),
+            ("note", note),
+            ("version", &version),
+            ("figures", &figures),
+        ],
     )
     .await
 }
@@ -73,6 +93,23 @@ async fn the_unit_manager_signs_the_month_and_a_correction_makes_a_new_version()
     let again = sign(&app, &boss, "2024-05", "").await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("Version 1 är redan undertecknad och ingenting har ändrats sedan dess."));
+    // A page opened before someone else signed is refused, its note kept.
+    let stale = app
+        .post_form(
+            "/reports/monthly/sign",
+            Some(&boss),
+            &[
+                ("csrf_token", &boss.csrf),
+                ("municipality", "0117"),
+                ("month", "2024-05"),
+                ("note", "Min kommentar"),
+                ("version", "0"),
+                ("figures", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Min kommentar</textarea>"));
 
     // A correction in the casework: the signed version stays; the page shows the difference.
     let p2: i32 = app

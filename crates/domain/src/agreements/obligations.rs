@@ -82,7 +82,9 @@ pub fn occurrences(schedule: Schedule, start: NaiveDate, end: Option<NaiveDate>,
             let mut year = start.year();
             while within(NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year").max(start)) {
                 let due = day_in_month(year + i32::from(next_year), month, day);
-                if due > until {
+                // A report on a year is owed for every year the order ran in; a duty of the
+                // year itself (the interim closing, the plan) only while the order still runs.
+                if due > until || (!next_year && end.is_some_and(|e| due > e)) {
                     break;
                 }
                 out.push(Occurrence { period: year.to_string(), due });
@@ -189,6 +191,8 @@ mod tests {
         );
         let plan = Schedule::Yearly { month: 11, day: 30, next_year: false };
         assert_eq!(occurrences(plan, d("2020-03-01"), None, d("2021-11-29")).len(), 1, "2021's is not yet due");
+        let ended = occurrences(plan, d("2020-03-01"), Some(d("2024-02-29")), d("2030-01-01"));
+        assert_eq!(ended.last().unwrap().period, "2023", "no plan is owed in 2024, after the order ended in February");
     }
 
     #[test]

@@ -76,6 +76,7 @@ pub struct DeviationForm {
     pub severity: String,
     pub actions: Option<String>,
     pub closed_on: Option<String>,
+    pub committee_summary: Option<String>,
 }
 
 /// A complaint or deviation that passed the checks.
@@ -89,7 +90,12 @@ pub struct Deviation {
     pub severity: Severity,
     pub actions: Option<String>,
     pub closed_on: Option<NaiveDate>,
+    /// What the committee reads of a serious one: written for it, naming nobody.
+    pub committee_summary: Option<String>,
 }
+
+/// The most a summary for the committee may hold.
+pub const MAX_SUMMARY: usize = 1000;
 
 fn choice<T: Copy>(field: &'static str, code: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, Invalid> {
     parse(code.trim()).ok_or_else(|| Invalid::new(field, format!("Välj {what}.")))
@@ -126,6 +132,21 @@ impl DeviationForm {
             keep(&mut errors, choice("severity", &self.severity, Severity::from_code, "hur allvarligt det är"));
         let actions = keep(&mut errors, optional_text("actions", self.actions.as_deref(), MAX_TEXT, "vad som gjorts"));
         let closed_on = keep(&mut errors, optional_date("closed_on", self.closed_on.as_deref()));
+        let committee_summary = keep(
+            &mut errors,
+            optional_text(
+                "committee_summary",
+                self.committee_summary.as_deref(),
+                MAX_SUMMARY,
+                "sammanfattningen till nämnden",
+            ),
+        );
+        if severity == Some(Severity::Serious) && matches!(committee_summary, Some(None)) {
+            errors.push(Invalid::new(
+                "committee_summary",
+                "Skriv en sammanfattning till nämnden, utan namn eller andra personuppgifter: nämnden underrättas direkt.",
+            ));
+        }
         if let (Some(Some(closed)), Some(received)) = (closed_on, received_on) {
             if closed < received {
                 errors.push(Invalid::new("closed_on", "Ärendet kan inte avslutas före det kom in."));
@@ -136,7 +157,7 @@ impl DeviationForm {
         if let (Some(Some(_)), Some(None)) = (closed_on, &actions) {
             errors.push(Invalid::new("actions", "Skriv vad som gjorts innan ärendet avslutas."));
         }
-        match (kind, received_on, channel, description, category, severity, actions, closed_on) {
+        match (kind, received_on, channel, description, category, severity, actions, closed_on, committee_summary) {
             (
                 Some(kind),
                 Some(received_on),
@@ -146,9 +167,18 @@ impl DeviationForm {
                 Some(severity),
                 Some(actions),
                 Some(closed_on),
-            ) if errors.is_empty() => {
-                Ok(Deviation { kind, received_on, channel, description, category, severity, actions, closed_on })
-            }
+                Some(committee_summary),
+            ) if errors.is_empty() => Ok(Deviation {
+                kind,
+                received_on,
+                channel,
+                description,
+                category,
+                severity,
+                actions,
+                closed_on,
+                committee_summary,
+            }),
             _ => Err(errors),
         }
     }
@@ -172,6 +202,7 @@ mod tests {
             severity: "serious".into(),
             actions: None,
             closed_on: None,
+            committee_summary: Some("Nycklar saknades vid en inflyttning.".into()),
         }
     }
 
@@ -200,6 +231,14 @@ mod tests {
         let fields: Vec<String> =
             bad.check(d("2024-05-10")).unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
         assert_eq!(fields, ["kind", "received_on", "channel", "description", "actions"], "closed without actions too");
+    }
+
+    #[test]
+    fn a_serious_one_needs_a_summary_for_the_committee() {
+        let bare = DeviationForm { committee_summary: None, ..form() };
+        assert_eq!(bare.check(d("2024-05-10")).unwrap_err()[0].field, "committee_summary");
+        let normal = DeviationForm { committee_summary: None, severity: "normal".into(), ..form() };
+        assert!(normal.check(d("2024-05-10")).is_ok());
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn follow_up(
     let below = persons
         .iter()
         .filter(|p| {
-            let in_group = p.reception_date.is_some_and(|r| r <= day) && p.exit_date.is_none_or(|e| e > day);
+            let in_group = super::monthly::in_target_group_on(p, day);
             let exempt = p.exemptions.iter().any(|(start, end)| *start <= day && end.is_none_or(|e| day <= e));
             let plan = plans.get(&p.id).map(Vec::as_slice).unwrap_or_default();
             full_time(plan, day).flagged(age_on(p.birth_date, day) >= ADULT_AGE, in_group, exempt)
@@ -81,7 +81,7 @@ mod tests {
             id,
             birth_date: d("1990-01-01"),
             reception_date: Some(d("2024-01-10")),
-            exit_date: None,
+            exits: vec![],
             exemptions,
         }
     }
@@ -122,7 +122,7 @@ mod tests {
             adult(1, vec![]),
             adult(2, vec![(d("2024-05-01"), None)]),
             ReportPerson { birth_date: d("2010-01-01"), ..adult(3, vec![]) },
-            ReportPerson { exit_date: Some(d("2024-05-31")), ..adult(4, vec![]) },
+            ReportPerson { exits: vec![(d("2024-05-31"), None)], ..adult(4, vec![]) },
             adult(5, vec![]),
         ];
         let activities = [hours(1, "2024-02-01", Some("2024-05-20"), 40), hours(5, "2024-02-01", None, 40)];

@@ -33,8 +33,8 @@ pub struct ReportPerson {
     pub id: i32,
     pub birth_date: NaiveDate,
     pub reception_date: Option<NaiveDate>,
-    /// The current exit's date, when the person has left the target group.
-    pub exit_date: Option<NaiveDate>,
+    /// The exits from the target group: the day left, and the day come back (none while out).
+    pub exits: Vec<(NaiveDate, Option<NaiveDate>)>,
     /// The periods (first day, last day or open) in which the work principle does not apply.
     pub exemptions: Vec<(NaiveDate, Option<NaiveDate>)>,
 }
@@ -67,8 +67,8 @@ impl Month {
 
     /// The month before.
     pub fn previous(&self) -> Month {
-        let last = self.first.pred_opt().expect("dates stay within range");
-        Month::containing(last)
+        // Months come from parse (years 1800–2200) or today: the day before is always there.
+        Month::containing(self.first.pred_opt().unwrap_or(self.first))
     }
 
     pub fn containing(date: NaiveDate) -> Month {
@@ -114,8 +114,19 @@ impl MonthlyCounts {
     }
 }
 
+/// Received by the month's last day, and not out of the group for the whole month: an exit
+/// before its first day with no return until after its last. (A person who left and came
+/// back within the month was in the group part of it.)
 pub fn in_target_group(p: &ReportPerson, month: Month) -> bool {
-    p.reception_date.is_some_and(|r| r <= month.last) && p.exit_date.is_none_or(|e| e >= month.first)
+    p.reception_date.is_some_and(|r| r <= month.last)
+        && !p.exits.iter().any(|(left, back)| *left < month.first && back.is_none_or(|b| b > month.last))
+}
+
+/// In the group on a day: received by then, and not out (a person leaving on a day is out
+/// from that day; one coming back is in from that day).
+pub fn in_target_group_on(p: &ReportPerson, day: NaiveDate) -> bool {
+    p.reception_date.is_some_and(|r| r <= day)
+        && !p.exits.iter().any(|(left, back)| *left <= day && back.is_none_or(|b| b > day))
 }
 
 /// The month's counts. `declines` are (person, date); `damages` the dates of the damages in the
@@ -220,7 +231,7 @@ mod tests {
             id,
             birth_date: d("1990-01-01"),
             reception_date: reception.map(d),
-            exit_date: exit.map(d),
+            exits: exit.map(|e| (d(e), None)).into_iter().collect(),
             exemptions: vec![],
         }
     }
@@ -247,6 +258,14 @@ mod tests {
         assert!(in_target_group(&person(1, Some("2023-01-01"), Some("2024-05-01")), may), "left on F");
         assert!(!in_target_group(&person(1, Some("2023-01-01"), Some("2024-04-30")), may), "left before F");
         assert!(!in_target_group(&person(1, None, None), may), "not yet received");
+        let came_back = |back: &str| ReportPerson {
+            exits: vec![(d("2024-03-10"), Some(d(back)))],
+            ..person(1, Some("2023-01-01"), None)
+        };
+        assert!(!in_target_group(&came_back("2024-06-01"), may), "out all of May, back in June");
+        assert!(in_target_group(&came_back("2024-05-31"), may), "back on L");
+        assert!(!in_target_group_on(&came_back("2024-06-01"), d("2024-05-15")));
+        assert!(in_target_group_on(&came_back("2024-06-01"), d("2024-06-01")));
     }
 
     #[test]

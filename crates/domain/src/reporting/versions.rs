@@ -27,6 +27,12 @@ pub fn figures(counts: &MonthlyCounts, follow_up: &FollowUp) -> Vec<Figure> {
     out
 }
 
+/// The figures as one line (`target_group=41;sfi=30;…`): what a page showed, to compare with
+/// what would be signed.
+pub fn fingerprint(figures: &[Figure]) -> String {
+    figures.iter().map(|f| format!("{}={}", f.code, f.count)).collect::<Vec<_>>().join(";")
+}
+
 pub fn find(figures: &[Figure], code: &str) -> Option<u32> {
     figures.iter().find(|f| f.code == code).map(|f| f.count)
 }

@@ -185,7 +185,8 @@ pub fn fulfil(
                 obligation_fulfilments::recorded_at.eq(now()),
                 obligation_fulfilments::recorded_by.eq(actor.user_id),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(StoreError::unique_as_stale)?;
         let municipality: String =
             agreements::table.find(agreement_id).select(agreements::municipality_code).first(conn)?;
         append(conn, actor, Action::Update, &Record::new(RECORD, agreement_id).in_municipality(municipality))

@@ -108,7 +108,8 @@ pub fn record_staffing(
                 staffing::recorded_at.eq(now()),
                 staffing::recorded_by.eq(actor.user_id),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(StoreError::unique_as_stale)?;
         append(conn, actor, Action::Update, &Record::new("staffing", from).in_municipality(municipality_code))
     })
 }

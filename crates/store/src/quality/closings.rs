@@ -50,7 +50,8 @@ pub fn set_interim(
                     interim_closings::year.eq(year),
                     values,
                 ))
-                .execute(conn)?;
+                .execute(conn)
+                .map_err(StoreError::unique_as_stale)?;
         }
         append(conn, actor, Action::Update, &Record::new(INTERIM_CLOSING, year).in_municipality(municipality_code))
     })

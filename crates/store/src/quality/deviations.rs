@@ -38,6 +38,9 @@ pub struct DeviationRow {
     /// UTC.
     pub committee_notified_at: Option<NaiveDateTime>,
     pub version: i32,
+    pub committee_summary: Option<String>,
+    /// When the order's committee contact was e-mailed (or found to have no address).
+    pub contact_emailed_at: Option<NaiveDateTime>,
 }
 
 impl DeviationRow {
@@ -75,6 +78,7 @@ struct Values<'a> {
     severity: &'static str,
     actions: Option<&'a str>,
     closed_on: Option<NaiveDate>,
+    committee_summary: Option<&'a str>,
     changed_at: NaiveDateTime,
     changed_by: Option<i32>,
 }
@@ -91,6 +95,7 @@ impl<'a> Values<'a> {
             severity: d.severity.code(),
             actions: d.actions.as_deref(),
             closed_on: d.closed_on,
+            committee_summary: d.committee_summary.as_deref(),
             changed_at: now(),
             changed_by: actor.user_id,
         }
@@ -104,6 +109,15 @@ fn check_municipality(scope: &Scope, code: &str) -> Result<()> {
     } else {
         Err(StoreError::NotFound)
     }
+}
+
+/// Whether the caller may see a case: its municipality is theirs and, when it concerns a
+/// household, the household is in their scope (a case worker sees their own unit's).
+fn visible(conn: &mut DbConn, scope: &Scope, code: &str, household_id: Option<i32>) -> Result<bool> {
+    if check_municipality(scope, code).is_err() {
+        return Ok(false);
+    }
+    Ok(household_id.is_none_or(|h| scope.household(conn, h).is_ok()))
 }
 
 /// The household a case is linked to: in scope, and in the case's municipality.
@@ -157,13 +171,15 @@ pub fn update(
     d: &Deviation,
 ) -> Result<()> {
     write(conn, |conn| {
-        let (code, notified): (String, Option<NaiveDateTime>) = deviations::table
+        let (code, linked, notified): (String, Option<i32>, Option<NaiveDateTime>) = deviations::table
             .find(id)
-            .select((deviations::municipality_code, deviations::committee_notified_at))
+            .select((deviations::municipality_code, deviations::household_id, deviations::committee_notified_at))
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        check_municipality(scope, &code)?;
+        if !visible(conn, scope, &code, linked)? {
+            return Err(StoreError::NotFound);
+        }
         check_household(conn, scope, &code, household_id)?;
         let changed = diesel::update(deviations::table.find(id).filter(deviations::version.eq(version)))
             .set((Values::of(actor, household_id, d), deviations::version.eq(deviations::version + 1)))
@@ -174,6 +190,16 @@ pub fn update(
         append(conn, actor, Action::Update, &Record::new(DEVIATION, id).in_municipality(&code))?;
         if d.severity == Severity::Serious && notified.is_none() {
             notify_committee(conn, actor, &code, id)?;
+        } else if d.severity != Severity::Serious {
+            // No longer serious: what the committee was told leads nowhere now.
+            diesel::update(
+                notifications::table
+                    .filter(notifications::deviation_id.eq(id))
+                    .filter(notifications::kind.eq(SERIOUS))
+                    .filter(notifications::read_at.is_null()),
+            )
+            .set(notifications::read_at.eq(now()))
+            .execute(conn)?;
         }
         Ok(())
     })
@@ -201,11 +227,91 @@ fn notify_committee(conn: &mut DbConn, actor: &Actor, municipality_code: &str, i
             ))
             .execute(conn)?;
     }
-    if !members.is_empty() {
+    // The order's committee contact is e-mailed by the mail round, unless there is no address
+    // that the members' notices do not already reach.
+    let contact_pending = !contact_addresses(conn, municipality_code)?.is_empty();
+    if !members.is_empty() || contact_pending {
         diesel::update(deviations::table.find(id)).set(deviations::committee_notified_at.eq(now())).execute(conn)?;
         append(conn, actor, Action::Create, &Record::new(NOTIFICATION, id).in_municipality(municipality_code))?;
     }
+    if !contact_pending {
+        diesel::update(deviations::table.find(id)).set(deviations::contact_emailed_at.eq(now())).execute(conn)?;
+    }
     Ok(members.len())
+}
+
+/// The e-mail addresses of the current order's committee contacts that are not an enabled
+/// committee member's address (those get their own notice).
+fn contact_addresses(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<String>> {
+    let Some(order) = crate::agreements::orders::current(conn, municipality_code)? else { return Ok(Vec::new()) };
+    let members: Vec<Option<String>> = users::table
+        .inner_join(user_roles::table)
+        .inner_join(user_municipalities::table)
+        .filter(user_roles::role.eq(Role::Committee.code()))
+        .filter(user_municipalities::municipality_code.eq(municipality_code))
+        .filter(users::disabled.eq(false))
+        .select(users::email)
+        .load(conn)?;
+    let mut out: Vec<String> = order
+        .current()
+        .contacts
+        .iter()
+        .filter(|c| c.side == "committee")
+        .filter_map(|c| c.email.clone())
+        .filter(|e| !members.iter().flatten().any(|m| m.eq_ignore_ascii_case(e)))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A serious case whose order contact waits for an e-mail.
+#[derive(Debug, Clone)]
+pub struct ContactNotice {
+    pub deviation_id: i32,
+    pub addresses: Vec<String>,
+}
+
+/// The serious cases whose committee contact is still to be e-mailed.
+pub fn contact_notices(conn: &mut DbConn) -> Result<Vec<ContactNotice>> {
+    let waiting: Vec<(i32, String)> = deviations::table
+        .filter(deviations::severity.eq(Severity::Serious.code()))
+        .filter(deviations::committee_notified_at.is_not_null())
+        .filter(deviations::contact_emailed_at.is_null())
+        .order(deviations::id)
+        .select((deviations::id, deviations::municipality_code))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (deviation_id, code) in waiting {
+        out.push(ContactNotice { deviation_id, addresses: contact_addresses(conn, &code)? });
+    }
+    Ok(out)
+}
+
+/// Takes a contact notice for sending: `true` when this caller got it (nobody else is sending
+/// it). The e-mail is in the access log.
+pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<bool> {
+    write(conn, |conn| {
+        let claimed =
+            diesel::update(deviations::table.find(deviation_id).filter(deviations::contact_emailed_at.is_null()))
+                .set(deviations::contact_emailed_at.eq(now()))
+                .execute(conn)?;
+        if claimed == 1 {
+            let code: String =
+                deviations::table.find(deviation_id).select(deviations::municipality_code).first(conn)?;
+            let record = Record::new("contact_notice", deviation_id).in_municipality(code);
+            append(conn, &Actor::default(), Action::Create, &record)?;
+        }
+        Ok(claimed == 1)
+    })
+}
+
+/// Gives a claimed notice back when the e-mail could not be sent, to be tried again.
+pub fn release_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<()> {
+    diesel::update(deviations::table.find(deviation_id))
+        .set(deviations::contact_emailed_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// How far the committee has been told: members notified, and of them e-mailed.
@@ -242,10 +348,17 @@ pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: 
     check_municipality(scope, municipality_code)?;
     let record = Record::all(DEVIATION).in_municipality(municipality_code);
     logged_read(conn, actor, &record, |conn| {
-        let mut rows: Vec<DeviationRow> = deviations::table
+        let rows: Vec<DeviationRow> = deviations::table
             .filter(deviations::municipality_code.eq(municipality_code))
             .select(DeviationRow::as_select())
             .load(conn)?;
+        let mut shown = Vec::with_capacity(rows.len());
+        for row in rows {
+            if visible(conn, scope, &row.municipality_code, row.household_id)? {
+                shown.push(row);
+            }
+        }
+        let mut rows = shown;
         rows.sort_by(|a, b| {
             (a.closed_on.is_some(), std::cmp::Reverse(a.received_on), std::cmp::Reverse(a.id)).cmp(&(
                 b.closed_on.is_some(),
@@ -259,22 +372,37 @@ pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: 
 
 /// Opens one for the unit.
 pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<Listed> {
-    let code: String = deviations::table
+    let (code, linked): (String, Option<i32>) = deviations::table
         .find(id)
-        .select(deviations::municipality_code)
+        .select((deviations::municipality_code, deviations::household_id))
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    check_municipality(scope, &code)?;
+    if !visible(conn, scope, &code, linked)? {
+        return Err(StoreError::NotFound);
+    }
     logged_read(conn, actor, &Record::new(DEVIATION, id).in_municipality(&code), |conn| {
         let row = deviations::table.find(id).select(DeviationRow::as_select()).first(conn)?;
         Ok(with_labels(conn, scope, vec![row])?.remove(0))
     })
 }
 
-/// Opens a serious one for the committee, in one of `municipalities`: without its household.
-/// Anything else is "not found".
-pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], id: i32) -> Result<DeviationRow> {
+/// A serious case as the committee reads it: what it is, when, and the summary written for
+/// the committee. Never the description, the actions or the household.
+#[derive(Debug, Clone)]
+pub struct CommitteeView {
+    pub id: i32,
+    pub kind: String,
+    pub received_on: NaiveDate,
+    pub category: String,
+    pub severity: String,
+    pub summary: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Opens a serious one for the committee, in one of `municipalities`. Anything else is "not
+/// found".
+pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], id: i32) -> Result<CommitteeView> {
     let row = deviations::table
         .find(id)
         .select(DeviationRow::as_select())
@@ -284,7 +412,15 @@ pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], 
         .ok_or(StoreError::NotFound)?;
     let record = Record::new(DEVIATION, id).in_municipality(&row.municipality_code);
     crate::access::log::record(conn, actor, Action::Read, &record)?;
-    Ok(DeviationRow { household_id: None, ..row })
+    Ok(CommitteeView {
+        id: row.id,
+        kind: row.kind,
+        received_on: row.received_on,
+        category: row.category,
+        severity: row.severity,
+        summary: row.committee_summary,
+        closed_on: row.closed_on,
+    })
 }
 
 /// The codes a row holds, back as the domain's types (the table's checks keep them valid).

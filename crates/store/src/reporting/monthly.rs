@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::follow_up::{Arrival, FollowUp, follow_up};
 use etablera_domain::reporting::monthly::{Month, MonthlyCounts, ReportActivity, ReportPerson, count};
-use etablera_domain::reporting::versions::{Change, Figure, changes, figures};
+use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fingerprint};
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
@@ -21,6 +21,8 @@ use crate::{DbConn, Result, StoreError, now, write};
 
 /// Access-log record kind: a month's report of a municipality.
 pub const MONTHLY_REPORT: &str = "monthly_report";
+/// Access-log record kind: the target group counted on a day.
+const TARGET_GROUP: &str = "target_group";
 
 /// A month's report as the casework stands.
 #[derive(Debug, Clone)]
@@ -53,7 +55,7 @@ impl Casework {
     }
 }
 
-/// The municipality's persons with their dates: reception, current exit, exemptions.
+/// The municipality's persons with their dates: reception, exits, exemptions.
 fn report_persons(
     conn: &mut DbConn,
     municipality_code: &str,
@@ -64,16 +66,14 @@ fn report_persons(
         .select((persons::id, persons::household_id, persons::birth_date, persons::reception_date))
         .load(conn)?;
     let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
-    let mut exits: BTreeMap<i32, NaiveDate> = BTreeMap::new();
-    let open_exits: Vec<(i32, NaiveDate)> = person_exits::table
+    // Every exit, also those returned from: a person was out of the group between.
+    let mut exits: BTreeMap<i32, Vec<(NaiveDate, Option<NaiveDate>)>> = BTreeMap::new();
+    let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = person_exits::table
         .filter(person_exits::person_id.eq_any(&ids))
-        .filter(person_exits::returned_on.is_null())
-        .select((person_exits::person_id, person_exits::exit_date))
+        .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
-    for (person, date) in open_exits {
-        // The current exit is the latest one not returned from.
-        let entry = exits.entry(person).or_insert(date);
-        *entry = (*entry).max(date);
+    for (person, left, back) in rows {
+        exits.entry(person).or_default().push((left, back));
     }
     let mut exemptions: BTreeMap<i32, Vec<(NaiveDate, Option<NaiveDate>)>> = BTreeMap::new();
     let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = work_exemptions::table
@@ -89,7 +89,7 @@ fn report_persons(
             id,
             birth_date,
             reception_date,
-            exit_date: exits.get(&id).copied(),
+            exits: exits.remove(&id).unwrap_or_default(),
             exemptions: exemptions.remove(&id).unwrap_or_default(),
         })
         .collect();
@@ -147,10 +147,12 @@ pub fn live(
     conn.transaction(|conn| Ok(casework(conn, municipality_code)?.report(month, today, days)))
 }
 
-/// How many are in the target group on a day (for the caseload per post).
-pub fn in_group_on(conn: &mut DbConn, municipality_code: &str, day: NaiveDate) -> Result<u32> {
-    use diesel::Connection;
-    let (persons, _) = conn.transaction(|conn| report_persons(conn, municipality_code))?;
+/// How many are in the target group on a day (for the caseload per post). Counted from the
+/// persons' dates, so the reading is logged.
+pub fn in_group_on(conn: &mut DbConn, actor: &Actor, municipality_code: &str, day: NaiveDate) -> Result<u32> {
+    let record = Record::all(TARGET_GROUP).in_municipality(municipality_code);
+    let persons =
+        crate::access::log::logged_read(conn, actor, &record, |conn| report_persons(conn, municipality_code))?.0;
     let one_day = Month { first: day, last: day };
     Ok(count(one_day, &persons, &[], &[], &[]).target_group)
 }
@@ -270,9 +272,18 @@ pub fn signed_months(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<S
     Ok(all)
 }
 
+/// What the signer saw: the newest signed version (0 for none) and the figures' fingerprint.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub version: i32,
+    pub figures: String,
+}
+
 /// Signs the month's report as the casework stands: the first version, or a new one that lists
 /// what changed since the last. A month is signed once it has ended, and a new version only
-/// when something changed.
+/// when something changed. With `seen`, the signature is refused as stale when someone signed
+/// or the figures changed since the page was opened, so that what is signed is what was read.
+#[allow(clippy::too_many_arguments)]
 pub fn sign(
     conn: &mut DbConn,
     actor: &Actor,
@@ -281,6 +292,7 @@ pub fn sign(
     today: NaiveDate,
     days: DayCount,
     note: Option<&str>,
+    seen: Option<&Seen>,
 ) -> Result<i32> {
     if month.last >= today {
         return Err(StoreError::invalid(
@@ -299,6 +311,11 @@ pub fn sign(
         let report = casework(conn, municipality_code)?.report(month, today, days);
         let now_figures = report.figures();
         let last = versions(conn, municipality_code, month)?.into_iter().next();
+        if let Some(seen) = seen
+            && (seen.version != last.as_ref().map_or(0, |l| l.version) || seen.figures != fingerprint(&now_figures))
+        {
+            return Err(StoreError::Stale);
+        }
         let (version, changed) = match &last {
             None => (1, None),
             Some(last) => {
@@ -324,7 +341,8 @@ pub fn sign(
                 monthly_reports::signed_at.eq(now()),
                 monthly_reports::signed_by.eq(actor.user_id),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(StoreError::unique_as_stale)?;
         let record = Record::new(MONTHLY_REPORT, month.code()).in_municipality(municipality_code);
         append(conn, actor, Action::Create, &record)?;
         Ok(version)

@@ -51,7 +51,7 @@ pub struct OccurrenceRow {
 }
 
 /// What to show of one obligation: the last one done, every overdue one, and the next one due.
-pub fn shown(t: &Tr, obligation: &Obligation, standings: &[Standing]) -> Vec<OccurrenceRow> {
+pub fn shown_rows(t: &Tr, code: &str, obligation: &Obligation, standings: &[Standing]) -> Vec<OccurrenceRow> {
     let mut picked: Vec<&Standing> = Vec::new();
     if let Some(done) = standings.iter().rev().find(|s| matches!(s.status, Status::Done { .. })) {
         picked.push(done);
@@ -60,7 +60,7 @@ pub fn shown(t: &Tr, obligation: &Obligation, standings: &[Standing]) -> Vec<Occ
     if let Some(next) = standings.iter().find(|s| matches!(s.status, Status::Due { .. })) {
         picked.push(next);
     }
-    picked.iter().map(|s| row(t, obligation, s)).collect()
+    picked.iter().map(|s| row(t, code, obligation, s)).collect()
 }
 
 fn period_text(t: &Tr, period: &str) -> String {
@@ -71,10 +71,11 @@ fn period_text(t: &Tr, period: &str) -> String {
     }
 }
 
-fn row(t: &Tr, obligation: &Obligation, s: &Standing) -> OccurrenceRow {
+fn row(t: &Tr, code: &str, obligation: &Obligation, s: &Standing) -> OccurrenceRow {
     let (state, class, document) = match &s.status {
         Status::Done { on, document } => {
-            let link = (obligation.code == MONTHLY_REPORT).then(|| format!("/reports/signed/{}", s.occurrence.period));
+            let link = (obligation.code == MONTHLY_REPORT)
+                .then(|| format!("/reports/signed/{}?municipality={code}&version=1", s.occurrence.period));
             let key = if *on > s.occurrence.due { "order-done-late" } else { "order-done" };
             (t.with(key, "date", on), "done", Some((document.clone(), link)))
         }
@@ -98,8 +99,9 @@ fn row(t: &Tr, obligation: &Obligation, s: &Standing) -> OccurrenceRow {
 pub struct Staffing {
     pub posts: String,
     pub from: String,
-    pub in_group: u32,
-    pub per_post: String,
+    /// The target group today, or "<3" for a reader who sees the public version.
+    pub persons: String,
+    pub per_post: Option<String>,
 }
 
 /// The order's obligations as shown and the staffing, for the order's page and the unit
@@ -110,27 +112,42 @@ pub struct OrderStanding {
     pub staffing: Option<Staffing>,
 }
 
-pub async fn load(state: &AppState, t: &Tr, code: &str) -> AppResult<Option<OrderStanding>> {
+/// The order as a reader sees it: small counts hidden unless the reader `sees_exact_counts`.
+pub async fn load(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    code: &str,
+) -> AppResult<Option<OrderStanding>> {
+    let t = ctx.tr();
+    let shown = crate::reporting::document::Counts::of(
+        crate::reporting::sees_exact_counts(user),
+        state.config.report_threshold,
+    );
     let today = etablera_store::today();
-    let c = code.to_owned();
+    let (c, actor) = (code.to_owned(), ctx.actor());
     let found = state
         .store
         .run(move |conn| {
             let Some(order) = orders::current(conn, &c)? else { return Ok(None) };
             let standing = obligations::standing(conn, &order, today, today + Duration::days(AHEAD_DAYS))?;
             let staffing = orders::staffing_on(conn, &c, today)?;
-            let in_group = etablera_store::reporting::monthly::in_group_on(conn, &c, today)?;
+            let in_group = etablera_store::reporting::monthly::in_group_on(conn, &actor, &c, today)?;
             Ok(Some((order, standing, staffing, in_group)))
         })
         .await?;
     Ok(found.map(|(agreement, standing, staffing, in_group)| OrderStanding {
         agreement,
-        rows: standing.iter().flat_map(|(o, s)| shown(t, o, s)).collect(),
-        staffing: staffing.map(|(from, hundredths)| Staffing {
-            posts: posts_text(hundredths),
-            from: from.to_string(),
-            in_group,
-            per_post: tenths_text(per_post_tenths(in_group, hundredths)),
+        rows: standing.iter().flat_map(|(o, s)| shown_rows(&t, code, o, s)).collect(),
+        staffing: staffing.map(|(from, hundredths)| {
+            let persons = shown.show(in_group);
+            // A per-post figure would give a hidden count away.
+            let per_post = if persons == in_group.to_string() {
+                Some(tenths_text(per_post_tenths(in_group, hundredths)))
+            } else {
+                None
+            };
+            Staffing { posts: posts_text(hundredths), from: from.to_string(), persons, per_post }
         }),
     }))
 }
@@ -197,7 +214,7 @@ async fn page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let loaded = load(state, &t, &code).await?;
+    let loaded = load(state, ctx, user, &code).await?;
     let status = f.status();
     let (order, rows, staffing) = match loaded {
         Some(o) => (Some(order_view(&t, &o.agreement)), o.rows, o.staffing),

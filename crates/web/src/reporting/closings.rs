@@ -11,7 +11,8 @@ use etablera_reports::table::{Heading, Table};
 use etablera_store::quality::closings;
 use serde::Deserialize;
 
-use super::document::month_name;
+use super::document::{Counts as Shown, month_name};
+use super::sees_exact_counts;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
@@ -47,6 +48,8 @@ struct ClosingsPage {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     total: Vec<String>,
+    /// What the counts are, and how small ones are shown.
+    note: String,
     manage: bool,
 }
 
@@ -77,8 +80,8 @@ async fn chosen(state: &AppState, user: &etablera_store::access::users::User, q:
     Ok(Chosen { code, year, annual, last_month, summary })
 }
 
-fn counts(c: &Counts) -> Vec<String> {
-    [c.complaints, c.deviations, c.serious, c.closed, c.open_at_end].iter().map(u32::to_string).collect()
+fn counts(c: &Counts, shown: Shown) -> Vec<String> {
+    [c.complaints, c.deviations, c.serious, c.closed, c.open_at_end].iter().map(|n| shown.show(*n)).collect()
 }
 
 fn title(t: &Tr, c: &Chosen) -> String {
@@ -92,7 +95,7 @@ fn period(t: &Tr, s: &Summary) -> String {
     format!("{} – {}", month_name(t, from), month_name(t, to))
 }
 
-fn table(t: &Tr, s: &Summary) -> Table {
+fn table(t: &Tr, s: &Summary, shown: Shown) -> Table {
     let headers = [
         "deviation-category",
         "closings-complaints",
@@ -109,21 +112,32 @@ fn table(t: &Tr, s: &Summary) -> Table {
         .iter()
         .map(|(category, c)| {
             let mut row = vec![t.get(&format!("deviation-category-{}", category.code()))];
-            row.extend(counts(c));
+            row.extend(counts(c, shown));
             row
         })
         .collect();
     let mut totals = vec![t.get("total")];
-    totals.extend(counts(&s.total));
+    totals.extend(counts(&s.total, shown));
     Table { headers, text_columns: 1, rows, totals }
 }
 
-fn document(t: &Tr, c: &Chosen) -> (Heading, Table) {
+fn document(t: &Tr, c: &Chosen, shown: Shown) -> (Heading, Table) {
     let facts = vec![
         (t.get("col-municipality"), format!("{} {}", c.code, etablera_domain::municipality::name_of(&c.code))),
         (t.get("closings-period"), period(t, &c.summary)),
     ];
-    (Heading { title: title(t, c), facts, note: t.get("closings-note") }, table(t, &c.summary))
+    let note = match shown {
+        Shown::Exact => t.get("closings-note"),
+        Shown::Public { threshold } => format!(
+            "{} {}",
+            t.get("closings-note"),
+            t.text(
+                "report-small-counts",
+                &[("threshold", threshold.to_string()), ("max", threshold.saturating_sub(1).to_string())]
+            )
+        ),
+    };
+    (Heading { title: title(t, c), facts, note }, table(t, &c.summary, shown))
 }
 
 async fn page(
@@ -136,7 +150,8 @@ async fn page(
     let t = ctx.tr();
     let c = chosen(state, user, &q).await?;
     let this_year = etablera_store::today().year();
-    let table = table(&t, &c.summary);
+    let shown = Shown::of(sees_exact_counts(user), state.config.report_threshold);
+    let table = table(&t, &c.summary, shown);
     let status = f.status();
     let page = ClosingsPage {
         municipalities: municipality_options(user),
@@ -146,6 +161,7 @@ async fn page(
         headers: table.headers,
         rows: table.rows,
         total: table.totals,
+        note: document(&t, &c, shown).0.note,
         manage: user.can(Permission::ManageUnit),
         municipality: c.code.clone(),
         year: c.year,
@@ -198,7 +214,8 @@ async fn file(
     q: &ClosingQuery,
 ) -> AppResult<(Heading, Table, String)> {
     let c = chosen(state, user, q).await?;
-    let (heading, table) = document(&ctx.tr(), &c);
+    let shown = Shown::of(sees_exact_counts(user), state.config.report_threshold);
+    let (heading, table) = document(&ctx.tr(), &c, shown);
     let name = format!("klagomal-avvikelser-{}-{}-{}", c.code, c.year, if c.annual { "helar" } else { "delar" });
     Ok((heading, table, name))
 }

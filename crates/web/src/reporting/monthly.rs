@@ -67,6 +67,9 @@ struct MonthPage {
     versions: Vec<VersionView>,
     /// The first day it can be signed, while the month runs.
     sign_from: Option<String>,
+    /// What the page shows, sent back when signing: the newest version and the figures.
+    seen_version: i32,
+    seen_figures: String,
     charts: Vec<Chart>,
     bar_width: u32,
 }
@@ -157,6 +160,8 @@ async fn page(
         latest: latest.map(|s| version_view(&t, s)),
         versions: versions.iter().map(|s| version_view(&t, s)).collect(),
         sign_from: (month.last >= today).then(|| month.last.succ_opt().unwrap_or(month.last).to_string()),
+        seen_version: latest.map_or(0, |s| s.version),
+        seen_figures: etablera_domain::reporting::versions::fingerprint(&figures),
         charts: charts(&t, &trend),
         bar_width: BAR_WIDTH,
         f,
@@ -183,9 +188,15 @@ pub async fn sign(
     let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
     let month = chosen_month(fields.opt("month"), today)?;
     let note = fields.opt("note").map(str::to_owned);
+    let seen = monthly::Seen {
+        version: fields.get("version").parse().unwrap_or(0),
+        figures: fields.get("figures").to_owned(),
+    };
     let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
-    let outcome =
-        state.store.run(move |conn| monthly::sign(conn, &actor, &c, month, today, days, note.as_deref())).await;
+    let outcome = state
+        .store
+        .run(move |conn| monthly::sign(conn, &actor, &c, month, today, days, note.as_deref(), Some(&seen)))
+        .await;
     let version = outcome.as_ref().ok().copied();
     match Filled::after("sign", fields, Ok(outcome.map(|_| ())))? {
         None => Ok(Redirect::to(&format!(

@@ -1,22 +1,25 @@
-//! A serious complaint or deviation as the committee is told of it: what happened and what was
-//! done, without the household. Only serious ones, only in the reader's municipalities.
+//! A serious complaint or deviation as the committee is told of it: its kind, area and dates,
+//! and the summary written for the committee. Never the description, the actions or the
+//! household; only serious ones, only in the reader's municipalities.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use etablera_store::quality::deviations;
+use etablera_store::quality::deviations::{self, CommitteeView};
 
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::pages::{PageContext, render};
-use crate::quality::{DeviationView, view};
 
 #[derive(Template)]
 #[template(path = "reporting/serious.html")]
 struct SeriousPage {
     ctx: PageContext,
-    case: DeviationView,
+    kind: String,
+    category: String,
+    severity: String,
+    case: CommitteeView,
 }
 
 pub async fn show(
@@ -27,9 +30,18 @@ pub async fn show(
     let t = ctx.tr();
     let actor = ctx.actor();
     let municipalities: Vec<String> = user.municipalities.iter().map(|m| m.as_str().to_owned()).collect();
-    let row = state.store.run(move |conn| deviations::get_serious(conn, &actor, &municipalities, id)).await?;
-    let case = view(&t, &row, None);
-    let title = t.text("deviation-title", &[("label", case.label.clone()), ("kind", case.kind.clone())]);
-    let page = SeriousPage { case, ctx: PageContext::new(&ctx, title, "/reports") };
+    let case = state.store.run(move |conn| deviations::get_serious(conn, &actor, &municipalities, id)).await?;
+    let kind = t.get(&format!("deviation-kind-{}", case.kind));
+    let title = t.text(
+        "deviation-title",
+        &[("label", etablera_store::notifications::deviation_label(case.id)), ("kind", kind.clone())],
+    );
+    let page = SeriousPage {
+        kind,
+        category: t.get(&format!("deviation-category-{}", case.category)),
+        severity: t.get(&format!("deviation-severity-{}", case.severity)),
+        case,
+        ctx: PageContext::new(&ctx, title, "/reports"),
+    };
     Ok(render(&page)?.into_response())
 }

@@ -146,6 +146,10 @@ pub fn run(
             severity: severity.into(),
             actions: (!actions.is_empty()).then(|| actions.to_owned()),
             closed_on: close_after.map(|days| (received + Duration::days(days)).to_string()),
+            committee_summary: (severity == "serious").then(|| {
+                "Ett beslut skickades till fel mottagare; rättat samma vecka och anmält som personuppgiftsincident."
+                    .to_owned()
+            }),
         };
         let case = form
             .check(today)
@@ -175,6 +179,7 @@ pub fn run(
             today,
             DayCount::Calendar,
             Some("Granskad på enhetsmötet."),
+            None,
         )?;
         signed += 1;
         month = Month::containing(month.last.succ_opt().expect("a day after"));

@@ -3,6 +3,13 @@ BEGIN;
 DROP TABLE staffing;
 DROP TABLE obligation_fulfilments;
 DROP TABLE obligations;
+-- The orders go with their versions, contact persons and terminations.
+DELETE FROM agreement_contacts WHERE version_id IN
+    (SELECT v.id FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id WHERE a.post_id IS NULL);
+DELETE FROM agreement_instalments WHERE version_id IN
+    (SELECT v.id FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id WHERE a.post_id IS NULL);
+DELETE FROM agreement_versions WHERE agreement_id IN (SELECT id FROM agreements WHERE post_id IS NULL);
+DELETE FROM terminations WHERE agreement_id IN (SELECT id FROM agreements WHERE post_id IS NULL);
 CREATE TABLE agreements_old (
     id INTEGER PRIMARY KEY NOT NULL,
     post_id INTEGER NOT NULL REFERENCES shared_posts (id),

@@ -1,0 +1,2 @@
+ALTER TABLE deviations DROP COLUMN contact_emailed_at;
+ALTER TABLE deviations DROP COLUMN committee_summary;
