@@ -247,6 +247,7 @@ pub fn routes() -> Routes {
         .post("/orders/new", Needs(Permission::ManageUnit), post(agreements::orders::create))
         .post("/orders/fulfil", Needs(Permission::ManageUnit), post(agreements::orders::fulfil))
         .post("/orders/staffing", Needs(Permission::ManageUnit), post(agreements::orders::staffing))
+        .post("/orders/amend", Needs(Permission::ManageUnit), post(agreements::orders::amend))
         .get("/reports/serious/{id}", Needs(Permission::ReadAggregateReports), get(reporting::serious::show))
         .get("/quality", Needs(Permission::ReadCases), get(quality::list))
         .get("/quality/new", Needs(Permission::WriteCases), get(quality::new_form))

@@ -30,6 +30,22 @@ fn order_fields<'a>(browser: &'a Browser, start: &'a str, end: &'a str) -> Vec<(
     ]
 }
 
+async fn amend(app: &TestApp, boss: &Browser, from: &str, end: &str) -> crate::support::Answer {
+    app.post_form(
+        "/orders/amend",
+        Some(boss),
+        &[
+            ("csrf_token", boss.csrf.as_str()),
+            ("municipality", "0117"),
+            ("effective_from", from),
+            ("end", end),
+            ("notice_months", "3"),
+            ("registry_number", "SN 2026/7"),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
     let app = TestApp::new();
@@ -119,6 +135,17 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
     let start_page = app.get("/", Some(&boss)).await;
     assert!(start_page.body.contains("Beställningens åtaganden"));
     assert!(start_page.body.contains("Försenat"));
+
+    // Prolonged to a fixed end with three months' notice, as a new version.
+    let end = (today + chrono::Duration::days(365)).to_string();
+    let amended = amend(&app, &boss, &today.to_string(), &end).await;
+    assert_eq!(amended.status, StatusCode::SEE_OTHER, "{}", amended.body);
+    let page = app.get("/orders", Some(&boss)).await;
+    assert!(page.body.contains(&format!("{start} – {end}")), "the whole validity, from the first start");
+    assert!(page.body.contains("3 månaders uppsägningstid") && page.body.contains("SN 2026/7"));
+    let earlier = amend(&app, &boss, &start, &end).await;
+    assert_eq!(earlier.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(earlier.body.contains("En ändring måste gälla från ett senare datum än den förra versionen."));
 
     let committee = app.login("namnd").await;
     let read = app.get("/orders", Some(&committee)).await;

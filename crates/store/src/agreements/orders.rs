@@ -71,6 +71,54 @@ pub fn create(
     })
 }
 
+/// The order's new terms from a date (a prolongation, another notice period): a new version
+/// with the current version's parties and contacts.
+#[derive(Debug, Clone)]
+pub struct Amendment {
+    pub effective_from: NaiveDate,
+    pub registry_number: Option<String>,
+    pub decision: Option<String>,
+    pub end: Option<NaiveDate>,
+    pub notice_months: Option<u32>,
+}
+
+/// Records an amendment of the municipality's current order as its next version.
+pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendment: &Amendment) -> Result<i32> {
+    let order = current(conn, municipality_code)?.ok_or(StoreError::NotFound)?;
+    let now_version = order.current().clone();
+    let start = order.versions.first().map(|v| v.terms.validity.start()).unwrap_or(amendment.effective_from);
+    if amendment.end.is_some_and(|end| end < amendment.effective_from) {
+        return Err(StoreError::invalid("end", "Slutdatumet är före dagen ändringen gäller från."));
+    }
+    let parse = |text: &str| text.parse::<etablera_domain::identity::OrganisationNumber>();
+    let (Ok(municipality_org_number), Ok(county_org_number)) =
+        (parse(&now_version.municipality_org_number), parse(&now_version.county_org_number))
+    else {
+        return Err(StoreError::invalid("form", "Beställningens organisationsnummer går inte att läsa."));
+    };
+    let version = NewVersion {
+        effective_from: amendment.effective_from,
+        registry_number: amendment.registry_number.clone(),
+        decision: amendment.decision.clone(),
+        signed_on: None,
+        terms: etablera_domain::agreements::Terms {
+            validity: match amendment.end {
+                Some(end) => etablera_domain::agreements::Validity::FixedTerm { start, end },
+                None => etablera_domain::agreements::Validity::UntilFurtherNotice { start },
+            },
+            notice_months: amendment.notice_months,
+            refund_policy: now_version.terms.refund_policy,
+            vacancy_threshold_months: None,
+            schedule: InvoiceSchedule::None,
+        },
+        municipality_org_number,
+        county_org_number,
+        contacts: now_version.contacts.clone(),
+        note: None,
+    };
+    super::amend(conn, actor, order.id, &version)
+}
+
 /// The municipality's newest order, with its contact persons (staff of the administration and
 /// the committee, named in the order itself: not logged as personal data about the casework).
 pub fn current(conn: &mut DbConn, municipality_code: &str) -> Result<Option<Agreement>> {

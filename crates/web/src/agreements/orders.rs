@@ -170,6 +170,9 @@ struct OrderPage {
 
 /// The order's terms in words.
 pub struct OrderView {
+    /// The current version's end and notice, as the amendment form starts from them.
+    pub end: String,
+    pub notice_months: String,
     pub title: String,
     pub registry_number: String,
     pub decision: String,
@@ -182,6 +185,8 @@ fn order_view(t: &Tr, a: &etablera_store::agreements::Agreement) -> OrderView {
     let v = a.current();
     let start = a.versions.first().map(|f| f.terms.validity.start()).unwrap_or(v.terms.validity.start());
     OrderView {
+        end: v.terms.validity.end().map(|e| e.to_string()).unwrap_or_default(),
+        notice_months: v.terms.notice_months.map(|m| m.to_string()).unwrap_or_default(),
         title: a.title.clone(),
         registry_number: v.registry_number.clone().unwrap_or_default(),
         decision: v.decision.clone().unwrap_or_default(),
@@ -280,6 +285,46 @@ pub async fn fulfil(
         Err(e) => Err(vec![e]),
     };
     match Filled::after(form, fields, outcome)? {
+        None => Ok(back(&code)),
+        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
+    }
+}
+
+/// Records an amendment of the order (a prolongation, another notice period) as a new version.
+pub async fn amend(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let mut errors = Vec::new();
+    let effective_from = fields.date("effective_from").map_err(|e| errors.push(e)).ok();
+    let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
+    let notice_months = match fields.opt("notice_months").map(str::parse::<u32>) {
+        None => None,
+        Some(Ok(m)) if m <= 120 => Some(m),
+        Some(_) => {
+            errors
+                .push(Invalid::new("notice_months", "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt."));
+            None
+        }
+    };
+    let outcome = match effective_from {
+        Some(effective_from) if errors.is_empty() => {
+            let amendment = orders::Amendment {
+                effective_from,
+                registry_number: fields.opt("registry_number").map(str::to_owned),
+                decision: fields.opt("decision").map(str::to_owned),
+                end,
+                notice_months,
+            };
+            let (actor, c) = (ctx.actor(), code.clone());
+            Ok(state.store.run(move |conn| orders::amend(conn, &actor, &c, &amendment).map(|_| ())).await)
+        }
+        _ => Err(errors),
+    };
+    match Filled::after("amend", fields, outcome)? {
         None => Ok(back(&code)),
         Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
     }
