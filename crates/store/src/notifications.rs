@@ -102,7 +102,7 @@ pub struct ToEmail {
 
 /// Notifications not yet e-mailed, to users who have an address and an enabled account.
 pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
-    let rows: Vec<(String, i32, String, Option<i32>, Option<i32>, NaiveDateTime)> = notifications::table
+    let rows: Vec<(String, Row)> = notifications::table
         .inner_join(users::table.on(users::id.eq(notifications::user_id)))
         .filter(notifications::emailed_at.is_null())
         .filter(notifications::read_at.is_null())
@@ -111,15 +111,17 @@ pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
         .order(notifications::id)
         .select((
             users::email.assume_not_null(),
-            notifications::id,
-            notifications::kind,
-            notifications::household_id,
-            notifications::deviation_id,
-            notifications::created_at,
+            (
+                notifications::id,
+                notifications::kind,
+                notifications::household_id,
+                notifications::deviation_id,
+                notifications::created_at,
+            ),
         ))
         .load(conn)?;
-    let emails: BTreeMap<i32, String> = rows.iter().map(|r| (r.1, r.0.clone())).collect();
-    let list = with_subjects(conn, rows.into_iter().map(|(_, id, kind, h, d, at)| (id, kind, h, d, at)).collect())?;
+    let emails: BTreeMap<i32, String> = rows.iter().map(|(email, row)| (row.0, email.clone())).collect();
+    let list = with_subjects(conn, rows.into_iter().map(|(_, row)| row).collect())?;
     Ok(list
         .into_iter()
         .filter_map(|notification| Some(ToEmail { email: emails.get(&notification.id)?.clone(), notification }))

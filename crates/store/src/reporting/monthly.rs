@@ -55,11 +55,11 @@ impl Casework {
     }
 }
 
+/// Each person's household and reception date, for the households' arrivals.
+type Receptions = Vec<(i32, Option<NaiveDate>)>;
+
 /// The municipality's persons with their dates: reception, exits, exemptions.
-fn report_persons(
-    conn: &mut DbConn,
-    municipality_code: &str,
-) -> Result<(Vec<ReportPerson>, Vec<(i32, Option<NaiveDate>)>)> {
+fn report_persons(conn: &mut DbConn, municipality_code: &str) -> Result<(Vec<ReportPerson>, Receptions)> {
     let people: Vec<(i32, i32, NaiveDate, Option<NaiveDate>)> = persons::table
         .inner_join(households::table)
         .filter(households::municipality_code.eq(municipality_code))
