@@ -248,6 +248,7 @@ pub fn routes() -> Routes {
         .post("/orders/fulfil", Needs(Permission::ManageUnit), post(agreements::orders::fulfil))
         .post("/orders/staffing", Needs(Permission::ManageUnit), post(agreements::orders::staffing))
         .post("/orders/amend", Needs(Permission::ManageUnit), post(agreements::orders::amend))
+        .post("/orders/duties", Needs(Permission::ManageUnit), post(agreements::orders::reschedule))
         .get("/reports/serious/{id}", Needs(Permission::ReadAggregateReports), get(reporting::serious::show))
         .get("/quality", Needs(Permission::ReadCases), get(quality::list))
         .get("/quality/new", Needs(Permission::WriteCases), get(quality::new_form))

@@ -147,6 +147,47 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
     assert_eq!(earlier.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(earlier.body.contains("En ändring måste gälla från ett senare datum än den förra versionen."));
 
+    // The monthly report moves to the 10th; a day that is not one is explained.
+    let page = app.get("/orders", Some(&boss)).await;
+    let monthly = page
+        .body
+        .split("action=\"/orders/duties\"")
+        .nth(2)
+        .and_then(|form| form.split("name=\"obligation\" value=\"").nth(1))
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .unwrap();
+    let move_to = |day: &'static str| {
+        [
+            ("csrf_token", boss.csrf.clone()),
+            ("municipality", "0117".into()),
+            ("obligation", monthly.clone()),
+            ("schedule", day.into()),
+        ]
+    };
+    let refused = app
+        .post_form(
+            "/orders/duties",
+            Some(&boss),
+            &move_to("40").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Välj en dag från 1 till 31."));
+    let moved = app
+        .post_form(
+            "/orders/duties",
+            Some(&boss),
+            &move_to("10").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = app.get("/orders", Some(&boss)).await;
+    let next_month = (today + chrono::Duration::days(31)).format("%Y-%m").to_string();
+    assert!(
+        page.body.contains(&format!("{next_month}-10")) || page.body.contains(&format!("{}-10", today.format("%Y-%m"))),
+        "due on the 10th now"
+    );
+
     let committee = app.login("namnd").await;
     let read = app.get("/orders", Some(&committee)).await;
     assert_eq!(read.status, StatusCode::OK);

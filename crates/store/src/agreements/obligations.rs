@@ -128,6 +128,39 @@ pub fn standing(
         .collect())
 }
 
+/// Moves a duty's dates (the municipality's timetable changed). The kind of schedule stays; what
+/// was done stays done, by period.
+pub fn reschedule(conn: &mut DbConn, actor: &Actor, obligation_id: i32, schedule: Schedule) -> Result<()> {
+    write(conn, |conn| {
+        let (agreement_id, kind): (i32, String) = obligations::table
+            .find(obligation_id)
+            .select((obligations::agreement_id, obligations::schedule))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        if kind != schedule.code() {
+            return Err(StoreError::invalid("schedule", "Åtagandet har ett annat slags schema."));
+        }
+        schedule.check().map_err(|m| StoreError::invalid("schedule", m))?;
+        let (date, month, day, next_year) = match schedule {
+            Schedule::Once { due } => (Some(due), None, None, false),
+            Schedule::Monthly { day } => (None, None, Some(day as i32), false),
+            Schedule::Yearly { month, day, next_year } => (None, Some(month as i32), Some(day as i32), next_year),
+        };
+        diesel::update(obligations::table.find(obligation_id))
+            .set((
+                obligations::due_date.eq(date),
+                obligations::due_month.eq(month),
+                obligations::due_day.eq(day),
+                obligations::next_year.eq(next_year),
+            ))
+            .execute(conn)?;
+        let municipality: String =
+            agreements::table.find(agreement_id).select(agreements::municipality_code).first(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RECORD, agreement_id).in_municipality(municipality))
+    })
+}
+
 /// Records that an obligation was done for a period, with the document that shows it.
 pub fn fulfil(
     conn: &mut DbConn,

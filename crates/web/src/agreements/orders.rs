@@ -109,6 +109,7 @@ pub struct Staffing {
 pub struct OrderStanding {
     pub agreement: etablera_store::agreements::Agreement,
     pub rows: Vec<OccurrenceRow>,
+    pub duties: Vec<DutyRow>,
     pub staffing: Option<Staffing>,
 }
 
@@ -139,6 +140,15 @@ pub async fn load(
     Ok(found.map(|(agreement, standing, staffing, in_group)| OrderStanding {
         agreement,
         rows: standing.iter().flat_map(|(o, s)| shown_rows(&t, code, o, s)).collect(),
+        duties: standing
+            .iter()
+            .map(|(o, _)| DutyRow {
+                id: o.id,
+                name: t.get(&format!("duty-{}", o.code)),
+                schedule: schedule_text(o.schedule),
+                hint: t.get(&format!("duty-hint-{}", o.code)),
+            })
+            .collect(),
         staffing: staffing.map(|(from, hundredths)| {
             let persons = shown.show(in_group);
             // A per-post figure would give a hidden count away.
@@ -163,6 +173,7 @@ struct OrderPage {
     municipalities: Vec<(String, String)>,
     order: Option<OrderView>,
     rows: Vec<OccurrenceRow>,
+    duties: Vec<DutyRow>,
     staffing: Option<Staffing>,
     manage: bool,
     today: String,
@@ -221,9 +232,9 @@ async fn page(
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
     let loaded = load(state, ctx, user, &code).await?;
     let status = f.status();
-    let (order, rows, staffing) = match loaded {
-        Some(o) => (Some(order_view(&t, &o.agreement)), o.rows, o.staffing),
-        None => (None, Vec::new(), None),
+    let (order, rows, duties, staffing) = match loaded {
+        Some(o) => (Some(order_view(&t, &o.agreement)), o.rows, o.duties, o.staffing),
+        None => (None, Vec::new(), Vec::new(), None),
     };
     let page = OrderPage {
         notice: q.saved.map(|_| t.get("order-saved")),
@@ -232,6 +243,7 @@ async fn page(
         municipality: code,
         order,
         rows,
+        duties,
         staffing,
         manage: user.can(Permission::ManageUnit),
         today: etablera_store::today().to_string(),
@@ -377,12 +389,7 @@ fn form_defaults() -> Fields {
         ("notice_months".into(), "6".into()),
     ];
     for duty in default_duties(start) {
-        let value = match duty.schedule {
-            Schedule::Once { due } => due.to_string(),
-            Schedule::Monthly { day } => day.to_string(),
-            Schedule::Yearly { month, day, .. } => format!("{month:02}-{day:02}"),
-        };
-        pairs.push((duty.code.into(), value));
+        pairs.push((duty.code.into(), schedule_text(duty.schedule)));
     }
     Fields(pairs)
 }
@@ -416,33 +423,81 @@ fn read_duties(fields: &Fields, start: NaiveDate) -> Result<Vec<Duty>, Vec<Inval
     let mut errors = Vec::new();
     let mut duties = Vec::new();
     for duty in default_duties(start) {
-        let text = fields.get(duty.code);
-        let schedule = match duty.schedule {
-            Schedule::Once { .. } => {
-                etablera_domain::reception::date(duty.code, text).map(|due| Schedule::Once { due })
-            }
-            Schedule::Monthly { .. } => text
-                .trim()
-                .parse::<u32>()
-                .map(|day| Schedule::Monthly { day })
-                .map_err(|_| Invalid::new(duty.code, "Skriv en dag i månaden, 1 till 31.")),
-            Schedule::Yearly { next_year, .. } => {
-                let parsed = text
-                    .trim()
-                    .split_once('-')
-                    .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
-                parsed
-                    .map(|(month, day)| Schedule::Yearly { month, day, next_year })
-                    .ok_or_else(|| Invalid::new(duty.code, "Skriv månad och dag som MM-DD, till exempel 09-30."))
-            }
-        }
-        .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(duty.code, m)));
-        match schedule {
+        match read_schedule(duty.code, fields.get(duty.code), duty.schedule) {
             Ok(schedule) => duties.push(Duty { code: duty.code, schedule }),
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() { Ok(duties) } else { Err(errors) }
+}
+
+/// A duty's dates as typed, in the shape of `like` (a date for once, a day of the month after
+/// for monthly, `MM-DD` for yearly, the year after when `like` is).
+fn read_schedule(field: &'static str, text: &str, like: Schedule) -> Result<Schedule, Invalid> {
+    match like {
+        Schedule::Once { .. } => etablera_domain::reception::date(field, text).map(|due| Schedule::Once { due }),
+        Schedule::Monthly { .. } => text
+            .trim()
+            .parse::<u32>()
+            .map(|day| Schedule::Monthly { day })
+            .map_err(|_| Invalid::new(field, "Skriv en dag i månaden, 1 till 31.")),
+        Schedule::Yearly { next_year, .. } => {
+            let parsed =
+                text.trim().split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+            parsed
+                .map(|(month, day)| Schedule::Yearly { month, day, next_year })
+                .ok_or_else(|| Invalid::new(field, "Skriv månad och dag som MM-DD, till exempel 09-30."))
+        }
+    }
+    .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(field, m)))
+}
+
+/// A schedule as the form writes it.
+fn schedule_text(schedule: Schedule) -> String {
+    match schedule {
+        Schedule::Once { due } => due.to_string(),
+        Schedule::Monthly { day } => day.to_string(),
+        Schedule::Yearly { month, day, .. } => format!("{month:02}-{day:02}"),
+    }
+}
+
+/// A duty and its dates, for the form that moves them.
+pub struct DutyRow {
+    pub id: i32,
+    pub name: String,
+    pub schedule: String,
+    pub hint: String,
+}
+
+/// Moves a duty's dates.
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields = Fields(pairs);
+    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let obligation: i32 = fields.get("obligation").parse().map_err(|_| AppError::BadRequest)?;
+    let form = format!("duty-{obligation}");
+    let (actor, c, text) = (ctx.actor(), code.clone(), fields.get("schedule").to_owned());
+    let outcome = state
+        .store
+        .run(move |conn| {
+            // The duty must belong to this municipality's order; its kind gives the shape to read.
+            let order = orders::current(conn, &c)?.ok_or(etablera_store::StoreError::NotFound)?;
+            let duty = obligations::of_order(conn, order.id)?
+                .into_iter()
+                .find(|o| o.id == obligation)
+                .ok_or(etablera_store::StoreError::NotFound)?;
+            let schedule = read_schedule("schedule", &text, duty.schedule)
+                .map_err(|e| etablera_store::StoreError::invalid("schedule", e.message))?;
+            obligations::reschedule(conn, &actor, obligation, schedule)
+        })
+        .await;
+    match Filled::after(form, fields, Ok(outcome))? {
+        None => Ok(back(&code)),
+        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
+    }
 }
 
 fn optional(fields: &Fields, name: &str) -> Option<String> {
