@@ -107,6 +107,11 @@ impl Agreement {
         self.versions.iter().rev().find(|v| v.effective_from <= date)
     }
 
+    /// The first day the agreement binds: its first version's start.
+    pub fn starts_on(&self) -> NaiveDate {
+        self.versions.first().expect("an agreement has at least one version").terms.validity.start()
+    }
+
     /// The last day the agreement binds: a termination's end, else a fixed term's end.
     pub fn ends_on(&self) -> Option<NaiveDate> {
         self.termination.as_ref().map(|t| t.end_date).or_else(|| self.current().terms.validity.end())

@@ -33,6 +33,27 @@ pub struct Standing {
 
 type Row = (i32, String, String, Option<NaiveDate>, Option<i32>, Option<i32>, bool);
 
+/// A schedule's dates as the table holds them; `schedule` reads them back.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = obligations, treat_none_as_null = true)]
+pub(crate) struct Dates {
+    due_date: Option<NaiveDate>,
+    due_month: Option<i32>,
+    due_day: Option<i32>,
+    next_year: bool,
+}
+
+impl Dates {
+    pub(crate) fn of(schedule: Schedule) -> Dates {
+        let (due_date, due_month, due_day, next_year) = match schedule {
+            Schedule::Once { due } => (Some(due), None, None, false),
+            Schedule::Monthly { day } => (None, None, Some(day as i32), false),
+            Schedule::Yearly { month, day, next_year } => (None, Some(month as i32), Some(day as i32), next_year),
+        };
+        Dates { due_date, due_month, due_day, next_year }
+    }
+}
+
 fn schedule(
     kind: &str,
     date: Option<NaiveDate>,
@@ -68,6 +89,12 @@ pub fn of_order(conn: &mut DbConn, agreement_id: i32) -> Result<Vec<Obligation>>
             Some(Obligation { id, code, schedule: schedule(&kind, date, month, day, next_year)? })
         })
         .collect())
+}
+
+/// One obligation of the municipality's current order; "not found" for any other.
+pub fn in_current_order(conn: &mut DbConn, municipality_code: &str, obligation_id: i32) -> Result<Obligation> {
+    let order = super::orders::current(conn, municipality_code)?.ok_or(StoreError::NotFound)?;
+    of_order(conn, order.id)?.into_iter().find(|o| o.id == obligation_id).ok_or(StoreError::NotFound)
 }
 
 /// Each obligation with its occurrences due by `until`, oldest first, and where each stands on
@@ -106,8 +133,7 @@ pub fn standing(
             *first = (on, version);
         }
     }
-    let start = order.versions.first().map(|v| v.terms.validity.start()).ok_or(StoreError::NotFound)?;
-    let end = order.ends_on();
+    let (start, end) = (order.starts_on(), order.ends_on());
     Ok(list
         .into_iter()
         .map(|obligation| {
@@ -142,19 +168,7 @@ pub fn reschedule(conn: &mut DbConn, actor: &Actor, obligation_id: i32, schedule
             return Err(StoreError::invalid("schedule", "Åtagandet har ett annat slags schema."));
         }
         schedule.check().map_err(|m| StoreError::invalid("schedule", m))?;
-        let (date, month, day, next_year) = match schedule {
-            Schedule::Once { due } => (Some(due), None, None, false),
-            Schedule::Monthly { day } => (None, None, Some(day as i32), false),
-            Schedule::Yearly { month, day, next_year } => (None, Some(month as i32), Some(day as i32), next_year),
-        };
-        diesel::update(obligations::table.find(obligation_id))
-            .set((
-                obligations::due_date.eq(date),
-                obligations::due_month.eq(month),
-                obligations::due_day.eq(day),
-                obligations::next_year.eq(next_year),
-            ))
-            .execute(conn)?;
+        diesel::update(obligations::table.find(obligation_id)).set(Dates::of(schedule)).execute(conn)?;
         let municipality: String =
             agreements::table.find(agreement_id).select(agreements::municipality_code).first(conn)?;
         append(conn, actor, Action::Update, &Record::new(RECORD, agreement_id).in_municipality(municipality))
@@ -194,7 +208,7 @@ pub fn fulfil(
         let order = super::load(conn, agreement_id, false)?;
         let obligation =
             of_order(conn, agreement_id)?.into_iter().find(|o| o.id == obligation_id).ok_or(StoreError::NotFound)?;
-        let start = order.versions.first().map(|v| v.terms.validity.start()).ok_or(StoreError::NotFound)?;
+        let start = order.starts_on();
         // What is due within a year may be done ahead of time; nothing later.
         let until = today + chrono::Duration::days(366);
         let known = occurrences(obligation.schedule, start, order.ends_on(), until).iter().any(|o| o.period == period);

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::agreements::InvoiceSchedule;
-use etablera_domain::agreements::obligations::{DUTIES, Duty, Schedule};
+use etablera_domain::agreements::obligations::{DUTIES, Duty};
 use etablera_domain::municipality::MunicipalityCode;
 
 use super::{Agreement, Kind, NewVersion, RECORD, check_version, insert_version, load};
@@ -48,20 +48,12 @@ pub fn create(
             .get_result(conn)?;
         insert_version(conn, actor, id, 1, first)?;
         for (position, duty) in duties.iter().enumerate() {
-            let (date, month, day, next_year) = match duty.schedule {
-                Schedule::Once { due } => (Some(due), None, None, false),
-                Schedule::Monthly { day } => (None, None, Some(day as i32), false),
-                Schedule::Yearly { month, day, next_year } => (None, Some(month as i32), Some(day as i32), next_year),
-            };
             diesel::insert_into(obligations::table)
                 .values((
+                    super::obligations::Dates::of(duty.schedule),
                     obligations::agreement_id.eq(id),
                     obligations::code.eq(duty.code),
                     obligations::schedule.eq(duty.schedule.code()),
-                    obligations::due_date.eq(date),
-                    obligations::due_month.eq(month),
-                    obligations::due_day.eq(day),
-                    obligations::next_year.eq(next_year),
                     obligations::position.eq(position as i32),
                 ))
                 .execute(conn)?;
@@ -86,7 +78,7 @@ pub struct Amendment {
 pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendment: &Amendment) -> Result<i32> {
     let order = current(conn, municipality_code)?.ok_or(StoreError::NotFound)?;
     let now_version = order.current().clone();
-    let start = order.versions.first().map(|v| v.terms.validity.start()).unwrap_or(amendment.effective_from);
+    let start = order.starts_on();
     if amendment.end.is_some_and(|end| end < amendment.effective_from) {
         return Err(StoreError::invalid("end", "Slutdatumet är före dagen ändringen gäller från."));
     }

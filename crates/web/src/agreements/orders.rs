@@ -194,7 +194,7 @@ pub struct OrderView {
 
 fn order_view(t: &Tr, a: &etablera_store::agreements::Agreement) -> OrderView {
     let v = a.current();
-    let start = a.versions.first().map(|f| f.terms.validity.start()).unwrap_or(v.terms.validity.start());
+    let start = a.starts_on();
     OrderView {
         end: v.terms.validity.end().map(|e| e.to_string()).unwrap_or_default(),
         notice_months: v.terms.notice_months.map(|m| m.to_string()).unwrap_or_default(),
@@ -265,6 +265,34 @@ fn back(code: &str) -> Response {
     Redirect::to(&format!("/orders?municipality={code}&saved=1")).into_response()
 }
 
+/// After one of the page's forms: back to the page when it was saved, else the page again
+/// with that form's input and errors.
+async fn answer(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    code: String,
+    form: String,
+    fields: Fields,
+    outcome: Result<Result<(), etablera_store::StoreError>, Vec<Invalid>>,
+) -> AppResult<Response> {
+    match Filled::after(form, fields, outcome)? {
+        None => Ok(back(&code)),
+        Some(f) => page(state, ctx, user, OrderQuery { municipality: Some(code), saved: None }, f).await,
+    }
+}
+
+/// The notice period as typed: empty, or 0 to 120 months.
+fn notice_months(fields: &Fields) -> Result<Option<u32>, Invalid> {
+    match fields.opt("notice_months").map(str::parse::<u32>) {
+        None => Ok(None),
+        Some(Ok(m)) if m <= 120 => Ok(Some(m)),
+        Some(_) => {
+            Err(Invalid::new("notice_months", "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt."))
+        }
+    }
+}
+
 /// Records an occurrence done, with its document.
 pub async fn fulfil(
     State(state): State<AppState>,
@@ -285,21 +313,14 @@ pub async fn fulfil(
             Ok(state
                 .store
                 .run(move |conn| {
-                    // The obligation must belong to this municipality's order.
-                    let order = orders::current(conn, &c)?.ok_or(etablera_store::StoreError::NotFound)?;
-                    if !obligations::of_order(conn, order.id)?.iter().any(|o| o.id == obligation) {
-                        return Err(etablera_store::StoreError::NotFound);
-                    }
+                    obligations::in_current_order(conn, &c, obligation)?;
                     obligations::fulfil(conn, &actor, obligation, &period, done_on, &document, today)
                 })
                 .await)
         }
         Err(e) => Err(vec![e]),
     };
-    match Filled::after(form, fields, outcome)? {
-        None => Ok(back(&code)),
-        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
-    }
+    answer(&state, &ctx, &user, code, form, fields, outcome).await
 }
 
 /// Records an amendment of the order (a prolongation, another notice period) as a new version.
@@ -313,15 +334,7 @@ pub async fn amend(
     let mut errors = Vec::new();
     let effective_from = fields.date("effective_from").map_err(|e| errors.push(e)).ok();
     let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
-    let notice_months = match fields.opt("notice_months").map(str::parse::<u32>) {
-        None => None,
-        Some(Ok(m)) if m <= 120 => Some(m),
-        Some(_) => {
-            errors
-                .push(Invalid::new("notice_months", "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt."));
-            None
-        }
-    };
+    let notice_months = notice_months(&fields).map_err(|e| errors.push(e)).ok().flatten();
     let outcome = match effective_from {
         Some(effective_from) if errors.is_empty() => {
             let amendment = orders::Amendment {
@@ -336,10 +349,7 @@ pub async fn amend(
         }
         _ => Err(errors),
     };
-    match Filled::after("amend", fields, outcome)? {
-        None => Ok(back(&code)),
-        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
-    }
+    answer(&state, &ctx, &user, code, "amend".into(), fields, outcome).await
 }
 
 /// Records the staffing from a date.
@@ -363,10 +373,7 @@ pub async fn staffing(
         }
         (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
     };
-    match Filled::after("staffing", fields, outcome)? {
-        None => Ok(back(&code)),
-        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
-    }
+    answer(&state, &ctx, &user, code, "staffing".into(), fields, outcome).await
 }
 
 #[derive(Template)]
@@ -483,21 +490,14 @@ pub async fn reschedule(
     let outcome = state
         .store
         .run(move |conn| {
-            // The duty must belong to this municipality's order; its kind gives the shape to read.
-            let order = orders::current(conn, &c)?.ok_or(etablera_store::StoreError::NotFound)?;
-            let duty = obligations::of_order(conn, order.id)?
-                .into_iter()
-                .find(|o| o.id == obligation)
-                .ok_or(etablera_store::StoreError::NotFound)?;
+            // Its kind of schedule gives the shape to read.
+            let duty = obligations::in_current_order(conn, &c, obligation)?;
             let schedule = read_schedule("schedule", &text, duty.schedule)
                 .map_err(|e| etablera_store::StoreError::invalid("schedule", e.message))?;
             obligations::reschedule(conn, &actor, obligation, schedule)
         })
         .await;
-    match Filled::after(form, fields, Ok(outcome))? {
-        None => Ok(back(&code)),
-        Some(f) => page(&state, &ctx, &user, OrderQuery { municipality: Some(code), saved: None }, f).await,
-    }
+    answer(&state, &ctx, &user, code, form, fields, Ok(outcome)).await
 }
 
 fn optional(fields: &Fields, name: &str) -> Option<String> {
@@ -512,19 +512,7 @@ fn read_order(fields: &Fields) -> Result<(String, NewVersion, Vec<Duty>), Vec<In
     }
     let start = fields.date("start").map_err(|e| errors.push(e)).ok();
     let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
-    let notice = match fields.opt("notice_months") {
-        None => None,
-        Some(n) => match n.parse::<u32>() {
-            Ok(m) if m <= 120 => Some(m),
-            _ => {
-                errors.push(Invalid::new(
-                    "notice_months",
-                    "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt.",
-                ));
-                None
-            }
-        },
-    };
+    let notice = notice_months(fields).map_err(|e| errors.push(e)).ok().flatten();
     let org = fields.get("org_number").parse::<etablera_domain::identity::OrganisationNumber>();
     if let Err(e) = &org {
         errors.push(Invalid::new("org_number", etablera_domain::reception::sentence(&e.to_string())));

@@ -151,7 +151,7 @@ async fn page(
     let c = chosen(state, user, &q).await?;
     let this_year = etablera_store::today().year();
     let shown = Shown::of(sees_exact_counts(user), state.config.report_threshold);
-    let table = table(&t, &c.summary, shown);
+    let (heading, table) = document(&t, &c, shown);
     let status = f.status();
     let page = ClosingsPage {
         municipalities: municipality_options(user),
@@ -161,7 +161,7 @@ async fn page(
         headers: table.headers,
         rows: table.rows,
         total: table.totals,
-        note: document(&t, &c, shown).0.note,
+        note: heading.note,
         manage: user.can(Permission::ManageUnit),
         municipality: c.code.clone(),
         year: c.year,
@@ -169,7 +169,7 @@ async fn page(
         closing: if c.annual { "annual" } else { "interim" },
         last_month: c.last_month,
         f,
-        ctx: PageContext::new(ctx, title(&t, &c), "/reports"),
+        ctx: PageContext::new(ctx, heading.title, "/reports"),
     };
     Ok(render_with(status, &page))
 }
