@@ -3,6 +3,7 @@
 
 pub mod apportion;
 pub mod cost;
+pub mod invoices;
 pub mod population;
 pub mod scb;
 pub mod table_check;

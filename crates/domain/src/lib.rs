@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod code;
 pub mod cofinancing;
 pub mod economy;
 pub mod identity;
@@ -13,4 +14,5 @@ pub mod municipality;
 pub mod quality;
 pub mod reception;
 pub mod reporting;
+pub mod text;
 pub mod time;

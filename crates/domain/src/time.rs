@@ -27,6 +27,85 @@ pub fn to_rfc3339_local(utc: NaiveDateTime) -> String {
     Stockholm.from_utc_datetime(&utc).to_rfc3339()
 }
 
+/// A year of the work: a grant's, an invoice round's, a closing's. Only years from 2000 to 2100
+/// are taken, so that no calendar arithmetic on one can leave chrono's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "i32", into = "i32")]
+pub struct Year(i32);
+
+impl Year {
+    pub const RANGE: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+    pub fn new(year: i32) -> Result<Year, YearOutOfRange> {
+        if Year::RANGE.contains(&year) { Ok(Year(year)) } else { Err(YearOutOfRange(year)) }
+    }
+
+    /// The year a date falls in, which is a year of the work when the date is.
+    pub fn of(date: NaiveDate) -> Result<Year, YearOutOfRange> {
+        Year::new(date.year())
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.0, 1, 1).expect("every year of the work has a 1 January")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.0, 12, 31).expect("every year of the work has a 31 December")
+    }
+
+    /// A day of this year, if the calendar has it (30 February has none).
+    pub fn day(self, month: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0, month, day)
+    }
+
+    /// The year `years` earlier; a lag never leaves chrono's range, so it is a plain number.
+    pub fn minus(self, years: i32) -> i32 {
+        self.0 - years
+    }
+}
+
+impl std::fmt::Display for Year {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for Year {
+    type Err = YearOutOfRange;
+
+    fn from_str(text: &str) -> Result<Year, YearOutOfRange> {
+        let text = text.trim();
+        let number = text.parse::<i32>().map_err(|_| YearOutOfRange(0))?;
+        if text.len() != 4 {
+            return Err(YearOutOfRange(number));
+        }
+        Year::new(number)
+    }
+}
+
+impl TryFrom<i32> for Year {
+    type Error = YearOutOfRange;
+
+    fn try_from(year: i32) -> Result<Year, YearOutOfRange> {
+        Year::new(year)
+    }
+}
+
+impl From<Year> for i32 {
+    fn from(year: Year) -> i32 {
+        year.0
+    }
+}
+
+/// A year outside the years of the work (or not a year at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("write a year from 2000 to 2100 with four digits (got {0})")]
+pub struct YearOutOfRange(pub i32);
+
 /// The years a typed date may have: calendar arithmetic a few years either side never leaves
 /// chrono's range, and nothing in the work is older or newer.
 const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
@@ -46,6 +125,16 @@ pub fn parse_month(text: &str) -> Option<(NaiveDate, NaiveDate)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_of_the_work_only() {
+        assert_eq!("2024".parse::<Year>().map(Year::get), Ok(2024));
+        assert!("262143".parse::<Year>().is_err());
+        assert!("24".parse::<Year>().is_err());
+        assert!(Year::new(1999).is_err() && Year::new(2101).is_err());
+        assert!(serde_json::from_str::<Year>("262143").is_err());
+        assert_eq!(serde_json::from_str::<Year>("2100").unwrap().last_day().to_string(), "2100-12-31");
+    }
 
     #[test]
     fn dates_have_four_digit_years() {

@@ -210,6 +210,7 @@ pub struct InvoiceRow {
     pub kind: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+    pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
     pub amount: Money,
     pub status: String,
@@ -232,6 +233,7 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
         "Typ",
         "Period från",
         "Period till",
+        "Fakturadatum",
         "Förfallodag",
         "Belopp (kr)",
         "Status",
@@ -248,18 +250,19 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
         sheet.write_string(r, 3, &row.kind)?;
         sheet.write_string(r, 4, row.period_start.to_string())?;
         sheet.write_string(r, 5, row.period_end.to_string())?;
-        sheet.write_string(r, 6, row.due_date.to_string())?;
-        sheet.write_number_with_format(r, 7, row.amount.ore() as f64 / 100.0, &money)?;
-        sheet.write_string(r, 8, &row.status)?;
-        sheet.write_string(r, 9, &row.basis)?;
+        sheet.write_string(r, 6, row.invoice_date.to_string())?;
+        sheet.write_string(r, 7, row.due_date.to_string())?;
+        sheet.write_number_with_format(r, 8, row.amount.ore() as f64 / 100.0, &money)?;
+        sheet.write_string(r, 9, &row.status)?;
+        sheet.write_string(r, 10, &row.basis)?;
     }
     let total_row = 3 + rows.len() as u32;
     let total: Money = rows.iter().map(|r| r.amount).sum();
-    sheet.write_string_with_format(total_row, 6, "Summa", &bold)?;
+    sheet.write_string_with_format(total_row, 7, "Summa", &bold)?;
     // The exact sum in öre, not a spreadsheet formula, so that it is right wherever it is opened.
-    sheet.write_number_with_format(total_row, 7, total.ore() as f64 / 100.0, &money)?;
+    sheet.write_number_with_format(total_row, 8, total.ore() as f64 / 100.0, &money)?;
     sheet.set_column_width(2, 16)?;
-    sheet.set_column_width(7, 14)?;
-    sheet.set_column_width(9, 80)?;
+    sheet.set_column_width(8, 14)?;
+    sheet.set_column_width(10, 80)?;
     workbook.save_to_buffer()
 }

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Terms, Validity};
 use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::municipality::MunicipalityCode;
+use etablera_domain::text::Text;
 use serde::Serialize;
 
 use crate::access::Actor;
@@ -116,6 +117,45 @@ impl Agreement {
     pub fn ends_on(&self) -> Option<NaiveDate> {
         self.termination.as_ref().map(|t| t.end_date).or_else(|| self.current().terms.validity.end())
     }
+
+    /// The days the agreement binds, from its first day to its last.
+    pub fn binds(&self) -> Validity {
+        match self.ends_on() {
+            Some(end) => Validity::FixedTerm { start: self.starts_on(), end },
+            None => Validity::UntilFurtherNotice { start: self.starts_on() },
+        }
+    }
+}
+
+/// A municipality has one agreement about a post at a time: a version whose validity shares a
+/// day with another of its agreements about the post is refused, naming that agreement.
+fn check_no_overlap(
+    conn: &mut DbConn,
+    post_id: i32,
+    municipality: &str,
+    except: Option<i32>,
+    validity: &Validity,
+) -> Result<()> {
+    let others: Vec<i32> = agreements::table
+        .filter(agreements::post_id.eq(post_id))
+        .filter(agreements::municipality_code.eq(municipality))
+        .filter(agreements::id.ne(except.unwrap_or(0)))
+        .select(agreements::id)
+        .load(conn)?;
+    for id in others {
+        let other = load(conn, id, false)?;
+        if other.binds().overlaps(validity) {
+            let period = match other.ends_on() {
+                Some(end) => Text::new("agreement-from-to").with("start", other.starts_on()).with("end", end),
+                None => Text::new("agreement-from").with("start", other.starts_on()),
+            };
+            return Err(StoreError::invalid(
+                "start_date",
+                Text::new("agreement-overlaps").with("title", &other.title).with_text("period", period),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn check_version(new: &NewVersion) -> Result<()> {
@@ -143,6 +183,7 @@ pub(crate) fn check_version(new: &NewVersion) -> Result<()> {
     Ok(())
 }
 
+/// Inserts a version; a number a concurrent amendment took first is stale.
 pub(crate) fn insert_version(
     conn: &mut DbConn,
     actor: &Actor,
@@ -179,7 +220,8 @@ pub(crate) fn insert_version(
             agreement_versions::recorded_by.eq(actor.user_id),
         ))
         .returning(agreement_versions::id)
-        .get_result(conn)?;
+        .get_result(conn)
+        .map_err(StoreError::unique_as_stale)?;
     if let InvoiceSchedule::Instalments(list) = &terms.schedule {
         for i in list {
             diesel::insert_into(agreement_instalments::table)
@@ -221,6 +263,7 @@ pub fn create(
     }
     check_version(first)?;
     write(conn, |conn| {
+        check_no_overlap(conn, post_id, municipality.as_str(), None, &first.terms.validity)?;
         let id: i32 = diesel::insert_into(agreements::table)
             .values((
                 agreements::post_id.eq(post_id),
@@ -237,20 +280,27 @@ pub fn create(
     })
 }
 
-/// Records an amendment as a new version; earlier versions stay as they were.
-pub fn amend(conn: &mut DbConn, actor: &Actor, agreement_id: i32, version: &NewVersion) -> Result<i32> {
+/// Records an amendment as a new version; earlier versions stay as they were. `based_on` is the
+/// version the amendment was written from: when another has been recorded since, it is stale.
+pub fn amend(conn: &mut DbConn, actor: &Actor, agreement_id: i32, based_on: i32, version: &NewVersion) -> Result<i32> {
     check_version(version)?;
     write(conn, |conn| {
-        let municipality: String = agreements::table
+        let (municipality, post_id): (String, Option<i32>) = agreements::table
             .find(agreement_id)
-            .select(agreements::municipality_code)
+            .select((agreements::municipality_code, agreements::post_id))
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound)?;
+        if let Some(post_id) = post_id {
+            check_no_overlap(conn, post_id, &municipality, Some(agreement_id), &version.terms.validity)?;
+        }
         let last: Option<i32> = agreement_versions::table
             .filter(agreement_versions::agreement_id.eq(agreement_id))
             .select(diesel::dsl::max(agreement_versions::version))
             .first(conn)?;
+        if last != Some(based_on) {
+            return Err(StoreError::Stale);
+        }
         let last_effective: Option<NaiveDate> = agreement_versions::table
             .filter(agreement_versions::agreement_id.eq(agreement_id))
             .select(diesel::dsl::max(agreement_versions::effective_from))

@@ -218,30 +218,56 @@ pub fn today() -> chrono::NaiveDate {
     etablera_domain::time::to_local(now()).date()
 }
 
+type Transactions = <DbConn as Connection>::TransactionManager;
+
+fn in_transaction(conn: &mut DbConn) -> Result<bool> {
+    Ok(Transactions::transaction_manager_status_mut(conn).transaction_depth()?.is_some())
+}
+
 /// Runs `f` in one write transaction. On SQLite the transaction takes the write lock at its
 /// start (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits for other
 /// writers instead of failing when it upgrades its lock.
 ///
 /// Inside another transaction it becomes a savepoint of that one.
 pub fn write<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
-    type Manager = <DbConn as Connection>::TransactionManager;
-    if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
+    if in_transaction(conn)? {
         return conn.transaction(f);
     }
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
+    finish(conn, f)
+}
+
+/// Runs `f` in one read transaction: every statement sees the database as it stood when the
+/// first one ran (SQLite's WAL snapshot; PostgreSQL's repeatable read, read only), so a page or
+/// a check made of several queries never mixes two moments. Inside another transaction it
+/// reads in that one.
+pub fn read<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
+    if in_transaction(conn)? {
+        return f(conn);
+    }
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN DEFERRED")?,
+        DbConn::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?
+        }
+    }
+    finish(conn, f)
+}
+
+fn finish<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
     match f(conn) {
-        Ok(value) => match Manager::commit_transaction(conn) {
+        Ok(value) => match Transactions::commit_transaction(conn) {
             Ok(()) => Ok(value),
             Err(commit_error) => {
-                let _ = Manager::rollback_transaction(conn);
+                let _ = Transactions::rollback_transaction(conn);
                 Err(commit_error.into())
             }
         },
         Err(e) => {
-            Manager::rollback_transaction(conn)?;
+            Transactions::rollback_transaction(conn)?;
             Err(e)
         }
     }

@@ -22,8 +22,8 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        StoreError::Invalid { field, message: message.into() }
+    pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
+        StoreError::Invalid { field, message: message.to_string() }
     }
 
     /// An insert that lost a race to another transaction writing the same key (PostgreSQL

@@ -14,8 +14,9 @@ pub mod reporting;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod versions;
 
-pub use db::{Backend, DatabaseUrl, DbConn, Store, now, today, write};
+pub use db::{Backend, DatabaseUrl, DbConn, Store, now, read, today, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -258,7 +258,7 @@ diesel::table! {
         kind -> Text,
         period_start -> Date,
         period_end -> Date,
-        due_date -> Date,
+        invoice_date -> Date,
         amount_ore -> BigInt,
         status -> Text,
         basis -> Text,

@@ -147,3 +147,31 @@ fn concurrent_appends_keep_one_unbroken_chain() {
     let verification = db.store.with_conn(log::verify).unwrap();
     assert_eq!(verification, log::Verification { rows_checked: 100, first_break: None });
 }
+
+#[test]
+fn verify_while_writes_flow_finds_the_chain_whole() {
+    let db = TestDatabase::new();
+    fill(&db, 50);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let store = db.store.clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut written = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                store
+                    .with_conn(|conn| log::record(conn, &Actor::command_line(), Action::Read, &Record::all("person")))
+                    .unwrap();
+                written += 1;
+            }
+            written
+        })
+    };
+    for _ in 0..15 {
+        let verification = db.store.with_conn(log::verify).unwrap();
+        assert_eq!(verification.first_break, None, "after {} rows", verification.rows_checked);
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(writer.join().unwrap() > 0, "rows were appended while verify ran");
+    assert_eq!(first_break(&db), None);
+}

@@ -2,11 +2,13 @@
 //! withdrawal in 2024, and vacancies under both versions.
 
 use chrono::NaiveDate;
+use etablera_domain::cofinancing::invoices::{InvoiceKind, InvoiceStatus};
 use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_domain::money::Money;
+use etablera_domain::time::Year;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
-use etablera_store::cofinancing::invoices::{self, Status};
+use etablera_store::cofinancing::invoices;
 use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::seed::{self, Seeded};
 use etablera_store::cofinancing::{vacancies, withdrawals};
@@ -36,6 +38,10 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+fn y(year: i32) -> Year {
+    Year::new(year).unwrap()
+}
+
 fn seeded() -> (TestDatabase, Seeded) {
     let db = TestDatabase::new();
     let actor = Actor::command_line();
@@ -57,7 +63,7 @@ fn sum(invoices: &[invoices::Invoice]) -> Money {
 #[test]
 fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_printed_table() {
     let (db, s) = seeded();
-    let first = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2016)).unwrap();
+    let first = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2016))).unwrap();
     assert_eq!(first.created.len(), 13);
     assert_eq!(sum(&first.created), Money::from_kr(701_520), "exactly the year's cost");
     for line in PRINTED_2016.lines().skip(1) {
@@ -65,15 +71,15 @@ fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_
         let invoice = first.created.iter().find(|i| i.municipality_code == f[0]).unwrap();
         let printed = Money::from_kr(f[5].parse().unwrap());
         assert!((invoice.amount() - printed).ore().abs() <= 100, "{}: {} vs printed {printed}", f[1], invoice.amount());
-        assert_eq!(invoice.due_date, d("2016-12-10"));
+        assert_eq!((invoice.invoice_date, invoice.due_date()), (d("2016-12-10"), d("2017-01-09")));
     }
     let mjolby = first.created.iter().find(|i| i.municipality_code == "0586").unwrap();
-    assert!(mjolby.basis.contains("5,9496 %"), "{}", mjolby.basis);
+    assert!(mjolby.basis.swedish().contains("5,9496 %"), "{:?}", mjolby.basis);
     assert_eq!(mjolby.number, "2016-0586-1");
 
-    let second = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2017)).unwrap();
+    let second = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2017))).unwrap();
     assert_eq!(sum(&second.created), Money::from_kr(350_760), "the remaining six months");
-    let again = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2017)).unwrap();
+    let again = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2017))).unwrap();
     assert!(again.created.is_empty());
     assert_eq!(again.already, 13);
 }
@@ -81,23 +87,23 @@ fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_
 #[test]
 fn the_2018_agreement_invoices_the_stated_cost_by_the_2017_population() {
     let (db, s) = seeded();
-    let created = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2018)).unwrap().created;
+    let created = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2018))).unwrap().created;
     assert_eq!(created.len(), 13);
     assert_eq!(sum(&created), Money::from_kr(763_945));
     let mjolby = created.iter().find(|i| i.municipality_code == "0586").unwrap();
     assert_eq!(mjolby.amount(), Money::from_kr(45_837), "the exact share; the printed table says 45 841");
-    assert_eq!(mjolby.due_date, d("2018-12-10"));
+    assert_eq!(mjolby.invoice_date, d("2018-12-10"));
     assert_eq!((mjolby.period_start, mjolby.period_end), (d("2018-01-01"), d("2018-12-31")));
 }
 
 #[test]
 fn generating_without_population_or_cost_is_explained() {
     let (db, s) = seeded();
-    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2020));
+    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2020)));
     assert!(
         matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen folkmängd för 2019"))
     );
-    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2015));
+    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2015)));
     assert!(
         matches!(refused, Err(StoreError::Invalid { message, .. }) if message.contains("ingen kostnadsmodell för 2015"))
     );
@@ -108,15 +114,15 @@ fn with_2024_paid(db: &TestDatabase, s: &Seeded, paid: bool) -> invoices::Invoic
         .with_conn(|conn| {
             // The 2017 figures stand in for 2023's in the test.
             population::import(conn, &Actor::command_line(), 2023, Source::Csv, None, &column(3))?;
-            invoices::generate(conn, s.post_id, 2024)?;
+            invoices::generate(conn, s.post_id, y(2024))?;
             if paid {
-                seed::settle(conn, s.post_id, &[2024])?;
+                seed::settle(conn, s.post_id, &[y(2024)])?;
             } else {
-                let draft = invoices::list(conn, s.post_id, Some(2024))?
+                let draft = invoices::list(conn, s.post_id, Some(y(2024)))?
                     .into_iter()
                     .find(|i| i.municipality_code == "0586")
                     .unwrap();
-                invoices::advance(conn, draft.id, draft.version, Status::Sent, d("2024-12-10"))?;
+                invoices::advance(conn, draft.id, draft.version, InvoiceStatus::Sent, d("2024-12-10"))?;
             }
             Ok(invoices::for_agreement(conn, s.agreement("0586"))?.pop().unwrap())
         })
@@ -146,8 +152,8 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
     // 45 837 × 4 / 12 = 15 279 kr.
     assert_eq!(t.refund, Money::from_kr(15_279));
     let credit = outcome.created.unwrap();
-    assert_eq!((credit.kind.as_str(), credit.amount()), ("credit", Money::from_kr(-15_279)));
-    assert!(credit.basis.contains("återbetalning från 2024-09-01"));
+    assert_eq!((credit.kind, credit.amount()), (InvoiceKind::Credit, Money::from_kr(-15_279)));
+    assert!(credit.basis.swedish().contains("återbetalning från 2024-09-01"));
     let again = db.store.with_conn(|conn| {
         withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-07-01"), None)
     });
@@ -156,7 +162,7 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
     db.store
         .with_conn(|conn| population::import(conn, &Actor::command_line(), 2024, Source::Csv, None, &column(3)))
         .unwrap();
-    let next = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, 2025)).unwrap().created;
+    let next = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2025))).unwrap().created;
     assert_eq!(next.len(), 12);
     assert_eq!(sum(&next), Money::from_kr(763_945));
 }
@@ -172,11 +178,14 @@ fn an_unpaid_period_gets_a_final_invoice_instead() {
         })
         .unwrap();
     let final_invoice = outcome.created.unwrap();
-    assert_eq!(final_invoice.kind, "final");
+    assert_eq!(final_invoice.kind, InvoiceKind::Final);
     // 45 837 × 8 / 12 = 30 558 kr.
     assert_eq!(final_invoice.amount(), Money::from_kr(30_558));
     let all = db.store.with_conn(|conn| invoices::for_agreement(conn, s.agreement("0586"))).unwrap();
-    assert!(all.iter().any(|i| i.kind == "invoice" && i.status() == Status::Credited), "the original gives way");
+    assert!(
+        all.iter().any(|i| i.kind == InvoiceKind::Invoice && i.status == InvoiceStatus::Credited),
+        "the original gives way"
+    );
 }
 
 #[test]
@@ -193,9 +202,9 @@ fn vacancies_under_each_agreement_version() {
     let (db, s) = seeded();
     db.store
         .with_conn(|conn| {
-            invoices::generate(conn, s.post_id, 2016)?;
-            invoices::generate(conn, s.post_id, 2018)?;
-            seed::settle(conn, s.post_id, &[2016, 2018])
+            invoices::generate(conn, s.post_id, y(2016))?;
+            invoices::generate(conn, s.post_id, y(2018))?;
+            seed::settle(conn, s.post_id, &[y(2016), y(2018)])
         })
         .unwrap();
     // Under the 2016 agreement any vacancy is refunded, from the first year's invoice.
@@ -254,13 +263,16 @@ fn amendments_are_versions_and_reading_the_contacts_is_logged() {
         effective_from: d("2018-01-01"),
         ..db.store.with_conn(|_| Ok(new_version())).unwrap()
     };
-    let refused = db
-        .store
-        .with_conn(|conn| etablera_store::agreements::amend(conn, &Actor::command_line(), s.agreement("0586"), &stale));
+    let amend = |based_on| {
+        db.store.with_conn(|conn| {
+            etablera_store::agreements::amend(conn, &Actor::command_line(), s.agreement("0586"), based_on, &stale)
+        })
+    };
     assert!(
-        matches!(refused, Err(StoreError::Invalid { field: "effective_from", .. })),
+        matches!(amend(2), Err(StoreError::Invalid { field: "effective_from", .. })),
         "an amendment cannot go back in time"
     );
+    assert!(matches!(amend(1), Err(StoreError::Stale)), "an amendment written from version 1 comes too late");
     let log = db
         .store
         .with_conn(|conn| etablera_store::access::log::export(conn, &Actor::command_line(), &Default::default()))
@@ -339,7 +351,7 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
                 "Ödeshög",
                 &version("2018-07-01"),
             )?;
-            invoices::generate(conn, post.id, 2018)
+            invoices::generate(conn, post.id, y(2018))
         })
         .unwrap()
         .created;
@@ -349,8 +361,54 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
     assert_eq!(by("0509").amount(), Money::from_kr(9_906));
     assert_eq!((by("0509").period_start, by("0509").period_end), (d("2018-07-01"), d("2018-12-31")));
     assert!(
-        by("0509").basis.contains("19\u{a0}812\u{a0}kr × 6 / 12 månader = 9\u{a0}906\u{a0}kr"),
-        "{}",
+        by("0509").basis.swedish().contains("19\u{a0}812\u{a0}kr × 6 / 12 månader = 9\u{a0}906\u{a0}kr"),
+        "{:?}",
         by("0509").basis
     );
+}
+
+#[test]
+fn two_concurrent_credits_of_one_invoice_give_one_credit_note() {
+    let (db, s) = seeded();
+    db.store
+        .with_conn(|conn| {
+            population::import(conn, &Actor::command_line(), 2023, Source::Csv, None, &column(3))?;
+            invoices::generate(conn, s.post_id, y(2024))?;
+            seed::settle(conn, s.post_id, &[y(2024)])
+        })
+        .unwrap();
+    let paid = db.store.with_conn(|conn| invoices::list(conn, s.post_id, Some(y(2024)))).unwrap();
+    assert_eq!(paid.len(), 13);
+    for invoice in paid {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let outcomes: Vec<_> = (0..2)
+            .map(|n| {
+                let (store, barrier, invoice) = (db.store.clone(), barrier.clone(), invoice.clone());
+                std::thread::spawn(move || {
+                    store.with_conn(|conn| {
+                        barrier.wait();
+                        invoices::credit(conn, invoice.id, invoice.version, d("2025-01-15"), &format!("Skäl {n}"))
+                    })
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+        assert!(outcomes.iter().any(|o| matches!(o, Err(StoreError::Stale))), "{outcomes:?}");
+        let notes: Vec<_> = db
+            .store
+            .with_conn(|conn| invoices::for_agreement(conn, invoice.agreement_id))
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.credits_invoice_id == Some(invoice.id))
+            .collect();
+        assert_eq!(notes.len(), 1, "one credit note for {}", invoice.number);
+    }
+    // Credited in full, it cannot be credited again, whatever version the form carries.
+    let credited = db.store.with_conn(|conn| invoices::list(conn, s.post_id, Some(y(2024)))).unwrap();
+    let first = credited.iter().find(|i| i.status == InvoiceStatus::Credited).unwrap();
+    let again = db.store.with_conn(|conn| invoices::credit(conn, first.id, first.version, d("2025-02-01"), "igen"));
+    assert!(matches!(again, Err(StoreError::Invalid { field: "status", .. })), "{again:?}");
 }

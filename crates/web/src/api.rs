@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::AppError;
-use crate::i18n::{Catalog, Locale};
+use crate::i18n::Locale;
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -31,11 +31,11 @@ pub struct ErrorDetail {
     pub request_id: String,
 }
 
-pub fn error_body(catalog: &Catalog, locale: Locale, error: &AppError, request_id: &str) -> Response {
+pub fn error_body(locale: Locale, error: &AppError, request_id: &str) -> Response {
     let (_, message_key) = error.message_keys();
     let (message, field) = match error {
         AppError::Invalid { field, message } => (message.clone(), Some(field.clone())),
-        _ => (catalog.text(locale, message_key, &[("request", request_id.to_owned())]), None),
+        _ => (crate::i18n::catalog().text(locale, message_key, &[("request", request_id.to_owned())]), None),
     };
     let body = ErrorBody {
         error: ErrorDetail { code: error.code().to_owned(), message, field, request_id: request_id.to_owned() },

@@ -15,6 +15,7 @@ use etablera_store::Store;
 use etablera_store::access::sessions::{self, SessionCheck};
 use etablera_store::access::tokens;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -28,7 +29,7 @@ use crate::config::WebConfig;
 use crate::context::{Credential, Principal, RequestContext};
 use crate::economy;
 use crate::error::AppError;
-use crate::i18n::{Catalog, Locale};
+use crate::i18n;
 use crate::pages;
 use crate::quality;
 use crate::reception;
@@ -40,12 +41,11 @@ use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
-    pub catalog: Arc<Catalog>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config), catalog: Arc::new(Catalog::new()) }
+        AppState { store, config: Arc::new(config) }
     }
 }
 
@@ -322,15 +322,23 @@ pub fn routes() -> Routes {
 
 /// The whole application as a router, with its middleware.
 pub fn router(state: AppState) -> Router {
+    with_middleware(routes().router, state)
+}
+
+/// The middleware every request passes, around the given routes: the application's, or a
+/// test's own.
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let security_headers =
         security::headers().into_iter().map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, value));
-    let mut router = routes()
-        .router
+    let mut router = routes
         .fallback(|| async { AppError::NotFound })
+        // Innermost, so that a handler's panic becomes an error page or JSON body with the
+        // request's id, rendered like any other error, and never drops the connection.
+        .layer(CatchPanicLayer::custom(panic_as_error))
         .layer(middleware::from_fn(security::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(middleware::from_fn_with_state(state.clone(), render_errors));
+        .layer(middleware::from_fn(render_errors));
     for layer in security_headers {
         router = router.layer(layer);
     }
@@ -370,8 +378,7 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     let mut ctx = RequestContext {
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned(),
         client_address: client_address(&req, state.config.behind_proxy),
-        locale: Locale::negotiate(headers),
-        catalog: state.catalog.clone(),
+        locale: i18n::negotiate(headers),
         principal: None,
         session_expired: false,
         login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()),
@@ -441,10 +448,10 @@ fn client_address(req: &Request, behind_proxy: bool) -> Option<String> {
 }
 
 /// Turns an [`AppError`] into a page or a JSON body in the request's language.
-async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn render_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-    let locale = Locale::negotiate(req.headers());
+    let locale = i18n::negotiate(req.headers());
     let response = next.run(req).await;
     let error = match response.extensions().get::<crate::error::ErrorMarker>() {
         Some(marker) => marker.0.clone(),
@@ -457,14 +464,25 @@ async fn render_errors(State(state): State<AppState>, req: Request, next: Next) 
         tracing::error!(request_id, cause, "internal error");
     }
     let mut rendered = if is_api {
-        crate::api::error_body(&state.catalog, ctx.as_ref().map_or(locale, |c| c.locale), &error, &request_id)
+        crate::api::error_body(ctx.as_ref().map_or(locale, |c| c.locale), &error, &request_id)
     } else {
-        pages::error_page(&state, ctx, locale, &error, &path)
+        pages::error_page(ctx, locale, &error, &path)
     };
     for cookie in cookies {
         rendered.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
     rendered
+}
+
+/// A panic in a handler: an internal error like any other. Its message goes to the log with the
+/// request id (it may name values, never shown to the client).
+fn panic_as_error(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    AppError::Internal(format!("panic: {message}")).into_response()
 }
 
 async fn health(State(state): State<AppState>) -> Response {

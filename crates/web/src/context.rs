@@ -1,14 +1,12 @@
 //! What every handler knows about the request: who (if anyone), from where, in which language.
 
-use std::sync::Arc;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use etablera_store::access::Actor;
 use etablera_store::access::users::User;
 
 use crate::error::AppError;
-use crate::i18n::{Catalog, Locale, Tr};
+use crate::i18n::{Locale, Tr};
 
 /// How the user proved who they are.
 #[derive(Debug, Clone)]
@@ -28,7 +26,6 @@ pub struct RequestContext {
     pub request_id: String,
     pub client_address: Option<String>,
     pub locale: Locale,
-    pub catalog: Arc<Catalog>,
     pub principal: Option<Principal>,
     /// The request came with a session that had been idle too long.
     pub session_expired: bool,
@@ -46,7 +43,7 @@ impl RequestContext {
     }
 
     pub fn tr(&self) -> Tr {
-        Tr::new(self.catalog.clone(), self.locale)
+        Tr::new(self.locale)
     }
 
     /// The token the request's forms must carry.

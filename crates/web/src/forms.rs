@@ -84,8 +84,7 @@ impl Filled {
                 Ok(Filled::failed(form, fields, vec![Invalid::new(field, message)]))
             }
             StoreError::Stale => {
-                let message = "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Det du skrev finns kvar; \
-                               kontrollera uppgifterna och spara igen.";
+                let message = etablera_domain::text::Text::new("form-stale").swedish();
                 Ok(Filled { conflict: true, ..Filled::failed(form, fields, vec![Invalid::new("form", message)]) })
             }
             other => Err(other),

@@ -23,6 +23,6 @@ mod security;
 mod start;
 
 pub use api::openapi;
-pub use app::{AppState, router, serve};
+pub use app::{AppState, router, serve, with_middleware};
 pub use config::{MailConfig, WebConfig};
-pub use i18n::{Catalog, Locale, Tr};
+pub use i18n::{Locale, Tr};

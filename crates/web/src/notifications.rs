@@ -80,7 +80,7 @@ pub async fn notify(state: &AppState, mailer: Option<&Mailer>) -> Result<(), eta
 
 /// E-mails every notification not yet sent.
 pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_store::StoreError> {
-    let t = Tr::new(state.catalog.clone(), Locale::Sv);
+    let t = Tr::new(Locale::Sv);
     for pending in state.store.run(notifications::to_email).await? {
         let n = &pending.notification;
         let text = text(&t, n);

@@ -6,7 +6,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
 use etablera_store::access::users::User;
 
-use crate::app::AppState;
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Locale, Tr};
@@ -94,13 +93,7 @@ struct ErrorPage {
 }
 
 /// The page for an error: a redirect to the login page when the user must sign in first.
-pub fn error_page(
-    state: &AppState,
-    ctx: Option<RequestContext>,
-    locale: Locale,
-    error: &AppError,
-    path: &str,
-) -> Response {
+pub fn error_page(ctx: Option<RequestContext>, locale: Locale, error: &AppError, path: &str) -> Response {
     if matches!(error, AppError::Unauthenticated) {
         let expired = ctx.as_ref().is_some_and(|c| c.session_expired);
         let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
@@ -111,7 +104,6 @@ pub fn error_page(
         request_id: String::new(),
         client_address: None,
         locale,
-        catalog: state.catalog.clone(),
         principal: None,
         session_expired: false,
         login_csrf: None,

@@ -206,8 +206,16 @@ fn invoice_2024_paid(app: &TestApp, seeded: &etablera_store::cofinancing::seed::
     app.db
         .store
         .with_conn(|conn| {
-            etablera_store::cofinancing::invoices::generate(conn, seeded.post_id, 2024)?;
-            etablera_store::cofinancing::seed::settle(conn, seeded.post_id, &[2024])
+            etablera_store::cofinancing::invoices::generate(
+                conn,
+                seeded.post_id,
+                etablera_domain::time::Year::new(2024).unwrap(),
+            )?;
+            etablera_store::cofinancing::seed::settle(
+                conn,
+                seeded.post_id,
+                &[etablera_domain::time::Year::new(2024).unwrap()],
+            )
         })
         .unwrap();
 }
@@ -434,6 +442,7 @@ async fn an_agreement_is_registered_and_amended_as_a_new_version() {
         .filter(|(k, _)| !matches!(*k, "municipality" | "title" | "effective_from" | "notice_months"))
         .copied()
         .collect();
+    amendment.push(("based_on", "1"));
     amendment.push(("effective_from", "2018-06-01"));
     amendment.push(("notice_months", "3"));
     let stale = app.post_form(&amend_path, Some(&browser), &amendment).await;

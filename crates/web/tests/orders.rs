@@ -30,12 +30,16 @@ fn order_fields<'a>(browser: &'a Browser, start: &'a str, end: &'a str) -> Vec<(
     ]
 }
 
+/// Amends the order from the version its page shows.
 async fn amend(app: &TestApp, boss: &Browser, from: &str, end: &str) -> crate::support::Answer {
+    let page = app.get("/orders", Some(boss)).await;
+    let based_on = page.body.split("name=\"based_on\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     app.post_form(
         "/orders/amend",
         Some(boss),
         &[
             ("csrf_token", boss.csrf.as_str()),
+            ("based_on", &based_on),
             ("municipality", "0117"),
             ("effective_from", from),
             ("end", end),

@@ -32,6 +32,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent, for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -101,7 +103,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub fn request(method: Method, path: &str, browser: Option<&Browser>) -> axum::http::request::Builder {
@@ -114,6 +116,13 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Answer {
         self.send(TestApp::request(Method::GET, path, browser).body(Body::empty()).unwrap()).await
+    }
+
+    /// A file: its bytes, after checking that it was sent.
+    pub async fn get_bytes(&self, path: &str, browser: &Browser) -> Vec<u8> {
+        let answer = self.get(path, Some(browser)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        answer.bytes
     }
 
     pub async fn get_with_token(&self, path: &str, token: &str) -> Answer {
@@ -199,4 +208,28 @@ pub async fn fake_smtp() -> (String, tokio::task::JoinHandle<Vec<String>>) {
         messages
     });
     (url, server)
+}
+
+/// A PDF's text as poppler's pdftotext lays it out.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("document.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The texts of an XLSX workbook's cells (its shared strings), in the order stored.
+pub fn xlsx_strings(xlsx: &[u8]) -> Vec<String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an XLSX file is a zip archive");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/sharedStrings.xml").unwrap(), &mut xml).unwrap();
+    xml.split("<t")
+        .skip(1)
+        .filter_map(|part| part.split_once('>').and_then(|(_, rest)| rest.split_once("</t>")).map(|(text, _)| text))
+        .map(|text| text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+        .collect()
 }

@@ -4,6 +4,7 @@
 mod audit;
 mod cofinancing;
 mod economy;
+mod invoicing;
 mod login;
 mod orders;
 mod pages;

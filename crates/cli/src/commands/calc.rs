@@ -165,15 +165,12 @@ pub fn run(command: CalcCommand, database: &etablera_store::DatabaseUrl) -> anyh
         }
         CalcCommand::Apportion { total_kr, populations, unit, json } => {
             let rows = parse_population_csv(&read(&populations)?).map_err(|e| line_errors(&populations, e))?;
-            let claimants: Vec<Claimant> = rows
-                .iter()
-                .map(|r| Claimant { code: r.code.to_string(), name: r.name.clone(), population: r.population })
-                .collect();
+            let claimants: Vec<Claimant> = rows.iter().map(Claimant::from).collect();
             let unit = match unit {
                 UnitArg::Kr => Unit::Krona,
                 UnitArg::Ore => Unit::Ore,
             };
-            let allocation = apportion(total_kr, unit, &claimants).map_err(|e| bad(e.to_string()))?;
+            let allocation = apportion(total_kr, unit, &claimants).map_err(|e| bad(e.text().to_string()))?;
             let sum: Money = allocation.iter().map(|a| a.amount).sum();
             if json {
                 let rows: Vec<_> = allocation
@@ -212,7 +209,7 @@ pub fn run(command: CalcCommand, database: &etablera_store::DatabaseUrl) -> anyh
                     stated: r.stated,
                 })
                 .collect();
-            let check = check_table(total_kr, &stated).map_err(|e| bad(e.to_string()))?;
+            let check = check_table(total_kr, &stated).map_err(|e| bad(e.text().to_string()))?;
             if json {
                 let rows: Vec<_> = check
                     .rows

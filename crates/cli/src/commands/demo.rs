@@ -8,6 +8,7 @@ mod reception;
 use etablera_domain::access::Role;
 use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_domain::municipality;
+use etablera_domain::time::Year;
 use etablera_store::Store;
 use etablera_store::access::users::{self, NewUser};
 use etablera_store::cofinancing::population::{self, Source};
@@ -102,10 +103,11 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         )?;
         population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)?;
         let seeded = seed::ostergotland(conn, &actor)?;
-        for year in [2016, 2017, 2018] {
+        let years = [2016, 2017, 2018].map(|y| Year::new(y).expect("a year of the work"));
+        for year in years {
             invoices::generate(conn, seeded.post_id, year)?;
         }
-        seed::settle(conn, seeded.post_id, &[2016, 2017, 2018])?;
+        seed::settle(conn, seeded.post_id, &years)?;
         seed::mjolby_history(conn, seeded.agreement("0586"))
     })?;
     let caseload = serde_json::to_string(&reception::caseload(etablera_store::today(), DEMO_HOUSEHOLDS))?;

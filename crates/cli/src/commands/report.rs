@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
 use etablera_domain::municipality::MunicipalityCode;
@@ -12,7 +11,7 @@ use etablera_domain::reporting::monthly::{Month, json};
 use etablera_store::Store;
 use etablera_store::reporting::monthly;
 use etablera_web::reporting::document::{Counts, csv_table, document};
-use etablera_web::{Catalog, Locale, Tr};
+use etablera_web::{Locale, Tr};
 
 use super::calc::InputError;
 use super::terminal_actor;
@@ -72,7 +71,7 @@ pub fn run(command: ReportCommand, store: &Store, settings: &Settings) -> anyhow
         Ok(report)
     })?;
     let counts = if public { Counts::Public { threshold } } else { Counts::Exact };
-    let t = Tr::new(Arc::new(Catalog::new()), Locale::Sv);
+    let t = Tr::new(Locale::Sv);
     let figures = report.figures();
     let bytes = match format {
         Format::Json => {

@@ -27,7 +27,7 @@ pub fn months_spanned(from: NaiveDate, to: NaiveDate) -> i64 {
 }
 
 /// A period of days, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub start: NaiveDate,
     pub end: NaiveDate,

@@ -30,6 +30,11 @@ impl Validity {
     pub fn contains(&self, date: NaiveDate) -> bool {
         date >= self.start() && self.end().is_none_or(|end| date <= end)
     }
+
+    /// Whether the two share a day: a municipality has one agreement about a post at a time.
+    pub fn overlaps(&self, other: &Validity) -> bool {
+        self.start() <= other.end().unwrap_or(NaiveDate::MAX) && other.start() <= self.end().unwrap_or(NaiveDate::MAX)
+    }
 }
 
 /// One invoice the agreement names: due by a date, for a period.
@@ -116,6 +121,15 @@ mod tests {
             vacancy_threshold_months: Some(1),
             schedule: InvoiceSchedule::Yearly { month: 12, day: 10 },
         }
+    }
+
+    #[test]
+    fn agreements_overlap_when_they_share_a_day() {
+        let fixed = Validity::FixedTerm { start: d("2016-09-01"), end: d("2018-01-31") };
+        assert!(!fixed.overlaps(&Validity::UntilFurtherNotice { start: d("2018-02-01") }));
+        assert!(fixed.overlaps(&Validity::UntilFurtherNotice { start: d("2018-01-31") }));
+        let open = Validity::UntilFurtherNotice { start: d("2016-09-01") };
+        assert!(Validity::UntilFurtherNotice { start: d("2030-01-01") }.overlaps(&open));
     }
 
     #[test]

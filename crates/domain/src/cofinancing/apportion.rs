@@ -21,11 +21,23 @@ impl Unit {
 }
 
 /// A party and its weight.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Claimant {
     pub code: String,
     pub name: String,
     pub population: u64,
+}
+
+impl From<&super::population::PopulationRow> for Claimant {
+    fn from(row: &super::population::PopulationRow) -> Claimant {
+        Claimant { code: row.code.to_string(), name: row.name.clone(), population: row.population }
+    }
+}
+
+impl From<&super::table_check::StatedRow> for Claimant {
+    fn from(row: &super::table_check::StatedRow) -> Claimant {
+        Claimant { code: row.code.clone(), name: row.name.clone(), population: row.population }
+    }
 }
 
 /// A party's amount, with what it takes to explain it.
@@ -45,16 +57,29 @@ pub struct Allocation {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApportionError {
-    #[error("det finns inga parter att fördela på")]
+    #[error("no parties to share among")]
     NoParties,
-    #[error("folkmängden är noll för alla parter; det finns inget att fördela efter")]
+    #[error("the population is zero for every party")]
     NoPopulation,
-    #[error("beloppet {0} är inte helt antal kronor; välj fördelning i öre")]
+    #[error("the amount {0} is not whole kronor")]
     NotWholeKronor(Money),
-    #[error("beloppet kan inte vara negativt")]
+    #[error("the amount is negative")]
     Negative,
-    #[error("kommunkoden {0} förekommer två gånger")]
+    #[error("municipality code {0} appears twice")]
     Duplicate(String),
+}
+
+impl ApportionError {
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            ApportionError::NoParties => Text::new("apportion-no-parties"),
+            ApportionError::NoPopulation => Text::new("apportion-no-population"),
+            ApportionError::NotWholeKronor(amount) => Text::new("apportion-not-whole-kronor").with("amount", amount),
+            ApportionError::Negative => Text::new("apportion-negative"),
+            ApportionError::Duplicate(code) => Text::new("apportion-duplicate").with("code", code),
+        }
+    }
 }
 
 impl Allocation {

@@ -6,7 +6,8 @@ use std::str::FromStr;
 use crate::money::{Money, div_round};
 
 /// A percentage to two decimals, kept as hundredths of a percent (48 % = 4 800).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Percent(u32);
 
 impl Percent {
@@ -51,7 +52,7 @@ impl fmt::Display for Percent {
 }
 
 /// A post's cost per month: salary plus on-costs (social fees) plus overhead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CostModel {
     pub monthly_salary: Money,
     pub on_cost: Percent,
@@ -69,7 +70,8 @@ impl CostModel {
 
 /// What a post costs in a year: built from its parts, or a total stated in a decision (the
 /// 2018 agreement states 763 945 kr for salary and overhead without the parts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PostCost {
     Parts(CostModel),
     StatedYearly(Money),
@@ -94,7 +96,7 @@ impl PostCost {
                 m.monthly_overhead,
                 self.cost(months)
             ),
-            PostCost::StatedYearly(yearly) if months == 12 => format!("{yearly} per år"),
+            PostCost::StatedYearly(yearly) if months == 12 => yearly.to_string(),
             PostCost::StatedYearly(yearly) => format!("{yearly} × {months} / 12 = {}", self.cost(months)),
         }
     }

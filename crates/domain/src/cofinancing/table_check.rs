@@ -40,10 +40,7 @@ impl TableCheck {
 
 /// Compares each stated amount with the exact allocation in whole kronor; rows in input order.
 pub fn check_table(total: Money, rows: &[StatedRow]) -> Result<TableCheck, ApportionError> {
-    let claimants: Vec<Claimant> = rows
-        .iter()
-        .map(|r| Claimant { code: r.code.clone(), name: r.name.clone(), population: r.population })
-        .collect();
+    let claimants: Vec<Claimant> = rows.iter().map(Claimant::from).collect();
     let expected = apportion(total, Unit::Krona, &claimants)?;
     let checked: Vec<CheckedRow> = rows
         .iter()

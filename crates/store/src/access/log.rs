@@ -145,8 +145,7 @@ pub fn logged_read<T>(
     record: &Record,
     f: impl FnOnce(&mut DbConn) -> Result<T>,
 ) -> Result<T> {
-    use diesel::Connection;
-    let value = conn.transaction(f)?;
+    let value = crate::read(conn, f)?;
     self::record(conn, actor, Action::Read, record)?;
     Ok(value)
 }
@@ -227,8 +226,13 @@ pub struct Verification {
     pub first_break: Option<Break>,
 }
 
-/// Walks the whole chain in id order and reports the first row where it breaks.
+/// Walks the whole chain in id order and reports the first row where it breaks. The rows and the
+/// head are read in one read transaction, so appends committed meanwhile are simply not seen.
 pub fn verify(conn: &mut DbConn) -> Result<Verification> {
+    crate::read(conn, verify_snapshot)
+}
+
+fn verify_snapshot(conn: &mut DbConn) -> Result<Verification> {
     const BATCH: i64 = 5_000;
     let mut prev_hash = GENESIS_HASH.to_owned();
     let mut expected_id = 1;

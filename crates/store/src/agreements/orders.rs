@@ -67,6 +67,8 @@ pub fn create(
 /// with the current version's parties and contacts.
 #[derive(Debug, Clone)]
 pub struct Amendment {
+    /// The version the amendment was written from.
+    pub based_on: i32,
     pub effective_from: NaiveDate,
     pub registry_number: Option<String>,
     pub decision: Option<String>,
@@ -108,7 +110,7 @@ pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendmen
         contacts: now_version.contacts.clone(),
         note: None,
     };
-    super::amend(conn, actor, order.id, &version)
+    super::amend(conn, actor, order.id, amendment.based_on, &version)
 }
 
 /// The municipality's newest order, with its contact persons (staff of the administration and

@@ -3,8 +3,12 @@
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
+use etablera_domain::cofinancing::invoices as rules;
+use etablera_domain::time::Year;
+
+use super::{invoices, posts};
 use crate::agreements;
-use crate::schema::invoices;
+use crate::schema::invoices as invoice_table;
 use crate::{DbConn, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +31,6 @@ impl Deadline {
 /// Deadlines from `today` up to `days` days ahead, earliest first.
 pub fn upcoming(conn: &mut DbConn, post_id: i32, today: NaiveDate, days: i64) -> Result<Vec<Deadline>> {
     let horizon = today + chrono::Duration::days(days);
-    let mut due: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
     let mut out = Vec::new();
     for agreement in agreements::for_post(conn, post_id)? {
         if let Some(end) = agreement.ends_on()
@@ -40,25 +43,24 @@ pub fn upcoming(conn: &mut DbConn, post_id: i32, today: NaiveDate, days: i64) ->
                 after_notice: agreement.termination.is_some(),
             });
         }
-        for year in today.year()..=horizon.year() {
-            let Some(version) =
-                agreement.version_on(NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December exists"))
-            else {
+    }
+    let lag = posts::get(conn, post_id)?.population_year_lag;
+    let mut due: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
+    for year in today.year()..=horizon.year() {
+        let Ok(year) = Year::new(year) else { continue };
+        let parties = invoices::parties(conn, post_id, year)?;
+        for group in rules::groups(year, lag, &parties) {
+            if !(today..=horizon).contains(&group.invoice_date) {
                 continue;
-            };
-            for instalment in version.terms.invoices_in(year) {
-                if !(today..=horizon).contains(&instalment.due)
-                    || agreement.ends_on().is_some_and(|end| end < instalment.period.start)
-                {
-                    continue;
-                }
-                let made: i64 = invoices::table
-                    .filter(invoices::agreement_id.eq(agreement.id))
-                    .filter(invoices::period_start.eq(instalment.period.start))
+            }
+            for (index, period) in &group.members {
+                let made: i64 = invoice_table::table
+                    .filter(invoice_table::agreement_id.eq(parties[*index].agreement_id))
+                    .filter(invoice_table::period_start.eq(period.start))
                     .count()
                     .get_result(conn)?;
                 if made == 0 {
-                    *due.entry(instalment.due).or_default() += 1;
+                    *due.entry(group.invoice_date).or_default() += 1;
                 }
             }
         }

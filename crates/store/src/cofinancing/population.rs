@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::cofinancing::Claimant;
 use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_domain::municipality;
 
@@ -94,14 +95,6 @@ pub fn import(
     })
 }
 
-/// A municipality's figure for a year.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Figure {
-    pub code: String,
-    pub name: String,
-    pub population: u64,
-}
-
 /// The years that have figures, newest first, with how many municipalities each has.
 pub fn years(conn: &mut DbConn) -> Result<Vec<(i32, i64)>> {
     Ok(populations::table
@@ -112,7 +105,8 @@ pub fn years(conn: &mut DbConn) -> Result<Vec<(i32, i64)>> {
 }
 
 /// The year's figures in code order, for one county (two-digit code) or all.
-pub fn figures(conn: &mut DbConn, year: i32, county: Option<&str>) -> Result<Vec<Figure>> {
+/// Each municipality's population in a year, as a party to share a cost by.
+pub fn figures(conn: &mut DbConn, year: i32, county: Option<&str>) -> Result<Vec<Claimant>> {
     let rows: Vec<(String, i64)> = populations::table
         .filter(populations::year.eq(year))
         .order(populations::municipality_code)
@@ -121,7 +115,7 @@ pub fn figures(conn: &mut DbConn, year: i32, county: Option<&str>) -> Result<Vec
     Ok(rows
         .into_iter()
         .filter(|(code, _)| county.is_none_or(|c| code.starts_with(c)))
-        .map(|(code, population)| Figure { name: municipality::name_of(&code), code, population: population as u64 })
+        .map(|(code, population)| Claimant { name: municipality::name_of(&code), code, population: population as u64 })
         .collect())
 }
 

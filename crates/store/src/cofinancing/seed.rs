@@ -11,7 +11,10 @@ use etablera_domain::identity::{OrganisationNumber, luhn_check_digit};
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
 
-use super::invoices::{self, NewInvoice, Status};
+use etablera_domain::cofinancing::invoices::{Basis, InvoiceKind, InvoiceStatus};
+use etablera_domain::time::Year;
+
+use super::invoices::{self, NewInvoice};
 use super::posts::{self, NewPost};
 use crate::access::Actor;
 use crate::agreements::{self, Contact, NewVersion};
@@ -168,26 +171,21 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
                 contacts: contacts("2018"),
                 note: demo_note,
             };
-            agreements::amend(conn, actor, id, &second)?;
+            agreements::amend(conn, actor, id, 1, &second)?;
             ids.push((m.code.to_owned(), id));
         }
         Ok(Seeded { post_id: post.id, agreements: ids })
     })
 }
 
-/// Marks every invoice of the given years as sent by its due date and paid a month later.
-pub fn settle(conn: &mut DbConn, post_id: i32, years: &[i32]) -> Result<()> {
+/// Marks every invoice of the given years as sent on its invoice date and paid when due.
+pub fn settle(conn: &mut DbConn, post_id: i32, years: &[Year]) -> Result<()> {
     for year in years {
         for invoice in invoices::list(conn, post_id, Some(*year))? {
-            if invoice.status() == Status::Draft {
-                let sent = invoices::advance(conn, invoice.id, invoice.version, Status::Sent, invoice.due_date)?;
-                invoices::advance(
-                    conn,
-                    sent.id,
-                    sent.version,
-                    Status::Paid,
-                    invoice.due_date + chrono::Duration::days(30),
-                )?;
+            if invoice.status == InvoiceStatus::Draft {
+                let sent =
+                    invoices::advance(conn, invoice.id, invoice.version, InvoiceStatus::Sent, invoice.invoice_date)?;
+                invoices::advance(conn, sent.id, sent.version, InvoiceStatus::Paid, sent.due_date())?;
             }
         }
     }
@@ -206,14 +204,21 @@ pub fn mjolby_history(conn: &mut DbConn, agreement_id: i32) -> Result<()> {
                 &NewInvoice {
                     agreement_id,
                     municipality_code: "0586".into(),
-                    kind: "invoice",
-                    period: Period { start: NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"), end: NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December") },
-                    due_date: due,
+                    kind: InvoiceKind::Invoice,
+                    period: Period {
+                        start: NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
+                        end: NaiveDate::from_ymd_opt(year, 12, 31).expect("31 December"),
+                    },
+                    invoice_date: due,
                     amount: Money::from_kr(kr),
-                    status: Status::Paid,
-                    basis: "Historisk betalning (demovärde): Mjölby kommun betalade 47–64 tkr per år 2016–2023 enligt beslut KS/2024:165 § 88.".into(),
+                    status: InvoiceStatus::Paid,
+                    basis: Basis::Note {
+                        text: "Historisk betalning (demovärde): Mjölby kommun betalade 47–64 tkr per år 2016–2023 \
+                               enligt beslut KS/2024:165 § 88."
+                            .into(),
+                    },
                     issued_on: Some(due),
-                    paid_on: Some(due + chrono::Duration::days(30)),
+                    paid_on: Some(etablera_domain::cofinancing::invoices::due_date(due, Some(due))),
                     credits_invoice_id: None,
                 },
             )?;

@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::agreements::{Period, VacancyInput, VacancyRefund, vacancy_refund};
 
-use super::invoices::{self, Invoice, Status};
+use etablera_domain::cofinancing::invoices::{InvoiceKind, InvoiceStatus};
+
+use super::invoices::{self, Invoice};
 use crate::access::Actor;
 use crate::agreements;
 use crate::schema::vacancies;
@@ -74,11 +76,13 @@ pub fn refunds(conn: &mut DbConn, post_id: i32, vacancy: Period) -> Result<Vec<P
     let mut out = Vec::new();
     for agreement in agreements::for_post(conn, post_id)? {
         for invoice in invoices::for_agreement(conn, agreement.id)? {
-            let Some(version) = agreement.version_on(invoice.due_date).or_else(|| agreement.versions.first()) else {
+            let Some(version) = agreement.version_on(invoice.invoice_date).or_else(|| agreement.versions.first())
+            else {
                 continue;
             };
             let threshold = version.terms.vacancy_threshold_months;
-            let invoiced = matches!(invoice.status(), Status::Sent | Status::Paid) && invoice.kind != "credit";
+            let invoiced = matches!(invoice.status, InvoiceStatus::Sent | InvoiceStatus::Paid)
+                && invoice.kind != InvoiceKind::Credit;
             if !invoiced || invoice.period().intersection(&vacancy).is_none() {
                 continue;
             }

@@ -5,11 +5,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::agreements::{Termination as Outcome, TerminationInput, add_months, terminate};
 
-use super::invoices::{self, Invoice, NewInvoice, Status};
+use etablera_domain::cofinancing::invoices::{Basis, InvoiceKind, InvoiceStatus};
+
+use super::invoices::{self, Invoice, NewInvoice};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::agreements;
-use crate::schema::{invoices as invoice_table, terminations};
+use crate::schema::terminations;
 use crate::{DbConn, Result, StoreError, now, write};
 
 #[derive(Debug, Clone)]
@@ -44,7 +46,7 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
     let end_date = add_months(notice_date, notice_months);
     let invoice = invoices::for_agreement(conn, agreement.id)?
         .into_iter()
-        .filter(|i| i.kind == "invoice" && i.status() != Status::Credited)
+        .filter(|i| i.kind == InvoiceKind::Invoice && i.status != InvoiceStatus::Credited)
         .find(|i| i.period().contains(end_date));
     let outcome = invoice.as_ref().map(|i| {
         terminate(&TerminationInput {
@@ -52,7 +54,7 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
             notice_months,
             period: i.period(),
             amount: i.amount(),
-            paid: i.status() == Status::Paid,
+            paid: i.status == InvoiceStatus::Paid,
             policy: terms.refund_policy,
         })
     });
@@ -89,60 +91,55 @@ pub fn withdraw(
             .execute(conn)?;
         if let (Some(invoice), Some(outcome)) = (&withdrawal.invoice, withdrawal.outcome) {
             let today = crate::today();
-            if invoice.status() == Status::Paid && outcome.refund.ore() > 0 {
+            if let (InvoiceStatus::Paid, Some(refund_from)) = (invoice.status, outcome.refund_from)
+                && outcome.refund.ore() > 0
+            {
                 withdrawal.created = Some(invoices::insert(
                     conn,
                     &NewInvoice {
                         agreement_id,
                         municipality_code: agreement.municipality_code.clone(),
-                        kind: "credit",
+                        kind: InvoiceKind::Credit,
                         period: invoice.period(),
-                        due_date: today,
+                        invoice_date: today,
                         amount: -outcome.refund,
-                        status: Status::Draft,
-                        basis: format!(
-                            "Återbetalning efter uppsägning {notice_date}: avtalet upphör {}, återbetalning från {} för {} av {} månader: {} × {} / {} = {}.",
-                            outcome.end_date,
-                            outcome.refund_from.map(|d| d.to_string()).unwrap_or_default(),
-                            outcome.refund_months,
-                            outcome.period_months,
-                            invoice.amount(),
-                            outcome.refund_months,
-                            outcome.period_months,
-                            outcome.refund
-                        ),
+                        status: InvoiceStatus::Draft,
+                        basis: Basis::Refund {
+                            notice_date,
+                            end_date: outcome.end_date,
+                            refund_from,
+                            invoice_amount: invoice.amount(),
+                            refund_months: outcome.refund_months,
+                            period_months: outcome.period_months,
+                            refund: outcome.refund,
+                        },
                         issued_on: None,
                         paid_on: None,
                         credits_invoice_id: Some(invoice.id),
                     },
                 )?);
-            } else if invoice.status() != Status::Paid {
+            } else if invoice.status != InvoiceStatus::Paid {
                 // The unpaid invoice gives way to a final one for the months up to the end.
-                diesel::update(invoice_table::table.find(invoice.id))
-                    .set((
-                        invoice_table::status.eq(Status::Credited.code()),
-                        invoice_table::version.eq(invoice.version + 1),
-                    ))
-                    .execute(conn)?;
+                invoices::replace(conn, invoice)?;
                 withdrawal.created = Some(invoices::insert(
                     conn,
                     &NewInvoice {
                         agreement_id,
                         municipality_code: agreement.municipality_code.clone(),
-                        kind: "final",
+                        kind: InvoiceKind::Final,
                         period: invoice.period(),
-                        due_date: today,
+                        invoice_date: today,
                         amount: outcome.amount_due,
-                        status: Status::Draft,
-                        basis: format!(
-                            "Slutfaktura efter uppsägning {notice_date} (ersätter faktura {}): avtalet upphör {}; {} × {} / {} månader = {}.",
-                            invoice.number,
-                            outcome.end_date,
-                            invoice.amount(),
-                            outcome.due_months,
-                            outcome.period_months,
-                            outcome.amount_due
-                        ),
+                        status: InvoiceStatus::Draft,
+                        basis: Basis::Final {
+                            notice_date,
+                            replaces: invoice.number.clone(),
+                            end_date: outcome.end_date,
+                            invoice_amount: invoice.amount(),
+                            due_months: outcome.due_months,
+                            period_months: outcome.period_months,
+                            amount_due: outcome.amount_due,
+                        },
                         issued_on: None,
                         paid_on: None,
                         credits_invoice_id: Some(invoice.id),

@@ -83,7 +83,7 @@ pub fn month(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<Voucher>> {
-    let vouchers = conn.transaction(|conn| {
+    let vouchers = crate::read(conn, |conn| {
         let accounts = Accounts::from_settings(&stored(conn, municipality_code)?).map_err(invalid)?;
         // What was recorded in the month, by Stockholm's calendar.
         let (from, until) = (start_of_local_day(first), start_of_local_day(last + chrono::Duration::days(1)));

@@ -314,7 +314,7 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
 fn logged(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, action: Action) -> Result<ClaimFile> {
     let claim = get(conn, scope, id)?;
     let code = claim.municipality_code.clone();
-    let value = conn.transaction(|conn| file(conn, claim))?;
+    let value = crate::read(conn, |conn| file(conn, claim))?;
     crate::write(conn, |conn| {
         append(conn, actor, action, &Record::new(CLAIM, id).in_municipality(&code))?;
         for row in &value.rows {

@@ -143,8 +143,7 @@ pub fn live(
     today: NaiveDate,
     days: DayCount,
 ) -> Result<Live> {
-    use diesel::Connection;
-    conn.transaction(|conn| Ok(casework(conn, municipality_code)?.report(month, today, days)))
+    crate::read(conn, |conn| Ok(casework(conn, municipality_code)?.report(month, today, days)))
 }
 
 /// How many are in the target group on a day (for the caseload per post). Counted from the
@@ -166,8 +165,7 @@ pub fn trend(
     days: DayCount,
     n: usize,
 ) -> Result<Vec<Live>> {
-    use diesel::Connection;
-    let casework = conn.transaction(|conn| casework(conn, municipality_code))?;
+    let casework = crate::read(conn, |conn| casework(conn, municipality_code))?;
     Ok(month.trailing(n).into_iter().map(|m| casework.report(m, today, days)).collect())
 }
 

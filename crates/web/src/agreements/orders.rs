@@ -181,7 +181,8 @@ struct OrderPage {
 
 /// The order's terms in words.
 pub struct OrderView {
-    /// The current version's end and notice, as the amendment form starts from them.
+    /// The current version's number, end and notice, as the amendment form starts from them.
+    pub version: i32,
     pub end: String,
     pub notice_months: String,
     pub title: String,
@@ -196,6 +197,7 @@ fn order_view(t: &Tr, a: &etablera_store::agreements::Agreement) -> OrderView {
     let v = a.current();
     let start = a.starts_on();
     OrderView {
+        version: v.version,
         end: v.terms.validity.end().map(|e| e.to_string()).unwrap_or_default(),
         notice_months: v.terms.notice_months.map(|m| m.to_string()).unwrap_or_default(),
         title: a.title.clone(),
@@ -338,6 +340,7 @@ pub async fn amend(
     let outcome = match effective_from {
         Some(effective_from) if errors.is_empty() => {
             let amendment = orders::Amendment {
+                based_on: fields.get("based_on").parse().unwrap_or(0),
                 effective_from,
                 registry_number: fields.opt("registry_number").map(str::to_owned),
                 decision: fields.opt("decision").map(str::to_owned),

@@ -37,6 +37,8 @@ struct FormPage {
     municipalities: Vec<(String, String)>,
     values: Pairs,
     errors: Vec<FieldError>,
+    /// Someone recorded another version since the form was opened: shown with 409, input kept.
+    conflict: bool,
 }
 
 impl FormPage {
@@ -98,9 +100,17 @@ async fn render(
             .collect(),
         values,
         ctx: PageContext::new(ctx, title, "/cofinancing/population"),
+        conflict: errors.iter().any(|e| e.field == "form"),
         errors: errors.clone(),
     };
-    Ok(render_with(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }, &page))
+    let status = if page.conflict {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(status, &page))
 }
 
 pub async fn new_form(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
@@ -121,6 +131,7 @@ pub async fn amend_form(
     }
     let v = agreement.current();
     let mut values = defaults(&v.county_org_number);
+    values.push(("based_on".to_owned(), v.version.to_string()));
     let mut set = |k: &str, val: String| {
         values.retain(|(key, _)| key != k);
         values.push((k.to_owned(), val));
@@ -294,9 +305,10 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
     })
 }
 
-fn store_error(e: StoreError) -> Result<FieldError, AppError> {
+fn store_error(e: StoreError, t: &crate::i18n::Tr) -> Result<FieldError, AppError> {
     match e {
         StoreError::Invalid { field, message } => Ok(FieldError { field, message }),
+        StoreError::Stale => Ok(FieldError { field: "form", message: t.get("form-stale") }),
         other => Err(other.into()),
     }
 }
@@ -328,7 +340,7 @@ pub async fn create(
     match state.store.run(move |conn| agreements::create(conn, &actor, post.id, &code, &title, &version)).await {
         Ok(id) => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}")).into_response()),
         Err(e) => {
-            let e = store_error(e)?;
+            let e = store_error(e, &t)?;
             render(&state, &ctx, &user, None, pairs, vec![e]).await
         }
     }
@@ -351,10 +363,11 @@ pub async fn amend(
         Err(errors) => return render(&state, &ctx, &user, Some(id), pairs, errors).await,
     };
     let actor = ctx.actor();
-    match state.store.run(move |conn| agreements::amend(conn, &actor, id, &version)).await {
+    let based_on = field(&pairs, "based_on").parse().unwrap_or(0);
+    match state.store.run(move |conn| agreements::amend(conn, &actor, id, based_on, &version)).await {
         Ok(_) => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}")).into_response()),
         Err(e) => {
-            let e = store_error(e)?;
+            let e = store_error(e, &t)?;
             render(&state, &ctx, &user, Some(id), pairs, vec![e]).await
         }
     }

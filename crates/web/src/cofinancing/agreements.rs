@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::cofinancing::invoices::PopulationChoice;
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
@@ -235,11 +236,15 @@ async fn scenario(
                 .filter(|a| a.ends_on().is_none_or(|end| end.year() >= year))
                 .map(|a| a.municipality_code)
                 .collect();
-            let wanted = year - post.population_year_lag;
-            let latest = population::years(conn)?.into_iter().map(|(y, _)| y).find(|y| *y <= wanted);
-            let figures = match latest {
+            // A forecast: the table the agreement names when it is there, else the latest before it.
+            let choice = PopulationChoice::new(
+                year,
+                post.population_year_lag,
+                population::years(conn)?.into_iter().map(|(y, _)| y),
+            );
+            let figures = match choice.available {
                 Some(y) => (y, population::figures(conn, y, Some(&post.county_code))?),
-                None => (wanted, Vec::new()),
+                None => (choice.wanted, Vec::new()),
             };
             Ok((post, model, parties, figures))
         })
@@ -256,8 +261,7 @@ async fn scenario(
         }
         list.into_iter()
             .filter(|code| !(without && **code == leaving))
-            .filter_map(|code| figures.iter().find(|f| &f.code == code))
-            .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
+            .filter_map(|code| figures.iter().find(|f| &f.code == code).cloned())
             .collect()
     };
     let (all, rest) = (claimants(false), claimants(true));
@@ -305,7 +309,7 @@ fn outcome_lines(w: &Withdrawal, t: &Tr) -> Vec<String> {
                 &[
                     ("number", invoice.number.clone()),
                     ("amount", invoice.amount().to_string()),
-                    ("status", t.get(&format!("invoice-status-{}", invoice.status().code()))),
+                    ("status", super::invoices::status_name(t, invoice.status)),
                 ],
             ));
             if let Some(from) = o.refund_from {

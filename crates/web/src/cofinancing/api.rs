@@ -2,9 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use etablera_domain::cofinancing::{Claimant, CostModel, Percent, StatedRow, Unit, apportion, check_table};
+use etablera_domain::cofinancing::{CostModel, Percent, StatedRow, Unit, apportion, check_table};
 use etablera_domain::money::Money;
 use etablera_domain::municipality::MunicipalityCode;
+use etablera_domain::time::Year;
 use etablera_store::cofinancing::population;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -114,12 +115,9 @@ pub async fn apportionment(
     if figures.is_empty() {
         return Err(invalid("year", format!("Det finns ingen folkmängd för {year}.")));
     }
-    let claimants: Vec<Claimant> = figures
-        .iter()
-        .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
-        .collect();
+    let claimants = figures;
     let total = Money::from_ore(q.total_ore);
-    let allocation = apportion(total, unit, &claimants).map_err(|e| invalid("total_ore", e.to_string()))?;
+    let allocation = apportion(total, unit, &claimants).map_err(|e| invalid("total_ore", e.text().to_string()))?;
     Ok(Json(ApportionBody {
         total_ore: total.ore(),
         sum_ore: allocation.iter().map(|a| a.amount.ore()).sum(),
@@ -227,7 +225,8 @@ pub async fn table_check(
             stated: Money::from_ore(r.stated_ore),
         });
     }
-    let check = check_table(Money::from_ore(request.total_ore), &rows).map_err(|e| invalid("rows", e.to_string()))?;
+    let check =
+        check_table(Money::from_ore(request.total_ore), &rows).map_err(|e| invalid("rows", e.text().to_string()))?;
     Ok(Json(TableCheckBody {
         stated_sum_ore: check.stated_sum.ore(),
         sum_matches_total: check.sum_matches_total,
@@ -254,6 +253,8 @@ use etablera_store::StoreError;
 use etablera_store::agreements::{self, Agreement};
 use etablera_store::cofinancing::invoices::{self, Invoice};
 use etablera_store::cofinancing::{vacancies, withdrawals};
+
+use crate::i18n::Tr;
 
 #[derive(Serialize, ToSchema)]
 pub struct TermsBody {
@@ -445,35 +446,41 @@ pub struct InvoiceBody {
     pub kind: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+    /// The date the document bears: the day it was sent, or until then the day it is to be sent.
+    pub invoice_date: NaiveDate,
+    /// The day payment is due: the invoice date plus the terms of payment.
     pub due_date: NaiveDate,
     pub amount_ore: i64,
     /// `draft`, `sent`, `paid` or `credited`.
     pub status: String,
+    /// How the amount was reached, in the request's language.
     pub basis: String,
     pub version: i32,
 }
 
-fn invoice_body(i: &Invoice) -> InvoiceBody {
+fn invoice_body(i: &Invoice, t: &Tr) -> InvoiceBody {
     InvoiceBody {
         id: i.id,
         number: i.number.clone(),
         agreement_id: i.agreement_id,
         municipality_code: i.municipality_code.clone(),
-        kind: i.kind.clone(),
+        kind: i.kind.code().to_owned(),
         period_start: i.period_start,
         period_end: i.period_end,
-        due_date: i.due_date,
+        invoice_date: i.issue_date(),
+        due_date: i.due_date(),
         amount_ore: i.amount_ore,
-        status: i.status.clone(),
-        basis: i.basis.clone(),
+        status: i.status.code().to_owned(),
+        basis: super::invoices::basis_text(t, &i.basis),
         version: i.version,
     }
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct YearQuery {
-    /// Invoices due in this year.
-    pub year: i32,
+    /// Invoices dated in this year (2000–2100).
+    #[param(value_type = i32, minimum = 2000, maximum = 2100)]
+    pub year: Year,
 }
 
 /// The invoices due in a year.
@@ -482,17 +489,20 @@ pub struct YearQuery {
     responses((status = 200, body = Vec<InvoiceBody>)))]
 pub async fn invoices_list(
     State(state): State<AppState>,
-    Signed { user, .. }: Signed,
+    Signed { ctx, user }: Signed,
     Params(q): Params<YearQuery>,
 ) -> AppResult<Json<Vec<InvoiceBody>>> {
     let id = post_id(&state, &user).await?;
     let list = state.store.run(move |conn| invoices::list(conn, id, Some(q.year))).await?;
-    Ok(Json(list.iter().map(invoice_body).collect()))
+    let t = ctx.tr();
+    Ok(Json(list.iter().map(|i| invoice_body(i, &t)).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct GenerateRequest {
-    pub year: i32,
+    /// 2000–2100.
+    #[schema(value_type = i32, minimum = 2000, maximum = 2100)]
+    pub year: Year,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -508,12 +518,16 @@ pub struct GenerateBody {
     responses((status = 200, body = GenerateBody), (status = 422, body = crate::api::ErrorBody)))]
 pub async fn invoices_generate(
     State(state): State<AppState>,
-    Signed { user, .. }: Signed,
+    Signed { ctx, user }: Signed,
     JsonBody(request): JsonBody<GenerateRequest>,
 ) -> AppResult<Json<GenerateBody>> {
     let id = post_id(&state, &user).await?;
     let generated = state.store.run(move |conn| invoices::generate(conn, id, request.year)).await?;
-    Ok(Json(GenerateBody { created: generated.created.iter().map(invoice_body).collect(), already: generated.already }))
+    let t = ctx.tr();
+    Ok(Json(GenerateBody {
+        created: generated.created.iter().map(|i| invoice_body(i, &t)).collect(),
+        already: generated.already,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -534,14 +548,14 @@ pub struct WithdrawalBody {
     pub created: Option<InvoiceBody>,
 }
 
-fn withdrawal_body(w: &withdrawals::Withdrawal) -> WithdrawalBody {
+fn withdrawal_body(w: &withdrawals::Withdrawal, t: &Tr) -> WithdrawalBody {
     WithdrawalBody {
         end_date: w.end_date,
         invoice_number: w.invoice.as_ref().map(|i| i.number.clone()),
         refund_from: w.outcome.and_then(|o| o.refund_from),
         refund_ore: w.outcome.map_or(0, |o| o.refund.ore()),
         amount_due_ore: w.outcome.map_or(0, |o| o.amount_due.ore()),
-        created: w.created.as_ref().map(invoice_body),
+        created: w.created.as_ref().map(|i| invoice_body(i, t)),
     }
 }
 
@@ -557,7 +571,7 @@ pub async fn withdrawal_preview(
 ) -> AppResult<Json<WithdrawalBody>> {
     owned_agreement(&state, &user, ctx.actor(), id).await?;
     let preview = state.store.run(move |conn| withdrawals::preview(conn, id, q.notice_date)).await?;
-    Ok(Json(withdrawal_body(&preview)))
+    Ok(Json(withdrawal_body(&preview, &ctx.tr())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -584,7 +598,7 @@ pub async fn withdraw(
             withdrawals::withdraw(conn, &actor, id, request.notice_date, request.registry_number.as_deref())
         })
         .await?;
-    Ok(Json(withdrawal_body(&recorded)))
+    Ok(Json(withdrawal_body(&recorded, &ctx.tr())))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use etablera_domain::cofinancing::population::parse_stated_table_csv;
 use etablera_domain::cofinancing::{
-    Allocation, Claimant, CostModel, Percent, StatedRow, TableCheck, Unit, apportion, check_table,
+    Allocation, CostModel, Percent, StatedRow, TableCheck, Unit, apportion, check_table,
 };
 use etablera_domain::money::Money;
 use etablera_store::cofinancing::population;
@@ -230,11 +230,7 @@ pub async fn apportion_page(
             errors.push(FieldError { field: "year", message: t.get("apportion-no-figures") });
         }
         if let (Some(total), false) = (total, figures.is_empty()) {
-            let claimants: Vec<Claimant> = figures
-                .iter()
-                .map(|f| Claimant { code: f.code.clone(), name: f.name.clone(), population: f.population })
-                .collect();
-            match apportion(total, if ore { Unit::Ore } else { Unit::Krona }, &claimants) {
+            match apportion(total, if ore { Unit::Ore } else { Unit::Krona }, &figures) {
                 Ok(allocation) => {
                     shared = total.to_string();
                     sum = allocation.iter().map(|a| a.amount).sum::<Money>().to_string();
@@ -254,9 +250,7 @@ pub async fn apportion_page(
                         })
                         .collect();
                 }
-                Err(e) => {
-                    errors.push(FieldError { field: "total_kr", message: format!("{}.", capitalised(&e.to_string())) })
-                }
+                Err(e) => errors.push(FieldError { field: "total_kr", message: t.say(&e.text()) }),
             }
         }
     }
@@ -337,7 +331,7 @@ pub async fn check_submit(Signed { ctx, .. }: Signed, CsrfForm(form): CsrfForm<C
             .collect();
         match check_table(total, &stated) {
             Ok(result) => check = Some(result),
-            Err(e) => errors.push(FieldError { field: "table", message: format!("{}.", capitalised(&e.to_string())) }),
+            Err(e) => errors.push(FieldError { field: "table", message: ctx.tr().say(&e.text()) }),
         }
     }
     let page = CheckPage {

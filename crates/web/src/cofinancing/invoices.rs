@@ -4,11 +4,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::cofinancing::invoices::{Basis, InvoiceKind, InvoiceStatus};
 use etablera_domain::municipality;
+use etablera_domain::time::Year;
 use etablera_domain::time::parse_date;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
 use etablera_store::StoreError;
-use etablera_store::cofinancing::invoices::{self, Invoice, Status};
+use etablera_store::cofinancing::invoices::{self, Invoice};
 use etablera_store::cofinancing::posts::Post;
 use serde::Deserialize;
 
@@ -28,29 +30,47 @@ pub struct InvoiceView {
     pub municipality: String,
     pub kind: String,
     pub period: String,
+    pub invoice_date: String,
     pub due: String,
     pub amount: String,
     pub status: String,
     pub next: Option<(&'static str, String)>,
 }
 
+pub fn kind_name(t: &Tr, kind: InvoiceKind) -> String {
+    t.get(&format!("invoice-kind-{}", kind.code()))
+}
+
+pub fn status_name(t: &Tr, status: InvoiceStatus) -> String {
+    t.get(&format!("invoice-status-{}", status.code()))
+}
+
+/// How the amount was reached, in the reader's language.
+pub fn basis_text(t: &Tr, basis: &Basis) -> String {
+    basis.texts().iter().map(|text| t.say(text)).collect::<Vec<_>>().join(" ")
+}
+
 pub fn view(invoice: &Invoice, t: &Tr) -> InvoiceView {
-    let next = match (invoice.status(), invoice.kind.as_str()) {
-        (Status::Draft, _) => Some(("sent", t.get("invoices-mark-sent"))),
-        (Status::Sent, "credit") => None,
-        (Status::Sent, _) => Some(("paid", t.get("invoices-mark-paid"))),
-        _ => None,
-    };
+    // The list offers the next step; whether another document already credits it is checked
+    // when the step is taken.
+    let next = invoice.state(false).next().map(|to| {
+        let label = match to {
+            InvoiceStatus::Sent => t.get("invoices-mark-sent"),
+            _ => t.get("invoices-mark-paid"),
+        };
+        (to.code(), label)
+    });
     InvoiceView {
         id: invoice.id,
         version: invoice.version,
         number: invoice.number.clone(),
         municipality: format!("{} {}", invoice.municipality_code, municipality::name_of(&invoice.municipality_code)),
-        kind: t.get(&format!("invoice-kind-{}", invoice.kind)),
-        period: format!("{} – {}", invoice.period_start, invoice.period_end),
-        due: invoice.due_date.to_string(),
+        kind: kind_name(t, invoice.kind),
+        period: invoice.period().to_string(),
+        invoice_date: invoice.issue_date().to_string(),
+        due: invoice.due_date().to_string(),
         amount: invoice.amount().to_string(),
-        status: t.get(&format!("invoice-status-{}", invoice.status().code())),
+        status: status_name(t, invoice.status),
         next,
     }
 }
@@ -60,7 +80,7 @@ pub fn view(invoice: &Invoice, t: &Tr) -> InvoiceView {
 struct InvoicesPage {
     ctx: PageContext,
     post: Option<Post>,
-    year: i32,
+    year: Year,
     years: Vec<(i32, bool)>,
     invoices: Vec<InvoiceView>,
     total: String,
@@ -71,19 +91,19 @@ struct InvoicesPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    year: Option<i32>,
+    year: Option<Year>,
     created: Option<usize>,
 }
 
-fn this_year() -> i32 {
-    chrono::Datelike::year(&etablera_store::today())
+fn this_year() -> Year {
+    Year::of(etablera_store::today()).expect("today is a year of the work")
 }
 
 async fn list_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
-    year: i32,
+    year: Year,
     notice: Option<String>,
     error: Option<String>,
 ) -> AppResult<Response> {
@@ -98,10 +118,10 @@ async fn list_page(
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = InvoicesPage {
-        years: (2016..=this_year() + 1).rev().map(|y| (y, y == year)).collect(),
+        years: (2016..=this_year().get() + 1).rev().map(|y| (y, y == year.get())).collect(),
         total: list
             .iter()
-            .filter(|i| i.status() != Status::Credited)
+            .filter(|i| i.status != InvoiceStatus::Credited)
             .map(|i| i.amount())
             .sum::<etablera_domain::money::Money>()
             .to_string(),
@@ -137,7 +157,7 @@ pub async fn generate(
     Signed { ctx, user }: Signed,
     CsrfForm(form): CsrfForm<GenerateForm>,
 ) -> AppResult<Response> {
-    let Ok(year) = form.year.trim().parse::<i32>() else {
+    let Ok(year) = form.year.parse::<Year>() else {
         return list_page(&state, &ctx, &user, this_year(), None, Some(ctx.tr().get("invoices-bad-year"))).await;
     };
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
@@ -166,15 +186,11 @@ pub async fn set_status(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let invoice = owned_invoice(&state, &user, id).await?;
-    let year = chrono::Datelike::year(&invoice.due_date);
+    let year = Year::of(invoice.invoice_date).unwrap_or_else(|_| this_year());
     let Some(on) = parse_date(&form.on) else {
         return list_page(&state, &ctx, &user, year, None, Some(t.get("audit-bad-date"))).await;
     };
-    let to = match form.to.as_str() {
-        "sent" => Status::Sent,
-        "paid" => Status::Paid,
-        _ => return Err(AppError::BadRequest),
-    };
+    let to = InvoiceStatus::from_code(&form.to).ok_or(AppError::BadRequest)?;
     match state.store.run(move |conn| invoices::advance(conn, id, form.version, to, on)).await {
         Ok(_) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
         Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
@@ -199,7 +215,7 @@ async fn owned_invoice(state: &AppState, user: &etablera_store::access::users::U
 struct InvoicePage {
     ctx: PageContext,
     invoice: InvoiceView,
-    /// Sent or paid, and not itself a credit note: it can be credited.
+    /// It can be credited in full.
     creditable: bool,
     error: Option<String>,
     agreement_id: i32,
@@ -224,15 +240,19 @@ async fn show_with(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let invoice = owned_invoice(state, user, id).await?;
-    let credits = match invoice.credits_invoice_id {
-        Some(other) => Some(state.store.run(move |conn| invoices::get(conn, other)).await?.number),
-        None => None,
-    };
+    let credits_id = invoice.credits_invoice_id;
+    let (credits, credited_by) = state
+        .store
+        .run(move |conn| {
+            let credits = credits_id.map(|other| invoices::get(conn, other)).transpose()?;
+            Ok((credits.map(|i| i.number), invoices::credited_by(conn, id)?))
+        })
+        .await?;
     let page = InvoicePage {
-        creditable: invoice.kind != "credit" && matches!(invoice.status(), Status::Sent | Status::Paid),
+        creditable: invoice.state(credited_by.is_some()).creditable().is_ok(),
         error: error.clone(),
         agreement_id: invoice.agreement_id,
-        basis: invoice.basis.clone(),
+        basis: basis_text(&t, &invoice.basis),
         credits,
         invoice: view(&invoice, &t),
         ctx: PageContext::new(ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
@@ -288,14 +308,14 @@ async fn document(
             Ok((agreement, credited))
         })
         .await?;
-    let version = agreement.version_on(invoice.due_date).unwrap_or_else(|| agreement.current());
+    let version = agreement.version_on(invoice.invoice_date).unwrap_or_else(|| agreement.current());
     let parse = |number: &str| {
         number.parse().map_err(|_| AppError::Internal(format!("stored organisation number {number} does not parse")))
     };
     let document = UblInvoice {
         number: invoice.number.clone(),
-        issue_date: invoice.issued_on.unwrap_or(invoice.due_date),
-        due_date: invoice.due_date + chrono::Duration::days(30),
+        issue_date: invoice.issue_date(),
+        due_date: invoice.due_date(),
         buyer_reference: version.registry_number.clone().unwrap_or_else(|| agreement.title.clone()),
         note: Some(agreement.title.clone()),
         seller: UblParty {
@@ -312,9 +332,9 @@ async fn document(
             description: format!("{}, {}", post.name, agreement.title),
             period_start: invoice.period_start,
             period_end: invoice.period_end,
-            amount: if invoice.kind == "credit" { -invoice.amount() } else { invoice.amount() },
+            amount: if invoice.kind == InvoiceKind::Credit { -invoice.amount() } else { invoice.amount() },
         }],
-        credits: if invoice.kind == "credit" { Some(credited.unwrap_or_default()) } else { None },
+        credits: if invoice.kind == InvoiceKind::Credit { Some(credited.unwrap_or_default()) } else { None },
     };
     Ok((invoice, document))
 }
@@ -340,15 +360,16 @@ pub async fn pdf(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let (invoice, document) = document(&state, &user, id).await?;
-    let kind = ctx.tr().get(&format!("invoice-kind-{}", invoice.kind));
-    let basis = invoice.basis.clone();
+    let t = ctx.tr();
+    let kind = kind_name(&t, invoice.kind);
+    let basis = basis_text(&t, &invoice.basis);
     crate::pages::pdf_download(format!("faktura-{}.pdf", invoice.number), move || invoice_pdf(&document, &kind, &basis))
         .await
 }
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
-    year: Option<i32>,
+    year: Option<Year>,
 }
 
 pub async fn xlsx(
@@ -369,13 +390,14 @@ pub async fn xlsx(
             number: i.number.clone(),
             municipality_code: i.municipality_code.clone(),
             municipality: municipality::name_of(&i.municipality_code),
-            kind: t.get(&format!("invoice-kind-{}", i.kind)),
+            kind: kind_name(&t, i.kind),
             period_start: i.period_start,
             period_end: i.period_end,
-            due_date: i.due_date,
+            invoice_date: i.issue_date(),
+            due_date: i.due_date(),
             amount: i.amount(),
-            status: t.get(&format!("invoice-status-{}", i.status().code())),
-            basis: i.basis.clone(),
+            status: status_name(&t, i.status),
+            basis: basis_text(&t, &i.basis),
         })
         .collect();
     let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows)

@@ -2,10 +2,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::cofinancing::Claimant;
 use etablera_domain::cofinancing::population::{LineError, PopulationRow, parse_population_csv};
 use etablera_domain::cofinancing::scb::{decode, parse_json_stat2, parse_scb_csv};
 use etablera_domain::money::Money;
-use etablera_store::cofinancing::population::{self, Figure, ImportRecord, Source};
+use etablera_store::cofinancing::population::{self, ImportRecord, Source};
 use serde::Deserialize;
 
 use crate::api::Params;
@@ -30,7 +31,7 @@ struct PopulationPage {
     ctx: PageContext,
     years: Vec<(i32, i64)>,
     year: Option<i32>,
-    figures: Vec<Figure>,
+    figures: Vec<Claimant>,
     total: String,
     imports: Vec<ImportRow>,
     notice: Option<String>,

@@ -164,7 +164,7 @@ pub fn run(
     let order_id = orders::create(conn, &by_manager, &code, title, &first, &default_duties(start))?;
     let prolonged =
         order_version(start, d("2028-02-29"), "SN 2023/88", Some("Förlängd i fyra år (påhittat för demon)."));
-    agreements::amend(conn, &by_manager, order_id, &NewVersion { effective_from: d("2024-03-01"), ..prolonged })?;
+    agreements::amend(conn, &by_manager, order_id, 1, &NewVersion { effective_from: d("2024-03-01"), ..prolonged })?;
     orders::record_staffing(conn, &by_manager, municipality, start, 250, Some("Enligt beställningen, 1.4.1"))?;
 
     let last = Month::containing(today).previous();

@@ -287,7 +287,7 @@ invoices-year = Invoices { $year }
 invoices-intro = The year's invoices are made from the agreements' invoicing schedules, the post's cost and the population. Each amount has its basis. An invoice that exists is not made again.
 invoices-generate = Make the invoices for { $year }
 invoices-created = { $count } new invoices for { $year }.
-invoices-bad-year = Give a year, for example 2026.
+invoices-bad-year = Write a year from 2000 to 2100 with four digits, for example 2026.
 invoices-none = No invoices for the year.
 invoices-export = Export as XLSX
 invoices-mark-sent = Mark as sent
@@ -308,6 +308,7 @@ invoice-status-credited = Credited
 col-number = Number
 col-kind = Kind
 col-period = Period
+col-invoice-date = Invoice date
 col-due = Due
 col-rule = Terms
 col-days = Days
@@ -1097,3 +1098,26 @@ duty-hint-activity_report = The year after, MM-DD.
 duty-hint-grant_account = The year after, MM-DD.
 start-obligations = The order's obligations
 start-obligations-none = Nothing is overdue or due in the next 60 days.
+
+apportion-no-parties = There are no parties to share among.
+apportion-no-population = The population is zero for every party; there is nothing to share by.
+apportion-not-whole-kronor = The amount { $amount } is not a whole number of kronor; choose sharing in öre.
+apportion-negative = The amount cannot be negative.
+apportion-duplicate = Municipality code { $code } appears twice.
+invoice-refused-step = The invoice cannot move to that status from here.
+invoice-refused-not-creditable = Only a sent or paid invoice can be credited; a draft or a credit note cannot.
+invoice-refused-already-credited = The invoice already has a credit note or final invoice.
+invoices-no-population = There is no population for { $year }. Import the population first.
+invoices-no-population-for = Population { $year } is missing for municipality { $code }.
+invoices-no-cost = The post has no cost model for { $year }. Enter the cost first.
+invoice-basis-share = The post's cost { $period }: { $cost }. Shared by { $parties } municipalities by population { $population_year }: { $population } of { $total_population } = { $share }. Exact share { $quota }, rounded to { $amount }.
+invoice-basis-part = The agreement covers { $own_period }: { $share } × { $own_months } / { $months } months = { $amount }.
+invoice-basis-ending = The agreement ends { $end }: final invoice for { $due_months } of { $period_months } months = { $amount }.
+invoice-basis-credit = Credit of invoice { $number }: { $reason }
+invoice-basis-refund = Refund after notice { $notice }: the agreement ends { $end }, refund from { $from } for { $months } of { $period_months } months: { $amount } × { $months } / { $period_months } = { $refund }.
+invoice-basis-final = Final invoice after notice { $notice } (replaces invoice { $number }): the agreement ends { $end }; { $amount } × { $months } / { $period_months } months = { $due }.
+invoice-basis-note = { $text }
+agreement-overlaps = The municipality already has an agreement about the post, “{ $title }”, in force { $period }. A new agreement can only start after it has ended; amend that agreement with a new version instead.
+agreement-from = from { $start } until further notice
+agreement-from-to = { $start } – { $end }
+form-stale = Someone else has changed this since you opened the page. What you wrote is kept; check the details and save again.

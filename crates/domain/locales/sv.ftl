@@ -287,7 +287,7 @@ invoices-year = Fakturor { $year }
 invoices-intro = Årets fakturor tas fram ur avtalens faktureringsplaner, tjänstens kostnad och folkmängden. Varje belopp har sitt underlag. En faktura som redan finns skapas inte igen.
 invoices-generate = Ta fram fakturorna för { $year }
 invoices-created = { $count } nya fakturor för { $year }.
-invoices-bad-year = Ange ett år, till exempel 2026.
+invoices-bad-year = Skriv ett år mellan 2000 och 2100 med fyra siffror, till exempel 2026.
 invoices-none = Inga fakturor för året.
 invoices-export = Exportera som XLSX
 invoices-mark-sent = Markera som skickad
@@ -308,6 +308,7 @@ invoice-status-credited = Krediterad
 col-number = Nummer
 col-kind = Typ
 col-period = Period
+col-invoice-date = Fakturadatum
 col-due = Förfaller
 col-rule = Villkor
 col-days = Dagar
@@ -1097,3 +1098,26 @@ duty-hint-activity_report = Året efter, MM-DD.
 duty-hint-grant_account = Året efter, MM-DD.
 start-obligations = Beställningens åtaganden
 start-obligations-none = Inget är försenat eller ska in de närmaste 60 dagarna.
+
+apportion-no-parties = Det finns inga parter att fördela på.
+apportion-no-population = Folkmängden är noll för alla parter; det finns inget att fördela efter.
+apportion-not-whole-kronor = Beloppet { $amount } är inte helt antal kronor; välj fördelning i öre.
+apportion-negative = Beloppet kan inte vara negativt.
+apportion-duplicate = Kommunkoden { $code } förekommer två gånger.
+invoice-refused-step = Fakturan kan inte flyttas till den statusen härifrån.
+invoice-refused-not-creditable = Bara en skickad eller betald faktura kan krediteras; ett utkast eller en kreditnota tas inte med.
+invoice-refused-already-credited = Fakturan har redan en kreditnota eller slutfaktura.
+invoices-no-population = Det finns ingen folkmängd för { $year }. Läs in folkmängden först.
+invoices-no-population-for = Folkmängd { $year } saknas för kommun { $code }.
+invoices-no-cost = Tjänsten har ingen kostnadsmodell för { $year }. Lägg in kostnaden först.
+invoice-basis-share = Tjänstens kostnad { $period }: { $cost }. Delas av { $parties } kommuner efter folkmängd { $population_year }: { $population } av { $total_population } = { $share }. Exakt andel { $quota }, avrundat till { $amount }.
+invoice-basis-part = Avtalet gäller { $own_period }: { $share } × { $own_months } / { $months } månader = { $amount }.
+invoice-basis-ending = Avtalet upphör { $end }: slutfaktura för { $due_months } av { $period_months } månader = { $amount }.
+invoice-basis-credit = Kreditering av faktura { $number }: { $reason }
+invoice-basis-refund = Återbetalning efter uppsägning { $notice }: avtalet upphör { $end }, återbetalning från { $from } för { $months } av { $period_months } månader: { $amount } × { $months } / { $period_months } = { $refund }.
+invoice-basis-final = Slutfaktura efter uppsägning { $notice } (ersätter faktura { $number }): avtalet upphör { $end }; { $amount } × { $months } / { $period_months } månader = { $due }.
+invoice-basis-note = { $text }
+agreement-overlaps = Kommunen har redan ett avtal om tjänsten, ”{ $title }”, som gäller { $period }. Ett nytt avtal kan gälla först när det upphört; ändra det avtalet med en ny version i stället.
+agreement-from = från { $start } tills vidare
+agreement-from-to = { $start } – { $end }
+form-stale = Någon annan har ändrat uppgifterna sedan du öppnade sidan. Det du skrev finns kvar; kontrollera uppgifterna och spara igen.

@@ -1,0 +1,170 @@
+//! Words for people. Rules and the store say *what* to tell a person as a [`Text`] (a message
+//! of the Project Fluent catalogue and its arguments); the page, the file or the command line
+//! says it in the reader's language. Swedish is complete, English second.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+
+const SWEDISH: &str = include_str!("../locales/sv.ftl");
+const ENGLISH: &str = include_str!("../locales/en.ftl");
+
+/// A message to show a person: its key in the catalogue and the values it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub key: Cow<'static, str>,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A value in a message: figures and names as written, or a message of its own, said in the
+/// same language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Value(String),
+    Text(Text),
+}
+
+impl Text {
+    pub fn new(key: impl Into<Cow<'static, str>>) -> Text {
+        Text { key: key.into(), args: Vec::new() }
+    }
+
+    /// The same message with one more value filled in.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Text {
+        self.args.push((name, Arg::Value(value.to_string())));
+        self
+    }
+
+    /// The same message with a message of its own filled in.
+    pub fn with_text(mut self, name: &'static str, text: Text) -> Text {
+        self.args.push((name, Arg::Text(text)));
+        self
+    }
+
+    /// In Swedish: for the command line, logs of a person's own actions and tests.
+    pub fn swedish(&self) -> String {
+        catalog().say(Locale::Sv, self)
+    }
+}
+
+/// A `Text` prints in Swedish, the language of the interface.
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.swedish())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    Sv,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Sv => "sv",
+            Locale::En => "en",
+        }
+    }
+}
+
+pub struct Catalog {
+    sv: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(locale: &str, source: &str) -> FluentBundle<FluentResource> {
+    let resource = FluentResource::try_new(source.to_owned()).expect("the built-in catalogue parses");
+    let mut bundle = FluentBundle::new_concurrent(vec![locale.parse().expect("a valid language tag")]);
+    // Unicode isolation marks would show up in copied text and in tests; the values are ours.
+    bundle.set_use_isolating(false);
+    bundle.add_resource(resource).expect("no duplicate messages in the built-in catalogue");
+    bundle
+}
+
+/// The built-in catalogue, parsed once.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::new);
+    &CATALOG
+}
+
+impl Catalog {
+    fn new() -> Catalog {
+        Catalog { sv: bundle("sv", SWEDISH), en: bundle("en", ENGLISH) }
+    }
+
+    fn bundle(&self, locale: Locale) -> &FluentBundle<FluentResource> {
+        match locale {
+            Locale::Sv => &self.sv,
+            Locale::En => &self.en,
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.sv.has_message(key) && self.en.has_message(key)
+    }
+
+    /// The message, or its key when it is missing (a test makes sure none is).
+    pub fn text(&self, locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+        let bundle = self.bundle(locale);
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_owned();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+    }
+
+    pub fn say(&self, locale: Locale, text: &Text) -> String {
+        let args: Vec<(&str, String)> = text
+            .args
+            .iter()
+            .map(|(name, arg)| match arg {
+                Arg::Value(value) => (*name, value.clone()),
+                Arg::Text(inner) => (*name, self.say(locale, inner)),
+            })
+            .collect();
+        self.text(locale, &text.key, &args)
+    }
+
+    /// The message ids of a catalogue, for the test that both are complete.
+    pub fn keys(locale: Locale) -> Vec<String> {
+        let source = match locale {
+            Locale::Sv => SWEDISH,
+            Locale::En => ENGLISH,
+        };
+        let mut keys: Vec<String> = source
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+            .collect();
+        keys.sort();
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_messages() {
+        assert_eq!(Catalog::keys(Locale::Sv), Catalog::keys(Locale::En));
+        assert!(Catalog::keys(Locale::Sv).len() > 100);
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        assert_eq!(Text::new("start-welcome").with("name", "Anna").swedish(), "Välkommen, Anna");
+        assert_eq!(catalog().say(Locale::En, &Text::new("start-welcome").with("name", "Anna")), "Welcome, Anna");
+        let nested = Text::new("start-welcome").with_text("name", Text::new("role-admin"));
+        assert_eq!(catalog().say(Locale::En, &nested), "Welcome, System administrator");
+    }
+}

@@ -1,0 +1,244 @@
+//! Defects found when the co-financing was tried as its users would: one due date in every
+//! document, a second agreement for a municipality refused, years out of range and panics
+//! answered, a stale amendment keeping what was typed.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use axum::routing::get;
+use etablera_domain::access::Role;
+use etablera_domain::time::Year;
+use etablera_web::{AppState, WebConfig, with_middleware};
+
+use crate::support::{TestApp, csrf_in};
+
+const POPULATION: &str = "code,name,population\n0560,Boxholm,5356\n0562,Finspång,21296\n0513,Kinda,9840\n0580,Linköping,153563\n0586,Mjölby,26639\n0583,Motala,43077\n0581,Norrköping,137985\n0582,Söderköping,14333\n0584,Vadstena,7385\n0563,Valdemarsvik,7749\n0512,Ydre,3665\n0561,Åtvidaberg,11584\n0509,Ödeshög,5272\n";
+
+/// The seed's agreements and 2024's invoices, Mjölby's sent on 2024-12-12; a signed-in
+/// coordinator of Östergötland and an API token of theirs.
+async fn invoiced(app: &TestApp) -> (crate::support::Browser, String, etablera_store::cofinancing::seed::Seeded) {
+    use etablera_domain::cofinancing::invoices::InvoiceStatus;
+    use etablera_store::access::{Actor, users};
+    use etablera_store::cofinancing::{invoices, population, seed};
+    let user = app.add_user("samordnare", &[Role::RegionalCoordinator]);
+    let actor = Actor::default();
+    let seeded = app
+        .db
+        .store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &actor,
+                "samordnare",
+                &users::Grants {
+                    add_municipalities: vec!["0586".parse().unwrap()],
+                    remove_municipalities: vec!["0117".parse().unwrap()],
+                    ..Default::default()
+                },
+            )?;
+            let figures = etablera_domain::cofinancing::population::parse_population_csv(POPULATION).unwrap();
+            population::import(conn, &actor, 2023, population::Source::Seed, None, &figures)?;
+            let seeded = seed::ostergotland(conn, &actor)?;
+            invoices::generate(conn, seeded.post_id, Year::new(2024).unwrap())?;
+            let mjolby = invoices::for_agreement(conn, seeded.agreement("0586"))?.pop().unwrap();
+            invoices::advance(conn, mjolby.id, mjolby.version, InvoiceStatus::Sent, "2024-12-12".parse().unwrap())?;
+            Ok(seeded)
+        })
+        .unwrap();
+    let token = app.api_token(&user);
+    (app.login("samordnare").await, token, seeded)
+}
+
+fn mjolby_invoice_id(app: &TestApp, seeded: &etablera_store::cofinancing::seed::Seeded) -> i32 {
+    app.db
+        .store
+        .with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0586")))
+        .unwrap()
+        .pop()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn an_invoice_has_one_due_date_on_the_page_in_the_spreadsheet_the_api_the_pdf_and_the_ubl() {
+    let app = TestApp::new();
+    let (browser, token, seeded) = invoiced(&app).await;
+    let id = mjolby_invoice_id(&app, &seeded);
+    // Sent on 12 December (the schedule said 10 December): due 30 days after it was sent.
+    let (dated, due) = ("2024-12-12", "2025-01-11");
+
+    let page = app.get(&format!("/cofinancing/invoices/{id}"), Some(&browser)).await;
+    assert!(page.body.contains(&format!("<dt>Fakturadatum</dt><dd>{dated}</dd>")), "{}", page.body);
+    assert!(page.body.contains(&format!("<dt>Förfaller</dt><dd>{due}</dd>")));
+    let list = app.get("/cofinancing/invoices?year=2024", Some(&browser)).await;
+    assert!(list.body.contains(&format!("<td class=\"nowrap\">{dated}</td><td class=\"nowrap\">{due}</td>")));
+
+    let api = app.get_with_token("/api/v1/cofinancing/invoices?year=2024", &token).await.json();
+    let mjolby = api.as_array().unwrap().iter().find(|i| i["municipality_code"] == "0586").unwrap();
+    assert_eq!((mjolby["invoice_date"].as_str(), mjolby["due_date"].as_str()), (Some(dated), Some(due)));
+
+    let ubl = app.get(&format!("/cofinancing/invoices/{id}/ubl.xml"), Some(&browser)).await;
+    assert!(ubl.body.contains(&format!("<cbc:IssueDate>{dated}</cbc:IssueDate><cbc:DueDate>{due}</cbc:DueDate>")));
+
+    let pdf = app.get_bytes(&format!("/cofinancing/invoices/{id}/invoice.pdf"), &browser).await;
+    let text = crate::support::pdf_text(&pdf);
+    assert!(text.contains(&format!("Fakturadatum      {dated}")) || text.contains(dated), "{text}");
+    assert!(text.contains(&format!("Förfallodag       {due}")) || text.contains(due), "{text}");
+
+    let xlsx = app.get_bytes("/cofinancing/invoices/export.xlsx?year=2024", &browser).await;
+    let sheet = crate::support::xlsx_strings(&xlsx);
+    assert!(sheet.contains(&dated.to_owned()) && sheet.contains(&due.to_owned()), "{sheet:?}");
+    assert!(sheet.contains(&"Fakturadatum".to_owned()) && sheet.contains(&"Förfallodag".to_owned()));
+}
+
+#[tokio::test]
+async fn a_second_agreement_for_a_municipality_is_refused_and_nothing_answers_500() {
+    let app = TestApp::new();
+    let (browser, token, seeded) = invoiced(&app).await;
+    let form = app.get("/cofinancing/agreements/new", Some(&browser)).await;
+    let csrf = csrf_in(&form.body);
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("municipality", "0586"),
+        ("title", "Ett andra avtal"),
+        ("effective_from", "2025-01-01"),
+        ("signed_on", ""),
+        ("validity", "until_notice"),
+        ("start_date", "2025-01-01"),
+        ("notice_months", "2"),
+        ("refund_policy", "from-month-after-end"),
+        ("vacancy_threshold_months", "1"),
+        ("schedule", "yearly"),
+        ("due_day", "10"),
+        ("due_month", "12"),
+        ("municipality_org_number", "212000-0480"),
+        ("county_org_number", "202100-2270"),
+    ];
+    let refused = app.post_form("/cofinancing/agreements/new", Some(&browser), &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Kommunen har redan ett avtal om tjänsten"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"Ett andra avtal\""), "what was typed comes back");
+    let agreements = app.get_with_token("/api/v1/cofinancing/agreements", &token).await.json();
+    assert_eq!(agreements.as_array().unwrap().len(), 13, "nothing was saved");
+
+    // After the first agreement has ended, a new one may start.
+    let id = seeded.agreement("0586");
+    let notice = app
+        .post_form(
+            &format!("/cofinancing/agreements/{id}/withdraw"),
+            Some(&browser),
+            &[("csrf_token", &csrf), ("notice_date", "2024-06-20"), ("registry_number", "KS/2024:165")],
+        )
+        .await;
+    assert_eq!(notice.status, StatusCode::SEE_OTHER, "{}", notice.body);
+    let mut later = fields.to_vec();
+    later.retain(|(k, _)| !matches!(*k, "effective_from" | "start_date"));
+    later.extend([("effective_from", "2024-08-21"), ("start_date", "2024-08-21")]);
+    let accepted = app.post_form("/cofinancing/agreements/new", Some(&browser), &later).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+
+    // Every page about the post still answers.
+    for path in [
+        format!("/cofinancing/agreements/{id}?notice_date=2024-06-20"),
+        "/cofinancing/agreements".to_owned(),
+        "/cofinancing/invoices?year=2025".to_owned(),
+        "/".to_owned(),
+    ] {
+        let answer = app.get(&path, Some(&browser)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+    }
+    let preview = app
+        .get_with_token(&format!("/api/v1/cofinancing/agreements/{id}/withdrawal?notice_date=2024-07-01"), &token)
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+}
+
+#[tokio::test]
+async fn a_year_out_of_range_is_refused_as_bad_input() {
+    let app = TestApp::new();
+    let (browser, token, _) = invoiced(&app).await;
+    let request = TestApp::request(Method::POST, "/api/v1/cofinancing/invoices", None)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"year":262143}"#))
+        .unwrap();
+    let answer = app.send(request).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
+    assert_eq!(answer.json()["error"]["code"], "invalid");
+    let listed = app.get_with_token("/api/v1/cofinancing/invoices?year=-262144", &token).await;
+    assert_eq!(listed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for path in ["/cofinancing/invoices?year=262143", "/cofinancing/invoices/export.xlsx?year=99999"] {
+        assert_eq!(app.get(path, Some(&browser)).await.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+    }
+    let form = app
+        .post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "262143")])
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(form.body.contains("mellan 2000 och 2100"), "{}", form.body);
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_answers_500_with_the_request_id() {
+    let db = etablera_store::testing::TestDatabase::new();
+    async fn boom() -> &'static str {
+        panic!("a test's panic")
+    }
+    let routes = axum::Router::new().route("/boom", get(boom)).route("/api/v1/boom", get(boom));
+    let router = with_middleware(routes, AppState::new(db.store.clone(), WebConfig::default()));
+    for path in ["/boom", "/api/v1/boom"] {
+        let request = axum::http::Request::builder()
+            .uri(path)
+            .header(header::HOST, crate::support::HOST)
+            .body(Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(router.clone(), request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains(&id), "{path}: the answer names request {id}: {body}");
+        assert!(!body.contains("a test's panic"), "the cause is logged, not shown");
+    }
+}
+
+#[tokio::test]
+async fn a_stale_amendment_is_refused_with_409_and_keeps_what_was_typed() {
+    let app = TestApp::new();
+    let (browser, _, seeded) = invoiced(&app).await;
+    let id = seeded.agreement("0586");
+    let path = format!("/cofinancing/agreements/{id}/versions");
+    let form = app.get(&path, Some(&browser)).await;
+    let based_on = form.body.split("name=\"based_on\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let amendment = |from: &'static str, note: &'static str| {
+        let based_on = based_on.clone();
+        let csrf = browser.csrf.clone();
+        move || {
+            vec![
+                ("csrf_token".to_owned(), csrf.clone()),
+                ("based_on".to_owned(), based_on.clone()),
+                ("effective_from".to_owned(), from.to_owned()),
+                ("validity".to_owned(), "until_notice".to_owned()),
+                ("start_date".to_owned(), "2018-02-01".to_owned()),
+                ("notice_months".to_owned(), "3".to_owned()),
+                ("refund_policy".to_owned(), "from-month-after-end".to_owned()),
+                ("vacancy_threshold_months".to_owned(), "1".to_owned()),
+                ("schedule".to_owned(), "yearly".to_owned()),
+                ("due_day".to_owned(), "10".to_owned()),
+                ("due_month".to_owned(), "12".to_owned()),
+                ("municipality_org_number".to_owned(), "212000-0480".to_owned()),
+                ("county_org_number".to_owned(), "202100-2270".to_owned()),
+                ("note".to_owned(), note.to_owned()),
+            ]
+        }
+    };
+    let first = amendment("2025-01-01", "Första ändringen")();
+    let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(app.post_form(&path, Some(&browser), &first).await.status, StatusCode::SEE_OTHER);
+    let second = amendment("2026-01-01", "Andra ändringen, gjord på en gammal sida")();
+    let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let stale = app.post_form(&path, Some(&browser), &second).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Någon annan har ändrat uppgifterna"), "{}", stale.body);
+    assert!(stale.body.contains("Andra ändringen, gjord på en gammal sida"), "the input is kept");
+    let page = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
+    assert!(!page.body.contains("2026-01-01"), "nothing saved");
+}
