@@ -24,7 +24,12 @@ pub fn from_local(local: NaiveDateTime) -> Option<NaiveDateTime> {
 
 /// A UTC instant as RFC 3339 with Stockholm's offset, as in exported files.
 pub fn to_rfc3339_local(utc: NaiveDateTime) -> String {
-    Stockholm.from_utc_datetime(&utc).to_rfc3339()
+    with_offset(utc).to_rfc3339()
+}
+
+/// A UTC instant with Stockholm's offset at that instant, as the API gives times.
+pub fn with_offset(utc: NaiveDateTime) -> chrono::DateTime<chrono::FixedOffset> {
+    Stockholm.from_utc_datetime(&utc).fixed_offset()
 }
 
 /// A year of the work: a grant's, an invoice round's, a closing's. Only years from 2000 to 2100

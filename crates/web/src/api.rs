@@ -58,6 +58,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// A path's parameters. One that cannot name anything here (not a number, out of range) is not
+/// found, answered as a page or JSON like any other error, never as axum's plain text.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(_) => Err(AppError::NotFound),
+        }
+    }
+}
+
 /// A JSON body; a malformed one is refused with our JSON error.
 pub struct JsonBody<T>(pub T);
 
@@ -97,29 +112,6 @@ impl Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Etablera API", description = "Etablera's JSON API. Errors have the shape of ErrorBody."),
-    paths(
-        crate::access::api::health_doc,
-        crate::access::api::openapi_doc,
-        crate::access::api::me,
-        crate::access::api::users,
-        crate::access::api::access_log,
-        crate::access::api::verify,
-        crate::cofinancing::api::populations,
-        crate::cofinancing::api::apportionment,
-        crate::cofinancing::api::cost,
-        crate::cofinancing::api::table_check,
-        crate::cofinancing::api::agreements_list,
-        crate::cofinancing::api::agreement,
-        crate::cofinancing::api::withdrawal_preview,
-        crate::cofinancing::api::withdraw,
-        crate::cofinancing::api::invoices_list,
-        crate::cofinancing::api::invoices_generate,
-        crate::cofinancing::api::vacancy_refunds,
-        crate::reception::api::households_list,
-        crate::reception::api::person,
-        crate::economy::api::reimbursable_calc,
-        crate::economy::api::claims_list,
-    ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     tags(
@@ -131,11 +123,16 @@ impl Modify for Security {
 )]
 struct ApiDoc;
 
-/// The OpenAPI 3 document, generated from the handlers' annotations.
+/// The OpenAPI 3 document: the API's description and the paths of the route table, each from
+/// its handler's annotation. Made once.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| ApiDoc::openapi().merge_from(crate::app::routes().openapi));
+    DOCUMENT.clone()
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "access", responses((status = 200, description = "OpenAPI 3")))]
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }

@@ -21,6 +21,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa_axum::routes;
 
 use crate::access;
 use crate::agreements;
@@ -53,7 +54,7 @@ impl AppState {
 pub fn routes() -> Routes {
     use Guard::*;
     Routes::new()
-        .get("/healthz", Public, get(health))
+        .api(Public, routes!(health))
         .get("/static/app.css", Public, get(pages::stylesheet))
         .get("/static/htmx.min.js", Public, get(pages::htmx))
         .get("/login", Public, get(access::login::form))
@@ -262,62 +263,26 @@ pub fn routes() -> Routes {
         .post("/admin/reimbursement-rules/{id}/copy", Needs(Permission::ManageRules), post(economy::rules::copy))
         .post("/admin/price-base-amounts", Needs(Permission::ManageRules), post(economy::rules::set_price_base))
         .post("/notifications/{id}/read", SignedIn, post(crate::start::mark_read))
-        .get("/api/v1/openapi.json", Public, get(crate::api::openapi_json))
-        .get("/api/v1/me", SignedIn, get(access::api::me))
-        .get("/api/v1/users", Needs(Permission::ManageUsers), get(access::api::users))
-        .get("/api/v1/access-log", Needs(Permission::ReadAccessLog), get(access::api::access_log))
-        .get("/api/v1/access-log/verify", Needs(Permission::ReadAccessLog), get(access::api::verify))
-        .get(
-            "/api/v1/cofinancing/populations",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::populations),
-        )
-        .get(
-            "/api/v1/cofinancing/apportionment",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::apportionment),
-        )
-        .get("/api/v1/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::api::cost))
-        .post(
-            "/api/v1/cofinancing/table-check",
-            Needs(Permission::ManageCofinancing),
-            post(cofinancing::api::table_check),
-        )
-        .get(
-            "/api/v1/cofinancing/agreements",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::agreements_list),
-        )
-        .get(
-            "/api/v1/cofinancing/agreements/{id}",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::agreement),
-        )
-        .get(
-            "/api/v1/cofinancing/agreements/{id}/withdrawal",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::withdrawal_preview),
-        )
-        .post(
-            "/api/v1/cofinancing/agreements/{id}/withdrawal",
-            Needs(Permission::ManageCofinancing),
-            post(cofinancing::api::withdraw),
-        )
-        .get("/api/v1/cofinancing/invoices", Needs(Permission::ManageCofinancing), get(cofinancing::api::invoices_list))
-        .post(
-            "/api/v1/cofinancing/invoices",
-            Needs(Permission::ManageCofinancing),
-            post(cofinancing::api::invoices_generate),
-        )
-        .get(
-            "/api/v1/cofinancing/vacancy-refunds",
-            Needs(Permission::ManageCofinancing),
-            get(cofinancing::api::vacancy_refunds),
-        )
-        .get("/api/v1/reception/households", Needs(Permission::ReadCases), get(reception::api::households_list))
-        .get("/api/v1/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::api::person))
-        .get("/api/v1/economy/reimbursable", Needs(Permission::ManageEconomy), get(economy::api::reimbursable_calc))
-        .get("/api/v1/economy/claims", Needs(Permission::ManageEconomy), get(economy::api::claims_list))
+        .api(Public, routes!(crate::api::openapi_json))
+        .api(SignedIn, routes!(access::api::me))
+        .api(Needs(Permission::ManageUsers), routes!(access::api::users))
+        .api(Needs(Permission::ReadAccessLog), routes!(access::api::access_log))
+        .api(Needs(Permission::ReadAccessLog), routes!(access::api::verify))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::populations))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::apportionment))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::cost))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::table_check))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::agreements_list))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::agreement))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::withdrawal_preview))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::withdraw))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::invoices_list))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::invoices_generate))
+        .api(Needs(Permission::ManageCofinancing), routes!(cofinancing::api::vacancy_refunds))
+        .api(Needs(Permission::ReadCases), routes!(reception::api::households_list))
+        .api(Needs(Permission::ReadCases), routes!(reception::api::person))
+        .api(Needs(Permission::ManageEconomy), routes!(economy::api::reimbursable_calc))
+        .api(Needs(Permission::ManageEconomy), routes!(economy::api::claims_list))
 }
 
 /// The whole application as a router, with its middleware.
@@ -485,6 +450,10 @@ fn panic_as_error(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     AppError::Internal(format!("panic: {message}")).into_response()
 }
 
+/// Health: 200 when the database answers, 503 when it does not.
+#[utoipa::path(get, path = "/healthz", tag = "access",
+    responses((status = 200, description = "`{\"status\":\"ok\",\"database\":\"sqlite\"|\"postgres\"}`"),
+              (status = 503, description = "The database does not answer")))]
 async fn health(State(state): State<AppState>) -> Response {
     let backend = state.store.backend().name();
     let ping = state

@@ -4,14 +4,14 @@
 //! the reports.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
 use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
 use etablera_store::quality::deviations::{self, DeviationRow, Listed};
 use serde::Deserialize;
 
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

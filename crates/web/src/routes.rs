@@ -1,13 +1,21 @@
 //! Every route, with the permission it needs, in one table. The router is built from it and the
 //! tests walk it, so a new route is covered by the permission tests without being named there.
+//! An API route is registered from its handler's OpenAPI entry (`routes!`), so it cannot exist
+//! without its documentation; the errors every guarded route can answer are documented here,
+//! from its guard, once.
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use etablera_domain::access::Permission;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
+use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::app::AppState;
 use crate::context::RequestContext;
@@ -27,7 +35,7 @@ pub enum Guard {
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
     pub guard: Guard,
 }
 
@@ -40,20 +48,47 @@ impl RouteSpec {
 pub struct Routes {
     pub router: Router<AppState>,
     pub specs: Vec<RouteSpec>,
+    /// The API routes' paths and the schemas they name.
+    pub openapi: OpenApi,
+}
+
+fn guarded(guard: Guard, handler: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    match guard {
+        Guard::Public => handler,
+        guard => handler.route_layer(middleware::from_fn(move |req: Request, next: Next| check(guard, req, next))),
+    }
 }
 
 impl Routes {
     pub fn new() -> Routes {
-        Routes { router: Router::new(), specs: Vec::new() }
+        Routes { router: Router::new(), specs: Vec::new(), openapi: OpenApi::default() }
     }
 
     pub fn add(mut self, method: Method, path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Routes {
-        let handler = match guard {
-            Guard::Public => handler,
-            guard => handler.route_layer(middleware::from_fn(move |req: Request, next: Next| check(guard, req, next))),
-        };
-        self.router = self.router.route(path, handler);
-        self.specs.push(RouteSpec { method, path, guard });
+        self.router = self.router.route(path, guarded(guard, handler));
+        self.specs.push(RouteSpec { method, path: path.to_owned(), guard });
+        self
+    }
+
+    /// An API route: its path, methods and documentation come from the handler's
+    /// `#[utoipa::path]`, its guard from here.
+    pub fn api(mut self, guard: Guard, (schemas, mut paths, handler): UtoipaMethodRouter<AppState>) -> Routes {
+        for (path, item) in paths.paths.iter_mut() {
+            for (method, operation) in [
+                (Method::GET, item.get.as_mut()),
+                (Method::POST, item.post.as_mut()),
+                (Method::PUT, item.put.as_mut()),
+                (Method::DELETE, item.delete.as_mut()),
+            ] {
+                let Some(operation) = operation else { continue };
+                document_errors(operation, &method, path, guard);
+                self.specs.push(RouteSpec { method, path: path.clone(), guard });
+            }
+            self.router = self.router.route(path, guarded(guard, handler.clone()));
+        }
+        self.openapi.paths.merge(paths);
+        let components = self.openapi.components.get_or_insert_with(Default::default);
+        components.schemas.extend(schemas);
         self
     }
 
@@ -69,6 +104,44 @@ impl Routes {
 impl Default for Routes {
     fn default() -> Self {
         Routes::new()
+    }
+}
+
+/// The errors a route can answer, from its guard, its path and its method, each with the JSON
+/// error body; and how to sign in for it.
+fn document_errors(operation: &mut Operation, method: &Method, path: &str, guard: Guard) {
+    let unsafe_method = *method != Method::GET;
+    let takes_input = unsafe_method || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let errors = [
+        (StatusCode::BAD_REQUEST, unsafe_method, "The request cannot be read."),
+        (StatusCode::UNAUTHORIZED, guard != Guard::Public, "Not signed in: no session, or no valid API token."),
+        (
+            StatusCode::FORBIDDEN,
+            matches!(guard, Guard::Needs(_)) || (unsafe_method && guard != Guard::Public),
+            "The user's roles do not allow it, or the session's CSRF token or Origin is wrong.",
+        ),
+        (StatusCode::NOT_FOUND, path.contains('{'), "No such record, or not one the user may see."),
+        (StatusCode::CONFLICT, unsafe_method, "Someone else changed the record first; read it again."),
+        (StatusCode::PAYLOAD_TOO_LARGE, unsafe_method, "The request body is too large."),
+        (StatusCode::UNPROCESSABLE_ENTITY, takes_input, "The input breaks a rule; `field` names it."),
+        (StatusCode::INTERNAL_SERVER_ERROR, true, "Something failed on the server; quote `request_id`."),
+    ];
+    for (status, applies, description) in errors {
+        if applies {
+            operation.responses.responses.entry(status.as_u16().to_string()).or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+                        .build(),
+                )
+            });
+        }
+    }
+    if guard != Guard::Public {
+        let no_scopes: [&str; 0] = [];
+        operation.security =
+            Some(vec![SecurityRequirement::new("token", no_scopes), SecurityRequirement::new("session", no_scopes)]);
     }
 }
 

@@ -326,7 +326,7 @@ async fn casework(
 pub async fn mark_read(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    axum::extract::Path(id): axum::extract::Path<i32>,
+    crate::api::Path(id): crate::api::Path<i32>,
     crate::security::CsrfForm(_): crate::security::CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<axum::response::Redirect> {
     let user_id = user.id;

@@ -23,6 +23,8 @@ async fn the_auditor_sees_logins_and_reads_in_the_log() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["record_kind"], "user");
     assert_eq!(rows[0]["actor_username"], "admin");
+    let at = chrono::DateTime::parse_from_rfc3339(rows[0]["at"].as_str().unwrap()).expect("RFC 3339 with an offset");
+    assert!(matches!(at.offset().local_minus_utc(), 3600 | 7200), "Stockholm's offset: {at}");
 }
 
 #[tokio::test]

@@ -66,14 +66,14 @@ async fn the_openapi_document_describes_every_api_route() {
     for route in routes::all().iter().filter(|r| r.is_api() || r.path == "/healthz") {
         let method = route.method.as_str().to_lowercase();
         assert!(
-            doc["paths"][route.path][&method].is_object(),
+            doc["paths"][&route.path][&method].is_object(),
             "{} {} is missing from the OpenAPI document",
             route.method,
             route.path
         );
         if matches!(route.guard, Guard::Needs(_) | Guard::SignedIn) {
             assert!(
-                doc["paths"][route.path][&method]["security"].is_array(),
+                doc["paths"][&route.path][&method]["security"].is_array(),
                 "{} states how to authenticate",
                 route.path
             );
@@ -82,6 +82,55 @@ async fn the_openapi_document_describes_every_api_route() {
     let documented: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
     let served = routes::all().iter().filter(|r| r.is_api() || r.path == "/healthz").count();
     assert_eq!(documented, served, "nothing documented that is not served");
+}
+
+/// The document passes openapi-spec-validator (PyPI), which the test command installs; set
+/// OPENAPI_SPEC_VALIDATOR to run another copy.
+#[tokio::test]
+async fn the_openapi_document_is_valid_and_documents_its_errors() {
+    let app = TestApp::new();
+    let answer = app.get("/api/v1/openapi.json", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, &answer.body).unwrap();
+    let validator = std::env::var("OPENAPI_SPEC_VALIDATOR").unwrap_or_else(|_| "openapi-spec-validator".into());
+    let out = std::process::Command::new(&validator)
+        .args(["--validation-errors", "all"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{validator} runs (the test command installs it from PyPI): {e}"));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = answer.json();
+    let person = &doc["paths"]["/api/v1/reception/persons/{id}"]["get"]["responses"];
+    for status in ["200", "401", "403", "404", "500"] {
+        assert!(person[status].is_object(), "the person's {status} is documented");
+    }
+    assert_eq!(person["404"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+    let generate = &doc["paths"]["/api/v1/cofinancing/invoices"]["post"]["responses"];
+    assert!(generate["422"].is_object() && generate["409"].is_object());
+    let year = &doc["paths"]["/api/v1/cofinancing/invoices"]["get"]["parameters"][0];
+    assert_eq!((year["name"].as_str(), year["in"].as_str()), (Some("year"), Some("query")));
+}
+
+#[tokio::test]
+async fn an_id_that_cannot_exist_is_not_found_as_json_or_a_page() {
+    let app = TestApp::new();
+    let user = app.add_user("anna", &[Role::CaseWorker]);
+    let token = app.api_token(&user);
+    for path in ["/api/v1/reception/persons/99999999999", "/api/v1/reception/persons/-1x"] {
+        let answer = app.get_with_token(path, &token).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.json()["error"]["code"], "not_found");
+    }
+    let browser = app.login("anna").await;
+    let page = app.get("/reception/households/99999999999", Some(&browser)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("<html"), "a page, not plain text");
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ async fn call(
     browser: Option<&Browser>,
     token: Option<&str>,
 ) -> crate::support::Answer {
-    let mut request = TestApp::request(route.method.clone(), &concrete(route.path), browser)
+    let mut request = TestApp::request(route.method.clone(), &concrete(&route.path), browser)
         .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(token) = token {

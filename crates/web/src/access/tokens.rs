@@ -1,10 +1,11 @@
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_store::access::tokens::{self, ApiToken};
 use serde::Deserialize;
 
+use crate::api::Path;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};

@@ -1,5 +1,5 @@
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::access::Role;
@@ -8,7 +8,7 @@ use etablera_store::StoreError;
 use etablera_store::access::users::{self, NewUser};
 use serde::Deserialize;
 
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

@@ -1,7 +1,7 @@
 //! Registering an agreement and recording an amendment as a new version: one form for both.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -14,6 +14,7 @@ use etablera_store::agreements::{self, Contact, NewVersion};
 
 use super::calculator::FieldError;
 use super::current_post;
+use crate::api::Path;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

@@ -2,7 +2,7 @@
 //! withdrawal with its arithmetic and the scenario for the parties that remain.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::current_post;
 use super::invoices::{InvoiceView, view};
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

@@ -10,6 +10,7 @@ use etablera_store::cofinancing::population;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::Path;
 use crate::api::{JsonBody, Params};
 use crate::app::AppState;
 use crate::context::Signed;
@@ -20,6 +21,7 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PopulationQuery {
     /// The year of the figures.
     pub year: i32,
@@ -43,8 +45,7 @@ pub struct PopulationBody {
 
 /// Population per municipality for a year.
 #[utoipa::path(get, path = "/api/v1/cofinancing/populations", tag = "cofinancing", params(PopulationQuery),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = PopulationBody), (status = 403, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = PopulationBody)))]
 pub async fn populations(
     State(state): State<AppState>,
     Signed { .. }: Signed,
@@ -63,6 +64,7 @@ pub async fn populations(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApportionQuery {
     /// The year of the population figures.
     pub year: i32,
@@ -97,8 +99,7 @@ pub struct ApportionBody {
 
 /// Splits a total among a county's municipalities by population (largest remainder).
 #[utoipa::path(get, path = "/api/v1/cofinancing/apportionment", tag = "cofinancing", params(ApportionQuery),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = ApportionBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = ApportionBody)))]
 pub async fn apportionment(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
@@ -138,6 +139,7 @@ pub async fn apportionment(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CostQuery {
     pub monthly_salary_ore: i64,
     /// On-costs in percent, e.g. `48` or `31.42`.
@@ -154,8 +156,7 @@ pub struct CostBody {
 
 /// A post's cost for a number of months.
 #[utoipa::path(get, path = "/api/v1/cofinancing/cost", tag = "cofinancing", params(CostQuery),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = CostBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = CostBody)))]
 pub async fn cost(Signed { .. }: Signed, Params(q): Params<CostQuery>) -> AppResult<Json<CostBody>> {
     let on_cost: Percent = q
         .on_cost_percent
@@ -208,8 +209,7 @@ pub struct TableCheckBody {
 
 /// Checks a printed table against the exact allocation of its total.
 #[utoipa::path(post, path = "/api/v1/cofinancing/table-check", tag = "cofinancing", request_body = TableCheckRequest,
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = TableCheckBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = TableCheckBody)))]
 pub async fn table_check(
     Signed { .. }: Signed,
     JsonBody(request): JsonBody<TableCheckRequest>,
@@ -246,7 +246,6 @@ pub async fn table_check(
 
 // ---- agreements, invoices, withdrawals, vacancies ----
 
-use axum::extract::Path;
 use chrono::NaiveDate;
 use etablera_domain::agreements::{InvoiceSchedule, Period, Validity};
 use etablera_store::StoreError;
@@ -398,8 +397,7 @@ async fn post_id(state: &AppState, user: &etablera_store::access::users::User) -
 
 /// The agreements of the caller's shared post, without contact persons.
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements", tag = "cofinancing",
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = Vec<AgreementBody>), (status = 403, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<AgreementBody>)))]
 pub async fn agreements_list(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
@@ -425,8 +423,7 @@ async fn owned_agreement(
 
 /// One agreement with all its versions and contact persons. The reading is logged.
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}", tag = "cofinancing", params(("id" = i32, Path)),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = AgreementBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = AgreementBody)))]
 pub async fn agreement(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -477,6 +474,7 @@ fn invoice_body(i: &Invoice, t: &Tr) -> InvoiceBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// Invoices dated in this year (2000–2100).
     #[param(value_type = i32, minimum = 2000, maximum = 2100)]
@@ -485,7 +483,6 @@ pub struct YearQuery {
 
 /// The invoices due in a year.
 #[utoipa::path(get, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", params(YearQuery),
-    security(("token" = []), ("session" = [])),
     responses((status = 200, body = Vec<InvoiceBody>)))]
 pub async fn invoices_list(
     State(state): State<AppState>,
@@ -514,8 +511,7 @@ pub struct GenerateBody {
 
 /// Makes the drafts the agreements' schedules call for in a year; never the same twice.
 #[utoipa::path(post, path = "/api/v1/cofinancing/invoices", tag = "cofinancing", request_body = GenerateRequest,
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = GenerateBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = GenerateBody)))]
 pub async fn invoices_generate(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -531,6 +527,7 @@ pub async fn invoices_generate(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
     /// The day notice is given, YYYY-MM-DD.
     pub notice_date: NaiveDate,
@@ -561,8 +558,7 @@ fn withdrawal_body(w: &withdrawals::Withdrawal, t: &Tr) -> WithdrawalBody {
 
 /// What a notice on the date would give; nothing is saved.
 #[utoipa::path(get, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path), NoticeQuery),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = WithdrawalBody)))]
 pub async fn withdrawal_preview(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -582,8 +578,7 @@ pub struct WithdrawRequest {
 
 /// Records the notice, with its credit note or final invoice. The change is logged.
 #[utoipa::path(post, path = "/api/v1/cofinancing/agreements/{id}/withdrawal", tag = "cofinancing", params(("id" = i32, Path)), request_body = WithdrawRequest,
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = WithdrawalBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = WithdrawalBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -602,6 +597,7 @@ pub async fn withdraw(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VacancyQuery {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -620,8 +616,7 @@ pub struct VacancyRefundBody {
 
 /// Each party's refund for a vacancy, under its agreement; nothing is saved.
 #[utoipa::path(get, path = "/api/v1/cofinancing/vacancy-refunds", tag = "cofinancing", params(VacancyQuery),
-    security(("token" = []), ("session" = [])),
-    responses((status = 200, body = Vec<VacancyRefundBody>), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<VacancyRefundBody>)))]
 pub async fn vacancy_refunds(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,

@@ -1,7 +1,7 @@
 //! The year's invoices: generate them from the agreements, move them on, export them.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::cofinancing::invoices::{Basis, InvoiceKind, InvoiceStatus};
@@ -15,7 +15,7 @@ use etablera_store::cofinancing::posts::Post;
 use serde::Deserialize;
 
 use super::current_post;
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

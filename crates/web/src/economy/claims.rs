@@ -2,7 +2,7 @@
 //! form 4497's table, and moved through submission, decision and payment.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
@@ -12,7 +12,7 @@ use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
 use etablera_store::economy::claims::{self, ClaimFile};
 
 use super::{category_name, claim_type_name};
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

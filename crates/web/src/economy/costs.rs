@@ -122,7 +122,7 @@ async fn list_page(
 pub async fn remove(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    axum::extract::Path(id): axum::extract::Path<i32>,
+    crate::api::Path(id): crate::api::Path<i32>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));

@@ -3,7 +3,7 @@
 //! an existing one, for a new period) kept with their earlier revisions; the price base amounts.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::money::Money;
 use etablera_domain::reception::Invalid;
@@ -11,7 +11,7 @@ use etablera_store::economy::rules::{self, RuleRow};
 use serde::Deserialize;
 
 use super::{category_name, claim_type_name};
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;

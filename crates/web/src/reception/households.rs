@@ -2,7 +2,7 @@
 //! persons, arrival, the first contact, temporary housing, support tasks and the journal.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -16,7 +16,7 @@ use etablera_store::reception::{housing, notes, tasks};
 use serde::Deserialize;
 
 use super::{first_contact_text, scope};
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};

@@ -2,7 +2,7 @@
 //! periods when the work principle cannot apply, leaving and returning to the target group.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::reception::Invalid;
 use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitReason, age_on};
@@ -11,7 +11,7 @@ use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
 use super::scope;
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;

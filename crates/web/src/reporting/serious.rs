@@ -3,10 +3,11 @@
 //! household; only serious ones, only in the reader's municipalities.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use etablera_store::quality::deviations::{self, CommitteeView};
 
+use crate::api::Path;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;

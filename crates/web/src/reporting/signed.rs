@@ -4,7 +4,7 @@
 //! exact counts and the follow-up.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use etablera_domain::access::Permission;
 use etablera_domain::reporting::monthly::Month;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::document::{Counts, Signature, csv_table, document, file_name, month_name};
 use super::sees_exact_counts;
-use crate::api::Params;
+use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
