@@ -5,6 +5,7 @@ pub mod first_contact;
 pub mod housing;
 pub mod person;
 pub mod plan;
+pub mod target_group;
 pub mod tasks;
 
 use std::borrow::Cow;

@@ -192,3 +192,44 @@ fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
     let march = live(&db, Month::parse("2024-03").unwrap());
     assert_eq!(march.counts.target_group, 5, "P1 left on the 10th: in the group part of March");
 }
+
+/// The list of households, the caseload per post and the month all say the same about a person
+/// on the day they leave (their last day in the group) and the day after.
+#[test]
+fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
+    use etablera_domain::reception::person::ExitReason;
+    use etablera_store::reception::households::{self, Show};
+    let db = with_caseload();
+    let (actor, scope) = (Actor::command_line(), Scope::command_line());
+    let (p1, household) = db
+        .store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::persons;
+            Ok(persons::table
+                .filter(persons::reference.eq("P1"))
+                .select((persons::id, persons::household_id))
+                .first::<(i32, i32)>(conn)?)
+        })
+        .unwrap();
+    let day = d("2026-11-10");
+    db.store.with_conn(|conn| households::record_exit(conn, &actor, &scope, p1, day, ExitReason::Moved, None)).unwrap();
+    let in_group = |on: NaiveDate| db.store.with_conn(|conn| monthly::in_group_on(conn, &actor, "0117", on)).unwrap();
+    let active = |on: NaiveDate| {
+        db.store
+            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, on, DayCount::Calendar))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.household.id == household)
+            .unwrap()
+            .active
+    };
+    let next = day.succ_opt().unwrap();
+    assert_eq!(in_group(day), in_group(next) + 1, "counted on the day of leaving, not the day after");
+    assert_eq!(active(day), active(next) + 1, "the household list agrees");
+    let november = Month::parse("2026-11").unwrap();
+    let december = Month::parse("2026-12").unwrap();
+    let (in_november, in_december) = (live(&db, november).counts.target_group, live(&db, december).counts.target_group);
+    assert_eq!(in_november, in_group(day), "in the group some day of November: the month counts P1");
+    assert_eq!(in_december + 1, in_november, "out all of December");
+}

@@ -99,12 +99,7 @@ async fn the_openapi_document_is_valid_and_documents_its_errors() {
         .arg(&file)
         .output()
         .unwrap_or_else(|e| panic!("{validator} runs (the test command installs it from PyPI): {e}"));
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let doc = answer.json();
     let person = &doc["paths"]["/api/v1/reception/persons/{id}"]["get"]["responses"];
     for status in ["200", "401", "403", "404", "500"] {

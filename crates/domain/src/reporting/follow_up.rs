@@ -49,7 +49,7 @@ pub fn follow_up(
     let below = persons
         .iter()
         .filter(|p| {
-            let in_group = super::monthly::in_target_group_on(p, day);
+            let in_group = p.in_group_on(day);
             let exempt = p.exemptions.iter().any(|(start, end)| *start <= day && end.is_none_or(|e| day <= e));
             let plan = plans.get(&p.id).map(Vec::as_slice).unwrap_or_default();
             full_time(plan, day).flagged(age_on(p.birth_date, day) >= ADULT_AGE, in_group, exempt)
@@ -122,7 +122,8 @@ mod tests {
             adult(1, vec![]),
             adult(2, vec![(d("2024-05-01"), None)]),
             ReportPerson { birth_date: d("2010-01-01"), ..adult(3, vec![]) },
-            ReportPerson { exits: vec![(d("2024-05-31"), None)], ..adult(4, vec![]) },
+            // Left the day before the month's last: the day of leaving is the last day in the group.
+            ReportPerson { exits: vec![(d("2024-05-30"), None)], ..adult(4, vec![]) },
             adult(5, vec![]),
         ];
         let activities = [hours(1, "2024-02-01", Some("2024-05-20"), 40), hours(5, "2024-02-01", None, 40)];

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::reception::plan::PlannedActivity;
+use crate::reception::target_group;
 
 /// The report's rows, in the order the committee's order lists them.
 pub const ROWS: [&str; 10] = [
@@ -33,8 +34,8 @@ pub struct ReportPerson {
     pub id: i32,
     pub birth_date: NaiveDate,
     pub reception_date: Option<NaiveDate>,
-    /// The exits from the target group: the day left, and the day come back (none while out).
-    pub exits: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// The exits from the target group.
+    pub exits: Vec<target_group::Exit>,
     /// The periods (first day, last day or open) in which the work principle does not apply.
     pub exemptions: Vec<(NaiveDate, Option<NaiveDate>)>,
 }
@@ -114,19 +115,15 @@ impl MonthlyCounts {
     }
 }
 
-/// Received by the month's last day, and not out of the group for the whole month: an exit
-/// before its first day with no return until after its last. (A person who left and came
-/// back within the month was in the group part of it.)
-pub fn in_target_group(p: &ReportPerson, month: Month) -> bool {
-    p.reception_date.is_some_and(|r| r <= month.last)
-        && !p.exits.iter().any(|(left, back)| *left < month.first && back.is_none_or(|b| b > month.last))
-}
+impl ReportPerson {
+    /// In the target group some day of the month.
+    pub fn in_group(&self, month: Month) -> bool {
+        target_group::during(self.reception_date, &self.exits, month.first, month.last)
+    }
 
-/// In the group on a day: received by then, and not out (a person leaving on a day is out
-/// from that day; one coming back is in from that day).
-pub fn in_target_group_on(p: &ReportPerson, day: NaiveDate) -> bool {
-    p.reception_date.is_some_and(|r| r <= day)
-        && !p.exits.iter().any(|(left, back)| *left <= day && back.is_none_or(|b| b > day))
+    pub fn in_group_on(&self, day: NaiveDate) -> bool {
+        target_group::on(self.reception_date, &self.exits, day)
+    }
 }
 
 /// The month's counts. `declines` are (person, date); `damages` the dates of the damages in the
@@ -138,7 +135,7 @@ pub fn count(
     declines: &[(i32, NaiveDate)],
     damages: &[NaiveDate],
 ) -> MonthlyCounts {
-    let group: BTreeSet<i32> = persons.iter().filter(|p| in_target_group(p, month)).map(|p| p.id).collect();
+    let group: BTreeSet<i32> = persons.iter().filter(|p| p.in_group(month)).map(|p| p.id).collect();
     let rows = ROWS
         .iter()
         .map(|code| {
@@ -248,24 +245,6 @@ mod tests {
             hours_per_week,
             extent_percent: 0,
         }
-    }
-
-    #[test]
-    fn the_target_group_at_the_months_edges() {
-        let may = Month::parse("2024-05").unwrap();
-        assert!(in_target_group(&person(1, Some("2024-05-31"), None), may), "received on L");
-        assert!(!in_target_group(&person(1, Some("2024-06-01"), None), may), "received after L");
-        assert!(in_target_group(&person(1, Some("2023-01-01"), Some("2024-05-01")), may), "left on F");
-        assert!(!in_target_group(&person(1, Some("2023-01-01"), Some("2024-04-30")), may), "left before F");
-        assert!(!in_target_group(&person(1, None, None), may), "not yet received");
-        let came_back = |back: &str| ReportPerson {
-            exits: vec![(d("2024-03-10"), Some(d(back)))],
-            ..person(1, Some("2023-01-01"), None)
-        };
-        assert!(!in_target_group(&came_back("2024-06-01"), may), "out all of May, back in June");
-        assert!(in_target_group(&came_back("2024-05-31"), may), "back on L");
-        assert!(!in_target_group_on(&came_back("2024-06-01"), d("2024-05-15")));
-        assert!(in_target_group_on(&came_back("2024-06-01"), d("2024-06-01")));
     }
 
     #[test]

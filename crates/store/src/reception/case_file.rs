@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use etablera_domain::reception::person::{ADULT_AGE, age_on};
 use etablera_domain::reception::plan::{ActivityType, FullTime, full_time};
+use etablera_domain::reception::target_group;
 
 use super::Scope;
 use super::households::{self, HOUSEHOLD, Household, PERSON, PersonRecord};
@@ -48,8 +49,8 @@ impl PersonFile {
         let measure = full_time(&planned, day);
         let p = &self.person.person;
         let adult = age_on(p.birth_date, day) >= ADULT_AGE;
-        let in_group =
-            p.reception_date.is_some_and(|r| r <= day) && self.person.current_exit().is_none_or(|e| e.exit_date > day);
+        let exits: Vec<_> = self.person.exits.iter().map(|e| (e.exit_date, e.returned_on)).collect();
+        let in_group = target_group::on(p.reception_date, &exits, day);
         let exempt = self.exemptions.iter().any(|e| e.start_date <= day && e.end_date.is_none_or(|end| day <= end));
         (measure, measure.flagged(adult, in_group, exempt))
     }

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::{self, DayCount};
 use etablera_domain::reception::person::{Category, ExitReason, PersonDetails};
+use etablera_domain::reception::target_group;
 
 use super::Scope;
 use crate::access::Actor;
@@ -475,16 +476,23 @@ fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount,
         .select(Person::as_select())
         .load(conn)?;
     let person_ids: Vec<i32> = all_persons.iter().map(|p| p.id).collect();
-    let exited: Vec<i32> = person_exits::table
+    let mut exits: std::collections::HashMap<i32, Vec<target_group::Exit>> = Default::default();
+    let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = person_exits::table
         .filter(person_exits::person_id.eq_any(&person_ids))
-        .filter(person_exits::returned_on.is_null())
-        .filter(person_exits::exit_date.le(today))
-        .select(person_exits::person_id)
+        .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
+    for (person, left, back) in rows {
+        exits.entry(person).or_default().push((left, back));
+    }
+    // Still in the group, or not yet received: a household waiting for its arrival is active.
+    let active_on = |p: &Person| {
+        p.reception_date.is_none_or(|r| r > today)
+            || target_group::on(p.reception_date, exits.get(&p.id).map(Vec::as_slice).unwrap_or_default(), today)
+    };
     let mut out = Vec::new();
     for household in list {
         let persons: Vec<Person> = all_persons.iter().filter(|p| p.household_id == household.id).cloned().collect();
-        let active = persons.iter().filter(|p| !exited.contains(&p.id)).count();
+        let active = persons.iter().filter(|p| active_on(p)).count();
         if show != Show::All && active == 0 {
             continue;
         }

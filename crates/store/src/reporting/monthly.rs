@@ -152,8 +152,7 @@ pub fn in_group_on(conn: &mut DbConn, actor: &Actor, municipality_code: &str, da
     let record = Record::all(TARGET_GROUP).in_municipality(municipality_code);
     let persons =
         crate::access::log::logged_read(conn, actor, &record, |conn| report_persons(conn, municipality_code))?.0;
-    let one_day = Month { first: day, last: day };
-    Ok(count(one_day, &persons, &[], &[], &[]).target_group)
+    Ok(u32::try_from(persons.iter().filter(|p| p.in_group_on(day)).count()).unwrap_or(u32::MAX))
 }
 
 /// The reports of the `n` months ending with `month`, oldest first, from one reading.
