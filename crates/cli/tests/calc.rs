@@ -285,3 +285,28 @@ fn reimbursable_without_a_rule_in_force_exits_2_and_says_so() {
     ]);
     assert_eq!(zero.status.code(), Some(2));
 }
+
+#[test]
+fn reimbursable_counts_the_households_quota_refugees_as_the_cost_form_does() {
+    let args = |resettled: &'static str| {
+        [
+            "--category",
+            "home_equipment",
+            "--amount-kr",
+            "9500",
+            "--household-size",
+            "5",
+            "--resettled",
+            resettled,
+            "--reception-date",
+            "2024-03-01",
+            "--json",
+        ]
+    };
+    let two: serde_json::Value = serde_json::from_slice(&reimbursable(&args("2")).stdout).unwrap();
+    assert_eq!((two["reimbursable_ore"].as_i64(), two["over_cap_ore"].as_i64()), (Some(600_000), Some(350_000)));
+    let none: serde_json::Value = serde_json::from_slice(&reimbursable(&args("0")).stdout).unwrap();
+    assert_eq!(none["not_reimbursable"], "not_resettled");
+    assert_eq!(none["reimbursable_ore"], 0);
+    assert_eq!(reimbursable(&args("6")).status.code(), Some(2), "more quota refugees than persons");
+}

@@ -291,3 +291,27 @@ async fn the_administrator_edits_a_rule_and_a_bad_edit_is_explained() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Giltig till kan inte vara före giltig från"), "{}", bad.body);
 }
+
+/// The API measures a cost as the cost form does: the initial costs of quota refugees count the
+/// household's quota refugees only, and cover nothing for a household with none.
+#[tokio::test]
+async fn the_api_quotes_with_the_same_eligibility_as_the_cost_form() {
+    let app = TestApp::new();
+    let eva = app.add_user("eva", &[Role::Finance]);
+    let token = app.api_token(&eva);
+    let quote = |resettled: &str| {
+        format!(
+            "/api/v1/economy/reimbursable?category=home_equipment&amount_kr=9500&household_size=5{resettled}&reception_date=2024-03-01"
+        )
+    };
+    let all = app.get_with_token(&quote(""), &token).await.json();
+    assert_eq!(all["cap_ore"], 900_000, "5 000 kr and 1 000 kr for each of four more");
+    let two = app.get_with_token(&quote("&resettled=2"), &token).await.json();
+    assert_eq!((two["cap_ore"].as_i64(), two["reimbursable_ore"].as_i64()), (Some(600_000), Some(600_000)));
+    let none = app.get_with_token(&quote("&resettled=0"), &token).await.json();
+    assert_eq!(none["not_reimbursable"], "not_resettled");
+    assert_eq!((none["reimbursable_ore"].as_i64(), none["over_cap_ore"].as_i64()), (Some(0), Some(950_000)));
+    let too_many = app.get_with_token(&quote("&resettled=6"), &token).await;
+    assert_eq!(too_many.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_many.json()["error"]["field"], "resettled");
+}

@@ -9,6 +9,7 @@ use clap::{ArgAction, Subcommand, ValueEnum};
 use etablera_domain::agreements::{Period, RefundPolicy, TerminationInput, VacancyInput, terminate, vacancy_refund};
 use etablera_domain::cofinancing::population::{LineError, parse_population_csv, parse_stated_table_csv};
 use etablera_domain::cofinancing::{Claimant, CostModel, Percent, StatedRow, Unit, apportion, check_table};
+use etablera_domain::economy::eligibility::Household;
 use etablera_domain::money::Money;
 use serde_json::json;
 
@@ -108,6 +109,10 @@ pub enum CalcCommand {
         amount_kr: Money,
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
         household_size: u32,
+        /// How many in the household are quota refugees (all unless given): the initial costs
+        /// of quota refugees cover and count them only.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=50))]
+        resettled: Option<u32>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         reception_date: NaiveDate,
         #[arg(long)]
@@ -145,9 +150,14 @@ fn print_json(value: serde_json::Value) {
 /// The rules table is read only by `reimbursable`; the other calculations need no database.
 pub fn run(command: CalcCommand, database: &etablera_store::DatabaseUrl) -> anyhow::Result<ExitCode> {
     match command {
-        CalcCommand::Reimbursable { category, amount_kr, household_size, reception_date, json } => {
+        CalcCommand::Reimbursable { category, amount_kr, household_size, resettled, reception_date, json } => {
+            let resettled = resettled.unwrap_or(household_size);
+            if resettled > household_size {
+                return Err(bad("fler kvotflyktingar (--resettled) än personer i hushållet (--household-size)"));
+            }
+            let household = Household { members: household_size, resettled };
             let store = etablera_store::Store::open(database)?;
-            reimbursable(&store, &category, amount_kr, household_size, reception_date, json)?;
+            reimbursable(&store, &category, amount_kr, household, reception_date, json)?;
         }
         CalcCommand::Cost { monthly_salary_kr, on_cost_percent, overhead_kr, months, json } => {
             let model = CostModel {
@@ -293,20 +303,40 @@ fn reimbursable(
     store: &etablera_store::Store,
     category: &str,
     amount: Money,
-    household_size: u32,
+    household: Household,
     reception: NaiveDate,
     json: bool,
 ) -> anyhow::Result<()> {
-    use etablera_domain::economy::rules::{CostCategory, quote};
+    use etablera_domain::economy::eligibility::{Concerns, Measured, NotReimbursable, counted_size, quote};
+    use etablera_domain::economy::rules::CostCategory;
     let category = CostCategory::from_code(category).ok_or_else(|| {
         let known: Vec<&str> = CostCategory::ALL.iter().map(|c| c.code()).collect();
         bad(format!("okänd kategori {category:?}; välj en av {}", known.join(", ")))
     })?;
     let rules: Vec<_> =
         store.with_conn(etablera_store::economy::rules::all)?.into_iter().map(|(_, rule)| rule).collect();
-    let r = quote(&rules, category, amount, household_size, reception)
-        .ok_or_else(|| bad(format!("ingen regel för {} gäller {reception}", category.code())))?
-        .map_err(|e| bad(e.to_string()))?;
+    let r = match quote(&rules, category, amount, household, reception).map_err(|e| bad(e.to_string()))? {
+        Measured::Reimbursable { reimbursable, .. } => reimbursable,
+        Measured::Not(NotReimbursable::NoRule) => {
+            return Err(bad(format!("ingen regel för {} gäller {reception}", category.code())));
+        }
+        Measured::Not(NotReimbursable::NotResettled) => {
+            if json {
+                print_json(json!({
+                    "claim_type": null,
+                    "reimbursable_ore": 0,
+                    "over_cap_ore": amount.ore(),
+                    "deadline": null,
+                    "not_reimbursable": "not_resettled",
+                }));
+            } else {
+                println!("Ersätts inte: ansökningstypen gäller kvotflyktingar och hushållet har ingen.");
+                println!("Över taket: {amount}");
+            }
+            return Ok(());
+        }
+    };
+    let household_size = counted_size(r.claim_type, household, Concerns::Household).unwrap_or(household.members);
     if json {
         print_json(json!({
             "claim_type": r.claim_type.code(),

@@ -203,6 +203,72 @@ pub fn spread(amount: Money, rooms: &[(i32, Money)]) -> Vec<(i32, Money)> {
     out
 }
 
+/// A cost in a claim as stored: the person it is for (none for the whole household), and the
+/// cap per person of its rule, when the rule has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InClaim {
+    pub person_id: Option<i32>,
+    pub household_id: i32,
+    pub category: CostCategory,
+    pub date: NaiveDate,
+    pub amount: Money,
+    pub cap_per_person: Option<Money>,
+}
+
+/// A member of a household with a cost in a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub id: i32,
+    pub household_id: i32,
+    pub birth_date: NaiveDate,
+    pub resettled: bool,
+}
+
+/// The persons a household's cost is claimed for: its quota refugees, oldest first; all its
+/// persons when it has none.
+pub fn claimable(members: &[Member], household_id: i32) -> Vec<i32> {
+    let mut of_household: Vec<&Member> = members.iter().filter(|m| m.household_id == household_id).collect();
+    of_household.sort_by_key(|m| (m.birth_date, m.id));
+    let resettled: Vec<i32> = of_household.iter().filter(|m| m.resettled).map(|m| m.id).collect();
+    if resettled.is_empty() { of_household.iter().map(|m| m.id).collect() } else { resettled }
+}
+
+/// The claim's costs, each on the row of the person it is for. A household's cost in a category
+/// capped per person is spread over its claimable members, each up to the room their own costs
+/// left; any other household cost goes on its first claimable member's row. Persons' own costs
+/// come first in `costs`, so that they take their room before a household's cost is spread.
+/// `None` when a household cost's household has no members.
+pub fn claimed(costs: &[InClaim], members: &[Member]) -> Option<Vec<ClaimedCost>> {
+    let mut out: Vec<ClaimedCost> = Vec::new();
+    for cost in costs {
+        let parts = match (cost.person_id, cost.cap_per_person) {
+            (Some(person), _) => vec![(person, cost.amount)],
+            (None, Some(each)) => {
+                let rooms: Vec<(i32, Money)> = claimable(members, cost.household_id)
+                    .into_iter()
+                    .map(|p| {
+                        let taken: Money = out
+                            .iter()
+                            .filter(|c| c.person_id == p && c.category == cost.category)
+                            .map(|c| c.amount)
+                            .sum();
+                        (p, each - taken)
+                    })
+                    .collect();
+                spread(cost.amount, &rooms)
+            }
+            (None, None) => vec![(*claimable(members, cost.household_id).first()?, cost.amount)],
+        };
+        out.extend(parts.into_iter().map(|(person_id, amount)| ClaimedCost {
+            person_id,
+            category: cost.category,
+            date: cost.date,
+            amount,
+        }));
+    }
+    Some(out)
+}
+
 /// One row of a claim: one person, with the amounts per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRow {

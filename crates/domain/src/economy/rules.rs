@@ -486,7 +486,7 @@ pub fn last_arrival(
 
 /// What the rules say about a cost dated `on`: the rule in force that day gives the claim type
 /// and the cap, and the deadline is [`last_arrival`] from that day. `None` when no rule is in
-/// force. The cost form, `etablera calc reimbursable` and the API all call this.
+/// force. [`super::eligibility::measure`] calls it for a cost whose claim type covers it.
 pub fn assess(
     rules: &[Rule],
     category: CostCategory,
@@ -498,27 +498,6 @@ pub fn assess(
         reimbursable(rule, input)
             .map(|r| Reimbursable { deadline: last_arrival(rules, rule, input.reception, input.period_end, on), ..r }),
     )
-}
-
-/// A cost of a household received on `reception`, measured on that day with no earlier costs
-/// and the claim's period ending on it: `etablera calc reimbursable` and the API.
-pub fn quote(
-    rules: &[Rule],
-    category: CostCategory,
-    amount: Money,
-    household_size: u32,
-    reception: NaiveDate,
-) -> Option<Result<Reimbursable, CostError>> {
-    let input = CostInput {
-        amount,
-        household_size,
-        days: None,
-        reception,
-        period_end: Some(reception),
-        already_reimbursable: Money::ZERO,
-        person_already: None,
-    };
-    assess(rules, category, reception, input)
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, ClaimedCost, StepInput, take};
+use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, StepInput, take};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
 use etablera_domain::money::Money;
+use etablera_domain::reception::person::Category;
 
 use super::CLAIM;
 use super::costs::persons_by_id;
@@ -254,42 +255,33 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
         .filter(|r| r.cap_kind == "per_person")
         .map(|r| (r.id, r.cap_per_person_ore))
         .collect();
-    // The persons a household's cost is claimed for: its quota refugees, oldest first (all its
-    // persons when it has none).
-    let claimable = |household: i32| -> Vec<i32> {
-        let all = members.iter().filter(|p| p.household_id == household);
-        let resettled: Vec<i32> = all.clone().filter(|p| p.category == "resettled").map(|p| p.id).collect();
-        if resettled.is_empty() { all.map(|p| p.id).collect() } else { resettled }
-    };
-    let mut claimed: Vec<ClaimedCost> = Vec::new();
-    // Persons' own costs first (the order above), so that a household's cost in a category
-    // capped per person fills the room each member has left.
-    for (person_id, household_id, category, date, ore, rule_id) in in_claim {
-        let category =
-            CostCategory::from_code(&category).ok_or_else(|| StoreError::invalid("category", "okänd kategori"))?;
-        let amount = Money::from_ore(ore);
-        let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
-        let parts = match (person_id, each) {
-            (Some(person), _) => vec![(person, amount)],
-            (None, Some(each)) => {
-                let rooms: Vec<(i32, Money)> = claimable(household_id)
-                    .into_iter()
-                    .map(|p| {
-                        let taken: Money = claimed
-                            .iter()
-                            .filter(|c| c.person_id == p && c.category == category)
-                            .map(|c| c.amount)
-                            .sum();
-                        (p, Money::from_ore(each) - taken)
-                    })
-                    .collect();
-                domain::spread(amount, &rooms)
-            }
-            // A cost of the whole household otherwise goes on its first claimable person's row.
-            (None, None) => vec![(claimable(household_id).first().copied().ok_or(StoreError::NotFound)?, amount)],
-        };
-        claimed.extend(parts.into_iter().map(|(person_id, amount)| ClaimedCost { person_id, category, date, amount }));
-    }
+    let members: Vec<domain::Member> = members
+        .iter()
+        .map(|p| domain::Member {
+            id: p.id,
+            household_id: p.household_id,
+            birth_date: p.birth_date,
+            resettled: p.category() == Some(Category::Resettled),
+        })
+        .collect();
+    // Persons' own costs first (the order of the query), so that they take their room first.
+    let in_claim: Vec<domain::InClaim> = in_claim
+        .into_iter()
+        .map(|(person_id, household_id, category, date, ore, rule_id)| {
+            let category =
+                CostCategory::from_code(&category).ok_or_else(|| StoreError::invalid("category", "okänd kategori"))?;
+            let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
+            Ok(domain::InClaim {
+                person_id,
+                household_id,
+                category,
+                date,
+                amount: Money::from_ore(ore),
+                cap_per_person: each.map(Money::from_ore),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let claimed = domain::claimed(&in_claim, &members).ok_or(StoreError::NotFound)?;
     let rows = domain::rows(&claimed);
     let (columns, total) = domain::totals(&rows);
     let ids: Vec<i32> = rows.iter().map(|r| r.person_id).collect();

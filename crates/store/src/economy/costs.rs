@@ -6,7 +6,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::economy::costs::CostDetails;
-use etablera_domain::economy::rules::{ClaimType, CostCategory, CostError, CostInput, assess as by_rules, in_force};
+pub use etablera_domain::economy::eligibility::NotReimbursable;
+use etablera_domain::economy::eligibility::{Concerns, CostFacts, Household, Measured, measure, taken};
+use etablera_domain::economy::rules::{ClaimType, CostCategory, CostError};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 
@@ -34,14 +36,6 @@ pub struct Assessment {
     pub deadline: Option<NaiveDate>,
     /// Why nothing is reimbursable, when that is so.
     pub reason: Option<NotReimbursable>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotReimbursable {
-    /// No rule is in force for the category on the date.
-    NoRule,
-    /// The claim type is for quota refugees and the cost concerns nobody resettled.
-    NotResettled,
 }
 
 /// A cost to assess or record.
@@ -94,41 +88,33 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
     })?;
     let rules = rules::all(conn)?;
     let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
-    let Some(rule) = in_force(&only_rules, d.category, d.date) else {
-        return Ok(nothing(d.amount, NotReimbursable::NoRule));
-    };
-    let rule_id = rules.iter().find(|(_, r)| r == rule).map(|(id, _)| *id);
-    let resettled = |p: &&Person| p.category() == Some(Category::Resettled);
-    let size = match rule.claim_type {
-        ClaimType::InitialCostsResettled => {
-            let eligible = person.map_or_else(|| persons.iter().any(|p| resettled(&p)), |p| resettled(&p));
-            if !eligible {
-                return Ok(nothing(d.amount, NotReimbursable::NotResettled));
-            }
-            persons.iter().filter(resettled).count()
-        }
-        _ => persons.len(),
-    };
-    let earlier: Vec<(Option<i32>, i64)> = costs::table
+    let resettled = |p: &Person| p.category() == Some(Category::Resettled);
+    let household =
+        Household { members: count(persons.len()), resettled: count(persons.iter().filter(|p| resettled(p)).count()) };
+    let concerns = person.map_or(Concerns::Household, |p| Concerns::Person { resettled: resettled(p) });
+    // What the household's earlier costs took of the cap: those under the claim type of the rule
+    // in force on the cost's date, in its category.
+    let claim_type = etablera_domain::economy::rules::in_force(&only_rules, d.category, d.date).map(|r| r.claim_type);
+    let earlier: Vec<(Option<i32>, Money)> = costs::table
         .filter(costs::household_id.eq(cost.household_id))
         .filter(costs::category.eq(d.category.code()))
-        .filter(costs::claim_type.eq(rule.claim_type.code()))
+        .filter(costs::claim_type.eq(claim_type.map(ClaimType::code).unwrap_or_default()))
         .select((costs::person_id, costs::reimbursable_ore))
-        .load(conn)?;
-    let already = Money::from_ore(earlier.iter().map(|(_, ore)| ore).sum());
-    let person_already =
-        person.map(|p| Money::from_ore(earlier.iter().filter(|(id, _)| *id == Some(p.id)).map(|(_, ore)| ore).sum()));
-    let input = CostInput {
+        .load::<(Option<i32>, i64)>(conn)?
+        .into_iter()
+        .map(|(person, ore)| (person, Money::from_ore(ore)))
+        .collect();
+    let (already, person_already) = taken(&earlier, person.map(|p| p.id));
+    let facts = CostFacts {
         amount: d.amount,
-        household_size: u32::try_from(size.max(1)).unwrap_or(u32::MAX),
         days: d.days,
         reception,
         // The claim's period ends on the cost's date at the earliest.
         period_end: Some(d.date),
-        already_reimbursable: already,
+        already,
         person_already,
     };
-    let r = by_rules(&only_rules, d.category, d.date, input).expect("a rule is in force on the date").map_err(|e| {
+    let measured = measure(&only_rules, d.category, d.date, household, concerns, facts).map_err(|e| {
         let field = match e {
             CostError::Negative => "amount",
             CostError::EmptyHousehold => "household",
@@ -136,9 +122,13 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
         };
         StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
     })?;
+    let (rule, r) = match measured {
+        Measured::Reimbursable { rule, reimbursable } => (rule, reimbursable),
+        Measured::Not(reason) => return Ok(nothing(d.amount, reason)),
+    };
     Ok(Assessment {
         claim_type: Some(r.claim_type),
-        rule_id,
+        rule_id: rules.iter().find(|(_, candidate)| *candidate == rule).map(|(id, _)| *id),
         reimbursable: r.reimbursable,
         over_cap: r.over_cap,
         cap: r.cap,
@@ -147,6 +137,10 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
         deadline: r.deadline,
         reason: None,
     })
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn nothing(amount: Money, reason: NotReimbursable) -> Assessment {

@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use etablera_domain::economy::rules::{CostCategory, quote};
+use etablera_domain::economy::eligibility::{Household, Measured, NotReimbursable, quote};
+use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::money::Money;
 use etablera_store::economy::{claims, rules};
 use serde::{Deserialize, Serialize};
@@ -23,17 +24,25 @@ pub struct ReimbursableQuery {
     pub category: String,
     /// Excluding VAT, in kronor (e.g. 9500 or 9500,50).
     pub amount_kr: String,
+    /// The persons in the household.
+    #[param(minimum = 1, maximum = 50)]
     pub household_size: u32,
+    /// How many of them are quota refugees; all of them when left out. The initial costs of
+    /// quota refugees cover and count quota refugees only.
+    pub resettled: Option<u32>,
     pub reception_date: NaiveDate,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ReimbursableBody {
-    pub claim_type: String,
+    /// The claim type of the rule in force; none when the cost is not one it covers.
+    pub claim_type: Option<String>,
     pub reimbursable_ore: i64,
     pub over_cap_ore: i64,
     pub cap_ore: Option<i64>,
     pub deadline: Option<String>,
+    /// `not_resettled` when the rule covers quota refugees and the household has none.
+    pub not_reimbursable: Option<String>,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -53,16 +62,45 @@ pub async fn reimbursable_calc(
     let amount = Money::parse_kr(&q.amount_kr)
         .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
     let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
-    let r = quote(&all, category, amount, q.household_size, q.reception_date)
-        .ok_or_else(|| invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)))?
+    let household = household(q.household_size, q.resettled)?;
+    let measured = quote(&all, category, amount, household, q.reception_date)
         .map_err(|e| invalid("household_size", etablera_domain::reception::sentence(&e.to_string())))?;
+    let r = match measured {
+        Measured::Reimbursable { reimbursable, .. } => reimbursable,
+        Measured::Not(NotReimbursable::NoRule) => {
+            return Err(invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)));
+        }
+        Measured::Not(NotReimbursable::NotResettled) => {
+            return Ok(Json(ReimbursableBody {
+                claim_type: None,
+                reimbursable_ore: 0,
+                over_cap_ore: amount.ore(),
+                cap_ore: None,
+                deadline: None,
+                not_reimbursable: Some("not_resettled".into()),
+            }));
+        }
+    };
     Ok(Json(ReimbursableBody {
-        claim_type: r.claim_type.code().to_owned(),
+        claim_type: Some(r.claim_type.code().to_owned()),
         reimbursable_ore: r.reimbursable.ore(),
         over_cap_ore: r.over_cap.ore(),
         cap_ore: r.cap.map(Money::ore),
         deadline: r.deadline.map(|d| d.to_string()),
+        not_reimbursable: None,
     }))
+}
+
+/// The household as given: its size, and how many of it are quota refugees (all, unless said).
+fn household(members: u32, resettled: Option<u32>) -> AppResult<Household> {
+    if !(1..=50).contains(&members) {
+        return Err(invalid("household_size", "Ange hushållets storlek, 1 till 50 personer."));
+    }
+    let resettled = resettled.unwrap_or(members);
+    if resettled > members {
+        return Err(invalid("resettled", "Fler kvotflyktingar än personer i hushållet."));
+    }
+    Ok(Household { members, resettled })
 }
 
 #[derive(Serialize, ToSchema)]
