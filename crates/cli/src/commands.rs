@@ -18,6 +18,35 @@ use etablera_store::access::Actor;
 
 use crate::config::Settings;
 
+/// Arguments read by the domain's rules, refused in the words of the domain (in Swedish, the
+/// command line's language).
+mod args {
+    use etablera_domain::access::{Permission, Role};
+    use etablera_domain::agreements::Period;
+    use etablera_domain::cofinancing::Percent;
+    use etablera_domain::municipality::MunicipalityCode;
+
+    pub fn municipality(text: &str) -> Result<MunicipalityCode, String> {
+        text.parse().map_err(|e: etablera_domain::municipality::MunicipalityCodeError| e.text().swedish())
+    }
+
+    pub fn role(text: &str) -> Result<Role, String> {
+        text.parse().map_err(|e: etablera_domain::access::UnknownRole| e.text().swedish())
+    }
+
+    pub fn permission(text: &str) -> Result<Permission, String> {
+        text.parse().map_err(|e: etablera_domain::access::NotPersonal| e.text().swedish())
+    }
+
+    pub fn period(text: &str) -> Result<Period, String> {
+        text.parse().map_err(|e: etablera_domain::agreements::PeriodError| e.text().swedish())
+    }
+
+    pub fn percent(text: &str) -> Result<Percent, String> {
+        text.parse().map_err(|e: etablera_domain::cofinancing::cost::PercentError| e.text().swedish())
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the web interface and the API.

@@ -124,7 +124,7 @@ pub fn first_contact_days(
     flag: Option<String>,
 ) -> anyhow::Result<etablera_domain::reception::first_contact::DayCount> {
     match flag.or_else(|| file.first_contact_days.clone()) {
-        Some(text) => text.parse().map_err(|e: String| anyhow::anyhow!("first_contact_days: {e}")),
+        Some(text) => text.parse().map_err(|e: etablera_domain::text::Text| anyhow::anyhow!("first_contact_days: {e}")),
         None => Ok(WebConfig::default().first_contact_days),
     }
 }

@@ -6,35 +6,33 @@ mod roles;
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
 pub use roles::{NotPersonal, Permission, Role, UnknownRole};
 
+use crate::text::Text;
+
 /// The shortest password a person may choose. Long passphrases beat complexity rules (NIST SP 800-63B).
 pub const MIN_PASSWORD_LENGTH: usize = 12;
 
 /// Checks a new password against the rules; the message is shown to the person choosing it.
-pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+pub fn check_new_password(password: &str) -> Result<(), Text> {
     if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Err("Lösenordet måste ha minst 12 tecken.");
+        return Err(Text::new("password-too-short").with("min", MIN_PASSWORD_LENGTH));
     }
     if password.trim().is_empty() {
-        return Err("Lösenordet får inte bara vara blanksteg.");
+        return Err(Text::new("password-blank"));
     }
     Ok(())
 }
 
 /// Checks a user name: what people type to log in, and what the access log shows as the actor.
-pub fn check_username(username: &str) -> Result<(), &'static str> {
+pub fn check_username(username: &str) -> Result<(), Text> {
     let ok_len = (2..=64).contains(&username.len());
     let ok_chars =
         username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    if ok_len && ok_chars {
-        Ok(())
-    } else {
-        Err("Användarnamnet ska ha 2–64 tecken: små bokstäver a–z, siffror, punkt, bindestreck eller understreck.")
-    }
+    if ok_len && ok_chars { Ok(()) } else { Err(Text::new("username-format")) }
 }
 
 /// Checks a work e-mail address for notifications: one `@` with text on both sides, a dot in the
 /// domain, no spaces. Delivery is what proves an address; this catches typing mistakes.
-pub fn check_email(email: &str) -> Result<String, &'static str> {
+pub fn check_email(email: &str) -> Result<String, Text> {
     let email = email.trim();
     let ok = match email.split_once('@') {
         Some((local, domain)) => {
@@ -48,7 +46,7 @@ pub fn check_email(email: &str) -> Result<String, &'static str> {
         }
         None => false,
     };
-    if ok { Ok(email.to_owned()) } else { Err("Skriv e-postadressen som namn@kommun.se.") }
+    if ok { Ok(email.to_owned()) } else { Err(Text::new("email-format")) }
 }
 
 #[cfg(test)]

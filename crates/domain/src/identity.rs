@@ -6,6 +6,8 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 /// The Luhn check over a string of digits (the last one is the check digit).
 pub fn luhn_valid(digits: &[u8]) -> bool {
     let sum: u32 = digits
@@ -38,10 +40,20 @@ pub struct OrganisationNumber(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrganisationNumberError {
-    #[error("ett organisationsnummer har tio siffror, till exempel 212000-0480")]
+    #[error("an organisation number has ten digits, for example 212000-0480")]
     Format,
-    #[error("kontrollsiffran stämmer inte; kontrollera organisationsnumret")]
+    #[error("the check digit of the organisation number does not match")]
     CheckDigit,
+}
+
+impl OrganisationNumberError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`]).
+    pub fn text(&self) -> Text {
+        Text::new(match self {
+            OrganisationNumberError::Format => "organisation-number-format",
+            OrganisationNumberError::CheckDigit => "organisation-number-check-digit",
+        })
+    }
 }
 
 impl OrganisationNumber {
@@ -107,14 +119,26 @@ pub struct PersonalNumber(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PersonalNumberError {
-    #[error("skriv personnumret som ÅÅÅÅMMDD-NNNN, till exempel 19900101-2385")]
+    #[error("a personal identity number is written YYYYMMDD-NNNN")]
     Format,
-    #[error("födelsedatumet i numret finns inte")]
+    #[error("the date of birth in the number does not exist")]
     Date,
-    #[error("kontrollsiffran stämmer inte; kontrollera numret")]
+    #[error("the check digit of the number does not match")]
     CheckDigit,
-    #[error("födelsedatumet ligger i framtiden")]
+    #[error("the date of birth is in the future")]
     Future,
+}
+
+impl PersonalNumberError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`]).
+    pub fn text(&self) -> Text {
+        Text::new(match self {
+            PersonalNumberError::Format => "personal-number-format",
+            PersonalNumberError::Date => "personal-number-date",
+            PersonalNumberError::CheckDigit => "personal-number-check-digit",
+            PersonalNumberError::Future => "personal-number-future",
+        })
+    }
 }
 
 impl PersonalNumber {
@@ -216,8 +240,15 @@ pub fn shown(stored: &str) -> String {
 pub struct DossierNumber(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("ett dossiernummer har åtta siffror, till exempel 12-345678 (ibland med /1 efter)")]
+#[error("a dossier number has eight digits, for example 12-345678 (sometimes followed by /1)")]
 pub struct DossierNumberError;
+
+impl DossierNumberError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`]).
+    pub fn text(&self) -> Text {
+        Text::new("dossier-number-format")
+    }
+}
 
 impl FromStr for DossierNumber {
     type Err = DossierNumberError;

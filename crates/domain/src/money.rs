@@ -13,10 +13,20 @@ pub struct Money(i64);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("skriv beloppet i kronor, till exempel 39 500 eller 39 500,50")]
+    #[error("an amount is written in kronor, for example 39 500 or 39 500,50")]
     Format,
-    #[error("beloppet är för stort")]
+    #[error("the amount is too large")]
     Overflow,
+}
+
+impl MoneyError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`](crate::text::Text::sentence)).
+    pub fn text(&self) -> crate::text::Text {
+        crate::text::Text::new(match self {
+            MoneyError::Format => "money-format",
+            MoneyError::Overflow => "money-overflow",
+        })
+    }
 }
 
 impl Money {

@@ -50,10 +50,21 @@ pub struct MunicipalityCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MunicipalityCodeError {
-    #[error("en kommunkod har fyra siffror, till exempel 0117")]
+    #[error("a municipality code has four digits, for example 0117")]
     Format,
-    #[error("det finns ingen kommun med koden {0}")]
+    #[error("no municipality has the code {0}")]
     Unknown(String),
+}
+
+impl MunicipalityCodeError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`](crate::text::Text::sentence)).
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            MunicipalityCodeError::Format => Text::new("municipality-code-format"),
+            MunicipalityCodeError::Unknown(code) => Text::new("municipality-code-unknown").with("code", code),
+        }
+    }
 }
 
 impl MunicipalityCode {

@@ -1,6 +1,7 @@
 //! The access log as CSV, for the monthly log review.
 
 use etablera_domain::access::AccessLogEntry;
+use etablera_domain::text::Text;
 use etablera_domain::time::to_local;
 
 /// One exported row: the entry, who acted (user name, when known) and its chain hash.
@@ -10,20 +11,24 @@ pub struct LoggedAccess<'a> {
     pub hash: &'a str,
 }
 
-const HEADER: [&str; 12] = [
-    "rad",
-    "tid (Europe/Stockholm)",
-    "tid (UTC)",
-    "användar-id",
-    "användarnamn",
-    "händelse",
-    "posttyp",
-    "post-id",
-    "kommun",
-    "förfrågan",
-    "adress",
-    "hash",
-];
+/// The columns, in Swedish: the monthly review is kept in Swedish.
+fn header() -> [String; 12] {
+    [
+        Text::new("log-col-row"),
+        Text::new("log-col-local-time"),
+        Text::new("log-col-utc"),
+        Text::new("log-col-user-id"),
+        Text::new("log-col-username"),
+        Text::new("log-col-action"),
+        Text::new("log-col-record-kind"),
+        Text::new("log-col-record-id"),
+        Text::new("log-col-municipality"),
+        Text::new("log-col-request"),
+        Text::new("log-col-address"),
+        Text::new("log-col-hash"),
+    ]
+    .map(|text| text.swedish())
+}
 
 /// CSV with a header row, comma separated, UTF-8 with a byte-order mark so that spreadsheet
 /// programs read å, ä and ö right.
@@ -31,7 +36,7 @@ pub fn access_log_csv(rows: &[LoggedAccess<'_>]) -> Result<Vec<u8>, csv::Error> 
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(HEADER)?;
+        writer.write_record(header())?;
         for row in rows {
             let e = row.entry;
             writer.write_record([

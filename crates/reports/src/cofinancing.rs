@@ -6,6 +6,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::money::Money;
+use etablera_domain::text::Text;
 
 pub struct UblParty {
     pub name: String,
@@ -122,8 +123,8 @@ pub fn ubl(invoice: &UblInvoice) -> String {
     if credit {
         let _ = write!(
             out,
-            "<cac:PaymentTerms><cbc:Note>Krediteras; förfaller {}</cbc:Note></cac:PaymentTerms>",
-            invoice.due_date
+            "<cac:PaymentTerms><cbc:Note>{}</cbc:Note></cac:PaymentTerms>",
+            escape(&Text::new("ubl-credit-note-terms").with("due", invoice.due_date).swedish())
         );
     }
     let _ = write!(
@@ -131,13 +132,14 @@ pub fn ubl(invoice: &UblInvoice) -> String {
         "<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">0.00</cbc:TaxAmount><cac:TaxSubtotal>\
          <cbc:TaxableAmount currencyID=\"SEK\">{t}</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"SEK\">0.00</cbc:TaxAmount>\
          <cac:TaxCategory>{category_head}<cbc:TaxExemptionReasonCode>VATEX-EU-O</cbc:TaxExemptionReasonCode>\
-         <cbc:TaxExemptionReason>Samfinansiering mellan offentliga organ, utanför mervärdesskattens tillämpningsområde</cbc:TaxExemptionReason>{scheme}</cac:TaxCategory>\
+         <cbc:TaxExemptionReason>{exemption}</cbc:TaxExemptionReason>{scheme}</cac:TaxCategory>\
          </cac:TaxSubtotal></cac:TaxTotal>\
          <cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID=\"SEK\">{t}</cbc:LineExtensionAmount>\
          <cbc:TaxExclusiveAmount currencyID=\"SEK\">{t}</cbc:TaxExclusiveAmount><cbc:TaxInclusiveAmount currencyID=\"SEK\">{t}</cbc:TaxInclusiveAmount>\
          <cbc:PayableAmount currencyID=\"SEK\">{t}</cbc:PayableAmount></cac:LegalMonetaryTotal>",
         t = amount(total),
         category_head = "<cbc:ID>O</cbc:ID>",
+        exemption = escape(&Text::new("ubl-vat-exemption").swedish()),
         scheme = "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>",
     );
     for (i, line) in invoice.lines.iter().enumerate() {
@@ -222,25 +224,25 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name("Fakturor")?;
+    sheet.set_name(Text::new("file-invoices-sheet").swedish())?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("# ##0.00");
     sheet.write_string_with_format(0, 0, title, &bold)?;
     let headers = [
-        "Fakturanummer",
-        "Kommunkod",
-        "Kommun",
-        "Typ",
-        "Period från",
-        "Period till",
-        "Fakturadatum",
-        "Förfallodag",
-        "Belopp (kr)",
-        "Status",
-        "Underlag",
+        Text::new("file-col-invoice-number"),
+        Text::new("file-col-municipality-code"),
+        Text::new("file-col-municipality"),
+        Text::new("file-col-kind"),
+        Text::new("file-col-period-from"),
+        Text::new("file-col-period-to"),
+        Text::new("file-col-invoice-date"),
+        Text::new("file-col-due-date"),
+        Text::new("file-col-amount-kr"),
+        Text::new("file-col-status"),
+        Text::new("file-col-basis"),
     ];
     for (col, header) in headers.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, *header, &bold)?;
+        sheet.write_string_with_format(2, col as u16, header.swedish(), &bold)?;
     }
     for (i, row) in rows.iter().enumerate() {
         let r = 3 + i as u32;
@@ -258,7 +260,7 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
     }
     let total_row = 3 + rows.len() as u32;
     let total: Money = rows.iter().map(|r| r.amount).sum();
-    sheet.write_string_with_format(total_row, 7, "Summa", &bold)?;
+    sheet.write_string_with_format(total_row, 7, Text::new("file-sum").swedish(), &bold)?;
     // The exact sum in öre, not a spreadsheet formula, so that it is right wherever it is opened.
     sheet.write_number_with_format(total_row, 8, total.ore() as f64 / 100.0, &money)?;
     sheet.set_column_width(2, 16)?;

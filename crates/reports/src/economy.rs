@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use etablera_domain::money::Money;
+use etablera_domain::text::Text;
 
 /// A table for the documents: a heading per column and rows of text or money.
 pub struct Sheet {
@@ -51,7 +52,7 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, sheet: &Sheet) -> Result<Vec<u8
         }
     }
     r += 1;
-    ws.write_string_with_format(r, 0, "Summa", &bold)?;
+    ws.write_string_with_format(r, 0, Text::new("file-sum").swedish(), &bold)?;
     // Sums in öre, not formulas, so that they are exact wherever the file is opened.
     for (i, amount) in sheet.totals.iter().enumerate() {
         ws.write_number_with_format(r, (sheet.text_columns + i) as u16, amount.ore() as f64 / 100.0, &bold_money)?;
@@ -73,7 +74,7 @@ pub fn pdf(heading: &Heading, sheet: &Sheet, footer: &str) -> Result<Vec<u8>, cr
         .iter()
         .map(|(texts, amounts)| texts.iter().cloned().chain(amounts.iter().map(|m| amount_text(*m))).collect())
         .collect();
-    let mut totals = vec!["Summa".to_owned()];
+    let mut totals = vec![Text::new("file-sum").swedish()];
     totals.extend((1..sheet.text_columns).map(|_| String::new()));
     totals.extend(sheet.totals.iter().map(|m| amount_text(*m)));
     let table = Table { headers: sheet.headers.clone(), text_columns: sheet.text_columns, rows, totals };
@@ -92,10 +93,17 @@ pub struct ClaimLine {
 /// The claim as form 4497's table: identity columns, then one amount column per category and
 /// the row's sum. `columns` names the amount columns in order.
 pub fn claim_sheet(columns: &[String], lines: &[ClaimLine]) -> Sheet {
-    let mut headers: Vec<String> =
-        ["Dossiernummer", "Personnummer", "Mottagningsdatum", "Period"].iter().map(|s| (*s).to_owned()).collect();
+    let mut headers: Vec<String> = [
+        Text::new("file-col-dossier-number"),
+        Text::new("file-col-personal-number"),
+        Text::new("file-col-reception-date"),
+        Text::new("file-col-period"),
+    ]
+    .iter()
+    .map(Text::swedish)
+    .collect();
     headers.extend(columns.iter().cloned());
-    headers.push("Summa".to_owned());
+    headers.push(Text::new("file-sum").swedish());
     let mut totals = vec![Money::ZERO; columns.len() + 1];
     let rows = lines
         .iter()
@@ -123,10 +131,23 @@ pub fn claim_sheet(columns: &[String], lines: &[ClaimLine]) -> Sheet {
 
 /// The grant's account: one row per category with the twelve months and the year.
 pub fn grant_sheet(rows: &[(String, [Money; 12])], by_month: &[Money; 12]) -> Sheet {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
-    let mut headers = vec!["Kategori".to_owned()];
-    headers.extend(MONTHS.iter().map(|m| (*m).to_owned()));
-    headers.push("År".to_owned());
+    let mut headers = vec![Text::new("file-col-category").swedish()];
+    let months = [
+        Text::new("file-month-1"),
+        Text::new("file-month-2"),
+        Text::new("file-month-3"),
+        Text::new("file-month-4"),
+        Text::new("file-month-5"),
+        Text::new("file-month-6"),
+        Text::new("file-month-7"),
+        Text::new("file-month-8"),
+        Text::new("file-month-9"),
+        Text::new("file-month-10"),
+        Text::new("file-month-11"),
+        Text::new("file-month-12"),
+    ];
+    headers.extend(months.iter().map(Text::swedish));
+    headers.push(Text::new("file-col-year").swedish());
     let rows = rows
         .iter()
         .map(|(name, months)| {

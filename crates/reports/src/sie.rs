@@ -7,6 +7,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use etablera_domain::economy::accounting::Voucher;
 use etablera_domain::money::Money;
+use etablera_domain::text::Text;
 
 pub struct SieFile {
     pub program_version: String,
@@ -93,22 +94,24 @@ mod tests {
     }
 }
 
-/// What each setting's account is called in the file.
-fn account_name(key: &str) -> &'static str {
-    match key {
-        "expense_rent_before_arrival" => "Hyra före ankomst",
-        "expense_travel_from_airport" | "expense_travel_for_cards" => "Resor, mottagande",
-        "expense_overtime" => "Övertid vid mottagande",
-        "expense_food_first_day" | "expense_clothes" => "Mat och kläder vid ankomst",
-        "expense_home_equipment" => "Hemutrustning",
-        "expense_interpreter" | "expense_special_measures" => "Tolk och särskilda insatser",
-        "expense_other" | "expense_economic_assistance" => "Övriga kostnader, mottagande",
-        "vat" => "Ingående moms",
-        "payable" => "Leverantörsskulder",
-        "receivable" => "Fordran på Migrationsverket",
-        "revenue" => "Statlig ersättning för nyanlända",
-        _ => "",
-    }
+/// What each setting's account is called in the file, in Swedish: the file goes to the
+/// municipality's bookkeeping.
+fn account_name(key: &str) -> Option<String> {
+    let name = Text::new(match key {
+        "expense_rent_before_arrival" => "sie-account-rent-before-arrival",
+        "expense_travel_from_airport" | "expense_travel_for_cards" => "sie-account-travel",
+        "expense_overtime" => "sie-account-overtime",
+        "expense_food_first_day" | "expense_clothes" => "sie-account-food-and-clothes",
+        "expense_home_equipment" => "sie-account-home-equipment",
+        "expense_interpreter" | "expense_special_measures" => "sie-account-interpreter",
+        "expense_other" | "expense_economic_assistance" => "sie-account-other",
+        "vat" => "sie-account-vat",
+        "payable" => "sie-account-payable",
+        "receivable" => "sie-account-receivable",
+        "revenue" => "sie-account-revenue",
+        _ => return None,
+    });
+    Some(name.swedish())
 }
 
 /// A municipality's month as an SIE 4i file: the accounts the vouchers use, then the vouchers.
@@ -122,9 +125,9 @@ pub fn month_file(
         vouchers.iter().flat_map(|v| v.lines.iter().map(|l| l.account.as_str())).collect();
     let mut accounts: Vec<(String, String)> = Vec::new();
     for (key, number) in settings {
-        let name = account_name(key);
-        if !name.is_empty() && used.contains(number.as_str()) && !accounts.iter().any(|(n, _)| n == number) {
-            accounts.push((number.clone(), name.to_owned()));
+        let Some(name) = account_name(key) else { continue };
+        if used.contains(number.as_str()) && !accounts.iter().any(|(n, _)| n == number) {
+            accounts.push((number.clone(), name));
         }
     }
     accounts.sort();

@@ -163,21 +163,21 @@ pub(crate) fn check_version(new: &NewVersion) -> Result<()> {
     if let Validity::FixedTerm { start, end } = terms.validity
         && end < start
     {
-        return Err(StoreError::invalid("end_date", "Avtalets slutdatum är före startdatum."));
+        return Err(StoreError::invalid("end_date", Text::new("agreement-end-before-start")));
     }
     if let InvoiceSchedule::Yearly { month, day } = terms.schedule
         && NaiveDate::from_ymd_opt(2023, month, day).is_none()
     {
-        return Err(StoreError::invalid("yearly_due", "Faktureringsdagen finns inte i kalendern."));
+        return Err(StoreError::invalid("yearly_due", Text::new("agreement-yearly-due-invalid")));
     }
     if let InvoiceSchedule::Instalments(list) = &terms.schedule
         && list.is_empty()
     {
-        return Err(StoreError::invalid("instalments", "Ange minst en fakturering."));
+        return Err(StoreError::invalid("instalments", Text::new("agreement-instalments-needed")));
     }
     for contact in &new.contacts {
         if contact.name.trim().is_empty() {
-            return Err(StoreError::invalid("contacts", "En kontaktperson måste ha ett namn."));
+            return Err(StoreError::invalid("contacts", Text::new("agreement-contact-name-needed")));
         }
     }
     Ok(())
@@ -259,7 +259,7 @@ pub fn create(
     first: &NewVersion,
 ) -> Result<i32> {
     if title.trim().is_empty() {
-        return Err(StoreError::invalid("title", "Ge avtalet en rubrik."));
+        return Err(StoreError::invalid("title", Text::new("agreement-title-needed")));
     }
     check_version(first)?;
     write(conn, |conn| {
@@ -306,10 +306,7 @@ pub fn amend(conn: &mut DbConn, actor: &Actor, agreement_id: i32, based_on: i32,
             .select(diesel::dsl::max(agreement_versions::effective_from))
             .first(conn)?;
         if last_effective.is_some_and(|d| version.effective_from <= d) {
-            return Err(StoreError::invalid(
-                "effective_from",
-                "En ändring måste gälla från ett senare datum än den förra versionen.",
-            ));
+            return Err(StoreError::invalid("effective_from", Text::new("agreement-amendment-later")));
         }
         let number = last.unwrap_or(0) + 1;
         insert_version(conn, actor, agreement_id, number, version)?;

@@ -1,3 +1,5 @@
+use etablera_domain::text::Text;
+
 /// Everything the store can fail with. The web layer maps it to a status and a message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -13,17 +15,17 @@ pub enum StoreError {
     Url(String),
     #[error("not found")]
     NotFound,
-    /// The input breaks a rule; `message` is Swedish and names what to do.
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    /// The input breaks a rule; `message` says what to do, in the reader's language when shown.
+    #[error("{field}: {}", message.swedish())]
+    Invalid { field: &'static str, message: Text },
     /// The record changed since the caller read it.
     #[error("stale version")]
     Stale,
 }
 
 impl StoreError {
-    pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
-        StoreError::Invalid { field, message: message.to_string() }
+    pub fn invalid(field: &'static str, message: Text) -> Self {
+        StoreError::Invalid { field, message }
     }
 
     /// An insert that lost a race to another transaction writing the same key (PostgreSQL

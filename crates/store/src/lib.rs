@@ -26,6 +26,6 @@ pub(crate) fn check_year(year: i32) -> Result<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(StoreError::invalid("year", "Skriv ett år mellan 2000 och 2100."))
+        Err(StoreError::invalid("year", etablera_domain::text::Text::new("year-range")))
     }
 }

@@ -158,7 +158,9 @@ fn a_month_not_yet_ended_cannot_be_signed() {
         monthly::sign(conn, &Actor::command_line(), "0117", month, today(), DayCount::Calendar, None, None)
     });
     match result {
-        Err(StoreError::Invalid { field: "month", message }) => assert!(message.contains("2026-12-01"), "{message}"),
+        Err(StoreError::Invalid { field: "month", message }) => {
+            assert!(message.swedish().contains("2026-12-01"), "{message}")
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     let empty = db.store.with_conn(|conn| monthly::signed_months(conn, "0117")).unwrap();

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Text};
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -34,7 +34,7 @@ pub struct ErrorDetail {
 pub fn error_body(locale: Locale, error: &AppError, request_id: &str) -> Response {
     let (_, message_key) = error.message_keys();
     let (message, field) = match error {
-        AppError::Invalid { field, message } => (message.clone(), Some(field.clone())),
+        AppError::Invalid { field, message } => (crate::i18n::catalog().say(locale, message), Some(field.clone())),
         _ => (crate::i18n::catalog().text(locale, message_key, &[("request", request_id.to_owned())]), None),
     };
     let body = ErrorBody {
@@ -53,7 +53,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
         let query = parts.uri.query().unwrap_or_default();
         serde_urlencoded::from_str(query).map(Params).map_err(|e| AppError::Invalid {
             field: "query".into(),
-            message: format!("Parametrarna i adressen är felaktiga ({e})."),
+            message: Text::new("api-bad-query").with("error", e),
         })
     }
 }
@@ -84,7 +84,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(AppError::Invalid {
                 field: "body".into(),
-                message: format!("Innehållet är inte giltig JSON av rätt form ({}).", rejection.body_text()),
+                message: Text::new("api-bad-body").with("error", rejection.body_text()),
             }),
         }
     }

@@ -22,9 +22,9 @@ pub fn claim_type_name(t: &Tr, code: &str) -> String {
 }
 
 /// The form's year, four digits.
-pub fn year_field(fields: &crate::forms::Fields) -> Result<i32, etablera_domain::reception::Invalid> {
+pub fn year_field(fields: &crate::forms::Fields) -> Result<i32, etablera_domain::input::Invalid> {
     fields
         .get("year")
         .parse::<i32>()
-        .map_err(|_| etablera_domain::reception::Invalid::new("year", "Skriv året med fyra siffror."))
+        .map_err(|_| etablera_domain::input::Invalid::new("year", etablera_domain::text::Text::new("year-four-digits")))
 }

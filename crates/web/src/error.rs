@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use etablera_domain::text::Text;
 use etablera_store::StoreError;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -26,9 +27,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("bad request")]
     BadRequest,
-    /// Input that breaks a rule; the message is Swedish and says what to do.
+    /// Input that breaks a rule; the message says what to do, in the reader's language.
     #[error("invalid {field}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: Text },
     #[error("internal: {0}")]
     Internal(String),
 }

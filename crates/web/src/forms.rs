@@ -2,7 +2,8 @@
 //! several small forms; when one fails, the page is shown again with that form's
 //! values and its error, and nothing was saved.
 
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
+use etablera_domain::text::Text;
 use etablera_store::StoreError;
 
 /// The fields of a submitted form, as sent (checkboxes may repeat a name).
@@ -28,15 +29,15 @@ impl Fields {
 
     /// A required date.
     pub fn date(&self, name: &'static str) -> Result<chrono::NaiveDate, Invalid> {
-        etablera_domain::reception::date(name, self.get(name))
+        etablera_domain::input::date(name, self.get(name))
     }
 
     pub fn optional_date(&self, name: &'static str) -> Result<Option<chrono::NaiveDate>, Invalid> {
-        etablera_domain::reception::optional_date(name, self.opt(name))
+        etablera_domain::input::optional_date(name, self.opt(name))
     }
 
     /// Whole hours or percent, 0 and up.
-    pub fn number(&self, name: &'static str, message: &str) -> Result<Option<u32>, Invalid> {
+    pub fn number(&self, name: &'static str, message: Text) -> Result<Option<u32>, Invalid> {
         match self.opt(name) {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| Invalid::new(name, message)),
@@ -49,7 +50,7 @@ impl Fields {
 pub struct FieldError {
     pub anchor: String,
     pub field: String,
-    pub message: String,
+    pub message: Text,
 }
 
 /// A form that failed: which one, what was sent, and its errors.
@@ -84,7 +85,7 @@ impl Filled {
                 Ok(Filled::failed(form, fields, vec![Invalid::new(field, message)]))
             }
             StoreError::Stale => {
-                let message = etablera_domain::text::Text::new("form-stale").swedish();
+                let message = Text::new("form-stale");
                 Ok(Filled { conflict: true, ..Filled::failed(form, fields, vec![Invalid::new("form", message)]) })
             }
             other => Err(other),
@@ -137,11 +138,11 @@ impl Filled {
     }
 
     /// The error for a field of a form, if that is where it failed.
-    pub fn err(&self, form: &str, field: &str) -> Option<&str> {
+    pub fn err(&self, form: &str, field: &str) -> Option<&Text> {
         if self.form != form {
             return None;
         }
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors.iter().find(|e| e.field == field).map(|e| &e.message)
     }
 }
 

@@ -2,6 +2,7 @@
 //! certificate authorities). Messages name a household's reference and link to Etablera; they
 //! never carry a person's name or number.
 
+use etablera_domain::text::Text;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -15,11 +16,13 @@ pub struct Mailer {
 
 impl Mailer {
     /// Checks the settings; the error says which one is wrong (never the password).
-    pub fn new(config: &MailConfig) -> Result<Mailer, String> {
-        let from: Mailbox =
-            config.from.parse().map_err(|e| format!("avsändaren {:?} är ingen e-postadress: {e}", config.from))?;
+    pub fn new(config: &MailConfig) -> Result<Mailer, Text> {
+        let from: Mailbox = config
+            .from
+            .parse()
+            .map_err(|e| Text::new("mail-bad-sender").with("from", format!("{:?}", config.from)).with("error", e))?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
-            .map_err(|e| format!("smtp-adressen kan inte användas: {e}"))?
+            .map_err(|e| Text::new("mail-bad-smtp-url").with("error", e))?
             .build();
         Ok(Mailer { transport, from, public_url: config.public_url.clone() })
     }
@@ -29,19 +32,19 @@ impl Mailer {
         self.public_url.as_deref().map(|base| format!("{}{path}", base.trim_end_matches('/')))
     }
 
-    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|_| "mottagarens adress går inte att använda".to_owned())?;
+    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), Text> {
+        let to: Mailbox = to.parse().map_err(|_| Text::new("mail-bad-recipient"))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .body(body)
-            .map_err(|e| format!("meddelandet kunde inte byggas: {e}"))?;
+            .map_err(|e| Text::new("mail-not-built").with("error", e))?;
         // The server's text may quote the address; only the status code goes to the log.
         self.transport.send(message).await.map(|_| ()).map_err(|e| match e.status() {
-            Some(code) => format!("e-postservern svarade med kod {code}"),
-            None if e.is_timeout() => "e-postservern svarade inte i tid".to_owned(),
-            None => "kunde inte skicka till e-postservern".to_owned(),
+            Some(code) => Text::new("mail-server-code").with("code", code),
+            None if e.is_timeout() => Text::new("mail-server-timeout"),
+            None => Text::new("mail-server-unreachable"),
         })
     }
 }

@@ -94,7 +94,7 @@ pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_stor
         if !state.store.run(move |conn| notifications::claim_for_email(conn, id)).await? {
             continue;
         }
-        if let Err(e) = mailer.send(&pending.email, &format!("Etablera: {text}"), body).await {
+        if let Err(e) = mailer.send(&pending.email, &t.with("mail-subject", "text", &text), body).await {
             // The address is personal data: the log names the notification only.
             tracing::warn!(notification = id, error = %e, "notification not e-mailed");
             state.store.run(move |conn| notifications::release_for_email(conn, id)).await?;
@@ -120,7 +120,7 @@ async fn send_contact_notices(state: &AppState, mailer: &Mailer, t: &Tr) -> Resu
         body.push_str(&format!("\n{}\n", t.get("mail-footer")));
         let mut failed = false;
         for address in &notice.addresses {
-            if let Err(e) = mailer.send(address, &format!("Etablera: {text}"), body.clone()).await {
+            if let Err(e) = mailer.send(address, &t.with("mail-subject", "text", &text), body.clone()).await {
                 tracing::warn!(deviation = id, error = %e, "the committee contact was not e-mailed");
                 failed = true;
             }

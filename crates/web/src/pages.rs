@@ -111,7 +111,7 @@ pub fn error_page(ctx: Option<RequestContext>, locale: Locale, error: &AppError,
     let t = ctx.tr();
     let (title_key, message_key) = error.message_keys();
     let message = match error {
-        AppError::Invalid { message, .. } => message.clone(),
+        AppError::Invalid { message, .. } => t.say(message),
         _ => t.with(message_key, "request", &ctx.request_id),
     };
     let page = ErrorPage { ctx: PageContext::new(&ctx, t.get(title_key), ""), message };
@@ -160,12 +160,6 @@ pub fn download(content_type: &str, file_name: String, body: Vec<u8>) -> Respons
         body,
     )
         .into_response()
-}
-
-/// The text with its first letter in upper case, for a domain message shown as a sentence.
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Formats a stored UTC instant as Stockholm time for a page.

@@ -20,6 +20,7 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
 use crate::reception::scope;
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 /// The choices of a form: (code, words).
 pub struct Choices {
@@ -261,7 +262,7 @@ pub async fn show(
 /// The form as typed, checked: the case and its household.
 fn read(
     fields: &Fields,
-) -> Result<(etablera_domain::quality::deviations::Deviation, Option<i32>), Vec<etablera_domain::reception::Invalid>> {
+) -> Result<(etablera_domain::quality::deviations::Deviation, Option<i32>), Vec<etablera_domain::input::Invalid>> {
     let form = DeviationForm {
         kind: fields.get("kind").to_owned(),
         received_on: fields.get("received_on").to_owned(),
@@ -276,7 +277,7 @@ fn read(
     let household = match fields.opt("household") {
         None => Ok(None),
         Some(h) => h.parse::<i32>().map(Some).map_err(|_| {
-            vec![etablera_domain::reception::Invalid::new("household", "Välj ett hushåll i listan, eller inget.")]
+            vec![etablera_domain::input::Invalid::new("household", Text::new("deviation-household-choice"))]
         }),
     };
     match (form.check(etablera_store::today()), household) {

@@ -40,6 +40,17 @@ async fn bad_filters_get_a_clear_message() {
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(api.json()["error"]["code"], "invalid");
     assert_eq!(api.json()["error"]["field"], "to");
+    assert_eq!(api.json()["error"]["message"], "Till-datumet kan inte vara före från-datumet.");
+    let english = |path: &str| {
+        TestApp::request(axum::http::Method::GET, path, Some(&auditor))
+            .header("accept-language", "en")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let page = app.send(english("/audit?from=1%2F11%2F2026")).await;
+    assert!(page.body.contains("Write the date as YYYY-MM-DD"), "{}", page.body);
+    let api = app.send(english("/api/v1/access-log?from=2026-11-20&to=2026-11-01")).await;
+    assert_eq!(api.json()["error"]["message"], "The to-date cannot be before the from-date.");
 }
 
 #[tokio::test]

@@ -315,3 +315,26 @@ async fn the_api_quotes_with_the_same_eligibility_as_the_cost_form() {
     assert_eq!(too_many.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(too_many.json()["error"]["field"], "resettled");
 }
+
+/// A rule's refusal is said in the reader's language: the API answers in English when the
+/// client asks for it, with the same message in Swedish otherwise.
+#[tokio::test]
+async fn the_apis_refusal_is_in_the_language_asked_for() {
+    let app = TestApp::new();
+    let eva = app.add_user("eva", &[Role::Finance]);
+    let token = app.api_token(&eva);
+    let path =
+        "/api/v1/economy/reimbursable?category=home_equipment&amount_kr=nio&household_size=1&reception_date=2024-03-01";
+    let swedish = app.get_with_token(path, &token).await;
+    assert_eq!(swedish.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(swedish.json()["error"]["field"], "amount_kr");
+    assert_eq!(swedish.json()["error"]["message"], "Skriv beloppet i kronor, till exempel 39 500 eller 39 500,50.");
+    let request = TestApp::request(axum::http::Method::GET, path, None)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header("accept-language", "en-GB,en;q=0.8")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let english = app.send(request).await;
+    assert_eq!(english.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(english.json()["error"]["message"], "Write the amount in kronor, for example 39 500 or 39 500,50.");
+}

@@ -23,7 +23,7 @@ fn bad(message: impl Into<String>) -> anyhow::Error {
 }
 
 fn kr(text: &str) -> Result<Money, String> {
-    Money::parse_kr(text).map_err(|e| e.to_string())
+    Money::parse_kr(text).map_err(|e| e.text().swedish())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -45,7 +45,7 @@ pub enum CalcCommand {
         #[arg(long, value_parser = kr, value_name = "KR")]
         monthly_salary_kr: Money,
         /// Social fees and other on-costs, in percent of the salary (e.g. 48 or 31,42).
-        #[arg(long, value_name = "PERCENT")]
+        #[arg(long, value_name = "PERCENT", value_parser = super::args::percent)]
         on_cost_percent: Percent,
         /// Overhead per month, added after the on-costs.
         #[arg(long, value_parser = kr, value_name = "KR", default_value = "0")]
@@ -85,7 +85,7 @@ pub enum CalcCommand {
         #[arg(long, value_parser = clap::value_parser!(u32).range(0..=120))]
         notice_months: u32,
         /// The invoicing period, START:END.
-        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD", value_parser = super::args::period)]
         period: Period,
         /// The party's amount for the whole period.
         #[arg(long, value_parser = kr, value_name = "KR")]
@@ -120,9 +120,9 @@ pub enum CalcCommand {
     },
     /// The refund for a vacancy in the post.
     Vacancy {
-        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD", value_parser = super::args::period)]
         vacancy: Period,
-        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD:YYYY-MM-DD", value_parser = super::args::period)]
         period: Period,
         #[arg(long, value_parser = kr, value_name = "KR")]
         amount_kr: Money,
@@ -315,7 +315,7 @@ fn reimbursable(
     })?;
     let rules: Vec<_> =
         store.with_conn(etablera_store::economy::rules::all)?.into_iter().map(|(_, rule)| rule).collect();
-    let r = match quote(&rules, category, amount, household, reception).map_err(|e| bad(e.to_string()))? {
+    let r = match quote(&rules, category, amount, household, reception).map_err(|e| bad(e.text().swedish()))? {
         Measured::Reimbursable { reimbursable, .. } => reimbursable,
         Measured::Not(NotReimbursable::NoRule) => {
             return Err(bad(format!("ingen regel för {} gäller {reception}", category.code())));

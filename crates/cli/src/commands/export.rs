@@ -16,7 +16,7 @@ pub enum ExportCommand {
     /// A municipality's households in the format etablera-reception/1. The file holds personal
     /// data: keep it as the case files are kept. The export is in the access log.
     Reception {
-        #[arg(long)]
+        #[arg(long, value_parser = super::args::municipality)]
         municipality: MunicipalityCode,
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -25,7 +25,7 @@ pub enum ExportCommand {
     /// A month's costs, claims and charges to the grant as SIE 4i vouchers (code page 437), on
     /// the accounts and cost centres set at /economy/sie. No personal data.
     Sie {
-        #[arg(long)]
+        #[arg(long, value_parser = super::args::municipality)]
         municipality: MunicipalityCode,
         /// The month, YYYY-MM.
         #[arg(long, value_parser = month, value_name = "YYYY-MM")]
@@ -61,7 +61,9 @@ pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 Ok((accounting::month(conn, &terminal_actor(), code, first, last), accounting::settings(conn, code)?))
             })?;
             let vouchers = vouchers.map_err(|e| match e {
-                etablera_store::StoreError::Invalid { message, .. } => super::calc::InputError(message).into(),
+                etablera_store::StoreError::Invalid { message, .. } => {
+                    super::calc::InputError(message.swedish()).into()
+                }
                 other => anyhow::Error::from(other),
             })?;
             let count = vouchers.len();

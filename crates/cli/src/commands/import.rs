@@ -74,7 +74,7 @@ pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
             let summary = store
                 .with_conn(|conn| population::import(conn, &terminal_actor(), year, source, name.as_deref(), &rows))
                 .map_err(|e| match e {
-                    etablera_store::StoreError::Invalid { message, .. } => InputError(message).into(),
+                    etablera_store::StoreError::Invalid { message, .. } => InputError(message.swedish()).into(),
                     other => anyhow::Error::from(other),
                 })?;
             println!(

@@ -30,7 +30,7 @@ pub enum ReportCommand {
     /// The monthly report to the committee for a municipality and a calendar month, counted from
     /// the casework as it stands. Exact counts unless --public.
     Monthly {
-        #[arg(long)]
+        #[arg(long, value_parser = super::args::municipality)]
         municipality: MunicipalityCode,
         /// The month, YYYY-MM.
         #[arg(long, value_parser = month, value_name = "YYYY-MM")]

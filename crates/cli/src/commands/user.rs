@@ -45,10 +45,10 @@ pub struct AddArgs {
     name: String,
     /// A role (repeat for several): admin, case_worker, unit_manager, finance, committee,
     /// regional_coordinator, agreement_contact, auditor.
-    #[arg(long = "role", required = true)]
+    #[arg(long = "role", required = true, value_parser = super::args::role)]
     roles: Vec<Role>,
     /// A municipality code (repeat for several), e.g. 0117.
-    #[arg(long = "municipality")]
+    #[arg(long = "municipality", value_parser = super::args::municipality)]
     municipalities: Vec<MunicipalityCode>,
     /// The unit (required for case workers).
     #[arg(long)]
@@ -64,9 +64,9 @@ pub struct AddArgs {
 #[derive(Args)]
 pub struct GrantArgs {
     username: String,
-    #[arg(long = "role")]
+    #[arg(long = "role", value_parser = super::args::role)]
     roles: Vec<Role>,
-    #[arg(long = "municipality")]
+    #[arg(long = "municipality", value_parser = super::args::municipality)]
     municipalities: Vec<MunicipalityCode>,
     /// Set the unit.
     #[arg(long)]
@@ -75,16 +75,16 @@ pub struct GrantArgs {
     #[arg(long)]
     email: Option<String>,
     /// A permission given per person (repeat for several): read_protected_address.
-    #[arg(long = "permission")]
+    #[arg(long = "permission", value_parser = super::args::permission)]
     permissions: Vec<Permission>,
 }
 
 #[derive(Args)]
 pub struct RevokeArgs {
     username: String,
-    #[arg(long = "role")]
+    #[arg(long = "role", value_parser = super::args::role)]
     roles: Vec<Role>,
-    #[arg(long = "municipality")]
+    #[arg(long = "municipality", value_parser = super::args::municipality)]
     municipalities: Vec<MunicipalityCode>,
     /// Remove the unit.
     #[arg(long)]
@@ -93,7 +93,7 @@ pub struct RevokeArgs {
     #[arg(long)]
     email: bool,
     /// Take a per-person permission away: read_protected_address.
-    #[arg(long = "permission")]
+    #[arg(long = "permission", value_parser = super::args::permission)]
     permissions: Vec<Permission>,
 }
 

@@ -137,14 +137,30 @@ impl Permission {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "okänd roll \"{0}\"; roller: admin, case_worker, unit_manager, finance, committee, regional_coordinator, agreement_contact, auditor"
-)]
+#[error("unknown role {0:?}")]
 pub struct UnknownRole(pub String);
 
+impl UnknownRole {
+    /// What to tell a person, as a phrase: the roles there are.
+    pub fn text(&self) -> crate::text::Text {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        crate::text::Text::new("role-unknown").with("role", &self.0).with("roles", roles.join(", "))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("behörigheten \"{0}\" ges inte per person; sådana behörigheter: read_protected_address")]
+#[error("the permission {0:?} is not granted per person")]
 pub struct NotPersonal(pub String);
+
+impl NotPersonal {
+    /// What to tell a person, as a phrase: the permissions that are granted per person.
+    pub fn text(&self) -> crate::text::Text {
+        let personal: Vec<&str> = Permission::PERSONAL.iter().map(|p| p.code()).collect();
+        crate::text::Text::new("permission-not-personal")
+            .with("permission", &self.0)
+            .with("personal", personal.join(", "))
+    }
+}
 
 impl FromStr for Permission {
     type Err = NotPersonal;

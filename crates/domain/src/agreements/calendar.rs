@@ -35,10 +35,21 @@ pub struct Period {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
-    #[error("skriv perioden som ÅÅÅÅ-MM-DD:ÅÅÅÅ-MM-DD, till exempel 2024-01-01:2024-12-31")]
+    #[error("a period is written YYYY-MM-DD:YYYY-MM-DD")]
     Format,
-    #[error("periodens slut ({end}) är före dess början ({start})")]
+    #[error("the period ends ({end}) before it starts ({start})")]
     Reversed { start: NaiveDate, end: NaiveDate },
+}
+
+impl PeriodError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`](crate::text::Text::sentence)).
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            PeriodError::Format => Text::new("period-format"),
+            PeriodError::Reversed { start, end } => Text::new("period-reversed").with("start", start).with("end", end),
+        }
+    }
 }
 
 impl Period {

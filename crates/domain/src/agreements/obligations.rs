@@ -29,14 +29,14 @@ impl Schedule {
     }
 
     /// Whether the schedule's numbers make days in the calendar.
-    pub fn check(&self) -> Result<(), &'static str> {
+    pub fn check(&self) -> Result<(), crate::text::Text> {
         match *self {
             Schedule::Once { .. } => Ok(()),
             Schedule::Monthly { day } if (1..=31).contains(&day) => Ok(()),
-            Schedule::Monthly { .. } => Err("Välj en dag från 1 till 31."),
+            Schedule::Monthly { .. } => Err(crate::text::Text::new("schedule-day-of-month")),
             // 2024 is a leap year: 29 February is allowed and moves to the 28th in other years.
             Schedule::Yearly { month, day, .. } if NaiveDate::from_ymd_opt(2024, month, day).is_some() => Ok(()),
-            Schedule::Yearly { .. } => Err("Datumet finns inte i kalendern."),
+            Schedule::Yearly { .. } => Err(crate::text::Text::new("schedule-no-such-date")),
         }
     }
 }

@@ -21,8 +21,15 @@ impl Percent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("skriv procentsatsen som ett tal mellan 0 och 1000 med högst två decimaler, till exempel 48 eller 31,42")]
+#[error("a percentage is a number from 0 to 1000 with at most two decimals")]
 pub struct PercentError;
+
+impl PercentError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`](crate::text::Text::sentence)).
+    pub fn text(&self) -> crate::text::Text {
+        crate::text::Text::new("percent-format")
+    }
+}
 
 impl FromStr for Percent {
     type Err = PercentError;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::money::Money;
 use crate::municipality::MunicipalityCode;
+use crate::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PopulationRow {
@@ -19,12 +20,24 @@ pub struct PopulationRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
     pub line: usize,
-    pub message: String,
+    pub message: Text,
 }
 
+impl LineError {
+    pub fn new(line: usize, message: Text) -> LineError {
+        LineError { line, message }
+    }
+
+    /// "rad 3: …", the line and what is wrong with it.
+    pub fn text(&self) -> Text {
+        Text::new("line-error").with("line", self.line).with_text("message", self.message.clone())
+    }
+}
+
+/// In Swedish, as [`Text`] prints: for the command line and tests.
 impl std::fmt::Display for LineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "rad {}: {}", self.line, self.message)
+        self.text().fmt(f)
     }
 }
 
@@ -46,18 +59,18 @@ fn records(text: &str, expected: &[&str]) -> Result<Vec<(usize, Vec<String>)>, V
         match record {
             Ok(r) if r.iter().all(str::is_empty) => {}
             Ok(r) => rows.push((line, r.iter().map(str::to_owned).collect::<Vec<_>>())),
-            Err(e) => errors.push(LineError { line, message: format!("raden kan inte läsas som CSV ({e})") }),
+            Err(e) => errors.push(LineError::new(line, Text::new("population-csv-unreadable").with("error", e))),
         }
     }
     let Some((header_line, header)) = rows.first().cloned() else {
-        return Err(vec![LineError { line: 1, message: "filen är tom".into() }]);
+        return Err(vec![LineError::new(1, Text::new("population-empty-file"))]);
     };
     let header: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
     if header != expected {
-        return Err(vec![LineError {
-            line: header_line,
-            message: format!("första raden ska vara rubrikerna {}", expected.join(",")),
-        }]);
+        return Err(vec![LineError::new(
+            header_line,
+            Text::new("population-header").with("expected", expected.join(",")),
+        )]);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -71,31 +84,31 @@ fn population_row(
     seen: &mut HashMap<String, usize>,
     errors: &mut Vec<LineError>,
 ) -> Option<PopulationRow> {
-    let mut error = |message: String| errors.push(LineError { line, message });
+    let mut error = |message: Text| errors.push(LineError { line, message });
     let code = match fields[0].parse::<MunicipalityCode>() {
         Ok(code) => code,
         Err(e) => {
-            error(format!("{e}"));
+            error(e.text());
             return None;
         }
     };
     if let Some(first) = seen.insert(code.as_str().to_owned(), line) {
-        error(format!("kommunkoden {code} finns redan på rad {first}"));
+        error(Text::new("population-duplicate").with("code", &code).with("first", first));
         return None;
     }
     let population = match fields[2].replace([' ', '\u{a0}'], "").as_str() {
         "" => {
-            error("folkmängd saknas".into());
+            error(Text::new("population-missing"));
             return None;
         }
         text if text.starts_with('-') => {
-            error(format!("folkmängden {text} är negativ"));
+            error(Text::new("population-negative").with("value", text));
             return None;
         }
         text => match text.parse::<u64>() {
             Ok(n) => n,
             Err(_) => {
-                error(format!("folkmängden \"{text}\" är inget heltal"));
+                error(Text::new("population-not-integer").with("value", text));
                 return None;
             }
         },
@@ -105,7 +118,7 @@ fn population_row(
 }
 
 fn column_count_error(line: usize, expected: usize) -> LineError {
-    LineError { line, message: format!("raden ska ha {expected} fält") }
+    LineError::new(line, Text::new("population-field-count").with("expected", expected))
 }
 
 /// Parses `code,name,population`.
@@ -124,7 +137,7 @@ pub fn parse_population_csv(text: &str) -> Result<Vec<PopulationRow>, Vec<LineEr
         }
     }
     if parsed.is_empty() && errors.is_empty() {
-        errors.push(LineError { line: 2, message: "filen har inga rader med folkmängd".into() });
+        errors.push(LineError::new(2, Text::new("population-no-rows")));
     }
     if errors.is_empty() { Ok(parsed) } else { Err(errors) }
 }
@@ -142,7 +155,10 @@ pub fn parse_stated_table_csv(text: &str) -> Result<Vec<StatedPopulationRow>, Ve
         }
         let stated = Money::parse_kr(&fields[3]);
         if let Err(e) = &stated {
-            errors.push(LineError { line, message: format!("beloppet \"{}\": {e}", fields[3]) });
+            errors.push(LineError::new(
+                line,
+                Text::new("population-stated-amount").with("amount", &fields[3]).with_text("error", e.text()),
+            ));
         }
         if let (Some(row), Ok(stated)) = (population_row(line, &fields, &mut seen, &mut errors), stated) {
             parsed.push(StatedPopulationRow { row, stated });
@@ -169,10 +185,10 @@ mod tests {
         let errors = parse_population_csv(text).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 4, 5, 6, 7, 8]);
-        assert!(errors[0].message.contains("ingen kommun med koden 9999"));
-        assert!(errors[1].message.contains("finns redan på rad 2"));
-        assert!(errors[2].message.contains("negativ"));
-        assert!(errors[3].message.contains("saknas"));
+        assert!(errors[0].message.swedish().contains("ingen kommun med koden 9999"));
+        assert!(errors[1].message.swedish().contains("finns redan på rad 2"));
+        assert!(errors[2].message.swedish().contains("negativ"));
+        assert!(errors[3].message.swedish().contains("saknas"));
         assert_eq!(errors[5].to_string(), "rad 8: raden ska ha 3 fält");
     }
 

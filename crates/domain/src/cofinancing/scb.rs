@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::population::{LineError, PopulationRow};
 use crate::municipality::MunicipalityCode;
+use crate::text::Text;
 
 /// What an SCB file holds for one year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +28,8 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
-fn one(line: usize, message: impl Into<String>) -> Vec<LineError> {
-    vec![LineError { line, message: message.into() }]
+fn one(line: usize, message: Text) -> Vec<LineError> {
+    vec![LineError { line, message }]
 }
 
 /// A year in a column heading such as `2023` or `Folkmängd 2023`.
@@ -47,12 +48,12 @@ fn region(cell: &str) -> Option<(String, String)> {
     (code.bytes().all(|b| b.is_ascii_digit()) && !code.is_empty()).then(|| (code.to_owned(), name.trim().to_owned()))
 }
 
-fn count(text: &str, line: usize) -> Result<u64, String> {
+fn count(text: &str, line: usize) -> Result<u64, Text> {
     let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}')).collect();
     match cleaned.as_str() {
-        "" | ".." | "." | "-" => Err("folkmängd saknas".into()),
-        t if t.starts_with('-') => Err(format!("folkmängden {t} är negativ")),
-        t => t.parse().map_err(|_| format!("folkmängden \"{t}\" är inget heltal (rad {line})")),
+        "" | ".." | "." | "-" => Err(Text::new("population-missing")),
+        t if t.starts_with('-') => Err(Text::new("population-negative").with("value", t)),
+        t => t.parse().map_err(|_| Text::new("population-not-integer-on-line").with("value", t).with("line", line)),
     }
 }
 
@@ -68,19 +69,20 @@ impl Collector {
         Collector { rows: Vec::new(), errors: Vec::new(), seen: HashMap::new(), skipped: 0 }
     }
 
-    fn add(&mut self, line: usize, code: &str, name: &str, value: Result<u64, String>) {
+    fn add(&mut self, line: usize, code: &str, name: &str, value: Result<u64, Text>) {
         if code.len() != 4 {
             self.skipped += 1;
             return;
         }
         let code: MunicipalityCode = match code.parse() {
             Ok(c) => c,
-            Err(e) => return self.errors.push(LineError { line, message: e.to_string() }),
+            Err(e) => return self.errors.push(LineError { line, message: e.text() }),
         };
         if let Some(first) = self.seen.insert(code.as_str().to_owned(), line) {
-            return self
-                .errors
-                .push(LineError { line, message: format!("kommunkoden {code} finns redan på rad {first}") });
+            return self.errors.push(LineError {
+                line,
+                message: Text::new("population-duplicate").with("code", &code).with("first", first),
+            });
         }
         match value {
             Ok(population) => {
@@ -96,7 +98,7 @@ impl Collector {
             return Err(self.errors);
         }
         if self.rows.is_empty() {
-            return Err(one(1, "filen har inga kommuner"));
+            return Err(one(1, Text::new("scb-no-municipalities")));
         }
         Ok(ScbTable { year, rows: self.rows, skipped_regions: self.skipped })
     }
@@ -119,31 +121,31 @@ pub fn parse_scb_csv(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<Li
         match record {
             Ok(r) if r.iter().all(str::is_empty) => {}
             Ok(r) => records.push((index + 1, r.iter().map(str::to_owned).collect::<Vec<String>>())),
-            Err(e) => return Err(one(index + 1, format!("raden kan inte läsas som CSV ({e})"))),
+            Err(e) => return Err(one(index + 1, Text::new("population-csv-unreadable").with("error", e))),
         }
     }
-    let Some((_, header)) = records.first() else { return Err(one(1, "filen är tom")) };
+    let Some((_, header)) = records.first() else { return Err(one(1, Text::new("population-empty-file"))) };
     let year_columns: Vec<(usize, i32)> =
         header.iter().enumerate().filter_map(|(i, h)| year_in(h).map(|y| (i, y))).collect();
     let (column, year) = match (year, year_columns.as_slice()) {
-        (_, []) => return Err(one(1, "rubrikraden har ingen kolumn med ett årtal, till exempel \"2023\"")),
+        (_, []) => return Err(one(1, Text::new("scb-no-year-column"))),
         (None, [(i, y)]) => (*i, *y),
         (None, _) => {
             let years: Vec<String> = year_columns.iter().map(|(_, y)| y.to_string()).collect();
-            return Err(one(1, format!("filen har flera år ({}); välj vilket år som ska läsas in", years.join(", "))));
+            return Err(one(1, Text::new("scb-several-years").with("years", years.join(", "))));
         }
         (Some(wanted), columns) => match columns.iter().find(|(_, y)| *y == wanted) {
             Some((i, y)) => (*i, *y),
-            None => return Err(one(1, format!("filen har ingen kolumn för år {wanted}"))),
+            None => return Err(one(1, Text::new("scb-no-column-for-year").with("year", wanted))),
         },
     };
     let mut collector = Collector::new();
     for (line, fields) in records.iter().skip(1) {
         let Some((code, name)) = fields.iter().find_map(|f| region(f)) else {
-            collector.errors.push(LineError { line: *line, message: "raden har ingen region med kod".into() });
+            collector.errors.push(LineError { line: *line, message: Text::new("scb-no-region") });
             continue;
         };
-        let value = fields.get(column).map_or(Err("folkmängd saknas".to_owned()), |v| count(v, *line));
+        let value = fields.get(column).map_or(Err(Text::new("population-missing")), |v| count(v, *line));
         collector.add(*line, &code, &name, value);
     }
     collector.finish(year)
@@ -152,30 +154,37 @@ pub fn parse_scb_csv(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<Li
 /// Parses a json-stat2 dataset with a region dimension and a time dimension; every other
 /// dimension must have one value. With several years, `year` chooses one.
 pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec<LineError>> {
-    let fail = |message: &str| one(1, format!("json-stat2: {message}"));
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| one(e.line(), format!("ingen giltig JSON ({e})")))?;
-    let ids: Vec<&str> =
-        doc["id"].as_array().ok_or_else(|| fail("\"id\" saknas"))?.iter().filter_map(Value::as_str).collect();
+    let fail = |message: Text| one(1, Text::new("scb-json-stat").with_text("message", message));
+    let doc: Value =
+        serde_json::from_slice(bytes).map_err(|e| one(e.line(), Text::new("scb-json-invalid").with("error", &e)))?;
+    let ids: Vec<&str> = doc["id"]
+        .as_array()
+        .ok_or_else(|| fail(Text::new("scb-json-missing").with("name", "id")))?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let sizes: Vec<usize> = doc["size"]
         .as_array()
-        .ok_or_else(|| fail("\"size\" saknas"))?
+        .ok_or_else(|| fail(Text::new("scb-json-missing").with("name", "size")))?
         .iter()
         .filter_map(|v| v.as_u64())
         .map(|v| v as usize)
         .collect();
     if ids.len() != sizes.len() || ids.is_empty() {
-        return Err(fail("\"id\" och \"size\" stämmer inte med varandra"));
+        return Err(fail(Text::new("scb-json-id-size")));
     }
     let time_ids: Vec<&str> =
         doc["role"]["time"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     let is_time =
         |id: &str| time_ids.contains(&id) || id.eq_ignore_ascii_case("tid") || id.eq_ignore_ascii_case("time");
-    let region_at =
-        ids.iter().position(|id| id.eq_ignore_ascii_case("region")).ok_or_else(|| fail("dimensionen Region saknas"))?;
-    let time_at = ids.iter().position(|id| is_time(id)).ok_or_else(|| fail("tidsdimensionen (Tid) saknas"))?;
+    let region_at = ids
+        .iter()
+        .position(|id| id.eq_ignore_ascii_case("region"))
+        .ok_or_else(|| fail(Text::new("scb-json-no-region")))?;
+    let time_at = ids.iter().position(|id| is_time(id)).ok_or_else(|| fail(Text::new("scb-json-no-time")))?;
     for (i, id) in ids.iter().enumerate() {
         if i != region_at && i != time_at && sizes[i] != 1 {
-            return Err(fail(&format!("dimensionen {id} har {} värden; välj ett", sizes[i])));
+            return Err(fail(Text::new("scb-json-dimension-values").with("id", id).with("count", sizes[i])));
         }
     }
     // Category codes in index order: "index" is an object code → position, or an array.
@@ -195,26 +204,26 @@ pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec
     let regions = categories(ids[region_at]);
     let times = categories(ids[time_at]);
     if regions.len() != sizes[region_at] || times.len() != sizes[time_at] {
-        return Err(fail("kategorierna stämmer inte med \"size\""));
+        return Err(fail(Text::new("scb-json-categories")));
     }
     let time_years: Vec<Option<i32>> = times.iter().map(|t| year_in(t)).collect();
     let time_position = match (year, times.len()) {
         (None, 1) => 0,
         (None, _) => {
-            return Err(fail(&format!("filen har flera år ({}); välj vilket år som ska läsas in", times.join(", "))));
+            return Err(fail(Text::new("scb-several-years").with("years", times.join(", "))));
         }
         (Some(wanted), _) => time_years
             .iter()
             .position(|y| *y == Some(wanted))
-            .ok_or_else(|| fail(&format!("filen har inget värde för år {wanted}")))?,
+            .ok_or_else(|| fail(Text::new("scb-json-no-value-for-year").with("year", wanted)))?,
     };
-    let chosen_year =
-        time_years[time_position].ok_or_else(|| fail(&format!("\"{}\" är inget år", times[time_position])))?;
+    let chosen_year = time_years[time_position]
+        .ok_or_else(|| fail(Text::new("scb-json-not-a-year").with("value", &times[time_position])))?;
     let labels = &doc["dimension"][ids[region_at]]["category"]["label"];
-    let values = doc["value"].as_array().ok_or_else(|| fail("\"value\" saknas"))?;
+    let values = doc["value"].as_array().ok_or_else(|| fail(Text::new("scb-json-missing").with("name", "value")))?;
     let total: usize = sizes.iter().product();
     if values.len() != total {
-        return Err(fail(&format!("\"value\" har {} värden men ska ha {total}", values.len())));
+        return Err(fail(Text::new("scb-json-value-count").with("count", values.len()).with("total", total)));
     }
     let stride = |dim: usize| sizes[dim + 1..].iter().product::<usize>();
     let mut collector = Collector::new();
@@ -224,11 +233,11 @@ pub fn parse_json_stat2(bytes: &[u8], year: Option<i32>) -> Result<ScbTable, Vec
         let position = r + 1;
         let value = match &values[flat] {
             Value::Number(n) => match n.as_i64() {
-                Some(v) if v < 0 => Err(format!("folkmängden {v} är negativ")),
+                Some(v) if v < 0 => Err(Text::new("population-negative").with("value", v)),
                 Some(v) => Ok(v as u64),
-                None => Err(format!("folkmängden {n} är inget heltal")),
+                None => Err(Text::new("population-number-not-integer").with("value", n)),
             },
-            _ => Err("folkmängd saknas".to_owned()),
+            _ => Err(Text::new("population-missing")),
         };
         let name = labels[code].as_str().unwrap_or("");
         let name = name.strip_prefix(code.as_str()).map(str::trim).unwrap_or(name);
@@ -260,7 +269,7 @@ mod tests {
         );
         assert_eq!(table.rows[1].name, "Ödeshög");
         let errors = parse_scb_csv(&file, None).unwrap_err();
-        assert!(errors[0].message.contains("flera år (2016, 2017)"));
+        assert!(errors[0].message.swedish().contains("flera år (2016, 2017)"));
     }
 
     #[test]
@@ -269,9 +278,9 @@ mod tests {
         let errors = parse_scb_csv(file, None).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 3, 4]);
-        assert!(errors[0].message.contains("saknas"));
-        assert!(errors[1].message.contains("9999"));
-        assert!(errors[2].message.contains("finns redan på rad 2"));
+        assert!(errors[0].message.swedish().contains("saknas"));
+        assert!(errors[1].message.swedish().contains("9999"));
+        assert!(errors[2].message.swedish().contains("finns redan på rad 2"));
     }
 
     #[test]

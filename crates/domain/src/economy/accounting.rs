@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::rules::CostCategory;
 use crate::money::Money;
+use crate::text::Text;
 
 /// Where each kind of amount is booked. Keys are stable: they name the settings' rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +54,26 @@ pub fn key(name: &str) -> Option<&'static str> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountsError {
-    #[error("skriv kontonumret med fyra siffror")]
+    #[error("{0}: an account number has four digits")]
     Account(&'static str),
-    #[error("skriv kostnadsstället med högst 20 tecken: bokstäver, siffror och bindestreck")]
+    #[error("{0}: a cost centre has at most 20 letters, digits and hyphens")]
     CostCentre(&'static str),
-    #[error("okänd inställning")]
+    #[error("unknown setting")]
     Unknown,
-    #[error("ange kostnadsställe för mottagningen och för anslaget innan bokföringen exporteras")]
+    #[error("the cost centres of the reception and of the grant are not set")]
     CostCentresMissing,
+}
+
+impl AccountsError {
+    /// What to tell the person keeping the settings or exporting.
+    pub fn text(&self) -> Text {
+        Text::new(match self {
+            AccountsError::Account(_) => "accounts-account-format",
+            AccountsError::CostCentre(_) => "accounts-cost-centre-format",
+            AccountsError::Unknown => "accounts-unknown",
+            AccountsError::CostCentresMissing => "accounts-cost-centres-missing",
+        })
+    }
 }
 
 impl Accounts {
@@ -177,14 +190,21 @@ pub fn vouchers(
             lines.push(Line { account: accounts.vat.clone(), cost_centre: None, amount: c.vat });
         }
         lines.push(Line { account: accounts.payable.clone(), cost_centre: None, amount: -(c.amount + c.vat) });
-        let receipt = c.receipt.as_deref().map(|r| format!(", kvitto {r}")).unwrap_or_default();
-        let text = format!("Kostnad {} {} {}{receipt}", c.id, c.cost_date, c.category.code());
+        // The vouchers go to the municipality's bookkeeping, which is kept in Swedish.
+        let text = match c.receipt.as_deref() {
+            Some(receipt) => Text::new("voucher-cost-receipt").with("receipt", receipt),
+            None => Text::new("voucher-cost"),
+        }
+        .with("id", c.id)
+        .with("date", c.cost_date)
+        .with("category", c.category.code())
+        .swedish();
         out.push(Voucher { date: c.date, text, lines });
     }
     for c in claims {
         out.push(Voucher {
             date: c.submitted_on,
-            text: format!("Ansökan {} till Migrationsverket", c.id),
+            text: Text::new("voucher-claim").with("id", c.id).swedish(),
             lines: vec![
                 Line { account: accounts.receivable.clone(), cost_centre: None, amount: c.claimed },
                 Line { account: accounts.revenue.clone(), cost_centre: unit.clone(), amount: -c.claimed },
@@ -204,7 +224,7 @@ pub fn vouchers(
                 Line { account: accounts.receivable.clone(), cost_centre: None, amount: -c.amount },
             ],
         };
-        out.push(Voucher { date: c.date, text: format!("Belastning av anslaget {}", c.id), lines });
+        out.push(Voucher { date: c.date, text: Text::new("voucher-grant-charge").with("id", c.id).swedish(), lines });
     }
     out.sort_by_key(|v| v.date);
     Ok(out)

@@ -117,20 +117,36 @@ pub struct StepInput {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
-    #[error("det steget kan inte tas när ansökan har status {0}")]
+    #[error("that step cannot be taken when the claim's status is {0}")]
     NotNow(&'static str),
-    #[error("ange beviljat belopp")]
+    #[error("the amount granted is missing")]
     GrantedNeeded,
-    #[error("beviljat belopp kan inte vara negativt")]
+    #[error("the amount granted is negative")]
     NegativeGranted,
-    #[error("ange beslutets diarienummer eller referens")]
+    #[error("the decision's reference is missing")]
     ReferenceNeeded,
-    #[error("datumet kan inte vara före föregående steg ({0})")]
+    #[error("the date is before the previous step ({0})")]
     BeforeLast(NaiveDate),
-    #[error("datumet kan inte ligga i framtiden")]
+    #[error("the date is in the future")]
     Future,
-    #[error("en ansökan utan kostnader kan inte skickas in")]
+    #[error("a claim without costs cannot be submitted")]
     Empty,
+}
+
+impl StepError {
+    /// What to tell the person taking the step.
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            StepError::NotNow(status) => Text::new("claim-step-not-now").with("status", status),
+            StepError::GrantedNeeded => Text::new("claim-step-granted-needed"),
+            StepError::NegativeGranted => Text::new("claim-step-negative-granted"),
+            StepError::ReferenceNeeded => Text::new("claim-step-reference-needed"),
+            StepError::BeforeLast(last) => Text::new("claim-step-before-last").with("last", last),
+            StepError::Future => Text::new("claim-step-future"),
+            StepError::Empty => Text::new("claim-step-empty"),
+        }
+    }
 }
 
 /// The status after `input`, when the step may be taken from `status` on that date.

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 
 use super::rules::CostCategory;
+use crate::input::{Invalid, optional_text, required_text};
 use crate::money::Money;
-use crate::reception::{Invalid, optional_text, required_text};
+use crate::text::Text;
 
 /// A cost as the finance officer types it; amounts are text until checked.
 #[derive(Debug, Clone, Default)]
@@ -36,10 +37,9 @@ fn money(field: &'static str, text: &str, required: bool) -> Result<Money, Inval
     if text.is_empty() && !required {
         return Ok(Money::ZERO);
     }
-    let amount = Money::parse_kr(text)
-        .map_err(|_| Invalid::new(field, "Skriv beloppet i kronor, till exempel 1 250 eller 1 250,50."))?;
+    let amount = Money::parse_kr(text).map_err(|_| Invalid::new(field, Text::new("cost-amount-format")))?;
     if amount.ore() < 0 {
-        return Err(Invalid::new(field, "Beloppet kan inte vara negativt."));
+        return Err(Invalid::new(field, Text::new("cost-amount-negative")));
     }
     Ok(amount)
 }
@@ -47,15 +47,15 @@ fn money(field: &'static str, text: &str, required: bool) -> Result<Money, Inval
 impl CostForm<'_> {
     /// Every field's error at once; `today` bounds the date.
     pub fn check(&self, today: NaiveDate) -> Result<CostDetails, Vec<Invalid>> {
-        let date = crate::reception::date("date", self.date).and_then(|d| {
-            if d > today { Err(Invalid::new("date", "Kostnadens datum kan inte ligga i framtiden.")) } else { Ok(d) }
-        });
+        let date = crate::input::date("date", self.date)
+            .and_then(|d| if d > today { Err(Invalid::new("date", Text::new("cost-date-future"))) } else { Ok(d) });
         let category = CostCategory::from_code(self.category)
-            .ok_or_else(|| Invalid::new("category", "Välj vad kostnaden gäller."));
+            .ok_or_else(|| Invalid::new("category", Text::new("cost-category-needed")));
         let amount = money("amount", self.amount, true);
         let vat = money("vat", self.vat, false);
-        let supplier = required_text("supplier", self.supplier, 200, "leverantören");
-        let receipt = optional_text("receipt_reference", self.receipt_reference, 100, "kvittots referens");
+        let supplier = required_text("supplier", self.supplier, 200, Text::new("what-supplier"));
+        let receipt =
+            optional_text("receipt_reference", self.receipt_reference, 100, Text::new("what-receipt-reference"));
         let days = match self.days.map(str::trim).filter(|d| !d.is_empty()) {
             None => Ok(None),
             Some(d) => d
@@ -63,7 +63,7 @@ impl CostForm<'_> {
                 .ok()
                 .filter(|n| (1..=366).contains(n))
                 .map(Some)
-                .ok_or_else(|| Invalid::new("days", "Skriv antal dygn som ett heltal, 1–366.")),
+                .ok_or_else(|| Invalid::new("days", Text::new("cost-days-format"))),
         };
         match (date, category, amount, vat, supplier, receipt, days) {
             (Ok(date), Ok(category), Ok(amount), Ok(vat), Ok(supplier), Ok(receipt_reference), Ok(days)) => {

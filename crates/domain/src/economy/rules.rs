@@ -331,16 +331,29 @@ impl Rule {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
-    #[error("giltig till kan inte vara före giltig från")]
+    #[error("valid to is before valid from")]
     DatesOutOfOrder,
-    #[error("den övre åldersgränsen kan inte vara lägre än den nedre")]
+    #[error("the upper age limit is below the lower")]
     AgesOutOfOrder,
-    #[error("en kostnadskategori hör till ansökningstyperna, inte till schablonerna")]
+    #[error("a cost category belongs to the claim types, not to the standard amounts")]
     CategoryForType,
-    #[error("ett belopp kan inte vara negativt")]
+    #[error("an amount is negative")]
     Negative,
-    #[error("två regler för samma sak gäller samma dag")]
+    #[error("two rules for the same thing are in force on the same day")]
     Overlap,
+}
+
+impl RuleError {
+    /// What to tell the person writing the rule.
+    pub fn text(&self) -> crate::text::Text {
+        crate::text::Text::new(match self {
+            RuleError::DatesOutOfOrder => "rule-dates-out-of-order",
+            RuleError::AgesOutOfOrder => "rule-ages-out-of-order",
+            RuleError::CategoryForType => "rule-category-for-type",
+            RuleError::Negative => "rule-negative",
+            RuleError::Overlap => "rule-overlap",
+        })
+    }
 }
 
 /// Rules for the same thing (type, category, age band) may not be in force on the same day.
@@ -404,12 +417,23 @@ pub struct Reimbursable {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CostError {
-    #[error("beloppet kan inte vara negativt")]
+    #[error("the amount is negative")]
     Negative,
-    #[error("ett hushåll har minst en person")]
+    #[error("a household has no persons")]
     EmptyHousehold,
-    #[error("regeln ersätter per dygn: ange antal dygn")]
+    #[error("the rule reimburses per day and the days are missing")]
     DaysNeeded,
+}
+
+impl CostError {
+    /// What to tell a person, as a phrase (see [`Text::sentence`](crate::text::Text::sentence)).
+    pub fn text(&self) -> crate::text::Text {
+        crate::text::Text::new(match self {
+            CostError::Negative => "cost-negative",
+            CostError::EmptyHousehold => "cost-empty-household",
+            CostError::DaysNeeded => "cost-days-needed",
+        })
+    }
 }
 
 /// How much of the cost the rule reimburses; `reimbursable + over_cap == amount`, to the öre.

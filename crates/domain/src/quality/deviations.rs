@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::reception::{Invalid, optional_date, optional_text, required_text};
+use crate::input::{Invalid, optional_date, optional_text, required_text};
+use crate::text::Text;
 
 macro_rules! codes {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
@@ -97,8 +98,8 @@ pub struct Deviation {
 /// The most a summary for the committee may hold.
 pub const MAX_SUMMARY: usize = 1000;
 
-fn choice<T: Copy>(field: &'static str, code: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, Invalid> {
-    parse(code.trim()).ok_or_else(|| Invalid::new(field, format!("Välj {what}.")))
+fn choice<T: Copy>(field: &'static str, code: &str, parse: fn(&str) -> Option<T>, what: Text) -> Result<T, Invalid> {
+    parse(code.trim()).ok_or_else(|| Invalid::new(field, Text::new("input-choose").with_text("what", what)))
 }
 
 impl DeviationForm {
@@ -111,26 +112,34 @@ impl DeviationForm {
         }
         let kind = keep(
             &mut errors,
-            choice(
-                "kind",
-                &self.kind,
-                Kind::from_code as fn(&str) -> Option<Kind>,
-                "om det är ett klagomål eller en avvikelse",
-            ),
+            choice("kind", &self.kind, Kind::from_code as fn(&str) -> Option<Kind>, Text::new("what-deviation-kind")),
         );
         let received_on = keep(
             &mut errors,
-            crate::reception::date("received_on", &self.received_on).and_then(|d| {
-                if d > today { Err(Invalid::new("received_on", "Datumet kan inte ligga i framtiden.")) } else { Ok(d) }
+            crate::input::date("received_on", &self.received_on).and_then(|d| {
+                if d > today { Err(Invalid::new("received_on", Text::new("deviation-received-future"))) } else { Ok(d) }
             }),
         );
-        let channel = keep(&mut errors, choice("channel", &self.channel, Channel::from_code, "hur det kom in"));
-        let description =
-            keep(&mut errors, required_text("description", &self.description, MAX_TEXT, "vad det gäller"));
-        let category = keep(&mut errors, choice("category", &self.category, Category::from_code, "ett område"));
-        let severity =
-            keep(&mut errors, choice("severity", &self.severity, Severity::from_code, "hur allvarligt det är"));
-        let actions = keep(&mut errors, optional_text("actions", self.actions.as_deref(), MAX_TEXT, "vad som gjorts"));
+        let channel = keep(
+            &mut errors,
+            choice("channel", &self.channel, Channel::from_code, Text::new("what-deviation-channel")),
+        );
+        let description = keep(
+            &mut errors,
+            required_text("description", &self.description, MAX_TEXT, Text::new("what-deviation-description")),
+        );
+        let category = keep(
+            &mut errors,
+            choice("category", &self.category, Category::from_code, Text::new("what-deviation-category")),
+        );
+        let severity = keep(
+            &mut errors,
+            choice("severity", &self.severity, Severity::from_code, Text::new("what-deviation-severity")),
+        );
+        let actions = keep(
+            &mut errors,
+            optional_text("actions", self.actions.as_deref(), MAX_TEXT, Text::new("what-deviation-actions")),
+        );
         let closed_on = keep(&mut errors, optional_date("closed_on", self.closed_on.as_deref()));
         let committee_summary = keep(
             &mut errors,
@@ -138,24 +147,21 @@ impl DeviationForm {
                 "committee_summary",
                 self.committee_summary.as_deref(),
                 MAX_SUMMARY,
-                "sammanfattningen till nämnden",
+                Text::new("what-committee-summary"),
             ),
         );
         if severity == Some(Severity::Serious) && matches!(committee_summary, Some(None)) {
-            errors.push(Invalid::new(
-                "committee_summary",
-                "Skriv en sammanfattning till nämnden, utan namn eller andra personuppgifter: nämnden underrättas direkt.",
-            ));
+            errors.push(Invalid::new("committee_summary", Text::new("deviation-summary-needed")));
         }
         if let (Some(Some(closed)), Some(received)) = (closed_on, received_on) {
             if closed < received {
-                errors.push(Invalid::new("closed_on", "Ärendet kan inte avslutas före det kom in."));
+                errors.push(Invalid::new("closed_on", Text::new("deviation-closed-before-received")));
             } else if closed > today {
-                errors.push(Invalid::new("closed_on", "Datumet kan inte ligga i framtiden."));
+                errors.push(Invalid::new("closed_on", Text::new("deviation-received-future")));
             }
         }
         if let (Some(Some(_)), Some(None)) = (closed_on, &actions) {
-            errors.push(Invalid::new("actions", "Skriv vad som gjorts innan ärendet avslutas."));
+            errors.push(Invalid::new("actions", Text::new("deviation-actions-needed")));
         }
         match (kind, received_on, channel, description, category, severity, actions, closed_on, committee_summary) {
             (
@@ -244,7 +250,10 @@ mod tests {
     #[test]
     fn closing_needs_the_actions_and_a_date_in_order() {
         let early = DeviationForm { closed_on: Some("2024-05-02".into()), actions: Some("Nya lås".into()), ..form() };
-        assert_eq!(early.check(d("2024-05-10")).unwrap_err()[0].message, "Ärendet kan inte avslutas före det kom in.");
+        assert_eq!(
+            early.check(d("2024-05-10")).unwrap_err()[0].message.swedish(),
+            "Ärendet kan inte avslutas före det kom in."
+        );
         let bare = DeviationForm { closed_on: Some("2024-05-04".into()), ..form() };
         assert_eq!(bare.check(d("2024-05-10")).unwrap_err()[0].field, "actions");
         let done = DeviationForm { closed_on: Some("2024-05-04".into()), actions: Some("Nya lås".into()), ..form() };

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::housing::{ChecklistItem, Damage, HousingDetails, MoveOut, default_contract_end};
 use super::person::{ExitReason, PersonDetails, PersonInput};
 use super::plan::{ActivityInput, ActivityType, check_decline};
-use super::{Invalid, date, optional_date, optional_text};
+use crate::input::{Invalid, date, optional_date, optional_text};
 use crate::money::Money;
 use crate::municipality::MunicipalityCode;
+use crate::text::Text;
 
 pub const FORMAT: &str = "etablera-reception/1";
 
@@ -202,7 +203,7 @@ pub fn read(text: &str, catalogue: &[ActivityType], today: NaiveDate) -> Result<
         let path = e.path().to_string();
         vec![Invalid::new(
             if path == "." { "$".to_owned() } else { path },
-            format!("filen kan inte läsas här: {}", e.inner()),
+            Text::new("import-unreadable").with("error", e.inner()),
         )]
     })?;
     check(file, catalogue, today)
@@ -216,7 +217,7 @@ impl Errors {
         r.map_err(|e| self.0.push(e.under(path))).ok()
     }
 
-    fn push(&mut self, path: &str, field: &str, message: impl Into<String>) {
+    fn push(&mut self, path: &str, field: &str, message: Text) {
         self.0.push(Invalid::new(format!("{path}.{field}"), message));
     }
 }
@@ -224,27 +225,32 @@ impl Errors {
 fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> Result<Import, Vec<Invalid>> {
     let mut errors = Errors(Vec::new());
     if file.format != FORMAT {
-        errors.0.push(Invalid::new("format", format!("formatet ska vara \"{FORMAT}\"")));
+        errors.0.push(Invalid::new("format", Text::new("import-format").with("format", FORMAT)));
     }
     let municipality_code = file.municipality_code.parse::<MunicipalityCode>().map_err(|e| {
-        errors.0.push(Invalid::new("municipality_code", e.to_string()));
+        errors.0.push(Invalid::new("municipality_code", e.text()));
     });
     // The file's unit follows the same rule as a household's.
-    let unit = optional_text("unit", file.unit.as_deref(), 200, "enheten").map_err(|e| errors.0.push(e)).ok();
+    let unit =
+        optional_text("unit", file.unit.as_deref(), 200, Text::new("what-unit")).map_err(|e| errors.0.push(e)).ok();
     let mut extended = catalogue.to_vec();
     let mut new_types = Vec::new();
     for (i, t) in file.activity_types.iter().enumerate() {
         let path = format!("activity_types[{i}]");
         let code = errors.keep(&path, super::plan::check_type_code(&t.code));
-        let name = errors.keep(&path, super::required_text("name", &t.name, 100, "typens namn"));
+        let name = errors.keep(&path, crate::input::required_text("name", &t.name, 100, Text::new("what-type-name")));
         let counts = super::plan::Counts::from_code(&t.counts);
         if counts.is_none() {
-            errors.push(&path, "counts", "ange hours eller leave");
+            errors.push(&path, "counts", Text::new("import-counts"));
         }
         let (Some(code), Some(name), Some(counts)) = (code, name, counts) else { continue };
         match extended.iter().find(|k| k.code == code) {
             Some(known) if known.counts != counts => {
-                errors.push(&path, "counts", format!("typen {code} räknas redan som {}", known.counts.code()));
+                errors.push(
+                    &path,
+                    "counts",
+                    Text::new("import-counts-differ").with("code", &code).with("counts", known.counts.code()),
+                );
             }
             Some(_) => {}
             None => {
@@ -262,10 +268,10 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
     for (i, h) in file.households.into_iter().enumerate() {
         let path = format!("households[{i}]");
         if let Some(first) = household_refs.insert(h.reference.clone(), path.clone()) {
-            errors.push(&path, "ref", format!("samma ref som {first}"));
+            errors.push(&path, "ref", Text::new("import-same-ref").with("first", first));
         }
         if h.reference.trim().is_empty() {
-            errors.push(&path, "ref", "ange hushållets ref");
+            errors.push(&path, "ref", Text::new("import-household-ref"));
         }
         let placement_date = errors.keep(&path, date("placement_date", &h.placement_date));
         let expected_reception_date =
@@ -284,19 +290,24 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
                     }
                 }
                 Err(_) => {
-                    errors.push(&path, "first_contact_at", "skriv tiden som 2024-02-02T10:30:00+01:00");
+                    errors.push(&path, "first_contact_at", Text::new("import-time-format"));
                     None
                 }
             },
         };
         let first_contact_channel = errors.keep(
             &path,
-            optional_text("first_contact_channel", h.first_contact_channel.as_deref(), 100, "kontaktsättet"),
+            optional_text(
+                "first_contact_channel",
+                h.first_contact_channel.as_deref(),
+                100,
+                Text::new("what-contact-means"),
+            ),
         );
-        let unit = errors.keep(&path, optional_text("unit", h.unit.as_deref(), 200, "enheten"));
+        let unit = errors.keep(&path, optional_text("unit", h.unit.as_deref(), 200, Text::new("what-unit")));
         let housing = h.housing.map(|housing| check_housing(&format!("{path}.housing"), housing, &mut errors));
         if h.persons.is_empty() {
-            errors.push(&path, "persons", "ett hushåll har minst en person");
+            errors.push(&path, "persons", Text::new("import-no-persons"));
         }
         // A person's ref names them within their household.
         let mut person_refs: HashMap<String, String> = HashMap::new();
@@ -304,13 +315,13 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         for (j, p) in h.persons.into_iter().enumerate() {
             let ppath = format!("{path}.persons[{j}]");
             if let Some(first) = person_refs.insert(p.reference.clone(), ppath.clone()) {
-                errors.push(&ppath, "ref", format!("samma ref som {first}"));
+                errors.push(&ppath, "ref", Text::new("import-same-ref").with("first", first));
             }
             for (field, number) in [("personal_number", &p.personal_number), ("dossier_number", &p.dossier_number)] {
                 if let Some(n) = number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                     let digits: String = n.chars().filter(char::is_ascii_digit).collect();
                     if let Some(first) = numbers.insert(format!("{field}:{digits}"), ppath.clone()) {
-                        errors.push(&ppath, field, format!("samma nummer som {first}; personen finns redan i filen"));
+                        errors.push(&ppath, field, Text::new("import-same-number").with("first", first));
                     }
                 }
             }
@@ -350,7 +361,7 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
 fn money(field: &'static str, n: &serde_json::Number) -> Result<Money, Invalid> {
     match Money::parse_kr(&n.to_string()) {
         Ok(m) if m.ore() >= 0 => Ok(m),
-        _ => Err(Invalid::new(field, "ange kronor, högst två decimaler, inte negativt")),
+        _ => Err(Invalid::new(field, Text::new("import-money"))),
     }
 }
 
@@ -362,11 +373,14 @@ fn check_housing(path: &str, h: HousingRecord, errors: &mut Errors) -> Option<Ho
     for (k, item) in h.checklist.iter().enumerate() {
         match ChecklistItem::from_code(item) {
             Some(item) => checklist.push(item),
-            None => errors.push(
-                path,
-                &format!("checklist[{k}]"),
-                "okänd punkt; punkter: beds, bedding, table, chairs, cooking, food",
-            ),
+            None => {
+                let items: Vec<&str> = ChecklistItem::ALL.iter().map(|i| i.code()).collect();
+                errors.push(
+                    path,
+                    &format!("checklist[{k}]"),
+                    Text::new("import-checklist-item").with("items", items.join(", ")),
+                )
+            }
         }
     }
     let m = h.move_out.unwrap_or_default();
@@ -443,7 +457,7 @@ fn check_person(
         Some(code) => {
             let reason = ExitReason::from_code(code);
             if reason.is_none() {
-                errors.push(path, "exit_reason", "skäl: moved, self_sufficient, two_years eller other");
+                errors.push(path, "exit_reason", Text::new("import-exit-reason"));
             }
             reason
         }

@@ -4,6 +4,8 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::text::Text;
+
 /// The days allowed for the first contact.
 pub const DAYS_ALLOWED: u32 = 2;
 
@@ -16,12 +18,12 @@ pub enum DayCount {
 }
 
 impl std::str::FromStr for DayCount {
-    type Err = String;
+    type Err = Text;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "calendar" => Ok(DayCount::Calendar),
             "working" => Ok(DayCount::Working),
-            other => Err(format!("\"{other}\": ange calendar (alla dagar räknas) eller working (måndag–fredag)")),
+            other => Err(Text::new("first-contact-day-count").with("given", other)),
         }
     }
 }
@@ -45,11 +47,11 @@ pub fn due_date(reception: NaiveDate, days: DayCount) -> NaiveDate {
 }
 
 /// Checks the day of a first contact (in Stockholm): not before the placement, not in the future.
-pub fn check_contact_day(contact: NaiveDate, placement: NaiveDate, today: NaiveDate) -> Result<(), &'static str> {
+pub fn check_contact_day(contact: NaiveDate, placement: NaiveDate, today: NaiveDate) -> Result<(), Text> {
     if contact > today {
-        Err("Den första kontakten kan inte ligga i framtiden.")
+        Err(Text::new("first-contact-future"))
     } else if contact < placement {
-        Err("Den första kontakten kan inte vara före anvisningsdatumet.")
+        Err(Text::new("first-contact-before-placement"))
     } else {
         Ok(())
     }

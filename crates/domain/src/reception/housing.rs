@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::{Invalid, required_text};
 use crate::agreements::calendar::add_months;
+use crate::input::{Invalid, required_text};
 use crate::money::Money;
+use crate::text::Text;
 
 /// Temporary housing is for the first two years.
 pub const DEFAULT_CONTRACT_MONTHS: u32 = 24;
@@ -69,12 +70,12 @@ pub struct HousingDetails {
 
 impl HousingDetails {
     pub fn check(self) -> Result<HousingDetails, Invalid> {
-        let address = required_text("address", &self.address, 200, "adressen")?;
+        let address = required_text("address", &self.address, 200, Text::new("what-address"))?;
         if self.contract_end < self.contract_start {
-            return Err(Invalid::new("contract_end", "Kontraktets slut kan inte vara före dess början."));
+            return Err(Invalid::new("contract_end", Text::new("housing-end-before-start")));
         }
         if self.rent.is_some_and(|r| r.ore() < 0) {
-            return Err(Invalid::new("rent", "Hyran kan inte vara negativ."));
+            return Err(Invalid::new("rent", Text::new("housing-rent-negative")));
         }
         Ok(HousingDetails { address, ..self })
     }
@@ -100,12 +101,12 @@ pub struct Damage {
 
 impl Damage {
     pub fn check(self, contract_start: NaiveDate) -> Result<Damage, Invalid> {
-        let description = required_text("description", &self.description, 500, "vad som skadades")?;
+        let description = required_text("description", &self.description, 500, Text::new("what-damage"))?;
         if self.cost.ore() < 0 {
-            return Err(Invalid::new("cost", "Kostnaden kan inte vara negativ."));
+            return Err(Invalid::new("cost", Text::new("damage-cost-negative")));
         }
         if self.date < contract_start {
-            return Err(Invalid::new("date", "Skadan kan inte vara före kontraktets början."));
+            return Err(Invalid::new("date", Text::new("damage-before-contract")));
         }
         Ok(Damage { description, ..self })
     }
@@ -125,16 +126,16 @@ impl MoveOut {
         if let (Some(notice), Some(keys)) = (self.notice_date, self.keys_returned_on)
             && keys < notice
         {
-            return Err(Invalid::new("keys_returned_on", "Nycklarna kan inte lämnas före uppsägningen."));
+            return Err(Invalid::new("keys_returned_on", Text::new("move-out-keys-before-notice")));
         }
         if self.inspection_result.is_some() && self.inspection_on.is_none() {
-            return Err(Invalid::new("inspection_on", "Ange när besiktningen gjordes innan du skriver resultatet."));
+            return Err(Invalid::new("inspection_on", Text::new("move-out-inspection-needed")));
         }
-        let inspection_result = super::optional_text(
+        let inspection_result = crate::input::optional_text(
             "inspection_result",
             self.inspection_result.as_deref(),
             1000,
-            "besiktningens resultat",
+            Text::new("what-inspection-result"),
         )?;
         Ok(MoveOut { inspection_result, ..self })
     }

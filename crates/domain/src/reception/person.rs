@@ -3,8 +3,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Invalid, required_text};
 use crate::identity::{DossierNumber, PersonalNumber};
+use crate::input::{Invalid, required_text};
+use crate::text::Text;
 
 /// The two groups the order covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,15 +127,17 @@ impl PersonInput<'_> {
     /// Checks every rule; the first broken one per field is reported, all fields are checked.
     pub fn check(&self, placement_date: NaiveDate, today: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {
         let mut errors = Vec::new();
-        let given_name = keep(&mut errors, required_text("given_name", self.given_name, 100, "förnamnet"));
-        let family_name = keep(&mut errors, required_text("family_name", self.family_name, 100, "efternamnet"));
+        let given_name =
+            keep(&mut errors, required_text("given_name", self.given_name, 100, Text::new("what-given-name")));
+        let family_name =
+            keep(&mut errors, required_text("family_name", self.family_name, 100, Text::new("what-family-name")));
         let birth_date = keep(
             &mut errors,
-            super::date("birth_date", self.birth_date).and_then(|d| {
+            crate::input::date("birth_date", self.birth_date).and_then(|d| {
                 if d > today {
-                    Err(Invalid::new("birth_date", "Födelsedatumet ligger i framtiden."))
+                    Err(Invalid::new("birth_date", Text::new("person-birth-date-future")))
                 } else if d.year() < 1900 {
-                    Err(Invalid::new("birth_date", "Kontrollera födelsedatumet; året är före 1900."))
+                    Err(Invalid::new("birth_date", Text::new("person-birth-date-early")))
                 } else {
                     Ok(d)
                 }
@@ -144,34 +147,27 @@ impl PersonInput<'_> {
         let dossier_number = keep(&mut errors, parse_dossier_number(self.dossier_number));
         let category = keep(
             &mut errors,
-            Category::from_code(self.category).ok_or_else(|| {
-                Invalid::new("category", "Välj kategori: newly_arrived (nyanländ) eller resettled (kvotflykting).")
-            }),
+            Category::from_code(self.category)
+                .ok_or_else(|| Invalid::new("category", Text::new("person-category-needed"))),
         );
-        let reception_date = keep(&mut errors, super::optional_date("reception_date", self.reception_date));
+        let reception_date = keep(&mut errors, crate::input::optional_date("reception_date", self.reception_date));
         let languages: Vec<String> =
             self.languages.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
         if languages.iter().any(|l| l.chars().count() > 60 || l.contains(',')) {
-            errors.push(Invalid::new("languages", "Skriv ett språk per rad, högst 60 tecken vardera."));
+            errors.push(Invalid::new("languages", Text::new("person-languages-format")));
         }
         if let (Some(Some(number)), Some(birth)) = (&personal_number, birth_date)
             && number.birth_date() != Some(birth)
         {
-            errors.push(Invalid::new(
-                "personal_number",
-                "Personnumrets födelsedatum stämmer inte med födelsedatumet (samordningsnummer: dag + 60).",
-            ));
+            errors.push(Invalid::new("personal_number", Text::new("person-number-birth-date")));
         }
         if let Some(Some(reception)) = reception_date {
             if reception > today {
-                errors.push(Invalid::new(
-                    "reception_date",
-                    "Mottagningsdatumet ligger i framtiden; ange det väntade datumet på hushållet och registrera mottagandet när personen har kommit.",
-                ));
+                errors.push(Invalid::new("reception_date", Text::new("person-reception-future")));
             } else if reception < placement_date {
-                errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före anvisningsdatumet."));
+                errors.push(Invalid::new("reception_date", Text::new("person-reception-before-placement")));
             } else if birth_date.is_some_and(|b| reception < b) {
-                errors.push(Invalid::new("reception_date", "Mottagningsdatumet kan inte vara före födelsedatumet."));
+                errors.push(Invalid::new("reception_date", Text::new("person-reception-before-birth")));
             }
         }
         match (given_name, family_name, birth_date, personal_number, dossier_number, category, reception_date) {
@@ -208,9 +204,9 @@ fn keep<T>(errors: &mut Vec<Invalid>, r: Result<T, Invalid>) -> Option<T> {
 pub fn parse_personal_number(text: Option<&str>, today: NaiveDate) -> Result<Option<PersonalNumber>, Invalid> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) => PersonalNumber::parse(t, today)
-            .map(Some)
-            .map_err(|e| Invalid::new("personal_number", crate::reception::sentence(&e.to_string()))),
+        Some(t) => {
+            PersonalNumber::parse(t, today).map(Some).map_err(|e| Invalid::new("personal_number", e.text().sentence()))
+        }
     }
 }
 
@@ -218,20 +214,17 @@ pub fn parse_personal_number(text: Option<&str>, today: NaiveDate) -> Result<Opt
 pub fn parse_dossier_number(text: Option<&str>) -> Result<Option<DossierNumber>, Invalid> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) => t
-            .parse::<DossierNumber>()
-            .map(Some)
-            .map_err(|e| Invalid::new("dossier_number", crate::reception::sentence(&e.to_string()))),
+        Some(t) => {
+            t.parse::<DossierNumber>().map(Some).map_err(|e| Invalid::new("dossier_number", e.text().sentence()))
+        }
     }
 }
 
 /// An exit from the target group, checked against the person's reception date.
 pub fn check_exit(exit_date: NaiveDate, reception_date: Option<NaiveDate>) -> Result<(), Invalid> {
     match reception_date {
-        None => Err(Invalid::new("exit_date", "Personen har inte tagits emot ännu; registrera mottagandet först.")),
-        Some(r) if exit_date < r => {
-            Err(Invalid::new("exit_date", "Utskrivningsdatumet kan inte vara före mottagningsdatumet."))
-        }
+        None => Err(Invalid::new("exit_date", Text::new("person-exit-not-received"))),
+        Some(r) if exit_date < r => Err(Invalid::new("exit_date", Text::new("person-exit-before-reception"))),
         Some(_) => Ok(()),
     }
 }

@@ -1,6 +1,7 @@
 //! The individual plan's full-time measure: planned hours per week against a target of 40,
 //! reduced by parental or sick leave by its extent.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 
 /// Full time, in hours per week.
@@ -166,7 +167,7 @@ impl Counts {
 }
 
 /// A new type's code: lower-case letters, digits and `_`, 2–40 characters.
-pub fn check_type_code(code: &str) -> Result<String, super::Invalid> {
+pub fn check_type_code(code: &str) -> Result<String, crate::input::Invalid> {
     let code = code.trim();
     let ok = (2..=40).contains(&code.len())
         && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -174,10 +175,7 @@ pub fn check_type_code(code: &str) -> Result<String, super::Invalid> {
     if ok {
         Ok(code.to_owned())
     } else {
-        Err(super::Invalid::new(
-            "code",
-            "Koden skrivs med små bokstäver a–z, siffror och _, 2–40 tecken, till exempel yrkessvenska.",
-        ))
+        Err(crate::input::Invalid::new("code", Text::new("activity-type-code-format")))
     }
 }
 
@@ -185,12 +183,12 @@ fn find_type<'a>(
     catalogue: &'a [ActivityType],
     field: &'static str,
     code: &str,
-) -> Result<&'a ActivityType, super::Invalid> {
+) -> Result<&'a ActivityType, crate::input::Invalid> {
     catalogue.iter().find(|t| t.code == code.trim()).ok_or_else(|| {
         let known: Vec<&str> = catalogue.iter().map(|t| t.code.as_str()).collect();
-        super::Invalid::new(
+        crate::input::Invalid::new(
             field,
-            format!("Okänd aktivitetstyp \"{}\"; kända typer: {}.", code.trim(), known.join(", ")),
+            Text::new("activity-type-unknown").with("code", code.trim()).with("known", known.join(", ")),
         )
     })
 }
@@ -208,29 +206,27 @@ pub struct ActivityInput {
 
 impl ActivityInput {
     /// Checks the type, the dates and the hours (0–40) or, for leave, the extent (1–100 %).
-    pub fn check(self, catalogue: &[ActivityType]) -> Result<(ActivityInput, Counts), super::Invalid> {
+    pub fn check(self, catalogue: &[ActivityType]) -> Result<(ActivityInput, Counts), crate::input::Invalid> {
         let kind = find_type(catalogue, "type", &self.type_code)?;
         if self.end.is_some_and(|end| end < self.start) {
-            return Err(super::Invalid::new("end", "Aktiviteten kan inte sluta före den börjar."));
+            return Err(crate::input::Invalid::new("end", Text::new("activity-end-before-start")));
         }
-        let note = super::optional_text("note", self.note.as_deref(), 1000, "anteckningen")?;
+        let note = crate::input::optional_text("note", self.note.as_deref(), 1000, Text::new("what-note"))?;
         match kind.counts {
             Counts::Hours => match self.hours_per_week {
                 Some(h) if h <= FULL_TIME_HOURS => Ok((
                     ActivityInput { type_code: kind.code.clone(), extent_percent: None, note, ..self },
                     kind.counts,
                 )),
-                Some(_) => Err(super::Invalid::new("hours_per_week", "Timmar per vecka ska vara mellan 0 och 40.")),
-                None => Err(super::Invalid::new("hours_per_week", "Ange timmar per vecka (0–40).")),
+                Some(_) => Err(crate::input::Invalid::new("hours_per_week", Text::new("activity-hours-range"))),
+                None => Err(crate::input::Invalid::new("hours_per_week", Text::new("activity-hours-needed"))),
             },
             Counts::Leave => match self.extent_percent {
                 Some(p) if (1..=100).contains(&p) => Ok((
                     ActivityInput { type_code: kind.code.clone(), hours_per_week: None, note, ..self },
                     kind.counts,
                 )),
-                _ => {
-                    Err(super::Invalid::new("extent_percent", "Ange omfattningen i procent (1–100), till exempel 50."))
-                }
+                _ => Err(crate::input::Invalid::new("extent_percent", Text::new("activity-extent-needed"))),
             },
         }
     }
@@ -241,9 +237,9 @@ pub fn check_decline(
     catalogue: &[ActivityType],
     type_code: &str,
     reason: &str,
-) -> Result<(String, String), super::Invalid> {
+) -> Result<(String, String), crate::input::Invalid> {
     let kind = find_type(catalogue, "type", type_code)?;
-    let reason = super::required_text("reason", reason, 1000, "skälet")?;
+    let reason = crate::input::required_text("reason", reason, 1000, Text::new("what-reason"))?;
     Ok((kind.code.clone(), reason))
 }
 
@@ -294,7 +290,7 @@ mod catalogue_tests {
     fn unknown_types_and_dates_out_of_order() {
         let err = input("yoga", Some(5), None).check(&catalogue()).unwrap_err();
         assert_eq!(err.field, "type");
-        assert!(err.message.contains("sfi, parental_leave"), "{}", err.message);
+        assert!(err.message.swedish().contains("sfi, parental_leave"), "{}", err.message);
         let backwards = ActivityInput { end: Some("2024-02-14".parse().unwrap()), ..input("sfi", Some(5), None) };
         assert_eq!(backwards.check(&catalogue()).unwrap_err().field, "end");
         assert_eq!(check_decline(&catalogue(), "yoga", "Vill inte").unwrap_err().field, "type");

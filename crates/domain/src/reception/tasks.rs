@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::person::age_on;
+use crate::text::Text;
 
 /// Whom in the household a standard task is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,7 @@ pub enum Applies {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandardTask {
     pub code: &'static str,
+    /// The title's key in the catalogue.
     pub title: &'static str,
     /// Days after the reception date that it is due.
     pub due_days: i64,
@@ -26,54 +28,55 @@ pub struct StandardTask {
 
 /// The template of issue 4, in the order a case worker takes them.
 pub const STANDARD_TASKS: [StandardTask; 8] = [
-    StandardTask {
-        code: "tax_registration",
-        title: "Folkbokföring hos Skatteverket",
-        due_days: 7,
-        applies: Applies::Household,
-    },
-    StandardTask { code: "bank_and_id", title: "Bankkonto och id-kort", due_days: 14, applies: Applies::Household },
-    StandardTask {
-        code: "allowances",
-        title: "Ansök om barn- och bostadsbidrag (Försäkringskassan)",
-        due_days: 14,
-        applies: Applies::Household,
-    },
+    StandardTask { code: "tax_registration", title: "task-tax-registration", due_days: 7, applies: Applies::Household },
+    StandardTask { code: "bank_and_id", title: "task-bank-and-id", due_days: 14, applies: Applies::Household },
+    StandardTask { code: "allowances", title: "task-allowances", due_days: 14, applies: Applies::Household },
     StandardTask {
         code: "health_examination",
-        title: "Boka hälsoundersökning",
+        title: "task-health-examination",
         due_days: 14,
         applies: Applies::Household,
     },
+    StandardTask { code: "preschool", title: "task-preschool", due_days: 14, applies: Applies::PreschoolChildren },
+    StandardTask { code: "school", title: "task-school", due_days: 14, applies: Applies::SchoolChildren },
+    StandardTask { code: "associations", title: "task-associations", due_days: 60, applies: Applies::Household },
     StandardTask {
-        code: "preschool",
-        title: "Ansök om förskoleplats",
+        code: "sfi_registration",
+        title: "task-sfi-registration",
         due_days: 14,
-        applies: Applies::PreschoolChildren,
-    },
-    StandardTask { code: "school", title: "Skriv in barnen i skolan", due_days: 14, applies: Applies::SchoolChildren },
-    StandardTask {
-        code: "associations",
-        title: "Introducera för föreningslivet",
-        due_days: 60,
         applies: Applies::Household,
     },
-    StandardTask { code: "sfi_registration", title: "Anmälan till SFI", due_days: 14, applies: Applies::Household },
 ];
 
 /// Made when a person cannot take part full time for illness or disability.
 pub const ECONOMIC_ASSISTANCE: StandardTask = StandardTask {
     code: "economic_assistance",
-    title: "Kontakta enheten för ekonomiskt bistånd (planera återsökning från Migrationsverket)",
+    title: "task-economic-assistance",
     due_days: 1,
     applies: Applies::Household,
 };
+
+impl StandardTask {
+    pub fn title(&self) -> Text {
+        Text::new(self.title)
+    }
+}
+
+/// A standard task's title by its template code, in the reader's language.
+pub fn title_of(code: &str) -> Option<Text> {
+    STANDARD_TASKS.iter().chain([&ECONOMIC_ASSISTANCE]).find(|t| t.code == code).map(StandardTask::title)
+}
+
+/// The responsible a standard task has until the case worker says otherwise.
+pub fn default_responsible() -> Text {
+    Text::new("task-default-responsible")
+}
 
 /// A task to create: which template, its title and due date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskToCreate {
     pub code: &'static str,
-    pub title: &'static str,
+    pub title: Text,
     pub due: NaiveDate,
 }
 
@@ -88,7 +91,7 @@ pub fn standard_tasks(reception: NaiveDate, births: &[NaiveDate]) -> Vec<TaskToC
             Applies::PreschoolChildren => ages.iter().any(|a| (1..=5).contains(a)),
             Applies::SchoolChildren => ages.iter().any(|a| (6..=15).contains(a)),
         })
-        .map(|t| TaskToCreate { code: t.code, title: t.title, due: reception + Duration::days(t.due_days) })
+        .map(|t| TaskToCreate { code: t.code, title: t.title(), due: reception + Duration::days(t.due_days) })
         .collect()
 }
 
@@ -109,5 +112,14 @@ mod tests {
         assert!(family.iter().any(|t| t.code == "preschool"));
         assert!(family.iter().any(|t| t.code == "school"));
         assert_eq!(family.iter().find(|t| t.code == "tax_registration").unwrap().due, d("2024-02-08"));
+    }
+
+    #[test]
+    fn every_standard_title_is_in_the_catalogue() {
+        for task in STANDARD_TASKS.iter().chain([&ECONOMIC_ASSISTANCE]) {
+            assert!(crate::text::catalog().has(task.title), "{}", task.title);
+        }
+        assert_eq!(title_of("school").unwrap().swedish(), "Skriv in barnen i skolan");
+        assert!(crate::text::catalog().has(&default_responsible().key));
     }
 }

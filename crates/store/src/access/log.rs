@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use etablera_domain::access::{AccessLogEntry, GENESIS_HASH, chain_hash};
+use etablera_domain::text::Text;
 
 use super::Actor;
 use crate::schema::{access_log, access_log_head};
@@ -204,17 +205,16 @@ impl Break {
         }
     }
 
-    pub fn describe(&self) -> String {
+    /// What is wrong, as a phrase after "bruten vid rad 5: ".
+    pub fn describe(&self) -> Text {
         match *self {
-            Break::Altered { id } => format!("rad {id} har ändrats: dess hash stämmer inte med innehållet"),
-            Break::Unlinked { id } => {
-                format!("rad {id} pekar inte på föregående rads hash (en rad före den har ändrats eller bytts ut)")
-            }
+            Break::Altered { id } => Text::new("audit-break-altered").with("id", id),
+            Break::Unlinked { id } => Text::new("audit-break-unlinked").with("id", id),
             Break::Gap { expected_id, found_id } => {
-                format!("rad {expected_id} saknas (nästa rad är {found_id})")
+                Text::new("audit-break-gap").with("expected", expected_id).with("found", found_id)
             }
             Break::Truncated { last_id, head_id } => {
-                format!("raderna {} till {head_id} saknas i slutet av loggen", last_id + 1)
+                Text::new("audit-break-truncated").with("first", last_id + 1).with("last", head_id)
             }
         }
     }

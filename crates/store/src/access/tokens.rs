@@ -9,6 +9,7 @@ use super::users::{self, User};
 use super::{Actor, random_token, token_hash};
 use crate::schema::api_tokens;
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// Every token starts with this, so that a leaked one is easy to recognise in a scan.
 pub const PREFIX: &str = "etb_";
@@ -28,10 +29,7 @@ pub struct ApiToken {
 pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &str) -> Result<(ApiToken, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid(
-            "name",
-            "Ge nyckeln ett namn (högst 100 tecken), till exempel systemet som ska använda den.",
-        ));
+        return Err(StoreError::invalid("name", Text::new("token-name-needed")));
     }
     let plain = format!("{PREFIX}{}", random_token(32));
     let token = write(conn, |conn| {

@@ -10,6 +10,7 @@ use super::log::{Action, Record, append};
 use super::{Actor, passwords};
 use crate::schema::{user_municipalities, user_permissions, user_roles, users};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -61,7 +62,7 @@ const RECORD: &str = "user";
 fn check_display_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(StoreError::invalid("display_name", "Skriv användarens namn (högst 200 tecken)."));
+        return Err(StoreError::invalid("display_name", Text::new("user-name-needed")));
     }
     Ok(name.to_owned())
 }
@@ -77,7 +78,7 @@ fn check_unit(unit: Option<&str>) -> Result<Option<String>> {
     match unit.map(str::trim) {
         None | Some("") => Ok(None),
         Some(u) if u.chars().count() <= 200 => Ok(Some(u.to_owned())),
-        Some(_) => Err(StoreError::invalid("unit", "Enhetens namn får ha högst 200 tecken.")),
+        Some(_) => Err(StoreError::invalid("unit", Text::new("user-unit-too-long"))),
     }
 }
 
@@ -87,18 +88,18 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
     let display_name = check_display_name(&new.display_name)?;
     check_new_password(&new.password).map_err(|m| StoreError::invalid("password", m))?;
     if new.roles.is_empty() {
-        return Err(StoreError::invalid("roles", "Välj minst en roll."));
+        return Err(StoreError::invalid("roles", Text::new("user-roles-needed")));
     }
     let unit = check_unit(new.unit.as_deref())?;
     let email = check_optional_email(new.email.as_deref())?;
     if new.roles.contains(&Role::CaseWorker) && unit.is_none() {
-        return Err(StoreError::invalid("unit", "En handläggare måste höra till en enhet."));
+        return Err(StoreError::invalid("unit", Text::new("user-case-worker-unit")));
     }
     let password_hash = passwords::hash(&new.password);
     write(conn, |conn| {
         let taken: i64 = users::table.filter(users::username.eq(&new.username)).count().get_result(conn)?;
         if taken > 0 {
-            return Err(StoreError::invalid("username", "Användarnamnet är redan upptaget."));
+            return Err(StoreError::invalid("username", Text::new("user-username-taken")));
         }
         let id: i32 = diesel::insert_into(users::table)
             .values((
@@ -294,10 +295,7 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
         }
         for permission in &grants.add_permissions {
             if !Permission::PERSONAL.contains(permission) {
-                return Err(StoreError::invalid(
-                    "permission",
-                    "Den behörigheten följer med en roll och ges inte per person.",
-                ));
+                return Err(StoreError::invalid("permission", Text::new("user-permission-by-role")));
             }
             let exists: i64 = user_permissions::table
                 .filter(user_permissions::user_id.eq(id))
@@ -332,10 +330,10 @@ pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &
         diesel::update(users::table.find(id)).set(users::version.eq(users::version + 1)).execute(conn)?;
         let user = load(conn, id)?;
         if user.roles.is_empty() {
-            return Err(StoreError::invalid("roles", "En användare måste ha minst en roll kvar."));
+            return Err(StoreError::invalid("roles", Text::new("user-role-left")));
         }
         if user.roles.contains(&Role::CaseWorker) && user.unit.is_none() {
-            return Err(StoreError::invalid("unit", "En handläggare måste höra till en enhet."));
+            return Err(StoreError::invalid("unit", Text::new("user-case-worker-unit")));
         }
         Ok(user)
     })

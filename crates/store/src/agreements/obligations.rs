@@ -13,6 +13,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreements, monthly_reports, obligation_fulfilments, obligations};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// The duty that signing the monthly report fulfils.
 pub const MONTHLY_REPORT: &str = "monthly_report";
@@ -165,7 +166,7 @@ pub fn reschedule(conn: &mut DbConn, actor: &Actor, obligation_id: i32, schedule
             .optional()?
             .ok_or(StoreError::NotFound)?;
         if kind != schedule.code() {
-            return Err(StoreError::invalid("schedule", "Åtagandet har ett annat slags schema."));
+            return Err(StoreError::invalid("schedule", Text::new("obligation-other-schedule")));
         }
         schedule.check().map_err(|m| StoreError::invalid("schedule", m))?;
         diesel::update(obligations::table.find(obligation_id)).set(Dates::of(schedule)).execute(conn)?;
@@ -187,13 +188,10 @@ pub fn fulfil(
 ) -> Result<()> {
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 300 {
-        return Err(StoreError::invalid(
-            "document",
-            "Skriv vilket dokument som visar det (diarienummer eller filnamn), högst 300 tecken.",
-        ));
+        return Err(StoreError::invalid("document", Text::new("obligation-document-needed")));
     }
     if done_on > today {
-        return Err(StoreError::invalid("done_on", "Datumet kan inte ligga i framtiden."));
+        return Err(StoreError::invalid("done_on", Text::new("obligation-done-future")));
     }
     write(conn, |conn| {
         let (agreement_id, code): (i32, String) = obligations::table
@@ -203,7 +201,7 @@ pub fn fulfil(
             .optional()?
             .ok_or(StoreError::NotFound)?;
         if code == MONTHLY_REPORT {
-            return Err(StoreError::invalid("period", "Månadsrapporten blir klar när den undertecknas."));
+            return Err(StoreError::invalid("period", Text::new("obligation-monthly-report")));
         }
         let order = super::load(conn, agreement_id, false)?;
         let obligation =
@@ -213,7 +211,7 @@ pub fn fulfil(
         let until = today + chrono::Duration::days(366);
         let known = occurrences(obligation.schedule, start, order.ends_on(), until).iter().any(|o| o.period == period);
         if !known {
-            return Err(StoreError::invalid("period", "Perioden hör inte till åtagandet."));
+            return Err(StoreError::invalid("period", Text::new("obligation-period-unknown")));
         }
         let already: i64 = obligation_fulfilments::table
             .filter(obligation_fulfilments::obligation_id.eq(obligation_id))
@@ -221,7 +219,7 @@ pub fn fulfil(
             .count()
             .get_result(conn)?;
         if already > 0 {
-            return Err(StoreError::invalid("period", "Det är redan registrerat som klart."));
+            return Err(StoreError::invalid("period", Text::new("obligation-already-done")));
         }
         diesel::insert_into(obligation_fulfilments::table)
             .values((

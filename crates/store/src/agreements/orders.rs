@@ -12,6 +12,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreements, obligations, staffing};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// Registers an order with its first version and its obligations.
 pub fn create(
@@ -23,15 +24,15 @@ pub fn create(
     duties: &[Duty],
 ) -> Result<i32> {
     if title.trim().is_empty() {
-        return Err(StoreError::invalid("title", "Ge beställningen en rubrik."));
+        return Err(StoreError::invalid("title", Text::new("order-title-needed")));
     }
     if first.terms.schedule != InvoiceSchedule::None {
-        return Err(StoreError::invalid("schedule", "En beställning faktureras inte."));
+        return Err(StoreError::invalid("schedule", Text::new("order-not-invoiced")));
     }
     check_version(first)?;
     for duty in duties {
         if !DUTIES.contains(&duty.code) {
-            return Err(StoreError::invalid("obligations", format!("Okänt åtagande: {}.", duty.code)));
+            return Err(StoreError::invalid("obligations", Text::new("order-duty-unknown").with("code", duty.code)));
         }
         duty.schedule.check().map_err(|m| StoreError::invalid(duty.code, m))?;
     }
@@ -82,13 +83,13 @@ pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendmen
     let now_version = order.current().clone();
     let start = order.starts_on();
     if amendment.end.is_some_and(|end| end < amendment.effective_from) {
-        return Err(StoreError::invalid("end", "Slutdatumet är före dagen ändringen gäller från."));
+        return Err(StoreError::invalid("end", Text::new("order-end-before-effective")));
     }
     let parse = |text: &str| text.parse::<etablera_domain::identity::OrganisationNumber>();
     let (Ok(municipality_org_number), Ok(county_org_number)) =
         (parse(&now_version.municipality_org_number), parse(&now_version.county_org_number))
     else {
-        return Err(StoreError::invalid("form", "Beställningens organisationsnummer går inte att läsa."));
+        return Err(StoreError::invalid("form", Text::new("order-org-number-unreadable")));
     };
     let version = NewVersion {
         effective_from: amendment.effective_from,
@@ -136,7 +137,7 @@ pub fn record_staffing(
     note: Option<&str>,
 ) -> Result<()> {
     if hundredths == 0 || hundredths > 100_000 {
-        return Err(StoreError::invalid("posts", "Skriv antalet heltidstjänster, till exempel 2,5."));
+        return Err(StoreError::invalid("posts", Text::new("order-posts-format")));
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     write(conn, |conn| {

@@ -10,6 +10,7 @@ use etablera_domain::municipality;
 use crate::access::Actor;
 use crate::schema::{population_imports, populations, users};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// Where an import came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,10 +58,13 @@ pub fn import(
     rows: &[PopulationRow],
 ) -> Result<ImportSummary> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err(StoreError::invalid("year", format!("Året ska vara mellan {MIN_YEAR} och {MAX_YEAR}.")));
+        return Err(StoreError::invalid(
+            "year",
+            Text::new("population-year-range").with("min", MIN_YEAR).with("max", MAX_YEAR),
+        ));
     }
     if rows.is_empty() {
-        return Err(StoreError::invalid("file", "Filen har inga kommuner."));
+        return Err(StoreError::invalid("file", Text::new("population-no-municipalities")));
     }
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     write(conn, |conn| {

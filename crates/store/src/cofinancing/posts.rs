@@ -9,6 +9,7 @@ use etablera_domain::money::Money;
 
 use crate::schema::{cost_models, shared_posts};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = shared_posts)]
@@ -33,7 +34,7 @@ pub struct NewPost<'a> {
 
 pub fn create(conn: &mut DbConn, new: &NewPost<'_>) -> Result<Post> {
     if new.name.trim().is_empty() {
-        return Err(StoreError::invalid("name", "Ge tjänsten ett namn."));
+        return Err(StoreError::invalid("name", Text::new("post-name-needed")));
     }
     write(conn, |conn| {
         let id: i32 = diesel::insert_into(shared_posts::table)

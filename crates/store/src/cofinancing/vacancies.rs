@@ -11,6 +11,7 @@ use crate::access::Actor;
 use crate::agreements;
 use crate::schema::vacancies;
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Vacancy {
@@ -37,7 +38,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, post_id: i32, period: Period, no
             .count()
             .get_result(conn)?;
         if overlapping > 0 {
-            return Err(StoreError::invalid("start_date", "Perioden överlappar en vakans som redan är registrerad."));
+            return Err(StoreError::invalid("start_date", Text::new("vacancy-overlap")));
         }
         Ok(diesel::insert_into(vacancies::table)
             .values((

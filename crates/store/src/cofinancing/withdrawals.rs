@@ -13,6 +13,7 @@ use crate::access::log::{Action, Record, append};
 use crate::agreements;
 use crate::schema::terminations;
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone)]
 pub struct Withdrawal {
@@ -35,13 +36,10 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
     let version = agreement.version_on(notice_date).unwrap_or_else(|| &agreement.versions[0]);
     let terms = &version.terms;
     let Some(notice_months) = terms.notice_months else {
-        return Err(StoreError::invalid(
-            "notice_date",
-            "Avtalet kan inte sägas upp i förtid; det löper ut vid sin slutdag.",
-        ));
+        return Err(StoreError::invalid("notice_date", Text::new("withdrawal-fixed-term")));
     };
     if notice_date < terms.validity.start() {
-        return Err(StoreError::invalid("notice_date", "Uppsägningen är före avtalets början."));
+        return Err(StoreError::invalid("notice_date", Text::new("withdrawal-before-start")));
     }
     let end_date = add_months(notice_date, notice_months);
     let invoice = invoices::for_agreement(conn, agreement.id)?
@@ -73,7 +71,7 @@ pub fn withdraw(
     write(conn, |conn| {
         let agreement = agreements::for_post_one(conn, agreement_id)?;
         if agreement.termination.is_some() {
-            return Err(StoreError::invalid("notice_date", "Avtalet är redan uppsagt."));
+            return Err(StoreError::invalid("notice_date", Text::new("withdrawal-already")));
         }
         let mut withdrawal = compute(conn, &agreement, notice_date)?;
         let (refund, due) = withdrawal.outcome.map_or((0, 0), |o| (o.refund.ore(), o.amount_due.ore()));

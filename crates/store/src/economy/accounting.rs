@@ -12,6 +12,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{accounting_settings, claim_events, claims, costs, grant_charges};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 const SETTINGS: &str = "accounting_settings";
 
@@ -21,7 +22,7 @@ fn invalid(e: accounting::AccountsError) -> StoreError {
         accounting::AccountsError::CostCentresMissing => "cost_centre",
         accounting::AccountsError::Unknown => "form",
     };
-    StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+    StoreError::invalid(field, e.text())
 }
 
 /// The stored settings of a municipality, as (key, value).
@@ -47,7 +48,7 @@ pub fn settings(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<(Strin
 /// Stores the settings, all checked first; unknown keys are refused.
 pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, values: &[(String, String)]) -> Result<()> {
     if let Some((key, _)) = values.iter().find(|(k, _)| accounting::key(k).is_none()) {
-        return Err(StoreError::invalid("form", format!("Okänd inställning {key}.")));
+        return Err(StoreError::invalid("form", Text::new("accounts-unknown-key").with("key", key)));
     }
     write(conn, |conn| {
         let mut merged = stored(conn, municipality_code)?;

@@ -18,6 +18,7 @@ use crate::reception::Scope;
 use crate::reception::households::{PERSON, Person};
 use crate::schema::{claim_events, claims, costs, grant_charges, persons};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claims)]
@@ -143,12 +144,12 @@ pub fn prepare(
     period_end: NaiveDate,
 ) -> Result<i32> {
     in_municipality(scope, municipality_code)
-        .map_err(|_| StoreError::invalid("municipality", "Välj en av dina kommuner."))?;
+        .map_err(|_| StoreError::invalid("municipality", Text::new("claim-municipality-scope")))?;
     if claim_type.is_standard() {
-        return Err(StoreError::invalid("claim_type", "Schablonersättningar betalas ut utan ansökan."));
+        return Err(StoreError::invalid("claim_type", Text::new("claim-standard-without-claim")));
     }
     if period_end < period_start {
-        return Err(StoreError::invalid("period_end", "Periodens slut kan inte vara före dess början."));
+        return Err(StoreError::invalid("period_end", Text::new("claim-period-reversed")));
     }
     write(conn, |conn| {
         let pending = costs::table
@@ -160,10 +161,7 @@ pub fn prepare(
         let (count, deadline): (i64, Option<NaiveDate>) =
             pending.select((diesel::dsl::count_star(), diesel::dsl::min(costs::deadline))).first(conn)?;
         if count == 0 {
-            return Err(StoreError::invalid(
-                "period_start",
-                "Det finns inga kostnader att söka ersättning för med den typen under perioden.",
-            ));
+            return Err(StoreError::invalid("period_start", Text::new("claim-no-costs")));
         }
         let id: i32 = diesel::insert_into(claims::table)
             .values((
@@ -197,7 +195,7 @@ pub fn discard(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, version
         let claim = get(conn, scope, id)?;
         bump(conn, id, version)?;
         if claim.status() != ClaimStatus::Draft {
-            return Err(StoreError::invalid("form", "Bara ett utkast kan tas bort; ansökan är redan inskickad."));
+            return Err(StoreError::invalid("form", Text::new("claim-discard-draft-only")));
         }
         diesel::update(costs::table.filter(costs::claim_id.eq(id)))
             .set(costs::claim_id.eq(None::<i32>))
@@ -268,8 +266,8 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
     let in_claim: Vec<domain::InClaim> = in_claim
         .into_iter()
         .map(|(person_id, household_id, category, date, ore, rule_id)| {
-            let category =
-                CostCategory::from_code(&category).ok_or_else(|| StoreError::invalid("category", "okänd kategori"))?;
+            let category = CostCategory::from_code(&category)
+                .ok_or_else(|| StoreError::invalid("category", Text::new("cost-category-unknown")))?;
             let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
             Ok(domain::InClaim {
                 person_id,
@@ -354,7 +352,7 @@ pub fn step(
                 domain::StepError::BeforeLast(_) | domain::StepError::Future => "on",
                 _ => "step",
             };
-            StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+            StoreError::invalid(field, e.text())
         })?;
         let reference = input.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let note = input.note.as_deref().map(str::trim).filter(|r| !r.is_empty());
@@ -390,7 +388,10 @@ pub fn step(
                             grant_charges::category.eq("claim_shortfall"),
                             grant_charges::amount_ore.eq(change),
                             grant_charges::claim_id.eq(id),
-                            grant_charges::description.eq(format!("Ansökan {id}: ej beviljat belopp")),
+                            // The description is the grant's ledger, stored as written (in Swedish);
+                            // the row keeps its figures (claim, amount) for anything to be said anew.
+                            grant_charges::description
+                                .eq(Text::new("grant-charge-claim-shortfall").with("id", id).swedish()),
                             grant_charges::created_at.eq(now()),
                             grant_charges::created_by.eq(actor.user_id),
                         ))

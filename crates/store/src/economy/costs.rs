@@ -19,6 +19,7 @@ use crate::reception::Scope;
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// What the rule in force says about a cost, before or after it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +58,13 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
             persons
                 .iter()
                 .find(|p| p.id == id)
-                .ok_or_else(|| StoreError::invalid("person", "Välj en person i hushållet."))?,
+                .ok_or_else(|| StoreError::invalid("person", Text::new("cost-person-not-in-household")))?,
         ),
     };
     let d = &cost.details;
     if d.category == CostCategory::EconomicAssistance {
         let Some(p) = person else {
-            return Err(StoreError::invalid("person", "Ekonomiskt bistånd registreras för en person: välj vem."));
+            return Err(StoreError::invalid("person", Text::new("cost-assistance-person")));
         };
         let exempt: i64 = work_exemptions::table
             .filter(work_exemptions::person_id.eq(p.id))
@@ -72,20 +73,11 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
             .count()
             .get_result(conn)?;
         if exempt == 0 {
-            return Err(StoreError::invalid(
-                "person",
-                "Personen har ingen period då arbetslinjen inte kan tillämpas (sjukdom eller funktionsnedsättning) \
-                 som omfattar datumet. Handläggaren registrerar den på personens sida.",
-            ));
+            return Err(StoreError::invalid("person", Text::new("cost-no-exemption")));
         }
     }
-    let reception = counted_from(conn, cost.household_id, person, &persons)?.ok_or_else(|| {
-        StoreError::invalid(
-            "household",
-            "Hushållet har varken mottagningsdatum eller förväntat mottagningsdatum. Registrera det först; \
-                 ansökningstiden räknas från det.",
-        )
-    })?;
+    let reception = counted_from(conn, cost.household_id, person, &persons)?
+        .ok_or_else(|| StoreError::invalid("household", Text::new("cost-no-reception-date")))?;
     let rules = rules::all(conn)?;
     let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
     let resettled = |p: &Person| p.category() == Some(Category::Resettled);
@@ -120,7 +112,7 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
             CostError::EmptyHousehold => "household",
             CostError::DaysNeeded => "days",
         };
-        StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+        StoreError::invalid(field, e.text().sentence())
     })?;
     let (rule, r) = match measured {
         Measured::Reimbursable { rule, reimbursable } => (rule, reimbursable),
@@ -206,12 +198,14 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
             .returning(costs::id)
             .get_result(conn)?;
         if a.over_cap.ore() > 0 {
-            let why = match a.reason {
-                Some(NotReimbursable::NoRule) => "ersätts inte: ingen regel gäller",
-                Some(NotReimbursable::NotResettled) => "ersätts inte: gäller ingen kvotflykting",
-                None if a.cap_missing => "taket saknas i regeltabellen",
-                None => "över taket",
-            };
+            // The description is the grant's ledger, stored as written (in Swedish): why the
+            // cost is charged to the grant is not kept in figures of its own.
+            let why = Text::new(match a.reason {
+                Some(NotReimbursable::NoRule) => "grant-charge-no-rule",
+                Some(NotReimbursable::NotResettled) => "grant-charge-not-resettled",
+                None if a.cap_missing => "grant-charge-cap-missing",
+                None => "grant-charge-over-cap",
+            });
             diesel::insert_into(grant_charges::table)
                 .values((
                     grant_charges::municipality_code.eq(&code),
@@ -219,7 +213,8 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
                     grant_charges::category.eq(d.category.code()),
                     grant_charges::amount_ore.eq(a.over_cap.ore()),
                     grant_charges::cost_id.eq(id),
-                    grant_charges::description.eq(format!("Kostnad {id}: {why}")),
+                    grant_charges::description
+                        .eq(Text::new("grant-charge-cost").with("id", id).with_text("why", why).swedish()),
                     grant_charges::created_at.eq(now()),
                     grant_charges::created_by.eq(actor.user_id),
                 ))
@@ -338,7 +333,7 @@ pub fn remove(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Resul
     write(conn, |conn| {
         let cost = get(conn, scope, id)?;
         if cost.claim_id.is_some() {
-            return Err(StoreError::invalid("form", "Kostnaden finns i en ansökan och kan inte tas bort."));
+            return Err(StoreError::invalid("form", Text::new("cost-in-claim")));
         }
         let newer: i64 = costs::table
             .filter(costs::household_id.eq(cost.household_id))
@@ -347,11 +342,7 @@ pub fn remove(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Resul
             .count()
             .get_result(conn)?;
         if newer > 0 {
-            return Err(StoreError::invalid(
-                "form",
-                "Hushållet har en senare kostnad i samma kategori, som räknades mot taket med den här. \
-                 Ta bort den senare först.",
-            ));
+            return Err(StoreError::invalid("form", Text::new("cost-remove-newer-first")));
         }
         diesel::delete(grant_charges::table.filter(grant_charges::cost_id.eq(id))).execute(conn)?;
         diesel::delete(costs::table.find(id)).execute(conn)?;

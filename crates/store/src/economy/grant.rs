@@ -10,6 +10,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{grant_charges, grants};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 const GRANT: &str = "grant";
 
@@ -27,7 +28,7 @@ pub fn set(
 ) -> Result<()> {
     crate::check_year(year)?;
     if amount.ore() < 0 {
-        return Err(StoreError::invalid("amount", "Anslaget kan inte vara negativt."));
+        return Err(StoreError::invalid("amount", Text::new("grant-negative")));
     }
     let decision = decision.map(str::trim).filter(|d| !d.is_empty());
     write(conn, |conn| {

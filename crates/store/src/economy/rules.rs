@@ -14,6 +14,7 @@ use crate::schema::{
     price_base_amount_revisions, price_base_amounts, reimbursement_rule_revisions, reimbursement_rules,
 };
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 const RULE: &str = "reimbursement_rule";
 const PRICE_BASE: &str = "price_base_amount";
@@ -50,7 +51,9 @@ impl RuleRow {
     /// The row as the domain reads it. A row the migrations and the edit form could not have
     /// written (an unknown code) is an error, not a guess.
     pub fn rule(&self) -> Result<Rule> {
-        let bad = |what: &str| StoreError::invalid("rule", format!("regel {}: okänt värde i {what}", self.id));
+        let bad = |what: &str| {
+            StoreError::invalid("rule", Text::new("rule-unknown-value").with("id", self.id).with("column", what))
+        };
         let claim_type = ClaimType::from_code(&self.claim_type).ok_or_else(|| bad("claim_type"))?;
         let category = match &self.category {
             None => None,
@@ -147,7 +150,7 @@ fn domain_error(e: RuleError) -> StoreError {
         RuleError::CategoryForType => "category",
         RuleError::Negative => "amount",
     };
-    StoreError::invalid(field, etablera_domain::reception::sentence(&e.to_string()))
+    StoreError::invalid(field, e.text())
 }
 
 /// Checks a changed or new row against itself and the rest of the table.
@@ -178,7 +181,8 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
         changed.changed_at = now();
         changed.changed_by = actor.user_id;
         check(conn, &changed, Some(id))?;
-        let snapshot = serde_json::to_string(&old).map_err(|e| StoreError::invalid("rule", e.to_string()))?;
+        let snapshot = serde_json::to_string(&old)
+            .map_err(|e| StoreError::invalid("rule", Text::new("technical-detail").with("detail", e)))?;
         diesel::insert_into(reimbursement_rule_revisions::table)
             .values((
                 reimbursement_rule_revisions::rule_id.eq(id),
@@ -224,7 +228,7 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
 pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
     crate::check_year(year)?;
     if amount.ore() <= 0 {
-        return Err(StoreError::invalid("amount", "Prisbasbeloppet måste vara större än noll."));
+        return Err(StoreError::invalid("amount", Text::new("price-base-amount-positive")));
     }
     write(conn, |conn| {
         let values = (

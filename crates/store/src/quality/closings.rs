@@ -9,6 +9,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{deviations, interim_closings};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 const INTERIM_CLOSING: &str = "interim_closing";
 
@@ -32,7 +33,7 @@ pub fn set_interim(
 ) -> Result<()> {
     crate::check_year(year)?;
     if !(1..=11).contains(&last_month) {
-        return Err(StoreError::invalid("last_month", "Välj en månad från januari till november."));
+        return Err(StoreError::invalid("last_month", Text::new("closing-last-month")));
     }
     write(conn, |conn| {
         let key = interim_closings::table.find((municipality_code, year));
@@ -59,7 +60,8 @@ pub fn set_interim(
 
 /// The closing's period and its counts.
 pub fn summary(conn: &mut DbConn, municipality_code: &str, year: i32, closing: Closing) -> Result<Summary> {
-    let (from, to) = closing.period(year).ok_or_else(|| StoreError::invalid("year", "Välj ett år och en period."))?;
+    let (from, to) =
+        closing.period(year).ok_or_else(|| StoreError::invalid("year", Text::new("closing-year-and-period")))?;
     let rows: Vec<(String, String, String, chrono::NaiveDate, Option<chrono::NaiveDate>)> = deviations::table
         .filter(deviations::municipality_code.eq(municipality_code))
         .filter(deviations::received_on.le(to))

@@ -14,6 +14,7 @@ use crate::reception::Scope;
 use crate::reception::households::label;
 use crate::schema::{deviations, households, notifications, user_municipalities, user_roles, users};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// Access-log record kinds.
 pub const DEVIATION: &str = "deviation";
@@ -125,7 +126,7 @@ fn check_household(conn: &mut DbConn, scope: &Scope, code: &str, household_id: O
     if let Some(id) = household_id
         && scope.household(conn, id).ok().as_deref() != Some(code)
     {
-        return Err(StoreError::invalid("household", "Välj ett hushåll i kommunen som du arbetar med."));
+        return Err(StoreError::invalid("household", Text::new("deviation-household-scope")));
     }
     Ok(())
 }

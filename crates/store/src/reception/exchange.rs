@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_domain::reception::exchange::{
     self, ActivityRecord, ActivityTypeRecord, DamageRecord, DeclineRecord, FORMAT, HouseholdRecord, HousingRecord,
     MoveOutRecord, PersonRecord, ReceptionFile,
@@ -17,6 +17,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households as households_table, person_exits};
 use crate::{DbConn, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug)]
 pub enum ImportError {
@@ -67,7 +68,7 @@ pub fn import(
                 .count()
                 .get_result(conn)?;
             if taken > 0 {
-                clashes.push(Invalid::new(format!("{}.ref", h.path), "ett hushåll med den ref finns redan i kommunen"));
+                clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
                 // Its persons are still checked, so that every clash is reported at once.
                 for p in &h.persons {
                     if let Err(StoreError::Invalid { field, message }) =
@@ -137,7 +138,7 @@ pub fn import(
         }
         if !clashes.is_empty() {
             // Rolls the transaction back; the clashes are reported below.
-            return Err(StoreError::invalid("import", "clashes"));
+            return Err(StoreError::invalid("import", Text::new("technical-detail").with("detail", "clashes")));
         }
         Ok(count)
     });

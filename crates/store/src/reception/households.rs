@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use etablera_domain::reception::first_contact::{self, DayCount};
 use etablera_domain::reception::person::{Category, ExitReason, PersonDetails};
 use etablera_domain::reception::target_group;
+use etablera_domain::text::Text;
 
 use super::Scope;
 use crate::access::Actor;
@@ -143,21 +144,15 @@ pub fn register(
         .unit
         .clone()
         .or_else(|| scope.unit.clone())
-        .ok_or_else(|| StoreError::invalid("unit", "Ange vilken enhet hushållet hör till."))?;
+        .ok_or_else(|| StoreError::invalid("unit", Text::new("household-unit-needed")))?;
     if !scope.allows(&new.municipality_code, &unit) {
-        return Err(StoreError::invalid(
-            "municipality_code",
-            "Du kan bara registrera hushåll i din egen kommun och enhet.",
-        ));
+        return Err(StoreError::invalid("municipality_code", Text::new("household-scope")));
     }
     if new.expected_reception_date.is_some_and(|d| d < new.placement_date) {
-        return Err(StoreError::invalid(
-            "expected_reception_date",
-            "Det väntade mottagningsdatumet kan inte vara före anvisningsdatumet.",
-        ));
+        return Err(StoreError::invalid("expected_reception_date", Text::new("household-expected-before-placement")));
     }
     if persons_list.is_empty() {
-        return Err(StoreError::invalid("given_name", "Ett hushåll har minst en person."));
+        return Err(StoreError::invalid("given_name", Text::new("household-no-persons")));
     }
     write(conn, |conn| {
         let id: i32 = diesel::insert_into(households::table)
@@ -196,10 +191,7 @@ pub fn add_person(
         let placement: NaiveDate =
             households::table.find(household_id).select(households::placement_date).first(conn)?;
         if person.reception_date.is_some_and(|r| r < placement) {
-            return Err(StoreError::invalid(
-                "reception_date",
-                "Mottagningsdatumet kan inte vara före anvisningsdatumet.",
-            ));
+            return Err(StoreError::invalid("reception_date", Text::new("person-reception-before-placement")));
         }
         insert_person(conn, actor, household_id, &code, person, None)
     })
@@ -248,10 +240,7 @@ pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, perso
             .count()
             .get_result(conn)?;
         if taken > 0 {
-            return Err(StoreError::invalid(
-                "personal_number",
-                "Det finns redan en person med det person- eller samordningsnumret i kommunen.",
-            ));
+            return Err(StoreError::invalid("personal_number", Text::new("person-number-taken")));
         }
     }
     if let Some(number) = &person.dossier_number {
@@ -261,10 +250,7 @@ pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, perso
             .count()
             .get_result(conn)?;
         if taken > 0 {
-            return Err(StoreError::invalid(
-                "dossier_number",
-                "Det finns redan en person med det dossiernumret i kommunen.",
-            ));
+            return Err(StoreError::invalid("dossier_number", Text::new("person-dossier-taken")));
         }
     }
     Ok(())
@@ -284,16 +270,10 @@ pub fn record_arrival(
         let placement: NaiveDate =
             households::table.find(household_id).select(households::placement_date).first(conn)?;
         if date < placement {
-            return Err(StoreError::invalid(
-                "reception_date",
-                "Mottagningsdatumet kan inte vara före anvisningsdatumet.",
-            ));
+            return Err(StoreError::invalid("reception_date", Text::new("person-reception-before-placement")));
         }
         if date > crate::today() {
-            return Err(StoreError::invalid(
-                "reception_date",
-                "Mottagandet kan inte registreras i förväg; ange dagens eller ett tidigare datum.",
-            ));
+            return Err(StoreError::invalid("reception_date", Text::new("reception-in-advance")));
         }
         let changed = diesel::update(
             persons::table.filter(persons::household_id.eq(household_id)).filter(persons::reception_date.is_null()),
@@ -301,7 +281,7 @@ pub fn record_arrival(
         .set((persons::reception_date.eq(date), persons::version.eq(persons::version + 1)))
         .execute(conn)?;
         if changed == 0 {
-            return Err(StoreError::invalid("reception_date", "Hushållets alla personer är redan mottagna."));
+            return Err(StoreError::invalid("reception_date", Text::new("reception-all-received")));
         }
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         super::tasks::create_standard(conn, actor, household_id, date)?;
@@ -321,7 +301,7 @@ pub fn record_first_contact(
     channel: &str,
     version: i32,
 ) -> Result<()> {
-    let channel = etablera_domain::reception::required_text("channel", channel, 100, "hur kontakten togs")?;
+    let channel = etablera_domain::input::required_text("channel", channel, 100, Text::new("what-contact-channel"))?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let household = get(conn, household_id)?;
@@ -329,7 +309,7 @@ pub fn record_first_contact(
             return Err(StoreError::Stale);
         }
         if household.first_contact_at.is_some() {
-            return Err(StoreError::invalid("date", "Den första kontakten är redan registrerad."));
+            return Err(StoreError::invalid("date", Text::new("first-contact-already")));
         }
         let day = etablera_domain::time::to_local(at).date();
         first_contact::check_contact_day(day, household.placement_date, crate::today())
@@ -367,14 +347,14 @@ pub fn record_exit(
             persons::table.find(person_id).select(persons::reception_date).first(conn)?;
         etablera_domain::reception::person::check_exit(date, reception)?;
         if current_exit(conn, person_id)?.is_some() {
-            return Err(StoreError::invalid("exit_date", "Personen är redan utskriven ur målgruppen."));
+            return Err(StoreError::invalid("exit_date", Text::new("exit-already")));
         }
         let last_return: Option<NaiveDate> = person_exits::table
             .filter(person_exits::person_id.eq(person_id))
             .select(diesel::dsl::max(person_exits::returned_on))
             .first(conn)?;
         if last_return.is_some_and(|r| date < r) {
-            return Err(StoreError::invalid("exit_date", "Utskrivningen kan inte vara före den senaste återkomsten."));
+            return Err(StoreError::invalid("exit_date", Text::new("exit-before-return")));
         }
         diesel::insert_into(person_exits::table)
             .values((
@@ -395,9 +375,9 @@ pub fn record_return(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id:
     write(conn, |conn| {
         let (_, code) = scope.person(conn, person_id)?;
         let exit = current_exit(conn, person_id)?
-            .ok_or_else(|| StoreError::invalid("returned_on", "Personen är inte utskriven ur målgruppen."))?;
+            .ok_or_else(|| StoreError::invalid("returned_on", Text::new("return-not-exited")))?;
         if date <= exit.exit_date {
-            return Err(StoreError::invalid("returned_on", "Återkomsten måste vara efter utskrivningsdatumet."));
+            return Err(StoreError::invalid("returned_on", Text::new("return-after-exit")));
         }
         diesel::update(person_exits::table.find(exit.id)).set(person_exits::returned_on.eq(date)).execute(conn)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))

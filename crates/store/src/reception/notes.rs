@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::reception::required_text;
+use etablera_domain::input::required_text;
 
 use super::Scope;
 use super::households::HOUSEHOLD;
@@ -10,6 +10,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{case_notes, persons, users};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Note {
@@ -31,7 +32,7 @@ pub fn add(
     text: &str,
     corrects: Option<i32>,
 ) -> Result<i32> {
-    let text = required_text("text", text, 10_000, "anteckningen")?;
+    let text = required_text("text", text, 10_000, Text::new("what-note"))?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         if let Some(person_id) = person_id {
@@ -41,7 +42,7 @@ pub fn add(
                 .count()
                 .get_result(conn)?;
             if belongs == 0 {
-                return Err(StoreError::invalid("person_id", "Personen hör inte till hushållet."));
+                return Err(StoreError::invalid("person_id", Text::new("note-person-not-in-household")));
             }
         }
         if let Some(corrected) = corrects {
@@ -51,10 +52,7 @@ pub fn add(
                 .count()
                 .get_result(conn)?;
             if same == 0 {
-                return Err(StoreError::invalid(
-                    "corrects",
-                    "Anteckningen som rättas finns inte i hushållets journal.",
-                ));
+                return Err(StoreError::invalid("corrects", Text::new("note-corrected-missing")));
             }
         }
         let id: i32 = diesel::insert_into(case_notes::table)

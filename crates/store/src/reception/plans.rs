@@ -3,12 +3,12 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
+use etablera_domain::input::required_text;
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::reception::plan::{
     ActivityInput, ActivityType, Counts, PlannedActivity, check_decline, check_type_code,
 };
-use etablera_domain::reception::required_text;
 
 use super::Scope;
 use super::households::PERSON;
@@ -16,6 +16,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// The catalogue in its order.
 pub fn catalogue(conn: &mut DbConn) -> Result<Vec<ActivityType>> {
@@ -38,11 +39,11 @@ pub fn catalogue(conn: &mut DbConn) -> Result<Vec<ActivityType>> {
 /// Adds a type to the catalogue; an administrator's change to the rules, logged.
 pub fn add_type(conn: &mut DbConn, actor: &Actor, code: &str, name: &str, counts: Counts) -> Result<()> {
     let code = check_type_code(code)?;
-    let name = required_text("name", name, 100, "typens namn")?;
+    let name = required_text("name", name, 100, Text::new("what-type-name"))?;
     write(conn, |conn| {
         let taken: i64 = activity_types::table.filter(activity_types::code.eq(&code)).count().get_result(conn)?;
         if taken > 0 {
-            return Err(StoreError::invalid("code", "Det finns redan en aktivitetstyp med den koden."));
+            return Err(StoreError::invalid("code", Text::new("activity-type-code-taken")));
         }
         insert_type(conn, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
         append(conn, actor, Action::Create, &Record::new("activity_type", &code))
@@ -159,10 +160,10 @@ pub fn end_activity(conn: &mut DbConn, actor: &Actor, scope: &Scope, activity_id
             .ok_or(StoreError::NotFound)?;
         let (_, code) = scope.person(conn, activity.person_id)?;
         if activity.end_date.is_some() {
-            return Err(StoreError::invalid("end", "Aktiviteten har redan ett slutdatum."));
+            return Err(StoreError::invalid("end", Text::new("activity-already-ended")));
         }
         if end < activity.start_date {
-            return Err(StoreError::invalid("end", "Aktiviteten kan inte sluta före den börjar."));
+            return Err(StoreError::invalid("end", Text::new("activity-end-before-start")));
         }
         diesel::update(activities::table.find(activity_id)).set(activities::end_date.eq(end)).execute(conn)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, activity.person_id).in_municipality(&code))
@@ -229,9 +230,9 @@ pub fn add_exemption(
 ) -> Result<i32> {
     let NewExemption { reason, start, end, .. } = *new;
     if end.is_some_and(|e| e < start) {
-        return Err(Invalid::new("end", "Perioden kan inte sluta före den börjar.").into());
+        return Err(Invalid::new("end", Text::new("period-end-before-start")).into());
     }
-    let note = etablera_domain::reception::optional_text("note", new.note.as_deref(), 1000, "anteckningen")?;
+    let note = etablera_domain::input::optional_text("note", new.note.as_deref(), 1000, Text::new("what-note"))?;
     write(conn, |conn| {
         let (household_id, code) = scope.person(conn, person_id)?;
         let id: i32 = diesel::insert_into(work_exemptions::table)

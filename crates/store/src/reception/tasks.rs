@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::reception::required_text;
-use etablera_domain::reception::tasks::{ECONOMIC_ASSISTANCE, standard_tasks};
+use etablera_domain::input::required_text;
+use etablera_domain::reception::tasks::{ECONOMIC_ASSISTANCE, default_responsible, standard_tasks};
+use etablera_domain::text::Text;
 
 use super::Scope;
 use super::households::HOUSEHOLD;
@@ -12,9 +13,6 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{persons, support_tasks};
 use crate::{DbConn, Result, StoreError, now, write};
-
-/// Who does a standard task until the case worker says otherwise.
-pub const DEFAULT_RESPONSIBLE: &str = "Handläggare";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = support_tasks)]
@@ -63,6 +61,9 @@ pub(crate) fn create_standard(conn: &mut DbConn, actor: &Actor, household_id: i3
         .load(conn)?;
     let births: Vec<NaiveDate> =
         persons::table.filter(persons::household_id.eq(household_id)).select(persons::birth_date).load(conn)?;
+    // A task's title and responsible are the household's record, written in Swedish; the page
+    // says a standard task's title by its template code in the reader's language.
+    let responsible = default_responsible().swedish();
     for task in standard_tasks(reception, &births) {
         if !existing.iter().any(|c| c.as_deref() == Some(task.code)) {
             insert(
@@ -72,9 +73,9 @@ pub(crate) fn create_standard(conn: &mut DbConn, actor: &Actor, household_id: i3
                     household_id,
                     person_id: None,
                     template_code: Some(task.code),
-                    title: task.title,
+                    title: &task.title.swedish(),
                     due: task.due,
-                    responsible: DEFAULT_RESPONSIBLE,
+                    responsible: &responsible,
                 },
             )?;
         }
@@ -98,9 +99,9 @@ pub(crate) fn create_economic_assistance(
             household_id,
             person_id: Some(person_id),
             template_code: Some(ECONOMIC_ASSISTANCE.code),
-            title: ECONOMIC_ASSISTANCE.title,
+            title: &ECONOMIC_ASSISTANCE.title().swedish(),
             due,
-            responsible: DEFAULT_RESPONSIBLE,
+            responsible: &default_responsible().swedish(),
         },
     )
 }
@@ -115,8 +116,8 @@ pub fn add(
     due: NaiveDate,
     responsible: &str,
 ) -> Result<i32> {
-    let title = required_text("title", title, 200, "vad som ska göras")?;
-    let responsible = required_text("responsible", responsible, 100, "vem som gör det")?;
+    let title = required_text("title", title, 200, Text::new("what-task-title"))?;
+    let responsible = required_text("responsible", responsible, 100, Text::new("what-task-responsible"))?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let id = insert(
@@ -150,7 +151,7 @@ pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: i32, o
             .set(support_tasks::done_on.eq(on))
             .execute(conn)?;
         if changed == 0 {
-            return Err(StoreError::invalid("done_on", "Uppgiften är redan klar."));
+            return Err(StoreError::invalid("done_on", Text::new("task-already-done")));
         }
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         Ok(household_id)

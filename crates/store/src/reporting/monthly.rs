@@ -18,6 +18,7 @@ use crate::schema::{
     users, work_exemptions,
 };
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::text::Text;
 
 /// Access-log record kind: a month's report of a municipality.
 pub const MONTHLY_REPORT: &str = "monthly_report";
@@ -294,15 +295,12 @@ pub fn sign(
     if month.last >= today {
         return Err(StoreError::invalid(
             "month",
-            format!(
-                "Månaden är inte slut än; rapporten kan undertecknas från den {}.",
-                month.last.succ_opt().unwrap_or(month.last)
-            ),
+            Text::new("monthly-not-over").with("from", month.last.succ_opt().unwrap_or(month.last)),
         ));
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 2000) {
-        return Err(StoreError::invalid("note", "Skriv högst 2 000 tecken."));
+        return Err(StoreError::invalid("note", Text::new("monthly-note-too-long")));
     }
     write(conn, |conn| {
         let report = casework(conn, municipality_code)?.report(month, today, days);
@@ -320,7 +318,7 @@ pub fn sign(
                 if changed.is_empty() {
                     return Err(StoreError::invalid(
                         "month",
-                        format!("Version {} är redan undertecknad och ingenting har ändrats sedan dess.", last.version),
+                        Text::new("monthly-already-signed").with("version", last.version),
                     ));
                 }
                 (last.version + 1, Some(changed))

@@ -17,7 +17,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
-use crate::i18n::Tr;
+use crate::i18n::{Text, Tr};
 use crate::pages::{PageContext, local_time, render, render_with};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -46,36 +46,32 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 }
 
 /// Turns the typed filter into the store's, or the fields that are wrong and why.
-pub fn parse_filter(
-    conn: &mut DbConn,
-    q: &AuditQuery,
-    t: &Tr,
-) -> Result<Result<Filter, Vec<(String, String)>>, StoreError> {
+pub fn parse_filter(conn: &mut DbConn, q: &AuditQuery) -> Result<Result<Filter, Vec<(String, Text)>>, StoreError> {
     let mut errors = Vec::new();
     let mut filter = Filter::default();
     let from = non_empty(&q.from).map(|d| (d, parse_date(d)));
     let to = non_empty(&q.to).map(|d| (d, parse_date(d)));
     match from {
         Some((_, Some(date))) => filter.from = Some(start_of_local_day(date)),
-        Some((_, None)) => errors.push(("from".into(), t.get("audit-bad-date"))),
+        Some((_, None)) => errors.push(("from".into(), Text::new("audit-bad-date"))),
         None => {}
     }
     match to {
         Some((_, Some(date))) => filter.until = date.succ_opt().map(start_of_local_day),
-        Some((_, None)) => errors.push(("to".into(), t.get("audit-bad-date"))),
+        Some((_, None)) => errors.push(("to".into(), Text::new("audit-bad-date"))),
         None => {}
     }
     if let (Some(from), Some(until)) = (filter.from, filter.until)
         && until <= from
     {
-        errors.push(("to".into(), t.get("audit-bad-range")));
+        errors.push(("to".into(), Text::new("audit-bad-range")));
     }
     filter.action = non_empty(&q.action).and_then(Action::from_code);
     filter.record_kind = non_empty(&q.kind).map(str::to_owned);
     if let Some(actor) = non_empty(&q.actor) {
         match users::find_id(conn, actor)? {
             Some(id) => filter.actor_user_id = Some(id),
-            None => errors.push(("actor".into(), t.get("audit-bad-actor"))),
+            None => errors.push(("actor".into(), Text::new("audit-bad-actor"))),
         }
     }
     Ok(if errors.is_empty() { Ok(filter) } else { Err(errors) })
@@ -141,7 +137,7 @@ fn query_string(q: &AuditQuery, offset: Option<i64>) -> String {
 }
 
 /// Rows named by the typed filter (one page, newest first), or the fields that are wrong.
-pub type LogPageResult = Result<(Vec<(LogRow, Option<String>)>, bool), Vec<(String, String)>>;
+pub type LogPageResult = Result<(Vec<(LogRow, Option<String>)>, bool), Vec<(String, Text)>>;
 
 /// One page of the log for the page and the API alike; the reading is logged.
 pub async fn load_page(
@@ -149,11 +145,11 @@ pub async fn load_page(
     ctx: &crate::context::RequestContext,
     q: &AuditQuery,
 ) -> AppResult<LogPageResult> {
-    let (t, actor, query) = (ctx.tr(), ctx.actor(), q.clone());
+    let (actor, query) = (ctx.actor(), q.clone());
     let offset = q.offset.unwrap_or(0).max(0);
     Ok(state
         .store
-        .run(move |conn| match parse_filter(conn, &query, &t)? {
+        .run(move |conn| match parse_filter(conn, &query)? {
             Ok(filter) => {
                 let (rows, more) = log::page(conn, &actor, &filter, offset, PAGE_SIZE)?;
                 Ok(Ok((with_usernames(conn, rows)?, more)))
@@ -164,9 +160,11 @@ pub async fn load_page(
 }
 
 /// The first wrong field as the API's error.
-pub fn first_invalid(errors: Vec<(String, String)>) -> AppError {
-    let (field, message) = errors.into_iter().next().unwrap_or_default();
-    AppError::Invalid { field, message }
+pub fn first_invalid(errors: Vec<(String, Text)>) -> AppError {
+    match errors.into_iter().next() {
+        Some((field, message)) => AppError::Invalid { field, message },
+        None => AppError::BadRequest,
+    }
 }
 
 pub async fn page(
@@ -178,7 +176,9 @@ pub async fn page(
     let offset = q.offset.unwrap_or(0).max(0);
     let (rows, more, errors) = match load_page(&state, &ctx, &q).await? {
         Ok((rows, more)) => (rows, more, Vec::new()),
-        Err(errors) => (Vec::new(), false, errors),
+        Err(errors) => {
+            (Vec::new(), false, errors.into_iter().map(|(field, message)| (field, t.say(&message))).collect())
+        }
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let system = t.get("audit-system");
@@ -232,7 +232,7 @@ struct VerifyPage {
 pub fn describe(verification: &Verification, t: &Tr) -> String {
     match &verification.first_break {
         None => t.with("audit-verify-ok", "rows", verification.rows_checked),
-        Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", b.describe())]),
+        Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", t.say(&b.describe()))]),
     }
 }
 
@@ -253,12 +253,11 @@ pub async fn export_csv(
     Signed { ctx, .. }: Signed,
     Params(q): Params<AuditQuery>,
 ) -> AppResult<Response> {
-    let t = ctx.tr();
     let actor = ctx.actor();
     let query = q.clone();
     let rows = state
         .store
-        .run(move |conn| match parse_filter(conn, &query, &t)? {
+        .run(move |conn| match parse_filter(conn, &query)? {
             Ok(filter) => {
                 let rows = log::export(conn, &actor, &filter)?;
                 Ok(Ok(with_usernames(conn, rows)?))

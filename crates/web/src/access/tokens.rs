@@ -77,7 +77,7 @@ pub async fn create(
     let (status, new_token, error, name) = match created {
         Ok((_, plain)) => (StatusCode::OK, Some(plain), None, String::new()),
         Err(etablera_store::StoreError::Invalid { message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(message), form.name)
+            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(ctx.tr().say(&message)), form.name)
         }
         Err(e) => return Err(e.into()),
     };

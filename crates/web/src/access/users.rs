@@ -154,7 +154,9 @@ pub async fn create(
                 let query = serde_urlencoded::to_string([("created", &user.username)]).unwrap_or_default();
                 return Ok(Redirect::to(&format!("/admin/users?{query}")).into_response());
             }
-            Err(StoreError::Invalid { field, message }) => errors.push(FieldError { field: field.into(), message }),
+            Err(StoreError::Invalid { field, message }) => {
+                errors.push(FieldError { field: field.into(), message: t.say(&message) })
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -179,7 +181,10 @@ async fn set_disabled(
     disabled: bool,
 ) -> AppResult<Response> {
     if disabled && username == me {
-        return Err(AppError::Invalid { field: "username".into(), message: ctx.tr().get("users-cannot-disable-self") });
+        return Err(AppError::Invalid {
+            field: "username".into(),
+            message: etablera_domain::text::Text::new("users-cannot-disable-self"),
+        });
     }
     let actor = ctx.actor();
     state.store.run(move |conn| users::set_disabled(conn, &actor, &username, disabled)).await?;

@@ -10,7 +10,7 @@ use etablera_domain::access::Permission;
 use etablera_domain::agreements::obligations::{DUTIES, Duty, Schedule, Status, default_duties};
 use etablera_domain::agreements::staffing::{parse_posts, per_post_tenths, posts_text, tenths_text};
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
 use etablera_store::agreements::obligations::{self, MONTHLY_REPORT, Obligation, Standing};
 use etablera_store::agreements::{Contact, NewVersion, orders};
 use serde::Deserialize;
@@ -23,6 +23,7 @@ use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, municipality, municipality_options, render_with};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 /// How far ahead the page shows what falls due.
 pub const AHEAD_DAYS: i64 = 60;
@@ -289,9 +290,7 @@ fn notice_months(fields: &Fields) -> Result<Option<u32>, Invalid> {
     match fields.opt("notice_months").map(str::parse::<u32>) {
         None => Ok(None),
         Some(Ok(m)) if m <= 120 => Ok(Some(m)),
-        Some(_) => {
-            Err(Invalid::new("notice_months", "Skriv uppsägningstiden i månader, 0 till 120, eller lämna tomt."))
-        }
+        Some(_) => Err(Invalid::new("notice_months", Text::new("order-notice-months-format"))),
     }
 }
 
@@ -364,8 +363,7 @@ pub async fn staffing(
     let fields = Fields(pairs);
     let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
     let from = fields.date("from");
-    let posts = parse_posts(fields.get("posts"))
-        .ok_or_else(|| Invalid::new("posts", "Skriv antalet heltidstjänster, till exempel 2,5."));
+    let posts = parse_posts(fields.get("posts")).ok_or_else(|| Invalid::new("posts", Text::new("order-posts-format")));
     let outcome = match (from, posts) {
         (Ok(from), Ok(posts)) => {
             let (actor, c, note) = (ctx.actor(), code.clone(), fields.opt("note").map(str::to_owned));
@@ -390,10 +388,10 @@ struct OrderForm {
 }
 
 /// The form's values before anything is typed: the seed's order and its usual dates.
-fn form_defaults() -> Fields {
+fn form_defaults(t: &Tr) -> Fields {
     let start = NaiveDate::from_ymd_opt(2020, 3, 1).expect("a date");
     let mut pairs: Vec<(String, String)> = vec![
-        ("title".into(), "Beställning av individinriktat mottagnings- och integrationsarbete".into()),
+        ("title".into(), t.get("order-default-title")),
         ("start".into(), start.to_string()),
         ("end".into(), "2024-02-29".into()),
         ("notice_months".into(), "6".into()),
@@ -420,7 +418,7 @@ fn form_page(
     let page = OrderForm {
         municipalities: municipality_options(user),
         municipality: code,
-        defaults: form_defaults(),
+        defaults: form_defaults(&t),
         f,
         ctx: PageContext::new(ctx, t.get("order-new-title"), "/orders"),
     };
@@ -445,18 +443,18 @@ fn read_duties(fields: &Fields, start: NaiveDate) -> Result<Vec<Duty>, Vec<Inval
 /// for monthly, `MM-DD` for yearly, the year after when `like` is).
 fn read_schedule(field: &'static str, text: &str, like: Schedule) -> Result<Schedule, Invalid> {
     match like {
-        Schedule::Once { .. } => etablera_domain::reception::date(field, text).map(|due| Schedule::Once { due }),
+        Schedule::Once { .. } => etablera_domain::input::date(field, text).map(|due| Schedule::Once { due }),
         Schedule::Monthly { .. } => text
             .trim()
             .parse::<u32>()
             .map(|day| Schedule::Monthly { day })
-            .map_err(|_| Invalid::new(field, "Skriv en dag i månaden, 1 till 31.")),
+            .map_err(|_| Invalid::new(field, Text::new("schedule-day-format"))),
         Schedule::Yearly { next_year, .. } => {
             let parsed =
                 text.trim().split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
             parsed
                 .map(|(month, day)| Schedule::Yearly { month, day, next_year })
-                .ok_or_else(|| Invalid::new(field, "Skriv månad och dag som MM-DD, till exempel 09-30."))
+                .ok_or_else(|| Invalid::new(field, Text::new("schedule-month-day-format")))
         }
     }
     .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(field, m)))
@@ -511,14 +509,14 @@ fn read_order(fields: &Fields) -> Result<(String, NewVersion, Vec<Duty>), Vec<In
     let mut errors = Vec::new();
     let title = fields.get("title").trim().to_owned();
     if title.is_empty() {
-        errors.push(Invalid::new("title", "Ge beställningen en rubrik."));
+        errors.push(Invalid::new("title", Text::new("order-title-needed")));
     }
     let start = fields.date("start").map_err(|e| errors.push(e)).ok();
     let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
     let notice = notice_months(fields).map_err(|e| errors.push(e)).ok().flatten();
     let org = fields.get("org_number").parse::<etablera_domain::identity::OrganisationNumber>();
     if let Err(e) = &org {
-        errors.push(Invalid::new("org_number", etablera_domain::reception::sentence(&e.to_string())));
+        errors.push(Invalid::new("org_number", e.text().sentence()));
     }
     let signed_on = fields.optional_date("signed_on").map_err(|e| errors.push(e)).ok().flatten();
     let duties = match start {

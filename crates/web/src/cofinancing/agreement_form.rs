@@ -18,7 +18,7 @@ use crate::api::Path;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::pages::{PageContext, capitalised, render_with};
+use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
 
 type Pairs = Vec<(String, String)>;
@@ -259,7 +259,7 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
     {
         Ok(n) => Some(n),
         Err(e) => {
-            errors.push(FieldError { field: name, message: format!("{}.", capitalised(&e.to_string())) });
+            errors.push(FieldError { field: name, message: t.say(&e.text().sentence()) });
             None
         }
     };
@@ -308,7 +308,7 @@ fn parse_version(pairs: &Pairs, t: &crate::i18n::Tr) -> Result<NewVersion, Vec<F
 
 fn store_error(e: StoreError, t: &crate::i18n::Tr) -> Result<FieldError, AppError> {
     match e {
-        StoreError::Invalid { field, message } => Ok(FieldError { field, message }),
+        StoreError::Invalid { field, message } => Ok(FieldError { field, message: t.say(&message) }),
         StoreError::Stale => Ok(FieldError { field: "form", message: t.get("form-stale") }),
         other => Err(other.into()),
     }

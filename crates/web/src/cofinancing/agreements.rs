@@ -484,6 +484,7 @@ pub async fn show(
     match state.store.run(move |conn| withdrawals::preview(conn, id, date)).await {
         Ok(preview) => render_agreement(&state, &ctx, agreement, Some(preview), text, String::new(), None, false).await,
         Err(StoreError::Invalid { message, .. }) => {
+            let message = ctx.tr().say(&message);
             render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(message), false).await
         }
         Err(e) => Err(e.into()),
@@ -531,7 +532,7 @@ pub async fn withdraw(
                 None,
                 form.notice_date,
                 form.registry_number,
-                Some(message),
+                Some(ctx.tr().say(&message)),
                 false,
             )
             .await

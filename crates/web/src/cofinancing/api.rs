@@ -15,9 +15,10 @@ use crate::api::{JsonBody, Params};
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Text;
 
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid { field: field.to_owned(), message: message.into() }
+fn invalid(field: &str, message: Text) -> AppError {
+    AppError::Invalid { field: field.to_owned(), message }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -108,17 +109,17 @@ pub async fn apportionment(
     let unit = match q.unit.as_deref() {
         None | Some("kr") => Unit::Krona,
         Some("ore") => Unit::Ore,
-        Some(_) => return Err(invalid("unit", "Enheten ska vara kr eller ore.")),
+        Some(_) => return Err(invalid("unit", Text::new("api-unit"))),
     };
     let county = q.county.clone().or_else(|| super::county_of(&user));
     let year = q.year;
     let figures = state.store.run(move |conn| population::figures(conn, year, county.as_deref())).await?;
     if figures.is_empty() {
-        return Err(invalid("year", format!("Det finns ingen folkmängd för {year}.")));
+        return Err(invalid("year", Text::new("population-none-for-year").with("year", year)));
     }
     let claimants = figures;
     let total = Money::from_ore(q.total_ore);
-    let allocation = apportion(total, unit, &claimants).map_err(|e| invalid("total_ore", e.text().to_string()))?;
+    let allocation = apportion(total, unit, &claimants).map_err(|e| invalid("total_ore", e.text()))?;
     Ok(Json(ApportionBody {
         total_ore: total.ore(),
         sum_ore: allocation.iter().map(|a| a.amount.ore()).sum(),
@@ -161,12 +162,12 @@ pub async fn cost(Signed { .. }: Signed, Params(q): Params<CostQuery>) -> AppRes
     let on_cost: Percent = q
         .on_cost_percent
         .parse()
-        .map_err(|e: etablera_domain::cofinancing::cost::PercentError| invalid("on_cost_percent", e.to_string()))?;
+        .map_err(|e: etablera_domain::cofinancing::cost::PercentError| invalid("on_cost_percent", e.text()))?;
     if q.monthly_salary_ore < 0 || q.monthly_overhead_ore < 0 {
-        return Err(invalid("monthly_salary_ore", "Beloppen kan inte vara negativa."));
+        return Err(invalid("monthly_salary_ore", Text::new("api-amounts-negative")));
     }
     if !(1..=1200).contains(&q.months) {
-        return Err(invalid("months", "Antalet månader ska vara 1–1200."));
+        return Err(invalid("months", Text::new("api-months-range")));
     }
     let model = CostModel {
         monthly_salary: Money::from_ore(q.monthly_salary_ore),
@@ -216,7 +217,10 @@ pub async fn table_check(
 ) -> AppResult<Json<TableCheckBody>> {
     let mut rows = Vec::with_capacity(request.rows.len());
     for (i, r) in request.rows.iter().enumerate() {
-        let code: MunicipalityCode = r.code.parse().map_err(|e| invalid("rows", format!("Rad {}: {e}.", i + 1)))?;
+        let code: MunicipalityCode =
+            r.code.parse().map_err(|e: etablera_domain::municipality::MunicipalityCodeError| {
+                invalid("rows", Text::new("api-row-error").with("row", i + 1).with_text("message", e.text()))
+            })?;
         let name = if r.name.is_empty() { code.name().to_owned() } else { r.name.clone() };
         rows.push(StatedRow {
             code: code.to_string(),
@@ -225,8 +229,7 @@ pub async fn table_check(
             stated: Money::from_ore(r.stated_ore),
         });
     }
-    let check =
-        check_table(Money::from_ore(request.total_ore), &rows).map_err(|e| invalid("rows", e.text().to_string()))?;
+    let check = check_table(Money::from_ore(request.total_ore), &rows).map_err(|e| invalid("rows", e.text()))?;
     Ok(Json(TableCheckBody {
         stated_sum_ore: check.stated_sum.ore(),
         sum_matches_total: check.sum_matches_total,
@@ -392,7 +395,7 @@ async fn post_id(state: &AppState, user: &etablera_store::access::users::User) -
     super::current_post(state, user)
         .await?
         .map(|p| p.id)
-        .ok_or_else(|| invalid("post", "Det finns ingen delad tjänst registrerad för ditt län."))
+        .ok_or_else(|| invalid("post", Text::new("post-none-in-county")))
 }
 
 /// The agreements of the caller's shared post, without contact persons.
@@ -622,8 +625,8 @@ pub async fn vacancy_refunds(
     Signed { user, .. }: Signed,
     Params(q): Params<VacancyQuery>,
 ) -> AppResult<Json<Vec<VacancyRefundBody>>> {
-    let period =
-        Period::new(q.start, q.end).map_err(|e| AppError::from(StoreError::invalid("end", format!("{e}."))))?;
+    let period = Period::new(q.start, q.end)
+        .map_err(|e| AppError::from(StoreError::invalid("end", Text::new("full-stop").with_text("text", e.text()))))?;
     let id = post_id(&state, &user).await?;
     let refunds = state.store.run(move |conn| vacancies::refunds(conn, id, period)).await?;
     Ok(Json(

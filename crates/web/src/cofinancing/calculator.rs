@@ -18,8 +18,8 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::Tr;
-use crate::pages::{PageContext, capitalised, render_with};
+use crate::i18n::{Text, Tr};
+use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
 
 /// A field's error, for the summary at the top and the message at the field.
@@ -37,15 +37,15 @@ fn status(errors: &[FieldError]) -> StatusCode {
     if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
 }
 
-fn money_field(text: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Money> {
+fn money_field(t: &Tr, text: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Money> {
     match Money::parse_kr(text) {
         Ok(m) if m.ore() >= 0 => Some(m),
         Ok(_) => {
-            errors.push(FieldError { field, message: "Beloppet kan inte vara negativt.".into() });
+            errors.push(FieldError { field, message: t.say(&Text::new("cost-amount-negative")) });
             None
         }
         Err(e) => {
-            errors.push(FieldError { field, message: format!("{}.", capitalised(&e.to_string())) });
+            errors.push(FieldError { field, message: t.say(&e.text().sentence()) });
             None
         }
     }
@@ -95,15 +95,12 @@ pub async fn cost(Signed { ctx, .. }: Signed, Params(q): Params<CostQuery>) -> A
     let mut errors = Vec::new();
     let mut result = None;
     if asked {
-        let monthly_salary = money_field(&salary, "monthly_salary_kr", &mut errors);
+        let monthly_salary = money_field(&t, &salary, "monthly_salary_kr", &mut errors);
         let on_cost = percent
             .parse::<Percent>()
-            .map_err(|e| {
-                errors
-                    .push(FieldError { field: "on_cost_percent", message: format!("{}.", capitalised(&e.to_string())) })
-            })
+            .map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: t.say(&e.text().sentence()) }))
             .ok();
-        let monthly_overhead = money_field(&overhead, "overhead_kr", &mut errors);
+        let monthly_overhead = money_field(&t, &overhead, "overhead_kr", &mut errors);
         let month_count = match months.trim().parse::<u32>() {
             Ok(m) if (1..=1200).contains(&m) => Some(m),
             _ => {
@@ -225,7 +222,7 @@ pub async fn apportion_page(
     let mut sum = String::new();
     let mut shared = String::new();
     if q.total_kr.is_some() {
-        let total = money_field(&total_text, "total_kr", &mut errors);
+        let total = money_field(&t, &total_text, "total_kr", &mut errors);
         if figures.is_empty() {
             errors.push(FieldError { field: "year", message: t.get("apportion-no-figures") });
         }
@@ -307,13 +304,14 @@ pub struct CheckForm {
 }
 
 pub async fn check_submit(Signed { ctx, .. }: Signed, CsrfForm(form): CsrfForm<CheckForm>) -> AppResult<Response> {
+    let t = ctx.tr();
     let mut errors = Vec::new();
-    let total = money_field(&form.total_kr, "total_kr", &mut errors);
+    let total = money_field(&t, &form.total_kr, "total_kr", &mut errors);
     let rows = match parse_stated_table_csv(&form.table) {
         Ok(rows) => Some(rows),
         Err(line_errors) => {
             errors.extend(
-                line_errors.into_iter().map(|e| FieldError { field: "table", message: capitalised(&e.to_string()) }),
+                line_errors.into_iter().map(|e| FieldError { field: "table", message: t.say(&e.text().capitalised()) }),
             );
             None
         }

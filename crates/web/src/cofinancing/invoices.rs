@@ -166,7 +166,9 @@ pub async fn generate(
             Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={}", generated.created.len()))
                 .into_response())
         }
-        Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            list_page(&state, &ctx, &user, year, None, Some(ctx.tr().say(&message))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -193,7 +195,9 @@ pub async fn set_status(
     let to = InvoiceStatus::from_code(&form.to).ok_or(AppError::BadRequest)?;
     match state.store.run(move |conn| invoices::advance(conn, id, form.version, to, on)).await {
         Ok(_) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
-        Err(StoreError::Invalid { message, .. }) => list_page(&state, &ctx, &user, year, None, Some(message)).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            list_page(&state, &ctx, &user, year, None, Some(ctx.tr().say(&message))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -282,7 +286,9 @@ pub async fn credit(
     let reason = form.reason.trim().to_owned();
     match state.store.run(move |conn| invoices::credit(conn, id, form.version, today, &reason)).await {
         Ok(note) => Ok(Redirect::to(&format!("/cofinancing/invoices/{}", note.id)).into_response()),
-        Err(StoreError::Invalid { message, .. }) => show_with(&state, &ctx, &user, id, Some(message)).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            show_with(&state, &ctx, &user, id, Some(ctx.tr().say(&message))).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -6,6 +6,7 @@ use etablera_domain::cofinancing::Claimant;
 use etablera_domain::cofinancing::population::{LineError, PopulationRow, parse_population_csv};
 use etablera_domain::cofinancing::scb::{decode, parse_json_stat2, parse_scb_csv};
 use etablera_domain::money::Money;
+use etablera_domain::text::Text;
 use etablera_store::cofinancing::population::{self, ImportRecord, Source};
 use serde::Deserialize;
 
@@ -117,7 +118,7 @@ pub async fn page(
 }
 
 fn parse(format: &str, bytes: &[u8], year: Option<i32>) -> Result<(i32, Source, Vec<PopulationRow>), Vec<LineError>> {
-    let missing_year = || vec![LineError { line: 0, message: "Ange vilket år folkmängden gäller.".into() }];
+    let missing_year = || vec![LineError::new(0, Text::new("population-year-needed"))];
     match format {
         "csv" => {
             let year = year.ok_or_else(missing_year)?;
@@ -143,20 +144,18 @@ pub async fn import(
         text => match text.parse::<i32>() {
             Ok(y) if (population::MIN_YEAR..=population::MAX_YEAR).contains(&y) => Some(y),
             _ => {
-                let (errors, keep) = refuse(vec![LineError {
-                    line: 0,
-                    message: format!(
-                        "Året ska vara ett årtal mellan {} och {}.",
-                        population::MIN_YEAR,
-                        population::MAX_YEAR
-                    ),
-                }]);
+                let (errors, keep) = refuse(vec![LineError::new(
+                    0,
+                    Text::new("population-year-between")
+                        .with("min", population::MIN_YEAR)
+                        .with("max", population::MAX_YEAR),
+                )]);
                 return render_page(&state, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, None, errors, keep).await;
             }
         },
     };
     let Some(file) = form.file("file") else {
-        let (errors, keep) = refuse(vec![LineError { line: 0, message: "Välj en fil att läsa in.".into() }]);
+        let (errors, keep) = refuse(vec![LineError::new(0, Text::new("population-file-needed"))]);
         return render_page(&state, &ctx, None, StatusCode::UNPROCESSABLE_ENTITY, None, errors, keep).await;
     };
     let (year, source, rows) = match parse(&format, &file.bytes, year) {

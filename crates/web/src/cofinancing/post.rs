@@ -126,7 +126,10 @@ pub async fn set_cost(
         let percent = form
             .on_cost_percent
             .parse::<Percent>()
-            .map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: format!("{e}.") }))
+            .map_err(|e| {
+                let message = t.say(&etablera_domain::text::Text::new("full-stop").with_text("text", e.text()));
+                errors.push(FieldError { field: "on_cost_percent", message })
+            })
             .ok();
         match (salary, percent, overhead) {
             (Some(monthly_salary), Some(on_cost), Some(monthly_overhead)) => {

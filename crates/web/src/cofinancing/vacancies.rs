@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::agreements::Period;
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
+use etablera_domain::text::Text;
 use etablera_domain::time::parse_date;
 use etablera_store::StoreError;
 use etablera_store::cofinancing::vacancies;
@@ -148,14 +149,19 @@ pub async fn record(
     };
     let period = match Period::new(start, end) {
         Ok(p) => p,
-        Err(e) => return page_with(&state, &ctx, &user, keep, Some(format!("{}.", e)), None).await,
+        Err(e) => {
+            let message = ctx.tr().say(&Text::new("full-stop").with_text("text", e.text()));
+            return page_with(&state, &ctx, &user, keep, Some(message), None).await;
+        }
     };
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
     let actor = ctx.actor();
     let note = form.note.clone();
     match state.store.run(move |conn| vacancies::record(conn, &actor, post.id, period, Some(&note))).await {
         Ok(_) => Ok(Redirect::to("/cofinancing/vacancies?recorded=1").into_response()),
-        Err(StoreError::Invalid { message, .. }) => page_with(&state, &ctx, &user, keep, Some(message), None).await,
+        Err(StoreError::Invalid { message, .. }) => {
+            page_with(&state, &ctx, &user, keep, Some(ctx.tr().say(&message)), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -15,6 +15,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Text;
 use crate::reception::scope;
 
 #[derive(Deserialize, IntoParams)]
@@ -45,8 +46,8 @@ pub struct ReimbursableBody {
     pub not_reimbursable: Option<String>,
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid { field: field.to_owned(), message: message.into() }
+fn invalid(field: &str, message: Text) -> AppError {
+    AppError::Invalid { field: field.to_owned(), message }
 }
 
 /// How much of a cost the rules in force on the reception date reimburse.
@@ -57,18 +58,17 @@ pub async fn reimbursable_calc(
     Signed { .. }: Signed,
     Params(q): Params<ReimbursableQuery>,
 ) -> AppResult<Json<ReimbursableBody>> {
-    let category =
-        CostCategory::from_code(&q.category).ok_or_else(|| invalid("category", "Okänd kostnadskategori."))?;
-    let amount = Money::parse_kr(&q.amount_kr)
-        .map_err(|e| invalid("amount_kr", etablera_domain::reception::sentence(&e.to_string())))?;
+    let category = CostCategory::from_code(&q.category)
+        .ok_or_else(|| invalid("category", Text::new("cost-category-unknown-sentence")))?;
+    let amount = Money::parse_kr(&q.amount_kr).map_err(|e| invalid("amount_kr", e.text().sentence()))?;
     let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
     let household = household(q.household_size, q.resettled)?;
     let measured = quote(&all, category, amount, household, q.reception_date)
-        .map_err(|e| invalid("household_size", etablera_domain::reception::sentence(&e.to_string())))?;
+        .map_err(|e| invalid("household_size", e.text().sentence()))?;
     let r = match measured {
         Measured::Reimbursable { reimbursable, .. } => reimbursable,
         Measured::Not(NotReimbursable::NoRule) => {
-            return Err(invalid("reception_date", format!("Ingen regel för kategorin gäller {}.", q.reception_date)));
+            return Err(invalid("reception_date", Text::new("rule-none-for-category").with("date", q.reception_date)));
         }
         Measured::Not(NotReimbursable::NotResettled) => {
             return Ok(Json(ReimbursableBody {
@@ -94,11 +94,11 @@ pub async fn reimbursable_calc(
 /// The household as given: its size, and how many of it are quota refugees (all, unless said).
 fn household(members: u32, resettled: Option<u32>) -> AppResult<Household> {
     if !(1..=50).contains(&members) {
-        return Err(invalid("household_size", "Ange hushållets storlek, 1 till 50 personer."));
+        return Err(invalid("household_size", Text::new("household-size-range")));
     }
     let resettled = resettled.unwrap_or(members);
     if resettled > members {
-        return Err(invalid("resettled", "Fler kvotflyktingar än personer i hushållet."));
+        return Err(invalid("resettled", Text::new("household-resettled-too-many")));
     }
     Ok(Household { members, resettled })
 }

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
 use etablera_store::economy::claims::{self, ClaimFile};
 
@@ -21,6 +21,7 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
 use crate::reception::scope;
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 pub struct ClaimListRow {
     pub id: i32,
@@ -100,10 +101,10 @@ pub async fn prepare(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
-    let claim_type =
-        ClaimType::from_code(fields.get("claim_type")).ok_or_else(|| Invalid::new("claim_type", "Välj ansökningstyp."));
+    let claim_type = ClaimType::from_code(fields.get("claim_type"))
+        .ok_or_else(|| Invalid::new("claim_type", Text::new("claim-type-needed")));
     let municipality = crate::pages::municipality(&user, fields.opt("municipality"))
-        .ok_or_else(|| Invalid::new("municipality", "Du hör inte till någon kommun; be administratören om det."));
+        .ok_or_else(|| Invalid::new("municipality", Text::new("claim-no-municipality")));
     let outcome = match (claim_type, municipality, fields.date("period_start"), fields.date("period_end")) {
         (Ok(claim_type), Ok(code), Ok(from), Ok(to)) => {
             let (actor, scope) = (ctx.actor(), scope(&user));
@@ -278,12 +279,10 @@ pub async fn step(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
-    let step = Step::from_code(fields.get("step")).ok_or_else(|| Invalid::new("step", "Välj vad som har hänt."));
+    let step = Step::from_code(fields.get("step")).ok_or_else(|| Invalid::new("step", Text::new("claim-step-needed")));
     let granted = match fields.opt("granted") {
         None => Ok(None),
-        Some(text) => Money::parse_kr(text)
-            .map(Some)
-            .map_err(|e| Invalid::new("granted", etablera_domain::reception::sentence(&e.to_string()))),
+        Some(text) => Money::parse_kr(text).map(Some).map_err(|e| Invalid::new("granted", e.text().sentence())),
     };
     let version: i32 = fields.get("version").parse().map_err(|_| AppError::NotFound)?;
     let outcome = match (step, fields.date("on"), granted) {
@@ -365,8 +364,8 @@ pub async fn xlsx(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
-    let body =
-        etablera_reports::economy::xlsx("Ansökan", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = etablera_reports::economy::xlsx(&ctx.tr().get("claim-sheet"), &heading, &sheet)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("ansokan-{id}.xlsx"), body))
 }
 
@@ -376,6 +375,6 @@ pub async fn pdf(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
-    let footer = format!("Etablera · ansökan {id}");
+    let footer = ctx.tr().with("claim-pdf-footer", "id", id);
     pdf_download(format!("ansokan-{id}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
 }

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::economy::costs::CostForm;
 use etablera_domain::economy::rules::CostCategory;
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_store::StoreError;
 use etablera_store::economy::costs::{self, Assessment, CostFilter, NewCost, NotReimbursable};
 use serde::Deserialize;
@@ -22,6 +22,7 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, render, render_with};
 use crate::reception::scope;
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 pub struct CostRow {
     pub id: i32,
@@ -267,11 +268,15 @@ pub async fn new_form(
 }
 
 fn parse(fields: &Fields) -> Result<NewCost, Vec<Invalid>> {
-    let household_id: i32 =
-        fields.get("household").parse().map_err(|_| vec![Invalid::new("household", "Välj ett hushåll.")])?;
+    let household_id: i32 = fields
+        .get("household")
+        .parse()
+        .map_err(|_| vec![Invalid::new("household", Text::new("cost-household-needed"))])?;
     let person_id = match fields.opt("person") {
         None => None,
-        Some(p) => Some(p.parse::<i32>().map_err(|_| vec![Invalid::new("person", "Välj en person i hushållet.")])?),
+        Some(p) => Some(
+            p.parse::<i32>().map_err(|_| vec![Invalid::new("person", Text::new("cost-person-not-in-household"))])?,
+        ),
     };
     let form = CostForm {
         date: fields.get("date"),

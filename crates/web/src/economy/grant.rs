@@ -6,8 +6,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_reports::economy::{Heading, Sheet, grant_sheet};
 use etablera_store::economy::claims;
 use etablera_store::economy::grant::{self, GrantYear};
@@ -156,8 +156,7 @@ pub async fn set(
     let fields = Fields(pairs);
     let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
     let year = super::year_field(&fields);
-    let amount = Money::parse_kr(fields.get("amount"))
-        .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
+    let amount = Money::parse_kr(fields.get("amount")).map_err(|e| Invalid::new("amount", e.text().sentence()));
     let decision = fields.opt("decision").map(str::to_owned);
     let version: i32 = fields.get("version").parse().unwrap_or(0);
     let outcome = match (year, amount) {
@@ -216,8 +215,8 @@ pub async fn xlsx(
     Params(q): Params<GrantQuery>,
 ) -> AppResult<Response> {
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
-    let body =
-        etablera_reports::economy::xlsx("Anslag", &heading, &sheet).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = etablera_reports::economy::xlsx(&ctx.tr().get("grant-sheet"), &heading, &sheet)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
 }
 
@@ -227,6 +226,6 @@ pub async fn pdf(
     Params(q): Params<GrantQuery>,
 ) -> AppResult<Response> {
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
-    let footer = format!("Etablera · {}", heading.title);
+    let footer = ctx.tr().with("pdf-footer", "title", &heading.title);
     pdf_download(format!("{name}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
 }

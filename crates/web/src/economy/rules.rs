@@ -5,8 +5,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_store::economy::rules::{self, RuleRow};
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 pub struct RuleView {
     pub id: i32,
@@ -126,8 +127,7 @@ pub async fn set_price_base(
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
     let year = super::year_field(&fields);
-    let amount = Money::parse_kr(fields.get("amount"))
-        .map_err(|e| Invalid::new("amount", etablera_domain::reception::sentence(&e.to_string())));
+    let amount = Money::parse_kr(fields.get("amount")).map_err(|e| Invalid::new("amount", e.text().sentence()));
     let outcome = match (year, amount) {
         (Ok(year), Ok(amount)) => {
             let actor = ctx.actor();
@@ -266,13 +266,11 @@ pub async fn edit_form(
 fn optional_money(fields: &Fields, name: &'static str) -> Result<Option<i64>, Invalid> {
     match fields.opt(name) {
         None => Ok(None),
-        Some(text) => Money::parse_kr(text)
-            .map(|m| Some(m.ore()))
-            .map_err(|e| Invalid::new(name, etablera_domain::reception::sentence(&e.to_string()))),
+        Some(text) => Money::parse_kr(text).map(|m| Some(m.ore())).map_err(|e| Invalid::new(name, e.text().sentence())),
     }
 }
 
-fn optional_number(fields: &Fields, name: &'static str, message: &str) -> Result<Option<i32>, Invalid> {
+fn optional_number(fields: &Fields, name: &'static str, message: Text) -> Result<Option<i32>, Invalid> {
     match fields.opt(name) {
         None => Ok(None),
         Some(text) => text.parse::<i32>().ok().filter(|n| *n >= 0).map(Some).ok_or_else(|| Invalid::new(name, message)),
@@ -287,7 +285,7 @@ fn optional_share(fields: &Fields) -> Result<Option<i32>, Invalid> {
             .ok()
             .filter(|m| (0..=10_000).contains(&m.ore()))
             .map(|m| Some(m.ore() as i32))
-            .ok_or_else(|| Invalid::new("share", "Skriv andelen i procent, till exempel 34,90.")),
+            .ok_or_else(|| Invalid::new("share", Text::new("rule-share-format"))),
     }
 }
 
@@ -301,7 +299,7 @@ fn parse(fields: &Fields, base: &RuleRow) -> Result<RuleRow, Vec<Invalid>> {
         }
     };
     keep(
-        etablera_domain::reception::required_text("covers", fields.get("covers"), 300, "vad regeln gäller")
+        etablera_domain::input::required_text("covers", fields.get("covers"), 300, Text::new("what-rule-covers"))
             .map(|v| row.covers = v),
     );
     keep(fields.date("valid_from").map(|d| row.valid_from = d));
@@ -311,14 +309,14 @@ fn parse(fields: &Fields, base: &RuleRow) -> Result<RuleRow, Vec<Invalid>> {
         row.cap_kind = cap_kind.to_owned();
         Ok(())
     } else {
-        Err(Invalid::new("cap_kind", "Välj hur taket räknas."))
+        Err(Invalid::new("cap_kind", Text::new("rule-cap-kind-needed")))
     });
     keep(optional_money(fields, "cap_per_person").map(|v| row.cap_per_person_ore = v));
     keep(optional_money(fields, "cap_per_household").map(|v| row.cap_per_household_ore = v));
     keep(optional_money(fields, "cap_per_extra_member").map(|v| row.cap_per_extra_member_ore = v));
     keep(optional_money(fields, "cap_per_day").map(|v| row.cap_per_day_ore = v));
-    keep(optional_number(fields, "age_from", "Skriv åldern som ett heltal.").map(|v| row.age_from = v));
-    keep(optional_number(fields, "age_to", "Skriv åldern som ett heltal.").map(|v| row.age_to = v));
+    keep(optional_number(fields, "age_from", Text::new("rule-age-format")).map(|v| row.age_from = v));
+    keep(optional_number(fields, "age_to", Text::new("rule-age-format")).map(|v| row.age_to = v));
     keep(optional_money(fields, "amount").map(|v| row.amount_ore = v));
     keep(optional_share(fields).map(|v| row.price_base_share_bp = v));
     let deadline_kind = fields.get("deadline_kind");
@@ -329,15 +327,15 @@ fn parse(fields: &Fields, base: &RuleRow) -> Result<RuleRow, Vec<Invalid>> {
             row.deadline_kind = deadline_kind.to_owned();
             Ok(())
         } else {
-            Err(Invalid::new("deadline_kind", "Välj hur ansökningstiden räknas."))
+            Err(Invalid::new("deadline_kind", Text::new("rule-deadline-kind-needed")))
         },
     );
     keep(
-        optional_number(fields, "deadline_months", "Skriv antal månader som ett heltal.")
+        optional_number(fields, "deadline_months", Text::new("rule-deadline-months-format"))
             .map(|v| row.deadline_months = v),
     );
     keep(
-        etablera_domain::reception::required_text("source", fields.get("source"), 500, "källan")
+        etablera_domain::input::required_text("source", fields.get("source"), 500, Text::new("what-rule-source"))
             .map(|v| row.source = v),
     );
     if errors.is_empty() { Ok(row) } else { Err(errors) }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use etablera_domain::economy::accounting;
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
 use etablera_store::economy::accounting as store;
 use serde::Deserialize;
 
@@ -20,6 +20,7 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
 use crate::pages::{municipality, municipality_options};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SieQuery {
@@ -116,7 +117,7 @@ pub async fn export(
         let f = Filled::failed(
             "export",
             Fields(vec![("month".into(), month)]),
-            vec![Invalid::new("month", "Skriv månaden som ÅÅÅÅ-MM, till exempel 2024-03.")],
+            vec![Invalid::new("month", Text::new("sie-month-format"))],
         );
         return page(&state, &ctx, &user, q, f).await;
     };

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
 use etablera_domain::reception::plan::{ActivityType, Counts};
 use etablera_store::reception::plans;
 
@@ -15,6 +15,7 @@ use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery};
 use crate::pages::{PageContext, render_with};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 #[derive(Template)]
 #[template(path = "reception/activity_types.html")]
@@ -58,7 +59,7 @@ pub async fn add(
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
     let Some(counts) = Counts::from_code(fields.get("counts")) else {
-        let error = Invalid::new("counts", "Välj hur typen räknas: timmar eller ledighet.");
+        let error = Invalid::new("counts", Text::new("activity-type-counts-needed"));
         return page(&state, &ctx, Filled::failed("type", fields, vec![error]), None).await;
     };
     let (code, name) = (fields.get("code").to_owned(), fields.get("name").to_owned());

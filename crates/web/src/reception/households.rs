@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::Invalid;
 use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut, default_contract_end};
 use etablera_domain::reception::person::{Category, PersonDetails, PersonInput};
 use etablera_store::reception::case_file::{self, HouseholdFile};
@@ -24,6 +24,7 @@ use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 pub struct Row {
     pub id: i32,
@@ -362,11 +363,20 @@ async fn household_page(
         tasks: file
             .tasks
             .iter()
-            .map(|task| TaskView {
+            .map(|task| {
+                // A standard task's title in the reader's language; the case worker's own as written.
+                let title = task
+                    .template_code
+                    .as_deref()
+                    .and_then(etablera_domain::reception::tasks::title_of)
+                    .map_or_else(|| task.title.clone(), |title| t.say(&title));
+                (task, title)
+            })
+            .map(|(task, title)| TaskView {
                 id: task.id,
                 title: match task.person_id {
-                    Some(pid) => format!("{} – {}", task.title, name_of(Some(pid))),
-                    None => task.title.clone(),
+                    Some(pid) => format!("{title} – {}", name_of(Some(pid))),
+                    None => title,
                 },
                 due: task.due_date.to_string(),
                 responsible: task.responsible.clone(),
@@ -485,9 +495,9 @@ pub async fn first_contact(
     let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
     let at = fields.date("date").and_then(|date| {
         let time = chrono::NaiveTime::parse_from_str(fields.get("time"), "%H:%M")
-            .map_err(|_| Invalid::new("time", "Skriv klockslaget som TT:MM, till exempel 10:30."))?;
+            .map_err(|_| Invalid::new("time", Text::new("first-contact-time-format")))?;
         etablera_domain::time::from_local(date.and_time(time))
-            .ok_or_else(|| Invalid::new("time", "Den tiden finns inte den dagen (sommartid)."))
+            .ok_or_else(|| Invalid::new("time", Text::new("first-contact-time-missing")))
     });
     let channel = fields.get("channel").to_owned();
     let outcome = match at {
@@ -505,9 +515,9 @@ fn housing_from(fields: &Fields) -> Result<HousingDetails, Vec<Invalid>> {
     let end = fields.optional_date("contract_end");
     let rent = match fields.opt("rent") {
         None => Ok(None),
-        Some(text) => Money::parse_kr(text)
-            .map(Some)
-            .map_err(|_| Invalid::new("rent", "Skriv hyran i kronor, till exempel 6 500.")),
+        Some(text) => {
+            Money::parse_kr(text).map(Some).map_err(|_| Invalid::new("rent", Text::new("housing-rent-format")))
+        }
     };
     let (start, end, rent) = match (start, end, rent) {
         (Ok(s), Ok(e), Ok(r)) => (s, e, r),
@@ -566,8 +576,7 @@ pub async fn add_damage(
 ) -> AppResult<Response> {
     let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let cost = Money::parse_kr(fields.get("cost"))
-        .map_err(|_| Invalid::new("cost", "Skriv kostnaden i kronor, till exempel 1 200."));
+    let cost = Money::parse_kr(fields.get("cost")).map_err(|_| Invalid::new("cost", Text::new("damage-cost-format")));
     let outcome = match (fields.date("date"), cost) {
         (Ok(date), Ok(cost)) => {
             let damage = Damage {
@@ -662,7 +671,7 @@ pub async fn add_note(
     let text = fields.get("text").to_owned();
     let number = |name: &'static str| match fields.opt(name) {
         None => Ok(None),
-        Some(v) => v.parse::<i32>().map(Some).map_err(|_| Invalid::new(name, "Välj i listan.")),
+        Some(v) => v.parse::<i32>().map(Some).map_err(|_| Invalid::new(name, Text::new("choose-in-list"))),
     };
     let (person_id, corrects) = match (number("person_id"), number("corrects")) {
         (Ok(p), Ok(c)) => (p, c),

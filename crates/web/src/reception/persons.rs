@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::reception::Invalid;
+use etablera_domain::input::Invalid;
 use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitReason, age_on};
 use etablera_domain::reception::plan::{ActivityInput, Counts};
 use etablera_store::reception::case_file::{self, PersonFile};
@@ -18,6 +18,7 @@ use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery};
 use crate::pages::{PageContext, local_time, render_with};
 use crate::security::CsrfForm;
+use etablera_domain::text::Text;
 
 pub struct ActivityView {
     pub id: i32,
@@ -205,8 +206,8 @@ pub async fn add_activity(
     let parsed = (
         fields.date("start"),
         fields.optional_date("end"),
-        fields.number("hours_per_week", "Skriv timmar per vecka som ett heltal, 0–40."),
-        fields.number("extent_percent", "Skriv omfattningen som ett heltal i procent, 1–100."),
+        fields.number("hours_per_week", Text::new("activity-hours-format")),
+        fields.number("extent_percent", Text::new("activity-extent-format")),
     );
     let outcome = match parsed {
         (Ok(start), Ok(end), Ok(hours_per_week), Ok(extent_percent)) => {
@@ -268,7 +269,7 @@ pub async fn add_exemption(
     let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
     let reason = ExemptionReason::from_code(fields.get("reason"))
-        .ok_or_else(|| Invalid::new("reason", "Välj skäl: sjukdom eller funktionsnedsättning."));
+        .ok_or_else(|| Invalid::new("reason", Text::new("exemption-reason-needed")));
     let outcome = match (reason, fields.date("start"), fields.optional_date("end")) {
         (Ok(reason), Ok(start), Ok(end)) => {
             let new = plans::NewExemption { reason, start, end, note: fields.opt("note").map(str::to_owned) };
@@ -288,7 +289,7 @@ pub async fn exit(
     let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
     let reason = ExitReason::from_code(fields.get("reason"))
-        .ok_or_else(|| Invalid::new("reason", "Välj skälet till utskrivningen."));
+        .ok_or_else(|| Invalid::new("reason", Text::new("exit-reason-needed")));
     let note = fields.opt("note").map(str::to_owned);
     let outcome = match (fields.date("exit_date"), reason) {
         (Ok(date), Ok(reason)) => Ok(state

@@ -195,7 +195,10 @@ pub async fn set_interim(
     let (actor, c) = (ctx.actor(), code.clone());
     let outcome = match year {
         Some(year) => Ok(state.store.run(move |conn| closings::set_interim(conn, &actor, &c, year, month)).await),
-        None => Err(vec![etablera_domain::reception::Invalid::new("year", "Skriv året med fyra siffror.")]),
+        None => Err(vec![etablera_domain::input::Invalid::new(
+            "year",
+            etablera_domain::text::Text::new("year-four-digits"),
+        )]),
     };
     let year_text = fields.get("year").to_owned();
     match Filled::after("interim", fields, outcome)? {
@@ -226,7 +229,7 @@ pub async fn pdf(
     Params(q): Params<ClosingQuery>,
 ) -> AppResult<Response> {
     let (heading, table, name) = file(&state, &ctx, &user, &q).await?;
-    let footer = format!("Etablera · {}", heading.title);
+    let footer = ctx.tr().with("pdf-footer", "title", &heading.title);
     pdf_download(format!("{name}.pdf"), move || etablera_reports::table::pdf(&heading, &table, &footer)).await
 }
 
@@ -236,7 +239,7 @@ pub async fn xlsx(
     Params(q): Params<ClosingQuery>,
 ) -> AppResult<Response> {
     let (heading, table, name) = file(&state, &ctx, &user, &q).await?;
-    let body = etablera_reports::table::xlsx("Klagomål och avvikelser", &heading, &table)
+    let body = etablera_reports::table::xlsx(&ctx.tr().get("closing-sheet"), &heading, &table)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
 }

@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled};
-use crate::i18n::Tr;
+use crate::i18n::{Text, Tr};
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render_with};
 
 /// How many months the trend shows.
@@ -78,10 +78,9 @@ struct MonthPage {
 fn chosen_month(asked: Option<&str>, today: chrono::NaiveDate) -> Result<Month, AppError> {
     match asked.map(str::trim).filter(|m| !m.is_empty()) {
         None => Ok(Month::containing(today).previous()),
-        Some(text) => Month::parse(text).filter(|m| m.first <= today).ok_or_else(|| AppError::Invalid {
-            field: "month".into(),
-            message: "Välj en månad som har börjat, skriven som 2024-05.".into(),
-        }),
+        Some(text) => Month::parse(text)
+            .filter(|m| m.first <= today)
+            .ok_or_else(|| AppError::Invalid { field: "month".into(), message: Text::new("monthly-month-format") }),
     }
 }
 

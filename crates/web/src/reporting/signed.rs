@@ -177,7 +177,7 @@ pub async fn pdf(
     Params(q): Params<SignedQuery>,
 ) -> AppResult<Response> {
     let (heading, table, _, _, name) = file(&state, &ctx, &user, &month, &q).await?;
-    let footer = format!("Etablera · {}", heading.title);
+    let footer = ctx.tr().with("pdf-footer", "title", &heading.title);
     pdf_download(format!("{name}.pdf"), move || etablera_reports::table::pdf(&heading, &table, &footer)).await
 }
 
@@ -188,7 +188,7 @@ pub async fn xlsx(
     Params(q): Params<SignedQuery>,
 ) -> AppResult<Response> {
     let (heading, table, _, _, name) = file(&state, &ctx, &user, &month, &q).await?;
-    let body = etablera_reports::table::xlsx("Månadsrapport", &heading, &table)
+    let body = etablera_reports::table::xlsx(&ctx.tr().get("monthly-sheet"), &heading, &table)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
 }

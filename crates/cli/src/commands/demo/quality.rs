@@ -12,6 +12,7 @@ use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity
 use etablera_domain::quality::deviations::DeviationForm;
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::monthly::Month;
+use etablera_domain::text::Text;
 use etablera_store::access::Actor;
 use etablera_store::agreements::{self, Contact, NewVersion, obligations, orders};
 use etablera_store::quality::deviations;
@@ -151,13 +152,17 @@ pub fn run(
                     .to_owned()
             }),
         };
-        let case = form
-            .check(today)
-            .map_err(|e| StoreError::invalid("demo", format!("the demo's case does not pass: {e:?}")))?;
+        let case = form.check(today).map_err(|e| {
+            StoreError::invalid(
+                "demo",
+                Text::new("technical-detail").with("detail", format!("the demo's case does not pass: {e:?}")),
+            )
+        })?;
         deviations::create(conn, &by_manager, &scope, municipality, None, &case)?;
     }
-    let code: etablera_domain::municipality::MunicipalityCode =
-        municipality.parse().map_err(|_| StoreError::invalid("municipality", "a municipality code"))?;
+    let code: etablera_domain::municipality::MunicipalityCode = municipality.parse().map_err(|_| {
+        StoreError::invalid("municipality", Text::new("technical-detail").with("detail", "a municipality code"))
+    })?;
     let start = d("2020-03-01");
     let title = "Beställning av individinriktat mottagnings- och integrationsarbete";
     let first = order_version(start, d("2024-02-29"), "SN 2020/14", None);
