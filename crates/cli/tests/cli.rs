@@ -504,6 +504,7 @@ fn the_monthly_report_in_its_four_formats_exact_and_public() {
     assert!(!text.contains("below_full_time"), "the follow-up is not in the committee's version");
     let csv = stdout(&etablera(&db, &[&args[..], &["--format", "csv"]].concat()));
     assert!(csv.contains("\narrivals,Hushåll mottagna under månaden,2\ncontacted_in_time,"), "{csv}");
+    insta::assert_snapshot!("monthly_report_2024_05_csv", csv);
 
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("maj.xlsx");

@@ -1,11 +1,12 @@
 //! The economy's documents read back: a claim as form 4497's table and the grant's account, as
 //! XLSX (the cells) and PDF (its text, through pdftotext).
 
-use std::process::Command;
-
 use chrono::NaiveDate;
 use etablera_domain::money::Money;
 use etablera_reports::economy::{ClaimLine, Heading, claim_sheet, grant_sheet, pdf, xlsx};
+
+mod support;
+use support::pdf_text;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -88,16 +89,11 @@ fn a_claim_as_xlsx_has_the_forms_columns_and_exact_amounts() {
     assert!(cells.contains("<v>11499.99</v>"), "the total, exact to the öre");
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
-    assert!(bytes.starts_with(b"%PDF-"));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("document.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout", file.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+#[test]
+fn the_claim_documents_as_snapshots() {
+    let (heading, sheet) = claim();
+    insta::assert_snapshot!("claim_xlsx_cells", support::xlsx_cells(&xlsx("Ansökan", &heading, &sheet).unwrap()));
+    insta::assert_snapshot!("claim_pdf_text", pdf_text(&pdf(&heading, &sheet, "Etablera · ansökan 1").unwrap()));
 }
 
 #[test]
@@ -194,6 +190,7 @@ fn a_months_vouchers_as_sie_4i_are_read_back_balanced_by_an_sie_parser() {
     all_settings.extend(settings);
     let file = etablera_reports::sie::month_file("Österåker kommun", d("2024-04-01"), &all_settings, list);
     let bytes = etablera_reports::sie::sie4i(&file);
+    insta::assert_snapshot!("month_sie", etablera_reports::sie::text(&file));
     let mut read = Vec::new();
     for item in sie4::Reader::new(bytes.as_slice()) {
         match item {

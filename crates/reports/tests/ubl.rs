@@ -9,6 +9,8 @@ use etablera_domain::identity::luhn_valid;
 use etablera_domain::money::Money;
 use etablera_reports::cofinancing::{UblInvoice, UblLine, UblParty, ubl};
 
+mod support;
+
 fn check_tool() -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/einvoice-check");
     assert!(path.exists(), "the validator is missing at {}", path.display());
@@ -154,4 +156,30 @@ fn an_invoice_as_pdf_reads_like_the_invoice() {
     ] {
         assert!(text.replace('\u{a0}', " ").contains(expected), "{expected} is missing from:\n{text}");
     }
+}
+
+/// The documents as they are, so that a change to any of them shows in review.
+#[test]
+fn the_invoice_documents_as_snapshots() {
+    use etablera_reports::cofinancing::{InvoiceRow, invoice_pdf, invoices_xlsx};
+    insta::assert_snapshot!("invoice_ubl", support::xml_lines(&ubl(&seed_invoice(None))));
+    insta::assert_snapshot!("credit_note_ubl", support::xml_lines(&ubl(&seed_invoice(Some("2024-0586-1")))));
+    let basis = "Tjänstens kostnad 2024-01-01 – 2024-12-31: 763 945 kr. Delas av 13 kommuner efter folkmängd 2023.";
+    let pdf = invoice_pdf(&seed_invoice(None), "Faktura", basis).unwrap();
+    insta::assert_snapshot!("invoice_pdf_text", support::pdf_text(&pdf));
+    let row = |code: &str, name: &str, kr: i64| InvoiceRow {
+        number: format!("2024-{code}-1"),
+        municipality_code: code.into(),
+        municipality: name.into(),
+        kind: "Faktura".into(),
+        period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        period_end: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        invoice_date: NaiveDate::from_ymd_opt(2024, 12, 10).unwrap(),
+        due_date: NaiveDate::from_ymd_opt(2025, 1, 9).unwrap(),
+        amount: Money::from_kr(kr),
+        status: "Skickad".into(),
+        basis: "Underlag".into(),
+    };
+    let xlsx = invoices_xlsx("Fakturor 2024", &[row("0586", "Mjölby", 45_837), row("0509", "Ödeshög", 9_064)]).unwrap();
+    insta::assert_snapshot!("invoices_xlsx_cells", support::xlsx_cells(&xlsx));
 }
