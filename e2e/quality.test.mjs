@@ -54,7 +54,7 @@ test('the case worker registers a serious deviation', async () => {
   await page.getByLabel('Vad det gäller').fill('Bostaden saknade sängar när familjen kom.');
   await page.getByLabel('Allvarlig', { exact: true }).check();
   await page.getByRole('button', { name: 'Registrera' }).click();
-  await page.getByText('Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.').first().waitFor();
+  await page.getByText('Skriv dagen det kom in som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.').first().waitFor();
   await page.getByText('Välj hur det kom in.').first().waitFor();
   await page.getByText(/Skriv en sammanfattning till nämnden/).first().waitFor();
   assert.equal(await page.getByLabel('Vad det gäller').inputValue(), 'Bostaden saknade sängar när familjen kom.');

@@ -150,7 +150,7 @@ test('a wrong input in each form is explained in Swedish and saves nothing', asy
 
   await page.locator('summary', { hasText: 'Lägg till en uppgift' }).click();
   await page.locator('form[action$="/tasks"]').getByRole('button', { name: 'Lägg till en uppgift' }).click();
-  await refused('task', 'Skriv datumet som ÅÅÅÅ-MM-DD');
+  await refused('task', 'Skriv sista dagen som ÅÅÅÅ-MM-DD');
 
   await page.locator('summary', { hasText: 'Registrera en skada' }).click();
   const damage = page.locator('form[action$="/damages"]');

@@ -58,9 +58,44 @@ pub fn optional_text(
     }
 }
 
-/// A date written YYYY-MM-DD.
+/// A date written YYYY-MM-DD. The message names the date by its field, so that a form with
+/// several dates says which one is wrong.
 pub fn date(field: &'static str, text: &str) -> Result<chrono::NaiveDate, Invalid> {
-    crate::time::parse_date(text).ok_or_else(|| Invalid::new(field, Text::new("input-date")))
+    crate::time::parse_date(text)
+        .ok_or_else(|| Invalid::new(field, Text::new("input-date").with_text("what", date_named(field))))
+}
+
+/// A date field's name as the messages say it ("startdatumet"); a path such as
+/// `move_out.notice_date` by its last part.
+fn date_named(field: &str) -> Text {
+    let name = field.rsplit('.').next().unwrap_or(field);
+    Text::new(match name {
+        "start" | "start_date" => "what-start-date",
+        "end" | "end_date" => "what-end-date",
+        "placement_date" => "what-placement-date",
+        "expected_reception_date" => "what-expected-reception-date",
+        "reception_date" => "what-reception-date",
+        "birth_date" => "what-birth-date",
+        "signed_on" => "what-signed-on",
+        "exit_date" => "what-exit-date",
+        "returned_on" => "what-returned-on",
+        "effective_from" => "what-effective-from",
+        "valid_from" => "what-valid-from",
+        "valid_to" => "what-valid-to",
+        "received_on" => "what-received-on",
+        "closed_on" => "what-closed-on",
+        "period_start" => "what-period-start",
+        "period_end" => "what-period-end",
+        "notice_date" => "what-notice-date",
+        "keys_returned_on" => "what-keys-returned-on",
+        "inspection_on" => "what-inspection-on",
+        "contract_start" => "what-contract-start",
+        "contract_end" => "what-contract-end",
+        "due_date" => "what-due-date",
+        "done_on" => "what-done-on",
+        "from" => "what-from",
+        _ => "what-date",
+    })
 }
 
 /// An optional date: `None` when empty.
@@ -68,6 +103,44 @@ pub fn optional_date(field: &'static str, text: Option<&str>) -> Result<Option<c
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => date(field, t).map(Some),
+    }
+}
+
+/// Every error of a form, kept while its fields are checked one by one, so that the person sees
+/// them all at once and not one per try.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<Invalid>);
+
+impl Errors {
+    pub fn new() -> Errors {
+        Errors::default()
+    }
+
+    /// The value, or `None` with its error kept.
+    pub fn keep<T>(&mut self, checked: Result<T, Invalid>) -> Option<T> {
+        checked.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// The value, or `None` with all its errors kept.
+    pub fn keep_all<T>(&mut self, checked: Result<T, Vec<Invalid>>) -> Option<T> {
+        checked.map_err(|errors| self.0.extend(errors)).ok()
+    }
+
+    pub fn push(&mut self, error: Invalid) {
+        self.0.push(error);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// What `build` makes of the kept values when nothing was wrong, else every error. `build`
+    /// returns `None` only when a value it needs failed, which left an error here.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<Invalid>> {
+        if !self.0.is_empty() {
+            return Err(self.0);
+        }
+        Ok(build().expect("every value that failed left an error"))
     }
 }
 
@@ -99,8 +172,26 @@ mod tests {
     }
 
     #[test]
+    fn every_error_of_a_form_at_once() {
+        let mut errors = Errors::new();
+        let start = errors.keep(date("start", ""));
+        let end = errors.keep(date("end", "2024-13-01"));
+        let name = errors.keep(required_text("given_name", "Anna", 100, Text::new("what-given-name")));
+        let result = errors.finish(|| Some((start?, end?, name?)));
+        let fields: Vec<_> = result.unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["start", "end"]);
+        let mut fine = Errors::new();
+        let day = fine.keep(date("start", "2024-02-01"));
+        assert_eq!(fine.finish(|| day).unwrap().to_string(), "2024-02-01");
+    }
+
+    #[test]
     fn a_date_is_written_as_in_the_example() {
         let e = date("start", "1 feb").unwrap_err();
+        assert_eq!(e.message.swedish(), "Skriv startdatumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.");
+        let e = date("move_out.notice_date", "").unwrap_err();
+        assert_eq!(e.message.swedish(), "Skriv uppsägningsdagen som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.");
+        let e = date("some_day", "x").unwrap_err();
         assert_eq!(e.message.swedish(), "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.");
         assert_eq!(optional_date("start", Some("")), Ok(None));
     }

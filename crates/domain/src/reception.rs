@@ -3,7 +3,9 @@
 pub mod exchange;
 pub mod first_contact;
 pub mod housing;
+pub mod notes;
 pub mod person;
+pub mod placement;
 pub mod plan;
 pub mod target_group;
 pub mod tasks;

@@ -173,6 +173,14 @@ fn a_person_already_stored_is_a_duplicate_and_nothing_of_the_file_is_kept() {
     );
 }
 
+fn contact(at: chrono::NaiveDateTime, channel: &str) -> etablera_domain::reception::first_contact::FirstContact {
+    etablera_domain::reception::first_contact::FirstContact { at, channel: channel.into() }
+}
+
+fn note(person_id: Option<i32>, text: &str, corrects: Option<i32>) -> etablera_domain::reception::notes::NewNote {
+    etablera_domain::reception::notes::NewNote { text: text.into(), person_id, corrects }
+}
+
 fn person_input() -> PersonInput<'static> {
     PersonInput {
         given_name: "Ny",
@@ -346,12 +354,12 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
     assert_eq!(file.tasks.len(), 6, "the standard tasks for a household without children");
     let at = d("2026-11-23").and_hms_opt(9, 0, 0).unwrap();
     let stale = db.store.with_conn(|conn| {
-        households::record_first_contact(conn, &actor, &scope, id, at, "Hembesök", file.household.version - 1)
+        households::record_first_contact(conn, &actor, &scope, id, &contact(at, "Hembesök"), file.household.version - 1)
     });
     assert!(matches!(stale, Err(StoreError::Stale)));
     db.store
         .with_conn(|conn| {
-            households::record_first_contact(conn, &actor, &scope, id, at, "Hembesök", file.household.version)
+            households::record_first_contact(conn, &actor, &scope, id, &contact(at, "Hembesök"), file.household.version)
         })
         .unwrap();
     let waiting = db
@@ -470,11 +478,17 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
         .unwrap();
     let first = db
         .store
-        .with_conn(|conn| notes::add(conn, &actor, &scope, id, Some(person_id), "Samtal om SFI.", None))
+        .with_conn(|conn| notes::add(conn, &actor, &scope, id, &note(Some(person_id), "Samtal om SFI.", None)))
         .unwrap();
     db.store
         .with_conn(|conn| {
-            notes::add(conn, &actor, &scope, id, Some(person_id), "Rättelse: samtalet gällde praktik.", Some(first))
+            notes::add(
+                conn,
+                &actor,
+                &scope,
+                id,
+                &note(Some(person_id), "Rättelse: samtalet gällde praktik.", Some(first)),
+            )
         })
         .unwrap();
     db.store
@@ -520,7 +534,9 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
             db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap().household.version;
         let at = chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%d %H:%M").unwrap();
         db.store
-            .with_conn(|conn| households::record_first_contact(conn, &actor, &scope, id, at, "Telefon", version))
+            .with_conn(|conn| {
+                households::record_first_contact(conn, &actor, &scope, id, &contact(at, "Telefon"), version)
+            })
             .unwrap();
         db.store
             .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, today(), DayCount::Calendar))
@@ -543,8 +559,7 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
             &actor,
             &scope,
             late,
-            d("2024-02-02").and_hms_opt(9, 0, 0).unwrap(),
-            "Telefon",
+            &contact(d("2024-02-02").and_hms_opt(9, 0, 0).unwrap(), "Telefon"),
             version,
         )
     });

@@ -1,10 +1,42 @@
-//! The pages' forms: what was sent, and the error to show beside its field. A page may hold
-//! several small forms; when one fails, the page is shown again with that form's
-//! values and its error, and nothing was saved.
+//! The pages' forms, one way for all (see docs/forms.md): a handler takes a [`Submitted`] form
+//! (its CSRF token checked, its input typed, its fields as sent), checks the input into domain
+//! values with every error at once, and answers with [`Filled::after`]: saved, or the page again
+//! with what was typed and each error beside its field. A page may hold several small forms;
+//! when one fails, the page is shown again with that form's values and errors, and nothing was
+//! saved.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use etablera_domain::input::Invalid;
 use etablera_domain::text::Text;
 use etablera_store::StoreError;
+use serde::de::DeserializeOwned;
+
+use crate::context::RequestContext;
+use crate::error::AppError;
+use crate::security::{CSRF_FIELD, check_form_token};
+
+/// A submitted form: its `csrf_token` checked, what was typed as the form's input `T` (a struct
+/// of strings, so that nothing typed is refused before it is checked; a repeated name fills a
+/// `Vec`), and the fields as sent, to show the form again.
+pub struct Submitted<T> {
+    pub input: T,
+    pub fields: Fields,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Submitted<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req.extensions().get::<RequestContext>().cloned();
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        check_form_token(ctx.as_ref(), pairs.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()))?;
+        // Only a hidden field (a version, an id) can fail here, and only if tampered with.
+        let input = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        Ok(Submitted { input, fields: Fields(pairs) })
+    }
+}
 
 /// The fields of a submitted form, as sent (checkboxes may repeat a name).
 #[derive(Debug, Clone, Default)]
@@ -25,6 +57,12 @@ impl Fields {
 
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// The version of the record the form was opened at: a hidden field, wrong only if
+    /// tampered with.
+    pub fn version(&self) -> Result<i32, AppError> {
+        self.get("version").parse().map_err(|_| AppError::BadRequest)
     }
 
     /// A required date.

@@ -1,13 +1,11 @@
 //! Cookies, the CSRF defences (an Origin check on every unsafe request, a token in every form)
 //! and the security headers.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use crate::context::{Credential, RequestContext};
@@ -92,23 +90,21 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// A form whose `csrf_token` field must match the session's token (or, before login, the login
-/// cookie's). The rest of the form is deserialised into `T`.
+/// Whether a form's `csrf_token` field matches the session's token (or, before login, the
+/// login cookie's).
+pub(crate) fn check_form_token(ctx: Option<&RequestContext>, given: Option<&str>) -> Result<(), AppError> {
+    if tokens_match(ctx.and_then(|c| c.csrf_token()), given) { Ok(()) } else { Err(AppError::Csrf) }
+}
+
+/// The input of a form alone, for the handlers not yet taking a [`crate::forms::Submitted`].
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = req.extensions().get::<RequestContext>().cloned();
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
-        let given = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
-        if !tokens_match(ctx.as_ref().and_then(|c| c.csrf_token()), given) {
-            return Err(AppError::Csrf);
-        }
-        let value = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
-        Ok(CsrfForm(value))
+        let submitted = crate::forms::Submitted::<T>::from_request(req, state).await?;
+        Ok(CsrfForm(submitted.input))
     }
 }
 
@@ -119,7 +115,8 @@ pub struct UploadedFile {
     pub bytes: Vec<u8>,
 }
 
-/// A multipart form (with files) whose `csrf_token` field must match, as for [`CsrfForm`].
+/// A multipart form (with files) whose `csrf_token` field must match, as for a
+/// [`crate::forms::Submitted`] form.
 pub struct CsrfMultipart {
     pub fields: Vec<(String, String)>,
     pub files: Vec<UploadedFile>,
@@ -160,9 +157,7 @@ impl<S: Send + Sync> FromRequest<S> for CsrfMultipart {
                 }
             }
         }
-        if !tokens_match(ctx.as_ref().and_then(|c| c.csrf_token()), Some(form.field(CSRF_FIELD))) {
-            return Err(AppError::Csrf);
-        }
+        check_form_token(ctx.as_ref(), Some(form.field(CSRF_FIELD)))?;
         Ok(form)
     }
 }

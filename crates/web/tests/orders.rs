@@ -119,7 +119,7 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
         )
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(blank.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+    assert!(blank.body.contains("Skriv dagen det blev klart som ÅÅÅÅ-MM-DD"), "the message names the date");
 
     let staffed = app
         .post_form(

@@ -82,7 +82,7 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+    assert!(bad.body.contains("Skriv dagen det kom in som ÅÅÅÅ-MM-DD"), "the message names the date");
     assert!(bad.body.contains("Välj hur det kom in."));
     assert!(bad.body.contains("Skriv en sammanfattning till nämnden"), "a serious one needs it");
     assert!(bad.body.contains("Nycklarna saknades vid inflyttningen.</textarea>"), "the description is kept");

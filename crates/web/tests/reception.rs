@@ -254,3 +254,28 @@ async fn a_first_contact_saved_on_a_stale_page_is_refused_with_409_and_the_input
     assert!(answer.body.contains("Någon annan har ändrat uppgifterna"));
     assert!(answer.body.contains("value=\"Telefon med tolk i arabiska\""), "the input is kept");
 }
+
+/// An empty placement form says everything that is missing at once, each message beside its
+/// field and in the summary, and which date is meant.
+#[tokio::test]
+async fn an_empty_placement_names_every_missing_field_at_once() {
+    let app = TestApp::new();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let answer = app
+        .post_form("/reception/households/new", Some(&browser), &[("csrf_token", &browser.csrf), ("category", "")])
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("placement_date", "Skriv anvisningsdatumet som ÅÅÅÅ-MM-DD"),
+        ("given_name", "Skriv förnamnet."),
+        ("family_name", "Skriv efternamnet."),
+        ("birth_date", "Skriv födelsedatumet som ÅÅÅÅ-MM-DD"),
+        ("category", "Välj kategori"),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#placement-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(&format!("id=\"placement-{field}-error\"")), "{field} has its error");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    assert_eq!(app.db.store.with_conn(|conn| Ok(households::table.count().get_result::<i64>(conn)?)).unwrap(), 0);
+}

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::input::{Errors, Invalid, required_text};
 use crate::text::Text;
 
 /// The days allowed for the first contact.
@@ -54,6 +55,41 @@ pub fn check_contact_day(contact: NaiveDate, placement: NaiveDate, today: NaiveD
         Err(Text::new("first-contact-before-placement"))
     } else {
         Ok(())
+    }
+}
+
+/// The first contact as typed: its day and time in Stockholm, and how it was made.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FirstContactForm {
+    pub date: String,
+    pub time: String,
+    pub channel: String,
+}
+
+/// A first contact, checked: when (UTC) and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstContact {
+    pub at: chrono::NaiveDateTime,
+    pub channel: String,
+}
+
+impl FirstContactForm {
+    /// Every field checked; the day against the placement and today by [`check_contact_day`].
+    pub fn check(&self) -> Result<FirstContact, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let day = errors.keep(crate::input::date("date", &self.date));
+        let time = errors.keep(
+            chrono::NaiveTime::parse_from_str(self.time.trim(), "%H:%M")
+                .map_err(|_| Invalid::new("time", Text::new("first-contact-time-format"))),
+        );
+        let channel = errors.keep(required_text("channel", &self.channel, 100, Text::new("what-contact-channel")));
+        if let (Some(day), Some(time)) = (day, time)
+            && crate::time::from_local(day.and_time(time)).is_none()
+        {
+            errors.push(Invalid::new("time", Text::new("first-contact-time-missing")));
+        }
+        errors.finish(|| Some(FirstContact { at: crate::time::from_local(day?.and_time(time?))?, channel: channel? }))
     }
 }
 

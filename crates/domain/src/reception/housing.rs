@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::agreements::calendar::add_months;
-use crate::input::{Invalid, required_text};
+use crate::input::{Errors, Invalid, date, optional_date, required_text};
 use crate::money::Money;
 use crate::text::Text;
 
@@ -138,6 +138,106 @@ impl MoveOut {
             Text::new("what-inspection-result"),
         )?;
         Ok(MoveOut { inspection_result, ..self })
+    }
+}
+
+fn given(text: &str) -> Option<String> {
+    Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// A temporary home's contract as typed. An empty end means the default two years.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HousingForm {
+    pub address: String,
+    pub landlord: String,
+    pub contract_start: String,
+    pub contract_end: String,
+    pub rent: String,
+    /// The checklist's items that are in place, by code.
+    pub checklist: Vec<String>,
+}
+
+impl HousingForm {
+    pub fn check(&self) -> Result<HousingDetails, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let address = errors.keep(required_text("address", &self.address, 200, Text::new("what-address")));
+        let start = errors.keep(date("contract_start", &self.contract_start));
+        let end = errors.keep(optional_date("contract_end", Some(&self.contract_end)));
+        let rent = errors.keep(match given(&self.rent) {
+            None => Ok(None),
+            Some(text) => {
+                Money::parse_kr(&text).map(Some).map_err(|_| Invalid::new("rent", Text::new("housing-rent-format")))
+            }
+        });
+        let details = errors.finish(|| {
+            let start = start?;
+            Some(HousingDetails {
+                address: address?,
+                landlord: given(&self.landlord),
+                contract_start: start,
+                contract_end: end?.unwrap_or_else(|| default_contract_end(start)),
+                rent: rent?,
+                checklist: self.checklist.iter().filter_map(|c| ChecklistItem::from_code(c)).collect(),
+            })
+        })?;
+        details.check().map_err(|e| vec![e])
+    }
+}
+
+/// A damage as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DamageForm {
+    pub date: String,
+    pub description: String,
+    pub cost: String,
+    pub tenant_pays: String,
+}
+
+impl DamageForm {
+    /// Every field checked; whether the damage is within the contract is checked against the
+    /// stored home by [`Damage::check`].
+    pub fn check(&self) -> Result<Damage, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let date = errors.keep(date("date", &self.date));
+        let description = errors.keep(required_text("description", &self.description, 500, Text::new("what-damage")));
+        let cost =
+            errors.keep(Money::parse_kr(&self.cost).map_err(|_| Invalid::new("cost", Text::new("damage-cost-format"))));
+        if cost.is_some_and(|c: Money| c.ore() < 0) {
+            errors.push(Invalid::new("cost", Text::new("damage-cost-negative")));
+        }
+        errors.finish(|| {
+            Some(Damage { date: date?, description: description?, cost: cost?, tenant_pays: self.tenant_pays == "yes" })
+        })
+    }
+}
+
+/// The move-out routine's steps as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MoveOutForm {
+    pub notice_date: String,
+    pub keys_returned_on: String,
+    pub inspection_on: String,
+    pub inspection_result: String,
+}
+
+impl MoveOutForm {
+    pub fn check(&self) -> Result<MoveOut, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let notice_date = errors.keep(optional_date("notice_date", Some(&self.notice_date)));
+        let keys_returned_on = errors.keep(optional_date("keys_returned_on", Some(&self.keys_returned_on)));
+        let inspection_on = errors.keep(optional_date("inspection_on", Some(&self.inspection_on)));
+        let move_out = errors.finish(|| {
+            Some(MoveOut {
+                notice_date: notice_date?,
+                keys_returned_on: keys_returned_on?,
+                inspection_on: inspection_on?,
+                inspection_result: given(&self.inspection_result),
+            })
+        })?;
+        move_out.check().map_err(|e| vec![e])
     }
 }
 

@@ -200,6 +200,47 @@ fn keep<T>(errors: &mut Vec<Invalid>, r: Result<T, Invalid>) -> Option<T> {
     r.map_err(|e| errors.push(e)).ok()
 }
 
+/// A person's fields as typed in a form: languages separated by commas, the two needs as
+/// checkboxes.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PersonForm {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub personal_number: String,
+    pub dossier_number: String,
+    pub category: String,
+    pub languages: String,
+    pub interpreter_needed: Option<String>,
+    pub protected_identity: Option<String>,
+    pub reception_date: String,
+}
+
+impl PersonForm {
+    /// Every field checked; `placement` is the household's placement date when it is known
+    /// (a reception cannot be before it).
+    pub fn check(&self, placement: Option<NaiveDate>, today: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {
+        let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+        let languages: Vec<String> = self.languages.split(',').map(|l| l.trim().to_owned()).collect();
+        let (personal_number, dossier_number, reception_date) =
+            (given(&self.personal_number), given(&self.dossier_number), given(&self.reception_date));
+        PersonInput {
+            given_name: &self.given_name,
+            family_name: &self.family_name,
+            birth_date: &self.birth_date,
+            personal_number: personal_number.as_deref(),
+            dossier_number: dossier_number.as_deref(),
+            category: &self.category,
+            languages: &languages,
+            interpreter_needed: self.interpreter_needed.is_some(),
+            protected_identity: self.protected_identity.is_some(),
+            reception_date: reception_date.as_deref(),
+        }
+        .check(placement.unwrap_or(NaiveDate::MIN), today)
+    }
+}
+
 /// A personnummer or samordningsnummer when one is given.
 pub fn parse_personal_number(text: Option<&str>, today: NaiveDate) -> Result<Option<PersonalNumber>, Invalid> {
     match text.map(str::trim) {

@@ -72,6 +72,35 @@ pub fn default_responsible() -> Text {
     Text::new("task-default-responsible")
 }
 
+/// A task the case worker adds, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TaskForm {
+    pub title: String,
+    pub due_date: String,
+    pub responsible: String,
+}
+
+/// A task the case worker adds, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub title: String,
+    pub due: NaiveDate,
+    pub responsible: String,
+}
+
+impl TaskForm {
+    pub fn check(&self) -> Result<NewTask, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, date, required_text};
+        let mut errors = Errors::new();
+        let title = errors.keep(required_text("title", &self.title, 200, Text::new("what-task-title")));
+        let due = errors.keep(date("due_date", &self.due_date));
+        let responsible =
+            errors.keep(required_text("responsible", &self.responsible, 100, Text::new("what-task-responsible")));
+        errors.finish(|| Some(NewTask { title: title?, due: due?, responsible: responsible? }))
+    }
+}
+
 /// A task to create: which template, its title and due date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskToCreate {

@@ -297,11 +297,10 @@ pub fn record_first_contact(
     actor: &Actor,
     scope: &Scope,
     household_id: i32,
-    at: NaiveDateTime,
-    channel: &str,
+    contact: &first_contact::FirstContact,
     version: i32,
 ) -> Result<()> {
-    let channel = etablera_domain::input::required_text("channel", channel, 100, Text::new("what-contact-channel"))?;
+    let (at, channel) = (contact.at, &contact.channel);
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let household = get(conn, household_id)?;
@@ -317,7 +316,7 @@ pub fn record_first_contact(
         let changed = diesel::update(households::table.find(household_id).filter(households::version.eq(version)))
             .set((
                 households::first_contact_at.eq(at),
-                households::first_contact_channel.eq(&channel),
+                households::first_contact_channel.eq(channel),
                 households::first_contact_by.eq(actor.user_id),
                 households::version.eq(households::version + 1),
             ))

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::input::required_text;
+use etablera_domain::reception::notes::NewNote;
 
 use super::Scope;
 use super::households::HOUSEHOLD;
@@ -23,16 +23,9 @@ pub struct Note {
 }
 
 /// Writes a note on the household, or on one of its persons; `corrects` names a note it corrects.
-pub fn add(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    household_id: i32,
-    person_id: Option<i32>,
-    text: &str,
-    corrects: Option<i32>,
-) -> Result<i32> {
-    let text = required_text("text", text, 10_000, Text::new("what-note"))?;
+pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, note: &NewNote) -> Result<i32> {
+    let NewNote { text, person_id, corrects } = note;
+    let (person_id, corrects) = (*person_id, *corrects);
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         if let Some(person_id) = person_id {
@@ -61,7 +54,7 @@ pub fn add(
                 case_notes::person_id.eq(person_id),
                 case_notes::written_at.eq(now()),
                 case_notes::author_id.eq(actor.user_id),
-                case_notes::text.eq(&text),
+                case_notes::text.eq(text),
                 case_notes::corrects_note_id.eq(corrects),
             ))
             .returning(case_notes::id)

@@ -3,8 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::input::required_text;
-use etablera_domain::reception::tasks::{ECONOMIC_ASSISTANCE, default_responsible, standard_tasks};
+use etablera_domain::reception::tasks::{self as domain, ECONOMIC_ASSISTANCE, default_responsible, standard_tasks};
 use etablera_domain::text::Text;
 
 use super::Scope;
@@ -107,30 +106,14 @@ pub(crate) fn create_economic_assistance(
 }
 
 /// Adds a task of the case worker's own.
-pub fn add(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    household_id: i32,
-    title: &str,
-    due: NaiveDate,
-    responsible: &str,
-) -> Result<i32> {
-    let title = required_text("title", title, 200, Text::new("what-task-title"))?;
-    let responsible = required_text("responsible", responsible, 100, Text::new("what-task-responsible"))?;
+pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, task: &domain::NewTask) -> Result<i32> {
+    let (title, due, responsible) = (&task.title, task.due, &task.responsible);
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let id = insert(
             conn,
             actor,
-            NewTask {
-                household_id,
-                person_id: None,
-                template_code: None,
-                title: &title,
-                due,
-                responsible: &responsible,
-            },
+            NewTask { household_id, person_id: None, template_code: None, title, due, responsible },
         )?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         Ok(id)

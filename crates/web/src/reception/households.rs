@@ -5,11 +5,14 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
-use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut, default_contract_end};
-use etablera_domain::reception::person::{Category, PersonDetails, PersonInput};
+use etablera_domain::reception::first_contact::FirstContactForm;
+use etablera_domain::reception::housing::{ChecklistItem, DamageForm, HousingForm, MoveOutForm};
+use etablera_domain::reception::notes::NoteForm;
+use etablera_domain::reception::person::{Category, PersonForm};
+use etablera_domain::reception::placement::{ArrivalForm, PlacementForm};
+use etablera_domain::reception::tasks::TaskForm;
 use etablera_store::reception::case_file::{self, HouseholdFile};
 use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
@@ -20,11 +23,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, SavedQuery};
+use crate::forms::{Fields, Filled, SavedQuery, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 pub struct Row {
     pub id: i32,
@@ -129,59 +130,36 @@ pub async fn new_form(Signed { ctx, .. }: Signed) -> Response {
     placement_page(&ctx, Filled::default())
 }
 
-/// A person from the person fields of a form.
-pub fn person_from(fields: &Fields, placement: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {
-    let languages: Vec<String> = fields.get("languages").split(',').map(|l| l.trim().to_owned()).collect();
-    PersonInput {
-        given_name: fields.get("given_name"),
-        family_name: fields.get("family_name"),
-        birth_date: fields.get("birth_date"),
-        personal_number: fields.opt("personal_number"),
-        dossier_number: fields.opt("dossier_number"),
-        category: fields.get("category"),
-        languages: &languages,
-        interpreter_needed: fields.checked("interpreter_needed"),
-        protected_identity: fields.checked("protected_identity"),
-        reception_date: fields.opt("reception_date"),
-    }
-    .check(placement, etablera_store::today())
-}
-
 pub async fn create(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<PlacementForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let placement = fields.date("placement_date");
-    let expected = fields.optional_date("expected_reception_date");
-    let (placement, expected) = match (placement, expected) {
-        (Ok(p), Ok(e)) => (p, e),
-        (p, e) => {
-            let errors = [p.err(), e.err()].into_iter().flatten().collect();
-            return Ok(placement_page(&ctx, Filled::failed("placement", fields, errors)));
-        }
-    };
-    let person = match person_from(&fields, placement) {
-        Ok(p) => p,
-        Err(errors) => return Ok(placement_page(&ctx, Filled::failed("placement", fields, errors))),
-    };
-    // The store refuses a municipality outside the user's scope.
-    let code = match fields.opt("municipality_code") {
-        Some(code) => code.to_owned(),
-        None => user.municipalities.first().map(|m| m.as_str().to_owned()).ok_or(AppError::Forbidden)?,
-    };
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let new = NewHousehold {
-        municipality_code: code,
-        unit: fields.opt("unit").map(str::to_owned),
-        reference: None,
-        placement_date: placement,
-        expected_reception_date: expected,
+    let outcome = match input.check(etablera_store::today()) {
+        Ok(placement) => {
+            // The store refuses a municipality outside the user's scope.
+            let code = match placement.municipality_code {
+                Some(code) => code,
+                None => user.municipalities.first().map(|m| m.as_str().to_owned()).ok_or(AppError::Forbidden)?,
+            };
+            let new = NewHousehold {
+                municipality_code: code,
+                unit: placement.unit,
+                reference: None,
+                placement_date: placement.placement_date,
+                expected_reception_date: placement.expected_reception_date,
+            };
+            let person = placement.person;
+            Ok(state.store.run(move |conn| households::register(conn, &actor, &scope, &new, &[person])).await)
+        }
+        Err(errors) => Err(errors),
     };
-    match state.store.run(move |conn| households::register(conn, &actor, &scope, &new, &[person])).await {
-        Ok(id) => Ok(Redirect::to(&format!("/reception/households/{id}?saved=placement")).into_response()),
-        Err(e) => Ok(placement_page(&ctx, Filled::from_store("placement", fields, e)?)),
+    let saved = outcome.as_ref().ok().and_then(|r| r.as_ref().ok()).copied();
+    match Filled::after("placement", fields, outcome.map(|r| r.map(|_| ())))? {
+        None => Ok(Redirect::to(&format!("/reception/households/{}?saved=placement", saved.unwrap_or_default()))
+            .into_response()),
+        Some(f) => Ok(placement_page(&ctx, f)),
     }
 }
 
@@ -451,13 +429,11 @@ pub async fn add_person(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<PersonForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    // The placement date is checked again by the store; the form's check needs one to compare.
-    let placement = fields.date("placement_date").unwrap_or(NaiveDate::MIN);
-    let outcome = match person_from(&fields, placement) {
+    // The reception is checked against the household's placement by the store.
+    let outcome = match input.check(None, etablera_store::today()) {
         Ok(person) => {
             Ok(state.store.run(move |conn| households::add_person(conn, &actor, &scope, id, &person).map(|_| ())).await)
         }
@@ -470,16 +446,15 @@ pub async fn arrival(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ArrivalForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match fields.date("reception_date") {
+    let outcome = match input.check() {
         Ok(date) => Ok(state
             .store
             .run(move |conn| households::record_arrival(conn, &actor, &scope, id, date).map(|_| ()))
             .await),
-        Err(e) => Err(vec![e]),
+        Err(errors) => Err(errors),
     };
     finish(&state, &ctx, &user, id, "arrival", fields, outcome).await
 }
@@ -488,60 +463,27 @@ pub async fn first_contact(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<FirstContactForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let (actor, scope) = (ctx.actor(), scope(&user));
-    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
-    let at = fields.date("date").and_then(|date| {
-        let time = chrono::NaiveTime::parse_from_str(fields.get("time"), "%H:%M")
-            .map_err(|_| Invalid::new("time", Text::new("first-contact-time-format")))?;
-        etablera_domain::time::from_local(date.and_time(time))
-            .ok_or_else(|| Invalid::new("time", Text::new("first-contact-time-missing")))
-    });
-    let channel = fields.get("channel").to_owned();
-    let outcome = match at {
-        Ok(at) => Ok(state
+    let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
+    let outcome = match input.check() {
+        Ok(contact) => Ok(state
             .store
-            .run(move |conn| households::record_first_contact(conn, &actor, &scope, id, at, &channel, version))
+            .run(move |conn| households::record_first_contact(conn, &actor, &scope, id, &contact, version))
             .await),
-        Err(e) => Err(vec![e]),
+        Err(errors) => Err(errors),
     };
     finish(&state, &ctx, &user, id, "first-contact", fields, outcome).await
-}
-
-fn housing_from(fields: &Fields) -> Result<HousingDetails, Vec<Invalid>> {
-    let start = fields.date("contract_start");
-    let end = fields.optional_date("contract_end");
-    let rent = match fields.opt("rent") {
-        None => Ok(None),
-        Some(text) => {
-            Money::parse_kr(text).map(Some).map_err(|_| Invalid::new("rent", Text::new("housing-rent-format")))
-        }
-    };
-    let (start, end, rent) = match (start, end, rent) {
-        (Ok(s), Ok(e), Ok(r)) => (s, e, r),
-        (s, e, r) => return Err([s.err(), e.err(), r.err()].into_iter().flatten().collect()),
-    };
-    Ok(HousingDetails {
-        address: fields.get("address").to_owned(),
-        landlord: fields.opt("landlord").map(str::to_owned),
-        contract_start: start,
-        contract_end: end.unwrap_or_else(|| default_contract_end(start)),
-        rent,
-        checklist: fields.all("checklist").iter().filter_map(|c| ChecklistItem::from_code(c)).collect(),
-    })
 }
 
 pub async fn add_housing(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<HousingForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match housing_from(&fields) {
+    let outcome = match input.check() {
         Ok(details) => {
             Ok(state.store.run(move |conn| housing::add(conn, &actor, &scope, id, details).map(|_| ())).await)
         }
@@ -554,12 +496,10 @@ pub async fn update_housing(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path((id, housing_id)): Path<(i32, i32)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<HousingForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let (actor, scope) = (ctx.actor(), scope(&user));
-    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
-    let outcome = match housing_from(&fields) {
+    let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
+    let outcome = match input.check() {
         Ok(details) => {
             Ok(state.store.run(move |conn| housing::update(conn, &actor, &scope, housing_id, details, version)).await)
         }
@@ -572,25 +512,15 @@ pub async fn add_damage(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path((id, housing_id)): Path<(i32, i32)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<DamageForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let cost = Money::parse_kr(fields.get("cost")).map_err(|_| Invalid::new("cost", Text::new("damage-cost-format")));
-    let outcome = match (fields.date("date"), cost) {
-        (Ok(date), Ok(cost)) => {
-            let damage = Damage {
-                date,
-                description: fields.get("description").to_owned(),
-                cost,
-                tenant_pays: fields.get("tenant_pays") == "yes",
-            };
-            Ok(state
-                .store
-                .run(move |conn| housing::add_damage(conn, &actor, &scope, housing_id, damage).map(|_| ()))
-                .await)
-        }
-        (d, c) => Err([d.err(), c.err()].into_iter().flatten().collect()),
+    let outcome = match input.check() {
+        Ok(damage) => Ok(state
+            .store
+            .run(move |conn| housing::add_damage(conn, &actor, &scope, housing_id, damage).map(|_| ()))
+            .await),
+        Err(errors) => Err(errors),
     };
     finish(&state, &ctx, &user, id, format!("damage-{housing_id}"), fields, outcome).await
 }
@@ -599,30 +529,15 @@ pub async fn move_out(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path((id, housing_id)): Path<(i32, i32)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<MoveOutForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let (actor, scope) = (ctx.actor(), scope(&user));
-    let version: i32 = fields.get("version").parse().map_err(|_| AppError::BadRequest)?;
-    let dates = (
-        fields.optional_date("notice_date"),
-        fields.optional_date("keys_returned_on"),
-        fields.optional_date("inspection_on"),
-    );
-    let outcome = match dates {
-        (Ok(notice_date), Ok(keys_returned_on), Ok(inspection_on)) => {
-            let m = MoveOut {
-                notice_date,
-                keys_returned_on,
-                inspection_on,
-                inspection_result: fields.opt("inspection_result").map(str::to_owned),
-            };
-            Ok(state
-                .store
-                .run(move |conn| housing::record_move_out(conn, &actor, &scope, housing_id, m, version))
-                .await)
-        }
-        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+    let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
+    let outcome = match input.check() {
+        Ok(m) => Ok(state
+            .store
+            .run(move |conn| housing::record_move_out(conn, &actor, &scope, housing_id, m, version))
+            .await),
+        Err(errors) => Err(errors),
     };
     finish(&state, &ctx, &user, id, format!("move-out-{housing_id}"), fields, outcome).await
 }
@@ -631,17 +546,12 @@ pub async fn add_task(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<TaskForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let (title, responsible) = (fields.get("title").to_owned(), fields.get("responsible").to_owned());
-    let outcome = match fields.date("due_date") {
-        Ok(due) => Ok(state
-            .store
-            .run(move |conn| tasks::add(conn, &actor, &scope, id, &title, due, &responsible).map(|_| ()))
-            .await),
-        Err(e) => Err(vec![e]),
+    let outcome = match input.check() {
+        Ok(task) => Ok(state.store.run(move |conn| tasks::add(conn, &actor, &scope, id, &task).map(|_| ())).await),
+        Err(errors) => Err(errors),
     };
     finish(&state, &ctx, &user, id, "task", fields, outcome).await
 }
@@ -650,9 +560,8 @@ pub async fn complete_task(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path((id, task_id)): Path<(i32, i32)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { fields, .. }: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
     let today = etablera_store::today();
     let outcome =
@@ -664,25 +573,12 @@ pub async fn add_note(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<NoteForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let text = fields.get("text").to_owned();
-    let number = |name: &'static str| match fields.opt(name) {
-        None => Ok(None),
-        Some(v) => v.parse::<i32>().map(Some).map_err(|_| Invalid::new(name, Text::new("choose-in-list"))),
+    let outcome = match input.check() {
+        Ok(note) => Ok(state.store.run(move |conn| notes::add(conn, &actor, &scope, id, &note).map(|_| ())).await),
+        Err(errors) => Err(errors),
     };
-    let (person_id, corrects) = match (number("person_id"), number("corrects")) {
-        (Ok(p), Ok(c)) => (p, c),
-        (p, c) => {
-            let errors = [p.err(), c.err()].into_iter().flatten().collect();
-            return finish(&state, &ctx, &user, id, "note", fields, Err(errors)).await;
-        }
-    };
-    let outcome = Ok(state
-        .store
-        .run(move |conn| notes::add(conn, &actor, &scope, id, person_id, &text, corrects).map(|_| ()))
-        .await);
     finish(&state, &ctx, &user, id, "note", fields, outcome).await
 }

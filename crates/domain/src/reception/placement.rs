@@ -1,0 +1,83 @@
+//! A placement: Migrationsverket assigns a household to the municipality, registered with its
+//! first person.
+
+use chrono::NaiveDate;
+
+use super::person::{PersonDetails, PersonForm};
+use crate::input::{Errors, Invalid, date, optional_date};
+use crate::text::Text;
+
+/// The placement form as typed: the household's dates and its first person.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PlacementForm {
+    /// Chosen when the user works for several municipalities.
+    pub municipality_code: String,
+    /// Named when the user belongs to no unit.
+    pub unit: String,
+    pub placement_date: String,
+    pub expected_reception_date: String,
+    #[serde(flatten)]
+    pub person: PersonForm,
+}
+
+/// A placement, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub municipality_code: Option<String>,
+    pub unit: Option<String>,
+    pub placement_date: NaiveDate,
+    pub expected_reception_date: Option<NaiveDate>,
+    pub person: PersonDetails,
+}
+
+impl PlacementForm {
+    /// Every field checked, the household's and the person's, at once.
+    pub fn check(&self, today: NaiveDate) -> Result<Placement, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let placement_date = errors.keep(date("placement_date", &self.placement_date));
+        let expected = errors.keep(optional_date("expected_reception_date", Some(&self.expected_reception_date)));
+        if let (Some(placement), Some(Some(expected))) = (placement_date, expected)
+            && expected < placement
+        {
+            errors.push(Invalid::new("expected_reception_date", Text::new("household-expected-before-placement")));
+        }
+        let person = errors.keep_all(self.person.check(placement_date, today));
+        let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+        errors.finish(|| {
+            Some(Placement {
+                municipality_code: given(&self.municipality_code),
+                unit: given(&self.unit),
+                placement_date: placement_date?,
+                expected_reception_date: expected?,
+                person: person?,
+            })
+        })
+    }
+}
+
+/// The day a household arrived, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ArrivalForm {
+    pub reception_date: String,
+}
+
+impl ArrivalForm {
+    pub fn check(&self) -> Result<NaiveDate, Vec<Invalid>> {
+        date("reception_date", &self.reception_date).map_err(|e| vec![e])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_placement_names_every_missing_field_at_once() {
+        let errors = PlacementForm::default().check("2026-12-01".parse().unwrap()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
+        assert_eq!(fields, ["placement_date", "given_name", "family_name", "birth_date", "category"]);
+        assert!(errors[0].message.swedish().contains("anvisningsdatumet"), "the date says which date");
+    }
+}
