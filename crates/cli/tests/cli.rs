@@ -329,8 +329,9 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     use etablera_domain::economy::rules::CostCategory;
     use etablera_domain::money::Money;
     use etablera_store::access::Actor;
+    use etablera_store::access::Scope;
     use etablera_store::economy::{accounting, costs};
-    use etablera_store::reception::{Scope, exchange};
+    use etablera_store::reception::exchange;
     let db = TestDatabase::new();
     let example = include_str!("../../../data/examples/reception.json");
     let household: i32 = db

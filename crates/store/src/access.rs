@@ -2,9 +2,12 @@
 
 pub mod log;
 pub mod passwords;
+mod scope;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+
+pub use scope::Scope;
 
 /// Who is acting, for the access log: the user (when known), the request and the address.
 #[derive(Debug, Clone, Default)]

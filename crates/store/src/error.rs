@@ -39,3 +39,15 @@ impl StoreError {
         }
     }
 }
+
+impl From<etablera_domain::input::Invalid> for StoreError {
+    /// A form's check names a field; a path made at run time (only the import makes those, and
+    /// it reports them itself) is reported as the form.
+    fn from(e: etablera_domain::input::Invalid) -> StoreError {
+        let field = match e.field {
+            std::borrow::Cow::Borrowed(field) => field,
+            std::borrow::Cow::Owned(_) => "form",
+        };
+        StoreError::Invalid { field, message: e.message }
+    }
+}

@@ -1,6 +1,7 @@
 //! Reception casework: households and persons, first contact, temporary housing, individual
 //! plans, support tasks, case notes, notifications, and the exchange format. Every function that
-//! hands out a person's data takes a [`Scope`] and writes the access-log row in its transaction.
+//! hands out a person's data takes a
+//! [`Scope`](crate::access::Scope) and writes the access-log row in its transaction.
 
 pub mod case_file;
 pub mod exchange;
@@ -10,88 +11,3 @@ pub mod notes;
 pub mod notifications;
 pub mod plans;
 pub mod tasks;
-
-use diesel::prelude::*;
-
-use crate::access::users::User;
-use crate::schema::{households as households_table, persons};
-use crate::{DbConn, Result, StoreError};
-
-/// Whose cases a caller may see: their municipalities and, when they belong to a unit, only
-/// that unit's households.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
-    /// `None` for the command line run at the server, which sees every municipality.
-    pub municipalities: Option<Vec<String>>,
-    pub unit: Option<String>,
-    /// May see the address of a person with protected identity.
-    pub protected_addresses: bool,
-}
-
-impl Scope {
-    pub fn of(user: &User) -> Scope {
-        use etablera_domain::access::Permission;
-        Scope {
-            municipalities: Some(user.municipalities.iter().map(|m| m.as_str().to_owned()).collect()),
-            unit: user.unit.clone(),
-            protected_addresses: user.can(Permission::ReadProtectedAddress),
-        }
-    }
-
-    /// The operator at the server's command line.
-    pub fn command_line() -> Scope {
-        Scope { municipalities: None, unit: None, protected_addresses: true }
-    }
-
-    pub fn allows(&self, municipality_code: &str, unit: &str) -> bool {
-        self.municipalities.as_ref().is_none_or(|m| m.iter().any(|c| c == municipality_code))
-            && self.unit.as_deref().is_none_or(|u| u == unit)
-    }
-
-    /// The households in scope, as a query to add to.
-    pub(crate) fn households(&self) -> households_table::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
-        let mut query = households_table::table.into_boxed();
-        if let Some(codes) = self.municipalities.clone() {
-            query = query.filter(households_table::municipality_code.eq_any(codes));
-        }
-        if let Some(unit) = self.unit.clone() {
-            query = query.filter(households_table::unit.eq(unit));
-        }
-        query
-    }
-
-    /// The household's municipality when it is in scope; "not found" otherwise, so that
-    /// nobody learns that a household outside their scope exists.
-    pub(crate) fn household(&self, conn: &mut DbConn, household_id: i32) -> Result<String> {
-        let (code, unit): (String, String) = households_table::table
-            .find(household_id)
-            .select((households_table::municipality_code, households_table::unit))
-            .first(conn)
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        if self.allows(&code, &unit) { Ok(code) } else { Err(StoreError::NotFound) }
-    }
-
-    /// The person's household and municipality when in scope.
-    pub(crate) fn person(&self, conn: &mut DbConn, person_id: i32) -> Result<(i32, String)> {
-        let household_id: i32 = persons::table
-            .find(person_id)
-            .select(persons::household_id)
-            .first(conn)
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        Ok((household_id, self.household(conn, household_id)?))
-    }
-}
-
-impl From<etablera_domain::input::Invalid> for StoreError {
-    /// A form's check names a field; a path made at run time (only the import makes those, and
-    /// it reports them itself) is reported as the form.
-    fn from(e: etablera_domain::input::Invalid) -> StoreError {
-        let field = match e.field {
-            std::borrow::Cow::Borrowed(field) => field,
-            std::borrow::Cow::Owned(_) => "form",
-        };
-        StoreError::Invalid { field, message: e.message }
-    }
-}

@@ -12,9 +12,10 @@ use etablera_domain::money::Money;
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
+use etablera_store::access::Scope;
 use etablera_store::economy::costs::{self, NewCost, NotReimbursable};
 use etablera_store::economy::{claims, grant, rules, standard};
-use etablera_store::reception::{Scope, exchange, plans};
+use etablera_store::reception::{exchange, plans};
 use etablera_store::schema::{access_log, costs as costs_table, grant_charges, households, persons};
 use etablera_store::testing::TestDatabase;
 

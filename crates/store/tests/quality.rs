@@ -5,9 +5,10 @@ use etablera_domain::quality::deviations::DeviationForm;
 use etablera_domain::quality::summary::Closing;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
+use etablera_store::access::Scope;
 use etablera_store::notifications::{self, Subject};
 use etablera_store::quality::{closings, deviations};
-use etablera_store::reception::{Scope, exchange};
+use etablera_store::reception::exchange;
 use etablera_store::schema::{access_log, deviations as deviations_table, households};
 use etablera_store::testing::TestDatabase;
 

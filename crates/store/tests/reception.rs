@@ -7,10 +7,11 @@ use etablera_domain::reception::person::{ExitReason, PersonInput};
 use etablera_domain::reception::plan::ActivityInput;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
+use etablera_store::access::Scope;
 use etablera_store::access::users::{self, Grants};
 use etablera_store::reception::exchange::{self, ImportError};
 use etablera_store::reception::households::{self, NewHousehold, Show};
-use etablera_store::reception::{Scope, case_file, housing, notes, notifications, plans};
+use etablera_store::reception::{case_file, housing, notes, notifications, plans};
 use etablera_store::schema::access_log;
 use etablera_store::testing::TestDatabase;
 

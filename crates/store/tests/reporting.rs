@@ -6,7 +6,8 @@ use etablera_domain::reporting::monthly::Month;
 use etablera_domain::reporting::versions::{Change, find};
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
-use etablera_store::reception::{Scope, exchange, plans};
+use etablera_store::access::Scope;
+use etablera_store::reception::{exchange, plans};
 use etablera_store::reporting::monthly::{self, Live};
 use etablera_store::testing::TestDatabase;
 

@@ -5,3 +5,11 @@ pub mod audit;
 pub mod login;
 pub mod tokens;
 pub mod users;
+
+use etablera_store::access::Scope;
+use etablera_store::access::users::User;
+
+/// Whose records the user may see, in every area.
+pub fn scope(user: &User) -> Scope {
+    Scope::of(user)
+}

@@ -11,6 +11,7 @@ use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kin
 use etablera_store::quality::deviations::{self, DeviationRow, Listed};
 use serde::Deserialize;
 
+use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
@@ -18,7 +19,6 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
-use crate::reception::scope;
 use crate::security::CsrfForm;
 use etablera_domain::text::Text;
 

@@ -6,15 +6,8 @@ pub mod catalogue;
 pub mod households;
 pub mod persons;
 
-use etablera_domain::reception::first_contact::Status;
-use etablera_store::access::users::User;
-use etablera_store::reception::Scope;
-
 use crate::i18n::Tr;
-
-pub fn scope(user: &User) -> Scope {
-    Scope::of(user)
-}
+use etablera_domain::reception::first_contact::Status;
 
 /// The first contact's status in words, and whether it needs attention now.
 pub fn first_contact_text(t: &Tr, status: Option<Status>) -> (String, bool) {

@@ -242,7 +242,7 @@ async fn money_at_risk(
 ) -> AppResult<MoneyAtRisk> {
     use etablera_domain::money::Money;
     use etablera_store::economy::deadlines;
-    let (scope, today) = (crate::reception::scope(user), etablera_store::today());
+    let (scope, today) = (crate::access::scope(user), etablera_store::today());
     let (claims, costs) =
         state.store.run(move |conn| deadlines::at_risk(conn, &scope, today, DEADLINE_NEAR_DAYS)).await?;
     let total: Money = claims.iter().map(|c| c.amount).chain(costs.iter().map(|c| c.amount)).sum();
@@ -285,7 +285,7 @@ async fn casework(
     use etablera_domain::reception::housing::ENDING_SOON_DAYS;
     use etablera_store::reception::{households, housing};
     let (actor, scope, days, today) =
-        (ctx.actor(), crate::reception::scope(user), state.config.first_contact_days, etablera_store::today());
+        (ctx.actor(), crate::access::scope(user), state.config.first_contact_days, etablera_store::today());
     let (waiting, endings) = state
         .store
         .run(move |conn| {

@@ -193,7 +193,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
             etablera_store::reception::households::register(
                 conn,
                 &Actor::default(),
-                &etablera_store::reception::Scope::command_line(),
+                &etablera_store::access::Scope::command_line(),
                 &etablera_store::reception::households::NewHousehold {
                     municipality_code: "0117".into(),
                     unit: Some("Mottagningen".into()),

@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use etablera_domain::access::Role;
 use etablera_domain::reception::plan::ActivityInput;
 use etablera_store::access::Actor;
-use etablera_store::reception::{Scope, exchange, plans};
+use etablera_store::access::Scope;
+use etablera_store::reception::{exchange, plans};
 use etablera_store::schema::{access_log, persons};
 
 use crate::support::{Browser, TestApp};

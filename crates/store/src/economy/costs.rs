@@ -14,8 +14,8 @@ use etablera_domain::reception::person::Category;
 
 use super::{COST, rules};
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
-use crate::reception::Scope;
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::money::Money;
 
-use crate::reception::Scope;
+use crate::access::Scope;
 use crate::reception::households;
 use crate::schema::{claims, costs, households as households_table};
 use crate::{DbConn, Result};

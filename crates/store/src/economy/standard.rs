@@ -8,8 +8,8 @@ use etablera_domain::money::Money;
 
 use super::rules;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Record, logged_read};
-use crate::reception::Scope;
 use crate::reception::households::{self, Person};
 use crate::schema::{households as households_table, persons};
 use crate::{DbConn, Result};

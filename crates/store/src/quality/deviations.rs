@@ -9,8 +9,8 @@ use etablera_domain::access::Role;
 use etablera_domain::quality::deviations::{Category, Channel, Deviation, Kind, Severity};
 
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append, logged_read};
-use crate::reception::Scope;
 use crate::reception::households::label;
 use crate::schema::{deviations, households, notifications, user_municipalities, user_roles, users};
 use crate::{DbConn, Result, StoreError, now, write};

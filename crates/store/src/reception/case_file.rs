@@ -7,13 +7,13 @@ use etablera_domain::reception::person::{ADULT_AGE, age_on};
 use etablera_domain::reception::plan::{ActivityType, FullTime, full_time};
 use etablera_domain::reception::target_group;
 
-use super::Scope;
 use super::households::{self, HOUSEHOLD, Household, PERSON, PersonRecord};
 use super::housing::{self, DamageRow, Housing};
 use super::notes::{self, Note};
 use super::plans::{self, Activity, Decline, Exemption};
 use super::tasks::{self, Task};
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Record, logged_read};
 use crate::{DbConn, Result};
 

@@ -8,8 +8,8 @@ use etablera_domain::reception::person::{Category, ExitReason, PersonDetails};
 use etablera_domain::reception::target_group;
 use etablera_domain::text::Text;
 
-use super::Scope;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, now, write};

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use etablera_domain::money::Money;
 use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut};
 
-use super::Scope;
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households, housing_damages, temporary_housings};
 use crate::{DbConn, Result, StoreError, now, write};

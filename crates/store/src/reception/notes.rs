@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use etablera_domain::reception::notes::NewNote;
 
-use super::Scope;
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{case_notes, persons, users};
 use crate::{DbConn, Result, StoreError, now, write};

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use etablera_domain::access::Permission;
 use etablera_domain::reception::first_contact::{DayCount, Status};
 
-use super::Scope;
+use crate::access::Scope;
 use crate::access::users;
 use crate::schema::{notifications, user_municipalities};
 use crate::{DbConn, Result, now, write};

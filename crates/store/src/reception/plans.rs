@@ -10,9 +10,9 @@ use etablera_domain::reception::plan::{
     ActivityInput, ActivityType, Counts, PlannedActivity, check_decline, check_type_code,
 };
 
-use super::Scope;
 use super::households::PERSON;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};

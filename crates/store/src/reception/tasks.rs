@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use etablera_domain::reception::tasks::{self as domain, ECONOMIC_ASSISTANCE, default_responsible, standard_tasks};
 use etablera_domain::text::Text;
 
-use super::Scope;
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{persons, support_tasks};
 use crate::{DbConn, Result, StoreError, now, write};

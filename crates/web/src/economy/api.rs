@@ -11,12 +11,12 @@ use etablera_store::economy::{claims, rules};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
-use crate::reception::scope;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

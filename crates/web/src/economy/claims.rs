@@ -12,6 +12,7 @@ use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
 use etablera_store::economy::claims::{self, ClaimFile};
 
 use super::{category_name, claim_type_name};
+use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
@@ -19,7 +20,6 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, SavedQuery};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
-use crate::reception::scope;
 use crate::security::CsrfForm;
 use etablera_domain::text::Text;
 

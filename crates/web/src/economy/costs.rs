@@ -13,6 +13,7 @@ use etablera_store::economy::costs::{self, Assessment, CostFilter, NewCost, NotR
 use serde::Deserialize;
 
 use super::{category_name, claim_type_name};
+use crate::access::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
@@ -20,7 +21,6 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render, render_with};
-use crate::reception::scope;
 use crate::security::CsrfForm;
 use etablera_domain::text::Text;
 

@@ -8,13 +8,13 @@ use etablera_domain::economy::standard::Expected;
 use etablera_store::economy::standard;
 use serde::Deserialize;
 
+use crate::access::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, municipality, municipality_options, render};
-use crate::reception::scope;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StandardQuery {

@@ -10,7 +10,7 @@ use etablera_store::reception::households::{self, Show};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::scope;
+use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::Signed;

@@ -18,7 +18,8 @@ use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
 use serde::Deserialize;
 
-use super::{first_contact_text, scope};
+use super::first_contact_text;
+use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};

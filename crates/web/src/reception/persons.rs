@@ -10,7 +10,7 @@ use etablera_domain::reception::plan::{ActivityInput, Counts};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
-use super::scope;
+use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};

@@ -11,9 +11,9 @@ use etablera_domain::economy::costs::CostDetails;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, quarter_end};
 use etablera_domain::money::Money;
 use etablera_store::access::Actor;
+use etablera_store::access::Scope;
 use etablera_store::economy::costs::NewCost;
 use etablera_store::economy::{accounting, claims, costs, grant};
-use etablera_store::reception::Scope;
 use etablera_store::schema::persons;
 use etablera_store::{DbConn, Result};
 

@@ -14,9 +14,9 @@ use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::monthly::Month;
 use etablera_domain::text::Text;
 use etablera_store::access::Actor;
+use etablera_store::access::Scope;
 use etablera_store::agreements::{self, Contact, NewVersion, obligations, orders};
 use etablera_store::quality::deviations;
-use etablera_store::reception::Scope;
 use etablera_store::reporting::monthly;
 use etablera_store::{DbConn, Result, StoreError};
 
