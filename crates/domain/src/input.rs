@@ -106,6 +106,14 @@ pub fn optional_date(field: &'static str, text: Option<&str>) -> Result<Option<c
     }
 }
 
+/// A whole number, 0 and up, when one is written; `message` says how to write it.
+pub fn optional_number(field: &'static str, text: &str, message: Text) -> Result<Option<u32>, Invalid> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse().map(Some).map_err(|_| Invalid::new(field, message)),
+    }
+}
+
 /// Every error of a form, kept while its fields are checked one by one, so that the person sees
 /// them all at once and not one per try.
 #[derive(Debug, Default)]

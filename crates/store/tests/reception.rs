@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use etablera_domain::access::Role;
 use etablera_domain::reception::first_contact::{DayCount, Status};
 use etablera_domain::reception::housing::{Damage, HousingDetails};
-use etablera_domain::reception::person::{ExitReason, PersonInput};
+use etablera_domain::reception::person::{ExitReason, NewExit, PersonInput};
 use etablera_domain::reception::plan::ActivityInput;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
@@ -75,9 +75,11 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
             plans::add_type(
                 conn,
                 &Actor::command_line(),
-                "yrkessvenska",
-                "Yrkessvenska",
-                etablera_domain::reception::plan::Counts::Hours,
+                &etablera_domain::reception::plan::NewActivityType {
+                    code: "yrkessvenska".into(),
+                    name: "Yrkessvenska".into(),
+                    counts: etablera_domain::reception::plan::Counts::Hours,
+                },
             )
         })
         .unwrap();
@@ -423,7 +425,12 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
     db.store.with_conn(|conn| plans::end_activity(conn, &actor, &scope, activity_id, d("2026-11-10"))).unwrap();
     db.store
         .with_conn(|conn| {
-            plans::add_decline(conn, &actor, &scope, person_id, "internship", d("2026-10-20"), "Vill vänta")
+            let decline = etablera_domain::reception::plan::NewDecline {
+                type_code: "internship".into(),
+                on: d("2026-10-20"),
+                reason: "Vill vänta".into(),
+            };
+            plans::add_decline(conn, &actor, &scope, person_id, &decline)
         })
         .unwrap();
     db.store
@@ -494,11 +501,23 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
         .unwrap();
     db.store
         .with_conn(|conn| {
-            households::record_exit(conn, &actor, &scope, person_id, d("2026-11-15"), ExitReason::Moved, None)
+            households::record_exit(
+                conn,
+                &actor,
+                &scope,
+                person_id,
+                &NewExit { date: d("2026-11-15"), reason: ExitReason::Moved, note: None },
+            )
         })
         .unwrap();
     let twice = db.store.with_conn(|conn| {
-        households::record_exit(conn, &actor, &scope, person_id, d("2026-11-16"), ExitReason::Moved, None)
+        households::record_exit(
+            conn,
+            &actor,
+            &scope,
+            person_id,
+            &NewExit { date: d("2026-11-16"), reason: ExitReason::Moved, note: None },
+        )
     });
     assert!(matches!(twice, Err(StoreError::Invalid { field: "exit_date", .. })));
     db.store.with_conn(|conn| households::record_return(conn, &actor, &scope, person_id, d("2026-11-20"))).unwrap();

@@ -170,7 +170,7 @@ fn a_month_not_yet_ended_cannot_be_signed() {
 
 #[test]
 fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
-    use etablera_domain::reception::person::ExitReason;
+    use etablera_domain::reception::person::{ExitReason, NewExit};
     use etablera_store::reception::households;
     let db = with_caseload();
     let p1 = db
@@ -183,7 +183,15 @@ fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
         .unwrap();
     let (actor, scope) = (Actor::command_line(), Scope::command_line());
     db.store
-        .with_conn(|conn| households::record_exit(conn, &actor, &scope, p1, d("2024-03-10"), ExitReason::Moved, None))
+        .with_conn(|conn| {
+            households::record_exit(
+                conn,
+                &actor,
+                &scope,
+                p1,
+                &NewExit { date: d("2024-03-10"), reason: ExitReason::Moved, note: None },
+            )
+        })
         .unwrap();
     db.store.with_conn(|conn| households::record_return(conn, &actor, &scope, p1, d("2024-08-01"))).unwrap();
     let may = live(&db, may());
@@ -200,7 +208,7 @@ fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
 /// on the day they leave (their last day in the group) and the day after.
 #[test]
 fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
-    use etablera_domain::reception::person::ExitReason;
+    use etablera_domain::reception::person::{ExitReason, NewExit};
     use etablera_store::reception::households::{self, Show};
     let db = with_caseload();
     let (actor, scope) = (Actor::command_line(), Scope::command_line());
@@ -216,7 +224,17 @@ fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
         })
         .unwrap();
     let day = d("2026-11-10");
-    db.store.with_conn(|conn| households::record_exit(conn, &actor, &scope, p1, day, ExitReason::Moved, None)).unwrap();
+    db.store
+        .with_conn(|conn| {
+            households::record_exit(
+                conn,
+                &actor,
+                &scope,
+                p1,
+                &NewExit { date: day, reason: ExitReason::Moved, note: None },
+            )
+        })
+        .unwrap();
     let in_group = |on: NaiveDate| db.store.with_conn(|conn| monthly::in_group_on(conn, &actor, "0117", on)).unwrap();
     let active = |on: NaiveDate| {
         db.store

@@ -279,3 +279,62 @@ async fn an_empty_placement_names_every_missing_field_at_once() {
     }
     assert_eq!(app.db.store.with_conn(|conn| Ok(households::table.count().get_result::<i64>(conn)?)).unwrap(), 0);
 }
+
+/// The person's forms say every error at once, each linked from the summary to its field, and
+/// save nothing until all is right.
+#[tokio::test]
+async fn a_wrong_activity_or_exemption_names_every_field_at_once() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let (_, person) = first_ids(&app);
+    let count = |app: &TestApp| {
+        app.db
+            .store
+            .with_conn(|conn| {
+                use etablera_store::schema::{activities, work_exemptions};
+                let a: i64 = activities::table.filter(activities::person_id.eq(person)).count().get_result(conn)?;
+                let e: i64 =
+                    work_exemptions::table.filter(work_exemptions::person_id.eq(person)).count().get_result(conn)?;
+                Ok((a, e))
+            })
+            .unwrap()
+    };
+    let before = count(&app);
+    let answer = app
+        .post_form(
+            &format!("/reception/persons/{person}/activities"),
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("type", "sfi"),
+                ("start", ""),
+                ("end", "i morgon"),
+                ("hours_per_week", "många"),
+                ("note", "Kvällskurs"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD"),
+        ("end", "Skriv slutdatumet som ÅÅÅÅ-MM-DD"),
+        ("hours_per_week", "Skriv timmar per vecka som ett heltal, 0–40."),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#activity-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(&format!("id=\"activity-{field}-error\"")), "{field} has its error");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    assert!(answer.body.contains("value=\"Kvällskurs\""), "what was typed is kept");
+    let answer = app
+        .post_form(&format!("/reception/persons/{person}/exemptions"), Some(&browser), &[("csrf_token", &browser.csrf)])
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in
+        [("reason", "Välj skäl: sjukdom eller funktionsnedsättning."), ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD")]
+    {
+        assert!(answer.body.contains(&format!("href=\"#exemption-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    assert_eq!(count(&app), before, "nothing was saved");
+}

@@ -270,6 +270,49 @@ pub fn check_exit(exit_date: NaiveDate, reception_date: Option<NaiveDate>) -> Re
     }
 }
 
+/// Leaving the target group, as typed on the person's page.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExitForm {
+    pub exit_date: String,
+    pub reason: String,
+    pub note: String,
+}
+
+/// Leaving the target group, checked; whether the person was received by then is the store's
+/// to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewExit {
+    pub date: NaiveDate,
+    pub reason: ExitReason,
+    pub note: Option<String>,
+}
+
+impl ExitForm {
+    pub fn check(&self) -> Result<NewExit, Vec<Invalid>> {
+        let mut errors = crate::input::Errors::new();
+        let date = errors.keep(crate::input::date("exit_date", &self.exit_date));
+        let reason = errors.keep(
+            ExitReason::from_code(&self.reason).ok_or_else(|| Invalid::new("reason", Text::new("exit-reason-needed"))),
+        );
+        let note = errors.keep(crate::input::optional_text("note", Some(&self.note), 1000, Text::new("what-note")));
+        errors.finish(|| Some(NewExit { date: date?, reason: reason?, note: note? }))
+    }
+}
+
+/// Coming back to the target group, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReturnForm {
+    pub returned_on: String,
+}
+
+impl ReturnForm {
+    pub fn check(&self) -> Result<NaiveDate, Vec<Invalid>> {
+        crate::input::date("returned_on", &self.returned_on).map_err(|e| vec![e])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,5 +397,13 @@ mod tests {
         assert_eq!(age_on(d("2006-02-01"), d("2024-01-31")), 17);
         assert_eq!(age_on(d("2006-02-01"), d("2024-02-01")), 18);
         assert_eq!(age_on(d("2024-02-29"), d("2025-02-28")), 0);
+    }
+
+    #[test]
+    fn an_empty_exit_names_the_day_and_the_reason() {
+        let fields = fields(ExitForm::default().check().unwrap_err());
+        assert_eq!(fields, ["exit_date", "reason"]);
+        let exit = ExitForm { exit_date: "2024-05-01".into(), reason: "moved".into(), note: " ".into() };
+        assert_eq!(exit.check().unwrap(), NewExit { date: d("2024-05-01"), reason: ExitReason::Moved, note: None });
     }
 }

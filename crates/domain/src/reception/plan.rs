@@ -1,8 +1,11 @@
 //! The individual plan's full-time measure: planned hours per week against a target of 40,
 //! reduced by parental or sick leave by its extent.
 
-use crate::text::Text;
 use chrono::NaiveDate;
+
+use super::person::ExemptionReason;
+use crate::input::{Errors, Invalid, date, optional_date, optional_number, optional_text, required_text};
+use crate::text::Text;
 
 /// Full time, in hours per week.
 pub const FULL_TIME_HOURS: u32 = 40;
@@ -179,7 +182,8 @@ pub fn check_type_code(code: &str) -> Result<String, crate::input::Invalid> {
     }
 }
 
-fn find_type<'a>(
+/// The type of this code in the catalogue, or what the catalogue holds.
+pub fn find_type<'a>(
     catalogue: &'a [ActivityType],
     field: &'static str,
     code: &str,
@@ -229,6 +233,172 @@ impl ActivityInput {
                 _ => Err(crate::input::Invalid::new("extent_percent", Text::new("activity-extent-needed"))),
             },
         }
+    }
+}
+
+/// An activity as typed on the person's page.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ActivityForm {
+    #[serde(rename = "type")]
+    pub type_code: String,
+    pub start: String,
+    pub end: String,
+    pub hours_per_week: String,
+    pub extent_percent: String,
+    pub note: String,
+}
+
+impl ActivityForm {
+    /// Every field checked at once, the hours or the extent by what the type counts.
+    pub fn check(&self, catalogue: &[ActivityType]) -> Result<ActivityInput, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let kind = errors.keep(find_type(catalogue, "type", &self.type_code));
+        let start = errors.keep(date("start", &self.start));
+        let end = errors.keep(optional_date("end", Some(&self.end)));
+        if let (Some(start), Some(Some(end))) = (start, end)
+            && end < start
+        {
+            errors.push(Invalid::new("end", Text::new("activity-end-before-start")));
+        }
+        let hours =
+            errors.keep(optional_number("hours_per_week", &self.hours_per_week, Text::new("activity-hours-format")));
+        let extent =
+            errors.keep(optional_number("extent_percent", &self.extent_percent, Text::new("activity-extent-format")));
+        let note = errors.keep(optional_text("note", Some(&self.note), 1000, Text::new("what-note")));
+        let counts = kind.map(|k| k.counts);
+        match (counts, hours, extent) {
+            (Some(Counts::Hours), Some(Some(h)), _) if h > FULL_TIME_HOURS => {
+                errors.push(Invalid::new("hours_per_week", Text::new("activity-hours-range")))
+            }
+            (Some(Counts::Hours), Some(None), _) => {
+                errors.push(Invalid::new("hours_per_week", Text::new("activity-hours-needed")))
+            }
+            (Some(Counts::Leave), _, Some(p)) if !p.is_some_and(|p| (1..=100).contains(&p)) => {
+                errors.push(Invalid::new("extent_percent", Text::new("activity-extent-needed")))
+            }
+            _ => {}
+        }
+        errors.finish(|| {
+            let leave = counts? == Counts::Leave;
+            Some(ActivityInput {
+                type_code: kind?.code.clone(),
+                start: start?,
+                end: end?,
+                hours_per_week: if leave { None } else { hours? },
+                extent_percent: if leave { extent? } else { None },
+                note: note?,
+            })
+        })
+    }
+}
+
+/// The last day of an activity, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EndActivityForm {
+    pub end: String,
+}
+
+impl EndActivityForm {
+    pub fn check(&self) -> Result<NaiveDate, Vec<Invalid>> {
+        date("end", &self.end).map_err(|e| vec![e])
+    }
+}
+
+/// A declined offer, checked: a type of the catalogue, the day and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDecline {
+    pub type_code: String,
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
+/// A declined offer as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DeclineForm {
+    #[serde(rename = "type")]
+    pub type_code: String,
+    pub date: String,
+    pub reason: String,
+}
+
+impl DeclineForm {
+    pub fn check(&self, catalogue: &[ActivityType]) -> Result<NewDecline, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let kind = errors.keep(find_type(catalogue, "type", &self.type_code));
+        let on = errors.keep(date("date", &self.date));
+        let reason = errors.keep(required_text("reason", &self.reason, 1000, Text::new("what-reason")));
+        errors.finish(|| Some(NewDecline { type_code: kind?.code.clone(), on: on?, reason: reason? }))
+    }
+}
+
+/// A period when the work principle cannot apply, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewExemption {
+    pub reason: ExemptionReason,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// A period when the work principle cannot apply, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExemptionForm {
+    pub reason: String,
+    pub start: String,
+    pub end: String,
+    pub note: String,
+}
+
+impl ExemptionForm {
+    pub fn check(&self) -> Result<NewExemption, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let reason = errors.keep(
+            ExemptionReason::from_code(&self.reason)
+                .ok_or_else(|| Invalid::new("reason", Text::new("exemption-reason-needed"))),
+        );
+        let start = errors.keep(date("start", &self.start));
+        let end = errors.keep(optional_date("end", Some(&self.end)));
+        if let (Some(start), Some(Some(end))) = (start, end)
+            && end < start
+        {
+            errors.push(Invalid::new("end", Text::new("period-end-before-start")));
+        }
+        let note = errors.keep(optional_text("note", Some(&self.note), 1000, Text::new("what-note")));
+        errors.finish(|| Some(NewExemption { reason: reason?, start: start?, end: end?, note: note? }))
+    }
+}
+
+/// A type the administrator adds to the catalogue, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivityType {
+    pub code: String,
+    pub name: String,
+    pub counts: Counts,
+}
+
+/// A new type as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ActivityTypeForm {
+    pub code: String,
+    pub name: String,
+    pub counts: String,
+}
+
+impl ActivityTypeForm {
+    pub fn check(&self) -> Result<NewActivityType, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let code = errors.keep(check_type_code(&self.code));
+        let name = errors.keep(required_text("name", &self.name, 100, Text::new("what-type-name")));
+        let counts = errors.keep(
+            Counts::from_code(&self.counts)
+                .ok_or_else(|| Invalid::new("counts", Text::new("activity-type-counts-needed"))),
+        );
+        errors.finish(|| Some(NewActivityType { code: code?, name: name?, counts: counts? }))
     }
 }
 
@@ -297,5 +467,49 @@ mod catalogue_tests {
         assert_eq!(check_decline(&catalogue(), "sfi", " ").unwrap_err().field, "reason");
         assert!(check_type_code("yrkessvenska").is_ok());
         assert!(check_type_code("Yrke svenska").is_err());
+    }
+
+    #[test]
+    fn an_empty_activity_names_every_field_at_once() {
+        let errors = ActivityForm::default().check(&catalogue()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
+        assert_eq!(fields, ["type", "start"]);
+        let form = ActivityForm {
+            type_code: "sfi".into(),
+            start: "2024-02-15".into(),
+            end: "2024-02-01".into(),
+            hours_per_week: "".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = form.check(&catalogue()).unwrap_err().into_iter().map(|e| e.field.into()).collect();
+        assert_eq!(fields, ["end", "hours_per_week"]);
+        let leave = ActivityForm {
+            type_code: "parental_leave".into(),
+            start: "2024-02-15".into(),
+            hours_per_week: "10".into(),
+            extent_percent: "50".into(),
+            ..Default::default()
+        };
+        let checked = leave.check(&catalogue()).unwrap();
+        assert_eq!((checked.hours_per_week, checked.extent_percent), (None, Some(50)));
+        let too_much = ActivityForm { hours_per_week: "41".into(), ..form.clone() };
+        assert!(too_much.check(&catalogue()).unwrap_err().iter().any(|e| e.field == "hours_per_week"));
+    }
+
+    #[test]
+    fn declines_exemptions_and_types_name_every_field_at_once() {
+        let fields = |errors: Vec<Invalid>| errors.into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        assert_eq!(fields(DeclineForm::default().check(&catalogue()).unwrap_err()), ["type", "date", "reason"]);
+        assert_eq!(fields(ExemptionForm::default().check().unwrap_err()), ["reason", "start"]);
+        let backwards = ExemptionForm {
+            reason: "illness".into(),
+            start: "2024-03-01".into(),
+            end: "2024-02-01".into(),
+            ..Default::default()
+        };
+        assert_eq!(fields(backwards.check().unwrap_err()), ["end"]);
+        assert_eq!(fields(ActivityTypeForm::default().check().unwrap_err()), ["code", "name", "counts"]);
+        let new = ActivityTypeForm { code: "yrke".into(), name: "Yrke".into(), counts: "hours".into() };
+        assert_eq!(new.check().unwrap().counts, Counts::Hours);
     }
 }

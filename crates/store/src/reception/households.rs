@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::{self, DayCount};
-use etablera_domain::reception::person::{Category, ExitReason, PersonDetails};
+use etablera_domain::reception::person::{Category, ExitReason, NewExit, PersonDetails};
 use etablera_domain::reception::target_group;
 use etablera_domain::text::Text;
 
@@ -331,15 +331,8 @@ pub fn record_first_contact(
 }
 
 /// A person leaves the target group.
-pub fn record_exit(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    person_id: i32,
-    date: NaiveDate,
-    reason: ExitReason,
-    note: Option<&str>,
-) -> Result<()> {
+pub fn record_exit(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32, exit: &NewExit) -> Result<()> {
+    let NewExit { date, reason, ref note } = *exit;
     write(conn, |conn| {
         let (_, code) = scope.person(conn, person_id)?;
         let reception: Option<NaiveDate> =
@@ -360,7 +353,7 @@ pub fn record_exit(
                 person_exits::person_id.eq(person_id),
                 person_exits::exit_date.eq(date),
                 person_exits::reason.eq(reason.code()),
-                person_exits::note.eq(note.map(str::trim).filter(|n| !n.is_empty())),
+                person_exits::note.eq(note),
                 person_exits::recorded_at.eq(now()),
                 person_exits::recorded_by.eq(actor.user_id),
             ))

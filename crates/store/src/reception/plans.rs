@@ -3,11 +3,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::input::Invalid;
-use etablera_domain::input::required_text;
-use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::reception::plan::{
-    ActivityInput, ActivityType, Counts, PlannedActivity, check_decline, check_type_code,
+    ActivityInput, ActivityType, Counts, NewActivityType, NewDecline, PlannedActivity, find_type,
 };
 
 use super::households::PERSON;
@@ -37,16 +34,16 @@ pub fn catalogue(conn: &mut DbConn) -> Result<Vec<ActivityType>> {
 }
 
 /// Adds a type to the catalogue; an administrator's change to the rules, logged.
-pub fn add_type(conn: &mut DbConn, actor: &Actor, code: &str, name: &str, counts: Counts) -> Result<()> {
-    let code = check_type_code(code)?;
-    let name = required_text("name", name, 100, Text::new("what-type-name"))?;
+pub fn add_type(conn: &mut DbConn, actor: &Actor, new: &NewActivityType) -> Result<()> {
+    let NewActivityType { code, name, counts } = new;
+    let counts = *counts;
     write(conn, |conn| {
         let taken: i64 = activity_types::table.filter(activity_types::code.eq(&code)).count().get_result(conn)?;
         if taken > 0 {
             return Err(StoreError::invalid("code", Text::new("activity-type-code-taken")));
         }
         insert_type(conn, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
-        append(conn, actor, Action::Create, &Record::new("activity_type", &code))
+        append(conn, actor, Action::Create, &Record::new("activity_type", code))
     })
 }
 
@@ -176,14 +173,12 @@ pub fn add_decline(
     actor: &Actor,
     scope: &Scope,
     person_id: i32,
-    type_code: &str,
-    on: NaiveDate,
-    reason: &str,
+    decline: &NewDecline,
 ) -> Result<i32> {
     write(conn, |conn| {
         let (_, code) = scope.person(conn, person_id)?;
-        let (type_code, reason) = check_decline(&catalogue(conn)?, type_code, reason)?;
-        let id = insert_decline(conn, actor, person_id, &type_code, on, &reason)?;
+        find_type(&catalogue(conn)?, "type", &decline.type_code)?;
+        let id = insert_decline(conn, actor, person_id, &decline.type_code, decline.on, &decline.reason)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)
     })
@@ -210,14 +205,7 @@ pub(crate) fn insert_decline(
         .get_result(conn)?)
 }
 
-/// A period when the work principle cannot apply.
-#[derive(Debug, Clone)]
-pub struct NewExemption {
-    pub reason: ExemptionReason,
-    pub start: NaiveDate,
-    pub end: Option<NaiveDate>,
-    pub note: Option<String>,
-}
+pub use etablera_domain::reception::plan::NewExemption;
 
 /// Marks a period when the person cannot take part full time, and makes the task to contact
 /// the economic-assistance unit.
@@ -228,11 +216,7 @@ pub fn add_exemption(
     person_id: i32,
     new: &NewExemption,
 ) -> Result<i32> {
-    let NewExemption { reason, start, end, .. } = *new;
-    if end.is_some_and(|e| e < start) {
-        return Err(Invalid::new("end", Text::new("period-end-before-start")).into());
-    }
-    let note = etablera_domain::input::optional_text("note", new.note.as_deref(), 1000, Text::new("what-note"))?;
+    let NewExemption { reason, start, end, ref note } = *new;
     write(conn, |conn| {
         let (household_id, code) = scope.person(conn, person_id)?;
         let id: i32 = diesel::insert_into(work_exemptions::table)
@@ -241,7 +225,7 @@ pub fn add_exemption(
                 work_exemptions::reason.eq(reason.code()),
                 work_exemptions::start_date.eq(start),
                 work_exemptions::end_date.eq(end),
-                work_exemptions::note.eq(&note),
+                work_exemptions::note.eq(note),
                 work_exemptions::recorded_at.eq(now()),
                 work_exemptions::recorded_by.eq(actor.user_id),
             ))

@@ -4,18 +4,15 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::input::Invalid;
-use etablera_domain::reception::plan::{ActivityType, Counts};
+use etablera_domain::reception::plan::{ActivityType, ActivityTypeForm, Counts};
 use etablera_store::reception::plans;
 
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Fields, Filled, SavedQuery};
+use crate::forms::{Filled, SavedQuery, Submitted};
 use crate::pages::{PageContext, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 #[derive(Template)]
 #[template(path = "reception/activity_types.html")]
@@ -55,17 +52,15 @@ pub async fn list(
 pub async fn add(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ActivityTypeForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let Some(counts) = Counts::from_code(fields.get("counts")) else {
-        let error = Invalid::new("counts", Text::new("activity-type-counts-needed"));
-        return page(&state, &ctx, Filled::failed("type", fields, vec![error]), None).await;
-    };
-    let (code, name) = (fields.get("code").to_owned(), fields.get("name").to_owned());
     let actor = ctx.actor();
-    match state.store.run(move |conn| plans::add_type(conn, &actor, &code, &name, counts)).await {
-        Ok(()) => Ok(Redirect::to("/admin/activity-types?saved=1").into_response()),
-        Err(e) => page(&state, &ctx, Filled::from_store("type", fields, e)?, None).await,
+    let outcome = match input.check() {
+        Ok(new) => Ok(state.store.run(move |conn| plans::add_type(conn, &actor, &new)).await),
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("type", fields, outcome)? {
+        None => Ok(Redirect::to("/admin/activity-types?saved=1").into_response()),
+        Some(f) => page(&state, &ctx, f, None).await,
     }
 }

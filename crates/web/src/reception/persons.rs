@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::input::Invalid;
-use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitReason, age_on};
-use etablera_domain::reception::plan::{ActivityInput, Counts};
+use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitForm, ExitReason, ReturnForm, age_on};
+use etablera_domain::reception::plan::{ActivityForm, Counts, DeclineForm, EndActivityForm, ExemptionForm};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
@@ -15,10 +15,8 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Fields, Filled, SavedQuery};
+use crate::forms::{Fields, Filled, SavedQuery, Submitted};
 use crate::pages::{PageContext, local_time, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 pub struct ActivityView {
     pub id: i32,
@@ -185,12 +183,13 @@ async fn finish(
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: i32,
-    form: &'static str,
+    form: String,
     fields: Fields,
     outcome: Result<etablera_store::Result<()>, Vec<Invalid>>,
 ) -> AppResult<Response> {
+    let redirect = format!("/reception/persons/{id}?saved={form}");
     match Filled::after(form, fields, outcome)? {
-        None => Ok(Redirect::to(&format!("/reception/persons/{id}?saved={form}")).into_response()),
+        None => Ok(Redirect::to(&redirect).into_response()),
         Some(filled) => person_page(state, ctx, user, id, filled, None).await,
     }
 }
@@ -199,119 +198,91 @@ pub async fn add_activity(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ActivityForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let parsed = (
-        fields.date("start"),
-        fields.optional_date("end"),
-        fields.number("hours_per_week", Text::new("activity-hours-format")),
-        fields.number("extent_percent", Text::new("activity-extent-format")),
-    );
-    let outcome = match parsed {
-        (Ok(start), Ok(end), Ok(hours_per_week), Ok(extent_percent)) => {
-            let input = ActivityInput {
-                type_code: fields.get("type").to_owned(),
-                start,
-                end,
-                hours_per_week,
-                extent_percent,
-                note: fields.opt("note").map(str::to_owned),
-            };
-            Ok(state.store.run(move |conn| plans::add_activity(conn, &actor, &scope, id, input).map(|_| ())).await)
+    // The type, and so whether hours or an extent is asked for, is the catalogue's.
+    let catalogue = state.store.run(plans::catalogue).await?;
+    let outcome = match input.check(&catalogue) {
+        Ok(activity) => {
+            Ok(state.store.run(move |conn| plans::add_activity(conn, &actor, &scope, id, activity).map(|_| ())).await)
         }
-        (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "activity", fields, outcome).await
+    finish(&state, &ctx, &user, id, "activity".into(), fields, outcome).await
 }
 
 pub async fn end_activity(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path((id, activity_id)): Path<(i32, i32)>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<EndActivityForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match fields.date("end") {
+    let outcome = match input.check() {
         Ok(end) => Ok(state.store.run(move |conn| plans::end_activity(conn, &actor, &scope, activity_id, end)).await),
-        Err(e) => Err(vec![e]),
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "end-activity", fields, outcome).await
+    finish(&state, &ctx, &user, id, format!("end-activity-{activity_id}"), fields, outcome).await
 }
 
 pub async fn add_decline(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<DeclineForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let (type_code, reason) = (fields.get("type").to_owned(), fields.get("reason").to_owned());
-    let outcome = match fields.date("date") {
-        Ok(on) => Ok(state
-            .store
-            .run(move |conn| plans::add_decline(conn, &actor, &scope, id, &type_code, on, &reason).map(|_| ()))
-            .await),
-        Err(e) => Err(vec![e]),
+    let catalogue = state.store.run(plans::catalogue).await?;
+    let outcome = match input.check(&catalogue) {
+        Ok(decline) => {
+            Ok(state.store.run(move |conn| plans::add_decline(conn, &actor, &scope, id, &decline).map(|_| ())).await)
+        }
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "decline", fields, outcome).await
+    finish(&state, &ctx, &user, id, "decline".into(), fields, outcome).await
 }
 
 pub async fn add_exemption(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ExemptionForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let reason = ExemptionReason::from_code(fields.get("reason"))
-        .ok_or_else(|| Invalid::new("reason", Text::new("exemption-reason-needed")));
-    let outcome = match (reason, fields.date("start"), fields.optional_date("end")) {
-        (Ok(reason), Ok(start), Ok(end)) => {
-            let new = plans::NewExemption { reason, start, end, note: fields.opt("note").map(str::to_owned) };
+    let outcome = match input.check() {
+        Ok(new) => {
             Ok(state.store.run(move |conn| plans::add_exemption(conn, &actor, &scope, id, &new).map(|_| ())).await)
         }
-        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "exemption", fields, outcome).await
+    finish(&state, &ctx, &user, id, "exemption".into(), fields, outcome).await
 }
 
 pub async fn exit(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ExitForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let reason = ExitReason::from_code(fields.get("reason"))
-        .ok_or_else(|| Invalid::new("reason", Text::new("exit-reason-needed")));
-    let note = fields.opt("note").map(str::to_owned);
-    let outcome = match (fields.date("exit_date"), reason) {
-        (Ok(date), Ok(reason)) => Ok(state
-            .store
-            .run(move |conn| households::record_exit(conn, &actor, &scope, id, date, reason, note.as_deref()))
-            .await),
-        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+    let outcome = match input.check() {
+        Ok(exit) => Ok(state.store.run(move |conn| households::record_exit(conn, &actor, &scope, id, &exit)).await),
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "exit", fields, outcome).await
+    finish(&state, &ctx, &user, id, "exit".into(), fields, outcome).await
 }
 
 pub async fn return_to_group(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ReturnForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match fields.date("returned_on") {
+    let outcome = match input.check() {
         Ok(date) => Ok(state.store.run(move |conn| households::record_return(conn, &actor, &scope, id, date)).await),
-        Err(e) => Err(vec![e]),
+        Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, "return", fields, outcome).await
+    finish(&state, &ctx, &user, id, "return".into(), fields, outcome).await
 }
