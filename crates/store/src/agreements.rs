@@ -8,7 +8,6 @@ pub mod orders;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Terms, Validity};
-use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_domain::text::Text;
 use serde::Serialize;
@@ -37,29 +36,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Contact {
-    /// `county` or `municipality`.
-    pub side: String,
-    pub name: String,
-    pub title: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
-/// A version as entered.
-#[derive(Debug, Clone)]
-pub struct NewVersion {
-    pub effective_from: NaiveDate,
-    pub registry_number: Option<String>,
-    pub decision: Option<String>,
-    pub signed_on: Option<NaiveDate>,
-    pub terms: Terms,
-    pub municipality_org_number: OrganisationNumber,
-    pub county_org_number: OrganisationNumber,
-    pub contacts: Vec<Contact>,
-    pub note: Option<String>,
-}
+pub use etablera_domain::agreements::{Contact, NewVersion};
 
 #[derive(Debug, Clone)]
 pub struct Version {
@@ -158,31 +135,6 @@ fn check_no_overlap(
     Ok(())
 }
 
-pub(crate) fn check_version(new: &NewVersion) -> Result<()> {
-    let terms = &new.terms;
-    if let Validity::FixedTerm { start, end } = terms.validity
-        && end < start
-    {
-        return Err(StoreError::invalid("end_date", Text::new("agreement-end-before-start")));
-    }
-    if let InvoiceSchedule::Yearly { month, day } = terms.schedule
-        && NaiveDate::from_ymd_opt(2023, month, day).is_none()
-    {
-        return Err(StoreError::invalid("yearly_due", Text::new("agreement-yearly-due-invalid")));
-    }
-    if let InvoiceSchedule::Instalments(list) = &terms.schedule
-        && list.is_empty()
-    {
-        return Err(StoreError::invalid("instalments", Text::new("agreement-instalments-needed")));
-    }
-    for contact in &new.contacts {
-        if contact.name.trim().is_empty() {
-            return Err(StoreError::invalid("contacts", Text::new("agreement-contact-name-needed")));
-        }
-    }
-    Ok(())
-}
-
 /// Inserts a version; a number a concurrent amendment took first is stale.
 pub(crate) fn insert_version(
     conn: &mut DbConn,
@@ -261,7 +213,7 @@ pub fn create(
     if title.trim().is_empty() {
         return Err(StoreError::invalid("title", Text::new("agreement-title-needed")));
     }
-    check_version(first)?;
+    first.check()?;
     write(conn, |conn| {
         check_no_overlap(conn, post_id, municipality.as_str(), None, &first.terms.validity)?;
         let id: i32 = diesel::insert_into(agreements::table)
@@ -283,7 +235,7 @@ pub fn create(
 /// Records an amendment as a new version; earlier versions stay as they were. `based_on` is the
 /// version the amendment was written from: when another has been recorded since, it is stale.
 pub fn amend(conn: &mut DbConn, actor: &Actor, agreement_id: i32, based_on: i32, version: &NewVersion) -> Result<i32> {
-    check_version(version)?;
+    version.check()?;
     write(conn, |conn| {
         let (municipality, post_id): (String, Option<i32>) = agreements::table
             .find(agreement_id)

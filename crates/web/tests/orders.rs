@@ -205,3 +205,48 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// An empty order form, and an empty staffing form, say every error at once, each linked from
+/// the summary to its field, and save nothing.
+#[tokio::test]
+async fn an_empty_order_names_every_field_at_once() {
+    let app = TestApp::new();
+    app.add_user("chef", &[Role::UnitManager]);
+    let boss = app.login("chef").await;
+    let refused = app
+        .post_form(
+            "/orders/new",
+            Some(&boss),
+            &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("title", ""), ("monthly_report", "40")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in
+        [("title", "Ge beställningen en rubrik."), ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD"), ("org_number", "")]
+    {
+        assert!(refused.body.contains(&format!("href=\"#order-{field}\"")), "{field} is in the summary");
+        assert!(refused.body.contains(&format!("id=\"order-{field}-error\"")), "{field} has its error");
+        assert!(refused.body.contains(message), "{message}");
+    }
+    assert!(refused.body.contains("value=\"40\""), "what was typed is kept");
+    assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen beställning"), "nothing saved");
+
+    let start = (etablera_store::today() - chrono::Duration::days(30)).to_string();
+    let saved = app.post_form("/orders/new", Some(&boss), &order_fields(&boss, &start, "")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let refused = app
+        .post_form(
+            "/orders/staffing",
+            Some(&boss),
+            &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("from", "i våras"), ("posts", "två")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in
+        [("from", "Skriv dagen det gäller från som ÅÅÅÅ-MM-DD"), ("posts", "Skriv antalet heltidstjänster")]
+    {
+        assert!(refused.body.contains(&format!("href=\"#staffing-{field}\"")), "{field} is in the summary");
+        assert!(refused.body.contains(message), "{message}");
+    }
+    assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen bemanning är registrerad."), "nothing saved");
+}

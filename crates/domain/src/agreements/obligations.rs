@@ -28,6 +28,40 @@ impl Schedule {
         }
     }
 
+    /// The dates as typed, in the shape of `like`: a date for once, a day of the month after for
+    /// monthly, `MM-DD` for yearly (the year after when `like` is), days of the calendar.
+    pub fn read(field: &'static str, text: &str, like: Schedule) -> Result<Schedule, crate::input::Invalid> {
+        use crate::input::Invalid;
+        use crate::text::Text;
+        match like {
+            Schedule::Once { .. } => crate::input::date(field, text).map(|due| Schedule::Once { due }),
+            Schedule::Monthly { .. } => text
+                .trim()
+                .parse::<u32>()
+                .map(|day| Schedule::Monthly { day })
+                .map_err(|_| Invalid::new(field, Text::new("schedule-day-format"))),
+            Schedule::Yearly { next_year, .. } => {
+                let parsed = text
+                    .trim()
+                    .split_once('-')
+                    .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+                parsed
+                    .map(|(month, day)| Schedule::Yearly { month, day, next_year })
+                    .ok_or_else(|| Invalid::new(field, Text::new("schedule-month-day-format")))
+            }
+        }
+        .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(field, m)))
+    }
+
+    /// The dates as a form writes them (see [`Schedule::read`]).
+    pub fn written(&self) -> String {
+        match *self {
+            Schedule::Once { due } => due.to_string(),
+            Schedule::Monthly { day } => day.to_string(),
+            Schedule::Yearly { month, day, .. } => format!("{month:02}-{day:02}"),
+        }
+    }
+
     /// Whether the schedule's numbers make days in the calendar.
     pub fn check(&self) -> Result<(), crate::text::Text> {
         match *self {

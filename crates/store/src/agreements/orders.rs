@@ -7,7 +7,7 @@ use etablera_domain::agreements::InvoiceSchedule;
 use etablera_domain::agreements::obligations::{DUTIES, Duty};
 use etablera_domain::municipality::MunicipalityCode;
 
-use super::{Agreement, Kind, NewVersion, RECORD, check_version, insert_version, load};
+use super::{Agreement, Kind, NewVersion, RECORD, insert_version, load};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreements, obligations, staffing};
@@ -29,7 +29,7 @@ pub fn create(
     if first.terms.schedule != InvoiceSchedule::None {
         return Err(StoreError::invalid("schedule", Text::new("order-not-invoiced")));
     }
-    check_version(first)?;
+    first.check()?;
     for duty in duties {
         if !DUTIES.contains(&duty.code) {
             return Err(StoreError::invalid("obligations", Text::new("order-duty-unknown").with("code", duty.code)));
@@ -64,27 +64,13 @@ pub fn create(
     })
 }
 
-/// The order's new terms from a date (a prolongation, another notice period): a new version
-/// with the current version's parties and contacts.
-#[derive(Debug, Clone)]
-pub struct Amendment {
-    /// The version the amendment was written from.
-    pub based_on: i32,
-    pub effective_from: NaiveDate,
-    pub registry_number: Option<String>,
-    pub decision: Option<String>,
-    pub end: Option<NaiveDate>,
-    pub notice_months: Option<u32>,
-}
+pub use etablera_domain::agreements::order::Amendment;
 
 /// Records an amendment of the municipality's current order as its next version.
 pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendment: &Amendment) -> Result<i32> {
     let order = current(conn, municipality_code)?.ok_or(StoreError::NotFound)?;
     let now_version = order.current().clone();
     let start = order.starts_on();
-    if amendment.end.is_some_and(|end| end < amendment.effective_from) {
-        return Err(StoreError::invalid("end", Text::new("order-end-before-effective")));
-    }
     let parse = |text: &str| text.parse::<etablera_domain::identity::OrganisationNumber>();
     let (Ok(municipality_org_number), Ok(county_org_number)) =
         (parse(&now_version.municipality_org_number), parse(&now_version.county_org_number))

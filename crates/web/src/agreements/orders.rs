@@ -7,23 +7,21 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use etablera_domain::access::Permission;
-use etablera_domain::agreements::obligations::{DUTIES, Duty, Schedule, Status, default_duties};
-use etablera_domain::agreements::staffing::{parse_posts, per_post_tenths, posts_text, tenths_text};
-use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::agreements::obligations::{DUTIES, Status, default_duties};
+use etablera_domain::agreements::order::{FulfilForm, OrderAmendmentForm, OrderForm, RescheduleForm, StaffingForm};
+use etablera_domain::agreements::staffing::{per_post_tenths, posts_text, tenths_text};
 use etablera_domain::input::Invalid;
 use etablera_store::agreements::obligations::{self, MONTHLY_REPORT, Obligation, Standing};
-use etablera_store::agreements::{Contact, NewVersion, orders};
+use etablera_store::agreements::orders;
 use serde::Deserialize;
 
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Fields, Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, municipality, municipality_options, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 /// How far ahead the page shows what falls due.
 pub const AHEAD_DAYS: i64 = 60;
@@ -146,7 +144,7 @@ pub async fn load(
             .map(|(o, _)| DutyRow {
                 id: o.id,
                 name: t.get(&format!("duty-{}", o.code)),
-                schedule: schedule_text(o.schedule),
+                schedule: o.schedule.written(),
                 hint: t.get(&format!("duty-hint-{}", o.code)),
             })
             .collect(),
@@ -285,41 +283,28 @@ async fn answer(
     }
 }
 
-/// The notice period as typed: empty, or 0 to 120 months.
-fn notice_months(fields: &Fields) -> Result<Option<u32>, Invalid> {
-    match fields.opt("notice_months").map(str::parse::<u32>) {
-        None => Ok(None),
-        Some(Ok(m)) if m <= 120 => Ok(Some(m)),
-        Some(_) => Err(Invalid::new("notice_months", Text::new("order-notice-months-format"))),
-    }
-}
-
 /// Records an occurrence done, with its document.
 pub async fn fulfil(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<FulfilForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let obligation: i32 = fields.get("obligation").parse().map_err(|_| AppError::BadRequest)?;
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     // Each row has its own form; its fields carry the row's key.
-    let form = format!("fulfil-{obligation}-{}", fields.get("period"));
-    let outcome = match fields.date("done_on") {
-        Ok(done_on) => {
-            let (actor, period, document) =
-                (ctx.actor(), fields.get("period").to_owned(), fields.get("document").to_owned());
-            let today = etablera_store::today();
-            let c = code.clone();
+    let form = format!("fulfil-{}-{}", input.obligation, input.period);
+    let today = etablera_store::today();
+    let outcome = match input.check(today) {
+        Ok(done) => {
+            let (actor, c, obligation, period) = (ctx.actor(), code.clone(), input.obligation, input.period);
             Ok(state
                 .store
                 .run(move |conn| {
                     obligations::in_current_order(conn, &c, obligation)?;
-                    obligations::fulfil(conn, &actor, obligation, &period, done_on, &document, today)
+                    obligations::fulfil(conn, &actor, obligation, &period, done.done_on, &done.document, today)
                 })
                 .await)
         }
-        Err(e) => Err(vec![e]),
+        Err(errors) => Err(errors),
     };
     answer(&state, &ctx, &user, code, form, fields, outcome).await
 }
@@ -328,28 +313,15 @@ pub async fn fulfil(
 pub async fn amend(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<OrderAmendmentForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let mut errors = Vec::new();
-    let effective_from = fields.date("effective_from").map_err(|e| errors.push(e)).ok();
-    let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
-    let notice_months = notice_months(&fields).map_err(|e| errors.push(e)).ok().flatten();
-    let outcome = match effective_from {
-        Some(effective_from) if errors.is_empty() => {
-            let amendment = orders::Amendment {
-                based_on: fields.get("based_on").parse().unwrap_or(0),
-                effective_from,
-                registry_number: fields.opt("registry_number").map(str::to_owned),
-                decision: fields.opt("decision").map(str::to_owned),
-                end,
-                notice_months,
-            };
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let outcome = match input.check() {
+        Ok(amendment) => {
             let (actor, c) = (ctx.actor(), code.clone());
             Ok(state.store.run(move |conn| orders::amend(conn, &actor, &c, &amendment).map(|_| ())).await)
         }
-        _ => Err(errors),
+        Err(errors) => Err(errors),
     };
     answer(&state, &ctx, &user, code, "amend".into(), fields, outcome).await
 }
@@ -358,28 +330,27 @@ pub async fn amend(
 pub async fn staffing(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<StaffingForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let from = fields.date("from");
-    let posts = parse_posts(fields.get("posts")).ok_or_else(|| Invalid::new("posts", Text::new("order-posts-format")));
-    let outcome = match (from, posts) {
-        (Ok(from), Ok(posts)) => {
-            let (actor, c, note) = (ctx.actor(), code.clone(), fields.opt("note").map(str::to_owned));
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let outcome = match input.check() {
+        Ok(new) => {
+            let (actor, c) = (ctx.actor(), code.clone());
             Ok(state
                 .store
-                .run(move |conn| orders::record_staffing(conn, &actor, &c, from, posts, note.as_deref()))
+                .run(move |conn| {
+                    orders::record_staffing(conn, &actor, &c, new.from, new.hundredths, new.note.as_deref())
+                })
                 .await)
         }
-        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
     answer(&state, &ctx, &user, code, "staffing".into(), fields, outcome).await
 }
 
 #[derive(Template)]
 #[template(path = "agreements/order_form.html")]
-struct OrderForm {
+struct OrderFormPage {
     ctx: PageContext,
     f: Filled,
     municipality: String,
@@ -397,7 +368,7 @@ fn form_defaults(t: &Tr) -> Fields {
         ("notice_months".into(), "6".into()),
     ];
     for duty in default_duties(start) {
-        pairs.push((duty.code.into(), schedule_text(duty.schedule)));
+        pairs.push((duty.code.into(), duty.schedule.written()));
     }
     Fields(pairs)
 }
@@ -415,7 +386,7 @@ fn form_page(
     let t = ctx.tr();
     let code = code.or_else(|| municipality(user, None)).ok_or(AppError::Forbidden)?;
     let status = f.status();
-    let page = OrderForm {
+    let page = OrderFormPage {
         municipalities: municipality_options(user),
         municipality: code,
         defaults: form_defaults(&t),
@@ -423,50 +394,6 @@ fn form_page(
         ctx: PageContext::new(ctx, t.get("order-new-title"), "/orders"),
     };
     Ok(render_with(status, &page))
-}
-
-/// The duties as typed: a date for the written answer, a day for the monthly report, month and
-/// day (`09-30`) for the yearly ones; the closings' and reports' years as the defaults have them.
-fn read_duties(fields: &Fields, start: NaiveDate) -> Result<Vec<Duty>, Vec<Invalid>> {
-    let mut errors = Vec::new();
-    let mut duties = Vec::new();
-    for duty in default_duties(start) {
-        match read_schedule(duty.code, fields.get(duty.code), duty.schedule) {
-            Ok(schedule) => duties.push(Duty { code: duty.code, schedule }),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() { Ok(duties) } else { Err(errors) }
-}
-
-/// A duty's dates as typed, in the shape of `like` (a date for once, a day of the month after
-/// for monthly, `MM-DD` for yearly, the year after when `like` is).
-fn read_schedule(field: &'static str, text: &str, like: Schedule) -> Result<Schedule, Invalid> {
-    match like {
-        Schedule::Once { .. } => etablera_domain::input::date(field, text).map(|due| Schedule::Once { due }),
-        Schedule::Monthly { .. } => text
-            .trim()
-            .parse::<u32>()
-            .map(|day| Schedule::Monthly { day })
-            .map_err(|_| Invalid::new(field, Text::new("schedule-day-format"))),
-        Schedule::Yearly { next_year, .. } => {
-            let parsed =
-                text.trim().split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
-            parsed
-                .map(|(month, day)| Schedule::Yearly { month, day, next_year })
-                .ok_or_else(|| Invalid::new(field, Text::new("schedule-month-day-format")))
-        }
-    }
-    .and_then(|s| s.check().map(|_| s).map_err(|m| Invalid::new(field, m)))
-}
-
-/// A schedule as the form writes it.
-fn schedule_text(schedule: Schedule) -> String {
-    match schedule {
-        Schedule::Once { due } => due.to_string(),
-        Schedule::Monthly { day } => day.to_string(),
-        Schedule::Yearly { month, day, .. } => format!("{month:02}-{day:02}"),
-    }
 }
 
 /// A duty and its dates, for the form that moves them.
@@ -481,106 +408,38 @@ pub struct DutyRow {
 pub async fn reschedule(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<RescheduleForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let obligation: i32 = fields.get("obligation").parse().map_err(|_| AppError::BadRequest)?;
-    let form = format!("duty-{obligation}");
-    let (actor, c, text) = (ctx.actor(), code.clone(), fields.get("schedule").to_owned());
-    let outcome = state
-        .store
-        .run(move |conn| {
-            // Its kind of schedule gives the shape to read.
-            let duty = obligations::in_current_order(conn, &c, obligation)?;
-            let schedule = read_schedule("schedule", &text, duty.schedule)
-                .map_err(|e| etablera_store::StoreError::invalid("schedule", e.message))?;
-            obligations::reschedule(conn, &actor, obligation, schedule)
-        })
-        .await;
-    answer(&state, &ctx, &user, code, form, fields, Ok(outcome)).await
-}
-
-fn optional(fields: &Fields, name: &str) -> Option<String> {
-    fields.opt(name).map(str::to_owned)
-}
-
-fn read_order(fields: &Fields) -> Result<(String, NewVersion, Vec<Duty>), Vec<Invalid>> {
-    let mut errors = Vec::new();
-    let title = fields.get("title").trim().to_owned();
-    if title.is_empty() {
-        errors.push(Invalid::new("title", Text::new("order-title-needed")));
-    }
-    let start = fields.date("start").map_err(|e| errors.push(e)).ok();
-    let end = fields.optional_date("end").map_err(|e| errors.push(e)).ok().flatten();
-    let notice = notice_months(fields).map_err(|e| errors.push(e)).ok().flatten();
-    let org = fields.get("org_number").parse::<etablera_domain::identity::OrganisationNumber>();
-    if let Err(e) = &org {
-        errors.push(Invalid::new("org_number", e.text().sentence()));
-    }
-    let signed_on = fields.optional_date("signed_on").map_err(|e| errors.push(e)).ok().flatten();
-    let duties = match start {
-        Some(start) => read_duties(fields, start).map_err(|mut e| errors.append(&mut e)).ok(),
-        None => None,
-    };
-    let contacts =
-        [("committee", "committee_contact", "committee_email"), ("executor", "executor_contact", "executor_email")]
-            .iter()
-            .filter_map(|(side, name, email)| {
-                let name = fields.opt(name)?;
-                Some(Contact {
-                    side: (*side).into(),
-                    name: name.to_owned(),
-                    title: None,
-                    email: optional(fields, email),
-                    phone: None,
-                })
-            })
-            .collect();
-    match (start, org, duties) {
-        (Some(start), Ok(org), Some(duties)) if errors.is_empty() => {
-            let validity = match end {
-                Some(end) => Validity::FixedTerm { start, end },
-                None => Validity::UntilFurtherNotice { start },
-            };
-            let version = NewVersion {
-                effective_from: start,
-                registry_number: optional(fields, "registry_number"),
-                decision: optional(fields, "decision"),
-                signed_on,
-                terms: Terms {
-                    validity,
-                    notice_months: notice,
-                    refund_policy: RefundPolicy::None,
-                    vacancy_threshold_months: None,
-                    schedule: InvoiceSchedule::None,
-                },
-                municipality_org_number: org.clone(),
-                county_org_number: org,
-                contacts,
-                note: None,
-            };
-            Ok((title, version, duties))
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let (obligation, c) = (input.obligation, code.clone());
+    // Its kind of schedule gives the shape to read.
+    let duty = state.store.run(move |conn| obligations::in_current_order(conn, &c, obligation)).await?;
+    let outcome = match input.check(duty.schedule) {
+        Ok(schedule) => {
+            let actor = ctx.actor();
+            Ok(state.store.run(move |conn| obligations::reschedule(conn, &actor, obligation, schedule)).await)
         }
-        _ => Err(errors),
-    }
+        Err(errors) => Err(errors),
+    };
+    answer(&state, &ctx, &user, code, format!("duty-{obligation}"), fields, outcome).await
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<OrderForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let parsed_code: etablera_domain::municipality::MunicipalityCode =
         code.parse().map_err(|_| AppError::BadRequest)?;
-    let outcome = match read_order(&fields) {
-        Ok((title, version, duties)) => {
+    let outcome = match input.check() {
+        Ok(new) => {
             let actor = ctx.actor();
             Ok(state
                 .store
-                .run(move |conn| orders::create(conn, &actor, &parsed_code, &title, &version, &duties).map(|_| ()))
+                .run(move |conn| {
+                    orders::create(conn, &actor, &parsed_code, &new.title, &new.first, &new.duties).map(|_| ())
+                })
                 .await)
         }
         Err(errors) => Err(errors),
