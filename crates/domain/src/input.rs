@@ -114,6 +114,25 @@ pub fn optional_number(field: &'static str, text: &str, message: Text) -> Result
     }
 }
 
+/// A year of the work written with four digits, 2000 to 2100.
+pub fn year(field: &'static str, text: &str) -> Result<crate::time::Year, Invalid> {
+    let text = text.trim();
+    if text.len() != 4 || text.parse::<i32>().is_err() {
+        return Err(Invalid::new(field, Text::new("year-four-digits")));
+    }
+    text.parse().map_err(|_| Invalid::new(field, Text::new("year-range")))
+}
+
+/// An amount in kronor ("39 500", "39 500,50").
+pub fn money(field: &'static str, text: &str) -> Result<crate::money::Money, Invalid> {
+    crate::money::Money::parse_kr(text).map_err(|e| Invalid::new(field, e.text().sentence()))
+}
+
+/// An amount in kronor when one is written.
+pub fn optional_money(field: &'static str, text: &str) -> Result<Option<crate::money::Money>, Invalid> {
+    if text.trim().is_empty() { Ok(None) } else { money(field, text).map(Some) }
+}
+
 /// Every error of a form, kept while its fields are checked one by one, so that the person sees
 /// them all at once and not one per try.
 #[derive(Debug, Default)]

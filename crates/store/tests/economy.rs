@@ -113,7 +113,13 @@ fn prepare(
     from: &str,
     to: &str,
 ) -> Result<i32, StoreError> {
-    db.store.with_conn(|conn| claims::prepare(conn, &who.0, &who.1, "0117", claim_type, d(from), d(to)))
+    let claim = etablera_domain::economy::claims::NewClaim {
+        municipality_code: "0117".into(),
+        claim_type,
+        period_start: d(from),
+        period_end: d(to),
+    };
+    db.store.with_conn(|conn| claims::prepare(conn, &who.0, &who.1, &claim))
 }
 
 /// How many access-log rows record `action` on records of `kind`.
@@ -341,7 +347,14 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
         vec![("clothes".into(), 10_000), ("claim_shortfall".into(), 50_000), ("claim_shortfall".into(), -50_000)]
     );
     db.store
-        .with_conn(|conn| grant::set(conn, &who.0, "0117", 2024, kr(100_000), Some("SN 2024-01-24 § 5"), 0))
+        .with_conn(|conn| {
+            let grant = etablera_domain::economy::grant::NewGrant {
+                year: etablera_domain::time::Year::new(2024).unwrap(),
+                amount: kr(100_000),
+                decision: Some("SN 2024-01-24 § 5".into()),
+            };
+            grant::set(conn, &who.0, "0117", &grant, 0)
+        })
         .unwrap();
     let year = db.store.with_conn(|conn| grant::year(conn, "0117", 2024)).unwrap();
     assert_eq!(year.account.charged, kr(100));

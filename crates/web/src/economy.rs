@@ -20,11 +20,3 @@ pub fn category_name(t: &Tr, code: &str) -> String {
 pub fn claim_type_name(t: &Tr, code: &str) -> String {
     t.get(&format!("claim-type-{code}"))
 }
-
-/// The form's year, four digits.
-pub fn year_field(fields: &crate::forms::Fields) -> Result<i32, etablera_domain::input::Invalid> {
-    fields
-        .get("year")
-        .parse::<i32>()
-        .map_err(|_| etablera_domain::input::Invalid::new("year", etablera_domain::text::Text::new("year-four-digits")))
-}

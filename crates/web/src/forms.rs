@@ -60,9 +60,12 @@ impl Fields {
     }
 
     /// The version of the record the form was opened at: a hidden field, wrong only if
-    /// tampered with.
+    /// tampered with; 0 when the form has none, as for a record not yet made.
     pub fn version(&self) -> Result<i32, AppError> {
-        self.get("version").parse().map_err(|_| AppError::BadRequest)
+        match self.opt("version") {
+            None => Ok(0),
+            Some(v) => v.parse().map_err(|_| AppError::BadRequest),
+        }
     }
 
     /// A required date.

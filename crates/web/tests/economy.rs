@@ -338,3 +338,51 @@ async fn the_apis_refusal_is_in_the_language_asked_for() {
     assert_eq!(english.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(english.json()["error"]["message"], "Write the amount in kronor, for example 39 500 or 39 500,50.");
 }
+
+/// An empty cost and an empty claim say every error at once, each linked from the summary to its
+/// field, and save nothing.
+#[tokio::test]
+async fn an_empty_cost_or_claim_names_every_field_at_once() {
+    let (app, household) = with_family();
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    let household = household.to_string();
+    let answer = app
+        .post_form(
+            "/economy/costs/new",
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("household", &household), ("person", ""), ("action", "save")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("date", "Skriv datumet som ÅÅÅÅ-MM-DD"),
+        ("category", "Välj"),
+        ("amount", "Skriv beloppet i kronor"),
+        ("supplier", "Skriv leverantören."),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#cost-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(&format!("id=\"cost-{field}-error\"")), "{field} has its error");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    assert_eq!(cost_count(&app), 0, "nothing saved");
+    let answer = app
+        .post_form(
+            "/economy/claims",
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("claim_type", ""), ("period_start", "mars"), ("period_end", "")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("claim_type", "Välj ansökningstyp."),
+        ("period_start", "Skriv periodens första dag som ÅÅÅÅ-MM-DD"),
+        ("period_end", "Skriv periodens sista dag som ÅÅÅÅ-MM-DD"),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#prepare-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    let claims: i64 =
+        app.db.store.with_conn(|conn| Ok(etablera_store::schema::claims::table.count().get_result(conn)?)).unwrap();
+    assert_eq!(claims, 0, "no claim prepared");
+}

@@ -76,6 +76,25 @@ impl AccountsError {
     }
 }
 
+/// Whether a setting's value is written as its kind needs: an account has four digits, a cost
+/// centre at most 20 letters, digits and hyphens.
+pub fn check_setting(key: &'static str, value: &str) -> Result<(), AccountsError> {
+    let value = value.trim();
+    let centre = key.ends_with("cost_centre");
+    let ok = if centre {
+        value.len() <= 20 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    } else {
+        value.len() == 4 && value.chars().all(|c| c.is_ascii_digit())
+    };
+    if ok {
+        Ok(())
+    } else if centre {
+        Err(AccountsError::CostCentre(key))
+    } else {
+        Err(AccountsError::Account(key))
+    }
+}
+
 impl Accounts {
     /// From the settings' rows (key, value); a missing key takes its default.
     pub fn from_settings(rows: &[(String, String)]) -> Result<Accounts, AccountsError> {
@@ -84,16 +103,7 @@ impl Accounts {
             values.insert(key(name).ok_or(AccountsError::Unknown)?, value.trim().to_owned());
         }
         for (key, value) in &values {
-            let key = *key;
-            let centre = key.ends_with("cost_centre");
-            let ok = if centre {
-                value.len() <= 20 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            } else {
-                value.len() == 4 && value.chars().all(|c| c.is_ascii_digit())
-            };
-            if !ok {
-                return Err(if centre { AccountsError::CostCentre(key) } else { AccountsError::Account(key) });
-            }
+            check_setting(key, value)?;
         }
         let get = |name: &str| key(name).and_then(|k| values.get(k)).cloned().unwrap_or_default();
         Ok(Accounts {
@@ -109,6 +119,64 @@ impl Accounts {
 
     fn expense(&self, category: CostCategory) -> String {
         self.expense.get(&category).cloned().unwrap_or_default()
+    }
+}
+
+/// The settings as typed on the SIE page, one field a key of [`DEFAULTS`].
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountsForm {
+    pub municipality: String,
+    pub expense_rent_before_arrival: String,
+    pub expense_travel_from_airport: String,
+    pub expense_travel_for_cards: String,
+    pub expense_overtime: String,
+    pub expense_food_first_day: String,
+    pub expense_clothes: String,
+    pub expense_home_equipment: String,
+    pub expense_interpreter: String,
+    pub expense_special_measures: String,
+    pub expense_other: String,
+    pub expense_economic_assistance: String,
+    pub vat: String,
+    pub payable: String,
+    pub receivable: String,
+    pub revenue: String,
+    pub cost_centre: String,
+    pub grant_cost_centre: String,
+}
+
+impl AccountsForm {
+    /// The fields by their keys, in the order of [`DEFAULTS`].
+    fn values(&self) -> [(&'static str, &str); 17] {
+        [
+            ("expense_rent_before_arrival", &self.expense_rent_before_arrival),
+            ("expense_travel_from_airport", &self.expense_travel_from_airport),
+            ("expense_travel_for_cards", &self.expense_travel_for_cards),
+            ("expense_overtime", &self.expense_overtime),
+            ("expense_food_first_day", &self.expense_food_first_day),
+            ("expense_clothes", &self.expense_clothes),
+            ("expense_home_equipment", &self.expense_home_equipment),
+            ("expense_interpreter", &self.expense_interpreter),
+            ("expense_special_measures", &self.expense_special_measures),
+            ("expense_other", &self.expense_other),
+            ("expense_economic_assistance", &self.expense_economic_assistance),
+            ("vat", &self.vat),
+            ("payable", &self.payable),
+            ("receivable", &self.receivable),
+            ("revenue", &self.revenue),
+            ("cost_centre", &self.cost_centre),
+            ("grant_cost_centre", &self.grant_cost_centre),
+        ]
+    }
+
+    /// Every setting checked at once, as the rows (key, value) to store.
+    pub fn check(&self) -> Result<Vec<(String, String)>, Vec<crate::input::Invalid>> {
+        let mut errors = crate::input::Errors::new();
+        for (key, value) in self.values() {
+            errors.keep(check_setting(key, value).map_err(|e| crate::input::Invalid::new(key, e.text())));
+        }
+        errors.finish(|| Some(self.values().iter().map(|(k, v)| ((*k).to_owned(), v.trim().to_owned())).collect()))
     }
 }
 
@@ -301,5 +369,17 @@ mod tests {
                 prop_assert_eq!(v.balance(), Money::ZERO);
             }
         }
+    }
+
+    #[test]
+    fn the_settings_form_names_every_wrong_account_at_once() {
+        let form = AccountsForm { vat: "26".into(), cost_centre: "a b".into(), ..Default::default() };
+        let fields: Vec<String> = form.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields.len(), 16, "eleven expense accounts, four more accounts, one cost centre: {fields:?}");
+        assert!(fields.contains(&"vat".to_owned()) && fields.contains(&"cost_centre".to_owned()));
+        assert!(!fields.contains(&"grant_cost_centre".to_owned()), "an empty cost centre is allowed");
+        let mut good = AccountsForm::default();
+        good.expense_rent_before_arrival = "5010".into();
+        assert_eq!(DEFAULTS.len(), good.values().len());
     }
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::rules::CostCategory;
+use crate::input::{Errors, Invalid, date, optional_money};
 use crate::money::Money;
+use crate::text::Text;
 
 /// Where a claim is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -333,6 +335,94 @@ pub fn totals(rows: &[ClaimRow]) -> (BTreeMap<CostCategory, Money>, Money) {
     (columns, total)
 }
 
+/// A claim to prepare, as typed: its type, the municipality (one of the user's) and the period
+/// whose costs it takes.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ClaimForm {
+    pub claim_type: String,
+    pub municipality: String,
+    pub period_start: String,
+    pub period_end: String,
+}
+
+/// A claim to prepare, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClaim {
+    pub municipality_code: String,
+    pub claim_type: super::rules::ClaimType,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+}
+
+impl ClaimForm {
+    /// Every field checked at once; `municipality` is the one the user may prepare it for, `None`
+    /// for a user of no municipality.
+    pub fn check(&self, municipality: Option<String>) -> Result<NewClaim, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let claim_type = errors.keep(
+            super::rules::ClaimType::from_code(&self.claim_type)
+                .ok_or_else(|| Invalid::new("claim_type", Text::new("claim-type-needed")))
+                .and_then(|t| {
+                    if t.is_standard() {
+                        Err(Invalid::new("claim_type", Text::new("claim-standard-without-claim")))
+                    } else {
+                        Ok(t)
+                    }
+                }),
+        );
+        let municipality =
+            errors.keep(municipality.ok_or_else(|| Invalid::new("municipality", Text::new("claim-no-municipality"))));
+        let start = errors.keep(date("period_start", &self.period_start));
+        let end = errors.keep(date("period_end", &self.period_end));
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            errors.push(Invalid::new("period_end", Text::new("claim-period-reversed")));
+        }
+        errors.finish(|| {
+            Some(NewClaim {
+                municipality_code: municipality?,
+                claim_type: claim_type?,
+                period_start: start?,
+                period_end: end?,
+            })
+        })
+    }
+}
+
+/// A step as typed on the claim's page.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StepForm {
+    pub step: String,
+    pub on: String,
+    pub granted: String,
+    pub reference: String,
+    pub note: String,
+}
+
+impl StepForm {
+    /// Every field checked at once; whether the step may be taken now is [`take`]'s to say.
+    pub fn check(&self) -> Result<StepInput, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let step = errors
+            .keep(Step::from_code(&self.step).ok_or_else(|| Invalid::new("step", Text::new("claim-step-needed"))));
+        let on = errors.keep(date("on", &self.on));
+        let granted = errors.keep(optional_money("granted", &self.granted));
+        let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+        errors.finish(|| {
+            Some(StepInput {
+                step: step?,
+                on: on?,
+                granted: granted?,
+                reference: given(&self.reference),
+                note: given(&self.note),
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -440,5 +530,25 @@ mod tests {
             prop_assert_eq!(total, rows.iter().map(ClaimRow::total).sum::<Money>());
             prop_assert_eq!(total, columns.values().copied().sum::<Money>());
         }
+    }
+
+    #[test]
+    fn an_empty_claim_or_step_names_every_field_at_once() {
+        let fields = |errors: Vec<Invalid>| errors.into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            fields(ClaimForm::default().check(None).unwrap_err()),
+            ["claim_type", "municipality", "period_start", "period_end"]
+        );
+        let reversed = ClaimForm {
+            claim_type: "initial_costs_resettled".into(),
+            period_start: "2024-03-31".into(),
+            period_end: "2024-03-01".into(),
+            ..Default::default()
+        };
+        assert_eq!(fields(reversed.check(Some("0117".into())).unwrap_err()), ["period_end"]);
+        assert_eq!(
+            fields(StepForm { granted: "mycket".into(), ..Default::default() }.check().unwrap_err()),
+            ["step", "on", "granted"]
+        );
     }
 }

@@ -8,15 +8,16 @@ use crate::money::Money;
 use crate::text::Text;
 
 /// A cost as the finance officer types it; amounts are text until checked.
-#[derive(Debug, Clone, Default)]
-pub struct CostForm<'a> {
-    pub date: &'a str,
-    pub category: &'a str,
-    pub amount: &'a str,
-    pub vat: &'a str,
-    pub supplier: &'a str,
-    pub receipt_reference: Option<&'a str>,
-    pub days: Option<&'a str>,
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CostForm {
+    pub date: String,
+    pub category: String,
+    pub amount: String,
+    pub vat: String,
+    pub supplier: String,
+    pub receipt_reference: String,
+    pub days: String,
 }
 
 /// A checked cost.
@@ -44,19 +45,19 @@ fn money(field: &'static str, text: &str, required: bool) -> Result<Money, Inval
     Ok(amount)
 }
 
-impl CostForm<'_> {
+impl CostForm {
     /// Every field's error at once; `today` bounds the date.
     pub fn check(&self, today: NaiveDate) -> Result<CostDetails, Vec<Invalid>> {
-        let date = crate::input::date("date", self.date)
+        let date = crate::input::date("date", &self.date)
             .and_then(|d| if d > today { Err(Invalid::new("date", Text::new("cost-date-future"))) } else { Ok(d) });
-        let category = CostCategory::from_code(self.category)
+        let category = CostCategory::from_code(&self.category)
             .ok_or_else(|| Invalid::new("category", Text::new("cost-category-needed")));
-        let amount = money("amount", self.amount, true);
-        let vat = money("vat", self.vat, false);
-        let supplier = required_text("supplier", self.supplier, 200, Text::new("what-supplier"));
+        let amount = money("amount", &self.amount, true);
+        let vat = money("vat", &self.vat, false);
+        let supplier = required_text("supplier", &self.supplier, 200, Text::new("what-supplier"));
         let receipt =
-            optional_text("receipt_reference", self.receipt_reference, 100, Text::new("what-receipt-reference"));
-        let days = match self.days.map(str::trim).filter(|d| !d.is_empty()) {
+            optional_text("receipt_reference", Some(&self.receipt_reference), 100, Text::new("what-receipt-reference"));
+        let days = match Some(self.days.trim()).filter(|d| !d.is_empty()) {
             None => Ok(None),
             Some(d) => d
                 .parse::<u32>()
@@ -84,13 +85,13 @@ mod tests {
     #[test]
     fn a_good_cost_is_checked_and_a_bad_one_names_every_field() {
         let form = CostForm {
-            date: "2024-03-01",
-            category: "home_equipment",
-            amount: "9 500,50",
-            vat: "2 375",
-            supplier: " Möbelhuset ",
-            receipt_reference: Some("K-17"),
-            days: None,
+            date: "2024-03-01".into(),
+            category: "home_equipment".into(),
+            amount: "9 500,50".into(),
+            vat: "2 375".into(),
+            supplier: " Möbelhuset ".into(),
+            receipt_reference: "K-17".into(),
+            days: "".into(),
         };
         let cost = form.check(d("2024-06-01")).unwrap();
         assert_eq!(
@@ -98,18 +99,18 @@ mod tests {
             (Money::from_ore(950_050), Money::from_kr(2375), "Möbelhuset")
         );
         let bad = CostForm {
-            date: "2024-13-01",
-            category: "cars",
-            amount: "-5",
-            vat: "x",
-            supplier: "",
-            receipt_reference: None,
-            days: Some("0"),
+            date: "2024-13-01".into(),
+            category: "cars".into(),
+            amount: "-5".into(),
+            vat: "x".into(),
+            supplier: "".into(),
+            receipt_reference: "".into(),
+            days: "0".into(),
         };
         let fields: Vec<_> =
             bad.check(d("2024-06-01")).unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
         assert_eq!(fields, ["date", "category", "amount", "vat", "supplier", "days"]);
-        let future = CostForm { date: "2024-06-02", ..form };
+        let future = CostForm { date: "2024-06-02".into(), ..form };
         assert_eq!(future.check(d("2024-06-01")).unwrap_err()[0].field, "date");
     }
 }

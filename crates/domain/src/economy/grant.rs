@@ -51,6 +51,37 @@ pub fn account(year: i32, grant: Option<Money>, charges: &[Charge]) -> Account {
     Account { year, grant, by_category, by_month, charged }
 }
 
+/// A year's grant as typed by finance: the year, the amount and the committee's decision.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct GrantForm {
+    pub municipality: String,
+    pub year: String,
+    pub amount: String,
+    pub decision: String,
+}
+
+/// A year's grant, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGrant {
+    pub year: crate::time::Year,
+    pub amount: Money,
+    pub decision: Option<String>,
+}
+
+impl GrantForm {
+    pub fn check(&self) -> Result<NewGrant, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid, money, year};
+        let mut errors = Errors::new();
+        let year = errors.keep(year("year", &self.year));
+        let amount = errors.keep(money("amount", &self.amount).and_then(|m| {
+            if m.ore() < 0 { Err(Invalid::new("amount", crate::text::Text::new("grant-negative"))) } else { Ok(m) }
+        }));
+        let decision = Some(self.decision.trim()).filter(|d| !d.is_empty()).map(str::to_owned);
+        errors.finish(|| Some(NewGrant { year: year?, amount: amount?, decision }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -91,5 +122,18 @@ mod tests {
             prop_assert_eq!(a.by_category.keys().map(|k| a.category_total(k)).sum::<Money>(), sum);
             prop_assert_eq!(a.balance().unwrap() + a.charged, Money::from_kr(100_000));
         }
+    }
+
+    #[test]
+    fn a_grant_names_its_year_and_amount() {
+        let fields =
+            |f: GrantForm| f.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        assert_eq!(fields(GrantForm::default()), ["year", "amount"]);
+        assert_eq!(
+            fields(GrantForm { year: "1999".into(), amount: "-1".into(), ..Default::default() }),
+            ["year", "amount"]
+        );
+        let ok = GrantForm { year: "2024".into(), amount: "100 000".into(), ..Default::default() }.check().unwrap();
+        assert_eq!((ok.year.get(), ok.amount, ok.decision), (2024, Money::from_kr(100_000), None));
     }
 }

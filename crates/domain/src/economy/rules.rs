@@ -524,6 +524,157 @@ pub fn assess(
     )
 }
 
+/// A year's price base amount as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PriceBaseForm {
+    pub year: String,
+    pub amount: String,
+}
+
+/// A year's price base amount, checked: more than zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceBase {
+    pub year: crate::time::Year,
+    pub amount: Money,
+}
+
+impl PriceBaseForm {
+    pub fn check(&self) -> Result<PriceBase, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid, money, year};
+        let mut errors = Errors::new();
+        let year = errors.keep(year("year", &self.year));
+        let amount = errors.keep(money("amount", &self.amount).and_then(|m| {
+            if m.ore() > 0 {
+                Ok(m)
+            } else {
+                Err(Invalid::new("amount", crate::text::Text::new("price-base-amount-positive")))
+            }
+        }));
+        errors.finish(|| Some(PriceBase { year: year?, amount: amount? }))
+    }
+}
+
+/// A rule's row as the administrator types it (its claim type and category are the row's and
+/// stay as they are).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RuleForm {
+    /// The row's revision when the form was opened (a hidden field).
+    pub revision: i32,
+    pub covers: String,
+    pub valid_from: String,
+    pub valid_to: String,
+    /// `none`, `per_person`, `per_household`, `per_day` or `missing`.
+    pub cap_kind: String,
+    pub cap_per_person: String,
+    pub cap_per_household: String,
+    pub cap_per_extra_member: String,
+    pub cap_per_day: String,
+    pub age_from: String,
+    pub age_to: String,
+    pub amount: String,
+    /// Percent of the price base amount with up to two decimals ("34,90").
+    pub share: String,
+    /// One of [`Deadline::KINDS`], `no_application` or `missing`.
+    pub deadline_kind: String,
+    pub deadline_months: String,
+    pub source: String,
+}
+
+/// A rule's values as typed and checked one by one, in the columns of its row; whether they
+/// make a rule, and one that overlaps no other, is checked against the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleTerms {
+    pub covers: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub cap_kind: String,
+    pub cap_per_person: Option<Money>,
+    pub cap_per_household: Option<Money>,
+    pub cap_per_extra_member: Option<Money>,
+    pub cap_per_day: Option<Money>,
+    pub age_from: Option<u32>,
+    pub age_to: Option<u32>,
+    pub amount: Option<Money>,
+    /// In hundredths of a percent.
+    pub share_bp: Option<i32>,
+    pub deadline_kind: String,
+    pub deadline_months: Option<u32>,
+    pub source: String,
+}
+
+impl RuleForm {
+    /// Every field checked at once.
+    pub fn check(&self) -> Result<RuleTerms, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid, date, optional_date, optional_money, optional_number, required_text};
+        use crate::text::Text;
+        let mut errors = Errors::new();
+        let covers = errors.keep(required_text("covers", &self.covers, 300, Text::new("what-rule-covers")));
+        let valid_from = errors.keep(date("valid_from", &self.valid_from));
+        let valid_to = errors.keep(optional_date("valid_to", Some(&self.valid_to)));
+        if let (Some(from), Some(Some(to))) = (valid_from, valid_to)
+            && to < from
+        {
+            errors.push(Invalid::new("valid_to", Text::new("rule-dates-out-of-order")));
+        }
+        let cap_kind = self.cap_kind.trim();
+        let cap_kind = errors.keep(
+            Some(cap_kind)
+                .filter(|k| ["none", "per_person", "per_household", "per_day", "missing"].contains(k))
+                .map(str::to_owned)
+                .ok_or_else(|| Invalid::new("cap_kind", Text::new("rule-cap-kind-needed"))),
+        );
+        let cap_per_person = errors.keep(optional_money("cap_per_person", &self.cap_per_person));
+        let cap_per_household = errors.keep(optional_money("cap_per_household", &self.cap_per_household));
+        let cap_per_extra_member = errors.keep(optional_money("cap_per_extra_member", &self.cap_per_extra_member));
+        let cap_per_day = errors.keep(optional_money("cap_per_day", &self.cap_per_day));
+        let age_from = errors.keep(optional_number("age_from", &self.age_from, Text::new("rule-age-format")));
+        let age_to = errors.keep(optional_number("age_to", &self.age_to, Text::new("rule-age-format")));
+        let amount = errors.keep(optional_money("amount", &self.amount));
+        let share = errors.keep(match self.share.trim().trim_end_matches('%').trim() {
+            "" => Ok(None),
+            text => Money::parse_kr(text)
+                .ok()
+                .filter(|m| (0..=10_000).contains(&m.ore()))
+                .map(|m| Some(m.ore() as i32))
+                .ok_or_else(|| Invalid::new("share", Text::new("rule-share-format"))),
+        });
+        let deadline_kind = self.deadline_kind.trim();
+        let deadline_kind = errors.keep(
+            Some(deadline_kind)
+                .filter(|k| Deadline::KINDS.contains(k) || ["no_application", "missing"].contains(k))
+                .map(str::to_owned)
+                .ok_or_else(|| Invalid::new("deadline_kind", Text::new("rule-deadline-kind-needed"))),
+        );
+        let deadline_months = errors.keep(optional_number(
+            "deadline_months",
+            &self.deadline_months,
+            Text::new("rule-deadline-months-format"),
+        ));
+        let source = errors.keep(required_text("source", &self.source, 500, Text::new("what-rule-source")));
+        errors.finish(|| {
+            Some(RuleTerms {
+                covers: covers?,
+                valid_from: valid_from?,
+                valid_to: valid_to?,
+                cap_kind: cap_kind?,
+                cap_per_person: cap_per_person?,
+                cap_per_household: cap_per_household?,
+                cap_per_extra_member: cap_per_extra_member?,
+                cap_per_day: cap_per_day?,
+                age_from: age_from?,
+                age_to: age_to?,
+                amount: amount?,
+                share_bp: share?,
+                deadline_kind: deadline_kind?,
+                deadline_months: deadline_months?,
+                source: source?,
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use proptest::prelude::*;
@@ -766,5 +917,36 @@ pub(crate) mod tests {
             prop_assert!(r.reimbursable.ore() + already.min(r.cap.unwrap().ore()) <= r.cap.unwrap().ore());
             prop_assert!(r.over_cap.ore() >= 0);
         }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_rule_or_price_base_names_every_field_at_once() {
+        let fields =
+            |errors: Vec<crate::input::Invalid>| errors.into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            fields(RuleForm::default().check().unwrap_err()),
+            ["covers", "valid_from", "cap_kind", "deadline_kind", "source"]
+        );
+        let wrong = RuleForm {
+            covers: "x".into(),
+            valid_from: "2024-01-01".into(),
+            valid_to: "2023-01-01".into(),
+            cap_kind: "none".into(),
+            age_from: "-1".into(),
+            share: "200".into(),
+            deadline_kind: "missing".into(),
+            source: "test".into(),
+            ..Default::default()
+        };
+        assert_eq!(fields(wrong.check().unwrap_err()), ["valid_to", "age_from", "share"]);
+        assert_eq!(
+            fields(PriceBaseForm { year: "24".into(), amount: "0".into() }.check().unwrap_err()),
+            ["year", "amount"]
+        );
     }
 }

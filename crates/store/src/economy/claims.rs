@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, StepInput, take};
+use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, NewClaim, StepInput, take};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
@@ -134,23 +134,11 @@ pub fn list(conn: &mut DbConn, scope: &Scope) -> Result<Vec<Listed>> {
 
 /// Gathers the reimbursable costs of a type not yet in any claim, dated within the period, into
 /// a new draft claim.
-pub fn prepare(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    municipality_code: &str,
-    claim_type: ClaimType,
-    period_start: NaiveDate,
-    period_end: NaiveDate,
-) -> Result<i32> {
+pub fn prepare(conn: &mut DbConn, actor: &Actor, scope: &Scope, claim: &NewClaim) -> Result<i32> {
+    let NewClaim { ref municipality_code, claim_type, period_start, period_end } = *claim;
+    let municipality_code = municipality_code.as_str();
     in_municipality(scope, municipality_code)
         .map_err(|_| StoreError::invalid("municipality", Text::new("claim-municipality-scope")))?;
-    if claim_type.is_standard() {
-        return Err(StoreError::invalid("claim_type", Text::new("claim-standard-without-claim")));
-    }
-    if period_end < period_start {
-        return Err(StoreError::invalid("period_end", Text::new("claim-period-reversed")));
-    }
     write(conn, |conn| {
         let pending = costs::table
             .filter(costs::municipality_code.eq(municipality_code))

@@ -3,34 +3,21 @@
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use etablera_domain::economy::grant::{Account, Charge, account};
+use etablera_domain::economy::grant::{Account, Charge, NewGrant, account};
 use etablera_domain::money::Money;
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{grant_charges, grants};
 use crate::{DbConn, Result, StoreError, now, write};
-use etablera_domain::text::Text;
 
 const GRANT: &str = "grant";
 
 /// Sets the year's grant (a new decision replaces the amount; the log keeps who did it).
 /// `version` is the grant's version as the caller saw it, 0 when there was none; anything else
 /// is refused as stale.
-pub fn set(
-    conn: &mut DbConn,
-    actor: &Actor,
-    municipality_code: &str,
-    year: i32,
-    amount: Money,
-    decision: Option<&str>,
-    version: i32,
-) -> Result<()> {
-    crate::check_year(year)?;
-    if amount.ore() < 0 {
-        return Err(StoreError::invalid("amount", Text::new("grant-negative")));
-    }
-    let decision = decision.map(str::trim).filter(|d| !d.is_empty());
+pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, grant: &NewGrant, version: i32) -> Result<()> {
+    let (year, amount, decision) = (grant.year.get(), grant.amount, grant.decision.as_deref());
     write(conn, |conn| {
         let key = grants::table.find((municipality_code, year));
         let values = (

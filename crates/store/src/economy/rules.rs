@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::economy::rules::{
-    Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, Rule, RuleError, Share, check_overlaps,
+    Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, PriceBase, Rule, RuleError, RuleTerms, Share,
+    check_overlaps,
 };
 use etablera_domain::money::Money;
 
@@ -48,6 +49,30 @@ pub struct RuleRow {
 }
 
 impl RuleRow {
+    /// The row with the values an administrator typed; its claim type and category stay.
+    pub fn with(self, terms: RuleTerms) -> RuleRow {
+        let ore = |m: Option<Money>| m.map(|m| m.ore());
+        let whole = |n: Option<u32>| n.map(|n| n as i32);
+        RuleRow {
+            covers: terms.covers,
+            valid_from: terms.valid_from,
+            valid_to: terms.valid_to,
+            cap_kind: terms.cap_kind,
+            cap_per_person_ore: ore(terms.cap_per_person),
+            cap_per_household_ore: ore(terms.cap_per_household),
+            cap_per_extra_member_ore: ore(terms.cap_per_extra_member),
+            cap_per_day_ore: ore(terms.cap_per_day),
+            age_from: whole(terms.age_from),
+            age_to: whole(terms.age_to),
+            amount_ore: ore(terms.amount),
+            price_base_share_bp: terms.share_bp,
+            deadline_kind: terms.deadline_kind,
+            deadline_months: whole(terms.deadline_months),
+            source: terms.source,
+            ..self
+        }
+    }
+
     /// The row as the domain reads it. A row the migrations and the edit form could not have
     /// written (an unknown code) is an error, not a guess.
     pub fn rule(&self) -> Result<Rule> {
@@ -225,11 +250,8 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
 }
 
 /// Sets a year's price base amount; the amount it replaces is kept.
-pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, year: i32, amount: Money) -> Result<()> {
-    crate::check_year(year)?;
-    if amount.ore() <= 0 {
-        return Err(StoreError::invalid("amount", Text::new("price-base-amount-positive")));
-    }
+pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, base: &PriceBase) -> Result<()> {
+    let (year, amount) = (base.year.get(), base.amount);
     write(conn, |conn| {
         let values = (
             price_base_amounts::year.eq(year),

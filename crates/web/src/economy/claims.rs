@@ -4,9 +4,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
+use etablera_domain::economy::claims::{ClaimForm, ClaimStatus, Step, StepForm};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
-use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
 use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
 use etablera_store::economy::claims::{self, ClaimFile};
@@ -17,11 +16,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, SavedQuery};
+use crate::forms::{Filled, SavedQuery, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 pub struct ClaimListRow {
     pub id: i32,
@@ -98,23 +95,17 @@ pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -
 pub async fn prepare(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<ClaimForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let claim_type = ClaimType::from_code(fields.get("claim_type"))
-        .ok_or_else(|| Invalid::new("claim_type", Text::new("claim-type-needed")));
-    let municipality = crate::pages::municipality(&user, fields.opt("municipality"))
-        .ok_or_else(|| Invalid::new("municipality", Text::new("claim-no-municipality")));
-    let outcome = match (claim_type, municipality, fields.date("period_start"), fields.date("period_end")) {
-        (Ok(claim_type), Ok(code), Ok(from), Ok(to)) => {
+    let outcome = match input.check(crate::pages::municipality(&user, Some(&input.municipality))) {
+        Ok(claim) => {
             let (actor, scope) = (ctx.actor(), scope(&user));
-            match state.store.run(move |conn| claims::prepare(conn, &actor, &scope, &code, claim_type, from, to)).await
-            {
+            match state.store.run(move |conn| claims::prepare(conn, &actor, &scope, &claim)).await {
                 Ok(id) => return Ok(Redirect::to(&format!("/economy/claims/{id}?saved=prepared")).into_response()),
                 Err(e) => Ok(Err(e)),
             }
         }
-        (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
     match Filled::after("prepare", fields, outcome)? {
         None => Ok(Redirect::to("/economy/claims").into_response()),
@@ -276,29 +267,16 @@ pub async fn step(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<StepForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let step = Step::from_code(fields.get("step")).ok_or_else(|| Invalid::new("step", Text::new("claim-step-needed")));
-    let granted = match fields.opt("granted") {
-        None => Ok(None),
-        Some(text) => Money::parse_kr(text).map(Some).map_err(|e| Invalid::new("granted", e.text().sentence())),
-    };
-    let version: i32 = fields.get("version").parse().map_err(|_| AppError::NotFound)?;
-    let outcome = match (step, fields.date("on"), granted) {
-        (Ok(step), Ok(on), Ok(granted)) => {
-            let input = StepInput {
-                step,
-                on,
-                granted,
-                reference: fields.opt("reference").map(str::to_owned),
-                note: fields.opt("note").map(str::to_owned),
-            };
+    let version = fields.version()?;
+    let outcome = match input.check() {
+        Ok(input) => {
             let (actor, scope) = (ctx.actor(), scope(&user));
             let today = etablera_store::today();
             Ok(state.store.run(move |conn| claims::step(conn, &actor, &scope, id, &input, version, today)).await)
         }
-        (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
     match Filled::after("step", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/economy/claims/{id}?saved=step")).into_response()),
@@ -310,10 +288,9 @@ pub async fn discard(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { fields, .. }: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let version: i32 = fields.get("version").parse().map_err(|_| AppError::NotFound)?;
+    let version = fields.version()?;
     let (actor, scope) = (ctx.actor(), scope(&user));
     let outcome = Ok(state.store.run(move |conn| claims::discard(conn, &actor, &scope, id, version)).await);
     match Filled::after("discard", fields, outcome)? {

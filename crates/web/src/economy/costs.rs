@@ -17,12 +17,10 @@ use crate::access::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
-use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::error::AppResult;
+use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 pub struct CostRow {
     pub id: i32,
@@ -124,11 +122,11 @@ pub async fn remove(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     crate::api::Path(id): crate::api::Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { fields, .. }: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     let outcome = Ok(state.store.run(move |conn| costs::remove(conn, &actor, &scope, id)).await);
-    match Filled::after("remove", Fields(pairs), outcome)? {
+    match Filled::after("remove", fields, outcome)? {
         None => Ok(Redirect::to("/economy?saved=removed").into_response()),
         Some(f) => list_page(&state, &ctx, &user, f, None).await,
     }
@@ -267,39 +265,34 @@ pub async fn new_form(
     form_page(&state, &ctx, &user, household_id, Filled::default(), None, notice).await
 }
 
-fn parse(fields: &Fields) -> Result<NewCost, Vec<Invalid>> {
-    let household_id: i32 = fields
-        .get("household")
-        .parse()
-        .map_err(|_| vec![Invalid::new("household", Text::new("cost-household-needed"))])?;
-    let person_id = match fields.opt("person") {
-        None => None,
-        Some(p) => Some(
-            p.parse::<i32>().map_err(|_| vec![Invalid::new("person", Text::new("cost-person-not-in-household"))])?,
-        ),
-    };
-    let form = CostForm {
-        date: fields.get("date"),
-        category: fields.get("category"),
-        amount: fields.get("amount"),
-        vat: fields.get("vat"),
-        supplier: fields.get("supplier"),
-        receipt_reference: fields.opt("receipt_reference"),
-        days: fields.opt("days"),
-    };
-    let details = form.check(etablera_store::today())?;
-    Ok(NewCost { household_id, person_id, details })
+/// The cost form as sent: the household (a hidden field), the person it is for (a choice of
+/// the household's, or none), which button was pressed, and the cost as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CostSubmission {
+    household: i32,
+    person: Option<i32>,
+    /// `preview` for the button that only measures the cost.
+    action: String,
+    #[serde(flatten)]
+    cost: CostForm,
+}
+
+impl CostSubmission {
+    fn check(&self) -> Result<NewCost, Vec<Invalid>> {
+        let details = self.cost.check(etablera_store::today())?;
+        Ok(NewCost { household_id: self.household, person_id: self.person, details })
+    }
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<CostSubmission>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let household_id: i32 = fields.get("household").parse().map_err(|_| AppError::NotFound)?;
-    let preview = fields.get("action") == "preview";
-    let cost = match parse(&fields) {
+    let household_id = input.household;
+    let preview = input.action == "preview";
+    let cost = match input.check() {
         Ok(cost) => cost,
         Err(errors) => {
             let f = Filled::failed("cost", fields, errors);
@@ -340,11 +333,10 @@ pub async fn create(
 pub async fn preview(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, .. }: Submitted<CostSubmission>,
 ) -> AppResult<Html<String>> {
-    let fields = Fields(pairs);
     let t = ctx.tr();
-    let assessment = match parse(&fields) {
+    let assessment = match input.check() {
         Err(_) => None,
         Ok(cost) => {
             let scope = scope(&user);

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
-use etablera_domain::input::Invalid;
+use etablera_domain::economy::grant::GrantForm;
 use etablera_domain::money::Money;
 use etablera_reports::economy::{Heading, Sheet, grant_sheet};
 use etablera_store::economy::claims;
@@ -18,10 +18,9 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
-use crate::security::CsrfForm;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct GrantQuery {
@@ -151,31 +150,26 @@ pub async fn show(
 pub async fn set(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<GrantForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let year = super::year_field(&fields);
-    let amount = Money::parse_kr(fields.get("amount")).map_err(|e| Invalid::new("amount", e.text().sentence()));
-    let decision = fields.opt("decision").map(str::to_owned);
-    let version: i32 = fields.get("version").parse().unwrap_or(0);
-    let outcome = match (year, amount) {
-        (Ok(year), Ok(amount)) => {
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let version = fields.version()?;
+    let outcome = match input.check() {
+        Ok(grant) => {
             let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state
-                .store
-                .run(move |conn| grant::set(conn, &actor, &c, year, amount, decision.as_deref(), version))
-                .await)
+            Ok(state.store.run(move |conn| grant::set(conn, &actor, &c, &grant, version)).await)
         }
-        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
-    let year_text = fields.get("year").to_owned();
+    let year = input.year.trim().parse::<i32>().ok();
     match Filled::after("grant", fields, outcome)? {
-        None => {
-            Ok(Redirect::to(&format!("/economy/grant?municipality={code}&year={year_text}&saved=1")).into_response())
-        }
+        None => Ok(Redirect::to(&format!(
+            "/economy/grant?municipality={code}&year={}&saved=1",
+            year.map(|y| y.to_string()).unwrap_or_default()
+        ))
+        .into_response()),
         Some(f) => {
-            let q = GrantQuery { municipality: Some(code), year: year_text.parse().ok(), saved: None };
+            let q = GrantQuery { municipality: Some(code), year, saved: None };
             page(&state, &ctx, &user, q, f).await
         }
     }

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::input::Invalid;
+use etablera_domain::economy::rules::{PriceBaseForm, RuleForm};
 use etablera_domain::money::Money;
 use etablera_store::economy::rules::{self, RuleRow};
 use serde::Deserialize;
@@ -15,11 +15,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Fields, Filled, SavedQuery};
+use crate::forms::{Filled, SavedQuery, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 pub struct RuleView {
     pub id: i32,
@@ -123,17 +121,14 @@ pub async fn list(
 pub async fn set_price_base(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<PriceBaseForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let year = super::year_field(&fields);
-    let amount = Money::parse_kr(fields.get("amount")).map_err(|e| Invalid::new("amount", e.text().sentence()));
-    let outcome = match (year, amount) {
-        (Ok(year), Ok(amount)) => {
+    let outcome = match input.check() {
+        Ok(base) => {
             let actor = ctx.actor();
-            Ok(state.store.run(move |conn| rules::set_price_base_amount(conn, &actor, year, amount)).await)
+            Ok(state.store.run(move |conn| rules::set_price_base_amount(conn, &actor, &base)).await)
         }
-        (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect()),
+        Err(errors) => Err(errors),
     };
     match Filled::after("price-base", fields, outcome)? {
         None => Ok(Redirect::to("/admin/reimbursement-rules?saved=1").into_response()),
@@ -263,90 +258,17 @@ pub async fn edit_form(
     form_page(&state, &ctx, id, q.copy.is_some(), Filled::default()).await
 }
 
-fn optional_money(fields: &Fields, name: &'static str) -> Result<Option<i64>, Invalid> {
-    match fields.opt(name) {
-        None => Ok(None),
-        Some(text) => Money::parse_kr(text).map(|m| Some(m.ore())).map_err(|e| Invalid::new(name, e.text().sentence())),
-    }
-}
-
-fn optional_number(fields: &Fields, name: &'static str, message: Text) -> Result<Option<i32>, Invalid> {
-    match fields.opt(name) {
-        None => Ok(None),
-        Some(text) => text.parse::<i32>().ok().filter(|n| *n >= 0).map(Some).ok_or_else(|| Invalid::new(name, message)),
-    }
-}
-
-/// A share typed as percent with up to two decimals ("34,90") in hundredths of a percent.
-fn optional_share(fields: &Fields) -> Result<Option<i32>, Invalid> {
-    match fields.opt("share") {
-        None => Ok(None),
-        Some(text) => Money::parse_kr(text.trim_end_matches('%').trim())
-            .ok()
-            .filter(|m| (0..=10_000).contains(&m.ore()))
-            .map(|m| Some(m.ore() as i32))
-            .ok_or_else(|| Invalid::new("share", Text::new("rule-share-format"))),
-    }
-}
-
-/// The form's values over `base` (claim type and category stay as they are).
-fn parse(fields: &Fields, base: &RuleRow) -> Result<RuleRow, Vec<Invalid>> {
-    let mut row = base.clone();
-    let mut errors = Vec::new();
-    let mut keep = |r: Result<(), Invalid>| {
-        if let Err(e) = r {
-            errors.push(e);
-        }
-    };
-    keep(
-        etablera_domain::input::required_text("covers", fields.get("covers"), 300, Text::new("what-rule-covers"))
-            .map(|v| row.covers = v),
-    );
-    keep(fields.date("valid_from").map(|d| row.valid_from = d));
-    keep(fields.optional_date("valid_to").map(|d| row.valid_to = d));
-    let cap_kind = fields.get("cap_kind");
-    keep(if ["none", "per_person", "per_household", "per_day", "missing"].contains(&cap_kind) {
-        row.cap_kind = cap_kind.to_owned();
-        Ok(())
-    } else {
-        Err(Invalid::new("cap_kind", Text::new("rule-cap-kind-needed")))
-    });
-    keep(optional_money(fields, "cap_per_person").map(|v| row.cap_per_person_ore = v));
-    keep(optional_money(fields, "cap_per_household").map(|v| row.cap_per_household_ore = v));
-    keep(optional_money(fields, "cap_per_extra_member").map(|v| row.cap_per_extra_member_ore = v));
-    keep(optional_money(fields, "cap_per_day").map(|v| row.cap_per_day_ore = v));
-    keep(optional_number(fields, "age_from", Text::new("rule-age-format")).map(|v| row.age_from = v));
-    keep(optional_number(fields, "age_to", Text::new("rule-age-format")).map(|v| row.age_to = v));
-    keep(optional_money(fields, "amount").map(|v| row.amount_ore = v));
-    keep(optional_share(fields).map(|v| row.price_base_share_bp = v));
-    let deadline_kind = fields.get("deadline_kind");
-    keep(
-        if etablera_domain::economy::rules::Deadline::KINDS.contains(&deadline_kind)
-            || ["no_application", "missing"].contains(&deadline_kind)
-        {
-            row.deadline_kind = deadline_kind.to_owned();
-            Ok(())
-        } else {
-            Err(Invalid::new("deadline_kind", Text::new("rule-deadline-kind-needed")))
-        },
-    );
-    keep(
-        optional_number(fields, "deadline_months", Text::new("rule-deadline-months-format"))
-            .map(|v| row.deadline_months = v),
-    );
-    keep(
-        etablera_domain::input::required_text("source", fields.get("source"), 500, Text::new("what-rule-source"))
-            .map(|v| row.source = v),
-    );
-    if errors.is_empty() { Ok(row) } else { Err(errors) }
-}
-
-async fn save(state: AppState, ctx: RequestContext, id: i32, is_new: bool, fields: Fields) -> AppResult<Response> {
+async fn save(
+    state: AppState,
+    ctx: RequestContext,
+    id: i32,
+    is_new: bool,
+    Submitted { input, fields }: Submitted<RuleForm>,
+) -> AppResult<Response> {
     let base = state.store.run(move |conn| rules::row(conn, id)).await?;
-    let revision: i32 = fields.get("revision").parse().unwrap_or(0);
-    let outcome = match parse(&fields, &base) {
-        Ok(row) => {
-            let actor = ctx.actor();
+    let outcome = match input.check() {
+        Ok(terms) => {
+            let (actor, row, revision) = (ctx.actor(), base.with(terms), input.revision);
             Ok(state
                 .store
                 .run(move |conn| {
@@ -370,16 +292,16 @@ pub async fn update(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    form: Submitted<RuleForm>,
 ) -> AppResult<Response> {
-    save(state, ctx, id, false, Fields(pairs)).await
+    save(state, ctx, id, false, form).await
 }
 
 pub async fn copy(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    form: Submitted<RuleForm>,
 ) -> AppResult<Response> {
-    save(state, ctx, id, true, Fields(pairs)).await
+    save(state, ctx, id, true, form).await
 }

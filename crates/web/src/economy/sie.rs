@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use etablera_domain::economy::accounting;
+use etablera_domain::economy::accounting::AccountsForm;
 use etablera_domain::input::Invalid;
 use etablera_store::economy::accounting as store;
 use serde::Deserialize;
@@ -15,11 +15,10 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Fields, Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
 use crate::pages::{municipality, municipality_options};
-use crate::security::CsrfForm;
 use etablera_domain::text::Text;
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,14 +91,16 @@ pub async fn show(
 pub async fn save_settings(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<AccountsForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let values: Vec<(String, String)> =
-        accounting::DEFAULTS.iter().map(|(key, _)| ((*key).to_owned(), fields.get(key).to_owned())).collect();
-    let (actor, c) = (ctx.actor(), code.clone());
-    let outcome = Ok(state.store.run(move |conn| store::set(conn, &actor, &c, &values)).await);
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let outcome = match input.check() {
+        Ok(values) => {
+            let (actor, c) = (ctx.actor(), code.clone());
+            Ok(state.store.run(move |conn| store::set(conn, &actor, &c, &values)).await)
+        }
+        Err(errors) => Err(errors),
+    };
     match Filled::after("sie", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/economy/sie?municipality={code}&saved=1")).into_response()),
         Some(f) => page(&state, &ctx, &user, SieQuery { municipality: Some(code), ..SieQuery::default() }, f).await,

@@ -6,10 +6,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use diesel::prelude::*;
-use etablera_domain::economy::claims::{Step, StepInput};
+use etablera_domain::economy::claims::{NewClaim, Step, StepInput};
 use etablera_domain::economy::costs::CostDetails;
+use etablera_domain::economy::grant::NewGrant;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, quarter_end};
 use etablera_domain::money::Money;
+use etablera_domain::time::Year;
 use etablera_store::access::Actor;
 use etablera_store::access::Scope;
 use etablera_store::economy::costs::NewCost;
@@ -105,15 +107,13 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
         while quarter_end(start) <= last_claimed {
             let end = quarter_end(start);
             // A quarter without costs has no claim; other errors stop the demo.
-            let prepared = match claims::prepare(
-                conn,
-                actor,
-                &scope,
-                municipality,
-                ClaimType::InitialCostsResettled,
-                start,
-                end,
-            ) {
+            let claim = NewClaim {
+                municipality_code: municipality.to_owned(),
+                claim_type: ClaimType::InitialCostsResettled,
+                period_start: start,
+                period_end: end,
+            };
+            let prepared = match claims::prepare(conn, actor, &scope, &claim) {
                 Ok(id) => Some(id),
                 Err(etablera_store::StoreError::Invalid { .. }) => None,
                 Err(e) => return Err(e),
@@ -146,15 +146,12 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
         }
     }
     for year in [today.year() - 1, today.year()] {
-        grant::set(
-            conn,
-            actor,
-            municipality,
-            year,
-            Money::from_kr(100_000),
-            Some("Socialnämnden, anslag till mottagningsenheten"),
-            0,
-        )?;
+        let grant = NewGrant {
+            year: Year::new(year).expect("this year and the last are years of the work"),
+            amount: Money::from_kr(100_000),
+            decision: Some("Socialnämnden, anslag till mottagningsenheten".into()),
+        };
+        grant::set(conn, actor, municipality, &grant, 0)?;
         made.grants += 1;
     }
     let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
