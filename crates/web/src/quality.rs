@@ -16,11 +16,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Fields, Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
-use crate::security::CsrfForm;
-use etablera_domain::text::Text;
 
 /// The choices of a form: (code, words).
 pub struct Choices {
@@ -190,11 +188,14 @@ fn defaults_of(d: Option<&DeviationRow>) -> Fields {
     ])
 }
 
+/// The case `id`'s page, or the form for a new case (for the municipality `chosen`, when the
+/// user chose one of theirs).
 async fn page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: Option<i32>,
+    chosen: Option<String>,
     f: Filled,
     notice: Option<String>,
 ) -> AppResult<Response> {
@@ -213,7 +214,7 @@ async fn page(
         .await?;
     let code = match &case {
         Some(c) => c.deviation.municipality_code.clone(),
-        None => municipality(user, f.fields.opt("municipality")).ok_or(AppError::Forbidden)?,
+        None => municipality(user, chosen.as_deref()).ok_or(AppError::Forbidden)?,
     };
     let title = match &case {
         Some(c) => t.text(
@@ -241,7 +242,7 @@ async fn page(
 }
 
 pub async fn new_form(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
-    page(&state, &ctx, &user, None, Filled::default(), None).await
+    page(&state, &ctx, &user, None, None, Filled::default(), None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -256,46 +257,29 @@ pub async fn show(
     Params(q): Params<ShowQuery>,
 ) -> AppResult<Response> {
     let notice = q.saved.map(|_| ctx.tr().get("deviation-saved"));
-    page(&state, &ctx, &user, Some(id), Filled::default(), notice).await
+    page(&state, &ctx, &user, Some(id), None, Filled::default(), notice).await
 }
 
-/// The form as typed, checked: the case and its household.
-fn read(
-    fields: &Fields,
-) -> Result<(etablera_domain::quality::deviations::Deviation, Option<i32>), Vec<etablera_domain::input::Invalid>> {
-    let form = DeviationForm {
-        kind: fields.get("kind").to_owned(),
-        received_on: fields.get("received_on").to_owned(),
-        channel: fields.get("channel").to_owned(),
-        description: fields.get("description").to_owned(),
-        category: fields.get("category").to_owned(),
-        severity: fields.get("severity").to_owned(),
-        actions: fields.opt("actions").map(str::to_owned),
-        closed_on: fields.opt("closed_on").map(str::to_owned),
-        committee_summary: fields.opt("committee_summary").map(str::to_owned),
-    };
-    let household = match fields.opt("household") {
-        None => Ok(None),
-        Some(h) => h.parse::<i32>().map(Some).map_err(|_| {
-            vec![etablera_domain::input::Invalid::new("household", Text::new("deviation-household-choice"))]
-        }),
-    };
-    match (form.check(etablera_store::today()), household) {
-        (Ok(d), Ok(h)) => Ok((d, h)),
-        (a, b) => Err(a.err().into_iter().flatten().chain(b.err().into_iter().flatten()).collect()),
-    }
+/// The case's form as sent: the municipality and household chosen beside the case as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeviationSubmission {
+    municipality: String,
+    /// A household of the user's, or none.
+    household: Option<i32>,
+    #[serde(flatten)]
+    case: DeviationForm,
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let outcome = match read(&fields) {
-        Ok((d, household)) => {
-            let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let outcome = match input.case.check(etablera_store::today()) {
+        Ok(d) => {
+            let (actor, s, c, household) = (ctx.actor(), scope(&user), code.clone(), input.household);
             let serious = d.severity == Severity::Serious;
             let result = state.store.run(move |conn| deviations::create(conn, &actor, &s, &c, household, &d)).await;
             if serious && result.is_ok() {
@@ -308,7 +292,7 @@ pub async fn create(
     let id = outcome.as_ref().ok().and_then(|r| r.as_ref().ok()).copied();
     match Filled::after("deviation", fields, outcome.map(|r| r.map(|_| ())))? {
         None => Ok(Redirect::to(&format!("/quality/{}?saved=1", id.unwrap_or_default())).into_response()),
-        Some(f) => page(&state, &ctx, &user, None, f, None).await,
+        Some(f) => page(&state, &ctx, &user, None, Some(code), f, None).await,
     }
 }
 
@@ -316,13 +300,12 @@ pub async fn update(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let version: i32 = fields.get("version").parse().unwrap_or(0);
-    let outcome = match read(&fields) {
-        Ok((d, household)) => {
-            let (actor, s) = (ctx.actor(), scope(&user));
+    let version = fields.version()?;
+    let outcome = match input.case.check(etablera_store::today()) {
+        Ok(d) => {
+            let (actor, s, household) = (ctx.actor(), scope(&user), input.household);
             let serious = d.severity == Severity::Serious;
             let result =
                 state.store.run(move |conn| deviations::update(conn, &actor, &s, id, version, household, &d)).await;
@@ -335,6 +318,6 @@ pub async fn update(
     };
     match Filled::after("deviation", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/quality/{id}?saved=1")).into_response()),
-        Some(f) => page(&state, &ctx, &user, Some(id), f, None).await,
+        Some(f) => page(&state, &ctx, &user, Some(id), None, f, None).await,
     }
 }

@@ -267,3 +267,26 @@ async fn a_case_about_another_units_household_is_not_shown() {
         app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::household_id).first(conn)?)).unwrap();
     assert_eq!(linked, Some(household));
 }
+
+/// An empty complaint says every error at once, each linked from the summary to its field, and
+/// saves nothing.
+#[tokio::test]
+async fn an_empty_case_names_every_field_at_once() {
+    let app = TestApp::new();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let answer = register(&app, &anna, &[("household", ""), ("received_on", "i förrgår")]).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("kind", "Välj om det är ett klagomål eller en avvikelse."),
+        ("received_on", "som ÅÅÅÅ-MM-DD"),
+        ("channel", "Välj hur det kom in."),
+        ("description", "Skriv vad det gäller."),
+        ("category", "Välj ett område."),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#deviation-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(message), "{message}");
+    }
+    assert!(answer.body.contains("value=\"i förrgår\""), "what was typed is kept");
+    assert_eq!(count(&app), 0, "nothing saved");
+}

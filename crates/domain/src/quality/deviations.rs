@@ -67,7 +67,8 @@ codes!(
 pub const MAX_TEXT: usize = 4000;
 
 /// A complaint or deviation as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct DeviationForm {
     pub kind: String,
     pub received_on: String,
