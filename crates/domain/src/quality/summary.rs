@@ -98,6 +98,39 @@ pub fn summarise(entries: &[Entry], from: NaiveDate, to: NaiveDate) -> Summary {
     Summary { from, to, rows, total }
 }
 
+/// The year's interim closing as the unit manager sets it: its last month.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InterimForm {
+    pub municipality: String,
+    pub year: String,
+    pub last_month: String,
+}
+
+/// The interim closing, checked: a year of the work and a month from January to November.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interim {
+    pub year: crate::time::Year,
+    pub last_month: u32,
+}
+
+impl InterimForm {
+    pub fn check(&self) -> Result<Interim, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid, year};
+        let mut errors = Errors::new();
+        let year = errors.keep(year("year", &self.year));
+        let last_month = errors.keep(
+            self.last_month
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=11).contains(m))
+                .ok_or_else(|| Invalid::new("last_month", crate::text::Text::new("closing-last-month"))),
+        );
+        errors.finish(|| Some(Interim { year: year?, last_month: last_month? }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +171,14 @@ mod tests {
         assert_eq!(treatment, Counts { closed: 1, ..Counts::default() }, "received last year, closed in January");
         assert_eq!(s.total, Counts { complaints: 2, deviations: 1, serious: 1, closed: 2, open_at_end: 2 });
         assert_eq!(s.rows.len(), Category::ALL.len());
+    }
+
+    #[test]
+    fn an_interim_closing_names_its_year_and_month() {
+        let fields: Vec<String> =
+            InterimForm::default().check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["year", "last_month"]);
+        let june = InterimForm { year: "2024".into(), last_month: "6".into(), ..Default::default() };
+        assert_eq!(june.check().unwrap().last_month, 6);
     }
 }

@@ -215,6 +215,33 @@ pub fn json(municipality_code: &str, counts: &MonthlyCounts, threshold: Option<u
     }
 }
 
+/// The signature of a month's report as sent: the month and what the signer saw (hidden
+/// fields) and a note.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SignForm {
+    pub municipality: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The fingerprint of the figures the signer read.
+    pub figures: String,
+    pub note: String,
+}
+
+/// The most a signature's note may hold.
+pub const MAX_NOTE: usize = 2000;
+
+impl SignForm {
+    /// The note, when one is written.
+    pub fn check(&self) -> Result<Option<String>, Vec<crate::input::Invalid>> {
+        let note = self.note.trim();
+        if note.chars().count() > MAX_NOTE {
+            return Err(vec![crate::input::Invalid::new("note", crate::text::Text::new("monthly-note-too-long"))]);
+        }
+        Ok(Some(note.to_owned()).filter(|n| !n.is_empty()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

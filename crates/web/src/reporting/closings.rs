@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use etablera_domain::access::Permission;
-use etablera_domain::quality::summary::{Closing, Counts, Summary};
+use etablera_domain::quality::summary::{Closing, Counts, InterimForm, Summary};
 use etablera_reports::table::{Heading, Table};
 use etablera_store::quality::closings;
 use serde::Deserialize;
@@ -17,10 +17,9 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
-use crate::security::CsrfForm;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ClosingQuery {
@@ -186,23 +185,27 @@ pub async fn show(
 pub async fn set_interim(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<InterimForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let year: Option<i32> = fields.get("year").parse().ok();
-    let month: u32 = fields.get("last_month").parse().unwrap_or(0);
-    let (actor, c) = (ctx.actor(), code.clone());
-    let outcome = match year {
-        Some(year) => Ok(state.store.run(move |conn| closings::set_interim(conn, &actor, &c, year, month)).await),
-        None => Err(vec![etablera_domain::input::Invalid::new(
-            "year",
-            etablera_domain::text::Text::new("year-four-digits"),
-        )]),
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let checked = input.check();
+    let year = checked.as_ref().ok().map(|i| i.year.get());
+    let outcome = match checked {
+        Ok(interim) => {
+            let (actor, c) = (ctx.actor(), code.clone());
+            Ok(state
+                .store
+                .run(move |conn| closings::set_interim(conn, &actor, &c, interim.year.get(), interim.last_month))
+                .await)
+        }
+        Err(errors) => Err(errors),
     };
-    let year_text = fields.get("year").to_owned();
     match Filled::after("interim", fields, outcome)? {
-        None => Ok(Redirect::to(&format!("/reports/closings?municipality={code}&year={year_text}")).into_response()),
+        None => Ok(Redirect::to(&format!(
+            "/reports/closings?municipality={code}&year={}",
+            year.map(|y| y.to_string()).unwrap_or_default()
+        ))
+        .into_response()),
         Some(f) => {
             let q = ClosingQuery { municipality: Some(code), year, closing: None };
             page(&state, &ctx, &user, q, f).await

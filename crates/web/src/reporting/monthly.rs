@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::reporting::monthly::Month;
+use etablera_domain::reporting::monthly::{Month, SignForm};
 use etablera_domain::reporting::versions::{FOLLOW_UP, find};
 use etablera_store::reporting::monthly::{self, Live, Signed as SignedVersion};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled};
+use crate::forms::{Filled, Submitted};
 use crate::i18n::{Text, Tr};
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render_with};
 
@@ -180,24 +180,24 @@ pub async fn show(
 pub async fn sign(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    crate::security::CsrfForm(pairs): crate::security::CsrfForm<Vec<(String, String)>>,
+    Submitted { input, fields }: Submitted<SignForm>,
 ) -> AppResult<Response> {
-    let fields = Fields(pairs);
     let today = etablera_store::today();
-    let code = municipality(&user, fields.opt("municipality")).ok_or(AppError::Forbidden)?;
-    let month = chosen_month(fields.opt("month"), today)?;
-    let note = fields.opt("note").map(str::to_owned);
-    let seen = monthly::Seen {
-        version: fields.get("version").parse().unwrap_or(0),
-        figures: fields.get("figures").to_owned(),
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let month = chosen_month(Some(&input.month), today)?;
+    let seen = monthly::Seen { version: fields.version()?, figures: input.figures.clone() };
+    let outcome = match input.check() {
+        Ok(note) => {
+            let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
+            Ok(state
+                .store
+                .run(move |conn| monthly::sign(conn, &actor, &c, month, today, days, note.as_deref(), Some(&seen)))
+                .await)
+        }
+        Err(errors) => Err(errors),
     };
-    let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
-    let outcome = state
-        .store
-        .run(move |conn| monthly::sign(conn, &actor, &c, month, today, days, note.as_deref(), Some(&seen)))
-        .await;
-    let version = outcome.as_ref().ok().copied();
-    match Filled::after("sign", fields, Ok(outcome.map(|_| ())))? {
+    let version = outcome.as_ref().ok().and_then(|r| r.as_ref().ok()).copied();
+    match Filled::after("sign", fields, outcome.map(|r| r.map(|_| ())))? {
         None => Ok(Redirect::to(&format!(
             "/reports/monthly?municipality={code}&month={}&signed={}",
             month.code(),
