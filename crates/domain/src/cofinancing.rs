@@ -8,6 +8,6 @@ pub mod population;
 pub mod scb;
 pub mod table_check;
 
-pub use apportion::{Allocation, ApportionError, Claimant, Unit, apportion};
-pub use cost::{CostModel, Percent, PostCost};
-pub use table_check::{CheckedRow, StatedRow, TableCheck, check_table};
+pub use apportion::{Allocation, ApportionError, ApportionForm, Claimant, Unit, apportion};
+pub use cost::{CostModel, CostModelForm, NewPostCost, Percent, PostCost, PostCostForm};
+pub use table_check::{CheckedRow, StatedRow, TableCheck, TableCheckForm, check_table};

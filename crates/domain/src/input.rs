@@ -133,6 +133,12 @@ pub fn optional_money(field: &'static str, text: &str) -> Result<Option<crate::m
     if text.trim().is_empty() { Ok(None) } else { money(field, text).map(Some) }
 }
 
+/// A field that is there once sent, even empty (`#[serde(deserialize_with = "sent")]`): a form
+/// asked by GET is worked out only when it was sent, not when the page is first opened.
+pub fn sent<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    <String as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Every error of a form, kept while its fields are checked one by one, so that the person sees
 /// them all at once and not one per try.
 #[derive(Debug, Default)]

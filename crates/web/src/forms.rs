@@ -6,7 +6,8 @@
 //! saved.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use etablera_domain::input::Invalid;
 use etablera_domain::text::Text;
 use etablera_store::StoreError;
@@ -38,11 +39,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Submitted<T> {
     }
 }
 
+/// A form asked by GET (a calculator, a preview that saves nothing): its input typed and its
+/// fields as sent, as for a [`Submitted`] form, from the query; no token, since it changes
+/// nothing.
+pub struct Asked<T> {
+    pub input: T,
+    pub fields: Fields,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Asked<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|_| AppError::BadRequest)?;
+        // As for a submitted form, only a choice (a year from a list) can fail here.
+        let input = serde_html_form::from_str(query).map_err(|_| AppError::BadRequest)?;
+        Ok(Asked { input, fields: Fields(pairs) })
+    }
+}
+
 /// The fields of a submitted form, as sent (checkboxes may repeat a name).
 #[derive(Debug, Clone, Default)]
 pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
+    /// Nothing was sent: the page was opened, not its form.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
     }
@@ -117,6 +143,11 @@ impl Filled {
             })
             .collect();
         Filled { form, fields, errors, conflict: false }
+    }
+
+    /// A form sent and answered (a calculation, a preview): shown again as typed, without errors.
+    pub fn kept(form: impl Into<String>, fields: Fields) -> Filled {
+        Filled { form: form.into(), fields, errors: Vec::new(), conflict: false }
     }
 
     /// From a store error; anything but invalid input is passed on.

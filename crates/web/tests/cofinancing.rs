@@ -627,3 +627,57 @@ async fn the_agreement_contact_sees_only_their_own_municipality() {
     assert!(!page.body.contains("2024-0509-1"), "no other municipality's invoices");
     assert_eq!(app.get("/cofinancing/invoices", Some(&browser)).await.status, StatusCode::FORBIDDEN);
 }
+
+/// An empty agreement form says every error at once, each linked from the summary to its field,
+/// with what was typed kept and nothing saved; so does a vacancy without its days.
+#[tokio::test]
+async fn an_empty_agreement_names_every_field_at_once() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    seed_ostergotland(&app);
+    let before =
+        app.get("/cofinancing/agreements", Some(&browser)).await.body.matches("/cofinancing/agreements/").count();
+    let answer = app
+        .post_form(
+            "/cofinancing/agreements/new",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("municipality", ""),
+                ("effective_from", "i höstas"),
+                ("validity", "fixed"),
+                ("schedule", "yearly"),
+                ("due_day", "31"),
+                ("due_month", "2"),
+                ("registry_number", "OSN/2024:1"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("municipality", "Välj en av länets kommuner."),
+        ("effective_from", "Skriv dagen ändringen gäller från som ÅÅÅÅ-MM-DD"),
+        ("start_date", "Skriv startdatumet som ÅÅÅÅ-MM-DD"),
+        ("end_date", "Skriv slutdatumet som ÅÅÅÅ-MM-DD"),
+        ("due_day", "Ange en dag och månad som finns"),
+        ("municipality_org_number", "Ett organisationsnummer har tio siffror"),
+        ("county_org_number", "Ett organisationsnummer har tio siffror"),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#agreement-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(message), "{message}: {}", answer.body);
+    }
+    assert!(answer.body.contains("id=\"agreement-effective_from-error\""), "the error is beside its field");
+    assert!(answer.body.contains("value=\"OSN/2024:1\""), "what was typed is kept");
+    let after =
+        app.get("/cofinancing/agreements", Some(&browser)).await.body.matches("/cofinancing/agreements/").count();
+    assert_eq!(after, before, "nothing saved");
+
+    let answer = app
+        .post_form("/cofinancing/vacancies", Some(&browser), &[("csrf_token", &browser.csrf), ("note", "Sjukskriven")])
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["start", "end"] {
+        assert!(answer.body.contains(&format!("href=\"#vacancy-{field}\"")), "{field} is in the summary");
+    }
+    assert!(answer.body.contains("Inga vakanser registrerade."), "nothing saved");
+}

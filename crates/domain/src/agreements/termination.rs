@@ -81,6 +81,30 @@ pub fn terminate(input: &TerminationInput) -> Termination {
     outcome
 }
 
+/// A party's notice as typed on the agreement's page: the day it was given and the decision's
+/// registry number.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NoticeForm {
+    pub notice_date: String,
+    pub registry_number: String,
+}
+
+/// A notice, checked; whether the agreement can be ended by it is the terms' to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub date: NaiveDate,
+    pub registry_number: Option<String>,
+}
+
+impl NoticeForm {
+    pub fn check(&self) -> Result<Notice, Vec<crate::input::Invalid>> {
+        let date = crate::input::date("notice_date", &self.notice_date).map_err(|e| vec![e])?;
+        let registry_number = Some(self.registry_number.trim()).filter(|r| !r.is_empty()).map(str::to_owned);
+        Ok(Notice { date, registry_number })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,42 @@ pub fn vacancy_refund(input: &VacancyInput) -> VacancyRefund {
     VacancyRefund { refundable, vacancy_days, period_days, refund }
 }
 
+/// A vacancy in the shared post as typed: its first and last day and a note.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VacancyForm {
+    pub start: String,
+    pub end: String,
+    pub note: String,
+}
+
+/// A vacancy, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVacancy {
+    pub period: Period,
+    pub note: Option<String>,
+}
+
+impl VacancyForm {
+    /// Both days at once, then that the last is not before the first.
+    pub fn check(&self) -> Result<NewVacancy, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid, date};
+        use crate::text::Text;
+        let mut errors = Errors::new();
+        let start = errors.keep(date("start", &self.start));
+        let end = errors.keep(date("end", &self.end));
+        let period = match (start, end) {
+            (Some(start), Some(end)) => errors.keep(
+                Period::new(start, end)
+                    .map_err(|e| Invalid::new("end", Text::new("full-stop").with_text("text", e.text()))),
+            ),
+            _ => None,
+        };
+        let note = Some(self.note.trim()).filter(|n| !n.is_empty()).map(str::to_owned);
+        errors.finish(|| Some(NewVacancy { period: period?, note }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +114,16 @@ mod tests {
         assert_eq!(r.vacancy_days, 10);
         let r = vacancy_refund(&input("2020-02-01:2020-03-10", None));
         assert_eq!((r.refundable, r.vacancy_days, r.refund), (false, 0, Money::ZERO));
+    }
+
+    #[test]
+    fn a_vacancy_names_both_days_and_their_order() {
+        let fields =
+            |f: VacancyForm| f.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        assert_eq!(fields(VacancyForm::default()), ["start", "end"]);
+        assert_eq!(
+            fields(VacancyForm { start: "2024-05-20".into(), end: "2024-03-10".into(), ..Default::default() }),
+            ["end"]
+        );
     }
 }

@@ -119,6 +119,47 @@ fn decimal_text(n: i128, d: i128, places: u32) -> String {
     format!("{}{whole},{fraction:0width$}", if negative { "-" } else { "" }, width = places as usize)
 }
 
+/// The apportionment calculator as asked: the year whose population to share by, the total
+/// (worked out once it is sent) and the unit to round to.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ApportionForm {
+    pub year: Option<i32>,
+    #[serde(deserialize_with = "crate::input::sent")]
+    pub total_kr: Option<String>,
+    /// `kr` or `ore`.
+    pub unit: String,
+}
+
+impl ApportionForm {
+    pub fn unit(&self) -> Unit {
+        if self.unit.trim() == "ore" { Unit::Ore } else { Unit::Krona }
+    }
+
+    /// The total and its allocation among `figures`, the year's population; `None` when no total
+    /// was sent.
+    pub fn check(&self, figures: &[Claimant]) -> Option<Result<(Money, Vec<Allocation>), Vec<crate::input::Invalid>>> {
+        use crate::input::{Errors, Invalid};
+        use crate::text::Text;
+        let text = self.total_kr.as_deref()?;
+        let mut errors = Errors::new();
+        let total = errors.keep(crate::input::money("total_kr", text).and_then(|m| {
+            if m.ore() < 0 { Err(Invalid::new("total_kr", Text::new("cost-amount-negative"))) } else { Ok(m) }
+        }));
+        if figures.is_empty() {
+            errors.push(Invalid::new("year", Text::new("apportion-no-figures")));
+        }
+        let Some(total) = total.filter(|_| errors.is_empty()) else {
+            return Some(errors.finish(|| None));
+        };
+        Some(
+            apportion(total, self.unit(), figures)
+                .map(|allocation| (total, allocation))
+                .map_err(|e| vec![Invalid::new("total_kr", e.text())]),
+        )
+    }
+}
+
 /// Splits `total` among the claimants in proportion to population, in whole `unit`s, so that
 /// the amounts add up to the total exactly. The result is in the claimants' order.
 pub fn apportion(total: Money, unit: Unit, claimants: &[Claimant]) -> Result<Vec<Allocation>, ApportionError> {

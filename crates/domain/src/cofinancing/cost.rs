@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::input::{Errors, Invalid};
 use crate::money::{Money, div_round};
+use crate::text::Text;
 
 /// A percentage to two decimals, kept as hundredths of a percent (48 % = 4 800).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
@@ -109,6 +111,108 @@ impl PostCost {
     }
 }
 
+/// An amount of kronor, 0 or more, as the calculators read it.
+fn amount(field: &'static str, text: &str) -> Result<Money, Invalid> {
+    let m = crate::input::money(field, text)?;
+    if m.ore() < 0 { Err(Invalid::new(field, Text::new("cost-amount-negative"))) } else { Ok(m) }
+}
+
+/// The cost calculator as asked: a monthly salary, the on-cost, a monthly overhead and a
+/// number of months.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CostModelForm {
+    pub monthly_salary_kr: String,
+    pub on_cost_percent: String,
+    pub overhead_kr: String,
+    pub months: String,
+}
+
+impl CostModelForm {
+    /// The model and the months, every field checked at once.
+    pub fn check(&self) -> Result<(CostModel, u32), Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let monthly_salary = errors.keep(amount("monthly_salary_kr", &self.monthly_salary_kr));
+        let on_cost = errors.keep(
+            self.on_cost_percent.parse::<Percent>().map_err(|e| Invalid::new("on_cost_percent", e.text().sentence())),
+        );
+        let monthly_overhead = errors.keep(amount("overhead_kr", &self.overhead_kr));
+        let months = errors.keep(
+            self.months
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=1200).contains(m))
+                .ok_or_else(|| Invalid::new("months", Text::new("cost-bad-months"))),
+        );
+        errors.finish(|| {
+            Some((
+                CostModel { monthly_salary: monthly_salary?, on_cost: on_cost?, monthly_overhead: monthly_overhead? },
+                months?,
+            ))
+        })
+    }
+}
+
+/// A year's cost of the shared post as typed: in parts (salary, on-cost, overhead) or as a
+/// stated yearly amount.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PostCostForm {
+    pub year: String,
+    /// `parts` or `stated`.
+    pub kind: String,
+    pub monthly_salary_kr: String,
+    pub on_cost_percent: String,
+    pub overhead_kr: String,
+    pub yearly_kr: String,
+    pub note: String,
+}
+
+/// A year's cost of the post, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPostCost {
+    pub year: crate::time::Year,
+    pub cost: PostCost,
+    pub note: Option<String>,
+}
+
+impl PostCostForm {
+    pub fn check(&self) -> Result<NewPostCost, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let year = errors.keep(
+            self.year
+                .trim()
+                .parse::<crate::time::Year>()
+                .map_err(|_| Invalid::new("year", Text::new("invoices-bad-year"))),
+        );
+        let money = |field: &'static str, text: &str| match Money::parse_kr(text) {
+            Ok(m) if m.ore() >= 0 => Ok(m),
+            _ => Err(Invalid::new(field, Text::new("post-bad-amount"))),
+        };
+        let cost = if self.kind.trim() == "stated" {
+            errors.keep(money("yearly_kr", &self.yearly_kr)).map(PostCost::StatedYearly)
+        } else {
+            let salary = errors.keep(money("monthly_salary_kr", &self.monthly_salary_kr));
+            let overhead = if self.overhead_kr.trim().is_empty() { "0" } else { &self.overhead_kr };
+            let overhead = errors.keep(money("overhead_kr", overhead));
+            let percent = errors.keep(
+                self.on_cost_percent
+                    .parse::<Percent>()
+                    .map_err(|e| Invalid::new("on_cost_percent", Text::new("full-stop").with_text("text", e.text()))),
+            );
+            match (salary, percent, overhead) {
+                (Some(monthly_salary), Some(on_cost), Some(monthly_overhead)) => {
+                    Some(PostCost::Parts(CostModel { monthly_salary, on_cost, monthly_overhead }))
+                }
+                _ => None,
+            }
+        };
+        let note = Some(self.note.trim()).filter(|n| !n.is_empty()).map(str::to_owned);
+        errors.finish(|| Some(NewPostCost { year: year?, cost: cost?, note }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +258,33 @@ mod tests {
         for bad in ["", "-1", "1,234", "fyrtio", "100001"] {
             assert!(bad.parse::<Percent>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_calculators_name_every_wrong_field_at_once() {
+        let fields = |errors: Vec<Invalid>| errors.into_iter().map(|e| e.field.into_owned()).collect::<Vec<_>>();
+        let bad = CostModelForm { on_cost_percent: "fyrtio".into(), months: "0".into(), ..Default::default() };
+        assert_eq!(fields(bad.check().unwrap_err()), ["monthly_salary_kr", "on_cost_percent", "overhead_kr", "months"]);
+        let good = CostModelForm {
+            monthly_salary_kr: "39 500".into(),
+            on_cost_percent: "48".into(),
+            overhead_kr: "0".into(),
+            months: "18".into(),
+        };
+        assert_eq!(good.check().unwrap().0.cost(18), Money::from_kr(1_052_280));
+        let post = PostCostForm {
+            year: "25".into(),
+            kind: "parts".into(),
+            monthly_salary_kr: "x".into(),
+            ..Default::default()
+        };
+        assert_eq!(fields(post.check().unwrap_err()), ["year", "monthly_salary_kr", "on_cost_percent"]);
+        let stated = PostCostForm {
+            year: "2025".into(),
+            kind: "stated".into(),
+            yearly_kr: "700 000".into(),
+            ..Default::default()
+        };
+        assert_eq!(stated.check().unwrap().cost, PostCost::StatedYearly(Money::from_kr(700_000)));
     }
 }

@@ -520,6 +520,58 @@ pub fn plan(
     Ok(planned)
 }
 
+/// The year whose invoices to make, as sent.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct GenerateForm {
+    pub year: String,
+}
+
+impl GenerateForm {
+    pub fn check(&self) -> Result<Year, Vec<crate::input::Invalid>> {
+        self.year
+            .trim()
+            .parse::<Year>()
+            .map_err(|_| vec![crate::input::Invalid::new("year", Text::new("invoices-bad-year"))])
+    }
+}
+
+/// A document moved on, as sent from its row: the status it moves to (a hidden field) and the
+/// day.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    pub to: String,
+    pub on: String,
+}
+
+impl StatusForm {
+    /// The day; the status is the row's own, unknown only if tampered with (`None`).
+    pub fn check(&self) -> Result<NaiveDate, Vec<crate::input::Invalid>> {
+        crate::input::date("on", &self.on).map_err(|e| vec![e])
+    }
+
+    pub fn to(&self) -> Option<InvoiceStatus> {
+        InvoiceStatus::from_code(self.to.trim())
+    }
+}
+
+/// An invoice credited in full, as typed: why.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CreditForm {
+    pub reason: String,
+}
+
+impl CreditForm {
+    pub fn check(&self) -> Result<String, Vec<crate::input::Invalid>> {
+        Some(self.reason.trim())
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| vec![crate::input::Invalid::new("reason", Text::new("invoice-credit-reason-missing"))])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,45 @@ impl TableCheck {
     }
 }
 
+/// A printed table to check, as typed: its total and its rows as CSV.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TableCheckForm {
+    pub total_kr: String,
+    pub table: String,
+}
+
+impl TableCheckForm {
+    /// The total and every bad line at once, then the check itself.
+    pub fn check(&self) -> Result<TableCheck, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid};
+        let mut errors = Errors::new();
+        let total = errors.keep(crate::input::money("total_kr", &self.total_kr).and_then(|m| {
+            if m.ore() < 0 {
+                Err(Invalid::new("total_kr", crate::text::Text::new("cost-amount-negative")))
+            } else {
+                Ok(m)
+            }
+        }));
+        let rows = errors.keep_all(super::population::parse_stated_table_csv(&self.table).map_err(|lines| {
+            lines.into_iter().map(|e| Invalid::new("table", e.text().capitalised())).collect::<Vec<_>>()
+        }));
+        let (Some(total), Some(rows)) = (total, rows) else {
+            return errors.finish(|| None);
+        };
+        let stated: Vec<StatedRow> = rows
+            .into_iter()
+            .map(|r| StatedRow {
+                code: r.row.code.to_string(),
+                name: r.row.name,
+                population: r.row.population,
+                stated: r.stated,
+            })
+            .collect();
+        check_table(total, &stated).map_err(|e| vec![Invalid::new("table", e.text())])
+    }
+}
+
 /// Compares each stated amount with the exact allocation in whole kronor; rows in input order.
 pub fn check_table(total: Money, rows: &[StatedRow]) -> Result<TableCheck, ApportionError> {
     let claimants: Vec<Claimant> = rows.iter().map(Claimant::from).collect();

@@ -38,7 +38,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, post_id: i32, period: Period, no
             .count()
             .get_result(conn)?;
         if overlapping > 0 {
-            return Err(StoreError::invalid("start_date", Text::new("vacancy-overlap")));
+            return Err(StoreError::invalid("start", Text::new("vacancy-overlap")));
         }
         Ok(diesel::insert_into(vacancies::table)
             .values((

@@ -6,13 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
+use etablera_domain::agreements::termination::NoticeForm;
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
 use etablera_domain::cofinancing::invoices::PopulationChoice;
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
-use etablera_domain::time::parse_date;
-use etablera_store::StoreError;
 use etablera_store::agreements::{self, Agreement};
 use etablera_store::cofinancing::withdrawals::{self, Withdrawal};
 use etablera_store::cofinancing::{invoices, population, posts};
@@ -24,9 +23,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Asked, Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render_with};
-use crate::security::CsrfForm;
 
 /// The terms in words.
 pub struct TermsView {
@@ -189,14 +188,16 @@ struct AgreementPage {
     paid: Vec<(i32, String)>,
     withdrawal: Option<WithdrawalView>,
     recorded: bool,
-    notice_date: String,
-    registry_number: String,
-    error: Option<String>,
+    /// The notice's forms: the preview (asked by GET) and the recording, named alike so that
+    /// an error of either is shown at the day typed.
+    f: Filled,
 }
+
+/// The form that previews and records a notice.
+const NOTICE: &str = "withdrawal";
 
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
-    notice_date: Option<String>,
     recorded: Option<String>,
 }
 
@@ -366,14 +367,13 @@ fn recorded_lines(term: &agreements::Termination, t: &Tr) -> Vec<String> {
     lines
 }
 
+/// The agreement's page; with a notice's `preview`, its calculation and the scenario.
 async fn render_agreement(
     state: &AppState,
     ctx: &RequestContext,
     agreement: Agreement,
-    withdrawal: Option<Withdrawal>,
-    notice_text: String,
-    registry_number: String,
-    error: Option<String>,
+    preview: Option<(NaiveDate, Withdrawal)>,
+    f: Filled,
     recorded: bool,
 ) -> AppResult<Response> {
     let t = ctx.tr();
@@ -384,9 +384,9 @@ async fn render_agreement(
         .run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?)))
         .await?;
     // A recorded termination shows what was recorded; a preview shows the calculation.
-    let outcome = match (&agreement.termination, &withdrawal) {
+    let outcome = match (&agreement.termination, &preview) {
         (Some(term), _) => Some((term.notice_date.to_string(), term.end_date, recorded_lines(term, &t))),
-        (None, Some(w)) => Some((notice_text.clone(), w.end_date, outcome_lines(w, &t))),
+        (None, Some((notice, w))) => Some((notice.to_string(), w.end_date, outcome_lines(w, &t))),
         (None, None) => None,
     };
     let withdrawal_view = match outcome {
@@ -404,7 +404,7 @@ async fn render_agreement(
         None => None,
     };
     let (status, _) = status_text(&agreement, &t);
-    let status_code = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status_code = f.status();
     let page = AgreementPage {
         id,
         today: etablera_store::today().to_string(),
@@ -436,9 +436,7 @@ async fn render_agreement(
         paid: paid.into_iter().map(|(y, m): (i32, Money)| (y, m.to_string())).collect(),
         withdrawal: withdrawal_view,
         recorded,
-        notice_date: notice_text,
-        registry_number,
-        error,
+        f,
         ctx: PageContext::new(ctx, agreement.title.clone(), "/cofinancing/population"),
     };
     Ok(render_with(status_code, &page))
@@ -450,53 +448,30 @@ pub async fn show(
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
     Params(q): Params<ShowQuery>,
+    Asked { input, fields }: Asked<NoticeForm>,
 ) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
-    if let Some(term) = agreement.termination.clone() {
-        return render_agreement(
-            &state,
-            &ctx,
-            agreement,
-            None,
-            term.notice_date.to_string(),
-            String::new(),
-            None,
-            q.recorded.is_some(),
-        )
-        .await;
+    if agreement.termination.is_some() || input.notice_date.trim().is_empty() {
+        let recorded = agreement.termination.is_some() && q.recorded.is_some();
+        return render_agreement(&state, &ctx, agreement, None, Filled::default(), recorded).await;
     }
-    let Some(text) = q.notice_date.filter(|d| !d.trim().is_empty()) else {
-        return render_agreement(&state, &ctx, agreement, None, String::new(), String::new(), None, false).await;
-    };
-    let Some(date) = parse_date(&text) else {
-        return render_agreement(
-            &state,
-            &ctx,
-            agreement,
-            None,
-            text,
-            String::new(),
-            Some(ctx.tr().get("audit-bad-date")),
-            false,
-        )
-        .await;
-    };
-    match state.store.run(move |conn| withdrawals::preview(conn, id, date)).await {
-        Ok(preview) => render_agreement(&state, &ctx, agreement, Some(preview), text, String::new(), None, false).await,
-        Err(StoreError::Invalid { message, .. }) => {
-            let message = ctx.tr().say(&message);
-            render_agreement(&state, &ctx, agreement, None, text, String::new(), Some(message), false).await
+    let notice = match input.check() {
+        Ok(notice) => notice,
+        Err(errors) => {
+            return render_agreement(&state, &ctx, agreement, None, Filled::failed(NOTICE, fields, errors), false)
+                .await;
         }
-        Err(e) => Err(e.into()),
+    };
+    match state.store.run(move |conn| withdrawals::preview(conn, id, notice.date)).await {
+        Ok(preview) => {
+            let f = Filled::kept(NOTICE, fields);
+            render_agreement(&state, &ctx, agreement, Some((notice.date, preview)), f, false).await
+        }
+        Err(e) => {
+            let f = Filled::from_store(NOTICE, fields, e)?;
+            render_agreement(&state, &ctx, agreement, None, f, false).await
+        }
     }
-}
-
-#[derive(Deserialize)]
-pub struct WithdrawForm {
-    #[serde(default)]
-    notice_date: String,
-    #[serde(default)]
-    registry_number: String,
 }
 
 /// Records the notice, with its refund or final invoice.
@@ -504,39 +479,23 @@ pub async fn withdraw(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(form): CsrfForm<WithdrawForm>,
+    Submitted { input, fields }: Submitted<NoticeForm>,
 ) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
-    let Some(date) = parse_date(&form.notice_date) else {
-        return render_agreement(
-            &state,
-            &ctx,
-            agreement,
-            None,
-            form.notice_date,
-            form.registry_number,
-            Some(ctx.tr().get("audit-bad-date")),
-            false,
-        )
-        .await;
-    };
-    let actor = ctx.actor();
-    let registry = form.registry_number.clone();
-    match state.store.run(move |conn| withdrawals::withdraw(conn, &actor, id, date, Some(&registry))).await {
-        Ok(_) => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}?recorded=1")).into_response()),
-        Err(StoreError::Invalid { message, .. }) => {
-            render_agreement(
-                &state,
-                &ctx,
-                agreement,
-                None,
-                form.notice_date,
-                form.registry_number,
-                Some(ctx.tr().say(&message)),
-                false,
-            )
-            .await
+    let outcome = match input.check() {
+        Ok(notice) => {
+            let actor = ctx.actor();
+            Ok(state
+                .store
+                .run(move |conn| {
+                    withdrawals::withdraw(conn, &actor, id, notice.date, notice.registry_number.as_deref()).map(|_| ())
+                })
+                .await)
         }
-        Err(e) => Err(e.into()),
+        Err(errors) => Err(errors),
+    };
+    match Filled::after(NOTICE, fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}?recorded=1")).into_response()),
+        Some(f) => render_agreement(&state, &ctx, agreement, None, f, false).await,
     }
 }

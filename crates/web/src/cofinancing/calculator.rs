@@ -3,63 +3,20 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
-use etablera_domain::cofinancing::population::parse_stated_table_csv;
-use etablera_domain::cofinancing::{
-    Allocation, CostModel, Percent, StatedRow, TableCheck, Unit, apportion, check_table,
-};
+use etablera_domain::cofinancing::{Allocation, ApportionForm, CostModelForm, TableCheck, TableCheckForm, Unit};
 use etablera_domain::money::Money;
 use etablera_store::cofinancing::population;
-use serde::Deserialize;
 
 use super::county_of;
-use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::{Text, Tr};
+use crate::forms::{Asked, Filled, Submitted};
+use crate::i18n::Tr;
 use crate::pages::{PageContext, render_with};
-use crate::security::CsrfForm;
-
-/// A field's error, for the summary at the top and the message at the field.
-#[derive(Clone)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-}
-
-fn status(errors: &[FieldError]) -> StatusCode {
-    if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
-}
-
-fn money_field(t: &Tr, text: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Money> {
-    match Money::parse_kr(text) {
-        Ok(m) if m.ore() >= 0 => Some(m),
-        Ok(_) => {
-            errors.push(FieldError { field, message: t.say(&Text::new("cost-amount-negative")) });
-            None
-        }
-        Err(e) => {
-            errors.push(FieldError { field, message: t.say(&e.text().sentence()) });
-            None
-        }
-    }
-}
 
 // ---- cost ----
-
-#[derive(Deserialize, Default)]
-pub struct CostQuery {
-    monthly_salary_kr: Option<String>,
-    on_cost_percent: Option<String>,
-    overhead_kr: Option<String>,
-    months: Option<String>,
-}
 
 pub struct CostResult {
     pub total: String,
@@ -71,75 +28,38 @@ pub struct CostResult {
 #[template(path = "cofinancing/cost.html")]
 struct CostPage {
     ctx: PageContext,
-    salary: String,
-    percent: String,
-    overhead: String,
-    months: String,
-    errors: Vec<FieldError>,
+    f: Filled,
     result: Option<CostResult>,
 }
 
-impl CostPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        field_error(&self.errors, field)
-    }
-}
-
-pub async fn cost(Signed { ctx, .. }: Signed, Params(q): Params<CostQuery>) -> AppResult<Response> {
+/// Worked out once the form is sent; opened, it shows a year's usual figures.
+pub async fn cost(Signed { ctx, .. }: Signed, Asked { input, fields }: Asked<CostModelForm>) -> AppResult<Response> {
     let t = ctx.tr();
-    let asked = q.monthly_salary_kr.is_some();
-    let salary = q.monthly_salary_kr.unwrap_or_else(|| "39 500".into());
-    let percent = q.on_cost_percent.unwrap_or_else(|| "48".into());
-    let overhead = q.overhead_kr.unwrap_or_else(|| "0".into());
-    let months = q.months.unwrap_or_else(|| "12".into());
-    let mut errors = Vec::new();
-    let mut result = None;
-    if asked {
-        let monthly_salary = money_field(&t, &salary, "monthly_salary_kr", &mut errors);
-        let on_cost = percent
-            .parse::<Percent>()
-            .map_err(|e| errors.push(FieldError { field: "on_cost_percent", message: t.say(&e.text().sentence()) }))
-            .ok();
-        let monthly_overhead = money_field(&t, &overhead, "overhead_kr", &mut errors);
-        let month_count = match months.trim().parse::<u32>() {
-            Ok(m) if (1..=1200).contains(&m) => Some(m),
-            _ => {
-                errors.push(FieldError { field: "months", message: t.get("cost-bad-months") });
-                None
+    let (f, result) = if fields.is_empty() {
+        (Filled::default(), None)
+    } else {
+        match input.check() {
+            Ok((model, months)) => {
+                let total = model.cost(months);
+                let result = CostResult {
+                    total: total.to_string(),
+                    total_kr: total.format_number().replace('\u{a0}', ""),
+                    arithmetic: format!(
+                        "({} × (1 + {}) + {}) × {months} = {total}",
+                        model.monthly_salary, model.on_cost, model.monthly_overhead
+                    ),
+                };
+                (Filled::kept("cost", fields), Some(result))
             }
-        };
-        if let (Some(monthly_salary), Some(on_cost), Some(monthly_overhead), Some(m)) =
-            (monthly_salary, on_cost, monthly_overhead, month_count)
-        {
-            let model = CostModel { monthly_salary, on_cost, monthly_overhead };
-            let total = model.cost(m);
-            result = Some(CostResult {
-                total: total.to_string(),
-                total_kr: total.format_number().replace('\u{a0}', ""),
-                arithmetic: format!("({monthly_salary} × (1 + {on_cost}) + {monthly_overhead}) × {m} = {total}"),
-            });
+            Err(errors) => (Filled::failed("cost", fields, errors), None),
         }
-    }
-    let page = CostPage {
-        salary,
-        percent,
-        overhead,
-        months,
-        result,
-        ctx: PageContext::new(&ctx, t.get("cost-title"), "/cofinancing/population"),
-        errors,
     };
-    Ok(render_with(status(&page.errors), &page))
+    let status = f.status();
+    let page = CostPage { f, result, ctx: PageContext::new(&ctx, t.get("cost-title"), "/cofinancing/population") };
+    Ok(render_with(status, &page))
 }
 
 // ---- apportionment ----
-
-#[derive(Deserialize, Default)]
-pub struct ApportionQuery {
-    year: Option<i32>,
-    total_kr: Option<String>,
-    unit: Option<String>,
-}
 
 pub struct AllocationRow {
     pub code: String,
@@ -155,22 +75,15 @@ pub struct AllocationRow {
 #[template(path = "cofinancing/apportion.html")]
 struct ApportionPage {
     ctx: PageContext,
+    f: Filled,
     /// Each year with figures, and whether it is the one shown.
     years: Vec<(i32, bool)>,
-    total: String,
     ore: bool,
-    errors: Vec<FieldError>,
     rows: Vec<AllocationRow>,
     /// The total as shared, formatted.
     shared: String,
     sum: String,
     population_total: String,
-}
-
-impl ApportionPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        field_error(&self.errors, field)
-    }
 }
 
 /// The explanation of one amount, in words and figures.
@@ -197,11 +110,11 @@ pub fn explain(a: &Allocation, t: &Tr) -> (String, String) {
 pub async fn apportion_page(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<ApportionQuery>,
+    Asked { input, fields }: Asked<ApportionForm>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let county = county_of(&user);
-    let wanted = q.year;
+    let wanted = input.year;
     let (years, figures) = state
         .store
         .run(move |conn| {
@@ -214,56 +127,45 @@ pub async fn apportion_page(
             Ok((years, figures))
         })
         .await?;
-    let year = q.year.or_else(|| years.first().copied());
-    let ore = q.unit.as_deref() == Some("ore");
-    let total_text = q.total_kr.clone().unwrap_or_default();
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut sum = String::new();
-    let mut shared = String::new();
-    if q.total_kr.is_some() {
-        let total = money_field(&t, &total_text, "total_kr", &mut errors);
-        if figures.is_empty() {
-            errors.push(FieldError { field: "year", message: t.get("apportion-no-figures") });
+    let year = input.year.or_else(|| years.first().copied());
+    let (mut rows, mut sum, mut shared) = (Vec::new(), String::new(), String::new());
+    let f = match input.check(&figures) {
+        None => Filled::kept("apportion", fields),
+        Some(Ok((total, allocation))) => {
+            shared = total.to_string();
+            sum = allocation.iter().map(|a| a.amount).sum::<Money>().to_string();
+            rows = allocation
+                .iter()
+                .map(|a| {
+                    let (explanation, rounding) = explain(a, &t);
+                    AllocationRow {
+                        code: a.code.clone(),
+                        name: a.name.clone(),
+                        population: Money::from_kr(a.population as i64).format_number(),
+                        share: a.share_text(),
+                        amount: a.amount.to_string(),
+                        explanation,
+                        rounding,
+                    }
+                })
+                .collect();
+            Filled::kept("apportion", fields)
         }
-        if let (Some(total), false) = (total, figures.is_empty()) {
-            match apportion(total, if ore { Unit::Ore } else { Unit::Krona }, &figures) {
-                Ok(allocation) => {
-                    shared = total.to_string();
-                    sum = allocation.iter().map(|a| a.amount).sum::<Money>().to_string();
-                    rows = allocation
-                        .iter()
-                        .map(|a| {
-                            let (explanation, rounding) = explain(a, &t);
-                            AllocationRow {
-                                code: a.code.clone(),
-                                name: a.name.clone(),
-                                population: Money::from_kr(a.population as i64).format_number(),
-                                share: a.share_text(),
-                                amount: a.amount.to_string(),
-                                explanation,
-                                rounding,
-                            }
-                        })
-                        .collect();
-                }
-                Err(e) => errors.push(FieldError { field: "total_kr", message: t.say(&e.text()) }),
-            }
-        }
-    }
+        Some(Err(errors)) => Filled::failed("apportion", fields, errors),
+    };
     let population_total = Money::from_kr(figures.iter().map(|f| f.population as i64).sum()).format_number();
+    let status = f.status();
     let page = ApportionPage {
         years: years.iter().map(|y| (*y, Some(*y) == year)).collect(),
-        total: total_text,
-        ore,
-        errors,
+        ore: input.unit() == Unit::Ore,
+        f,
         rows,
         shared,
         sum,
         population_total,
         ctx: PageContext::new(&ctx, t.get("apportion-title"), "/cofinancing/population"),
     };
-    Ok(render_with(status(&page.errors), &page))
+    Ok(render_with(status, &page))
 }
 
 // ---- checking a printed table ----
@@ -272,72 +174,38 @@ pub async fn apportion_page(
 #[template(path = "cofinancing/check.html")]
 struct CheckPage {
     ctx: PageContext,
-    total: String,
-    table: String,
-    errors: Vec<FieldError>,
+    f: Filled,
     check: Option<TableCheck>,
+    /// The table's heading line, for a form opened empty.
+    table_heading: &'static str,
 }
 
-impl CheckPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        field_error(&self.errors, field)
-    }
-}
+const TABLE_HEADING: &str = "code,name,population,stated_kr\n";
 
 pub async fn check_form(Signed { ctx, .. }: Signed) -> AppResult<Response> {
     let page = CheckPage {
-        total: String::new(),
-        table: "code,name,population,stated_kr\n".into(),
-        errors: Vec::new(),
+        f: Filled::default(),
         check: None,
+        table_heading: TABLE_HEADING,
         ctx: PageContext::new(&ctx, ctx.tr().get("check-title"), "/cofinancing/population"),
     };
-    Ok(render_with(StatusCode::OK, &page))
+    Ok(render_with(axum::http::StatusCode::OK, &page))
 }
 
-#[derive(Deserialize)]
-pub struct CheckForm {
-    #[serde(default)]
-    total_kr: String,
-    #[serde(default)]
-    table: String,
-}
-
-pub async fn check_submit(Signed { ctx, .. }: Signed, CsrfForm(form): CsrfForm<CheckForm>) -> AppResult<Response> {
-    let t = ctx.tr();
-    let mut errors = Vec::new();
-    let total = money_field(&t, &form.total_kr, "total_kr", &mut errors);
-    let rows = match parse_stated_table_csv(&form.table) {
-        Ok(rows) => Some(rows),
-        Err(line_errors) => {
-            errors.extend(
-                line_errors.into_iter().map(|e| FieldError { field: "table", message: t.say(&e.text().capitalised()) }),
-            );
-            None
-        }
+pub async fn check_submit(
+    Signed { ctx, .. }: Signed,
+    Submitted { input, fields }: Submitted<TableCheckForm>,
+) -> AppResult<Response> {
+    let (f, check) = match input.check() {
+        Ok(check) => (Filled::kept("check", fields), Some(check)),
+        Err(errors) => (Filled::failed("check", fields, errors), None),
     };
-    let mut check = None;
-    if let (Some(total), Some(rows)) = (total, rows) {
-        let stated: Vec<StatedRow> = rows
-            .into_iter()
-            .map(|r| StatedRow {
-                code: r.row.code.to_string(),
-                name: r.row.name,
-                population: r.row.population,
-                stated: r.stated,
-            })
-            .collect();
-        match check_table(total, &stated) {
-            Ok(result) => check = Some(result),
-            Err(e) => errors.push(FieldError { field: "table", message: ctx.tr().say(&e.text()) }),
-        }
-    }
+    let status = f.status();
     let page = CheckPage {
-        total: form.total_kr,
-        table: form.table,
+        f,
         check,
+        table_heading: TABLE_HEADING,
         ctx: PageContext::new(&ctx, ctx.tr().get("check-title"), "/cofinancing/population"),
-        errors,
     };
-    Ok(render_with(status(&page.errors), &page))
+    Ok(render_with(status, &page))
 }

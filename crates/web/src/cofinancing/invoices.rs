@@ -2,12 +2,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::cofinancing::invoices::{Basis, InvoiceKind, InvoiceStatus};
+use etablera_domain::cofinancing::invoices::{Basis, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm};
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
-use etablera_domain::time::parse_date;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
 use etablera_store::StoreError;
 use etablera_store::cofinancing::invoices::{self, Invoice};
@@ -19,9 +17,9 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
-use crate::security::CsrfForm;
 
 pub struct InvoiceView {
     pub id: i32,
@@ -85,7 +83,7 @@ struct InvoicesPage {
     invoices: Vec<InvoiceView>,
     total: String,
     notice: Option<String>,
-    error: Option<String>,
+    f: Filled,
     today: String,
 }
 
@@ -105,7 +103,7 @@ async fn list_page(
     user: &etablera_store::access::users::User,
     year: Year,
     notice: Option<String>,
-    error: Option<String>,
+    f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(state, user).await?;
@@ -116,7 +114,7 @@ async fn list_page(
         }
         None => Vec::new(),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = f.status();
     let page = InvoicesPage {
         years: (2016..=this_year().get() + 1).rev().map(|y| (y, y == year.get())).collect(),
         total: list
@@ -129,7 +127,7 @@ async fn list_page(
         post,
         year,
         notice,
-        error,
+        f,
         today: etablera_store::today().to_string(),
         ctx: PageContext::new(ctx, t.get("invoices-title"), "/cofinancing/population"),
     };
@@ -144,61 +142,54 @@ pub async fn list(
     let year = q.year.unwrap_or_else(this_year);
     let notice =
         q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
-    list_page(&state, &ctx, &user, year, notice, None).await
-}
-
-#[derive(Deserialize)]
-pub struct GenerateForm {
-    year: String,
+    list_page(&state, &ctx, &user, year, notice, Filled::default()).await
 }
 
 pub async fn generate(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(form): CsrfForm<GenerateForm>,
+    Submitted { input, fields }: Submitted<GenerateForm>,
 ) -> AppResult<Response> {
-    let Ok(year) = form.year.parse::<Year>() else {
-        return list_page(&state, &ctx, &user, this_year(), None, Some(ctx.tr().get("invoices-bad-year"))).await;
+    let checked = input.check();
+    let year = *checked.as_ref().unwrap_or(&this_year());
+    let mut created = 0;
+    let outcome = match checked {
+        Ok(year) => {
+            let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+            let generated = state.store.run(move |conn| invoices::generate(conn, post.id, year)).await;
+            created = generated.as_ref().map_or(0, |g| g.created.len());
+            Ok(generated.map(|_| ()))
+        }
+        Err(errors) => Err(errors),
     };
-    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
-    match state.store.run(move |conn| invoices::generate(conn, post.id, year)).await {
-        Ok(generated) => {
-            Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={}", generated.created.len()))
-                .into_response())
-        }
-        Err(StoreError::Invalid { message, .. }) => {
-            list_page(&state, &ctx, &user, year, None, Some(ctx.tr().say(&message))).await
-        }
-        Err(e) => Err(e.into()),
+    match Filled::after("generate", fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={created}")).into_response()),
+        Some(f) => list_page(&state, &ctx, &user, year, None, f).await,
     }
 }
 
-#[derive(Deserialize)]
-pub struct StatusForm {
-    to: String,
-    on: String,
-    version: i32,
-}
-
+/// Moves a document on from its row; a row whose document moved since the page was opened is
+/// refused with the error page's 409.
 pub async fn set_status(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(form): CsrfForm<StatusForm>,
+    Submitted { input, fields }: Submitted<StatusForm>,
 ) -> AppResult<Response> {
-    let t = ctx.tr();
     let invoice = owned_invoice(&state, &user, id).await?;
     let year = Year::of(invoice.invoice_date).unwrap_or_else(|_| this_year());
-    let Some(on) = parse_date(&form.on) else {
-        return list_page(&state, &ctx, &user, year, None, Some(t.get("audit-bad-date"))).await;
+    let to = input.to().ok_or(AppError::BadRequest)?;
+    let version = fields.version()?;
+    let outcome = match input.check() {
+        Ok(on) => match state.store.run(move |conn| invoices::advance(conn, id, version, to, on)).await {
+            Err(StoreError::Stale) => return Err(StoreError::Stale.into()),
+            done => Ok(done.map(|_| ())),
+        },
+        Err(errors) => Err(errors),
     };
-    let to = InvoiceStatus::from_code(&form.to).ok_or(AppError::BadRequest)?;
-    match state.store.run(move |conn| invoices::advance(conn, id, form.version, to, on)).await {
-        Ok(_) => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
-        Err(StoreError::Invalid { message, .. }) => {
-            list_page(&state, &ctx, &user, year, None, Some(ctx.tr().say(&message))).await
-        }
-        Err(e) => Err(e.into()),
+    match Filled::after(format!("status-{id}"), fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
+        Some(f) => list_page(&state, &ctx, &user, year, None, f).await,
     }
 }
 
@@ -221,7 +212,7 @@ struct InvoicePage {
     invoice: InvoiceView,
     /// It can be credited in full.
     creditable: bool,
-    error: Option<String>,
+    f: Filled,
     agreement_id: i32,
     basis: String,
     credits: Option<String>,
@@ -232,7 +223,7 @@ pub async fn show(
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    show_with(&state, &ctx, &user, id, None).await
+    show_with(&state, &ctx, &user, id, Filled::default()).await
 }
 
 async fn show_with(
@@ -240,7 +231,7 @@ async fn show_with(
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: i32,
-    error: Option<String>,
+    f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let invoice = owned_invoice(state, user, id).await?;
@@ -252,23 +243,17 @@ async fn show_with(
             Ok((credits.map(|i| i.number), invoices::credited_by(conn, id)?))
         })
         .await?;
+    let status = f.status();
     let page = InvoicePage {
+        f,
         creditable: invoice.state(credited_by.is_some()).creditable().is_ok(),
-        error: error.clone(),
         agreement_id: invoice.agreement_id,
         basis: basis_text(&t, &invoice.basis),
         credits,
         invoice: view(&invoice, &t),
         ctx: PageContext::new(ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
     };
-    Ok(render_with(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page))
-}
-
-#[derive(Deserialize)]
-pub struct CreditForm {
-    #[serde(default)]
-    reason: String,
-    version: i32,
+    Ok(render_with(status, &page))
 }
 
 /// Credits the invoice in full with a credit note; the reason goes into its basis.
@@ -276,20 +261,23 @@ pub async fn credit(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(form): CsrfForm<CreditForm>,
+    Submitted { input, fields }: Submitted<CreditForm>,
 ) -> AppResult<Response> {
     owned_invoice(&state, &user, id).await?;
-    if form.reason.trim().is_empty() {
-        return show_with(&state, &ctx, &user, id, Some(ctx.tr().get("invoice-credit-reason-missing"))).await;
-    }
-    let today = etablera_store::today();
-    let reason = form.reason.trim().to_owned();
-    match state.store.run(move |conn| invoices::credit(conn, id, form.version, today, &reason)).await {
-        Ok(note) => Ok(Redirect::to(&format!("/cofinancing/invoices/{}", note.id)).into_response()),
-        Err(StoreError::Invalid { message, .. }) => {
-            show_with(&state, &ctx, &user, id, Some(ctx.tr().say(&message))).await
+    let version = fields.version()?;
+    let mut note = None;
+    let outcome = match input.check() {
+        Ok(reason) => {
+            let today = etablera_store::today();
+            let credited = state.store.run(move |conn| invoices::credit(conn, id, version, today, &reason)).await;
+            note = credited.as_ref().ok().map(|n| n.id);
+            Ok(credited.map(|_| ()))
         }
-        Err(e) => Err(e.into()),
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("credit", fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/cofinancing/invoices/{}", note.unwrap_or(id))).into_response()),
+        Some(f) => show_with(&state, &ctx, &user, id, f).await,
     }
 }
 

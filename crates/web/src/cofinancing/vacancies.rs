@@ -2,14 +2,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::agreements::Period;
+use etablera_domain::agreements::vacancy::VacancyForm;
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
-use etablera_domain::text::Text;
-use etablera_domain::time::parse_date;
-use etablera_store::StoreError;
 use etablera_store::cofinancing::vacancies;
 use serde::Deserialize;
 
@@ -18,8 +14,8 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::forms::{Filled, Submitted};
 use crate::pages::{PageContext, render_with};
-use crate::security::CsrfForm;
 
 pub struct RefundRow {
     pub municipality: String,
@@ -42,11 +38,8 @@ pub struct VacancyView {
 #[template(path = "cofinancing/vacancies.html")]
 struct VacanciesPage {
     ctx: PageContext,
+    f: Filled,
     vacancies: Vec<VacancyView>,
-    start: String,
-    end: String,
-    note: String,
-    error: Option<String>,
     notice: Option<String>,
 }
 
@@ -59,8 +52,7 @@ async fn page_with(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
-    form: (String, String, String),
-    error: Option<String>,
+    f: Filled,
     notice: Option<String>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
@@ -78,7 +70,9 @@ async fn page_with(
             Ok(out)
         })
         .await?;
+    let status = f.status();
     let page = VacanciesPage {
+        f,
         vacancies: list
             .into_iter()
             .map(|(v, refunds)| VacancyView {
@@ -109,14 +103,10 @@ async fn page_with(
                     .collect(),
             })
             .collect(),
-        start: form.0,
-        end: form.1,
-        note: form.2,
-        error: error.clone(),
         notice,
         ctx: PageContext::new(ctx, t.get("vacancies-title"), "/cofinancing/population"),
     };
-    Ok(render_with(if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page))
+    Ok(render_with(status, &page))
 }
 
 pub async fn page(
@@ -125,43 +115,27 @@ pub async fn page(
     Params(q): Params<PageQuery>,
 ) -> AppResult<Response> {
     let notice = q.recorded.map(|_| ctx.tr().get("vacancy-recorded"));
-    page_with(&state, &ctx, &user, Default::default(), None, notice).await
-}
-
-#[derive(Deserialize)]
-pub struct VacancyForm {
-    #[serde(default)]
-    start: String,
-    #[serde(default)]
-    end: String,
-    #[serde(default)]
-    note: String,
+    page_with(&state, &ctx, &user, Filled::default(), notice).await
 }
 
 pub async fn record(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(form): CsrfForm<VacancyForm>,
+    Submitted { input, fields }: Submitted<VacancyForm>,
 ) -> AppResult<Response> {
-    let keep = (form.start.clone(), form.end.clone(), form.note.clone());
-    let (Some(start), Some(end)) = (parse_date(&form.start), parse_date(&form.end)) else {
-        return page_with(&state, &ctx, &user, keep, Some(ctx.tr().get("audit-bad-date")), None).await;
-    };
-    let period = match Period::new(start, end) {
-        Ok(p) => p,
-        Err(e) => {
-            let message = ctx.tr().say(&Text::new("full-stop").with_text("text", e.text()));
-            return page_with(&state, &ctx, &user, keep, Some(message), None).await;
+    let outcome = match input.check() {
+        Ok(new) => {
+            let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+            let actor = ctx.actor();
+            Ok(state
+                .store
+                .run(move |conn| vacancies::record(conn, &actor, post.id, new.period, new.note.as_deref()).map(|_| ()))
+                .await)
         }
+        Err(errors) => Err(errors),
     };
-    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
-    let actor = ctx.actor();
-    let note = form.note.clone();
-    match state.store.run(move |conn| vacancies::record(conn, &actor, post.id, period, Some(&note))).await {
-        Ok(_) => Ok(Redirect::to("/cofinancing/vacancies?recorded=1").into_response()),
-        Err(StoreError::Invalid { message, .. }) => {
-            page_with(&state, &ctx, &user, keep, Some(ctx.tr().say(&message)), None).await
-        }
-        Err(e) => Err(e.into()),
+    match Filled::after("vacancy", fields, outcome)? {
+        None => Ok(Redirect::to("/cofinancing/vacancies?recorded=1").into_response()),
+        Some(f) => page_with(&state, &ctx, &user, f, None).await,
     }
 }
