@@ -6,6 +6,8 @@ mod roles;
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
 pub use roles::{NotPersonal, Permission, Role, UnknownRole};
 
+use crate::input::{Errors, Invalid};
+use crate::municipality::MunicipalityCode;
 use crate::text::Text;
 
 /// The shortest password a person may choose. Long passphrases beat complexity rules (NIST SP 800-63B).
@@ -49,6 +51,116 @@ pub fn check_email(email: &str) -> Result<String, Text> {
     if ok { Ok(email.to_owned()) } else { Err(Text::new("email-format")) }
 }
 
+/// A person's name as the access log and the pages show it: not empty, at most 200 characters.
+pub fn check_display_name(name: &str) -> Result<String, Invalid> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Invalid::new("display_name", Text::new("user-name-needed")));
+    }
+    Ok(name.to_owned())
+}
+
+/// A work e-mail address when one is given.
+pub fn check_optional_email(email: Option<&str>) -> Result<Option<String>, Invalid> {
+    match email.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(e) => check_email(e).map(Some).map_err(|m| Invalid::new("email", m)),
+    }
+}
+
+/// The unit a user belongs to when one is given: at most 200 characters.
+pub fn check_unit(unit: Option<&str>) -> Result<Option<String>, Invalid> {
+    match unit.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(u) if u.chars().count() <= 200 => Ok(Some(u.to_owned())),
+        Some(_) => Err(Invalid::new("unit", Text::new("user-unit-too-long"))),
+    }
+}
+
+/// A user to create: who, how they sign in, what they may do and for which municipalities.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub unit: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A new user as the administrator types them: the roles as checkboxes, the municipalities'
+/// codes separated by commas.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UserForm {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<String>,
+    pub municipalities: String,
+    pub unit: String,
+    pub email: String,
+}
+
+impl UserForm {
+    /// Every field checked at once; whether the user name is taken is the store's to say.
+    pub fn check(&self) -> Result<NewUser, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let username = self.username.trim();
+        errors.keep(check_username(username).map_err(|m| Invalid::new("username", m)));
+        let display_name = errors.keep(check_display_name(&self.display_name));
+        errors.keep(check_new_password(&self.password).map_err(|m| Invalid::new("password", m)));
+        let roles: Vec<Role> = self.roles.iter().filter_map(|r| r.parse().ok()).collect();
+        if roles.is_empty() {
+            errors.push(Invalid::new("roles", Text::new("user-roles-needed")));
+        }
+        let mut municipalities = Vec::new();
+        for code in self.municipalities.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            match code.parse::<MunicipalityCode>() {
+                Ok(parsed) => municipalities.push(parsed),
+                Err(_) => {
+                    errors.push(Invalid::new("municipalities", Text::new("users-bad-municipality").with("code", code)))
+                }
+            }
+        }
+        let unit = errors.keep(check_unit(Some(&self.unit)));
+        if roles.contains(&Role::CaseWorker) && matches!(unit, Some(None)) {
+            errors.push(Invalid::new("unit", Text::new("user-case-worker-unit")));
+        }
+        let email = errors.keep(check_optional_email(Some(&self.email)));
+        errors.finish(|| {
+            Some(NewUser {
+                username: username.to_owned(),
+                display_name: display_name?,
+                password: self.password.clone(),
+                roles,
+                municipalities,
+                unit: unit?,
+                email: email?,
+            })
+        })
+    }
+}
+
+/// An API key's name as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    pub name: String,
+}
+
+impl TokenForm {
+    /// The name: not empty, at most 100 characters.
+    pub fn check(&self) -> Result<String, Vec<Invalid>> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(vec![Invalid::new("name", Text::new("token-name-needed"))]);
+        }
+        Ok(name.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +186,28 @@ mod tests {
         assert!(check_username("Anna").is_err());
         assert!(check_username("a").is_err());
         assert!(check_username("anna svensson").is_err());
+    }
+
+    #[test]
+    fn a_new_user_names_every_wrong_field_at_once() {
+        let form = UserForm {
+            username: "Jan Demo".into(),
+            roles: vec!["case_worker".into()],
+            municipalities: "0117, 9999".into(),
+            email: "jan@".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = form.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["username", "display_name", "password", "municipalities", "unit", "email"]);
+        let good = UserForm {
+            username: " jan ".into(),
+            display_name: "Jan Demo".into(),
+            password: "en lång lösenfras".into(),
+            roles: vec!["unit_manager".into(), "okänd".into()],
+            municipalities: "0117".into(),
+            ..Default::default()
+        };
+        let user = good.check().unwrap();
+        assert_eq!((user.username.as_str(), user.roles.len(), user.unit), ("jan", 1, None));
     }
 }

@@ -93,23 +93,6 @@ impl Fields {
             Some(v) => v.parse().map_err(|_| AppError::BadRequest),
         }
     }
-
-    /// A required date.
-    pub fn date(&self, name: &'static str) -> Result<chrono::NaiveDate, Invalid> {
-        etablera_domain::input::date(name, self.get(name))
-    }
-
-    pub fn optional_date(&self, name: &'static str) -> Result<Option<chrono::NaiveDate>, Invalid> {
-        etablera_domain::input::optional_date(name, self.opt(name))
-    }
-
-    /// Whole hours or percent, 0 and up.
-    pub fn number(&self, name: &'static str, message: Text) -> Result<Option<u32>, Invalid> {
-        match self.opt(name) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| Invalid::new(name, message)),
-        }
-    }
 }
 
 /// One field's error: the field's id on the page and the message.

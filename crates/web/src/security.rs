@@ -96,18 +96,6 @@ pub(crate) fn check_form_token(ctx: Option<&RequestContext>, given: Option<&str>
     if tokens_match(ctx.and_then(|c| c.csrf_token()), given) { Ok(()) } else { Err(AppError::Csrf) }
 }
 
-/// The input of a form alone, for the handlers not yet taking a [`crate::forms::Submitted`].
-pub struct CsrfForm<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let submitted = crate::forms::Submitted::<T>::from_request(req, state).await?;
-        Ok(CsrfForm(submitted.input))
-    }
-}
-
 /// A file sent with a form.
 pub struct UploadedFile {
     pub field: String,

@@ -327,7 +327,7 @@ pub async fn mark_read(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
     crate::api::Path(id): crate::api::Path<i32>,
-    crate::security::CsrfForm(_): crate::security::CsrfForm<Vec<(String, String)>>,
+    _: crate::forms::Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<axum::response::Redirect> {
     let user_id = user.id;
     state.store.run(move |conn| etablera_store::notifications::mark_read(conn, user_id, id)).await?;

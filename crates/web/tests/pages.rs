@@ -229,3 +229,35 @@ async fn a_real_server_on_port_0_serves_login_and_the_start_page() {
     assert!(body.contains("127.0.0.1"), "the login's address shows among the recent logins");
     server.abort();
 }
+
+/// An empty new user says every error at once, each linked from the summary to its field, and
+/// saves nothing.
+#[tokio::test]
+async fn an_empty_new_user_names_every_field_at_once() {
+    let app = TestApp::new();
+    app.add_user("admin", &[Role::Admin]);
+    let admin = app.login("admin").await;
+    let before = app.get("/admin/users", Some(&admin)).await.body.matches("<tr").count();
+    let answer = app
+        .post_form(
+            "/admin/users/new",
+            Some(&admin),
+            &[("csrf_token", &admin.csrf), ("username", ""), ("municipalities", "117"), ("email", "kim@")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("username", "Användarnamnet"),
+        ("display_name", "Skriv användarens namn"),
+        ("password", "Lösenordet"),
+        ("roles", "Välj minst en roll."),
+        ("municipalities", "Okänd kommunkod: 117"),
+        ("email", ""),
+    ] {
+        assert!(answer.body.contains(&format!("href=\"#user-{field}\"")), "{field} is in the summary");
+        assert!(answer.body.contains(&format!("id=\"user-{field}-error\"")), "{field} has its error");
+        assert!(answer.body.contains(message), "{message}: {}", answer.body);
+    }
+    assert!(answer.body.contains("value=\"kim@\""), "what was typed is kept");
+    assert_eq!(app.get("/admin/users", Some(&admin)).await.body.matches("<tr").count(), before, "nothing saved");
+}

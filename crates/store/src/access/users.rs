@@ -2,7 +2,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::access::{Permission, Role, check_email, check_new_password, check_username};
+use etablera_domain::access::{
+    Permission, Role, check_display_name, check_new_password, check_optional_email, check_unit, check_username,
+};
 use etablera_domain::municipality::MunicipalityCode;
 use serde::Serialize;
 
@@ -34,16 +36,7 @@ impl User {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub password: String,
-    pub roles: Vec<Role>,
-    pub municipalities: Vec<MunicipalityCode>,
-    pub unit: Option<String>,
-    pub email: Option<String>,
-}
+pub use etablera_domain::access::NewUser;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -58,29 +51,6 @@ struct UserRow {
 }
 
 const RECORD: &str = "user";
-
-fn check_display_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(StoreError::invalid("display_name", Text::new("user-name-needed")));
-    }
-    Ok(name.to_owned())
-}
-
-fn check_optional_email(email: Option<&str>) -> Result<Option<String>> {
-    match email.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(e) => check_email(e).map(Some).map_err(|m| StoreError::invalid("email", m)),
-    }
-}
-
-fn check_unit(unit: Option<&str>) -> Result<Option<String>> {
-    match unit.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(u) if u.chars().count() <= 200 => Ok(Some(u.to_owned())),
-        Some(_) => Err(StoreError::invalid("unit", Text::new("user-unit-too-long"))),
-    }
-}
 
 /// Creates a user with its roles and municipalities, in one transaction.
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {

@@ -2,6 +2,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::input::Invalid;
+use etablera_domain::text::Text;
 use etablera_store::access::sessions::{self, LoginOutcome};
 use serde::Deserialize;
 
@@ -9,17 +11,17 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{Credential, RequestContext, Signed};
 use crate::error::AppResult;
+use crate::forms::{Fields, Filled, Submitted};
 use crate::pages::{PageContext, render_with};
-use crate::security::{self, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
     ctx: PageContext,
-    username: String,
+    f: Filled,
     next: String,
     notice: Option<String>,
-    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,15 +39,8 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(
-    ctx: &RequestContext,
-    status: StatusCode,
-    username: String,
-    next: String,
-    notice: Option<String>,
-    error: Option<String>,
-) -> Response {
-    let page = LoginPage { ctx: PageContext::new(ctx, ctx.tr().get("login-title"), ""), username, next, notice, error };
+fn login_page(ctx: &RequestContext, status: StatusCode, f: Filled, next: String, notice: Option<String>) -> Response {
+    let page = LoginPage { ctx: PageContext::new(ctx, ctx.tr().get("login-title"), ""), f, next, notice };
     render_with(status, &page)
 }
 
@@ -65,16 +60,16 @@ pub async fn form(State(state): State<AppState>, mut ctx: RequestContext, Params
     // neither read nor set it, so it cannot log a victim in to an account of its choosing.
     let token = ctx.login_csrf.clone().unwrap_or_else(|| etablera_store::access::random_token(32));
     ctx.login_csrf = Some(token.clone());
-    let mut response = login_page(&ctx, StatusCode::OK, String::new(), safe_next(q.next.as_deref()), notice, None);
+    let mut response = login_page(&ctx, StatusCode::OK, Filled::default(), safe_next(q.next.as_deref()), notice);
     security::set_cookie(&mut response, security::cookie(LOGIN_CSRF_COOKIE, token, state.config.secure_cookies));
     response
 }
 
-#[derive(Deserialize)]
+/// The login form: only a web concern, the session it opens.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     password: String,
     next: Option<String>,
 }
@@ -82,25 +77,20 @@ pub struct LoginForm {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: RequestContext,
-    CsrfForm(form): CsrfForm<LoginForm>,
+    Submitted { input, fields }: Submitted<LoginForm>,
 ) -> AppResult<Response> {
-    let t = ctx.tr();
-    let next = safe_next(form.next.as_deref());
-    if form.username.trim().is_empty() || form.password.is_empty() {
-        return Ok(login_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form.username,
-            next,
-            None,
-            Some(t.get("login-missing")),
-        ));
+    let next = safe_next(input.next.as_deref());
+    // One message for the form, at the user name: a refusal never says which of the two was wrong.
+    let refused =
+        |fields: Fields, message: Text| Filled::failed("login", fields, vec![Invalid::new("username", message)]);
+    if input.username.trim().is_empty() || input.password.is_empty() {
+        let f = refused(fields, Text::new("login-missing"));
+        return Ok(login_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, f, next, None));
     }
     let actor = ctx.actor();
     let throttle = state.config.throttle;
-    let username = form.username.clone();
-    let outcome =
-        state.store.run(move |conn| sessions::login(conn, &actor, &username, &form.password, &throttle)).await?;
+    let LoginForm { username, password, .. } = input;
+    let outcome = state.store.run(move |conn| sessions::login(conn, &actor, &username, &password, &throttle)).await?;
     match outcome {
         LoginOutcome::LoggedIn { token, .. } => {
             let mut response = Redirect::to(&next).into_response();
@@ -110,26 +100,22 @@ pub async fn submit(
             Ok(response)
         }
         LoginOutcome::Refused => {
-            Ok(login_page(&ctx, StatusCode::UNAUTHORIZED, form.username, next, None, Some(t.get("login-refused"))))
+            Ok(login_page(&ctx, StatusCode::UNAUTHORIZED, refused(fields, Text::new("login-refused")), next, None))
         }
         LoginOutcome::Throttled => Ok(login_page(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
-            form.username,
+            refused(fields, Text::new("login-throttled")),
             next,
             None,
-            Some(t.get("login-throttled")),
         )),
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
-    CsrfForm(_): CsrfForm<Empty>,
+    _: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     if let Some(Credential::Session { id, .. }) = ctx.principal.as_ref().map(|p| p.credential.clone()) {
         let actor = ctx.actor();

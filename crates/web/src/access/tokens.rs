@@ -1,16 +1,15 @@
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use etablera_domain::access::TokenForm;
 use etablera_store::access::tokens::{self, ApiToken};
-use serde::Deserialize;
 
 use crate::api::Path;
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
+use crate::forms::{Filled, Submitted};
 use crate::pages::{PageContext, local_time, render, render_with};
-use crate::security::CsrfForm;
 
 pub struct TokenRow {
     pub id: i32,
@@ -24,10 +23,9 @@ pub struct TokenRow {
 #[template(path = "tokens.html")]
 struct TokensPage {
     ctx: PageContext,
+    f: Filled,
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
-    name: String,
-    error: Option<String>,
 }
 
 fn rows(tokens: Vec<ApiToken>) -> Vec<TokenRow> {
@@ -49,43 +47,36 @@ async fn own_tokens(state: &AppState, user_id: i32) -> AppResult<Vec<TokenRow>> 
 
 pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Html<String>> {
     let page = TokensPage {
+        f: Filled::default(),
         tokens: own_tokens(&state, user.id).await?,
         new_token: None,
-        name: String::new(),
-        error: None,
         ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account/tokens"),
     };
     render(&page)
-}
-
-#[derive(Deserialize)]
-pub struct NewToken {
-    #[serde(default)]
-    name: String,
 }
 
 /// Shows the new token once, on the page the form answers with; it is never stored in plain.
 pub async fn create(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    CsrfForm(form): CsrfForm<NewToken>,
+    Submitted { input, fields }: Submitted<TokenForm>,
 ) -> AppResult<Response> {
-    let actor = ctx.actor();
-    let name = form.name.clone();
-    let user_id = user.id;
-    let created = state.store.run(move |conn| tokens::create(conn, &actor, user_id, &name)).await;
-    let (status, new_token, error, name) = match created {
-        Ok((_, plain)) => (StatusCode::OK, Some(plain), None, String::new()),
-        Err(etablera_store::StoreError::Invalid { message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(ctx.tr().say(&message)), form.name)
+    let mut new_token = None;
+    let outcome = match input.check() {
+        Ok(name) => {
+            let (actor, user_id) = (ctx.actor(), user.id);
+            let created = state.store.run(move |conn| tokens::create(conn, &actor, user_id, &name)).await;
+            Ok(created.map(|(_, plain)| new_token = Some(plain)))
         }
-        Err(e) => return Err(e.into()),
+        Err(errors) => Err(errors),
     };
+    // Saved or not, the answer is this page: with the new key shown once, or the form again.
+    let f = Filled::after("token", fields, outcome)?.unwrap_or_default();
+    let status = f.status();
     let page = TokensPage {
+        f,
         tokens: own_tokens(&state, user.id).await?,
         new_token,
-        name,
-        error,
         ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account/tokens"),
     };
     Ok(render_with(status, &page))
@@ -95,7 +86,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
-    CsrfForm(_): CsrfForm<super::login::Empty>,
+    _: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let actor = ctx.actor();
     // Only the user's own tokens: another user's id is simply not found.
