@@ -386,3 +386,24 @@ async fn an_empty_cost_or_claim_names_every_field_at_once() {
         app.db.store.with_conn(|conn| Ok(etablera_store::schema::claims::table.count().get_result(conn)?)).unwrap();
     assert_eq!(claims, 0, "no claim prepared");
 }
+
+/// The month's SIE file is asked for by GET: a month that is not one is explained beside its
+/// field, and a good one gives the file.
+#[tokio::test]
+async fn the_sie_export_explains_a_wrong_month() {
+    let app = TestApp::new();
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    let wrong = app.get("/economy/sie/export?municipality=0117&month=2024-13", Some(&browser)).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("href=\"#export-month\""), "{}", wrong.body);
+    assert!(wrong.body.contains("value=\"2024-13\""), "what was typed is kept");
+    let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
+    app.db
+        .store
+        .with_conn(|conn| etablera_store::economy::accounting::set(conn, &Actor::default(), "0117", &centres))
+        .unwrap();
+    let file = app.get("/economy/sie/export?municipality=0117&month=2024-03", Some(&browser)).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert!(file.headers["content-disposition"].to_str().unwrap().contains("etablera-0117-2024-03.si"));
+}

@@ -180,6 +180,36 @@ impl AccountsForm {
     }
 }
 
+/// A month's export as asked: the municipality and the month, `YYYY-MM`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExportForm {
+    pub municipality: String,
+    pub month: String,
+}
+
+/// A month to export, checked: as written, and its first and last day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportMonth {
+    pub month: String,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl ExportForm {
+    /// The month asked for, or `latest` when none is written.
+    pub fn check(&self, latest: &str) -> Result<ExportMonth, Vec<crate::input::Invalid>> {
+        let month = match self.month.trim() {
+            "" => latest.to_owned(),
+            written => written.to_owned(),
+        };
+        match crate::time::parse_month(&month) {
+            Some((first, last)) => Ok(ExportMonth { month, first, last }),
+            None => Err(vec![crate::input::Invalid::new("month", Text::new("sie-month-format"))]),
+        }
+    }
+}
+
 /// One line of a voucher: debit positive, credit negative.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {

@@ -5,8 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use etablera_domain::economy::accounting::AccountsForm;
-use etablera_domain::input::Invalid;
+use etablera_domain::economy::accounting::{AccountsForm, ExportForm};
 use etablera_store::economy::accounting as store;
 use serde::Deserialize;
 
@@ -15,11 +14,10 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, Submitted};
+use crate::forms::{Asked, Filled, Submitted};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
 use crate::pages::{municipality, municipality_options};
-use etablera_domain::text::Text;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SieQuery {
@@ -110,32 +108,25 @@ pub async fn save_settings(
 pub async fn export(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<SieQuery>,
+    Asked { input, fields }: Asked<ExportForm>,
 ) -> AppResult<Response> {
-    let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let month = q.month.clone().unwrap_or_else(last_month);
-    let Some((first, last)) = etablera_domain::time::parse_month(&month) else {
-        let f = Filled::failed(
-            "export",
-            Fields(vec![("month".into(), month)]),
-            vec![Invalid::new("month", Text::new("sie-month-format"))],
-        );
-        return page(&state, &ctx, &user, q, f).await;
+    let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
+    let q = SieQuery { municipality: Some(code.clone()), month: Some(input.month.clone()), saved: None };
+    let asked = match input.check(&last_month()) {
+        Ok(asked) => asked,
+        Err(errors) => return page(&state, &ctx, &user, q, Filled::failed("export", fields, errors)).await,
     };
-    let (actor, c) = (ctx.actor(), code.clone());
+    let (actor, c, (first, last)) = (ctx.actor(), code.clone(), (asked.first, asked.last));
     let result = state
         .store
         .run(move |conn| Ok((store::month(conn, &actor, &c, first, last), store::settings(conn, &c)?)))
         .await?;
     let (vouchers, settings) = match result {
         (Ok(vouchers), settings) => (vouchers, settings),
-        (Err(e), _) => {
-            let f = Filled::from_store("export", Fields(vec![("month".into(), month)]), e)?;
-            return page(&state, &ctx, &user, q, f).await;
-        }
+        (Err(e), _) => return page(&state, &ctx, &user, q, Filled::from_store("export", fields, e)?).await,
     };
     let company = format!("{} kommun", etablera_domain::municipality::name_of(&code));
     let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
     let body = etablera_reports::sie::sie4i(&file);
-    Ok(download("text/plain; charset=IBM437", format!("etablera-{code}-{month}.si"), body))
+    Ok(download("text/plain; charset=IBM437", format!("etablera-{code}-{}.si", asked.month), body))
 }
