@@ -370,7 +370,6 @@ agreement-form-contact-phone = Telephone
 agreement-form-note = Note
 agreement-form-save = Save the agreement
 agreement-form-save-version = Save the new version
-agreement-form-bad-date = Write the date as YYYY-MM-DD.
 agreement-form-bad-months = Write a number of months from 1 to 120, or leave empty.
 agreement-form-bad-due = Give a day and month that exist, for example 10 and 12.
 agreement-form-bad-instalment = The line "{ $line }" must be due date;first day;last day with dates as YYYY-MM-DD.
@@ -1337,7 +1336,6 @@ pdf-footer = Etablera · { $title }
 claim-type-needed = Choose a claim type.
 claim-no-municipality = You do not belong to any municipality; ask the administrator for it.
 claim-step-needed = Choose what has happened.
-cost-household-needed = Choose a household.
 sie-month-format = Write the month as YYYY-MM, for example 2024-03.
 
 # quality
@@ -1355,7 +1353,6 @@ deviation-actions-needed = Please write what has been done before the case is cl
 closing-last-month = Choose a month from January to November.
 closing-year-and-period = Choose a year and a period.
 deviation-household-scope = Choose a household in a municipality you work with.
-deviation-household-choice = Choose a household in the list, or none.
 
 # reporting
 monthly-not-over = The month is not over yet; the report can be signed from { $from }.

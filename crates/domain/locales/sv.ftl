@@ -370,7 +370,6 @@ agreement-form-contact-phone = Telefon
 agreement-form-note = Anmärkning
 agreement-form-save = Spara avtalet
 agreement-form-save-version = Spara den nya versionen
-agreement-form-bad-date = Skriv datumet som ÅÅÅÅ-MM-DD.
 agreement-form-bad-months = Skriv ett antal månader från 1 till 120, eller lämna tomt.
 agreement-form-bad-due = Ange en dag och månad som finns, till exempel 10 och 12.
 agreement-form-bad-instalment = Raden "{ $line }" ska vara förfallodag;första dag;sista dag med datum som ÅÅÅÅ-MM-DD.
@@ -1337,7 +1336,6 @@ pdf-footer = Etablera · { $title }
 claim-type-needed = Välj ansökningstyp.
 claim-no-municipality = Du hör inte till någon kommun; be administratören om det.
 claim-step-needed = Välj vad som har hänt.
-cost-household-needed = Välj ett hushåll.
 sie-month-format = Skriv månaden som ÅÅÅÅ-MM, till exempel 2024-03.
 
 # quality
@@ -1355,7 +1353,6 @@ deviation-actions-needed = Skriv vad som gjorts innan ärendet avslutas.
 closing-last-month = Välj en månad från januari till november.
 closing-year-and-period = Välj ett år och en period.
 deviation-household-scope = Välj ett hushåll i kommunen som du arbetar med.
-deviation-household-choice = Välj ett hushåll i listan, eller inget.
 
 # reporting
 monthly-not-over = Månaden är inte slut än; rapporten kan undertecknas från den { $from }.

@@ -119,6 +119,9 @@ fn decimal_text(n: i128, d: i128, places: u32) -> String {
     format!("{}{whole},{fraction:0width$}", if negative { "-" } else { "" }, width = places as usize)
 }
 
+/// A total and how it is shared.
+pub type Shared = (Money, Vec<Allocation>);
+
 /// The apportionment calculator as asked: the year whose population to share by, the total
 /// (worked out once it is sent) and the unit to round to.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -138,7 +141,7 @@ impl ApportionForm {
 
     /// The total and its allocation among `figures`, the year's population; `None` when no total
     /// was sent.
-    pub fn check(&self, figures: &[Claimant]) -> Option<Result<(Money, Vec<Allocation>), Vec<crate::input::Invalid>>> {
+    pub fn check(&self, figures: &[Claimant]) -> Option<Result<Shared, Vec<crate::input::Invalid>>> {
         use crate::input::{Errors, Invalid};
         use crate::text::Text;
         let text = self.total_kr.as_deref()?;

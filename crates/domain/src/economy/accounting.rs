@@ -408,8 +408,8 @@ mod tests {
         assert_eq!(fields.len(), 16, "eleven expense accounts, four more accounts, one cost centre: {fields:?}");
         assert!(fields.contains(&"vat".to_owned()) && fields.contains(&"cost_centre".to_owned()));
         assert!(!fields.contains(&"grant_cost_centre".to_owned()), "an empty cost centre is allowed");
-        let mut good = AccountsForm::default();
-        good.expense_rent_before_arrival = "5010".into();
+        let good = AccountsForm { expense_rent_before_arrival: "5010".into(), ..Default::default() };
         assert_eq!(DEFAULTS.len(), good.values().len());
+        assert!(good.values().iter().zip(DEFAULTS).all(|((form, _), (default, _))| *form == default), "in order");
     }
 }
