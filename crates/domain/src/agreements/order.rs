@@ -90,15 +90,16 @@ impl OrderForm {
         let notice = errors.keep(notice_months(&self.notice_months));
         let org = errors.keep(org_number("org_number", &self.org_number));
         let signed_on = errors.keep(optional_date("signed_on", Some(&self.signed_on)));
-        let duties = start.map(|start| {
-            default_duties(start)
-                .into_iter()
-                .filter_map(|duty| {
-                    let schedule = errors.keep(Schedule::read(duty.code, self.duty(duty.code), duty.schedule))?;
-                    Some(Duty { code: duty.code, schedule })
-                })
-                .collect::<Vec<_>>()
-        });
+        // Only the shape of each duty's dates is the seed's (a date, a day, a month and day), so
+        // the duties are read, and their errors told, even when the start is wrong.
+        let shapes = default_duties(start.unwrap_or(NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date")));
+        let duties: Vec<Duty> = shapes
+            .into_iter()
+            .filter_map(|duty| {
+                let schedule = errors.keep(Schedule::read(duty.code, self.duty(duty.code), duty.schedule))?;
+                Some(Duty { code: duty.code, schedule })
+            })
+            .collect();
         let contacts = [
             ("committee", &self.committee_contact, &self.committee_email),
             ("executor", &self.executor_contact, &self.executor_email),
@@ -130,7 +131,7 @@ impl OrderForm {
                 contacts,
                 note: None,
             };
-            Some(NewOrder { title: title?, first, duties: duties? })
+            Some(NewOrder { title: title?, first, duties })
         })
     }
 }
@@ -306,7 +307,9 @@ mod tests {
 
     #[test]
     fn an_empty_order_and_wrong_duties_name_every_field_at_once() {
-        assert_eq!(fields(OrderForm::default().check().unwrap_err()), ["title", "start", "org_number"]);
+        let empty = fields(OrderForm::default().check().unwrap_err());
+        assert_eq!(&empty[..3], ["title", "start", "org_number"]);
+        assert_eq!(empty.len(), 3 + 7, "and every duty's dates");
         let wrong = OrderForm { interim_summary: "09-31".into(), monthly_report: "x".into(), ..order() };
         assert_eq!(fields(wrong.check().unwrap_err()), ["monthly_report", "interim_summary"]);
     }
