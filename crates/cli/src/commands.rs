@@ -31,11 +31,11 @@ mod args {
     }
 
     pub fn role(text: &str) -> Result<Role, String> {
-        text.parse().map_err(|e: etablera_domain::access::UnknownRole| e.text().swedish())
+        Role::parse(text).map_err(|e| e.text().swedish())
     }
 
     pub fn permission(text: &str) -> Result<Permission, String> {
-        text.parse().map_err(|e: etablera_domain::access::NotPersonal| e.text().swedish())
+        Permission::personal(text).map_err(|e| e.text().swedish())
     }
 
     pub fn period(text: &str) -> Result<Period, String> {

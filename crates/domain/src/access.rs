@@ -111,7 +111,7 @@ impl UserForm {
         errors.keep(check_username(username).map_err(|m| Invalid::new("username", m)));
         let display_name = errors.keep(check_display_name(&self.display_name));
         errors.keep(check_new_password(&self.password).map_err(|m| Invalid::new("password", m)));
-        let roles: Vec<Role> = self.roles.iter().filter_map(|r| r.parse().ok()).collect();
+        let roles: Vec<Role> = self.roles.iter().filter_map(|r| Role::from_code(r.trim())).collect();
         if roles.is_empty() {
             errors.push(Invalid::new("roles", Text::new("user-roles-needed")));
         }

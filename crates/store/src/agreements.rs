@@ -19,20 +19,11 @@ use crate::{DbConn, Result, StoreError, now, write};
 
 pub(crate) const RECORD: &str = "agreement";
 
-/// What kind of agreement: a co-financing agreement, or (issue 6) a committee's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Cofinancing,
-    Order,
-}
-
-impl Kind {
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Cofinancing => "cofinancing",
-            Kind::Order => "order",
-        }
+etablera_domain::coded! {
+    /// What kind of agreement: a co-financing agreement, or (issue 6) a committee's order.
+    pub enum Kind {
+        Cofinancing = "cofinancing",
+        Order = "order",
     }
 }
 

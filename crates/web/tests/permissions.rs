@@ -36,7 +36,7 @@ async fn call(
 async fn every_role_without_the_permission_gets_403_on_every_route() {
     let app = TestApp::new();
     let mut browsers = Vec::new();
-    for role in Role::ALL {
+    for role in Role::ALL.iter().copied() {
         let user = app.add_user(role.code().replace('_', "-").as_str(), &[role]);
         let browser = app.login(&user.username).await;
         browsers.push((role, user.clone(), browser, app.api_token(&user)));
@@ -74,7 +74,7 @@ async fn every_role_without_the_permission_gets_403_on_every_route() {
 #[tokio::test]
 async fn roles_with_the_permission_are_let_through() {
     let app = TestApp::new();
-    for role in Role::ALL {
+    for role in Role::ALL.iter().copied() {
         let user = app.add_user(role.code().replace('_', "-").as_str(), &[role]);
         let browser = app.login(&user.username).await;
         for route in routes::all().iter().filter(|r| r.method == axum::http::Method::GET) {

@@ -309,7 +309,7 @@ fn reimbursable(
 ) -> anyhow::Result<()> {
     use etablera_domain::economy::eligibility::{Concerns, Measured, NotReimbursable, counted_size, quote};
     use etablera_domain::economy::rules::CostCategory;
-    let category = CostCategory::from_code(category).ok_or_else(|| {
+    let category = CostCategory::from_code(category.trim()).ok_or_else(|| {
         let known: Vec<&str> = CostCategory::ALL.iter().map(|c| c.code()).collect();
         bad(format!("okänd kategori {category:?}; välj en av {}", known.join(", ")))
     })?;

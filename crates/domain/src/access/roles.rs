@@ -1,76 +1,49 @@
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
-/// The roles of DOMAIN.md. A user may hold several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    CaseWorker,
-    UnitManager,
-    Finance,
-    Committee,
-    RegionalCoordinator,
-    AgreementContact,
-    Auditor,
+crate::coded! {
+    /// The roles of DOMAIN.md. A user may hold several.
+    pub enum Role {
+        Admin = "admin",
+        CaseWorker = "case_worker",
+        UnitManager = "unit_manager",
+        Finance = "finance",
+        Committee = "committee",
+        RegionalCoordinator = "regional_coordinator",
+        AgreementContact = "agreement_contact",
+        Auditor = "auditor",
+    }
 }
 
-/// What a handler, a store function or a command may require. Each permission is granted to
-/// roles in one place, [`Role::permissions`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// Create users, disable them, set passwords and grant roles.
-    ManageUsers,
-    /// Edit the dated rules tables (reimbursement amounts, activity catalogue).
-    ManageRules,
-    /// Read the access log and export it for the monthly log review.
-    ReadAccessLog,
-    /// Read households, persons, plans and case notes in one's municipalities.
-    ReadCases,
-    /// Register and change households, persons, plans and case notes.
-    WriteCases,
-    /// See a protected person's address.
-    ReadProtectedAddress,
-    /// Follow up deadlines and caseload; sign off monthly reports.
-    ManageUnit,
-    /// Costs, reimbursement claims, the annual grant.
-    ManageEconomy,
-    /// Aggregated, signed reports and the order's obligations; never a person.
-    ReadAggregateReports,
-    /// Run the co-financing: cost models, apportionment, agreements, invoices.
-    ManageCofinancing,
-    /// See one's own municipality's agreement, invoices and refunds.
-    ReadOwnAgreement,
+crate::coded! {
+    /// What a handler, a store function or a command may require. Each permission is granted to
+    /// roles in one place, [`Role::permissions`].
+    pub enum Permission {
+        /// Create users, disable them, set passwords and grant roles.
+        ManageUsers = "manage_users",
+        /// Edit the dated rules tables (reimbursement amounts, activity catalogue).
+        ManageRules = "manage_rules",
+        /// Read the access log and export it for the monthly log review.
+        ReadAccessLog = "read_access_log",
+        /// Read households, persons, plans and case notes in one's municipalities.
+        ReadCases = "read_cases",
+        /// Register and change households, persons, plans and case notes.
+        WriteCases = "write_cases",
+        /// See a protected person's address.
+        ReadProtectedAddress = "read_protected_address",
+        /// Follow up deadlines and caseload; sign off monthly reports.
+        ManageUnit = "manage_unit",
+        /// Costs, reimbursement claims, the annual grant.
+        ManageEconomy = "manage_economy",
+        /// Aggregated, signed reports and the order's obligations; never a person.
+        ReadAggregateReports = "read_aggregate_reports",
+        /// Run the co-financing: cost models, apportionment, agreements, invoices.
+        ManageCofinancing = "manage_cofinancing",
+        /// See one's own municipality's agreement, invoices and refunds.
+        ReadOwnAgreement = "read_own_agreement",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Admin,
-        Role::CaseWorker,
-        Role::UnitManager,
-        Role::Finance,
-        Role::Committee,
-        Role::RegionalCoordinator,
-        Role::AgreementContact,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::CaseWorker => "case_worker",
-            Role::UnitManager => "unit_manager",
-            Role::Finance => "finance",
-            Role::Committee => "committee",
-            Role::RegionalCoordinator => "regional_coordinator",
-            Role::AgreementContact => "agreement_contact",
-            Role::Auditor => "auditor",
-        }
-    }
-
     /// The one table of who may do what.
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
@@ -92,42 +65,16 @@ impl Role {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
-        Permission::ManageUsers,
-        Permission::ManageRules,
-        Permission::ReadAccessLog,
-        Permission::ReadCases,
-        Permission::WriteCases,
-        Permission::ReadProtectedAddress,
-        Permission::ManageUnit,
-        Permission::ManageEconomy,
-        Permission::ReadAggregateReports,
-        Permission::ManageCofinancing,
-        Permission::ReadOwnAgreement,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Permission::ManageUsers => "manage_users",
-            Permission::ManageRules => "manage_rules",
-            Permission::ReadAccessLog => "read_access_log",
-            Permission::ReadCases => "read_cases",
-            Permission::WriteCases => "write_cases",
-            Permission::ReadProtectedAddress => "read_protected_address",
-            Permission::ManageUnit => "manage_unit",
-            Permission::ManageEconomy => "manage_economy",
-            Permission::ReadAggregateReports => "read_aggregate_reports",
-            Permission::ManageCofinancing => "manage_cofinancing",
-            Permission::ReadOwnAgreement => "read_own_agreement",
-        }
-    }
-
     /// Permissions an administrator grants to one person on top of their roles, because the
     /// need is personal rather than part of a role.
     pub const PERSONAL: [Permission; 1] = [Permission::ReadProtectedAddress];
 
-    pub fn from_code(code: &str) -> Option<Permission> {
-        Permission::ALL.into_iter().find(|p| p.code() == code.trim())
+    /// A permission granted per person, as typed: only those in [`Permission::PERSONAL`]; the
+    /// rest come with roles.
+    pub fn personal(code: &str) -> Result<Permission, NotPersonal> {
+        Permission::from_code(code.trim())
+            .filter(|p| Permission::PERSONAL.contains(p))
+            .ok_or_else(|| NotPersonal(code.to_owned()))
     }
 
     /// True when any of the roles grants it.
@@ -162,18 +109,10 @@ impl NotPersonal {
     }
 }
 
-impl FromStr for Permission {
-    type Err = NotPersonal;
-    /// Only the permissions in [`Permission::PERSONAL`] parse: the rest come with roles.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Permission::from_code(s).filter(|p| Permission::PERSONAL.contains(p)).ok_or_else(|| NotPersonal(s.to_owned()))
-    }
-}
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.code() == s.trim()).ok_or_else(|| UnknownRole(s.to_owned()))
+impl Role {
+    /// A role as typed (surrounding spaces ignored), or what is wrong with it.
+    pub fn parse(code: &str) -> Result<Role, UnknownRole> {
+        Role::from_code(code.trim()).ok_or_else(|| UnknownRole(code.to_owned()))
     }
 }
 
@@ -189,7 +128,7 @@ mod tests {
 
     #[test]
     fn role_codes_round_trip() {
-        for role in Role::ALL {
+        for role in Role::ALL.iter().copied() {
             assert_eq!(role.code().parse::<Role>().unwrap(), role);
         }
         assert!("chef".parse::<Role>().is_err());
@@ -205,7 +144,7 @@ mod tests {
 
     #[test]
     fn only_the_auditor_reads_the_access_log_and_only_the_admin_manages_users() {
-        for role in Role::ALL {
+        for role in Role::ALL.iter().copied() {
             assert_eq!(role.has(Permission::ReadAccessLog), role == Role::Auditor);
             assert_eq!(role.has(Permission::ManageUsers), role == Role::Admin);
         }

@@ -6,25 +6,13 @@ use chrono::NaiveDate;
 use super::calendar::{Period, add_months, first_of_next_month, months_spanned};
 use crate::money::Money;
 
-/// What is refunded when a paid period is cut short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefundPolicy {
-    /// Nothing is refunded once the period is invoiced and paid (the 2016 agreement).
-    None,
-    /// Refunded from the first day of the month after the agreement ended (the 2018 agreement).
-    FromMonthAfterEnd,
-}
-
-impl RefundPolicy {
-    pub fn code(self) -> &'static str {
-        match self {
-            RefundPolicy::None => "none",
-            RefundPolicy::FromMonthAfterEnd => "from-month-after-end",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<RefundPolicy> {
-        [RefundPolicy::None, RefundPolicy::FromMonthAfterEnd].into_iter().find(|p| p.code() == code)
+crate::coded! {
+    /// What is refunded when a paid period is cut short.
+    pub enum RefundPolicy {
+        /// Nothing is refunded once the period is invoiced and paid (the 2016 agreement).
+        None = "none",
+        /// Refunded from the first day of the month after the agreement ended (the 2018 agreement).
+        FromMonthAfterEnd = "from-month-after-end",
     }
 }
 

@@ -10,42 +10,19 @@ use crate::input::{Errors, Invalid, date, optional_money};
 use crate::money::Money;
 use crate::text::Text;
 
-/// Where a claim is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClaimStatus {
-    Draft,
-    Submitted,
-    SupplementRequested,
-    Decided,
-    Appealed,
-    Paid,
+crate::coded! {
+    /// Where a claim is.
+    pub enum ClaimStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        SupplementRequested = "supplement_requested",
+        Decided = "decided",
+        Appealed = "appealed",
+        Paid = "paid",
+    }
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 6] = [
-        ClaimStatus::Draft,
-        ClaimStatus::Submitted,
-        ClaimStatus::SupplementRequested,
-        ClaimStatus::Decided,
-        ClaimStatus::Appealed,
-        ClaimStatus::Paid,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ClaimStatus::Draft => "draft",
-            ClaimStatus::Submitted => "submitted",
-            ClaimStatus::SupplementRequested => "supplement_requested",
-            ClaimStatus::Decided => "decided",
-            ClaimStatus::Appealed => "appealed",
-            ClaimStatus::Paid => "paid",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ClaimStatus> {
-        ClaimStatus::ALL.into_iter().find(|s| s.code() == code.trim())
-    }
-
     /// Not yet at Migrationsverket: its deadline is still to be met.
     pub fn before_submission(self) -> bool {
         self == ClaimStatus::Draft
@@ -64,38 +41,23 @@ impl ClaimStatus {
     }
 }
 
-/// What happens to a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Step {
-    /// Sent to Migrationsverket (again, after a supplement was asked for).
-    Submit,
-    /// Migrationsverket asks for more.
-    RequestSupplement,
-    /// Migrationsverket decides (again, after an appeal): the amount granted and its reference.
-    Decide,
-    /// The municipality appeals the decision.
-    Appeal,
-    /// The money has come.
-    Pay,
+crate::coded! {
+    /// What happens to a claim.
+    pub enum Step {
+        /// Sent to Migrationsverket (again, after a supplement was asked for).
+        Submit = "submit",
+        /// Migrationsverket asks for more.
+        RequestSupplement = "request_supplement",
+        /// Migrationsverket decides (again, after an appeal): the amount granted and its reference.
+        Decide = "decide",
+        /// The municipality appeals the decision.
+        Appeal = "appeal",
+        /// The money has come.
+        Pay = "pay",
+    }
 }
 
 impl Step {
-    pub const ALL: [Step; 5] = [Step::Submit, Step::RequestSupplement, Step::Decide, Step::Appeal, Step::Pay];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Step::Submit => "submit",
-            Step::RequestSupplement => "request_supplement",
-            Step::Decide => "decide",
-            Step::Appeal => "appeal",
-            Step::Pay => "pay",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Step> {
-        Step::ALL.into_iter().find(|s| s.code() == code.trim())
-    }
-
     pub fn leads_to(self) -> ClaimStatus {
         match self {
             Step::Submit => ClaimStatus::Submitted,
@@ -361,7 +323,7 @@ impl ClaimForm {
     pub fn check(&self, municipality: Option<String>) -> Result<NewClaim, Vec<Invalid>> {
         let mut errors = Errors::new();
         let claim_type = errors.keep(
-            super::rules::ClaimType::from_code(&self.claim_type)
+            super::rules::ClaimType::from_code(self.claim_type.trim())
                 .ok_or_else(|| Invalid::new("claim_type", Text::new("claim-type-needed")))
                 .and_then(|t| {
                     if t.is_standard() {
@@ -406,8 +368,9 @@ impl StepForm {
     /// Every field checked at once; whether the step may be taken now is [`take`]'s to say.
     pub fn check(&self) -> Result<StepInput, Vec<Invalid>> {
         let mut errors = Errors::new();
-        let step = errors
-            .keep(Step::from_code(&self.step).ok_or_else(|| Invalid::new("step", Text::new("claim-step-needed"))));
+        let step = errors.keep(
+            Step::from_code(self.step.trim()).ok_or_else(|| Invalid::new("step", Text::new("claim-step-needed"))),
+        );
         let on = errors.keep(date("on", &self.on));
         let granted = errors.keep(optional_money("granted", &self.granted));
         let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);

@@ -50,7 +50,7 @@ impl CostForm {
     pub fn check(&self, today: NaiveDate) -> Result<CostDetails, Vec<Invalid>> {
         let date = crate::input::date("date", &self.date)
             .and_then(|d| if d > today { Err(Invalid::new("date", Text::new("cost-date-future"))) } else { Ok(d) });
-        let category = CostCategory::from_code(&self.category)
+        let category = CostCategory::from_code(self.category.trim())
             .ok_or_else(|| Invalid::new("category", Text::new("cost-category-needed")));
         let amount = money("amount", &self.amount, true);
         let vat = money("vat", &self.vat, false);

@@ -7,42 +7,23 @@ use chrono::{Datelike, NaiveDate};
 use crate::agreements::calendar::add_months;
 use crate::money::Money;
 
-/// The kinds of money the state pays the municipality under förordning (2010:1122).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClaimType {
-    /// Initial costs for quota refugees, claimed on form 4497.
-    InitialCostsResettled,
-    /// Economic assistance to a person who cannot take part for illness or disability.
-    EconomicAssistance,
-    /// Schablonersättning: paid without application, by reception date and age.
-    StandardReimbursement,
-    /// The schablon for initial costs from 2024-07-01, a share of the price base amount.
-    InitialCostStandard,
+crate::coded! {
+    /// The kinds of money the state pays the municipality under förordning (2010:1122).
+    pub enum ClaimType {
+        /// Initial costs for quota refugees, claimed on form 4497.
+        InitialCostsResettled = "initial_costs_resettled",
+        /// Economic assistance to a person who cannot take part for illness or disability.
+        EconomicAssistance = "economic_assistance",
+        /// Schablonersättning: paid without application, by reception date and age.
+        StandardReimbursement = "standard_reimbursement",
+        /// The schablon for initial costs from 2024-07-01, a share of the price base amount.
+        InitialCostStandard = "initial_cost_standard",
+    }
 }
 
 impl ClaimType {
-    pub const ALL: [ClaimType; 4] = [
-        ClaimType::InitialCostsResettled,
-        ClaimType::EconomicAssistance,
-        ClaimType::StandardReimbursement,
-        ClaimType::InitialCostStandard,
-    ];
-
     /// The claim types a municipality applies for, with costs it records.
     pub const CLAIMED: [ClaimType; 2] = [ClaimType::InitialCostsResettled, ClaimType::EconomicAssistance];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ClaimType::InitialCostsResettled => "initial_costs_resettled",
-            ClaimType::EconomicAssistance => "economic_assistance",
-            ClaimType::StandardReimbursement => "standard_reimbursement",
-            ClaimType::InitialCostStandard => "initial_cost_standard",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ClaimType> {
-        ClaimType::ALL.into_iter().find(|c| c.code() == code.trim())
-    }
 
     /// Paid by Migrationsverket without an application.
     pub fn is_standard(self) -> bool {
@@ -50,22 +31,23 @@ impl ClaimType {
     }
 }
 
-/// What a cost was for: the columns of Migrationsverket's form 4497 (initial costs for quota
-/// refugees), and economic assistance, which is claimed on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CostCategory {
-    RentBeforeArrival,
-    TravelFromAirport,
-    /// Travel for the residence-permit card, population registration and the id card.
-    TravelForCards,
-    Overtime,
-    FoodFirstDay,
-    Clothes,
-    HomeEquipment,
-    Interpreter,
-    SpecialMeasures,
-    Other,
-    EconomicAssistance,
+crate::coded! {
+    /// What a cost was for: the columns of Migrationsverket's form 4497 (initial costs for quota
+    /// refugees), and economic assistance, which is claimed on its own.
+    pub enum CostCategory {
+        RentBeforeArrival = "rent_before_arrival",
+        TravelFromAirport = "travel_from_airport",
+        /// Travel for the residence-permit card, population registration and the id card.
+        TravelForCards = "travel_for_cards",
+        Overtime = "overtime",
+        FoodFirstDay = "food_first_day",
+        Clothes = "clothes",
+        HomeEquipment = "home_equipment",
+        Interpreter = "interpreter",
+        SpecialMeasures = "special_measures",
+        Other = "other",
+        EconomicAssistance = "economic_assistance",
+    }
 }
 
 impl CostCategory {
@@ -82,40 +64,6 @@ impl CostCategory {
         CostCategory::SpecialMeasures,
         CostCategory::Other,
     ];
-
-    pub const ALL: [CostCategory; 11] = [
-        CostCategory::RentBeforeArrival,
-        CostCategory::TravelFromAirport,
-        CostCategory::TravelForCards,
-        CostCategory::Overtime,
-        CostCategory::FoodFirstDay,
-        CostCategory::Clothes,
-        CostCategory::HomeEquipment,
-        CostCategory::Interpreter,
-        CostCategory::SpecialMeasures,
-        CostCategory::Other,
-        CostCategory::EconomicAssistance,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CostCategory::RentBeforeArrival => "rent_before_arrival",
-            CostCategory::TravelFromAirport => "travel_from_airport",
-            CostCategory::TravelForCards => "travel_for_cards",
-            CostCategory::Overtime => "overtime",
-            CostCategory::FoodFirstDay => "food_first_day",
-            CostCategory::Clothes => "clothes",
-            CostCategory::HomeEquipment => "home_equipment",
-            CostCategory::Interpreter => "interpreter",
-            CostCategory::SpecialMeasures => "special_measures",
-            CostCategory::Other => "other",
-            CostCategory::EconomicAssistance => "economic_assistance",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<CostCategory> {
-        CostCategory::ALL.into_iter().find(|c| c.code() == code.trim())
-    }
 }
 
 /// How much of a cost is reimbursed at most.

@@ -6,35 +6,15 @@ use chrono::NaiveDate;
 use crate::input::{Invalid, optional_date, optional_text, required_text};
 use crate::text::Text;
 
-macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
-codes!(
+crate::coded! {
     /// A complaint comes from outside (a person, a landlord, an authority); a deviation is found
     /// by the staff in their own work.
-    Kind { Complaint = "complaint", Deviation = "deviation" }
-);
+    pub enum Kind { Complaint = "complaint", Deviation = "deviation" }
+}
 
-codes!(
+crate::coded! {
     /// How it came in.
-    Channel {
+    pub enum Channel {
         Phone = "phone",
         Email = "email",
         Letter = "letter",
@@ -42,11 +22,11 @@ codes!(
         EService = "e_service",
         Internal = "internal",
     }
-);
+}
 
-codes!(
+crate::coded! {
     /// What it is about, by the duties of the order.
-    Category {
+    pub enum Category {
         Reception = "reception",
         Housing = "housing",
         Plan = "plan",
@@ -56,12 +36,12 @@ codes!(
         Confidentiality = "confidentiality",
         Other = "other",
     }
-);
+}
 
-codes!(
+crate::coded! {
     /// A serious one is told to the committee at once.
-    Severity { Normal = "normal", Serious = "serious" }
-);
+    pub enum Severity { Normal = "normal", Serious = "serious" }
+}
 
 /// The most a description or the actions may hold.
 pub const MAX_TEXT: usize = 4000;

@@ -371,7 +371,7 @@ fn check_housing(path: &str, h: HousingRecord, errors: &mut Errors) -> Option<Ho
     let rent = h.rent_kr.as_ref().map(|n| errors.keep(path, money("rent_kr", n)));
     let mut checklist = Vec::new();
     for (k, item) in h.checklist.iter().enumerate() {
-        match ChecklistItem::from_code(item) {
+        match ChecklistItem::from_code(item.trim()) {
             Some(item) => checklist.push(item),
             None => {
                 let items: Vec<&str> = ChecklistItem::ALL.iter().map(|i| i.code()).collect();
@@ -455,7 +455,7 @@ fn check_person(
     let exit_reason = match p.exit_reason.as_deref() {
         None => Some(ExitReason::Other),
         Some(code) => {
-            let reason = ExitReason::from_code(code);
+            let reason = ExitReason::from_code(code.trim());
             if reason.is_none() {
                 errors.push(path, "exit_reason", Text::new("import-exit-reason"));
             }

@@ -19,40 +19,15 @@ pub fn default_contract_end(start: NaiveDate) -> NaiveDate {
     add_months(start, DEFAULT_CONTRACT_MONTHS).pred_opt().expect("dates stay within range")
 }
 
-/// What must be in the home before the household arrives ("sova och äta").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChecklistItem {
-    Beds,
-    Bedding,
-    Table,
-    Chairs,
-    Cooking,
-    Food,
-}
-
-impl ChecklistItem {
-    pub const ALL: [ChecklistItem; 6] = [
-        ChecklistItem::Beds,
-        ChecklistItem::Bedding,
-        ChecklistItem::Table,
-        ChecklistItem::Chairs,
-        ChecklistItem::Cooking,
-        ChecklistItem::Food,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ChecklistItem::Beds => "beds",
-            ChecklistItem::Bedding => "bedding",
-            ChecklistItem::Table => "table",
-            ChecklistItem::Chairs => "chairs",
-            ChecklistItem::Cooking => "cooking",
-            ChecklistItem::Food => "food",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ChecklistItem> {
-        ChecklistItem::ALL.into_iter().find(|c| c.code() == code.trim())
+crate::coded! {
+    /// What must be in the home before the household arrives ("sova och äta").
+    pub enum ChecklistItem {
+        Beds = "beds",
+        Bedding = "bedding",
+        Table = "table",
+        Chairs = "chairs",
+        Cooking = "cooking",
+        Food = "food",
     }
 }
 
@@ -178,7 +153,7 @@ impl HousingForm {
                 contract_start: start,
                 contract_end: end?.unwrap_or_else(|| default_contract_end(start)),
                 rent: rent?,
-                checklist: self.checklist.iter().filter_map(|c| ChecklistItem::from_code(c)).collect(),
+                checklist: self.checklist.iter().filter_map(|c| ChecklistItem::from_code(c.trim())).collect(),
             })
         })?;
         details.check().map_err(|e| vec![e])

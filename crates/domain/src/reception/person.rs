@@ -7,76 +7,31 @@ use crate::identity::{DossierNumber, PersonalNumber};
 use crate::input::{Invalid, required_text};
 use crate::text::Text;
 
-/// The two groups the order covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Category {
-    NewlyArrived,
-    /// A quota refugee.
-    Resettled,
-}
-
-impl Category {
-    pub const ALL: [Category; 2] = [Category::NewlyArrived, Category::Resettled];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::NewlyArrived => "newly_arrived",
-            Category::Resettled => "resettled",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.code() == code.trim())
+crate::coded! {
+    /// The two groups the order covers.
+    pub enum Category {
+        NewlyArrived = "newly_arrived",
+        /// A quota refugee.
+        Resettled = "resettled",
     }
 }
 
-/// Why a person left the target group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitReason {
-    Moved,
-    SelfSufficient,
-    /// The two years of the establishment period have passed.
-    TwoYears,
-    Other,
-}
-
-impl ExitReason {
-    pub const ALL: [ExitReason; 4] =
-        [ExitReason::Moved, ExitReason::SelfSufficient, ExitReason::TwoYears, ExitReason::Other];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ExitReason::Moved => "moved",
-            ExitReason::SelfSufficient => "self_sufficient",
-            ExitReason::TwoYears => "two_years",
-            ExitReason::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ExitReason> {
-        ExitReason::ALL.into_iter().find(|c| c.code() == code.trim())
+crate::coded! {
+    /// Why a person left the target group.
+    pub enum ExitReason {
+        Moved = "moved",
+        SelfSufficient = "self_sufficient",
+        /// The two years of the establishment period have passed.
+        TwoYears = "two_years",
+        Other = "other",
     }
 }
 
-/// Why the work principle cannot apply for a while.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExemptionReason {
-    Illness,
-    Disability,
-}
-
-impl ExemptionReason {
-    pub const ALL: [ExemptionReason; 2] = [ExemptionReason::Illness, ExemptionReason::Disability];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ExemptionReason::Illness => "illness",
-            ExemptionReason::Disability => "disability",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ExemptionReason> {
-        ExemptionReason::ALL.into_iter().find(|c| c.code() == code.trim())
+crate::coded! {
+    /// Why the work principle cannot apply for a while.
+    pub enum ExemptionReason {
+        Illness = "illness",
+        Disability = "disability",
     }
 }
 
@@ -147,7 +102,7 @@ impl PersonInput<'_> {
         let dossier_number = keep(&mut errors, parse_dossier_number(self.dossier_number));
         let category = keep(
             &mut errors,
-            Category::from_code(self.category)
+            Category::from_code(self.category.trim())
                 .ok_or_else(|| Invalid::new("category", Text::new("person-category-needed"))),
         );
         let reception_date = keep(&mut errors, crate::input::optional_date("reception_date", self.reception_date));
@@ -293,7 +248,8 @@ impl ExitForm {
         let mut errors = crate::input::Errors::new();
         let date = errors.keep(crate::input::date("exit_date", &self.exit_date));
         let reason = errors.keep(
-            ExitReason::from_code(&self.reason).ok_or_else(|| Invalid::new("reason", Text::new("exit-reason-needed"))),
+            ExitReason::from_code(self.reason.trim())
+                .ok_or_else(|| Invalid::new("reason", Text::new("exit-reason-needed"))),
         );
         let note = errors.keep(crate::input::optional_text("note", Some(&self.note), 1000, Text::new("what-note")));
         errors.finish(|| Some(NewExit { date: date?, reason: reason?, note: note? }))

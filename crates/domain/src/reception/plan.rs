@@ -10,14 +10,15 @@ use crate::text::Text;
 /// Full time, in hours per week.
 pub const FULL_TIME_HOURS: u32 = 40;
 
-/// How an activity type counts in the plan. The catalogue of types is data; each type says
-/// which of these it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counts {
-    /// Hours towards full time (SFI, internship, work, …).
-    Hours,
-    /// Leave that lowers the target by its extent (parental leave, sick leave).
-    Leave,
+crate::coded! {
+    /// How an activity type counts in the plan. The catalogue of types is data; each type says
+    /// which of these it is.
+    pub enum Counts {
+        /// Hours towards full time (SFI, internship, work, …).
+        Hours = "hours",
+        /// Leave that lowers the target by its extent (parental leave, sick leave).
+        Leave = "leave",
+    }
 }
 
 /// One activity in a person's plan.
@@ -150,23 +151,6 @@ pub struct ActivityType {
     pub counts: Counts,
     /// The monthly report's row, when the type is counted in one.
     pub report_row: Option<String>,
-}
-
-impl Counts {
-    pub fn code(self) -> &'static str {
-        match self {
-            Counts::Hours => "hours",
-            Counts::Leave => "leave",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Counts> {
-        match code {
-            "hours" => Some(Counts::Hours),
-            "leave" => Some(Counts::Leave),
-            _ => None,
-        }
-    }
 }
 
 /// A new type's code: lower-case letters, digits and `_`, 2–40 characters.
@@ -357,7 +341,7 @@ impl ExemptionForm {
     pub fn check(&self) -> Result<NewExemption, Vec<Invalid>> {
         let mut errors = Errors::new();
         let reason = errors.keep(
-            ExemptionReason::from_code(&self.reason)
+            ExemptionReason::from_code(self.reason.trim())
                 .ok_or_else(|| Invalid::new("reason", Text::new("exemption-reason-needed"))),
         );
         let start = errors.keep(date("start", &self.start));

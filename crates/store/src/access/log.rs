@@ -9,61 +9,22 @@ use super::Actor;
 use crate::schema::{access_log, access_log_head};
 use crate::{DbConn, Result, now};
 
-/// What was done. Stored as text; the list is closed so that reviews can filter on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Login,
-    LoginFailed,
-    Logout,
-    Read,
-    Create,
-    Update,
-    Disable,
-    Enable,
-    SetPassword,
-    Grant,
-    Revoke,
-    Export,
-    Delete,
-}
-
-impl Action {
-    pub const ALL: [Action; 13] = [
-        Action::Login,
-        Action::LoginFailed,
-        Action::Logout,
-        Action::Read,
-        Action::Create,
-        Action::Update,
-        Action::Disable,
-        Action::Enable,
-        Action::SetPassword,
-        Action::Grant,
-        Action::Revoke,
-        Action::Export,
-        Action::Delete,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::Login => "login",
-            Action::LoginFailed => "login_failed",
-            Action::Logout => "logout",
-            Action::Read => "read",
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Disable => "disable",
-            Action::Enable => "enable",
-            Action::SetPassword => "set_password",
-            Action::Grant => "grant",
-            Action::Revoke => "revoke",
-            Action::Export => "export",
-            Action::Delete => "delete",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.code() == code)
+etablera_domain::coded! {
+    /// What was done. Stored as text; the list is closed so that reviews can filter on it.
+    pub enum Action {
+        Login = "login",
+        LoginFailed = "login_failed",
+        Logout = "logout",
+        Read = "read",
+        Create = "create",
+        Update = "update",
+        Disable = "disable",
+        Enable = "enable",
+        SetPassword = "set_password",
+        Grant = "grant",
+        Revoke = "revoke",
+        Export = "export",
+        Delete = "delete",
     }
 }
 

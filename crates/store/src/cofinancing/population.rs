@@ -12,27 +12,17 @@ use crate::schema::{population_imports, populations, users};
 use crate::{DbConn, Result, StoreError, now, write};
 use etablera_domain::text::Text;
 
-/// Where an import came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// Our CSV: code,name,population.
-    Csv,
-    /// Statistics Sweden's PxWeb CSV.
-    ScbCsv,
-    /// Statistics Sweden's json-stat2.
-    JsonStat2,
-    /// The figures printed in the seed documents (demo data).
-    Seed,
-}
-
-impl Source {
-    pub fn code(self) -> &'static str {
-        match self {
-            Source::Csv => "csv",
-            Source::ScbCsv => "scb-csv",
-            Source::JsonStat2 => "json-stat2",
-            Source::Seed => "seed",
-        }
+etablera_domain::coded! {
+    /// Where an import came from.
+    pub enum Source {
+        /// Our CSV: code,name,population.
+        Csv = "csv",
+        /// Statistics Sweden's PxWeb CSV.
+        ScbCsv = "scb-csv",
+        /// Statistics Sweden's json-stat2.
+        JsonStat2 = "json-stat2",
+        /// The figures printed in the seed documents (demo data).
+        Seed = "seed",
     }
 }
 

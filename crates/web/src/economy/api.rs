@@ -58,7 +58,7 @@ pub async fn reimbursable_calc(
     Signed { .. }: Signed,
     Params(q): Params<ReimbursableQuery>,
 ) -> AppResult<Json<ReimbursableBody>> {
-    let category = CostCategory::from_code(&q.category)
+    let category = CostCategory::from_code(q.category.trim())
         .ok_or_else(|| invalid("category", Text::new("cost-category-unknown-sentence")))?;
     let amount = Money::parse_kr(&q.amount_kr).map_err(|e| invalid("amount_kr", e.text().sentence()))?;
     let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
