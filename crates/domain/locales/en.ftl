@@ -1373,7 +1373,6 @@ obligation-period-unknown = The period does not belong to the obligation.
 obligation-already-done = It is already recorded as done.
 order-title-needed = Please give the order a title.
 order-not-invoiced = An order is not invoiced.
-order-duty-unknown = Unknown obligation: { $code }.
 order-end-before-effective = The end date is before the day the amendment takes effect.
 order-org-number-unreadable = The order's organisation number cannot be read.
 order-posts-format = Write the number of full-time posts, for example 2,5.

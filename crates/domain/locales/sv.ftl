@@ -1373,7 +1373,6 @@ obligation-period-unknown = Perioden hör inte till åtagandet.
 obligation-already-done = Det är redan registrerat som klart.
 order-title-needed = Ge beställningen en rubrik.
 order-not-invoiced = En beställning faktureras inte.
-order-duty-unknown = Okänt åtagande: { $code }.
 order-end-before-effective = Slutdatumet är före dagen ändringen gäller från.
 order-org-number-unreadable = Beställningens organisationsnummer går inte att läsa.
 order-posts-format = Skriv antalet heltidstjänster, till exempel 2,5.

@@ -12,6 +12,6 @@ pub mod version;
 
 pub use calendar::{Period, PeriodError, add_months, first_of_next_month};
 pub use termination::{RefundPolicy, Termination, TerminationInput, terminate};
-pub use terms::{Instalment, InvoiceSchedule, Terms, Validity};
+pub use terms::{Instalment, InvoiceSchedule, InvoiceScheduleKind, Terms, Validity};
 pub use vacancy::{VacancyInput, VacancyRefund, vacancy_refund};
-pub use version::{AgreementForm, AmendmentForm, Contact, NewAgreement, NewVersion, VersionForm};
+pub use version::{AgreementForm, AmendmentForm, Contact, NewAgreement, NewVersion, Side, VersionForm};

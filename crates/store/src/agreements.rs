@@ -7,7 +7,9 @@ pub mod orders;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Terms, Validity};
+use etablera_domain::agreements::{
+    Instalment, InvoiceSchedule, InvoiceScheduleKind, Period, RefundPolicy, Side, Terms, Validity,
+};
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_domain::text::Text;
 use serde::Serialize;
@@ -135,10 +137,9 @@ pub(crate) fn insert_version(
     new: &NewVersion,
 ) -> Result<()> {
     let terms = &new.terms;
-    let (schedule, month, day) = match terms.schedule {
-        InvoiceSchedule::Yearly { month, day } => ("yearly", Some(month as i32), Some(day as i32)),
-        InvoiceSchedule::Instalments(_) => ("instalments", None, None),
-        InvoiceSchedule::None => ("none", None, None),
+    let (month, day) = match terms.schedule {
+        InvoiceSchedule::Yearly { month, day } => (Some(month as i32), Some(day as i32)),
+        InvoiceSchedule::Instalments(_) | InvoiceSchedule::None => (None, None),
     };
     let version_id: i32 = diesel::insert_into(agreement_versions::table)
         .values((
@@ -153,7 +154,7 @@ pub(crate) fn insert_version(
             agreement_versions::notice_months.eq(terms.notice_months.map(|m| m as i32)),
             agreement_versions::refund_policy.eq(terms.refund_policy.code()),
             agreement_versions::vacancy_threshold_months.eq(terms.vacancy_threshold_months.map(|m| m as i32)),
-            agreement_versions::schedule.eq(schedule),
+            agreement_versions::schedule.eq(terms.schedule.kind().code()),
             agreement_versions::yearly_due_month.eq(month),
             agreement_versions::yearly_due_day.eq(day),
             agreement_versions::municipality_org_number.eq(new.municipality_org_number.to_string()),
@@ -181,7 +182,7 @@ pub(crate) fn insert_version(
         diesel::insert_into(agreement_contacts::table)
             .values((
                 agreement_contacts::version_id.eq(version_id),
-                agreement_contacts::side.eq(&c.side),
+                agreement_contacts::side.eq(c.side.code()),
                 agreement_contacts::name.eq(c.name.trim()),
                 agreement_contacts::title.eq(&c.title),
                 agreement_contacts::email.eq(&c.email),
@@ -269,9 +270,11 @@ struct VersionRow {
     start_date: NaiveDate,
     end_date: Option<NaiveDate>,
     notice_months: Option<i32>,
-    refund_policy: String,
+    #[diesel(deserialize_as = String)]
+    refund_policy: RefundPolicy,
     vacancy_threshold_months: Option<i32>,
-    schedule: String,
+    #[diesel(deserialize_as = String)]
+    schedule: InvoiceScheduleKind,
     yearly_due_month: Option<i32>,
     yearly_due_day: Option<i32>,
     municipality_org_number: String,
@@ -307,29 +310,29 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
         .load(conn)?;
     let mut versions = Vec::with_capacity(rows.len());
     for row in rows {
-        let schedule = if row.schedule == "yearly" {
-            InvoiceSchedule::Yearly {
+        let schedule = match row.schedule {
+            InvoiceScheduleKind::Yearly => InvoiceSchedule::Yearly {
                 month: row.yearly_due_month.unwrap_or(12) as u32,
                 day: row.yearly_due_day.unwrap_or(10) as u32,
+            },
+            InvoiceScheduleKind::None => InvoiceSchedule::None,
+            InvoiceScheduleKind::Instalments => {
+                let instalments: Vec<(NaiveDate, NaiveDate, NaiveDate)> = agreement_instalments::table
+                    .filter(agreement_instalments::version_id.eq(row.id))
+                    .order(agreement_instalments::due_date)
+                    .select((
+                        agreement_instalments::due_date,
+                        agreement_instalments::period_start,
+                        agreement_instalments::period_end,
+                    ))
+                    .load(conn)?;
+                InvoiceSchedule::Instalments(
+                    instalments
+                        .into_iter()
+                        .map(|(due, start, end)| Instalment { due, period: Period { start, end } })
+                        .collect(),
+                )
             }
-        } else if row.schedule == "none" {
-            InvoiceSchedule::None
-        } else {
-            let instalments: Vec<(NaiveDate, NaiveDate, NaiveDate)> = agreement_instalments::table
-                .filter(agreement_instalments::version_id.eq(row.id))
-                .order(agreement_instalments::due_date)
-                .select((
-                    agreement_instalments::due_date,
-                    agreement_instalments::period_start,
-                    agreement_instalments::period_end,
-                ))
-                .load(conn)?;
-            InvoiceSchedule::Instalments(
-                instalments
-                    .into_iter()
-                    .map(|(due, start, end)| Instalment { due, period: Period { start, end } })
-                    .collect(),
-            )
         };
         let contacts = if with_contacts {
             let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>)> = agreement_contacts::table
@@ -344,8 +347,10 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
                 ))
                 .load(conn)?;
             rows.into_iter()
-                .map(|(side, name, title, email, phone)| Contact { side, name, title, email, phone })
-                .collect()
+                .map(|(side, name, title, email, phone)| {
+                    Ok(Contact { side: Side::try_from(side)?, name, title, email, phone })
+                })
+                .collect::<Result<_>>()?
         } else {
             Vec::new()
         };
@@ -361,7 +366,7 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
                     None => Validity::UntilFurtherNotice { start: row.start_date },
                 },
                 notice_months: row.notice_months.map(|m| m as u32),
-                refund_policy: RefundPolicy::from_code(&row.refund_policy).unwrap_or(RefundPolicy::None),
+                refund_policy: row.refund_policy,
                 vacancy_threshold_months: row.vacancy_threshold_months.map(|m| m as u32),
                 schedule,
             },
@@ -403,7 +408,7 @@ pub(crate) fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Ag
     Ok(Agreement {
         id,
         post_id,
-        kind: if kind == "order" { Kind::Order } else { Kind::Cofinancing },
+        kind: Kind::try_from(kind)?,
         municipality_code,
         title,
         versions: load_versions(conn, id, with_contacts)?,

@@ -51,3 +51,19 @@ impl From<etablera_domain::input::Invalid> for StoreError {
         StoreError::Invalid { field, message: e.message }
     }
 }
+
+impl From<etablera_domain::code::UnknownCode> for StoreError {
+    /// A stored code that names no value: the row cannot be read, as when a column read with
+    /// `deserialize_as` holds one.
+    fn from(e: etablera_domain::code::UnknownCode) -> StoreError {
+        StoreError::Database(diesel::result::Error::DeserializationError(Box::new(e)))
+    }
+}
+
+/// Reads stored codes as their type; one that names no value is an error.
+pub(crate) fn codes<T>(stored: Vec<String>) -> Result<Vec<T>, StoreError>
+where
+    T: TryFrom<String, Error = etablera_domain::code::UnknownCode>,
+{
+    stored.into_iter().map(|code| Ok(T::try_from(code)?)).collect()
+}

@@ -12,6 +12,16 @@ use crate::reception::households::label;
 use crate::schema::{households, notifications, users};
 use crate::{DbConn, Result, now};
 
+etablera_domain::coded! {
+    /// What a notification tells.
+    pub enum Kind {
+        /// A household's first contact is overdue (`reception`).
+        FirstContactOverdue = "first_contact_overdue",
+        /// A serious complaint or deviation was registered (`quality`).
+        DeviationSerious = "deviation_serious",
+    }
+}
+
 /// What a notification is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
@@ -37,7 +47,7 @@ pub fn deviation_label(id: i32) -> String {
 #[derive(Debug, Clone)]
 pub struct Notification {
     pub id: i32,
-    pub kind: String,
+    pub kind: Kind,
     pub subject: Subject,
     pub created_at: NaiveDateTime,
 }
@@ -53,19 +63,18 @@ fn with_subjects(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Notification>>
         .load::<(i32, Option<String>)>(conn)?
         .into_iter()
         .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, kind, household_id, deviation_id, created_at)| {
-            let subject = match (household_id, deviation_id) {
-                (Some(h), _) => {
-                    Subject::Household { id: h, label: label(h, references.get(&h).and_then(|r| r.as_deref())) }
-                }
-                (None, Some(d)) => Subject::Deviation { id: d },
-                (None, None) => return None,
-            };
-            Some(Notification { id, kind, subject, created_at })
-        })
-        .collect())
+    let mut list = Vec::with_capacity(rows.len());
+    for (id, kind, household_id, deviation_id, created_at) in rows {
+        let subject = match (household_id, deviation_id) {
+            (Some(h), _) => {
+                Subject::Household { id: h, label: label(h, references.get(&h).and_then(|r| r.as_deref())) }
+            }
+            (None, Some(d)) => Subject::Deviation { id: d },
+            (None, None) => continue,
+        };
+        list.push(Notification { id, kind: Kind::try_from(kind)?, subject, created_at });
+    }
+    Ok(list)
 }
 
 /// A user's unread notifications, newest first.

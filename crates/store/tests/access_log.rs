@@ -98,9 +98,9 @@ fn the_log_holds_no_personal_data_only_ids() {
     let user = add_user(&db, "bertil", &[Role::Admin]);
     let rows = db.store.with_conn(|conn| log::export(conn, &Actor::command_line(), &Filter::default())).unwrap();
     assert_eq!(rows.len(), 2, "the created user, and the export itself");
-    assert_eq!(rows[1].action, "export");
+    assert_eq!(rows[1].action, Action::Export);
     let row = &rows[0];
-    assert_eq!(row.action, "create");
+    assert_eq!(row.action, Action::Create);
     assert_eq!(row.record_kind, "user");
     assert_eq!(row.record_id.as_deref(), Some(user.id.to_string().as_str()));
     let everything = format!("{rows:?}");
@@ -121,7 +121,7 @@ fn reading_the_log_is_logged_and_filters_apply() {
     let filter = Filter { actor_user_id: Some(auditor.id), ..Filter::default() };
     let (rows, _) = db.store.with_conn(|conn| log::page(conn, &actor, &filter, 0, 50)).unwrap();
     assert_eq!(rows.len(), 2, "both of the auditor's reads of the log are in it");
-    assert!(rows.iter().all(|r| r.record_kind == "access_log" && r.action == "read"));
+    assert!(rows.iter().all(|r| r.record_kind == "access_log" && r.action == Action::Read));
 }
 
 #[test]

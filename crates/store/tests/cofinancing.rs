@@ -8,6 +8,7 @@ use etablera_domain::money::Money;
 use etablera_domain::time::Year;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
+use etablera_store::access::log::Action;
 use etablera_store::cofinancing::invoices;
 use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::seed::{self, Seeded};
@@ -277,11 +278,9 @@ fn amendments_are_versions_and_reading_the_contacts_is_logged() {
         .store
         .with_conn(|conn| etablera_store::access::log::export(conn, &Actor::command_line(), &Default::default()))
         .unwrap();
-    assert!(
-        log.iter().any(|r| r.action == "read"
-            && r.record_kind == "agreement"
-            && r.municipality_code.as_deref() == Some("0586"))
-    );
+    assert!(log.iter().any(|r| r.action == Action::Read
+        && r.record_kind == "agreement"
+        && r.municipality_code.as_deref() == Some("0586")));
 }
 
 fn new_version() -> etablera_store::agreements::NewVersion {

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use etablera_domain::access::Role;
 use etablera_domain::agreements::obligations::{Schedule, Status, default_duties};
-use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::monthly::Month;
 use etablera_store::StoreError;
@@ -33,7 +33,7 @@ pub fn seed_order() -> NewVersion {
         municipality_org_number: "212000-2882".parse().unwrap(),
         county_org_number: "212000-2882".parse().unwrap(),
         contacts: vec![Contact {
-            side: "committee".into(),
+            side: Side::Committee,
             name: "Nämndsekreteraren".into(),
             title: Some("Socialnämndens sekreterare".into()),
             email: Some("socialnamnden@osteraker.test".into()),
@@ -91,7 +91,7 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
         .store
         .with_conn(|conn| obligations::standing(conn, &order, today, today + chrono::Duration::days(60)))
         .unwrap();
-    let codes: Vec<&str> = standing.iter().map(|(o, _)| o.code.as_str()).collect();
+    let codes: Vec<&str> = standing.iter().map(|(o, _)| o.code.code()).collect();
     assert_eq!(
         codes,
         [

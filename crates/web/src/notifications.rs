@@ -14,7 +14,7 @@ use crate::mail::Mailer;
 const NOTIFY_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 pub fn text(t: &Tr, n: &Notification) -> String {
-    t.with(&format!("notification-{}", n.kind), "subject", n.subject.label())
+    t.with(&format!("notification-{}", n.kind.code()), "subject", n.subject.label())
 }
 
 /// Where the notification leads: the household's file, or the complaint or deviation (the
@@ -111,8 +111,11 @@ async fn send_contact_notices(state: &AppState, mailer: &Mailer, t: &Tr) -> Resu
         if !state.store.run(move |conn| deviations::claim_contact_notice(conn, id)).await? {
             continue;
         }
-        let text =
-            t.with("notification-deviation_serious", "subject", etablera_store::notifications::deviation_label(id));
+        let text = t.with(
+            &format!("notification-{}", deviations::SERIOUS.code()),
+            "subject",
+            etablera_store::notifications::deviation_label(id),
+        );
         let mut body = format!("{text}.\n");
         if let Some(link) = mailer.link(&format!("/reports/serious/{id}")) {
             body.push_str(&format!("\n{link}\n"));

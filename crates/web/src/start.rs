@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use etablera_domain::access::{Permission, Role};
-use etablera_store::access::log::{self, LogRow};
+use etablera_store::access::log::{self, Action, LogRow};
 
 use crate::app::AppState;
 use crate::context::Signed;
@@ -191,9 +191,9 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
             .into_iter()
             .map(|row| LoginEvent {
                 at: local_time(row.at),
-                action: t.get(&format!("action-{}", row.action)),
+                action: t.get(&format!("action-{}", row.action.code())),
                 address: row.client_address.unwrap_or_default(),
-                failed: row.action == "login_failed",
+                failed: row.action == Action::LoginFailed,
             })
             .collect(),
         ctx: PageContext::new(&ctx, t.get("start-title"), "/"),

@@ -19,12 +19,21 @@ pub enum Schedule {
     Yearly { month: u32, day: u32, next_year: bool },
 }
 
+crate::coded! {
+    /// Which of the schedules a duty has, as stored beside its dates.
+    pub enum ScheduleKind {
+        Once = "once",
+        Monthly = "monthly",
+        Yearly = "yearly",
+    }
+}
+
 impl Schedule {
-    pub fn code(&self) -> &'static str {
+    pub fn kind(&self) -> ScheduleKind {
         match self {
-            Schedule::Once { .. } => "once",
-            Schedule::Monthly { .. } => "monthly",
-            Schedule::Yearly { .. } => "yearly",
+            Schedule::Once { .. } => ScheduleKind::Once,
+            Schedule::Monthly { .. } => ScheduleKind::Monthly,
+            Schedule::Yearly { .. } => ScheduleKind::Yearly,
         }
     }
 
@@ -154,38 +163,41 @@ pub fn status(occurrence: &Occurrence, done: Option<(NaiveDate, String)>, today:
     }
 }
 
+crate::coded! {
+    /// The duties of the second seed's order (sections 1.3, 1.4.3, 1.6.2 and 2.2): the written
+    /// answer at the start, the monthly report by a day of the month after, the complaints and
+    /// deviations at the interim and annual closings, the activity plan and activity report, and
+    /// the account of the annual grant, in the order the form lists them.
+    pub enum DutyKind {
+        WrittenAnswer = "written_answer",
+        MonthlyReport = "monthly_report",
+        InterimSummary = "interim_summary",
+        AnnualSummary = "annual_summary",
+        ActivityPlan = "activity_plan",
+        ActivityReport = "activity_report",
+        GrantAccount = "grant_account",
+    }
+}
+
 /// A duty as the seed's order lists it, with the municipality's dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duty {
-    pub code: &'static str,
+    pub code: DutyKind,
     pub schedule: Schedule,
 }
 
-/// The duties of the second seed's order (sections 1.3, 1.4.3, 1.6.2 and 2.2): the written answer
-/// at the start, the monthly report by a day of the month after, the complaints and deviations
-/// at the interim and annual closings, the activity plan and activity report, and the account of
-/// the annual grant. The dates are the municipality's; these are the defaults the form offers.
-pub const DUTIES: [&str; 7] = [
-    "written_answer",
-    "monthly_report",
-    "interim_summary",
-    "annual_summary",
-    "activity_plan",
-    "activity_report",
-    "grant_account",
-];
-
-/// The seed's duties with a municipality's usual dates, for an order starting on `start`.
+/// The seed's duties with a municipality's usual dates, for an order starting on `start`. The
+/// dates are the municipality's; these are the defaults the form offers.
 pub fn default_duties(start: NaiveDate) -> Vec<Duty> {
     let yearly = |month, day, next_year| Schedule::Yearly { month, day, next_year };
     vec![
-        Duty { code: "written_answer", schedule: Schedule::Once { due: super::add_months(start, 1) } },
-        Duty { code: "monthly_report", schedule: Schedule::Monthly { day: 15 } },
-        Duty { code: "interim_summary", schedule: yearly(9, 30, false) },
-        Duty { code: "annual_summary", schedule: yearly(1, 31, true) },
-        Duty { code: "activity_plan", schedule: yearly(11, 30, false) },
-        Duty { code: "activity_report", schedule: yearly(2, 28, true) },
-        Duty { code: "grant_account", schedule: yearly(2, 28, true) },
+        Duty { code: DutyKind::WrittenAnswer, schedule: Schedule::Once { due: super::add_months(start, 1) } },
+        Duty { code: DutyKind::MonthlyReport, schedule: Schedule::Monthly { day: 15 } },
+        Duty { code: DutyKind::InterimSummary, schedule: yearly(9, 30, false) },
+        Duty { code: DutyKind::AnnualSummary, schedule: yearly(1, 31, true) },
+        Duty { code: DutyKind::ActivityPlan, schedule: yearly(11, 30, false) },
+        Duty { code: DutyKind::ActivityReport, schedule: yearly(2, 28, true) },
+        Duty { code: DutyKind::GrantAccount, schedule: yearly(2, 28, true) },
     ]
 }
 
@@ -243,6 +255,6 @@ mod tests {
         assert!(Schedule::Yearly { month: 2, day: 29, next_year: true }.check().is_ok());
         assert!(Schedule::Yearly { month: 2, day: 30, next_year: true }.check().is_err());
         assert!(Schedule::Monthly { day: 0 }.check().is_err());
-        assert_eq!(default_duties(d("2020-03-01")).len(), DUTIES.len());
+        assert_eq!(default_duties(d("2020-03-01")).len(), DutyKind::ALL.len());
     }
 }

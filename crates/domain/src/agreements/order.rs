@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 
-use super::obligations::{Duty, Schedule, default_duties};
+use super::obligations::{Duty, DutyKind, Schedule, default_duties};
 use super::staffing::parse_posts;
 use super::termination::RefundPolicy;
 use super::terms::{InvoiceSchedule, Terms, Validity};
-use super::version::{Contact, NewVersion, given, org_number};
+use super::version::{Contact, NewVersion, Side, given, org_number};
 use crate::input::{Errors, Invalid, date, optional_date};
 use crate::text::Text;
 
@@ -61,16 +61,15 @@ pub struct NewOrder {
 
 impl OrderForm {
     /// A duty's dates as typed.
-    fn duty(&self, code: &str) -> &str {
-        match code {
-            "written_answer" => &self.written_answer,
-            "monthly_report" => &self.monthly_report,
-            "interim_summary" => &self.interim_summary,
-            "annual_summary" => &self.annual_summary,
-            "activity_plan" => &self.activity_plan,
-            "activity_report" => &self.activity_report,
-            "grant_account" => &self.grant_account,
-            _ => "",
+    fn duty(&self, kind: DutyKind) -> &str {
+        match kind {
+            DutyKind::WrittenAnswer => &self.written_answer,
+            DutyKind::MonthlyReport => &self.monthly_report,
+            DutyKind::InterimSummary => &self.interim_summary,
+            DutyKind::AnnualSummary => &self.annual_summary,
+            DutyKind::ActivityPlan => &self.activity_plan,
+            DutyKind::ActivityReport => &self.activity_report,
+            DutyKind::GrantAccount => &self.grant_account,
         }
     }
 
@@ -96,17 +95,17 @@ impl OrderForm {
         let duties: Vec<Duty> = shapes
             .into_iter()
             .filter_map(|duty| {
-                let schedule = errors.keep(Schedule::read(duty.code, self.duty(duty.code), duty.schedule))?;
+                let schedule = errors.keep(Schedule::read(duty.code.code(), self.duty(duty.code), duty.schedule))?;
                 Some(Duty { code: duty.code, schedule })
             })
             .collect();
         let contacts = [
-            ("committee", &self.committee_contact, &self.committee_email),
-            ("executor", &self.executor_contact, &self.executor_email),
+            (Side::Committee, &self.committee_contact, &self.committee_email),
+            (Side::Executor, &self.executor_contact, &self.executor_email),
         ]
         .into_iter()
         .filter_map(|(side, name, email)| {
-            Some(Contact { side: side.into(), name: given(name)?, title: None, email: given(email), phone: None })
+            Some(Contact { side, name: given(name)?, title: None, email: given(email), phone: None })
         })
         .collect();
         errors.finish(|| {

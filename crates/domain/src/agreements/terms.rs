@@ -56,6 +56,25 @@ pub enum InvoiceSchedule {
     None,
 }
 
+crate::coded! {
+    /// Which of the schedules an agreement is invoiced by, as stored beside its dates.
+    pub enum InvoiceScheduleKind {
+        Yearly = "yearly",
+        Instalments = "instalments",
+        None = "none",
+    }
+}
+
+impl InvoiceSchedule {
+    pub fn kind(&self) -> InvoiceScheduleKind {
+        match self {
+            InvoiceSchedule::Yearly { .. } => InvoiceScheduleKind::Yearly,
+            InvoiceSchedule::Instalments(_) => InvoiceScheduleKind::Instalments,
+            InvoiceSchedule::None => InvoiceScheduleKind::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
     pub validity: Validity,

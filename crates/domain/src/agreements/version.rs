@@ -6,17 +6,27 @@ use serde::Serialize;
 
 use super::calendar::Period;
 use super::termination::RefundPolicy;
-use super::terms::{Instalment, InvoiceSchedule, Terms, Validity};
+use super::terms::{Instalment, InvoiceSchedule, InvoiceScheduleKind, Terms, Validity};
 use crate::identity::OrganisationNumber;
 use crate::input::{Errors, Invalid, date};
 use crate::municipality::MunicipalityCode;
 use crate::text::Text;
 
+crate::coded! {
+    /// Whose contact person: a co-financing agreement's county board or municipality, an order's
+    /// committee or executing administration.
+    pub enum Side {
+        County = "county",
+        Municipality = "municipality",
+        Committee = "committee",
+        Executor = "executor",
+    }
+}
+
 /// A contact person named in a version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Contact {
-    /// `county` or `municipality` (an order's: `committee` or `executor`).
-    pub side: String,
+    pub side: Side,
     pub name: String,
     pub title: Option<String>,
     pub email: Option<String>,
@@ -169,7 +179,7 @@ impl VersionForm {
 
     /// Yearly by a day, or the instalments one a line.
     fn schedule(&self) -> Result<InvoiceSchedule, Vec<Invalid>> {
-        if self.schedule.trim() != "instalments" {
+        if InvoiceScheduleKind::from_code(self.schedule.trim()) != Some(InvoiceScheduleKind::Instalments) {
             return match (self.due_month.trim().parse::<u32>(), self.due_day.trim().parse::<u32>()) {
                 (Ok(month), Ok(day)) if NaiveDate::from_ymd_opt(2023, month, day).is_some() => {
                     Ok(InvoiceSchedule::Yearly { month, day })
@@ -206,7 +216,7 @@ impl VersionForm {
     fn contacts(&self) -> Vec<Contact> {
         let sides = [
             (
-                "county",
+                Side::County,
                 [
                     &self.county_contact_name,
                     &self.county_contact_title,
@@ -215,7 +225,7 @@ impl VersionForm {
                 ],
             ),
             (
-                "municipality",
+                Side::Municipality,
                 [
                     &self.municipality_contact_name,
                     &self.municipality_contact_title,
@@ -228,7 +238,7 @@ impl VersionForm {
             .into_iter()
             .filter_map(|(side, [name, title, email, phone])| {
                 Some(Contact {
-                    side: side.into(),
+                    side,
                     name: given(name)?,
                     title: given(title),
                     email: given(email),
@@ -323,10 +333,7 @@ mod tests {
         assert_eq!(version.terms.schedule, InvoiceSchedule::Yearly { month: 12, day: 10 });
         assert_eq!(version.terms.notice_months, Some(2));
         assert_eq!(version.contacts.len(), 1);
-        assert_eq!(
-            (version.contacts[0].side.as_str(), version.contacts[0].name.as_str()),
-            ("municipality", "Demo Kontakt")
-        );
+        assert_eq!((version.contacts[0].side, version.contacts[0].name.as_str()), (Side::Municipality, "Demo Kontakt"));
         assert!(version.check().is_ok());
     }
 

@@ -60,7 +60,7 @@ pub fn login(
     let (by_account, by_address) = failures_since(conn, &username_hash, &address, ago(throttle.window))?;
     let credentials = users::credentials(conn, &username)?;
     let known_id = credentials.as_ref().map(|c| c.0);
-    let record = Record { kind: "user", id: known_id.map(|i| i.to_string()), municipality_code: None };
+    let record = Record { kind: users::RECORD, id: known_id.map(|i| i.to_string()), municipality_code: None };
 
     if by_account >= throttle.max_failures_per_account || by_address >= throttle.max_failures_per_address {
         write(conn, |conn| {
@@ -172,7 +172,7 @@ pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
         let user_id: Option<i32> = sessions::table.find(session_id).select(sessions::user_id).first(conn).optional()?;
         diesel::delete(sessions::table.find(session_id)).execute(conn)?;
         if let Some(user_id) = user_id {
-            append(conn, &actor.user(user_id), Action::Logout, &Record::new("user", user_id))?;
+            append(conn, &actor.user(user_id), Action::Logout, &Record::new(users::RECORD, user_id))?;
         }
         Ok(())
     })

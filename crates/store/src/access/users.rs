@@ -50,7 +50,7 @@ struct UserRow {
     created_at: NaiveDateTime,
 }
 
-const RECORD: &str = "user";
+pub(crate) const RECORD: &str = "user";
 
 /// Creates a user with its roles and municipalities, in one transaction.
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
@@ -116,9 +116,9 @@ fn grants_of(conn: &mut DbConn, user_id: i32) -> Result<(Vec<Role>, Vec<Municipa
         .order(user_municipalities::municipality_code)
         .select(user_municipalities::municipality_code)
         .load(conn)?;
-    // Values in these tables were checked when written; one that no longer parses (a role
-    // removed from the code) grants nothing.
-    let mut roles: Vec<Role> = role_codes.iter().filter_map(|c| c.parse().ok()).collect();
+    // Values in these tables were checked when written; a role that is no longer known (one
+    // removed from the code) is an error, never silently nothing.
+    let mut roles: Vec<Role> = crate::error::codes(role_codes)?;
     roles.sort();
     Ok((roles, codes.iter().filter_map(|c| c.parse().ok()).collect()))
 }
@@ -129,7 +129,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         .filter(user_permissions::user_id.eq(row.id))
         .select(user_permissions::permission)
         .load(conn)?;
-    let mut personal_permissions: Vec<Permission> = codes.iter().filter_map(|c| Permission::from_code(c)).collect();
+    let mut personal_permissions: Vec<Permission> = crate::error::codes(codes)?;
     personal_permissions.sort();
     Ok(User {
         id: row.id,

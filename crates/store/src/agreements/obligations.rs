@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::agreements::obligations::{Occurrence, Schedule, Status, occurrences, status};
+use etablera_domain::agreements::obligations::{
+    DutyKind, Occurrence, Schedule, ScheduleKind, Status, occurrences, status,
+};
 
 use super::{Agreement, RECORD};
 use crate::access::Actor;
@@ -16,12 +18,12 @@ use crate::{DbConn, Result, StoreError, now, write};
 use etablera_domain::text::Text;
 
 /// The duty that signing the monthly report fulfils.
-pub const MONTHLY_REPORT: &str = "monthly_report";
+pub const MONTHLY_REPORT: DutyKind = DutyKind::MonthlyReport;
 
 #[derive(Debug, Clone)]
 pub struct Obligation {
     pub id: i32,
-    pub code: String,
+    pub code: DutyKind,
     pub schedule: Schedule,
 }
 
@@ -32,7 +34,19 @@ pub struct Standing {
     pub status: Status,
 }
 
-type Row = (i32, String, String, Option<NaiveDate>, Option<i32>, Option<i32>, bool);
+/// An obligation as stored: its duty and the kind of its schedule with the schedule's dates.
+#[derive(Queryable)]
+struct Row {
+    id: i32,
+    #[diesel(deserialize_as = String)]
+    code: DutyKind,
+    #[diesel(deserialize_as = String)]
+    kind: ScheduleKind,
+    date: Option<NaiveDate>,
+    month: Option<i32>,
+    day: Option<i32>,
+    next_year: bool,
+}
 
 /// A schedule's dates as the table holds them; `schedule` reads them back.
 #[derive(Insertable, AsChangeset)]
@@ -55,18 +69,16 @@ impl Dates {
     }
 }
 
-fn schedule(
-    kind: &str,
-    date: Option<NaiveDate>,
-    month: Option<i32>,
-    day: Option<i32>,
-    next_year: bool,
-) -> Option<Schedule> {
-    match kind {
-        "once" => Some(Schedule::Once { due: date? }),
-        "monthly" => Some(Schedule::Monthly { day: day? as u32 }),
-        "yearly" => Some(Schedule::Yearly { month: month? as u32, day: day? as u32, next_year }),
-        _ => None,
+impl Row {
+    /// The schedule its dates make; `None` when a date its kind needs is missing.
+    fn schedule(&self) -> Option<Schedule> {
+        match self.kind {
+            ScheduleKind::Once => Some(Schedule::Once { due: self.date? }),
+            ScheduleKind::Monthly => Some(Schedule::Monthly { day: self.day? as u32 }),
+            ScheduleKind::Yearly => {
+                Some(Schedule::Yearly { month: self.month? as u32, day: self.day? as u32, next_year: self.next_year })
+            }
+        }
     }
 }
 
@@ -86,9 +98,7 @@ pub fn of_order(conn: &mut DbConn, agreement_id: i32) -> Result<Vec<Obligation>>
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, code, kind, date, month, day, next_year)| {
-            Some(Obligation { id, code, schedule: schedule(&kind, date, month, day, next_year)? })
-        })
+        .filter_map(|row| Some(Obligation { id: row.id, code: row.code, schedule: row.schedule()? }))
         .collect())
 }
 
@@ -165,7 +175,7 @@ pub fn reschedule(conn: &mut DbConn, actor: &Actor, obligation_id: i32, schedule
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        if kind != schedule.code() {
+        if ScheduleKind::try_from(kind)? != schedule.kind() {
             return Err(StoreError::invalid("schedule", Text::new("obligation-other-schedule")));
         }
         schedule.check().map_err(|m| StoreError::invalid("schedule", m))?;
@@ -200,7 +210,7 @@ pub fn fulfil(
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        if code == MONTHLY_REPORT {
+        if DutyKind::try_from(code)? == MONTHLY_REPORT {
             return Err(StoreError::invalid("period", Text::new("obligation-monthly-report")));
         }
         let order = super::load(conn, agreement_id, false)?;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::agreements::InvoiceSchedule;
-use etablera_domain::agreements::obligations::{DUTIES, Duty};
+use etablera_domain::agreements::obligations::Duty;
 use etablera_domain::municipality::MunicipalityCode;
 
 use super::{Agreement, Kind, NewVersion, RECORD, insert_version, load};
@@ -31,10 +31,7 @@ pub fn create(
     }
     first.check()?;
     for duty in duties {
-        if !DUTIES.contains(&duty.code) {
-            return Err(StoreError::invalid("obligations", Text::new("order-duty-unknown").with("code", duty.code)));
-        }
-        duty.schedule.check().map_err(|m| StoreError::invalid(duty.code, m))?;
+        duty.schedule.check().map_err(|m| StoreError::invalid(duty.code.code(), m))?;
     }
     write(conn, |conn| {
         let id: i32 = diesel::insert_into(agreements::table)
@@ -53,8 +50,8 @@ pub fn create(
                 .values((
                     super::obligations::Dates::of(duty.schedule),
                     obligations::agreement_id.eq(id),
-                    obligations::code.eq(duty.code),
-                    obligations::schedule.eq(duty.schedule.code()),
+                    obligations::code.eq(duty.code.code()),
+                    obligations::schedule.eq(duty.schedule.kind().code()),
                     obligations::position.eq(position as i32),
                 ))
                 .execute(conn)?;

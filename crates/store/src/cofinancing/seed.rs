@@ -5,7 +5,7 @@
 //! seed's, the other municipalities' are made-up numbers with valid check digits.
 
 use chrono::NaiveDate;
-use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Terms, Validity};
+use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::cofinancing::{CostModel, PostCost};
 use etablera_domain::identity::{OrganisationNumber, luhn_check_digit};
 use etablera_domain::money::Money;
@@ -112,14 +112,14 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
             let contacts = |version: &str| {
                 vec![
                     Contact {
-                        side: "county".into(),
+                        side: Side::County,
                         name: format!("Demo Samordnare ({version})"),
                         title: Some("Integrationsutvecklare".into()),
                         email: Some("samordnare@example.invalid".into()),
                         phone: None,
                     },
                     Contact {
-                        side: "municipality".into(),
+                        side: Side::Municipality,
                         name: format!("Demo Kontakt {}", m.name),
                         title: Some("Ledamot i Integrationsrådet".into()),
                         email: Some(format!("kontakt.{}@example.invalid", m.code)),

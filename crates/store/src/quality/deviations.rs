@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::access::Role;
+use etablera_domain::agreements::Side;
 use etablera_domain::quality::deviations::{Category, Channel, Deviation, Kind, Severity};
 
 use crate::access::Actor;
@@ -20,7 +21,7 @@ use etablera_domain::text::Text;
 pub const DEVIATION: &str = "deviation";
 const NOTIFICATION: &str = "notification";
 /// The notification's kind.
-pub const SERIOUS: &str = "deviation_serious";
+pub const SERIOUS: crate::notifications::Kind = crate::notifications::Kind::DeviationSerious;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deviations)]
@@ -196,7 +197,7 @@ pub fn update(
             diesel::update(
                 notifications::table
                     .filter(notifications::deviation_id.eq(id))
-                    .filter(notifications::kind.eq(SERIOUS))
+                    .filter(notifications::kind.eq(SERIOUS.code()))
                     .filter(notifications::read_at.is_null()),
             )
             .set(notifications::read_at.eq(now()))
@@ -222,7 +223,7 @@ fn notify_committee(conn: &mut DbConn, actor: &Actor, municipality_code: &str, i
         diesel::insert_into(notifications::table)
             .values((
                 notifications::user_id.eq(user_id),
-                notifications::kind.eq(SERIOUS),
+                notifications::kind.eq(SERIOUS.code()),
                 notifications::deviation_id.eq(id),
                 notifications::created_at.eq(now()),
             ))
@@ -257,7 +258,7 @@ fn contact_addresses(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<S
         .current()
         .contacts
         .iter()
-        .filter(|c| c.side == "committee")
+        .filter(|c| c.side == Side::Committee)
         .filter_map(|c| c.email.clone())
         .filter(|e| !members.iter().flatten().any(|m| m.eq_ignore_ascii_case(e)))
         .collect();
@@ -319,7 +320,7 @@ pub fn release_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<()
 pub fn notice(conn: &mut DbConn, id: i32) -> Result<(usize, usize)> {
     let rows: Vec<Option<NaiveDateTime>> = notifications::table
         .filter(notifications::deviation_id.eq(id))
-        .filter(notifications::kind.eq(SERIOUS))
+        .filter(notifications::kind.eq(SERIOUS.code()))
         .select(notifications::emailed_at)
         .load(conn)?;
     Ok((rows.len(), rows.iter().filter(|e| e.is_some()).count()))

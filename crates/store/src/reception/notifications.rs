@@ -8,10 +8,11 @@ use etablera_domain::reception::first_contact::{DayCount, Status};
 
 use crate::access::Scope;
 use crate::access::users;
+use crate::notifications::Kind;
 use crate::schema::{notifications, user_municipalities};
 use crate::{DbConn, Result, now, write};
 
-pub const OVERDUE_FIRST_CONTACT: &str = "first_contact_overdue";
+pub const OVERDUE_FIRST_CONTACT: Kind = Kind::FirstContactOverdue;
 
 /// Makes a notification for every overdue first contact and every user who follows the
 /// household, once. Returns how many were made.
@@ -46,7 +47,7 @@ pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Re
             for (user_id, _) in followers.iter().filter(|(_, scope)| scope.allows(code, unit)) {
                 let exists: i64 = notifications::table
                     .filter(notifications::user_id.eq(user_id))
-                    .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT))
+                    .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT.code()))
                     .filter(notifications::household_id.eq(household_id))
                     .count()
                     .get_result(conn)?;
@@ -54,7 +55,7 @@ pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Re
                     diesel::insert_into(notifications::table)
                         .values((
                             notifications::user_id.eq(user_id),
-                            notifications::kind.eq(OVERDUE_FIRST_CONTACT),
+                            notifications::kind.eq(OVERDUE_FIRST_CONTACT.code()),
                             notifications::household_id.eq(household_id),
                             notifications::created_at.eq(now()),
                         ))
@@ -73,7 +74,7 @@ pub(crate) fn settle(conn: &mut DbConn, household_id: i32) -> Result<()> {
     diesel::update(
         notifications::table
             .filter(notifications::household_id.eq(household_id))
-            .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT))
+            .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT.code()))
             .filter(notifications::read_at.is_null()),
     )
     .set(notifications::read_at.eq(now()))

@@ -99,7 +99,7 @@ pub async fn access_log(
                 at: etablera_domain::time::with_offset(r.at),
                 actor_user_id: r.actor_user_id,
                 actor_username,
-                action: r.action,
+                action: r.action.code().to_owned(),
                 record_kind: r.record_kind,
                 record_id: r.record_id,
                 municipality_code: r.municipality_code,

@@ -197,7 +197,7 @@ pub async fn page(
                 id: row.id,
                 at: local_time(row.at),
                 actor: name.unwrap_or_else(|| system.clone()),
-                action: t.get(&format!("action-{}", row.action)),
+                action: t.get(&format!("action-{}", row.action.code())),
                 record: match &row.record_id {
                     Some(id) => format!("{} {}", row.record_kind, id),
                     None => row.record_kind.clone(),

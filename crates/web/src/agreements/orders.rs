@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use etablera_domain::access::Permission;
-use etablera_domain::agreements::obligations::{DUTIES, Status, default_duties};
+use etablera_domain::agreements::obligations::{DutyKind, Status, default_duties};
 use etablera_domain::agreements::order::{FulfilForm, OrderAmendmentForm, OrderForm, RescheduleForm, StaffingForm};
 use etablera_domain::agreements::staffing::{per_post_tenths, posts_text, tenths_text};
 use etablera_domain::input::Invalid;
@@ -83,7 +83,7 @@ fn row(t: &Tr, code: &str, obligation: &Obligation, s: &Standing) -> OccurrenceR
     };
     OccurrenceRow {
         obligation_id: obligation.id,
-        duty: t.get(&format!("duty-{}", obligation.code)),
+        duty: t.get(&format!("duty-{}", obligation.code.code())),
         period_code: s.occurrence.period.clone(),
         period: period_text(t, &s.occurrence.period),
         due: s.occurrence.due.to_string(),
@@ -143,9 +143,9 @@ pub async fn load(
             .iter()
             .map(|(o, _)| DutyRow {
                 id: o.id,
-                name: t.get(&format!("duty-{}", o.code)),
+                name: t.get(&format!("duty-{}", o.code.code())),
                 schedule: o.schedule.written(),
-                hint: t.get(&format!("duty-hint-{}", o.code)),
+                hint: t.get(&format!("duty-hint-{}", o.code.code())),
             })
             .collect(),
         staffing: staffing.map(|(from, hundredths)| {
@@ -211,7 +211,7 @@ fn order_view(t: &Tr, a: &etablera_store::agreements::Agreement) -> OrderView {
             .contacts
             .iter()
             .map(|c| {
-                let side = t.get(&format!("order-side-{}", c.side));
+                let side = t.get(&format!("order-side-{}", c.side.code()));
                 let mut text = c.name.clone();
                 if let Some(email) = &c.email {
                     text.push_str(&format!(", {email}"));
@@ -368,7 +368,7 @@ fn form_defaults(t: &Tr) -> Fields {
         ("notice_months".into(), "6".into()),
     ];
     for duty in default_duties(start) {
-        pairs.push((duty.code.into(), duty.schedule.written()));
+        pairs.push((duty.code.code().into(), duty.schedule.written()));
     }
     Fields(pairs)
 }
@@ -450,7 +450,7 @@ pub async fn create(
     }
 }
 
-/// The duties' codes in the form's order, for the template.
-pub fn duty_codes() -> &'static [&'static str] {
-    &DUTIES
+/// The duties' codes in the form's order (its fields' names), for the template.
+pub fn duty_codes() -> Vec<&'static str> {
+    DutyKind::ALL.iter().map(|d| d.code()).collect()
 }

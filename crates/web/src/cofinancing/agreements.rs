@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use etablera_domain::agreements::termination::NoticeForm;
-use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::cofinancing::invoices::PopulationChoice;
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
 use etablera_domain::money::Money;

@@ -372,7 +372,7 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                         .contacts
                         .iter()
                         .map(|c| ContactBody {
-                            side: c.side.clone(),
+                            side: c.side.code().to_owned(),
                             name: c.name.clone(),
                             title: c.title.clone(),
                             email: c.email.clone(),

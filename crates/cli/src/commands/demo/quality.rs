@@ -7,9 +7,9 @@
 //! as the pages; nothing in them names a person.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use etablera_domain::agreements::obligations::{Status, default_duties};
-use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Terms, Validity};
-use etablera_domain::quality::deviations::DeviationForm;
+use etablera_domain::agreements::obligations::{DutyKind, Status, default_duties};
+use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
+use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::monthly::Month;
 use etablera_domain::text::Text;
@@ -49,77 +49,77 @@ fn order_version(start: NaiveDate, end: NaiveDate, registry: &str, note: Option<
         county_org_number: org,
         contacts: vec![
             Contact {
-                side: "committee".into(),
+                side: Side::Committee,
                 name: "Demo Nämndsekreterare".into(),
                 title: None,
                 email: None,
                 phone: None,
             },
-            Contact { side: "executor".into(), name: "Demo Enhetschef".into(), title: None, email: None, phone: None },
+            Contact { side: Side::Executor, name: "Demo Enhetschef".into(), title: None, email: None, phone: None },
         ],
         note: note.map(str::to_owned),
     }
 }
 
 /// (kind, channel, category, severity, days ago received, days to close, description, actions)
-type Case = (&'static str, &'static str, &'static str, &'static str, i64, Option<i64>, &'static str, &'static str);
+type Case = (Kind, Channel, Category, Severity, i64, Option<i64>, &'static str, &'static str);
 
 const CASES: [Case; 6] = [
     (
-        "complaint",
-        "phone",
-        "housing",
-        "normal",
+        Kind::Complaint,
+        Channel::Phone,
+        Category::Housing,
+        Severity::Normal,
         200,
         Some(10),
         "Hyresvärden påpekade att flyttstädningen inte var bokad när kontraktet löpte ut.",
         "Rutinen för avflyttning ses över; städning bokad.",
     ),
     (
-        "deviation",
-        "internal",
-        "reception",
-        "normal",
+        Kind::Deviation,
+        Channel::Internal,
+        Category::Reception,
+        Severity::Normal,
         150,
         Some(1),
         "Första kontakten dröjde tre dagar på grund av sjukfrånvaro.",
         "Vikarie utsedd för första kontakter vid frånvaro.",
     ),
     (
-        "complaint",
-        "letter",
-        "treatment",
-        "normal",
+        Kind::Complaint,
+        Channel::Letter,
+        Category::Treatment,
+        Severity::Normal,
         90,
         Some(20),
         "Brev om upplevt otrevligt bemötande vid ett hembesök.",
         "Samtal med den som skrev och med personalen.",
     ),
     (
-        "deviation",
-        "internal",
-        "confidentiality",
-        "serious",
+        Kind::Deviation,
+        Channel::Internal,
+        Category::Confidentiality,
+        Severity::Serious,
         60,
         Some(5),
         "Ett beslut skickades till fel adress.",
         "Mottagaren kontaktad och brevet återsänt; incidenten anmäld till dataskyddsombudet.",
     ),
     (
-        "complaint",
-        "e_service",
-        "availability",
-        "normal",
+        Kind::Complaint,
+        Channel::EService,
+        Category::Availability,
+        Severity::Normal,
         20,
         None,
         "Svårt att nå mottagningen på telefon under eftermiddagar.",
         "",
     ),
     (
-        "deviation",
-        "internal",
-        "economy",
-        "normal",
+        Kind::Deviation,
+        Channel::Internal,
+        Category::Economy,
+        Severity::Normal,
         10,
         None,
         "Ett kvitto saknades för en kostnad som ska återsökas.",
@@ -139,15 +139,15 @@ pub fn run(
     for (kind, channel, category, severity, ago, close_after, description, actions) in CASES {
         let received = today - Duration::days(ago);
         let form = DeviationForm {
-            kind: kind.into(),
+            kind: kind.code().into(),
             received_on: received.to_string(),
-            channel: channel.into(),
+            channel: channel.code().into(),
             description: description.into(),
-            category: category.into(),
-            severity: severity.into(),
+            category: category.code().into(),
+            severity: severity.code().into(),
             actions: (!actions.is_empty()).then(|| actions.to_owned()),
             closed_on: close_after.map(|days| (received + Duration::days(days)).to_string()),
-            committee_summary: (severity == "serious").then(|| {
+            committee_summary: (severity == Severity::Serious).then(|| {
                 "Ett beslut skickades till fel mottagare; rättat samma vecka och anmält som personuppgiftsincident."
                     .to_owned()
             }),
@@ -198,7 +198,7 @@ pub fn run(
         }
         let overdue: Vec<_> = standings.iter().filter(|s| matches!(s.status, Status::Overdue { .. })).collect();
         for (i, s) in overdue.iter().enumerate() {
-            if obligation.code == "interim_summary" && i + 1 == overdue.len() {
+            if obligation.code == DutyKind::InterimSummary && i + 1 == overdue.len() {
                 continue;
             }
             let done_on = s.occurrence.due - Duration::days(3);
