@@ -59,11 +59,3 @@ impl From<etablera_domain::code::UnknownCode> for StoreError {
         StoreError::Database(diesel::result::Error::DeserializationError(Box::new(e)))
     }
 }
-
-/// Reads stored codes as their type; one that names no value is an error.
-pub(crate) fn codes<T>(stored: Vec<String>) -> Result<Vec<T>, StoreError>
-where
-    T: TryFrom<String, Error = etablera_domain::code::UnknownCode>,
-{
-    stored.into_iter().map(|code| Ok(T::try_from(code)?)).collect()
-}

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agreements;
+mod codes;
 pub mod cofinancing;
 mod db;
 pub mod economy;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_domain::economy::claims::{Step, StepInput};
+use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
 use etablera_domain::economy::costs::CostDetails;
 use etablera_domain::economy::rules::{Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, in_force};
 use etablera_domain::economy::standard::Expected;
@@ -338,7 +338,7 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
     step(Step::Decide, "2024-05-01", Some(6500), 4).unwrap();
     step(Step::Pay, "2024-05-20", None, 5).unwrap();
     let file = db.store.with_conn(|conn| claims::open(conn, &who.0, &who.1, id)).unwrap();
-    assert_eq!(file.claim.status, "paid");
+    assert_eq!(file.claim.status, ClaimStatus::Paid);
     assert_eq!(file.events.len(), 5);
     // 1 500 kr of the clothes is claimed; 100 kr went to the grant when recorded. The first
     // decision left 500 kr ungranted, the second after the appeal 0 kr.
@@ -406,7 +406,7 @@ fn an_administrator_changes_a_rule_and_the_row_as_it_was_is_kept() {
     let actor = Actor::command_line().user(admin.id);
     let rows = db.store.with_conn(rules::rows).unwrap();
     let food =
-        rows.iter().find(|r| r.category.as_deref() == Some("food_first_day") && r.valid_to.is_none()).unwrap().clone();
+        rows.iter().find(|r| r.category == Some(CostCategory::FoodFirstDay) && r.valid_to.is_none()).unwrap().clone();
     let mut changed = food.clone();
     changed.cap_per_person_ore = Some(25_000);
     db.store.with_conn(|conn| rules::update(conn, &actor, food.id, changed.clone(), 1)).unwrap();

@@ -10,13 +10,16 @@ pub mod rules;
 pub mod sie;
 pub mod standard;
 
+use etablera_domain::economy::rules::{ClaimType, CostCategory};
+
 use crate::i18n::Tr;
 
-/// A cost category's or claim type's name.
-pub fn category_name(t: &Tr, code: &str) -> String {
-    t.get(&format!("cost-category-{code}"))
+/// A cost category's name.
+pub fn category_name(t: &Tr, category: CostCategory) -> String {
+    t.get(&format!("cost-category-{}", category.code()))
 }
 
-pub fn claim_type_name(t: &Tr, code: &str) -> String {
-    t.get(&format!("claim-type-{code}"))
+/// A claim type's name.
+pub fn claim_type_name(t: &Tr, claim_type: ClaimType) -> String {
+    t.get(&format!("claim-type-{}", claim_type.code()))
 }

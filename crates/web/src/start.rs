@@ -254,7 +254,7 @@ async fn money_at_risk(
                 passed: c.deadline < today,
                 text: t.text(
                     "risk-claim",
-                    &[("id", c.claim_id.to_string()), ("type", crate::economy::claim_type_name(t, &c.claim_type))],
+                    &[("id", c.claim_id.to_string()), ("type", crate::economy::claim_type_name(t, c.claim_type))],
                 ),
                 amount: c.amount.to_string(),
                 href: format!("/economy/claims/{}", c.claim_id),

@@ -5,14 +5,71 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::rules::CostCategory;
+use crate::code::UnknownCode;
 use crate::money::Money;
+
+/// What a charge to the grant is for: a cost of a category (what its rule does not reimburse),
+/// or what a claim's decision did not grant. Stored as the category's code or `claim_shortfall`;
+/// ordered by that code, as the account lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChargeCategory {
+    Cost(CostCategory),
+    ClaimShortfall,
+}
+
+impl ChargeCategory {
+    const CLAIM_SHORTFALL: &'static str = "claim_shortfall";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ChargeCategory::Cost(category) => category.code(),
+            ChargeCategory::ClaimShortfall => Self::CLAIM_SHORTFALL,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ChargeCategory> {
+        if code == Self::CLAIM_SHORTFALL {
+            Some(ChargeCategory::ClaimShortfall)
+        } else {
+            CostCategory::from_code(code).map(ChargeCategory::Cost)
+        }
+    }
+
+    /// The cost category, when it is a cost's charge.
+    pub fn cost(self) -> Option<CostCategory> {
+        match self {
+            ChargeCategory::Cost(category) => Some(category),
+            ChargeCategory::ClaimShortfall => None,
+        }
+    }
+}
+
+impl TryFrom<String> for ChargeCategory {
+    type Error = UnknownCode;
+
+    fn try_from(code: String) -> Result<ChargeCategory, UnknownCode> {
+        ChargeCategory::from_code(&code).ok_or(UnknownCode { kind: "ChargeCategory", code })
+    }
+}
+
+impl Ord for ChargeCategory {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl PartialOrd for ChargeCategory {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// One charge to the grant: a cost or the part of it that cannot be reclaimed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Charge {
     pub on: NaiveDate,
-    /// The cost category's code, or `claim_shortfall` for what a decision did not grant.
-    pub category: String,
+    pub category: ChargeCategory,
     pub amount: Money,
 }
 
@@ -21,7 +78,7 @@ pub struct Charge {
 pub struct Account {
     pub year: i32,
     pub grant: Option<Money>,
-    pub by_category: BTreeMap<String, [Money; 12]>,
+    pub by_category: BTreeMap<ChargeCategory, [Money; 12]>,
     pub by_month: [Money; 12],
     pub charged: Money,
 }
@@ -32,18 +89,18 @@ impl Account {
         self.grant.map(|g| g - self.charged)
     }
 
-    pub fn category_total(&self, category: &str) -> Money {
-        self.by_category.get(category).map(|m| m.iter().copied().sum()).unwrap_or_default()
+    pub fn category_total(&self, category: ChargeCategory) -> Money {
+        self.by_category.get(&category).map(|m| m.iter().copied().sum()).unwrap_or_default()
     }
 }
 
 /// The account of `year` from its charges (charges of other years are left out).
 pub fn account(year: i32, grant: Option<Money>, charges: &[Charge]) -> Account {
-    let mut by_category: BTreeMap<String, [Money; 12]> = BTreeMap::new();
+    let mut by_category: BTreeMap<ChargeCategory, [Money; 12]> = BTreeMap::new();
     let mut by_month = [Money::ZERO; 12];
     for charge in charges.iter().filter(|c| c.on.year() == year) {
         let month = charge.on.month0() as usize;
-        let row = by_category.entry(charge.category.clone()).or_insert([Money::ZERO; 12]);
+        let row = by_category.entry(charge.category).or_insert([Money::ZERO; 12]);
         row[month] = row[month] + charge.amount;
         by_month[month] = by_month[month] + charge.amount;
     }
@@ -91,17 +148,19 @@ mod tests {
 
     #[test]
     fn the_balance_is_the_grant_less_its_charges() {
+        let (home, other) =
+            (ChargeCategory::Cost(CostCategory::HomeEquipment), ChargeCategory::Cost(CostCategory::Other));
         let charges = vec![
-            Charge { on: d("2024-03-01"), category: "home_equipment".into(), amount: Money::from_ore(50_050) },
-            Charge { on: d("2024-03-20"), category: "other".into(), amount: Money::from_kr(1200) },
-            Charge { on: d("2024-11-02"), category: "home_equipment".into(), amount: Money::from_kr(300) },
-            Charge { on: d("2023-12-31"), category: "other".into(), amount: Money::from_kr(9999) },
+            Charge { on: d("2024-03-01"), category: home, amount: Money::from_ore(50_050) },
+            Charge { on: d("2024-03-20"), category: other, amount: Money::from_kr(1200) },
+            Charge { on: d("2024-11-02"), category: home, amount: Money::from_kr(300) },
+            Charge { on: d("2023-12-31"), category: other, amount: Money::from_kr(9999) },
         ];
         let a = account(2024, Some(Money::from_kr(100_000)), &charges);
         assert_eq!(a.charged, Money::from_ore(50_050 + 120_000 + 30_000));
         assert_eq!(a.balance(), Some(Money::from_ore(10_000_000 - 200_050)));
         assert_eq!(a.by_month[2], Money::from_ore(170_050));
-        assert_eq!(a.category_total("home_equipment"), Money::from_ore(80_050));
+        assert_eq!(a.category_total(home), Money::from_ore(80_050));
         assert_eq!(account(2025, None, &charges).balance(), None);
     }
 
@@ -112,16 +171,34 @@ mod tests {
                 .into_iter()
                 .map(|(m, day, c, ore)| Charge {
                     on: NaiveDate::from_ymd_opt(2024, m, day).unwrap(),
-                    category: ["clothes", "other", "claim_shortfall"][c].into(),
+                    category: [
+                        ChargeCategory::Cost(CostCategory::Clothes),
+                        ChargeCategory::Cost(CostCategory::Other),
+                        ChargeCategory::ClaimShortfall,
+                    ][c],
                     amount: Money::from_ore(ore),
                 })
                 .collect();
             let a = account(2024, Some(Money::from_kr(100_000)), &charges);
             let sum: Money = charges.iter().map(|c| c.amount).sum();
             prop_assert_eq!(a.charged, sum);
-            prop_assert_eq!(a.by_category.keys().map(|k| a.category_total(k)).sum::<Money>(), sum);
+            prop_assert_eq!(a.by_category.keys().map(|k| a.category_total(*k)).sum::<Money>(), sum);
             prop_assert_eq!(a.balance().unwrap() + a.charged, Money::from_kr(100_000));
         }
+    }
+
+    #[test]
+    fn charge_categories_are_stored_as_codes_and_listed_by_them() {
+        for category in
+            CostCategory::ALL.iter().map(|c| ChargeCategory::Cost(*c)).chain([ChargeCategory::ClaimShortfall])
+        {
+            assert_eq!(ChargeCategory::from_code(category.code()), Some(category));
+        }
+        assert_eq!(ChargeCategory::ClaimShortfall.code(), "claim_shortfall");
+        assert!(ChargeCategory::try_from("yoga".to_owned()).is_err());
+        let mut listed = [ChargeCategory::Cost(CostCategory::Other), ChargeCategory::ClaimShortfall];
+        listed.sort();
+        assert_eq!(listed, [ChargeCategory::ClaimShortfall, ChargeCategory::Cost(CostCategory::Other)]);
     }
 
     #[test]

@@ -66,6 +66,30 @@ impl CostCategory {
     ];
 }
 
+crate::coded! {
+    /// How a rule's row states its cap: the kind of [`CapRule`], its amounts in columns of their
+    /// own.
+    pub enum CapKind {
+        None = "none",
+        PerPerson = "per_person",
+        PerHousehold = "per_household",
+        PerDay = "per_day",
+        Missing = "missing",
+    }
+}
+
+crate::coded! {
+    /// How a rule's row states its deadline: the kind of [`DeadlineRule`] (of [`Deadline`] when
+    /// due), its months in a column of their own.
+    pub enum DeadlineKind {
+        MonthsAfterReception = "months_after_reception",
+        MonthsAfterPeriodEnd = "months_after_period_end",
+        MonthsAfterQuarterEnd = "months_after_quarter_end",
+        NoApplication = "no_application",
+        Missing = "missing",
+    }
+}
+
 /// How much of a cost is reimbursed at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cap {
@@ -112,9 +136,6 @@ pub enum Deadline {
 }
 
 impl Deadline {
-    pub const KINDS: [&'static str; 3] =
-        ["months_after_reception", "months_after_period_end", "months_after_quarter_end"];
-
     /// The last day. A rule counted from the claim's period needs the period's last day; without
     /// it there is no date yet. A month added to 29 February lands on the 28th.
     pub fn date(self, reception: NaiveDate, period_end: Option<NaiveDate>) -> Option<NaiveDate> {
@@ -129,11 +150,11 @@ impl Deadline {
         }
     }
 
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> DeadlineKind {
         match self {
-            Deadline::MonthsAfterReception(_) => "months_after_reception",
-            Deadline::MonthsAfterPeriodEnd(_) => "months_after_period_end",
-            Deadline::MonthsAfterQuarterEnd(_) => "months_after_quarter_end",
+            Deadline::MonthsAfterReception(_) => DeadlineKind::MonthsAfterReception,
+            Deadline::MonthsAfterPeriodEnd(_) => DeadlineKind::MonthsAfterPeriodEnd,
+            Deadline::MonthsAfterQuarterEnd(_) => DeadlineKind::MonthsAfterQuarterEnd,
         }
     }
 
@@ -145,12 +166,13 @@ impl Deadline {
         }
     }
 
-    pub fn from_kind(kind: &str, months: u32) -> Option<Deadline> {
+    /// The deadline of a kind that counts months; `None` for one that does not.
+    pub fn from_kind(kind: DeadlineKind, months: u32) -> Option<Deadline> {
         match kind {
-            "months_after_reception" => Some(Deadline::MonthsAfterReception(months)),
-            "months_after_period_end" => Some(Deadline::MonthsAfterPeriodEnd(months)),
-            "months_after_quarter_end" => Some(Deadline::MonthsAfterQuarterEnd(months)),
-            _ => None,
+            DeadlineKind::MonthsAfterReception => Some(Deadline::MonthsAfterReception(months)),
+            DeadlineKind::MonthsAfterPeriodEnd => Some(Deadline::MonthsAfterPeriodEnd(months)),
+            DeadlineKind::MonthsAfterQuarterEnd => Some(Deadline::MonthsAfterQuarterEnd(months)),
+            DeadlineKind::NoApplication | DeadlineKind::Missing => None,
         }
     }
 }
@@ -513,7 +535,7 @@ pub struct RuleForm {
     pub covers: String,
     pub valid_from: String,
     pub valid_to: String,
-    /// `none`, `per_person`, `per_household`, `per_day` or `missing`.
+    /// One of [`CapKind`]'s codes.
     pub cap_kind: String,
     pub cap_per_person: String,
     pub cap_per_household: String,
@@ -524,7 +546,7 @@ pub struct RuleForm {
     pub amount: String,
     /// Percent of the price base amount with up to two decimals ("34,90").
     pub share: String,
-    /// One of [`Deadline::KINDS`], `no_application` or `missing`.
+    /// One of [`DeadlineKind`]'s codes.
     pub deadline_kind: String,
     pub deadline_months: String,
     pub source: String,
@@ -537,7 +559,7 @@ pub struct RuleTerms {
     pub covers: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub cap_kind: String,
+    pub cap_kind: CapKind,
     pub cap_per_person: Option<Money>,
     pub cap_per_household: Option<Money>,
     pub cap_per_extra_member: Option<Money>,
@@ -547,7 +569,7 @@ pub struct RuleTerms {
     pub amount: Option<Money>,
     /// In hundredths of a percent.
     pub share_bp: Option<i32>,
-    pub deadline_kind: String,
+    pub deadline_kind: DeadlineKind,
     pub deadline_months: Option<u32>,
     pub source: String,
 }
@@ -566,11 +588,8 @@ impl RuleForm {
         {
             errors.push(Invalid::new("valid_to", Text::new("rule-dates-out-of-order")));
         }
-        let cap_kind = self.cap_kind.trim();
         let cap_kind = errors.keep(
-            Some(cap_kind)
-                .filter(|k| ["none", "per_person", "per_household", "per_day", "missing"].contains(k))
-                .map(str::to_owned)
+            CapKind::from_code(self.cap_kind.trim())
                 .ok_or_else(|| Invalid::new("cap_kind", Text::new("rule-cap-kind-needed"))),
         );
         let cap_per_person = errors.keep(optional_money("cap_per_person", &self.cap_per_person));
@@ -588,11 +607,8 @@ impl RuleForm {
                 .map(|m| Some(m.ore() as i32))
                 .ok_or_else(|| Invalid::new("share", Text::new("rule-share-format"))),
         });
-        let deadline_kind = self.deadline_kind.trim();
         let deadline_kind = errors.keep(
-            Some(deadline_kind)
-                .filter(|k| Deadline::KINDS.contains(k) || ["no_application", "missing"].contains(k))
-                .map(str::to_owned)
+            DeadlineKind::from_code(self.deadline_kind.trim())
                 .ok_or_else(|| Invalid::new("deadline_kind", Text::new("rule-deadline-kind-needed"))),
         );
         let deadline_months = errors.keep(optional_number(

@@ -118,7 +118,7 @@ fn grants_of(conn: &mut DbConn, user_id: i32) -> Result<(Vec<Role>, Vec<Municipa
         .load(conn)?;
     // Values in these tables were checked when written; a role that is no longer known (one
     // removed from the code) is an error, never silently nothing.
-    let mut roles: Vec<Role> = crate::error::codes(role_codes)?;
+    let mut roles: Vec<Role> = crate::codes::codes(role_codes)?;
     roles.sort();
     Ok((roles, codes.iter().filter_map(|c| c.parse().ok()).collect()))
 }
@@ -129,7 +129,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         .filter(user_permissions::user_id.eq(row.id))
         .select(user_permissions::permission)
         .load(conn)?;
-    let mut personal_permissions: Vec<Permission> = crate::error::codes(codes)?;
+    let mut personal_permissions: Vec<Permission> = crate::codes::codes(codes)?;
     personal_permissions.sort();
     Ok(User {
         id: row.id,

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::economy::accounting::{self, Accounts, MonthCharge, MonthClaim, MonthCost, Voucher};
+use etablera_domain::economy::claims::Step;
+use etablera_domain::economy::grant::ChargeCategory;
 use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::money::Money;
 use etablera_domain::time::{start_of_local_day, to_local};
@@ -106,24 +108,24 @@ pub fn month(
             .load(conn)?;
         let month_costs = cost_rows
             .into_iter()
-            .filter_map(|(id, at, cost_date, category, amount, vat, receipt)| {
-                Some(MonthCost {
+            .map(|(id, at, cost_date, category, amount, vat, receipt)| {
+                Ok(MonthCost {
                     id,
                     date: booked(at),
                     cost_date,
-                    category: CostCategory::from_code(&category)?,
+                    category: CostCategory::try_from(category)?,
                     amount: Money::from_ore(amount),
                     vat: Money::from_ore(vat),
                     receipt,
                 })
             })
-            .collect::<Vec<_>>();
+            .collect::<Result<Vec<_>>>()?;
         // A claim is booked when its first sending is recorded; a supplement sent later is the
         // same claim.
         let submissions: Vec<(i32, chrono::NaiveDateTime)> = claim_events::table
             .inner_join(claims::table)
             .filter(claims::municipality_code.eq(municipality_code))
-            .filter(claim_events::step.eq("submit"))
+            .filter(claim_events::step.eq(Step::Submit.code()))
             .order((claim_events::claim_id, claim_events::recorded_at))
             .select((claim_events::claim_id, claim_events::recorded_at))
             .load(conn)?;
@@ -144,13 +146,15 @@ pub fn month(
             .load(conn)?;
         let month_charges: Vec<MonthCharge> = charge_rows
             .into_iter()
-            .map(|(id, at, category, amount)| MonthCharge {
-                id,
-                date: booked(at),
-                category: CostCategory::from_code(&category),
-                amount: Money::from_ore(amount),
+            .map(|(id, at, category, amount)| {
+                Ok(MonthCharge {
+                    id,
+                    date: booked(at),
+                    category: ChargeCategory::try_from(category)?.cost(),
+                    amount: Money::from_ore(amount),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let vouchers = accounting::vouchers(&accounts, &month_costs, &month_claims, &month_charges).map_err(invalid)?;
         Ok::<_, StoreError>(vouchers)
     })?;

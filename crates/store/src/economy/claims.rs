@@ -4,8 +4,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, NewClaim, StepInput, take};
-use etablera_domain::economy::rules::{ClaimType, CostCategory};
+use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, NewClaim, Step, StepInput, take};
+use etablera_domain::economy::grant::ChargeCategory;
+use etablera_domain::economy::rules::{CapKind, ClaimType, CostCategory};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 
@@ -25,10 +26,12 @@ use etablera_domain::text::Text;
 pub struct Claim {
     pub id: i32,
     pub municipality_code: String,
-    pub claim_type: String,
+    #[diesel(deserialize_as = String)]
+    pub claim_type: ClaimType,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ClaimStatus,
     pub deadline: Option<NaiveDate>,
     pub submitted_on: Option<NaiveDate>,
     pub decided_on: Option<NaiveDate>,
@@ -39,21 +42,12 @@ pub struct Claim {
     pub version: i32,
 }
 
-impl Claim {
-    pub fn status(&self) -> ClaimStatus {
-        ClaimStatus::from_code(&self.status).unwrap_or(ClaimStatus::Draft)
-    }
-
-    pub fn claim_type(&self) -> Option<ClaimType> {
-        ClaimType::from_code(&self.claim_type)
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claim_events)]
 pub struct Event {
     pub id: i32,
-    pub step: String,
+    #[diesel(deserialize_as = String)]
+    pub step: Step,
     pub on_date: NaiveDate,
     pub granted_ore: Option<i64>,
     pub reference: Option<String>,
@@ -182,7 +176,7 @@ pub fn discard(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, version
     write(conn, |conn| {
         let claim = get(conn, scope, id)?;
         bump(conn, id, version)?;
-        if claim.status() != ClaimStatus::Draft {
+        if claim.status != ClaimStatus::Draft {
             return Err(StoreError::invalid("form", Text::new("claim-discard-draft-only")));
         }
         diesel::update(costs::table.filter(costs::claim_id.eq(id)))
@@ -238,7 +232,7 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
         .load(conn)?;
     let caps_per_person: Vec<(i32, Option<i64>)> = rules::rows(conn)?
         .into_iter()
-        .filter(|r| r.cap_kind == "per_person")
+        .filter(|r| r.cap_kind == CapKind::PerPerson)
         .map(|r| (r.id, r.cap_per_person_ore))
         .collect();
     let members: Vec<domain::Member> = members
@@ -254,8 +248,7 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
     let in_claim: Vec<domain::InClaim> = in_claim
         .into_iter()
         .map(|(person_id, household_id, category, date, ore, rule_id)| {
-            let category = CostCategory::from_code(&category)
-                .ok_or_else(|| StoreError::invalid("category", Text::new("cost-category-unknown")))?;
+            let category = CostCategory::try_from(category)?;
             let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
             Ok(domain::InClaim {
                 person_id,
@@ -324,7 +317,6 @@ pub fn step(
     version: i32,
     today: NaiveDate,
 ) -> Result<()> {
-    use etablera_domain::economy::claims::Step;
     write(conn, |conn| {
         let claim = get(conn, scope, id)?;
         bump(conn, id, version)?;
@@ -333,7 +325,7 @@ pub fn step(
             .select(diesel::dsl::max(claim_events::on_date))
             .first(conn)?;
         let (total, count) = claimed(conn, id)?;
-        let status = take(claim.status(), last, input, today, count as usize).map_err(|e| {
+        let status = take(claim.status, last, input, today, count as usize).map_err(|e| {
             let field = match e {
                 domain::StepError::GrantedNeeded | domain::StepError::NegativeGranted => "granted",
                 domain::StepError::ReferenceNeeded => "reference",
@@ -373,7 +365,7 @@ pub fn step(
                         .values((
                             grant_charges::municipality_code.eq(&claim.municipality_code),
                             grant_charges::charged_on.eq(input.on),
-                            grant_charges::category.eq("claim_shortfall"),
+                            grant_charges::category.eq(ChargeCategory::ClaimShortfall.code()),
                             grant_charges::amount_ore.eq(change),
                             grant_charges::claim_id.eq(id),
                             // The description is the grant's ledger, stored as written (in Swedish);
@@ -430,7 +422,7 @@ pub fn totals(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<T
         t.claimed = t.claimed + claimed;
         let granted = Money::from_ore(claim.granted_ore.unwrap_or(0));
         t.granted = t.granted + granted;
-        if claim.status() == ClaimStatus::Paid {
+        if claim.status == ClaimStatus::Paid {
             t.paid = t.paid + granted;
         }
     }

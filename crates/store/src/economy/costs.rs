@@ -5,9 +5,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use etablera_domain::economy::claims::ClaimStatus;
 use etablera_domain::economy::costs::CostDetails;
 pub use etablera_domain::economy::eligibility::NotReimbursable;
 use etablera_domain::economy::eligibility::{Concerns, CostFacts, Household, Measured, measure, taken};
+use etablera_domain::economy::grant::ChargeCategory;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, CostError};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
@@ -16,6 +18,7 @@ use super::{COST, rules};
 use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::codes::NullableCode;
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
@@ -87,15 +90,19 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
     // What the household's earlier costs took of the cap: those under the claim type of the rule
     // in force on the cost's date, in its category.
     let claim_type = etablera_domain::economy::rules::in_force(&only_rules, d.category, d.date).map(|r| r.claim_type);
-    let earlier: Vec<(Option<i32>, Money)> = costs::table
-        .filter(costs::household_id.eq(cost.household_id))
-        .filter(costs::category.eq(d.category.code()))
-        .filter(costs::claim_type.eq(claim_type.map(ClaimType::code).unwrap_or_default()))
-        .select((costs::person_id, costs::reimbursable_ore))
-        .load::<(Option<i32>, i64)>(conn)?
-        .into_iter()
-        .map(|(person, ore)| (person, Money::from_ore(ore)))
-        .collect();
+    // No rule in force: nothing of a cap was taken.
+    let earlier: Vec<(Option<i32>, Money)> = match claim_type {
+        None => Vec::new(),
+        Some(claim_type) => costs::table
+            .filter(costs::household_id.eq(cost.household_id))
+            .filter(costs::category.eq(d.category.code()))
+            .filter(costs::claim_type.eq(claim_type.code()))
+            .select((costs::person_id, costs::reimbursable_ore))
+            .load::<(Option<i32>, i64)>(conn)?
+            .into_iter()
+            .map(|(person, ore)| (person, Money::from_ore(ore)))
+            .collect(),
+    };
     let (already, person_already) = taken(&earlier, person.map(|p| p.id));
     let facts = CostFacts {
         amount: d.amount,
@@ -210,7 +217,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
                 .values((
                     grant_charges::municipality_code.eq(&code),
                     grant_charges::charged_on.eq(d.date),
-                    grant_charges::category.eq(d.category.code()),
+                    grant_charges::category.eq(ChargeCategory::Cost(d.category).code()),
                     grant_charges::amount_ore.eq(a.over_cap.ore()),
                     grant_charges::cost_id.eq(id),
                     grant_charges::description
@@ -234,24 +241,20 @@ pub struct Cost {
     pub household_id: i32,
     pub person_id: Option<i32>,
     pub cost_date: NaiveDate,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: CostCategory,
     pub amount_ore: i64,
     pub vat_ore: i64,
     pub supplier: String,
     pub receipt_reference: Option<String>,
-    pub claim_type: Option<String>,
+    #[diesel(deserialize_as = NullableCode)]
+    pub claim_type: Option<ClaimType>,
     pub reimbursable_ore: i64,
     pub over_cap_ore: i64,
     pub cap_ore: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub claim_id: Option<i32>,
     pub created_at: NaiveDateTime,
-}
-
-impl Cost {
-    pub fn category(&self) -> Option<CostCategory> {
-        CostCategory::from_code(&self.category)
-    }
 }
 
 /// Which costs a list shows.
@@ -337,7 +340,7 @@ pub fn remove(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Resul
         }
         let newer: i64 = costs::table
             .filter(costs::household_id.eq(cost.household_id))
-            .filter(costs::category.eq(&cost.category))
+            .filter(costs::category.eq(cost.category.code()))
             .filter(costs::id.gt(id))
             .count()
             .get_result(conn)?;
@@ -359,7 +362,8 @@ pub(crate) fn refresh_deadlines(conn: &mut DbConn, households: Option<&[i32]>) -
     use etablera_domain::economy::rules::last_arrival;
     let rules = rules::all(conn)?;
     let only: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
-    let drafts: Vec<i32> = claims::table.filter(claims::status.eq("draft")).select(claims::id).load(conn)?;
+    let drafts: Vec<i32> =
+        claims::table.filter(claims::status.eq(ClaimStatus::Draft.code())).select(claims::id).load(conn)?;
     let mut query = costs::table
         .filter(costs::rule_id.is_not_null())
         .filter(costs::claim_id.is_null().or(costs::claim_id.eq_any(&drafts)))

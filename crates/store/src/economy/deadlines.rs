@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use etablera_domain::economy::claims::ClaimStatus;
+use etablera_domain::economy::rules::ClaimType;
 use etablera_domain::money::Money;
 
 use crate::access::Scope;
@@ -13,7 +15,7 @@ use crate::{DbConn, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimAtRisk {
     pub claim_id: i32,
-    pub claim_type: String,
+    pub claim_type: ClaimType,
     pub deadline: NaiveDate,
     pub amount: Money,
 }
@@ -22,7 +24,7 @@ pub struct ClaimAtRisk {
 pub struct CostsAtRisk {
     pub household_id: i32,
     pub household_label: String,
-    pub claim_type: String,
+    pub claim_type: ClaimType,
     pub deadline: NaiveDate,
     pub costs: usize,
     pub amount: Money,
@@ -41,7 +43,7 @@ pub fn at_risk(
         drafts = drafts.filter(claims::municipality_code.eq_any(codes));
     }
     let drafts: Vec<(i32, String, Option<NaiveDate>)> = drafts
-        .filter(claims::status.eq_any(["draft", "supplement_requested"]))
+        .filter(claims::status.eq_any([ClaimStatus::Draft.code(), ClaimStatus::SupplementRequested.code()]))
         .filter(claims::deadline.le(horizon))
         .order(claims::deadline)
         .select((claims::id, claims::claim_type, claims::deadline))
@@ -53,7 +55,7 @@ pub fn at_risk(
         if let Some(deadline) = deadline {
             claims_at_risk.push(ClaimAtRisk {
                 claim_id,
-                claim_type,
+                claim_type: ClaimType::try_from(claim_type)?,
                 deadline,
                 amount: Money::from_ore(amounts.iter().sum()),
             });
@@ -73,6 +75,7 @@ pub fn at_risk(
     let mut grouped: Vec<CostsAtRisk> = Vec::new();
     for (household_id, claim_type, deadline, ore) in loose {
         let (Some(claim_type), Some(deadline)) = (claim_type, deadline) else { continue };
+        let claim_type = ClaimType::try_from(claim_type)?;
         match grouped
             .iter_mut()
             .find(|g| g.household_id == household_id && g.claim_type == claim_type && g.deadline == deadline)

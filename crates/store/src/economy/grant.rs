@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use etablera_domain::economy::grant::{Account, Charge, NewGrant, account};
+use etablera_domain::economy::grant::{Account, Charge, ChargeCategory, NewGrant, account};
 use etablera_domain::money::Money;
 
 use crate::access::Actor;
@@ -50,7 +50,8 @@ pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, grant: &Ne
 pub struct ChargeRow {
     pub id: i32,
     pub charged_on: NaiveDate,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: ChargeCategory,
     pub amount_ore: i64,
     pub cost_id: Option<i32>,
     pub claim_id: Option<i32>,
@@ -85,7 +86,7 @@ pub fn year(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<Gra
         .load(conn)?;
     let domain: Vec<Charge> = charges
         .iter()
-        .map(|c| Charge { on: c.charged_on, category: c.category.clone(), amount: Money::from_ore(c.amount_ore) })
+        .map(|c| Charge { on: c.charged_on, category: c.category, amount: Money::from_ore(c.amount_ore) })
         .collect();
     let account = account(year, grant.as_ref().map(|(ore, ..)| Money::from_ore(*ore)), &domain);
     let version = grant.as_ref().map_or(0, |(.., v)| *v);

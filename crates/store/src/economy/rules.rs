@@ -4,13 +4,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::economy::rules::{
-    Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, PriceBase, Rule, RuleError, RuleTerms, Share,
-    check_overlaps,
+    Cap, CapKind, CapRule, ClaimType, CostCategory, Deadline, DeadlineKind, DeadlineRule, PriceBase, Rule, RuleError,
+    RuleTerms, Share, check_overlaps,
 };
 use etablera_domain::money::Money;
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
+use crate::codes::NullableCode;
 use crate::schema::{
     price_base_amount_revisions, price_base_amounts, reimbursement_rule_revisions, reimbursement_rules,
 };
@@ -21,17 +22,19 @@ const RULE: &str = "reimbursement_rule";
 const PRICE_BASE: &str = "price_base_amount";
 
 /// A row of the table as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
-#[diesel(table_name = reimbursement_rules, treat_none_as_null = true)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = reimbursement_rules)]
 pub struct RuleRow {
-    #[diesel(skip_insertion)]
     pub id: i32,
-    pub claim_type: String,
-    pub category: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub claim_type: ClaimType,
+    #[diesel(deserialize_as = NullableCode)]
+    pub category: Option<CostCategory>,
     pub covers: String,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub cap_kind: String,
+    #[diesel(deserialize_as = String)]
+    pub cap_kind: CapKind,
     pub cap_per_person_ore: Option<i64>,
     pub cap_per_household_ore: Option<i64>,
     pub cap_per_extra_member_ore: Option<i64>,
@@ -40,12 +43,39 @@ pub struct RuleRow {
     pub age_to: Option<i32>,
     pub amount_ore: Option<i64>,
     pub price_base_share_bp: Option<i32>,
-    pub deadline_kind: String,
+    #[diesel(deserialize_as = String)]
+    pub deadline_kind: DeadlineKind,
     pub deadline_months: Option<i32>,
     pub source: String,
     pub revision: i32,
     pub changed_at: NaiveDateTime,
     pub changed_by: Option<i32>,
+}
+
+/// A row's columns as written, its codes as their text.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = reimbursement_rules, treat_none_as_null = true)]
+struct Stored<'a> {
+    claim_type: &'a str,
+    category: Option<&'a str>,
+    covers: &'a str,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    cap_kind: &'a str,
+    cap_per_person_ore: Option<i64>,
+    cap_per_household_ore: Option<i64>,
+    cap_per_extra_member_ore: Option<i64>,
+    cap_per_day_ore: Option<i64>,
+    age_from: Option<i32>,
+    age_to: Option<i32>,
+    amount_ore: Option<i64>,
+    price_base_share_bp: Option<i32>,
+    deadline_kind: &'a str,
+    deadline_months: Option<i32>,
+    source: &'a str,
+    revision: i32,
+    changed_at: NaiveDateTime,
+    changed_by: Option<i32>,
 }
 
 impl RuleRow {
@@ -73,46 +103,66 @@ impl RuleRow {
         }
     }
 
+    /// The columns as written.
+    fn stored(&self) -> Stored<'_> {
+        Stored {
+            claim_type: self.claim_type.code(),
+            category: self.category.map(CostCategory::code),
+            covers: &self.covers,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            cap_kind: self.cap_kind.code(),
+            cap_per_person_ore: self.cap_per_person_ore,
+            cap_per_household_ore: self.cap_per_household_ore,
+            cap_per_extra_member_ore: self.cap_per_extra_member_ore,
+            cap_per_day_ore: self.cap_per_day_ore,
+            age_from: self.age_from,
+            age_to: self.age_to,
+            amount_ore: self.amount_ore,
+            price_base_share_bp: self.price_base_share_bp,
+            deadline_kind: self.deadline_kind.code(),
+            deadline_months: self.deadline_months,
+            source: &self.source,
+            revision: self.revision,
+            changed_at: self.changed_at,
+            changed_by: self.changed_by,
+        }
+    }
+
     /// The row as the domain reads it. A row the migrations and the edit form could not have
-    /// written (an unknown code) is an error, not a guess.
+    /// written (an unknown code, read as an error already; negative months) is an error, not a
+    /// guess.
     pub fn rule(&self) -> Result<Rule> {
         let bad = |what: &str| {
             StoreError::invalid("rule", Text::new("rule-unknown-value").with("id", self.id).with("column", what))
         };
-        let claim_type = ClaimType::from_code(&self.claim_type).ok_or_else(|| bad("claim_type"))?;
-        let category = match &self.category {
-            None => None,
-            Some(code) => Some(CostCategory::from_code(code).ok_or_else(|| bad("category"))?),
-        };
         let money = |ore: Option<i64>| ore.map(Money::from_ore);
-        let cap = match self.cap_kind.as_str() {
-            "none" => CapRule::Uncapped,
-            "missing" => CapRule::Missing,
-            "per_person" => {
+        let cap = match self.cap_kind {
+            CapKind::None => CapRule::Uncapped,
+            CapKind::Missing => CapRule::Missing,
+            CapKind::PerPerson => {
                 money(self.cap_per_person_ore).map_or(CapRule::Missing, |m| CapRule::Capped(Cap::PerPerson(m)))
             }
-            "per_day" => money(self.cap_per_day_ore).map_or(CapRule::Missing, |m| CapRule::Capped(Cap::PerDay(m))),
-            "per_household" => match (money(self.cap_per_household_ore), money(self.cap_per_extra_member_ore)) {
+            CapKind::PerDay => {
+                money(self.cap_per_day_ore).map_or(CapRule::Missing, |m| CapRule::Capped(Cap::PerDay(m)))
+            }
+            CapKind::PerHousehold => match (money(self.cap_per_household_ore), money(self.cap_per_extra_member_ore)) {
                 (Some(first), Some(per_extra_member)) => CapRule::Capped(Cap::PerHousehold { first, per_extra_member }),
                 _ => CapRule::Missing,
             },
-            _ => return Err(bad("cap_kind")),
         };
-        let deadline = match self.deadline_kind.as_str() {
-            "no_application" => DeadlineRule::NoApplication,
-            "missing" => DeadlineRule::Missing,
-            kind => match self.deadline_months {
-                None => DeadlineRule::Missing,
-                Some(m) => DeadlineRule::Due(
-                    Deadline::from_kind(kind, u32::try_from(m).map_err(|_| bad("deadline_months"))?)
-                        .ok_or_else(|| bad("deadline_kind"))?,
-                ),
-            },
+        let deadline = match (self.deadline_kind, self.deadline_months) {
+            (DeadlineKind::NoApplication, _) => DeadlineRule::NoApplication,
+            (DeadlineKind::Missing, _) | (_, None) => DeadlineRule::Missing,
+            (kind, Some(m)) => DeadlineRule::Due(
+                Deadline::from_kind(kind, u32::try_from(m).map_err(|_| bad("deadline_months"))?)
+                    .ok_or_else(|| bad("deadline_kind"))?,
+            ),
         };
         let age = |a: Option<i32>| a.and_then(|a| u32::try_from(a).ok());
         Ok(Rule {
-            claim_type,
-            category,
+            claim_type: self.claim_type,
+            category: self.category,
             valid_from: self.valid_from,
             valid_to: self.valid_to,
             cap,
@@ -129,10 +179,11 @@ impl RuleRow {
 pub fn rows(conn: &mut DbConn) -> Result<Vec<RuleRow>> {
     let mut rows: Vec<RuleRow> = reimbursement_rules::table.select(RuleRow::as_select()).load(conn)?;
     // Sorted here: the backends put empty categories and ages at different ends.
+    // By the codes' text, as the table was always listed.
     rows.sort_by(|a, b| {
-        (&a.claim_type, &a.category, a.age_from, a.valid_from, a.id).cmp(&(
-            &b.claim_type,
-            &b.category,
+        (a.claim_type.code(), a.category.map(CostCategory::code), a.age_from, a.valid_from, a.id).cmp(&(
+            b.claim_type.code(),
+            b.category.map(CostCategory::code),
             b.age_from,
             b.valid_from,
             b.id,
@@ -217,7 +268,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
                 reimbursement_rule_revisions::replaced_by.eq(actor.user_id),
             ))
             .execute(conn)?;
-        diesel::update(reimbursement_rules::table.find(id)).set(&changed).execute(conn)?;
+        diesel::update(reimbursement_rules::table.find(id)).set(changed.stored()).execute(conn)?;
         super::costs::refresh_deadlines(conn, None)?;
         append(conn, actor, Action::Update, &Record::new(RULE, id))
     })
@@ -231,7 +282,7 @@ pub fn add(conn: &mut DbConn, actor: &Actor, mut new: RuleRow) -> Result<i32> {
         new.changed_by = actor.user_id;
         check(conn, &new, None)?;
         let id = diesel::insert_into(reimbursement_rules::table)
-            .values(&new)
+            .values(new.stored())
             .returning(reimbursement_rules::id)
             .get_result(conn)?;
         super::costs::refresh_deadlines(conn, None)?;

@@ -132,10 +132,10 @@ pub async fn claims_list(
             .map(|l| ClaimBody {
                 id: l.claim.id,
                 municipality_code: l.claim.municipality_code,
-                claim_type: l.claim.claim_type,
+                claim_type: l.claim.claim_type.code().to_owned(),
                 period_start: l.claim.period_start.to_string(),
                 period_end: l.claim.period_end.to_string(),
-                status: l.claim.status,
+                status: l.claim.status.code().to_owned(),
                 deadline: l.claim.deadline.map(|d| d.to_string()),
                 claimed_ore: l.claimed.ore(),
                 granted_ore: l.claim.granted_ore,

@@ -45,8 +45,8 @@ struct ClaimsPage {
     period_end: String,
 }
 
-pub fn status_name(t: &Tr, status: &str) -> String {
-    t.get(&format!("claim-status-{status}"))
+pub fn status_name(t: &Tr, status: ClaimStatus) -> String {
+    t.get(&format!("claim-status-{}", status.code()))
 }
 
 async fn list_page(
@@ -67,17 +67,17 @@ async fn list_page(
             .into_iter()
             .map(|l| ClaimListRow {
                 id: l.claim.id,
-                claim_type: claim_type_name(&t, &l.claim.claim_type),
+                claim_type: claim_type_name(&t, l.claim.claim_type),
                 municipality: etablera_domain::municipality::name_of(&l.claim.municipality_code),
                 period: format!("{} – {}", l.claim.period_start, l.claim.period_end),
-                status: status_name(&t, &l.claim.status),
+                status: status_name(&t, l.claim.status),
                 deadline: l.claim.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 claimed: l.claimed.to_string(),
                 granted: l.claim.granted_ore.map(|g| Money::from_ore(g).to_string()).unwrap_or_default(),
                 costs: l.costs,
             })
             .collect(),
-        types: ClaimType::CLAIMED.iter().map(|c| (c.code(), claim_type_name(&t, c.code()))).collect(),
+        types: ClaimType::CLAIMED.iter().map(|c| (c.code(), claim_type_name(&t, *c))).collect(),
         municipalities: municipality_options(user),
         period_start: chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
             .map(|d| d.to_string())
@@ -156,13 +156,13 @@ pub fn columns_of(claim_type: Option<ClaimType>) -> Vec<CostCategory> {
 fn facts(t: &Tr, file: &ClaimFile) -> Vec<(String, String)> {
     let c = &file.claim;
     let mut facts = vec![
-        (t.get("claim-type"), claim_type_name(t, &c.claim_type)),
+        (t.get("claim-type"), claim_type_name(t, c.claim_type)),
         (
             t.get("col-municipality"),
             format!("{} {}", c.municipality_code, etablera_domain::municipality::name_of(&c.municipality_code)),
         ),
         (t.get("col-period"), format!("{} – {}", c.period_start, c.period_end)),
-        (t.get("col-status"), status_name(t, &c.status)),
+        (t.get("col-status"), status_name(t, c.status)),
         (t.get("claim-deadline"), c.deadline.map(|d| d.to_string()).unwrap_or_else(|| t.get("cost-deadline-missing"))),
         (t.get("claim-claimed"), file.total.to_string()),
     ];
@@ -194,14 +194,14 @@ async fn claim_page(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file = state.store.run(move |conn| claims::open(conn, &actor, &scope, id)).await?;
-    let columns = columns_of(file.claim.claim_type());
+    let columns = columns_of(Some(file.claim.claim_type));
     let status = f.status();
     let page = ClaimPage {
         section: "claims",
         id,
         version: file.claim.version,
         facts: facts(&t, &file),
-        columns: columns.iter().map(|c| category_name(&t, c.code())).collect(),
+        columns: columns.iter().map(|c| category_name(&t, *c)).collect(),
         rows: file
             .rows
             .iter()
@@ -224,7 +224,7 @@ async fn claim_page(
         total: file.total.format_number(),
         steps: file
             .claim
-            .status()
+            .status
             .next_steps()
             .iter()
             .map(|s| (s.code(), t.get(&format!("claim-step-{}", s.code()))))
@@ -233,7 +233,7 @@ async fn claim_page(
             .events
             .iter()
             .map(|e| {
-                let mut what = t.get(&format!("claim-step-{}", e.step));
+                let mut what = t.get(&format!("claim-step-{}", e.step.code()));
                 if let Some(g) = e.granted_ore {
                     what.push_str(&format!(": {}", Money::from_ore(g)));
                 }
@@ -242,8 +242,8 @@ async fn claim_page(
                 (e.on_date.to_string(), what, detail)
             })
             .collect(),
-        is_draft: file.claim.status() == ClaimStatus::Draft,
-        can_decide: file.claim.status().next_steps().contains(&Step::Decide),
+        is_draft: file.claim.status == ClaimStatus::Draft,
+        can_decide: file.claim.status.next_steps().contains(&Step::Decide),
         today: etablera_store::today().to_string(),
         f,
         notice,
@@ -309,7 +309,7 @@ async fn document(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file = state.store.run(move |conn| claims::export(conn, &actor, &scope, id)).await?;
-    let columns = columns_of(file.claim.claim_type());
+    let columns = columns_of(Some(file.claim.claim_type));
     let lines: Vec<ClaimLine> = file
         .rows
         .iter()
@@ -326,9 +326,9 @@ async fn document(
             amounts: columns.iter().map(|c| r.row.amount(*c)).collect(),
         })
         .collect();
-    let names: Vec<String> = columns.iter().map(|c| category_name(&t, c.code())).collect();
-    let title = match file.claim.claim_type() {
-        Some(ClaimType::EconomicAssistance) => t.get("claim-document-assistance"),
+    let names: Vec<String> = columns.iter().map(|c| category_name(&t, *c)).collect();
+    let title = match file.claim.claim_type {
+        ClaimType::EconomicAssistance => t.get("claim-document-assistance"),
         _ => t.get("claim-document-4497"),
     };
     let heading = Heading { title, facts: facts(&t, &file), note: t.get("claim-document-note") };

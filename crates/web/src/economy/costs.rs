@@ -104,7 +104,7 @@ async fn list_page(
                 date: c.cost_date.to_string(),
                 household_id: c.household_id,
                 household: label.clone(),
-                category: category_name(&t, &c.category),
+                category: category_name(&t, c.category),
                 supplier: c.supplier.clone(),
                 amount: money(Money::from_ore(c.amount_ore)),
                 reimbursable: money(Money::from_ore(c.reimbursable_ore)),
@@ -144,7 +144,7 @@ pub struct AssessmentView {
 }
 
 pub fn assessment_view(t: &Tr, category: CostCategory, a: &Assessment) -> AssessmentView {
-    let name = category_name(t, category.code());
+    let name = category_name(t, category);
     let warning = if a.over_cap.ore() == 0 {
         None
     } else {
@@ -164,7 +164,7 @@ pub fn assessment_view(t: &Tr, category: CostCategory, a: &Assessment) -> Assess
         })
     };
     AssessmentView {
-        claim_type: a.claim_type.map_or_else(|| t.get("cost-no-claim-type"), |c| claim_type_name(t, c.code())),
+        claim_type: a.claim_type.map_or_else(|| t.get("cost-no-claim-type"), |c| claim_type_name(t, c)),
         reimbursable: money(a.reimbursable),
         over_cap: money(a.over_cap),
         cap: a.cap.map(|cap| {
@@ -222,7 +222,7 @@ async fn form_page(
         section: "costs",
         household_id,
         persons: persons.iter().map(|p| (p.id.to_string(), format!("{} ({})", p.name(), p.birth_date))).collect(),
-        categories: CostCategory::ALL.iter().map(|c| (c.code(), category_name(&t, c.code()))).collect(),
+        categories: CostCategory::ALL.iter().map(|c| (c.code(), category_name(&t, *c))).collect(),
         assessment,
         notice,
         today: etablera_store::today().to_string(),

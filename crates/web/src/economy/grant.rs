@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
-use etablera_domain::economy::grant::GrantForm;
+use etablera_domain::economy::grant::{ChargeCategory, GrantForm};
 use etablera_domain::money::Money;
 use etablera_reports::economy::{Heading, Sheet, grant_sheet};
 use etablera_store::economy::claims;
@@ -62,8 +62,11 @@ struct GrantPage {
     claims: claims::Totals,
 }
 
-fn category_label(t: &Tr, code: &str) -> String {
-    if code == "claim_shortfall" { t.get("grant-claim-shortfall") } else { category_name(t, code) }
+fn category_label(t: &Tr, category: ChargeCategory) -> String {
+    match category {
+        ChargeCategory::Cost(category) => category_name(t, category),
+        ChargeCategory::ClaimShortfall => t.get("grant-claim-shortfall"),
+    }
 }
 
 async fn load(state: &AppState, code: String, year: i32) -> AppResult<(GrantYear, claims::Totals, Vec<i32>)> {
@@ -109,9 +112,9 @@ async fn page(
             .by_category
             .iter()
             .map(|(code, months)| AccountRow {
-                category: category_label(&t, code),
+                category: category_label(&t, *code),
                 months: months.iter().map(|m| m.format_number()).collect(),
-                total: a.category_total(code).format_number(),
+                total: a.category_total(*code).format_number(),
             })
             .collect(),
         month_totals: a.by_month.iter().map(|m| m.format_number()).collect(),
@@ -122,7 +125,7 @@ async fn page(
                 .map(|c| {
                     (
                         c.charged_on.to_string(),
-                        category_label(&t, &c.category),
+                        category_label(&t, c.category),
                         c.description.clone(),
                         Money::from_ore(c.amount_ore).to_string(),
                     )
@@ -197,7 +200,7 @@ async fn document(
         (t.get("grant-claims-claimed"), totals.claimed.to_string()),
         (t.get("grant-claims-granted"), totals.granted.to_string()),
     ];
-    let rows: Vec<(String, [Money; 12])> = a.by_category.iter().map(|(c, m)| (category_label(&t, c), *m)).collect();
+    let rows: Vec<(String, [Money; 12])> = a.by_category.iter().map(|(c, m)| (category_label(&t, *c), *m)).collect();
     let heading =
         Heading { title: t.with("grant-document-title", "year", year), facts, note: t.get("grant-document-note") };
     Ok((heading, grant_sheet(&rows, &a.by_month), format!("anslag-{code}-{year}")))

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::economy::rules::{PriceBaseForm, RuleForm};
+use etablera_domain::economy::rules::{CapKind, DeadlineKind, PriceBaseForm, RuleForm};
 use etablera_domain::money::Money;
 use etablera_store::economy::rules::{self, RuleRow};
 use serde::Deserialize;
@@ -40,20 +40,20 @@ fn kr(ore: Option<i64>) -> Option<String> {
 pub fn view(t: &Tr, r: &RuleRow) -> RuleView {
     let missing_text = t.get("rule-missing");
     let need = |v: Option<String>| v.unwrap_or_else(|| missing_text.clone());
-    let cap = match r.cap_kind.as_str() {
-        "none" => t.get("rule-cap-none"),
-        "per_person" => t.with("rule-cap-per-person", "amount", need(kr(r.cap_per_person_ore))),
-        "per_day" => t.with("rule-cap-per-day", "amount", need(kr(r.cap_per_day_ore))),
-        "per_household" => t.text(
+    let cap = match r.cap_kind {
+        CapKind::None => t.get("rule-cap-none"),
+        CapKind::PerPerson => t.with("rule-cap-per-person", "amount", need(kr(r.cap_per_person_ore))),
+        CapKind::PerDay => t.with("rule-cap-per-day", "amount", need(kr(r.cap_per_day_ore))),
+        CapKind::PerHousehold => t.text(
             "rule-cap-per-household",
             &[("first", need(kr(r.cap_per_household_ore))), ("extra", need(kr(r.cap_per_extra_member_ore)))],
         ),
-        _ => missing_text.clone(),
+        CapKind::Missing => missing_text.clone(),
     };
-    let deadline = match (r.deadline_kind.as_str(), r.deadline_months) {
-        ("no_application", _) => t.get("rule-deadline-no_application"),
-        ("missing", _) | (_, None) => missing_text.clone(),
-        (kind, Some(m)) => t.with(&format!("rule-deadline-{kind}"), "months", m),
+    let deadline = match (r.deadline_kind, r.deadline_months) {
+        (DeadlineKind::NoApplication, _) => t.get("rule-deadline-no_application"),
+        (DeadlineKind::Missing, _) | (_, None) => missing_text.clone(),
+        (kind, Some(m)) => t.with(&format!("rule-deadline-{}", kind.code()), "months", m),
     };
     let amount = match (r.amount_ore, r.price_base_share_bp) {
         (Some(a), _) => Money::from_ore(a).to_string(),
@@ -70,8 +70,8 @@ pub fn view(t: &Tr, r: &RuleRow) -> RuleView {
     let missing = cap.contains(&missing_text) || deadline == missing_text || amount == missing_text;
     RuleView {
         id: r.id,
-        claim_type: claim_type_name(t, &r.claim_type),
-        subject: match &r.category {
+        claim_type: claim_type_name(t, r.claim_type),
+        subject: match r.category {
             Some(c) => category_name(t, c),
             None => r.covers.clone(),
         },
@@ -217,20 +217,11 @@ async fn form_page(state: &AppState, ctx: &RequestContext, id: i32, is_new: bool
             format!("/admin/reimbursement-rules/{id}")
         },
         is_new,
-        cap_kinds: ["none", "per_person", "per_household", "per_day", "missing"]
-            .into_iter()
-            .map(|k| (k, t.get(&format!("rule-cap-kind-{k}"))))
+        cap_kinds: CapKind::ALL.iter().map(|k| (k.code(), t.get(&format!("rule-cap-kind-{}", k.code())))).collect(),
+        deadline_kinds: DeadlineKind::ALL
+            .iter()
+            .map(|k| (k.code(), t.get(&format!("rule-deadline-kind-{}", k.code()))))
             .collect(),
-        deadline_kinds: [
-            "months_after_reception",
-            "months_after_period_end",
-            "months_after_quarter_end",
-            "no_application",
-            "missing",
-        ]
-        .into_iter()
-        .map(|k| (k, t.get(&format!("rule-deadline-kind-{k}"))))
-        .collect(),
         revisions: revisions
             .into_iter()
             .map(|r| {

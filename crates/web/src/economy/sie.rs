@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use etablera_domain::economy::accounting::{AccountsForm, ExportForm};
+use etablera_domain::economy::rules::CostCategory;
 use etablera_store::economy::accounting as store;
 use serde::Deserialize;
 
@@ -41,7 +42,7 @@ struct SiePage {
 
 /// A setting's label on the page.
 fn label(t: &Tr, key: &str) -> String {
-    match key.strip_prefix("expense_") {
+    match key.strip_prefix("expense_").and_then(CostCategory::from_code) {
         Some(category) => t.with("sie-expense", "category", category_name(t, category)),
         None => t.get(&format!("sie-{}", key.replace('_', "-"))),
     }
