@@ -175,3 +175,13 @@ fn verify_while_writes_flow_finds_the_chain_whole() {
     assert!(writer.join().unwrap() > 0, "rows were appended while verify ran");
     assert_eq!(first_break(&db), None);
 }
+
+#[test]
+fn a_row_altered_to_an_action_no_one_knows_breaks_the_chain_and_is_not_read_as_another() {
+    let db = TestDatabase::new();
+    fill(&db, 10);
+    tamper(&db, "UPDATE access_log SET action = 'yoga' WHERE id = 4");
+    assert_eq!(first_break(&db), Some(Break::Altered { id: 4 }), "the verification reads the text as stored");
+    let read = db.store.with_conn(|conn| log::page(conn, &Actor::command_line(), &Filter::default(), 0, 50));
+    assert!(read.is_err(), "an unknown action is an error when read, not a default");
+}

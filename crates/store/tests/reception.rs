@@ -5,6 +5,7 @@ use etablera_domain::reception::first_contact::{DayCount, Status};
 use etablera_domain::reception::housing::{Damage, HousingDetails};
 use etablera_domain::reception::person::{ExitReason, NewExit, PersonInput};
 use etablera_domain::reception::plan::ActivityInput;
+use etablera_domain::reception::tasks::TaskTemplate;
 use etablera_store::StoreError;
 use etablera_store::access::Actor;
 use etablera_store::access::Scope;
@@ -531,7 +532,7 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
     assert_eq!(file.notes.len(), 2);
     assert_eq!(file.notes[1].corrects_note_id, Some(first), "the correction refers to the note; nothing erased");
     let household = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
-    assert!(household.tasks.iter().any(|t| t.template_code.as_deref() == Some("economic_assistance")));
+    assert!(household.tasks.iter().any(|t| t.template_code == Some(TaskTemplate::EconomicAssistance)));
     assert_eq!(household.homes[0].1[0].cost_ore, 80_000);
     let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
     assert_eq!(ending.len(), 1);

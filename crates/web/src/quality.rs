@@ -70,11 +70,11 @@ pub fn view(t: &Tr, d: &DeviationRow, household: Option<(i32, String)>) -> Devia
     DeviationView {
         id: d.id,
         label: d.label(),
-        kind: t.get(&format!("deviation-kind-{}", d.kind)),
+        kind: t.get(&format!("deviation-kind-{}", d.kind.code())),
         received_on: d.received_on.to_string(),
-        channel: t.get(&format!("deviation-channel-{}", d.channel)),
-        category: t.get(&format!("deviation-category-{}", d.category)),
-        severity: t.get(&format!("deviation-severity-{}", d.severity)),
+        channel: t.get(&format!("deviation-channel-{}", d.channel.code())),
+        category: t.get(&format!("deviation-category-{}", d.category.code())),
+        severity: t.get(&format!("deviation-severity-{}", d.severity.code())),
         serious: d.serious(),
         household,
         description: d.description.clone(),
@@ -170,17 +170,17 @@ fn defaults_of(d: Option<&DeviationRow>) -> Fields {
     let Some(d) = d else {
         return Fields(vec![
             ("received_on".into(), etablera_store::today().to_string()),
-            ("severity".into(), "normal".into()),
-            ("kind".into(), "complaint".into()),
+            ("severity".into(), Severity::Normal.code().into()),
+            ("kind".into(), Kind::Complaint.code().into()),
         ]);
     };
     Fields(vec![
-        ("kind".into(), d.kind.clone()),
+        ("kind".into(), d.kind.code().into()),
         ("received_on".into(), d.received_on.to_string()),
-        ("channel".into(), d.channel.clone()),
+        ("channel".into(), d.channel.code().into()),
         ("household".into(), d.household_id.map(|h| h.to_string()).unwrap_or_default()),
-        ("category".into(), d.category.clone()),
-        ("severity".into(), d.severity.clone()),
+        ("category".into(), d.category.code().into()),
+        ("severity".into(), d.severity.code().into()),
         ("description".into(), d.description.clone()),
         ("actions".into(), d.actions.clone().unwrap_or_default()),
         ("closed_on".into(), d.closed_on.map(|c| c.to_string()).unwrap_or_default()),
@@ -219,7 +219,7 @@ async fn page(
     let title = match &case {
         Some(c) => t.text(
             "deviation-title",
-            &[("label", c.deviation.label()), ("kind", t.get(&format!("deviation-kind-{}", c.deviation.kind)))],
+            &[("label", c.deviation.label()), ("kind", t.get(&format!("deviation-kind-{}", c.deviation.kind.code())))],
         ),
         None => t.get("deviation-new-title"),
     };

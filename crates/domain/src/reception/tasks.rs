@@ -16,9 +16,25 @@ pub enum Applies {
     SchoolChildren,
 }
 
+crate::coded! {
+    /// The template a standard task was made from, stored with the task so that its title is
+    /// said in the reader's language.
+    pub enum TaskTemplate {
+        TaxRegistration = "tax_registration",
+        BankAndId = "bank_and_id",
+        Allowances = "allowances",
+        HealthExamination = "health_examination",
+        Preschool = "preschool",
+        School = "school",
+        Associations = "associations",
+        SfiRegistration = "sfi_registration",
+        EconomicAssistance = "economic_assistance",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandardTask {
-    pub code: &'static str,
+    pub code: TaskTemplate,
     /// The title's key in the catalogue.
     pub title: &'static str,
     /// Days after the reception date that it is due.
@@ -28,20 +44,45 @@ pub struct StandardTask {
 
 /// The template of issue 4, in the order a case worker takes them.
 pub const STANDARD_TASKS: [StandardTask; 8] = [
-    StandardTask { code: "tax_registration", title: "task-tax-registration", due_days: 7, applies: Applies::Household },
-    StandardTask { code: "bank_and_id", title: "task-bank-and-id", due_days: 14, applies: Applies::Household },
-    StandardTask { code: "allowances", title: "task-allowances", due_days: 14, applies: Applies::Household },
     StandardTask {
-        code: "health_examination",
+        code: TaskTemplate::TaxRegistration,
+        title: "task-tax-registration",
+        due_days: 7,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: TaskTemplate::BankAndId,
+        title: "task-bank-and-id",
+        due_days: 14,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: TaskTemplate::Allowances,
+        title: "task-allowances",
+        due_days: 14,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: TaskTemplate::HealthExamination,
         title: "task-health-examination",
         due_days: 14,
         applies: Applies::Household,
     },
-    StandardTask { code: "preschool", title: "task-preschool", due_days: 14, applies: Applies::PreschoolChildren },
-    StandardTask { code: "school", title: "task-school", due_days: 14, applies: Applies::SchoolChildren },
-    StandardTask { code: "associations", title: "task-associations", due_days: 60, applies: Applies::Household },
     StandardTask {
-        code: "sfi_registration",
+        code: TaskTemplate::Preschool,
+        title: "task-preschool",
+        due_days: 14,
+        applies: Applies::PreschoolChildren,
+    },
+    StandardTask { code: TaskTemplate::School, title: "task-school", due_days: 14, applies: Applies::SchoolChildren },
+    StandardTask {
+        code: TaskTemplate::Associations,
+        title: "task-associations",
+        due_days: 60,
+        applies: Applies::Household,
+    },
+    StandardTask {
+        code: TaskTemplate::SfiRegistration,
         title: "task-sfi-registration",
         due_days: 14,
         applies: Applies::Household,
@@ -50,7 +91,7 @@ pub const STANDARD_TASKS: [StandardTask; 8] = [
 
 /// Made when a person cannot take part full time for illness or disability.
 pub const ECONOMIC_ASSISTANCE: StandardTask = StandardTask {
-    code: "economic_assistance",
+    code: TaskTemplate::EconomicAssistance,
     title: "task-economic-assistance",
     due_days: 1,
     applies: Applies::Household,
@@ -62,9 +103,9 @@ impl StandardTask {
     }
 }
 
-/// A standard task's title by its template code, in the reader's language.
-pub fn title_of(code: &str) -> Option<Text> {
-    STANDARD_TASKS.iter().chain([&ECONOMIC_ASSISTANCE]).find(|t| t.code == code).map(StandardTask::title)
+/// A standard task's title by its template, in the reader's language.
+pub fn title_of(template: TaskTemplate) -> Option<Text> {
+    STANDARD_TASKS.iter().chain([&ECONOMIC_ASSISTANCE]).find(|t| t.code == template).map(StandardTask::title)
 }
 
 /// The responsible a standard task has until the case worker says otherwise.
@@ -104,7 +145,7 @@ impl TaskForm {
 /// A task to create: which template, its title and due date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskToCreate {
-    pub code: &'static str,
+    pub code: TaskTemplate,
     pub title: Text,
     pub due: NaiveDate,
 }
@@ -135,12 +176,12 @@ mod tests {
     #[test]
     fn childrens_tasks_only_with_children_of_that_age() {
         let adults = standard_tasks(d("2024-02-01"), &[d("1990-01-01"), d("1992-05-05")]);
-        assert!(adults.iter().all(|t| t.code != "preschool" && t.code != "school"));
+        assert!(adults.iter().all(|t| t.code != TaskTemplate::Preschool && t.code != TaskTemplate::School));
         assert_eq!(adults.len(), 6);
         let family = standard_tasks(d("2024-02-01"), &[d("1990-01-01"), d("2020-03-01"), d("2015-06-01")]);
-        assert!(family.iter().any(|t| t.code == "preschool"));
-        assert!(family.iter().any(|t| t.code == "school"));
-        assert_eq!(family.iter().find(|t| t.code == "tax_registration").unwrap().due, d("2024-02-08"));
+        assert!(family.iter().any(|t| t.code == TaskTemplate::Preschool));
+        assert!(family.iter().any(|t| t.code == TaskTemplate::School));
+        assert_eq!(family.iter().find(|t| t.code == TaskTemplate::TaxRegistration).unwrap().due, d("2024-02-08"));
     }
 
     #[test]
@@ -148,7 +189,8 @@ mod tests {
         for task in STANDARD_TASKS.iter().chain([&ECONOMIC_ASSISTANCE]) {
             assert!(crate::text::catalog().has(task.title), "{}", task.title);
         }
-        assert_eq!(title_of("school").unwrap().swedish(), "Skriv in barnen i skolan");
+        assert!(TaskTemplate::ALL.iter().all(|t| title_of(*t).is_some()), "every template is a standard task");
+        assert_eq!(title_of(TaskTemplate::School).unwrap().swedish(), "Skriv in barnen i skolan");
         assert!(crate::text::catalog().has(&default_responsible().key));
     }
 }

@@ -241,7 +241,7 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
             id: p.id,
             household_id: p.household_id,
             birth_date: p.birth_date,
-            resettled: p.category() == Some(Category::Resettled),
+            resettled: p.category == Category::Resettled,
         })
         .collect();
     // Persons' own costs first (the order of the query), so that they take their room first.

@@ -83,7 +83,7 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
         .ok_or_else(|| StoreError::invalid("household", Text::new("cost-no-reception-date")))?;
     let rules = rules::all(conn)?;
     let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
-    let resettled = |p: &Person| p.category() == Some(Category::Resettled);
+    let resettled = |p: &Person| p.category == Category::Resettled;
     let household =
         Household { members: count(persons.len()), resettled: count(persons.iter().filter(|p| resettled(p)).count()) };
     let concerns = person.map_or(Concerns::Household, |p| Concerns::Person { resettled: resettled(p) });

@@ -75,15 +75,15 @@ pub fn summary(conn: &mut DbConn, municipality_code: &str, year: i32, closing: C
         .load(conn)?;
     let entries: Vec<Entry> = rows
         .into_iter()
-        .filter_map(|(kind, category, severity, received_on, closed_on)| {
-            Some(Entry {
-                kind: Kind::from_code(&kind)?,
-                category: Category::from_code(&category)?,
-                severity: Severity::from_code(&severity)?,
+        .map(|(kind, category, severity, received_on, closed_on)| {
+            Ok(Entry {
+                kind: Kind::try_from(kind)?,
+                category: Category::try_from(category)?,
+                severity: Severity::try_from(severity)?,
                 received_on,
                 closed_on,
             })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(summarise(&entries, from, to))
 }

@@ -28,13 +28,17 @@ pub const SERIOUS: crate::notifications::Kind = crate::notifications::Kind::Devi
 pub struct DeviationRow {
     pub id: i32,
     pub municipality_code: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: Kind,
     pub received_on: NaiveDate,
-    pub channel: String,
+    #[diesel(deserialize_as = String)]
+    pub channel: Channel,
     pub household_id: Option<i32>,
     pub description: String,
-    pub category: String,
-    pub severity: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
+    #[diesel(deserialize_as = String)]
+    pub severity: Severity,
     pub actions: Option<String>,
     pub closed_on: Option<NaiveDate>,
     /// UTC.
@@ -46,12 +50,8 @@ pub struct DeviationRow {
 }
 
 impl DeviationRow {
-    pub fn kind(&self) -> Option<Kind> {
-        Kind::from_code(&self.kind)
-    }
-
     pub fn serious(&self) -> bool {
-        self.severity == Severity::Serious.code()
+        self.severity == Severity::Serious
     }
 
     pub fn label(&self) -> String {
@@ -394,10 +394,10 @@ pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<L
 #[derive(Debug, Clone)]
 pub struct CommitteeView {
     pub id: i32,
-    pub kind: String,
+    pub kind: Kind,
     pub received_on: NaiveDate,
-    pub category: String,
-    pub severity: String,
+    pub category: Category,
+    pub severity: Severity,
     pub summary: Option<String>,
     pub closed_on: Option<NaiveDate>,
 }
@@ -423,14 +423,4 @@ pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], 
         summary: row.committee_summary,
         closed_on: row.closed_on,
     })
-}
-
-/// The codes a row holds, back as the domain's types (the table's checks keep them valid).
-pub fn parts(row: &DeviationRow) -> Option<(Kind, Channel, Category, Severity)> {
-    Some((
-        Kind::from_code(&row.kind)?,
-        Channel::from_code(&row.channel)?,
-        Category::from_code(&row.category)?,
-        Severity::from_code(&row.severity)?,
-    ))
 }

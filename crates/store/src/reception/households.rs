@@ -80,7 +80,8 @@ pub struct Person {
     pub birth_date: NaiveDate,
     pub personal_number: Option<String>,
     pub dossier_number: Option<String>,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
     pub languages: String,
     pub interpreter_needed: bool,
     pub protected_identity: bool,
@@ -96,10 +97,6 @@ impl Person {
     pub fn languages(&self) -> Vec<&str> {
         self.languages.split(',').map(str::trim).filter(|l| !l.is_empty()).collect()
     }
-
-    pub fn category(&self) -> Option<Category> {
-        Category::from_code(&self.category)
-    }
 }
 
 /// An exit from the target group; `returned_on` is set when the person came back.
@@ -109,15 +106,10 @@ pub struct Exit {
     pub id: i32,
     pub person_id: i32,
     pub exit_date: NaiveDate,
-    pub reason: String,
+    #[diesel(deserialize_as = String)]
+    pub reason: ExitReason,
     pub note: Option<String>,
     pub returned_on: Option<NaiveDate>,
-}
-
-impl Exit {
-    pub fn reason(&self) -> Option<ExitReason> {
-        ExitReason::from_code(&self.reason)
-    }
 }
 
 /// What a placement registers besides its persons.

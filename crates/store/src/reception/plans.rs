@@ -13,6 +13,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::text::Text;
 
 /// The catalogue in its order.
@@ -21,16 +22,11 @@ pub fn catalogue(conn: &mut DbConn) -> Result<Vec<ActivityType>> {
         .order((activity_types::position, activity_types::code))
         .select((activity_types::code, activity_types::name, activity_types::counts, activity_types::report_row))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(code, name, counts, report_row)| ActivityType {
-            code,
-            name,
-            // The column's CHECK allows only the two codes.
-            counts: Counts::from_code(&counts).unwrap_or(Counts::Hours),
-            report_row,
+    rows.into_iter()
+        .map(|(code, name, counts, report_row)| {
+            Ok(ActivityType { code, name, counts: Counts::try_from(counts)?, report_row })
         })
-        .collect())
+        .collect()
 }
 
 /// Adds a type to the catalogue; an administrator's change to the rules, logged.
@@ -106,7 +102,8 @@ pub struct Decline {
 pub struct Exemption {
     pub id: i32,
     pub person_id: i32,
-    pub reason: String,
+    #[diesel(deserialize_as = String)]
+    pub reason: ExemptionReason,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub note: Option<String>,

@@ -3,13 +3,16 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::reception::tasks::{self as domain, ECONOMIC_ASSISTANCE, default_responsible, standard_tasks};
+use etablera_domain::reception::tasks::{
+    self as domain, ECONOMIC_ASSISTANCE, TaskTemplate, default_responsible, standard_tasks,
+};
 use etablera_domain::text::Text;
 
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::codes::{NullableCode, codes};
 use crate::schema::{persons, support_tasks};
 use crate::{DbConn, Result, StoreError, now, write};
 
@@ -19,7 +22,8 @@ pub struct Task {
     pub id: i32,
     pub household_id: i32,
     pub person_id: Option<i32>,
-    pub template_code: Option<String>,
+    #[diesel(deserialize_as = NullableCode)]
+    pub template_code: Option<TaskTemplate>,
     pub title: String,
     pub due_date: NaiveDate,
     pub responsible: String,
@@ -30,7 +34,7 @@ pub struct Task {
 struct NewTask<'a> {
     household_id: i32,
     person_id: Option<i32>,
-    template_code: Option<&'a str>,
+    template_code: Option<TaskTemplate>,
     title: &'a str,
     due: NaiveDate,
     responsible: &'a str,
@@ -41,7 +45,7 @@ fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<i32> {
         .values((
             support_tasks::household_id.eq(task.household_id),
             support_tasks::person_id.eq(task.person_id),
-            support_tasks::template_code.eq(task.template_code),
+            support_tasks::template_code.eq(task.template_code.map(TaskTemplate::code)),
             support_tasks::title.eq(task.title),
             support_tasks::due_date.eq(task.due),
             support_tasks::responsible.eq(task.responsible),
@@ -58,13 +62,14 @@ pub(crate) fn create_standard(conn: &mut DbConn, actor: &Actor, household_id: i3
         .filter(support_tasks::household_id.eq(household_id))
         .select(support_tasks::template_code)
         .load(conn)?;
+    let existing: Vec<TaskTemplate> = codes(existing.into_iter().flatten().collect())?;
     let births: Vec<NaiveDate> =
         persons::table.filter(persons::household_id.eq(household_id)).select(persons::birth_date).load(conn)?;
     // A task's title and responsible are the household's record, written in Swedish; the page
     // says a standard task's title by its template code in the reader's language.
     let responsible = default_responsible().swedish();
     for task in standard_tasks(reception, &births) {
-        if !existing.iter().any(|c| c.as_deref() == Some(task.code)) {
+        if !existing.contains(&task.code) {
             insert(
                 conn,
                 actor,

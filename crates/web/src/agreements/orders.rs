@@ -90,7 +90,7 @@ fn row(t: &Tr, code: &str, obligation: &Obligation, s: &Standing) -> OccurrenceR
         state,
         class,
         document,
-        can_fulfil: obligation.code != MONTHLY_REPORT && class != "done",
+        can_fulfil: obligation.code != MONTHLY_REPORT && !matches!(s.status, Status::Done { .. }),
     }
 }
 

@@ -63,7 +63,7 @@ fn person_body(p: &households::Person) -> PersonSummaryBody {
         given_name: p.given_name.clone(),
         family_name: p.family_name.clone(),
         birth_date: p.birth_date.to_string(),
-        category: p.category.clone(),
+        category: p.category.code().to_owned(),
         reception_date: p.reception_date.map(|d| d.to_string()),
     }
 }

@@ -275,12 +275,15 @@ async fn household_page(
                 id: p.person.id,
                 name: p.person.name(),
                 birth_date: p.person.birth_date.to_string(),
-                category: t.get(&format!("category-{}", p.person.category)),
+                category: t.get(&format!("category-{}", p.person.category.code())),
                 reception: p.person.reception_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("not-received")),
                 status: match p.current_exit() {
                     Some(exit) => t.text(
                         "person-exited",
-                        &[("date", exit.exit_date.to_string()), ("reason", t.get(&format!("exit-{}", exit.reason)))],
+                        &[
+                            ("date", exit.exit_date.to_string()),
+                            ("reason", t.get(&format!("exit-{}", exit.reason.code()))),
+                        ],
                     ),
                     None => t.get("person-in-target-group"),
                 },
@@ -346,7 +349,6 @@ async fn household_page(
                 // A standard task's title in the reader's language; the case worker's own as written.
                 let title = task
                     .template_code
-                    .as_deref()
                     .and_then(etablera_domain::reception::tasks::title_of)
                     .map_or_else(|| task.title.clone(), |title| t.say(&title));
                 (task, title)

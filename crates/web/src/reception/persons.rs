@@ -73,7 +73,7 @@ async fn person_page(
         |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
     let mut facts = vec![
         (t.get("person-birth-date"), format!("{} ({} {})", p.birth_date, age_on(p.birth_date, today), t.get("years"))),
-        (t.get("person-category"), t.get(&format!("category-{}", p.category))),
+        (t.get("person-category"), t.get(&format!("category-{}", p.category.code()))),
         (
             t.get("person-personal-number"),
             p.personal_number.as_deref().map(etablera_domain::identity::shown).unwrap_or_else(|| t.get("not-known")),
@@ -130,7 +130,7 @@ async fn person_page(
             .map(|e| {
                 (
                     format!("{} – {}", e.start_date, e.end_date.map(|d| d.to_string()).unwrap_or_default()),
-                    t.get(&format!("exemption-{}", e.reason)),
+                    t.get(&format!("exemption-{}", e.reason.code())),
                     e.note.clone().unwrap_or_default(),
                 )
             })
@@ -142,7 +142,7 @@ async fn person_page(
             .map(|e| {
                 (
                     e.exit_date.to_string(),
-                    t.get(&format!("exit-{}", e.reason)),
+                    t.get(&format!("exit-{}", e.reason.code())),
                     e.returned_on.map(|d| t.with("exit-returned", "date", d)).unwrap_or_default(),
                 )
             })

@@ -32,15 +32,15 @@ pub async fn show(
     let actor = ctx.actor();
     let municipalities: Vec<String> = user.municipalities.iter().map(|m| m.as_str().to_owned()).collect();
     let case = state.store.run(move |conn| deviations::get_serious(conn, &actor, &municipalities, id)).await?;
-    let kind = t.get(&format!("deviation-kind-{}", case.kind));
+    let kind = t.get(&format!("deviation-kind-{}", case.kind.code()));
     let title = t.text(
         "deviation-title",
         &[("label", etablera_store::notifications::deviation_label(case.id)), ("kind", kind.clone())],
     );
     let page = SeriousPage {
         kind,
-        category: t.get(&format!("deviation-category-{}", case.category)),
-        severity: t.get(&format!("deviation-severity-{}", case.severity)),
+        category: t.get(&format!("deviation-category-{}", case.category.code())),
+        severity: t.get(&format!("deviation-severity-{}", case.severity.code())),
         case,
         ctx: PageContext::new(&ctx, title, "/reports"),
     };

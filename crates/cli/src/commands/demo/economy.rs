@@ -11,6 +11,7 @@ use etablera_domain::economy::costs::CostDetails;
 use etablera_domain::economy::grant::NewGrant;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, quarter_end};
 use etablera_domain::money::Money;
+use etablera_domain::reception::person::Category;
 use etablera_domain::time::Year;
 use etablera_store::access::Actor;
 use etablera_store::access::Scope;
@@ -60,7 +61,7 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
         .load(conn)?;
     let mut households: Vec<(i32, NaiveDate, u64)> = Vec::new();
     for (household, reception, category) in rows {
-        let (Some(reception), true) = (reception, category == "resettled") else { continue };
+        let (Some(reception), Category::Resettled) = (reception, Category::try_from(category)?) else { continue };
         // Costs come in a few weeks after the arrival: the newest households have none yet.
         if reception < since || reception > today - Duration::days(14) {
             continue;
