@@ -69,18 +69,11 @@ impl fmt::Display for Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    Sv,
-    En,
-}
-
-impl Locale {
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::Sv => "sv",
-            Locale::En => "en",
-        }
+crate::coded! {
+    /// The interface's languages: Swedish first, English second.
+    pub enum Locale {
+        Sv = "sv",
+        En = "en",
     }
 }
 

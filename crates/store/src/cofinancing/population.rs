@@ -117,7 +117,8 @@ pub fn figures(conn: &mut DbConn, year: i32, county: Option<&str>) -> Result<Vec
 pub struct ImportRecord {
     pub id: i32,
     pub year: i32,
-    pub source: String,
+    #[diesel(deserialize_as = String)]
+    pub source: Source,
     pub file_name: Option<String>,
     pub row_count: i32,
     pub imported_at: NaiveDateTime,

@@ -87,7 +87,7 @@ async fn render_page(
             .map(|i: ImportRecord| ImportRow {
                 when: local_time(i.imported_at),
                 year: i.year,
-                source: t.get(&format!("population-source-{}", i.source)),
+                source: t.get(&format!("population-source-{}", i.source.code())),
                 file_name: i.file_name.unwrap_or_default(),
                 rows: i.row_count,
                 by: i.imported_by.unwrap_or_else(|| t.get("audit-system")),
