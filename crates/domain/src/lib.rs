@@ -9,6 +9,7 @@ pub mod code;
 pub mod cofinancing;
 pub mod economy;
 pub mod identity;
+pub mod ids;
 pub mod input;
 pub mod money;
 pub mod municipality;

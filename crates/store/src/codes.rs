@@ -2,7 +2,8 @@
 //! the code: a column is read with `#[diesel(deserialize_as = String)]` (the enum's `TryFrom`,
 //! from `etablera_domain::coded!`), a nullable one with `deserialize_as = NullableCode`, a list
 //! with [`codes`]; filters and inserts bind a variant's `.code()`. A stored code that names no
-//! value is an error, never a default.
+//! value is an error, never a default. Ids that have types of their own (`etablera_domain::ids`)
+//! are read alike: `deserialize_as = i32`, or `NullableId` when the column is nullable.
 
 use diesel::deserialize::{self, FromStaticSqlRow, Queryable};
 use diesel::sql_types::{Nullable, Text};
@@ -41,5 +42,27 @@ where
 
     fn build(row: Option<String>) -> deserialize::Result<NullableCode> {
         Ok(NullableCode(row))
+    }
+}
+
+/// A nullable id column as read, for `#[diesel(deserialize_as = NullableId)]` on a field of type
+/// `Option<SomeId>` (an `etablera_domain::ids` type), for the same reason as [`NullableCode`].
+pub struct NullableId(Option<i32>);
+
+impl NullableId {
+    pub fn try_into<T: From<i32>>(self) -> Result<Option<T>, std::convert::Infallible> {
+        Ok(self.0.map(T::from))
+    }
+}
+
+impl<DB> Queryable<Nullable<diesel::sql_types::Integer>, DB> for NullableId
+where
+    DB: diesel::backend::Backend,
+    Option<i32>: FromStaticSqlRow<Nullable<diesel::sql_types::Integer>, DB>,
+{
+    type Row = Option<i32>;
+
+    fn build(row: Option<i32>) -> deserialize::Result<NullableId> {
+        Ok(NullableId(row))
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::ids::{DeviationId, HouseholdId, NotificationId, UserId};
 
 use crate::reception::households::label;
 use crate::schema::{households, notifications, users};
@@ -25,8 +26,8 @@ etablera_domain::coded! {
 /// What a notification is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    Household { id: i32, label: String },
-    Deviation { id: i32 },
+    Household { id: HouseholdId, label: String },
+    Deviation { id: DeviationId },
 }
 
 impl Subject {
@@ -40,13 +41,13 @@ impl Subject {
 }
 
 /// A complaint or deviation as named to people: Ä and its number.
-pub fn deviation_label(id: i32) -> String {
+pub fn deviation_label(id: DeviationId) -> String {
     format!("Ä{id}")
 }
 
 #[derive(Debug, Clone)]
 pub struct Notification {
-    pub id: i32,
+    pub id: NotificationId,
     pub kind: Kind,
     pub subject: Subject,
     pub created_at: NaiveDateTime,
@@ -66,13 +67,14 @@ fn with_subjects(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<Notification>>
     let mut list = Vec::with_capacity(rows.len());
     for (id, kind, household_id, deviation_id, created_at) in rows {
         let subject = match (household_id, deviation_id) {
-            (Some(h), _) => {
-                Subject::Household { id: h, label: label(h, references.get(&h).and_then(|r| r.as_deref())) }
-            }
-            (None, Some(d)) => Subject::Deviation { id: d },
+            (Some(h), _) => Subject::Household {
+                id: HouseholdId::new(h),
+                label: label(h, references.get(&h).and_then(|r| r.as_deref())),
+            },
+            (None, Some(d)) => Subject::Deviation { id: DeviationId::new(d) },
             (None, None) => continue,
         };
-        list.push(Notification { id, kind: Kind::try_from(kind)?, subject, created_at });
+        list.push(Notification { id: NotificationId::new(id), kind: Kind::try_from(kind)?, subject, created_at });
     }
     Ok(list)
 }
@@ -95,8 +97,8 @@ pub fn unread(conn: &mut DbConn, user_id: i32) -> Result<Vec<Notification>> {
 }
 
 /// Marks one of the user's own notifications read.
-pub fn mark_read(conn: &mut DbConn, user_id: i32, id: i32) -> Result<()> {
-    diesel::update(notifications::table.find(id).filter(notifications::user_id.eq(user_id)))
+pub fn mark_read(conn: &mut DbConn, user_id: UserId, id: NotificationId) -> Result<()> {
+    diesel::update(notifications::table.find(id.get()).filter(notifications::user_id.eq(user_id.get())))
         .set(notifications::read_at.eq(now()))
         .execute(conn)?;
     Ok(())
@@ -129,7 +131,8 @@ pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
             ),
         ))
         .load(conn)?;
-    let emails: BTreeMap<i32, String> = rows.iter().map(|(email, row)| (row.0, email.clone())).collect();
+    let emails: BTreeMap<NotificationId, String> =
+        rows.iter().map(|(email, row)| (NotificationId::new(row.0), email.clone())).collect();
     let list = with_subjects(conn, rows.into_iter().map(|(_, row)| row).collect())?;
     Ok(list
         .into_iter()
@@ -139,16 +142,16 @@ pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
 
 /// Takes a notification for e-mailing: `true` when this caller got it. Two rounds that run at
 /// once (the ten-minute round and a serious case's) never send the same message twice.
-pub fn claim_for_email(conn: &mut DbConn, id: i32) -> Result<bool> {
-    let claimed = diesel::update(notifications::table.find(id).filter(notifications::emailed_at.is_null()))
+pub fn claim_for_email(conn: &mut DbConn, id: NotificationId) -> Result<bool> {
+    let claimed = diesel::update(notifications::table.find(id.get()).filter(notifications::emailed_at.is_null()))
         .set(notifications::emailed_at.eq(now()))
         .execute(conn)?;
     Ok(claimed == 1)
 }
 
 /// Gives a claimed notification back when the e-mail could not be sent, to be tried again.
-pub fn release_for_email(conn: &mut DbConn, id: i32) -> Result<()> {
-    diesel::update(notifications::table.find(id))
+pub fn release_for_email(conn: &mut DbConn, id: NotificationId) -> Result<()> {
+    diesel::update(notifications::table.find(id.get()))
         .set(notifications::emailed_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
     Ok(())

@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use etablera_domain::access::Role;
+use etablera_domain::ids::UserId;
 use etablera_store::StoreError;
 use etablera_store::access::sessions::{self, LoginOutcome, SessionCheck, Throttle};
 use etablera_store::access::users::{self, Grants, NewUser};
@@ -138,7 +139,7 @@ fn api_tokens_are_stored_hashed_and_can_be_revoked() {
     let (_, found) = db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().unwrap();
     assert_eq!(found.id, user.id);
     assert!(db.store.with_conn(|conn| tokens::authenticate(conn, "etb_wrong")).unwrap().is_none());
-    db.store.with_conn(|conn| tokens::revoke(conn, &Actor::command_line(), user.id, token.id)).unwrap();
+    db.store.with_conn(|conn| tokens::revoke(conn, &Actor::command_line(), UserId::new(user.id), token.id)).unwrap();
     assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().is_none());
     let listed = db.store.with_conn(|conn| tokens::list(conn, user.id)).unwrap();
     assert!(listed[0].revoked_at.is_some());

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use etablera_domain::cofinancing::invoices::{InvoiceKind, InvoiceStatus};
 use etablera_domain::cofinancing::population::PopulationRow;
+use etablera_domain::ids::AgreementId;
 use etablera_domain::money::Money;
 use etablera_domain::time::Year;
 use etablera_store::StoreError;
@@ -125,7 +126,7 @@ fn with_2024_paid(db: &TestDatabase, s: &Seeded, paid: bool) -> invoices::Invoic
                     .unwrap();
                 invoices::advance(conn, draft.id, draft.version, InvoiceStatus::Sent, d("2024-12-10"))?;
             }
-            Ok(invoices::for_agreement(conn, s.agreement("0586"))?.pop().unwrap())
+            Ok(invoices::for_agreement(conn, AgreementId::new(s.agreement("0586")))?.pop().unwrap())
         })
         .unwrap()
 }
@@ -182,7 +183,7 @@ fn an_unpaid_period_gets_a_final_invoice_instead() {
     assert_eq!(final_invoice.kind, InvoiceKind::Final);
     // 45 837 × 8 / 12 = 30 558 kr.
     assert_eq!(final_invoice.amount(), Money::from_kr(30_558));
-    let all = db.store.with_conn(|conn| invoices::for_agreement(conn, s.agreement("0586"))).unwrap();
+    let all = db.store.with_conn(|conn| invoices::for_agreement(conn, AgreementId::new(s.agreement("0586")))).unwrap();
     assert!(
         all.iter().any(|i| i.kind == InvoiceKind::Invoice && i.status == InvoiceStatus::Credited),
         "the original gives way"

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
+use etablera_domain::ids::HouseholdId;
 use etablera_domain::quality::deviations::DeviationForm;
 use etablera_domain::quality::summary::Closing;
 use etablera_store::StoreError;
@@ -54,7 +55,8 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
         })
         .unwrap()
         .unwrap();
-    let household: i32 = db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
+    let household =
+        HouseholdId::new(db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap());
     let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
     let committee = add_user(&db, "namnd", &[Role::Committee]);
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
@@ -114,7 +116,9 @@ fn another_municipality_or_a_household_outside_the_scope_is_refused() {
     let normal = form("normal").check(d("2024-05-10")).unwrap();
     let elsewhere = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0180", None, &normal));
     assert!(matches!(elsewhere, Err(StoreError::NotFound)));
-    let unknown = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", Some(999), &normal));
+    let unknown = db
+        .store
+        .with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", Some(HouseholdId::new(999)), &normal));
     assert!(matches!(unknown, Err(StoreError::Invalid { field: "household", .. })));
     let count: i64 = db.store.with_conn(|conn| Ok(deviations_table::table.count().get_result(conn)?)).unwrap();
     assert_eq!(count, 0, "nothing saved");

@@ -96,7 +96,7 @@ pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_stor
         }
         if let Err(e) = mailer.send(&pending.email, &t.with("mail-subject", "text", &text), body).await {
             // The address is personal data: the log names the notification only.
-            tracing::warn!(notification = id, error = %e, "notification not e-mailed");
+            tracing::warn!(notification = id.get(), error = %e, "notification not e-mailed");
             state.store.run(move |conn| notifications::release_for_email(conn, id)).await?;
         }
     }
@@ -124,7 +124,7 @@ async fn send_contact_notices(state: &AppState, mailer: &Mailer, t: &Tr) -> Resu
         let mut failed = false;
         for address in &notice.addresses {
             if let Err(e) = mailer.send(address, &t.with("mail-subject", "text", &text), body.clone()).await {
-                tracing::warn!(deviation = id, error = %e, "the committee contact was not e-mailed");
+                tracing::warn!(deviation = id.get(), error = %e, "the committee contact was not e-mailed");
                 failed = true;
             }
         }

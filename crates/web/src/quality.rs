@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::Permission;
+use etablera_domain::ids::{DeviationId, HouseholdId};
 use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
 use etablera_store::quality::deviations::{self, DeviationRow, Listed};
 use serde::Deserialize;
@@ -50,7 +51,7 @@ impl Choices {
 
 /// A row of the list, or the case as opened, in words.
 pub struct DeviationView {
-    pub id: i32,
+    pub id: DeviationId,
     pub label: String,
     pub kind: String,
     pub received_on: String,
@@ -194,7 +195,7 @@ async fn page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
-    id: Option<i32>,
+    id: Option<DeviationId>,
     chosen: Option<String>,
     f: Filled,
     notice: Option<String>,
@@ -253,7 +254,7 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<DeviationId>,
     Params(q): Params<ShowQuery>,
 ) -> AppResult<Response> {
     let notice = q.saved.map(|_| ctx.tr().get("deviation-saved"));
@@ -266,7 +267,7 @@ pub async fn show(
 pub struct DeviationSubmission {
     municipality: String,
     /// A household of the user's, or none.
-    household: Option<i32>,
+    household: Option<HouseholdId>,
     #[serde(flatten)]
     case: DeviationForm,
 }
@@ -291,7 +292,7 @@ pub async fn create(
     };
     let id = outcome.as_ref().ok().and_then(|r| r.as_ref().ok()).copied();
     match Filled::after("deviation", fields, outcome.map(|r| r.map(|_| ())))? {
-        None => Ok(Redirect::to(&format!("/quality/{}?saved=1", id.unwrap_or_default())).into_response()),
+        None => Ok(Redirect::to(&format!("/quality/{}?saved=1", id.map_or(0, DeviationId::get))).into_response()),
         Some(f) => page(&state, &ctx, &user, None, Some(code), f, None).await,
     }
 }
@@ -299,7 +300,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<DeviationId>,
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let version = fields.version()?;

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use etablera_domain::access::{Permission, Role};
+use etablera_domain::ids::{NotificationId, UserId};
 use etablera_store::access::log::{self, Action, LogRow};
 
 use crate::app::AppState;
@@ -41,7 +42,7 @@ pub struct WaitingRow {
 }
 
 pub struct NotificationRow {
-    pub id: i32,
+    pub id: NotificationId,
     pub at: String,
     pub text: String,
     pub href: String,
@@ -326,10 +327,10 @@ async fn casework(
 pub async fn mark_read(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    crate::api::Path(id): crate::api::Path<i32>,
+    crate::api::Path(id): crate::api::Path<NotificationId>,
     _: crate::forms::Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<axum::response::Redirect> {
-    let user_id = user.id;
+    let user_id = UserId::new(user.id);
     state.store.run(move |conn| etablera_store::notifications::mark_read(conn, user_id, id)).await?;
     Ok(axum::response::Redirect::to("/"))
 }

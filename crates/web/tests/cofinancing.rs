@@ -1,6 +1,7 @@
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use etablera_domain::access::Role;
+use etablera_domain::ids::AgreementId;
 
 use crate::support::{Answer, Browser, ORIGIN, TestApp, csrf_in};
 
@@ -505,7 +506,9 @@ async fn the_yearly_cost_is_updated_and_an_invoice_credited() {
     let invoice = app
         .db
         .store
-        .with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0509")))
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::for_agreement(conn, AgreementId::new(seeded.agreement("0509")))
+        })
         .unwrap()
         .pop()
         .unwrap();

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use axum::routing::get;
 use etablera_domain::access::Role;
+use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::time::Year;
 use etablera_web::{AppState, WebConfig, with_middleware};
 
@@ -39,7 +40,7 @@ async fn invoiced(app: &TestApp) -> (crate::support::Browser, String, etablera_s
             population::import(conn, &actor, 2023, population::Source::Seed, None, &figures)?;
             let seeded = seed::ostergotland(conn, &actor)?;
             invoices::generate(conn, seeded.post_id, Year::new(2024).unwrap())?;
-            let mjolby = invoices::for_agreement(conn, seeded.agreement("0586"))?.pop().unwrap();
+            let mjolby = invoices::for_agreement(conn, AgreementId::new(seeded.agreement("0586")))?.pop().unwrap();
             invoices::advance(conn, mjolby.id, mjolby.version, InvoiceStatus::Sent, "2024-12-12".parse().unwrap())?;
             Ok(seeded)
         })
@@ -48,10 +49,12 @@ async fn invoiced(app: &TestApp) -> (crate::support::Browser, String, etablera_s
     (app.login("samordnare").await, token, seeded)
 }
 
-fn mjolby_invoice_id(app: &TestApp, seeded: &etablera_store::cofinancing::seed::Seeded) -> i32 {
+fn mjolby_invoice_id(app: &TestApp, seeded: &etablera_store::cofinancing::seed::Seeded) -> InvoiceId {
     app.db
         .store
-        .with_conn(|conn| etablera_store::cofinancing::invoices::for_agreement(conn, seeded.agreement("0586")))
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::for_agreement(conn, AgreementId::new(seeded.agreement("0586")))
+        })
         .unwrap()
         .pop()
         .unwrap()

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use etablera_domain::access::{Permission, Role};
+use etablera_domain::ids::{TokenId, UserId};
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_store::access::{tokens, users};
 use etablera_store::{Store, StoreError};
@@ -109,7 +110,7 @@ pub enum TokenCommand {
     /// List a user's API keys.
     List { username: String },
     /// Revoke one of a user's API keys by its id.
-    Revoke { username: String, id: i32 },
+    Revoke { username: String, id: TokenId },
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -276,7 +277,7 @@ fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke { username, id } => {
             let user = user_of(&username)?;
-            store.with_conn(|conn| tokens::revoke(conn, &actor, user.id, id)).map_err(|e| match e {
+            store.with_conn(|conn| tokens::revoke(conn, &actor, UserId::new(user.id), id)).map_err(|e| match e {
                 StoreError::NotFound => anyhow::anyhow!("{username} har ingen API-nyckel med id {id}"),
                 other => other.into(),
             })?;

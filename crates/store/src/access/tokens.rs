@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::ids::{TokenId, UserId};
 use serde::Serialize;
 
 use super::log::{Action, Record, append};
@@ -17,8 +18,10 @@ pub const PREFIX: &str = "etb_";
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
-    pub id: i32,
-    pub user_id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: TokenId,
+    #[diesel(deserialize_as = i32)]
+    pub user_id: UserId,
     pub name: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
@@ -58,7 +61,8 @@ pub fn list(conn: &mut DbConn, user_id: i32) -> Result<Vec<ApiToken>> {
 }
 
 /// Revokes a token of the given user. Revoking twice is harmless.
-pub fn revoke(conn: &mut DbConn, actor: &Actor, user_id: i32, token_id: i32) -> Result<()> {
+pub fn revoke(conn: &mut DbConn, actor: &Actor, user_id: UserId, token_id: TokenId) -> Result<()> {
+    let (user_id, token_id) = (user_id.get(), token_id.get());
     write(conn, |conn| {
         let updated = diesel::update(
             api_tokens::table

@@ -9,6 +9,7 @@ use etablera_domain::agreements::Period;
 use etablera_domain::cofinancing::invoices::{
     self as rules, Basis, InvoiceKind, InvoiceRefusal, InvoiceState, InvoiceStatus, Party,
 };
+use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::money::Money;
 use etablera_domain::text::Text;
 use etablera_domain::time::Year;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use super::{population, posts};
 use crate::agreements;
+use crate::codes::NullableId;
 use crate::schema::{agreements as agreement_table, invoices};
 use crate::versions::claim_version;
 use crate::{DbConn, Result, StoreError, now, write};
@@ -23,8 +25,10 @@ use crate::{DbConn, Result, StoreError, now, write};
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = invoices)]
 pub struct Invoice {
-    pub id: i32,
-    pub agreement_id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: InvoiceId,
+    #[diesel(deserialize_as = i32)]
+    pub agreement_id: AgreementId,
     pub municipality_code: String,
     pub number: String,
     #[diesel(deserialize_as = String)]
@@ -41,7 +45,8 @@ pub struct Invoice {
     pub basis: Basis,
     pub issued_on: Option<NaiveDate>,
     pub paid_on: Option<NaiveDate>,
-    pub credits_invoice_id: Option<i32>,
+    #[diesel(deserialize_as = NullableId)]
+    pub credits_invoice_id: Option<InvoiceId>,
     pub created_at: NaiveDateTime,
     pub version: i32,
 }
@@ -73,7 +78,7 @@ impl Invoice {
 
 /// A new invoice row, before it has an id.
 pub struct NewInvoice {
-    pub agreement_id: i32,
+    pub agreement_id: AgreementId,
     pub municipality_code: String,
     pub kind: InvoiceKind,
     pub period: Period,
@@ -83,7 +88,7 @@ pub struct NewInvoice {
     pub basis: Basis,
     pub issued_on: Option<NaiveDate>,
     pub paid_on: Option<NaiveDate>,
-    pub credits_invoice_id: Option<i32>,
+    pub credits_invoice_id: Option<InvoiceId>,
 }
 
 /// Inserts an invoice with the next number of its year and municipality (`2024-0586-2`). A
@@ -94,7 +99,7 @@ pub fn insert(conn: &mut DbConn, new: &NewInvoice) -> Result<Invoice> {
     let taken: i64 = invoices::table.filter(invoices::number.like(format!("{prefix}%"))).count().get_result(conn)?;
     let id: i32 = diesel::insert_into(invoices::table)
         .values((
-            invoices::agreement_id.eq(new.agreement_id),
+            invoices::agreement_id.eq(new.agreement_id.get()),
             invoices::municipality_code.eq(&new.municipality_code),
             invoices::number.eq(format!("{prefix}{}", taken + 1)),
             invoices::kind.eq(new.kind.code()),
@@ -106,24 +111,24 @@ pub fn insert(conn: &mut DbConn, new: &NewInvoice) -> Result<Invoice> {
             invoices::basis.eq(new.basis.to_stored()),
             invoices::issued_on.eq(new.issued_on),
             invoices::paid_on.eq(new.paid_on),
-            invoices::credits_invoice_id.eq(new.credits_invoice_id),
+            invoices::credits_invoice_id.eq(new.credits_invoice_id.map(InvoiceId::get)),
             invoices::created_at.eq(now()),
             invoices::version.eq(1),
         ))
         .returning(invoices::id)
         .get_result(conn)
         .map_err(StoreError::unique_as_stale)?;
-    get(conn, id)
+    get(conn, InvoiceId::new(id))
 }
 
-pub fn get(conn: &mut DbConn, id: i32) -> Result<Invoice> {
-    invoices::table.find(id).select(Invoice::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)
+pub fn get(conn: &mut DbConn, id: InvoiceId) -> Result<Invoice> {
+    invoices::table.find(id.get()).select(Invoice::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)
 }
 
 /// The credit note or final invoice that credits or replaces an invoice, if any.
-pub fn credited_by(conn: &mut DbConn, id: i32) -> Result<Option<Invoice>> {
+pub fn credited_by(conn: &mut DbConn, id: InvoiceId) -> Result<Option<Invoice>> {
     Ok(invoices::table
-        .filter(invoices::credits_invoice_id.eq(id))
+        .filter(invoices::credits_invoice_id.eq(id.get()))
         .select(Invoice::as_select())
         .first(conn)
         .optional()?)
@@ -142,9 +147,9 @@ pub fn list(conn: &mut DbConn, post_id: i32, year: Option<Year>) -> Result<Vec<I
         .load(conn)?)
 }
 
-pub fn for_agreement(conn: &mut DbConn, agreement_id: i32) -> Result<Vec<Invoice>> {
+pub fn for_agreement(conn: &mut DbConn, agreement_id: AgreementId) -> Result<Vec<Invoice>> {
     Ok(invoices::table
-        .filter(invoices::agreement_id.eq(agreement_id))
+        .filter(invoices::agreement_id.eq(agreement_id.get()))
         .order((invoices::invoice_date, invoices::id))
         .select(Invoice::as_select())
         .load(conn)?)
@@ -222,7 +227,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: Year) -> Result<Generated
             created.push(insert(
                 conn,
                 &NewInvoice {
-                    agreement_id: invoice.agreement_id,
+                    agreement_id: AgreementId::new(invoice.agreement_id),
                     municipality_code: invoice.municipality_code,
                     kind: invoice.kind,
                     period: invoice.period,
@@ -245,12 +250,12 @@ fn refused(refusal: InvoiceRefusal) -> StoreError {
 }
 
 /// Moves an invoice on: draft → sent (dated), sent → paid (dated). A stale version is refused.
-pub fn advance(conn: &mut DbConn, id: i32, version: i32, to: InvoiceStatus, on: NaiveDate) -> Result<Invoice> {
+pub fn advance(conn: &mut DbConn, id: InvoiceId, version: i32, to: InvoiceStatus, on: NaiveDate) -> Result<Invoice> {
     write(conn, |conn| {
-        claim_version!(conn, invoices, id, version)?;
+        claim_version!(conn, invoices, id.get(), version)?;
         let invoice = get(conn, id)?;
         invoice.state(false).advance(to).map_err(refused)?;
-        let target = invoices::table.find(id);
+        let target = invoices::table.find(id.get());
         match to {
             InvoiceStatus::Sent => diesel::update(target)
                 .set((invoices::status.eq(to.code()), invoices::issued_on.eq(on)))
@@ -266,13 +271,13 @@ pub fn advance(conn: &mut DbConn, id: i32, version: i32, to: InvoiceStatus, on: 
 /// Credits an invoice in full: a credit note with the negative amount, the invoice marked
 /// credited. Refused when the invoice has moved on since `version`, or already has a credit
 /// note or final invoice.
-pub fn credit(conn: &mut DbConn, id: i32, version: i32, on: NaiveDate, reason: &str) -> Result<Invoice> {
+pub fn credit(conn: &mut DbConn, id: InvoiceId, version: i32, on: NaiveDate, reason: &str) -> Result<Invoice> {
     write(conn, |conn| {
-        claim_version!(conn, invoices, id, version)?;
+        claim_version!(conn, invoices, id.get(), version)?;
         let invoice = get(conn, id)?;
         let credited_by_another = credited_by(conn, id)?.is_some();
         invoice.state(credited_by_another).creditable().map_err(refused)?;
-        diesel::update(invoices::table.find(id))
+        diesel::update(invoices::table.find(id.get()))
             .set(invoices::status.eq(InvoiceStatus::Credited.code()))
             .execute(conn)?;
         insert(
@@ -296,10 +301,10 @@ pub fn credit(conn: &mut DbConn, id: i32, version: i32, on: NaiveDate, reason: &
 
 /// An unpaid invoice gives way to a final one: marked credited, at the version it was read at.
 pub(crate) fn replace(conn: &mut DbConn, invoice: &Invoice) -> Result<()> {
-    claim_version!(conn, invoices, invoice.id, invoice.version)?;
+    claim_version!(conn, invoices, invoice.id.get(), invoice.version)?;
     let credited_by_another = credited_by(conn, invoice.id)?.is_some();
     invoice.state(credited_by_another).replaceable_by_final().map_err(refused)?;
-    diesel::update(invoices::table.find(invoice.id))
+    diesel::update(invoices::table.find(invoice.id.get()))
         .set(invoices::status.eq(InvoiceStatus::Credited.code()))
         .execute(conn)?;
     Ok(())

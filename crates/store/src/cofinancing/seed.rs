@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::cofinancing::{CostModel, PostCost};
 use etablera_domain::identity::{OrganisationNumber, luhn_check_digit};
+use etablera_domain::ids::AgreementId;
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
 
@@ -202,7 +203,7 @@ pub fn mjolby_history(conn: &mut DbConn, agreement_id: i32) -> Result<()> {
             invoices::insert(
                 conn,
                 &NewInvoice {
-                    agreement_id,
+                    agreement_id: AgreementId::new(agreement_id),
                     municipality_code: "0586".into(),
                     kind: InvoiceKind::Invoice,
                     period: Period {

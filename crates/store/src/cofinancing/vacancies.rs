@@ -11,6 +11,7 @@ use crate::access::Actor;
 use crate::agreements;
 use crate::schema::vacancies;
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::ids::AgreementId;
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable)]
@@ -76,7 +77,7 @@ pub struct PartyRefund {
 pub fn refunds(conn: &mut DbConn, post_id: i32, vacancy: Period) -> Result<Vec<PartyRefund>> {
     let mut out = Vec::new();
     for agreement in agreements::for_post(conn, post_id)? {
-        for invoice in invoices::for_agreement(conn, agreement.id)? {
+        for invoice in invoices::for_agreement(conn, AgreementId::new(agreement.id))? {
             let Some(version) = agreement.version_on(invoice.invoice_date).or_else(|| agreement.versions.first())
             else {
                 continue;

@@ -13,6 +13,7 @@ use crate::access::log::{Action, Record, append};
 use crate::agreements;
 use crate::schema::terminations;
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::ids::AgreementId;
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone)]
@@ -42,7 +43,7 @@ fn compute(conn: &mut DbConn, agreement: &agreements::Agreement, notice_date: Na
         return Err(StoreError::invalid("notice_date", Text::new("withdrawal-before-start")));
     }
     let end_date = add_months(notice_date, notice_months);
-    let invoice = invoices::for_agreement(conn, agreement.id)?
+    let invoice = invoices::for_agreement(conn, AgreementId::new(agreement.id))?
         .into_iter()
         .filter(|i| i.kind == InvoiceKind::Invoice && i.status != InvoiceStatus::Credited)
         .find(|i| i.period().contains(end_date));
@@ -95,7 +96,7 @@ pub fn withdraw(
                 withdrawal.created = Some(invoices::insert(
                     conn,
                     &NewInvoice {
-                        agreement_id,
+                        agreement_id: AgreementId::new(agreement_id),
                         municipality_code: agreement.municipality_code.clone(),
                         kind: InvoiceKind::Credit,
                         period: invoice.period(),
@@ -122,7 +123,7 @@ pub fn withdraw(
                 withdrawal.created = Some(invoices::insert(
                     conn,
                     &NewInvoice {
-                        agreement_id,
+                        agreement_id: AgreementId::new(agreement_id),
                         municipality_code: agreement.municipality_code.clone(),
                         kind: InvoiceKind::Final,
                         period: invoice.period(),

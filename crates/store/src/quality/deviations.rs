@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::access::Role;
 use etablera_domain::agreements::Side;
+use etablera_domain::ids::{DeviationId, HouseholdId};
 use etablera_domain::quality::deviations::{Category, Channel, Deviation, Kind, Severity};
 
 use crate::access::Actor;
@@ -26,7 +27,8 @@ pub const SERIOUS: crate::notifications::Kind = crate::notifications::Kind::Devi
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deviations)]
 pub struct DeviationRow {
-    pub id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: DeviationId,
     pub municipality_code: String,
     #[diesel(deserialize_as = String)]
     pub kind: Kind,
@@ -138,9 +140,10 @@ pub fn create(
     actor: &Actor,
     scope: &Scope,
     municipality_code: &str,
-    household_id: Option<i32>,
+    household_id: Option<HouseholdId>,
     d: &Deviation,
-) -> Result<i32> {
+) -> Result<DeviationId> {
+    let household_id = household_id.map(HouseholdId::get);
     check_municipality(scope, municipality_code)?;
     write(conn, |conn| {
         check_household(conn, scope, municipality_code, household_id)?;
@@ -157,7 +160,7 @@ pub fn create(
         if d.severity == Severity::Serious {
             notify_committee(conn, actor, municipality_code, id)?;
         }
-        Ok(id)
+        Ok(DeviationId::new(id))
     })
 }
 
@@ -167,11 +170,12 @@ pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    id: i32,
+    id: DeviationId,
     version: i32,
-    household_id: Option<i32>,
+    household_id: Option<HouseholdId>,
     d: &Deviation,
 ) -> Result<()> {
+    let (id, household_id) = (id.get(), household_id.map(HouseholdId::get));
     write(conn, |conn| {
         let (code, linked, notified): (String, Option<i32>, Option<NaiveDateTime>) = deviations::table
             .find(id)
@@ -270,7 +274,7 @@ fn contact_addresses(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<S
 /// A serious case whose order contact waits for an e-mail.
 #[derive(Debug, Clone)]
 pub struct ContactNotice {
-    pub deviation_id: i32,
+    pub deviation_id: DeviationId,
     pub addresses: Vec<String>,
 }
 
@@ -285,14 +289,18 @@ pub fn contact_notices(conn: &mut DbConn) -> Result<Vec<ContactNotice>> {
         .load(conn)?;
     let mut out = Vec::new();
     for (deviation_id, code) in waiting {
-        out.push(ContactNotice { deviation_id, addresses: contact_addresses(conn, &code)? });
+        out.push(ContactNotice {
+            deviation_id: DeviationId::new(deviation_id),
+            addresses: contact_addresses(conn, &code)?,
+        });
     }
     Ok(out)
 }
 
 /// Takes a contact notice for sending: `true` when this caller got it (nobody else is sending
 /// it). The e-mail is in the access log.
-pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<bool> {
+pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: DeviationId) -> Result<bool> {
+    let deviation_id = deviation_id.get();
     write(conn, |conn| {
         let claimed =
             diesel::update(deviations::table.find(deviation_id).filter(deviations::contact_emailed_at.is_null()))
@@ -309,17 +317,17 @@ pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<bool
 }
 
 /// Gives a claimed notice back when the e-mail could not be sent, to be tried again.
-pub fn release_contact_notice(conn: &mut DbConn, deviation_id: i32) -> Result<()> {
-    diesel::update(deviations::table.find(deviation_id))
+pub fn release_contact_notice(conn: &mut DbConn, deviation_id: DeviationId) -> Result<()> {
+    diesel::update(deviations::table.find(deviation_id.get()))
         .set(deviations::contact_emailed_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
     Ok(())
 }
 
 /// How far the committee has been told: members notified, and of them e-mailed.
-pub fn notice(conn: &mut DbConn, id: i32) -> Result<(usize, usize)> {
+pub fn notice(conn: &mut DbConn, id: DeviationId) -> Result<(usize, usize)> {
     let rows: Vec<Option<NaiveDateTime>> = notifications::table
-        .filter(notifications::deviation_id.eq(id))
+        .filter(notifications::deviation_id.eq(id.get()))
         .filter(notifications::kind.eq(SERIOUS.code()))
         .select(notifications::emailed_at)
         .load(conn)?;
@@ -373,7 +381,8 @@ pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: 
 }
 
 /// Opens one for the unit.
-pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<Listed> {
+pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: DeviationId) -> Result<Listed> {
+    let id = id.get();
     let (code, linked): (String, Option<i32>) = deviations::table
         .find(id)
         .select((deviations::municipality_code, deviations::household_id))
@@ -393,7 +402,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<L
 /// the committee. Never the description, the actions or the household.
 #[derive(Debug, Clone)]
 pub struct CommitteeView {
-    pub id: i32,
+    pub id: DeviationId,
     pub kind: Kind,
     pub received_on: NaiveDate,
     pub category: Category,
@@ -404,7 +413,13 @@ pub struct CommitteeView {
 
 /// Opens a serious one for the committee, in one of `municipalities`. Anything else is "not
 /// found".
-pub fn get_serious(conn: &mut DbConn, actor: &Actor, municipalities: &[String], id: i32) -> Result<CommitteeView> {
+pub fn get_serious(
+    conn: &mut DbConn,
+    actor: &Actor,
+    municipalities: &[String],
+    id: DeviationId,
+) -> Result<CommitteeView> {
+    let id = id.get();
     let row = deviations::table
         .find(id)
         .select(DeviationRow::as_select())

@@ -2,6 +2,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::access::TokenForm;
+use etablera_domain::ids::{TokenId, UserId};
 use etablera_store::access::tokens::{self, ApiToken};
 
 use crate::api::Path;
@@ -12,7 +13,7 @@ use crate::forms::{Filled, Submitted};
 use crate::pages::{PageContext, local_time, render, render_with};
 
 pub struct TokenRow {
-    pub id: i32,
+    pub id: TokenId,
     pub name: String,
     pub created: String,
     pub last_used: Option<String>,
@@ -85,11 +86,12 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<TokenId>,
     _: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let actor = ctx.actor();
     // Only the user's own tokens: another user's id is simply not found.
-    state.store.run(move |conn| tokens::revoke(conn, &actor, user.id, id)).await.map_err(AppError::from)?;
+    let user_id = UserId::new(user.id);
+    state.store.run(move |conn| tokens::revoke(conn, &actor, user_id, id)).await.map_err(AppError::from)?;
     Ok(Redirect::to("/account/tokens").into_response())
 }

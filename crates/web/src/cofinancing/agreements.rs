@@ -10,6 +10,7 @@ use etablera_domain::agreements::termination::NoticeForm;
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::cofinancing::invoices::PopulationChoice;
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
+use etablera_domain::ids::AgreementId;
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
 use etablera_store::agreements::{self, Agreement};
@@ -381,7 +382,9 @@ async fn render_agreement(
     let code = agreement.municipality_code.clone();
     let (list, paid) = state
         .store
-        .run(move |conn| Ok((invoices::for_agreement(conn, id)?, invoices::paid_per_year(conn, &code)?)))
+        .run(move |conn| {
+            Ok((invoices::for_agreement(conn, AgreementId::new(id))?, invoices::paid_per_year(conn, &code)?))
+        })
         .await?;
     // A recorded termination shows what was recorded; a preview shows the calculation.
     let outcome = match (&agreement.termination, &preview) {

@@ -460,9 +460,9 @@ pub struct InvoiceBody {
 
 fn invoice_body(i: &Invoice, t: &Tr) -> InvoiceBody {
     InvoiceBody {
-        id: i.id,
+        id: i.id.get(),
         number: i.number.clone(),
-        agreement_id: i.agreement_id,
+        agreement_id: i.agreement_id.get(),
         municipality_code: i.municipality_code.clone(),
         kind: i.kind.code().to_owned(),
         period_start: i.period_start,

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::cofinancing::invoices::{Basis, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm};
+use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
@@ -22,7 +23,7 @@ use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
 
 pub struct InvoiceView {
-    pub id: i32,
+    pub id: InvoiceId,
     pub version: i32,
     pub number: String,
     pub municipality: String,
@@ -173,7 +174,7 @@ pub async fn generate(
 pub async fn set_status(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<InvoiceId>,
     Submitted { input, fields }: Submitted<StatusForm>,
 ) -> AppResult<Response> {
     let invoice = owned_invoice(&state, &user, id).await?;
@@ -194,11 +195,16 @@ pub async fn set_status(
 }
 
 /// An invoice of the caller's post, or not found.
-async fn owned_invoice(state: &AppState, user: &etablera_store::access::users::User, id: i32) -> AppResult<Invoice> {
+async fn owned_invoice(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    id: InvoiceId,
+) -> AppResult<Invoice> {
     let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
     let invoice = state.store.run(move |conn| invoices::get(conn, id)).await?;
     let agreement_id = invoice.agreement_id;
-    let agreement = state.store.run(move |conn| etablera_store::agreements::for_post_one(conn, agreement_id)).await?;
+    let agreement =
+        state.store.run(move |conn| etablera_store::agreements::for_post_one(conn, agreement_id.get())).await?;
     if agreement.post_id != Some(post.id) {
         return Err(AppError::NotFound);
     }
@@ -213,7 +219,7 @@ struct InvoicePage {
     /// It can be credited in full.
     creditable: bool,
     f: Filled,
-    agreement_id: i32,
+    agreement_id: AgreementId,
     basis: String,
     credits: Option<String>,
 }
@@ -221,7 +227,7 @@ struct InvoicePage {
 pub async fn show(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
     show_with(&state, &ctx, &user, id, Filled::default()).await
 }
@@ -230,7 +236,7 @@ async fn show_with(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
-    id: i32,
+    id: InvoiceId,
     f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
@@ -260,7 +266,7 @@ async fn show_with(
 pub async fn credit(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<InvoiceId>,
     Submitted { input, fields }: Submitted<CreditForm>,
 ) -> AppResult<Response> {
     owned_invoice(&state, &user, id).await?;
@@ -285,7 +291,7 @@ pub async fn credit(
 async fn document(
     state: &AppState,
     user: &etablera_store::access::users::User,
-    id: i32,
+    id: InvoiceId,
 ) -> AppResult<(Invoice, UblInvoice)> {
     let invoice = owned_invoice(state, user, id).await?;
     let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
@@ -294,7 +300,7 @@ async fn document(
     let (agreement, credited) = state
         .store
         .run(move |conn| {
-            let agreement = etablera_store::agreements::for_post_one(conn, agreement_id)?;
+            let agreement = etablera_store::agreements::for_post_one(conn, agreement_id.get())?;
             let credited = match credits_id {
                 Some(other) => Some(invoices::get(conn, other)?.number),
                 None => None,
@@ -337,7 +343,7 @@ async fn document(
 pub async fn ubl_xml(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
     let (invoice, document) = document(&state, &user, id).await?;
     Ok(download(
@@ -351,7 +357,7 @@ pub async fn ubl_xml(
 pub async fn pdf(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
     let (invoice, document) = document(&state, &user, id).await?;
     let t = ctx.tr();

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use etablera_domain::ids::AgreementId;
 use etablera_store::agreements;
 use etablera_store::cofinancing::invoices;
 
@@ -42,7 +43,7 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
             for code in &codes {
                 let paid = invoices::paid_per_year(conn, code)?;
                 for agreement in agreements::for_municipality(conn, code)? {
-                    let list = invoices::for_agreement(conn, agreement.id)?;
+                    let list = invoices::for_agreement(conn, AgreementId::new(agreement.id))?;
                     out.push((agreement, list, paid.clone()));
                 }
             }

@@ -26,7 +26,7 @@ struct SeriousPage {
 pub async fn show(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path(id): Path<i32>,
+    Path(id): Path<etablera_domain::ids::DeviationId>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let actor = ctx.actor();
