@@ -327,6 +327,7 @@ fn a_reception_file_with_errors_is_refused_with_each_path_and_exit_code_2() {
 fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     use etablera_domain::economy::costs::CostDetails;
     use etablera_domain::economy::rules::CostCategory;
+    use etablera_domain::ids::HouseholdId;
     use etablera_domain::money::Money;
     use etablera_store::access::Actor;
     use etablera_store::access::Scope;
@@ -358,7 +359,7 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
                 conn,
                 &Actor::command_line(),
                 &Scope::command_line(),
-                &costs::NewCost { household_id: household, person_id: None, details },
+                &costs::NewCost { household_id: HouseholdId::new(household), person_id: None, details },
             )
         })
         .unwrap();

@@ -8,6 +8,7 @@ use etablera_domain::economy::claims::{ClaimStatus, Step, StepInput};
 use etablera_domain::economy::costs::CostDetails;
 use etablera_domain::economy::rules::{Cap, CapRule, ClaimType, CostCategory, Deadline, DeadlineRule, in_force};
 use etablera_domain::economy::standard::Expected;
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_store::StoreError;
@@ -87,8 +88,8 @@ fn finance(db: &TestDatabase) -> (Actor, Scope) {
 
 fn cost(household_id: i32, person_id: Option<i32>, date: &str, category: CostCategory, amount: Money) -> NewCost {
     NewCost {
-        household_id,
-        person_id,
+        household_id: HouseholdId::new(household_id),
+        person_id: person_id.map(PersonId::new),
         details: CostDetails {
             date: d(date),
             category,

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
+use etablera_domain::ids::{NoteId, PersonId};
 use etablera_domain::reception::first_contact::{DayCount, Status};
 use etablera_domain::reception::housing::{Damage, HousingDetails};
 use etablera_domain::reception::person::{ExitReason, NewExit, PersonInput};
@@ -181,8 +182,8 @@ fn contact(at: chrono::NaiveDateTime, channel: &str) -> etablera_domain::recepti
     etablera_domain::reception::first_contact::FirstContact { at, channel: channel.into() }
 }
 
-fn note(person_id: Option<i32>, text: &str, corrects: Option<i32>) -> etablera_domain::reception::notes::NewNote {
-    etablera_domain::reception::notes::NewNote { text: text.into(), person_id, corrects }
+fn note(person_id: Option<i32>, text: &str, corrects: Option<NoteId>) -> etablera_domain::reception::notes::NewNote {
+    etablera_domain::reception::notes::NewNote { text: text.into(), person_id: person_id.map(PersonId::new), corrects }
 }
 
 fn person_input() -> PersonInput<'static> {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::rules::CostCategory;
+use crate::ids::{HouseholdId, PersonId};
 use crate::input::{Errors, Invalid, date, optional_money};
 use crate::money::Money;
 use crate::text::Text;
@@ -153,7 +154,7 @@ pub fn take(
 pub struct ClaimedCost {
     /// The person the row is for: the cost's own person, or the household's first person for a
     /// cost of the whole household.
-    pub person_id: i32,
+    pub person_id: PersonId,
     pub category: CostCategory,
     pub date: NaiveDate,
     /// The reimbursable part, excluding VAT: what is claimed.
@@ -162,9 +163,9 @@ pub struct ClaimedCost {
 
 /// Spreads a household's cost over its members, each up to the room left under their own cap
 /// (person id and room, in the order they are filled). Whatever does not fit goes to the first.
-pub fn spread(amount: Money, rooms: &[(i32, Money)]) -> Vec<(i32, Money)> {
+pub fn spread(amount: Money, rooms: &[(PersonId, Money)]) -> Vec<(PersonId, Money)> {
     let mut left = amount;
-    let mut out: Vec<(i32, Money)> = Vec::new();
+    let mut out: Vec<(PersonId, Money)> = Vec::new();
     for (person, room) in rooms {
         let part = Money::from_ore(left.ore().min(room.ore().max(0)));
         if part.ore() > 0 {
@@ -187,8 +188,8 @@ pub fn spread(amount: Money, rooms: &[(i32, Money)]) -> Vec<(i32, Money)> {
 /// cap per person of its rule, when the rule has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InClaim {
-    pub person_id: Option<i32>,
-    pub household_id: i32,
+    pub person_id: Option<PersonId>,
+    pub household_id: HouseholdId,
     pub category: CostCategory,
     pub date: NaiveDate,
     pub amount: Money,
@@ -198,18 +199,18 @@ pub struct InClaim {
 /// A member of a household with a cost in a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {
-    pub id: i32,
-    pub household_id: i32,
+    pub id: PersonId,
+    pub household_id: HouseholdId,
     pub birth_date: NaiveDate,
     pub resettled: bool,
 }
 
 /// The persons a household's cost is claimed for: its quota refugees, oldest first; all its
 /// persons when it has none.
-pub fn claimable(members: &[Member], household_id: i32) -> Vec<i32> {
+pub fn claimable(members: &[Member], household_id: HouseholdId) -> Vec<PersonId> {
     let mut of_household: Vec<&Member> = members.iter().filter(|m| m.household_id == household_id).collect();
     of_household.sort_by_key(|m| (m.birth_date, m.id));
-    let resettled: Vec<i32> = of_household.iter().filter(|m| m.resettled).map(|m| m.id).collect();
+    let resettled: Vec<PersonId> = of_household.iter().filter(|m| m.resettled).map(|m| m.id).collect();
     if resettled.is_empty() { of_household.iter().map(|m| m.id).collect() } else { resettled }
 }
 
@@ -224,7 +225,7 @@ pub fn claimed(costs: &[InClaim], members: &[Member]) -> Option<Vec<ClaimedCost>
         let parts = match (cost.person_id, cost.cap_per_person) {
             (Some(person), _) => vec![(person, cost.amount)],
             (None, Some(each)) => {
-                let rooms: Vec<(i32, Money)> = claimable(members, cost.household_id)
+                let rooms: Vec<(PersonId, Money)> = claimable(members, cost.household_id)
                     .into_iter()
                     .map(|p| {
                         let taken: Money = out
@@ -252,7 +253,7 @@ pub fn claimed(costs: &[InClaim], members: &[Member]) -> Option<Vec<ClaimedCost>
 /// One row of a claim: one person, with the amounts per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRow {
-    pub person_id: i32,
+    pub person_id: PersonId,
     pub first_date: NaiveDate,
     pub last_date: NaiveDate,
     pub amounts: BTreeMap<CostCategory, Money>,
@@ -270,7 +271,7 @@ impl ClaimRow {
 
 /// The claim's rows, one per person in the order of their ids.
 pub fn rows(costs: &[ClaimedCost]) -> Vec<ClaimRow> {
-    let mut by_person: BTreeMap<i32, ClaimRow> = BTreeMap::new();
+    let mut by_person: BTreeMap<PersonId, ClaimRow> = BTreeMap::new();
     for cost in costs {
         let row = by_person.entry(cost.person_id).or_insert_with(|| ClaimRow {
             person_id: cost.person_id,
@@ -438,7 +439,7 @@ mod tests {
     #[test]
     fn rows_gather_each_persons_costs_by_column() {
         let cost = |person_id, category, date: &str, kr| ClaimedCost {
-            person_id,
+            person_id: PersonId::new(person_id),
             category,
             date: d(date),
             amount: Money::from_kr(kr),
@@ -450,7 +451,7 @@ mod tests {
             cost(2, CostCategory::Clothes, "2024-03-05", 100),
         ]);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].person_id, 1);
+        assert_eq!(rows[0].person_id, PersonId::new(1));
         assert_eq!(rows[0].total(), Money::from_kr(9200));
         assert_eq!(rows[1].amount(CostCategory::Clothes), Money::from_kr(1600));
         assert_eq!((rows[1].first_date, rows[1].last_date), (d("2024-03-02"), d("2024-03-05")));
@@ -459,19 +460,24 @@ mod tests {
     #[test]
     fn a_households_cost_is_spread_within_each_members_room() {
         let m = Money::from_kr;
+        let p = PersonId::new;
         assert_eq!(
-            spread(m(4000), &[(1, m(1500)), (2, m(1500)), (3, m(1500))]),
-            [(1, m(1500)), (2, m(1500)), (3, m(1000))]
+            spread(m(4000), &[(p(1), m(1500)), (p(2), m(1500)), (p(3), m(1500))]),
+            [(p(1), m(1500)), (p(2), m(1500)), (p(3), m(1000))]
         );
-        assert_eq!(spread(m(1000), &[(1, m(0)), (2, m(1500))]), [(2, m(1000))], "the first has used their room");
-        assert_eq!(spread(m(500), &[(1, m(100))]), [(1, m(500))], "what does not fit goes to the first");
-        assert_eq!(spread(m(0), &[(1, m(100))]), []);
+        assert_eq!(
+            spread(m(1000), &[(p(1), m(0)), (p(2), m(1500))]),
+            [(p(2), m(1000))],
+            "the first has used their room"
+        );
+        assert_eq!(spread(m(500), &[(p(1), m(100))]), [(p(1), m(500))], "what does not fit goes to the first");
+        assert_eq!(spread(m(0), &[(p(1), m(100))]), []);
     }
 
     proptest! {
         #[test]
         fn spreading_keeps_every_ore(amount in 0i64..10_000_000, rooms in proptest::collection::vec(0i64..500_000, 1..6)) {
-            let rooms: Vec<(i32, Money)> = rooms.into_iter().enumerate().map(|(i, r)| (i as i32, Money::from_ore(r))).collect();
+            let rooms: Vec<(PersonId, Money)> = rooms.into_iter().enumerate().map(|(i, r)| (PersonId::new(i as i32), Money::from_ore(r))).collect();
             let parts = spread(Money::from_ore(amount), &rooms);
             prop_assert_eq!(parts.iter().map(|(_, m)| *m).sum::<Money>(), Money::from_ore(amount));
         }
@@ -481,7 +487,7 @@ mod tests {
             let costs: Vec<ClaimedCost> = costs
                 .into_iter()
                 .map(|(person_id, c, ore)| ClaimedCost {
-                    person_id,
+                    person_id: PersonId::new(person_id),
                     category: CostCategory::FORM_4497[c],
                     date: d("2024-01-01"),
                     amount: Money::from_ore(ore),

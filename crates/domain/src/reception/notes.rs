@@ -1,5 +1,6 @@
 //! The journal: notes on a household or one of its persons, corrected only by new notes.
 
+use crate::ids::{NoteId, PersonId};
 use crate::input::{Errors, Invalid, required_text};
 use crate::text::Text;
 
@@ -18,21 +19,24 @@ pub struct NoteForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNote {
     pub text: String,
-    pub person_id: Option<i32>,
-    pub corrects: Option<i32>,
+    pub person_id: Option<PersonId>,
+    pub corrects: Option<NoteId>,
+}
+
+/// A choice from a list of ids: none when empty.
+fn chosen<T: std::str::FromStr>(field: &'static str, value: &str) -> Result<Option<T>, Invalid> {
+    match value.trim() {
+        "" => Ok(None),
+        chosen => chosen.parse::<T>().map(Some).map_err(|_| Invalid::new(field, Text::new("choose-in-list"))),
+    }
 }
 
 impl NoteForm {
     pub fn check(&self) -> Result<NewNote, Vec<Invalid>> {
         let mut errors = Errors::new();
         let text = errors.keep(required_text("text", &self.text, 10_000, Text::new("what-note")));
-        let mut choice = |field: &'static str, value: &str| match value.trim() {
-            "" => Some(None),
-            chosen => errors
-                .keep(chosen.parse::<i32>().map(Some).map_err(|_| Invalid::new(field, Text::new("choose-in-list")))),
-        };
-        let person_id = choice("person_id", &self.person_id);
-        let corrects = choice("corrects", &self.corrects);
+        let person_id = errors.keep(chosen("person_id", &self.person_id));
+        let corrects = errors.keep(chosen("corrects", &self.corrects));
         errors.finish(|| Some(NewNote { text: text?, person_id: person_id?, corrects: corrects? }))
     }
 }

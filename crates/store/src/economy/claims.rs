@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use etablera_domain::economy::claims::{self as domain, ClaimRow, ClaimStatus, NewClaim, Step, StepInput, take};
 use etablera_domain::economy::grant::ChargeCategory;
 use etablera_domain::economy::rules::{CapKind, ClaimType, CostCategory};
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 
@@ -238,8 +239,8 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
     let members: Vec<domain::Member> = members
         .iter()
         .map(|p| domain::Member {
-            id: p.id,
-            household_id: p.household_id,
+            id: PersonId::new(p.id),
+            household_id: HouseholdId::new(p.household_id),
             birth_date: p.birth_date,
             resettled: p.category == Category::Resettled,
         })
@@ -251,8 +252,8 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
             let category = CostCategory::try_from(category)?;
             let each = rule_id.and_then(|id| caps_per_person.iter().find(|(r, _)| *r == id)).and_then(|(_, c)| *c);
             Ok(domain::InClaim {
-                person_id,
-                household_id,
+                person_id: person_id.map(PersonId::new),
+                household_id: HouseholdId::new(household_id),
                 category,
                 date,
                 amount: Money::from_ore(ore),
@@ -263,12 +264,12 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
     let claimed = domain::claimed(&in_claim, &members).ok_or(StoreError::NotFound)?;
     let rows = domain::rows(&claimed);
     let (columns, total) = domain::totals(&rows);
-    let ids: Vec<i32> = rows.iter().map(|r| r.person_id).collect();
+    let ids: Vec<i32> = rows.iter().map(|r| r.person_id.get()).collect();
     let people = persons_by_id(conn, &ids)?;
     let rows = rows
         .into_iter()
         .map(|row| {
-            let person = people.iter().find(|p| p.id == row.person_id).cloned().ok_or(StoreError::NotFound)?;
+            let person = people.iter().find(|p| p.id == row.person_id.get()).cloned().ok_or(StoreError::NotFound)?;
             Ok(Row { person, row })
         })
         .collect::<Result<Vec<_>>>()?;

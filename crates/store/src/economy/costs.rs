@@ -11,6 +11,7 @@ pub use etablera_domain::economy::eligibility::NotReimbursable;
 use etablera_domain::economy::eligibility::{Concerns, CostFacts, Household, Measured, measure, taken};
 use etablera_domain::economy::grant::ChargeCategory;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, CostError};
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 
@@ -45,17 +46,18 @@ pub struct Assessment {
 /// A cost to assess or record.
 #[derive(Debug, Clone)]
 pub struct NewCost {
-    pub household_id: i32,
-    pub person_id: Option<i32>,
+    pub household_id: HouseholdId,
+    pub person_id: Option<PersonId>,
     pub details: CostDetails,
 }
 
 /// Measures a cost against the rules. Reads the household's persons (not handed out) and its
 /// earlier costs.
 pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assessment> {
-    scope.household(conn, cost.household_id)?;
-    let persons = persons_of(conn, cost.household_id)?;
-    let person = match cost.person_id {
+    let (household_id, person_id) = (cost.household_id.get(), cost.person_id.map(PersonId::get));
+    scope.household(conn, household_id)?;
+    let persons = persons_of(conn, household_id)?;
+    let person = match person_id {
         None => None,
         Some(id) => Some(
             persons
@@ -79,7 +81,7 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
             return Err(StoreError::invalid("person", Text::new("cost-no-exemption")));
         }
     }
-    let reception = counted_from(conn, cost.household_id, person, &persons)?
+    let reception = counted_from(conn, household_id, person, &persons)?
         .ok_or_else(|| StoreError::invalid("household", Text::new("cost-no-reception-date")))?;
     let rules = rules::all(conn)?;
     let only_rules: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
@@ -94,7 +96,7 @@ pub fn assess(conn: &mut DbConn, scope: &Scope, cost: &NewCost) -> Result<Assess
     let earlier: Vec<(Option<i32>, Money)> = match claim_type {
         None => Vec::new(),
         Some(claim_type) => costs::table
-            .filter(costs::household_id.eq(cost.household_id))
+            .filter(costs::household_id.eq(household_id))
             .filter(costs::category.eq(d.category.code()))
             .filter(costs::claim_type.eq(claim_type.code()))
             .select((costs::person_id, costs::reimbursable_ore))
@@ -173,10 +175,11 @@ fn counted_from(
 /// Records a cost with its assessment, and charges what cannot be reclaimed to the grant.
 pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -> Result<(i32, Assessment)> {
     write(conn, |conn| {
-        let code = scope.household(conn, cost.household_id)?;
+        let (household_id, person_id) = (cost.household_id.get(), cost.person_id.map(PersonId::get));
+        let code = scope.household(conn, household_id)?;
         // The cap counts the household's earlier costs: lock the household so that two costs
         // entered at once do not both take the same room (SQLite's write lock does this already).
-        diesel::update(households_table::table.find(cost.household_id))
+        diesel::update(households_table::table.find(household_id))
             .set(households_table::version.eq(households_table::version))
             .execute(conn)?;
         let a = assess(conn, scope, cost)?;
@@ -184,8 +187,8 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
         let id: i32 = diesel::insert_into(costs::table)
             .values((
                 costs::municipality_code.eq(&code),
-                costs::household_id.eq(cost.household_id),
-                costs::person_id.eq(cost.person_id),
+                costs::household_id.eq(household_id),
+                costs::person_id.eq(person_id),
                 costs::cost_date.eq(d.date),
                 costs::category.eq(d.category.code()),
                 costs::amount_ore.eq(d.amount.ore()),

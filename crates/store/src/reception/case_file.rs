@@ -3,6 +3,7 @@
 //! has no permission for it.
 
 use chrono::NaiveDate;
+use etablera_domain::ids::PersonId;
 use etablera_domain::reception::person::{ADULT_AGE, age_on};
 use etablera_domain::reception::plan::{ActivityType, FullTime, full_time};
 use etablera_domain::reception::target_group;
@@ -93,8 +94,10 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
             .find(|p| p.person.id == person_id)
             .ok_or(crate::StoreError::NotFound)?;
         let (activities, declines, exemptions) = plans::of_person(conn, person_id)?;
-        let notes =
-            notes::of_household(conn, household_id)?.into_iter().filter(|n| n.person_id == Some(person_id)).collect();
+        let notes = notes::of_household(conn, household_id)?
+            .into_iter()
+            .filter(|n| n.person_id == Some(PersonId::new(person_id)))
+            .collect();
         Ok(PersonFile {
             household,
             person,

@@ -2,30 +2,35 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::ids::{NoteId, PersonId};
 use etablera_domain::reception::notes::NewNote;
 
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::codes::NullableId;
 use crate::schema::{case_notes, persons, users};
 use crate::{DbConn, Result, StoreError, now, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Note {
-    pub id: i32,
-    pub person_id: Option<i32>,
+    #[diesel(deserialize_as = i32)]
+    pub id: NoteId,
+    #[diesel(deserialize_as = NullableId)]
+    pub person_id: Option<PersonId>,
     pub written_at: NaiveDateTime,
     pub author: Option<String>,
     pub text: String,
-    pub corrects_note_id: Option<i32>,
+    #[diesel(deserialize_as = NullableId)]
+    pub corrects_note_id: Option<NoteId>,
 }
 
 /// Writes a note on the household, or on one of its persons; `corrects` names a note it corrects.
-pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, note: &NewNote) -> Result<i32> {
+pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, note: &NewNote) -> Result<NoteId> {
     let NewNote { text, person_id, corrects } = note;
-    let (person_id, corrects) = (*person_id, *corrects);
+    let (person_id, corrects) = (person_id.map(PersonId::get), corrects.map(NoteId::get));
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         if let Some(person_id) = person_id {
@@ -60,7 +65,7 @@ pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, n
             .returning(case_notes::id)
             .get_result(conn)?;
         append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
-        Ok(id)
+        Ok(NoteId::new(id))
     })
 }
 

@@ -13,6 +13,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::text::Text;
 
@@ -228,7 +229,13 @@ pub fn add_exemption(
             ))
             .returning(work_exemptions::id)
             .get_result(conn)?;
-        super::tasks::create_economic_assistance(conn, actor, household_id, person_id, crate::today())?;
+        super::tasks::create_economic_assistance(
+            conn,
+            actor,
+            HouseholdId::new(household_id),
+            PersonId::new(person_id),
+            crate::today(),
+        )?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)
     })

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::reception::tasks::{
     self as domain, ECONOMIC_ASSISTANCE, TaskTemplate, default_responsible, standard_tasks,
 };
@@ -91,8 +92,8 @@ pub(crate) fn create_standard(conn: &mut DbConn, actor: &Actor, household_id: i3
 pub(crate) fn create_economic_assistance(
     conn: &mut DbConn,
     actor: &Actor,
-    household_id: i32,
-    person_id: i32,
+    household_id: HouseholdId,
+    person_id: PersonId,
     today: NaiveDate,
 ) -> Result<i32> {
     let due = today + chrono::Duration::days(ECONOMIC_ASSISTANCE.due_days);
@@ -100,8 +101,8 @@ pub(crate) fn create_economic_assistance(
         conn,
         actor,
         NewTask {
-            household_id,
-            person_id: Some(person_id),
+            household_id: household_id.get(),
+            person_id: Some(person_id.get()),
             template_code: Some(ECONOMIC_ASSISTANCE.code),
             title: &ECONOMIC_ASSISTANCE.title().swedish(),
             due,

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use etablera_domain::economy::costs::CostForm;
 use etablera_domain::economy::rules::CostCategory;
+use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
 use etablera_store::StoreError;
@@ -281,7 +282,11 @@ pub struct CostSubmission {
 impl CostSubmission {
     fn check(&self) -> Result<NewCost, Vec<Invalid>> {
         let details = self.cost.check(etablera_store::today())?;
-        Ok(NewCost { household_id: self.household, person_id: self.person, details })
+        Ok(NewCost {
+            household_id: HouseholdId::new(self.household),
+            person_id: self.person.map(PersonId::new),
+            details,
+        })
     }
 }
 

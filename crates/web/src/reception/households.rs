@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::ids::{NoteId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
 use etablera_domain::reception::first_contact::FirstContactForm;
@@ -207,12 +208,12 @@ pub struct TaskView {
 }
 
 pub struct NoteView {
-    pub id: i32,
+    pub id: NoteId,
     pub at: String,
     pub author: String,
     pub about: String,
     pub text: String,
-    pub corrects: Option<i32>,
+    pub corrects: Option<NoteId>,
 }
 
 #[derive(Template)]
@@ -372,7 +373,7 @@ async fn household_page(
                 id: n.id,
                 at: local_time(n.written_at),
                 author: n.author.clone().unwrap_or_else(|| t.get("note-author-system")),
-                about: name_of(n.person_id),
+                about: name_of(n.person_id.map(PersonId::get)),
                 text: n.text.clone(),
                 corrects: n.corrects_note_id,
             })

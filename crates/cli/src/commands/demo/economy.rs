@@ -10,6 +10,7 @@ use etablera_domain::economy::claims::{NewClaim, Step, StepInput};
 use etablera_domain::economy::costs::CostDetails;
 use etablera_domain::economy::grant::NewGrant;
 use etablera_domain::economy::rules::{ClaimType, CostCategory, quarter_end};
+use etablera_domain::ids::HouseholdId;
 use etablera_domain::money::Money;
 use etablera_domain::reception::person::Category;
 use etablera_domain::time::Year;
@@ -35,7 +36,7 @@ pub struct Economy {
 fn cost(household_id: i32, date: NaiveDate, category: CostCategory, kr: u64, supplier: &str) -> NewCost {
     let amount = Money::from_kr(kr as i64);
     NewCost {
-        household_id,
+        household_id: HouseholdId::new(household_id),
         person_id: None,
         details: CostDetails {
             date,
