@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use etablera_domain::ids::HousingId;
 use etablera_domain::money::Money;
 use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails, MoveOut};
 
@@ -15,7 +16,8 @@ use crate::{DbConn, Result, StoreError, now, write};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = temporary_housings)]
 pub struct Housing {
-    pub id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: HousingId,
     pub household_id: i32,
     pub address: String,
     pub landlord: Option<String>,
@@ -69,7 +71,8 @@ impl Housing {
 #[diesel(table_name = housing_damages)]
 pub struct DamageRow {
     pub id: i32,
-    pub housing_id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub housing_id: HousingId,
     pub damage_date: NaiveDate,
     pub description: String,
     pub cost_ore: i64,
@@ -134,7 +137,13 @@ impl<'a> MoveOutRow<'a> {
 }
 
 /// Adds a temporary home to a household (a household that moves gets a new one).
-pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, details: HousingDetails) -> Result<i32> {
+pub fn add(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    details: HousingDetails,
+) -> Result<HousingId> {
     let details = details.check()?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
@@ -150,8 +159,8 @@ pub(crate) fn insert(
     household_id: i32,
     d: &HousingDetails,
     m: &MoveOut,
-) -> Result<i32> {
-    Ok(diesel::insert_into(temporary_housings::table)
+) -> Result<HousingId> {
+    let id: i32 = diesel::insert_into(temporary_housings::table)
         .values((
             temporary_housings::household_id.eq(household_id),
             Contract::of(d),
@@ -160,13 +169,14 @@ pub(crate) fn insert(
             temporary_housings::created_by.eq(actor.user_id),
         ))
         .returning(temporary_housings::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    Ok(HousingId::new(id))
 }
 
 /// The home's household when it is in scope.
-fn scoped(conn: &mut DbConn, scope: &Scope, housing_id: i32) -> Result<(i32, String)> {
+fn scoped(conn: &mut DbConn, scope: &Scope, housing_id: HousingId) -> Result<(i32, String)> {
     let household_id: i32 = temporary_housings::table
-        .find(housing_id)
+        .find(housing_id.get())
         .select(temporary_housings::household_id)
         .first(conn)
         .optional()?
@@ -179,17 +189,18 @@ pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    housing_id: i32,
+    housing_id: HousingId,
     details: HousingDetails,
     version: i32,
 ) -> Result<()> {
     let d = details.check()?;
     write(conn, |conn| {
         let (household_id, code) = scoped(conn, scope, housing_id)?;
-        let changed =
-            diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
-                .set((Contract::of(&d), temporary_housings::version.eq(temporary_housings::version + 1)))
-                .execute(conn)?;
+        let changed = diesel::update(
+            temporary_housings::table.find(housing_id.get()).filter(temporary_housings::version.eq(version)),
+        )
+        .set((Contract::of(&d), temporary_housings::version.eq(temporary_housings::version + 1)))
+        .execute(conn)?;
         if changed == 0 {
             return Err(StoreError::Stale);
         }
@@ -202,17 +213,18 @@ pub fn record_move_out(
     conn: &mut DbConn,
     actor: &Actor,
     scope: &Scope,
-    housing_id: i32,
+    housing_id: HousingId,
     m: MoveOut,
     version: i32,
 ) -> Result<()> {
     let m = m.check()?;
     write(conn, |conn| {
         let (household_id, code) = scoped(conn, scope, housing_id)?;
-        let changed =
-            diesel::update(temporary_housings::table.find(housing_id).filter(temporary_housings::version.eq(version)))
-                .set((MoveOutRow::of(&m), temporary_housings::version.eq(temporary_housings::version + 1)))
-                .execute(conn)?;
+        let changed = diesel::update(
+            temporary_housings::table.find(housing_id.get()).filter(temporary_housings::version.eq(version)),
+        )
+        .set((MoveOutRow::of(&m), temporary_housings::version.eq(temporary_housings::version + 1)))
+        .execute(conn)?;
         if changed == 0 {
             return Err(StoreError::Stale);
         }
@@ -221,11 +233,17 @@ pub fn record_move_out(
 }
 
 /// Records a damage to the home.
-pub fn add_damage(conn: &mut DbConn, actor: &Actor, scope: &Scope, housing_id: i32, damage: Damage) -> Result<i32> {
+pub fn add_damage(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    housing_id: HousingId,
+    damage: Damage,
+) -> Result<i32> {
     write(conn, |conn| {
         let (household_id, code) = scoped(conn, scope, housing_id)?;
         let start: NaiveDate =
-            temporary_housings::table.find(housing_id).select(temporary_housings::contract_start).first(conn)?;
+            temporary_housings::table.find(housing_id.get()).select(temporary_housings::contract_start).first(conn)?;
         let damage = damage.check(start)?;
         let id = insert_damage(conn, actor, housing_id, &damage)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
@@ -233,10 +251,10 @@ pub fn add_damage(conn: &mut DbConn, actor: &Actor, scope: &Scope, housing_id: i
     })
 }
 
-pub(crate) fn insert_damage(conn: &mut DbConn, actor: &Actor, housing_id: i32, d: &Damage) -> Result<i32> {
+pub(crate) fn insert_damage(conn: &mut DbConn, actor: &Actor, housing_id: HousingId, d: &Damage) -> Result<i32> {
     Ok(diesel::insert_into(housing_damages::table)
         .values((
-            housing_damages::housing_id.eq(housing_id),
+            housing_damages::housing_id.eq(housing_id.get()),
             housing_damages::damage_date.eq(d.date),
             housing_damages::description.eq(&d.description),
             housing_damages::cost_ore.eq(d.cost.ore()),
@@ -255,7 +273,7 @@ pub(crate) fn of_household(conn: &mut DbConn, household_id: i32) -> Result<Vec<(
         .order((temporary_housings::contract_start.desc(), temporary_housings::id.desc()))
         .select(Housing::as_select())
         .load(conn)?;
-    let ids: Vec<i32> = homes.iter().map(|h| h.id).collect();
+    let ids: Vec<i32> = homes.iter().map(|h| h.id.get()).collect();
     let damages: Vec<DamageRow> = housing_damages::table
         .filter(housing_damages::housing_id.eq_any(&ids))
         .order((housing_damages::damage_date, housing_damages::id))

@@ -13,7 +13,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
 use crate::{DbConn, Result, StoreError, now, write};
-use etablera_domain::ids::{HouseholdId, PersonId};
+use etablera_domain::ids::{ActivityId, HouseholdId, PersonId};
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::text::Text;
 
@@ -64,7 +64,8 @@ pub(crate) fn insert_type(conn: &mut DbConn, t: &ActivityType) -> Result<()> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activities)]
 pub struct Activity {
-    pub id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: ActivityId,
     pub person_id: i32,
     pub type_code: String,
     pub start_date: NaiveDate,
@@ -117,7 +118,7 @@ pub fn add_activity(
     scope: &Scope,
     person_id: i32,
     input: ActivityInput,
-) -> Result<i32> {
+) -> Result<ActivityId> {
     write(conn, |conn| {
         let (_, code) = scope.person(conn, person_id)?;
         let (activity, _) = input.check(&catalogue(conn)?)?;
@@ -127,8 +128,13 @@ pub fn add_activity(
     })
 }
 
-pub(crate) fn insert_activity(conn: &mut DbConn, actor: &Actor, person_id: i32, a: &ActivityInput) -> Result<i32> {
-    Ok(diesel::insert_into(activities::table)
+pub(crate) fn insert_activity(
+    conn: &mut DbConn,
+    actor: &Actor,
+    person_id: i32,
+    a: &ActivityInput,
+) -> Result<ActivityId> {
+    let id: i32 = diesel::insert_into(activities::table)
         .values((
             activities::person_id.eq(person_id),
             activities::type_code.eq(&a.type_code),
@@ -141,11 +147,19 @@ pub(crate) fn insert_activity(conn: &mut DbConn, actor: &Actor, person_id: i32, 
             activities::created_by.eq(actor.user_id),
         ))
         .returning(activities::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    Ok(ActivityId::new(id))
 }
 
 /// Ends an open activity on `end`.
-pub fn end_activity(conn: &mut DbConn, actor: &Actor, scope: &Scope, activity_id: i32, end: NaiveDate) -> Result<()> {
+pub fn end_activity(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    activity_id: ActivityId,
+    end: NaiveDate,
+) -> Result<()> {
+    let activity_id = activity_id.get();
     write(conn, |conn| {
         let activity: Activity = activities::table
             .find(activity_id)

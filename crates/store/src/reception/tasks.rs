@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use etablera_domain::ids::{HouseholdId, PersonId};
+use etablera_domain::ids::{HouseholdId, PersonId, TaskId};
 use etablera_domain::reception::tasks::{
     self as domain, ECONOMIC_ASSISTANCE, TaskTemplate, default_responsible, standard_tasks,
 };
@@ -20,7 +20,8 @@ use crate::{DbConn, Result, StoreError, now, write};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = support_tasks)]
 pub struct Task {
-    pub id: i32,
+    #[diesel(deserialize_as = i32)]
+    pub id: TaskId,
     pub household_id: i32,
     pub person_id: Option<i32>,
     #[diesel(deserialize_as = NullableCode)]
@@ -41,8 +42,8 @@ struct NewTask<'a> {
     responsible: &'a str,
 }
 
-fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<i32> {
-    Ok(diesel::insert_into(support_tasks::table)
+fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<TaskId> {
+    let id: i32 = diesel::insert_into(support_tasks::table)
         .values((
             support_tasks::household_id.eq(task.household_id),
             support_tasks::person_id.eq(task.person_id),
@@ -54,7 +55,8 @@ fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<i32> {
             support_tasks::created_by.eq(actor.user_id),
         ))
         .returning(support_tasks::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    Ok(TaskId::new(id))
 }
 
 /// Makes the standard tasks for a household received on `reception`, unless they exist.
@@ -95,7 +97,7 @@ pub(crate) fn create_economic_assistance(
     household_id: HouseholdId,
     person_id: PersonId,
     today: NaiveDate,
-) -> Result<i32> {
+) -> Result<TaskId> {
     let due = today + chrono::Duration::days(ECONOMIC_ASSISTANCE.due_days);
     insert(
         conn,
@@ -112,7 +114,13 @@ pub(crate) fn create_economic_assistance(
 }
 
 /// Adds a task of the case worker's own.
-pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, task: &domain::NewTask) -> Result<i32> {
+pub fn add(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    task: &domain::NewTask,
+) -> Result<TaskId> {
     let (title, due, responsible) = (&task.title, task.due, &task.responsible);
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
@@ -127,7 +135,8 @@ pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, t
 }
 
 /// Marks a task done on `on`.
-pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: i32, on: NaiveDate) -> Result<i32> {
+pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: TaskId, on: NaiveDate) -> Result<i32> {
+    let task_id = task_id.get();
     write(conn, |conn| {
         let household_id: i32 = support_tasks::table
             .find(task_id)

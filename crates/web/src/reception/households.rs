@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::ids::{NoteId, PersonId};
+use etablera_domain::ids::{HouseholdId, HousingId, NoteId, PersonId, TaskId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
 use etablera_domain::reception::first_contact::FirstContactForm;
@@ -176,7 +176,7 @@ pub struct PersonRow {
 }
 
 pub struct HomeView {
-    pub id: i32,
+    pub id: HousingId,
     /// The names of this home's forms (see [`Filled::form`]).
     pub edit_form: String,
     pub damage_form: String,
@@ -199,7 +199,7 @@ pub struct HomeView {
 }
 
 pub struct TaskView {
-    pub id: i32,
+    pub id: TaskId,
     pub title: String,
     pub due: String,
     pub responsible: String,
@@ -499,7 +499,7 @@ pub async fn add_housing(
 pub async fn update_housing(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path((id, housing_id)): Path<(i32, i32)>,
+    Path((id, housing_id)): Path<(HouseholdId, HousingId)>,
     Submitted { input, fields }: Submitted<HousingForm>,
 ) -> AppResult<Response> {
     let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
@@ -509,13 +509,13 @@ pub async fn update_housing(
         }
         Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, format!("housing-edit-{housing_id}"), fields, outcome).await
+    finish(&state, &ctx, &user, id.get(), format!("housing-edit-{housing_id}"), fields, outcome).await
 }
 
 pub async fn add_damage(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path((id, housing_id)): Path<(i32, i32)>,
+    Path((id, housing_id)): Path<(HouseholdId, HousingId)>,
     Submitted { input, fields }: Submitted<DamageForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
@@ -526,13 +526,13 @@ pub async fn add_damage(
             .await),
         Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, format!("damage-{housing_id}"), fields, outcome).await
+    finish(&state, &ctx, &user, id.get(), format!("damage-{housing_id}"), fields, outcome).await
 }
 
 pub async fn move_out(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path((id, housing_id)): Path<(i32, i32)>,
+    Path((id, housing_id)): Path<(HouseholdId, HousingId)>,
     Submitted { input, fields }: Submitted<MoveOutForm>,
 ) -> AppResult<Response> {
     let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
@@ -543,7 +543,7 @@ pub async fn move_out(
             .await),
         Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, format!("move-out-{housing_id}"), fields, outcome).await
+    finish(&state, &ctx, &user, id.get(), format!("move-out-{housing_id}"), fields, outcome).await
 }
 
 pub async fn add_task(
@@ -563,14 +563,14 @@ pub async fn add_task(
 pub async fn complete_task(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path((id, task_id)): Path<(i32, i32)>,
+    Path((id, task_id)): Path<(HouseholdId, TaskId)>,
     Submitted { fields, .. }: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     let today = etablera_store::today();
     let outcome =
         Ok(state.store.run(move |conn| tasks::complete(conn, &actor, &scope, task_id, today).map(|_| ())).await);
-    finish(&state, &ctx, &user, id, "task", fields, outcome).await
+    finish(&state, &ctx, &user, id.get(), "task", fields, outcome).await
 }
 
 pub async fn add_note(

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::ids::{ActivityId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitForm, ExitReason, ReturnForm, age_on};
 use etablera_domain::reception::plan::{ActivityForm, Counts, DeclineForm, EndActivityForm, ExemptionForm};
@@ -19,7 +20,7 @@ use crate::forms::{Fields, Filled, SavedQuery, Submitted};
 use crate::pages::{PageContext, local_time, render_with};
 
 pub struct ActivityView {
-    pub id: i32,
+    pub id: ActivityId,
     pub name: String,
     pub start: String,
     pub end: Option<String>,
@@ -215,7 +216,7 @@ pub async fn add_activity(
 pub async fn end_activity(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Path((id, activity_id)): Path<(i32, i32)>,
+    Path((id, activity_id)): Path<(PersonId, ActivityId)>,
     Submitted { input, fields }: Submitted<EndActivityForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
@@ -223,7 +224,7 @@ pub async fn end_activity(
         Ok(end) => Ok(state.store.run(move |conn| plans::end_activity(conn, &actor, &scope, activity_id, end)).await),
         Err(errors) => Err(errors),
     };
-    finish(&state, &ctx, &user, id, format!("end-activity-{activity_id}"), fields, outcome).await
+    finish(&state, &ctx, &user, id.get(), format!("end-activity-{activity_id}"), fields, outcome).await
 }
 
 pub async fn add_decline(
