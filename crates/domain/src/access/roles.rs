@@ -153,6 +153,6 @@ mod tests {
     #[test]
     fn protected_addresses_are_granted_to_no_role_by_default() {
         // Need for it is decided per person by an administrator, not by role.
-        assert!(!Permission::ReadProtectedAddress.granted_by(&Role::ALL));
+        assert!(!Permission::ReadProtectedAddress.granted_by(Role::ALL));
     }
 }

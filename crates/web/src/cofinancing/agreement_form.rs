@@ -3,7 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::agreements::{AgreementForm, AmendmentForm, InvoiceSchedule, Validity};
+use etablera_domain::agreements::{
+    AgreementForm, AmendmentForm, InvoiceSchedule, InvoiceScheduleKind, RefundPolicy, Validity,
+};
 use etablera_domain::municipality;
 use etablera_store::agreements;
 
@@ -47,8 +49,8 @@ fn defaults(county_org: &str) -> Fields {
     Fields(
         [
             ("validity", "until_notice"),
-            ("refund_policy", "from-month-after-end"),
-            ("schedule", "yearly"),
+            ("refund_policy", RefundPolicy::FromMonthAfterEnd.code()),
+            ("schedule", InvoiceScheduleKind::Yearly.code()),
             ("due_month", "12"),
             ("due_day", "10"),
             ("notice_months", "2"),
@@ -146,12 +148,12 @@ fn version_defaults(v: &agreements::Version) -> Fields {
     set("vacancy_threshold_months", terms.vacancy_threshold_months.map(|m| m.to_string()).unwrap_or_default());
     match &terms.schedule {
         InvoiceSchedule::Yearly { month, day } => {
-            set("schedule", "yearly".into());
+            set("schedule", terms.schedule.kind().code().into());
             set("due_month", month.to_string());
             set("due_day", day.to_string());
         }
         InvoiceSchedule::Instalments(list) => {
-            set("schedule", "instalments".into());
+            set("schedule", terms.schedule.kind().code().into());
             set(
                 "instalments",
                 list.iter()
@@ -161,7 +163,7 @@ fn version_defaults(v: &agreements::Version) -> Fields {
             );
         }
         // Orders are not edited here.
-        InvoiceSchedule::None => set("schedule", "none".into()),
+        InvoiceSchedule::None => set("schedule", terms.schedule.kind().code().into()),
     }
     set("municipality_org_number", v.municipality_org_number.clone());
     values

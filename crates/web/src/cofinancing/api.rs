@@ -332,10 +332,10 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                 let terms = &v.terms;
                 let (schedule, yearly_due, instalments) = match &terms.schedule {
                     InvoiceSchedule::Yearly { month, day } => {
-                        ("yearly", Some(format!("{month:02}-{day:02}")), Vec::new())
+                        (terms.schedule.kind(), Some(format!("{month:02}-{day:02}")), Vec::new())
                     }
                     InvoiceSchedule::Instalments(list) => (
-                        "instalments",
+                        terms.schedule.kind(),
                         None,
                         list.iter()
                             .map(|i| InstalmentBody {
@@ -345,7 +345,7 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                             })
                             .collect(),
                     ),
-                    InvoiceSchedule::None => ("none", None, Vec::new()),
+                    InvoiceSchedule::None => (terms.schedule.kind(), None, Vec::new()),
                 };
                 VersionBody {
                     version: v.version,
@@ -364,7 +364,7 @@ fn agreement_body(a: &Agreement) -> AgreementBody {
                         notice_months: terms.notice_months,
                         refund_policy: terms.refund_policy.code().to_owned(),
                         vacancy_threshold_months: terms.vacancy_threshold_months,
-                        schedule: schedule.to_owned(),
+                        schedule: schedule.code().to_owned(),
                         yearly_due,
                         instalments,
                     },

@@ -9,6 +9,8 @@ use etablera_domain::reception::exchange::{
     ActivityRecord, DamageRecord, DeclineRecord, FORMAT, HouseholdRecord, HousingRecord, MoveOutRecord, PersonRecord,
     ReceptionFile,
 };
+use etablera_domain::reception::housing::ChecklistItem;
+use etablera_domain::reception::person::{Category, ExitReason};
 
 const GIVEN: [&str; 24] = [
     "Amina", "Yusuf", "Hawa", "Omar", "Layla", "Karim", "Noor", "Samir", "Fatima", "Ali", "Zainab", "Hassan", "Mariam",
@@ -170,19 +172,19 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
                         activities.push(activity("permanent_employment", job, None, Some(40), None));
                         let self_sufficient = job + Duration::days(90);
                         if self_sufficient <= today {
-                            exit = Some((self_sufficient, "self_sufficient"));
+                            exit = Some((self_sufficient, ExitReason::SelfSufficient));
                         }
                     }
                 }
             }
             let two_years = reception + Duration::days(730);
             if exit.is_none() && received && two_years <= today {
-                exit = Some((two_years, "two_years"));
+                exit = Some((two_years, ExitReason::TwoYears));
             }
             if exit.is_none() && received && dice.chance(4) {
                 let moved = reception + dice.days(60, 500);
                 if moved <= today {
-                    exit = Some((moved, "moved"));
+                    exit = Some((moved, ExitReason::Moved));
                 }
             }
             persons.push(PersonRecord {
@@ -192,10 +194,10 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
                 birth_date: birth.to_string(),
                 personal_number: received.then(|| personal_number(birth, serial)),
                 dossier_number: Some(format!("{:02}-{:06}", 10 + n % 80, 100_000 + serial)),
-                category: if resettled { "resettled" } else { "newly_arrived" }.into(),
+                category: if resettled { Category::Resettled } else { Category::NewlyArrived }.code().into(),
                 reception_date: received.then(|| reception.to_string()),
                 exit_date: exit.map(|(d, _)| d.to_string()),
-                exit_reason: exit.map(|(_, r)| r.to_owned()),
+                exit_reason: exit.map(|(_, r)| r.code().to_owned()),
                 languages: vec![language.to_owned()],
                 interpreter_needed: adult && dice.chance(80),
                 protected_identity: n % 41 == 7 && i == 0,
@@ -232,7 +234,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
                 start: start.to_string(),
                 end: Some(end.to_string()),
                 rent_kr: Some((5500 + dice.below(30) * 100).into()),
-                checklist: ["beds", "bedding", "table", "chairs", "cooking", "food"].map(str::to_owned).to_vec(),
+                checklist: ChecklistItem::ALL.iter().map(|item| item.code().to_owned()).collect(),
                 move_out: moved_out.then(|| MoveOutRecord {
                     notice_date: Some((end - Duration::days(90)).to_string()),
                     keys_returned_on: Some(end.to_string()),
