@@ -13,8 +13,8 @@ mod user;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use etablera_store::Store;
 use etablera_store::access::Actor;
+use etablera_store::{Clock, Store};
 
 use crate::config::Settings;
 
@@ -99,21 +99,22 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Demo => {
             let store = Store::open(&settings.database)?;
-            demo::run(&store)?;
+            demo::run(&store, settings.clock)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::User(command) => user::run(command, &Store::open(&settings.database)?),
-        Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?),
-        Command::Import(command) => import::run(command, &Store::open(&settings.database)?),
-        Command::Export(command) => export::run(command, &Store::open(&settings.database)?),
+        Command::User(command) => user::run(command, &Store::open(&settings.database)?, settings.clock),
+        Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?, settings.clock),
+        Command::Import(command) => import::run(command, &Store::open(&settings.database)?, settings.clock),
+        Command::Export(command) => export::run(command, &Store::open(&settings.database)?, settings.clock),
         Command::Report(command) => report::run(command, &Store::open(&settings.database)?, &settings),
         Command::Backup(args) => backup::run(args, &settings.database),
         Command::Calc(command) => calc::run(command, &settings.database),
     }
 }
 
-/// The person at the terminal, for the access log: no account, but the operating-system user.
-pub fn terminal_actor() -> Actor {
+/// The person at the terminal, for the access log: no account, but the operating-system user;
+/// acting now, by the command's clock.
+pub fn terminal_actor(clock: Clock) -> Actor {
     let os_user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "okänd".into());
-    Actor { user_id: None, request_id: Some(format!("cli:{os_user}")), client_address: Some("cli".into()) }
+    Actor { request_id: Some(format!("cli:{os_user}")), ..Actor::command_line(clock.now()) }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use etablera_store::DatabaseUrl;
+use etablera_store::{Clock, DatabaseUrl};
 use etablera_web::{MailConfig, WebConfig};
 use serde::Deserialize;
 
@@ -27,6 +27,16 @@ pub struct Options {
     /// A TOML file with settings (database_url, listen, idle_timeout_minutes, secure_cookies, behind_proxy).
     #[arg(long, global = true, env = "ETABLERA_CONFIG")]
     pub config: Option<PathBuf>,
+
+    /// Act as if today were this date (YYYY-MM-DD), with time running on from it: for
+    /// demonstrations and trying deadlines. Every row written is stamped with that date.
+    #[arg(long, global = true, env = "ETABLERA_TODAY", value_parser = today)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn today(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text} är inget datum av formen ÅÅÅÅ-MM-DD, till exempel 2026-03-14"))
 }
 
 /// The TOML file's keys; each can also be given as a flag or in the environment.
@@ -63,6 +73,8 @@ pub struct CaseworkFlags {
 pub struct Settings {
     pub database: DatabaseUrl,
     pub file: FileSettings,
+    /// The system's clock, or one that runs from `--today`.
+    pub clock: Clock,
 }
 
 impl Options {
@@ -78,7 +90,8 @@ impl Options {
         let default = if command.wants_demo() { DEFAULT_DEMO_DATABASE } else { DEFAULT_DATABASE };
         let url = self.database_url.clone().or_else(|| file.database_url.clone()).unwrap_or_else(|| default.to_owned());
         let database = DatabaseUrl::parse(&url).map_err(|e| anyhow::anyhow!("databasadressen: {e}"))?;
-        Ok(Settings { database, file })
+        let clock = self.today.map_or_else(Clock::system, Clock::on);
+        Ok(Settings { database, file, clock })
     }
 }
 

@@ -329,7 +329,6 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     use etablera_domain::economy::rules::CostCategory;
     use etablera_domain::ids::HouseholdId;
     use etablera_domain::money::Money;
-    use etablera_store::access::Actor;
     use etablera_store::access::Scope;
     use etablera_store::economy::{accounting, costs};
     use etablera_store::reception::exchange;
@@ -338,7 +337,13 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     let household: i32 = db
         .store
         .with_conn(|conn| {
-            exchange::import(conn, &Actor::command_line(), example, "Mottagningen", etablera_store::today()).unwrap();
+            exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                example,
+                "Mottagningen",
+            )
+            .unwrap();
             use diesel::prelude::*;
             use etablera_store::schema::households;
             Ok(households::table.filter(households::reference.eq("H1")).select(households::id).first(conn)?)
@@ -357,20 +362,20 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
         .with_conn(|conn| {
             costs::record(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli(),
                 &Scope::command_line(),
                 &costs::NewCost { household_id: HouseholdId::new(household), person_id: None, details },
             )
         })
         .unwrap();
     // Vouchers follow what was recorded in the month: this month, whatever the receipt's date.
-    let month = etablera_store::today().format("%Y-%m").to_string();
+    let month = etablera_store::testing::today().format("%Y-%m").to_string();
     let refused = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("kostnadsställe"), "{}", stderr(&refused));
     assert!(refused.stdout.is_empty());
     let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
-    db.store.with_conn(|conn| accounting::set(conn, &Actor::command_line(), "0117", &centres)).unwrap();
+    db.store.with_conn(|conn| accounting::set(conn, &etablera_store::testing::cli(), "0117", &centres)).unwrap();
     let out = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Code page 437: "Ö" is 0x99 and "å" 0x86, and lines end CR LF.
@@ -543,4 +548,39 @@ fn the_monthly_report_in_its_four_formats_exact_and_public() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         assert!(stderr(&out).contains(message), "{}", stderr(&out));
     }
+}
+
+#[test]
+fn today_can_be_set_for_a_demonstration_and_a_wrong_date_is_refused() {
+    let db = TestDatabase::new();
+    // On 14 March 2026 April has not begun, whatever the system's date.
+    let april =
+        etablera(&db, &["--today", "2026-03-14", "report", "monthly", "--municipality", "0117", "--month", "2026-04"]);
+    assert_eq!(april.status.code(), Some(2), "{}", stderr(&april));
+    assert!(stderr(&april).contains("2026-04 har inte börjat"), "{}", stderr(&april));
+    let march =
+        etablera(&db, &["--today", "2026-03-14", "report", "monthly", "--municipality", "0117", "--month", "2026-03"]);
+    assert!(march.status.success(), "{}", stderr(&march));
+    // The export is logged as made on that day (in Stockholm).
+    let at: chrono::NaiveDateTime = db
+        .store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::access_log;
+            Ok(access_log::table.order(access_log::id.desc()).select(access_log::at).first(conn)?)
+        })
+        .unwrap();
+    assert_eq!(etablera_domain::time::to_local(at).date().to_string(), "2026-03-14");
+    // The same from the environment.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_etablera"));
+    let from_env = child
+        .args(["report", "monthly", "--municipality", "0117", "--month", "2026-04"])
+        .env("DATABASE_URL", db.url.expose())
+        .env("ETABLERA_TODAY", "2026-03-14")
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(2), "{}", stderr(&from_env));
+    let wrong = etablera(&db, &["--today", "2026-13-01", "migrate"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("2026-13-01 är inget datum av formen ÅÅÅÅ-MM-DD"), "{}", stderr(&wrong));
 }

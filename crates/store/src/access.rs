@@ -9,22 +9,38 @@ pub mod users;
 
 pub use scope::Scope;
 
-/// Who is acting, for the access log: the user (when known), the request and the address.
-#[derive(Debug, Clone, Default)]
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// Who is acting, and when, for the access log and every row the act stamps: the user (when
+/// known), the request, the address, and the moment of the act.
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<i32>,
     pub request_id: Option<String>,
     pub client_address: Option<String>,
+    /// The moment of the act, in UTC to the microsecond (from a [`Clock`](crate::Clock)): what
+    /// the rows it writes are stamped with, and what "today" is for the rules it runs.
+    pub at: NaiveDateTime,
 }
 
 impl Actor {
     /// The command line, run by a person at the server: no user account, no request.
-    pub fn command_line() -> Actor {
-        Actor { user_id: None, request_id: None, client_address: Some("cli".to_owned()) }
+    pub fn command_line(at: NaiveDateTime) -> Actor {
+        Actor { user_id: None, request_id: None, client_address: Some("cli".to_owned()), at }
+    }
+
+    /// Etablera itself, acting on no one's request (a background round).
+    pub fn system(at: NaiveDateTime) -> Actor {
+        Actor { user_id: None, request_id: None, client_address: None, at }
     }
 
     pub fn user(&self, user_id: i32) -> Actor {
         Actor { user_id: Some(user_id), ..self.clone() }
+    }
+
+    /// The Stockholm date of the act: the day deadlines, forms and new documents are dated by.
+    pub fn today(&self) -> NaiveDate {
+        etablera_domain::time::to_local(self.at).date()
     }
 }
 

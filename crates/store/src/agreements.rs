@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreement_contacts, agreement_instalments, agreement_versions, agreements, terminations};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 pub(crate) const RECORD: &str = "agreement";
 
@@ -160,7 +160,7 @@ pub(crate) fn insert_version(
             agreement_versions::municipality_org_number.eq(new.municipality_org_number.to_string()),
             agreement_versions::county_org_number.eq(new.county_org_number.to_string()),
             agreement_versions::note.eq(&new.note),
-            agreement_versions::recorded_at.eq(now()),
+            agreement_versions::recorded_at.eq(actor.at),
             agreement_versions::recorded_by.eq(actor.user_id),
         ))
         .returning(agreement_versions::id)
@@ -214,7 +214,7 @@ pub fn create(
                 agreements::kind.eq(Kind::Cofinancing.code()),
                 agreements::municipality_code.eq(municipality.as_str()),
                 agreements::title.eq(title.trim()),
-                agreements::created_at.eq(now()),
+                agreements::created_at.eq(actor.at),
             ))
             .returning(agreements::id)
             .get_result(conn)?;

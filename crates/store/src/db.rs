@@ -1,7 +1,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
@@ -205,17 +204,6 @@ impl Store {
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
     }
-}
-
-/// The current time in UTC, to the microsecond: both backends store that much, so a value
-/// reads back exactly as written (the access log's hashes depend on it).
-pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
-}
-
-/// Today in Stockholm: the day deadlines, forms and new documents are dated by.
-pub fn today() -> chrono::NaiveDate {
-    etablera_domain::time::to_local(now()).date()
 }
 
 type Transactions = <DbConn as Connection>::TransactionManager;

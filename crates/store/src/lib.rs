@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod agreements;
+mod clock;
 mod codes;
 pub mod cofinancing;
 mod db;
@@ -17,7 +18,8 @@ pub mod schema;
 pub mod testing;
 mod versions;
 
-pub use db::{Backend, DatabaseUrl, DbConn, Store, now, read, today, write};
+pub use clock::Clock;
+pub use db::{Backend, DatabaseUrl, DbConn, Store, read, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

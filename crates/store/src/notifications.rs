@@ -11,7 +11,7 @@ use etablera_domain::ids::{DeviationId, HouseholdId, NotificationId, UserId};
 
 use crate::reception::households::label;
 use crate::schema::{households, notifications, users};
-use crate::{DbConn, Result, now};
+use crate::{DbConn, Result};
 
 etablera_domain::coded! {
     /// What a notification tells.
@@ -96,10 +96,10 @@ pub fn unread(conn: &mut DbConn, user_id: i32) -> Result<Vec<Notification>> {
     with_subjects(conn, rows)
 }
 
-/// Marks one of the user's own notifications read.
-pub fn mark_read(conn: &mut DbConn, user_id: UserId, id: NotificationId) -> Result<()> {
+/// Marks one of the user's own notifications read, at `at`.
+pub fn mark_read(conn: &mut DbConn, user_id: UserId, id: NotificationId, at: NaiveDateTime) -> Result<()> {
     diesel::update(notifications::table.find(id.get()).filter(notifications::user_id.eq(user_id.get())))
-        .set(notifications::read_at.eq(now()))
+        .set(notifications::read_at.eq(at))
         .execute(conn)?;
     Ok(())
 }
@@ -141,10 +141,11 @@ pub fn to_email(conn: &mut DbConn) -> Result<Vec<ToEmail>> {
 }
 
 /// Takes a notification for e-mailing: `true` when this caller got it. Two rounds that run at
-/// once (the ten-minute round and a serious case's) never send the same message twice.
-pub fn claim_for_email(conn: &mut DbConn, id: NotificationId) -> Result<bool> {
+/// once (the ten-minute round and a serious case's) never send the same message twice. The
+/// notification is marked as e-mailed at `at`.
+pub fn claim_for_email(conn: &mut DbConn, id: NotificationId, at: NaiveDateTime) -> Result<bool> {
     let claimed = diesel::update(notifications::table.find(id.get()).filter(notifications::emailed_at.is_null()))
-        .set(notifications::emailed_at.eq(now()))
+        .set(notifications::emailed_at.eq(at))
         .execute(conn)?;
     Ok(claimed == 1)
 }

@@ -4,7 +4,36 @@
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
-use crate::{DatabaseUrl, Store};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::access::Actor;
+use crate::{Clock, DatabaseUrl, Store};
+
+/// Now, by the system's clock: for tests that act in the present.
+pub fn now() -> NaiveDateTime {
+    Clock::system().now()
+}
+
+/// Today in Stockholm, by the system's clock.
+pub fn today() -> NaiveDate {
+    Clock::system().today()
+}
+
+/// Noon in Stockholm on `date` (in UTC, as stored): for a test that acts on a day of its own.
+pub fn noon(date: NaiveDate) -> NaiveDateTime {
+    let local = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon"));
+    etablera_domain::time::from_local(local).expect("noon is on every day")
+}
+
+/// The command line acting now.
+pub fn cli() -> Actor {
+    Actor::command_line(now())
+}
+
+/// The command line acting at noon on `date`.
+pub fn cli_on(date: NaiveDate) -> Actor {
+    Actor::command_line(noon(date))
+}
 
 pub struct TestDatabase {
     pub store: Store,

@@ -10,7 +10,7 @@ fn fill(db: &TestDatabase, rows: usize) {
     db.store
         .with_conn(|conn| {
             for i in 0..rows {
-                log::record(conn, &Actor::command_line(), Action::Read, &Record::new("person", i))?;
+                log::record(conn, &etablera_store::testing::cli(), Action::Read, &Record::new("person", i))?;
             }
             Ok(())
         })
@@ -68,7 +68,8 @@ fn an_edit_with_a_recomputed_hash_breaks_the_link_of_the_next_row() {
     let db = TestDatabase::new();
     fill(&db, 10);
     // Someone who knows the algorithm edits row 6 and gives it a matching hash.
-    let rows = db.store.with_conn(|conn| log::export(conn, &Actor::command_line(), &Filter::default())).unwrap();
+    let rows =
+        db.store.with_conn(|conn| log::export(conn, &etablera_store::testing::cli(), &Filter::default())).unwrap();
     let mut entry = rows[5].entry();
     entry.record_id = Some("999".into());
     let forged = etablera_domain::access::chain_hash(&rows[5].prev_hash, &entry);
@@ -96,7 +97,8 @@ fn removing_the_last_rows_is_found() {
 fn the_log_holds_no_personal_data_only_ids() {
     let db = TestDatabase::new();
     let user = add_user(&db, "bertil", &[Role::Admin]);
-    let rows = db.store.with_conn(|conn| log::export(conn, &Actor::command_line(), &Filter::default())).unwrap();
+    let rows =
+        db.store.with_conn(|conn| log::export(conn, &etablera_store::testing::cli(), &Filter::default())).unwrap();
     assert_eq!(rows.len(), 2, "the created user, and the export itself");
     assert_eq!(rows[1].action, Action::Export);
     let row = &rows[0];
@@ -112,7 +114,7 @@ fn reading_the_log_is_logged_and_filters_apply() {
     let db = TestDatabase::new();
     let auditor = add_user(&db, "greta", &[Role::Auditor]);
     fill(&db, 3);
-    let actor = Actor { user_id: Some(auditor.id), ..Actor::default() };
+    let actor = Actor { user_id: Some(auditor.id), ..etablera_store::testing::cli() };
     let filter = Filter { action: Some(Action::Read), record_kind: Some("person".into()), ..Filter::default() };
     let (rows, more) = db.store.with_conn(|conn| log::page(conn, &actor, &filter, 0, 2)).unwrap();
     assert_eq!(rows.len(), 2);
@@ -134,7 +136,12 @@ fn concurrent_appends_keep_one_unbroken_chain() {
                 for i in 0..25 {
                     store
                         .with_conn(|conn| {
-                            log::record(conn, &Actor::command_line(), Action::Read, &Record::new("person", t * 100 + i))
+                            log::record(
+                                conn,
+                                &etablera_store::testing::cli(),
+                                Action::Read,
+                                &Record::new("person", t * 100 + i),
+                            )
                         })
                         .unwrap();
                 }
@@ -160,7 +167,9 @@ fn verify_while_writes_flow_finds_the_chain_whole() {
             let mut written = 0;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 store
-                    .with_conn(|conn| log::record(conn, &Actor::command_line(), Action::Read, &Record::all("person")))
+                    .with_conn(|conn| {
+                        log::record(conn, &etablera_store::testing::cli(), Action::Read, &Record::all("person"))
+                    })
                     .unwrap();
                 written += 1;
             }
@@ -182,6 +191,6 @@ fn a_row_altered_to_an_action_no_one_knows_breaks_the_chain_and_is_not_read_as_a
     fill(&db, 10);
     tamper(&db, "UPDATE access_log SET action = 'yoga' WHERE id = 4");
     assert_eq!(first_break(&db), Some(Break::Altered { id: 4 }), "the verification reads the text as stored");
-    let read = db.store.with_conn(|conn| log::page(conn, &Actor::command_line(), &Filter::default(), 0, 50));
+    let read = db.store.with_conn(|conn| log::page(conn, &etablera_store::testing::cli(), &Filter::default(), 0, 50));
     assert!(read.is_err(), "an unknown action is an error when read, not a default");
 }

@@ -11,7 +11,12 @@ use etablera_store::testing::TestDatabase;
 use crate::{PASSWORD, add_user};
 
 fn from(address: &str) -> Actor {
-    Actor { user_id: None, request_id: Some("test".into()), client_address: Some(address.into()) }
+    Actor {
+        user_id: None,
+        request_id: Some("test".into()),
+        client_address: Some(address.into()),
+        at: etablera_store::testing::now(),
+    }
 }
 
 fn login(db: &TestDatabase, username: &str, password: &str, address: &str) -> LoginOutcome {
@@ -21,7 +26,7 @@ fn login(db: &TestDatabase, username: &str, password: &str, address: &str) -> Lo
 #[test]
 fn bad_input_is_refused_and_nothing_is_saved() {
     let db = TestDatabase::new();
-    let attempt = |new: NewUser| db.store.with_conn(|conn| users::create(conn, &Actor::command_line(), &new));
+    let attempt = |new: NewUser| db.store.with_conn(|conn| users::create(conn, &etablera_store::testing::cli(), &new));
     let good = NewUser {
         username: "cecilia".into(),
         display_name: "Cecilia".into(),
@@ -54,12 +59,18 @@ fn login_opens_a_session_and_logout_ends_it() {
         panic!("the right password logs in")
     };
     assert_eq!(logged_in.id, user.id);
-    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    let check = db
+        .store
+        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
+        .unwrap();
     let SessionCheck::Valid(session) = check else { panic!("the new session is valid") };
     assert_eq!(session.user.roles, vec![Role::CaseWorker]);
     assert_eq!(session.csrf_token.len(), 64);
     db.store.with_conn(|conn| sessions::logout(conn, &from("10.0.0.1"), session.id)).unwrap();
-    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    let check = db
+        .store
+        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
+        .unwrap();
     assert!(matches!(check, SessionCheck::Unknown));
 }
 
@@ -69,9 +80,15 @@ fn an_idle_session_expires() {
     add_user(&db, "erik", &[Role::Finance]);
     let LoginOutcome::LoggedIn { token, .. } = login(&db, "erik", PASSWORD, "10.0.0.1") else { panic!() };
     std::thread::sleep(Duration::from_millis(1100));
-    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1))).unwrap();
+    let check = db
+        .store
+        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1), etablera_store::testing::now()))
+        .unwrap();
     assert!(matches!(check, SessionCheck::Expired));
-    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    let check = db
+        .store
+        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
+        .unwrap();
     assert!(matches!(check, SessionCheck::Unknown), "an expired session is gone for good");
 }
 
@@ -81,14 +98,14 @@ fn wrong_password_unknown_user_and_disabled_account_get_the_same_answer() {
     add_user(&db, "frida", &[Role::Finance]);
     assert!(matches!(login(&db, "frida", "fel lösenord här", "10.0.0.2"), LoginOutcome::Refused));
     assert!(matches!(login(&db, "ingen", PASSWORD, "10.0.0.2"), LoginOutcome::Refused));
-    db.store.with_conn(|conn| users::set_disabled(conn, &Actor::command_line(), "frida", true)).unwrap();
+    db.store.with_conn(|conn| users::set_disabled(conn, &etablera_store::testing::cli(), "frida", true)).unwrap();
     assert!(matches!(login(&db, "frida", PASSWORD, "10.0.0.2"), LoginOutcome::Refused));
     let failed = db
         .store
         .with_conn(|conn| {
             log::export(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli(),
                 &log::Filter { action: Some(log::Action::LoginFailed), ..Default::default() },
             )
         })
@@ -120,27 +137,57 @@ fn disabling_an_account_ends_its_sessions_and_tokens() {
     let db = TestDatabase::new();
     let user = add_user(&db, "ivar", &[Role::Admin]);
     let LoginOutcome::LoggedIn { token, .. } = login(&db, "ivar", PASSWORD, "10.0.0.1") else { panic!() };
-    let (_, api_token) =
-        db.store.with_conn(|conn| tokens::create(conn, &Actor::command_line(), user.id, "Ekonomisystemet")).unwrap();
-    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &api_token)).unwrap().is_some());
-    db.store.with_conn(|conn| users::set_disabled(conn, &Actor::command_line(), "ivar", true)).unwrap();
-    let check = db.store.with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800))).unwrap();
+    let (_, api_token) = db
+        .store
+        .with_conn(|conn| tokens::create(conn, &etablera_store::testing::cli(), user.id, "Ekonomisystemet"))
+        .unwrap();
+    assert!(
+        db.store
+            .with_conn(|conn| tokens::authenticate(conn, &api_token, etablera_store::testing::now()))
+            .unwrap()
+            .is_some()
+    );
+    db.store.with_conn(|conn| users::set_disabled(conn, &etablera_store::testing::cli(), "ivar", true)).unwrap();
+    let check = db
+        .store
+        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
+        .unwrap();
     assert!(matches!(check, SessionCheck::Unknown));
-    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &api_token)).unwrap().is_none());
+    assert!(
+        db.store
+            .with_conn(|conn| tokens::authenticate(conn, &api_token, etablera_store::testing::now()))
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
 fn api_tokens_are_stored_hashed_and_can_be_revoked() {
     let db = TestDatabase::new();
     let user = add_user(&db, "julia", &[Role::Finance]);
-    let (token, plain) =
-        db.store.with_conn(|conn| tokens::create(conn, &Actor::command_line(), user.id, "Rapportverktyg")).unwrap();
+    let (token, plain) = db
+        .store
+        .with_conn(|conn| tokens::create(conn, &etablera_store::testing::cli(), user.id, "Rapportverktyg"))
+        .unwrap();
     assert!(plain.starts_with("etb_"));
-    let (_, found) = db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().unwrap();
+    let (_, found) =
+        db.store.with_conn(|conn| tokens::authenticate(conn, &plain, etablera_store::testing::now())).unwrap().unwrap();
     assert_eq!(found.id, user.id);
-    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, "etb_wrong")).unwrap().is_none());
-    db.store.with_conn(|conn| tokens::revoke(conn, &Actor::command_line(), UserId::new(user.id), token.id)).unwrap();
-    assert!(db.store.with_conn(|conn| tokens::authenticate(conn, &plain)).unwrap().is_none());
+    assert!(
+        db.store
+            .with_conn(|conn| tokens::authenticate(conn, "etb_wrong", etablera_store::testing::now()))
+            .unwrap()
+            .is_none()
+    );
+    db.store
+        .with_conn(|conn| tokens::revoke(conn, &etablera_store::testing::cli(), UserId::new(user.id), token.id))
+        .unwrap();
+    assert!(
+        db.store
+            .with_conn(|conn| tokens::authenticate(conn, &plain, etablera_store::testing::now()))
+            .unwrap()
+            .is_none()
+    );
     let listed = db.store.with_conn(|conn| tokens::list(conn, user.id)).unwrap();
     assert!(listed[0].revoked_at.is_some());
     assert!(!format!("{listed:?}").contains(&plain[4..]), "the plain token is not stored");
@@ -151,7 +198,7 @@ fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
     let db = TestDatabase::new();
     add_user(&db, "karin", &[Role::Finance]);
     let grant = |grants: Grants| {
-        db.store.with_conn(|conn| users::change_grants(conn, &Actor::command_line(), "karin", &grants))
+        db.store.with_conn(|conn| users::change_grants(conn, &etablera_store::testing::cli(), "karin", &grants))
     };
     let user = grant(Grants {
         add_roles: vec![Role::CaseWorker],
@@ -168,6 +215,6 @@ fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
     assert!(matches!(refused, Err(StoreError::Invalid { field: "roles", .. })));
     let refused = grant(Grants { unit: Some(None), ..Grants::default() });
     assert!(matches!(refused, Err(StoreError::Invalid { field: "unit", .. })), "a case worker keeps a unit");
-    let user = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), "karin")).unwrap();
+    let user = db.store.with_conn(|conn| users::get(conn, &etablera_store::testing::cli(), "karin")).unwrap();
     assert_eq!(user.roles, vec![Role::CaseWorker, Role::Finance], "refused changes left nothing behind");
 }

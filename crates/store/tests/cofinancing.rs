@@ -8,7 +8,6 @@ use etablera_domain::ids::AgreementId;
 use etablera_domain::money::Money;
 use etablera_domain::time::Year;
 use etablera_store::StoreError;
-use etablera_store::access::Actor;
 use etablera_store::access::log::Action;
 use etablera_store::cofinancing::invoices;
 use etablera_store::cofinancing::population::{self, Source};
@@ -46,7 +45,7 @@ fn y(year: i32) -> Year {
 
 fn seeded() -> (TestDatabase, Seeded) {
     let db = TestDatabase::new();
-    let actor = Actor::command_line();
+    let actor = etablera_store::testing::cli();
     let seeded = db
         .store
         .with_conn(|conn| {
@@ -65,7 +64,10 @@ fn sum(invoices: &[invoices::Invoice]) -> Money {
 #[test]
 fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_printed_table() {
     let (db, s) = seeded();
-    let first = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2016))).unwrap();
+    let first = db
+        .store
+        .with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2016)))
+        .unwrap();
     assert_eq!(first.created.len(), 13);
     assert_eq!(sum(&first.created), Money::from_kr(701_520), "exactly the year's cost");
     for line in PRINTED_2016.lines().skip(1) {
@@ -79,9 +81,15 @@ fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_
     assert!(mjolby.basis.swedish().contains("5,9496 %"), "{:?}", mjolby.basis);
     assert_eq!(mjolby.number, "2016-0586-1");
 
-    let second = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2017))).unwrap();
+    let second = db
+        .store
+        .with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2017)))
+        .unwrap();
     assert_eq!(sum(&second.created), Money::from_kr(350_760), "the remaining six months");
-    let again = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2017))).unwrap();
+    let again = db
+        .store
+        .with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2017)))
+        .unwrap();
     assert!(again.created.is_empty());
     assert_eq!(again.already, 13);
 }
@@ -89,7 +97,11 @@ fn the_2016_agreement_invoices_a_year_and_then_six_months_within_a_krona_of_the_
 #[test]
 fn the_2018_agreement_invoices_the_stated_cost_by_the_2017_population() {
     let (db, s) = seeded();
-    let created = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2018))).unwrap().created;
+    let created = db
+        .store
+        .with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2018)))
+        .unwrap()
+        .created;
     assert_eq!(created.len(), 13);
     assert_eq!(sum(&created), Money::from_kr(763_945));
     let mjolby = created.iter().find(|i| i.municipality_code == "0586").unwrap();
@@ -101,11 +113,13 @@ fn the_2018_agreement_invoices_the_stated_cost_by_the_2017_population() {
 #[test]
 fn generating_without_population_or_cost_is_explained() {
     let (db, s) = seeded();
-    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2020)));
+    let refused =
+        db.store.with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2020)));
     assert!(
         matches!(refused, Err(StoreError::Invalid { message, .. }) if message.swedish().contains("ingen folkmängd för 2019"))
     );
-    let refused = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2015)));
+    let refused =
+        db.store.with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2015)));
     assert!(
         matches!(refused, Err(StoreError::Invalid { message, .. }) if message.swedish().contains("ingen kostnadsmodell för 2015"))
     );
@@ -115,8 +129,8 @@ fn with_2024_paid(db: &TestDatabase, s: &Seeded, paid: bool) -> invoices::Invoic
     db.store
         .with_conn(|conn| {
             // The 2017 figures stand in for 2023's in the test.
-            population::import(conn, &Actor::command_line(), 2023, Source::Csv, None, &column(3))?;
-            invoices::generate(conn, s.post_id, y(2024))?;
+            population::import(conn, &etablera_store::testing::cli(), 2023, Source::Csv, None, &column(3))?;
+            invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2024))?;
             if paid {
                 seed::settle(conn, s.post_id, &[y(2024)])?;
             } else {
@@ -141,7 +155,7 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
         .with_conn(|conn| {
             withdrawals::withdraw(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli(),
                 s.agreement("0586"),
                 d("2024-06-20"),
                 Some("KS/2024:165"),
@@ -157,14 +171,20 @@ fn mjolby_withdraws_in_2024_and_gets_four_months_back() {
     assert_eq!((credit.kind, credit.amount()), (InvoiceKind::Credit, Money::from_kr(-15_279)));
     assert!(credit.basis.swedish().contains("återbetalning från 2024-09-01"));
     let again = db.store.with_conn(|conn| {
-        withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-07-01"), None)
+        withdrawals::withdraw(conn, &etablera_store::testing::cli(), s.agreement("0586"), d("2024-07-01"), None)
     });
     assert!(matches!(again, Err(StoreError::Invalid { .. })), "notice is given once");
     // The next year's invoices leave Mjölby out; the others share the whole cost.
     db.store
-        .with_conn(|conn| population::import(conn, &Actor::command_line(), 2024, Source::Csv, None, &column(3)))
+        .with_conn(|conn| {
+            population::import(conn, &etablera_store::testing::cli(), 2024, Source::Csv, None, &column(3))
+        })
         .unwrap();
-    let next = db.store.with_conn(|conn| invoices::generate(conn, s.post_id, y(2025))).unwrap().created;
+    let next = db
+        .store
+        .with_conn(|conn| invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2025)))
+        .unwrap()
+        .created;
     assert_eq!(next.len(), 12);
     assert_eq!(sum(&next), Money::from_kr(763_945));
 }
@@ -176,7 +196,7 @@ fn an_unpaid_period_gets_a_final_invoice_instead() {
     let outcome = db
         .store
         .with_conn(|conn| {
-            withdrawals::withdraw(conn, &Actor::command_line(), s.agreement("0586"), d("2024-06-20"), None)
+            withdrawals::withdraw(conn, &etablera_store::testing::cli(), s.agreement("0586"), d("2024-06-20"), None)
         })
         .unwrap();
     let final_invoice = outcome.created.unwrap();
@@ -204,8 +224,8 @@ fn vacancies_under_each_agreement_version() {
     let (db, s) = seeded();
     db.store
         .with_conn(|conn| {
-            invoices::generate(conn, s.post_id, y(2016))?;
-            invoices::generate(conn, s.post_id, y(2018))?;
+            invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2016))?;
+            invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2018))?;
             seed::settle(conn, s.post_id, &[y(2016), y(2018)])
         })
         .unwrap();
@@ -234,16 +254,28 @@ fn vacancies_under_each_agreement_version() {
     let id = db
         .store
         .with_conn(|conn| {
-            vacancies::record(conn, &Actor::command_line(), s.post_id, long_2018, Some("Tjänsten vakant"))
+            vacancies::record(conn, &etablera_store::testing::cli(), s.post_id, long_2018, Some("Tjänsten vakant"))
         })
         .unwrap();
     assert!(id > 0);
     let overlap = db.store.with_conn(|conn| {
-        vacancies::record(conn, &Actor::command_line(), s.post_id, short_2017.intersection(&short_2017).unwrap(), None)
+        vacancies::record(
+            conn,
+            &etablera_store::testing::cli(),
+            s.post_id,
+            short_2017.intersection(&short_2017).unwrap(),
+            None,
+        )
     });
     assert!(overlap.is_ok(), "a vacancy in another year does not overlap");
     let overlap = db.store.with_conn(|conn| {
-        vacancies::record(conn, &Actor::command_line(), s.post_id, "2018-05-01:2018-06-01".parse().unwrap(), None)
+        vacancies::record(
+            conn,
+            &etablera_store::testing::cli(),
+            s.post_id,
+            "2018-05-01:2018-06-01".parse().unwrap(),
+            None,
+        )
     });
     assert!(matches!(overlap, Err(StoreError::Invalid { .. })));
 }
@@ -253,7 +285,7 @@ fn amendments_are_versions_and_reading_the_contacts_is_logged() {
     let (db, s) = seeded();
     let agreement = db
         .store
-        .with_conn(|conn| etablera_store::agreements::get(conn, &Actor::command_line(), s.agreement("0586")))
+        .with_conn(|conn| etablera_store::agreements::get(conn, &etablera_store::testing::cli(), s.agreement("0586")))
         .unwrap();
     assert_eq!(agreement.versions.len(), 2);
     assert_eq!(agreement.versions[0].registry_number.as_deref(), Some("KS/2014:500"));
@@ -267,7 +299,13 @@ fn amendments_are_versions_and_reading_the_contacts_is_logged() {
     };
     let amend = |based_on| {
         db.store.with_conn(|conn| {
-            etablera_store::agreements::amend(conn, &Actor::command_line(), s.agreement("0586"), based_on, &stale)
+            etablera_store::agreements::amend(
+                conn,
+                &etablera_store::testing::cli(),
+                s.agreement("0586"),
+                based_on,
+                &stale,
+            )
         })
     };
     assert!(
@@ -277,7 +315,9 @@ fn amendments_are_versions_and_reading_the_contacts_is_logged() {
     assert!(matches!(amend(1), Err(StoreError::Stale)), "an amendment written from version 1 comes too late");
     let log = db
         .store
-        .with_conn(|conn| etablera_store::access::log::export(conn, &Actor::command_line(), &Default::default()))
+        .with_conn(|conn| {
+            etablera_store::access::log::export(conn, &etablera_store::testing::cli(), &Default::default())
+        })
         .unwrap();
     assert!(log.iter().any(|r| r.action == Action::Read
         && r.record_kind == "agreement"
@@ -304,7 +344,7 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
     use etablera_domain::cofinancing::PostCost;
     use etablera_store::cofinancing::posts::{self, NewPost};
     let db = TestDatabase::new();
-    let actor = Actor::command_line();
+    let actor = etablera_store::testing::cli();
     let county_board: etablera_domain::identity::OrganisationNumber = seed::COUNTY_BOARD.parse().unwrap();
     let created = db
         .store
@@ -312,6 +352,7 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
             population::import(conn, &actor, 2017, Source::Seed, None, &column(3))?;
             let post = posts::create(
                 conn,
+                &etablera_store::testing::cli(),
                 &NewPost {
                     name: "Samordnare",
                     county_code: "05",
@@ -351,7 +392,7 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
                 "Ödeshög",
                 &version("2018-07-01"),
             )?;
-            invoices::generate(conn, post.id, y(2018))
+            invoices::generate(conn, &etablera_store::testing::cli(), post.id, y(2018))
         })
         .unwrap()
         .created;
@@ -372,8 +413,8 @@ fn two_concurrent_credits_of_one_invoice_give_one_credit_note() {
     let (db, s) = seeded();
     db.store
         .with_conn(|conn| {
-            population::import(conn, &Actor::command_line(), 2023, Source::Csv, None, &column(3))?;
-            invoices::generate(conn, s.post_id, y(2024))?;
+            population::import(conn, &etablera_store::testing::cli(), 2023, Source::Csv, None, &column(3))?;
+            invoices::generate(conn, &etablera_store::testing::cli(), s.post_id, y(2024))?;
             seed::settle(conn, s.post_id, &[y(2024)])
         })
         .unwrap();
@@ -387,7 +428,14 @@ fn two_concurrent_credits_of_one_invoice_give_one_credit_note() {
                 std::thread::spawn(move || {
                     store.with_conn(|conn| {
                         barrier.wait();
-                        invoices::credit(conn, invoice.id, invoice.version, d("2025-01-15"), &format!("Skäl {n}"))
+                        invoices::credit(
+                            conn,
+                            &etablera_store::testing::cli(),
+                            invoice.id,
+                            invoice.version,
+                            d("2025-01-15"),
+                            &format!("Skäl {n}"),
+                        )
                     })
                 })
             })
@@ -409,6 +457,8 @@ fn two_concurrent_credits_of_one_invoice_give_one_credit_note() {
     // Credited in full, it cannot be credited again, whatever version the form carries.
     let credited = db.store.with_conn(|conn| invoices::list(conn, s.post_id, Some(y(2024)))).unwrap();
     let first = credited.iter().find(|i| i.status == InvoiceStatus::Credited).unwrap();
-    let again = db.store.with_conn(|conn| invoices::credit(conn, first.id, first.version, d("2025-02-01"), "igen"));
+    let again = db.store.with_conn(|conn| {
+        invoices::credit(conn, &etablera_store::testing::cli(), first.id, first.version, d("2025-02-01"), "igen")
+    });
     assert!(matches!(again, Err(StoreError::Invalid { field: "status", .. })), "{again:?}");
 }

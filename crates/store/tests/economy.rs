@@ -58,7 +58,9 @@ fn households_with(db: &TestDatabase, list: &[(&str, &str, &str, usize)]) -> Vec
         households_json.join(",")
     );
     db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), &text, "Mottagningen", d("2026-11-24"))))
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), &text, "Mottagningen"))
+        })
         .unwrap()
         .expect("the households import");
     db.store
@@ -83,7 +85,7 @@ fn households_with(db: &TestDatabase, list: &[(&str, &str, &str, usize)]) -> Vec
 
 fn finance(db: &TestDatabase) -> (Actor, Scope) {
     let user = add_user(db, "ekonom", &[Role::Finance]);
-    (Actor::command_line().user(user.id), Scope::of(&user))
+    (etablera_store::testing::cli().user(user.id), Scope::of(&user))
 }
 
 fn cost(household_id: i32, person_id: Option<i32>, date: &str, category: CostCategory, amount: Money) -> NewCost {
@@ -320,7 +322,7 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
     record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::HomeEquipment, kr(5000))).unwrap();
     record(&db, &who, cost(*h, None, "2024-02-01", CostCategory::Clothes, kr(1600))).unwrap();
     let id = prepare(&db, &who, ClaimType::InitialCostsResettled, "2024-02-01", "2024-02-29").unwrap();
-    let today = d("2024-12-01");
+    let who = (Actor { at: etablera_store::testing::noon(d("2024-12-01")), ..who.0.clone() }, who.1.clone());
     let step = |step, on: &str, granted: Option<i64>, version| {
         let input = StepInput {
             step,
@@ -329,7 +331,7 @@ fn a_claim_moves_through_its_steps_and_what_a_decision_does_not_grant_is_charged
             reference: granted.map(|_| "MIG 1.2.3-2024-1".to_owned()),
             note: None,
         };
-        db.store.with_conn(|conn| claims::step(conn, &who.0, &who.1, id, &input, version, today))
+        db.store.with_conn(|conn| claims::step(conn, &who.0, &who.1, id, &input, version))
     };
     step(Step::Submit, "2024-03-10", None, 1).unwrap();
     assert!(matches!(step(Step::Pay, "2024-03-11", None, 2), Err(StoreError::Invalid { field: "step", .. })));
@@ -381,7 +383,7 @@ fn economic_assistance_needs_a_period_outside_the_work_principle_and_is_claimed_
         .with_conn(|conn| {
             plans::add_exemption(
                 conn,
-                &Actor::command_line().user(worker.id),
+                &etablera_store::testing::cli().user(worker.id),
                 &Scope::of(&worker),
                 people[1],
                 &exemption,
@@ -404,7 +406,7 @@ fn economic_assistance_needs_a_period_outside_the_work_principle_and_is_claimed_
 fn an_administrator_changes_a_rule_and_the_row_as_it_was_is_kept() {
     let db = TestDatabase::new();
     let admin = add_user(&db, "admin", &[Role::Admin]);
-    let actor = Actor::command_line().user(admin.id);
+    let actor = etablera_store::testing::cli().user(admin.id);
     let rows = db.store.with_conn(rules::rows).unwrap();
     let food =
         rows.iter().find(|r| r.category == Some(CostCategory::FoodFirstDay) && r.valid_to.is_none()).unwrap().clone();
@@ -490,7 +492,9 @@ fn a_deadline_counted_from_the_expected_reception_is_counted_again_when_the_hous
         {"ref": "A", "given_name": "Test", "family_name": "Väntarsson", "birth_date": "1990-01-01", "personal_number": null, "dossier_number": "44-000001", "category": "resettled", "reception_date": null, "exit_date": null, "activities": [], "declined": []}
       ]}]}"#;
     db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), text, "Mottagningen", d("2026-11-24"))))
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), text, "Mottagningen"))
+        })
         .unwrap()
         .unwrap();
     let h: i32 = db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
@@ -501,7 +505,7 @@ fn a_deadline_counted_from_the_expected_reception_is_counted_again_when_the_hous
         .with_conn(|conn| {
             register::record_arrival(
                 conn,
-                &Actor::command_line().user(worker.id),
+                &etablera_store::testing::cli().user(worker.id),
                 &Scope::of(&worker),
                 h,
                 d("2024-03-04"),

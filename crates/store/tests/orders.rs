@@ -47,7 +47,7 @@ pub fn seed_order() -> NewVersion {
 fn the_orders_obligations_stand_done_due_or_overdue() {
     let db = TestDatabase::new();
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
-    let actor = Actor::command_line().user(boss.id);
+    let actor = etablera_store::testing::cli().user(boss.id);
     let code = "0117".parse().unwrap();
     let id = db
         .store
@@ -76,10 +76,9 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
         .with_conn(|conn| {
             monthly::sign(
                 conn,
-                &actor,
+                &Actor { at: etablera_store::testing::noon(d("2023-05-10")), ..actor.clone() },
                 "0117",
                 Month::parse("2023-04").unwrap(),
-                d("2023-05-10"),
                 DayCount::Calendar,
                 None,
                 None,
@@ -87,6 +86,7 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
         })
         .unwrap();
     let today = d("2023-05-20");
+    let actor = Actor { at: etablera_store::testing::noon(today), ..actor };
     let standing = db
         .store
         .with_conn(|conn| obligations::standing(conn, &order, today, today + chrono::Duration::days(60)))
@@ -114,24 +114,22 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
 
     let (grant, _) = &standing[6];
     db.store
-        .with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2022", d("2023-02-27"), "Dnr SN 2023/31", today))
+        .with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2022", d("2023-02-27"), "Dnr SN 2023/31"))
         .unwrap();
-    let again = db.store.with_conn(|conn| {
-        obligations::fulfil(conn, &actor, grant.id, "2022", d("2023-02-27"), "Dnr SN 2023/31", today)
-    });
+    let again = db
+        .store
+        .with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2022", d("2023-02-27"), "Dnr SN 2023/31"));
     assert!(matches!(again, Err(StoreError::Invalid { field: "period", .. })), "done once");
-    let unknown =
-        db.store.with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2019", d("2023-02-27"), "x", today));
+    let unknown = db.store.with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2019", d("2023-02-27"), "x"));
     assert!(matches!(unknown, Err(StoreError::Invalid { field: "period", .. })), "before the order");
     let (report, _) = &standing[1];
     let by_hand =
-        db.store.with_conn(|conn| obligations::fulfil(conn, &actor, report.id, "2023-03", d("2023-05-01"), "x", today));
+        db.store.with_conn(|conn| obligations::fulfil(conn, &actor, report.id, "2023-03", d("2023-05-01"), "x"));
     assert!(
         matches!(by_hand, Err(StoreError::Invalid { field: "period", .. })),
         "the monthly report is done by signing"
     );
-    let blank =
-        db.store.with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2021", d("2023-02-27"), " ", today));
+    let blank = db.store.with_conn(|conn| obligations::fulfil(conn, &actor, grant.id, "2021", d("2023-02-27"), " "));
     assert!(matches!(blank, Err(StoreError::Invalid { field: "document", .. })));
     let standing = db.store.with_conn(|conn| obligations::standing(conn, &order, today, today)).unwrap();
     let grant_2022 = standing[6].1.iter().find(|s| s.occurrence.period == "2022").unwrap();
@@ -143,7 +141,7 @@ fn the_orders_obligations_stand_done_due_or_overdue() {
 #[test]
 fn an_order_with_an_impossible_schedule_is_refused_and_staffing_is_dated() {
     let db = TestDatabase::new();
-    let actor = Actor::command_line();
+    let actor = etablera_store::testing::cli();
     let code = "0117".parse().unwrap();
     let mut duties = default_duties(d("2020-03-01"));
     duties[2].schedule = Schedule::Yearly { month: 2, day: 30, next_year: false };

@@ -5,7 +5,6 @@ use etablera_domain::ids::HouseholdId;
 use etablera_domain::quality::deviations::DeviationForm;
 use etablera_domain::quality::summary::Closing;
 use etablera_store::StoreError;
-use etablera_store::access::Actor;
 use etablera_store::access::Scope;
 use etablera_store::notifications::{self, Subject};
 use etablera_store::quality::{closings, deviations};
@@ -51,7 +50,7 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
     db.store
         .with_conn(|conn| {
             let example = include_str!("../../../data/examples/reception.json");
-            Ok(exchange::import(conn, &Actor::command_line(), example, "Mottagningen", d("2026-11-24")))
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), example, "Mottagningen"))
         })
         .unwrap()
         .unwrap();
@@ -60,7 +59,7 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
     let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
     let committee = add_user(&db, "namnd", &[Role::Committee]);
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
-    let (actor, scope) = (Actor::command_line().user(worker.id), Scope::of(&worker));
+    let (actor, scope) = (etablera_store::testing::cli().user(worker.id), Scope::of(&worker));
 
     let normal = form("normal").check(d("2024-05-10")).unwrap();
     let id =
@@ -99,12 +98,15 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
     let municipalities = vec!["0117".to_owned()];
     let seen = db
         .store
-        .with_conn(|conn| deviations::get_serious(conn, &Actor::command_line().user(committee.id), &municipalities, id))
+        .with_conn(|conn| {
+            deviations::get_serious(conn, &etablera_store::testing::cli().user(committee.id), &municipalities, id)
+        })
         .unwrap();
     assert_eq!(seen.summary.as_deref(), Some("Flyttstädning bokades inte i tid."));
     let other = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0117", None, &normal)).unwrap();
-    let refused =
-        db.store.with_conn(|conn| deviations::get_serious(conn, &Actor::command_line(), &municipalities, other));
+    let refused = db
+        .store
+        .with_conn(|conn| deviations::get_serious(conn, &etablera_store::testing::cli(), &municipalities, other));
     assert!(matches!(refused, Err(StoreError::NotFound)));
 }
 
@@ -112,7 +114,7 @@ fn a_serious_complaint_notifies_the_committee_once_and_is_logged() {
 fn another_municipality_or_a_household_outside_the_scope_is_refused() {
     let db = TestDatabase::new();
     let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
-    let (actor, scope) = (Actor::command_line().user(worker.id), Scope::of(&worker));
+    let (actor, scope) = (etablera_store::testing::cli().user(worker.id), Scope::of(&worker));
     let normal = form("normal").check(d("2024-05-10")).unwrap();
     let elsewhere = db.store.with_conn(|conn| deviations::create(conn, &actor, &scope, "0180", None, &normal));
     assert!(matches!(elsewhere, Err(StoreError::NotFound)));
@@ -128,7 +130,7 @@ fn another_municipality_or_a_household_outside_the_scope_is_refused() {
 fn the_interim_closing_counts_per_area_in_its_period() {
     let db = TestDatabase::new();
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
-    let (actor, scope) = (Actor::command_line().user(boss.id), Scope::of(&boss));
+    let (actor, scope) = (etablera_store::testing::cli().user(boss.id), Scope::of(&boss));
     let today = d("2024-12-01");
     for (received, closed, severity, category) in [
         ("2024-02-01", Some("2024-02-20"), "normal", "housing"),
@@ -171,7 +173,7 @@ fn the_orders_committee_contact_waits_for_one_e_mail() {
     use etablera_store::agreements::orders;
     let db = TestDatabase::new();
     let worker = add_user(&db, "handlaggare", &[Role::CaseWorker]);
-    let (actor, scope) = (Actor::command_line().user(worker.id), Scope::of(&worker));
+    let (actor, scope) = (etablera_store::testing::cli().user(worker.id), Scope::of(&worker));
     let code = "0117".parse().unwrap();
     db.store
         .with_conn(|conn| {
@@ -191,8 +193,13 @@ fn the_orders_committee_contact_waits_for_one_e_mail() {
     assert_eq!(waiting.len(), 1, "no committee member, but the order names a contact with an address");
     assert_eq!(waiting[0].deviation_id, id);
     assert_eq!(waiting[0].addresses, ["socialnamnden@osteraker.test"]);
-    assert!(db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id)).unwrap());
-    assert!(!db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id)).unwrap(), "claimed once");
+    assert!(
+        db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id, etablera_store::testing::now())).unwrap()
+    );
+    assert!(
+        !db.store.with_conn(|conn| deviations::claim_contact_notice(conn, id, etablera_store::testing::now())).unwrap(),
+        "claimed once"
+    );
     assert!(db.store.with_conn(deviations::contact_notices).unwrap().is_empty());
     assert_eq!(log_count(&db, "contact_notice", "create"), 1);
     let normal = form("normal").check(d("2024-05-10")).unwrap();

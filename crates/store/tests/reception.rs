@@ -8,7 +8,6 @@ use etablera_domain::reception::person::{ExitReason, NewExit, PersonInput};
 use etablera_domain::reception::plan::ActivityInput;
 use etablera_domain::reception::tasks::TaskTemplate;
 use etablera_store::StoreError;
-use etablera_store::access::Actor;
 use etablera_store::access::Scope;
 use etablera_store::access::users::{self, Grants};
 use etablera_store::reception::exchange::{self, ImportError};
@@ -31,7 +30,7 @@ fn today() -> NaiveDate {
 
 fn import(db: &TestDatabase, text: &str) -> Result<exchange::Imported, ImportError> {
     db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), text, "Mottagningen", today())))
+        .with_conn(|conn| Ok(exchange::import(conn, &etablera_store::testing::cli_on(today()), text, "Mottagningen")))
         .unwrap()
 }
 
@@ -76,7 +75,7 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
         .with_conn(|conn| {
             plans::add_type(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli_on(today()),
                 &etablera_domain::reception::plan::NewActivityType {
                     code: "yrkessvenska".into(),
                     name: "Yrkessvenska".into(),
@@ -88,7 +87,9 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
     let by_hand = register_person(&db, &anna, "2026-10-01", PersonInput { dossier_number: None, ..person_input() });
     let person_id = db
         .store
-        .with_conn(|conn| case_file::household(conn, &Actor::command_line(), &Scope::command_line(), by_hand))
+        .with_conn(|conn| {
+            case_file::household(conn, &etablera_store::testing::cli_on(today()), &Scope::command_line(), by_hand)
+        })
         .unwrap()
         .persons[0]
         .person
@@ -97,7 +98,7 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
         .with_conn(|conn| {
             plans::add_activity(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli_on(today()),
                 &Scope::command_line(),
                 person_id,
                 ActivityInput {
@@ -111,12 +112,16 @@ fn the_issues_format_imports_and_exports_to_the_same_data() {
             )
         })
         .unwrap();
-    let first = db.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    let first =
+        db.store.with_conn(|conn| exchange::export(conn, &etablera_store::testing::cli_on(today()), "0117")).unwrap();
     let text = serde_json::to_string_pretty(&first).unwrap();
 
     let empty = TestDatabase::new();
     import(&empty, &text).unwrap();
-    let second = empty.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    let second = empty
+        .store
+        .with_conn(|conn| exchange::export(conn, &etablera_store::testing::cli_on(today()), "0117"))
+        .unwrap();
     assert_eq!(serde_json::to_value(&first).unwrap(), serde_json::to_value(&second).unwrap());
 
     let value = serde_json::to_value(&first).unwrap();
@@ -141,7 +146,8 @@ fn person_refs_name_persons_within_their_household() {
         .replace("1990-01-01", "1990-01-02")
         .replace("12-34567", "13-34567");
     import(&db, &other).unwrap();
-    let exported = db.store.with_conn(|conn| exchange::export(conn, &Actor::command_line(), "0117")).unwrap();
+    let exported =
+        db.store.with_conn(|conn| exchange::export(conn, &etablera_store::testing::cli_on(today()), "0117")).unwrap();
     let empty = TestDatabase::new();
     import(&empty, &serde_json::to_string(&exported).unwrap()).unwrap();
 }
@@ -209,7 +215,7 @@ fn register_person(db: &TestDatabase, user: &users::User, placement: &str, perso
         .with_conn(|conn| {
             households::register(
                 conn,
-                &Actor::default().user(user.id),
+                &etablera_store::testing::cli_on(today()).user(user.id),
                 &Scope::of(user),
                 &NewHousehold {
                     municipality_code: "0117".into(),
@@ -234,17 +240,20 @@ fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged()
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli_on(today()),
                 "olle",
                 &Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() },
             )
         })
         .unwrap();
-    let other = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), &other.username)).unwrap();
-    let actor = Actor::default().user(anna.id);
+    let other = db
+        .store
+        .with_conn(|conn| users::get(conn, &etablera_store::testing::cli_on(today()), &other.username))
+        .unwrap();
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let list = db
         .store
-        .with_conn(|conn| households::list(conn, &actor, &Scope::of(&anna), Show::All, today(), DayCount::Calendar))
+        .with_conn(|conn| households::list(conn, &actor, &Scope::of(&anna), Show::All, DayCount::Calendar))
         .unwrap();
     assert_eq!(list.len(), 2);
     let none = db
@@ -252,10 +261,9 @@ fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged()
         .with_conn(|conn| {
             households::list(
                 conn,
-                &Actor::default().user(other.id),
+                &etablera_store::testing::cli_on(today()).user(other.id),
                 &Scope::of(&other),
                 Show::All,
-                today(),
                 DayCount::Calendar,
             )
         })
@@ -264,9 +272,9 @@ fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged()
 
     let household_id = list[0].household.id;
     let person_id = list[0].persons[0].id;
-    let refused = db
-        .store
-        .with_conn(|conn| case_file::person(conn, &Actor::default().user(other.id), &Scope::of(&other), person_id));
+    let refused = db.store.with_conn(|conn| {
+        case_file::person(conn, &etablera_store::testing::cli_on(today()).user(other.id), &Scope::of(&other), person_id)
+    });
     assert!(matches!(refused, Err(StoreError::NotFound)));
 
     let file = db.store.with_conn(|conn| case_file::person(conn, &actor, &Scope::of(&anna), person_id)).unwrap();
@@ -291,10 +299,9 @@ fn a_protected_address_is_hidden_without_the_personal_permission() {
         .with_conn(|conn| {
             households::list(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli_on(today()),
                 &Scope::command_line(),
                 Show::All,
-                today(),
                 DayCount::Calendar,
             )
         })
@@ -306,7 +313,14 @@ fn a_protected_address_is_hidden_without_the_personal_permission() {
         .id;
     let open = |user: &users::User| {
         db.store
-            .with_conn(|conn| case_file::household(conn, &Actor::default().user(user.id), &Scope::of(user), id))
+            .with_conn(|conn| {
+                case_file::household(
+                    conn,
+                    &etablera_store::testing::cli_on(today()).user(user.id),
+                    &Scope::of(user),
+                    id,
+                )
+            })
             .unwrap()
     };
     let hidden = open(&manager);
@@ -316,7 +330,7 @@ fn a_protected_address_is_hidden_without_the_personal_permission() {
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli_on(today()),
                 "maja",
                 &Grants {
                     add_permissions: vec![etablera_domain::access::Permission::ReadProtectedAddress],
@@ -325,7 +339,8 @@ fn a_protected_address_is_hidden_without_the_personal_permission() {
             )
         })
         .unwrap();
-    let manager = db.store.with_conn(|conn| users::get(conn, &Actor::command_line(), "maja")).unwrap();
+    let manager =
+        db.store.with_conn(|conn| users::get(conn, &etablera_store::testing::cli_on(today()), "maja")).unwrap();
     let shown = open(&manager);
     assert!(!shown.address_hidden);
     assert_eq!(shown.homes[0].0.address, "Exempelgatan 1, 184 00 Åkersberga");
@@ -336,7 +351,7 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
     let maja = add_user(&db, "maja", &[Role::UnitManager]);
-    let actor = Actor::default().user(anna.id);
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let scope = Scope::of(&anna);
     let id = register(&db, &anna, "2026-11-01");
     let arrival = d("2026-11-20");
@@ -346,12 +361,26 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
 
     let waiting = db
         .store
-        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, today(), DayCount::Calendar))
+        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar))
         .unwrap();
     assert_eq!(waiting[0].first_contact, Some(Status::Overdue { due: d("2026-11-22"), days_late: 2 }));
-    let made = db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap();
+    let made = db
+        .store
+        .with_conn(|conn| {
+            notifications::notify_overdue(conn, etablera_store::testing::noon(today()), DayCount::Calendar)
+        })
+        .unwrap();
     assert_eq!(made, 2, "the case worker and the unit manager");
-    assert_eq!(db.store.with_conn(|conn| notifications::notify_overdue(conn, today(), DayCount::Calendar)).unwrap(), 0);
+    assert_eq!(
+        db.store
+            .with_conn(|conn| notifications::notify_overdue(
+                conn,
+                etablera_store::testing::noon(today()),
+                DayCount::Calendar
+            ))
+            .unwrap(),
+        0
+    );
     let unread = db.store.with_conn(|conn| etablera_store::notifications::unread(conn, maja.id)).unwrap();
     assert_eq!(unread[0].subject.label(), format!("H{id}"));
 
@@ -369,7 +398,7 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
         .unwrap();
     let waiting = db
         .store
-        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, today(), DayCount::Calendar))
+        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar))
         .unwrap();
     assert!(waiting.is_empty());
 }
@@ -383,7 +412,7 @@ fn a_duplicate_registration_is_caught() {
     let twice = db.store.with_conn(|conn| {
         households::register(
             conn,
-            &Actor::default().user(anna.id),
+            &etablera_store::testing::cli_on(today()).user(anna.id),
             &Scope::of(&anna),
             &NewHousehold {
                 municipality_code: "0117".into(),
@@ -403,7 +432,7 @@ fn a_duplicate_registration_is_caught() {
 fn plans_declines_exits_exemptions_housing_and_notes() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
-    let actor = Actor::default().user(anna.id);
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let scope = Scope::of(&anna);
     let id = register(&db, &anna, "2026-10-01");
     db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, d("2026-10-05"))).unwrap();
@@ -543,7 +572,7 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
 fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
-    let actor = Actor::default().user(anna.id);
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let scope = Scope::of(&anna);
     // Received on Thursday 1 February 2024: due by Saturday 3 February, counting every day.
     let received = |placement: &str| {
@@ -561,7 +590,7 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
             })
             .unwrap();
         db.store
-            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, today(), DayCount::Calendar))
+            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, DayCount::Calendar))
             .unwrap()
             .into_iter()
             .find(|s| s.household.id == id)
@@ -592,7 +621,7 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
 fn a_home_is_changed_with_its_version_and_moved_out_of() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
-    let actor = Actor::default().user(anna.id);
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let scope = Scope::of(&anna);
     let id = register(&db, &anna, "2026-10-01");
     let details = HousingDetails {

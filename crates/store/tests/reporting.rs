@@ -32,7 +32,9 @@ const CASELOAD: &str = include_str!("../../../data/examples/monthly-report-casel
 fn with_caseload() -> TestDatabase {
     let db = TestDatabase::new();
     db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &Actor::command_line(), CASELOAD, "Mottagningen", today())))
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(today()), CASELOAD, "Mottagningen"))
+        })
         .unwrap()
         .unwrap();
     db
@@ -90,9 +92,9 @@ fn every_row_follows_the_definitions_at_the_months_edges() {
 fn a_signed_report_stays_as_signed_and_a_new_version_says_what_changed() {
     let db = with_caseload();
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
-    let actor = Actor::command_line().user(boss.id);
+    let actor = etablera_store::testing::cli_on(today()).user(boss.id);
     let sign = |note: Option<&str>| {
-        db.store.with_conn(|conn| monthly::sign(conn, &actor, "0117", may(), today(), DayCount::Calendar, note, None))
+        db.store.with_conn(|conn| monthly::sign(conn, &actor, "0117", may(), DayCount::Calendar, note, None))
     };
     assert_eq!(sign(Some("Granskad")).unwrap(), 1);
     assert!(
@@ -156,7 +158,7 @@ fn a_month_not_yet_ended_cannot_be_signed() {
     let db = TestDatabase::new();
     let month = Month::containing(today());
     let result = db.store.with_conn(|conn| {
-        monthly::sign(conn, &Actor::command_line(), "0117", month, today(), DayCount::Calendar, None, None)
+        monthly::sign(conn, &etablera_store::testing::cli_on(today()), "0117", month, DayCount::Calendar, None, None)
     });
     match result {
         Err(StoreError::Invalid { field: "month", message }) => {
@@ -181,7 +183,7 @@ fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
             Ok(persons::table.filter(persons::reference.eq("P1")).select(persons::id).first::<i32>(conn)?)
         })
         .unwrap();
-    let (actor, scope) = (Actor::command_line(), Scope::command_line());
+    let (actor, scope) = (etablera_store::testing::cli_on(today()), Scope::command_line());
     db.store
         .with_conn(|conn| {
             households::record_exit(
@@ -211,7 +213,7 @@ fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
     use etablera_domain::reception::person::{ExitReason, NewExit};
     use etablera_store::reception::households::{self, Show};
     let db = with_caseload();
-    let (actor, scope) = (Actor::command_line(), Scope::command_line());
+    let (actor, scope) = (etablera_store::testing::cli_on(today()), Scope::command_line());
     let (p1, household) = db
         .store
         .with_conn(|conn| {
@@ -238,7 +240,15 @@ fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
     let in_group = |on: NaiveDate| db.store.with_conn(|conn| monthly::in_group_on(conn, &actor, "0117", on)).unwrap();
     let active = |on: NaiveDate| {
         db.store
-            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, on, DayCount::Calendar))
+            .with_conn(|conn| {
+                households::list(
+                    conn,
+                    &Actor { at: etablera_store::testing::noon(on), ..actor.clone() },
+                    &scope,
+                    Show::All,
+                    DayCount::Calendar,
+                )
+            })
             .unwrap()
             .into_iter()
             .find(|s| s.household.id == household)

@@ -12,7 +12,6 @@ mod reporting;
 mod schema;
 
 use etablera_domain::access::Role;
-use etablera_store::access::Actor;
 use etablera_store::access::users::{self, NewUser, User};
 use etablera_store::testing::TestDatabase;
 
@@ -23,7 +22,7 @@ pub fn add_user(db: &TestDatabase, username: &str, roles: &[Role]) -> User {
         .with_conn(|conn| {
             users::create(
                 conn,
-                &Actor::command_line(),
+                &etablera_store::testing::cli(),
                 &NewUser {
                     username: username.into(),
                     display_name: format!("Testperson {username}"),

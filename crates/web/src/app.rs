@@ -303,7 +303,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_as_error))
         .layer(middleware::from_fn(security::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .layer(middleware::from_fn(render_errors));
+        .layer(middleware::from_fn_with_state(state.clone(), render_errors));
     for layer in security_headers {
         router = router.layer(layer);
     }
@@ -347,18 +347,20 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
         principal: None,
         session_expired: false,
         login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()),
+        at: state.config.clock.now(),
     };
+    let at = ctx.at;
     let mut forget_session = false;
 
     let found = match (bearer, session_token) {
-        (Some(token), _) if is_api => match state.store.run(move |conn| tokens::authenticate(conn, &token)).await {
+        (Some(token), _) if is_api => match state.store.run(move |conn| tokens::authenticate(conn, &token, at)).await {
             Ok(Some((id, user))) => Ok(Some(Principal { user, credential: Credential::ApiToken { id } })),
             Ok(None) => Err(AppError::Unauthenticated),
             Err(e) => Err(e.into()),
         },
         (_, Some(token)) => {
             let idle = state.config.idle_timeout;
-            match state.store.run(move |conn| sessions::check(conn, &token, idle)).await {
+            match state.store.run(move |conn| sessions::check(conn, &token, idle, at)).await {
                 Ok(SessionCheck::Valid(s)) => Ok(Some(Principal {
                     user: s.user,
                     credential: Credential::Session { id: s.id, csrf_token: s.csrf_token },
@@ -413,7 +415,7 @@ fn client_address(req: &Request, behind_proxy: bool) -> Option<String> {
 }
 
 /// Turns an [`AppError`] into a page or a JSON body in the request's language.
-async fn render_errors(req: Request, next: Next) -> Response {
+async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
     let locale = i18n::negotiate(req.headers());
@@ -422,16 +424,20 @@ async fn render_errors(req: Request, next: Next) -> Response {
         Some(marker) => marker.0.clone(),
         None => return response,
     };
-    let ctx = response.extensions().get::<RequestContext>().cloned();
+    let ctx = response
+        .extensions()
+        .get::<RequestContext>()
+        .cloned()
+        .unwrap_or_else(|| RequestContext::anonymous(locale, state.config.clock.now()));
     let cookies: Vec<_> = response.headers().get_all(axum::http::header::SET_COOKIE).iter().cloned().collect();
-    let request_id = ctx.as_ref().map(|c| c.request_id.clone()).unwrap_or_default();
+    let request_id = ctx.request_id.clone();
     if let AppError::Internal(cause) = &*error {
         tracing::error!(request_id, cause, "internal error");
     }
     let mut rendered = if is_api {
-        crate::api::error_body(ctx.as_ref().map_or(locale, |c| c.locale), &error, &request_id)
+        crate::api::error_body(ctx.locale, &error, &request_id)
     } else {
-        pages::error_page(ctx, locale, &error, &path)
+        pages::error_page(ctx, &error, &path)
     };
     for cookie in cookies {
         rendered.headers_mut().append(axum::http::header::SET_COOKIE, cookie);

@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub mail: Option<MailConfig>,
     /// In the committee's reports, counts from 1 to one below this are shown as "<threshold".
     pub report_threshold: u32,
+    /// Where the time of every request comes from: the system's clock, or a fixed or chosen
+    /// date for tests and demonstrations.
+    pub clock: etablera_store::Clock,
 }
 
 /// The mail server and the sender of notifications.
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             first_contact_days: etablera_domain::reception::first_contact::DayCount::Calendar,
             mail: None,
             report_threshold: etablera_domain::reporting::monthly::DEFAULT_THRESHOLD,
+            clock: etablera_store::Clock::system(),
         }
     }
 }

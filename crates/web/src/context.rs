@@ -2,6 +2,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use chrono::{NaiveDate, NaiveDateTime};
 use etablera_store::access::Actor;
 use etablera_store::access::users::User;
 
@@ -31,15 +32,38 @@ pub struct RequestContext {
     pub session_expired: bool,
     /// The login form's double-submit token, from its cookie.
     pub login_csrf: Option<String>,
+    /// The moment the request arrived, from the application's clock: the time of every act
+    /// it makes, and the day its pages are dated by.
+    pub at: NaiveDateTime,
 }
 
 impl RequestContext {
+    /// A request no middleware has described (an error before authentication ran): no user,
+    /// no request id.
+    pub fn anonymous(locale: Locale, at: NaiveDateTime) -> RequestContext {
+        RequestContext {
+            request_id: String::new(),
+            client_address: None,
+            locale,
+            principal: None,
+            session_expired: false,
+            login_csrf: None,
+            at,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: self.principal.as_ref().map(|p| p.user.id),
             request_id: Some(self.request_id.clone()),
             client_address: self.client_address.clone(),
+            at: self.at,
         }
+    }
+
+    /// Today in Stockholm, as the request sees it.
+    pub fn today(&self) -> NaiveDate {
+        etablera_domain::time::to_local(self.at).date()
     }
 
     pub fn tr(&self) -> Tr {

@@ -67,8 +67,8 @@ pub fn send_now(state: &AppState) {
 /// sent. A message that cannot be sent is tried again next round.
 pub async fn notify(state: &AppState, mailer: Option<&Mailer>) -> Result<(), etablera_store::StoreError> {
     use etablera_store::reception::notifications::notify_overdue;
-    let days = state.config.first_contact_days;
-    let made = state.store.run(move |conn| notify_overdue(conn, etablera_store::today(), days)).await?;
+    let (days, at) = (state.config.first_contact_days, state.config.clock.now());
+    let made = state.store.run(move |conn| notify_overdue(conn, at, days)).await?;
     if made > 0 {
         tracing::info!(count = made, "notified overdue first contacts");
     }
@@ -90,8 +90,8 @@ pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_stor
             body.push_str(&format!("\n{link}\n"));
         }
         body.push_str(&format!("\n{}\n", t.get("mail-footer")));
-        let id = n.id;
-        if !state.store.run(move |conn| notifications::claim_for_email(conn, id)).await? {
+        let (id, at) = (n.id, state.config.clock.now());
+        if !state.store.run(move |conn| notifications::claim_for_email(conn, id, at)).await? {
             continue;
         }
         if let Err(e) = mailer.send(&pending.email, &t.with("mail-subject", "text", &text), body).await {
@@ -107,8 +107,8 @@ pub async fn send(state: &AppState, mailer: &Mailer) -> Result<(), etablera_stor
 async fn send_contact_notices(state: &AppState, mailer: &Mailer, t: &Tr) -> Result<(), etablera_store::StoreError> {
     use etablera_store::quality::deviations;
     for notice in state.store.run(deviations::contact_notices).await? {
-        let id = notice.deviation_id;
-        if !state.store.run(move |conn| deviations::claim_contact_notice(conn, id)).await? {
+        let (id, at) = (notice.deviation_id, state.config.clock.now());
+        if !state.store.run(move |conn| deviations::claim_contact_notice(conn, id, at)).await? {
             continue;
         }
         let text = t.with(

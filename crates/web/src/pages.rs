@@ -8,7 +8,7 @@ use etablera_store::access::users::User;
 
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{Locale, Tr};
+use crate::i18n::Tr;
 
 pub struct NavLink {
     pub href: &'static str,
@@ -93,21 +93,13 @@ struct ErrorPage {
 }
 
 /// The page for an error: a redirect to the login page when the user must sign in first.
-pub fn error_page(ctx: Option<RequestContext>, locale: Locale, error: &AppError, path: &str) -> Response {
+pub fn error_page(ctx: RequestContext, error: &AppError, path: &str) -> Response {
     if matches!(error, AppError::Unauthenticated) {
-        let expired = ctx.as_ref().is_some_and(|c| c.session_expired);
+        let expired = ctx.session_expired;
         let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
         let target = if expired { format!("/login?expired=1&{next}") } else { format!("/login?{next}") };
         return Redirect::to(&target).into_response();
     }
-    let ctx = ctx.unwrap_or_else(|| RequestContext {
-        request_id: String::new(),
-        client_address: None,
-        locale,
-        principal: None,
-        session_expired: false,
-        login_csrf: None,
-    });
     let t = ctx.tr();
     let (title_key, message_key) = error.message_keys();
     let message = match error {

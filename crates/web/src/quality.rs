@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use etablera_domain::access::Permission;
 use etablera_domain::ids::{DeviationId, HouseholdId};
 use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
@@ -167,10 +168,10 @@ struct DeviationPage {
 }
 
 /// The case's values as the form's fields.
-fn defaults_of(d: Option<&DeviationRow>) -> Fields {
+fn defaults_of(d: Option<&DeviationRow>, today: NaiveDate) -> Fields {
     let Some(d) = d else {
         return Fields(vec![
-            ("received_on".into(), etablera_store::today().to_string()),
+            ("received_on".into(), today.to_string()),
             ("severity".into(), Severity::Normal.code().into()),
             ("kind".into(), Kind::Complaint.code().into()),
         ]);
@@ -228,7 +229,7 @@ async fn page(
     let page = DeviationPage {
         notice,
         version: case.as_ref().map_or(0, |c| c.deviation.version),
-        defaults: defaults_of(case.as_ref().map(|c| &c.deviation)),
+        defaults: defaults_of(case.as_ref().map(|c| &c.deviation), ctx.today()),
         case: case.as_ref().map(|c| listed_view(&t, c)),
         told,
         choices: Choices::new(&t),
@@ -278,7 +279,7 @@ pub async fn create(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let outcome = match input.case.check(etablera_store::today()) {
+    let outcome = match input.case.check(ctx.today()) {
         Ok(d) => {
             let (actor, s, c, household) = (ctx.actor(), scope(&user), code.clone(), input.household);
             let serious = d.severity == Severity::Serious;
@@ -304,7 +305,7 @@ pub async fn update(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let version = fields.version()?;
-    let outcome = match input.case.check(etablera_store::today()) {
+    let outcome = match input.case.check(ctx.today()) {
         Ok(d) => {
             let (actor, s, household) = (ctx.actor(), scope(&user), input.household);
             let serious = d.severity == Severity::Serious;

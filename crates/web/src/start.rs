@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use chrono::NaiveDate;
 use etablera_domain::access::{Permission, Role};
 use etablera_domain::ids::{NotificationId, UserId};
 use etablera_store::access::log::{self, Action, LogRow};
@@ -150,12 +151,16 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         .await?;
     let rows: Vec<LogRow> = rows;
     let deadlines = if user.can(Permission::ManageCofinancing) {
-        Some(cofinancing_deadlines(&state, &user, &t).await?)
+        Some(cofinancing_deadlines(&state, &user, &t, ctx.today()).await?)
     } else {
         None
     };
     let casework = if user.can(Permission::ReadCases) { Some(casework(&state, &ctx, &user, &t).await?) } else { None };
-    let money = if user.can(Permission::ManageEconomy) { Some(money_at_risk(&state, &user, &t).await?) } else { None };
+    let money = if user.can(Permission::ManageEconomy) {
+        Some(money_at_risk(&state, &user, &t, ctx.today()).await?)
+    } else {
+        None
+    };
     let order = match crate::pages::municipality(&user, None) {
         Some(code) if user.can(Permission::ManageUnit) => {
             crate::agreements::orders::load(&state, &ctx, &user, &code).await?
@@ -207,10 +212,10 @@ async fn cofinancing_deadlines(
     state: &AppState,
     user: &etablera_store::access::users::User,
     t: &crate::i18n::Tr,
+    today: NaiveDate,
 ) -> AppResult<Vec<DeadlineRow>> {
     use etablera_store::cofinancing::deadlines::{self, Deadline};
     let Some(post) = crate::cofinancing::current_post(state, user).await? else { return Ok(Vec::new()) };
-    let today = etablera_store::today();
     let list = state.store.run(move |conn| deadlines::upcoming(conn, post.id, today, 120)).await?;
     Ok(list
         .into_iter()
@@ -240,10 +245,11 @@ async fn money_at_risk(
     state: &AppState,
     user: &etablera_store::access::users::User,
     t: &crate::i18n::Tr,
+    today: NaiveDate,
 ) -> AppResult<MoneyAtRisk> {
     use etablera_domain::money::Money;
     use etablera_store::economy::deadlines;
-    let (scope, today) = (crate::access::scope(user), etablera_store::today());
+    let scope = crate::access::scope(user);
     let (claims, costs) =
         state.store.run(move |conn| deadlines::at_risk(conn, &scope, today, DEADLINE_NEAR_DAYS)).await?;
     let total: Money = claims.iter().map(|c| c.amount).chain(costs.iter().map(|c| c.amount)).sum();
@@ -286,12 +292,12 @@ async fn casework(
     use etablera_domain::reception::housing::ENDING_SOON_DAYS;
     use etablera_store::reception::{households, housing};
     let (actor, scope, days, today) =
-        (ctx.actor(), crate::access::scope(user), state.config.first_contact_days, etablera_store::today());
+        (ctx.actor(), crate::access::scope(user), state.config.first_contact_days, ctx.today());
     let (waiting, endings) = state
         .store
         .run(move |conn| {
             Ok((
-                households::awaiting_first_contact(conn, &actor, &scope, today, days)?,
+                households::awaiting_first_contact(conn, &actor, &scope, days)?,
                 housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS)?,
             ))
         })
@@ -326,11 +332,11 @@ async fn casework(
 /// Marks one of the user's own notifications read.
 pub async fn mark_read(
     State(state): State<AppState>,
-    Signed { user, .. }: Signed,
+    Signed { ctx, user }: Signed,
     crate::api::Path(id): crate::api::Path<NotificationId>,
     _: crate::forms::Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<axum::response::Redirect> {
-    let user_id = UserId::new(user.id);
-    state.store.run(move |conn| etablera_store::notifications::mark_read(conn, user_id, id)).await?;
+    let (user_id, at) = (UserId::new(user.id), ctx.at);
+    state.store.run(move |conn| etablera_store::notifications::mark_read(conn, user_id, id, at)).await?;
     Ok(axum::response::Redirect::to("/"))
 }

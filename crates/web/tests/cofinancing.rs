@@ -15,7 +15,7 @@ async fn signed_in_for_mjolby(app: &TestApp, username: &str, role: Role) -> Brow
         .with_conn(|conn| {
             etablera_store::access::users::change_grants(
                 conn,
-                &etablera_store::access::Actor::default(),
+                &etablera_store::testing::cli(),
                 &user.username,
                 &etablera_store::access::users::Grants {
                     add_municipalities: vec!["0586".parse().unwrap()],
@@ -190,7 +190,7 @@ async fn checking_the_2018_table_flags_its_rows() {
 fn seed_ostergotland(app: &TestApp) -> etablera_store::cofinancing::seed::Seeded {
     use etablera_domain::cofinancing::population::parse_population_csv;
     use etablera_store::cofinancing::population::{self, Source};
-    let actor = etablera_store::access::Actor::default();
+    let actor = etablera_store::testing::cli();
     let figures = parse_population_csv(SEED_2016).unwrap();
     app.db
         .store
@@ -209,6 +209,7 @@ fn invoice_2024_paid(app: &TestApp, seeded: &etablera_store::cofinancing::seed::
         .with_conn(|conn| {
             etablera_store::cofinancing::invoices::generate(
                 conn,
+                &etablera_store::testing::cli(),
                 seeded.post_id,
                 etablera_domain::time::Year::new(2024).unwrap(),
             )?;
@@ -389,6 +390,7 @@ async fn an_agreement_is_registered_and_amended_as_a_new_version() {
         .with_conn(|conn| {
             etablera_store::cofinancing::posts::create(
                 conn,
+                &etablera_store::testing::cli(),
                 &etablera_store::cofinancing::posts::NewPost {
                     name: "Samordnare",
                     county_code: "05",
@@ -557,9 +559,7 @@ async fn the_api_generates_invoices_and_previews_and_records_a_withdrawal() {
     let user = app
         .db
         .store
-        .with_conn(|conn| {
-            etablera_store::access::users::get(conn, &etablera_store::access::Actor::default(), "samordnare")
-        })
+        .with_conn(|conn| etablera_store::access::users::get(conn, &etablera_store::testing::cli(), "samordnare"))
         .unwrap();
     let token = app.api_token(&user);
     let post = |path: &str, body: serde_json::Value| {

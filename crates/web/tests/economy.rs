@@ -4,7 +4,6 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_store::access::Actor;
 use etablera_store::reception::exchange;
 use etablera_store::schema::{access_log, costs, households};
 
@@ -26,7 +25,12 @@ fn with_family() -> (TestApp, i32) {
     app.db
         .store
         .with_conn(|conn| {
-            Ok(exchange::import(conn, &Actor::default(), FAMILY, "Mottagningen", etablera_store::today()))
+            Ok(exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                FAMILY,
+                "Mottagningen",
+            ))
         })
         .unwrap()
         .unwrap();
@@ -401,7 +405,9 @@ async fn the_sie_export_explains_a_wrong_month() {
     let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
     app.db
         .store
-        .with_conn(|conn| etablera_store::economy::accounting::set(conn, &Actor::default(), "0117", &centres))
+        .with_conn(|conn| {
+            etablera_store::economy::accounting::set(conn, &etablera_store::testing::cli(), "0117", &centres)
+        })
         .unwrap();
     let file = app.get("/economy/sie/export?municipality=0117&month=2024-03", Some(&browser)).await;
     assert_eq!(file.status, StatusCode::OK, "{}", file.body);

@@ -18,10 +18,10 @@ const POPULATION: &str = "code,name,population\n0560,Boxholm,5356\n0562,Finspån
 /// coordinator of Östergötland and an API token of theirs.
 async fn invoiced(app: &TestApp) -> (crate::support::Browser, String, etablera_store::cofinancing::seed::Seeded) {
     use etablera_domain::cofinancing::invoices::InvoiceStatus;
-    use etablera_store::access::{Actor, users};
+    use etablera_store::access::users;
     use etablera_store::cofinancing::{invoices, population, seed};
     let user = app.add_user("samordnare", &[Role::RegionalCoordinator]);
-    let actor = Actor::default();
+    let actor = etablera_store::testing::cli();
     let seeded = app
         .db
         .store
@@ -39,7 +39,7 @@ async fn invoiced(app: &TestApp) -> (crate::support::Browser, String, etablera_s
             let figures = etablera_domain::cofinancing::population::parse_population_csv(POPULATION).unwrap();
             population::import(conn, &actor, 2023, population::Source::Seed, None, &figures)?;
             let seeded = seed::ostergotland(conn, &actor)?;
-            invoices::generate(conn, seeded.post_id, Year::new(2024).unwrap())?;
+            invoices::generate(conn, &etablera_store::testing::cli(), seeded.post_id, Year::new(2024).unwrap())?;
             let mjolby = invoices::for_agreement(conn, AgreementId::new(seeded.agreement("0586")))?.pop().unwrap();
             invoices::advance(conn, mjolby.id, mjolby.version, InvoiceStatus::Sent, "2024-12-12".parse().unwrap())?;
             Ok(seeded)

@@ -187,7 +187,7 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
 
 #[tokio::test]
 async fn behind_a_proxy_the_client_address_comes_from_x_forwarded_for() {
-    use etablera_store::access::{Actor, log};
+    use etablera_store::access::log;
     for (behind_proxy, expected) in [(true, Some("203.0.113.7")), (false, None)] {
         let app = TestApp::with_config(etablera_web::WebConfig { behind_proxy, ..Default::default() });
         app.add_user("jonna", &[Role::Finance]);
@@ -208,7 +208,7 @@ async fn behind_a_proxy_the_client_address_comes_from_x_forwarded_for() {
             .unwrap();
         assert_eq!(app.send(request).await.status, StatusCode::SEE_OTHER);
         let filter = log::Filter { action: Some(log::Action::Login), ..Default::default() };
-        let rows = app.db.store.with_conn(|conn| log::export(conn, &Actor::default(), &filter)).unwrap();
+        let rows = app.db.store.with_conn(|conn| log::export(conn, &etablera_store::testing::cli(), &filter)).unwrap();
         // In-process requests have no peer address; the header is only believed behind a proxy.
         assert_eq!(rows[0].client_address.as_deref(), expected, "behind_proxy = {behind_proxy}");
     }

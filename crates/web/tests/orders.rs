@@ -72,7 +72,7 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
     assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen beställning"));
 
     // Running until further notice from two years back, so that some duties are overdue.
-    let today = etablera_store::today();
+    let today = etablera_store::testing::today();
     let start = (today - chrono::Duration::days(730)).format("%Y-%m-01").to_string();
     let saved = app.post_form("/orders/new", Some(&boss), &order_fields(&boss, &start, "")).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -231,7 +231,7 @@ async fn an_empty_order_names_every_field_at_once() {
     assert!(refused.body.contains("value=\"40\""), "what was typed is kept");
     assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen beställning"), "nothing saved");
 
-    let start = (etablera_store::today() - chrono::Duration::days(30)).to_string();
+    let start = (etablera_store::testing::today() - chrono::Duration::days(30)).to_string();
     let saved = app.post_form("/orders/new", Some(&boss), &order_fields(&boss, &start, "")).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let refused = app

@@ -5,7 +5,6 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_store::access::Actor;
 use etablera_store::access::users::{self, Grants};
 use etablera_store::reception::exchange;
 use etablera_store::schema::{access_log, deviations, households};
@@ -18,7 +17,12 @@ fn with_households(app: &TestApp) -> i32 {
     app.db
         .store
         .with_conn(|conn| {
-            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+            Ok(exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                EXAMPLE,
+                "Mottagningen",
+            ))
         })
         .unwrap()
         .unwrap();
@@ -57,14 +61,14 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 "namnd",
                 &Grants { email: Some(Some("namnd@osteraker.test".into())), ..Default::default() },
             )
         })
         .unwrap();
     let anna = app.login("anna").await;
-    let today = etablera_store::today().to_string();
+    let today = etablera_store::testing::today().to_string();
     let household_text = household.to_string();
 
     // A bad form: every error named, the input kept, nothing saved.
@@ -161,7 +165,7 @@ async fn a_case_is_handled_and_closed_and_a_stale_page_is_refused() {
     app.add_user("anna", &[Role::CaseWorker]);
     app.add_user("chef", &[Role::UnitManager]);
     let anna = app.login("anna").await;
-    let today = etablera_store::today().to_string();
+    let today = etablera_store::testing::today().to_string();
     let fields = [
         ("kind", "complaint"),
         ("received_on", today.as_str()),
@@ -229,7 +233,7 @@ async fn a_case_about_another_units_household_is_not_shown() {
     let household = with_households(&app);
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
-    let today = etablera_store::today().to_string();
+    let today = etablera_store::testing::today().to_string();
     let household_text = household.to_string();
     let fields = [
         ("kind", "complaint"),
@@ -250,7 +254,7 @@ async fn a_case_about_another_units_household_is_not_shown() {
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 "bertil",
                 &Grants { unit: Some(Some("Etableringsenheten".into())), ..Default::default() },
             )

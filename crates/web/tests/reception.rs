@@ -1,7 +1,6 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_store::access::Actor;
 use etablera_store::access::users::{self, Grants};
 use etablera_store::reception::exchange;
 use etablera_store::schema::{access_log, households, persons};
@@ -16,7 +15,12 @@ fn with_caseload() -> TestApp {
     app.db
         .store
         .with_conn(|conn| {
-            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+            Ok(exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                EXAMPLE,
+                "Mottagningen",
+            ))
         })
         .unwrap()
         .unwrap();
@@ -83,7 +87,7 @@ async fn another_units_case_worker_gets_not_found_and_the_committee_is_refused()
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 "olle",
                 &Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() },
             )
@@ -157,7 +161,12 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
     app.db
         .store
         .with_conn(|conn| {
-            Ok(exchange::import(conn, &Actor::default(), EXAMPLE, "Mottagningen", etablera_store::today()))
+            Ok(exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                EXAMPLE,
+                "Mottagningen",
+            ))
         })
         .unwrap()
         .unwrap();
@@ -167,7 +176,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         .with_conn(|conn| {
             users::change_grants(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 "anna",
                 &Grants { email: Some(Some("anna@osteraker.test".into())), ..Default::default() },
             )
@@ -175,7 +184,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         .unwrap();
     let state = etablera_web::AppState::new(app.db.store.clone(), etablera_web::WebConfig::default());
     // A household received ten days ago that nobody has contacted.
-    let received = etablera_store::today() - chrono::Duration::days(10);
+    let received = etablera_store::testing::today() - chrono::Duration::days(10);
     let person = etablera_domain::reception::person::PersonInput {
         given_name: "Hemlig",
         family_name: "Namnsson",
@@ -184,7 +193,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         reception_date: Some(&received.to_string()),
         ..Default::default()
     }
-    .check(received, etablera_store::today())
+    .check(received, etablera_store::testing::today())
     .unwrap();
     let household = app
         .db
@@ -192,7 +201,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         .with_conn(|conn| {
             etablera_store::reception::households::register(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 &etablera_store::access::Scope::command_line(),
                 &etablera_store::reception::households::NewHousehold {
                     municipality_code: "0117".into(),
@@ -236,7 +245,7 @@ async fn a_first_contact_saved_on_a_stale_page_is_refused_with_409_and_the_input
             Ok(households::table.filter(households::reference.eq("H2")).select(households::id).first(conn)?)
         })
         .unwrap();
-    let today = etablera_store::today().to_string();
+    let today = etablera_store::testing::today().to_string();
     let answer = app
         .post_form(
             &format!("/reception/households/{household}/first-contact"),

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
 use etablera_domain::reception::plan::ActivityInput;
-use etablera_store::access::Actor;
 use etablera_store::access::Scope;
 use etablera_store::reception::{exchange, plans};
 use etablera_store::schema::{access_log, persons};
@@ -20,7 +19,12 @@ fn with_caseload() -> TestApp {
     app.db
         .store
         .with_conn(|conn| {
-            Ok(exchange::import(conn, &Actor::default(), CASELOAD, "Mottagningen", etablera_store::today()))
+            Ok(exchange::import(
+                conn,
+                &etablera_store::testing::cli_on(etablera_store::testing::today()),
+                CASELOAD,
+                "Mottagningen",
+            ))
         })
         .unwrap()
         .unwrap();
@@ -123,7 +127,7 @@ async fn the_unit_manager_signs_the_month_and_a_correction_makes_a_new_version()
         .with_conn(|conn| {
             plans::add_activity(
                 conn,
-                &Actor::default(),
+                &etablera_store::testing::cli(),
                 &Scope::command_line(),
                 p2,
                 ActivityInput {
@@ -220,7 +224,7 @@ async fn a_month_not_ended_or_not_begun_is_explained() {
     let app = with_caseload();
     app.add_user("chef", &[Role::UnitManager]);
     let boss = app.login("chef").await;
-    let today = etablera_store::today();
+    let today = etablera_store::testing::today();
     let current = today.format("%Y-%m").to_string();
     let page = app.get(&format!("/reports/monthly?month={current}"), Some(&boss)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -232,4 +236,40 @@ async fn a_month_not_ended_or_not_begun_is_explained() {
     let future = app.get("/reports/monthly?month=2099-01", Some(&boss)).await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("Välj en månad som har börjat"));
+}
+
+#[tokio::test]
+async fn the_server_dates_its_pages_and_signatures_by_its_clock() {
+    // 09:30 UTC on 14 March 2026 is 10:30 in Stockholm.
+    let at = "2026-03-14T09:30:00".parse().unwrap();
+    let app =
+        TestApp::with_config(etablera_web::WebConfig { clock: etablera_store::Clock::fixed(at), ..Default::default() });
+    app.add_user("chef", &[Role::UnitManager]);
+    let boss = app.login("chef").await;
+
+    // The month waiting to be signed is the one before the clock's, not the system's.
+    let waiting = app.get("/reports/monthly?municipality=0117", Some(&boss)).await;
+    assert_eq!(waiting.status, StatusCode::OK, "{}", waiting.body);
+    assert!(waiting.body.contains("Månadsrapport: februari 2026"), "{}", waiting.body);
+    // March has not ended on the clock's day, though it has by the system's.
+    let march = app.get("/reports/monthly?municipality=0117&month=2026-03", Some(&boss)).await;
+    assert!(march.body.contains("Månaden är inte slut än. Rapporten kan undertecknas från den 2026-04-01"));
+    let april = app.get("/reports/monthly?municipality=0117&month=2026-04", Some(&boss)).await;
+    assert_eq!(april.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let signed = sign(&app, &boss, "2026-02", "").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let page = app.get("/reports/monthly?municipality=0117&month=2026-02", Some(&boss)).await;
+    assert!(page.body.contains("Undertecknad som version 1 den 2026-03-14 10:30"), "{}", page.body);
+    // Every row the server wrote in the access log (the test made the user from the command
+    // line) is stamped with the clock's instant.
+    let stamped: Vec<chrono::NaiveDateTime> = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table.filter(access_log::request_id.is_not_null()).select(access_log::at).load(conn)?)
+        })
+        .unwrap();
+    assert!(!stamped.is_empty());
+    assert!(stamped.iter().all(|&t| t == at), "{stamped:?}");
 }

@@ -5,8 +5,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::Response;
 use etablera_domain::access::Role;
+use etablera_store::access::tokens;
 use etablera_store::access::users::{self, NewUser, User};
-use etablera_store::access::{Actor, tokens};
 use etablera_store::testing::TestDatabase;
 use etablera_web::{AppState, WebConfig, router};
 use http_body_util::BodyExt;
@@ -79,7 +79,7 @@ impl TestApp {
             .with_conn(|conn| {
                 users::create(
                     conn,
-                    &Actor::default(),
+                    &etablera_store::testing::cli(),
                     &NewUser {
                         username: username.into(),
                         display_name: format!("Testperson {username}"),
@@ -95,7 +95,11 @@ impl TestApp {
     }
 
     pub fn api_token(&self, user: &User) -> String {
-        self.db.store.with_conn(|conn| tokens::create(conn, &Actor::default(), user.id, "test")).unwrap().1
+        self.db
+            .store
+            .with_conn(|conn| tokens::create(conn, &etablera_store::testing::cli(), user.id, "test"))
+            .unwrap()
+            .1
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {

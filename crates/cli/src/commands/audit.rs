@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use etablera_domain::time::start_of_local_day;
 use etablera_reports::access::{LoggedAccess, access_log_csv};
-use etablera_store::Store;
 use etablera_store::access::log::{self, Filter};
 use etablera_store::access::users;
+use etablera_store::{Clock, Store};
 
 use super::terminal_actor;
 
@@ -31,7 +31,7 @@ pub enum AuditCommand {
     },
 }
 
-pub fn run(command: AuditCommand, store: &Store) -> anyhow::Result<ExitCode> {
+pub fn run(command: AuditCommand, store: &Store, clock: Clock) -> anyhow::Result<ExitCode> {
     match command {
         AuditCommand::Verify => {
             let verification = store.with_conn(log::verify)?;
@@ -54,7 +54,7 @@ pub fn run(command: AuditCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 until: to.succ_opt().map(start_of_local_day),
                 ..Filter::default()
             };
-            let actor = terminal_actor();
+            let actor = terminal_actor(clock);
             let (rows, names) = store.with_conn(|conn| {
                 let rows = log::export(conn, &actor, &filter)?;
                 let mut ids: Vec<i32> = rows.iter().filter_map(|r| r.actor_user_id).collect();

@@ -60,12 +60,12 @@ fn municipalities_for(role: Role) -> Vec<&'static str> {
 }
 
 /// Creates the demo users when the database has no users; leaves a used database alone.
-pub fn run(store: &Store) -> anyhow::Result<()> {
+pub fn run(store: &Store, clock: etablera_store::Clock) -> anyhow::Result<()> {
     if store.with_conn(users::count)? > 0 {
         println!("Databasen har redan användare; inga demoanvändare skapades.");
         return Ok(());
     }
-    let actor = super::terminal_actor();
+    let actor = super::terminal_actor(clock);
     store.with_conn(|conn| {
         etablera_store::write(conn, |conn| {
             for demo in &USERS {
@@ -105,27 +105,21 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         let seeded = seed::ostergotland(conn, &actor)?;
         let years = [2016, 2017, 2018].map(|y| Year::new(y).expect("a year of the work"));
         for year in years {
-            invoices::generate(conn, seeded.post_id, year)?;
+            invoices::generate(conn, &actor, seeded.post_id, year)?;
         }
         seed::settle(conn, seeded.post_id, &years)?;
-        seed::mjolby_history(conn, seeded.agreement("0586"))
+        seed::mjolby_history(conn, &actor, seeded.agreement("0586"))
     })?;
-    let caseload = serde_json::to_string(&reception::caseload(etablera_store::today(), DEMO_HOUSEHOLDS))?;
+    let caseload = serde_json::to_string(&reception::caseload(actor.today(), DEMO_HOUSEHOLDS))?;
     let imported = store
         .with_conn(|conn| {
-            Ok(etablera_store::reception::exchange::import(
-                conn,
-                &actor,
-                &caseload,
-                super::import::DEFAULT_UNIT,
-                etablera_store::today(),
-            ))
+            Ok(etablera_store::reception::exchange::import(conn, &actor, &caseload, super::import::DEFAULT_UNIT))
         })?
         .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
-    let economy = store.with_conn(|conn| economy::run(conn, &actor, "0117", etablera_store::today()))?;
+    let economy = store.with_conn(|conn| economy::run(conn, &actor, "0117"))?;
     let quality = store.with_conn(|conn| {
         let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
-        quality::run(conn, &actor, "0117", etablera_store::today(), manager)
+        quality::run(conn, &actor, "0117", manager)
     })?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();

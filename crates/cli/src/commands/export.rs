@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use etablera_domain::municipality::MunicipalityCode;
-use etablera_store::Store;
 use etablera_store::reception::exchange;
+use etablera_store::{Clock, Store};
 
 use super::terminal_actor;
 
@@ -40,10 +40,11 @@ fn month(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
     etablera_domain::time::parse_month(text).ok_or_else(|| "skriv månaden som ÅÅÅÅ-MM, till exempel 2024-03".to_owned())
 }
 
-pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
+pub fn run(command: ExportCommand, store: &Store, clock: Clock) -> anyhow::Result<ExitCode> {
+    let actor = terminal_actor(clock);
     match command {
         ExportCommand::Reception { municipality, output } => {
-            let file = store.with_conn(|conn| exchange::export(conn, &terminal_actor(), municipality.as_str()))?;
+            let file = store.with_conn(|conn| exchange::export(conn, &actor, municipality.as_str()))?;
             let mut text = serde_json::to_string_pretty(&file)?;
             text.push('\n');
             match output {
@@ -58,7 +59,7 @@ pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
             use etablera_store::economy::accounting;
             let code = municipality.as_str();
             let (vouchers, settings) = store.with_conn(|conn| {
-                Ok((accounting::month(conn, &terminal_actor(), code, first, last), accounting::settings(conn, code)?))
+                Ok((accounting::month(conn, &actor, code, first, last), accounting::settings(conn, code)?))
             })?;
             let vouchers = vouchers.map_err(|e| match e {
                 etablera_store::StoreError::Invalid { message, .. } => {
@@ -68,7 +69,7 @@ pub fn run(command: ExportCommand, store: &Store) -> anyhow::Result<ExitCode> {
             })?;
             let count = vouchers.len();
             let company = format!("{} kommun", municipality.name());
-            let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
+            let file = etablera_reports::sie::month_file(&company, actor.today(), &settings, vouchers);
             let bytes = etablera_reports::sie::sie4i(&file);
             match output {
                 Some(path) => {

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use etablera_domain::cofinancing::population::{LineError, parse_population_csv};
 use etablera_domain::cofinancing::scb::{decode, parse_json_stat2, parse_scb_csv};
-use etablera_store::Store;
 use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::reception::exchange::{self, ImportError};
+use etablera_store::{Clock, Store};
 
 use super::calc::InputError;
 use super::terminal_actor;
@@ -53,7 +53,8 @@ fn refuse(file: &std::path::Path, errors: Vec<LineError>) -> anyhow::Error {
     InputError(format!("{} lästes inte in; inget sparades:\n{}", file.display(), lines.join("\n"))).into()
 }
 
-pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
+pub fn run(command: ImportCommand, store: &Store, clock: Clock) -> anyhow::Result<ExitCode> {
+    let actor = terminal_actor(clock);
     match command {
         ImportCommand::Population { file, format, year } => {
             let bytes =
@@ -72,7 +73,7 @@ pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
             };
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
             let summary = store
-                .with_conn(|conn| population::import(conn, &terminal_actor(), year, source, name.as_deref(), &rows))
+                .with_conn(|conn| population::import(conn, &actor, year, source, name.as_deref(), &rows))
                 .map_err(|e| match e {
                     etablera_store::StoreError::Invalid { message, .. } => InputError(message.swedish()).into(),
                     other => anyhow::Error::from(other),
@@ -85,10 +86,8 @@ pub fn run(command: ImportCommand, store: &Store) -> anyhow::Result<ExitCode> {
         ImportCommand::Reception { file, unit } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| InputError(format!("kan inte läsa {}: {e}", file.display())))?;
-            let today = etablera_store::today();
-            let imported = store
-                .with_conn(|conn| Ok(exchange::import(conn, &terminal_actor(), &text, &unit, today)))?
-                .map_err(|e| match e {
+            let imported =
+                store.with_conn(|conn| Ok(exchange::import(conn, &actor, &text, &unit)))?.map_err(|e| match e {
                     ImportError::Invalid(errors) => {
                         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
                         InputError(format!("{} lästes inte in; inget sparades:\n{}", file.display(), lines.join("\n")))

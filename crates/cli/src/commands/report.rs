@@ -60,14 +60,15 @@ pub fn run(command: ReportCommand, store: &Store, settings: &Settings) -> anyhow
     let ReportCommand::Monthly { municipality, month, format, public, threshold, first_contact_days, output } = command;
     let threshold = config::report_threshold(&settings.file, threshold).map_err(|e| InputError(e.to_string()))?;
     let days = config::first_contact_days(&settings.file, first_contact_days).map_err(|e| InputError(e.to_string()))?;
-    let today = etablera_store::today();
+    let actor = terminal_actor(settings.clock);
+    let today = actor.today();
     if month.first > today {
         return Err(InputError(format!("{} har inte börjat; välj en månad som har börjat.", month.code())).into());
     }
     let code = municipality.as_str();
     let report = store.with_conn(|conn| {
         let report = monthly::live(conn, code, month, today, days)?;
-        monthly::log_export(conn, &terminal_actor(), code, month)?;
+        monthly::log_export(conn, &actor, code, month)?;
         Ok(report)
     })?;
     let counts = if public { Counts::Public { threshold } } else { Counts::Exact };

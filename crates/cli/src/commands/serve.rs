@@ -59,12 +59,14 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     };
     let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies, flags)?;
     web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);
+    web.clock = settings.clock;
     let store = Store::open(&settings.database)?;
     if args.demo {
-        super::demo::run(&store)?;
+        super::demo::run(&store, settings.clock)?;
     }
     let idle = web.idle_timeout;
-    store.with_conn(|conn| sessions::prune(conn, idle))?;
+    let at = settings.clock.now();
+    store.with_conn(|conn| sessions::prune(conn, idle, at))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(address).await?;

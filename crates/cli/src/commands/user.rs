@@ -6,8 +6,9 @@ use clap::{Args, Subcommand};
 use etablera_domain::access::{Permission, Role};
 use etablera_domain::ids::{TokenId, UserId};
 use etablera_domain::municipality::MunicipalityCode;
+use etablera_store::access::Actor;
 use etablera_store::access::{tokens, users};
-use etablera_store::{Store, StoreError};
+use etablera_store::{Clock, Store, StoreError};
 
 use super::terminal_actor;
 
@@ -127,8 +128,8 @@ fn explain(e: StoreError, username: &str) -> anyhow::Error {
     }
 }
 
-pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
-    let actor = terminal_actor();
+pub fn run(command: UserCommand, store: &Store, clock: Clock) -> anyhow::Result<ExitCode> {
+    let actor = terminal_actor(clock);
     match command {
         UserCommand::Add(args) => {
             let (password, generated) = if args.password_stdin {
@@ -206,7 +207,7 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 add_permissions: args.permissions,
                 ..Default::default()
             };
-            change_grants(store, &args.username, changes, &grants)?;
+            change_grants(store, &actor, &args.username, changes, &grants)?;
         }
         UserCommand::Revoke(args) => {
             let changes = args.roles.len()
@@ -222,20 +223,26 @@ pub fn run(command: UserCommand, store: &Store) -> anyhow::Result<ExitCode> {
                 email: args.email.then_some(None),
                 ..Default::default()
             };
-            change_grants(store, &args.username, changes, &grants)?;
+            change_grants(store, &actor, &args.username, changes, &grants)?;
         }
-        UserCommand::Token(command) => token(command, store)?,
+        UserCommand::Token(command) => token(command, store, &actor)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Applies a grant or a revocation and shows the user's permissions afterwards.
-fn change_grants(store: &Store, username: &str, changes: usize, grants: &users::Grants) -> anyhow::Result<()> {
+fn change_grants(
+    store: &Store,
+    actor: &Actor,
+    username: &str,
+    changes: usize,
+    grants: &users::Grants,
+) -> anyhow::Result<()> {
     if changes == 0 {
         bail!("ange minst en --role, --municipality, --permission, --unit eller --email");
     }
     let user = store
-        .with_conn(|conn| users::change_grants(conn, &terminal_actor(), username, grants))
+        .with_conn(|conn| users::change_grants(conn, actor, username, grants))
         .map_err(|e| explain(e, username))?;
     print_grants(&user);
     Ok(())
@@ -255,15 +262,14 @@ fn print_grants(user: &users::User) {
     );
 }
 
-fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
-    let actor = terminal_actor();
+fn token(command: TokenCommand, store: &Store, actor: &Actor) -> anyhow::Result<()> {
     let user_of =
-        |username: &str| store.with_conn(|conn| users::get(conn, &actor, username)).map_err(|e| explain(e, username));
+        |username: &str| store.with_conn(|conn| users::get(conn, actor, username)).map_err(|e| explain(e, username));
     match command {
         TokenCommand::Add { username, name } => {
             let user = user_of(&username)?;
             let (token, plain) = store
-                .with_conn(|conn| tokens::create(conn, &actor, user.id, &name))
+                .with_conn(|conn| tokens::create(conn, actor, user.id, &name))
                 .map_err(|e| explain(e, &username))?;
             println!("API-nyckel {} ({}) för {username}. Kopiera den nu, den visas inte igen:", token.id, token.name);
             println!("{plain}");
@@ -277,7 +283,7 @@ fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke { username, id } => {
             let user = user_of(&username)?;
-            store.with_conn(|conn| tokens::revoke(conn, &actor, UserId::new(user.id), id)).map_err(|e| match e {
+            store.with_conn(|conn| tokens::revoke(conn, actor, UserId::new(user.id), id)).map_err(|e| match e {
                 StoreError::NotFound => anyhow::anyhow!("{username} har ingen API-nyckel med id {id}"),
                 other => other.into(),
             })?;

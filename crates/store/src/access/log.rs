@@ -7,7 +7,7 @@ use etablera_domain::text::Text;
 
 use super::Actor;
 use crate::schema::{access_log, access_log_head};
-use crate::{DbConn, Result, now};
+use crate::{DbConn, Result};
 
 etablera_domain::coded! {
     /// What was done. Stored as text; the list is closed so that reviews can filter on it.
@@ -63,7 +63,8 @@ pub fn append(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record)
         access_log_head::table.find(1).select((access_log_head::last_id, access_log_head::last_hash)).first(conn)?;
     let entry = AccessLogEntry {
         id,
-        at: now(),
+        // Truncated as stored, so that the row reads back as it was hashed.
+        at: chrono::SubsecRound::trunc_subsecs(actor.at, 6),
         actor_user_id: actor.user_id,
         action: action.code().to_owned(),
         record_kind: record.kind.to_owned(),

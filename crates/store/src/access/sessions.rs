@@ -9,7 +9,7 @@ use super::log::{Action, Record, append};
 use super::users::{self, User};
 use super::{Actor, passwords, random_token, token_hash};
 use crate::schema::{login_attempts, sessions};
-use crate::{DbConn, Result, now, write};
+use crate::{DbConn, Result, write};
 
 /// How many failed logins are allowed in a window before the account or address must wait.
 #[derive(Debug, Clone, Copy)]
@@ -35,8 +35,8 @@ pub enum LoginOutcome {
     Throttled,
 }
 
-fn ago(duration: Duration) -> NaiveDateTime {
-    now() - chrono::Duration::from_std(duration).expect("configured durations are small")
+fn ago(at: NaiveDateTime, duration: Duration) -> NaiveDateTime {
+    at - chrono::Duration::from_std(duration).expect("configured durations are small")
 }
 
 fn failures_since(conn: &mut DbConn, username_hash: &str, address: &str, since: NaiveDateTime) -> Result<(i64, i64)> {
@@ -57,14 +57,14 @@ pub fn login(
     let username = username.trim().to_lowercase();
     let username_hash = token_hash(&username);
     let address = actor.client_address.clone().unwrap_or_default();
-    let (by_account, by_address) = failures_since(conn, &username_hash, &address, ago(throttle.window))?;
+    let (by_account, by_address) = failures_since(conn, &username_hash, &address, ago(actor.at, throttle.window))?;
     let credentials = users::credentials(conn, &username)?;
     let known_id = credentials.as_ref().map(|c| c.0);
     let record = Record { kind: users::RECORD, id: known_id.map(|i| i.to_string()), municipality_code: None };
 
     if by_account >= throttle.max_failures_per_account || by_address >= throttle.max_failures_per_address {
         write(conn, |conn| {
-            insert_attempt(conn, &username_hash, &address, false)?;
+            insert_attempt(conn, actor, &username_hash, &address, false)?;
             append(conn, actor, Action::LoginFailed, &record)
         })?;
         return Ok(LoginOutcome::Throttled);
@@ -81,7 +81,7 @@ pub fn login(
     };
     let Some((user_id, _, _)) = credentials.filter(|_| verified) else {
         write(conn, |conn| {
-            insert_attempt(conn, &username_hash, &address, false)?;
+            insert_attempt(conn, actor, &username_hash, &address, false)?;
             append(conn, actor, Action::LoginFailed, &record)
         })?;
         return Ok(LoginOutcome::Refused);
@@ -89,11 +89,11 @@ pub fn login(
 
     let token = random_token(32);
     let user = write(conn, |conn| {
-        insert_attempt(conn, &username_hash, &address, true)?;
+        insert_attempt(conn, actor, &username_hash, &address, true)?;
         // Old attempts only serve throttling; keep a day of them.
-        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(ago(Duration::from_secs(86_400)))))
+        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(ago(actor.at, Duration::from_secs(86_400)))))
             .execute(conn)?;
-        let at = now();
+        let at = actor.at;
         diesel::insert_into(sessions::table)
             .values((
                 sessions::token_hash.eq(token_hash(&token)),
@@ -109,12 +109,12 @@ pub fn login(
     Ok(LoginOutcome::LoggedIn { token, user })
 }
 
-fn insert_attempt(conn: &mut DbConn, username_hash: &str, address: &str, succeeded: bool) -> Result<()> {
+fn insert_attempt(conn: &mut DbConn, actor: &Actor, username_hash: &str, address: &str, succeeded: bool) -> Result<()> {
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::username_hash.eq(username_hash),
             login_attempts::client_address.eq(address),
-            login_attempts::at.eq(now()),
+            login_attempts::at.eq(actor.at),
             login_attempts::succeeded.eq(succeeded),
         ))
         .execute(conn)?;
@@ -137,9 +137,9 @@ pub enum SessionCheck {
     Unknown,
 }
 
-/// Finds the session behind a cookie, ends it when it has been idle too long, and otherwise
-/// marks it as used now.
-pub fn check(conn: &mut DbConn, token: &str, idle_timeout: Duration) -> Result<SessionCheck> {
+/// Finds the session behind a cookie, ends it when it has been idle too long at `at`, and
+/// otherwise marks it as used then.
+pub fn check(conn: &mut DbConn, token: &str, idle_timeout: Duration, at: NaiveDateTime) -> Result<SessionCheck> {
     let found: Option<(i32, i32, String, NaiveDateTime)> = sessions::table
         .filter(sessions::token_hash.eq(token_hash(token)))
         .select((sessions::id, sessions::user_id, sessions::csrf_token, sessions::last_seen_at))
@@ -148,7 +148,6 @@ pub fn check(conn: &mut DbConn, token: &str, idle_timeout: Duration) -> Result<S
     let Some((id, user_id, csrf_token, last_seen_at)) = found else {
         return Ok(SessionCheck::Unknown);
     };
-    let at = now();
     if last_seen_at < at - chrono::Duration::from_std(idle_timeout).expect("configured durations are small") {
         diesel::delete(sessions::table.find(id)).execute(conn)?;
         return Ok(SessionCheck::Expired);
@@ -178,7 +177,7 @@ pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
     })
 }
 
-/// Removes sessions idle longer than the timeout; run at start and now and then.
-pub fn prune(conn: &mut DbConn, idle_timeout: Duration) -> Result<usize> {
-    Ok(diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(ago(idle_timeout)))).execute(conn)?)
+/// Removes sessions idle longer than the timeout at `at`; run at start and now and then.
+pub fn prune(conn: &mut DbConn, idle_timeout: Duration, at: NaiveDateTime) -> Result<usize> {
+    Ok(diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(ago(at, idle_timeout)))).execute(conn)?)
 }

@@ -9,7 +9,7 @@ use super::log::{Action, Record, append};
 use super::users::{self, User};
 use super::{Actor, random_token, token_hash};
 use crate::schema::api_tokens;
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Every token starts with this, so that a leaked one is easy to recognise in a scan.
@@ -42,7 +42,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &str) -> Res
                 api_tokens::user_id.eq(user_id),
                 api_tokens::name.eq(name),
                 api_tokens::token_hash.eq(token_hash(&plain)),
-                api_tokens::created_at.eq(now()),
+                api_tokens::created_at.eq(actor.at),
             ))
             .returning(api_tokens::id)
             .get_result(conn)?;
@@ -70,7 +70,7 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, user_id: UserId, token_id: Token
                 .filter(api_tokens::user_id.eq(user_id))
                 .filter(api_tokens::revoked_at.is_null()),
         )
-        .set(api_tokens::revoked_at.eq(now()))
+        .set(api_tokens::revoked_at.eq(actor.at))
         .execute(conn)?;
         if updated == 0 {
             let exists: i64 = api_tokens::table
@@ -84,8 +84,9 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, user_id: UserId, token_id: Token
     })
 }
 
-/// The user behind a bearer token, when the token is live and the account enabled.
-pub fn authenticate(conn: &mut DbConn, plain: &str) -> Result<Option<(i32, User)>> {
+/// The user behind a bearer token, when the token is live and the account enabled; the token
+/// is marked as used at `at`.
+pub fn authenticate(conn: &mut DbConn, plain: &str, at: NaiveDateTime) -> Result<Option<(i32, User)>> {
     if !plain.starts_with(PREFIX) {
         return Ok(None);
     }
@@ -100,7 +101,6 @@ pub fn authenticate(conn: &mut DbConn, plain: &str) -> Result<Option<(i32, User)
     if user.disabled {
         return Ok(None);
     }
-    let at = now();
     if last_used_at.is_none_or(|last| at - last > chrono::Duration::minutes(1)) {
         diesel::update(api_tokens::table.find(token_id)).set(api_tokens::last_used_at.eq(at)).execute(conn)?;
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::log::{Action, Record, append};
 use super::{Actor, passwords};
 use crate::schema::{user_municipalities, user_permissions, user_roles, users};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,7 +79,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
                 users::unit.eq(&unit),
                 users::email.eq(&email),
                 users::disabled.eq(false),
-                users::created_at.eq(now()),
+                users::created_at.eq(actor.at),
                 users::version.eq(1),
             ))
             .returning(users::id)

@@ -14,7 +14,7 @@ use super::{Agreement, RECORD};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreements, monthly_reports, obligation_fulfilments, obligations};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// The duty that signing the monthly report fulfils.
@@ -194,8 +194,8 @@ pub fn fulfil(
     period: &str,
     done_on: NaiveDate,
     document: &str,
-    today: NaiveDate,
 ) -> Result<()> {
+    let today = actor.today();
     let document = document.trim();
     if document.is_empty() || document.chars().count() > 300 {
         return Err(StoreError::invalid("document", Text::new("obligation-document-needed")));
@@ -237,7 +237,7 @@ pub fn fulfil(
                 obligation_fulfilments::period.eq(period),
                 obligation_fulfilments::done_on.eq(done_on),
                 obligation_fulfilments::document.eq(document),
-                obligation_fulfilments::recorded_at.eq(now()),
+                obligation_fulfilments::recorded_at.eq(actor.at),
                 obligation_fulfilments::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)

@@ -11,7 +11,7 @@ use super::{Agreement, Kind, NewVersion, RECORD, insert_version, load};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{agreements, obligations, staffing};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Registers an order with its first version and its obligations.
@@ -40,7 +40,7 @@ pub fn create(
                 agreements::kind.eq(Kind::Order.code()),
                 agreements::municipality_code.eq(municipality.as_str()),
                 agreements::title.eq(title.trim()),
-                agreements::created_at.eq(now()),
+                agreements::created_at.eq(actor.at),
             ))
             .returning(agreements::id)
             .get_result(conn)?;
@@ -131,7 +131,7 @@ pub fn record_staffing(
                 staffing::from_date.eq(from),
                 staffing::posts_hundredths.eq(hundredths as i32),
                 staffing::note.eq(note),
-                staffing::recorded_at.eq(now()),
+                staffing::recorded_at.eq(actor.at),
                 staffing::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)

@@ -16,11 +16,12 @@ use etablera_domain::time::Year;
 use serde::Serialize;
 
 use super::{population, posts};
+use crate::access::Actor;
 use crate::agreements;
 use crate::codes::NullableId;
 use crate::schema::{agreements as agreement_table, invoices};
 use crate::versions::claim_version;
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = invoices)]
@@ -94,7 +95,7 @@ pub struct NewInvoice {
 /// Inserts an invoice with the next number of its year and municipality (`2024-0586-2`). A
 /// second document for the same credited invoice, or a number taken by a concurrent insert, is
 /// stale: someone else did it first.
-pub fn insert(conn: &mut DbConn, new: &NewInvoice) -> Result<Invoice> {
+pub fn insert(conn: &mut DbConn, actor: &Actor, new: &NewInvoice) -> Result<Invoice> {
     let prefix = format!("{}-{}-", new.invoice_date.year(), new.municipality_code);
     let taken: i64 = invoices::table.filter(invoices::number.like(format!("{prefix}%"))).count().get_result(conn)?;
     let id: i32 = diesel::insert_into(invoices::table)
@@ -112,7 +113,7 @@ pub fn insert(conn: &mut DbConn, new: &NewInvoice) -> Result<Invoice> {
             invoices::issued_on.eq(new.issued_on),
             invoices::paid_on.eq(new.paid_on),
             invoices::credits_invoice_id.eq(new.credits_invoice_id.map(InvoiceId::get)),
-            invoices::created_at.eq(now()),
+            invoices::created_at.eq(actor.at),
             invoices::version.eq(1),
         ))
         .returning(invoices::id)
@@ -196,7 +197,7 @@ pub(crate) fn parties(conn: &mut DbConn, post_id: i32, year: Year) -> Result<Vec
 
 /// Creates the drafts that the agreements' schedules call for in `year`, as the domain's plan
 /// has them. Running it again creates nothing twice.
-pub fn generate(conn: &mut DbConn, post_id: i32, year: Year) -> Result<Generated> {
+pub fn generate(conn: &mut DbConn, actor: &Actor, post_id: i32, year: Year) -> Result<Generated> {
     write(conn, |conn| {
         let post = posts::get(conn, post_id)?;
         let model = posts::cost_model_for(conn, post_id, year.get())?
@@ -226,6 +227,7 @@ pub fn generate(conn: &mut DbConn, post_id: i32, year: Year) -> Result<Generated
             }
             created.push(insert(
                 conn,
+                actor,
                 &NewInvoice {
                     agreement_id: AgreementId::new(invoice.agreement_id),
                     municipality_code: invoice.municipality_code,
@@ -271,7 +273,14 @@ pub fn advance(conn: &mut DbConn, id: InvoiceId, version: i32, to: InvoiceStatus
 /// Credits an invoice in full: a credit note with the negative amount, the invoice marked
 /// credited. Refused when the invoice has moved on since `version`, or already has a credit
 /// note or final invoice.
-pub fn credit(conn: &mut DbConn, id: InvoiceId, version: i32, on: NaiveDate, reason: &str) -> Result<Invoice> {
+pub fn credit(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: InvoiceId,
+    version: i32,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<Invoice> {
     write(conn, |conn| {
         claim_version!(conn, invoices, id.get(), version)?;
         let invoice = get(conn, id)?;
@@ -282,6 +291,7 @@ pub fn credit(conn: &mut DbConn, id: InvoiceId, version: i32, on: NaiveDate, rea
             .execute(conn)?;
         insert(
             conn,
+            actor,
             &NewInvoice {
                 agreement_id: invoice.agreement_id,
                 municipality_code: invoice.municipality_code.clone(),

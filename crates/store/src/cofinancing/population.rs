@@ -9,7 +9,7 @@ use etablera_domain::municipality;
 
 use crate::access::Actor;
 use crate::schema::{population_imports, populations, users};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 etablera_domain::coded! {
@@ -64,7 +64,7 @@ pub fn import(
                 population_imports::source.eq(source.code()),
                 population_imports::file_name.eq(file_name),
                 population_imports::row_count.eq(rows.len() as i32),
-                population_imports::imported_at.eq(now()),
+                population_imports::imported_at.eq(actor.at),
                 population_imports::imported_by.eq(actor.user_id),
             ))
             .returning(population_imports::id)

@@ -7,8 +7,9 @@ use etablera_domain::cofinancing::{CostModel, Percent, PostCost};
 use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::money::Money;
 
+use crate::access::Actor;
 use crate::schema::{cost_models, shared_posts};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -32,7 +33,7 @@ pub struct NewPost<'a> {
     pub population_year_lag: i32,
 }
 
-pub fn create(conn: &mut DbConn, new: &NewPost<'_>) -> Result<Post> {
+pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewPost<'_>) -> Result<Post> {
     if new.name.trim().is_empty() {
         return Err(StoreError::invalid("name", Text::new("post-name-needed")));
     }
@@ -44,7 +45,7 @@ pub fn create(conn: &mut DbConn, new: &NewPost<'_>) -> Result<Post> {
                 shared_posts::employer_name.eq(new.employer_name),
                 shared_posts::employer_org_number.eq(new.employer_org_number.to_string()),
                 shared_posts::population_year_lag.eq(new.population_year_lag),
-                shared_posts::created_at.eq(now()),
+                shared_posts::created_at.eq(actor.at),
             ))
             .returning(shared_posts::id)
             .get_result(conn)?;

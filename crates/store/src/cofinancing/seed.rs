@@ -80,6 +80,7 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
         let county_board: OrganisationNumber = COUNTY_BOARD.parse().expect("the seed's number is valid");
         let post = posts::create(
             conn,
+            actor,
             &NewPost {
                 name: "Regional integrationssamordnare Östergötland",
                 county_code: "05",
@@ -195,13 +196,14 @@ pub fn settle(conn: &mut DbConn, post_id: i32, years: &[Year]) -> Result<()> {
 
 /// Mjölby's payments 2019–2023 as its 2024 decision sums them up ("between 47 and 64 tkr a
 /// year", 64 tkr for 2023). The seed gives no yearly figures: the amounts between are demo values.
-pub fn mjolby_history(conn: &mut DbConn, agreement_id: i32) -> Result<()> {
+pub fn mjolby_history(conn: &mut DbConn, actor: &Actor, agreement_id: i32) -> Result<()> {
     let amounts = [(2019, 47_000), (2020, 51_000), (2021, 55_000), (2022, 59_000), (2023, 64_000)];
     write(conn, |conn| {
         for (year, kr) in amounts {
             let due = NaiveDate::from_ymd_opt(year, 12, 10).expect("10 December exists");
             invoices::insert(
                 conn,
+                actor,
                 &NewInvoice {
                     agreement_id: AgreementId::new(agreement_id),
                     municipality_code: "0586".into(),

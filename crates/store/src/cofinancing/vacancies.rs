@@ -10,7 +10,7 @@ use super::invoices::{self, Invoice};
 use crate::access::Actor;
 use crate::agreements;
 use crate::schema::vacancies;
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::ids::AgreementId;
 use etablera_domain::text::Text;
 
@@ -47,7 +47,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, post_id: i32, period: Period, no
                 vacancies::start_date.eq(period.start),
                 vacancies::end_date.eq(period.end),
                 vacancies::note.eq(note.map(str::trim).filter(|n| !n.is_empty())),
-                vacancies::recorded_at.eq(now()),
+                vacancies::recorded_at.eq(actor.at),
                 vacancies::recorded_by.eq(actor.user_id),
             ))
             .returning(vacancies::id)

@@ -12,7 +12,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::agreements;
 use crate::schema::terminations;
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::ids::AgreementId;
 use etablera_domain::text::Text;
 
@@ -84,17 +84,18 @@ pub fn withdraw(
                 terminations::registry_number.eq(registry_number.map(str::trim).filter(|r| !r.is_empty())),
                 terminations::refund_ore.eq(refund),
                 terminations::amount_due_ore.eq(due),
-                terminations::recorded_at.eq(now()),
+                terminations::recorded_at.eq(actor.at),
                 terminations::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)?;
         if let (Some(invoice), Some(outcome)) = (&withdrawal.invoice, withdrawal.outcome) {
-            let today = crate::today();
+            let today = actor.today();
             if let (InvoiceStatus::Paid, Some(refund_from)) = (invoice.status, outcome.refund_from)
                 && outcome.refund.ore() > 0
             {
                 withdrawal.created = Some(invoices::insert(
                     conn,
+                    actor,
                     &NewInvoice {
                         agreement_id: AgreementId::new(agreement_id),
                         municipality_code: agreement.municipality_code.clone(),
@@ -122,6 +123,7 @@ pub fn withdraw(
                 invoices::replace(conn, invoice)?;
                 withdrawal.created = Some(invoices::insert(
                     conn,
+                    actor,
                     &NewInvoice {
                         agreement_id: AgreementId::new(agreement_id),
                         municipality_code: agreement.municipality_code.clone(),

@@ -13,7 +13,7 @@ use etablera_domain::time::{start_of_local_day, to_local};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{accounting_settings, claim_events, claims, costs, grant_charges};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 const SETTINGS: &str = "accounting_settings";
@@ -64,7 +64,7 @@ pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, values: &[
                     accounting_settings::municipality_code.eq(municipality_code),
                     accounting_settings::key.eq(key),
                     accounting_settings::value.eq(value.trim()),
-                    accounting_settings::changed_at.eq(now()),
+                    accounting_settings::changed_at.eq(actor.at),
                     accounting_settings::changed_by.eq(actor.user_id),
                 ))
                 .execute(conn)?;

@@ -19,7 +19,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::reception::households::{PERSON, Person};
 use crate::schema::{claim_events, claims, costs, grant_charges, persons};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -154,7 +154,7 @@ pub fn prepare(conn: &mut DbConn, actor: &Actor, scope: &Scope, claim: &NewClaim
                 claims::period_end.eq(period_end),
                 claims::status.eq(ClaimStatus::Draft.code()),
                 claims::deadline.eq(deadline),
-                claims::created_at.eq(now()),
+                claims::created_at.eq(actor.at),
                 claims::created_by.eq(actor.user_id),
             ))
             .returning(claims::id)
@@ -309,15 +309,8 @@ pub fn export(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Resul
 
 /// Takes a step. A decision granting less than was claimed charges the difference to the grant
 /// (a later decision, after an appeal, charges or returns what changed).
-pub fn step(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    id: i32,
-    input: &StepInput,
-    version: i32,
-    today: NaiveDate,
-) -> Result<()> {
+pub fn step(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, input: &StepInput, version: i32) -> Result<()> {
+    let today = actor.today();
     write(conn, |conn| {
         let claim = get(conn, scope, id)?;
         bump(conn, id, version)?;
@@ -345,7 +338,7 @@ pub fn step(
                 claim_events::granted_ore.eq(input.granted.map(Money::ore)),
                 claim_events::reference.eq(reference),
                 claim_events::note.eq(note),
-                claim_events::recorded_at.eq(now()),
+                claim_events::recorded_at.eq(actor.at),
                 claim_events::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)?;
@@ -373,7 +366,7 @@ pub fn step(
                             // the row keeps its figures (claim, amount) for anything to be said anew.
                             grant_charges::description
                                 .eq(Text::new("grant-charge-claim-shortfall").with("id", id).swedish()),
-                            grant_charges::created_at.eq(now()),
+                            grant_charges::created_at.eq(actor.at),
                             grant_charges::created_by.eq(actor.user_id),
                         ))
                         .execute(conn)?;

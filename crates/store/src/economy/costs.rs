@@ -22,7 +22,7 @@ use crate::access::log::{Action, Record, append};
 use crate::codes::NullableCode;
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// What the rule in force says about a cost, before or after it is recorded.
@@ -202,7 +202,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
                 costs::over_cap_ore.eq(a.over_cap.ore()),
                 costs::cap_ore.eq(a.cap.map(Money::ore)),
                 costs::deadline.eq(a.deadline),
-                costs::created_at.eq(now()),
+                costs::created_at.eq(actor.at),
                 costs::created_by.eq(actor.user_id),
             ))
             .returning(costs::id)
@@ -225,7 +225,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, scope: &Scope, cost: &NewCost) -
                     grant_charges::cost_id.eq(id),
                     grant_charges::description
                         .eq(Text::new("grant-charge-cost").with("id", id).with_text("why", why).swedish()),
-                    grant_charges::created_at.eq(now()),
+                    grant_charges::created_at.eq(actor.at),
                     grant_charges::created_by.eq(actor.user_id),
                 ))
                 .execute(conn)?;

@@ -9,7 +9,7 @@ use etablera_domain::money::Money;
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{grant_charges, grants};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 const GRANT: &str = "grant";
 
@@ -23,7 +23,7 @@ pub fn set(conn: &mut DbConn, actor: &Actor, municipality_code: &str, grant: &Ne
         let values = (
             grants::amount_ore.eq(amount.ore()),
             grants::decision.eq(decision),
-            grants::changed_at.eq(now()),
+            grants::changed_at.eq(actor.at),
             grants::changed_by.eq(actor.user_id),
         );
         if version > 0 {

@@ -15,7 +15,7 @@ use crate::codes::NullableCode;
 use crate::schema::{
     price_base_amount_revisions, price_base_amounts, reimbursement_rule_revisions, reimbursement_rules,
 };
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 const RULE: &str = "reimbursement_rule";
@@ -254,7 +254,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
         let old = RuleRow { revision, ..row(conn, id)? };
         changed.id = id;
         changed.revision = old.revision + 1;
-        changed.changed_at = now();
+        changed.changed_at = actor.at;
         changed.changed_by = actor.user_id;
         check(conn, &changed, Some(id))?;
         let snapshot = serde_json::to_string(&old)
@@ -264,7 +264,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
                 reimbursement_rule_revisions::rule_id.eq(id),
                 reimbursement_rule_revisions::revision.eq(old.revision),
                 reimbursement_rule_revisions::snapshot.eq(snapshot),
-                reimbursement_rule_revisions::replaced_at.eq(now()),
+                reimbursement_rule_revisions::replaced_at.eq(actor.at),
                 reimbursement_rule_revisions::replaced_by.eq(actor.user_id),
             ))
             .execute(conn)?;
@@ -278,7 +278,7 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i32, mut changed: RuleRow, r
 pub fn add(conn: &mut DbConn, actor: &Actor, mut new: RuleRow) -> Result<i32> {
     write(conn, |conn| {
         new.revision = 1;
-        new.changed_at = now();
+        new.changed_at = actor.at;
         new.changed_by = actor.user_id;
         check(conn, &new, None)?;
         let id = diesel::insert_into(reimbursement_rules::table)
@@ -307,7 +307,7 @@ pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, base: &PriceBase)
         let values = (
             price_base_amounts::year.eq(year),
             price_base_amounts::amount_ore.eq(amount.ore()),
-            price_base_amounts::changed_at.eq(now()),
+            price_base_amounts::changed_at.eq(actor.at),
             price_base_amounts::changed_by.eq(actor.user_id),
         );
         let before: Option<i64> =
@@ -317,7 +317,7 @@ pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, base: &PriceBase)
                 .values((
                     price_base_amount_revisions::year.eq(year),
                     price_base_amount_revisions::amount_ore.eq(before),
-                    price_base_amount_revisions::replaced_at.eq(now()),
+                    price_base_amount_revisions::replaced_at.eq(actor.at),
                     price_base_amount_revisions::replaced_by.eq(actor.user_id),
                 ))
                 .execute(conn)?;

@@ -8,7 +8,7 @@ use etablera_domain::quality::summary::{Closing, DEFAULT_INTERIM_LAST_MONTH, Ent
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{deviations, interim_closings};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 const INTERIM_CLOSING: &str = "interim_closing";
@@ -39,7 +39,7 @@ pub fn set_interim(
         let key = interim_closings::table.find((municipality_code, year));
         let values = (
             interim_closings::last_month.eq(last_month as i32),
-            interim_closings::changed_at.eq(now()),
+            interim_closings::changed_at.eq(actor.at),
             interim_closings::changed_by.eq(actor.user_id),
         );
         if key.count().get_result::<i64>(conn)? > 0 {

@@ -15,7 +15,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append, logged_read};
 use crate::reception::households::label;
 use crate::schema::{deviations, households, notifications, user_municipalities, user_roles, users};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Access-log record kinds.
@@ -100,7 +100,7 @@ impl<'a> Values<'a> {
             actions: d.actions.as_deref(),
             closed_on: d.closed_on,
             committee_summary: d.committee_summary.as_deref(),
-            changed_at: now(),
+            changed_at: actor.at,
             changed_by: actor.user_id,
         }
     }
@@ -151,7 +151,7 @@ pub fn create(
             .values((
                 Values::of(actor, household_id, d),
                 deviations::municipality_code.eq(municipality_code),
-                deviations::created_at.eq(now()),
+                deviations::created_at.eq(actor.at),
                 deviations::created_by.eq(actor.user_id),
             ))
             .returning(deviations::id)
@@ -204,7 +204,7 @@ pub fn update(
                     .filter(notifications::kind.eq(SERIOUS.code()))
                     .filter(notifications::read_at.is_null()),
             )
-            .set(notifications::read_at.eq(now()))
+            .set(notifications::read_at.eq(actor.at))
             .execute(conn)?;
         }
         Ok(())
@@ -229,7 +229,7 @@ fn notify_committee(conn: &mut DbConn, actor: &Actor, municipality_code: &str, i
                 notifications::user_id.eq(user_id),
                 notifications::kind.eq(SERIOUS.code()),
                 notifications::deviation_id.eq(id),
-                notifications::created_at.eq(now()),
+                notifications::created_at.eq(actor.at),
             ))
             .execute(conn)?;
     }
@@ -237,11 +237,11 @@ fn notify_committee(conn: &mut DbConn, actor: &Actor, municipality_code: &str, i
     // that the members' notices do not already reach.
     let contact_pending = !contact_addresses(conn, municipality_code)?.is_empty();
     if !members.is_empty() || contact_pending {
-        diesel::update(deviations::table.find(id)).set(deviations::committee_notified_at.eq(now())).execute(conn)?;
+        diesel::update(deviations::table.find(id)).set(deviations::committee_notified_at.eq(actor.at)).execute(conn)?;
         append(conn, actor, Action::Create, &Record::new(NOTIFICATION, id).in_municipality(municipality_code))?;
     }
     if !contact_pending {
-        diesel::update(deviations::table.find(id)).set(deviations::contact_emailed_at.eq(now())).execute(conn)?;
+        diesel::update(deviations::table.find(id)).set(deviations::contact_emailed_at.eq(actor.at)).execute(conn)?;
     }
     Ok(members.len())
 }
@@ -298,19 +298,19 @@ pub fn contact_notices(conn: &mut DbConn) -> Result<Vec<ContactNotice>> {
 }
 
 /// Takes a contact notice for sending: `true` when this caller got it (nobody else is sending
-/// it). The e-mail is in the access log.
-pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: DeviationId) -> Result<bool> {
+/// it), at `at`. The e-mail is in the access log, as Etablera's own act.
+pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: DeviationId, at: NaiveDateTime) -> Result<bool> {
     let deviation_id = deviation_id.get();
     write(conn, |conn| {
         let claimed =
             diesel::update(deviations::table.find(deviation_id).filter(deviations::contact_emailed_at.is_null()))
-                .set(deviations::contact_emailed_at.eq(now()))
+                .set(deviations::contact_emailed_at.eq(at))
                 .execute(conn)?;
         if claimed == 1 {
             let code: String =
                 deviations::table.find(deviation_id).select(deviations::municipality_code).first(conn)?;
             let record = Record::new("contact_notice", deviation_id).in_municipality(code);
-            append(conn, &Actor::default(), Action::Create, &record)?;
+            append(conn, &Actor::system(at), Action::Create, &record)?;
         }
         Ok(claimed == 1)
     })

@@ -2,7 +2,6 @@
 //! all or nothing: the file is checked first, then written in one transaction in which every
 //! clash with what is stored (a person or household already there) is collected with its path.
 
-use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
@@ -16,7 +15,7 @@ use super::{housing, plans};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households as households_table, person_exits};
-use crate::{DbConn, StoreError, now, write};
+use crate::{DbConn, StoreError, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug)]
@@ -44,13 +43,8 @@ pub struct Imported {
 
 /// Reads a file and stores it, all or nothing. Households without a unit of their own (in the
 /// file) get `default_unit`.
-pub fn import(
-    conn: &mut DbConn,
-    actor: &Actor,
-    text: &str,
-    default_unit: &str,
-    today: NaiveDate,
-) -> Result<Imported, ImportError> {
+pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) -> Result<Imported, ImportError> {
+    let today = actor.today();
     let catalogue = plans::catalogue(conn)?;
     let file = exchange::read(text, &catalogue, today).map_err(ImportError::Invalid)?;
     let code = file.municipality_code.as_str().to_owned();
@@ -58,7 +52,7 @@ pub fn import(
     let outcome = write(conn, |conn| {
         let mut count = Imported::default();
         for t in &file.new_types {
-            plans::insert_type(conn, t)?;
+            plans::insert_type(conn, actor, t)?;
             append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
         }
         for h in &file.households {
@@ -90,7 +84,7 @@ pub fn import(
                     households_table::first_contact_at.eq(h.first_contact_at),
                     households_table::first_contact_channel.eq(&h.first_contact_channel),
                     households_table::first_contact_by.eq(actor.user_id),
-                    households_table::created_at.eq(now()),
+                    households_table::created_at.eq(actor.at),
                     households_table::created_by.eq(actor.user_id),
                 ))
                 .returning(households_table::id)
@@ -121,7 +115,7 @@ pub fn import(
                             person_exits::person_id.eq(person_id),
                             person_exits::exit_date.eq(exit_date),
                             person_exits::reason.eq(reason.code()),
-                            person_exits::recorded_at.eq(now()),
+                            person_exits::recorded_at.eq(actor.at),
                             person_exits::recorded_by.eq(actor.user_id),
                         ))
                         .execute(conn)?;

@@ -12,7 +12,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households, person_exits, persons};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 pub(crate) const HOUSEHOLD: &str = "household";
 pub(crate) const PERSON: &str = "person";
@@ -154,7 +154,7 @@ pub fn register(
                 households::reference.eq(&new.reference),
                 households::placement_date.eq(new.placement_date),
                 households::expected_reception_date.eq(new.expected_reception_date),
-                households::created_at.eq(now()),
+                households::created_at.eq(actor.at),
                 households::created_by.eq(actor.user_id),
             ))
             .returning(households::id)
@@ -214,7 +214,7 @@ pub(crate) fn insert_person(
             persons::interpreter_needed.eq(person.interpreter_needed),
             persons::protected_identity.eq(person.protected_identity),
             persons::reception_date.eq(person.reception_date),
-            persons::created_at.eq(now()),
+            persons::created_at.eq(actor.at),
             persons::created_by.eq(actor.user_id),
         ))
         .returning(persons::id)
@@ -264,7 +264,7 @@ pub fn record_arrival(
         if date < placement {
             return Err(StoreError::invalid("reception_date", Text::new("person-reception-before-placement")));
         }
-        if date > crate::today() {
+        if date > actor.today() {
             return Err(StoreError::invalid("reception_date", Text::new("reception-in-advance")));
         }
         let changed = diesel::update(
@@ -303,7 +303,7 @@ pub fn record_first_contact(
             return Err(StoreError::invalid("date", Text::new("first-contact-already")));
         }
         let day = etablera_domain::time::to_local(at).date();
-        first_contact::check_contact_day(day, household.placement_date, crate::today())
+        first_contact::check_contact_day(day, household.placement_date, actor.today())
             .map_err(|message| StoreError::invalid("date", message))?;
         let changed = diesel::update(households::table.find(household_id).filter(households::version.eq(version)))
             .set((
@@ -317,7 +317,7 @@ pub fn record_first_contact(
             return Err(StoreError::Stale);
         }
         // The overdue notice has been dealt with.
-        super::notifications::settle(conn, household_id)?;
+        super::notifications::settle(conn, household_id, actor.at)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
     })
 }
@@ -346,7 +346,7 @@ pub fn record_exit(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i
                 person_exits::exit_date.eq(date),
                 person_exits::reason.eq(reason.code()),
                 person_exits::note.eq(note),
-                person_exits::recorded_at.eq(now()),
+                person_exits::recorded_at.eq(actor.at),
                 person_exits::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)?;
@@ -405,14 +405,8 @@ pub enum Show {
 }
 
 /// The households in scope, newest placement first. Reading names is logged.
-pub fn list(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    show: Show,
-    today: NaiveDate,
-    days: DayCount,
-) -> Result<Vec<Summary>> {
+pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, show: Show, days: DayCount) -> Result<Vec<Summary>> {
+    let today = actor.today();
     crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| summaries(conn, scope, today, days, show))
 }
 
@@ -472,13 +466,8 @@ pub(crate) fn summaries_for_notice(conn: &mut DbConn, today: NaiveDate, days: Da
 }
 
 /// Households whose first contact is due today, overdue, or waiting, for the start pages.
-pub fn awaiting_first_contact(
-    conn: &mut DbConn,
-    actor: &Actor,
-    scope: &Scope,
-    today: NaiveDate,
-    days: DayCount,
-) -> Result<Vec<Summary>> {
+pub fn awaiting_first_contact(conn: &mut DbConn, actor: &Actor, scope: &Scope, days: DayCount) -> Result<Vec<Summary>> {
+    let today = actor.today();
     let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Uncontacted)?
         .into_iter()
         .filter(|s| {

@@ -11,7 +11,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households, housing_damages, temporary_housings};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = temporary_housings)]
@@ -165,7 +165,7 @@ pub(crate) fn insert(
             temporary_housings::household_id.eq(household_id),
             Contract::of(d),
             MoveOutRow::of(m),
-            temporary_housings::created_at.eq(now()),
+            temporary_housings::created_at.eq(actor.at),
             temporary_housings::created_by.eq(actor.user_id),
         ))
         .returning(temporary_housings::id)
@@ -259,7 +259,7 @@ pub(crate) fn insert_damage(conn: &mut DbConn, actor: &Actor, housing_id: Housin
             housing_damages::description.eq(&d.description),
             housing_damages::cost_ore.eq(d.cost.ore()),
             housing_damages::tenant_pays.eq(d.tenant_pays),
-            housing_damages::recorded_at.eq(now()),
+            housing_damages::recorded_at.eq(actor.at),
             housing_damages::recorded_by.eq(actor.user_id),
         ))
         .returning(housing_damages::id)

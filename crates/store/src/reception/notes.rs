@@ -11,7 +11,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::codes::NullableId;
 use crate::schema::{case_notes, persons, users};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 #[derive(Debug, Clone, Queryable)]
@@ -57,7 +57,7 @@ pub fn add(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: i32, n
             .values((
                 case_notes::household_id.eq(household_id),
                 case_notes::person_id.eq(person_id),
-                case_notes::written_at.eq(now()),
+                case_notes::written_at.eq(actor.at),
                 case_notes::author_id.eq(actor.user_id),
                 case_notes::text.eq(text),
                 case_notes::corrects_note_id.eq(corrects),

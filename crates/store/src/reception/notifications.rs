@@ -1,7 +1,7 @@
 //! An overdue first contact is told to the case workers and unit managers who follow the
 //! household (read, marked and e-mailed through `crate::notifications`).
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use etablera_domain::access::Permission;
 use etablera_domain::reception::first_contact::{DayCount, Status};
@@ -10,13 +10,15 @@ use crate::access::Scope;
 use crate::access::users;
 use crate::notifications::Kind;
 use crate::schema::{notifications, user_municipalities};
-use crate::{DbConn, Result, now, write};
+use crate::{DbConn, Result, write};
 
 pub const OVERDUE_FIRST_CONTACT: Kind = Kind::FirstContactOverdue;
 
 /// Makes a notification for every overdue first contact and every user who follows the
-/// household, once. Returns how many were made.
-pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<usize> {
+/// household, once, as things stand at `at` (UTC; the day is its Stockholm date). Returns how
+/// many were made.
+pub fn notify_overdue(conn: &mut DbConn, at: NaiveDateTime, days: DayCount) -> Result<usize> {
+    let today = etablera_domain::time::to_local(at).date();
     // Read first, without the write lock: most rounds find nothing to do.
     let overdue: Vec<(i32, String, String)> = super::households::summaries_for_notice(conn, today, days)?
         .into_iter()
@@ -57,7 +59,7 @@ pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Re
                             notifications::user_id.eq(user_id),
                             notifications::kind.eq(OVERDUE_FIRST_CONTACT.code()),
                             notifications::household_id.eq(household_id),
-                            notifications::created_at.eq(now()),
+                            notifications::created_at.eq(at),
                         ))
                         .execute(conn)?;
                     made += 1;
@@ -69,15 +71,15 @@ pub fn notify_overdue(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Re
 }
 
 /// Marks every notification about a household's first contact read, for everyone: the contact
-/// has been made, so there is nothing left to tell or to e-mail.
-pub(crate) fn settle(conn: &mut DbConn, household_id: i32) -> Result<()> {
+/// has been made (at `at`), so there is nothing left to tell or to e-mail.
+pub(crate) fn settle(conn: &mut DbConn, household_id: i32, at: NaiveDateTime) -> Result<()> {
     diesel::update(
         notifications::table
             .filter(notifications::household_id.eq(household_id))
             .filter(notifications::kind.eq(OVERDUE_FIRST_CONTACT.code()))
             .filter(notifications::read_at.is_null()),
     )
-    .set(notifications::read_at.eq(now()))
+    .set(notifications::read_at.eq(at))
     .execute(conn)?;
     Ok(())
 }

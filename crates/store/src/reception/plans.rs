@@ -12,7 +12,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{activities, activity_types, declines, work_exemptions};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::ids::{ActivityId, HouseholdId, PersonId};
 use etablera_domain::reception::person::ExemptionReason;
 use etablera_domain::text::Text;
@@ -39,14 +39,14 @@ pub fn add_type(conn: &mut DbConn, actor: &Actor, new: &NewActivityType) -> Resu
         if taken > 0 {
             return Err(StoreError::invalid("code", Text::new("activity-type-code-taken")));
         }
-        insert_type(conn, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
+        insert_type(conn, actor, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
         append(conn, actor, Action::Create, &Record::new("activity_type", code))
     })
 }
 
 /// Adds a type at the end of the catalogue. Types added after shipping count as other
 /// activities in the monthly report when they are hours.
-pub(crate) fn insert_type(conn: &mut DbConn, t: &ActivityType) -> Result<()> {
+pub(crate) fn insert_type(conn: &mut DbConn, actor: &Actor, t: &ActivityType) -> Result<()> {
     let last: Option<i32> = activity_types::table.select(diesel::dsl::max(activity_types::position)).first(conn)?;
     diesel::insert_into(activity_types::table)
         .values((
@@ -55,7 +55,7 @@ pub(crate) fn insert_type(conn: &mut DbConn, t: &ActivityType) -> Result<()> {
             activity_types::counts.eq(t.counts.code()),
             activity_types::report_row.eq(if t.counts == Counts::Hours { Some("other") } else { None }),
             activity_types::position.eq(last.unwrap_or(0) + 1),
-            activity_types::created_at.eq(now()),
+            activity_types::created_at.eq(actor.at),
         ))
         .execute(conn)?;
     Ok(())
@@ -143,7 +143,7 @@ pub(crate) fn insert_activity(
             activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
             activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
             activities::note.eq(&a.note),
-            activities::created_at.eq(now()),
+            activities::created_at.eq(actor.at),
             activities::created_by.eq(actor.user_id),
         ))
         .returning(activities::id)
@@ -210,7 +210,7 @@ pub(crate) fn insert_decline(
             declines::type_code.eq(type_code),
             declines::declined_on.eq(on),
             declines::reason.eq(reason),
-            declines::recorded_at.eq(now()),
+            declines::recorded_at.eq(actor.at),
             declines::recorded_by.eq(actor.user_id),
         ))
         .returning(declines::id)
@@ -238,7 +238,7 @@ pub fn add_exemption(
                 work_exemptions::start_date.eq(start),
                 work_exemptions::end_date.eq(end),
                 work_exemptions::note.eq(note),
-                work_exemptions::recorded_at.eq(now()),
+                work_exemptions::recorded_at.eq(actor.at),
                 work_exemptions::recorded_by.eq(actor.user_id),
             ))
             .returning(work_exemptions::id)
@@ -248,7 +248,6 @@ pub fn add_exemption(
             actor,
             HouseholdId::new(household_id),
             PersonId::new(person_id),
-            crate::today(),
         )?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)

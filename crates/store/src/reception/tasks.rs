@@ -15,7 +15,7 @@ use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
 use crate::codes::{NullableCode, codes};
 use crate::schema::{persons, support_tasks};
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = support_tasks)]
@@ -51,7 +51,7 @@ fn insert(conn: &mut DbConn, actor: &Actor, task: NewTask) -> Result<TaskId> {
             support_tasks::title.eq(task.title),
             support_tasks::due_date.eq(task.due),
             support_tasks::responsible.eq(task.responsible),
-            support_tasks::created_at.eq(now()),
+            support_tasks::created_at.eq(actor.at),
             support_tasks::created_by.eq(actor.user_id),
         ))
         .returning(support_tasks::id)
@@ -96,8 +96,8 @@ pub(crate) fn create_economic_assistance(
     actor: &Actor,
     household_id: HouseholdId,
     person_id: PersonId,
-    today: NaiveDate,
 ) -> Result<TaskId> {
+    let today = actor.today();
     let due = today + chrono::Duration::days(ECONOMIC_ASSISTANCE.due_days);
     insert(
         conn,
@@ -134,8 +134,9 @@ pub fn add(
     })
 }
 
-/// Marks a task done on `on`.
-pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: TaskId, on: NaiveDate) -> Result<i32> {
+/// Marks a task done, on the day of the act.
+pub fn complete(conn: &mut DbConn, actor: &Actor, scope: &Scope, task_id: TaskId) -> Result<i32> {
+    let on = actor.today();
     let task_id = task_id.get();
     write(conn, |conn| {
         let household_id: i32 = support_tasks::table

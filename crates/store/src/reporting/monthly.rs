@@ -17,7 +17,7 @@ use crate::schema::{
     activities, declines, households, housing_damages, monthly_reports, person_exits, persons, temporary_housings,
     users, work_exemptions,
 };
-use crate::{DbConn, Result, StoreError, now, write};
+use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Access-log record kind: a month's report of a municipality.
@@ -176,10 +176,10 @@ pub fn open(
     actor: &Actor,
     municipality_code: &str,
     month: Month,
-    today: NaiveDate,
     days: DayCount,
     n: usize,
 ) -> Result<(Vec<Live>, Vec<Signed>)> {
+    let today = actor.today();
     let record = Record::new(MONTHLY_REPORT, month.code()).in_municipality(municipality_code);
     crate::access::log::logged_read(conn, actor, &record, |conn| {
         let casework = casework(conn, municipality_code)?;
@@ -287,11 +287,11 @@ pub fn sign(
     actor: &Actor,
     municipality_code: &str,
     month: Month,
-    today: NaiveDate,
     days: DayCount,
     note: Option<&str>,
     seen: Option<&Seen>,
 ) -> Result<i32> {
+    let today = actor.today();
     if month.last >= today {
         return Err(StoreError::invalid(
             "month",
@@ -333,7 +333,7 @@ pub fn sign(
                 monthly_reports::measured_on.eq(report.follow_up.measured_on),
                 monthly_reports::changes.eq(changed.as_ref().map(to_json)),
                 monthly_reports::note.eq(note),
-                monthly_reports::signed_at.eq(now()),
+                monthly_reports::signed_at.eq(actor.at),
                 monthly_reports::signed_by.eq(actor.user_id),
             ))
             .execute(conn)

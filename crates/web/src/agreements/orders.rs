@@ -124,7 +124,7 @@ pub async fn load(
         crate::reporting::sees_exact_counts(user),
         state.config.report_threshold,
     );
-    let today = etablera_store::today();
+    let today = ctx.today();
     let (c, actor) = (code.to_owned(), ctx.actor());
     let found = state
         .store
@@ -247,7 +247,7 @@ async fn page(
         duties,
         staffing,
         manage: user.can(Permission::ManageUnit),
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         f,
         ctx: PageContext::new(ctx, t.get("order-title"), "/orders"),
     };
@@ -292,7 +292,7 @@ pub async fn fulfil(
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     // Each row has its own form; its fields carry the row's key.
     let form = format!("fulfil-{}-{}", input.obligation, input.period);
-    let today = etablera_store::today();
+    let today = ctx.today();
     let outcome = match input.check(today) {
         Ok(done) => {
             let (actor, c, obligation, period) = (ctx.actor(), code.clone(), input.obligation, input.period);
@@ -300,7 +300,7 @@ pub async fn fulfil(
                 .store
                 .run(move |conn| {
                     obligations::in_current_order(conn, &c, obligation)?;
-                    obligations::fulfil(conn, &actor, obligation, &period, done.done_on, &done.document, today)
+                    obligations::fulfil(conn, &actor, obligation, &period, done.done_on, &done.document)
                 })
                 .await)
         }

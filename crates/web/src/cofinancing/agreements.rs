@@ -98,7 +98,7 @@ struct AgreementsPage {
     rows: Vec<AgreementRow>,
 }
 
-pub fn status_text(agreement: &Agreement, t: &Tr) -> (String, bool) {
+pub fn status_text(agreement: &Agreement, today: NaiveDate, t: &Tr) -> (String, bool) {
     match (&agreement.termination, agreement.ends_on()) {
         (Some(term), _) => (
             t.text(
@@ -107,7 +107,7 @@ pub fn status_text(agreement: &Agreement, t: &Tr) -> (String, bool) {
             ),
             true,
         ),
-        (None, Some(end)) if end < etablera_store::now().date() => (t.with("agreement-expired", "end", end), true),
+        (None, Some(end)) if end < today => (t.with("agreement-expired", "end", end), true),
         _ => (t.get("agreement-active"), false),
     }
 }
@@ -127,7 +127,7 @@ pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         rows: list
             .iter()
             .map(|a| {
-                let (status, ended) = status_text(a, &t);
+                let (status, ended) = status_text(a, ctx.today(), &t);
                 AgreementRow {
                     id: a.id,
                     municipality: format!("{} {}", a.municipality_code, municipality::name_of(&a.municipality_code)),
@@ -406,11 +406,11 @@ async fn render_agreement(
         }
         None => None,
     };
-    let (status, _) = status_text(&agreement, &t);
+    let (status, _) = status_text(&agreement, ctx.today(), &t);
     let status_code = f.status();
     let page = AgreementPage {
         id,
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         municipality: format!(
             "{} {}",
             agreement.municipality_code,

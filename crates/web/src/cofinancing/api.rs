@@ -521,7 +521,8 @@ pub async fn invoices_generate(
     JsonBody(request): JsonBody<GenerateRequest>,
 ) -> AppResult<Json<GenerateBody>> {
     let id = post_id(&state, &user).await?;
-    let generated = state.store.run(move |conn| invoices::generate(conn, id, request.year)).await?;
+    let actor = ctx.actor();
+    let generated = state.store.run(move |conn| invoices::generate(conn, &actor, id, request.year)).await?;
     let t = ctx.tr();
     Ok(Json(GenerateBody {
         created: generated.created.iter().map(|i| invoice_body(i, &t)).collect(),

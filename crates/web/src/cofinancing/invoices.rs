@@ -94,8 +94,8 @@ pub struct ListQuery {
     created: Option<usize>,
 }
 
-fn this_year() -> Year {
-    Year::of(etablera_store::today()).expect("today is a year of the work")
+fn this_year(ctx: &RequestContext) -> Year {
+    Year::of(ctx.today()).expect("today is a year of the work")
 }
 
 async fn list_page(
@@ -117,7 +117,7 @@ async fn list_page(
     };
     let status = f.status();
     let page = InvoicesPage {
-        years: (2016..=this_year().get() + 1).rev().map(|y| (y, y == year.get())).collect(),
+        years: (2016..=this_year(ctx).get() + 1).rev().map(|y| (y, y == year.get())).collect(),
         total: list
             .iter()
             .filter(|i| i.status != InvoiceStatus::Credited)
@@ -129,7 +129,7 @@ async fn list_page(
         year,
         notice,
         f,
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         ctx: PageContext::new(ctx, t.get("invoices-title"), "/cofinancing/population"),
     };
     Ok(render_with(status, &page))
@@ -140,7 +140,7 @@ pub async fn list(
     Signed { ctx, user }: Signed,
     Params(q): Params<ListQuery>,
 ) -> AppResult<Response> {
-    let year = q.year.unwrap_or_else(this_year);
+    let year = q.year.unwrap_or_else(|| this_year(&ctx));
     let notice =
         q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
     list_page(&state, &ctx, &user, year, notice, Filled::default()).await
@@ -152,12 +152,13 @@ pub async fn generate(
     Submitted { input, fields }: Submitted<GenerateForm>,
 ) -> AppResult<Response> {
     let checked = input.check();
-    let year = *checked.as_ref().unwrap_or(&this_year());
+    let year = *checked.as_ref().unwrap_or(&this_year(&ctx));
     let mut created = 0;
     let outcome = match checked {
         Ok(year) => {
             let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
-            let generated = state.store.run(move |conn| invoices::generate(conn, post.id, year)).await;
+            let actor = ctx.actor();
+            let generated = state.store.run(move |conn| invoices::generate(conn, &actor, post.id, year)).await;
             created = generated.as_ref().map_or(0, |g| g.created.len());
             Ok(generated.map(|_| ()))
         }
@@ -178,7 +179,7 @@ pub async fn set_status(
     Submitted { input, fields }: Submitted<StatusForm>,
 ) -> AppResult<Response> {
     let invoice = owned_invoice(&state, &user, id).await?;
-    let year = Year::of(invoice.invoice_date).unwrap_or_else(|_| this_year());
+    let year = Year::of(invoice.invoice_date).unwrap_or_else(|_| this_year(&ctx));
     let to = input.to().ok_or(AppError::BadRequest)?;
     let version = fields.version()?;
     let outcome = match input.check() {
@@ -274,8 +275,9 @@ pub async fn credit(
     let mut note = None;
     let outcome = match input.check() {
         Ok(reason) => {
-            let today = etablera_store::today();
-            let credited = state.store.run(move |conn| invoices::credit(conn, id, version, today, &reason)).await;
+            let (actor, today) = (ctx.actor(), ctx.today());
+            let credited =
+                state.store.run(move |conn| invoices::credit(conn, &actor, id, version, today, &reason)).await;
             note = credited.as_ref().ok().map(|n| n.id);
             Ok(credited.map(|_| ()))
         }
@@ -379,7 +381,7 @@ pub async fn xlsx(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let post = current_post(&state, &user).await?.map(|p| p.id);
-    let year = q.year.unwrap_or_else(this_year);
+    let year = q.year.unwrap_or_else(|| this_year(&ctx));
     let list = match post {
         Some(id) => state.store.run(move |conn| invoices::list(conn, id, Some(year))).await?,
         None => Vec::new(),

@@ -58,7 +58,7 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
                 municipality: a.municipality_code.clone(),
                 registry_number: a.current().registry_number.clone().unwrap_or_default(),
                 terms: terms_view(&a.current().terms, &t),
-                status: super::agreements::status_text(&a, &t).0,
+                status: super::agreements::status_text(&a, ctx.today(), &t).0,
                 invoices: list.iter().map(|i| InvoiceView { next: None, ..view(i, &t) }).collect(),
                 paid: paid.into_iter().map(|(y, m)| (y, m.to_string())).collect(),
             })

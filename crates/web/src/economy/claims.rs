@@ -58,7 +58,7 @@ async fn list_page(
     let t = ctx.tr();
     let scope = scope(user);
     let list = state.store.run(move |conn| claims::list(conn, &scope)).await?;
-    let today = etablera_store::today();
+    let today = ctx.today();
     let status = f.status();
     let page = ClaimsPage {
         section: "claims",
@@ -244,7 +244,7 @@ async fn claim_page(
             .collect(),
         is_draft: file.claim.status == ClaimStatus::Draft,
         can_decide: file.claim.status.next_steps().contains(&Step::Decide),
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         f,
         notice,
         ctx: PageContext::new(ctx, t.with("claim-number", "id", id), "/economy"),
@@ -273,8 +273,7 @@ pub async fn step(
     let outcome = match input.check() {
         Ok(input) => {
             let (actor, scope) = (ctx.actor(), scope(&user));
-            let today = etablera_store::today();
-            Ok(state.store.run(move |conn| claims::step(conn, &actor, &scope, id, &input, version, today)).await)
+            Ok(state.store.run(move |conn| claims::step(conn, &actor, &scope, id, &input, version)).await)
         }
         Err(errors) => Err(errors),
     };

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use etablera_domain::economy::costs::CostForm;
 use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::ids::{HouseholdId, PersonId};
@@ -226,7 +227,7 @@ async fn form_page(
         categories: CostCategory::ALL.iter().map(|c| (c.code(), category_name(&t, *c))).collect(),
         assessment,
         notice,
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         f,
         ctx: PageContext::new(ctx, t.with("cost-new-title", "household", &label), "/economy"),
         household: label,
@@ -280,8 +281,8 @@ pub struct CostSubmission {
 }
 
 impl CostSubmission {
-    fn check(&self) -> Result<NewCost, Vec<Invalid>> {
-        let details = self.cost.check(etablera_store::today())?;
+    fn check(&self, today: NaiveDate) -> Result<NewCost, Vec<Invalid>> {
+        let details = self.cost.check(today)?;
         Ok(NewCost {
             household_id: HouseholdId::new(self.household),
             person_id: self.person.map(PersonId::new),
@@ -297,7 +298,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let household_id = input.household;
     let preview = input.action == "preview";
-    let cost = match input.check() {
+    let cost = match input.check(ctx.today()) {
         Ok(cost) => cost,
         Err(errors) => {
             let f = Filled::failed("cost", fields, errors);
@@ -341,7 +342,7 @@ pub async fn preview(
     Submitted { input, .. }: Submitted<CostSubmission>,
 ) -> AppResult<Html<String>> {
     let t = ctx.tr();
-    let assessment = match input.check() {
+    let assessment = match input.check(ctx.today()) {
         Err(_) => None,
         Ok(cost) => {
             let scope = scope(&user);

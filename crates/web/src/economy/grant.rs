@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use etablera_domain::access::Permission;
 use etablera_domain::economy::grant::{ChargeCategory, GrantForm};
 use etablera_domain::money::Money;
@@ -69,8 +70,12 @@ fn category_label(t: &Tr, category: ChargeCategory) -> String {
     }
 }
 
-async fn load(state: &AppState, code: String, year: i32) -> AppResult<(GrantYear, claims::Totals, Vec<i32>)> {
-    let today = etablera_store::today();
+async fn load(
+    state: &AppState,
+    code: String,
+    year: i32,
+    today: NaiveDate,
+) -> AppResult<(GrantYear, claims::Totals, Vec<i32>)> {
     Ok(state
         .store
         .run(move |conn| {
@@ -88,8 +93,8 @@ async fn page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&etablera_store::today()));
-    let (g, totals, years) = load(state, code.clone(), year).await?;
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&ctx.today()));
+    let (g, totals, years) = load(state, code.clone(), year, ctx.today()).await?;
     let manage = user.can(Permission::ManageEconomy);
     let a = &g.account;
     let status = f.status();
@@ -186,8 +191,8 @@ async fn document(
 ) -> AppResult<(Heading, Sheet, String)> {
     let t = ctx.tr();
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&etablera_store::today()));
-    let (g, totals, _) = load(state, code.clone(), year).await?;
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&ctx.today()));
+    let (g, totals, _) = load(state, code.clone(), year, ctx.today()).await?;
     let a = &g.account;
     let missing = t.get("grant-none");
     let facts = vec![

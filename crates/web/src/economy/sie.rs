@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use etablera_domain::economy::accounting::{AccountsForm, ExportForm};
 use etablera_domain::economy::rules::CostCategory;
 use etablera_store::economy::accounting as store;
@@ -48,8 +48,7 @@ fn label(t: &Tr, key: &str) -> String {
     }
 }
 
-fn last_month() -> String {
-    let today = etablera_store::today();
+fn last_month(today: NaiveDate) -> String {
     let first = today.with_day(1).unwrap_or(today);
     first.pred_opt().unwrap_or(first).format("%Y-%m").to_string()
 }
@@ -70,7 +69,7 @@ async fn page(
         section: "sie",
         notice: q.saved.map(|_| t.get("sie-saved")),
         municipalities: municipality_options(user),
-        month: q.month.unwrap_or_else(last_month),
+        month: q.month.unwrap_or_else(|| last_month(ctx.today())),
         settings: settings.into_iter().map(|(key, value)| (label(&t, &key), key, value)).collect(),
         municipality: code,
         f,
@@ -113,7 +112,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let q = SieQuery { municipality: Some(code.clone()), month: Some(input.month.clone()), saved: None };
-    let asked = match input.check(&last_month()) {
+    let asked = match input.check(&last_month(ctx.today())) {
         Ok(asked) => asked,
         Err(errors) => return page(&state, &ctx, &user, q, Filled::failed("export", fields, errors)).await,
     };
@@ -127,7 +126,7 @@ pub async fn export(
         (Err(e), _) => return page(&state, &ctx, &user, q, Filled::from_store("export", fields, e)?).await,
     };
     let company = format!("{} kommun", etablera_domain::municipality::name_of(&code));
-    let file = etablera_reports::sie::month_file(&company, etablera_store::today(), &settings, vouchers);
+    let file = etablera_reports::sie::month_file(&company, ctx.today(), &settings, vouchers);
     let body = etablera_reports::sie::sie4i(&file);
     Ok(download("text/plain; charset=IBM437", format!("etablera-{code}-{}.si", asked.month), body))
 }

@@ -77,9 +77,8 @@ pub async fn households_list(
     Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<Json<Vec<HouseholdSummaryBody>>> {
     let show = if q.show.as_deref() == Some("all") { Show::All } else { Show::Active };
-    let (actor, scope, days, today) =
-        (ctx.actor(), scope(&user), state.config.first_contact_days, etablera_store::today());
-    let list = state.store.run(move |conn| households::list(conn, &actor, &scope, show, today, days)).await?;
+    let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
+    let list = state.store.run(move |conn| households::list(conn, &actor, &scope, show, days)).await?;
     Ok(Json(
         list.into_iter()
             .map(|s| {
@@ -137,7 +136,7 @@ pub async fn person(
 ) -> AppResult<Json<PersonBody>> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     let file = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
-    let (measure, flagged) = file.full_time(etablera_store::today());
+    let (measure, flagged) = file.full_time(ctx.today());
     let p = &file.person.person;
     Ok(Json(PersonBody {
         person: person_body(p),

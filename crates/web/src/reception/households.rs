@@ -62,12 +62,9 @@ pub async fn list(
     let t = ctx.tr();
     let show_all = q.show.as_deref() == Some("all");
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
-    let today = etablera_store::today();
     let list = state
         .store
-        .run(move |conn| {
-            households::list(conn, &actor, &scope, if show_all { Show::All } else { Show::Active }, today, days)
-        })
+        .run(move |conn| households::list(conn, &actor, &scope, if show_all { Show::All } else { Show::Active }, days))
         .await?;
     let rows = list
         .into_iter()
@@ -121,7 +118,7 @@ fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
         ask_unit,
         municipalities,
         categories: categories(&t),
-        today: etablera_store::today().to_string(),
+        today: ctx.today().to_string(),
         f,
         ctx: PageContext::new(ctx, t.get("placement-title"), "/reception"),
     };
@@ -138,7 +135,7 @@ pub async fn create(
     Submitted { input, fields }: Submitted<PlacementForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check(etablera_store::today()) {
+    let outcome = match input.check(ctx.today()) {
         Ok(placement) => {
             // The store refuses a municipality outside the user's scope.
             let code = match placement.municipality_code {
@@ -253,7 +250,7 @@ async fn household_page(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file: HouseholdFile = state.store.run(move |conn| case_file::household(conn, &actor, &scope, id)).await?;
-    let today = etablera_store::today();
+    let today = ctx.today();
     let persons: Vec<_> = file.persons.iter().map(|p| p.person.clone()).collect();
     let status = file.household.first_contact_status(&persons, today, state.config.first_contact_days);
     let (first_contact, first_contact_attention) = first_contact_text(&t, status);
@@ -384,7 +381,7 @@ async fn household_page(
             .map(|i| (i.code(), t.get(&format!("checklist-{}", i.code()))))
             .collect(),
         today: today.to_string(),
-        now_time: etablera_domain::time::to_local(etablera_store::now()).format("%H:%M").to_string(),
+        now_time: etablera_domain::time::to_local(ctx.at).format("%H:%M").to_string(),
         f,
         notice,
         ctx: PageContext::new(ctx, t.with("household-title", "label", file.household.label()), "/reception"),
@@ -437,7 +434,7 @@ pub async fn add_person(
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     // The reception is checked against the household's placement by the store.
-    let outcome = match input.check(None, etablera_store::today()) {
+    let outcome = match input.check(None, ctx.today()) {
         Ok(person) => {
             Ok(state.store.run(move |conn| households::add_person(conn, &actor, &scope, id, &person).map(|_| ())).await)
         }
@@ -567,9 +564,7 @@ pub async fn complete_task(
     Submitted { fields, .. }: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let today = etablera_store::today();
-    let outcome =
-        Ok(state.store.run(move |conn| tasks::complete(conn, &actor, &scope, task_id, today).map(|_| ())).await);
+    let outcome = Ok(state.store.run(move |conn| tasks::complete(conn, &actor, &scope, task_id).map(|_| ())).await);
     finish(&state, &ctx, &user, id.get(), "task", fields, outcome).await
 }
 

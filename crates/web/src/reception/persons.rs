@@ -67,7 +67,7 @@ async fn person_page(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file: PersonFile = state.store.run(move |conn| case_file::person(conn, &actor, &scope, id)).await?;
-    let today = etablera_store::today();
+    let today = ctx.today();
     let p = &file.person.person;
     let (measure, flagged) = file.full_time(today);
     let type_name =

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use etablera_domain::access::Permission;
 use etablera_domain::quality::summary::{Closing, Counts, InterimForm, Summary};
 use etablera_reports::table::{Heading, Table};
@@ -60,9 +60,14 @@ struct Chosen {
     summary: Summary,
 }
 
-async fn chosen(state: &AppState, user: &etablera_store::access::users::User, q: &ClosingQuery) -> AppResult<Chosen> {
+async fn chosen(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    q: &ClosingQuery,
+    today: NaiveDate,
+) -> AppResult<Chosen> {
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let year = q.year.unwrap_or_else(|| etablera_store::today().year());
+    let year = q.year.unwrap_or_else(|| today.year());
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound);
     }
@@ -147,8 +152,8 @@ async fn page(
     f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let c = chosen(state, user, &q).await?;
-    let this_year = etablera_store::today().year();
+    let c = chosen(state, user, &q, ctx.today()).await?;
+    let this_year = ctx.today().year();
     let shown = Shown::of(sees_exact_counts(user), state.config.report_threshold);
     let (heading, table) = document(&t, &c, shown);
     let status = f.status();
@@ -219,7 +224,7 @@ async fn file(
     user: &etablera_store::access::users::User,
     q: &ClosingQuery,
 ) -> AppResult<(Heading, Table, String)> {
-    let c = chosen(state, user, q).await?;
+    let c = chosen(state, user, q, ctx.today()).await?;
     let shown = Shown::of(sees_exact_counts(user), state.config.report_threshold);
     let (heading, table) = document(&ctx.tr(), &c, shown);
     let name = format!("klagomal-avvikelser-{}-{}-{}", c.code, c.year, if c.annual { "helar" } else { "delar" });

@@ -125,12 +125,11 @@ async fn page(
     f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let today = etablera_store::today();
+    let today = ctx.today();
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
     let month = chosen_month(q.month.as_deref(), today)?;
     let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
-    let (trend, versions) =
-        state.store.run(move |conn| monthly::open(conn, &actor, &c, month, today, days, TREND)).await?;
+    let (trend, versions) = state.store.run(move |conn| monthly::open(conn, &actor, &c, month, days, TREND)).await?;
     let live = trend.last().ok_or_else(|| AppError::Internal("the trend has its month".into()))?;
     let latest = versions.first();
     let row = |code: &str, count: u32| FigureRow {
@@ -182,7 +181,7 @@ pub async fn sign(
     Signed { ctx, user }: Signed,
     Submitted { input, fields }: Submitted<SignForm>,
 ) -> AppResult<Response> {
-    let today = etablera_store::today();
+    let today = ctx.today();
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let month = chosen_month(Some(&input.month), today)?;
     let seen = monthly::Seen { version: fields.version()?, figures: input.figures.clone() };
@@ -191,7 +190,7 @@ pub async fn sign(
             let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
             Ok(state
                 .store
-                .run(move |conn| monthly::sign(conn, &actor, &c, month, today, days, note.as_deref(), Some(&seen)))
+                .run(move |conn| monthly::sign(conn, &actor, &c, month, days, note.as_deref(), Some(&seen)))
                 .await)
         }
         Err(errors) => Err(errors),

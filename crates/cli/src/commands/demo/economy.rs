@@ -50,7 +50,8 @@ fn cost(household_id: i32, date: NaiveDate, category: CostCategory, kr: u64, sup
     }
 }
 
-pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDate) -> Result<Economy> {
+pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str) -> Result<Economy> {
+    let today = actor.today();
     let scope = Scope::command_line();
     let mut dice = Dice(0x4497_2026);
     let since = today - Duration::days(20 * 30);
@@ -140,7 +141,7 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, today: NaiveDat
                         reference: granted.map(|_| format!("MIG 1.3.2-{}-{id:04}", on.year())),
                         note: None,
                     };
-                    claims::step(conn, actor, &scope, id, &input, version, today)?;
+                    claims::step(conn, actor, &scope, id, &input, version)?;
                     made.steps += 1;
                 }
             }

@@ -127,13 +127,8 @@ const CASES: [Case; 6] = [
     ),
 ];
 
-pub fn run(
-    conn: &mut DbConn,
-    actor: &Actor,
-    municipality: &str,
-    today: NaiveDate,
-    unit_manager: Option<i32>,
-) -> Result<Quality> {
+pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, unit_manager: Option<i32>) -> Result<Quality> {
+    let today = actor.today();
     let scope = Scope::command_line();
     let by_manager = unit_manager.map_or_else(|| actor.clone(), |id| actor.user(id));
     for (kind, channel, category, severity, ago, close_after, description, actions) in CASES {
@@ -181,7 +176,6 @@ pub fn run(
             &by_manager,
             municipality,
             month,
-            today,
             DayCount::Calendar,
             Some("Granskad på enhetsmötet."),
             None,
@@ -203,7 +197,7 @@ pub fn run(
             }
             let done_on = s.occurrence.due - Duration::days(3);
             let document = format!("SN {}/{}", done_on.year(), 100 + duties_done);
-            obligations::fulfil(conn, &by_manager, obligation.id, &s.occurrence.period, done_on, &document, today)?;
+            obligations::fulfil(conn, &by_manager, obligation.id, &s.occurrence.period, done_on, &document)?;
             duties_done += 1;
         }
     }
