@@ -295,8 +295,21 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
             &[("csrf_token", &browser.csrf), ("to", "paid"), ("on", "2025-01-09"), ("version", &version)],
         )
         .await;
+    // The list comes back as it now stands (the row says sent, and offers "paid"), with the
+    // refusal beside the row, linked from the summary, and the date typed kept.
     assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert!(stale.body.contains("Någon annan har ändrat posten"));
+    assert!(stale.body.contains("Någon annan har ändrat uppgifterna"), "{}", stale.body);
+    assert!(stale.body.contains(&format!("href=\"#status-{id}-form\"")), "{}", stale.body);
+    assert!(stale.body.contains(&format!("id=\"status-{id}-form\"")), "{}", stale.body);
+    assert!(stale.body.contains("value=\"2025-01-09\""), "the date typed is kept: {}", stale.body);
+    let invoice = app
+        .db
+        .store
+        .with_conn(|conn| {
+            etablera_store::cofinancing::invoices::get(conn, etablera_domain::ids::InvoiceId::new(id.parse().unwrap()))
+        })
+        .unwrap();
+    assert_eq!(invoice.status, etablera_domain::cofinancing::invoices::InvoiceStatus::Sent, "nothing saved");
 }
 
 #[tokio::test]

@@ -171,7 +171,7 @@ pub async fn generate(
 }
 
 /// Moves a document on from its row; a row whose document moved since the page was opened is
-/// refused with the error page's 409.
+/// refused with 409 and the list shown again as it now stands, the date typed kept.
 pub async fn set_status(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
@@ -183,10 +183,7 @@ pub async fn set_status(
     let to = input.to().ok_or(AppError::BadRequest)?;
     let version = fields.version()?;
     let outcome = match input.check() {
-        Ok(on) => match state.store.run(move |conn| invoices::advance(conn, id, version, to, on)).await {
-            Err(StoreError::Stale) => return Err(StoreError::Stale.into()),
-            done => Ok(done.map(|_| ())),
-        },
+        Ok(on) => Ok(state.store.run(move |conn| invoices::advance(conn, id, version, to, on)).await.map(|_| ())),
         Err(errors) => Err(errors),
     };
     match Filled::after(format!("status-{id}"), fields, outcome)? {
