@@ -119,8 +119,8 @@ impl PersonInput<'_> {
         if let Some(Some(reception)) = reception_date {
             if reception > today {
                 errors.push(Invalid::new("reception_date", Text::new("person-reception-future")));
-            } else if reception < placement_date {
-                errors.push(Invalid::new("reception_date", Text::new("person-reception-before-placement")));
+            } else if let Err(e) = check_received_after_placement(reception, placement_date) {
+                errors.push(e);
             } else if birth_date.is_some_and(|b| reception < b) {
                 errors.push(Invalid::new("reception_date", Text::new("person-reception-before-birth")));
             }
@@ -213,6 +213,15 @@ pub fn parse_dossier_number(text: Option<&str>) -> Result<Option<DossierNumber>,
         Some(t) => {
             t.parse::<DossierNumber>().map(Some).map_err(|e| Invalid::new("dossier_number", e.text().sentence()))
         }
+    }
+}
+
+/// A person is received on or after the day the household was placed.
+pub fn check_received_after_placement(reception: NaiveDate, placement: NaiveDate) -> Result<(), Invalid> {
+    if reception < placement {
+        Err(Invalid::new("reception_date", Text::new("person-reception-before-placement")))
+    } else {
+        Ok(())
     }
 }
 
@@ -343,6 +352,8 @@ mod tests {
         );
         let ahead = PersonInput { reception_date: Some("2026-11-25"), ..input() };
         assert_eq!(fields(ahead.check(d("2024-01-10"), d("2026-11-24")).unwrap_err()), ["reception_date"]);
+        assert!(check_received_after_placement(d("2024-01-09"), d("2024-01-10")).is_err());
+        assert!(check_received_after_placement(d("2024-01-10"), d("2024-01-10")).is_ok());
         assert!(check_exit(d("2024-01-31"), Some(d("2024-02-01"))).is_err());
         assert!(check_exit(d("2024-02-01"), Some(d("2024-02-01"))).is_ok());
         assert!(check_exit(d("2024-02-01"), None).is_err());

@@ -37,10 +37,8 @@ impl PlacementForm {
         let mut errors = Errors::new();
         let placement_date = errors.keep(date("placement_date", &self.placement_date));
         let expected = errors.keep(optional_date("expected_reception_date", Some(&self.expected_reception_date)));
-        if let (Some(placement), Some(Some(expected))) = (placement_date, expected)
-            && expected < placement
-        {
-            errors.push(Invalid::new("expected_reception_date", Text::new("household-expected-before-placement")));
+        if let (Some(placement), Some(expected)) = (placement_date, expected) {
+            errors.keep(check_expected(placement, expected));
         }
         let person = errors.keep_all(self.person.check(placement_date, today));
         let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
@@ -53,6 +51,16 @@ impl PlacementForm {
                 person: person?,
             })
         })
+    }
+}
+
+/// The household is expected on or after the day it was placed.
+pub fn check_expected(placement: NaiveDate, expected: Option<NaiveDate>) -> Result<(), Invalid> {
+    match expected {
+        Some(expected) if expected < placement => {
+            Err(Invalid::new("expected_reception_date", Text::new("household-expected-before-placement")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -79,5 +87,14 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["placement_date", "given_name", "family_name", "birth_date", "category"]);
         assert!(errors[0].message.swedish().contains("anvisningsdatumet"), "the date says which date");
+    }
+
+    #[test]
+    fn the_household_is_expected_on_or_after_its_placement() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let early = check_expected(d("2024-03-01"), Some(d("2024-02-29"))).unwrap_err();
+        assert_eq!(early.field, "expected_reception_date");
+        assert!(check_expected(d("2024-03-01"), Some(d("2024-03-01"))).is_ok());
+        assert!(check_expected(d("2024-03-01"), None).is_ok());
     }
 }

@@ -153,6 +153,11 @@ pub struct ActivityType {
     pub report_row: Option<String>,
 }
 
+/// An activity ends on or after the day it started.
+pub fn check_end(start: NaiveDate, end: NaiveDate) -> Result<(), Invalid> {
+    if end < start { Err(Invalid::new("end", Text::new("activity-end-before-start"))) } else { Ok(()) }
+}
+
 /// A new type's code: lower-case letters, digits and `_`, 2–40 characters.
 pub fn check_type_code(code: &str) -> Result<String, crate::input::Invalid> {
     let code = code.trim();
@@ -196,8 +201,8 @@ impl ActivityInput {
     /// Checks the type, the dates and the hours (0–40) or, for leave, the extent (1–100 %).
     pub fn check(self, catalogue: &[ActivityType]) -> Result<(ActivityInput, Counts), crate::input::Invalid> {
         let kind = find_type(catalogue, "type", &self.type_code)?;
-        if self.end.is_some_and(|end| end < self.start) {
-            return Err(crate::input::Invalid::new("end", Text::new("activity-end-before-start")));
+        if let Some(end) = self.end {
+            check_end(self.start, end)?;
         }
         let note = crate::input::optional_text("note", self.note.as_deref(), 1000, Text::new("what-note"))?;
         match kind.counts {
@@ -240,10 +245,8 @@ impl ActivityForm {
         let kind = errors.keep(find_type(catalogue, "type", &self.type_code));
         let start = errors.keep(date("start", &self.start));
         let end = errors.keep(optional_date("end", Some(&self.end)));
-        if let (Some(start), Some(Some(end))) = (start, end)
-            && end < start
-        {
-            errors.push(Invalid::new("end", Text::new("activity-end-before-start")));
+        if let (Some(start), Some(Some(end))) = (start, end) {
+            errors.keep(check_end(start, end));
         }
         let hours =
             errors.keep(optional_number("hours_per_week", &self.hours_per_week, Text::new("activity-hours-format")));
@@ -492,6 +495,9 @@ mod catalogue_tests {
             ..Default::default()
         };
         assert_eq!(fields(backwards.check().unwrap_err()), ["end"]);
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(check_end(day("2024-03-01"), day("2024-02-29")).unwrap_err().field, "end");
+        assert!(check_end(day("2024-03-01"), day("2024-03-01")).is_ok());
         assert_eq!(fields(ActivityTypeForm::default().check().unwrap_err()), ["code", "name", "counts"]);
         let new = ActivityTypeForm { code: "yrke".into(), name: "Yrke".into(), counts: "hours".into() };
         assert_eq!(new.check().unwrap().counts, Counts::Hours);

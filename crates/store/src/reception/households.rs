@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::{self, DayCount};
-use etablera_domain::reception::person::{Category, ExitReason, NewExit, PersonDetails};
+use etablera_domain::reception::person::{
+    Category, ExitReason, NewExit, PersonDetails, check_received_after_placement,
+};
 use etablera_domain::reception::target_group;
 use etablera_domain::text::Text;
 
@@ -140,9 +142,7 @@ pub fn register(
     if !scope.allows(&new.municipality_code, &unit) {
         return Err(StoreError::invalid("municipality_code", Text::new("household-scope")));
     }
-    if new.expected_reception_date.is_some_and(|d| d < new.placement_date) {
-        return Err(StoreError::invalid("expected_reception_date", Text::new("household-expected-before-placement")));
-    }
+    etablera_domain::reception::placement::check_expected(new.placement_date, new.expected_reception_date)?;
     if persons_list.is_empty() {
         return Err(StoreError::invalid("given_name", Text::new("household-no-persons")));
     }
@@ -182,8 +182,8 @@ pub fn add_person(
         let code = scope.household(conn, household_id)?;
         let placement: NaiveDate =
             households::table.find(household_id).select(households::placement_date).first(conn)?;
-        if person.reception_date.is_some_and(|r| r < placement) {
-            return Err(StoreError::invalid("reception_date", Text::new("person-reception-before-placement")));
+        if let Some(reception) = person.reception_date {
+            check_received_after_placement(reception, placement)?;
         }
         insert_person(conn, actor, household_id, &code, person, None)
     })
@@ -261,9 +261,7 @@ pub fn record_arrival(
         let code = scope.household(conn, household_id)?;
         let placement: NaiveDate =
             households::table.find(household_id).select(households::placement_date).first(conn)?;
-        if date < placement {
-            return Err(StoreError::invalid("reception_date", Text::new("person-reception-before-placement")));
-        }
+        check_received_after_placement(date, placement)?;
         if date > actor.today() {
             return Err(StoreError::invalid("reception_date", Text::new("reception-in-advance")));
         }

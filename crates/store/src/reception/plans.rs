@@ -171,9 +171,7 @@ pub fn end_activity(
         if activity.end_date.is_some() {
             return Err(StoreError::invalid("end", Text::new("activity-already-ended")));
         }
-        if end < activity.start_date {
-            return Err(StoreError::invalid("end", Text::new("activity-end-before-start")));
-        }
+        etablera_domain::reception::plan::check_end(activity.start_date, end)?;
         diesel::update(activities::table.find(activity_id)).set(activities::end_date.eq(end)).execute(conn)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, activity.person_id).in_municipality(&code))
     })
