@@ -119,6 +119,14 @@ fn users_are_added_granted_and_disabled_and_bad_input_is_explained() {
         Some("kort\n"),
     );
     assert!(stderr(&short).contains("minst 12 tecken"));
+    let several = etablera(&db, &["user", "add", "per", "--name", "Per", "--role", "case_worker", "--email", "per@"]);
+    assert!(!several.status.success());
+    let explained = stderr(&several);
+    assert!(explained.contains("unit: En handläggare måste höra till en enhet."), "{explained}");
+    assert!(explained.contains("email: Skriv e-postadressen som namn@kommun.se."), "every error at once: {explained}");
+    let unnamed = etablera(&db, &["user", "token", "add", "olle", "--name", " "]);
+    assert!(!unnamed.status.success());
+    assert!(stderr(&unnamed).contains("name: Ge nyckeln ett namn"), "{}", stderr(&unnamed));
     let missing = etablera(&db, &["user", "disable", "finns-inte"]);
     assert!(stderr(&missing).contains("det finns ingen användare finns-inte"));
     assert!(!stdout(&etablera(&db, &["user", "list"])).contains("per "), "nothing saved for refused input");

@@ -151,13 +151,26 @@ pub struct TokenForm {
 }
 
 impl TokenForm {
-    /// The name: not empty, at most 100 characters.
-    pub fn check(&self) -> Result<String, Vec<Invalid>> {
-        let name = self.name.trim();
+    pub fn check(&self) -> Result<TokenName, Vec<Invalid>> {
+        TokenName::new(&self.name).map_err(|e| vec![e])
+    }
+}
+
+/// An API key's name, checked: trimmed, not empty, at most 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    pub fn new(name: &str) -> Result<TokenName, Invalid> {
+        let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(vec![Invalid::new("name", Text::new("token-name-needed"))]);
+            return Err(Invalid::new("name", Text::new("token-name-needed")));
         }
-        Ok(name.to_owned())
+        Ok(TokenName(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -186,6 +199,16 @@ mod tests {
         assert!(check_username("Anna").is_err());
         assert!(check_username("a").is_err());
         assert!(check_username("anna svensson").is_err());
+    }
+
+    #[test]
+    fn a_token_is_named_in_at_most_100_characters() {
+        assert_eq!(TokenForm { name: " Ekonomisystemet ".into() }.check().unwrap().as_str(), "Ekonomisystemet");
+        assert!(TokenName::new(&"x".repeat(100)).is_ok());
+        for bad in ["", "   ", &"x".repeat(101)] {
+            let errors = TokenForm { name: bad.into() }.check().unwrap_err();
+            assert_eq!(errors.iter().map(|e| e.field.as_ref()).collect::<Vec<_>>(), ["name"], "{bad}");
+        }
     }
 
     #[test]

@@ -23,12 +23,3 @@ pub use db::{Backend, DatabaseUrl, DbConn, Store, read, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// A year a grant, a price base amount or a closing may be recorded for.
-pub(crate) fn check_year(year: i32) -> Result<()> {
-    if (2000..=2100).contains(&year) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid("year", etablera_domain::text::Text::new("year-range")))
-    }
-}

@@ -116,6 +116,12 @@ async fn a_missing_or_forged_csrf_token_is_refused_and_changes_nothing() {
     assert_eq!(logout.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/", Some(&browser)).await.status, StatusCode::OK, "still signed in");
 
+    let unnamed =
+        app.post_form("/account/tokens", Some(&browser), &[("csrf_token", &browser.csrf), ("name", "  ")]).await;
+    assert_eq!(unnamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unnamed.body.contains("Ge nyckeln ett namn"));
+    assert!(unnamed.body.contains("Du har inga API-nycklar."), "nothing was created");
+
     let ok = app
         .post_form("/account/tokens", Some(&browser), &[("csrf_token", &browser.csrf), ("name", "Ekonomisystem")])
         .await;

@@ -120,6 +120,7 @@ async fn the_unit_manager_registers_the_order_and_follows_its_obligations() {
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.body.contains("Skriv dagen det blev klart som ÅÅÅÅ-MM-DD"), "the message names the date");
+    assert!(blank.body.contains("Skriv vilket dokument som visar det"), "and the document");
 
     let staffed = app
         .post_form(
@@ -247,6 +248,17 @@ async fn an_empty_order_names_every_field_at_once() {
     {
         assert!(refused.body.contains(&format!("href=\"#staffing-{field}\"")), "{field} is in the summary");
         assert!(refused.body.contains(message), "{message}");
+    }
+    for posts in ["0", "1000,01"] {
+        let refused = app
+            .post_form(
+                "/orders/staffing",
+                Some(&boss),
+                &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("from", &start), ("posts", posts)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{posts}");
+        assert!(refused.body.contains("href=\"#staffing-posts\""), "{posts}: the posts are named");
     }
     assert!(app.get("/orders", Some(&boss)).await.body.contains("Ingen bemanning är registrerad."), "nothing saved");
 }

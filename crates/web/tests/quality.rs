@@ -225,6 +225,18 @@ async fn a_case_is_handled_and_closed_and_a_stale_page_is_refused() {
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let interim = app.get(&format!("/reports/closings?year={year}"), Some(&boss)).await;
     assert!(interim.body.contains(&format!("Perioden är januari {year} – juni {year}.")), "{}", interim.body);
+    let december = app
+        .post_form(
+            "/reports/closings/interim",
+            Some(&boss),
+            &[("csrf_token", &boss.csrf), ("municipality", "0117"), ("year", year), ("last_month", "12")],
+        )
+        .await;
+    assert_eq!(december.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(december.body.contains("href=\"#interim-last_month\""), "the month is named");
+    assert!(december.body.contains("Välj en månad från januari till november."));
+    let interim = app.get(&format!("/reports/closings?year={year}"), Some(&boss)).await;
+    assert!(interim.body.contains(&format!("Perioden är januari {year} – juni {year}.")), "nothing changed");
 }
 
 #[tokio::test]

@@ -233,6 +233,10 @@ async fn a_month_not_ended_or_not_begun_is_explained() {
     let refused = sign(&app, &boss, &current, "").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Månaden är inte slut än"));
+    assert!(refused.body.contains("href=\"#sign-month\""), "the month is named in the summary");
+    let signed =
+        app.db.store.with_conn(|conn| etablera_store::reporting::monthly::signed_months(conn, "0117")).unwrap();
+    assert!(signed.is_empty(), "nothing signed");
     let future = app.get("/reports/monthly?month=2099-01", Some(&boss)).await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("Välj en månad som har börjat"));

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::Response;
-use etablera_domain::access::Role;
+use etablera_domain::access::{Role, TokenName};
 use etablera_store::access::tokens;
 use etablera_store::access::users::{self, NewUser, User};
 use etablera_store::testing::TestDatabase;
@@ -97,7 +97,9 @@ impl TestApp {
     pub fn api_token(&self, user: &User) -> String {
         self.db
             .store
-            .with_conn(|conn| tokens::create(conn, &etablera_store::testing::cli(), user.id, "test"))
+            .with_conn(|conn| {
+                tokens::create(conn, &etablera_store::testing::cli(), user.id, &TokenName::new("test").unwrap())
+            })
             .unwrap()
             .1
     }

@@ -5,12 +5,12 @@ mod economy;
 mod quality;
 mod reception;
 
-use etablera_domain::access::Role;
+use etablera_domain::access::{Role, UserForm};
 use etablera_domain::cofinancing::population::PopulationRow;
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_store::Store;
-use etablera_store::access::users::{self, NewUser};
+use etablera_store::access::users;
 use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::{invoices, seed};
 
@@ -66,25 +66,27 @@ pub fn run(store: &Store, clock: etablera_store::Clock) -> anyhow::Result<()> {
         return Ok(());
     }
     let actor = super::terminal_actor(clock);
+    // Through the same checks as the page's form.
+    let new_users = USERS
+        .iter()
+        .map(|demo| {
+            UserForm {
+                username: demo.username.into(),
+                display_name: demo.name.into(),
+                password: DEMO_PASSWORD.into(),
+                roles: vec![demo.role.code().into()],
+                municipalities: municipalities_for(demo.role).join(","),
+                unit: demo.unit.unwrap_or_default().into(),
+                email: String::new(),
+            }
+            .check()
+            .map_err(|e| anyhow::anyhow!("the demo's user {} does not pass: {e:?}", demo.username))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     store.with_conn(|conn| {
         etablera_store::write(conn, |conn| {
-            for demo in &USERS {
-                users::create(
-                    conn,
-                    &actor,
-                    &NewUser {
-                        username: demo.username.into(),
-                        display_name: demo.name.into(),
-                        password: DEMO_PASSWORD.into(),
-                        roles: vec![demo.role],
-                        municipalities: municipalities_for(demo.role)
-                            .iter()
-                            .map(|c| c.parse().expect("built-in code"))
-                            .collect(),
-                        unit: demo.unit.map(str::to_owned),
-                        email: None,
-                    },
-                )?;
+            for new in &new_users {
+                users::create(conn, &actor, new)?;
             }
             Ok(())
         })

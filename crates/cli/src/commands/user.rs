@@ -3,8 +3,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use etablera_domain::access::{Permission, Role};
+use etablera_domain::access::{Permission, Role, TokenForm, UserForm};
 use etablera_domain::ids::{TokenId, UserId};
+use etablera_domain::input::Invalid;
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_store::access::Actor;
 use etablera_store::access::{tokens, users};
@@ -120,6 +121,12 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
+/// Input the domain's checks refused: each field with its message, one a line.
+fn refused(errors: Vec<Invalid>) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+    anyhow::anyhow!(lines.join("\n"))
+}
+
 fn explain(e: StoreError, username: &str) -> anyhow::Error {
     match e {
         StoreError::NotFound => anyhow::anyhow!("det finns ingen användare {username}"),
@@ -137,15 +144,17 @@ pub fn run(command: UserCommand, store: &Store, clock: Clock) -> anyhow::Result<
             } else {
                 (etablera_store::access::random_token(12), true)
             };
-            let new = users::NewUser {
+            // The same checks as the page's form.
+            let form = UserForm {
                 username: args.username.clone(),
                 display_name: args.name,
                 password,
-                roles: args.roles,
-                municipalities: args.municipalities,
-                unit: args.unit,
-                email: args.email,
+                roles: args.roles.iter().map(|r| r.code().to_owned()).collect(),
+                municipalities: args.municipalities.iter().map(MunicipalityCode::as_str).collect::<Vec<_>>().join(","),
+                unit: args.unit.unwrap_or_default(),
+                email: args.email.unwrap_or_default(),
             };
+            let new = form.check().map_err(refused)?;
             let user =
                 store.with_conn(|conn| users::create(conn, &actor, &new)).map_err(|e| explain(e, &args.username))?;
             println!("Skapade användaren {} (id {}).", user.username, user.id);
@@ -267,6 +276,7 @@ fn token(command: TokenCommand, store: &Store, actor: &Actor) -> anyhow::Result<
         |username: &str| store.with_conn(|conn| users::get(conn, actor, username)).map_err(|e| explain(e, username));
     match command {
         TokenCommand::Add { username, name } => {
+            let name = TokenForm { name }.check().map_err(refused)?;
             let user = user_of(&username)?;
             let (token, plain) = store
                 .with_conn(|conn| tokens::create(conn, actor, user.id, &name))

@@ -323,6 +323,18 @@ mod tests {
         assert_eq!(fields(FulfilForm::default().check(d("2024-01-01")).unwrap_err()), ["done_on", "document"]);
         let ahead = FulfilForm { done_on: "2024-01-02".into(), document: "SN 1".into(), ..Default::default() };
         assert_eq!(fields(ahead.check(d("2024-01-01")).unwrap_err()), ["done_on"]);
+        let long = FulfilForm { done_on: "2024-01-01".into(), document: "x".repeat(301), ..Default::default() };
+        assert_eq!(fields(long.check(d("2024-01-01")).unwrap_err()), ["document"]);
+        let done = FulfilForm { done_on: "2024-01-01".into(), document: " SN 1 ".into(), ..Default::default() };
+        assert_eq!(
+            done.check(d("2024-01-01")).unwrap(),
+            Fulfilment { done_on: d("2024-01-01"), document: "SN 1".into() }
+        );
+        let staffing = StaffingForm { from: "2024-01-01".into(), posts: "1000,5".into(), ..Default::default() };
+        assert_eq!(fields(staffing.check().unwrap_err()), ["posts"]);
+        let staffing =
+            StaffingForm { from: "2024-01-01".into(), posts: "2,5".into(), note: " ".into(), ..Default::default() };
+        assert_eq!(staffing.check().unwrap(), NewStaffing { from: d("2024-01-01"), hundredths: 250, note: None });
         let form = RescheduleForm { schedule: "40".into(), ..Default::default() };
         assert_eq!(fields(form.check(Schedule::Monthly { day: 15 }).unwrap_err()), ["schedule"]);
         assert_eq!(

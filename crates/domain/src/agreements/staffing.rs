@@ -10,7 +10,11 @@ pub fn posts_text(hundredths: u32) -> String {
     }
 }
 
-/// Posts as typed ("2,5", "2.5", "3"), in hundredths; at most two decimals, more than zero.
+/// The most posts a staffing may have, in hundredths (1 000 posts).
+pub const MAX_POSTS_HUNDREDTHS: u32 = 100_000;
+
+/// Posts as typed ("2,5", "2.5", "3"), in hundredths; at most two decimals, more than zero and
+/// at most [`MAX_POSTS_HUNDREDTHS`].
 pub fn parse_posts(text: &str) -> Option<u32> {
     let text = text.trim().replace('.', ",");
     let (whole, part) = text.split_once(',').unwrap_or((&text, ""));
@@ -24,7 +28,7 @@ pub fn parse_posts(text: &str) -> Option<u32> {
     let whole: u32 = whole.parse().ok()?;
     let part: u32 = if part.is_empty() { 0 } else { format!("{part:0<2}").parse().ok()? };
     let hundredths = whole.checked_mul(100)?.checked_add(part)?;
-    (hundredths > 0).then_some(hundredths)
+    (1..=MAX_POSTS_HUNDREDTHS).contains(&hundredths).then_some(hundredths)
 }
 
 /// Persons per full-time post, in tenths, rounded to the nearest (82 persons on 2,5 posts is
@@ -49,7 +53,8 @@ mod tests {
         assert_eq!(parse_posts("2.5"), Some(250));
         assert_eq!(parse_posts("3"), Some(300));
         assert_eq!(parse_posts("0,75"), Some(75));
-        for bad in ["", "0", "2,555", "-1", "två", ",5"] {
+        assert_eq!(parse_posts("1000"), Some(MAX_POSTS_HUNDREDTHS));
+        for bad in ["", "0", "2,555", "-1", "två", ",5", "1000,01", "42949673"] {
             assert_eq!(parse_posts(bad), None, "{bad}");
         }
         assert_eq!(posts_text(250), "2,5");

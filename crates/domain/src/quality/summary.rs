@@ -180,5 +180,10 @@ mod tests {
         assert_eq!(fields, ["year", "last_month"]);
         let june = InterimForm { year: "2024".into(), last_month: "6".into(), ..Default::default() };
         assert_eq!(june.check().unwrap().last_month, 6);
+        for (year, month, field) in [("2024", "12", "last_month"), ("2024", "0", "last_month"), ("1999", "6", "year")] {
+            let form = InterimForm { year: year.into(), last_month: month.into(), ..Default::default() };
+            let fields: Vec<String> = form.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+            assert_eq!(fields, [field], "{year}-{month}");
+        }
     }
 }

@@ -72,6 +72,29 @@ impl Month {
         Month::containing(self.first.pred_opt().unwrap_or(self.first))
     }
 
+    /// Whether the month is over on `today`: its report may be signed from the day after its
+    /// last.
+    pub fn has_ended(&self, today: NaiveDate) -> bool {
+        self.last < today
+    }
+
+    /// The first day the month's report may be signed.
+    pub fn signable_from(&self) -> NaiveDate {
+        self.last.succ_opt().unwrap_or(self.last)
+    }
+
+    /// A month's report is signed once the month has ended; the message names the day it may be.
+    pub fn check_ended(&self, field: &'static str, today: NaiveDate) -> Result<(), crate::input::Invalid> {
+        if self.has_ended(today) {
+            Ok(())
+        } else {
+            Err(crate::input::Invalid::new(
+                field,
+                crate::text::Text::new("monthly-not-over").with("from", self.signable_from()),
+            ))
+        }
+    }
+
     pub fn containing(date: NaiveDate) -> Month {
         use chrono::{Datelike, Months};
         let first = date.with_day(1).expect("every month has a first day");
@@ -231,14 +254,25 @@ pub struct SignForm {
 /// The most a signature's note may hold.
 pub const MAX_NOTE: usize = 2000;
 
+/// A month's signature, checked: a month that has ended and the note, when one is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub month: Month,
+    pub note: Option<String>,
+}
+
 impl SignForm {
-    /// The note, when one is written.
-    pub fn check(&self) -> Result<Option<String>, Vec<crate::input::Invalid>> {
+    /// The month (as the page chose it from the form's `month`) has ended by `today`; the note is
+    /// at most [`MAX_NOTE`] characters.
+    pub fn check(&self, month: Month, today: NaiveDate) -> Result<Signature, Vec<crate::input::Invalid>> {
+        use crate::input::{Errors, Invalid};
+        let mut errors = Errors::new();
+        errors.keep(month.check_ended("month", today));
         let note = self.note.trim();
         if note.chars().count() > MAX_NOTE {
-            return Err(vec![crate::input::Invalid::new("note", crate::text::Text::new("monthly-note-too-long"))]);
+            errors.push(Invalid::new("note", crate::text::Text::new("monthly-note-too-long")));
         }
-        Ok(Some(note.to_owned()).filter(|n| !n.is_empty()))
+        errors.finish(|| Some(Signature { month, note: Some(note.to_owned()).filter(|n| !n.is_empty()) }))
     }
 }
 
@@ -333,5 +367,26 @@ mod tests {
             text.starts_with(r#"{"municipality_code":"0117","month":"2024-05","target_group":1,"rows":[{"code":"sfi""#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_month_is_signed_once_it_has_ended_with_a_note_of_at_most_max_note() {
+        let may = Month::parse("2024-05").unwrap();
+        let form = |note: &str| SignForm { note: note.into(), ..Default::default() };
+        let fields = |errors: Vec<crate::input::Invalid>| -> Vec<String> {
+            errors.into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert_eq!(
+            form(" Granskad ").check(may, d("2024-06-01")).unwrap(),
+            Signature { month: may, note: Some("Granskad".into()) }
+        );
+        assert_eq!(form("  ").check(may, d("2024-06-01")).unwrap().note, None);
+        let early = form("").check(may, d("2024-05-31")).unwrap_err();
+        assert!(early[0].message.swedish().contains("2024-06-01"), "{}", early[0].message);
+        assert_eq!(fields(early), ["month"]);
+        let long = "x".repeat(MAX_NOTE + 1);
+        assert_eq!(fields(form(&long).check(may, d("2024-05-31")).unwrap_err()), ["month", "note"]);
+        assert!(form(&"x".repeat(MAX_NOTE)).check(may, d("2024-06-01")).is_ok());
+        assert!(!may.has_ended(d("2024-05-31")) && may.has_ended(d("2024-06-01")));
     }
 }

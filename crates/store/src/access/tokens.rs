@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::access::TokenName;
 use etablera_domain::ids::{TokenId, UserId};
 use serde::Serialize;
 
@@ -10,7 +11,6 @@ use super::users::{self, User};
 use super::{Actor, random_token, token_hash};
 use crate::schema::api_tokens;
 use crate::{DbConn, Result, StoreError, write};
-use etablera_domain::text::Text;
 
 /// Every token starts with this, so that a leaked one is easy to recognise in a scan.
 pub const PREFIX: &str = "etb_";
@@ -29,11 +29,8 @@ pub struct ApiToken {
 }
 
 /// Creates a token for a user; returns it with its plain text, which is never stored.
-pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &str) -> Result<(ApiToken, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::invalid("name", Text::new("token-name-needed")));
-    }
+pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &TokenName) -> Result<(ApiToken, String)> {
+    let name = name.as_str();
     let plain = format!("{PREFIX}{}", random_token(32));
     let token = write(conn, |conn| {
         users::load(conn, user_id)?;

@@ -2,9 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use etablera_domain::access::{
-    Permission, Role, check_display_name, check_new_password, check_optional_email, check_unit, check_username,
-};
+use etablera_domain::access::{Permission, Role, check_new_password, check_optional_email, check_unit};
 use etablera_domain::municipality::MunicipalityCode;
 use serde::Serialize;
 
@@ -52,19 +50,10 @@ struct UserRow {
 
 pub(crate) const RECORD: &str = "user";
 
-/// Creates a user with its roles and municipalities, in one transaction.
+/// Creates a user with its roles and municipalities, in one transaction. The user is as
+/// [`UserForm::check`](etablera_domain::access::UserForm::check) gives it; whether the user name
+/// is taken is the store's to say.
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
-    check_username(&new.username).map_err(|m| StoreError::invalid("username", m))?;
-    let display_name = check_display_name(&new.display_name)?;
-    check_new_password(&new.password).map_err(|m| StoreError::invalid("password", m))?;
-    if new.roles.is_empty() {
-        return Err(StoreError::invalid("roles", Text::new("user-roles-needed")));
-    }
-    let unit = check_unit(new.unit.as_deref())?;
-    let email = check_optional_email(new.email.as_deref())?;
-    if new.roles.contains(&Role::CaseWorker) && unit.is_none() {
-        return Err(StoreError::invalid("unit", Text::new("user-case-worker-unit")));
-    }
     let password_hash = passwords::hash(&new.password);
     write(conn, |conn| {
         let taken: i64 = users::table.filter(users::username.eq(&new.username)).count().get_result(conn)?;
@@ -74,10 +63,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<User> {
         let id: i32 = diesel::insert_into(users::table)
             .values((
                 users::username.eq(&new.username),
-                users::display_name.eq(&display_name),
+                users::display_name.eq(&new.display_name),
                 users::password_hash.eq(&password_hash),
-                users::unit.eq(&unit),
-                users::email.eq(&email),
+                users::unit.eq(&new.unit),
+                users::email.eq(&new.email),
                 users::disabled.eq(false),
                 users::created_at.eq(actor.at),
                 users::version.eq(1),

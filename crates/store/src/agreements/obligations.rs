@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use etablera_domain::agreements::obligations::{
     DutyKind, Occurrence, Schedule, ScheduleKind, Status, occurrences, status,
 };
+use etablera_domain::agreements::order::Fulfilment;
 
 use super::{Agreement, RECORD};
 use crate::access::Actor;
@@ -186,23 +187,13 @@ pub fn reschedule(conn: &mut DbConn, actor: &Actor, obligation_id: i32, schedule
     })
 }
 
-/// Records that an obligation was done for a period, with the document that shows it.
-pub fn fulfil(
-    conn: &mut DbConn,
-    actor: &Actor,
-    obligation_id: i32,
-    period: &str,
-    done_on: NaiveDate,
-    document: &str,
-) -> Result<()> {
+/// Records that an obligation was done for a period, with the document that shows it (the day
+/// and the document checked by [`FulfilForm::check`](etablera_domain::agreements::order::FulfilForm::check));
+/// refused when the period is not one of the obligation's or is already done, and for the
+/// monthly report, which is done by signing.
+pub fn fulfil(conn: &mut DbConn, actor: &Actor, obligation_id: i32, period: &str, done: &Fulfilment) -> Result<()> {
     let today = actor.today();
-    let document = document.trim();
-    if document.is_empty() || document.chars().count() > 300 {
-        return Err(StoreError::invalid("document", Text::new("obligation-document-needed")));
-    }
-    if done_on > today {
-        return Err(StoreError::invalid("done_on", Text::new("obligation-done-future")));
-    }
+    let (done_on, document) = (done.done_on, done.document.as_str());
     write(conn, |conn| {
         let (agreement_id, code): (i32, String) = obligations::table
             .find(obligation_id)

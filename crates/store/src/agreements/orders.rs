@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::agreements::InvoiceSchedule;
-use etablera_domain::agreements::obligations::Duty;
+use etablera_domain::agreements::order::{NewOrder, NewStaffing};
 use etablera_domain::municipality::MunicipalityCode;
 
 use super::{Agreement, Kind, NewVersion, RECORD, insert_version, load};
@@ -14,18 +14,11 @@ use crate::schema::{agreements, obligations, staffing};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
-/// Registers an order with its first version and its obligations.
-pub fn create(
-    conn: &mut DbConn,
-    actor: &Actor,
-    municipality: &MunicipalityCode,
-    title: &str,
-    first: &NewVersion,
-    duties: &[Duty],
-) -> Result<i32> {
-    if title.trim().is_empty() {
-        return Err(StoreError::invalid("title", Text::new("order-title-needed")));
-    }
+/// Registers an order (as [`OrderForm::check`](etablera_domain::agreements::order::OrderForm::check)
+/// gives it) with its first version and its obligations. The version and the duties' dates keep
+/// their own rules whoever made them; an order is never invoiced.
+pub fn create(conn: &mut DbConn, actor: &Actor, municipality: &MunicipalityCode, order: &NewOrder) -> Result<i32> {
+    let NewOrder { title, first, duties } = order;
     if first.terms.schedule != InvoiceSchedule::None {
         return Err(StoreError::invalid("schedule", Text::new("order-not-invoiced")));
     }
@@ -39,7 +32,7 @@ pub fn create(
                 agreements::post_id.eq(None::<i32>),
                 agreements::kind.eq(Kind::Order.code()),
                 agreements::municipality_code.eq(municipality.as_str()),
-                agreements::title.eq(title.trim()),
+                agreements::title.eq(title),
                 agreements::created_at.eq(actor.at),
             ))
             .returning(agreements::id)
@@ -110,19 +103,16 @@ pub fn current(conn: &mut DbConn, municipality_code: &str) -> Result<Option<Agre
     id.map(|id| load(conn, id, true)).transpose()
 }
 
-/// Records the staffing from a date (replacing a record from the same date).
+/// Records the staffing from a date (replacing a record from the same date), as
+/// [`StaffingForm::check`](etablera_domain::agreements::order::StaffingForm::check) gives it.
 pub fn record_staffing(
     conn: &mut DbConn,
     actor: &Actor,
     municipality_code: &str,
-    from: NaiveDate,
-    hundredths: u32,
-    note: Option<&str>,
+    staffing: &NewStaffing,
 ) -> Result<()> {
-    if hundredths == 0 || hundredths > 100_000 {
-        return Err(StoreError::invalid("posts", Text::new("order-posts-format")));
-    }
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let NewStaffing { from, hundredths, note } = staffing;
+    let (from, hundredths) = (*from, *hundredths);
     write(conn, |conn| {
         diesel::delete(staffing::table.find((municipality_code, from))).execute(conn)?;
         diesel::insert_into(staffing::table)
@@ -130,7 +120,7 @@ pub fn record_staffing(
                 staffing::municipality_code.eq(municipality_code),
                 staffing::from_date.eq(from),
                 staffing::posts_hundredths.eq(hundredths as i32),
-                staffing::note.eq(note),
+                staffing::note.eq(note.as_deref()),
                 staffing::recorded_at.eq(actor.at),
                 staffing::recorded_by.eq(actor.user_id),
             ))

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use etablera_domain::quality::deviations::{Category, Kind, Severity};
-use etablera_domain::quality::summary::{Closing, DEFAULT_INTERIM_LAST_MONTH, Entry, Summary, summarise};
+use etablera_domain::quality::summary::{Closing, DEFAULT_INTERIM_LAST_MONTH, Entry, Interim, Summary, summarise};
 
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
@@ -23,18 +23,11 @@ pub fn interim_last_month(conn: &mut DbConn, municipality_code: &str, year: i32)
     Ok(set.map_or(DEFAULT_INTERIM_LAST_MONTH, |m| m as u32))
 }
 
-/// Sets the interim closing's last month for a year (January to November).
-pub fn set_interim(
-    conn: &mut DbConn,
-    actor: &Actor,
-    municipality_code: &str,
-    year: i32,
-    last_month: u32,
-) -> Result<()> {
-    crate::check_year(year)?;
-    if !(1..=11).contains(&last_month) {
-        return Err(StoreError::invalid("last_month", Text::new("closing-last-month")));
-    }
+/// Sets the interim closing's last month for a year, as
+/// [`InterimForm::check`](etablera_domain::quality::summary::InterimForm::check) gives it (a year of
+/// the work, January to November).
+pub fn set_interim(conn: &mut DbConn, actor: &Actor, municipality_code: &str, interim: &Interim) -> Result<()> {
+    let (year, last_month) = (interim.year.get(), interim.last_month);
     write(conn, |conn| {
         let key = interim_closings::table.find((municipality_code, year));
         let values = (

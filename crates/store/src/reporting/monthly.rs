@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::follow_up::{Arrival, FollowUp, follow_up};
-use etablera_domain::reporting::monthly::{Month, MonthlyCounts, ReportActivity, ReportPerson, count};
+use etablera_domain::reporting::monthly::{Month, MonthlyCounts, ReportActivity, ReportPerson, Signature, count};
 use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fingerprint};
 
 use crate::access::Actor;
@@ -278,30 +278,21 @@ pub struct Seen {
 }
 
 /// Signs the month's report as the casework stands: the first version, or a new one that lists
-/// what changed since the last. A month is signed once it has ended, and a new version only
-/// when something changed. With `seen`, the signature is refused as stale when someone signed
-/// or the figures changed since the page was opened, so that what is signed is what was read.
-#[allow(clippy::too_many_arguments)]
+/// what changed since the last. The signature is checked by
+/// [`SignForm::check`](etablera_domain::reporting::monthly::SignForm::check) (the month has ended, the
+/// note is short enough); a new version is made only when something changed. With `seen`, the
+/// signature is refused as stale when someone signed or the figures changed since the page was
+/// opened, so that what is signed is what was read.
 pub fn sign(
     conn: &mut DbConn,
     actor: &Actor,
     municipality_code: &str,
-    month: Month,
+    signature: &Signature,
     days: DayCount,
-    note: Option<&str>,
     seen: Option<&Seen>,
 ) -> Result<i32> {
     let today = actor.today();
-    if month.last >= today {
-        return Err(StoreError::invalid(
-            "month",
-            Text::new("monthly-not-over").with("from", month.last.succ_opt().unwrap_or(month.last)),
-        ));
-    }
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
-    if note.is_some_and(|n| n.chars().count() > 2000) {
-        return Err(StoreError::invalid("note", Text::new("monthly-note-too-long")));
-    }
+    let (month, note) = (signature.month, signature.note.as_deref());
     write(conn, |conn| {
         let report = casework(conn, municipality_code)?.report(month, today, days);
         let now_figures = report.figures();

@@ -300,7 +300,7 @@ pub async fn fulfil(
                 .store
                 .run(move |conn| {
                     obligations::in_current_order(conn, &c, obligation)?;
-                    obligations::fulfil(conn, &actor, obligation, &period, done.done_on, &done.document)
+                    obligations::fulfil(conn, &actor, obligation, &period, &done)
                 })
                 .await)
         }
@@ -336,12 +336,7 @@ pub async fn staffing(
     let outcome = match input.check() {
         Ok(new) => {
             let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state
-                .store
-                .run(move |conn| {
-                    orders::record_staffing(conn, &actor, &c, new.from, new.hundredths, new.note.as_deref())
-                })
-                .await)
+            Ok(state.store.run(move |conn| orders::record_staffing(conn, &actor, &c, &new)).await)
         }
         Err(errors) => Err(errors),
     };
@@ -435,12 +430,7 @@ pub async fn create(
     let outcome = match input.check() {
         Ok(new) => {
             let actor = ctx.actor();
-            Ok(state
-                .store
-                .run(move |conn| {
-                    orders::create(conn, &actor, &parsed_code, &new.title, &new.first, &new.duties).map(|_| ())
-                })
-                .await)
+            Ok(state.store.run(move |conn| orders::create(conn, &actor, &parsed_code, &new).map(|_| ())).await)
         }
         Err(errors) => Err(errors),
     };

@@ -198,10 +198,7 @@ pub async fn set_interim(
     let outcome = match checked {
         Ok(interim) => {
             let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state
-                .store
-                .run(move |conn| closings::set_interim(conn, &actor, &c, interim.year.get(), interim.last_month))
-                .await)
+            Ok(state.store.run(move |conn| closings::set_interim(conn, &actor, &c, &interim)).await)
         }
         Err(errors) => Err(errors),
     };

@@ -157,7 +157,7 @@ async fn page(
         measured_on: live.follow_up.measured_on.to_string(),
         latest: latest.map(|s| version_view(&t, s)),
         versions: versions.iter().map(|s| version_view(&t, s)).collect(),
-        sign_from: (month.last >= today).then(|| month.last.succ_opt().unwrap_or(month.last).to_string()),
+        sign_from: (!month.has_ended(today)).then(|| month.signable_from().to_string()),
         seen_version: latest.map_or(0, |s| s.version),
         seen_figures: etablera_domain::reporting::versions::fingerprint(&figures),
         charts: charts(&t, &trend),
@@ -185,13 +185,10 @@ pub async fn sign(
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let month = chosen_month(Some(&input.month), today)?;
     let seen = monthly::Seen { version: fields.version()?, figures: input.figures.clone() };
-    let outcome = match input.check() {
-        Ok(note) => {
+    let outcome = match input.check(month, today) {
+        Ok(signature) => {
             let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
-            Ok(state
-                .store
-                .run(move |conn| monthly::sign(conn, &actor, &c, month, days, note.as_deref(), Some(&seen)))
-                .await)
+            Ok(state.store.run(move |conn| monthly::sign(conn, &actor, &c, &signature, days, Some(&seen))).await)
         }
         Err(errors) => Err(errors),
     };

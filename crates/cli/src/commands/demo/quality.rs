@@ -8,10 +8,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use etablera_domain::agreements::obligations::{DutyKind, Status, default_duties};
+use etablera_domain::agreements::order::{FulfilForm, NewOrder, StaffingForm};
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
+use etablera_domain::input::Invalid;
 use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
 use etablera_domain::reception::first_contact::DayCount;
-use etablera_domain::reporting::monthly::Month;
+use etablera_domain::reporting::monthly::{Month, SignForm};
 use etablera_domain::text::Text;
 use etablera_store::access::Actor;
 use etablera_store::access::Scope;
@@ -24,6 +26,16 @@ pub struct Quality {
     pub cases: usize,
     pub signed: usize,
     pub duties_done: usize,
+}
+
+/// A value the demo makes, through its form's check: a demo that does not pass is a bug.
+fn checked<T>(what: &str, result: std::result::Result<T, Vec<Invalid>>) -> Result<T> {
+    result.map_err(|e| {
+        StoreError::invalid(
+            "demo",
+            Text::new("technical-detail").with("detail", format!("the demo's {what} does not pass: {e:?}")),
+        )
+    })
 }
 
 fn d(text: &str) -> NaiveDate {
@@ -147,12 +159,7 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, unit_manager: O
                     .to_owned()
             }),
         };
-        let case = form.check(today).map_err(|e| {
-            StoreError::invalid(
-                "demo",
-                Text::new("technical-detail").with("detail", format!("the demo's case does not pass: {e:?}")),
-            )
-        })?;
+        let case = checked("case", form.check(today))?;
         deviations::create(conn, &by_manager, &scope, municipality, None, &case)?;
     }
     let code: etablera_domain::municipality::MunicipalityCode = municipality.parse().map_err(|_| {
@@ -161,25 +168,31 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, unit_manager: O
     let start = d("2020-03-01");
     let title = "Beställning av individinriktat mottagnings- och integrationsarbete";
     let first = order_version(start, d("2024-02-29"), "SN 2020/14", None);
-    let order_id = orders::create(conn, &by_manager, &code, title, &first, &default_duties(start))?;
+    let order = NewOrder { title: title.to_owned(), first, duties: default_duties(start) };
+    let order_id = orders::create(conn, &by_manager, &code, &order)?;
     let prolonged =
         order_version(start, d("2028-02-29"), "SN 2023/88", Some("Förlängd i fyra år (påhittat för demon)."));
     agreements::amend(conn, &by_manager, order_id, 1, &NewVersion { effective_from: d("2024-03-01"), ..prolonged })?;
-    orders::record_staffing(conn, &by_manager, municipality, start, 250, Some("Enligt beställningen, 1.4.1"))?;
+    let staffing = StaffingForm {
+        municipality: municipality.to_owned(),
+        from: start.to_string(),
+        posts: "2,5".into(),
+        note: "Enligt beställningen, 1.4.1".into(),
+    };
+    orders::record_staffing(conn, &by_manager, municipality, &checked("staffing", staffing.check())?)?;
 
     let last = Month::containing(today).previous();
     let mut signed = 0;
     let mut month = Month::containing(start);
     while month.first < last.first {
-        monthly::sign(
-            conn,
-            &by_manager,
-            municipality,
-            month,
-            DayCount::Calendar,
-            Some("Granskad på enhetsmötet."),
-            None,
-        )?;
+        let form = SignForm {
+            municipality: municipality.to_owned(),
+            month: month.code(),
+            note: "Granskad på enhetsmötet.".into(),
+            ..Default::default()
+        };
+        let signature = checked("signature", form.check(month, today))?;
+        monthly::sign(conn, &by_manager, municipality, &signature, DayCount::Calendar, None)?;
         signed += 1;
         month = Month::containing(month.last.succ_opt().expect("a day after"));
     }
@@ -196,8 +209,15 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str, unit_manager: O
                 continue;
             }
             let done_on = s.occurrence.due - Duration::days(3);
-            let document = format!("SN {}/{}", done_on.year(), 100 + duties_done);
-            obligations::fulfil(conn, &by_manager, obligation.id, &s.occurrence.period, done_on, &document)?;
+            let form = FulfilForm {
+                municipality: municipality.to_owned(),
+                obligation: obligation.id,
+                period: s.occurrence.period.clone(),
+                done_on: done_on.to_string(),
+                document: format!("SN {}/{}", done_on.year(), 100 + duties_done),
+            };
+            let done = checked("duty done", form.check(today))?;
+            obligations::fulfil(conn, &by_manager, obligation.id, &s.occurrence.period, &done)?;
             duties_done += 1;
         }
     }
