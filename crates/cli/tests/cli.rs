@@ -345,13 +345,7 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     let household: i32 = db
         .store
         .with_conn(|conn| {
-            exchange::import(
-                conn,
-                &etablera_store::testing::cli_on(etablera_store::testing::today()),
-                example,
-                "Mottagningen",
-            )
-            .unwrap();
+            exchange::import(conn, &etablera_store::testing::cli(), example, "Mottagningen").unwrap();
             use diesel::prelude::*;
             use etablera_store::schema::households;
             Ok(households::table.filter(households::reference.eq("H1")).select(households::id).first(conn)?)

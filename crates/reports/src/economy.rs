@@ -31,17 +31,7 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, sheet: &Sheet) -> Result<Vec<u8
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("# ##0.00");
     let bold_money = Format::new().set_bold().set_num_format("# ##0.00");
-    ws.write_string_with_format(0, 0, &heading.title, &bold)?;
-    let mut r = 1u32;
-    for (label, value) in &heading.facts {
-        ws.write_string(r, 0, label)?;
-        ws.write_string(r, 1, value)?;
-        r += 1;
-    }
-    r += 1;
-    for (col, header) in sheet.headers.iter().enumerate() {
-        ws.write_string_with_format(r, col as u16, header, &bold)?;
-    }
+    let mut r = crate::table::write_heading(ws, heading, &sheet.headers)?;
     for (texts, amounts) in &sheet.rows {
         r += 1;
         for (col, text) in texts.iter().enumerate() {

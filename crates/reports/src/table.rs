@@ -65,14 +65,14 @@ pub fn csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
     out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// The table as an XLSX workbook; a cell that is a whole number is written as a number, so that
-/// it can be summed, and anything else (such as "<3") as text.
-pub fn xlsx(sheet_name: &str, heading: &Heading, table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut workbook = Workbook::new();
-    let ws = workbook.add_worksheet();
-    ws.set_name(sheet_name)?;
-    let bold = Format::new().set_bold();
+/// Writes the heading (the title in bold, then the facts as label and value) and, after a blank
+/// row, the columns' headers in bold; returns the headers' row.
+pub(crate) fn write_heading(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    heading: &Heading,
+    headers: &[String],
+) -> Result<u32, rust_xlsxwriter::XlsxError> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     ws.write_string_with_format(0, 0, &heading.title, &bold)?;
     let mut r = 1u32;
     for (label, value) in &heading.facts {
@@ -81,9 +81,21 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, table: &Table) -> Result<Vec<u8
         r += 1;
     }
     r += 1;
-    for (col, header) in table.headers.iter().enumerate() {
+    for (col, header) in headers.iter().enumerate() {
         ws.write_string_with_format(r, col as u16, header, &bold)?;
     }
+    Ok(r)
+}
+
+/// The table as an XLSX workbook; a cell that is a whole number is written as a number, so that
+/// it can be summed, and anything else (such as "<3") as text.
+pub fn xlsx(sheet_name: &str, heading: &Heading, table: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet_name)?;
+    let bold = Format::new().set_bold();
+    let mut r = write_heading(ws, heading, &table.headers)?;
     let lines =
         table.rows.iter().map(|row| (row, false)).chain((!table.totals.is_empty()).then_some((&table.totals, true)));
     for (row, is_total) in lines {

@@ -90,10 +90,7 @@ impl Agreement {
 
     /// The days the agreement binds, from its first day to its last.
     pub fn binds(&self) -> Validity {
-        match self.ends_on() {
-            Some(end) => Validity::FixedTerm { start: self.starts_on(), end },
-            None => Validity::UntilFurtherNotice { start: self.starts_on() },
-        }
+        Validity::from_dates(self.starts_on(), self.ends_on())
     }
 }
 
@@ -361,10 +358,7 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
             decision: row.decision,
             signed_on: row.signed_on,
             terms: Terms {
-                validity: match row.end_date {
-                    Some(end) => Validity::FixedTerm { start: row.start_date, end },
-                    None => Validity::UntilFurtherNotice { start: row.start_date },
-                },
+                validity: Validity::from_dates(row.start_date, row.end_date),
                 notice_months: row.notice_months.map(|m| m as u32),
                 refund_policy: row.refund_policy,
                 vacancy_threshold_months: row.vacancy_threshold_months.map(|m| m as u32),

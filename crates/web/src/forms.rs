@@ -103,6 +103,24 @@ pub struct FieldError {
     pub message: Text,
 }
 
+/// Writes a checked form through the store, or passes its errors on: the outcome that
+/// [`Filled::after`] takes. Whatever the write returns is dropped; a handler that needs it
+/// runs the store itself.
+pub async fn save<T, R>(
+    state: &crate::app::AppState,
+    checked: Result<T, Vec<Invalid>>,
+    write: impl FnOnce(&mut etablera_store::DbConn, T) -> etablera_store::Result<R> + Send + 'static,
+) -> Result<etablera_store::Result<()>, Vec<Invalid>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    match checked {
+        Ok(value) => Ok(state.store.run(move |conn| write(conn, value).map(|_| ())).await),
+        Err(errors) => Err(errors),
+    }
+}
+
 /// A form that failed: which one, what was sent, and its errors.
 #[derive(Debug, Clone, Default)]
 pub struct Filled {

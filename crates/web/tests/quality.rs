@@ -5,33 +5,16 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_store::access::users::{self, Grants};
-use etablera_store::reception::exchange;
-use etablera_store::schema::{access_log, deviations, households};
+use etablera_store::access::users::Grants;
+use etablera_store::schema::{access_log, deviations};
 
 use crate::support::{Browser, TestApp};
 
 const EXAMPLE: &str = include_str!("../../../data/examples/reception.json");
 
 fn with_households(app: &TestApp) -> i32 {
-    app.db
-        .store
-        .with_conn(|conn| {
-            Ok(exchange::import(
-                conn,
-                &etablera_store::testing::cli_on(etablera_store::testing::today()),
-                EXAMPLE,
-                "Mottagningen",
-            ))
-        })
-        .unwrap()
-        .unwrap();
-    app.db
-        .store
-        .with_conn(|conn| {
-            Ok(households::table.filter(households::reference.eq("H1")).select(households::id).first(conn)?)
-        })
-        .unwrap()
+    app.import(EXAMPLE);
+    app.household("H1")
 }
 
 fn count(app: &TestApp) -> i64 {
@@ -56,17 +39,7 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
     let household = with_households(&app);
     app.add_user("anna", &[Role::CaseWorker]);
     app.add_user("namnd", &[Role::Committee]);
-    app.db
-        .store
-        .with_conn(|conn| {
-            users::change_grants(
-                conn,
-                &etablera_store::testing::cli(),
-                "namnd",
-                &Grants { email: Some(Some("namnd@osteraker.test".into())), ..Default::default() },
-            )
-        })
-        .unwrap();
+    app.grant("namnd", Grants { email: Some(Some("namnd@osteraker.test".into())), ..Default::default() });
     let anna = app.login("anna").await;
     let today = etablera_store::testing::today().to_string();
     let household_text = household.to_string();
@@ -261,17 +234,7 @@ async fn a_case_about_another_units_household_is_not_shown() {
 
     // A case worker of another unit in the same municipality.
     app.add_user("bertil", &[Role::CaseWorker]);
-    app.db
-        .store
-        .with_conn(|conn| {
-            users::change_grants(
-                conn,
-                &etablera_store::testing::cli(),
-                "bertil",
-                &Grants { unit: Some(Some("Etableringsenheten".into())), ..Default::default() },
-            )
-        })
-        .unwrap();
+    app.grant("bertil", Grants { unit: Some(Some("Etableringsenheten".into())), ..Default::default() });
     let bertil = app.login("bertil").await;
     assert!(!app.get("/quality", Some(&bertil)).await.body.contains(&format!("/quality/{id}\"")));
     assert_eq!(app.get(&format!("/quality/{id}"), Some(&bertil)).await.status, StatusCode::NOT_FOUND);
@@ -292,17 +255,16 @@ async fn an_empty_case_names_every_field_at_once() {
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
     let answer = register(&app, &anna, &[("household", ""), ("received_on", "i förrgår")]).await;
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in [
-        ("kind", "Välj om det är ett klagomål eller en avvikelse."),
-        ("received_on", "som ÅÅÅÅ-MM-DD"),
-        ("channel", "Välj hur det kom in."),
-        ("description", "Skriv vad det gäller."),
-        ("category", "Välj ett område."),
-    ] {
-        assert!(answer.body.contains(&format!("href=\"#deviation-{field}\"")), "{field} is in the summary");
-        assert!(answer.body.contains(message), "{message}");
-    }
+    answer.names_every_field(
+        "deviation",
+        &[
+            ("kind", "Välj om det är ett klagomål eller en avvikelse."),
+            ("received_on", "som ÅÅÅÅ-MM-DD"),
+            ("channel", "Välj hur det kom in."),
+            ("description", "Skriv vad det gäller."),
+            ("category", "Välj ett område."),
+        ],
+    );
     assert!(answer.body.contains("value=\"i förrgår\""), "what was typed is kept");
     assert_eq!(count(&app), 0, "nothing saved");
 }

@@ -1,8 +1,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
-use etablera_store::access::users::{self, Grants};
-use etablera_store::reception::exchange;
+use etablera_store::access::users::Grants;
 use etablera_store::schema::{access_log, households, persons};
 
 use crate::support::TestApp;
@@ -12,18 +11,7 @@ const EXAMPLE: &str = include_str!("../../../data/examples/reception.json");
 /// The example file, stored for the unit "Mottagningen" (the test users' unit).
 fn with_caseload() -> TestApp {
     let app = TestApp::new();
-    app.db
-        .store
-        .with_conn(|conn| {
-            Ok(exchange::import(
-                conn,
-                &etablera_store::testing::cli_on(etablera_store::testing::today()),
-                EXAMPLE,
-                "Mottagningen",
-            ))
-        })
-        .unwrap()
-        .unwrap();
+    app.import(EXAMPLE);
     app
 }
 
@@ -82,17 +70,7 @@ async fn a_case_worker_opens_a_household_and_a_person_and_each_view_is_logged() 
 async fn another_units_case_worker_gets_not_found_and_the_committee_is_refused() {
     let app = with_caseload();
     app.add_user("olle", &[Role::CaseWorker]);
-    app.db
-        .store
-        .with_conn(|conn| {
-            users::change_grants(
-                conn,
-                &etablera_store::testing::cli(),
-                "olle",
-                &Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() },
-            )
-        })
-        .unwrap();
+    app.grant("olle", Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() });
     let olle = app.login("olle").await;
     let (household, person) = first_ids(&app);
     assert_eq!(app.get(&format!("/reception/households/{household}"), Some(&olle)).await.status, StatusCode::NOT_FOUND);
@@ -158,30 +136,9 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
         public_url: Some("https://etablera.osteraker.test".into()),
     };
     let app = TestApp::new();
-    app.db
-        .store
-        .with_conn(|conn| {
-            Ok(exchange::import(
-                conn,
-                &etablera_store::testing::cli_on(etablera_store::testing::today()),
-                EXAMPLE,
-                "Mottagningen",
-            ))
-        })
-        .unwrap()
-        .unwrap();
+    app.import(EXAMPLE);
     app.add_user("anna", &[Role::CaseWorker]);
-    app.db
-        .store
-        .with_conn(|conn| {
-            users::change_grants(
-                conn,
-                &etablera_store::testing::cli(),
-                "anna",
-                &Grants { email: Some(Some("anna@osteraker.test".into())), ..Default::default() },
-            )
-        })
-        .unwrap();
+    app.grant("anna", Grants { email: Some(Some("anna@osteraker.test".into())), ..Default::default() });
     let state = etablera_web::AppState::new(app.db.store.clone(), etablera_web::WebConfig::default());
     // A household received ten days ago that nobody has contacted.
     let received = etablera_store::testing::today() - chrono::Duration::days(10);
@@ -238,13 +195,7 @@ async fn a_first_contact_saved_on_a_stale_page_is_refused_with_409_and_the_input
     let app = with_caseload();
     app.add_user("anna", &[Role::CaseWorker]);
     let browser = app.login("anna").await;
-    let household: i32 = app
-        .db
-        .store
-        .with_conn(|conn| {
-            Ok(households::table.filter(households::reference.eq("H2")).select(households::id).first(conn)?)
-        })
-        .unwrap();
+    let household = app.household("H2");
     let today = etablera_store::testing::today().to_string();
     let answer = app
         .post_form(
@@ -274,18 +225,16 @@ async fn an_empty_placement_names_every_missing_field_at_once() {
     let answer = app
         .post_form("/reception/households/new", Some(&browser), &[("csrf_token", &browser.csrf), ("category", "")])
         .await;
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in [
-        ("placement_date", "Skriv anvisningsdatumet som ÅÅÅÅ-MM-DD"),
-        ("given_name", "Skriv förnamnet."),
-        ("family_name", "Skriv efternamnet."),
-        ("birth_date", "Skriv födelsedatumet som ÅÅÅÅ-MM-DD"),
-        ("category", "Välj kategori"),
-    ] {
-        assert!(answer.body.contains(&format!("href=\"#placement-{field}\"")), "{field} is in the summary");
-        assert!(answer.body.contains(&format!("id=\"placement-{field}-error\"")), "{field} has its error");
-        assert!(answer.body.contains(message), "{message}");
-    }
+    answer.names_every_field(
+        "placement",
+        &[
+            ("placement_date", "Skriv anvisningsdatumet som ÅÅÅÅ-MM-DD"),
+            ("given_name", "Skriv förnamnet."),
+            ("family_name", "Skriv efternamnet."),
+            ("birth_date", "Skriv födelsedatumet som ÅÅÅÅ-MM-DD"),
+            ("category", "Välj kategori"),
+        ],
+    );
     assert_eq!(app.db.store.with_conn(|conn| Ok(households::table.count().get_result::<i64>(conn)?)).unwrap(), 0);
 }
 
@@ -324,26 +273,21 @@ async fn a_wrong_activity_or_exemption_names_every_field_at_once() {
             ],
         )
         .await;
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in [
-        ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD"),
-        ("end", "Skriv slutdatumet som ÅÅÅÅ-MM-DD"),
-        ("hours_per_week", "Skriv timmar per vecka som ett heltal, 0–40."),
-    ] {
-        assert!(answer.body.contains(&format!("href=\"#activity-{field}\"")), "{field} is in the summary");
-        assert!(answer.body.contains(&format!("id=\"activity-{field}-error\"")), "{field} has its error");
-        assert!(answer.body.contains(message), "{message}");
-    }
+    answer.names_every_field(
+        "activity",
+        &[
+            ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD"),
+            ("end", "Skriv slutdatumet som ÅÅÅÅ-MM-DD"),
+            ("hours_per_week", "Skriv timmar per vecka som ett heltal, 0–40."),
+        ],
+    );
     assert!(answer.body.contains("value=\"Kvällskurs\""), "what was typed is kept");
     let answer = app
         .post_form(&format!("/reception/persons/{person}/exemptions"), Some(&browser), &[("csrf_token", &browser.csrf)])
         .await;
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in
-        [("reason", "Välj skäl: sjukdom eller funktionsnedsättning."), ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD")]
-    {
-        assert!(answer.body.contains(&format!("href=\"#exemption-{field}\"")), "{field} is in the summary");
-        assert!(answer.body.contains(message), "{message}");
-    }
+    answer.names_every_field(
+        "exemption",
+        &[("reason", "Välj skäl: sjukdom eller funktionsnedsättning."), ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD")],
+    );
     assert_eq!(count(&app), before, "nothing was saved");
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use etablera_domain::access::Role;
 use etablera_domain::reception::plan::ActivityInput;
 use etablera_store::access::Scope;
-use etablera_store::reception::{exchange, plans};
+use etablera_store::reception::plans;
 use etablera_store::schema::{access_log, persons};
 
 use crate::support::{Browser, TestApp};
@@ -16,18 +16,7 @@ const CASELOAD: &str = include_str!("../../../data/examples/monthly-report-casel
 
 fn with_caseload() -> TestApp {
     let app = TestApp::new();
-    app.db
-        .store
-        .with_conn(|conn| {
-            Ok(exchange::import(
-                conn,
-                &etablera_store::testing::cli_on(etablera_store::testing::today()),
-                CASELOAD,
-                "Mottagningen",
-            ))
-        })
-        .unwrap()
-        .unwrap();
+    app.import(CASELOAD);
     app
 }
 

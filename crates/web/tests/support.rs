@@ -37,6 +37,22 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// A form refused whole: 422, and every field named with its message, linked from the
+    /// summary and shown beside the field.
+    #[track_caller]
+    pub fn names_every_field(&self, form: &str, errors: &[(&str, &str)]) {
+        assert_eq!(self.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", self.body);
+        for (field, message) in errors {
+            assert!(
+                self.body.contains(&format!("href=\"#{form}-{field}\"")),
+                "{field} is in the summary: {}",
+                self.body
+            );
+            assert!(self.body.contains(&format!("id=\"{form}-{field}-error\"")), "{field} has its error beside it");
+            assert!(self.body.contains(message), "{message}: {}", self.body);
+        }
+    }
+
     pub fn location(&self) -> &str {
         self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
@@ -55,6 +71,21 @@ impl Answer {
     }
 }
 
+/// The e-invoice passes both Peppol BIS 3.0 rule sets (EN 16931 and Peppol's own), as checked by
+/// the shared tool.
+#[track_caller]
+pub fn assert_valid_einvoice(xml: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e-faktura.xml");
+    std::fs::write(&file, xml).unwrap();
+    let check =
+        std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/einvoice-check"))
+            .arg(&file)
+            .output()
+            .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
 /// The value of the first hidden csrf_token field in a page.
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
@@ -71,6 +102,36 @@ impl TestApp {
         let db = TestDatabase::new();
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
+    }
+
+    /// Stores a file in the reception exchange format for the test users' unit, "Mottagningen".
+    pub fn import(&self, file: &str) {
+        let actor = etablera_store::testing::cli();
+        self.db
+            .store
+            .with_conn(|conn| Ok(etablera_store::reception::exchange::import(conn, &actor, file, "Mottagningen")))
+            .unwrap()
+            .unwrap();
+    }
+
+    /// Changes a user's grants from the command line.
+    pub fn grant(&self, username: &str, grants: users::Grants) {
+        self.db
+            .store
+            .with_conn(|conn| users::change_grants(conn, &etablera_store::testing::cli(), username, &grants))
+            .unwrap();
+    }
+
+    /// The id of the household with this reference.
+    pub fn household(&self, reference: &str) -> i32 {
+        use diesel::prelude::*;
+        use etablera_store::schema::households;
+        self.db
+            .store
+            .with_conn(|conn| {
+                Ok(households::table.filter(households::reference.eq(reference)).select(households::id).first(conn)?)
+            })
+            .unwrap()
     }
 
     pub fn add_user(&self, username: &str, roles: &[Role]) -> User {

@@ -116,10 +116,7 @@ impl OrderForm {
                 decision: given(&self.decision),
                 signed_on: signed_on?,
                 terms: Terms {
-                    validity: match end? {
-                        Some(end) => Validity::FixedTerm { start, end },
-                        None => Validity::UntilFurtherNotice { start },
-                    },
+                    validity: Validity::from_dates(start, end?),
                     notice_months: notice?,
                     refund_policy: RefundPolicy::None,
                     vacancy_threshold_months: None,

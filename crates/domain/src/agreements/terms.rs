@@ -14,6 +14,14 @@ pub enum Validity {
 }
 
 impl Validity {
+    /// From a start and an end, if there is one: without an end it runs until further notice.
+    pub fn from_dates(start: NaiveDate, end: Option<NaiveDate>) -> Validity {
+        match end {
+            Some(end) => Validity::FixedTerm { start, end },
+            None => Validity::UntilFurtherNotice { start },
+        }
+    }
+
     pub fn start(&self) -> NaiveDate {
         match *self {
             Validity::FixedTerm { start, .. } | Validity::UntilFurtherNotice { start } => start,

@@ -73,10 +73,7 @@ pub fn amend(conn: &mut DbConn, actor: &Actor, municipality_code: &str, amendmen
         decision: amendment.decision.clone(),
         signed_on: None,
         terms: etablera_domain::agreements::Terms {
-            validity: match amendment.end {
-                Some(end) => etablera_domain::agreements::Validity::FixedTerm { start, end },
-                None => etablera_domain::agreements::Validity::UntilFurtherNotice { start },
-            },
+            validity: etablera_domain::agreements::Validity::from_dates(start, amendment.end),
             notice_months: amendment.notice_months,
             refund_policy: now_version.terms.refund_policy,
             vacancy_threshold_months: None,

@@ -19,7 +19,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, Submitted};
+use crate::forms::{Fields, Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, municipality, municipality_options, render_with};
 
@@ -316,13 +316,8 @@ pub async fn amend(
     Submitted { input, fields }: Submitted<OrderAmendmentForm>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let outcome = match input.check() {
-        Ok(amendment) => {
-            let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| orders::amend(conn, &actor, &c, &amendment).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = save(&state, input.check(), move |conn, amendment| orders::amend(conn, &actor, &c, &amendment)).await;
     answer(&state, &ctx, &user, code, "amend".into(), fields, outcome).await
 }
 
@@ -333,13 +328,8 @@ pub async fn staffing(
     Submitted { input, fields }: Submitted<StaffingForm>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let outcome = match input.check() {
-        Ok(new) => {
-            let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| orders::record_staffing(conn, &actor, &c, &new)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = save(&state, input.check(), move |conn, new| orders::record_staffing(conn, &actor, &c, &new)).await;
     answer(&state, &ctx, &user, code, "staffing".into(), fields, outcome).await
 }
 
@@ -409,13 +399,11 @@ pub async fn reschedule(
     let (obligation, c) = (input.obligation, code.clone());
     // Its kind of schedule gives the shape to read.
     let duty = state.store.run(move |conn| obligations::in_current_order(conn, &c, obligation)).await?;
-    let outcome = match input.check(duty.schedule) {
-        Ok(schedule) => {
-            let actor = ctx.actor();
-            Ok(state.store.run(move |conn| obligations::reschedule(conn, &actor, obligation, schedule)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let actor = ctx.actor();
+    let outcome = save(&state, input.check(duty.schedule), move |conn, schedule| {
+        obligations::reschedule(conn, &actor, obligation, schedule)
+    })
+    .await;
     answer(&state, &ctx, &user, code, format!("duty-{obligation}"), fields, outcome).await
 }
 
@@ -427,13 +415,8 @@ pub async fn create(
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let parsed_code: etablera_domain::municipality::MunicipalityCode =
         code.parse().map_err(|_| AppError::BadRequest)?;
-    let outcome = match input.check() {
-        Ok(new) => {
-            let actor = ctx.actor();
-            Ok(state.store.run(move |conn| orders::create(conn, &actor, &parsed_code, &new).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let actor = ctx.actor();
+    let outcome = save(&state, input.check(), move |conn, new| orders::create(conn, &actor, &parsed_code, &new)).await;
     match Filled::after("order", fields, outcome)? {
         None => Ok(back(&code)),
         Some(f) => form_page(&ctx, &user, f, Some(code)),

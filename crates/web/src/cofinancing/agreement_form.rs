@@ -14,7 +14,7 @@ use crate::api::Path;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, Submitted};
+use crate::forms::{Fields, Filled, Submitted, save};
 use crate::pages::{PageContext, render_with};
 
 /// The form's name, which prefixes its fields' ids.
@@ -220,13 +220,9 @@ pub async fn amend(
     Submitted { input, fields }: Submitted<AmendmentForm>,
 ) -> AppResult<Response> {
     let agreement = of_post(&state, &user, id).await?;
-    let outcome = match input.check() {
-        Ok(version) => {
-            let (actor, based_on) = (ctx.actor(), input.based_on);
-            Ok(state.store.run(move |conn| agreements::amend(conn, &actor, id, based_on, &version).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, based_on) = (ctx.actor(), input.based_on);
+    let outcome =
+        save(&state, input.check(), move |conn, version| agreements::amend(conn, &actor, id, based_on, &version)).await;
     match Filled::after(FORM, fields, outcome)? {
         None => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}")).into_response()),
         Some(f) => render(&state, &ctx, &user, Some(id), version_defaults(agreement.current()), f).await,

@@ -24,7 +24,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Asked, Filled, Submitted};
+use crate::forms::{Asked, Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render_with};
 
@@ -485,18 +485,11 @@ pub async fn withdraw(
     Submitted { input, fields }: Submitted<NoticeForm>,
 ) -> AppResult<Response> {
     let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
-    let outcome = match input.check() {
-        Ok(notice) => {
-            let actor = ctx.actor();
-            Ok(state
-                .store
-                .run(move |conn| {
-                    withdrawals::withdraw(conn, &actor, id, notice.date, notice.registry_number.as_deref()).map(|_| ())
-                })
-                .await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let actor = ctx.actor();
+    let outcome = save(&state, input.check(), move |conn, notice| {
+        withdrawals::withdraw(conn, &actor, id, notice.date, notice.registry_number.as_deref())
+    })
+    .await;
     match Filled::after(NOTICE, fields, outcome)? {
         None => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}?recorded=1")).into_response()),
         Some(f) => render_agreement(&state, &ctx, agreement, None, f, false).await,

@@ -8,7 +8,6 @@ use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
-use etablera_store::StoreError;
 use etablera_store::cofinancing::invoices::{self, Invoice};
 use etablera_store::cofinancing::posts::Post;
 use serde::Deserialize;

@@ -10,7 +10,7 @@ use super::current_post;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, Submitted};
+use crate::forms::{Filled, Submitted, save};
 use crate::pages::{PageContext, render_with};
 
 pub struct ModelRow {
@@ -73,13 +73,10 @@ pub async fn set_cost(
     Submitted { input, fields }: Submitted<PostCostForm>,
 ) -> AppResult<Response> {
     let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
-    let outcome = match input.check() {
-        Ok(new) => Ok(state
-            .store
-            .run(move |conn| posts::set_cost_model(conn, post.id, new.year.get(), &new.cost, new.note.as_deref()))
-            .await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, new| {
+        posts::set_cost_model(conn, post.id, new.year.get(), &new.cost, new.note.as_deref())
+    })
+    .await;
     match Filled::after("post", fields, outcome)? {
         None => Ok(Redirect::to("/cofinancing/post").into_response()),
         Some(f) => render(&state, &ctx, &user, f).await,

@@ -14,7 +14,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, Submitted};
+use crate::forms::{Filled, Submitted, save};
 use crate::pages::{PageContext, render_with};
 
 pub struct RefundRow {
@@ -123,17 +123,12 @@ pub async fn record(
     Signed { ctx, user }: Signed,
     Submitted { input, fields }: Submitted<VacancyForm>,
 ) -> AppResult<Response> {
-    let outcome = match input.check() {
-        Ok(new) => {
-            let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
-            let actor = ctx.actor();
-            Ok(state
-                .store
-                .run(move |conn| vacancies::record(conn, &actor, post.id, new.period, new.note.as_deref()).map(|_| ()))
-                .await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let actor = ctx.actor();
+    let outcome = save(&state, input.check(), move |conn, new| {
+        vacancies::record(conn, &actor, post.id, new.period, new.note.as_deref())
+    })
+    .await;
     match Filled::after("vacancy", fields, outcome)? {
         None => Ok(Redirect::to("/cofinancing/vacancies?recorded=1").into_response()),
         Some(f) => page_with(&state, &ctx, &user, f, None).await,

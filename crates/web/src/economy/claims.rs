@@ -16,7 +16,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, SavedQuery, Submitted};
+use crate::forms::{Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
 
@@ -270,13 +270,9 @@ pub async fn step(
     Submitted { input, fields }: Submitted<StepForm>,
 ) -> AppResult<Response> {
     let version = fields.version()?;
-    let outcome = match input.check() {
-        Ok(input) => {
-            let (actor, scope) = (ctx.actor(), scope(&user));
-            Ok(state.store.run(move |conn| claims::step(conn, &actor, &scope, id, &input, version)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome =
+        save(&state, input.check(), move |conn, input| claims::step(conn, &actor, &scope, id, &input, version)).await;
     match Filled::after("step", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/economy/claims/{id}?saved=step")).into_response()),
         Some(f) => claim_page(&state, &ctx, &user, id, f, None).await,

@@ -19,7 +19,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, Submitted};
+use crate::forms::{Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
 
@@ -162,13 +162,8 @@ pub async fn set(
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let version = fields.version()?;
-    let outcome = match input.check() {
-        Ok(grant) => {
-            let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| grant::set(conn, &actor, &c, &grant, version)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = save(&state, input.check(), move |conn, grant| grant::set(conn, &actor, &c, &grant, version)).await;
     let year = input.year.trim().parse::<i32>().ok();
     match Filled::after("grant", fields, outcome)? {
         None => Ok(Redirect::to(&format!(

@@ -15,7 +15,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Filled, SavedQuery, Submitted};
+use crate::forms::{Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 
@@ -123,13 +123,9 @@ pub async fn set_price_base(
     Signed { ctx, .. }: Signed,
     Submitted { input, fields }: Submitted<PriceBaseForm>,
 ) -> AppResult<Response> {
-    let outcome = match input.check() {
-        Ok(base) => {
-            let actor = ctx.actor();
-            Ok(state.store.run(move |conn| rules::set_price_base_amount(conn, &actor, &base)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let actor = ctx.actor();
+    let outcome =
+        save(&state, input.check(), move |conn, base| rules::set_price_base_amount(conn, &actor, &base)).await;
     match Filled::after("price-base", fields, outcome)? {
         None => Ok(Redirect::to("/admin/reimbursement-rules?saved=1").into_response()),
         Some(f) => list_page(&state, &ctx, f, None).await,
@@ -149,47 +145,30 @@ struct RuleFormPage {
     cap_kinds: Vec<(&'static str, String)>,
     deadline_kinds: Vec<(&'static str, String)>,
     revisions: Vec<(String, String)>,
-    vals: RuleValues,
+    vals: RuleForm,
 }
 
-/// The form's starting values, as typed text.
-pub struct RuleValues {
-    pub covers: String,
-    pub valid_from: String,
-    pub valid_to: String,
-    pub cap_per_person: String,
-    pub cap_per_household: String,
-    pub cap_per_extra_member: String,
-    pub cap_per_day: String,
-    pub age_from: String,
-    pub age_to: String,
-    pub amount: String,
-    pub share: String,
-    pub deadline_months: String,
-    pub source: String,
-}
-
-impl RuleValues {
-    fn of(row: &RuleRow) -> RuleValues {
-        let money = |ore: Option<i64>| {
-            ore.map(|o| Money::from_ore(o).format_number().replace('\u{a0}', " ")).unwrap_or_default()
-        };
-        let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
-        RuleValues {
-            covers: row.covers.clone(),
-            valid_from: row.valid_from.to_string(),
-            valid_to: row.valid_to.map(|d| d.to_string()).unwrap_or_default(),
-            cap_per_person: money(row.cap_per_person_ore),
-            cap_per_household: money(row.cap_per_household_ore),
-            cap_per_extra_member: money(row.cap_per_extra_member_ore),
-            cap_per_day: money(row.cap_per_day_ore),
-            age_from: number(row.age_from),
-            age_to: number(row.age_to),
-            amount: money(row.amount_ore),
-            share: row.price_base_share_bp.map(|bp| format!("{},{:02}", bp / 100, bp % 100)).unwrap_or_default(),
-            deadline_months: number(row.deadline_months),
-            source: row.source.clone(),
-        }
+/// The form's starting values: the row's, as they would be typed (the kinds are chosen from the
+/// row on the page itself).
+fn typed(row: &RuleRow) -> RuleForm {
+    let money =
+        |ore: Option<i64>| ore.map(|o| Money::from_ore(o).format_number().replace('\u{a0}', " ")).unwrap_or_default();
+    let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+    RuleForm {
+        covers: row.covers.clone(),
+        valid_from: row.valid_from.to_string(),
+        valid_to: row.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+        cap_per_person: money(row.cap_per_person_ore),
+        cap_per_household: money(row.cap_per_household_ore),
+        cap_per_extra_member: money(row.cap_per_extra_member_ore),
+        cap_per_day: money(row.cap_per_day_ore),
+        age_from: number(row.age_from),
+        age_to: number(row.age_to),
+        amount: money(row.amount_ore),
+        share: row.price_base_share_bp.map(|bp| format!("{},{:02}", bp / 100, bp % 100)).unwrap_or_default(),
+        deadline_months: number(row.deadline_months),
+        source: row.source.clone(),
+        ..RuleForm::default()
     }
 }
 
@@ -233,7 +212,7 @@ async fn form_page(state: &AppState, ctx: &RequestContext, id: i32, is_new: bool
             })
             .collect(),
         v,
-        vals: RuleValues::of(&row),
+        vals: typed(&row),
         row,
         ctx: PageContext::new(ctx, title, "/admin/reimbursement-rules"),
     };
@@ -249,7 +228,7 @@ pub async fn edit_form(
     form_page(&state, &ctx, id, q.copy.is_some(), Filled::default()).await
 }
 
-async fn save(
+async fn save_rule(
     state: AppState,
     ctx: RequestContext,
     id: i32,
@@ -285,7 +264,7 @@ pub async fn update(
     Path(id): Path<i32>,
     form: Submitted<RuleForm>,
 ) -> AppResult<Response> {
-    save(state, ctx, id, false, form).await
+    save_rule(state, ctx, id, false, form).await
 }
 
 pub async fn copy(
@@ -294,5 +273,5 @@ pub async fn copy(
     Path(id): Path<i32>,
     form: Submitted<RuleForm>,
 ) -> AppResult<Response> {
-    save(state, ctx, id, true, form).await
+    save_rule(state, ctx, id, true, form).await
 }

@@ -15,7 +15,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Asked, Filled, Submitted};
+use crate::forms::{Asked, Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, download, render_with};
 use crate::pages::{municipality, municipality_options};
@@ -92,13 +92,8 @@ pub async fn save_settings(
     Submitted { input, fields }: Submitted<AccountsForm>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let outcome = match input.check() {
-        Ok(values) => {
-            let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| store::set(conn, &actor, &c, &values)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = save(&state, input.check(), move |conn, values| store::set(conn, &actor, &c, &values)).await;
     match Filled::after("sie", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/economy/sie?municipality={code}&saved=1")).into_response()),
         Some(f) => page(&state, &ctx, &user, SieQuery { municipality: Some(code), ..SieQuery::default() }, f).await,

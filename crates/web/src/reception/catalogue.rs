@@ -11,7 +11,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Filled, SavedQuery, Submitted};
+use crate::forms::{Filled, SavedQuery, Submitted, save};
 use crate::pages::{PageContext, render_with};
 
 #[derive(Template)]
@@ -55,10 +55,7 @@ pub async fn add(
     Submitted { input, fields }: Submitted<ActivityTypeForm>,
 ) -> AppResult<Response> {
     let actor = ctx.actor();
-    let outcome = match input.check() {
-        Ok(new) => Ok(state.store.run(move |conn| plans::add_type(conn, &actor, &new)).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, new| plans::add_type(conn, &actor, &new)).await;
     match Filled::after("type", fields, outcome)? {
         None => Ok(Redirect::to("/admin/activity-types?saved=1").into_response()),
         Some(f) => page(&state, &ctx, f, None).await,

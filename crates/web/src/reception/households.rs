@@ -25,7 +25,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Fields, Filled, SavedQuery, Submitted};
+use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 
@@ -434,12 +434,10 @@ pub async fn add_person(
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     // The reception is checked against the household's placement by the store.
-    let outcome = match input.check(None, ctx.today()) {
-        Ok(person) => {
-            Ok(state.store.run(move |conn| households::add_person(conn, &actor, &scope, id, &person).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(None, ctx.today()), move |conn, person| {
+        households::add_person(conn, &actor, &scope, id, &person)
+    })
+    .await;
     finish(&state, &ctx, &user, id, "person", fields, outcome).await
 }
 
@@ -450,13 +448,8 @@ pub async fn arrival(
     Submitted { input, fields }: Submitted<ArrivalForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(date) => Ok(state
-            .store
-            .run(move |conn| households::record_arrival(conn, &actor, &scope, id, date).map(|_| ()))
-            .await),
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, date| households::record_arrival(conn, &actor, &scope, id, date)).await;
     finish(&state, &ctx, &user, id, "arrival", fields, outcome).await
 }
 
@@ -467,13 +460,10 @@ pub async fn first_contact(
     Submitted { input, fields }: Submitted<FirstContactForm>,
 ) -> AppResult<Response> {
     let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
-    let outcome = match input.check() {
-        Ok(contact) => Ok(state
-            .store
-            .run(move |conn| households::record_first_contact(conn, &actor, &scope, id, &contact, version))
-            .await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, contact| {
+        households::record_first_contact(conn, &actor, &scope, id, &contact, version)
+    })
+    .await;
     finish(&state, &ctx, &user, id, "first-contact", fields, outcome).await
 }
 
@@ -484,12 +474,8 @@ pub async fn add_housing(
     Submitted { input, fields }: Submitted<HousingForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(details) => {
-            Ok(state.store.run(move |conn| housing::add(conn, &actor, &scope, id, details).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, details| housing::add(conn, &actor, &scope, id, details)).await;
     finish(&state, &ctx, &user, id, "housing", fields, outcome).await
 }
 
@@ -500,12 +486,10 @@ pub async fn update_housing(
     Submitted { input, fields }: Submitted<HousingForm>,
 ) -> AppResult<Response> {
     let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
-    let outcome = match input.check() {
-        Ok(details) => {
-            Ok(state.store.run(move |conn| housing::update(conn, &actor, &scope, housing_id, details, version)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, details| {
+        housing::update(conn, &actor, &scope, housing_id, details, version)
+    })
+    .await;
     finish(&state, &ctx, &user, id.get(), format!("housing-edit-{housing_id}"), fields, outcome).await
 }
 
@@ -516,13 +500,9 @@ pub async fn add_damage(
     Submitted { input, fields }: Submitted<DamageForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(damage) => Ok(state
-            .store
-            .run(move |conn| housing::add_damage(conn, &actor, &scope, housing_id, damage).map(|_| ()))
-            .await),
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, damage| housing::add_damage(conn, &actor, &scope, housing_id, damage))
+            .await;
     finish(&state, &ctx, &user, id.get(), format!("damage-{housing_id}"), fields, outcome).await
 }
 
@@ -533,13 +513,10 @@ pub async fn move_out(
     Submitted { input, fields }: Submitted<MoveOutForm>,
 ) -> AppResult<Response> {
     let (actor, scope, version) = (ctx.actor(), scope(&user), fields.version()?);
-    let outcome = match input.check() {
-        Ok(m) => Ok(state
-            .store
-            .run(move |conn| housing::record_move_out(conn, &actor, &scope, housing_id, m, version))
-            .await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, m| {
+        housing::record_move_out(conn, &actor, &scope, housing_id, m, version)
+    })
+    .await;
     finish(&state, &ctx, &user, id.get(), format!("move-out-{housing_id}"), fields, outcome).await
 }
 
@@ -550,10 +527,7 @@ pub async fn add_task(
     Submitted { input, fields }: Submitted<TaskForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(task) => Ok(state.store.run(move |conn| tasks::add(conn, &actor, &scope, id, &task).map(|_| ())).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, task| tasks::add(conn, &actor, &scope, id, &task)).await;
     finish(&state, &ctx, &user, id, "task", fields, outcome).await
 }
 
@@ -575,9 +549,6 @@ pub async fn add_note(
     Submitted { input, fields }: Submitted<NoteForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(note) => Ok(state.store.run(move |conn| notes::add(conn, &actor, &scope, id, &note).map(|_| ())).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(), move |conn, note| notes::add(conn, &actor, &scope, id, &note)).await;
     finish(&state, &ctx, &user, id, "note", fields, outcome).await
 }

@@ -16,7 +16,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
-use crate::forms::{Fields, Filled, SavedQuery, Submitted};
+use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
 use crate::pages::{PageContext, local_time, render_with};
 
 pub struct ActivityView {
@@ -204,12 +204,10 @@ pub async fn add_activity(
     let (actor, scope) = (ctx.actor(), scope(&user));
     // The type, and so whether hours or an extent is asked for, is the catalogue's.
     let catalogue = state.store.run(plans::catalogue).await?;
-    let outcome = match input.check(&catalogue) {
-        Ok(activity) => {
-            Ok(state.store.run(move |conn| plans::add_activity(conn, &actor, &scope, id, activity).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(&catalogue), move |conn, activity| {
+        plans::add_activity(conn, &actor, &scope, id, activity)
+    })
+    .await;
     finish(&state, &ctx, &user, id, "activity".into(), fields, outcome).await
 }
 
@@ -220,10 +218,8 @@ pub async fn end_activity(
     Submitted { input, fields }: Submitted<EndActivityForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(end) => Ok(state.store.run(move |conn| plans::end_activity(conn, &actor, &scope, activity_id, end)).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, end| plans::end_activity(conn, &actor, &scope, activity_id, end)).await;
     finish(&state, &ctx, &user, id.get(), format!("end-activity-{activity_id}"), fields, outcome).await
 }
 
@@ -235,12 +231,10 @@ pub async fn add_decline(
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
     let catalogue = state.store.run(plans::catalogue).await?;
-    let outcome = match input.check(&catalogue) {
-        Ok(decline) => {
-            Ok(state.store.run(move |conn| plans::add_decline(conn, &actor, &scope, id, &decline).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome = save(&state, input.check(&catalogue), move |conn, decline| {
+        plans::add_decline(conn, &actor, &scope, id, &decline)
+    })
+    .await;
     finish(&state, &ctx, &user, id, "decline".into(), fields, outcome).await
 }
 
@@ -251,12 +245,8 @@ pub async fn add_exemption(
     Submitted { input, fields }: Submitted<ExemptionForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(new) => {
-            Ok(state.store.run(move |conn| plans::add_exemption(conn, &actor, &scope, id, &new).map(|_| ())).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, new| plans::add_exemption(conn, &actor, &scope, id, &new)).await;
     finish(&state, &ctx, &user, id, "exemption".into(), fields, outcome).await
 }
 
@@ -267,10 +257,8 @@ pub async fn exit(
     Submitted { input, fields }: Submitted<ExitForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(exit) => Ok(state.store.run(move |conn| households::record_exit(conn, &actor, &scope, id, &exit)).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, exit| households::record_exit(conn, &actor, &scope, id, &exit)).await;
     finish(&state, &ctx, &user, id, "exit".into(), fields, outcome).await
 }
 
@@ -281,9 +269,7 @@ pub async fn return_to_group(
     Submitted { input, fields }: Submitted<ReturnForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
-    let outcome = match input.check() {
-        Ok(date) => Ok(state.store.run(move |conn| households::record_return(conn, &actor, &scope, id, date)).await),
-        Err(errors) => Err(errors),
-    };
+    let outcome =
+        save(&state, input.check(), move |conn, date| households::record_return(conn, &actor, &scope, id, date)).await;
     finish(&state, &ctx, &user, id, "return".into(), fields, outcome).await
 }

@@ -17,7 +17,7 @@ use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, Submitted};
+use crate::forms::{Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, XLSX, download, municipality, municipality_options, pdf_download, render_with};
 
@@ -195,13 +195,8 @@ pub async fn set_interim(
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let checked = input.check();
     let year = checked.as_ref().ok().map(|i| i.year.get());
-    let outcome = match checked {
-        Ok(interim) => {
-            let (actor, c) = (ctx.actor(), code.clone());
-            Ok(state.store.run(move |conn| closings::set_interim(conn, &actor, &c, &interim)).await)
-        }
-        Err(errors) => Err(errors),
-    };
+    let (actor, c) = (ctx.actor(), code.clone());
+    let outcome = save(&state, checked, move |conn, interim| closings::set_interim(conn, &actor, &c, &interim)).await;
     match Filled::after("interim", fields, outcome)? {
         None => Ok(Redirect::to(&format!(
             "/reports/closings?municipality={code}&year={}",

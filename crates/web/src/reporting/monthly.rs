@@ -185,9 +185,9 @@ pub async fn sign(
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
     let month = chosen_month(Some(&input.month), today)?;
     let seen = monthly::Seen { version: fields.version()?, figures: input.figures.clone() };
+    let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
     let outcome = match input.check(month, today) {
         Ok(signature) => {
-            let (actor, c, days) = (ctx.actor(), code.clone(), state.config.first_contact_days);
             Ok(state.store.run(move |conn| monthly::sign(conn, &actor, &c, &signature, days, Some(&seen))).await)
         }
         Err(errors) => Err(errors),
