@@ -85,6 +85,9 @@ impl Command {
 }
 
 pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    if let Some(date) = settings.today {
+        println!("DEMO – dagens datum är satt till {date} (--today); tiden går vidare därifrån.");
+    }
     match command {
         Command::Serve(args) => serve::run(args, settings),
         Command::Migrate => {

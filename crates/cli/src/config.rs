@@ -28,8 +28,9 @@ pub struct Options {
     #[arg(long, global = true, env = "ETABLERA_CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Act as if today were this date (YYYY-MM-DD), with time running on from it: for
-    /// demonstrations and trying deadlines. Every row written is stamped with that date.
+    /// With demo data only (`demo`, `serve --demo`): act as if today were this date (YYYY-MM-DD),
+    /// with time running on from it, to show or try deadlines. Every row written is stamped with
+    /// that date, so a real database refuses it.
     #[arg(long, global = true, env = "ETABLERA_TODAY", value_parser = today)]
     pub today: Option<chrono::NaiveDate>,
 }
@@ -75,6 +76,8 @@ pub struct Settings {
     pub file: FileSettings,
     /// The system's clock, or one that runs from `--today`.
     pub clock: Clock,
+    /// The date `--today` set, if any.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -90,8 +93,13 @@ impl Options {
         let default = if command.wants_demo() { DEFAULT_DEMO_DATABASE } else { DEFAULT_DATABASE };
         let url = self.database_url.clone().or_else(|| file.database_url.clone()).unwrap_or_else(|| default.to_owned());
         let database = DatabaseUrl::parse(&url).map_err(|e| anyhow::anyhow!("databasadressen: {e}"))?;
+        // A made-up date in a real database would stamp its rows and access log wrongly, keep
+        // sessions alive and logins throttled until the real clock catches up.
+        if self.today.is_some() && !command.wants_demo() {
+            bail!("--today (ETABLERA_TODAY) går bara med demodata: etablera demo eller etablera serve --demo");
+        }
         let clock = self.today.map_or_else(Clock::system, Clock::on);
-        Ok(Settings { database, file, clock })
+        Ok(Settings { database, file, clock, today: self.today })
     }
 }
 

@@ -553,36 +553,42 @@ fn the_monthly_report_in_its_four_formats_exact_and_public() {
 }
 
 #[test]
-fn today_can_be_set_for_a_demonstration_and_a_wrong_date_is_refused() {
+fn the_demo_can_be_made_on_a_date_and_a_real_database_refuses_one() {
     let db = TestDatabase::new();
-    // On 14 March 2026 April has not begun, whatever the system's date.
-    let april =
-        etablera(&db, &["--today", "2026-03-14", "report", "monthly", "--municipality", "0117", "--month", "2026-04"]);
-    assert_eq!(april.status.code(), Some(2), "{}", stderr(&april));
-    assert!(stderr(&april).contains("2026-04 har inte börjat"), "{}", stderr(&april));
-    let march =
-        etablera(&db, &["--today", "2026-03-14", "report", "monthly", "--municipality", "0117", "--month", "2026-03"]);
-    assert!(march.status.success(), "{}", stderr(&march));
-    // The export is logged as made on that day (in Stockholm).
-    let at: chrono::NaiveDateTime = db
+    let demo = etablera(&db, &["--today", "2026-03-14", "demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    assert!(stdout(&demo).contains("dagens datum är satt till 2026-03-14"), "{}", stdout(&demo));
+    let (stamped, signed): (Vec<chrono::NaiveDateTime>, Option<String>) = db
         .store
         .with_conn(|conn| {
+            use diesel::dsl::max;
             use diesel::prelude::*;
-            use etablera_store::schema::access_log;
-            Ok(access_log::table.order(access_log::id.desc()).select(access_log::at).first(conn)?)
+            use etablera_store::schema::{access_log, monthly_reports};
+            Ok((
+                access_log::table.select(access_log::at).load(conn)?,
+                monthly_reports::table.select(max(monthly_reports::month)).first(conn)?,
+            ))
         })
         .unwrap();
-    assert_eq!(etablera_domain::time::to_local(at).date().to_string(), "2026-03-14");
-    // The same from the environment.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_etablera"));
-    let from_env = child
-        .args(["report", "monthly", "--municipality", "0117", "--month", "2026-04"])
+    // Every act of the demo happened on that day (in Stockholm), and its unit manager has signed
+    // every month before the one waiting: January 2026, whatever the system's date.
+    assert!(!stamped.is_empty());
+    assert!(stamped.iter().all(|&at| etablera_domain::time::to_local(at).date().to_string() == "2026-03-14"));
+    assert_eq!(signed.as_deref(), Some("2026-01"));
+
+    // Elsewhere a made-up date would stamp real rows wrongly: refused, by flag or environment.
+    let refused =
+        etablera(&db, &["--today", "2026-03-14", "report", "monthly", "--municipality", "0117", "--month", "2026-02"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--today (ETABLERA_TODAY) går bara med demodata"), "{}", stderr(&refused));
+    let from_env = Command::new(env!("CARGO_BIN_EXE_etablera"))
+        .args(["report", "monthly", "--municipality", "0117", "--month", "2026-02"])
         .env("DATABASE_URL", db.url.expose())
         .env("ETABLERA_TODAY", "2026-03-14")
         .output()
         .unwrap();
     assert_eq!(from_env.status.code(), Some(2), "{}", stderr(&from_env));
-    let wrong = etablera(&db, &["--today", "2026-13-01", "migrate"]);
+    let wrong = etablera(&db, &["--today", "2026-13-01", "demo"]);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(stderr(&wrong).contains("2026-13-01 är inget datum av formen ÅÅÅÅ-MM-DD"), "{}", stderr(&wrong));
 }

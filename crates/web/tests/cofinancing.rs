@@ -287,6 +287,10 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     assert!(stale.body.contains(&format!("href=\"#status-{id}-form\"")), "{}", stale.body);
     assert!(stale.body.contains(&format!("id=\"status-{id}-form\"")), "{}", stale.body);
     assert!(stale.body.contains("value=\"2025-01-09\""), "the date typed is kept: {}", stale.body);
+    // The row offers the next step from where it now stands, with the version it now has.
+    assert_ne!(form_version(&stale.body, &id), version);
+    let row = &stale.body[stale.body.find(&format!("/cofinancing/invoices/{id}/status")).unwrap()..];
+    assert!(row.split("</form>").next().unwrap().contains("name=\"to\" value=\"paid\""), "{row}");
     let invoice = app
         .db
         .store

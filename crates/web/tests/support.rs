@@ -48,8 +48,13 @@ impl Answer {
                 "{field} is in the summary: {}",
                 self.body
             );
-            assert!(self.body.contains(&format!("id=\"{form}-{field}-error\"")), "{field} has its error beside it");
-            assert!(self.body.contains(message), "{message}: {}", self.body);
+            let beside = self
+                .body
+                .split(&format!("id=\"{form}-{field}-error\">"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{field} has its error beside it: {}", self.body));
+            let said = beside.split("</").next().unwrap();
+            assert!(said.contains(message), "{field}: {message:?} beside the field, not {said:?}");
         }
     }
 
