@@ -8,6 +8,7 @@ pub mod tokens;
 pub mod users;
 
 pub use scope::Scope;
+pub(crate) use scope::in_scope;
 
 use chrono::{NaiveDate, NaiveDateTime};
 

@@ -12,4 +12,5 @@ mod permissions;
 mod quality;
 mod reception;
 mod reporting;
+mod scale;
 mod support;

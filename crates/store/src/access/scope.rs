@@ -7,6 +7,22 @@ use crate::access::users::User;
 use crate::schema::{households as households_table, persons};
 use crate::{DbConn, Result, StoreError};
 
+/// Narrows a boxed query that includes the households table (alone or joined) to the scope's
+/// households: the scope's few municipality codes are bound, never the households themselves.
+macro_rules! in_scope {
+    ($query:expr, $scope:expr) => {{
+        let mut query = $query;
+        if let Some(codes) = $scope.municipalities.clone() {
+            query = query.filter(crate::schema::households::municipality_code.eq_any(codes));
+        }
+        if let Some(unit) = $scope.unit.clone() {
+            query = query.filter(crate::schema::households::unit.eq(unit));
+        }
+        query
+    }};
+}
+pub(crate) use in_scope;
+
 /// Whose cases a caller may see: their municipalities and, when they belong to a unit, only
 /// that unit's households.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +56,7 @@ impl Scope {
 
     /// The households in scope, as a query to add to.
     pub(crate) fn households(&self) -> households_table::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
-        let mut query = households_table::table.into_boxed();
-        if let Some(codes) = self.municipalities.clone() {
-            query = query.filter(households_table::municipality_code.eq_any(codes));
-        }
-        if let Some(unit) = self.unit.clone() {
-            query = query.filter(households_table::unit.eq(unit));
-        }
-        query
+        in_scope!(households_table::table.into_boxed(), self)
     }
 
     /// The household's municipality when it is in scope; "not found" otherwise, so that

@@ -225,9 +225,10 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
             costs::rule_id,
         ))
         .load(conn)?;
-    let households: Vec<i32> = in_claim.iter().map(|c| c.1).collect();
+    // The households with a cost in the claim, by subquery: a claim can hold a city's worth.
+    let households = costs::table.filter(costs::claim_id.eq(claim.id)).select(costs::household_id);
     let members: Vec<Person> = persons::table
-        .filter(persons::household_id.eq_any(&households))
+        .filter(persons::household_id.eq_any(households))
         .order((persons::household_id, persons::birth_date, persons::id))
         .select(Person::as_select())
         .load(conn)?;

@@ -17,8 +17,8 @@ use etablera_domain::reception::person::Category;
 
 use super::{COST, rules};
 use crate::access::Actor;
-use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::access::{Scope, in_scope};
 use crate::codes::NullableCode;
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
@@ -272,10 +272,8 @@ pub struct CostFilter {
 
 /// Costs in scope, newest first, each with its household's label.
 pub fn list(conn: &mut DbConn, scope: &Scope, filter: &CostFilter) -> Result<Vec<(Cost, String)>> {
-    let in_scope: Vec<(i32, Option<String>)> =
-        scope.households().select((households_table::id, households_table::reference)).load(conn)?;
-    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
-    let mut query = costs::table.filter(costs::household_id.eq_any(ids)).into_boxed();
+    // Joined to the households in scope, not bound as their ids.
+    let mut query = in_scope!(costs::table.inner_join(households_table::table).into_boxed(), scope);
     if let Some(h) = filter.household_id {
         query = query.filter(costs::household_id.eq(h));
     }
@@ -288,13 +286,14 @@ pub fn list(conn: &mut DbConn, scope: &Scope, filter: &CostFilter) -> Result<Vec
     if filter.unclaimed {
         query = query.filter(costs::claim_id.is_null());
     }
-    let rows: Vec<Cost> =
-        query.order((costs::cost_date.desc(), costs::id.desc())).select(Cost::as_select()).load(conn)?;
+    let rows: Vec<(Cost, Option<String>)> = query
+        .order((costs::cost_date.desc(), costs::id.desc()))
+        .select((Cost::as_select(), households_table::reference))
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|c| {
-            let reference = in_scope.iter().find(|(id, _)| *id == c.household_id).and_then(|(_, r)| r.as_deref());
-            let label = households::label(c.household_id, reference);
+        .map(|(c, reference)| {
+            let label = households::label(c.household_id, reference.as_deref());
             (c, label)
         })
         .collect())
@@ -365,11 +364,10 @@ pub(crate) fn refresh_deadlines(conn: &mut DbConn, households: Option<&[i32]>) -
     use etablera_domain::economy::rules::last_arrival;
     let rules = rules::all(conn)?;
     let only: Vec<_> = rules.iter().map(|(_, r)| r.clone()).collect();
-    let drafts: Vec<i32> =
-        claims::table.filter(claims::status.eq(ClaimStatus::Draft.code())).select(claims::id).load(conn)?;
+    let drafts = claims::table.filter(claims::status.eq(ClaimStatus::Draft.code())).select(claims::id.nullable());
     let mut query = costs::table
         .filter(costs::rule_id.is_not_null())
-        .filter(costs::claim_id.is_null().or(costs::claim_id.eq_any(&drafts)))
+        .filter(costs::claim_id.is_null().or(costs::claim_id.eq_any(drafts)))
         .into_boxed();
     if let Some(ids) = households {
         query = query.filter(costs::household_id.eq_any(ids.to_vec()));

@@ -7,7 +7,7 @@ use etablera_domain::economy::claims::ClaimStatus;
 use etablera_domain::economy::rules::ClaimType;
 use etablera_domain::money::Money;
 
-use crate::access::Scope;
+use crate::access::{Scope, in_scope};
 use crate::reception::households;
 use crate::schema::{claims, costs, households as households_table};
 use crate::{DbConn, Result};
@@ -61,19 +61,24 @@ pub fn at_risk(
             });
         }
     }
-    let in_scope: Vec<(i32, Option<String>)> =
-        scope.households().select((households_table::id, households_table::reference)).load(conn)?;
-    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
-    let loose: Vec<(i32, Option<String>, Option<NaiveDate>, i64)> = costs::table
-        .filter(costs::household_id.eq_any(&ids))
+    // Joined to the households in scope, not bound as their ids: a municipality can have more
+    // households than a statement may bind variables.
+    type Loose = (i32, Option<String>, Option<String>, Option<NaiveDate>, i64);
+    let loose: Vec<Loose> = in_scope!(costs::table.inner_join(households_table::table).into_boxed(), scope)
         .filter(costs::claim_id.is_null())
         .filter(costs::reimbursable_ore.gt(0))
         .filter(costs::deadline.le(horizon))
         .order((costs::deadline, costs::household_id))
-        .select((costs::household_id, costs::claim_type, costs::deadline, costs::reimbursable_ore))
+        .select((
+            costs::household_id,
+            households_table::reference,
+            costs::claim_type,
+            costs::deadline,
+            costs::reimbursable_ore,
+        ))
         .load(conn)?;
     let mut grouped: Vec<CostsAtRisk> = Vec::new();
-    for (household_id, claim_type, deadline, ore) in loose {
+    for (household_id, reference, claim_type, deadline, ore) in loose {
         let (Some(claim_type), Some(deadline)) = (claim_type, deadline) else { continue };
         let claim_type = ClaimType::try_from(claim_type)?;
         match grouped
@@ -85,10 +90,9 @@ pub fn at_risk(
                 g.amount = g.amount + Money::from_ore(ore);
             }
             None => {
-                let reference = in_scope.iter().find(|(id, _)| *id == household_id).and_then(|(_, r)| r.as_deref());
                 grouped.push(CostsAtRisk {
                     household_id,
-                    household_label: households::label(household_id, reference),
+                    household_label: households::label(household_id, reference.as_deref()),
                     claim_type,
                     deadline,
                     costs: 1,

@@ -8,8 +8,8 @@ use etablera_domain::money::Money;
 
 use super::rules;
 use crate::access::Actor;
-use crate::access::Scope;
 use crate::access::log::{Record, logged_read};
+use crate::access::{Scope, in_scope};
 use crate::reception::households::{self, Person};
 use crate::schema::{households as households_table, persons};
 use crate::{DbConn, Result};
@@ -26,29 +26,23 @@ pub struct ExpectedRow {
 pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: &str) -> Result<Vec<ExpectedRow>> {
     let record = Record::all("person").in_municipality(municipality_code);
     logged_read(conn, actor, &record, |conn| {
-        let in_scope: Vec<(i32, Option<String>)> = scope
-            .households()
-            .filter(households_table::municipality_code.eq(municipality_code))
-            .select((households_table::id, households_table::reference))
-            .load(conn)?;
-        let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
-        let list: Vec<Person> = persons::table
-            .filter(persons::household_id.eq_any(&ids))
-            .filter(persons::reception_date.is_not_null())
-            .order((persons::reception_date.desc(), persons::household_id, persons::birth_date))
-            .select(Person::as_select())
-            .load(conn)?;
+        // Joined to the households in scope, not bound as their ids.
+        let list: Vec<(Person, Option<String>)> =
+            in_scope!(persons::table.inner_join(households_table::table).into_boxed(), scope)
+                .filter(households_table::municipality_code.eq(municipality_code))
+                .filter(persons::reception_date.is_not_null())
+                .order((persons::reception_date.desc(), persons::household_id, persons::birth_date))
+                .select((Person::as_select(), households_table::reference))
+                .load(conn)?;
         let rules: Vec<_> = rules::all(conn)?.into_iter().map(|(_, r)| r).collect();
         let bases = rules::price_base_amounts(conn)?;
         let base = |year: i32| bases.iter().find(|(y, _)| *y == year).map(|(_, m)| *m);
         Ok(list
             .into_iter()
-            .filter_map(|person| {
+            .filter_map(|(person, reference)| {
                 let reception = person.reception_date?;
-                let reference =
-                    in_scope.iter().find(|(id, _)| *id == person.household_id).and_then(|(_, r)| r.as_deref());
                 Some(ExpectedRow {
-                    household_label: households::label(person.household_id, reference),
+                    household_label: households::label(person.household_id, reference.as_deref()),
                     standard: expected(&rules, ClaimType::StandardReimbursement, person.birth_date, reception, base),
                     initial: expected(&rules, ClaimType::InitialCostStandard, person.birth_date, reception, base),
                     person,

@@ -1,6 +1,8 @@
 //! Households placed in the municipality and their persons: placement, arrival, the first
 //! contact, and leaving and returning to the target group.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::{self, DayCount};
@@ -12,6 +14,7 @@ use etablera_domain::text::Text;
 
 use crate::access::Actor;
 use crate::access::Scope;
+use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
@@ -417,26 +420,33 @@ fn list_record(scope: &Scope) -> Record {
 }
 
 fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, show: Show) -> Result<Vec<Summary>> {
+    let uncontacted = show == Show::Uncontacted;
     let mut query = scope.households();
-    if show == Show::Uncontacted {
+    if uncontacted {
         query = query.filter(households::first_contact_at.is_null());
     }
     let list: Vec<Household> = query
         .order((households::placement_date.desc(), households::id.desc()))
         .select(Household::as_select())
         .load(conn)?;
-    let ids: Vec<i32> = list.iter().map(|h| h.id).collect();
-    let all_persons: Vec<Person> = persons::table
-        .filter(persons::household_id.eq_any(&ids))
-        .order(persons::birth_date)
-        .select(Person::as_select())
-        .load(conn)?;
-    let person_ids: Vec<i32> = all_persons.iter().map(|p| p.id).collect();
-    let mut exits: std::collections::HashMap<i32, Vec<target_group::Exit>> = Default::default();
-    let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = person_exits::table
-        .filter(person_exits::person_id.eq_any(&person_ids))
-        .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
-        .load(conn)?;
+    // The persons and exits of those households through a join, not a list of ids: a
+    // municipality can have more persons than a statement may bind variables.
+    let mut query = in_scope!(persons::table.inner_join(households::table).into_boxed(), scope);
+    if uncontacted {
+        query = query.filter(households::first_contact_at.is_null());
+    }
+    let mut persons_of: HashMap<i32, Vec<Person>> = HashMap::new();
+    for person in query.order((persons::birth_date, persons::id)).select(Person::as_select()).load(conn)? {
+        persons_of.entry(person.household_id).or_default().push(person);
+    }
+    let mut query =
+        in_scope!(person_exits::table.inner_join(persons::table.inner_join(households::table)).into_boxed(), scope);
+    if uncontacted {
+        query = query.filter(households::first_contact_at.is_null());
+    }
+    let mut exits: HashMap<i32, Vec<target_group::Exit>> = HashMap::new();
+    let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> =
+        query.select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on)).load(conn)?;
     for (person, left, back) in rows {
         exits.entry(person).or_default().push((left, back));
     }
@@ -447,7 +457,7 @@ fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount,
     };
     let mut out = Vec::new();
     for household in list {
-        let persons: Vec<Person> = all_persons.iter().filter(|p| p.household_id == household.id).cloned().collect();
+        let persons = persons_of.remove(&household.id).unwrap_or_default();
         let active = persons.iter().filter(|p| active_on(p)).count();
         if show != Show::All && active == 0 {
             continue;

@@ -8,8 +8,8 @@ use etablera_domain::reception::housing::{ChecklistItem, Damage, HousingDetails,
 
 use super::households::HOUSEHOLD;
 use crate::access::Actor;
-use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::access::{Scope, in_scope};
 use crate::schema::{households, housing_damages, temporary_housings};
 use crate::{DbConn, Result, StoreError, write};
 
@@ -298,22 +298,21 @@ pub struct Ending {
 
 /// Contracts in scope that end within `days` of `today` and whose keys are not yet returned.
 pub fn ending_within(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: i64) -> Result<Vec<Ending>> {
-    let in_scope: Vec<(i32, Option<String>)> =
-        scope.households().select((households::id, households::reference)).load(conn)?;
-    let ids: Vec<i32> = in_scope.iter().map(|(id, _)| *id).collect();
-    let rows: Vec<(i32, NaiveDate)> = temporary_housings::table
-        .filter(temporary_housings::household_id.eq_any(&ids))
-        .filter(temporary_housings::keys_returned_on.is_null())
-        .filter(temporary_housings::contract_end.ge(today))
-        .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
-        .order(temporary_housings::contract_end)
-        .select((temporary_housings::household_id, temporary_housings::contract_end))
-        .load(conn)?;
+    // Joined to the households in scope, not bound as their ids.
+    let rows: Vec<(i32, Option<String>, NaiveDate)> =
+        in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope)
+            .filter(temporary_housings::keys_returned_on.is_null())
+            .filter(temporary_housings::contract_end.ge(today))
+            .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
+            .order(temporary_housings::contract_end)
+            .select((temporary_housings::household_id, households::reference, temporary_housings::contract_end))
+            .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(household_id, contract_end)| {
-            let reference = in_scope.iter().find(|(id, _)| *id == household_id).and_then(|(_, r)| r.as_deref());
-            Ending { household_id, household_label: super::households::label(household_id, reference), contract_end }
+        .map(|(household_id, reference, contract_end)| Ending {
+            household_id,
+            household_label: super::households::label(household_id, reference.as_deref()),
+            contract_end,
         })
         .collect())
 }

@@ -66,11 +66,13 @@ fn report_persons(conn: &mut DbConn, municipality_code: &str) -> Result<(Vec<Rep
         .filter(households::municipality_code.eq(municipality_code))
         .select((persons::id, persons::household_id, persons::birth_date, persons::reception_date))
         .load(conn)?;
-    let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
-    // Every exit, also those returned from: a person was out of the group between.
+    // Every exit, also those returned from: a person was out of the group between. Joined to
+    // the municipality, not bound as ids: a municipality can have more persons than a statement
+    // may bind variables.
     let mut exits: BTreeMap<i32, Vec<(NaiveDate, Option<NaiveDate>)>> = BTreeMap::new();
     let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = person_exits::table
-        .filter(person_exits::person_id.eq_any(&ids))
+        .inner_join(persons::table.inner_join(households::table))
+        .filter(households::municipality_code.eq(municipality_code))
         .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
     for (person, left, back) in rows {
@@ -78,7 +80,8 @@ fn report_persons(conn: &mut DbConn, municipality_code: &str) -> Result<(Vec<Rep
     }
     let mut exemptions: BTreeMap<i32, Vec<(NaiveDate, Option<NaiveDate>)>> = BTreeMap::new();
     let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> = work_exemptions::table
-        .filter(work_exemptions::person_id.eq_any(&ids))
+        .inner_join(persons::table.inner_join(households::table))
+        .filter(households::municipality_code.eq(municipality_code))
         .select((work_exemptions::person_id, work_exemptions::start_date, work_exemptions::end_date))
         .load(conn)?;
     for (person, start, end) in rows {
@@ -100,10 +103,12 @@ fn report_persons(conn: &mut DbConn, municipality_code: &str) -> Result<(Vec<Rep
 
 fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
     let (persons, households_of) = report_persons(conn, municipality_code)?;
-    let ids: Vec<i32> = persons.iter().map(|p| p.id).collect();
     let catalogue = plans::catalogue(conn)?;
-    let activity_rows: Vec<Activity> =
-        activities::table.filter(activities::person_id.eq_any(&ids)).select(Activity::as_select()).load(conn)?;
+    let activity_rows: Vec<Activity> = activities::table
+        .inner_join(persons::table.inner_join(households::table))
+        .filter(households::municipality_code.eq(municipality_code))
+        .select(Activity::as_select())
+        .load(conn)?;
     let activities = activity_rows
         .iter()
         .map(|a| ReportActivity {
@@ -113,7 +118,8 @@ fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
         })
         .collect();
     let declines: Vec<(i32, NaiveDate)> = declines::table
-        .filter(declines::person_id.eq_any(&ids))
+        .inner_join(persons::table.inner_join(households::table))
+        .filter(households::municipality_code.eq(municipality_code))
         .select((declines::person_id, declines::declined_on))
         .load(conn)?;
     let damages: Vec<NaiveDate> = housing_damages::table
@@ -125,10 +131,15 @@ fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
         .filter(households::municipality_code.eq(municipality_code))
         .select((households::id, households::first_contact_at))
         .load(conn)?;
+    // A household arrives with its first person received.
+    let mut received: BTreeMap<i32, NaiveDate> = BTreeMap::new();
+    for (household, reception) in households_of.iter().filter_map(|&(h, r)| Some((h, r?))) {
+        received.entry(household).and_modify(|first| *first = (*first).min(reception)).or_insert(reception);
+    }
     let arrivals = contacts
         .into_iter()
         .filter_map(|(household, contact)| {
-            let reception = households_of.iter().filter(|p| p.0 == household).filter_map(|p| p.1).min()?;
+            let reception = *received.get(&household)?;
             let contacted = contact.map(|at| etablera_domain::time::to_local(at).date());
             Some(Arrival { reception, contacted })
         })

@@ -1,0 +1,79 @@
+//! A municipality with more persons than a query may bind variables (SQLite's limit is 32 766):
+//! its lists, start page, report and API must answer as for a small one.
+
+use axum::http::StatusCode;
+use etablera_domain::access::Role;
+
+use crate::support::TestApp;
+
+/// A plainly synthetic caseload in the reception exchange format: households `part` of
+/// `households` households of three (two adults in SFI, a child), received over three years
+/// before 2026-11-01; every eighth household has left.
+fn synthetic_caseload(part: std::ops::Range<usize>, households: usize) -> String {
+    use chrono::{Duration, NaiveDate};
+    let start = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
+    let list: Vec<serde_json::Value> = part
+        .map(|n| {
+            let reception = start + Duration::days((n * 1095 / households) as i64);
+            let placement = reception - Duration::days(14);
+            let left = (n % 8 == 0).then(|| (reception + Duration::days(200)).to_string());
+            let person = |i: usize, born: &str, adult: bool| {
+                let sfi = (reception + Duration::days(10)).to_string();
+                serde_json::json!({
+                    "ref": format!("S{n}P{i}"),
+                    "given_name": "Syntet",
+                    "family_name": format!("Testsson {n}"),
+                    "birth_date": born,
+                    "personal_number": null,
+                    "dossier_number": null,
+                    "category": if n % 3 == 0 { "resettled" } else { "newly_arrived" },
+                    "reception_date": reception.to_string(),
+                    "exit_date": left,
+                    "exit_reason": left.as_ref().map(|_| "moved"),
+                    "activities": if adult {
+                        serde_json::json!([{ "type": "sfi", "start": sfi, "end": null, "hours_per_week": 15 }])
+                    } else {
+                        serde_json::json!([])
+                    },
+                    "declined": [],
+                })
+            };
+            serde_json::json!({
+                "ref": format!("S{n}"),
+                "placement_date": placement.to_string(),
+                "first_contact_at": format!("{}T09:00:00+01:00", placement + Duration::days(1)),
+                "housing": null,
+                "persons": [person(1, "1985-03-01", true), person(2, "1987-06-15", true), person(3, "2015-09-30", false)],
+            })
+        })
+        .collect();
+    serde_json::json!({ "format": "etablera-reception/1", "municipality_code": "0117", "households": list }).to_string()
+}
+
+#[tokio::test]
+async fn a_municipality_of_forty_thousand_persons_is_listed_counted_and_served() {
+    let app = TestApp::new();
+    // 13 334 households of three: 40 002 persons in Österåker, in files of 1 000 households (on
+    // PostgreSQL a file's import still grows with its square: every access-log row updates the
+    // chain's head row in the one transaction).
+    const HOUSEHOLDS: usize = 13_334;
+    for start in (0..HOUSEHOLDS).step_by(1_000) {
+        app.import(&synthetic_caseload(start..(start + 1_000).min(HOUSEHOLDS), HOUSEHOLDS));
+    }
+    app.add_user("chef", &[Role::UnitManager]);
+    let boss = app.login("chef").await;
+
+    let start = app.get("/", Some(&boss)).await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    let list = app.get("/reception", Some(&boss)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("S13333"), "the newest household is listed");
+
+    let report = app.get("/reports/monthly?municipality=0117&month=2026-10", Some(&boss)).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+
+    let token = app.api_token(&app.add_user("api", &[Role::UnitManager]));
+    let households = app.get_with_token("/api/v1/reception/households?show=all", &token).await;
+    assert_eq!(households.status, StatusCode::OK, "{}", households.body);
+    assert_eq!(households.json().as_array().unwrap().len(), HOUSEHOLDS);
+}
