@@ -5,6 +5,7 @@ mod accounts;
 mod cofinancing;
 mod economy;
 mod orders;
+mod plans;
 mod population;
 mod quality;
 mod reception;
