@@ -58,6 +58,10 @@ pub struct FileSettings {
     pub public_url: Option<String>,
     /// In the committee's reports, counts from 1 to one below this are shown as "<N" (default 3).
     pub report_threshold: Option<u32>,
+    /// Database connections in the server's pool.
+    pub pool_size: Option<u32>,
+    /// Seconds a request waits for a connection before it is answered 503.
+    pub pool_wait_seconds: Option<u64>,
 }
 
 /// The mail and casework settings `serve` takes from flags or the environment.
@@ -157,6 +161,26 @@ pub fn report_threshold(file: &FileSettings, flag: Option<u32>) -> anyhow::Resul
         bail!("report_threshold ska vara mellan 2 och 100 (antal under det visas som <N i nämndens rapporter)");
     }
     Ok(threshold)
+}
+
+/// The server's pool, from the flags, the file, or the backend's defaults.
+pub fn pool_settings(
+    file: &FileSettings,
+    backend: etablera_store::Backend,
+    size: Option<u32>,
+    wait_seconds: Option<u64>,
+) -> anyhow::Result<etablera_store::PoolSettings> {
+    let default = etablera_store::PoolSettings::default_for(backend);
+    let size = size.or(file.pool_size).unwrap_or(default.size);
+    if !(1..=500).contains(&size) {
+        bail!("pool_size ska vara mellan 1 och 500 anslutningar");
+    }
+    let wait = match wait_seconds.or(file.pool_wait_seconds) {
+        Some(seconds) if (1..=60).contains(&seconds) => Duration::from_secs(seconds),
+        Some(_) => bail!("pool_wait_seconds ska vara mellan 1 och 60 sekunder"),
+        None => default.wait,
+    };
+    Ok(etablera_store::PoolSettings { size, wait })
 }
 
 pub fn listen_address(flag: Option<&str>, file: &FileSettings) -> anyhow::Result<SocketAddr> {

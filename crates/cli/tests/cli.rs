@@ -43,6 +43,20 @@ fn help_lists_the_commands() {
     }
     let serve = stdout(&etablera(&db, &["serve", "--help"]));
     assert!(serve.contains("--listen") && serve.contains("ETABLERA_LISTEN"));
+    assert!(serve.contains("--pool-size") && serve.contains("ETABLERA_POOL_WAIT_SECONDS"));
+}
+
+#[test]
+fn a_pool_of_no_connections_or_an_endless_wait_is_refused_before_the_server_starts() {
+    let db = TestDatabase::new();
+    for (flag, value, says) in [
+        ("--pool-size", "0", "pool_size ska vara mellan 1 och 500"),
+        ("--pool-wait-seconds", "600", "pool_wait_seconds ska vara mellan 1 och 60"),
+    ] {
+        let refused = etablera(&db, &["serve", "--listen", "127.0.0.1:0", flag, value]);
+        assert!(!refused.status.success(), "{flag} {value}");
+        assert!(stderr(&refused).contains(says), "{}", stderr(&refused));
+    }
 }
 
 #[test]

@@ -139,6 +139,26 @@ impl ManageConnection for Manager {
     }
 }
 
+/// How many connections the pool holds, and how long a caller waits for a free one before the
+/// store answers "busy" ([`StoreError::Pool`], which the server answers with 503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub size: u32,
+    pub wait: Duration,
+}
+
+impl PoolSettings {
+    /// SQLite writes take turns, so more connections only queue inside the database; PostgreSQL
+    /// runs them side by side. A request waits a few seconds at most, then is told to come back.
+    pub fn default_for(backend: Backend) -> PoolSettings {
+        let size = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        PoolSettings { size, wait: Duration::from_secs(5) }
+    }
+}
+
 /// The database: a pool of connections to one backend, migrated when opened.
 #[derive(Clone)]
 pub struct Store {
@@ -149,20 +169,25 @@ pub struct Store {
 impl Store {
     /// Opens the database and brings its schema up to date.
     pub fn open(url: &DatabaseUrl) -> Result<Store> {
-        let store = Store::open_without_migrating(url)?;
+        Store::open_with(url, PoolSettings::default_for(url.backend()))
+    }
+
+    /// Opens the database with a pool of its own size and wait, and migrates it.
+    pub fn open_with(url: &DatabaseUrl, pool: PoolSettings) -> Result<Store> {
+        let store = Store::connect(url, pool)?;
         store.migrate()?;
         Ok(store)
     }
 
     pub fn open_without_migrating(url: &DatabaseUrl) -> Result<Store> {
-        let size = match url.backend() {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        };
+        Store::connect(url, PoolSettings::default_for(url.backend()))
+    }
+
+    fn connect(url: &DatabaseUrl, settings: PoolSettings) -> Result<Store> {
         let pool = Pool::builder()
-            .max_size(size)
+            .max_size(settings.size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(settings.wait)
             .build(Manager(url.clone()))?;
         Ok(Store { pool, url: url.clone() })
     }

@@ -5,6 +5,8 @@ use etablera_domain::text::Text;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
+    /// No connection came free within the pool's wait (every one busy), or the database did
+    /// not answer: the caller may try again shortly.
     #[error("could not get a database connection: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("could not connect to the database: {0}")]

@@ -70,6 +70,14 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// The same database through a pool of its own size and wait.
+    pub fn with_pool(mut self, pool: crate::PoolSettings) -> TestDatabase {
+        self.store = Store::open_with(&self.url, pool).expect("the test database opens");
+        self
+    }
+}
+
 impl Default for TestDatabase {
     fn default() -> Self {
         TestDatabase::new()

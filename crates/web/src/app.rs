@@ -431,8 +431,10 @@ async fn render_errors(State(state): State<AppState>, req: Request, next: Next) 
         .unwrap_or_else(|| RequestContext::anonymous(locale, state.config.clock.now()));
     let cookies: Vec<_> = response.headers().get_all(axum::http::header::SET_COOKIE).iter().cloned().collect();
     let request_id = ctx.request_id.clone();
-    if let AppError::Internal(cause) = &*error {
-        tracing::error!(request_id, cause, "internal error");
+    match &*error {
+        AppError::Internal(cause) => tracing::error!(request_id, cause, "internal error"),
+        AppError::Unavailable(cause) => tracing::warn!(request_id, cause, "database busy or down"),
+        _ => {}
     }
     let mut rendered = if is_api {
         crate::api::error_body(ctx.locale, &error, &request_id)
@@ -441,6 +443,10 @@ async fn render_errors(State(state): State<AppState>, req: Request, next: Next) 
     };
     for cookie in cookies {
         rendered.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    if matches!(&*error, AppError::Unavailable(_)) {
+        // A busy pool frees within a second or two; a client that waits that long gets in.
+        rendered.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
     }
     rendered
 }

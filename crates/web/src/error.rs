@@ -30,6 +30,9 @@ pub enum AppError {
     /// Input that breaks a rule; the message says what to do, in the reader's language.
     #[error("invalid {field}")]
     Invalid { field: String, message: Text },
+    /// The database is busy or does not answer: come back in a moment (503, Retry-After).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -45,6 +48,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +65,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::BadRequest => "bad_request",
             AppError::Invalid { .. } => "invalid",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -76,6 +81,7 @@ impl AppError {
             AppError::Throttled => ("error-title-429", "error-429"),
             AppError::PayloadTooLarge => ("error-title-413", "error-413"),
             AppError::BadRequest | AppError::Invalid { .. } => ("error-title-500", "error-invalid"),
+            AppError::Unavailable(_) => ("error-title-503", "error-503"),
             AppError::Internal(_) => ("error-title-500", "error-500"),
         }
     }
@@ -99,6 +105,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Stale => AppError::Conflict,
             StoreError::Invalid { field, message } => AppError::Invalid { field: field.to_owned(), message },
+            StoreError::Pool(e) => AppError::Unavailable(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

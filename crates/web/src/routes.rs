@@ -125,6 +125,11 @@ fn document_errors(operation: &mut Operation, method: &Method, path: &str, guard
         (StatusCode::PAYLOAD_TOO_LARGE, unsafe_method, "The request body is too large."),
         (StatusCode::UNPROCESSABLE_ENTITY, takes_input, "The input breaks a rule; `field` names it."),
         (StatusCode::INTERNAL_SERVER_ERROR, true, "Something failed on the server; quote `request_id`."),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            true,
+            "The database is busy or does not answer; nothing was changed. Try again after `Retry-After` seconds.",
+        ),
     ];
     for (status, applies, description) in errors {
         if applies {

@@ -77,3 +77,38 @@ async fn a_municipality_of_forty_thousand_persons_is_listed_counted_and_served()
     assert_eq!(households.status, StatusCode::OK, "{}", households.body);
     assert_eq!(households.json().as_array().unwrap().len(), HOUSEHOLDS);
 }
+
+#[tokio::test]
+async fn when_every_connection_is_busy_the_answer_is_503_with_retry_after_and_then_it_recovers() {
+    let pool = etablera_store::PoolSettings { size: 1, wait: std::time::Duration::from_millis(200) };
+    let db = etablera_store::testing::TestDatabase::new().with_pool(pool);
+    let app = TestApp::with_database(db, etablera_web::WebConfig::default());
+    let user = app.add_user("chef", &[Role::UnitManager]);
+    let token = app.api_token(&user);
+    let boss = app.login("chef").await;
+
+    // Someone holds the only connection for a while.
+    let (taken, held) = std::sync::mpsc::channel();
+    let store = app.db.store.clone();
+    let holder = std::thread::spawn(move || {
+        store.with_conn(|_| {
+            taken.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            Ok(())
+        })
+    });
+    held.recv().unwrap();
+    let api = app.get_with_token("/api/v1/me", &token).await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", api.body);
+    assert_eq!(api.headers["retry-after"], "1");
+    assert_eq!(api.json()["error"]["code"], "unavailable");
+    let page = app.get("/", Some(&boss)).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.headers["retry-after"], "1");
+    assert!(page.body.contains("Etablera är upptaget just nu"), "{}", page.body);
+    holder.join().unwrap().unwrap();
+
+    // Free again: the same requests are answered, without a restart.
+    assert_eq!(app.get_with_token("/api/v1/me", &token).await.status, StatusCode::OK);
+    assert_eq!(app.get("/", Some(&boss)).await.status, StatusCode::OK);
+}

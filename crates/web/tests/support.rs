@@ -104,7 +104,10 @@ impl TestApp {
     }
 
     pub fn with_config(config: WebConfig) -> TestApp {
-        let db = TestDatabase::new();
+        TestApp::with_database(TestDatabase::new(), config)
+    }
+
+    pub fn with_database(db: TestDatabase, config: WebConfig) -> TestApp {
         let router = router(AppState::new(db.store.clone(), config));
         TestApp { db, router }
     }

@@ -40,6 +40,12 @@ pub struct ServeArgs {
     /// Etablera's address as users reach it, for links in e-mail.
     #[arg(long, env = "ETABLERA_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Database connections in the pool (default 8 on SQLite, 16 on PostgreSQL).
+    #[arg(long, env = "ETABLERA_POOL_SIZE")]
+    pool_size: Option<u32>,
+    /// Seconds a request waits for a free connection before it is answered 503 (default 5).
+    #[arg(long, env = "ETABLERA_POOL_WAIT_SECONDS")]
+    pool_wait_seconds: Option<u64>,
 }
 
 impl ServeArgs {
@@ -60,7 +66,9 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies, flags)?;
     web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);
     web.clock = settings.clock;
-    let store = Store::open(&settings.database)?;
+    let pool =
+        config::pool_settings(&settings.file, settings.database.backend(), args.pool_size, args.pool_wait_seconds)?;
+    let store = Store::open_with(&settings.database, pool)?;
     if args.demo {
         super::demo::run(&store, settings.clock)?;
     }
