@@ -54,42 +54,67 @@ impl Record {
 
 /// Appends one row to the chain. Call it inside the transaction of what it records.
 pub fn append(conn: &mut DbConn, actor: &Actor, action: Action, record: &Record) -> Result<()> {
-    // Updating the head first takes its row lock (PostgreSQL) or the write lock (SQLite), so
-    // appends from concurrent transactions queue here and each sees the last committed hash.
-    diesel::update(access_log_head::table.find(1))
-        .set(access_log_head::last_id.eq(access_log_head::last_id + 1))
-        .execute(conn)?;
-    let (id, prev_hash): (i32, String) =
-        access_log_head::table.find(1).select((access_log_head::last_id, access_log_head::last_hash)).first(conn)?;
-    let entry = AccessLogEntry {
-        id,
-        // Truncated as stored, so that the row reads back as it was hashed.
-        at: chrono::SubsecRound::trunc_subsecs(actor.at, 6),
-        actor_user_id: actor.user_id,
-        action: action.code().to_owned(),
-        record_kind: record.kind.to_owned(),
-        record_id: record.id.clone(),
-        municipality_code: record.municipality_code.clone(),
-        request_id: actor.request_id.clone(),
-        client_address: actor.client_address.clone(),
-    };
-    let hash = chain_hash(&prev_hash, &entry);
-    diesel::insert_into(access_log::table)
-        .values((
-            access_log::id.eq(entry.id),
-            access_log::at.eq(entry.at),
-            access_log::actor_user_id.eq(entry.actor_user_id),
-            access_log::action.eq(&entry.action),
-            access_log::record_kind.eq(&entry.record_kind),
-            access_log::record_id.eq(&entry.record_id),
-            access_log::municipality_code.eq(&entry.municipality_code),
-            access_log::request_id.eq(&entry.request_id),
-            access_log::client_address.eq(&entry.client_address),
-            access_log::prev_hash.eq(&prev_hash),
-            access_log::hash.eq(&hash),
-        ))
-        .execute(conn)?;
-    diesel::update(access_log_head::table.find(1)).set(access_log_head::last_hash.eq(&hash)).execute(conn)?;
+    append_all(conn, actor, action, std::slice::from_ref(record))
+}
+
+/// How many rows one statement appends: 11 columns each, well within what a statement may bind.
+const APPEND_BATCH: usize = 500;
+
+/// Appends a row for each record, in order, as one act. A file's import appends its thousands of
+/// rows in batches: the head is taken and moved once a batch, not twice a row (on PostgreSQL,
+/// every update of the one head row in a transaction leaves a version that the next must step
+/// over, so a row at a time grew with the square of the file).
+pub fn append_all(conn: &mut DbConn, actor: &Actor, action: Action, records: &[Record]) -> Result<()> {
+    for batch in records.chunks(APPEND_BATCH) {
+        let count = batch.len() as i32;
+        // Moving the head first takes its row lock (PostgreSQL) or the write lock (SQLite), so
+        // appends from concurrent transactions queue here and each sees the last committed hash.
+        diesel::update(access_log_head::table.find(1))
+            .set(access_log_head::last_id.eq(access_log_head::last_id + count))
+            .execute(conn)?;
+        let (last_id, mut hash): (i32, String) = access_log_head::table
+            .find(1)
+            .select((access_log_head::last_id, access_log_head::last_hash))
+            .first(conn)?;
+        let mut rows = Vec::with_capacity(batch.len());
+        for (id, record) in (last_id - count + 1..).zip(batch) {
+            let entry = AccessLogEntry {
+                id,
+                // Truncated as stored, so that the row reads back as it was hashed.
+                at: chrono::SubsecRound::trunc_subsecs(actor.at, 6),
+                actor_user_id: actor.user_id,
+                action: action.code().to_owned(),
+                record_kind: record.kind.to_owned(),
+                record_id: record.id.clone(),
+                municipality_code: record.municipality_code.clone(),
+                request_id: actor.request_id.clone(),
+                client_address: actor.client_address.clone(),
+            };
+            let prev_hash = std::mem::replace(&mut hash, String::new());
+            hash = chain_hash(&prev_hash, &entry);
+            rows.push((
+                access_log::id.eq(entry.id),
+                access_log::at.eq(entry.at),
+                access_log::actor_user_id.eq(entry.actor_user_id),
+                access_log::action.eq(entry.action),
+                access_log::record_kind.eq(entry.record_kind),
+                access_log::record_id.eq(entry.record_id),
+                access_log::municipality_code.eq(entry.municipality_code),
+                access_log::request_id.eq(entry.request_id),
+                access_log::client_address.eq(entry.client_address),
+                access_log::prev_hash.eq(prev_hash),
+                access_log::hash.eq(hash.clone()),
+            ));
+        }
+        // A multi-row insert is run on the backend's own connection: the two-backend connection
+        // does not build one.
+        let insert = diesel::insert_into(access_log::table).values(&rows);
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+        diesel::update(access_log_head::table.find(1)).set(access_log_head::last_hash.eq(&hash)).execute(conn)?;
+    }
     Ok(())
 }
 

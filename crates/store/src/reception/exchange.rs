@@ -10,10 +10,10 @@ use etablera_domain::reception::exchange::{
     MoveOutRecord, PersonRecord, ReceptionFile,
 };
 
-use super::households::{self, HOUSEHOLD};
+use super::households::{self, HOUSEHOLD, PERSON};
 use super::{housing, plans};
 use crate::access::Actor;
-use crate::access::log::{Action, Record, append};
+use crate::access::log::{Action, Record, append, append_all};
 use crate::schema::{households as households_table, person_exits};
 use crate::{DbConn, StoreError, write};
 use etablera_domain::text::Text;
@@ -51,6 +51,8 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
     let mut clashes: Vec<Invalid> = Vec::new();
     let outcome = write(conn, |conn| {
         let mut count = Imported::default();
+        // The households and persons made, logged together once all are in.
+        let mut made: Vec<Record> = Vec::new();
         for t in &file.new_types {
             plans::insert_type(conn, actor, t)?;
             append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
@@ -89,7 +91,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                 ))
                 .returning(households_table::id)
                 .get_result(conn)?;
-            append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, id).in_municipality(&code))?;
+            made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
             count.households += 1;
             if let Some(home) = &h.housing {
                 let housing_id = housing::insert(conn, actor, id, &home.details, &home.move_out)?;
@@ -99,9 +101,13 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                 }
             }
             for p in &h.persons {
-                let person_id = match households::insert_person(conn, actor, id, &code, &p.details, Some(&p.reference))
-                {
-                    Ok(person_id) => person_id,
+                let inserted =
+                    households::insert_person_unlogged(conn, actor, id, &code, &p.details, Some(&p.reference));
+                let person_id = match inserted {
+                    Ok(person_id) => {
+                        made.push(Record::new(PERSON, person_id).in_municipality(&code));
+                        person_id
+                    }
                     Err(StoreError::Invalid { field, message }) => {
                         clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
                         continue;
@@ -134,6 +140,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
             // Rolls the transaction back; the clashes are reported below.
             return Err(StoreError::invalid("import", Text::new("technical-detail").with("detail", "clashes")));
         }
+        append_all(conn, actor, Action::Create, &made)?;
         Ok(count)
     });
     match outcome {

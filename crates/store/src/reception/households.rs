@@ -201,6 +201,20 @@ pub(crate) fn insert_person(
     person: &PersonDetails,
     reference: Option<&str>,
 ) -> Result<i32> {
+    let id = insert_person_unlogged(conn, actor, household_id, municipality_code, person, reference)?;
+    append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
+    Ok(id)
+}
+
+/// [`insert_person`] for a caller that logs the new persons together, as one act (an import).
+pub(crate) fn insert_person_unlogged(
+    conn: &mut DbConn,
+    actor: &Actor,
+    household_id: i32,
+    municipality_code: &str,
+    person: &PersonDetails,
+    reference: Option<&str>,
+) -> Result<i32> {
     check_duplicates(conn, municipality_code, person)?;
     let id: i32 = diesel::insert_into(persons::table)
         .values((
@@ -222,7 +236,6 @@ pub(crate) fn insert_person(
         ))
         .returning(persons::id)
         .get_result(conn)?;
-    append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
     Ok(id)
 }
 
