@@ -90,7 +90,7 @@ pub fn append_all(conn: &mut DbConn, actor: &Actor, action: Action, records: &[R
                 request_id: actor.request_id.clone(),
                 client_address: actor.client_address.clone(),
             };
-            let prev_hash = std::mem::replace(&mut hash, String::new());
+            let prev_hash = std::mem::take(&mut hash);
             hash = chain_hash(&prev_hash, &entry);
             rows.push((
                 access_log::id.eq(entry.id),
