@@ -11,6 +11,23 @@ use crate::{Result, StoreError};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Inserts `rows` (a `Vec` of value tuples) into `table` in one statement, on the backend's own
+/// connection (the two-backend connection does not build a multi-row insert), and empties them.
+/// Keep a batch within what a statement may bind (SQLite: 32 766 values).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        if !$rows.is_empty() {
+            let insert = diesel::insert_into($table).values(&$rows);
+            match $conn {
+                $crate::DbConn::Sqlite(c) => insert.execute(c)?,
+                $crate::DbConn::Postgres(c) => insert.execute(c)?,
+            };
+            $rows.clear();
+        }
+    }};
+}
+pub(crate) use insert_rows;
+
 /// A connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

@@ -106,13 +106,7 @@ pub fn append_all(conn: &mut DbConn, actor: &Actor, action: Action, records: &[R
                 access_log::hash.eq(hash.clone()),
             ));
         }
-        // A multi-row insert is run on the backend's own connection: the two-backend connection
-        // does not build one.
-        let insert = diesel::insert_into(access_log::table).values(&rows);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+        crate::db::insert_rows!(conn, access_log::table, rows);
         diesel::update(access_log_head::table.find(1)).set(access_log_head::last_hash.eq(&hash)).execute(conn)?;
     }
     Ok(())

@@ -14,7 +14,8 @@ use super::households::{self, HOUSEHOLD, PERSON};
 use super::{housing, plans};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append, append_all};
-use crate::schema::{households as households_table, person_exits};
+use crate::db::insert_rows;
+use crate::schema::{activities, declines, households as households_table, person_exits};
 use crate::{DbConn, StoreError, write};
 use etablera_domain::text::Text;
 
@@ -51,8 +52,12 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
     let mut clashes: Vec<Invalid> = Vec::new();
     let outcome = write(conn, |conn| {
         let mut count = Imported::default();
-        // The households and persons made, logged together once all are in.
+        // The households and persons made, logged together once all are in; their activities,
+        // declines and exits written a batch at a time.
         let mut made: Vec<Record> = Vec::new();
+        let mut activity_rows = Vec::new();
+        let mut decline_rows = Vec::new();
+        let mut exit_rows = Vec::new();
         for t in &file.new_types {
             plans::insert_type(conn, actor, t)?;
             append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
@@ -116,23 +121,48 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                 };
                 count.persons += 1;
                 if let Some((exit_date, reason)) = p.exit {
-                    diesel::insert_into(person_exits::table)
-                        .values((
-                            person_exits::person_id.eq(person_id),
-                            person_exits::exit_date.eq(exit_date),
-                            person_exits::reason.eq(reason.code()),
-                            person_exits::recorded_at.eq(actor.at),
-                            person_exits::recorded_by.eq(actor.user_id),
-                        ))
-                        .execute(conn)?;
+                    exit_rows.push((
+                        person_exits::person_id.eq(person_id),
+                        person_exits::exit_date.eq(exit_date),
+                        person_exits::reason.eq(reason.code()),
+                        person_exits::recorded_at.eq(actor.at),
+                        person_exits::recorded_by.eq(actor.user_id),
+                    ));
                 }
-                for activity in &p.activities {
-                    plans::insert_activity(conn, actor, person_id, activity)?;
+                for a in &p.activities {
+                    activity_rows.push((
+                        activities::person_id.eq(person_id),
+                        activities::type_code.eq(a.type_code.clone()),
+                        activities::start_date.eq(a.start),
+                        activities::end_date.eq(a.end),
+                        activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
+                        activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
+                        activities::note.eq(a.note.clone()),
+                        activities::created_at.eq(actor.at),
+                        activities::created_by.eq(actor.user_id),
+                    ));
                     count.activities += 1;
                 }
                 for (type_code, on, reason) in &p.declines {
-                    plans::insert_decline(conn, actor, person_id, type_code, *on, reason)?;
+                    decline_rows.push((
+                        declines::person_id.eq(person_id),
+                        declines::type_code.eq(type_code.clone()),
+                        declines::declined_on.eq(*on),
+                        declines::reason.eq(reason.clone()),
+                        declines::recorded_at.eq(actor.at),
+                        declines::recorded_by.eq(actor.user_id),
+                    ));
                     count.declines += 1;
+                }
+                // 9 values a row at most: 1 000 rows stay well within what a statement binds.
+                if activity_rows.len() >= 1_000 {
+                    insert_rows!(conn, activities::table, activity_rows);
+                }
+                if decline_rows.len() >= 1_000 {
+                    insert_rows!(conn, declines::table, decline_rows);
+                }
+                if exit_rows.len() >= 1_000 {
+                    insert_rows!(conn, person_exits::table, exit_rows);
                 }
             }
         }
@@ -140,6 +170,9 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
             // Rolls the transaction back; the clashes are reported below.
             return Err(StoreError::invalid("import", Text::new("technical-detail").with("detail", "clashes")));
         }
+        insert_rows!(conn, activities::table, activity_rows);
+        insert_rows!(conn, declines::table, decline_rows);
+        insert_rows!(conn, person_exits::table, exit_rows);
         append_all(conn, actor, Action::Create, &made)?;
         Ok(count)
     });
