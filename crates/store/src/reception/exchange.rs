@@ -2,6 +2,8 @@
 //! all or nothing: the file is checked first, then written in one transaction in which every
 //! clash with what is stored (a person or household already there) is collected with its path.
 
+use std::collections::{HashMap, HashSet};
+
 use diesel::prelude::*;
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
@@ -10,12 +12,12 @@ use etablera_domain::reception::exchange::{
     MoveOutRecord, PersonRecord, ReceptionFile,
 };
 
-use super::households::{self, HOUSEHOLD, PERSON};
+use super::households::{self, HOUSEHOLD, NewPersonRow, PERSON};
 use super::{housing, plans};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append, append_all};
 use crate::db::insert_rows;
-use crate::schema::{activities, declines, households as households_table, person_exits};
+use crate::schema::{activities, declines, households as households_table, person_exits, persons};
 use crate::{DbConn, StoreError, write};
 use etablera_domain::text::Text;
 
@@ -42,6 +44,9 @@ pub struct Imported {
     pub damages: usize,
 }
 
+/// Households a statement writes (10 values each), and references a statement looks up.
+const BATCH: usize = 500;
+
 /// Reads a file and stores it, all or nothing. Households without a unit of their own (in the
 /// file) get `default_unit`.
 pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) -> Result<Imported, ImportError> {
@@ -62,13 +67,24 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
             plans::insert_type(conn, actor, t)?;
             append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
         }
-        for h in &file.households {
-            let taken: i64 = households_table::table
+        // The file's references already in the municipality, found 500 at a time.
+        let mut taken: HashSet<String> = HashSet::new();
+        for chunk in file.households.chunks(BATCH) {
+            let references: Vec<&str> = chunk.iter().map(|h| h.reference.as_str()).collect();
+            let found: Vec<Option<String>> = households_table::table
                 .filter(households_table::municipality_code.eq(&code))
-                .filter(households_table::reference.eq(&h.reference))
-                .count()
-                .get_result(conn)?;
-            if taken > 0 {
+                .filter(households_table::reference.eq_any(references))
+                .select(households_table::reference)
+                .load(conn)?;
+            taken.extend(found.into_iter().flatten());
+        }
+        for chunk in file.households.chunks(BATCH) {
+            let mut fresh = Vec::with_capacity(chunk.len());
+            for h in chunk {
+                if !taken.contains(&h.reference) {
+                    fresh.push(h);
+                    continue;
+                }
                 clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
                 // Its persons are still checked, so that every clash is reported at once.
                 for p in &h.persons {
@@ -78,91 +94,123 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                         clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
                     }
                 }
-                continue;
             }
-            let unit = h.unit.clone().or_else(|| file.unit.clone()).unwrap_or_else(|| default_unit.to_owned());
-            let id: i32 = diesel::insert_into(households_table::table)
-                .values((
-                    households_table::municipality_code.eq(&code),
-                    households_table::unit.eq(&unit),
-                    households_table::reference.eq(&h.reference),
-                    households_table::placement_date.eq(h.placement_date),
-                    households_table::expected_reception_date.eq(h.expected_reception_date),
-                    households_table::first_contact_at.eq(h.first_contact_at),
-                    households_table::first_contact_channel.eq(&h.first_contact_channel),
-                    households_table::first_contact_by.eq(actor.user_id),
-                    households_table::created_at.eq(actor.at),
-                    households_table::created_by.eq(actor.user_id),
-                ))
-                .returning(households_table::id)
-                .get_result(conn)?;
-            made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
-            count.households += 1;
-            if let Some(home) = &h.housing {
-                let housing_id = housing::insert(conn, actor, id, &home.details, &home.move_out)?;
-                for damage in &home.damages {
-                    housing::insert_damage(conn, actor, housing_id, damage)?;
-                    count.damages += 1;
+            // The chunk's households in one statement, their ids read back by reference.
+            let mut rows: Vec<_> = fresh
+                .iter()
+                .map(|h| {
+                    let unit = h.unit.clone().or_else(|| file.unit.clone()).unwrap_or_else(|| default_unit.to_owned());
+                    (
+                        households_table::municipality_code.eq(code.clone()),
+                        households_table::unit.eq(unit),
+                        households_table::reference.eq(h.reference.clone()),
+                        households_table::placement_date.eq(h.placement_date),
+                        households_table::expected_reception_date.eq(h.expected_reception_date),
+                        households_table::first_contact_at.eq(h.first_contact_at),
+                        households_table::first_contact_channel.eq(h.first_contact_channel.clone()),
+                        households_table::first_contact_by.eq(actor.user_id),
+                        households_table::created_at.eq(actor.at),
+                        households_table::created_by.eq(actor.user_id),
+                    )
+                })
+                .collect();
+            insert_rows!(conn, households_table::table, rows);
+            let references: Vec<&str> = fresh.iter().map(|h| h.reference.as_str()).collect();
+            let ids: HashMap<String, i32> = households_table::table
+                .filter(households_table::municipality_code.eq(&code))
+                .filter(households_table::reference.eq_any(references))
+                .select((households_table::reference, households_table::id))
+                .load::<(Option<String>, i32)>(conn)?
+                .into_iter()
+                .filter_map(|(reference, id)| Some((reference?, id)))
+                .collect();
+            let mut person_rows = Vec::new();
+            for h in &fresh {
+                let id = ids[&h.reference];
+                made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
+                count.households += 1;
+                if let Some(home) = &h.housing {
+                    let housing_id = housing::insert(conn, actor, id, &home.details, &home.move_out)?;
+                    for damage in &home.damages {
+                        housing::insert_damage(conn, actor, housing_id, damage)?;
+                        count.damages += 1;
+                    }
+                }
+                for p in &h.persons {
+                    match households::check_duplicates(conn, &code, &p.details) {
+                        Ok(()) => person_rows.push(NewPersonRow::of(actor, id, &code, &p.details, Some(&p.reference))),
+                        Err(StoreError::Invalid { field, message }) => {
+                            clashes.push(Invalid::new(format!("{}.{field}", p.path), message))
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    // 15 values a row: a thousand rows stay within what a statement binds.
+                    if person_rows.len() >= 1_000 {
+                        insert_rows!(conn, persons::table, person_rows);
+                    }
                 }
             }
-            for p in &h.persons {
-                let inserted =
-                    households::insert_person_unlogged(conn, actor, id, &code, &p.details, Some(&p.reference));
-                let person_id = match inserted {
-                    Ok(person_id) => {
-                        made.push(Record::new(PERSON, person_id).in_municipality(&code));
-                        person_id
+            insert_rows!(conn, persons::table, person_rows);
+            // The persons' ids, read back by household and reference (both unique in the file).
+            let household_ids: Vec<i32> = ids.values().copied().collect();
+            let person_ids: HashMap<(i32, String), i32> = persons::table
+                .filter(persons::household_id.eq_any(household_ids))
+                .select((persons::household_id, persons::reference, persons::id))
+                .load::<(i32, Option<String>, i32)>(conn)?
+                .into_iter()
+                .filter_map(|(household, reference, id)| Some(((household, reference?), id)))
+                .collect();
+            for h in &fresh {
+                let household = ids[&h.reference];
+                for p in &h.persons {
+                    // A person refused above has no row.
+                    let Some(&person_id) = person_ids.get(&(household, p.reference.clone())) else { continue };
+                    made.push(Record::new(PERSON, person_id).in_municipality(&code));
+                    count.persons += 1;
+                    if let Some((exit_date, reason)) = p.exit {
+                        exit_rows.push((
+                            person_exits::person_id.eq(person_id),
+                            person_exits::exit_date.eq(exit_date),
+                            person_exits::reason.eq(reason.code()),
+                            person_exits::recorded_at.eq(actor.at),
+                            person_exits::recorded_by.eq(actor.user_id),
+                        ));
                     }
-                    Err(StoreError::Invalid { field, message }) => {
-                        clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
-                        continue;
+                    for a in &p.activities {
+                        activity_rows.push((
+                            activities::person_id.eq(person_id),
+                            activities::type_code.eq(a.type_code.clone()),
+                            activities::start_date.eq(a.start),
+                            activities::end_date.eq(a.end),
+                            activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
+                            activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
+                            activities::note.eq(a.note.clone()),
+                            activities::created_at.eq(actor.at),
+                            activities::created_by.eq(actor.user_id),
+                        ));
+                        count.activities += 1;
                     }
-                    Err(e) => return Err(e),
-                };
-                count.persons += 1;
-                if let Some((exit_date, reason)) = p.exit {
-                    exit_rows.push((
-                        person_exits::person_id.eq(person_id),
-                        person_exits::exit_date.eq(exit_date),
-                        person_exits::reason.eq(reason.code()),
-                        person_exits::recorded_at.eq(actor.at),
-                        person_exits::recorded_by.eq(actor.user_id),
-                    ));
-                }
-                for a in &p.activities {
-                    activity_rows.push((
-                        activities::person_id.eq(person_id),
-                        activities::type_code.eq(a.type_code.clone()),
-                        activities::start_date.eq(a.start),
-                        activities::end_date.eq(a.end),
-                        activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
-                        activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
-                        activities::note.eq(a.note.clone()),
-                        activities::created_at.eq(actor.at),
-                        activities::created_by.eq(actor.user_id),
-                    ));
-                    count.activities += 1;
-                }
-                for (type_code, on, reason) in &p.declines {
-                    decline_rows.push((
-                        declines::person_id.eq(person_id),
-                        declines::type_code.eq(type_code.clone()),
-                        declines::declined_on.eq(*on),
-                        declines::reason.eq(reason.clone()),
-                        declines::recorded_at.eq(actor.at),
-                        declines::recorded_by.eq(actor.user_id),
-                    ));
-                    count.declines += 1;
-                }
-                // 9 values a row at most: 1 000 rows stay well within what a statement binds.
-                if activity_rows.len() >= 1_000 {
-                    insert_rows!(conn, activities::table, activity_rows);
-                }
-                if decline_rows.len() >= 1_000 {
-                    insert_rows!(conn, declines::table, decline_rows);
-                }
-                if exit_rows.len() >= 1_000 {
-                    insert_rows!(conn, person_exits::table, exit_rows);
+                    for (type_code, on, reason) in &p.declines {
+                        decline_rows.push((
+                            declines::person_id.eq(person_id),
+                            declines::type_code.eq(type_code.clone()),
+                            declines::declined_on.eq(*on),
+                            declines::reason.eq(reason.clone()),
+                            declines::recorded_at.eq(actor.at),
+                            declines::recorded_by.eq(actor.user_id),
+                        ));
+                        count.declines += 1;
+                    }
+                    // 9 values a row at most: 1 000 rows stay well within what a statement binds.
+                    if activity_rows.len() >= 1_000 {
+                        insert_rows!(conn, activities::table, activity_rows);
+                    }
+                    if decline_rows.len() >= 1_000 {
+                        insert_rows!(conn, declines::table, decline_rows);
+                    }
+                    if exit_rows.len() >= 1_000 {
+                        insert_rows!(conn, person_exits::table, exit_rows);
+                    }
                 }
             }
         }

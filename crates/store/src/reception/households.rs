@@ -201,42 +201,62 @@ pub(crate) fn insert_person(
     person: &PersonDetails,
     reference: Option<&str>,
 ) -> Result<i32> {
-    let id = insert_person_unlogged(conn, actor, household_id, municipality_code, person, reference)?;
+    check_duplicates(conn, municipality_code, person)?;
+    let id: i32 = diesel::insert_into(persons::table)
+        .values(&NewPersonRow::of(actor, household_id, municipality_code, person, reference))
+        .returning(persons::id)
+        .get_result(conn)?;
     append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
     Ok(id)
 }
 
-/// [`insert_person`] for a caller that logs the new persons together, as one act (an import).
-pub(crate) fn insert_person_unlogged(
-    conn: &mut DbConn,
-    actor: &Actor,
+/// A person as written to the table, one row or a batch of them (an import).
+#[derive(Insertable)]
+#[diesel(table_name = persons, treat_none_as_null = true)]
+pub(crate) struct NewPersonRow {
     household_id: i32,
-    municipality_code: &str,
-    person: &PersonDetails,
-    reference: Option<&str>,
-) -> Result<i32> {
-    check_duplicates(conn, municipality_code, person)?;
-    let id: i32 = diesel::insert_into(persons::table)
-        .values((
-            persons::household_id.eq(household_id),
-            persons::municipality_code.eq(municipality_code),
-            persons::reference.eq(reference),
-            persons::given_name.eq(&person.given_name),
-            persons::family_name.eq(&person.family_name),
-            persons::birth_date.eq(person.birth_date),
-            persons::personal_number.eq(person.personal_number.as_ref().map(|n| n.digits().to_owned())),
-            persons::dossier_number.eq(person.dossier_number.as_ref().map(|n| n.to_string())),
-            persons::category.eq(person.category.code()),
-            persons::languages.eq(person.languages.join(", ")),
-            persons::interpreter_needed.eq(person.interpreter_needed),
-            persons::protected_identity.eq(person.protected_identity),
-            persons::reception_date.eq(person.reception_date),
-            persons::created_at.eq(actor.at),
-            persons::created_by.eq(actor.user_id),
-        ))
-        .returning(persons::id)
-        .get_result(conn)?;
-    Ok(id)
+    municipality_code: String,
+    reference: Option<String>,
+    given_name: String,
+    family_name: String,
+    birth_date: NaiveDate,
+    personal_number: Option<String>,
+    dossier_number: Option<String>,
+    category: &'static str,
+    languages: String,
+    interpreter_needed: bool,
+    protected_identity: bool,
+    reception_date: Option<NaiveDate>,
+    created_at: NaiveDateTime,
+    created_by: Option<i32>,
+}
+
+impl NewPersonRow {
+    pub(crate) fn of(
+        actor: &Actor,
+        household_id: i32,
+        municipality_code: &str,
+        person: &PersonDetails,
+        reference: Option<&str>,
+    ) -> NewPersonRow {
+        NewPersonRow {
+            household_id,
+            municipality_code: municipality_code.to_owned(),
+            reference: reference.map(str::to_owned),
+            given_name: person.given_name.clone(),
+            family_name: person.family_name.clone(),
+            birth_date: person.birth_date,
+            personal_number: person.personal_number.as_ref().map(|n| n.digits().to_owned()),
+            dossier_number: person.dossier_number.as_ref().map(|n| n.to_string()),
+            category: person.category.code(),
+            languages: person.languages.join(", "),
+            interpreter_needed: person.interpreter_needed,
+            protected_identity: person.protected_identity,
+            reception_date: person.reception_date,
+            created_at: actor.at,
+            created_by: actor.user_id,
+        }
+    }
 }
 
 /// Refuses a person whose identity or dossier number is already in the municipality.
