@@ -79,20 +79,27 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
             taken.extend(found.into_iter().flatten());
         }
         for chunk in file.households.chunks(BATCH) {
+            // Every clash in the order of the file: a taken reference, then each person already
+            // in the municipality (of a taken household too, so that all are reported at once).
             let mut fresh = Vec::with_capacity(chunk.len());
+            let mut refused: HashSet<&str> = HashSet::new();
             for h in chunk {
-                if !taken.contains(&h.reference) {
-                    fresh.push(h);
-                    continue;
+                let is_taken = taken.contains(&h.reference);
+                if is_taken {
+                    clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
                 }
-                clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
-                // Its persons are still checked, so that every clash is reported at once.
                 for p in &h.persons {
-                    if let Err(StoreError::Invalid { field, message }) =
-                        households::check_duplicates(conn, &code, &p.details)
-                    {
-                        clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
+                    match households::check_duplicates(conn, &code, &p.details) {
+                        Ok(()) => {}
+                        Err(StoreError::Invalid { field, message }) => {
+                            clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
+                            refused.insert(p.path.as_str());
+                        }
+                        Err(e) => return Err(e),
                     }
+                }
+                if !is_taken {
+                    fresh.push(h);
                 }
             }
             // The chunk's households in one statement, their ids read back by reference.
@@ -136,14 +143,8 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                         count.damages += 1;
                     }
                 }
-                for p in &h.persons {
-                    match households::check_duplicates(conn, &code, &p.details) {
-                        Ok(()) => person_rows.push(NewPersonRow::of(actor, id, &code, &p.details, Some(&p.reference))),
-                        Err(StoreError::Invalid { field, message }) => {
-                            clashes.push(Invalid::new(format!("{}.{field}", p.path), message))
-                        }
-                        Err(e) => return Err(e),
-                    }
+                for p in h.persons.iter().filter(|p| !refused.contains(p.path.as_str())) {
+                    person_rows.push(NewPersonRow::of(actor, id, &code, &p.details, Some(&p.reference)));
                     // 15 values a row: a thousand rows stay within what a statement binds.
                     if person_rows.len() >= 1_000 {
                         insert_rows!(conn, persons::table, person_rows);
