@@ -185,11 +185,7 @@ fn a_person_already_stored_is_a_duplicate_and_nothing_of_the_file_is_kept() {
     let mixed = EXAMPLE.replace("\"ref\": \"H1\"", "\"ref\": \"H9\"");
     assert_eq!(
         errors(import(&db, &mixed)),
-        [
-            "households[0].persons[0].personal_number",
-            "households[0].persons[1].dossier_number",
-            "households[1].ref"
-        ],
+        ["households[0].persons[0].personal_number", "households[0].persons[1].dossier_number", "households[1].ref"],
         "a new household's persons and a taken household: in the order of the file"
     );
     assert_eq!(count(&db, "households"), 2);

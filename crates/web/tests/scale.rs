@@ -83,13 +83,14 @@ async fn when_every_connection_is_busy_the_answer_is_503_with_retry_after_and_th
     let token = app.api_token(&user);
     let boss = app.login("chef").await;
 
-    // Someone holds the only connection for a while.
+    // Someone holds the only connection for a while: long enough for the two requests below to
+    // wait out the pool's 200 ms each even on a slow machine.
     let (taken, held) = std::sync::mpsc::channel();
     let store = app.db.store.clone();
     let holder = std::thread::spawn(move || {
         store.with_conn(|_| {
             taken.send(()).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(1500));
+            std::thread::sleep(std::time::Duration::from_millis(3000));
             Ok(())
         })
     });
