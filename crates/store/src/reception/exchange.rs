@@ -13,7 +13,8 @@ use etablera_domain::reception::exchange::{
 };
 
 use super::households::{self, HOUSEHOLD, NewPersonRow, PERSON};
-use super::{housing, plans};
+use super::housing;
+use super::plans::{self, NewActivityRow, NewDeclineRow};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append, append_all};
 use crate::db::insert_rows;
@@ -178,28 +179,11 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                         ));
                     }
                     for a in &p.activities {
-                        activity_rows.push((
-                            activities::person_id.eq(person_id),
-                            activities::type_code.eq(a.type_code.clone()),
-                            activities::start_date.eq(a.start),
-                            activities::end_date.eq(a.end),
-                            activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
-                            activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
-                            activities::note.eq(a.note.clone()),
-                            activities::created_at.eq(actor.at),
-                            activities::created_by.eq(actor.user_id),
-                        ));
+                        activity_rows.push(NewActivityRow::of(actor, person_id, a));
                         count.activities += 1;
                     }
                     for (type_code, on, reason) in &p.declines {
-                        decline_rows.push((
-                            declines::person_id.eq(person_id),
-                            declines::type_code.eq(type_code.clone()),
-                            declines::declined_on.eq(*on),
-                            declines::reason.eq(reason.clone()),
-                            declines::recorded_at.eq(actor.at),
-                            declines::recorded_by.eq(actor.user_id),
-                        ));
+                        decline_rows.push(NewDeclineRow::of(actor, person_id, type_code, *on, reason));
                         count.declines += 1;
                     }
                     // 9 values a row at most: 1 000 rows stay well within what a statement binds.

@@ -135,20 +135,41 @@ pub(crate) fn insert_activity(
     a: &ActivityInput,
 ) -> Result<ActivityId> {
     let id: i32 = diesel::insert_into(activities::table)
-        .values((
-            activities::person_id.eq(person_id),
-            activities::type_code.eq(&a.type_code),
-            activities::start_date.eq(a.start),
-            activities::end_date.eq(a.end),
-            activities::hours_per_week.eq(a.hours_per_week.map(|h| h as i32)),
-            activities::extent_percent.eq(a.extent_percent.map(|p| p as i32)),
-            activities::note.eq(&a.note),
-            activities::created_at.eq(actor.at),
-            activities::created_by.eq(actor.user_id),
-        ))
+        .values(&NewActivityRow::of(actor, person_id, a))
         .returning(activities::id)
         .get_result(conn)?;
     Ok(ActivityId::new(id))
+}
+
+/// An activity as written to the table, one row or a batch of them (an import).
+#[derive(Insertable)]
+#[diesel(table_name = activities, treat_none_as_null = true)]
+pub(crate) struct NewActivityRow {
+    person_id: i32,
+    type_code: String,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    hours_per_week: Option<i32>,
+    extent_percent: Option<i32>,
+    note: Option<String>,
+    created_at: chrono::NaiveDateTime,
+    created_by: Option<i32>,
+}
+
+impl NewActivityRow {
+    pub(crate) fn of(actor: &Actor, person_id: i32, a: &ActivityInput) -> NewActivityRow {
+        NewActivityRow {
+            person_id,
+            type_code: a.type_code.clone(),
+            start_date: a.start,
+            end_date: a.end,
+            hours_per_week: a.hours_per_week.map(|h| h as i32),
+            extent_percent: a.extent_percent.map(|p| p as i32),
+            note: a.note.clone(),
+            created_at: actor.at,
+            created_by: actor.user_id,
+        }
+    }
 }
 
 /// Ends an open activity on `end`.
@@ -203,16 +224,34 @@ pub(crate) fn insert_decline(
     reason: &str,
 ) -> Result<i32> {
     Ok(diesel::insert_into(declines::table)
-        .values((
-            declines::person_id.eq(person_id),
-            declines::type_code.eq(type_code),
-            declines::declined_on.eq(on),
-            declines::reason.eq(reason),
-            declines::recorded_at.eq(actor.at),
-            declines::recorded_by.eq(actor.user_id),
-        ))
+        .values(&NewDeclineRow::of(actor, person_id, type_code, on, reason))
         .returning(declines::id)
         .get_result(conn)?)
+}
+
+/// A decline as written to the table, one row or a batch of them (an import).
+#[derive(Insertable)]
+#[diesel(table_name = declines)]
+pub(crate) struct NewDeclineRow {
+    person_id: i32,
+    type_code: String,
+    declined_on: NaiveDate,
+    reason: String,
+    recorded_at: chrono::NaiveDateTime,
+    recorded_by: Option<i32>,
+}
+
+impl NewDeclineRow {
+    pub(crate) fn of(actor: &Actor, person_id: i32, type_code: &str, on: NaiveDate, reason: &str) -> NewDeclineRow {
+        NewDeclineRow {
+            person_id,
+            type_code: type_code.to_owned(),
+            declined_on: on,
+            reason: reason.to_owned(),
+            recorded_at: actor.at,
+            recorded_by: actor.user_id,
+        }
+    }
 }
 
 pub use etablera_domain::reception::plan::NewExemption;
