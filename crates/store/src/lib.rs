@@ -11,6 +11,7 @@ pub mod economy;
 mod error;
 pub mod notifications;
 pub mod quality;
+mod raw;
 pub mod reception;
 pub mod reporting;
 pub mod schema;

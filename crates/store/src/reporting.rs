@@ -1,4 +1,7 @@
 //! The committee's reports: the monthly report counted from the casework and its signed,
 //! frozen versions.
 
+pub mod counts;
 pub mod monthly;
+#[cfg(feature = "test-support")]
+pub mod reference;

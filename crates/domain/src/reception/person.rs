@@ -47,6 +47,13 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     years.max(0) as u32
 }
 
+/// The latest birth date of someone who is an adult on `on`: born on or before it, they are
+/// [`ADULT_AGE`] or older (a 29 February birthday falls on 28 February in other years, as
+/// [`age_on`] counts). Lets a database count adults without computing each age.
+pub fn adult_if_born_by(on: NaiveDate) -> NaiveDate {
+    on.checked_sub_months(chrono::Months::new(12 * ADULT_AGE)).unwrap_or(NaiveDate::MIN)
+}
+
 /// What is known about a person at placement, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonDetails {
@@ -372,5 +379,17 @@ mod tests {
         assert_eq!(fields, ["exit_date", "reason"]);
         let exit = ExitForm { exit_date: "2024-05-01".into(), reason: "moved".into(), note: " ".into() };
         assert_eq!(exit.check().unwrap(), NewExit { date: d("2024-05-01"), reason: ExitReason::Moved, note: None });
+    }
+
+    #[test]
+    fn the_adult_cutoff_agrees_with_age_on_every_day_of_a_leap_cycle() {
+        let first: NaiveDate = "2020-01-01".parse().unwrap();
+        for offset in 0..(4 * 366) {
+            let on = first + chrono::Duration::days(offset);
+            let cutoff = adult_if_born_by(on);
+            assert!(age_on(cutoff, on) >= ADULT_AGE, "born {cutoff}, on {on}");
+            let day_after = cutoff.succ_opt().unwrap();
+            assert!(age_on(day_after, on) < ADULT_AGE, "born {day_after}, on {on}");
+        }
     }
 }

@@ -39,9 +39,8 @@ pub fn follow_up(
     arrivals: &[Arrival],
     days: DayCount,
 ) -> FollowUp {
-    let received: Vec<&Arrival> = arrivals.iter().filter(|a| month.contains(a.reception)).collect();
-    let in_time = received.iter().filter(|a| a.contacted.is_some_and(|on| on <= due_date(a.reception, days))).count();
-    let day = month.last.min(today);
+    let (received, in_time) = first_contacts(month, arrivals, days);
+    let day = measured_on(month, today);
     let mut plans: BTreeMap<i32, Vec<PlannedActivity>> = BTreeMap::new();
     for a in activities {
         plans.entry(a.person_id).or_default().push(a.planned.clone());
@@ -55,12 +54,20 @@ pub fn follow_up(
             full_time(plan, day).flagged(age_on(p.birth_date, day) >= ADULT_AGE, in_group, exempt)
         })
         .count();
-    FollowUp {
-        arrivals: count(received.len()),
-        contacted_in_time: count(in_time),
-        below_full_time: count(below),
-        measured_on: day,
-    }
+    FollowUp { arrivals: received, contacted_in_time: in_time, below_full_time: count(below), measured_on: day }
+}
+
+/// The day the plans are measured on: the month's last day, or today while the month runs.
+pub fn measured_on(month: Month, today: NaiveDate) -> NaiveDate {
+    month.last.min(today)
+}
+
+/// Of the households that arrived in the month, how many, and how many were contacted by the
+/// last day allowed. `arrivals` may hold other months' arrivals; they are not counted.
+pub fn first_contacts(month: Month, arrivals: &[Arrival], days: DayCount) -> (u32, u32) {
+    let received: Vec<&Arrival> = arrivals.iter().filter(|a| month.contains(a.reception)).collect();
+    let in_time = received.iter().filter(|a| a.contacted.is_some_and(|on| on <= due_date(a.reception, days))).count();
+    (count(received.len()), count(in_time))
 }
 
 fn count(n: usize) -> u32 {
