@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{Date, Integer, Text};
+use diesel::sql_types::{BigInt, Date, Integer, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
 use crate::{DbConn, Result};
@@ -15,6 +15,7 @@ pub enum Param {
     Text(String),
     Date(NaiveDate),
     Int(i32),
+    BigInt(i64),
 }
 
 impl From<&str> for Param {
@@ -59,6 +60,7 @@ macro_rules! bind_all {
                 Param::Text(v) => query.bind::<Text, _>(v.clone()),
                 Param::Date(v) => query.bind::<Date, _>(*v),
                 Param::Int(v) => query.bind::<Integer, _>(*v),
+                Param::BigInt(v) => query.bind::<BigInt, _>(*v),
             };
         }
         query
@@ -81,6 +83,14 @@ where
     Ok(match conn {
         DbConn::Sqlite(c) => sqlite(sql, params).load(c)?,
         DbConn::Postgres(c) => postgres(sql, params).load(c)?,
+    })
+}
+
+/// Runs a statement that returns no rows; gives the number of rows it changed.
+pub fn execute(conn: &mut DbConn, sql: &str, params: &[Param]) -> Result<usize> {
+    Ok(match conn {
+        DbConn::Sqlite(c) => sqlite(sql, params).execute(c)?,
+        DbConn::Postgres(c) => postgres(sql, params).execute(c)?,
     })
 }
 

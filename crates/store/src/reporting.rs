@@ -2,6 +2,7 @@
 //! frozen versions.
 
 pub mod counts;
+pub mod kept;
 pub mod monthly;
 #[cfg(feature = "test-support")]
 pub mod reference;

@@ -750,3 +750,21 @@ diesel::joinable!(reimbursement_rule_revisions -> reimbursement_rules (rule_id))
 diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(costs -> households (household_id));
 diesel::joinable!(costs -> claims (claim_id));
+
+diesel::table! {
+    casework_versions (municipality_code) {
+        municipality_code -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    monthly_counts (municipality_code, month, day_count) {
+        municipality_code -> Text,
+        month -> Text,
+        day_count -> Text,
+        measured_on -> Date,
+        version -> BigInt,
+        figures -> Text,
+    }
+}

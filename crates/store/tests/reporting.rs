@@ -286,10 +286,14 @@ fn random_caseload(seed: u64) -> TestDatabase {
                 let end = rng.gen_bool(0.6).then(|| day(&mut rng, from, 200));
                 if rng.gen_bool(0.15) {
                     let kind = leaves[rng.gen_range(0..leaves.len())];
-                    activities.push(json!({"type": kind, "start": from, "end": end, "extent_percent": rng.gen_range(1..=100)}));
+                    activities.push(
+                        json!({"type": kind, "start": from, "end": end, "extent_percent": rng.gen_range(1..=100)}),
+                    );
                 } else {
                     let kind = types[rng.gen_range(0..types.len())];
-                    activities.push(json!({"type": kind, "start": from, "end": end, "hours_per_week": rng.gen_range(0..=40)}));
+                    activities.push(
+                        json!({"type": kind, "start": from, "end": end, "hours_per_week": rng.gen_range(0..=40)}),
+                    );
                 }
             }
             let declined: Vec<_> = (0..rng.gen_range(0..3))
@@ -318,16 +322,15 @@ fn random_caseload(seed: u64) -> TestDatabase {
     let file = json!({"format": "etablera-reception/1", "municipality_code": "0117", "households": households});
     let db = TestDatabase::new();
     let cli = etablera_store::testing::cli_on(d("2025-12-31"));
-    db.store
-        .with_conn(|conn| Ok(exchange::import(conn, &cli, &file.to_string(), "Mottagningen")))
-        .unwrap()
-        .unwrap();
+    db.store.with_conn(|conn| Ok(exchange::import(conn, &cli, &file.to_string(), "Mottagningen"))).unwrap().unwrap();
     db.store
         .with_conn(|conn| {
             use diesel::prelude::*;
             use etablera_store::schema::{person_exits, persons, work_exemptions};
-            let exits: Vec<(i32, NaiveDate)> =
-                person_exits::table.select((person_exits::id, person_exits::exit_date)).order(person_exits::id).load(conn)?;
+            let exits: Vec<(i32, NaiveDate)> = person_exits::table
+                .select((person_exits::id, person_exits::exit_date))
+                .order(person_exits::id)
+                .load(conn)?;
             for (id, left) in exits {
                 if !rng.gen_bool(0.4) {
                     continue;
@@ -390,4 +393,108 @@ fn the_databases_counts_are_the_domains_on_random_casework() {
         }
         assert_eq!(seen.len(), 11, "seed {seed}: the caseload exercises every row and the follow-up ({seen:?})");
     }
+}
+
+#[test]
+fn a_kept_month_is_counted_again_after_each_kind_of_casework_write() {
+    use diesel::prelude::*;
+    use etablera_domain::money::Money;
+    use etablera_domain::reception::housing::Damage;
+    use etablera_domain::reception::person::{ExemptionReason, ExitReason, NewExit};
+    use etablera_domain::reception::plan::{NewDecline, NewExemption};
+    use etablera_store::reception::{households, housing};
+    use etablera_store::reporting::reference;
+    use etablera_store::schema::{monthly_counts, person_exits, persons, temporary_housings};
+
+    let db = random_caseload(7);
+    let (actor, scope) = (etablera_store::testing::cli_on(d("2025-08-14")), Scope::command_line());
+    let june = Month::parse("2025-06").unwrap();
+    let same_as_counted_in_memory = |after: &str| {
+        let trend = db
+            .store
+            .with_conn(|conn| monthly::trend(conn, "0117", june, actor.today(), DayCount::Calendar, 12))
+            .unwrap();
+        for live in &trend {
+            let month = live.counts.month;
+            let memory = db
+                .store
+                .with_conn(|conn| reference::live(conn, "0117", month, actor.today(), DayCount::Calendar))
+                .unwrap();
+            assert_eq!(
+                (&live.counts, &live.follow_up),
+                (&memory.counts, &memory.follow_up),
+                "{after}: {}",
+                month.code()
+            );
+        }
+        trend
+    };
+    let before = same_as_counted_in_memory("first view");
+    let kept: i64 = db.store.with_conn(|conn| Ok(monthly_counts::table.count().get_result(conn)?)).unwrap();
+    assert_eq!(kept, 12, "the year's months are kept");
+    assert_eq!(
+        same_as_counted_in_memory("read back").iter().map(|l| l.figures()).collect::<Vec<_>>(),
+        before.iter().map(|l| l.figures()).collect::<Vec<_>>()
+    );
+
+    // A person in the group in June, and the newest home.
+    let (person, home) = db
+        .store
+        .with_conn(|conn| {
+            let person: i32 = persons::table
+                .filter(persons::reception_date.le(d("2025-05-01")))
+                .filter(persons::birth_date.le(d("2000-01-01")))
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    person_exits::table.filter(person_exits::person_id.eq(persons::id)),
+                )))
+                .order(persons::id)
+                .select(persons::id)
+                .first(conn)?;
+            let home: i32 =
+                temporary_housings::table.select(temporary_housings::id).order(temporary_housings::id).first(conn)?;
+            Ok((person, home))
+        })
+        .unwrap();
+    let write = |what: &str, f: &dyn Fn(&mut etablera_store::DbConn) -> etablera_store::Result<()>| {
+        db.store.with_conn(f).unwrap_or_else(|e| panic!("{what}: {e}"));
+        same_as_counted_in_memory(what);
+    };
+    write("an activity", &|conn| {
+        let input = ActivityInput {
+            type_code: "job_track".into(),
+            start: d("2025-06-10"),
+            end: None,
+            hours_per_week: Some(40),
+            extent_percent: None,
+            note: None,
+        };
+        plans::add_activity(conn, &actor, &scope, person, input).map(|_| ())
+    });
+    write("a decline", &|conn| {
+        let decline = NewDecline { type_code: "internship".into(), on: d("2025-06-11"), reason: "Nej".into() };
+        plans::add_decline(conn, &actor, &scope, person, &decline).map(|_| ())
+    });
+    write("an exemption", &|conn| {
+        let exemption =
+            NewExemption { reason: ExemptionReason::Illness, start: d("2025-06-01"), end: None, note: None };
+        plans::add_exemption(conn, &actor, &scope, person, &exemption).map(|_| ())
+    });
+    write("a damage", &|conn| {
+        let damage =
+            Damage {
+                date: d("2025-06-12"), description: "Dörr".into(), cost: Money::from_kr(100), tenant_pays: false
+            };
+        housing::add_damage(conn, &actor, &scope, home.into(), damage).map(|_| ())
+    });
+    write("an exit", &|conn| {
+        let exit = NewExit { date: d("2025-05-15"), reason: ExitReason::Moved, note: None };
+        households::record_exit(conn, &actor, &scope, person, &exit)
+    });
+    write("a return", &|conn| households::record_return(conn, &actor, &scope, person, d("2025-06-20")));
+    let after = same_as_counted_in_memory("at the end");
+    assert_ne!(
+        after.iter().map(|l| l.figures()).collect::<Vec<_>>(),
+        before.iter().map(|l| l.figures()).collect::<Vec<_>>(),
+        "the writes changed the year's figures"
+    );
 }

@@ -18,6 +18,15 @@ pub enum DayCount {
     Working,
 }
 
+impl DayCount {
+    pub fn code(self) -> &'static str {
+        match self {
+            DayCount::Calendar => "calendar",
+            DayCount::Working => "working",
+        }
+    }
+}
+
 impl std::str::FromStr for DayCount {
     type Err = Text;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use super::follow_up::FollowUp;
-use super::monthly::MonthlyCounts;
+use super::monthly::{Month, MonthlyCounts, ROWS, Row};
 
 /// The figures of the unit manager's follow-up, after the committee's rows.
 pub const FOLLOW_UP: [&str; 3] = ["arrivals", "contacted_in_time", "below_full_time"];
@@ -31,6 +33,21 @@ pub fn figures(counts: &MonthlyCounts, follow_up: &FollowUp) -> Vec<Figure> {
 /// what would be signed.
 pub fn fingerprint(figures: &[Figure]) -> String {
     figures.iter().map(|f| format!("{}={}", f.code, f.count)).collect::<Vec<_>>().join(";")
+}
+
+/// The counts and follow-up back from their figures (what [`figures`] wrote); `None` when one is
+/// missing, such as figures kept before a row was added.
+pub fn read_back(month: Month, measured_on: NaiveDate, figures: &[Figure]) -> Option<(MonthlyCounts, FollowUp)> {
+    let rows = ROWS.iter().map(|&code| Some(Row { code, count: find(figures, code)? })).collect::<Option<Vec<_>>>()?;
+    let counts = MonthlyCounts { month, target_group: find(figures, "target_group")?, rows };
+    let [arrivals, contacted_in_time, below_full_time] = FOLLOW_UP.map(|code| find(figures, code));
+    let follow_up = FollowUp {
+        arrivals: arrivals?,
+        contacted_in_time: contacted_in_time?,
+        below_full_time: below_full_time?,
+        measured_on,
+    };
+    Some((counts, follow_up))
 }
 
 pub fn find(figures: &[Figure], code: &str) -> Option<u32> {
@@ -62,6 +79,21 @@ pub fn changes(before: &[Figure], after: &[Figure]) -> Vec<Change> {
 
 #[cfg(test)]
 mod tests {
+    use crate::reporting::follow_up::FollowUp;
+    use crate::reporting::monthly::{Month, MonthlyCounts, ROWS, Row};
+
+    #[test]
+    fn figures_read_back_as_the_counts_they_came_from() {
+        let month = Month::parse("2024-05").unwrap();
+        let rows = ROWS.iter().zip(1..).map(|(&code, count)| Row { code, count }).collect();
+        let counts = MonthlyCounts { month, target_group: 41, rows };
+        let measured_on = month.last;
+        let follow_up = FollowUp { arrivals: 3, contacted_in_time: 2, below_full_time: 7, measured_on };
+        let figures = super::figures(&counts, &follow_up);
+        assert_eq!(super::read_back(month, measured_on, &figures), Some((counts, follow_up)));
+        assert_eq!(super::read_back(month, measured_on, &figures[1..]), None, "the target group missing");
+    }
+
     use super::*;
 
     fn f(code: &str, count: u32) -> Figure {

@@ -206,6 +206,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
         insert_rows!(conn, activities::table, activity_rows);
         insert_rows!(conn, declines::table, decline_rows);
         insert_rows!(conn, person_exits::table, exit_rows);
+        crate::reporting::kept::changed(conn, &code)?;
         append_all(conn, actor, Action::Create, &made)?;
         Ok(count)
     });

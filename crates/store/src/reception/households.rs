@@ -162,6 +162,7 @@ pub fn register(
             ))
             .returning(households::id)
             .get_result(conn)?;
+        crate::reporting::kept::changed(conn, &new.municipality_code)?;
         append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, id).in_municipality(&new.municipality_code))?;
         for person in persons_list {
             insert_person(conn, actor, id, &new.municipality_code, person, None)?;
@@ -206,6 +207,7 @@ pub(crate) fn insert_person(
         .values(&NewPersonRow::of(actor, household_id, municipality_code, person, reference))
         .returning(persons::id)
         .get_result(conn)?;
+    crate::reporting::kept::changed(conn, municipality_code)?;
     append(conn, actor, Action::Create, &Record::new(PERSON, id).in_municipality(municipality_code))?;
     Ok(id)
 }
@@ -309,6 +311,7 @@ pub fn record_arrival(
         if changed == 0 {
             return Err(StoreError::invalid("reception_date", Text::new("reception-all-received")));
         }
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         super::tasks::create_standard(conn, actor, household_id, date)?;
         // Costs recorded before the arrival counted their deadline from the expected date.
@@ -352,6 +355,7 @@ pub fn record_first_contact(
         }
         // The overdue notice has been dealt with.
         super::notifications::settle(conn, household_id, actor.at)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
     })
 }
@@ -384,6 +388,7 @@ pub fn record_exit(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i
                 person_exits::recorded_by.eq(actor.user_id),
             ))
             .execute(conn)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
     })
 }
@@ -398,6 +403,7 @@ pub fn record_return(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id:
             return Err(StoreError::invalid("returned_on", Text::new("return-after-exit")));
         }
         diesel::update(person_exits::table.find(exit.id)).set(person_exits::returned_on.eq(date)).execute(conn)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
     })
 }

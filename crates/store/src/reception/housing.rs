@@ -148,6 +148,7 @@ pub fn add(
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let id = insert(conn, actor, household_id, &details, &MoveOut::default())?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         Ok(id)
     })
@@ -246,6 +247,7 @@ pub fn add_damage(
             temporary_housings::table.find(housing_id.get()).select(temporary_housings::contract_start).first(conn)?;
         let damage = damage.check(start)?;
         let id = insert_damage(conn, actor, housing_id, &damage)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         Ok(id)
     })

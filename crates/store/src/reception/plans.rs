@@ -123,6 +123,7 @@ pub fn add_activity(
         let (_, code) = scope.person(conn, person_id)?;
         let (activity, _) = input.check(&catalogue(conn)?)?;
         let id = insert_activity(conn, actor, person_id, &activity)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)
     })
@@ -194,6 +195,7 @@ pub fn end_activity(
         }
         etablera_domain::reception::plan::check_end(activity.start_date, end)?;
         diesel::update(activities::table.find(activity_id)).set(activities::end_date.eq(end)).execute(conn)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, activity.person_id).in_municipality(&code))
     })
 }
@@ -210,6 +212,7 @@ pub fn add_decline(
         let (_, code) = scope.person(conn, person_id)?;
         find_type(&catalogue(conn)?, "type", &decline.type_code)?;
         let id = insert_decline(conn, actor, person_id, &decline.type_code, decline.on, &decline.reason)?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)
     })
@@ -286,6 +289,7 @@ pub fn add_exemption(
             HouseholdId::new(household_id),
             PersonId::new(person_id),
         )?;
+        crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))?;
         Ok(id)
     })

@@ -30,7 +30,8 @@ macro_rules! in_group {
 }
 
 /// Persons in the target group. Binds: municipality, then the group's.
-const TARGET_GROUP: &str = concat!("SELECT COUNT(*) AS n FROM persons p WHERE p.municipality_code = ? AND ", in_group!());
+const TARGET_GROUP: &str =
+    concat!("SELECT COUNT(*) AS n FROM persons p WHERE p.municipality_code = ? AND ", in_group!());
 
 /// Distinct persons in the group with an activity running some day of the month, per the
 /// catalogue's report row. Binds: municipality, last, first, the group's.
@@ -121,7 +122,8 @@ pub fn counts(conn: &mut DbConn, municipality_code: &str, month: Month) -> Resul
     let (first, last) = (month.first, month.last);
     let code = || Param::from(municipality_code);
     let group_size = target_group(conn, municipality_code, first, last)?;
-    let by_row: Vec<RowCount> = raw::load(conn, ACTIVITY_ROWS, &params([code(), last.into(), first.into()], first, last))?;
+    let by_row: Vec<RowCount> =
+        raw::load(conn, ACTIVITY_ROWS, &params([code(), last.into(), first.into()], first, last))?;
     let declined = raw::count(conn, DECLINED, &params([code(), first.into(), last.into()], first, last))?;
     let damages = raw::count(conn, DAMAGES, &[code(), first.into(), last.into()])?;
     let rows = ROWS

@@ -5,11 +5,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::DayCount;
-use etablera_domain::reporting::follow_up::FollowUp;
+use etablera_domain::reporting::follow_up::{FollowUp, measured_on};
 use etablera_domain::reporting::monthly::{Month, MonthlyCounts, Signature};
 use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fingerprint};
 
-use super::counts;
+use super::{counts, kept};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{monthly_reports, users};
@@ -42,6 +42,14 @@ fn report(conn: &mut DbConn, municipality_code: &str, month: Month, today: Naive
     })
 }
 
+/// The `n` months' reports ending with `month`, oldest first: the months kept for the
+/// casework's version read back, the others counted (and listed in `fresh`, to be kept).
+struct Counted {
+    reports: Vec<Live>,
+    version: i64,
+    fresh: Vec<Live>,
+}
+
 fn reports(
     conn: &mut DbConn,
     municipality_code: &str,
@@ -49,8 +57,35 @@ fn reports(
     today: NaiveDate,
     days: DayCount,
     n: usize,
-) -> Result<Vec<Live>> {
-    month.trailing(n).into_iter().map(|m| report(conn, municipality_code, m, today, days)).collect()
+) -> Result<Counted> {
+    let version = kept::version(conn, municipality_code)?;
+    let months: Vec<(Month, NaiveDate)> = month.trailing(n).into_iter().map(|m| (m, measured_on(m, today))).collect();
+    let found = kept::find(conn, municipality_code, version, days, &months)?;
+    let mut fresh = Vec::new();
+    let mut reports = Vec::with_capacity(months.len());
+    for ((month, _), kept) in months.into_iter().zip(found) {
+        let live = match kept {
+            Some(live) => live,
+            None => {
+                let live = report(conn, municipality_code, month, today, days)?;
+                fresh.push(live.clone());
+                live
+            }
+        };
+        reports.push(live);
+    }
+    Ok(Counted { reports, version, fresh })
+}
+
+/// Keeps the months just counted, in a write of its own after the reading. Keeping is a saving,
+/// not part of the answer: if it fails the months are counted again next time.
+fn keep(conn: &mut DbConn, municipality_code: &str, days: DayCount, counted: Counted) -> Vec<Live> {
+    if !counted.fresh.is_empty()
+        && let Err(e) = write(conn, |conn| kept::keep(conn, municipality_code, counted.version, days, &counted.fresh))
+    {
+        tracing::warn!(error = %e, "the counted months could not be kept");
+    }
+    counted.reports
 }
 
 /// The month's report from the casework as it stands now.
@@ -61,14 +96,17 @@ pub fn live(
     today: NaiveDate,
     days: DayCount,
 ) -> Result<Live> {
-    crate::read(conn, |conn| report(conn, municipality_code, month, today, days))
+    let counted = crate::read(conn, |conn| reports(conn, municipality_code, month, today, days, 1))?;
+    Ok(keep(conn, municipality_code, days, counted).remove(0))
 }
 
 /// How many are in the target group on a day (for the caseload per post). Counted from the
 /// persons' dates, so the reading is logged.
 pub fn in_group_on(conn: &mut DbConn, actor: &Actor, municipality_code: &str, day: NaiveDate) -> Result<u32> {
     let record = Record::all(TARGET_GROUP).in_municipality(municipality_code);
-    crate::access::log::logged_read(conn, actor, &record, |conn| counts::target_group(conn, municipality_code, day, day))
+    crate::access::log::logged_read(conn, actor, &record, |conn| {
+        counts::target_group(conn, municipality_code, day, day)
+    })
 }
 
 /// The reports of the `n` months ending with `month`, oldest first, from one reading.
@@ -80,7 +118,8 @@ pub fn trend(
     days: DayCount,
     n: usize,
 ) -> Result<Vec<Live>> {
-    crate::read(conn, |conn| reports(conn, municipality_code, month, today, days, n))
+    let counted = crate::read(conn, |conn| reports(conn, municipality_code, month, today, days, n))?;
+    Ok(keep(conn, municipality_code, days, counted))
 }
 
 /// What the unit manager opens for a month: the `n` months' reports ending with it (counted from
@@ -98,6 +137,7 @@ pub fn open(
     crate::access::log::logged_read(conn, actor, &record, |conn| {
         Ok((reports(conn, municipality_code, month, today, days, n)?, versions(conn, municipality_code, month)?))
     })
+    .map(|(counted, signed)| (keep(conn, municipality_code, days, counted), signed))
 }
 
 /// Logs that a month's report was taken out of Etablera (a file, a print).

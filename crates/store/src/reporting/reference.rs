@@ -127,6 +127,12 @@ fn casework(conn: &mut DbConn, municipality_code: &str) -> Result<Casework> {
 }
 
 /// The month's report, counted in memory.
-pub fn live(conn: &mut DbConn, municipality_code: &str, month: Month, today: NaiveDate, days: DayCount) -> Result<Live> {
+pub fn live(
+    conn: &mut DbConn,
+    municipality_code: &str,
+    month: Month,
+    today: NaiveDate,
+    days: DayCount,
+) -> Result<Live> {
     crate::read(conn, |conn| Ok(casework(conn, municipality_code)?.report(month, today, days)))
 }

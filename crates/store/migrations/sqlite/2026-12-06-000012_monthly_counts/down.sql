@@ -1,0 +1,3 @@
+DROP INDEX persons_received;
+DROP TABLE monthly_counts;
+DROP TABLE casework_versions;
