@@ -10,6 +10,7 @@ mod db;
 pub mod economy;
 mod error;
 pub mod notifications;
+pub mod paging;
 pub mod quality;
 mod raw;
 pub mod reception;

@@ -11,7 +11,7 @@ use etablera_store::StoreError;
 use etablera_store::access::Scope;
 use etablera_store::access::users::{self, Grants};
 use etablera_store::reception::exchange::{self, ImportError};
-use etablera_store::reception::households::{self, NewHousehold, Show};
+use etablera_store::reception::households::{self, NewHousehold};
 use etablera_store::reception::{case_file, housing, notes, notifications, plans};
 use etablera_store::schema::access_log;
 use etablera_store::testing::TestDatabase;
@@ -260,7 +260,9 @@ fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged()
     let actor = etablera_store::testing::cli_on(today()).user(anna.id);
     let list = db
         .store
-        .with_conn(|conn| households::list(conn, &actor, &Scope::of(&anna), Show::All, DayCount::Calendar))
+        .with_conn(|conn| {
+            households::list(conn, &actor, &Scope::of(&anna), &all(), DayCount::Calendar).map(|page| page.rows)
+        })
         .unwrap();
     assert_eq!(list.len(), 2);
     let none = db
@@ -270,9 +272,10 @@ fn a_case_worker_sees_their_own_units_households_only_and_every_view_is_logged()
                 conn,
                 &etablera_store::testing::cli_on(today()).user(other.id),
                 &Scope::of(&other),
-                Show::All,
+                &all(),
                 DayCount::Calendar,
             )
+            .map(|page| page.rows)
         })
         .unwrap();
     assert!(none.is_empty(), "another unit's households are not shown");
@@ -308,9 +311,10 @@ fn a_protected_address_is_hidden_without_the_personal_permission() {
                 conn,
                 &etablera_store::testing::cli_on(today()),
                 &Scope::command_line(),
-                Show::All,
+                &all(),
                 DayCount::Calendar,
             )
+            .map(|page| page.rows)
         })
         .unwrap()
         .into_iter()
@@ -597,7 +601,7 @@ fn the_two_days_end_at_midnight_in_stockholm_not_in_utc() {
             })
             .unwrap();
         db.store
-            .with_conn(|conn| households::list(conn, &actor, &scope, Show::All, DayCount::Calendar))
+            .with_conn(|conn| households::list(conn, &actor, &scope, &all(), DayCount::Calendar).map(|page| page.rows))
             .unwrap()
             .into_iter()
             .find(|s| s.household.id == id)
@@ -669,4 +673,12 @@ fn a_home_is_changed_with_its_version_and_moved_out_of() {
     assert_eq!(home(&db).move_out(), move_out);
     let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
     assert!(ending.is_empty(), "a home whose keys are returned is not ending any more");
+}
+
+/// Every household, on one page.
+fn all() -> etablera_store::reception::households::ListQuery {
+    etablera_store::reception::households::ListQuery {
+        show: etablera_store::reception::households::Show::All,
+        ..Default::default()
+    }
 }

@@ -195,7 +195,7 @@ fn a_person_out_of_the_group_for_a_while_is_not_counted_then() {
 #[test]
 fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
     use etablera_domain::reception::person::{ExitReason, NewExit};
-    use etablera_store::reception::households::{self, Show};
+    use etablera_store::reception::households;
     let db = with_caseload();
     let (actor, scope) = (etablera_store::testing::cli_on(today()), Scope::command_line());
     let (p1, household) = db
@@ -229,9 +229,10 @@ fn the_day_of_leaving_is_the_last_day_in_the_group_everywhere() {
                     conn,
                     &Actor { at: etablera_store::testing::noon(on), ..actor.clone() },
                     &scope,
-                    Show::All,
+                    &all(),
                     DayCount::Calendar,
                 )
+                .map(|page| page.rows)
             })
             .unwrap()
             .into_iter()
@@ -497,4 +498,88 @@ fn a_kept_month_is_counted_again_after_each_kind_of_casework_write() {
         before.iter().map(|l| l.figures()).collect::<Vec<_>>(),
         "the writes changed the year's figures"
     );
+}
+
+/// Every household, on one page.
+fn all() -> etablera_store::reception::households::ListQuery {
+    etablera_store::reception::households::ListQuery {
+        show: etablera_store::reception::households::Show::All,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_lists_active_households_are_those_with_someone_in_the_target_group_that_day() {
+    use etablera_store::paging::Paging;
+    use etablera_store::reception::households::{self, ListQuery, Show, Sort};
+    let db = random_caseload(11);
+    let scope = Scope::command_line();
+    let ids = |on: NaiveDate, query: ListQuery| {
+        let actor = etablera_store::testing::cli_on(on);
+        let page =
+            db.store.with_conn(|conn| households::list(conn, &actor, &scope, &query, DayCount::Calendar)).unwrap();
+        assert_eq!(page.total as usize, page.rows.len(), "one page holds them all");
+        page.rows
+    };
+    let one_page = Paging::new(None, Some(500));
+    let mut some_inactive = false;
+    for on in ["2023-03-01", "2024-01-15", "2024-09-30", "2025-06-01"].map(d) {
+        let all = ids(on, ListQuery { show: Show::All, paging: one_page, ..Default::default() });
+        let mut by_rule: Vec<i32> = all.iter().filter(|s| s.active > 0).map(|s| s.household.id).collect();
+        let mut shown: Vec<i32> = ids(on, ListQuery { show: Show::Active, paging: one_page, ..Default::default() })
+            .iter()
+            .map(|s| s.household.id)
+            .collect();
+        by_rule.sort();
+        shown.sort();
+        assert_eq!(shown, by_rule, "{on}");
+        assert!(!shown.is_empty(), "{on}: some active");
+        some_inactive |= shown.len() < all.len();
+    }
+    assert!(some_inactive, "households leave the list as their persons leave the group");
+
+    // Pages of 7 in reference order make up the whole list, each household once.
+    let on = d("2025-06-01");
+    let mut seen = Vec::new();
+    let mut page = 1;
+    loop {
+        let query = ListQuery {
+            show: Show::All,
+            sort: Sort::Reference,
+            descending: false,
+            paging: Paging::new(Some(page), Some(7)),
+            ..Default::default()
+        };
+        let rows = db
+            .store
+            .with_conn(|conn| {
+                households::list(conn, &etablera_store::testing::cli_on(on), &scope, &query, DayCount::Calendar)
+            })
+            .unwrap();
+        assert_eq!(rows.total, 80);
+        if rows.rows.is_empty() {
+            break;
+        }
+        seen.extend(rows.rows.into_iter().map(|s| s.household.reference.unwrap()));
+        page += 1;
+    }
+    assert_eq!(page, 13, "80 in pages of 7: 12 pages");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "in reference order, each once");
+
+    // A search on a name (any case) or a reference; wildcards are taken literally.
+    let search = |text: &str| {
+        let query = ListQuery { show: Show::All, search: Some(text.into()), paging: one_page, ..Default::default() };
+        db.store
+            .with_conn(|conn| {
+                households::list(conn, &etablera_store::testing::cli_on(on), &scope, &query, DayCount::Calendar)
+            })
+            .unwrap()
+    };
+    let found = search("h17p0");
+    assert_eq!(found.rows.iter().map(|s| s.household.reference.clone().unwrap()).collect::<Vec<_>>(), ["H17"]);
+    assert_eq!(search("H4").total, 1 + 10, "H4 and H40–H49");
+    assert_eq!(search("%").total, 0, "a % is a character, not a wildcard");
 }

@@ -12,6 +12,7 @@ mod economy;
 mod error;
 mod forms;
 mod i18n;
+mod listing;
 pub mod mail;
 pub mod notifications;
 mod pages;

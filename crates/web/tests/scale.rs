@@ -64,14 +64,20 @@ async fn a_municipality_of_forty_thousand_persons_is_listed_counted_and_served()
     let list = app.get("/reception", Some(&boss)).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("S13333"), "the newest household is listed");
+    assert!(list.body.contains("1–50 av "), "the first page of 50, with the count: {}", list.body);
+    let last = app.get("/reception?show=all&sort=placement&dir=desc&page=267", Some(&boss)).await;
+    assert!(last.body.contains("13301–13334 av 13334"), "the last page");
+    let found = app.get("/reception?show=all&q=S1234", Some(&boss)).await;
+    assert!(found.body.contains("1–11 av 11"), "S1234 and S12340–S12349");
 
     let report = app.get("/reports/monthly?municipality=0117&month=2026-10", Some(&boss)).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
 
     let token = app.api_token(&app.add_user("api", &[Role::UnitManager]));
-    let households = app.get_with_token("/api/v1/reception/households?show=all", &token).await;
+    let households = app.get_with_token("/api/v1/reception/households?show=all&per_page=500&page=27", &token).await;
     assert_eq!(households.status, StatusCode::OK, "{}", households.body);
-    assert_eq!(households.json().as_array().unwrap().len(), HOUSEHOLDS);
+    assert_eq!(households.headers["x-total-count"], HOUSEHOLDS.to_string());
+    assert_eq!(households.json().as_array().unwrap().len(), HOUSEHOLDS - 26 * 500, "the last page's");
 }
 
 #[tokio::test]

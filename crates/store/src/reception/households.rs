@@ -16,6 +16,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
+use crate::paging::{Page, Paging, contains_pattern};
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
 
@@ -444,10 +445,47 @@ pub enum Show {
     Uncontacted,
 }
 
-/// The households in scope, newest placement first. Reading names is logged.
-pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, show: Show, days: DayCount) -> Result<Vec<Summary>> {
+/// How the case worker's list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Placement,
+    Reference,
+}
+
+/// What the case worker's list asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub show: Show,
+    /// Part of the reference or of a person's name.
+    pub search: Option<String>,
+    pub sort: Sort,
+    pub descending: bool,
+    pub paging: Paging,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            show: Show::Active,
+            search: None,
+            sort: Sort::Placement,
+            descending: true,
+            paging: Paging::default(),
+        }
+    }
+}
+
+/// A page of the households in scope. Reading names is logged.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    query: &ListQuery,
+    days: DayCount,
+) -> Result<Page<Summary>> {
     let today = actor.today();
-    crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| summaries(conn, scope, today, days, show))
+    crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| page(conn, scope, today, days, query))
 }
 
 fn list_record(scope: &Scope) -> Record {
@@ -458,64 +496,136 @@ fn list_record(scope: &Scope) -> Record {
     }
 }
 
-fn summaries(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, show: Show) -> Result<Vec<Summary>> {
-    let uncontacted = show == Show::Uncontacted;
+type Households<'a> = households::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
+
+/// The households in scope that the list shows. "Active": someone in the target group on
+/// `today` or not yet received (`target_group::on`: no exit before today without a return
+/// after it), said in SQL; a test compares it with the rule.
+fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> Households<'static> {
+    use diesel::dsl::{exists, not};
     let mut query = scope.households();
-    if uncontacted {
+    if show != Show::All {
+        let out_today = person_exits::table
+            .select(person_exits::id)
+            .filter(person_exits::person_id.eq(persons::id))
+            .filter(person_exits::exit_date.lt(today))
+            .filter(person_exits::returned_on.is_null().or(person_exits::returned_on.gt(today)));
+        let active = persons::table
+            .select(persons::id)
+            .filter(persons::household_id.eq(households::id))
+            .filter(persons::reception_date.is_null().or(persons::reception_date.gt(today)).or(not(exists(out_today))));
+        query = query.filter(exists(active));
+    }
+    if show == Show::Uncontacted {
         query = query.filter(households::first_contact_at.is_null());
     }
-    let list: Vec<Household> = query
-        .order((households::placement_date.desc(), households::id.desc()))
-        .select(Household::as_select())
+    if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = contains_pattern(text);
+        let named = persons::table.select(persons::id).filter(persons::household_id.eq(households::id)).filter(
+            lower(persons::given_name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(persons::family_name).like(pattern.clone()).escape('\\')),
+        );
+        query =
+            query.filter(lower(households::reference.assume_not_null()).like(pattern).escape('\\').or(exists(named)));
+    }
+    query
+}
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &ListQuery) -> Result<Page<Summary>> {
+    let search = q.search.as_deref();
+    let total: i64 = shown(scope, today, q.show, search).count().get_result(conn)?;
+    let query = shown(scope, today, q.show, search);
+    let query = match (q.sort, q.descending) {
+        (Sort::Placement, true) => query.order((households::placement_date.desc(), households::id.desc())),
+        (Sort::Placement, false) => query.order((households::placement_date.asc(), households::id.asc())),
+        (Sort::Reference, true) => query.order((households::reference.desc(), households::id.desc())),
+        (Sort::Reference, false) => query.order((households::reference.asc(), households::id.asc())),
+    };
+    let list: Vec<Household> =
+        query.limit(q.paging.limit()).offset(q.paging.offset()).select(Household::as_select()).load(conn)?;
+    // One page's households: a list of at most a page's ids.
+    let ids: Vec<i32> = list.iter().map(|h| h.id).collect();
+    let persons = persons::table.filter(persons::household_id.eq_any(&ids)).order((persons::birth_date, persons::id));
+    let persons: Vec<Person> = persons.select(Person::as_select()).load(conn)?;
+    let exits: Vec<ExitDates> = person_exits::table
+        .inner_join(persons::table)
+        .filter(persons::household_id.eq_any(&ids))
+        .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
-    // The persons and exits of those households through a join, not a list of ids: a
-    // municipality can have more persons than a statement may bind variables.
-    let mut query = in_scope!(persons::table.inner_join(households::table).into_boxed(), scope);
-    if uncontacted {
-        query = query.filter(households::first_contact_at.is_null());
-    }
+    let rows = summaries_of(list, persons, exits, today, days);
+    Ok(Page { rows, total: u64::try_from(total).unwrap_or(0), paging: q.paging })
+}
+
+/// A person's exit: (person, day left, day back).
+type ExitDates = (i32, NaiveDate, Option<NaiveDate>);
+
+/// The households with their persons, exits counted into how many are active, and the first
+/// contact's standing. `persons` and `exits` select those of `list`'s households.
+fn summaries_of(
+    list: Vec<Household>,
+    persons: Vec<Person>,
+    exits: Vec<ExitDates>,
+    today: NaiveDate,
+    days: DayCount,
+) -> Vec<Summary> {
     let mut persons_of: HashMap<i32, Vec<Person>> = HashMap::new();
-    for person in query.order((persons::birth_date, persons::id)).select(Person::as_select()).load(conn)? {
+    for person in persons {
         persons_of.entry(person.household_id).or_default().push(person);
     }
-    let mut query =
-        in_scope!(person_exits::table.inner_join(persons::table.inner_join(households::table)).into_boxed(), scope);
-    if uncontacted {
-        query = query.filter(households::first_contact_at.is_null());
-    }
-    let mut exits: HashMap<i32, Vec<target_group::Exit>> = HashMap::new();
-    let rows: Vec<(i32, NaiveDate, Option<NaiveDate>)> =
-        query.select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on)).load(conn)?;
-    for (person, left, back) in rows {
-        exits.entry(person).or_default().push((left, back));
+    let mut exits_of: HashMap<i32, Vec<target_group::Exit>> = HashMap::new();
+    for (person, left, back) in exits {
+        exits_of.entry(person).or_default().push((left, back));
     }
     // Still in the group, or not yet received: a household waiting for its arrival is active.
     let active_on = |p: &Person| {
         p.reception_date.is_none_or(|r| r > today)
-            || target_group::on(p.reception_date, exits.get(&p.id).map(Vec::as_slice).unwrap_or_default(), today)
+            || target_group::on(p.reception_date, exits_of.get(&p.id).map(Vec::as_slice).unwrap_or_default(), today)
     };
-    let mut out = Vec::new();
-    for household in list {
-        let persons = persons_of.remove(&household.id).unwrap_or_default();
-        let active = persons.iter().filter(|p| active_on(p)).count();
-        if show != Show::All && active == 0 {
-            continue;
-        }
-        let first_contact = household.first_contact_status(&persons, today, days);
-        out.push(Summary { household, persons, active, first_contact });
-    }
-    Ok(out)
+    list.into_iter()
+        .map(|household| {
+            let persons = persons_of.remove(&household.id).unwrap_or_default();
+            let active = persons.iter().filter(|p| active_on(p)).count();
+            let first_contact = household.first_contact_status(&persons, today, days);
+            Summary { household, persons, active, first_contact }
+        })
+        .collect()
+}
+
+/// Every active household in scope not yet contacted: what the first-contact clock watches
+/// (households wait days for it, so the list stays short).
+fn uncontacted(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
+    let list: Vec<Household> = shown(scope, today, Show::Uncontacted, None)
+        .order((households::placement_date.desc(), households::id.desc()))
+        .select(Household::as_select())
+        .load(conn)?;
+    // Their persons and exits through a join, not a list of ids.
+    let waiting = households::first_contact_at.is_null();
+    let persons: Vec<Person> = in_scope!(persons::table.inner_join(households::table).into_boxed(), scope)
+        .filter(waiting)
+        .order((persons::birth_date, persons::id))
+        .select(Person::as_select())
+        .load(conn)?;
+    let exits: Vec<ExitDates> =
+        in_scope!(person_exits::table.inner_join(persons::table.inner_join(households::table)).into_boxed(), scope)
+            .filter(waiting)
+            .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
+            .load(conn)?;
+    Ok(summaries_of(list, persons, exits, today, days))
 }
 
 /// Every active household, for the notifier (which reads no names and logs nothing).
 pub(crate) fn summaries_for_notice(conn: &mut DbConn, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
-    summaries(conn, &Scope::command_line(), today, days, Show::Uncontacted)
+    uncontacted(conn, &Scope::command_line(), today, days)
 }
 
 /// Households whose first contact is due today, overdue, or waiting, for the start pages.
 pub fn awaiting_first_contact(conn: &mut DbConn, actor: &Actor, scope: &Scope, days: DayCount) -> Result<Vec<Summary>> {
     let today = actor.today();
-    let waiting: Vec<Summary> = summaries(conn, scope, today, days, Show::Uncontacted)?
+    let waiting: Vec<Summary> = uncontacted(conn, scope, today, days)?
         .into_iter()
         .filter(|s| {
             matches!(

@@ -6,7 +6,7 @@ use axum::extract::State;
 
 use etablera_domain::reception::first_contact::Status;
 use etablera_store::reception::case_file;
-use etablera_store::reception::households::{self, Show};
+use etablera_store::reception::households;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,11 +16,21 @@ use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct HouseholdsQuery {
     /// `all` to include households whose persons have all left the target group.
     pub show: Option<String>,
+    /// Part of the household's reference or of a person's name.
+    pub q: Option<String>,
+    /// `placement` (the default) or `reference`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (placement: newest first unless asked).
+    pub dir: Option<String>,
+    /// The page, from 1.
+    pub page: Option<u32>,
+    /// Households a page: 50 unless asked, at most 500.
+    pub per_page: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -68,34 +78,38 @@ fn person_body(p: &households::Person) -> PersonSummaryBody {
     }
 }
 
-/// The households the caller may see (their municipality and unit).
+/// A page of the households the caller may see (their municipality and unit); the count of
+/// all that match is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/reception/households", tag = "reception", params(HouseholdsQuery),
-    responses((status = 200, body = Vec<HouseholdSummaryBody>)))]
+    responses((status = 200, body = Vec<HouseholdSummaryBody>,
+        headers(("X-Total-Count" = u64, description = "How many households match, on every page")))))]
 pub async fn households_list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Params(q): Params<HouseholdsQuery>,
-) -> AppResult<Json<Vec<HouseholdSummaryBody>>> {
-    let show = if q.show.as_deref() == Some("all") { Show::All } else { Show::Active };
+) -> AppResult<([(&'static str, String); 1], Json<Vec<HouseholdSummaryBody>>)> {
+    let query = super::households::store_query(q);
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
-    let list = state.store.run(move |conn| households::list(conn, &actor, &scope, show, days)).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|s| {
-                let (first_contact, due) = status_code(s.first_contact);
-                HouseholdSummaryBody {
-                    id: s.household.id,
-                    reference: s.household.label(),
-                    unit: s.household.unit.clone(),
-                    placement_date: s.household.placement_date.to_string(),
-                    reception_date: households::reception_date(&s.persons).map(|d| d.to_string()),
-                    first_contact: first_contact.to_owned(),
-                    first_contact_due: due,
-                    persons: s.persons.iter().map(person_body).collect(),
-                }
-            })
-            .collect(),
-    ))
+    let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &query, days)).await?;
+    let total = page.total.to_string();
+    let body = page
+        .rows
+        .into_iter()
+        .map(|s| {
+            let (first_contact, due) = status_code(s.first_contact);
+            HouseholdSummaryBody {
+                id: s.household.id,
+                reference: s.household.label(),
+                unit: s.household.unit.clone(),
+                placement_date: s.household.placement_date.to_string(),
+                reception_date: households::reception_date(&s.persons).map(|d| d.to_string()),
+                first_contact: first_contact.to_owned(),
+                first_contact_due: due,
+                persons: s.persons.iter().map(person_body).collect(),
+            }
+        })
+        .collect();
+    Ok(([("x-total-count", total)], Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]

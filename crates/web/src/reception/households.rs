@@ -17,8 +17,8 @@ use etablera_domain::reception::tasks::TaskForm;
 use etablera_store::reception::case_file::{self, HouseholdFile};
 use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
-use serde::Deserialize;
 
+use super::api::HouseholdsQuery;
 use super::first_contact_text;
 use crate::access::scope;
 use crate::api::{Params, Path};
@@ -27,6 +27,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
+use crate::listing::{ListParams, Listing};
 use crate::pages::{PageContext, local_time, render_with};
 
 pub struct Row {
@@ -47,26 +48,64 @@ struct ListPage {
     ctx: PageContext,
     rows: Vec<Row>,
     show_all: bool,
+    search: String,
+    headings: Vec<crate::listing::Heading>,
+    pager: crate::listing::Pager,
+    /// The link that switches between active and all, keeping the search.
+    toggle: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    show: Option<String>,
+/// The store's query for the list, the page's or the API's: active or all, the search, the
+/// order (newest placement first unless asked), the page.
+pub fn store_query(q: HouseholdsQuery) -> households::ListQuery {
+    let show = q.show.as_deref();
+    let list = ListParams { q: q.q, sort: q.sort, dir: q.dir, page: q.page, per_page: q.per_page };
+    let sort = match list.sort.as_deref() {
+        Some("reference") => households::Sort::Reference,
+        _ => households::Sort::Placement,
+    };
+    households::ListQuery {
+        show: if show == Some("all") { Show::All } else { Show::Active },
+        search: list.search(),
+        descending: list.descending(sort == households::Sort::Placement),
+        paging: list.paging(),
+        sort,
+    }
+}
+
+fn sort_code(sort: households::Sort) -> &'static str {
+    match sort {
+        households::Sort::Placement => "placement",
+        households::Sort::Reference => "reference",
+    }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<ListQuery>,
+    Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let show_all = q.show.as_deref() == Some("all");
+    let query = store_query(q);
+    let show_all = query.show == Show::All;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
-    let list = state
-        .store
-        .run(move |conn| households::list(conn, &actor, &scope, if show_all { Show::All } else { Show::Active }, days))
-        .await?;
-    let rows = list
+    let asked = query.clone();
+    let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &asked, days)).await?;
+    let search = query.search.clone().unwrap_or_default();
+    let listing = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
+        .keep("show", show_all.then_some("all"))
+        .keep("q", Some(&search));
+    let headings = vec![
+        listing.heading("reference", t.get("col-household"), false),
+        listing.heading("placement", t.get("col-placement"), true),
+    ];
+    let pager = listing.pager(&t, &page);
+    let toggle = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
+        .keep("show", (!show_all).then_some("all"))
+        .keep("q", Some(&search))
+        .first_page();
+    let rows = page
+        .rows
         .into_iter()
         .map(|s| {
             let (first_contact, attention) = first_contact_text(&t, s.first_contact);
@@ -83,7 +122,15 @@ pub async fn list(
             }
         })
         .collect();
-    let page = ListPage { rows, show_all, ctx: PageContext::new(&ctx, t.get("reception-title"), "/reception") };
+    let page = ListPage {
+        rows,
+        show_all,
+        search,
+        headings,
+        pager,
+        toggle,
+        ctx: PageContext::new(&ctx, t.get("reception-title"), "/reception"),
+    };
     Ok(render_with(StatusCode::OK, &page))
 }
 

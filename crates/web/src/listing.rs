@@ -1,0 +1,153 @@
+//! A list's face: a search, sortable headings, page links that keep the query, and the count.
+//! The paging, sorting and filtering are done by the store; this builds the links.
+
+use etablera_store::paging::{Page, Paging};
+use serde::Deserialize;
+
+use crate::i18n::Tr;
+
+/// What every paged list takes from its address, beside its own filters.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListParams {
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl ListParams {
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
+    }
+
+    pub fn search(&self) -> Option<String> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned)
+    }
+
+    /// Descending unless asked otherwise for a column whose first order is descending (dates).
+    pub fn descending(&self, default: bool) -> bool {
+        match self.dir.as_deref() {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => default,
+        }
+    }
+}
+
+/// The address of a list with its query; links change one thing and keep the rest.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    path: &'static str,
+    /// The filters and search, in order; empty values are left out.
+    keep: Vec<(&'static str, String)>,
+    sort: String,
+    descending: bool,
+    paging: Paging,
+}
+
+/// A sortable column heading.
+pub struct Heading {
+    pub label: String,
+    pub href: String,
+    /// `ascending`, `descending` or `none`, for `aria-sort`.
+    pub aria_sort: &'static str,
+}
+
+/// The pager under a list.
+pub struct Pager {
+    /// "1–50 av 1 234".
+    pub summary: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub position: String,
+}
+
+impl Listing {
+    pub fn new(path: &'static str, sort: &str, descending: bool, paging: Paging) -> Listing {
+        Listing { path, keep: Vec::new(), sort: sort.to_owned(), descending, paging }
+    }
+
+    /// A filter or the search, kept by every link.
+    pub fn keep(mut self, name: &'static str, value: Option<&str>) -> Listing {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            self.keep.push((name, value.to_owned()));
+        }
+        self
+    }
+
+    fn href(&self, sort: &str, descending: bool, page: u32) -> String {
+        let mut query = url_query(&self.keep);
+        let dir = if descending { "desc" } else { "asc" };
+        query.push_str(&format!("{}sort={sort}&dir={dir}", if query.is_empty() { "" } else { "&" }));
+        if page > 1 {
+            query.push_str(&format!("&page={page}"));
+        }
+        if self.paging.per_page != Paging::DEFAULT_PER_PAGE {
+            query.push_str(&format!("&per_page={}", self.paging.per_page));
+        }
+        format!("{}?{query}", self.path)
+    }
+
+    /// The list's first page in its order: where a changed filter leads.
+    pub fn first_page(&self) -> String {
+        self.href(&self.sort, self.descending, 1)
+    }
+
+    /// A heading that sorts by `column`; again on the sorted column turns the order.
+    pub fn heading(&self, column: &str, label: String, first_descending: bool) -> Heading {
+        let sorted = self.sort == column;
+        let descending = if sorted { !self.descending } else { first_descending };
+        let aria_sort = match (sorted, self.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        };
+        Heading { label, href: self.href(column, descending, 1), aria_sort }
+    }
+
+    pub fn pager<T>(&self, t: &Tr, page: &Page<T>) -> Pager {
+        let (number, pages) = (page.paging.page, page.pages());
+        let first = u64::from(number - 1) * u64::from(page.paging.per_page) + 1;
+        let last = first + page.rows.len() as u64 - 1;
+        let summary = if page.rows.is_empty() {
+            t.with("list-count-none", "total", page.total)
+        } else {
+            t.text(
+                "list-count",
+                &[("first", first.to_string()), ("last", last.to_string()), ("total", page.total.to_string())],
+            )
+        };
+        Pager {
+            summary,
+            previous: (number > 1).then(|| self.href(&self.sort, self.descending, number - 1)),
+            next: (number < pages).then(|| self.href(&self.sort, self.descending, number + 1)),
+            position: t.text("list-page", &[("page", number.to_string()), ("pages", pages.to_string())]),
+        }
+    }
+}
+
+fn url_query(pairs: &[(&'static str, String)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_search_and_filters_and_turn_the_sorted_column() {
+        let listing = Listing::new("/reception", "placement", true, Paging::new(Some(2), None))
+            .keep("show", Some("all"))
+            .keep("q", Some("Ali & co"))
+            .keep("empty", Some(""));
+        let heading = listing.heading("placement", "Placering".into(), true);
+        assert_eq!(heading.href, "/reception?show=all&q=Ali+%26+co&sort=placement&dir=asc");
+        assert_eq!(heading.aria_sort, "descending");
+        let other = listing.heading("reference", "Hushåll".into(), false);
+        assert_eq!(
+            (other.href.as_str(), other.aria_sort),
+            ("/reception?show=all&q=Ali+%26+co&sort=reference&dir=asc", "none")
+        );
+    }
+}
