@@ -759,10 +759,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    monthly_counts (municipality_code, month, day_count) {
+    kept_counts (municipality_code, kept_key) {
         municipality_code -> Text,
-        month -> Text,
-        day_count -> Text,
+        kept_key -> Text,
         measured_on -> Date,
         version -> BigInt,
         figures -> Text,

@@ -39,44 +39,80 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 
 /// Each growing table's query as the store sends it, and the indexes that must serve it (`a|b`:
 /// either; a municipality's households are found by either index that starts with its code).
-const QUERIES: [(&str, &[&str]); 6] = [
+const QUERIES: [(&str, &[&str]); 12] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
          AND action IN ('login', 'login_failed', 'logout') ORDER BY id DESC LIMIT 10",
         &["access_log_record"],
     ),
-    // reception::households::list: the households in a case worker's scope.
+    // reception::households::list: a page of the households in a case worker's scope, in the
+    // order of their placement; whether someone is active is asked per household.
     (
         "SELECT id FROM households WHERE municipality_code IN ('0117') AND unit = 'Mottagningen' \
-         ORDER BY placement_date DESC, id DESC",
-        &["households_scope"],
+         AND EXISTS (SELECT persons.id FROM persons WHERE persons.household_id = households.id \
+             AND (persons.reception_date IS NULL OR NOT EXISTS (SELECT person_exits.id FROM person_exits \
+                 WHERE person_exits.person_id = persons.id AND person_exits.exit_date < '2026-01-01'))) \
+         ORDER BY placement_date DESC, id DESC LIMIT 50 OFFSET 100",
+        &["households_placed", "persons_household", "person_exits_person"],
+    ),
+    // ... and the page's persons, a page's ids.
+    ("SELECT persons.id FROM persons WHERE persons.household_id IN (1, 2, 3)", &["persons_household"]),
+    // ... the households waiting for their first contact (the start page).
+    (
+        "SELECT id FROM households WHERE municipality_code IN ('0117') AND unit = 'Mottagningen' \
+         AND first_contact_at IS NULL ORDER BY placement_date DESC, id DESC",
+        &["households_uncontacted|households_placed"],
     ),
     // ... and their persons, joined to the scope rather than bound as ids.
     (
         "SELECT persons.id FROM persons INNER JOIN households ON households.id = persons.household_id \
-         WHERE households.municipality_code IN ('0117') AND households.unit = 'Mottagningen'",
-        &["households_scope", "persons_household"],
+         WHERE households.municipality_code IN ('0117') AND households.unit = 'Mottagningen' \
+         AND households.first_contact_at IS NULL",
+        &["households_uncontacted|households_scope|households_placed", "persons_household"],
     ),
-    // ... and the persons' exits.
+    // reporting::counts: the target group of a month, from the municipality's persons.
     (
-        "SELECT person_exits.person_id FROM person_exits INNER JOIN (persons INNER JOIN households \
-         ON households.id = persons.household_id) ON persons.id = person_exits.person_id \
-         WHERE households.municipality_code IN ('0117') AND households.unit = 'Mottagningen'",
-        &["households_scope", "persons_household", "person_exits_person"],
+        "SELECT COUNT(*) FROM persons p WHERE p.municipality_code = '0117' AND p.reception_date IS NOT NULL \
+         AND p.reception_date <= '2026-01-31' AND NOT EXISTS (SELECT 1 FROM person_exits e \
+         WHERE e.person_id = p.id AND e.exit_date < '2026-01-01')",
+        &["persons_received|persons_dossier_number|persons_personal_number", "person_exits_person"],
     ),
-    // reporting::monthly: a municipality's activities.
+    // ... the month's arrivals.
+    (
+        "SELECT q.household_id FROM persons q WHERE q.municipality_code = '0117' \
+         AND q.reception_date >= '2026-01-01' AND q.reception_date <= '2026-01-31'",
+        &["persons_received"],
+    ),
+    // ... the activities and declines of the group.
+    (
+        "SELECT COUNT(DISTINCT a.person_id) FROM activities a JOIN persons p ON p.id = a.person_id \
+         WHERE p.municipality_code = '0117' AND a.start_date <= '2026-01-31'",
+        &["activities_person"],
+    ),
+    (
+        "SELECT COUNT(DISTINCT d.person_id) FROM declines d JOIN persons p ON p.id = d.person_id \
+         WHERE p.municipality_code = '0117' AND d.declined_on >= '2026-01-01'",
+        &["declines_person"],
+    ),
+    // reporting::kept: counts kept for a version of the casework.
+    (
+        "SELECT figures FROM kept_counts WHERE municipality_code = '0117' AND version = 3 \
+         AND kept_key IN ('monthly/2026-01/calendar')",
+        &["kept_counts"],
+    ),
+    // reporting::monthly (reference, in tests): a municipality's activities.
     (
         "SELECT activities.id FROM activities INNER JOIN (persons INNER JOIN households \
          ON households.id = persons.household_id) ON persons.id = activities.person_id \
          WHERE households.municipality_code = '0117'",
-        &["households_scope|households_reference", "persons_household", "activities_person"],
+        &["households_scope|households_reference|households_placed", "persons_household", "activities_person"],
     ),
     // economy::costs::list: the costs in scope, newest first.
     (
         "SELECT costs.id FROM costs INNER JOIN households ON households.id = costs.household_id \
          WHERE households.municipality_code IN ('0117') ORDER BY costs.cost_date DESC, costs.id DESC",
-        &["households_scope|households_reference", "costs_household"],
+        &["households_scope|households_reference|households_placed", "costs_household"],
     ),
 ];
 

@@ -405,7 +405,7 @@ fn a_kept_month_is_counted_again_after_each_kind_of_casework_write() {
     use etablera_domain::reception::plan::{NewDecline, NewExemption};
     use etablera_store::reception::{households, housing};
     use etablera_store::reporting::reference;
-    use etablera_store::schema::{monthly_counts, person_exits, persons, temporary_housings};
+    use etablera_store::schema::{kept_counts, person_exits, persons, temporary_housings};
 
     let db = random_caseload(7);
     let (actor, scope) = (etablera_store::testing::cli_on(d("2025-08-14")), Scope::command_line());
@@ -428,11 +428,34 @@ fn a_kept_month_is_counted_again_after_each_kind_of_casework_write() {
                 month.code()
             );
         }
+        // The list's count, kept within one municipality, against the same count made afresh
+        // (the command line's scope is not kept).
+        let one = Scope { municipalities: Some(vec!["0117".into()]), ..Scope::command_line() };
+        let count = |scope: &Scope| {
+            let query = etablera_store::reception::households::ListQuery::default();
+            db.store
+                .with_conn(|conn| {
+                    etablera_store::reception::households::list(conn, &actor, scope, &query, DayCount::Calendar)
+                })
+                .unwrap()
+                .total
+        };
+        assert_eq!(count(&one), count(&Scope::command_line()), "{after}: the households in the group");
+        let in_group = db.store.with_conn(|conn| monthly::in_group_on(conn, &actor, "0117", actor.today())).unwrap();
+        let afresh = db
+            .store
+            .with_conn(|conn| {
+                etablera_store::reporting::counts::target_group(conn, "0117", actor.today(), actor.today())
+            })
+            .unwrap();
+        assert_eq!(in_group, afresh, "{after}: the target group today");
         trend
     };
     let before = same_as_counted_in_memory("first view");
-    let kept: i64 = db.store.with_conn(|conn| Ok(monthly_counts::table.count().get_result(conn)?)).unwrap();
-    assert_eq!(kept, 12, "the year's months are kept");
+    let keys: Vec<String> =
+        db.store.with_conn(|conn| Ok(kept_counts::table.select(kept_counts::kept_key).load(conn)?)).unwrap();
+    let kept = keys.len();
+    assert_eq!(kept, 12 + 2, "the year's months, the list's count and the target group today are kept");
     assert_eq!(
         same_as_counted_in_memory("read back").iter().map(|l| l.figures()).collect::<Vec<_>>(),
         before.iter().map(|l| l.figures()).collect::<Vec<_>>()

@@ -17,6 +17,7 @@ use crate::access::Scope;
 use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
 use crate::paging::{Page, Paging, contains_pattern};
+use crate::reporting::kept;
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
 
@@ -485,7 +486,13 @@ pub fn list(
     days: DayCount,
 ) -> Result<Page<Summary>> {
     let today = actor.today();
-    crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| page(conn, scope, today, days, query))
+    let (page, fresh) = crate::access::log::logged_read(conn, actor, &list_record(scope), |conn| {
+        page(conn, scope, today, days, query)
+    })?;
+    if let Some((code, fresh)) = fresh {
+        kept::keep(conn, &code, &[fresh]);
+    }
+    Ok(page)
 }
 
 fn list_record(scope: &Scope) -> Record {
@@ -535,9 +542,41 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
 
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &ListQuery) -> Result<Page<Summary>> {
+/// How many households the list shows: without a search, within one municipality, the count
+/// is kept for the casework's version (it reads every household of the unit); a search is
+/// counted each time.
+fn total(
+    conn: &mut DbConn,
+    scope: &Scope,
+    today: NaiveDate,
+    q: &ListQuery,
+) -> Result<(u64, Option<(String, kept::Fresh)>)> {
+    let count = |conn: &mut DbConn| -> Result<u32> {
+        Ok(shown(scope, today, q.show, q.search.as_deref())
+            .count()
+            .get_result::<i64>(conn)?
+            .try_into()
+            .unwrap_or(u32::MAX))
+    };
+    let (Some([code]), None) = (scope.municipalities.as_deref(), &q.search) else {
+        return Ok((u64::from(count(conn)?), None));
+    };
+    let show = match q.show {
+        Show::Active => "active",
+        Show::All => "all",
+        Show::Uncontacted => "uncontacted",
+    };
+    let key =
+        kept::Key { key: format!("households/{show}/{}", scope.unit.as_deref().unwrap_or("*")), measured_on: today };
+    let (n, fresh) = kept::one(conn, code, key, count)?;
+    Ok((u64::from(n), fresh.map(|f| (code.clone(), f))))
+}
+
+type Listed = (Page<Summary>, Option<(String, kept::Fresh)>);
+
+fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &ListQuery) -> Result<Listed> {
     let search = q.search.as_deref();
-    let total: i64 = shown(scope, today, q.show, search).count().get_result(conn)?;
+    let (total, fresh) = total(conn, scope, today, q)?;
     let query = shown(scope, today, q.show, search);
     let query = match (q.sort, q.descending) {
         (Sort::Placement, true) => query.order((households::placement_date.desc(), households::id.desc())),
@@ -557,7 +596,7 @@ fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &
         .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
     let rows = summaries_of(list, persons, exits, today, days);
-    Ok(Page { rows, total: u64::try_from(total).unwrap_or(0), paging: q.paging })
+    Ok((Page { rows, total, paging: q.paging }, fresh))
 }
 
 /// A person's exit: (person, day left, day back).

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use etablera_domain::reception::first_contact::DayCount;
 use etablera_domain::reporting::follow_up::{FollowUp, measured_on};
 use etablera_domain::reporting::monthly::{Month, MonthlyCounts, Signature};
-use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fingerprint};
+use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fingerprint, read_back};
 
 use super::{counts, kept};
 use crate::access::Actor;
@@ -46,8 +46,12 @@ fn report(conn: &mut DbConn, municipality_code: &str, month: Month, today: Naive
 /// casework's version read back, the others counted (and listed in `fresh`, to be kept).
 struct Counted {
     reports: Vec<Live>,
-    version: i64,
-    fresh: Vec<Live>,
+    fresh: Vec<kept::Fresh>,
+}
+
+/// A month's report is kept under its month and how the first contact's days are counted.
+fn key(month: Month, today: NaiveDate, days: DayCount) -> kept::Key {
+    kept::Key { key: format!("monthly/{}/{}", month.code(), days.code()), measured_on: measured_on(month, today) }
 }
 
 fn reports(
@@ -59,32 +63,28 @@ fn reports(
     n: usize,
 ) -> Result<Counted> {
     let version = kept::version(conn, municipality_code)?;
-    let months: Vec<(Month, NaiveDate)> = month.trailing(n).into_iter().map(|m| (m, measured_on(m, today))).collect();
-    let found = kept::find(conn, municipality_code, version, days, &months)?;
+    let months = month.trailing(n);
+    let keys: Vec<kept::Key> = months.iter().map(|m| key(*m, today, days)).collect();
+    let found = kept::find(conn, municipality_code, version, &keys)?;
     let mut fresh = Vec::new();
     let mut reports = Vec::with_capacity(months.len());
-    for ((month, _), kept) in months.into_iter().zip(found) {
+    for ((month, key), figures) in months.into_iter().zip(keys).zip(found) {
+        let kept = figures.and_then(|f| read_back(month, key.measured_on, &f));
         let live = match kept {
-            Some(live) => live,
+            Some((counts, follow_up)) => Live { counts, follow_up },
             None => {
                 let live = report(conn, municipality_code, month, today, days)?;
-                fresh.push(live.clone());
+                fresh.push(kept::Fresh { version, key, figures: live.figures() });
                 live
             }
         };
         reports.push(live);
     }
-    Ok(Counted { reports, version, fresh })
+    Ok(Counted { reports, fresh })
 }
 
-/// Keeps the months just counted, in a write of its own after the reading. Keeping is a saving,
-/// not part of the answer: if it fails the months are counted again next time.
-fn keep(conn: &mut DbConn, municipality_code: &str, days: DayCount, counted: Counted) -> Vec<Live> {
-    if !counted.fresh.is_empty()
-        && let Err(e) = write(conn, |conn| kept::keep(conn, municipality_code, counted.version, days, &counted.fresh))
-    {
-        tracing::warn!(error = %e, "the counted months could not be kept");
-    }
+fn keep(conn: &mut DbConn, municipality_code: &str, counted: Counted) -> Vec<Live> {
+    kept::keep(conn, municipality_code, &counted.fresh);
     counted.reports
 }
 
@@ -97,16 +97,19 @@ pub fn live(
     days: DayCount,
 ) -> Result<Live> {
     let counted = crate::read(conn, |conn| reports(conn, municipality_code, month, today, days, 1))?;
-    Ok(keep(conn, municipality_code, days, counted).remove(0))
+    Ok(keep(conn, municipality_code, counted).remove(0))
 }
 
 /// How many are in the target group on a day (for the caseload per post). Counted from the
 /// persons' dates, so the reading is logged.
 pub fn in_group_on(conn: &mut DbConn, actor: &Actor, municipality_code: &str, day: NaiveDate) -> Result<u32> {
     let record = Record::all(TARGET_GROUP).in_municipality(municipality_code);
-    crate::access::log::logged_read(conn, actor, &record, |conn| {
-        counts::target_group(conn, municipality_code, day, day)
-    })
+    let key = kept::Key { key: TARGET_GROUP.to_owned(), measured_on: day };
+    let (n, fresh) = crate::access::log::logged_read(conn, actor, &record, |conn| {
+        kept::one(conn, municipality_code, key, |conn| counts::target_group(conn, municipality_code, day, day))
+    })?;
+    kept::keep(conn, municipality_code, fresh.as_slice());
+    Ok(n)
 }
 
 /// The reports of the `n` months ending with `month`, oldest first, from one reading.
@@ -119,7 +122,7 @@ pub fn trend(
     n: usize,
 ) -> Result<Vec<Live>> {
     let counted = crate::read(conn, |conn| reports(conn, municipality_code, month, today, days, n))?;
-    Ok(keep(conn, municipality_code, days, counted))
+    Ok(keep(conn, municipality_code, counted))
 }
 
 /// What the unit manager opens for a month: the `n` months' reports ending with it (counted from
@@ -137,7 +140,7 @@ pub fn open(
     crate::access::log::logged_read(conn, actor, &record, |conn| {
         Ok((reports(conn, municipality_code, month, today, days, n)?, versions(conn, municipality_code, month)?))
     })
-    .map(|(counted, signed)| (keep(conn, municipality_code, days, counted), signed))
+    .map(|(counted, signed)| (keep(conn, municipality_code, counted), signed))
 }
 
 /// Logs that a month's report was taken out of Etablera (a file, a print).

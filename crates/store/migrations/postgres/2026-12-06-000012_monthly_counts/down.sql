@@ -1,3 +1,0 @@
-DROP INDEX persons_received;
-DROP TABLE monthly_counts;
-DROP TABLE casework_versions;

@@ -1,0 +1,15 @@
+import { launchBrowser, DEMO_PASSWORD } from './support.mjs';
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const base = 'http://127.0.0.1:18080';
+await page.goto(base + '/login');
+await page.fill('#username', 'demo-handlaggare');
+await page.fill('#password', DEMO_PASSWORD);
+await page.click('button[type=submit]');
+await page.goto(base + '/reception?q=testsson 12');
+await page.screenshot({ path: '/tmp/reception.png', fullPage: false });
+await page.goto(base + '/reception?page=3&sort=reference&dir=asc');
+await page.screenshot({ path: '/tmp/reception2.png', fullPage: false });
+const pager = await page.locator('nav.pager').innerText();
+console.log(pager);
+await browser.close();
