@@ -21,7 +21,7 @@ pub mod testing;
 mod versions;
 
 pub use clock::Clock;
-pub use db::{Backend, DatabaseUrl, DbConn, PoolSettings, Store, read, write};
+pub use db::{Backend, DatabaseUrl, DbConn, PoolSettings, Store, optimize, read, write};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -211,7 +211,14 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
         Ok(count)
     });
     match outcome {
-        Ok(count) => Ok(count),
+        Ok(count) => {
+            // Many rows at once: the planner's statistics are brought up to date. The import
+            // stands if this fails.
+            if let Err(e) = crate::db::optimize(conn) {
+                tracing::warn!(error = %e, "the statistics could not be updated after the import");
+            }
+            Ok(count)
+        }
         Err(StoreError::Invalid { field: "import", .. }) => Err(ImportError::Invalid(clashes)),
         Err(e) => Err(ImportError::Store(e)),
     }
