@@ -53,8 +53,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Bring the database schema up to date (also done when the server starts).
     Migrate,
-    /// Fill an empty database with demo users, one per role.
-    Demo,
+    /// Fill an empty database with demo users, one per role, and demo data.
+    Demo(demo::DemoArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -80,7 +80,7 @@ pub enum Command {
 impl Command {
     /// Demo runs use a database of their own unless told otherwise.
     pub fn wants_demo(&self) -> bool {
-        matches!(self, Command::Demo) || matches!(self, Command::Serve(args) if args.demo())
+        matches!(self, Command::Demo(_)) || matches!(self, Command::Serve(args) if args.demo())
     }
 }
 
@@ -100,9 +100,9 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo(args) => {
             let store = Store::open(&settings.database)?;
-            demo::run(&store, settings.clock)?;
+            demo::run(&store, settings.clock, &args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user::run(command, &Store::open(&settings.database)?, settings.clock),

@@ -606,3 +606,37 @@ fn the_demo_can_be_made_on_a_date_and_a_real_database_refuses_one() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(stderr(&wrong).contains("2026-13-01 är inget datum av formen ÅÅÅÅ-MM-DD"), "{}", stderr(&wrong));
 }
+
+#[test]
+fn demo_at_scale_gives_every_municipality_a_caseload_and_the_chain_stays_whole() {
+    use diesel::prelude::*;
+    use etablera_store::schema::households;
+    let db = TestDatabase::new();
+    let demo = etablera(&db, &["demo", "--scale", "3000"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let national = demo_line(&demo, "Hela landet");
+    assert_eq!(national[0], 290, "every municipality: {national:?}");
+    assert!((2_500..=3_100).contains(&national[2]), "about 3 000 persons: {national:?}");
+    let per_municipality: Vec<(String, i64)> = db
+        .store
+        .with_conn(|conn| {
+            Ok(households::table
+                .group_by(households::municipality_code)
+                .select((households::municipality_code, diesel::dsl::count_star()))
+                .load(conn)?)
+        })
+        .unwrap();
+    assert_eq!(per_municipality.len(), 290, "households in all 290 municipalities");
+    let stockholm = per_municipality.iter().find(|(c, _)| c == "0180").unwrap().1;
+    assert!(
+        per_municipality.iter().all(|(_, n)| *n <= stockholm.max(106)),
+        "Stockholm the largest but the demo's Österåker"
+    );
+    // The report counts Stockholm's month, and the access log's chain is whole.
+    let report = etablera(&db, &["report", "monthly", "--municipality", "0180", "--month", "2025-06"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    assert!(stdout(&report).contains("\"target_group\""));
+    assert!(etablera(&db, &["audit", "verify"]).status.success());
+    let refused = etablera(&TestDatabase::new(), &["demo", "--scale", "10"]);
+    assert!(!refused.status.success(), "fewer persons than municipalities");
+}

@@ -2,6 +2,7 @@
 //! co-financing; and a synthetic reception caseload.
 
 mod economy;
+mod national;
 mod quality;
 mod reception;
 
@@ -15,6 +16,18 @@ use etablera_store::cofinancing::population::{self, Source};
 use etablera_store::cofinancing::{invoices, seed};
 
 pub const DEMO_PASSWORD: &str = "demo-etablera-2026";
+
+/// The municipality whose reception work the demo shows (seed 004).
+const DEMO_MUNICIPALITY: &str = "0117";
+
+/// What `demo` makes beside the demo itself.
+#[derive(clap::Args, Default)]
+pub struct DemoArgs {
+    /// Also a synthetic national caseload of about this many persons over all 290
+    /// municipalities (for trying Etablera at scale; 300000 is about Sweden's).
+    #[arg(long, value_name = "PERSONS", value_parser = clap::value_parser!(u64).range(290..=2_000_000))]
+    pub scale: Option<u64>,
+}
 
 /// About 35 households a year over three years: Österåker's size of reception.
 const DEMO_HOUSEHOLDS: usize = 105;
@@ -55,12 +68,12 @@ fn municipalities_for(role: Role) -> Vec<&'static str> {
             municipality::all().iter().filter(|m| m.county_code == "05").map(|m| m.code).collect()
         }
         Role::AgreementContact => vec!["0586"],
-        _ => vec!["0117"],
+        _ => vec![DEMO_MUNICIPALITY],
     }
 }
 
 /// Creates the demo users when the database has no users; leaves a used database alone.
-pub fn run(store: &Store, clock: etablera_store::Clock) -> anyhow::Result<()> {
+pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyhow::Result<()> {
     if store.with_conn(users::count)? > 0 {
         println!("Databasen har redan användare; inga demoanvändare skapades.");
         return Ok(());
@@ -118,11 +131,12 @@ pub fn run(store: &Store, clock: etablera_store::Clock) -> anyhow::Result<()> {
             Ok(etablera_store::reception::exchange::import(conn, &actor, &caseload, super::import::DEFAULT_UNIT))
         })?
         .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
-    let economy = store.with_conn(|conn| economy::run(conn, &actor, "0117"))?;
+    let economy = store.with_conn(|conn| economy::run(conn, &actor, DEMO_MUNICIPALITY))?;
     let quality = store.with_conn(|conn| {
         let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
-        quality::run(conn, &actor, "0117", manager)
+        quality::run(conn, &actor, DEMO_MUNICIPALITY, manager)
     })?;
+    let national = args.scale.map(|persons| national::run(store, &actor, persons)).transpose()?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
     println!();
     for demo in &USERS {
@@ -146,6 +160,12 @@ pub fn run(store: &Store, clock: etablera_store::Clock) -> anyhow::Result<()> {
         "  Nämnden: {} klagomål och avvikelser (ett allvarligt), {} undertecknade månadsrapporter, beställningen med {} klara åtaganden och bemanningen.",
         quality.cases, quality.signed, quality.duties_done
     );
+    if let Some(n) = national {
+        println!(
+            "  Hela landet (--scale): {} kommuner, {} påhittade hushåll med {} personer och {} aktiviteter under fyra år, {} kostnader.",
+            n.municipalities, n.households, n.persons, n.activities, n.costs
+        );
+    }
     Ok(())
 }
 

@@ -70,7 +70,7 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
         config::pool_settings(&settings.file, settings.database.backend(), args.pool_size, args.pool_wait_seconds)?;
     let store = Store::open_with(&settings.database, pool)?;
     if args.demo {
-        super::demo::run(&store, settings.clock)?;
+        super::demo::run(&store, settings.clock, &super::demo::DemoArgs::default())?;
     }
     let idle = web.idle_timeout;
     let at = settings.clock.now();

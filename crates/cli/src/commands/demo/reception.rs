@@ -66,7 +66,7 @@ impl Dice {
 /// A personnummer with a valid check digit. Each person has a serial of their own (below 1000),
 /// so no two numbers are the same whatever the birth dates.
 fn personal_number(birth: NaiveDate, serial: u32) -> String {
-    assert!(serial < 1000, "the demo numbers one thousand persons at most");
+    assert!(serial < 1000, "a serial has three digits");
     let body = format!("{:02}{:02}{:02}{serial:03}", birth.year() % 100, birth.month(), birth.day());
     let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
     format!("{}{serial:03}{}", birth.format("%Y%m%d"), luhn_check_digit(&digits))
@@ -89,12 +89,47 @@ fn activity(
     }
 }
 
-/// `households` households placed over the 34 months before `today`.
+/// Where a caseload is placed, and how its numbers are kept apart from another's in the same
+/// municipality.
+pub struct Place<'a> {
+    pub municipality_code: &'a str,
+    pub town: &'a str,
+    /// Household references start with it (`D000`).
+    pub prefix: &'a str,
+    pub seed: u64,
+    pub months: i64,
+    /// The demo's newest households are made to give the start pages their work.
+    pub demo_cases: bool,
+    /// Personnummer serials from here (below 1000), dossier numbers' first two digits from here.
+    pub serial_base: u32,
+    pub dossier_base: u32,
+}
+
+/// The demo's Österåker: about three years.
+const DEMO: Place<'static> = Place {
+    municipality_code: "0117",
+    town: "Åkersberga",
+    prefix: "D",
+    seed: 0x0117_2026,
+    months: 34,
+    demo_cases: true,
+    serial_base: 0,
+    dossier_base: 10,
+};
+
+/// `households` households placed over the 34 months before `today`, in Österåker.
 pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
-    let mut dice = Dice(0x0117_2026);
-    let first = today - Duration::days(34 * 30);
+    generate(today, &DEMO, households)
+}
+
+/// `households` households placed over the place's months before `today`.
+pub fn generate(today: NaiveDate, place: &Place<'_>, households: usize) -> ReceptionFile {
+    let mut dice = Dice(place.seed);
+    let first = today - Duration::days(place.months * 30);
     let span = (today - first).num_days();
     let mut serial = 0u32;
+    // A personnummer is a birth date and a serial: one already given is left out.
+    let mut given = std::collections::HashSet::new();
     let mut out = Vec::new();
     for n in 0..households {
         // Evenly spread, with the last few placed recently so that the start pages have work.
@@ -104,10 +139,10 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
         // The newest four: a quota family of five (below), one first contact overdue, one due,
         // one household on its way.
         match households - n {
-            4 => reception = today - Duration::days(10),
-            3 => reception = today - Duration::days(4),
-            2 => reception = today - Duration::days(1),
-            1 => reception = today + Duration::days(6),
+            4 if place.demo_cases => reception = today - Duration::days(10),
+            3 if place.demo_cases => reception = today - Duration::days(4),
+            2 if place.demo_cases => reception = today - Duration::days(1),
+            1 if place.demo_cases => reception = today + Duration::days(6),
             _ => {}
         }
         let placement = placement.min(reception - Duration::days(3));
@@ -120,7 +155,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
         let mut children = dice.below(4) as usize;
         // The fourth newest: a quota family of five received ten days ago, whose initial costs
         // the finance officer has yet to record.
-        if households - n == 4 {
+        if place.demo_cases && households - n == 4 {
             (resettled, adults, children) = (true, 2, 3);
         }
         let mut persons = Vec::new();
@@ -188,12 +223,18 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
                 }
             }
             persons.push(PersonRecord {
-                reference: format!("D{n:03}P{i}"),
+                reference: format!("{}{n:03}P{i}", place.prefix),
                 given_name: dice.pick(&GIVEN).into(),
                 family_name: family.into(),
                 birth_date: birth.to_string(),
-                personal_number: received.then(|| personal_number(birth, serial)),
-                dossier_number: Some(format!("{:02}-{:06}", 10 + n % 80, 100_000 + serial)),
+                personal_number: received
+                    .then(|| personal_number(birth, place.serial_base + serial % (1000 - place.serial_base)))
+                    .filter(|number| given.insert(number.clone())),
+                dossier_number: Some(format!(
+                    "{:02}-{:06}",
+                    place.dossier_base + n as u32 % (100 - place.dossier_base).min(80),
+                    100_000 + serial
+                )),
                 category: if resettled { Category::Resettled } else { Category::NewlyArrived }.code().into(),
                 reception_date: received.then(|| reception.to_string()),
                 exit_date: exit.map(|(d, _)| d.to_string()),
@@ -229,8 +270,8 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
             }
             let moved_out = end < today;
             HousingRecord {
-                address: format!("Demovägen {}, 184 {:02} Åkersberga", 1 + n, 30 + n % 60),
-                landlord: Some("Österåkers demobostäder".into()),
+                address: format!("Demovägen {}, 184 {:02} {}", 1 + n, 30 + n % 60, place.town),
+                landlord: Some(format!("{} demobostäder", place.town)),
                 start: start.to_string(),
                 end: Some(end.to_string()),
                 rent_kr: Some((5500 + dice.below(30) * 100).into()),
@@ -247,7 +288,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
         let contacted = received && !recently;
         let contact_day = reception + if dice.chance(10) { Duration::days(3) } else { dice.days(0, 2) };
         out.push(HouseholdRecord {
-            reference: format!("D{n:03}"),
+            reference: format!("{}{n:03}", place.prefix),
             placement_date: placement.to_string(),
             expected_reception_date: (!received).then(|| reception.to_string()),
             unit: None,
@@ -264,7 +305,7 @@ pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
     }
     ReceptionFile {
         format: FORMAT.into(),
-        municipality_code: "0117".into(),
+        municipality_code: place.municipality_code.into(),
         unit: None,
         activity_types: Vec::new(),
         households: out,
