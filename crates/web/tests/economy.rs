@@ -398,3 +398,36 @@ async fn the_sie_export_explains_a_wrong_month() {
     assert_eq!(file.status, StatusCode::OK, "{}", file.body);
     assert!(file.headers["content-disposition"].to_str().unwrap().contains("etablera-0117-2024-03.si"));
 }
+
+#[tokio::test]
+async fn the_cost_list_is_paged_searched_and_summed_over_every_page_and_a_household_is_found_by_reference() {
+    let (app, household) = with_family();
+    app.add_user("ekonom", &[Role::Finance]);
+    let browser = app.login("ekonom").await;
+    for category in ["home_equipment", "food_first_day", "interpreter"] {
+        let saved = add_cost(&app, &browser, household, category, "1 000", "save").await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let first = app.get("/economy?per_page=2", Some(&browser)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("1–2 av 3"), "{}", first.body);
+    let sum = app.db.store.with_conn(|conn| Ok(costs::table.select(costs::amount_ore).load::<i64>(conn)?)).unwrap();
+    let total = etablera_domain::money::Money::from_ore(sum.iter().sum()).to_string();
+    assert!(first.body.contains(&total), "the sum of all three, not the page's two: {total}");
+    assert!(first.body.contains("page=2"), "a link to the next page");
+    let second = app.get("/economy?per_page=2&page=2", Some(&browser)).await;
+    assert!(second.body.contains("3–3 av 3"), "{}", second.body);
+    assert_eq!(second.body.matches("/remove\"").count(), 1, "each is its category's newest: removable");
+
+    let none = app.get("/economy?q=NOPE", Some(&browser)).await;
+    assert!(none.body.contains("Inga rader"), "{}", none.body);
+    let found = app.get("/economy?q=kvot", Some(&browser)).await;
+    assert!(found.body.contains("1–3 av 3"), "a part of the reference, in any case");
+
+    let chosen = app.get("/economy/costs/new?reference=KVOT-5", Some(&browser)).await;
+    assert!(chosen.body.contains("Ny kostnad för KVOT-5"), "{}", chosen.body);
+    let unknown = app.get("/economy/costs/new?reference=KVOT-6", Some(&browser)).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("Det finns inget hushåll med referensen KVOT-6"));
+    assert!(unknown.body.contains("id=\"household-reference-error\""), "beside the field");
+}

@@ -20,6 +20,7 @@ use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::access::{Scope, in_scope};
 use crate::codes::NullableCode;
+use crate::paging::{Page, Paging, contains_pattern};
 use crate::reception::households::{self, Person};
 use crate::schema::{costs, grant_charges, households as households_table, persons, work_exemptions};
 use crate::{DbConn, Result, StoreError, write};
@@ -268,10 +269,53 @@ pub struct CostFilter {
     pub to: Option<NaiveDate>,
     /// Only those not yet in a claim.
     pub unclaimed: bool,
+    /// Part of the household's reference.
+    pub household: Option<String>,
 }
 
-/// Costs in scope, newest first, each with its household's label.
-pub fn list(conn: &mut DbConn, scope: &Scope, filter: &CostFilter) -> Result<Vec<(Cost, String)>> {
+/// How the cost list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CostSort {
+    #[default]
+    Date,
+    Deadline,
+}
+
+/// What the cost list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct CostQuery {
+    pub filter: CostFilter,
+    pub sort: CostSort,
+    pub ascending: bool,
+    pub paging: Paging,
+}
+
+/// A cost as listed: its household's label, and whether it may be removed (not in a claim, and
+/// the household's newest in its category, since later costs were measured against it).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub cost: Cost,
+    pub household: String,
+    pub removable: bool,
+}
+
+/// A page of costs, and the sums of every cost the filter selects.
+#[derive(Debug, Clone)]
+pub struct CostPage {
+    pub page: Page<Listed>,
+    pub amount: Money,
+    pub reimbursable: Money,
+    pub over_cap: Money,
+}
+
+type Costs<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<costs::table, households_table::table>,
+    <DbConn as diesel::Connection>::Backend,
+>;
+
+/// The costs in scope that `filter` selects.
+fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
     // Joined to the households in scope, not bound as their ids.
     let mut query = in_scope!(costs::table.inner_join(households_table::table).into_boxed(), scope);
     if let Some(h) = filter.household_id {
@@ -286,17 +330,66 @@ pub fn list(conn: &mut DbConn, scope: &Scope, filter: &CostFilter) -> Result<Vec
     if filter.unclaimed {
         query = query.filter(costs::claim_id.is_null());
     }
-    let rows: Vec<(Cost, Option<String>)> = query
-        .order((costs::cost_date.desc(), costs::id.desc()))
-        .select((Cost::as_select(), households_table::reference))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, reference)| {
-            let label = households::label(c.household_id, reference.as_deref());
-            (c, label)
+    if let Some(text) = filter.household.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        query = query.filter(
+            crate::reception::households::lower(households_table::reference.assume_not_null())
+                .like(contains_pattern(text))
+                .escape('\\'),
+        );
+    }
+    query
+}
+
+/// A page of the costs in scope, newest first unless asked, with the sums of all selected.
+pub fn page(conn: &mut DbConn, scope: &Scope, q: &CostQuery) -> Result<CostPage> {
+    crate::read(conn, |conn| {
+        use diesel::dsl::{count_star, sql};
+        use diesel::sql_types::{BigInt, Nullable};
+        // A sum of öre is a whole number; PostgreSQL widens it to numeric unless cast back.
+        let sum = |column: &'static str| sql::<Nullable<BigInt>>(column);
+        let (count, amount, reimbursable, over_cap): (i64, Option<i64>, Option<i64>, Option<i64>) =
+            selected(scope, &q.filter)
+                .select((
+                    count_star(),
+                    sum("CAST(SUM(costs.amount_ore) AS BIGINT)"),
+                    sum("CAST(SUM(costs.reimbursable_ore) AS BIGINT)"),
+                    sum("CAST(SUM(costs.over_cap_ore) AS BIGINT)"),
+                ))
+                .first(conn)?;
+        let query = selected(scope, &q.filter);
+        let query = match (q.sort, q.ascending) {
+            (CostSort::Date, false) => query.order((costs::cost_date.desc(), costs::id.desc())),
+            (CostSort::Date, true) => query.order((costs::cost_date.asc(), costs::id.asc())),
+            (CostSort::Deadline, false) => query.order((costs::deadline.desc(), costs::id.desc())),
+            (CostSort::Deadline, true) => query.order((costs::deadline.asc(), costs::id.asc())),
+        };
+        let rows: Vec<(Cost, Option<String>)> = query
+            .limit(q.paging.limit())
+            .offset(q.paging.offset())
+            .select((Cost::as_select(), households_table::reference))
+            .load(conn)?;
+        // The newest cost of each of the page's households' categories: a page's households.
+        let households: Vec<i32> = rows.iter().map(|(c, _)| c.household_id).collect();
+        let newest: Vec<Option<i32>> = costs::table
+            .filter(costs::household_id.eq_any(&households))
+            .group_by((costs::household_id, costs::category))
+            .select(diesel::dsl::max(costs::id))
+            .load(conn)?;
+        let rows = rows
+            .into_iter()
+            .map(|(cost, reference)| Listed {
+                household: households::label(cost.household_id, reference.as_deref()),
+                removable: cost.claim_id.is_none() && newest.contains(&Some(cost.id)),
+                cost,
+            })
+            .collect();
+        Ok(CostPage {
+            page: Page { rows, total: u64::try_from(count).unwrap_or(0), paging: q.paging },
+            amount: Money::from_ore(amount.unwrap_or(0)),
+            reimbursable: Money::from_ore(reimbursable.unwrap_or(0)),
+            over_cap: Money::from_ore(over_cap.unwrap_or(0)),
         })
-        .collect())
+    })
 }
 
 /// The persons of a household in scope, for choosing whom a cost concerns. Names are read, so

@@ -71,6 +71,34 @@ pub fn labels(conn: &mut DbConn, scope: &Scope) -> Result<Vec<(i32, String)>> {
     Ok(rows.into_iter().map(|(id, reference)| (id, label(id, reference.as_deref()))).collect())
 }
 
+/// Whether the scope has any household at all.
+pub fn any(conn: &mut DbConn, scope: &Scope) -> Result<bool> {
+    Ok(scope.households().select(households::id).first::<i32>(conn).optional()?.is_some())
+}
+
+/// The household in scope that a typed label names: its reference, or H and its number when it
+/// has none (as [`label`] writes them).
+pub fn find(conn: &mut DbConn, scope: &Scope, typed: &str) -> Result<Option<i32>> {
+    let typed = typed.trim();
+    let by_reference = scope
+        .households()
+        .filter(households::reference.eq(typed))
+        .select(households::id)
+        .first::<i32>(conn)
+        .optional()?;
+    if by_reference.is_some() {
+        return Ok(by_reference);
+    }
+    let Some(id) = typed.strip_prefix(['H', 'h']).and_then(|n| n.parse::<i32>().ok()) else { return Ok(None) };
+    Ok(scope
+        .households()
+        .filter(households::id.eq(id))
+        .filter(households::reference.is_null())
+        .select(households::id)
+        .first::<i32>(conn)
+        .optional()?)
+}
+
 /// A household as named to people: its imported reference, or H and its number.
 pub fn label(id: i32, reference: Option<&str>) -> String {
     reference.map(str::to_owned).unwrap_or_else(|| format!("H{id}"))
@@ -540,7 +568,10 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
     query
 }
 
-diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    /// Lower case, for searches that do not mind it (ASCII letters on SQLite).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
 
 /// How many households the list shows: without a search, within one municipality, the count
 /// is kept for the casework's version (it reads every household of the unit); a search is

@@ -11,7 +11,7 @@ use etablera_domain::ids::{HouseholdId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
 use etablera_store::StoreError;
-use etablera_store::economy::costs::{self, Assessment, CostFilter, NewCost, NotReimbursable};
+use etablera_store::economy::costs::{self, Assessment, CostFilter, CostSort, NewCost, NotReimbursable};
 use serde::Deserialize;
 
 use super::{category_name, claim_type_name};
@@ -22,6 +22,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
 use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
+use crate::listing::{ListParams, Listing};
 use crate::pages::{PageContext, render, render_with};
 
 pub struct CostRow {
@@ -47,11 +48,50 @@ struct CostsPage {
     f: Filled,
     notice: Option<String>,
     section: &'static str,
-    households: Vec<(i32, String)>,
+    has_households: bool,
     rows: Vec<CostRow>,
     total: String,
     total_reimbursable: String,
     total_over_cap: String,
+    search: String,
+    unclaimed: bool,
+    headings: Vec<crate::listing::Heading>,
+    pager: crate::listing::Pager,
+}
+
+/// The cost list's address: its search, filter, order and page.
+#[derive(Debug, Default, Deserialize)]
+pub struct CostsQuery {
+    pub saved: Option<String>,
+    /// Part of a household's reference.
+    pub q: Option<String>,
+    pub unclaimed: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl CostsQuery {
+    fn store(&self) -> costs::CostQuery {
+        let list = ListParams {
+            q: self.q.clone(),
+            sort: self.sort.clone(),
+            dir: self.dir.clone(),
+            page: self.page,
+            per_page: self.per_page,
+        };
+        costs::CostQuery {
+            filter: CostFilter {
+                unclaimed: self.unclaimed.is_some(),
+                household: list.search(),
+                ..CostFilter::default()
+            },
+            sort: if self.sort.as_deref() == Some("deadline") { CostSort::Deadline } else { CostSort::Date },
+            ascending: !list.descending(self.sort.as_deref() != Some("deadline")),
+            paging: list.paging(),
+        }
+    }
 }
 
 fn money(m: Money) -> String {
@@ -61,60 +101,75 @@ fn money(m: Money) -> String {
 pub async fn list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<crate::forms::SavedQuery>,
+    Params(q): Params<CostsQuery>,
 ) -> AppResult<Response> {
-    let notice = q.saved.map(|_| ctx.tr().get("cost-removed"));
-    list_page(&state, &ctx, &user, Filled::default(), notice).await
+    let notice = q.saved.as_ref().map(|_| ctx.tr().get("cost-removed"));
+    list_page(&state, &ctx, &user, &q, Filled::default(), notice).await
 }
 
 async fn list_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
+    q: &CostsQuery,
     f: Filled,
     notice: Option<String>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let scope = scope(user);
-    let (households, list) = state
+    let query = q.store();
+    let asked = query.clone();
+    let (has_households, list) = state
         .store
         .run(move |conn| {
-            Ok((
-                etablera_store::reception::households::labels(conn, &scope)?,
-                costs::list(conn, &scope, &CostFilter::default())?,
-            ))
+            Ok((etablera_store::reception::households::any(conn, &scope)?, costs::page(conn, &scope, &asked)?))
         })
         .await?;
-    let sum = |f: fn(&costs::Cost) -> i64| money(Money::from_ore(list.iter().map(|(c, _)| f(c)).sum()));
+    let search = query.filter.household.clone().unwrap_or_default();
+    let sort = if query.sort == CostSort::Deadline { "deadline" } else { "date" };
+    let listing = Listing::new("/economy", sort, !query.ascending, query.paging)
+        .keep("q", Some(&search))
+        .keep("unclaimed", query.filter.unclaimed.then_some("on"));
+    let headings = vec![
+        listing.heading("date", t.get("col-date"), true),
+        listing.heading("deadline", t.get("cost-deadline"), false),
+    ];
+    let pager = listing.pager(&t, &list.page);
     let status = f.status();
     let page = CostsPage {
         f,
         notice,
         section: "costs",
-        households,
-        total: sum(|c| c.amount_ore),
-        total_reimbursable: sum(|c| c.reimbursable_ore),
-        total_over_cap: sum(|c| c.over_cap_ore),
+        has_households,
+        total: money(list.amount),
+        total_reimbursable: money(list.reimbursable),
+        total_over_cap: money(list.over_cap),
         rows: list
+            .page
+            .rows
             .iter()
-            .map(|(c, label)| CostRow {
-                id: c.id,
-                removable: c.claim_id.is_none()
-                    && !list
-                        .iter()
-                        .any(|(o, _)| o.household_id == c.household_id && o.category == c.category && o.id > c.id),
-                date: c.cost_date.to_string(),
-                household_id: c.household_id,
-                household: label.clone(),
-                category: category_name(&t, c.category),
-                supplier: c.supplier.clone(),
-                amount: money(Money::from_ore(c.amount_ore)),
-                reimbursable: money(Money::from_ore(c.reimbursable_ore)),
-                over_cap: money(Money::from_ore(c.over_cap_ore)),
-                deadline: c.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                claim: c.claim_id,
+            .map(|listed| {
+                let c = &listed.cost;
+                CostRow {
+                    id: c.id,
+                    removable: listed.removable,
+                    date: c.cost_date.to_string(),
+                    household_id: c.household_id,
+                    household: listed.household.clone(),
+                    category: category_name(&t, c.category),
+                    supplier: c.supplier.clone(),
+                    amount: money(Money::from_ore(c.amount_ore)),
+                    reimbursable: money(Money::from_ore(c.reimbursable_ore)),
+                    over_cap: money(Money::from_ore(c.over_cap_ore)),
+                    deadline: c.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    claim: c.claim_id,
+                }
             })
             .collect(),
+        search,
+        unclaimed: query.filter.unclaimed,
+        headings,
+        pager,
         ctx: PageContext::new(ctx, t.get("economy-costs-title"), "/economy"),
     };
     Ok(render_with(status, &page))
@@ -130,7 +185,7 @@ pub async fn remove(
     let outcome = Ok(state.store.run(move |conn| costs::remove(conn, &actor, &scope, id)).await);
     match Filled::after("remove", fields, outcome)? {
         None => Ok(Redirect::to("/economy?saved=removed").into_response()),
-        Some(f) => list_page(&state, &ctx, &user, f, None).await,
+        Some(f) => list_page(&state, &ctx, &user, &CostsQuery::default(), f, None).await,
     }
 }
 
@@ -203,6 +258,8 @@ struct CostFormPage {
 #[derive(Debug, Default, Deserialize)]
 pub struct FormQuery {
     pub household: Option<i32>,
+    /// A household's reference as typed in the list's picker.
+    pub reference: Option<String>,
     pub saved: Option<i32>,
 }
 
@@ -240,9 +297,26 @@ pub async fn new_form(
     Signed { ctx, user }: Signed,
     Params(q): Params<FormQuery>,
 ) -> AppResult<Response> {
-    // Without a household the page is the list, where one is chosen.
-    let Some(household_id) = q.household else {
-        return list_page(&state, &ctx, &user, Filled::default(), None).await;
+    // Without a household the page is the list, where one is chosen by its reference.
+    let household_id = match (q.household, q.reference.as_deref().map(str::trim)) {
+        (Some(id), _) => id,
+        (None, Some(reference)) if !reference.is_empty() => {
+            let (scope, typed) = (scope(&user), reference.to_owned());
+            match state.store.run(move |conn| etablera_store::reception::households::find(conn, &scope, &typed)).await?
+            {
+                Some(id) => id,
+                None => {
+                    let fields = crate::forms::Fields(vec![("reference".into(), reference.to_owned())]);
+                    let unknown = Invalid::new(
+                        "reference",
+                        etablera_domain::text::Text::new("cost-household-unknown").with("reference", reference),
+                    );
+                    let f = Filled::failed("household", fields, vec![unknown]);
+                    return list_page(&state, &ctx, &user, &CostsQuery::default(), f, None).await;
+                }
+            }
+        }
+        (None, _) => return list_page(&state, &ctx, &user, &CostsQuery::default(), Filled::default(), None).await,
     };
     let t = ctx.tr();
     let notice = match q.saved {
