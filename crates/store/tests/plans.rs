@@ -39,7 +39,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 
 /// Each growing table's query as the store sends it, and the indexes that must serve it (`a|b`:
 /// either; a municipality's households are found by either index that starts with its code).
-const QUERIES: [(&str, &[&str]); 12] = [
+const QUERIES: [(&str, &[&str]); 13] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -70,6 +70,14 @@ const QUERIES: [(&str, &[&str]); 12] = [
          WHERE households.municipality_code IN ('0117') AND households.unit = 'Mottagningen' \
          AND households.first_contact_at IS NULL",
         &["households_uncontacted|households_scope|households_placed", "persons_household"],
+    ),
+    // reception::housing::ending_within: homes whose contract ends soon (the start page).
+    (
+        "SELECT temporary_housings.household_id FROM temporary_housings INNER JOIN households \
+         ON households.id = temporary_housings.household_id WHERE households.municipality_code IN ('0117') \
+         AND temporary_housings.keys_returned_on IS NULL AND temporary_housings.contract_end >= '2026-01-01' \
+         AND temporary_housings.contract_end <= '2026-03-01' ORDER BY temporary_housings.contract_end",
+        &["temporary_housings_ending|temporary_housings_household"],
     ),
     // reporting::counts: the target group of a month, from the municipality's persons.
     (
@@ -108,11 +116,12 @@ const QUERIES: [(&str, &[&str]); 12] = [
          WHERE households.municipality_code = '0117'",
         &["households_scope|households_reference|households_placed", "persons_household", "activities_person"],
     ),
-    // economy::costs::list: the costs in scope, newest first.
+    // economy::costs::page: a page of the costs in scope, newest first, in the index's order.
     (
         "SELECT costs.id FROM costs INNER JOIN households ON households.id = costs.household_id \
-         WHERE households.municipality_code IN ('0117') ORDER BY costs.cost_date DESC, costs.id DESC",
-        &["households_scope|households_reference|households_placed", "costs_household"],
+         WHERE costs.municipality_code IN ('0117') AND households.municipality_code IN ('0117') \
+         ORDER BY costs.cost_date DESC, costs.id DESC LIMIT 50",
+        &["costs_municipality"],
     ),
 ];
 

@@ -318,6 +318,10 @@ type Costs<'a> = diesel::dsl::IntoBoxed<
 fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
     // Joined to the households in scope, not bound as their ids.
     let mut query = in_scope!(costs::table.inner_join(households_table::table).into_boxed(), scope);
+    // The cost's own municipality too: its index gives the list's order without sorting.
+    if let Some(codes) = scope.municipalities.clone() {
+        query = query.filter(costs::municipality_code.eq_any(codes));
+    }
     if let Some(h) = filter.household_id {
         query = query.filter(costs::household_id.eq(h));
     }

@@ -23,3 +23,5 @@ CREATE INDEX persons_received ON persons (municipality_code, reception_date);
 CREATE INDEX households_placed ON households (municipality_code, unit, placement_date, id);
 -- The households waiting for their first contact, without reading the others.
 CREATE INDEX households_uncontacted ON households (municipality_code, unit) WHERE first_contact_at IS NULL;
+-- Homes whose contract ends soon and whose keys are not yet back (the start page), by date.
+CREATE INDEX temporary_housings_ending ON temporary_housings (contract_end) WHERE keys_returned_on IS NULL;

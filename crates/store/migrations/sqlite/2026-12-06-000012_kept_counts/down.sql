@@ -1,3 +1,4 @@
+DROP INDEX temporary_housings_ending;
 DROP INDEX households_uncontacted;
 DROP INDEX households_placed;
 DROP INDEX persons_received;
