@@ -419,6 +419,7 @@ diesel::table! {
     temporary_housings (id) {
         id -> Integer,
         household_id -> Integer,
+        municipality_code -> Text,
         address -> Text,
         landlord -> Nullable<Text>,
         contract_start -> Date,

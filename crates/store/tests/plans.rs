@@ -75,9 +75,10 @@ const QUERIES: [(&str, &[&str]); 13] = [
     (
         "SELECT temporary_housings.household_id FROM temporary_housings INNER JOIN households \
          ON households.id = temporary_housings.household_id WHERE households.municipality_code IN ('0117') \
+         AND temporary_housings.municipality_code IN ('0117') \
          AND temporary_housings.keys_returned_on IS NULL AND temporary_housings.contract_end >= '2026-01-01' \
          AND temporary_housings.contract_end <= '2026-03-01' ORDER BY temporary_housings.contract_end",
-        &["temporary_housings_ending|temporary_housings_household"],
+        &["temporary_housings_ending"],
     ),
     // reporting::counts: the target group of a month, from the municipality's persons.
     (

@@ -138,7 +138,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                 made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
                 count.households += 1;
                 if let Some(home) = &h.housing {
-                    let housing_id = housing::insert(conn, actor, id, &home.details, &home.move_out)?;
+                    let housing_id = housing::insert(conn, actor, id, &code, &home.details, &home.move_out)?;
                     for damage in &home.damages {
                         housing::insert_damage(conn, actor, housing_id, damage)?;
                         count.damages += 1;

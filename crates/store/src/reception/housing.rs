@@ -147,7 +147,7 @@ pub fn add(
     let details = details.check()?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
-        let id = insert(conn, actor, household_id, &details, &MoveOut::default())?;
+        let id = insert(conn, actor, household_id, &code, &details, &MoveOut::default())?;
         crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))?;
         Ok(id)
@@ -158,12 +158,14 @@ pub(crate) fn insert(
     conn: &mut DbConn,
     actor: &Actor,
     household_id: i32,
+    municipality_code: &str,
     d: &HousingDetails,
     m: &MoveOut,
 ) -> Result<HousingId> {
     let id: i32 = diesel::insert_into(temporary_housings::table)
         .values((
             temporary_housings::household_id.eq(household_id),
+            temporary_housings::municipality_code.eq(municipality_code),
             Contract::of(d),
             MoveOutRow::of(m),
             temporary_housings::created_at.eq(actor.at),
@@ -300,15 +302,19 @@ pub struct Ending {
 
 /// Contracts in scope that end within `days` of `today` and whose keys are not yet returned.
 pub fn ending_within(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: i64) -> Result<Vec<Ending>> {
-    // Joined to the households in scope, not bound as their ids.
-    let rows: Vec<(i32, Option<String>, NaiveDate)> =
-        in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope)
-            .filter(temporary_housings::keys_returned_on.is_null())
-            .filter(temporary_housings::contract_end.ge(today))
-            .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
-            .order(temporary_housings::contract_end)
-            .select((temporary_housings::household_id, households::reference, temporary_housings::contract_end))
-            .load(conn)?;
+    // Joined to the households in scope, not bound as their ids; the home's own municipality
+    // lets its index find the municipality's homes by date.
+    let mut query = in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope);
+    if let Some(codes) = scope.municipalities.clone() {
+        query = query.filter(temporary_housings::municipality_code.eq_any(codes));
+    }
+    let rows: Vec<(i32, Option<String>, NaiveDate)> = query
+        .filter(temporary_housings::keys_returned_on.is_null())
+        .filter(temporary_housings::contract_end.ge(today))
+        .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
+        .order(temporary_housings::contract_end)
+        .select((temporary_housings::household_id, households::reference, temporary_housings::contract_end))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(household_id, reference, contract_end)| Ending {

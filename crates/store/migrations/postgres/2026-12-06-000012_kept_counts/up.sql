@@ -23,5 +23,9 @@ CREATE INDEX persons_received ON persons (municipality_code, reception_date);
 CREATE INDEX households_placed ON households (municipality_code, unit, placement_date, id);
 -- The households waiting for their first contact, without reading the others.
 CREATE INDEX households_uncontacted ON households (municipality_code, unit) WHERE first_contact_at IS NULL;
+-- A home's municipality, as a person's and a cost's: the homes whose contract ends soon in one
+-- municipality are found by date without reading the country's.
+ALTER TABLE temporary_housings ADD COLUMN municipality_code TEXT NOT NULL DEFAULT '';
+UPDATE temporary_housings SET municipality_code = (SELECT households.municipality_code FROM households WHERE households.id = temporary_housings.household_id);
 -- Homes whose contract ends soon and whose keys are not yet back (the start page), by date.
-CREATE INDEX temporary_housings_ending ON temporary_housings (contract_end) WHERE keys_returned_on IS NULL;
+CREATE INDEX temporary_housings_ending ON temporary_housings (municipality_code, contract_end) WHERE keys_returned_on IS NULL;
