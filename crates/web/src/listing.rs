@@ -2,12 +2,13 @@
 //! The paging, sorting and filtering are done by the store; this builds the links.
 
 use etablera_store::paging::{Page, Paging};
-use serde::Deserialize;
 
 use crate::i18n::Tr;
 
-/// What every paged list takes from its address, beside its own filters.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// What every paged list takes from its address, beside its own filters. Each list's query type
+/// names these fields itself (serde's `flatten` cannot read numbers from a query string) and
+/// hands them over here.
+#[derive(Debug, Clone, Default)]
 pub struct ListParams {
     pub q: Option<String>,
     pub sort: Option<String>,

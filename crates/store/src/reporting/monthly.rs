@@ -1,6 +1,5 @@
 //! The monthly report: counted from a municipality's casework in the database (`counts`, no name
-//! read), and
-//! signed by the unit manager into frozen versions that later casework does not change.
+//! read), and signed by the unit manager into frozen versions that later casework does not change.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
