@@ -72,6 +72,11 @@ pub fn contains_pattern(text: &str) -> String {
     out
 }
 
+diesel::define_sql_function!(
+    /// Lower case, for searches that do not mind it (ASCII letters on SQLite).
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -442,7 +442,9 @@ fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
             ("C", "resettled", "2025-02-01", 1),
         ],
     );
-    let rows = db.store.with_conn(|conn| standard::list(conn, &who.0, &who.1, "0117")).unwrap();
+    let everyone = standard::StandardQuery { descending: true, ..Default::default() };
+    let (page, totals) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &everyone)).unwrap();
+    let rows = page.rows;
     let of = |reference: &str| rows.iter().filter(|r| r.household_label == reference).collect::<Vec<_>>();
     assert_eq!(of("A")[0].standard, Expected::Amount(kr(165_000)));
     assert_eq!(of("A")[0].initial, Expected::NoRule, "the initial-cost schablon began 2024-07-01");
@@ -451,9 +453,82 @@ fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
     assert_eq!(b[2].initial, Expected::Amount(Money::from_ore(999_885)), "a child: 17,45 %");
     assert_eq!(of("C")[0].standard, Expected::Missing, "2025's amount is not known");
     assert_eq!(of("C")[0].initial, Expected::Missing, "2025's price base amount is not in the table");
-    let (standard_sum, _, missing) = standard::sums(&rows);
-    assert_eq!(standard_sum, kr(165_000 * 4), "one in 2023 and three in 2024");
-    assert_eq!(missing, 1);
+    assert_eq!(totals.standard, kr(165_000 * 4), "one in 2023 and three in 2024");
+    assert_eq!(totals.missing, 1);
+    let searched = standard::StandardQuery { search: Some("b".into()), ..everyone.clone() };
+    let (found, again) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &searched)).unwrap();
+    assert_eq!(found.total, 3, "household B's three persons");
+    assert_eq!(again, totals, "the totals are the municipality's, whatever the search");
+}
+
+/// The totals are counted in the database by age and reception date; on random persons (29
+/// February birthdays, reception on the days the rules change) they are what the domain's rule
+/// gives each person, summed over every page.
+#[test]
+fn the_databases_standard_totals_are_the_rules_for_each_person() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    let db = TestDatabase::new();
+    let who = finance(&db);
+    let mut rng = StdRng::seed_from_u64(7);
+    let edges = ["2022-12-31", "2023-01-01", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01", "2024-02-29"];
+    let mut persons = Vec::new();
+    for n in 0..400 {
+        let reception = if n % 3 == 0 {
+            d(edges[rng.gen_range(0..edges.len())])
+        } else {
+            d("2021-06-01") + chrono::Duration::days(rng.gen_range(0..1700))
+        };
+        // Around the age limits (19/20, 64/65/66) and on leap days.
+        let birth = match n % 4 {
+            0 => d("1956-02-29") + chrono::Months::new(12 * rng.gen_range(0..3)),
+            1 => reception - chrono::Months::new(12 * rng.gen_range(63..68)) + chrono::Duration::days(rng.gen_range(-2..3)),
+            2 => reception - chrono::Months::new(12 * rng.gen_range(18..22)) + chrono::Duration::days(rng.gen_range(-2..3)),
+            _ => d("1940-01-01") + chrono::Duration::days(rng.gen_range(0..30_000)),
+        };
+        persons.push(format!(
+            r#"{{"ref": "R{n}", "given_name": "Slump", "family_name": "Test{n}", "birth_date": "{birth}",
+                "personal_number": null, "dossier_number": null, "category": "newly_arrived",
+                "reception_date": "{reception}", "exit_date": null, "activities": [], "declined": []}}"#
+        ));
+    }
+    let households: Vec<String> = persons
+        .chunks(4)
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                r#"{{"ref": "S{i}", "placement_date": "2021-01-01", "first_contact_at": null, "housing": null, "persons": [{}]}}"#,
+                p.join(",")
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format": "etablera-reception/1", "municipality_code": "0117", "households": [{}]}}"#,
+        households.join(",")
+    );
+    db.store
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), &text, "Mottagningen"))
+        })
+        .unwrap()
+        .expect("the households import");
+    let (mut standard_sum, mut initial_sum, mut missing, mut seen) = (Money::default(), Money::default(), 0, 0);
+    let mut totals = None;
+    for page in 1..=9 {
+        let q = standard::StandardQuery { paging: etablera_store::paging::Paging::new(Some(page), Some(50)), ..Default::default() };
+        let (rows, t) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &q)).unwrap();
+        totals = Some(t);
+        for r in &rows.rows {
+            standard_sum = standard_sum + r.standard.amount().unwrap_or_default();
+            initial_sum = initial_sum + r.initial.amount().unwrap_or_default();
+            missing += u64::from(r.standard == Expected::Missing || r.initial == Expected::Missing);
+        }
+        seen += rows.rows.len();
+    }
+    assert_eq!(seen, 400, "every person once over the pages");
+    let totals = totals.unwrap();
+    assert_eq!((totals.standard, totals.initial, totals.missing), (standard_sum, initial_sum, missing));
+    assert!(standard_sum > Money::default() && initial_sum > Money::default() && missing > 0, "all three kinds occur");
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 
 /// Each growing table's query as the store sends it, and the indexes that must serve it (`a|b`:
 /// either; a municipality's households are found by either index that starts with its code).
-const QUERIES: [(&str, &[&str]); 13] = [
+const QUERIES: [(&str, &[&str]); 19] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -123,6 +123,34 @@ const QUERIES: [(&str, &[&str]); 13] = [
          WHERE costs.municipality_code IN ('0117') AND households.municipality_code IN ('0117') \
          ORDER BY costs.cost_date DESC, costs.id DESC LIMIT 50",
         &["costs_municipality"],
+    ),
+    // economy::claims::page: how many claims of a status, and the page's amounts.
+    ("SELECT COUNT(*) FROM claims WHERE municipality_code IN ('0117') AND status = 'draft'", &["claims_municipality"]),
+    ("SELECT claim_id, reimbursable_ore FROM costs WHERE claim_id IN (1, 2, 3)", &["costs_claim"]),
+    // economy::standard::page: the received persons of a unit, and their totals by age.
+    (
+        "SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id WHERE p.municipality_code = '0117' \
+         AND p.reception_date IS NOT NULL AND h.unit = 'Mottagningen' ORDER BY p.reception_date DESC LIMIT 50",
+        &["persons_received"],
+    ),
+    (
+        "SELECT count(*) FROM persons p JOIN households h ON h.id = p.household_id WHERE p.municipality_code = '0117' \
+         AND p.reception_date IS NOT NULL AND h.unit = 'Mottagningen' GROUP BY substr(CAST(p.birth_date AS TEXT), 1, 4)",
+        &["persons_received|persons_dossier_number|persons_personal_number"],
+    ),
+    // quality::deviations::page: a municipality's cases, open first, newest first.
+    (
+        "SELECT deviations.id FROM deviations LEFT JOIN households ON households.id = deviations.household_id \
+         WHERE deviations.municipality_code = '0117' AND (deviations.household_id IS NULL OR households.unit = 'M') \
+         ORDER BY deviations.closed_on IS NOT NULL, deviations.received_on DESC, deviations.id DESC LIMIT 50",
+        &["deviations_received"],
+    ),
+    // reporting::monthly::signed_months: each signed month's newest version.
+    (
+        "SELECT r.month FROM monthly_reports r WHERE r.municipality_code = '0117' AND r.month >= '2025-01' \
+         AND r.month <= '2025-12' AND r.version = (SELECT max(v.version) FROM monthly_reports v \
+         WHERE v.municipality_code = r.municipality_code AND v.month = r.month) ORDER BY r.month DESC LIMIT 50",
+        &["autoindex_monthly_reports|monthly_reports_municipality_code_month_version_key"],
     ),
 ];
 

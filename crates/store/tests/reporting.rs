@@ -149,9 +149,12 @@ fn a_signed_report_stays_as_signed_and_a_new_version_says_what_changed() {
         ]
     );
     assert!(signed[1].changes.is_empty());
-    let months = db.store.with_conn(|conn| monthly::signed_months(conn, "0117")).unwrap();
-    assert_eq!(months.len(), 1);
-    assert_eq!(months[0].version, 2);
+    let paging = etablera_store::paging::Paging::default();
+    let months = db.store.with_conn(|conn| monthly::signed_months(conn, "0117", None, true, paging)).unwrap();
+    assert_eq!((months.total, months.rows.len()), (1, 1), "one month, its newest version");
+    assert_eq!((months.rows[0].month.as_str(), months.rows[0].version), ("2024-05", 2));
+    let other_year = db.store.with_conn(|conn| monthly::signed_months(conn, "0117", Some(2023), true, paging)).unwrap();
+    assert_eq!(other_year.total, 0);
 }
 
 #[test]

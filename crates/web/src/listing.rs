@@ -2,19 +2,29 @@
 //! The paging, sorting and filtering are done by the store; this builds the links.
 
 use etablera_store::paging::{Page, Paging};
+use serde::{Deserialize, Deserializer};
 
-use crate::i18n::Tr;
+use crate::error::AppError;
+use crate::i18n::{Text, Tr};
 
-/// What every paged list takes from its address, beside its own filters. Each list's query type
-/// names these fields itself (serde's `flatten` cannot read numbers from a query string) and
-/// hands them over here.
-#[derive(Debug, Clone, Default)]
+/// What every paged list takes from its address, beside its own filters: a list's query type
+/// holds it as a `#[serde(flatten)]` field.
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListParams {
     pub q: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
+    #[serde(default, deserialize_with = "number")]
     pub page: Option<u32>,
+    #[serde(default, deserialize_with = "number")]
     pub per_page: Option<u32>,
+}
+
+/// A number from a query string. Read as text because a flattened field gets every value of a
+/// query string as text; empty is none, anything else that is not a number is refused.
+fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    text.filter(|t| !t.is_empty()).map(|t| t.parse().map_err(serde::de::Error::custom)).transpose()
 }
 
 impl ListParams {
@@ -33,6 +43,18 @@ impl ListParams {
             Some("desc") => true,
             _ => default,
         }
+    }
+}
+
+/// A filter's value from the address: empty is none (every value), and one that names nothing
+/// is refused rather than taken as "every value".
+pub fn filter<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| AppError::Invalid {
+            field: field.to_owned(),
+            message: Text::new("list-filter-unknown").with("value", v),
+        }),
     }
 }
 
@@ -135,6 +157,22 @@ fn url_query(pairs: &[(&'static str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Query {
+        status: Option<String>,
+        #[serde(flatten)]
+        list: ListParams,
+    }
+
+    #[test]
+    fn a_lists_fields_are_read_beside_its_own_filters() {
+        let q: Query = serde_urlencoded::from_str("status=open&q=A%C3%A5&sort=date&page=3&per_page=").unwrap();
+        assert_eq!(q.status.as_deref(), Some("open"));
+        assert_eq!((q.list.search().as_deref(), q.list.sort.as_deref()), (Some("Aå"), Some("date")));
+        assert_eq!((q.list.page, q.list.per_page), (Some(3), None));
+        assert!(serde_urlencoded::from_str::<Query>("page=tre").is_err());
+    }
 
     #[test]
     fn links_keep_the_search_and_filters_and_turn_the_sorted_column() {

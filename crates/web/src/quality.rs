@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use etablera_domain::access::Permission;
 use etablera_domain::ids::{DeviationId, HouseholdId};
-use etablera_domain::quality::deviations::{Category, Channel, DeviationForm, Kind, Severity};
-use etablera_store::quality::deviations::{self, DeviationRow, Listed};
+use etablera_domain::quality::deviations::{Category, Channel, Deviation, DeviationForm, Kind, Severity};
+use etablera_store::quality::deviations::{self, DeviationQuery, DeviationRow, Listed};
 use serde::Deserialize;
 
 use crate::access::scope;
@@ -19,7 +19,9 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, Submitted};
-use crate::i18n::Tr;
+use etablera_domain::input::Invalid;
+use crate::i18n::{Text, Tr};
+use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager, filter};
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
 
 /// The choices of a form: (code, words).
@@ -91,9 +93,16 @@ fn listed_view(t: &Tr, l: &Listed) -> DeviationView {
     view(t, &l.deviation, household)
 }
 
+/// The list's address: the municipality, the filters, the order and the page.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     pub municipality: Option<String>,
+    /// `open`, `closed`, or empty for both.
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub severity: Option<String>,
+    #[serde(flatten)]
+    pub list: ListParams,
 }
 
 #[derive(Template)]
@@ -102,17 +111,16 @@ struct ListPage {
     ctx: PageContext,
     municipality: String,
     municipalities: Vec<(String, String)>,
-    sections: Vec<Section>,
+    rows: Vec<DeviationView>,
+    choices: Choices,
+    state: &'static str,
+    kind: &'static str,
+    severity: &'static str,
+    heading: ColumnHeading,
+    pager: Pager,
     can_write: bool,
     /// The closings' summaries are the reports' (unit managers, not case workers).
     can_read_reports: bool,
-}
-
-/// The open cases, then the closed.
-pub struct Section {
-    pub id: &'static str,
-    pub heading: String,
-    pub rows: Vec<DeviationView>,
 }
 
 pub async fn list(
@@ -122,22 +130,46 @@ pub async fn list(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
-    let rows = state.store.run(move |conn| deviations::list(conn, &actor, &s, &c)).await?;
-    let (closed, open): (Vec<_>, Vec<_>) = rows.iter().partition(|l| l.deviation.closed_on.is_some());
+    let open = match q.state.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("open") => Some(true),
+        Some("closed") => Some(false),
+        Some(other) => {
+            return Err(AppError::Invalid {
+                field: "state".into(),
+                message: Text::new("list-filter-unknown").with("value", other),
+            });
+        }
+    };
+    let query = DeviationQuery {
+        open,
+        kind: filter("kind", q.kind.as_deref())?,
+        severity: filter("severity", q.severity.as_deref())?,
+        descending: q.list.descending(true),
+        paging: q.list.paging(),
+    };
+    let (actor, s, c, asked) = (ctx.actor(), scope(&user), code.clone(), query.clone());
+    let list = state.store.run(move |conn| deviations::page(conn, &actor, &s, &c, &asked)).await?;
+    let state_code = match open {
+        None => "",
+        Some(true) => "open",
+        Some(false) => "closed",
+    };
+    let (kind, severity) =
+        (query.kind.map(|k| k.code()).unwrap_or_default(), query.severity.map(|s| s.code()).unwrap_or_default());
+    let listing = Listing::new("/quality", "received", query.descending, query.paging)
+        .keep("municipality", Some(&code))
+        .keep("state", Some(state_code))
+        .keep("kind", Some(kind))
+        .keep("severity", Some(severity));
     let page = ListPage {
-        sections: vec![
-            Section {
-                id: "open-heading",
-                heading: t.get("quality-open"),
-                rows: open.iter().map(|l| listed_view(&t, l)).collect(),
-            },
-            Section {
-                id: "closed-heading",
-                heading: t.get("quality-closed"),
-                rows: closed.iter().map(|l| listed_view(&t, l)).collect(),
-            },
-        ],
+        heading: listing.heading("received", t.get("deviation-received-on"), true),
+        pager: listing.pager(&t, &list),
+        rows: list.rows.iter().map(|l| listed_view(&t, l)).collect(),
+        choices: Choices::new(&t),
+        state: state_code,
+        kind,
+        severity,
         can_write: user.can(Permission::WriteCases),
         can_read_reports: user.can(Permission::ReadAggregateReports),
         municipalities: municipality_options(&user),
@@ -159,7 +191,6 @@ struct DeviationPage {
     /// The committee members told, and how many of them by e-mail.
     told: (usize, usize),
     choices: Choices,
-    households: Vec<(i32, String)>,
     municipality: String,
     municipalities: Vec<(String, String)>,
     /// The form's values when not sent back: the case's, or today's date for a new one.
@@ -167,9 +198,9 @@ struct DeviationPage {
     can_write: bool,
 }
 
-/// The case's values as the form's fields.
-fn defaults_of(d: Option<&DeviationRow>, today: NaiveDate) -> Fields {
-    let Some(d) = d else {
+/// The case's values as the form's fields; the household by the label it is typed as.
+fn defaults_of(case: Option<&Listed>, today: NaiveDate) -> Fields {
+    let Some(Listed { deviation: d, household_label }) = case else {
         return Fields(vec![
             ("received_on".into(), today.to_string()),
             ("severity".into(), Severity::Normal.code().into()),
@@ -180,7 +211,7 @@ fn defaults_of(d: Option<&DeviationRow>, today: NaiveDate) -> Fields {
         ("kind".into(), d.kind.code().into()),
         ("received_on".into(), d.received_on.to_string()),
         ("channel".into(), d.channel.code().into()),
-        ("household".into(), d.household_id.map(|h| h.to_string()).unwrap_or_default()),
+        ("household".into(), household_label.clone().unwrap_or_default()),
         ("category".into(), d.category.code().into()),
         ("severity".into(), d.severity.code().into()),
         ("description".into(), d.description.clone()),
@@ -203,7 +234,7 @@ async fn page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let (actor, s) = (ctx.actor(), scope(user));
-    let (case, households, told) = state
+    let (case, told) = state
         .store
         .run(move |conn| {
             let case = id.map(|id| deviations::get(conn, &actor, &s, id)).transpose()?;
@@ -211,7 +242,7 @@ async fn page(
                 Some(c) => deviations::notice(conn, c.deviation.id)?,
                 None => (0, 0),
             };
-            Ok((case, etablera_store::reception::households::labels(conn, &s)?, told))
+            Ok((case, told))
         })
         .await?;
     let code = match &case {
@@ -229,11 +260,10 @@ async fn page(
     let page = DeviationPage {
         notice,
         version: case.as_ref().map_or(0, |c| c.deviation.version),
-        defaults: defaults_of(case.as_ref().map(|c| &c.deviation), ctx.today()),
+        defaults: defaults_of(case.as_ref(), ctx.today()),
         case: case.as_ref().map(|c| listed_view(&t, c)),
         told,
         choices: Choices::new(&t),
-        households,
         municipalities: municipality_options(user),
         municipality: code,
         can_write: user.can(Permission::WriteCases),
@@ -267,10 +297,39 @@ pub async fn show(
 #[serde(default)]
 pub struct DeviationSubmission {
     municipality: String,
-    /// A household of the user's, or none.
-    household: Option<HouseholdId>,
+    /// A household of the user's by its reference (or H and its number), or empty for none.
+    household: String,
     #[serde(flatten)]
     case: DeviationForm,
+}
+
+/// The household a typed reference names among the user's, or none when nothing was typed.
+async fn household_named(
+    state: &AppState,
+    user: &etablera_store::access::users::User,
+    typed: &str,
+) -> AppResult<Result<Option<HouseholdId>, Invalid>> {
+    let typed = typed.trim().to_owned();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    let s = scope(user);
+    let t = typed.clone();
+    Ok(match state.store.run(move |conn| etablera_store::reception::households::find(conn, &s, &t)).await? {
+        Some(id) => Ok(Some(HouseholdId::new(id))),
+        None => Err(Invalid::new("household", Text::new("deviation-household-unknown").with("reference", typed))),
+    })
+}
+
+/// The case as checked and the household as found, or every error of the two at once.
+fn checked(
+    case: Result<Deviation, Vec<Invalid>>,
+    household: Result<Option<HouseholdId>, Invalid>,
+) -> Result<(Deviation, Option<HouseholdId>), Vec<Invalid>> {
+    match (case, household) {
+        (Ok(d), Ok(h)) => Ok((d, h)),
+        (case, household) => Err(case.err().unwrap_or_default().into_iter().chain(household.err()).collect()),
+    }
 }
 
 pub async fn create(
@@ -279,9 +338,10 @@ pub async fn create(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let outcome = match input.case.check(ctx.today()) {
-        Ok(d) => {
-            let (actor, s, c, household) = (ctx.actor(), scope(&user), code.clone(), input.household);
+    let household = household_named(&state, &user, &input.household).await?;
+    let outcome = match checked(input.case.check(ctx.today()), household) {
+        Ok((d, household)) => {
+            let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
             let serious = d.severity == Severity::Serious;
             let result = state.store.run(move |conn| deviations::create(conn, &actor, &s, &c, household, &d)).await;
             if serious && result.is_ok() {
@@ -305,9 +365,10 @@ pub async fn update(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let version = fields.version()?;
-    let outcome = match input.case.check(ctx.today()) {
-        Ok(d) => {
-            let (actor, s, household) = (ctx.actor(), scope(&user), input.household);
+    let household = household_named(&state, &user, &input.household).await?;
+    let outcome = match checked(input.case.check(ctx.today()), household) {
+        Ok((d, household)) => {
+            let (actor, s) = (ctx.actor(), scope(&user));
             let serious = d.severity == Severity::Serious;
             let result =
                 state.store.run(move |conn| deviations::update(conn, &actor, &s, id, version, household, &d)).await;

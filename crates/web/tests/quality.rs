@@ -36,13 +36,13 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
         public_url: Some("https://etablera.osteraker.test".into()),
     };
     let app = TestApp::with_config(etablera_web::WebConfig { mail: Some(mail), ..Default::default() });
-    let household = with_households(&app);
+    with_households(&app);
     app.add_user("anna", &[Role::CaseWorker]);
     app.add_user("namnd", &[Role::Committee]);
     app.grant("namnd", Grants { email: Some(Some("namnd@osteraker.test".into())), ..Default::default() });
     let anna = app.login("anna").await;
     let today = etablera_store::testing::today().to_string();
-    let household_text = household.to_string();
+    let household_text = "H1".to_owned(); // typed by its reference
 
     // A bad form: every error named, the input kept, nothing saved.
     let bad = register(
@@ -54,11 +54,14 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
             ("channel", ""),
             ("category", "housing"),
             ("severity", "serious"),
+            ("household", "INTE-FINNS"),
             ("description", "Nycklarna saknades vid inflyttningen."),
         ],
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Det finns inget hushåll med referensen INTE-FINNS bland dina hushåll."));
+    assert!(bad.body.contains("value=\"INTE-FINNS\""), "the typed reference is kept");
     assert!(bad.body.contains("Skriv dagen det kom in som ÅÅÅÅ-MM-DD"), "the message names the date");
     assert!(bad.body.contains("Välj hur det kom in."));
     assert!(bad.body.contains("Skriv en sammanfattning till nämnden"), "a serious one needs it");
@@ -165,9 +168,14 @@ async fn a_case_is_handled_and_closed_and_a_stale_page_is_refused() {
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("Samtal med hyresgästen och handläggaren.</textarea>"));
 
-    let list = app.get("/quality", Some(&anna)).await;
-    let closed_section = list.body.split("id=\"closed-heading\"").nth(1).unwrap();
-    assert!(closed_section.contains(&format!("href=\"/quality/{id}\"")));
+    let closed = app.get("/quality?state=closed", Some(&anna)).await;
+    assert!(closed.body.contains(&format!("href=\"/quality/{id}\"")), "listed among the closed");
+    assert!(closed.body.contains("1–1 av 1"));
+    let open = app.get("/quality?state=open", Some(&anna)).await;
+    assert!(!open.body.contains(&format!("href=\"/quality/{id}\"")), "not among the open");
+    let unknown = app.get("/quality?state=kanske", Some(&anna)).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("Filtret känner inte till värdet ”kanske”."));
 
     let year = &today[..4];
     let summary = app.get(&format!("/reports/closings?year={year}&closing=annual"), Some(&boss)).await;
@@ -219,7 +227,7 @@ async fn a_case_about_another_units_household_is_not_shown() {
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
     let today = etablera_store::testing::today().to_string();
-    let household_text = household.to_string();
+    let household_text = "H1".to_owned(); // typed by its reference
     let fields = [
         ("kind", "complaint"),
         ("received_on", today.as_str()),
@@ -242,6 +250,14 @@ async fn a_case_about_another_units_household_is_not_shown() {
     change.extend(fields.iter().filter(|(k, _)| *k != "household"));
     let refused = app.post_form(&format!("/quality/{id}"), Some(&bertil), &change).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "not changed, and the link not lost");
+    let mut typed: Vec<(&str, &str)> = vec![("household", "H1")];
+    typed.extend(fields.iter().filter(|(k, _)| *k != "household"));
+    let unknown = register(&app, &bertil, &typed).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.body.contains("Det finns inget hushåll med referensen H1 bland dina hushåll."),
+        "another unit's household is not said to exist"
+    );
     let linked: Option<i32> =
         app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::household_id).first(conn)?)).unwrap();
     assert_eq!(linked, Some(household));

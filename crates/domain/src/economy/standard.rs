@@ -37,7 +37,18 @@ pub fn expected(
     reception: NaiveDate,
     price_base: impl Fn(i32) -> Option<Money>,
 ) -> Expected {
-    let age = age_on(birth, reception);
+    expected_at_age(rules, kind, age_on(birth, reception), reception, price_base)
+}
+
+/// [`expected`] for a person `age` years old (as [`age_on`] counts) on the reception date: what
+/// a database that counts persons by age and reception date asks.
+pub fn expected_at_age(
+    rules: &[Rule],
+    kind: ClaimType,
+    age: u32,
+    reception: NaiveDate,
+    price_base: impl Fn(i32) -> Option<Money>,
+) -> Expected {
     let Some(rule) = rules.iter().find(|r| r.claim_type == kind && r.in_force_on(reception) && r.covers_age(age))
     else {
         return Expected::NoRule;
@@ -49,6 +60,32 @@ pub fn expected(
         }
         (None, None) => Expected::Missing,
     }
+}
+
+/// The days on which what a person received brings in may change with the rules: every
+/// standard rule's first day and the day after its last, sorted, without repeats. Within a year
+/// (the price base amount is the year's) and between two of these days, the amounts depend on
+/// the age alone.
+pub fn boundaries(rules: &[Rule]) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = rules
+        .iter()
+        .filter(|r| matches!(r.claim_type, ClaimType::StandardReimbursement | ClaimType::InitialCostStandard))
+        .flat_map(|r| [Some(r.valid_from), r.valid_to.and_then(|d| d.succ_opt())])
+        .flatten()
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
+/// A day of the stretch `segment` between [`boundaries`] (0 before the first) in `year`, for
+/// persons received then: any such day gives the same amounts.
+pub fn day_of(boundaries: &[NaiveDate], segment: usize, year: i32) -> Option<NaiveDate> {
+    let new_year = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    Some(match segment.checked_sub(1).and_then(|i| boundaries.get(i)) {
+        Some(start) => new_year.max(*start),
+        None => new_year,
+    })
 }
 
 #[cfg(test)]

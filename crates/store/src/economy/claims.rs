@@ -17,6 +17,7 @@ use super::rules;
 use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
+use crate::paging::{Page, Paging};
 use crate::reception::households::{PERSON, Person};
 use crate::schema::{claim_events, claims, costs, grant_charges, persons};
 use crate::{DbConn, Result, StoreError, write};
@@ -109,22 +110,61 @@ fn claimed_each(conn: &mut DbConn, ids: &[i32]) -> Result<std::collections::Hash
     Ok(out)
 }
 
-/// The claims of the caller's municipalities, newest first.
-pub fn list(conn: &mut DbConn, scope: &Scope) -> Result<Vec<Listed>> {
+/// Which claims a list shows, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimQuery {
+    pub status: Option<ClaimStatus>,
+    pub claim_type: Option<ClaimType>,
+    pub sort: ClaimSort,
+    pub descending: bool,
+    pub paging: Paging,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClaimSort {
+    /// By number: the order they were prepared in.
+    #[default]
+    Number,
+    /// By the last day to apply (none last).
+    Deadline,
+}
+
+fn selected(scope: &Scope, q: &ClaimQuery) -> claims::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
     let mut query = claims::table.into_boxed();
     if let Some(codes) = scope.municipalities.clone() {
         query = query.filter(claims::municipality_code.eq_any(codes));
     }
-    let list: Vec<Claim> = query.order(claims::id.desc()).select(Claim::as_select()).load(conn)?;
+    if let Some(status) = q.status {
+        query = query.filter(claims::status.eq(status.code()));
+    }
+    if let Some(claim_type) = q.claim_type {
+        query = query.filter(claims::claim_type.eq(claim_type.code()));
+    }
+    query
+}
+
+/// A page of the claims of the caller's municipalities, with the count of all that match.
+pub fn page(conn: &mut DbConn, scope: &Scope, q: &ClaimQuery) -> Result<Page<Listed>> {
+    let total: i64 = selected(scope, q).count().get_result(conn)?;
+    let query = selected(scope, q);
+    let query = match (q.sort, q.descending) {
+        (ClaimSort::Number, true) => query.order(claims::id.desc()),
+        (ClaimSort::Number, false) => query.order(claims::id.asc()),
+        (ClaimSort::Deadline, true) => query.order((claims::deadline.is_null(), claims::deadline.desc(), claims::id.desc())),
+        (ClaimSort::Deadline, false) => query.order((claims::deadline.is_null(), claims::deadline.asc(), claims::id.asc())),
+    };
+    let list: Vec<Claim> =
+        query.limit(q.paging.limit()).offset(q.paging.offset()).select(Claim::as_select()).load(conn)?;
     let ids: Vec<i32> = list.iter().map(|c| c.id).collect();
     let mut amounts = claimed_each(conn, &ids)?;
-    Ok(list
+    let rows = list
         .into_iter()
         .map(|claim| {
             let (claimed, costs) = amounts.remove(&claim.id).unwrap_or_default();
             Listed { claim, claimed, costs }
         })
-        .collect())
+        .collect();
+    Ok(Page { rows, total: total as u64, paging: q.paging })
 }
 
 /// Gathers the reimbursable costs of a type not yet in any claim, dated within the period, into

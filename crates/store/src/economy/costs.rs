@@ -336,7 +336,7 @@ fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
     }
     if let Some(text) = filter.household.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         query = query.filter(
-            crate::reception::households::lower(households_table::reference.assume_not_null())
+            crate::paging::lower(households_table::reference.assume_not_null())
                 .like(contains_pattern(text))
                 .escape('\\'),
         );

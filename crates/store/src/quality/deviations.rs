@@ -13,6 +13,7 @@ use etablera_domain::quality::deviations::{Category, Channel, Deviation, Kind, S
 use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::log::{Action, Record, append, logged_read};
+use crate::paging::{Page, Paging};
 use crate::reception::households::label;
 use crate::schema::{deviations, households, notifications, user_municipalities, user_roles, users};
 use crate::{DbConn, Result, StoreError, write};
@@ -353,30 +354,82 @@ fn with_labels(conn: &mut DbConn, scope: &Scope, rows: Vec<DeviationRow>) -> Res
         .collect())
 }
 
-/// The municipality's complaints and deviations, open first, newest first.
-pub fn list(conn: &mut DbConn, actor: &Actor, scope: &Scope, municipality_code: &str) -> Result<Vec<Listed>> {
+/// Which cases a list shows, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct DeviationQuery {
+    /// Open or closed cases; both when `None`.
+    pub open: Option<bool>,
+    pub kind: Option<Kind>,
+    pub severity: Option<Severity>,
+    /// Newest received first unless `false`.
+    pub descending: bool,
+    pub paging: Paging,
+}
+
+type Boxed = diesel::helper_types::IntoBoxed<
+    'static,
+    diesel::helper_types::LeftJoin<deviations::table, households::table>,
+    <DbConn as diesel::Connection>::Backend,
+>;
+
+/// The municipality's cases the caller may see: those of no household, and those of a household
+/// in their scope (a case worker sees their own unit's).
+fn selected(scope: &Scope, municipality_code: &str, q: &DeviationQuery) -> Boxed {
+    let mut query = deviations::table
+        .left_join(households::table)
+        .filter(deviations::municipality_code.eq(municipality_code.to_owned()))
+        .into_boxed();
+    if let Some(unit) = scope.unit.clone() {
+        query = query.filter(deviations::household_id.is_null().or(households::unit.nullable().eq(unit)));
+    }
+    match q.open {
+        Some(true) => query = query.filter(deviations::closed_on.is_null()),
+        Some(false) => query = query.filter(deviations::closed_on.is_not_null()),
+        None => {}
+    }
+    if let Some(kind) = q.kind {
+        query = query.filter(deviations::kind.eq(kind.code()));
+    }
+    if let Some(severity) = q.severity {
+        query = query.filter(deviations::severity.eq(severity.code()));
+    }
+    query
+}
+
+/// A page of the municipality's complaints and deviations, open first, newest received first
+/// unless asked, with the count of all that match.
+pub fn page(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    municipality_code: &str,
+    q: &DeviationQuery,
+) -> Result<Page<Listed>> {
     check_municipality(scope, municipality_code)?;
     let record = Record::all(DEVIATION).in_municipality(municipality_code);
     logged_read(conn, actor, &record, |conn| {
-        let rows: Vec<DeviationRow> = deviations::table
-            .filter(deviations::municipality_code.eq(municipality_code))
-            .select(DeviationRow::as_select())
+        let total: i64 = selected(scope, municipality_code, q).count().get_result(conn)?;
+        let query = selected(scope, municipality_code, q);
+        // Open cases first, whichever way the dates run.
+        let open_first = deviations::closed_on.is_not_null();
+        let query = if q.descending {
+            query.order((open_first, deviations::received_on.desc(), deviations::id.desc()))
+        } else {
+            query.order((open_first, deviations::received_on.asc(), deviations::id.asc()))
+        };
+        let rows: Vec<(DeviationRow, Option<i32>, Option<String>)> = query
+            .limit(q.paging.limit())
+            .offset(q.paging.offset())
+            .select((DeviationRow::as_select(), households::id.nullable(), households::reference.nullable()))
             .load(conn)?;
-        let mut shown = Vec::with_capacity(rows.len());
-        for row in rows {
-            if visible(conn, scope, &row.municipality_code, row.household_id)? {
-                shown.push(row);
-            }
-        }
-        let mut rows = shown;
-        rows.sort_by(|a, b| {
-            (a.closed_on.is_some(), std::cmp::Reverse(a.received_on), std::cmp::Reverse(a.id)).cmp(&(
-                b.closed_on.is_some(),
-                std::cmp::Reverse(b.received_on),
-                std::cmp::Reverse(b.id),
-            ))
-        });
-        with_labels(conn, scope, rows)
+        let rows = rows
+            .into_iter()
+            .map(|(deviation, household, reference)| Listed {
+                household_label: household.map(|id| label(id, reference.as_deref())),
+                deviation,
+            })
+            .collect();
+        Ok(Page { rows, total: total as u64, paging: q.paging })
     })
 }
 

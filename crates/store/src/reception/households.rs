@@ -16,7 +16,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
-use crate::paging::{Page, Paging, contains_pattern};
+use crate::paging::{Page, Paging, contains_pattern, lower};
 use crate::reporting::kept;
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
@@ -567,11 +567,6 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
     }
     query
 }
-
-diesel::define_sql_function!(
-    /// Lower case, for searches that do not mind it (ASCII letters on SQLite).
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text
-);
 
 /// How many households the list shows: without a search, within one municipality, the count
 /// is kept for the casework's version (it reads every household of the unit); a search is

@@ -12,6 +12,8 @@ use super::{counts, kept};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::schema::{monthly_reports, users};
+use crate::paging::{Page, Paging};
+use crate::raw::{self, Param};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
@@ -217,11 +219,51 @@ pub fn versions(conn: &mut DbConn, municipality_code: &str, month: Month) -> Res
     load_signed(conn, signed_query(municipality_code).filter(monthly_reports::month.eq(month.code())))
 }
 
-/// The newest version of every signed month, newest month first.
-pub fn signed_months(conn: &mut DbConn, municipality_code: &str) -> Result<Vec<Signed>> {
-    let mut all = load_signed(conn, signed_query(municipality_code))?;
-    all.dedup_by(|later, first| later.month == first.month);
-    Ok(all)
+/// A signed month in a list: its newest version.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SignedMonth {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub month: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub version: i32,
+    /// UTC.
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    pub signed_at: NaiveDateTime,
+}
+
+/// A page of the signed months (of one year, or all), each with its newest version; newest
+/// month first unless asked. The months' figures are not read.
+pub fn signed_months(
+    conn: &mut DbConn,
+    municipality_code: &str,
+    year: Option<i32>,
+    descending: bool,
+    paging: Paging,
+) -> Result<Page<SignedMonth>> {
+    let (from, to) = match year {
+        Some(y) => (format!("{y:04}-01"), format!("{y:04}-12")),
+        None => ("0000-00".to_owned(), "9999-99".to_owned()),
+    };
+    let within = [Param::from(municipality_code), Param::Text(from), Param::Text(to)];
+    let total = raw::count(
+        conn,
+        "SELECT count(DISTINCT month) AS n FROM monthly_reports \
+         WHERE municipality_code = ? AND month >= ? AND month <= ?",
+        &within,
+    )?;
+    // The order is one of two fixed words, never the caller's text.
+    let order = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT r.month, r.version, r.signed_at FROM monthly_reports r \
+         WHERE r.municipality_code = ? AND r.month >= ? AND r.month <= ? \
+         AND r.version = (SELECT max(v.version) FROM monthly_reports v \
+                          WHERE v.municipality_code = r.municipality_code AND v.month = r.month) \
+         ORDER BY r.month {order} LIMIT ? OFFSET ?"
+    );
+    let mut params = within.to_vec();
+    params.extend([Param::BigInt(paging.limit()), Param::BigInt(paging.offset())]);
+    let rows = raw::load(conn, &sql, &params)?;
+    Ok(Page { rows, total: u64::from(total), paging })
 }
 
 /// What the signer saw: the newest signed version (0 for none) and the figures' fingerprint.

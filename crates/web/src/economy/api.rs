@@ -3,10 +3,12 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use etablera_domain::economy::eligibility::{Household, Measured, NotReimbursable, quote};
 use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::money::Money;
+use etablera_store::economy::claims::ClaimSort;
 use etablera_store::economy::{claims, rules};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,6 +19,7 @@ use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
+use crate::listing::{ListParams, filter};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -118,29 +121,66 @@ pub struct ClaimBody {
     pub costs: i64,
 }
 
-/// The claims of the caller's municipalities, in sums (no person).
-#[utoipa::path(get, path = "/api/v1/economy/claims", tag = "economy",
-    responses((status = 200, body = Vec<ClaimBody>)))]
+/// Which claims, in what order, which page.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimsQuery {
+    /// draft, submitted, supplement_requested, decided, appealed, paid; every status when left out.
+    pub status: Option<String>,
+    /// initial_costs_resettled or economic_assistance; both when left out.
+    pub claim_type: Option<String>,
+    /// `number` (the default: the order they were prepared in) or `deadline`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (number: newest first unless asked).
+    pub dir: Option<String>,
+    /// The page, from 1.
+    pub page: Option<u32>,
+    /// Claims a page: 50 unless asked, at most 500.
+    pub per_page: Option<u32>,
+}
+
+impl ClaimsQuery {
+    pub fn store(&self) -> AppResult<claims::ClaimQuery> {
+        let list = ListParams { q: None, sort: self.sort.clone(), dir: self.dir.clone(), page: self.page, per_page: self.per_page };
+        let sort = if self.sort.as_deref() == Some("deadline") { ClaimSort::Deadline } else { ClaimSort::Number };
+        Ok(claims::ClaimQuery {
+            status: filter("status", self.status.as_deref())?,
+            claim_type: filter("claim_type", self.claim_type.as_deref())?,
+            sort,
+            descending: list.descending(sort == ClaimSort::Number),
+            paging: list.paging(),
+        })
+    }
+}
+
+/// A page of the claims of the caller's municipalities, in sums (no person); the count of all
+/// that match is in `X-Total-Count`.
+#[utoipa::path(get, path = "/api/v1/economy/claims", tag = "economy", params(ClaimsQuery),
+    responses((status = 200, body = Vec<ClaimBody>,
+        headers(("X-Total-Count" = u64, description = "How many claims match, on every page")))))]
 pub async fn claims_list(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-) -> AppResult<Json<Vec<ClaimBody>>> {
-    let scope = scope(&user);
-    let list = state.store.run(move |conn| claims::list(conn, &scope)).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|l| ClaimBody {
-                id: l.claim.id,
-                municipality_code: l.claim.municipality_code,
-                claim_type: l.claim.claim_type.code().to_owned(),
-                period_start: l.claim.period_start.to_string(),
-                period_end: l.claim.period_end.to_string(),
-                status: l.claim.status.code().to_owned(),
-                deadline: l.claim.deadline.map(|d| d.to_string()),
-                claimed_ore: l.claimed.ore(),
-                granted_ore: l.claim.granted_ore,
-                costs: l.costs,
-            })
-            .collect(),
-    ))
+    Params(q): Params<ClaimsQuery>,
+) -> AppResult<impl IntoResponse> {
+    let (scope, query) = (scope(&user), q.store()?);
+    let list = state.store.run(move |conn| claims::page(conn, &scope, &query)).await?;
+    let total = list.total.to_string();
+    let body: Vec<ClaimBody> = list
+        .rows
+        .into_iter()
+        .map(|l| ClaimBody {
+            id: l.claim.id,
+            municipality_code: l.claim.municipality_code,
+            claim_type: l.claim.claim_type.code().to_owned(),
+            period_start: l.claim.period_start.to_string(),
+            period_end: l.claim.period_end.to_string(),
+            status: l.claim.status.code().to_owned(),
+            deadline: l.claim.deadline.map(|d| d.to_string()),
+            claimed_ore: l.claimed.ore(),
+            granted_ore: l.claim.granted_ore,
+            costs: l.costs,
+        })
+        .collect();
+    Ok(([("x-total-count", total)], Json(body)))
 }

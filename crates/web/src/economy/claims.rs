@@ -8,8 +8,9 @@ use etablera_domain::economy::claims::{ClaimForm, ClaimStatus, Step, StepForm};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
 use etablera_domain::money::Money;
 use etablera_reports::economy::{ClaimLine, Heading, claim_sheet};
-use etablera_store::economy::claims::{self, ClaimFile};
+use etablera_store::economy::claims::{self, ClaimFile, ClaimSort};
 
+use super::api::ClaimsQuery;
 use super::{category_name, claim_type_name};
 use crate::access::scope;
 use crate::api::{Params, Path};
@@ -18,6 +19,7 @@ use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
+use crate::listing::{Heading as ColumnHeading, Listing, Pager};
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
 
 pub struct ClaimListRow {
@@ -39,6 +41,11 @@ struct ClaimsPage {
     section: &'static str,
     f: Filled,
     rows: Vec<ClaimListRow>,
+    statuses: Vec<(&'static str, String)>,
+    status_filter: String,
+    type_filter: String,
+    headings: Vec<ColumnHeading>,
+    pager: Pager,
     types: Vec<(&'static str, String)>,
     municipalities: Vec<(String, String)>,
     period_start: String,
@@ -53,17 +60,34 @@ async fn list_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
+    q: &ClaimsQuery,
     f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let scope = scope(user);
-    let list = state.store.run(move |conn| claims::list(conn, &scope)).await?;
+    let (scope, query) = (scope(user), q.store()?);
+    let asked = query.clone();
+    let list = state.store.run(move |conn| claims::page(conn, &scope, &asked)).await?;
+    let sort = if query.sort == ClaimSort::Deadline { "deadline" } else { "number" };
+    let (status_filter, type_filter) =
+        (query.status.map(|s| s.code()).unwrap_or_default(), query.claim_type.map(|c| c.code()).unwrap_or_default());
+    let listing = Listing::new("/economy/claims", sort, query.descending, query.paging)
+        .keep("status", Some(status_filter))
+        .keep("claim_type", Some(type_filter));
     let today = ctx.today();
     let status = f.status();
     let page = ClaimsPage {
         section: "claims",
         f,
+        statuses: ClaimStatus::ALL.iter().map(|s| (s.code(), status_name(&t, *s))).collect(),
+        status_filter: status_filter.to_owned(),
+        type_filter: type_filter.to_owned(),
+        headings: vec![
+            listing.heading("number", t.get("claim-col"), true),
+            listing.heading("deadline", t.get("claim-deadline"), false),
+        ],
+        pager: listing.pager(&t, &list),
         rows: list
+            .rows
             .into_iter()
             .map(|l| ClaimListRow {
                 id: l.claim.id,
@@ -88,8 +112,12 @@ async fn list_page(
     Ok(render_with(status, &page))
 }
 
-pub async fn list(State(state): State<AppState>, Signed { ctx, user }: Signed) -> AppResult<Response> {
-    list_page(&state, &ctx, &user, Filled::default()).await
+pub async fn list(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ClaimsQuery>,
+) -> AppResult<Response> {
+    list_page(&state, &ctx, &user, &q, Filled::default()).await
 }
 
 pub async fn prepare(
@@ -109,7 +137,7 @@ pub async fn prepare(
     };
     match Filled::after("prepare", fields, outcome)? {
         None => Ok(Redirect::to("/economy/claims").into_response()),
-        Some(f) => list_page(&state, &ctx, &user, f).await,
+        Some(f) => list_page(&state, &ctx, &user, &ClaimsQuery::default(), f).await,
     }
 }
 

@@ -63,32 +63,23 @@ struct CostsPage {
 #[derive(Debug, Default, Deserialize)]
 pub struct CostsQuery {
     pub saved: Option<String>,
-    /// Part of a household's reference.
-    pub q: Option<String>,
     pub unclaimed: Option<String>,
-    pub sort: Option<String>,
-    pub dir: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// `q` is part of a household's reference.
+    #[serde(flatten)]
+    pub list: ListParams,
 }
 
 impl CostsQuery {
     fn store(&self) -> costs::CostQuery {
-        let list = ListParams {
-            q: self.q.clone(),
-            sort: self.sort.clone(),
-            dir: self.dir.clone(),
-            page: self.page,
-            per_page: self.per_page,
-        };
+        let list = &self.list;
         costs::CostQuery {
             filter: CostFilter {
                 unclaimed: self.unclaimed.is_some(),
                 household: list.search(),
                 ..CostFilter::default()
             },
-            sort: if self.sort.as_deref() == Some("deadline") { CostSort::Deadline } else { CostSort::Date },
-            ascending: !list.descending(self.sort.as_deref() != Some("deadline")),
+            sort: if list.sort.as_deref() == Some("deadline") { CostSort::Deadline } else { CostSort::Date },
+            ascending: !list.descending(list.sort.as_deref() != Some("deadline")),
             paging: list.paging(),
         }
     }

@@ -14,11 +14,15 @@ use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
+use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager};
 use crate::pages::{PageContext, municipality, municipality_options, render};
 
+/// The page's address: the municipality, a search (reference or name), the order and the page.
 #[derive(Debug, Default, Deserialize)]
 pub struct StandardQuery {
     pub municipality: Option<String>,
+    #[serde(flatten)]
+    pub list: ListParams,
 }
 
 pub struct ExpectedView {
@@ -41,9 +45,12 @@ struct StandardPage {
     municipality: String,
     municipalities: Vec<(String, String)>,
     rows: Vec<ExpectedView>,
+    search: String,
+    heading: ColumnHeading,
+    pager: Pager,
     standard_total: String,
     initial_total: String,
-    missing: usize,
+    missing: u64,
 }
 
 fn text(t: &Tr, e: Expected) -> String {
@@ -61,17 +68,29 @@ pub async fn page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let (actor, scope, c) = (ctx.actor(), scope(&user), code.clone());
-    let rows = state.store.run(move |conn| standard::list(conn, &actor, &scope, &c)).await?;
-    let (standard_total, initial_total, missing) = standard::sums(&rows);
+    let query = standard::StandardQuery {
+        search: q.list.search(),
+        descending: q.list.descending(true),
+        paging: q.list.paging(),
+    };
+    let (actor, scope, c, asked) = (ctx.actor(), scope(&user), code.clone(), query.clone());
+    let (rows, totals) = state.store.run(move |conn| standard::page(conn, &actor, &scope, &c, &asked)).await?;
+    let search = query.search.unwrap_or_default();
+    let listing = Listing::new("/economy/standard", "reception", query.descending, query.paging)
+        .keep("municipality", Some(&code))
+        .keep("q", Some(&search));
     let page = StandardPage {
         section: "standard",
         municipalities: municipality_options(&user),
         municipality: code,
-        standard_total: standard_total.to_string(),
-        initial_total: initial_total.to_string(),
-        missing,
+        standard_total: totals.standard.to_string(),
+        initial_total: totals.initial.to_string(),
+        missing: totals.missing,
+        heading: listing.heading("reception", t.get("person-reception-date"), true),
+        pager: listing.pager(&t, &rows),
+        search,
         rows: rows
+            .rows
             .iter()
             .map(|r| {
                 let reception = r.person.reception_date.unwrap_or(r.person.birth_date);

@@ -18,12 +18,22 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
+use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager, filter};
 use crate::pages::{PageContext, XLSX, download, local_time, municipality, municipality_options, pdf_download, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignedQuery {
     pub municipality: Option<String>,
     pub version: Option<i32>,
+}
+
+/// The list's address: the municipality, a year, the order and the page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignedListQuery {
+    pub municipality: Option<String>,
+    pub year: Option<String>,
+    #[serde(flatten)]
+    pub list: ListParams,
 }
 
 pub struct MonthRow {
@@ -41,6 +51,9 @@ struct ListPage {
     municipality_name: String,
     municipalities: Vec<(String, String)>,
     months: Vec<MonthRow>,
+    year: String,
+    heading: ColumnHeading,
+    pager: Pager,
     /// The unit manager's link to the month waiting to be signed.
     manage: bool,
 }
@@ -48,17 +61,27 @@ struct ListPage {
 pub async fn list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<SignedQuery>,
+    Params(q): Params<SignedListQuery>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
+    let year: Option<i32> = filter("year", q.year.as_deref())?;
+    let (descending, paging) = (q.list.descending(true), q.list.paging());
     let c = code.clone();
-    let signed = state.store.run(move |conn| monthly::signed_months(conn, &c)).await?;
+    let signed = state.store.run(move |conn| monthly::signed_months(conn, &c, year, descending, paging)).await?;
+    let year = year.map(|y| y.to_string()).unwrap_or_default();
+    let listing = Listing::new("/reports", "month", descending, paging)
+        .keep("municipality", Some(&code))
+        .keep("year", Some(&year));
     let page = ListPage {
+        heading: listing.heading("month", t.get("report-month"), true),
+        pager: listing.pager(&t, &signed),
+        year,
         months: signed
+            .rows
             .iter()
             .filter_map(|s| {
-                let month = s.month()?;
+                let month = Month::parse(&s.month)?;
                 Some(MonthRow {
                     month: s.month.clone(),
                     name: month_name(&t, month),
