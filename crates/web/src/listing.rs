@@ -22,7 +22,7 @@ pub struct ListParams {
 
 /// A number from a query string. Read as text because a flattened field gets every value of a
 /// query string as text; empty is none, anything else that is not a number is refused.
-fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
     let text: Option<String> = Option::deserialize(deserializer)?;
     text.filter(|t| !t.is_empty()).map(|t| t.parse().map_err(serde::de::Error::custom)).transpose()
 }

@@ -231,6 +231,13 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     assert!(list.body.contains("2024-0586-1"));
     // The 2018 terms invoice the stated 763 945 kr; the 2015 figures stand in for 2023's here.
     assert!(list.body.contains("763\u{a0}945\u{a0}kr</td>"), "the total is the year's cost");
+    let paged = app.get("/cofinancing/invoices?year=2024&per_page=5&sort=municipality&dir=desc", Some(&browser)).await;
+    assert!(paged.body.contains("1–5 av 13"), "{}", paged.body);
+    assert!(paged.body.contains("763\u{a0}945\u{a0}kr</td>"), "the total is every page's, not the page's");
+    let next = paged.body.split("rel=\"next\"").next().unwrap().rsplit("href=\"").next().unwrap().to_owned();
+    assert!(next.contains("sort=municipality&#38;dir=desc&#38;page=2&#38;per_page=5"), "the next page keeps the order: {next}");
+    let sent = app.get("/cofinancing/invoices?year=2024&status=sent", Some(&browser)).await;
+    assert!(sent.body.contains("Inga fakturor för året."), "none sent yet");
     let again = app
         .post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")])
         .await;

@@ -190,6 +190,19 @@ async fn a_claim_is_prepared_opened_exported_and_decided_and_every_look_at_it_is
     let grant = app.get("/economy/grant?year=2024", Some(&browser)).await;
     let text = grant.body.replace('\u{a0}', " ");
     assert!(text.contains("Ej beviljat av Migrationsverket"), "{text}");
+    // The list filters by status in the database; the API says how many match.
+    let link = format!("href=\"{claim_path}\"");
+    let decided = app.get("/economy/claims?status=decided&sort=deadline&dir=asc", Some(&browser)).await;
+    assert!(decided.body.contains(&link) && decided.body.contains("1–1 av 1"), "{}", decided.body);
+    assert!(!app.get("/economy/claims?status=draft", Some(&browser)).await.body.contains(&link));
+    let unknown = app.get("/economy/claims?status=kanske", Some(&browser)).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let token = app.api_token(&eva);
+    let api = app.get_with_token("/api/v1/economy/claims?status=decided&per_page=1", &token).await;
+    assert_eq!(api.headers["x-total-count"], "1");
+    assert_eq!(api.json()[0]["status"], "decided");
+    let none = app.get_with_token("/api/v1/economy/claims?claim_type=economic_assistance", &token).await;
+    assert_eq!((none.headers["x-total-count"].to_str().unwrap(), none.json().as_array().unwrap().len()), ("0", 0));
     let claim_log: Vec<String> = app
         .db
         .store

@@ -175,6 +175,10 @@ async fn the_committee_reads_the_public_version_and_nothing_else() {
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("href=\"/reports/signed/2024-05?municipality=0117\">maj 2024</a>"));
     assert!(!list.body.contains("/reports/monthly"), "no link to the working page");
+    let other_year = app.get("/reports?municipality=0117&year=2023", Some(&committee)).await;
+    assert!(!other_year.body.contains("maj 2024") && other_year.body.contains("value=\"2023\""), "the year kept");
+    assert!(app.get("/reports?year=2024", Some(&committee)).await.body.contains("maj 2024"));
+    assert_eq!(app.get("/reports?year=tjugo", Some(&committee)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let view = app.get("/reports/signed/2024-05?municipality=0117", Some(&committee)).await;
     assert_eq!(view.status, StatusCode::OK);

@@ -19,6 +19,8 @@ use super::{population, posts};
 use crate::access::Actor;
 use crate::agreements;
 use crate::codes::NullableId;
+use crate::paging::{Page, Paging};
+use crate::raw::{self, Param};
 use crate::schema::{agreements as agreement_table, invoices};
 use crate::versions::claim_version;
 use crate::{DbConn, Result, StoreError, write};
@@ -146,6 +148,75 @@ pub fn list(conn: &mut DbConn, post_id: i32, year: Option<Year>) -> Result<Vec<I
         .order((invoices::invoice_date, invoices::municipality_code, invoices::id))
         .select(Invoice::as_select())
         .load(conn)?)
+}
+
+/// Which of a year's documents a list shows, and in what order.
+#[derive(Debug, Clone)]
+pub struct InvoiceQuery {
+    pub year: Year,
+    pub status: Option<InvoiceStatus>,
+    pub sort: InvoiceSort,
+    pub descending: bool,
+    pub paging: Paging,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InvoiceSort {
+    /// By invoice date, then municipality (the order they are made in).
+    #[default]
+    Date,
+    /// By municipality code, then date.
+    Municipality,
+}
+
+fn of_year(post_id: i32, q: &InvoiceQuery) -> invoices::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
+    let of_post = agreement_table::table.filter(agreement_table::post_id.eq(post_id)).select(agreement_table::id);
+    let mut query = invoices::table
+        .filter(invoices::agreement_id.eq_any(of_post))
+        .filter(invoices::invoice_date.between(q.year.first_day(), q.year.last_day()))
+        .into_boxed();
+    if let Some(status) = q.status {
+        query = query.filter(invoices::status.eq(status.code()));
+    }
+    query
+}
+
+/// A page of the post's documents of a year, and the sum of all that match and are not credited.
+pub fn page(conn: &mut DbConn, post_id: i32, q: &InvoiceQuery) -> Result<(Page<Invoice>, Money)> {
+    let total: i64 = of_year(post_id, q).count().get_result(conn)?;
+    let mut sum_sql = "SELECT CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT) AS n FROM invoices \
+        WHERE agreement_id IN (SELECT id FROM agreements WHERE post_id = ?) \
+        AND invoice_date >= ? AND invoice_date <= ? AND status <> ?"
+        .to_owned();
+    let mut params = vec![
+        Param::Int(post_id),
+        Param::Date(q.year.first_day()),
+        Param::Date(q.year.last_day()),
+        Param::from(InvoiceStatus::Credited.code()),
+    ];
+    if let Some(status) = q.status {
+        sum_sql.push_str(" AND status = ?");
+        params.push(Param::from(status.code()));
+    }
+    let sum: Vec<raw::Count> = raw::load(conn, &sum_sql, &params)?;
+    let query = of_year(post_id, q);
+    let query = match (q.sort, q.descending) {
+        (InvoiceSort::Date, false) => {
+            query.order((invoices::invoice_date.asc(), invoices::municipality_code.asc(), invoices::id.asc()))
+        }
+        (InvoiceSort::Date, true) => {
+            query.order((invoices::invoice_date.desc(), invoices::municipality_code.desc(), invoices::id.desc()))
+        }
+        (InvoiceSort::Municipality, false) => {
+            query.order((invoices::municipality_code.asc(), invoices::invoice_date.asc(), invoices::id.asc()))
+        }
+        (InvoiceSort::Municipality, true) => {
+            query.order((invoices::municipality_code.desc(), invoices::invoice_date.desc(), invoices::id.desc()))
+        }
+    };
+    let rows = query.limit(q.paging.limit()).offset(q.paging.offset()).select(Invoice::as_select()).load(conn)?;
+    let sum = Money::from_ore(sum.first().map_or(0, |s| s.n));
+    Ok((Page { rows, total: total as u64, paging: q.paging }, sum))
 }
 
 pub fn for_agreement(conn: &mut DbConn, agreement_id: AgreementId) -> Result<Vec<Invoice>> {

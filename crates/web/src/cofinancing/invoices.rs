@@ -8,7 +8,9 @@ use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
-use etablera_store::cofinancing::invoices::{self, Invoice};
+use etablera_domain::money::Money;
+use etablera_store::cofinancing::invoices::{self, Invoice, InvoiceQuery, InvoiceSort};
+use etablera_store::paging::Page;
 use etablera_store::cofinancing::posts::Post;
 use serde::Deserialize;
 
@@ -18,7 +20,8 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Filled, Submitted};
-use crate::i18n::Tr;
+use crate::i18n::{Text, Tr};
+use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager, filter};
 use crate::pages::{PageContext, download, render_with};
 
 pub struct InvoiceView {
@@ -82,15 +85,49 @@ struct InvoicesPage {
     years: Vec<(i32, bool)>,
     invoices: Vec<InvoiceView>,
     total: String,
+    statuses: Vec<(&'static str, String)>,
+    status_filter: &'static str,
+    headings: Vec<ColumnHeading>,
+    pager: Pager,
     notice: Option<String>,
     f: Filled,
     today: String,
 }
 
+/// The list's address: the year, a status, the order and the page.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    year: Option<Year>,
-    created: Option<usize>,
+    #[serde(default, deserialize_with = "crate::listing::number")]
+    year: Option<u32>,
+    #[serde(default, deserialize_with = "crate::listing::number")]
+    created: Option<u32>,
+    status: Option<String>,
+    #[serde(flatten)]
+    list: ListParams,
+}
+
+impl ListQuery {
+    fn year(&self, ctx: &RequestContext) -> AppResult<Year> {
+        match self.year {
+            None => Ok(this_year(ctx)),
+            Some(y) => i32::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or_else(|| AppError::Invalid {
+                field: "year".into(),
+                message: Text::new("list-filter-unknown").with("value", y),
+            }),
+        }
+    }
+
+    fn store(&self, year: Year) -> AppResult<InvoiceQuery> {
+        let sort =
+            if self.list.sort.as_deref() == Some("municipality") { InvoiceSort::Municipality } else { InvoiceSort::Date };
+        Ok(InvoiceQuery {
+            year,
+            status: filter("status", self.status.as_deref())?,
+            sort,
+            descending: self.list.descending(false),
+            paging: self.list.paging(),
+        })
+    }
 }
 
 fn this_year(ctx: &RequestContext) -> Year {
@@ -101,29 +138,38 @@ async fn list_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
-    year: Year,
+    query: InvoiceQuery,
     notice: Option<String>,
     f: Filled,
 ) -> AppResult<Response> {
     let t = ctx.tr();
+    let year = query.year;
     let post = current_post(state, user).await?;
-    let list = match &post {
+    let (list, sum) = match &post {
         Some(p) => {
-            let id = p.id;
-            state.store.run(move |conn| invoices::list(conn, id, Some(year))).await?
+            let (id, asked) = (p.id, query.clone());
+            state.store.run(move |conn| invoices::page(conn, id, &asked)).await?
         }
-        None => Vec::new(),
+        None => (Page { rows: Vec::new(), total: 0, paging: query.paging }, Money::default()),
     };
+    let sort = if query.sort == InvoiceSort::Municipality { "municipality" } else { "date" };
+    let status_filter = query.status.map(|s| s.code()).unwrap_or_default();
+    let year_text = year.to_string();
+    let listing = Listing::new("/cofinancing/invoices", sort, query.descending, query.paging)
+        .keep("year", Some(&year_text))
+        .keep("status", Some(status_filter));
     let status = f.status();
     let page = InvoicesPage {
         years: (2016..=this_year(ctx).get() + 1).rev().map(|y| (y, y == year.get())).collect(),
-        total: list
-            .iter()
-            .filter(|i| i.status != InvoiceStatus::Credited)
-            .map(|i| i.amount())
-            .sum::<etablera_domain::money::Money>()
-            .to_string(),
-        invoices: list.iter().map(|i| view(i, &t)).collect(),
+        total: sum.to_string(),
+        statuses: InvoiceStatus::ALL.iter().map(|s| (s.code(), status_name(&t, *s))).collect(),
+        status_filter,
+        headings: vec![
+            listing.heading("municipality", t.get("col-municipality"), false),
+            listing.heading("date", t.get("col-invoice-date"), false),
+        ],
+        pager: listing.pager(&t, &list),
+        invoices: list.rows.iter().map(|i| view(i, &t)).collect(),
         post,
         year,
         notice,
@@ -139,10 +185,10 @@ pub async fn list(
     Signed { ctx, user }: Signed,
     Params(q): Params<ListQuery>,
 ) -> AppResult<Response> {
-    let year = q.year.unwrap_or_else(|| this_year(&ctx));
+    let year = q.year(&ctx)?;
     let notice =
         q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
-    list_page(&state, &ctx, &user, year, notice, Filled::default()).await
+    list_page(&state, &ctx, &user, q.store(year)?, notice, Filled::default()).await
 }
 
 pub async fn generate(
@@ -165,7 +211,7 @@ pub async fn generate(
     };
     match Filled::after("generate", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}&created={created}")).into_response()),
-        Some(f) => list_page(&state, &ctx, &user, year, None, f).await,
+        Some(f) => list_page(&state, &ctx, &user, ListQuery::default().store(year)?, None, f).await,
     }
 }
 
@@ -187,7 +233,7 @@ pub async fn set_status(
     };
     match Filled::after(format!("status-{id}"), fields, outcome)? {
         None => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
-        Some(f) => list_page(&state, &ctx, &user, year, None, f).await,
+        Some(f) => list_page(&state, &ctx, &user, ListQuery::default().store(year)?, None, f).await,
     }
 }
 
