@@ -11,19 +11,34 @@ use crate::{Result, StoreError};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Inserts `rows` (a `Vec` of value tuples) into `table` in one statement, on the backend's own
-/// connection (the two-backend connection does not build a multi-row insert), and empties them.
-/// Keep a batch within what a statement may bind (SQLite: 32 766 values).
+/// Inserts `rows` (a `Vec` of value tuples or of rows that derive `Insertable` with
+/// `treat_none_as_default_value = false`) into `table` a hundred rows a statement, on the
+/// backend's own connection (the two-backend connection does not build a multi-row insert), and
+/// empties them. A row of up to 300 values keeps a statement within what SQLite may bind.
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {{
-        if !$rows.is_empty() {
-            let insert = diesel::insert_into($table).values(&$rows);
+        // Whole chunks go as arrays: a statement of a fixed size is prepared once and kept in
+        // the connection's cache, where a statement of any size would be parsed anew each time
+        // (on SQLite that parsing cost as much as the writing). The rest goes as one statement.
+        const ROWS: usize = 100;
+        let mut chunks = $rows.chunks_exact(ROWS);
+        for chunk in &mut chunks {
+            let array: &[_; ROWS] = chunk.try_into().expect("a chunk of ROWS rows");
+            let insert = diesel::insert_into($table).values(array);
             match $conn {
                 $crate::DbConn::Sqlite(c) => insert.execute(c)?,
                 $crate::DbConn::Postgres(c) => insert.execute(c)?,
             };
-            $rows.clear();
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let insert = diesel::insert_into($table).values(rest);
+            match $conn {
+                $crate::DbConn::Sqlite(c) => insert.execute(c)?,
+                $crate::DbConn::Postgres(c) => insert.execute(c)?,
+            };
+        }
+        $rows.clear();
     }};
 }
 pub(crate) use insert_rows;

@@ -122,16 +122,21 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                     )
                 })
                 .collect();
-            insert_rows!(conn, households_table::table, rows);
-            let references: Vec<&str> = fresh.iter().map(|h| h.reference.as_str()).collect();
-            let ids: HashMap<String, i32> = households_table::table
-                .filter(households_table::municipality_code.eq(&code))
-                .filter(households_table::reference.eq_any(references))
-                .select((households_table::reference, households_table::id))
-                .load::<(Option<String>, i32)>(conn)?
-                .into_iter()
-                .filter_map(|(reference, id)| Some((reference?, id)))
-                .collect();
+            // The ids come back with their references (in no promised order).
+            let made_rows: Vec<(Option<String>, i32)> = if rows.is_empty() {
+                Vec::new()
+            } else {
+                let insert = diesel::insert_into(households_table::table)
+                    .values(&rows)
+                    .returning((households_table::reference, households_table::id));
+                match conn {
+                    DbConn::Sqlite(c) => insert.get_results(c)?,
+                    DbConn::Postgres(c) => insert.get_results(c)?,
+                }
+            };
+            rows.clear();
+            let ids: HashMap<String, i32> =
+                made_rows.into_iter().filter_map(|(reference, id)| Some((reference?, id))).collect();
             let mut person_rows = Vec::new();
             for h in &fresh {
                 let id = ids[&h.reference];

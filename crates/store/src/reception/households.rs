@@ -242,9 +242,10 @@ pub(crate) fn insert_person(
     Ok(id)
 }
 
-/// A person as written to the table, one row or a batch of them (an import).
+/// A person as written to the table, one row or a batch of them (an import). `None` is NULL,
+/// not DEFAULT: on SQLite a batch with DEFAULT values is written a row at a time.
 #[derive(Insertable)]
-#[diesel(table_name = persons, treat_none_as_null = true)]
+#[diesel(table_name = persons, treat_none_as_default_value = false)]
 pub(crate) struct NewPersonRow {
     household_id: i32,
     municipality_code: String,

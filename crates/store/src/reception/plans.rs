@@ -142,9 +142,10 @@ pub(crate) fn insert_activity(
     Ok(ActivityId::new(id))
 }
 
-/// An activity as written to the table, one row or a batch of them (an import).
+/// An activity as written to the table, one row or a batch of them (an import). `None` is
+/// NULL, not DEFAULT: on SQLite a batch with DEFAULT values is written a row at a time.
 #[derive(Insertable)]
-#[diesel(table_name = activities, treat_none_as_null = true)]
+#[diesel(table_name = activities, treat_none_as_default_value = false)]
 pub(crate) struct NewActivityRow {
     person_id: i32,
     type_code: String,
@@ -234,7 +235,7 @@ pub(crate) fn insert_decline(
 
 /// A decline as written to the table, one row or a batch of them (an import).
 #[derive(Insertable)]
-#[diesel(table_name = declines)]
+#[diesel(table_name = declines, treat_none_as_default_value = false)]
 pub(crate) struct NewDeclineRow {
     person_id: i32,
     type_code: String,
