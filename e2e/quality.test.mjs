@@ -62,7 +62,7 @@ test('the case worker registers a serious deviation', async () => {
 
   await page.getByLabel('Inkom eller upptäcktes').fill(today());
   await page.getByLabel('Hur det kom in').selectOption({ label: 'Upptäckt av personalen' });
-  await page.getByLabel('Hushåll som berörs (valfritt)').selectOption({ label: 'D101' });
+  await page.getByLabel('Hushåll som berörs (valfritt)').fill('D101');
   await page.getByLabel('Sammanfattning till nämnden (krävs när ärendet är allvarligt)').fill('En bostad för ett kvotflyktingshushåll saknade sängar vid ankomsten.');
   await page.getByRole('button', { name: 'Registrera' }).click();
   await page.getByText('Ärendet är sparat.').waitFor();

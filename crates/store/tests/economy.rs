@@ -482,8 +482,14 @@ fn the_databases_standard_totals_are_the_rules_for_each_person() {
         // Around the age limits (19/20, 64/65/66) and on leap days.
         let birth = match n % 4 {
             0 => d("1956-02-29") + chrono::Months::new(12 * rng.gen_range(0..3)),
-            1 => reception - chrono::Months::new(12 * rng.gen_range(63..68)) + chrono::Duration::days(rng.gen_range(-2..3)),
-            2 => reception - chrono::Months::new(12 * rng.gen_range(18..22)) + chrono::Duration::days(rng.gen_range(-2..3)),
+            1 => {
+                reception - chrono::Months::new(12 * rng.gen_range(63..68))
+                    + chrono::Duration::days(rng.gen_range(-2..3))
+            }
+            2 => {
+                reception - chrono::Months::new(12 * rng.gen_range(18..22))
+                    + chrono::Duration::days(rng.gen_range(-2..3))
+            }
             _ => d("1940-01-01") + chrono::Duration::days(rng.gen_range(0..30_000)),
         };
         persons.push(format!(
@@ -515,7 +521,10 @@ fn the_databases_standard_totals_are_the_rules_for_each_person() {
     let (mut standard_sum, mut initial_sum, mut missing, mut seen) = (Money::default(), Money::default(), 0, 0);
     let mut totals = None;
     for page in 1..=9 {
-        let q = standard::StandardQuery { paging: etablera_store::paging::Paging::new(Some(page), Some(50)), ..Default::default() };
+        let q = standard::StandardQuery {
+            paging: etablera_store::paging::Paging::new(Some(page), Some(50)),
+            ..Default::default()
+        };
         let (rows, t) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &q)).unwrap();
         totals = Some(t);
         for r in &rows.rows {

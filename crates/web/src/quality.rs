@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use etablera_domain::access::Permission;
 use etablera_domain::ids::{DeviationId, HouseholdId};
+use etablera_domain::input::Invalid;
 use etablera_domain::quality::deviations::{Category, Channel, Deviation, DeviationForm, Kind, Severity};
 use etablera_store::quality::deviations::{self, DeviationQuery, DeviationRow, Listed};
 use serde::Deserialize;
@@ -19,7 +20,6 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, Submitted};
-use etablera_domain::input::Invalid;
 use crate::i18n::{Text, Tr};
 use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager, filter};
 use crate::pages::{PageContext, local_time, municipality, municipality_options, render, render_with};
@@ -93,6 +93,25 @@ fn listed_view(t: &Tr, l: &Listed) -> DeviationView {
     view(t, &l.deviation, household)
 }
 
+/// The list's `state` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseState {
+    Open,
+    Closed,
+}
+
+impl std::str::FromStr for CaseState {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<CaseState, ()> {
+        match s {
+            "open" => Ok(CaseState::Open),
+            "closed" => Ok(CaseState::Closed),
+            _ => Err(()),
+        }
+    }
+}
+
 /// The list's address: the municipality, the filters, the order and the page.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -130,17 +149,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
-    let open = match q.state.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some("open") => Some(true),
-        Some("closed") => Some(false),
-        Some(other) => {
-            return Err(AppError::Invalid {
-                field: "state".into(),
-                message: Text::new("list-filter-unknown").with("value", other),
-            });
-        }
-    };
+    let open = filter::<CaseState>("state", q.state.as_deref())?.map(|s| s == CaseState::Open);
     let query = DeviationQuery {
         open,
         kind: filter("kind", q.kind.as_deref())?,

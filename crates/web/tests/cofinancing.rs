@@ -235,7 +235,10 @@ async fn the_year_s_invoices_are_made_explained_and_exported() {
     assert!(paged.body.contains("1–5 av 13"), "{}", paged.body);
     assert!(paged.body.contains("763\u{a0}945\u{a0}kr</td>"), "the total is every page's, not the page's");
     let next = paged.body.split("rel=\"next\"").next().unwrap().rsplit("href=\"").next().unwrap().to_owned();
-    assert!(next.contains("sort=municipality&#38;dir=desc&#38;page=2&#38;per_page=5"), "the next page keeps the order: {next}");
+    assert!(
+        next.contains("sort=municipality&#38;dir=desc&#38;page=2&#38;per_page=5"),
+        "the next page keeps the order: {next}"
+    );
     let sent = app.get("/cofinancing/invoices?year=2024&status=sent", Some(&browser)).await;
     assert!(sent.body.contains("Inga fakturor för året."), "none sent yet");
     let again = app

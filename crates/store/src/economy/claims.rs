@@ -150,8 +150,12 @@ pub fn page(conn: &mut DbConn, scope: &Scope, q: &ClaimQuery) -> Result<Page<Lis
     let query = match (q.sort, q.descending) {
         (ClaimSort::Number, true) => query.order(claims::id.desc()),
         (ClaimSort::Number, false) => query.order(claims::id.asc()),
-        (ClaimSort::Deadline, true) => query.order((claims::deadline.is_null(), claims::deadline.desc(), claims::id.desc())),
-        (ClaimSort::Deadline, false) => query.order((claims::deadline.is_null(), claims::deadline.asc(), claims::id.asc())),
+        (ClaimSort::Deadline, true) => {
+            query.order((claims::deadline.is_null(), claims::deadline.desc(), claims::id.desc()))
+        }
+        (ClaimSort::Deadline, false) => {
+            query.order((claims::deadline.is_null(), claims::deadline.asc(), claims::id.asc()))
+        }
     };
     let list: Vec<Claim> =
         query.limit(q.paging.limit()).offset(q.paging.offset()).select(Claim::as_select()).load(conn)?;

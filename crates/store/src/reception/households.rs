@@ -60,17 +60,6 @@ impl Household {
     }
 }
 
-/// The households in scope as (id, reference), newest placement first: for choosing one. A
-/// reference names no person, so this is not logged.
-pub fn labels(conn: &mut DbConn, scope: &Scope) -> Result<Vec<(i32, String)>> {
-    let rows: Vec<(i32, Option<String>)> = scope
-        .households()
-        .order((households::placement_date.desc(), households::id.desc()))
-        .select((households::id, households::reference))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, reference)| (id, label(id, reference.as_deref()))).collect())
-}
-
 /// Whether the scope has any household at all.
 pub fn any(conn: &mut DbConn, scope: &Scope) -> Result<bool> {
     Ok(scope.households().select(households::id).first::<i32>(conn).optional()?.is_some())

@@ -11,9 +11,9 @@ use etablera_domain::reporting::versions::{Change, Figure, changes, figures, fin
 use super::{counts, kept};
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
-use crate::schema::{monthly_reports, users};
 use crate::paging::{Page, Paging};
 use crate::raw::{self, Param};
+use crate::schema::{monthly_reports, users};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
@@ -163,12 +163,6 @@ pub struct Signed {
     /// UTC.
     pub signed_at: NaiveDateTime,
     pub signed_by: Option<String>,
-}
-
-impl Signed {
-    pub fn month(&self) -> Option<Month> {
-        Month::parse(&self.month)
-    }
 }
 
 type SignedRow = (String, i32, String, NaiveDate, Option<String>, Option<String>, NaiveDateTime, Option<String>);

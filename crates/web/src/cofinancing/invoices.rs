@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::cofinancing::invoices::{Basis, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm};
 use etablera_domain::ids::{AgreementId, InvoiceId};
+use etablera_domain::money::Money;
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
-use etablera_domain::money::Money;
 use etablera_store::cofinancing::invoices::{self, Invoice, InvoiceQuery, InvoiceSort};
-use etablera_store::paging::Page;
 use etablera_store::cofinancing::posts::Post;
+use etablera_store::paging::Page;
 use serde::Deserialize;
 
 use super::current_post;
@@ -118,8 +118,11 @@ impl ListQuery {
     }
 
     fn store(&self, year: Year) -> AppResult<InvoiceQuery> {
-        let sort =
-            if self.list.sort.as_deref() == Some("municipality") { InvoiceSort::Municipality } else { InvoiceSort::Date };
+        let sort = if self.list.sort.as_deref() == Some("municipality") {
+            InvoiceSort::Municipality
+        } else {
+            InvoiceSort::Date
+        };
         Ok(InvoiceQuery {
             year,
             status: filter("status", self.status.as_deref())?,

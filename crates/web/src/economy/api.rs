@@ -141,7 +141,13 @@ pub struct ClaimsQuery {
 
 impl ClaimsQuery {
     pub fn store(&self) -> AppResult<claims::ClaimQuery> {
-        let list = ListParams { q: None, sort: self.sort.clone(), dir: self.dir.clone(), page: self.page, per_page: self.per_page };
+        let list = ListParams {
+            q: None,
+            sort: self.sort.clone(),
+            dir: self.dir.clone(),
+            page: self.page,
+            per_page: self.per_page,
+        };
         let sort = if self.sort.as_deref() == Some("deadline") { ClaimSort::Deadline } else { ClaimSort::Number };
         Ok(claims::ClaimQuery {
             status: filter("status", self.status.as_deref())?,
