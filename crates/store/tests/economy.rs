@@ -30,6 +30,20 @@ fn kr(n: i64) -> Money {
     Money::from_kr(n)
 }
 
+/// Imports households, each written in the reception format, into Österåker.
+fn import(db: &TestDatabase, households: &[String]) {
+    let text = format!(
+        r#"{{"format": "etablera-reception/1", "municipality_code": "0117", "households": [{}]}}"#,
+        households.join(",")
+    );
+    db.store
+        .with_conn(|conn| {
+            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), &text, "Mottagningen"))
+        })
+        .unwrap()
+        .expect("the households import");
+}
+
 /// Households imported through the reception format: `(ref, category, reception date, size)`.
 fn households_with(db: &TestDatabase, list: &[(&str, &str, &str, usize)]) -> Vec<(i32, Vec<i32>)> {
     let mut serial = 0;
@@ -53,16 +67,7 @@ fn households_with(db: &TestDatabase, list: &[(&str, &str, &str, usize)]) -> Vec
             )
         })
         .collect();
-    let text = format!(
-        r#"{{"format": "etablera-reception/1", "municipality_code": "0117", "households": [{}]}}"#,
-        households_json.join(",")
-    );
-    db.store
-        .with_conn(|conn| {
-            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), &text, "Mottagningen"))
-        })
-        .unwrap()
-        .expect("the households import");
+    import(db, &households_json);
     db.store
         .with_conn(|conn| {
             let mut out = Vec::new();
@@ -508,16 +513,7 @@ fn the_databases_standard_totals_are_the_rules_for_each_person() {
             )
         })
         .collect();
-    let text = format!(
-        r#"{{"format": "etablera-reception/1", "municipality_code": "0117", "households": [{}]}}"#,
-        households.join(",")
-    );
-    db.store
-        .with_conn(|conn| {
-            Ok(exchange::import(conn, &etablera_store::testing::cli_on(d("2026-11-24")), &text, "Mottagningen"))
-        })
-        .unwrap()
-        .expect("the households import");
+    import(&db, &households);
     let (mut standard_sum, mut initial_sum, mut missing, mut seen) = (Money::default(), Money::default(), 0, 0);
     let mut totals = None;
     for page in 1..=9 {

@@ -20,7 +20,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Filled, Submitted};
-use crate::i18n::{Text, Tr};
+use crate::i18n::Tr;
 use crate::listing::{Heading as ColumnHeading, ListParams, Listing, Pager, filter};
 use crate::pages::{PageContext, download, render_with};
 
@@ -97,8 +97,7 @@ struct InvoicesPage {
 /// The list's address: the year, a status, the order and the page.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    #[serde(default, deserialize_with = "crate::listing::number")]
-    year: Option<u32>,
+    year: Option<String>,
     #[serde(default, deserialize_with = "crate::listing::number")]
     created: Option<u32>,
     status: Option<String>,
@@ -108,13 +107,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn year(&self, ctx: &RequestContext) -> AppResult<Year> {
-        match self.year {
-            None => Ok(this_year(ctx)),
-            Some(y) => i32::try_from(y).ok().and_then(|y| Year::new(y).ok()).ok_or_else(|| AppError::Invalid {
-                field: "year".into(),
-                message: Text::new("list-filter-unknown").with("value", y),
-            }),
-        }
+        Ok(filter::<Year>("year", self.year.as_deref())?.unwrap_or_else(|| this_year(ctx)))
     }
 
     fn store(&self, year: Year) -> AppResult<InvoiceQuery> {
