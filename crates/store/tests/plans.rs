@@ -39,7 +39,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 
 /// Each growing table's query as the store sends it, and the indexes that must serve it (`a|b`:
 /// either; a municipality's households are found by either index that starts with its code).
-const QUERIES: [(&str, &[&str]); 19] = [
+const QUERIES: [(&str, &[&str]); 20] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -58,7 +58,7 @@ const QUERIES: [(&str, &[&str]); 19] = [
     ),
     // ... and the page's persons, a page's ids.
     ("SELECT persons.id FROM persons WHERE persons.household_id IN (1, 2, 3)", &["persons_household"]),
-    // ... the households waiting for their first contact (the start page).
+    // ... the households waiting for their first contact (the notifier, every one of them).
     (
         "SELECT id FROM households WHERE municipality_code IN ('0117') AND unit = 'Mottagningen' \
          AND first_contact_at IS NULL ORDER BY placement_date DESC, id DESC",
@@ -71,13 +71,24 @@ const QUERIES: [(&str, &[&str]); 19] = [
          AND households.first_contact_at IS NULL",
         &["households_uncontacted|households_scope|households_placed", "persons_household"],
     ),
+    // households::awaiting_first_contact: the start page's first page of them, the earliest
+    // reception first.
+    (
+        "SELECT id FROM households WHERE municipality_code IN ('0117') AND unit = 'Mottagningen' \
+         AND first_contact_at IS NULL AND EXISTS (SELECT persons.id FROM persons \
+             WHERE persons.household_id = households.id AND persons.reception_date <= '2026-01-01') \
+         ORDER BY (SELECT MIN(persons.reception_date) FROM persons WHERE persons.household_id = households.id), \
+         id LIMIT 10",
+        &["households_uncontacted|households_placed", "persons_household"],
+    ),
     // reception::housing::ending_within: homes whose contract ends soon (the start page).
     (
         "SELECT temporary_housings.household_id FROM temporary_housings INNER JOIN households \
          ON households.id = temporary_housings.household_id WHERE households.municipality_code IN ('0117') \
          AND temporary_housings.municipality_code IN ('0117') \
          AND temporary_housings.keys_returned_on IS NULL AND temporary_housings.contract_end >= '2026-01-01' \
-         AND temporary_housings.contract_end <= '2026-03-01' ORDER BY temporary_housings.contract_end",
+         AND temporary_housings.contract_end <= '2026-03-01' \
+         ORDER BY temporary_housings.contract_end, temporary_housings.id LIMIT 10",
         &["temporary_housings_ending"],
     ),
     // reporting::counts: the target group of a month, from the municipality's persons.

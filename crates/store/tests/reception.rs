@@ -10,6 +10,7 @@ use etablera_domain::reception::tasks::TaskTemplate;
 use etablera_store::StoreError;
 use etablera_store::access::Scope;
 use etablera_store::access::users::{self, Grants};
+use etablera_store::paging::Paging;
 use etablera_store::reception::exchange::{self, ImportError};
 use etablera_store::reception::households::{self, NewHousehold};
 use etablera_store::reception::{case_file, housing, notes, notifications, plans};
@@ -372,9 +373,11 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
 
     let waiting = db
         .store
-        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar))
+        .with_conn(|conn| {
+            households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar, Paging::default())
+        })
         .unwrap();
-    assert_eq!(waiting[0].first_contact, Some(Status::Overdue { due: d("2026-11-22"), days_late: 2 }));
+    assert_eq!(waiting.rows[0].first_contact, Some(Status::Overdue { due: d("2026-11-22"), days_late: 2 }));
     let made = db
         .store
         .with_conn(|conn| {
@@ -409,9 +412,45 @@ fn placement_arrival_first_contact_and_overdue_notifications() {
         .unwrap();
     let waiting = db
         .store
-        .with_conn(|conn| households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar))
+        .with_conn(|conn| {
+            households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar, Paging::default())
+        })
         .unwrap();
-    assert!(waiting.is_empty());
+    assert!(waiting.rows.is_empty());
+    assert_eq!(waiting.total, 0);
+}
+
+#[test]
+fn the_start_page_lists_the_longest_waiting_first_contacts_a_page_at_a_time() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let actor = etablera_store::testing::cli_on(today()).user(anna.id);
+    let scope = Scope::of(&anna);
+    // Placed in this order, received in another: the list follows the reception date.
+    let arrivals = [("2026-11-01", "2026-11-21"), ("2026-11-02", "2026-11-10"), ("2026-11-03", "2026-11-23")];
+    let person = |dossier| PersonInput { dossier_number: Some(dossier), ..person_input() };
+    let mut ids = Vec::new();
+    for ((placement, arrival), dossier) in arrivals.into_iter().zip(["11-111111", "22-222222", "33-333333"]) {
+        let id = register_person(&db, &anna, placement, person(dossier));
+        db.store.with_conn(|conn| households::record_arrival(conn, &actor, &scope, id, d(arrival))).unwrap();
+        ids.push(id);
+    }
+    // Placed but not arrived: no clock runs for it, so it does not wait on the start page.
+    register_person(&db, &anna, "2026-11-04", person("44-444444"));
+    let first = |page| {
+        db.store
+            .with_conn(|conn| {
+                households::awaiting_first_contact(conn, &actor, &scope, DayCount::Calendar, Paging::new(page, Some(2)))
+            })
+            .unwrap()
+    };
+    let page = first(Some(1));
+    assert_eq!(page.total, 3);
+    let listed: Vec<i32> = page.rows.iter().map(|s| s.household.id).collect();
+    assert_eq!(listed, vec![ids[1], ids[0]], "the earliest reception first");
+    assert_eq!(page.rows[0].first_contact, Some(Status::Overdue { due: d("2026-11-12"), days_late: 12 }));
+    let second: Vec<i32> = first(Some(2)).rows.iter().map(|s| s.household.id).collect();
+    assert_eq!(second, vec![ids[2]]);
 }
 
 #[test]
@@ -575,7 +614,11 @@ fn plans_declines_exits_exemptions_housing_and_notes() {
     let household = db.store.with_conn(|conn| case_file::household(conn, &actor, &scope, id)).unwrap();
     assert!(household.tasks.iter().any(|t| t.template_code == Some(TaskTemplate::EconomicAssistance)));
     assert_eq!(household.homes[0].1[0].cost_ore, 80_000);
-    let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
+    let ending = db
+        .store
+        .with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90, Paging::default()))
+        .unwrap()
+        .rows;
     assert_eq!(ending.len(), 1);
 }
 
@@ -671,7 +714,11 @@ fn a_home_is_changed_with_its_version_and_moved_out_of() {
         .with_conn(|conn| housing::record_move_out(conn, &actor, &scope, housing_id, move_out.clone(), changed.version))
         .unwrap();
     assert_eq!(home(&db).move_out(), move_out);
-    let ending = db.store.with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90)).unwrap();
+    let ending = db
+        .store
+        .with_conn(|conn| housing::ending_within(conn, &scope, d("2028-08-01"), 90, Paging::default()))
+        .unwrap()
+        .rows;
     assert!(ending.is_empty(), "a home whose keys are returned is not ending any more");
 }
 

@@ -143,6 +143,7 @@ pub fn routes() -> Routes {
         .get("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), get(cofinancing::vacancies::page))
         .post("/cofinancing/vacancies", Needs(Permission::ManageCofinancing), post(cofinancing::vacancies::record))
         .get("/reception", Needs(Permission::ReadCases), get(reception::households::list))
+        .get("/reception/contracts", Needs(Permission::ReadCases), get(reception::contracts::list))
         .get("/reception/households/new", Needs(Permission::WriteCases), get(reception::households::new_form))
         .post("/reception/households/new", Needs(Permission::WriteCases), post(reception::households::create))
         .get("/reception/households/{id}", Needs(Permission::ReadCases), get(reception::households::show))

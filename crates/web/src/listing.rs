@@ -112,11 +112,6 @@ impl Listing {
         format!("{}?{query}", self.path)
     }
 
-    /// The list's first page in its order: where a changed filter leads.
-    pub fn first_page(&self) -> String {
-        self.href(&self.sort, self.descending, 1)
-    }
-
     /// A heading that sorts by `column`; again on the sorted column turns the order.
     pub fn heading(&self, column: &str, label: String, first_descending: bool) -> Heading {
         let sorted = self.sort == column;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod contracts;
 pub mod households;
 pub mod persons;
 

@@ -49,11 +49,17 @@ pub struct NotificationRow {
     pub href: String,
 }
 
-/// The reception work of the day, for case workers and unit managers.
+/// The reception work of the day, for case workers and unit managers: the first rows of each
+/// list, and how many there are in all when that is more ("10 av 240", with a link to all).
 pub struct Casework {
     pub first_contacts: Vec<WaitingRow>,
+    pub first_contacts_more: Option<String>,
     pub contracts_ending: Vec<DeadlineRow>,
+    pub contracts_ending_more: Option<String>,
 }
+
+/// How many rows of each of the day's lists the start page shows.
+const START_ROWS: u32 = 10;
 
 /// Money at risk, for the finance officer: claims and costs whose deadline is near or passed.
 pub struct MoneyAtRisk {
@@ -281,7 +287,8 @@ async fn money_at_risk(
     })
 }
 
-/// First contacts waiting, due today or overdue; temporary contracts ending within 90 days.
+/// First contacts waiting, due today or overdue (the longest waiting first); temporary contracts
+/// ending within 90 days (the soonest first).
 async fn casework(
     state: &AppState,
     ctx: &crate::context::RequestContext,
@@ -290,35 +297,44 @@ async fn casework(
 ) -> AppResult<Casework> {
     use etablera_domain::reception::first_contact::Status;
     use etablera_domain::reception::housing::ENDING_SOON_DAYS;
+    use etablera_store::paging::Paging;
     use etablera_store::reception::{households, housing};
     let (actor, scope, days, today) =
         (ctx.actor(), crate::access::scope(user), state.config.first_contact_days, ctx.today());
+    let first = Paging::new(None, Some(START_ROWS));
     let (waiting, endings) = state
         .store
         .run(move |conn| {
             Ok((
-                households::awaiting_first_contact(conn, &actor, &scope, days)?,
-                housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS)?,
+                households::awaiting_first_contact(conn, &actor, &scope, days, first)?,
+                housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS, first)?,
             ))
         })
         .await?;
-    let mut first_contacts: Vec<WaitingRow> = waiting
-        .into_iter()
-        .map(|s| {
-            let (status, _) = crate::reception::first_contact_text(t, s.first_contact);
-            WaitingRow {
-                href: format!("/reception/households/{}", s.household.id),
-                label: s.household.label(),
-                names: s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
-                status,
-                overdue: matches!(s.first_contact, Some(Status::Overdue { .. } | Status::DueToday)),
-            }
-        })
-        .collect();
-    first_contacts.sort_by_key(|r| !r.overdue);
+    let more = |shown: usize, total: u64| {
+        (total > shown as u64)
+            .then(|| t.text("start-more", &[("shown", shown.to_string()), ("total", total.to_string())]))
+    };
+    let first_contacts_more = more(waiting.rows.len(), waiting.total);
+    let contracts_ending_more = more(endings.rows.len(), endings.total);
     Ok(Casework {
-        first_contacts,
+        first_contacts: waiting
+            .rows
+            .into_iter()
+            .map(|s| {
+                let (status, _) = crate::reception::first_contact_text(t, s.first_contact);
+                WaitingRow {
+                    href: format!("/reception/households/{}", s.household.id),
+                    label: s.household.label(),
+                    names: s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                    status,
+                    overdue: matches!(s.first_contact, Some(Status::Overdue { .. } | Status::DueToday)),
+                }
+            })
+            .collect(),
+        first_contacts_more,
         contracts_ending: endings
+            .rows
             .into_iter()
             .map(|e| DeadlineRow {
                 date: e.contract_end.to_string(),
@@ -326,6 +342,7 @@ async fn casework(
                 href: format!("/reception/households/{}#housing-heading", e.household_id),
             })
             .collect(),
+        contracts_ending_more,
     })
 }
 

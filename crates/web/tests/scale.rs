@@ -8,7 +8,8 @@ use crate::support::TestApp;
 
 /// A plainly synthetic caseload in the reception exchange format: households `part` of
 /// `households` households of three (two adults in SFI, a child), received over three years
-/// before 2026-11-01; every eighth household has left.
+/// before 2026-11-01; every eighth household has left; the last 25 still wait for their first
+/// contact and live in temporary homes whose contracts end within 75 days of today.
 fn synthetic_caseload(part: std::ops::Range<usize>, households: usize) -> String {
     use chrono::{Duration, NaiveDate};
     let start = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
@@ -41,8 +42,17 @@ fn synthetic_caseload(part: std::ops::Range<usize>, households: usize) -> String
             serde_json::json!({
                 "ref": format!("S{n}"),
                 "placement_date": placement.to_string(),
-                "first_contact_at": format!("{}T09:00:00+01:00", placement + Duration::days(1)),
-                "housing": null,
+                "first_contact_at": (n + 25 < households)
+                    .then(|| format!("{}T09:00:00+01:00", placement + Duration::days(1))),
+                "housing": (n + 25 >= households).then(|| {
+                    let end = chrono::Local::now().date_naive() + Duration::days(1 + 3 * (n + 25 - households) as i64);
+                    serde_json::json!({
+                        "address": format!("Syntetvägen {n}"),
+                        "start": placement.to_string(),
+                        "end": end.to_string(),
+                        "damages": [],
+                    })
+                }),
                 "persons": [person(1, "1985-03-01", true), person(2, "1987-06-15", true), person(3, "2015-09-30", false)],
             })
         })
@@ -61,6 +71,19 @@ async fn a_municipality_of_forty_thousand_persons_is_listed_counted_and_served()
 
     let start = app.get("/", Some(&boss)).await;
     assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    // The start page shows the longest waiting first contacts and links to all of them.
+    assert!(start.body.contains("Visar 10 av 25."), "{}", start.body);
+    assert!(start.body.contains("S13309"), "the earliest received of those waiting");
+    assert!(!start.body.contains("S13333"), "the latest is on the list, not the start page");
+    assert!(start.body.contains(r#"href="/reception?show=uncontacted&amp;sort=placement&amp;dir=asc""#));
+    let waiting = app.get("/reception?show=uncontacted&sort=placement&dir=asc", Some(&boss)).await;
+    assert!(waiting.body.contains("1–25 av 25"), "{}", waiting.body);
+    let contracts = app.get("/reception/contracts?page=2&per_page=10", Some(&boss)).await;
+    assert!(contracts.body.contains("11–20 av 25"), "{}", contracts.body);
+    assert!(start.body.contains(r#"href="/reception/contracts""#));
+    let unknown = app.get("/reception?show=kanske", Some(&boss)).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("Filtret känner inte till värdet ”kanske”."));
     let list = app.get("/reception", Some(&boss)).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert!(list.body.contains("S13333"), "the newest household is listed");

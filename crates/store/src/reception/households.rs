@@ -464,6 +464,23 @@ pub enum Show {
     Uncontacted,
 }
 
+impl Show {
+    pub fn code(self) -> &'static str {
+        match self {
+            Show::Active => "active",
+            Show::All => "all",
+            Show::Uncontacted => "uncontacted",
+        }
+    }
+}
+
+impl std::str::FromStr for Show {
+    type Err = ();
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        [Show::Active, Show::All, Show::Uncontacted].into_iter().find(|show| show.code() == s).ok_or(())
+    }
+}
+
 /// How the case worker's list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -577,13 +594,10 @@ fn total(
     let (Some([code]), None) = (scope.municipalities.as_deref(), &q.search) else {
         return Ok((u64::from(count(conn)?), None));
     };
-    let show = match q.show {
-        Show::Active => "active",
-        Show::All => "all",
-        Show::Uncontacted => "uncontacted",
+    let key = kept::Key {
+        key: format!("households/{}/{}", q.show.code(), scope.unit.as_deref().unwrap_or("*")),
+        measured_on: today,
     };
-    let key =
-        kept::Key { key: format!("households/{show}/{}", scope.unit.as_deref().unwrap_or("*")), measured_on: today };
     let (n, fresh) = kept::one(conn, code, key, count)?;
     Ok((u64::from(n), fresh.map(|f| (code.clone(), f))))
 }
@@ -602,7 +616,12 @@ fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &
     };
     let list: Vec<Household> =
         query.limit(q.paging.limit()).offset(q.paging.offset()).select(Household::as_select()).load(conn)?;
-    // One page's households: a list of at most a page's ids.
+    let rows = summaries_for(conn, list, today, days)?;
+    Ok((Page { rows, total, paging: q.paging }, fresh))
+}
+
+/// One page's households with their persons and exits: a list of at most a page's ids.
+fn summaries_for(conn: &mut DbConn, list: Vec<Household>, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
     let ids: Vec<i32> = list.iter().map(|h| h.id).collect();
     let persons = persons::table.filter(persons::household_id.eq_any(&ids)).order((persons::birth_date, persons::id));
     let persons: Vec<Person> = persons.select(Person::as_select()).load(conn)?;
@@ -611,8 +630,7 @@ fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &
         .filter(persons::household_id.eq_any(&ids))
         .select((person_exits::person_id, person_exits::exit_date, person_exits::returned_on))
         .load(conn)?;
-    let rows = summaries_of(list, persons, exits, today, days);
-    Ok((Page { rows, total, paging: q.paging }, fresh))
+    Ok(summaries_of(list, persons, exits, today, days))
 }
 
 /// A person's exit: (person, day left, day back).
@@ -677,27 +695,43 @@ pub(crate) fn summaries_for_notice(conn: &mut DbConn, today: NaiveDate, days: Da
     uncontacted(conn, &Scope::command_line(), today, days)
 }
 
-/// Households whose first contact is due today, overdue, or waiting, for the start pages.
-pub fn awaiting_first_contact(conn: &mut DbConn, actor: &Actor, scope: &Scope, days: DayCount) -> Result<Vec<Summary>> {
+/// Households whose first contact is due today, overdue, or waiting (someone has arrived, no
+/// contact yet), for the start pages: the longest waiting first, a page of them, and how many
+/// wait in all. Counted and ordered in SQL, so the page stays one page long at any caseload.
+pub fn awaiting_first_contact(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    days: DayCount,
+    paging: Paging,
+) -> Result<Page<Summary>> {
+    use diesel::dsl::{exists, min};
     let today = actor.today();
-    let waiting: Vec<Summary> = uncontacted(conn, scope, today, days)?
-        .into_iter()
-        .filter(|s| {
-            matches!(
-                s.first_contact,
-                Some(
-                    first_contact::Status::Waiting { .. }
-                        | first_contact::Status::DueToday
-                        | first_contact::Status::Overdue { .. }
-                )
-            )
-        })
-        .collect();
+    let waiting = || {
+        let arrived = persons::table
+            .select(persons::id)
+            .filter(persons::household_id.eq(households::id))
+            .filter(persons::reception_date.le(today));
+        shown(scope, today, Show::Uncontacted, None).filter(exists(arrived))
+    };
+    let total: i64 = waiting().count().get_result(conn)?;
+    // The household's reception date is its first person's, and the deadline follows it.
+    let received = persons::table
+        .filter(persons::household_id.eq(households::id))
+        .select(min(persons::reception_date))
+        .single_value();
+    let list: Vec<Household> = waiting()
+        .order((received.asc(), households::id.asc()))
+        .limit(paging.limit())
+        .offset(paging.offset())
+        .select(Household::as_select())
+        .load(conn)?;
+    let rows = summaries_for(conn, list, today, days)?;
     // Names are shown only when there are any; then the reading is logged before they are.
-    if !waiting.is_empty() {
+    if !rows.is_empty() {
         crate::access::log::record(conn, actor, Action::Read, &list_record(scope))?;
     }
-    Ok(waiting)
+    Ok(Page { rows, total: u64::try_from(total).unwrap_or_default(), paging })
 }
 
 /// A person in full, with the exits (newest first).

@@ -10,6 +10,7 @@ use super::households::HOUSEHOLD;
 use crate::access::Actor;
 use crate::access::log::{Action, Record, append};
 use crate::access::{Scope, in_scope};
+use crate::paging::{Page, Paging};
 use crate::schema::{households, housing_damages, temporary_housings};
 use crate::{DbConn, Result, StoreError, write};
 
@@ -300,27 +301,41 @@ pub struct Ending {
     pub contract_end: NaiveDate,
 }
 
-/// Contracts in scope that end within `days` of `today` and whose keys are not yet returned.
-pub fn ending_within(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: i64) -> Result<Vec<Ending>> {
+/// Contracts in scope that end within `days` of `today` and whose keys are not yet returned,
+/// the soonest first: a page of them and how many there are.
+pub fn ending_within(
+    conn: &mut DbConn,
+    scope: &Scope,
+    today: NaiveDate,
+    days: i64,
+    paging: Paging,
+) -> Result<Page<Ending>> {
     // Joined to the households in scope, not bound as their ids; the home's own municipality
     // lets its index find the municipality's homes by date.
-    let mut query = in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope);
-    if let Some(codes) = scope.municipalities.clone() {
-        query = query.filter(temporary_housings::municipality_code.eq_any(codes));
-    }
-    let rows: Vec<(i32, Option<String>, NaiveDate)> = query
-        .filter(temporary_housings::keys_returned_on.is_null())
-        .filter(temporary_housings::contract_end.ge(today))
-        .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
-        .order(temporary_housings::contract_end)
+    let ending = || {
+        let mut query = in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope);
+        if let Some(codes) = scope.municipalities.clone() {
+            query = query.filter(temporary_housings::municipality_code.eq_any(codes));
+        }
+        query
+            .filter(temporary_housings::keys_returned_on.is_null())
+            .filter(temporary_housings::contract_end.ge(today))
+            .filter(temporary_housings::contract_end.le(today + chrono::Duration::days(days)))
+    };
+    let total: i64 = ending().count().get_result(conn)?;
+    let rows: Vec<(i32, Option<String>, NaiveDate)> = ending()
+        .order((temporary_housings::contract_end, temporary_housings::id))
+        .limit(paging.limit())
+        .offset(paging.offset())
         .select((temporary_housings::household_id, households::reference, temporary_housings::contract_end))
         .load(conn)?;
-    Ok(rows
+    let rows = rows
         .into_iter()
         .map(|(household_id, reference, contract_end)| Ending {
             household_id,
             household_label: super::households::label(household_id, reference.as_deref()),
             contract_end,
         })
-        .collect())
+        .collect();
+    Ok(Page { rows, total: u64::try_from(total).unwrap_or_default(), paging })
 }

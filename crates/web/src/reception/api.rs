@@ -19,7 +19,8 @@ use crate::error::AppResult;
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct HouseholdsQuery {
-    /// `all` to include households whose persons have all left the target group.
+    /// `active` (the default: someone in the target group or not yet arrived), `uncontacted`
+    /// (active and not yet contacted) or `all` (also households that have left the group).
     pub show: Option<String>,
     /// Part of the household's reference or of a person's name.
     pub q: Option<String>,
@@ -88,7 +89,7 @@ pub async fn households_list(
     Signed { ctx, user }: Signed,
     Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<([(&'static str, String); 1], Json<Vec<HouseholdSummaryBody>>)> {
-    let query = super::households::store_query(q);
+    let query = super::households::store_query(q)?;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
     let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &query, days)).await?;
     let total = page.total.to_string();

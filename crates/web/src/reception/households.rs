@@ -47,30 +47,33 @@ pub struct Row {
 struct ListPage {
     ctx: PageContext,
     rows: Vec<Row>,
-    show_all: bool,
+    /// Which households: `active`, `uncontacted` or `all`.
+    show: &'static str,
+    /// The choices of which households to show, code and name.
+    shows: Vec<(&'static str, String)>,
+    caption: String,
     search: String,
     headings: Vec<crate::listing::Heading>,
     pager: crate::listing::Pager,
-    /// The link that switches between active and all, keeping the search.
-    toggle: String,
 }
 
-/// The store's query for the list, the page's or the API's: active or all, the search, the
-/// order (newest placement first unless asked), the page.
-pub fn store_query(q: HouseholdsQuery) -> households::ListQuery {
-    let show = q.show.as_deref();
+/// The store's query for the list, the page's or the API's: active, uncontacted or all (a
+/// value that names none of them is refused), the search, the order (newest placement first
+/// unless asked), the page.
+pub fn store_query(q: HouseholdsQuery) -> AppResult<households::ListQuery> {
+    let show = crate::listing::filter::<Show>("show", q.show.as_deref())?.unwrap_or(Show::Active);
     let list = ListParams { q: q.q, sort: q.sort, dir: q.dir, page: q.page, per_page: q.per_page };
     let sort = match list.sort.as_deref() {
         Some("reference") => households::Sort::Reference,
         _ => households::Sort::Placement,
     };
-    households::ListQuery {
-        show: if show == Some("all") { Show::All } else { Show::Active },
+    Ok(households::ListQuery {
+        show,
         search: list.search(),
         descending: list.descending(sort == households::Sort::Placement),
         paging: list.paging(),
         sort,
-    }
+    })
 }
 
 fn sort_code(sort: households::Sort) -> &'static str {
@@ -86,24 +89,21 @@ pub async fn list(
     Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let query = store_query(q);
-    let show_all = query.show == Show::All;
+    let query = store_query(q)?;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
     let asked = query.clone();
     let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &asked, days)).await?;
     let search = query.search.clone().unwrap_or_default();
+    // The default is left out of the links, so that the list's plain address stays `/reception`.
+    let show = query.show.code();
     let listing = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
-        .keep("show", show_all.then_some("all"))
+        .keep("show", (query.show != Show::Active).then_some(show))
         .keep("q", Some(&search));
     let headings = vec![
         listing.heading("reference", t.get("col-household"), false),
         listing.heading("placement", t.get("col-placement"), true),
     ];
     let pager = listing.pager(&t, &page);
-    let toggle = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
-        .keep("show", (!show_all).then_some("all"))
-        .keep("q", Some(&search))
-        .first_page();
     let rows = page
         .rows
         .into_iter()
@@ -122,13 +122,18 @@ pub async fn list(
             }
         })
         .collect();
+    let shows = [Show::Active, Show::Uncontacted, Show::All]
+        .into_iter()
+        .map(|s| (s.code(), t.get(&format!("reception-show-{}", s.code()))))
+        .collect();
     let page = ListPage {
         rows,
-        show_all,
+        show,
+        shows,
+        caption: t.get(&format!("reception-caption-{show}")),
         search,
         headings,
         pager,
-        toggle,
         ctx: PageContext::new(&ctx, t.get("reception-title"), "/reception"),
     };
     Ok(render_with(StatusCode::OK, &page))
