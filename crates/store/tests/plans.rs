@@ -39,7 +39,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 
 /// Each growing table's query as the store sends it, and the indexes that must serve it (`a|b`:
 /// either; a municipality's households are found by either index that starts with its code).
-const QUERIES: [(&str, &[&str]); 20] = [
+const QUERIES: [(&str, &[&str]); 21] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -135,6 +135,15 @@ const QUERIES: [(&str, &[&str]); 20] = [
          ORDER BY costs.cost_date DESC, costs.id DESC LIMIT 50",
         &["costs_municipality"],
     ),
+    // ... and the sums of every cost it selects, from the index alone on SQLite (PostgreSQL
+    // reads only the index once the table's pages are marked all-visible by its vacuum).
+    (
+        "SELECT COUNT(*), SUM(costs.amount_ore), SUM(costs.reimbursable_ore), SUM(costs.over_cap_ore) \
+         FROM costs INNER JOIN households ON households.id = costs.household_id \
+         WHERE costs.municipality_code IN ('0117') AND households.municipality_code IN ('0117') \
+         AND costs.claim_id IS NULL",
+        &["COVERING INDEX costs_municipality|Index Only Scan using costs_municipality|Scan on costs_municipality"],
+    ),
     // economy::claims::page: how many claims of a status, and the page's amounts.
     ("SELECT COUNT(*) FROM claims WHERE municipality_code IN ('0117') AND status = 'draft'", &["claims_municipality"]),
     ("SELECT claim_id, reimbursable_ore FROM costs WHERE claim_id IN (1, 2, 3)", &["costs_claim"]),
@@ -180,4 +189,29 @@ fn the_queries_on_growing_tables_use_their_indexes() {
             Ok(())
         })
         .unwrap();
+}
+
+/// The bundled SQLite is built with `.cargo/config.toml`'s options: a page cache per connection
+/// (not one shared cache behind one mutex, which readers queued on under load) and no global
+/// memory statistics. A build without that file's environment would lose them unseen.
+#[test]
+fn the_bundled_sqlite_gives_each_connection_its_own_page_cache() {
+    #[derive(QueryableByName)]
+    struct Option {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+    let db = TestDatabase::new();
+    if db.store.backend() != Backend::Sqlite {
+        return;
+    }
+    let options: Vec<String> = db
+        .store
+        .with_conn(|conn| Ok(diesel::sql_query("PRAGMA compile_options").load::<Option>(conn)?))
+        .unwrap()
+        .into_iter()
+        .map(|o| o.compile_options)
+        .collect();
+    assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
 }
