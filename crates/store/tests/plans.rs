@@ -128,10 +128,12 @@ const QUERIES: [(&str, &[&str]); 21] = [
          WHERE households.municipality_code = '0117'",
         &["households_scope|households_reference|households_placed", "persons_household", "activities_person"],
     ),
-    // economy::costs::page: a page of the costs in scope, newest first, in the index's order.
+    // economy::costs::page: a page of the costs in scope, newest first, in the index's order;
+    // a unit's scope asks about each cost's household by its key.
     (
-        "SELECT costs.id FROM costs INNER JOIN households ON households.id = costs.household_id \
-         WHERE costs.municipality_code IN ('0117') AND households.municipality_code IN ('0117') \
+        "SELECT costs.id FROM costs WHERE costs.municipality_code IN ('0117') \
+         AND EXISTS (SELECT households.id FROM households WHERE households.id = costs.household_id \
+             AND households.unit = 'Mottagningen') \
          ORDER BY costs.cost_date DESC, costs.id DESC LIMIT 50",
         &["costs_municipality"],
     ),
@@ -139,9 +141,7 @@ const QUERIES: [(&str, &[&str]); 21] = [
     // reads only the index once the table's pages are marked all-visible by its vacuum).
     (
         "SELECT COUNT(*), SUM(costs.amount_ore), SUM(costs.reimbursable_ore), SUM(costs.over_cap_ore) \
-         FROM costs INNER JOIN households ON households.id = costs.household_id \
-         WHERE costs.municipality_code IN ('0117') AND households.municipality_code IN ('0117') \
-         AND costs.claim_id IS NULL",
+         FROM costs WHERE costs.municipality_code IN ('0117') AND costs.claim_id IS NULL",
         &["COVERING INDEX costs_municipality|Index Only Scan using costs_municipality|Scan on costs_municipality"],
     ),
     // economy::claims::page: how many claims of a status, and the page's amounts.

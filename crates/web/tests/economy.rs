@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use etablera_domain::access::Role;
+use etablera_store::access::users::Grants;
 use etablera_store::schema::{access_log, costs, households};
 
 use crate::support::{Browser, TestApp, csrf_in};
@@ -436,6 +437,13 @@ async fn the_cost_list_is_paged_searched_and_summed_over_every_page_and_a_househ
     assert!(none.body.contains("Inga rader"), "{}", none.body);
     let found = app.get("/economy?q=kvot", Some(&browser)).await;
     assert!(found.body.contains("1–3 av 3"), "a part of the reference, in any case");
+    // A finance officer of another unit sees none of them, nor their sum.
+    app.add_user("annan", &[Role::Finance]);
+    app.grant("annan", Grants { unit: Some(Some("Etableringsenheten".into())), ..Default::default() });
+    let other = app.login("annan").await;
+    let theirs = app.get("/economy", Some(&other)).await;
+    assert!(theirs.body.contains("Inga rader på den här sidan (0 totalt)"), "{}", theirs.body);
+    assert!(!theirs.body.contains(&total));
 
     let chosen = app.get("/economy/costs/new?reference=KVOT-5", Some(&browser)).await;
     assert!(chosen.body.contains("Ny kostnad för KVOT-5"), "{}", chosen.body);

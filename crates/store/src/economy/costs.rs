@@ -17,8 +17,8 @@ use etablera_domain::reception::person::Category;
 
 use super::{COST, rules};
 use crate::access::Actor;
+use crate::access::Scope;
 use crate::access::log::{Action, Record, append};
-use crate::access::{Scope, in_scope};
 use crate::codes::NullableCode;
 use crate::paging::{Page, Paging, contains_pattern};
 use crate::reception::households::{self, Person};
@@ -308,19 +308,28 @@ pub struct CostPage {
     pub over_cap: Money,
 }
 
-type Costs<'a> = diesel::dsl::IntoBoxed<
-    'a,
-    diesel::dsl::InnerJoin<costs::table, households_table::table>,
-    <DbConn as diesel::Connection>::Backend,
->;
+type Costs<'a> = costs::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
 
-/// The costs in scope that `filter` selects.
+/// The costs in scope that `filter` selects. A cost's municipality is its household's
+/// (households do not move), so the municipality scope is the cost's own column and its index
+/// serves the list's order and sums alone; a unit or a search on the reference asks about the
+/// cost's household (by its key) only when there is one.
 fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
-    // Joined to the households in scope, not bound as their ids.
-    let mut query = in_scope!(costs::table.inner_join(households_table::table).into_boxed(), scope);
-    // The cost's own municipality too: its index gives the list's order without sorting.
+    use diesel::dsl::exists;
+    let mut query = costs::table.into_boxed();
     if let Some(codes) = scope.municipalities.clone() {
         query = query.filter(costs::municipality_code.eq_any(codes));
+    }
+    let household =
+        || households_table::table.select(households_table::id).filter(households_table::id.eq(costs::household_id));
+    if let Some(unit) = scope.unit.clone() {
+        query = query.filter(exists(household().filter(households_table::unit.eq(unit))));
+    }
+    if let Some(text) = filter.household.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let named = crate::paging::lower(households_table::reference.assume_not_null())
+            .like(contains_pattern(text))
+            .escape('\\');
+        query = query.filter(exists(household().filter(named)));
     }
     if let Some(h) = filter.household_id {
         query = query.filter(costs::household_id.eq(h));
@@ -333,13 +342,6 @@ fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
     }
     if filter.unclaimed {
         query = query.filter(costs::claim_id.is_null());
-    }
-    if let Some(text) = filter.household.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        query = query.filter(
-            crate::paging::lower(households_table::reference.assume_not_null())
-                .like(contains_pattern(text))
-                .escape('\\'),
-        );
     }
     query
 }
@@ -367,13 +369,17 @@ pub fn page(conn: &mut DbConn, scope: &Scope, q: &CostQuery) -> Result<CostPage>
             (CostSort::Deadline, false) => query.order((costs::deadline.desc(), costs::id.desc())),
             (CostSort::Deadline, true) => query.order((costs::deadline.asc(), costs::id.asc())),
         };
-        let rows: Vec<(Cost, Option<String>)> = query
-            .limit(q.paging.limit())
-            .offset(q.paging.offset())
-            .select((Cost::as_select(), households_table::reference))
-            .load(conn)?;
-        // The newest cost of each of the page's households' categories: a page's households.
-        let households: Vec<i32> = rows.iter().map(|(c, _)| c.household_id).collect();
+        let rows: Vec<Cost> =
+            query.limit(q.paging.limit()).offset(q.paging.offset()).select(Cost::as_select()).load(conn)?;
+        // The page's households: their references, and the newest cost of each of their
+        // categories (a page's ids).
+        let households: Vec<i32> = rows.iter().map(|c| c.household_id).collect();
+        let references: std::collections::HashMap<i32, Option<String>> = households_table::table
+            .filter(households_table::id.eq_any(&households))
+            .select((households_table::id, households_table::reference))
+            .load(conn)?
+            .into_iter()
+            .collect();
         let newest: Vec<Option<i32>> = costs::table
             .filter(costs::household_id.eq_any(&households))
             .group_by((costs::household_id, costs::category))
@@ -381,8 +387,11 @@ pub fn page(conn: &mut DbConn, scope: &Scope, q: &CostQuery) -> Result<CostPage>
             .load(conn)?;
         let rows = rows
             .into_iter()
-            .map(|(cost, reference)| Listed {
-                household: households::label(cost.household_id, reference.as_deref()),
+            .map(|cost| Listed {
+                household: households::label(
+                    cost.household_id,
+                    references.get(&cost.household_id).and_then(Option::as_deref),
+                ),
                 removable: cost.claim_id.is_none() && newest.contains(&Some(cost.id)),
                 cost,
             })
