@@ -8,7 +8,7 @@ pub mod tokens;
 pub mod users;
 
 pub use scope::Scope;
-pub(crate) use scope::in_scope;
+pub(crate) use scope::{among, in_scope};
 
 use chrono::{NaiveDate, NaiveDateTime};
 

@@ -232,6 +232,10 @@ impl Store {
     fn connect(url: &DatabaseUrl, settings: PoolSettings) -> Result<Store> {
         let pool = Pool::builder()
             .max_size(settings.size)
+            // A PostgreSQL connection can be cut by the server or the network, so it is tried
+            // before use; an SQLite connection is a file in this process, and a query a
+            // checkout (several a request) would only cost.
+            .test_on_check_out(url.backend() == Backend::Postgres)
             .min_idle(Some(1))
             .connection_timeout(settings.wait)
             .build(Manager(url.clone()))?;

@@ -13,7 +13,7 @@ macro_rules! in_scope {
     ($query:expr, $scope:expr) => {{
         let mut query = $query;
         if let Some(codes) = $scope.municipalities.clone() {
-            query = query.filter(crate::schema::households::municipality_code.eq_any(codes));
+            query = crate::access::among!(query, crate::schema::households::municipality_code, codes);
         }
         if let Some(unit) = $scope.unit.clone() {
             query = query.filter(crate::schema::households::unit.eq(unit));
@@ -22,6 +22,20 @@ macro_rules! in_scope {
     }};
 }
 pub(crate) use in_scope;
+
+/// `$query` filtered to rows whose `$column` is one of `$codes`: `=` when there is one (most
+/// users have one municipality), which lets SQLite keep the statement prepared, where a list
+/// of binds (`IN (?, ?)`) has it prepared anew on every use.
+macro_rules! among {
+    ($query:expr, $column:expr, $codes:expr) => {{
+        let codes: Vec<String> = $codes;
+        match codes.as_slice() {
+            [one] => $query.filter($column.eq(one.clone())),
+            _ => $query.filter($column.eq_any(codes)),
+        }
+    }};
+}
+pub(crate) use among;
 
 /// Whose cases a caller may see: their municipalities and, when they belong to a unit, only
 /// that unit's households.

@@ -132,7 +132,7 @@ pub enum ClaimSort {
 fn selected(scope: &Scope, q: &ClaimQuery) -> claims::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
     let mut query = claims::table.into_boxed();
     if let Some(codes) = scope.municipalities.clone() {
-        query = query.filter(claims::municipality_code.eq_any(codes));
+        query = crate::access::among!(query, claims::municipality_code, codes);
     }
     if let Some(status) = q.status {
         query = query.filter(claims::status.eq(status.code()));

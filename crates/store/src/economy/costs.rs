@@ -318,7 +318,7 @@ fn selected<'a>(scope: &Scope, filter: &'a CostFilter) -> Costs<'a> {
     use diesel::dsl::exists;
     let mut query = costs::table.into_boxed();
     if let Some(codes) = scope.municipalities.clone() {
-        query = query.filter(costs::municipality_code.eq_any(codes));
+        query = crate::access::among!(query, costs::municipality_code, codes);
     }
     let household =
         || households_table::table.select(households_table::id).filter(households_table::id.eq(costs::household_id));

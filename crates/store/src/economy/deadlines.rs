@@ -40,7 +40,7 @@ pub fn at_risk(
     let horizon = today + chrono::Duration::days(days);
     let mut drafts = claims::table.into_boxed();
     if let Some(codes) = scope.municipalities.clone() {
-        drafts = drafts.filter(claims::municipality_code.eq_any(codes));
+        drafts = crate::access::among!(drafts, claims::municipality_code, codes);
     }
     let drafts: Vec<(i32, String, Option<NaiveDate>)> = drafts
         .filter(claims::status.eq_any([ClaimStatus::Draft.code(), ClaimStatus::SupplementRequested.code()]))

@@ -315,7 +315,7 @@ pub fn ending_within(
     let ending = || {
         let mut query = in_scope!(temporary_housings::table.inner_join(households::table).into_boxed(), scope);
         if let Some(codes) = scope.municipalities.clone() {
-            query = query.filter(temporary_housings::municipality_code.eq_any(codes));
+            query = crate::access::among!(query, temporary_housings::municipality_code, codes);
         }
         query
             .filter(temporary_housings::keys_returned_on.is_null())
