@@ -37,7 +37,7 @@ pub fn chain_hash(prev_hash: &str, entry: &AccessLogEntry) -> String {
     };
     field(Some(prev_hash));
     field(Some(&entry.id.to_string()));
-    field(Some(&entry.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()));
+    field(Some(&time_text(entry.at)));
     field(entry.actor_user_id.map(|id| id.to_string()).as_deref());
     field(Some(&entry.action));
     field(Some(&entry.record_kind));
@@ -46,6 +46,22 @@ pub fn chain_hash(prev_hash: &str, entry: &AccessLogEntry) -> String {
     field(entry.request_id.as_deref());
     field(entry.client_address.as_deref());
     hex::encode(hasher.finalize())
+}
+
+/// The time as `%Y-%m-%dT%H:%M:%S%.6f` writes it, without parsing that format for every row
+/// (an import hashes a row for each of its records, and the parsing was a tenth of it).
+fn time_text(at: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    let time = at.time();
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:06}",
+        at.date(),
+        time.hour(),
+        time.minute(),
+        // A leap second is written as second 60.
+        time.second() + time.nanosecond() / 1_000_000_000,
+        time.nanosecond() % 1_000_000_000 / 1_000
+    )
 }
 
 #[cfg(test)]
@@ -87,6 +103,19 @@ mod tests {
             let mut e = entry();
             change(&mut e);
             assert_ne!(chain_hash(GENESIS_HASH, &e), base);
+        }
+    }
+
+    #[test]
+    fn the_time_is_hashed_as_its_format_writes_it() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for at in [
+            day(2026, 11, 24).and_hms_micro_opt(8, 0, 0, 123_456).unwrap(),
+            day(2026, 1, 2).and_hms_micro_opt(23, 59, 59, 999_999).unwrap(),
+            day(987, 12, 31).and_hms_micro_opt(0, 0, 0, 0).unwrap(),
+            day(2016, 12, 31).and_hms_micro_opt(23, 59, 59, 1_500_000).unwrap(),
+        ] {
+            assert_eq!(time_text(at), at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
         }
     }
 

@@ -198,14 +198,21 @@ pub struct PersonImport {
 
 /// Reads and checks a file against the activity catalogue; every error is returned.
 pub fn read(text: &str, catalogue: &[ActivityType], today: NaiveDate) -> Result<Import, Vec<Invalid>> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let file: ReceptionFile = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        vec![Invalid::new(
-            if path == "." { "$".to_owned() } else { path },
-            Text::new("import-unreadable").with("error", e.inner()),
-        )]
-    })?;
+    // Read plainly first; only a file that cannot be read is read again with its path tracked,
+    // to say where (tracking every field of a large file costs a third of its reading).
+    let file: ReceptionFile = match serde_json::from_str(text) {
+        Ok(file) => file,
+        Err(_) => {
+            let de = &mut serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let path = e.path().to_string();
+                vec![Invalid::new(
+                    if path == "." { "$".to_owned() } else { path },
+                    Text::new("import-unreadable").with("error", e.inner()),
+                )]
+            })?
+        }
+    };
     check(file, catalogue, today)
 }
 
@@ -262,13 +269,15 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
         }
     }
     let catalogue = extended.as_slice();
-    let mut household_refs: HashMap<String, String> = HashMap::new();
-    let mut numbers: HashMap<String, String> = HashMap::new();
-    let mut households = Vec::new();
+    // Where a reference or number was first seen, by index; its path is written only for an
+    // error (a large file has a hundred thousand of them).
+    let mut household_refs: HashMap<String, usize> = HashMap::with_capacity(file.households.len());
+    let mut numbers: HashMap<(&str, String), (usize, usize)> = HashMap::new();
+    let mut households = Vec::with_capacity(file.households.len());
     for (i, h) in file.households.into_iter().enumerate() {
         let path = format!("households[{i}]");
-        if let Some(first) = household_refs.insert(h.reference.clone(), path.clone()) {
-            errors.push(&path, "ref", Text::new("import-same-ref").with("first", first));
+        if let Some(first) = household_refs.insert(h.reference.clone(), i) {
+            errors.push(&path, "ref", Text::new("import-same-ref").with("first", format!("households[{first}]")));
         }
         if h.reference.trim().is_empty() {
             errors.push(&path, "ref", Text::new("import-household-ref"));
@@ -310,17 +319,22 @@ fn check(file: ReceptionFile, catalogue: &[ActivityType], today: NaiveDate) -> R
             errors.push(&path, "persons", Text::new("import-no-persons"));
         }
         // A person's ref names them within their household.
-        let mut person_refs: HashMap<String, String> = HashMap::new();
-        let mut persons = Vec::new();
+        let mut person_refs: HashMap<String, usize> = HashMap::with_capacity(h.persons.len());
+        let mut persons = Vec::with_capacity(h.persons.len());
         for (j, p) in h.persons.into_iter().enumerate() {
             let ppath = format!("{path}.persons[{j}]");
-            if let Some(first) = person_refs.insert(p.reference.clone(), ppath.clone()) {
-                errors.push(&ppath, "ref", Text::new("import-same-ref").with("first", first));
+            if let Some(first) = person_refs.insert(p.reference.clone(), j) {
+                errors.push(
+                    &ppath,
+                    "ref",
+                    Text::new("import-same-ref").with("first", format!("{path}.persons[{first}]")),
+                );
             }
             for (field, number) in [("personal_number", &p.personal_number), ("dossier_number", &p.dossier_number)] {
                 if let Some(n) = number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                     let digits: String = n.chars().filter(char::is_ascii_digit).collect();
-                    if let Some(first) = numbers.insert(format!("{field}:{digits}"), ppath.clone()) {
+                    if let Some((fi, fj)) = numbers.insert((field, digits), (i, j)) {
+                        let first = format!("households[{fi}].persons[{fj}]");
                         errors.push(&ppath, field, Text::new("import-same-number").with("first", first));
                     }
                 }
