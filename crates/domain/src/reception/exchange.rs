@@ -620,6 +620,31 @@ mod tests {
         let errors = read(&twice.to_string(), &catalogue(), today()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "households[0].persons[1].dossier_number");
+        assert_eq!(errors[0].message, Text::new("import-same-number").with("first", "households[0].persons[0]"));
+    }
+
+    #[test]
+    fn a_reference_used_twice_names_where_it_was_first() {
+        let mut file: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+        let mut second = file["households"][0].clone();
+        second["persons"][0]["personal_number"] = serde_json::Value::Null;
+        second["persons"][0]["dossier_number"] = serde_json::Value::Null;
+        let mut person = second["persons"][0].clone();
+        person["given_name"] = "Annan".into();
+        second["persons"].as_array_mut().unwrap().push(person);
+        file["households"].as_array_mut().unwrap().push(second);
+        let errors = read(&file.to_string(), &catalogue(), today()).unwrap_err();
+        let found: Vec<(&str, &Text)> = errors.iter().map(|e| (e.field.as_ref(), &e.message)).collect();
+        assert_eq!(
+            found,
+            [
+                ("households[1].ref", &Text::new("import-same-ref").with("first", "households[0]")),
+                (
+                    "households[1].persons[1].ref",
+                    &Text::new("import-same-ref").with("first", "households[1].persons[0]")
+                ),
+            ]
+        );
     }
 
     #[test]
