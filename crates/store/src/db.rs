@@ -17,47 +17,58 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// empties them. A row of up to 300 values keeps a statement within what SQLite may bind.
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {{
-        // Whole chunks go as arrays: a statement of a fixed size is prepared once and kept in
-        // the connection's cache, where a statement of any size would be parsed anew each time
-        // (on SQLite that parsing cost as much as the writing). The rest goes as one statement.
-        const ROWS: usize = 100;
-        let mut chunks = $rows.chunks_exact(ROWS);
-        for chunk in &mut chunks {
-            let array: &[_; ROWS] = chunk.try_into().expect("a chunk of ROWS rows");
-            let insert = diesel::insert_into($table).values(array);
-            match $conn {
-                $crate::DbConn::Sqlite(c) => insert.execute(c)?,
-                $crate::DbConn::Postgres(c) => insert.execute(c)?,
-            };
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let insert = diesel::insert_into($table).values(rest);
-            match $conn {
-                $crate::DbConn::Sqlite(c) => insert.execute(c)?,
-                $crate::DbConn::Postgres(c) => insert.execute(c)?,
-            };
+        match $conn {
+            // PostgreSQL takes the rows as one COPY in its binary format: no statement to plan,
+            // no limit on binds.
+            $crate::DbConn::Postgres(c) => {
+                if !$rows.is_empty() {
+                    diesel::copy_from($table).from_insertable(&$rows).execute(c)?;
+                }
+            }
+            // On SQLite whole chunks go as arrays: a statement of a fixed size is prepared once
+            // and kept in the connection's cache, where a statement of any size would be parsed
+            // anew each time (that parsing cost as much as the writing). The rest goes as one
+            // statement.
+            $crate::DbConn::Sqlite(c) => {
+                const ROWS: usize = 100;
+                let mut chunks = $rows.chunks_exact(ROWS);
+                for chunk in &mut chunks {
+                    let array: &[_; ROWS] = chunk.try_into().expect("a chunk of ROWS rows");
+                    diesel::insert_into($table).values(array).execute(c)?;
+                }
+                let rest = chunks.remainder();
+                if !rest.is_empty() {
+                    diesel::insert_into($table).values(rest).execute(c)?;
+                }
+            }
         }
         $rows.clear();
     }};
 }
 pub(crate) use insert_rows;
 
-/// Runs a large write (an import of thousands of rows) with room for its pages. SQLite's page
-/// cache is 2 MB a connection; a transaction that touches more spills its pages to the WAL
-/// midway and writes them again at commit (12 % of a 100 000-person import). The cache takes
-/// memory only for the pages the transaction touches, and is set back after.
-pub fn with_room<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> T) -> Result<T> {
+/// Runs a large write (an import of thousands of rows) as one transaction, with what each
+/// backend needs for it:
+/// - SQLite's page cache is 2 MB a connection; a transaction that touches more spills its
+///   pages to the WAL midway and writes them again at commit (12 % of a 100 000-person import).
+///   The cache is raised for the write (it takes memory only for the pages touched) and set
+///   back after.
+/// - PostgreSQL plans a prepared statement once for good after five runs, with the statistics
+///   of that moment: early in an import the tables it fills look empty, and a lookup planned
+///   as a scan of an empty table went on scanning it as it grew (an import of 100 000 persons
+///   with dossier numbers did not finish in ten minutes). Each statement of the transaction is
+///   planned for its own run instead.
+pub fn bulk_write<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
     const LARGE: &str = "PRAGMA cache_size = -262144"; // 256 MiB at most
     const USUAL: &str = "PRAGMA cache_size = -2000"; // SQLite's default
     if let DbConn::Sqlite(c) = conn {
         c.batch_execute(LARGE)?;
     }
-    let value = f(conn);
+    let outcome = write(conn, |conn| f(conn));
     if let DbConn::Sqlite(c) = conn {
         c.batch_execute(USUAL)?;
     }
-    Ok(value)
+    outcome
 }
 
 /// Brings the planner's statistics up to date after a large change (an import), as SQLite

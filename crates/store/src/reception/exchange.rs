@@ -56,169 +56,167 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
     let file = exchange::read(text, &catalogue, today).map_err(ImportError::Invalid)?;
     let code = file.municipality_code.as_str().to_owned();
     let mut clashes: Vec<Invalid> = Vec::new();
-    let outcome = crate::db::with_room(conn, |conn| {
-        write(conn, |conn| {
-            let mut count = Imported::default();
-            // The households and persons made, logged together once all are in; their activities,
-            // declines and exits written a batch at a time.
-            let mut made: Vec<Record> = Vec::new();
-            let mut activity_rows = Vec::new();
-            let mut decline_rows = Vec::new();
-            let mut exit_rows = Vec::new();
-            for t in &file.new_types {
-                plans::insert_type(conn, actor, t)?;
-                append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
-            }
-            // The file's references already in the municipality, found 500 at a time.
-            let mut taken: HashSet<String> = HashSet::new();
-            for chunk in file.households.chunks(BATCH) {
-                let references: Vec<&str> = chunk.iter().map(|h| h.reference.as_str()).collect();
-                let found: Vec<Option<String>> = households_table::table
-                    .filter(households_table::municipality_code.eq(&code))
-                    .filter(households_table::reference.eq_any(references))
-                    .select(households_table::reference)
-                    .load(conn)?;
-                taken.extend(found.into_iter().flatten());
-            }
-            for chunk in file.households.chunks(BATCH) {
-                // Every clash in the order of the file: a taken reference, then each person already
-                // in the municipality (of a taken household too, so that all are reported at once).
-                let mut fresh = Vec::with_capacity(chunk.len());
-                let mut refused: HashSet<&str> = HashSet::new();
-                for h in chunk {
-                    let is_taken = taken.contains(&h.reference);
-                    if is_taken {
-                        clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
-                    }
-                    for p in &h.persons {
-                        match households::check_duplicates(conn, &code, &p.details) {
-                            Ok(()) => {}
-                            Err(StoreError::Invalid { field, message }) => {
-                                clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
-                                refused.insert(p.path.as_str());
-                            }
-                            Err(e) => return Err(e),
+    let outcome = crate::db::bulk_write(conn, |conn| {
+        let mut count = Imported::default();
+        // The households and persons made, logged together once all are in; their activities,
+        // declines and exits written a batch at a time.
+        let mut made: Vec<Record> = Vec::new();
+        let mut activity_rows = Vec::new();
+        let mut decline_rows = Vec::new();
+        let mut exit_rows = Vec::new();
+        for t in &file.new_types {
+            plans::insert_type(conn, actor, t)?;
+            append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
+        }
+        // The file's references already in the municipality, found 500 at a time.
+        let mut taken: HashSet<String> = HashSet::new();
+        for chunk in file.households.chunks(BATCH) {
+            let references: Vec<&str> = chunk.iter().map(|h| h.reference.as_str()).collect();
+            let found: Vec<Option<String>> = households_table::table
+                .filter(households_table::municipality_code.eq(&code))
+                .filter(households_table::reference.eq_any(references))
+                .select(households_table::reference)
+                .load(conn)?;
+            taken.extend(found.into_iter().flatten());
+        }
+        for chunk in file.households.chunks(BATCH) {
+            // Every clash in the order of the file: a taken reference, then each person already
+            // in the municipality (of a taken household too, so that all are reported at once).
+            let mut fresh = Vec::with_capacity(chunk.len());
+            let mut refused: HashSet<&str> = HashSet::new();
+            let registered =
+                households::Taken::among(conn, &code, chunk.iter().flat_map(|h| h.persons.iter().map(|p| &p.details)))?;
+            for h in chunk {
+                let is_taken = taken.contains(&h.reference);
+                if is_taken {
+                    clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
+                }
+                for p in &h.persons {
+                    match registered.check(&p.details) {
+                        Ok(()) => {}
+                        Err(StoreError::Invalid { field, message }) => {
+                            clashes.push(Invalid::new(format!("{}.{field}", p.path), message));
+                            refused.insert(p.path.as_str());
                         }
-                    }
-                    if !is_taken {
-                        fresh.push(h);
+                        Err(e) => return Err(e),
                     }
                 }
-                // The chunk's households in one statement, their ids read back by reference.
-                let mut rows: Vec<_> = fresh
-                    .iter()
-                    .map(|h| {
-                        let unit =
-                            h.unit.clone().or_else(|| file.unit.clone()).unwrap_or_else(|| default_unit.to_owned());
-                        (
-                            households_table::municipality_code.eq(code.clone()),
-                            households_table::unit.eq(unit),
-                            households_table::reference.eq(h.reference.clone()),
-                            households_table::placement_date.eq(h.placement_date),
-                            households_table::expected_reception_date.eq(h.expected_reception_date),
-                            households_table::first_contact_at.eq(h.first_contact_at),
-                            households_table::first_contact_channel.eq(h.first_contact_channel.clone()),
-                            households_table::first_contact_by.eq(actor.user_id),
-                            households_table::created_at.eq(actor.at),
-                            households_table::created_by.eq(actor.user_id),
-                        )
-                    })
-                    .collect();
-                // The ids come back with their references (in no promised order).
-                let made_rows: Vec<(Option<String>, i32)> = if rows.is_empty() {
-                    Vec::new()
-                } else {
-                    let insert = diesel::insert_into(households_table::table)
-                        .values(&rows)
-                        .returning((households_table::reference, households_table::id));
-                    match conn {
-                        DbConn::Sqlite(c) => insert.get_results(c)?,
-                        DbConn::Postgres(c) => insert.get_results(c)?,
-                    }
-                };
-                rows.clear();
-                let ids: HashMap<String, i32> =
-                    made_rows.into_iter().filter_map(|(reference, id)| Some((reference?, id))).collect();
-                let mut person_rows = Vec::new();
-                for h in &fresh {
-                    let id = ids[&h.reference];
-                    made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
-                    count.households += 1;
-                    if let Some(home) = &h.housing {
-                        let housing_id = housing::insert(conn, actor, id, &code, &home.details, &home.move_out)?;
-                        for damage in &home.damages {
-                            housing::insert_damage(conn, actor, housing_id, damage)?;
-                            count.damages += 1;
-                        }
-                    }
-                    for p in h.persons.iter().filter(|p| !refused.contains(p.path.as_str())) {
-                        person_rows.push(NewPersonRow::of(actor, id, &code, &p.details, Some(&p.reference)));
-                        // 15 values a row: a thousand rows stay within what a statement binds.
-                        if person_rows.len() >= 1_000 {
-                            insert_rows!(conn, persons::table, person_rows);
-                        }
+                if !is_taken {
+                    fresh.push(h);
+                }
+            }
+            // The chunk's households in one statement, their ids read back by reference.
+            let mut rows: Vec<_> = fresh
+                .iter()
+                .map(|h| {
+                    let unit = h.unit.clone().or_else(|| file.unit.clone()).unwrap_or_else(|| default_unit.to_owned());
+                    (
+                        households_table::municipality_code.eq(code.clone()),
+                        households_table::unit.eq(unit),
+                        households_table::reference.eq(h.reference.clone()),
+                        households_table::placement_date.eq(h.placement_date),
+                        households_table::expected_reception_date.eq(h.expected_reception_date),
+                        households_table::first_contact_at.eq(h.first_contact_at),
+                        households_table::first_contact_channel.eq(h.first_contact_channel.clone()),
+                        households_table::first_contact_by.eq(actor.user_id),
+                        households_table::created_at.eq(actor.at),
+                        households_table::created_by.eq(actor.user_id),
+                    )
+                })
+                .collect();
+            // The ids come back with their references (in no promised order).
+            let made_rows: Vec<(Option<String>, i32)> = if rows.is_empty() {
+                Vec::new()
+            } else {
+                let insert = diesel::insert_into(households_table::table)
+                    .values(&rows)
+                    .returning((households_table::reference, households_table::id));
+                match conn {
+                    DbConn::Sqlite(c) => insert.get_results(c)?,
+                    DbConn::Postgres(c) => insert.get_results(c)?,
+                }
+            };
+            rows.clear();
+            let ids: HashMap<String, i32> =
+                made_rows.into_iter().filter_map(|(reference, id)| Some((reference?, id))).collect();
+            let mut person_rows = Vec::new();
+            for h in &fresh {
+                let id = ids[&h.reference];
+                made.push(Record::new(HOUSEHOLD, id).in_municipality(&code));
+                count.households += 1;
+                if let Some(home) = &h.housing {
+                    let housing_id = housing::insert(conn, actor, id, &code, &home.details, &home.move_out)?;
+                    for damage in &home.damages {
+                        housing::insert_damage(conn, actor, housing_id, damage)?;
+                        count.damages += 1;
                     }
                 }
-                insert_rows!(conn, persons::table, person_rows);
-                // The persons' ids, read back by household and reference (both unique in the file).
-                let household_ids: Vec<i32> = ids.values().copied().collect();
-                let person_ids: HashMap<(i32, String), i32> = persons::table
-                    .filter(persons::household_id.eq_any(household_ids))
-                    .select((persons::household_id, persons::reference, persons::id))
-                    .load::<(i32, Option<String>, i32)>(conn)?
-                    .into_iter()
-                    .filter_map(|(household, reference, id)| Some(((household, reference?), id)))
-                    .collect();
-                for h in &fresh {
-                    let household = ids[&h.reference];
-                    for p in &h.persons {
-                        // A person refused above has no row.
-                        let Some(&person_id) = person_ids.get(&(household, p.reference.clone())) else { continue };
-                        made.push(Record::new(PERSON, person_id).in_municipality(&code));
-                        count.persons += 1;
-                        if let Some((exit_date, reason)) = p.exit {
-                            exit_rows.push((
-                                person_exits::person_id.eq(person_id),
-                                person_exits::exit_date.eq(exit_date),
-                                person_exits::reason.eq(reason.code()),
-                                person_exits::recorded_at.eq(actor.at),
-                                person_exits::recorded_by.eq(actor.user_id),
-                            ));
-                        }
-                        for a in &p.activities {
-                            activity_rows.push(NewActivityRow::of(actor, person_id, a));
-                            count.activities += 1;
-                        }
-                        for (type_code, on, reason) in &p.declines {
-                            decline_rows.push(NewDeclineRow::of(actor, person_id, type_code, *on, reason));
-                            count.declines += 1;
-                        }
-                        // 9 values a row at most: 1 000 rows stay well within what a statement binds.
-                        if activity_rows.len() >= 1_000 {
-                            insert_rows!(conn, activities::table, activity_rows);
-                        }
-                        if decline_rows.len() >= 1_000 {
-                            insert_rows!(conn, declines::table, decline_rows);
-                        }
-                        if exit_rows.len() >= 1_000 {
-                            insert_rows!(conn, person_exits::table, exit_rows);
-                        }
+                for p in h.persons.iter().filter(|p| !refused.contains(p.path.as_str())) {
+                    person_rows.push(NewPersonRow::of(actor, id, &code, &p.details, Some(&p.reference)));
+                    // 15 values a row: a thousand rows stay within what a statement binds.
+                    if person_rows.len() >= 1_000 {
+                        insert_rows!(conn, persons::table, person_rows);
                     }
                 }
             }
-            if !clashes.is_empty() {
-                // Rolls the transaction back; the clashes are reported below.
-                return Err(StoreError::invalid("import", Text::new("technical-detail").with("detail", "clashes")));
+            insert_rows!(conn, persons::table, person_rows);
+            // The persons' ids, read back by household and reference (both unique in the file).
+            let household_ids: Vec<i32> = ids.values().copied().collect();
+            let person_ids: HashMap<(i32, String), i32> = persons::table
+                .filter(persons::household_id.eq_any(household_ids))
+                .select((persons::household_id, persons::reference, persons::id))
+                .load::<(i32, Option<String>, i32)>(conn)?
+                .into_iter()
+                .filter_map(|(household, reference, id)| Some(((household, reference?), id)))
+                .collect();
+            for h in &fresh {
+                let household = ids[&h.reference];
+                for p in &h.persons {
+                    // A person refused above has no row.
+                    let Some(&person_id) = person_ids.get(&(household, p.reference.clone())) else { continue };
+                    made.push(Record::new(PERSON, person_id).in_municipality(&code));
+                    count.persons += 1;
+                    if let Some((exit_date, reason)) = p.exit {
+                        exit_rows.push((
+                            person_exits::person_id.eq(person_id),
+                            person_exits::exit_date.eq(exit_date),
+                            person_exits::reason.eq(reason.code()),
+                            person_exits::recorded_at.eq(actor.at),
+                            person_exits::recorded_by.eq(actor.user_id),
+                        ));
+                    }
+                    for a in &p.activities {
+                        activity_rows.push(NewActivityRow::of(actor, person_id, a));
+                        count.activities += 1;
+                    }
+                    for (type_code, on, reason) in &p.declines {
+                        decline_rows.push(NewDeclineRow::of(actor, person_id, type_code, *on, reason));
+                        count.declines += 1;
+                    }
+                    // 9 values a row at most: 1 000 rows stay well within what a statement binds.
+                    if activity_rows.len() >= 1_000 {
+                        insert_rows!(conn, activities::table, activity_rows);
+                    }
+                    if decline_rows.len() >= 1_000 {
+                        insert_rows!(conn, declines::table, decline_rows);
+                    }
+                    if exit_rows.len() >= 1_000 {
+                        insert_rows!(conn, person_exits::table, exit_rows);
+                    }
+                }
             }
-            insert_rows!(conn, activities::table, activity_rows);
-            insert_rows!(conn, declines::table, decline_rows);
-            insert_rows!(conn, person_exits::table, exit_rows);
-            crate::reporting::kept::changed(conn, &code)?;
-            append_all(conn, actor, Action::Create, &made)?;
-            Ok(count)
-        })
-    })
-    .and_then(|outcome| outcome);
+        }
+        if !clashes.is_empty() {
+            // Rolls the transaction back; the clashes are reported below.
+            return Err(StoreError::invalid("import", Text::new("technical-detail").with("detail", "clashes")));
+        }
+        insert_rows!(conn, activities::table, activity_rows);
+        insert_rows!(conn, declines::table, decline_rows);
+        insert_rows!(conn, person_exits::table, exit_rows);
+        crate::reporting::kept::changed(conn, &code)?;
+        append_all(conn, actor, Action::Create, &made)?;
+        Ok(count)
+    });
     match outcome {
         Ok(count) => {
             // Many rows at once: the planner's statistics are brought up to date. The import

@@ -1,7 +1,7 @@
 //! Households placed in the municipality and their persons: placement, arrival, the first
 //! contact, and leaving and returning to the target group.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -283,27 +283,59 @@ impl NewPersonRow {
 
 /// Refuses a person whose identity or dossier number is already in the municipality.
 pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, person: &PersonDetails) -> Result<()> {
-    if let Some(number) = &person.personal_number {
-        let taken: i64 = persons::table
-            .filter(persons::municipality_code.eq(municipality_code))
-            .filter(persons::personal_number.eq(number.digits()))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
+    Taken::among(conn, municipality_code, [person])?.check(person)
+}
+
+/// The personnummer and dossier numbers of some persons that are already registered in the
+/// municipality: one query for each kind for a batch of persons (a file's chunk), not two
+/// for each person.
+#[derive(Debug, Default)]
+pub(crate) struct Taken {
+    personal_numbers: HashSet<String>,
+    dossier_numbers: HashSet<String>,
+}
+
+impl Taken {
+    pub(crate) fn among<'a>(
+        conn: &mut DbConn,
+        municipality_code: &str,
+        persons: impl IntoIterator<Item = &'a PersonDetails>,
+    ) -> Result<Taken> {
+        let (mut personal, mut dossier) = (Vec::new(), Vec::new());
+        for p in persons {
+            personal.extend(p.personal_number.as_ref().map(|n| n.digits().to_owned()));
+            dossier.extend(p.dossier_number.as_ref().map(|n| n.to_string()));
+        }
+        let mut taken = Taken::default();
+        if !personal.is_empty() {
+            let found: Vec<Option<String>> = persons::table
+                .filter(persons::municipality_code.eq(municipality_code))
+                .filter(persons::personal_number.eq_any(personal))
+                .select(persons::personal_number)
+                .load(conn)?;
+            taken.personal_numbers = found.into_iter().flatten().collect();
+        }
+        if !dossier.is_empty() {
+            let found: Vec<Option<String>> = persons::table
+                .filter(persons::municipality_code.eq(municipality_code))
+                .filter(persons::dossier_number.eq_any(dossier))
+                .select(persons::dossier_number)
+                .load(conn)?;
+            taken.dossier_numbers = found.into_iter().flatten().collect();
+        }
+        Ok(taken)
+    }
+
+    /// Refuses a person whose personnummer, or else dossier number, is taken.
+    pub(crate) fn check(&self, person: &PersonDetails) -> Result<()> {
+        if person.personal_number.as_ref().is_some_and(|n| self.personal_numbers.contains(n.digits())) {
             return Err(StoreError::invalid("personal_number", Text::new("person-number-taken")));
         }
-    }
-    if let Some(number) = &person.dossier_number {
-        let taken: i64 = persons::table
-            .filter(persons::municipality_code.eq(municipality_code))
-            .filter(persons::dossier_number.eq(number.to_string()))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
+        if person.dossier_number.as_ref().is_some_and(|n| self.dossier_numbers.contains(&n.to_string())) {
             return Err(StoreError::invalid("dossier_number", Text::new("person-dossier-taken")));
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Records that the household arrived: every person not yet received gets the date, and the
