@@ -61,8 +61,10 @@ const QUERIES: [(&str, &[&str]); 21] = [
     // ... the households waiting for their first contact (the notifier, every one of them).
     (
         "SELECT id FROM households WHERE municipality_code IN ('0117') AND unit = 'Mottagningen' \
-         AND first_contact_at IS NULL ORDER BY placement_date DESC, id DESC",
-        &["households_uncontacted|households_placed"],
+         AND first_contact_at IS NULL AND EXISTS (SELECT persons.id FROM persons \
+             WHERE persons.household_id = households.id AND persons.reception_date <= '2026-01-01') \
+         ORDER BY placement_date DESC, id DESC",
+        &["households_uncontacted|households_placed", "persons_household"],
     ),
     // ... and their persons, joined to the scope rather than bound as ids.
     (

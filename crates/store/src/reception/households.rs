@@ -492,7 +492,7 @@ pub enum Show {
     /// With at least one person in the target group, or not yet arrived.
     Active,
     All,
-    /// Active, and not yet contacted: what the first-contact clock watches.
+    /// Active, someone arrived, and not yet contacted: what the first-contact clock watches.
     Uncontacted,
 }
 
@@ -591,7 +591,12 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
         query = query.filter(exists(active));
     }
     if show == Show::Uncontacted {
-        query = query.filter(households::first_contact_at.is_null());
+        // Someone has arrived: the first-contact clock runs from the reception date.
+        let arrived = persons::table
+            .select(persons::id)
+            .filter(persons::household_id.eq(households::id))
+            .filter(persons::reception_date.le(today));
+        query = query.filter(households::first_contact_at.is_null()).filter(exists(arrived));
     }
     if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = contains_pattern(text);
@@ -737,15 +742,9 @@ pub fn awaiting_first_contact(
     days: DayCount,
     paging: Paging,
 ) -> Result<Page<Summary>> {
-    use diesel::dsl::{exists, min};
+    use diesel::dsl::min;
     let today = actor.today();
-    let waiting = || {
-        let arrived = persons::table
-            .select(persons::id)
-            .filter(persons::household_id.eq(households::id))
-            .filter(persons::reception_date.le(today));
-        shown(scope, today, Show::Uncontacted, None).filter(exists(arrived))
-    };
+    let waiting = || shown(scope, today, Show::Uncontacted, None);
     let total: i64 = waiting().count().get_result(conn)?;
     // The household's reception date is its first person's, and the deadline follows it.
     let received = persons::table
