@@ -47,24 +47,22 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
-/// Runs a large write (an import of thousands of rows) as one transaction, with what each
-/// backend needs for it:
-/// - SQLite's page cache is 2 MB a connection; a transaction that touches more spills its
-///   pages to the WAL midway and writes them again at commit (12 % of a 100 000-person import).
-///   The cache is raised for the write (it takes memory only for the pages touched) and set
-///   back after.
-/// - PostgreSQL plans a prepared statement once for good after five runs, with the statistics
-///   of that moment: early in an import the tables it fills look empty, and a lookup planned
-///   as a scan of an empty table went on scanning it as it grew (an import of 100 000 persons
-///   with dossier numbers did not finish in ten minutes). Each statement of the transaction is
-///   planned for its own run instead.
+/// Runs a large write (an import of thousands of rows) as one transaction. SQLite's page cache
+/// is 2 MB a connection; a transaction that touches more spills its pages to the WAL midway and
+/// writes them again at commit (12 % of a 100 000-person import), so the cache is raised for
+/// the write (it takes memory only for the pages touched) and set back after.
+///
+/// On PostgreSQL, look rows up a batch at a time inside such a write, never a row at a time: a
+/// prepared statement run more than five times keeps a generic plan made with the statistics of
+/// that moment, when the tables being filled still look empty, and a lookup planned as a scan of
+/// an empty table goes on scanning it as it grows (`reception::households::Taken`).
 pub fn bulk_write<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
     const LARGE: &str = "PRAGMA cache_size = -262144"; // 256 MiB at most
     const USUAL: &str = "PRAGMA cache_size = -2000"; // SQLite's default
     if let DbConn::Sqlite(c) = conn {
         c.batch_execute(LARGE)?;
     }
-    let outcome = write(conn, |conn| f(conn));
+    let outcome = write(conn, f);
     if let DbConn::Sqlite(c) = conn {
         c.batch_execute(USUAL)?;
     }

@@ -287,8 +287,10 @@ pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, perso
 }
 
 /// The personnummer and dossier numbers of some persons that are already registered in the
-/// municipality: one query for each kind for a batch of persons (a file's chunk), not two
-/// for each person.
+/// municipality: one query for each kind for a batch of persons (a file's chunk), not two for
+/// each person. On PostgreSQL the per-person lookup kept a plan made while the import's table
+/// was empty and scanned it for every person (an import of 100 000 persons with dossier numbers
+/// did not finish in ten minutes; a batch at a time it takes nine seconds).
 #[derive(Debug, Default)]
 pub(crate) struct Taken {
     personal_numbers: HashSet<String>,
