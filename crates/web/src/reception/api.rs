@@ -20,7 +20,8 @@ use crate::error::AppResult;
 #[into_params(parameter_in = Query)]
 pub struct HouseholdsQuery {
     /// `active` (the default: someone in the target group or not yet arrived), `uncontacted`
-    /// (active and not yet contacted) or `all` (also households that have left the group).
+    /// (active, someone arrived, and no first contact yet) or `all` (also households that have
+    /// left the group).
     pub show: Option<String>,
     /// Part of the household's reference or of a person's name.
     pub q: Option<String>,
