@@ -111,35 +111,134 @@ impl UserForm {
         errors.keep(check_username(username).map_err(|m| Invalid::new("username", m)));
         let display_name = errors.keep(check_display_name(&self.display_name));
         errors.keep(check_new_password(&self.password).map_err(|m| Invalid::new("password", m)));
-        let roles: Vec<Role> = self.roles.iter().filter_map(|r| Role::from_code(r.trim())).collect();
-        if roles.is_empty() {
-            errors.push(Invalid::new("roles", Text::new("user-roles-needed")));
-        }
-        let mut municipalities = Vec::new();
-        for code in self.municipalities.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-            match code.parse::<MunicipalityCode>() {
-                Ok(parsed) => municipalities.push(parsed),
-                Err(_) => {
-                    errors.push(Invalid::new("municipalities", Text::new("users-bad-municipality").with("code", code)))
-                }
-            }
-        }
-        let unit = errors.keep(check_unit(Some(&self.unit)));
-        if roles.contains(&Role::CaseWorker) && matches!(unit, Some(None)) {
-            errors.push(Invalid::new("unit", Text::new("user-case-worker-unit")));
-        }
-        let email = errors.keep(check_optional_email(Some(&self.email)));
+        let grants = check_grants(&mut errors, &self.roles, &self.municipalities, &self.unit, &self.email);
         errors.finish(|| {
+            let (roles, municipalities, unit, email) = grants?;
             Some(NewUser {
                 username: username.to_owned(),
                 display_name: display_name?,
                 password: self.password.clone(),
                 roles,
                 municipalities,
-                unit: unit?,
-                email: email?,
+                unit,
+                email,
             })
         })
+    }
+}
+
+type CheckedGrants = (Vec<Role>, Vec<MunicipalityCode>, Option<String>, Option<String>);
+
+/// What a user may do and where, as the administrator types it (for a new user and an edited
+/// one alike): roles, municipalities, unit and e-mail.
+fn check_grants(
+    errors: &mut Errors,
+    roles: &[String],
+    municipalities: &str,
+    unit: &str,
+    email: &str,
+) -> Option<CheckedGrants> {
+    let roles: Vec<Role> = roles.iter().filter_map(|r| Role::from_code(r.trim())).collect();
+    if roles.is_empty() {
+        errors.push(Invalid::new("roles", Text::new("user-roles-needed")));
+    }
+    let mut codes = Vec::new();
+    for code in municipalities.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        match code.parse::<MunicipalityCode>() {
+            Ok(parsed) if !codes.contains(&parsed) => codes.push(parsed),
+            Ok(_) => {}
+            Err(_) => {
+                errors.push(Invalid::new("municipalities", Text::new("users-bad-municipality").with("code", code)))
+            }
+        }
+    }
+    let unit = errors.keep(check_unit(Some(unit)));
+    if roles.contains(&Role::CaseWorker) && matches!(unit, Some(None)) {
+        errors.push(Invalid::new("unit", Text::new("user-case-worker-unit")));
+    }
+    let email = errors.keep(check_optional_email(Some(email)));
+    Some((roles, codes, unit?, email?))
+}
+
+/// A user's details after the administrator's edit: everything but the user name (which the
+/// access log names them by) and the password (which has its own form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChange {
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub unit: Option<String>,
+    pub email: Option<String>,
+}
+
+/// An existing user as the administrator edits them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UserEditForm {
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub municipalities: String,
+    pub unit: String,
+    pub email: String,
+}
+
+impl UserEditForm {
+    pub fn check(&self) -> Result<UserChange, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let display_name = errors.keep(check_display_name(&self.display_name));
+        let grants = check_grants(&mut errors, &self.roles, &self.municipalities, &self.unit, &self.email);
+        errors.finish(|| {
+            let (roles, municipalities, unit, email) = grants?;
+            Some(UserChange { display_name: display_name?, roles, municipalities, unit, email })
+        })
+    }
+}
+
+/// A password the administrator sets for someone who has forgotten theirs.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PasswordResetForm {
+    pub password: String,
+}
+
+impl PasswordResetForm {
+    pub fn check(&self) -> Result<String, Vec<Invalid>> {
+        check_new_password(&self.password)
+            .map(|()| self.password.clone())
+            .map_err(|m| vec![Invalid::new("password", m)])
+    }
+}
+
+/// A user changing their own password: the current one proves it is them, the new one twice.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PasswordChangeForm {
+    pub current_password: String,
+    pub new_password: String,
+    pub repeat_password: String,
+}
+
+/// A checked change of one's own password; whether the current one is right is the store's to say.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+impl PasswordChangeForm {
+    pub fn check(&self) -> Result<PasswordChange, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        if self.current_password.is_empty() {
+            errors.push(Invalid::new("current_password", Text::new("account-current-needed")));
+        }
+        errors.keep(check_new_password(&self.new_password).map_err(|m| Invalid::new("new_password", m)));
+        if self.repeat_password != self.new_password {
+            errors.push(Invalid::new("repeat_password", Text::new("account-repeat-differs")));
+        } else if !self.current_password.is_empty() && self.new_password == self.current_password {
+            errors.push(Invalid::new("new_password", Text::new("account-same-password")));
+        }
+        errors
+            .finish(|| Some(PasswordChange { current: self.current_password.clone(), new: self.new_password.clone() }))
     }
 }
 
@@ -232,5 +331,36 @@ mod tests {
         };
         let user = good.check().unwrap();
         assert_eq!((user.username.as_str(), user.roles.len(), user.unit), ("jan", 1, None));
+    }
+
+    #[test]
+    fn an_edited_user_keeps_each_municipality_once_and_names_every_error() {
+        let edit = UserEditForm {
+            display_name: " Jan ".into(),
+            roles: vec!["committee".into()],
+            municipalities: "0117, 0117,0586".into(),
+            ..Default::default()
+        };
+        let change = edit.check().unwrap();
+        assert_eq!(change.display_name, "Jan");
+        assert_eq!(change.municipalities.len(), 2);
+        let bad = UserEditForm { roles: vec!["case_worker".into()], email: "x".into(), ..Default::default() };
+        let fields: Vec<String> = bad.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["display_name", "unit", "email"]);
+    }
+
+    #[test]
+    fn a_new_password_is_typed_twice_and_differs_from_the_current_one() {
+        let form = |current: &str, new: &str, repeat: &str| PasswordChangeForm {
+            current_password: current.into(),
+            new_password: new.into(),
+            repeat_password: repeat.into(),
+        };
+        assert!(form("gammal fras här", "en ny lång fras", "en ny lång fras").check().is_ok());
+        let fields = |f: PasswordChangeForm| -> Vec<String> {
+            f.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert_eq!(fields(form("", "kort", "annan")), ["current_password", "new_password", "repeat_password"]);
+        assert_eq!(fields(form("en ny lång fras", "en ny lång fras", "en ny lång fras")), ["new_password"]);
     }
 }

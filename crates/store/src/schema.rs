@@ -37,6 +37,7 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+        client_address -> Nullable<Text>,
     }
 }
 

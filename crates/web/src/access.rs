@@ -1,5 +1,6 @@
 //! The access area on the web: login and logout, users, API keys, the access log and its API.
 
+pub mod account;
 pub mod api;
 pub mod audit;
 pub mod login;

@@ -64,7 +64,7 @@ impl PageContext {
             if user.can(Permission::ReadAccessLog) {
                 link("/audit", "nav-audit");
             }
-            link("/account/tokens", "nav-tokens");
+            link("/account", "nav-account");
         }
         PageContext { title, user, csrf_token: ctx.csrf_token().unwrap_or_default().to_owned(), nav, t }
     }

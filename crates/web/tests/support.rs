@@ -22,12 +22,13 @@ pub struct TestApp {
 }
 
 /// A signed-in browser: its session cookie and the token its forms carry.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Browser {
     pub cookie: String,
     pub csrf: String,
 }
 
+#[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -220,6 +221,13 @@ impl TestApp {
 
     /// Opens the login page, signs in, and returns the signed-in browser.
     pub async fn login(&self, username: &str) -> Browser {
+        self.try_login(username, PASSWORD)
+            .await
+            .unwrap_or_else(|answer| panic!("login of {username} failed: {}", answer.body))
+    }
+
+    /// Signs in with a password, or gives the login page's answer when it is refused.
+    pub async fn try_login(&self, username: &str, password: &str) -> Result<Browser, Answer> {
         let form = self.get("/login", None).await;
         let login_cookie = form.cookie("etablera_login_csrf").expect("the login page sets its token cookie");
         let csrf = csrf_in(&form.body);
@@ -228,14 +236,16 @@ impl TestApp {
             .post_form(
                 "/login",
                 Some(&before),
-                &[("csrf_token", &csrf), ("username", username), ("password", PASSWORD)],
+                &[("csrf_token", &csrf), ("username", username), ("password", password)],
             )
             .await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", answer.body);
+        if answer.status != StatusCode::SEE_OTHER {
+            return Err(answer);
+        }
         let cookie = answer.cookie("etablera_session").expect("a session cookie");
         let start = self.get("/", Some(&Browser { cookie: cookie.clone(), csrf: String::new() })).await;
         assert_eq!(start.status, StatusCode::OK);
-        Browser { cookie, csrf: csrf_in(&start.body) }
+        Ok(Browser { cookie, csrf: csrf_in(&start.body) })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The web layer's tests: in-process through the router, and one real server on port 0.
 //! The backend comes from TEST_DATABASE_URL (SQLite when unset).
 
+mod accounts;
 mod audit;
 mod cofinancing;
 mod economy;

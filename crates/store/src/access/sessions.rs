@@ -1,4 +1,5 @@
-//! Logging in and out, and the server-side sessions behind the web's cookie.
+//! Logging in and out, the server-side sessions behind the web's cookie, and the checks of a
+//! password that a person types (at login, and to change it).
 
 use std::time::Duration;
 
@@ -8,8 +9,10 @@ use diesel::prelude::*;
 use super::log::{Action, Record, append};
 use super::users::{self, User};
 use super::{Actor, passwords, random_token, token_hash};
-use crate::schema::{login_attempts, sessions};
-use crate::{DbConn, Result, write};
+use crate::schema::{login_attempts, sessions, users as users_table};
+use crate::{DbConn, Result, StoreError, write};
+use etablera_domain::access::{PasswordChange, check_new_password};
+use etablera_domain::text::Text;
 
 /// How many failed logins are allowed in a window before the account or address must wait.
 #[derive(Debug, Clone, Copy)]
@@ -57,16 +60,13 @@ pub fn login(
     let username = username.trim().to_lowercase();
     let username_hash = token_hash(&username);
     let address = actor.client_address.clone().unwrap_or_default();
-    let (by_account, by_address) = failures_since(conn, &username_hash, &address, ago(actor.at, throttle.window))?;
+    let throttled = is_throttled(conn, &username_hash, &address, actor.at, throttle)?;
     let credentials = users::credentials(conn, &username)?;
     let known_id = credentials.as_ref().map(|c| c.0);
     let record = Record { kind: users::RECORD, id: known_id.map(|i| i.to_string()), municipality_code: None };
 
-    if by_account >= throttle.max_failures_per_account || by_address >= throttle.max_failures_per_address {
-        write(conn, |conn| {
-            insert_attempt(conn, actor, &username_hash, &address, false)?;
-            append(conn, actor, Action::LoginFailed, &record)
-        })?;
+    if throttled {
+        refused(conn, actor, &username_hash, &address, &record)?;
         return Ok(LoginOutcome::Throttled);
     }
 
@@ -80,10 +80,7 @@ pub fn login(
         }
     };
     let Some((user_id, _, _)) = credentials.filter(|_| verified) else {
-        write(conn, |conn| {
-            insert_attempt(conn, actor, &username_hash, &address, false)?;
-            append(conn, actor, Action::LoginFailed, &record)
-        })?;
+        refused(conn, actor, &username_hash, &address, &record)?;
         return Ok(LoginOutcome::Refused);
     };
 
@@ -101,12 +98,32 @@ pub fn login(
                 sessions::csrf_token.eq(random_token(32)),
                 sessions::created_at.eq(at),
                 sessions::last_seen_at.eq(at),
+                sessions::client_address.eq(&actor.client_address),
             ))
             .execute(conn)?;
         append(conn, &actor.user(user_id), Action::Login, &record)?;
         users::load(conn, user_id)
     })?;
     Ok(LoginOutcome::LoggedIn { token, user })
+}
+
+fn is_throttled(
+    conn: &mut DbConn,
+    username_hash: &str,
+    address: &str,
+    at: NaiveDateTime,
+    throttle: &Throttle,
+) -> Result<bool> {
+    let (by_account, by_address) = failures_since(conn, username_hash, address, ago(at, throttle.window))?;
+    Ok(by_account >= throttle.max_failures_per_account || by_address >= throttle.max_failures_per_address)
+}
+
+/// A failed password check: counted for the throttle and logged.
+fn refused(conn: &mut DbConn, actor: &Actor, username_hash: &str, address: &str, record: &Record) -> Result<()> {
+    write(conn, |conn| {
+        insert_attempt(conn, actor, username_hash, address, false)?;
+        append(conn, actor, Action::LoginFailed, record)
+    })
 }
 
 fn insert_attempt(conn: &mut DbConn, actor: &Actor, username_hash: &str, address: &str, succeeded: bool) -> Result<()> {
@@ -180,4 +197,103 @@ pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
 /// Removes sessions idle longer than the timeout at `at`; run at start and now and then.
 pub fn prune(conn: &mut DbConn, idle_timeout: Duration, at: NaiveDateTime) -> Result<usize> {
     Ok(diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(ago(at, idle_timeout)))).execute(conn)?)
+}
+
+/// Changes the signed-in user's own password, when `change.current` is their password now. A
+/// wrong current password counts as a failed login (so a forgotten session cannot be used to
+/// guess it) and is refused; the user's other sessions end, the one making the change goes on.
+pub fn change_own_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    session_id: i32,
+    change: &PasswordChange,
+    throttle: &Throttle,
+) -> Result<()> {
+    let user_id = actor.user_id.ok_or(StoreError::NotFound)?;
+    let (username, hash): (String, String) =
+        users_table::table.find(user_id).select((users_table::username, users_table::password_hash)).first(conn)?;
+    let username_hash = token_hash(&username);
+    let address = actor.client_address.clone().unwrap_or_default();
+    let record = Record::new(users::RECORD, user_id);
+    if is_throttled(conn, &username_hash, &address, actor.at, throttle)? {
+        refused(conn, actor, &username_hash, &address, &record)?;
+        return Err(StoreError::invalid("current_password", Text::new("account-throttled")));
+    }
+    if !passwords::verify(&change.current, &hash) {
+        refused(conn, actor, &username_hash, &address, &record)?;
+        return Err(StoreError::invalid("current_password", Text::new("account-current-wrong")));
+    }
+    check_new_password(&change.new).map_err(|m| StoreError::invalid("new_password", m))?;
+    let new_hash = passwords::hash(&change.new);
+    write(conn, |conn| {
+        diesel::update(users_table::table.find(user_id))
+            .set((users_table::password_hash.eq(&new_hash), users_table::version.eq(users_table::version + 1)))
+            .execute(conn)?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(session_id)))
+            .execute(conn)?;
+        append(conn, actor, Action::SetPassword, &record)
+    })
+}
+
+/// One of a user's open sessions, as their account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSession {
+    pub id: i32,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub client_address: Option<String>,
+}
+
+/// The user's sessions that have not been idle too long at `at`, the latest used first. A user
+/// has a handful; the list is not paged.
+pub fn open_sessions(
+    conn: &mut DbConn,
+    actor: &Actor,
+    idle_timeout: Duration,
+    at: NaiveDateTime,
+) -> Result<Vec<OpenSession>> {
+    let user_id = actor.user_id.ok_or(StoreError::NotFound)?;
+    write(conn, |conn| {
+        append(conn, actor, Action::Read, &Record::new(users::RECORD, user_id))?;
+        let rows: Vec<(i32, NaiveDateTime, NaiveDateTime, Option<String>)> = sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::last_seen_at.ge(ago(at, idle_timeout)))
+            .order((sessions::last_seen_at.desc(), sessions::id.desc()))
+            .select((sessions::id, sessions::created_at, sessions::last_seen_at, sessions::client_address))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, created_at, last_seen_at, client_address)| OpenSession {
+                id,
+                created_at,
+                last_seen_at,
+                client_address,
+            })
+            .collect())
+    })
+}
+
+/// Ends the acting user's sessions: one (`Some(id)`), or all but `keep`. Another user's session
+/// is not found.
+pub fn end_own(conn: &mut DbConn, actor: &Actor, which: EndSessions) -> Result<usize> {
+    let user_id = actor.user_id.ok_or(StoreError::NotFound)?;
+    write(conn, |conn| {
+        let own = sessions::table.filter(sessions::user_id.eq(user_id));
+        let ended = match which {
+            EndSessions::One(id) => diesel::delete(own.filter(sessions::id.eq(id))).execute(conn)?,
+            EndSessions::AllBut(keep) => diesel::delete(own.filter(sessions::id.ne(keep))).execute(conn)?,
+        };
+        if ended == 0 && matches!(which, EndSessions::One(_)) {
+            return Err(StoreError::NotFound);
+        }
+        append(conn, actor, Action::Logout, &Record::new(users::RECORD, user_id))?;
+        Ok(ended)
+    })
+}
+
+/// Which of a user's sessions to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSessions {
+    One(i32),
+    AllBut(i32),
 }

@@ -26,6 +26,8 @@ pub struct User {
     /// Granted to this user beyond the roles (see [`Permission::PERSONAL`]).
     pub personal_permissions: Vec<Permission>,
     pub created_at: NaiveDateTime,
+    /// Counts the account's changes, so that an edit made on an old copy is refused.
+    pub version: i32,
 }
 
 impl User {
@@ -34,7 +36,7 @@ impl User {
     }
 }
 
-pub use etablera_domain::access::NewUser;
+pub use etablera_domain::access::{NewUser, UserChange};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -46,6 +48,7 @@ struct UserRow {
     email: Option<String>,
     disabled: bool,
     created_at: NaiveDateTime,
+    version: i32,
 }
 
 pub(crate) const RECORD: &str = "user";
@@ -131,6 +134,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         municipalities,
         personal_permissions,
         created_at: row.created_at,
+        version: row.version,
     })
 }
 
@@ -224,78 +228,133 @@ pub struct Grants {
 
 /// Changes roles, municipalities and unit in one transaction, with one log row per change.
 pub fn change_grants(conn: &mut DbConn, actor: &Actor, username: &str, grants: &Grants) -> Result<User> {
-    let unit = match &grants.unit {
-        Some(unit) => Some(check_unit(unit.as_deref())?),
-        None => None,
-    };
-    let email = match &grants.email {
-        Some(email) => Some(check_optional_email(email.as_deref())?),
-        None => None,
-    };
+    let grants = grants.checked()?;
     write(conn, |conn| {
         let id = id_of(conn, username)?;
-        let record = Record::new(RECORD, id);
-        if !grants.add_roles.is_empty() || !grants.add_municipalities.is_empty() {
-            insert_grants(conn, id, &grants.add_roles, &grants.add_municipalities)?;
-            append(conn, actor, Action::Grant, &record)?;
+        apply(conn, actor, id, &grants)
+    })
+}
+
+/// The administrator's edit of a user, made on the copy at `version`: the roles, municipalities,
+/// unit, e-mail and name become as given, in one transaction, logged as for [`change_grants`].
+/// An administrator cannot take away their own right to manage users.
+pub fn update(conn: &mut DbConn, actor: &Actor, username: &str, version: i32, change: &UserChange) -> Result<User> {
+    write(conn, |conn| {
+        let id = id_of(conn, username)?;
+        let current = load(conn, id)?;
+        if current.version != version {
+            return Err(StoreError::Stale);
         }
-        if !grants.remove_roles.is_empty() || !grants.remove_municipalities.is_empty() {
-            let roles: Vec<&str> = grants.remove_roles.iter().map(|r| r.code()).collect();
-            diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id)).filter(user_roles::role.eq_any(roles)))
-                .execute(conn)?;
-            let codes: Vec<&str> = grants.remove_municipalities.iter().map(|c| c.as_str()).collect();
-            diesel::delete(
-                user_municipalities::table
-                    .filter(user_municipalities::user_id.eq(id))
-                    .filter(user_municipalities::municipality_code.eq_any(codes)),
-            )
-            .execute(conn)?;
-            append(conn, actor, Action::Revoke, &record)?;
+        let differ = |a: &Option<String>, b: &Option<String>| if a == b { None } else { Some(b.clone()) };
+        let grants = Grants {
+            add_roles: change.roles.iter().filter(|r| !current.roles.contains(r)).copied().collect(),
+            remove_roles: current.roles.iter().filter(|r| !change.roles.contains(r)).copied().collect(),
+            add_municipalities: change
+                .municipalities
+                .iter()
+                .filter(|m| !current.municipalities.contains(m))
+                .cloned()
+                .collect(),
+            remove_municipalities: current
+                .municipalities
+                .iter()
+                .filter(|m| !change.municipalities.contains(m))
+                .cloned()
+                .collect(),
+            unit: differ(&current.unit, &change.unit),
+            email: differ(&current.email, &change.email),
+            ..Grants::default()
+        };
+        if change.display_name != current.display_name {
+            diesel::update(users::table.find(id)).set(users::display_name.eq(&change.display_name)).execute(conn)?;
+            append(conn, actor, Action::Update, &Record::new(RECORD, id))?;
         }
-        for permission in &grants.add_permissions {
-            if !Permission::PERSONAL.contains(permission) {
-                return Err(StoreError::invalid("permission", Text::new("user-permission-by-role")));
-            }
-            let exists: i64 = user_permissions::table
-                .filter(user_permissions::user_id.eq(id))
-                .filter(user_permissions::permission.eq(permission.code()))
-                .count()
-                .get_result(conn)?;
-            if exists == 0 {
-                diesel::insert_into(user_permissions::table)
-                    .values((user_permissions::user_id.eq(id), user_permissions::permission.eq(permission.code())))
-                    .execute(conn)?;
-            }
-            append(conn, actor, Action::Grant, &record)?;
-        }
-        if !grants.remove_permissions.is_empty() {
-            let codes: Vec<&str> = grants.remove_permissions.iter().map(|p| p.code()).collect();
-            diesel::delete(
-                user_permissions::table
-                    .filter(user_permissions::user_id.eq(id))
-                    .filter(user_permissions::permission.eq_any(codes)),
-            )
-            .execute(conn)?;
-            append(conn, actor, Action::Revoke, &record)?;
-        }
-        if let Some(email) = &email {
-            diesel::update(users::table.find(id)).set(users::email.eq(email)).execute(conn)?;
-            append(conn, actor, Action::Update, &record)?;
-        }
-        if let Some(unit) = &unit {
-            diesel::update(users::table.find(id)).set(users::unit.eq(unit)).execute(conn)?;
-            append(conn, actor, Action::Update, &record)?;
-        }
-        diesel::update(users::table.find(id)).set(users::version.eq(users::version + 1)).execute(conn)?;
-        let user = load(conn, id)?;
-        if user.roles.is_empty() {
-            return Err(StoreError::invalid("roles", Text::new("user-role-left")));
-        }
-        if user.roles.contains(&Role::CaseWorker) && user.unit.is_none() {
-            return Err(StoreError::invalid("unit", Text::new("user-case-worker-unit")));
+        let user = apply(conn, actor, id, &grants)?;
+        if actor.user_id == Some(id) && !user.can(Permission::ManageUsers) {
+            return Err(StoreError::invalid("roles", Text::new("users-cannot-demote-self")));
         }
         Ok(user)
     })
+}
+
+impl Grants {
+    /// The unit and e-mail checked, as for a new user.
+    fn checked(&self) -> Result<Grants> {
+        let mut grants = self.clone();
+        if let Some(unit) = &self.unit {
+            grants.unit = Some(check_unit(unit.as_deref())?);
+        }
+        if let Some(email) = &self.email {
+            grants.email = Some(check_optional_email(email.as_deref())?);
+        }
+        Ok(grants)
+    }
+}
+
+/// Makes the changes of `grants` to user `id`, one log row per kind of change, inside the
+/// caller's transaction.
+fn apply(conn: &mut DbConn, actor: &Actor, id: i32, grants: &Grants) -> Result<User> {
+    let record = Record::new(RECORD, id);
+    if !grants.add_roles.is_empty() || !grants.add_municipalities.is_empty() {
+        insert_grants(conn, id, &grants.add_roles, &grants.add_municipalities)?;
+        append(conn, actor, Action::Grant, &record)?;
+    }
+    if !grants.remove_roles.is_empty() || !grants.remove_municipalities.is_empty() {
+        let roles: Vec<&str> = grants.remove_roles.iter().map(|r| r.code()).collect();
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id)).filter(user_roles::role.eq_any(roles)))
+            .execute(conn)?;
+        let codes: Vec<&str> = grants.remove_municipalities.iter().map(|c| c.as_str()).collect();
+        diesel::delete(
+            user_municipalities::table
+                .filter(user_municipalities::user_id.eq(id))
+                .filter(user_municipalities::municipality_code.eq_any(codes)),
+        )
+        .execute(conn)?;
+        append(conn, actor, Action::Revoke, &record)?;
+    }
+    for permission in &grants.add_permissions {
+        if !Permission::PERSONAL.contains(permission) {
+            return Err(StoreError::invalid("permission", Text::new("user-permission-by-role")));
+        }
+        let exists: i64 = user_permissions::table
+            .filter(user_permissions::user_id.eq(id))
+            .filter(user_permissions::permission.eq(permission.code()))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            diesel::insert_into(user_permissions::table)
+                .values((user_permissions::user_id.eq(id), user_permissions::permission.eq(permission.code())))
+                .execute(conn)?;
+        }
+        append(conn, actor, Action::Grant, &record)?;
+    }
+    if !grants.remove_permissions.is_empty() {
+        let codes: Vec<&str> = grants.remove_permissions.iter().map(|p| p.code()).collect();
+        diesel::delete(
+            user_permissions::table
+                .filter(user_permissions::user_id.eq(id))
+                .filter(user_permissions::permission.eq_any(codes)),
+        )
+        .execute(conn)?;
+        append(conn, actor, Action::Revoke, &record)?;
+    }
+    if let Some(email) = &grants.email {
+        diesel::update(users::table.find(id)).set(users::email.eq(email)).execute(conn)?;
+        append(conn, actor, Action::Update, &record)?;
+    }
+    if let Some(unit) = &grants.unit {
+        diesel::update(users::table.find(id)).set(users::unit.eq(unit)).execute(conn)?;
+        append(conn, actor, Action::Update, &record)?;
+    }
+    diesel::update(users::table.find(id)).set(users::version.eq(users::version + 1)).execute(conn)?;
+    let user = load(conn, id)?;
+    if user.roles.is_empty() {
+        return Err(StoreError::invalid("roles", Text::new("user-role-left")));
+    }
+    if user.roles.contains(&Role::CaseWorker) && user.unit.is_none() {
+        return Err(StoreError::invalid("unit", Text::new("user-case-worker-unit")));
+    }
+    Ok(user)
 }
 
 /// How many accounts there are; the demo only fills an empty database.

@@ -51,7 +51,7 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         f: Filled::default(),
         tokens: own_tokens(&state, user.id).await?,
         new_token: None,
-        ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account/tokens"),
+        ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account"),
     };
     render(&page)
 }
@@ -78,7 +78,7 @@ pub async fn create(
         f,
         tokens: own_tokens(&state, user.id).await?,
         new_token,
-        ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account/tokens"),
+        ctx: PageContext::new(&ctx, ctx.tr().get("tokens-title"), "/account"),
     };
     Ok(render_with(status, &page))
 }

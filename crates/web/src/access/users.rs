@@ -1,8 +1,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use etablera_domain::access::{Role, UserForm};
+use etablera_domain::access::{PasswordResetForm, Role, UserEditForm, UserForm};
 use etablera_store::access::users;
+use etablera_store::access::users::User;
 use serde::Deserialize;
 
 use crate::api::{Params, Path};
@@ -34,6 +35,8 @@ struct UsersPage {
 #[derive(Deserialize)]
 pub struct ListQuery {
     created: Option<String>,
+    saved: Option<String>,
+    reset: Option<String>,
 }
 
 pub async fn list(
@@ -57,7 +60,11 @@ pub async fn list(
                 display_name: u.display_name,
             })
             .collect(),
-        notice: q.created.map(|name| t.with("users-created", "username", name)),
+        notice: q
+            .created
+            .map(|name| t.with("users-created", "username", name))
+            .or(q.saved.map(|name| t.with("users-saved", "username", name)))
+            .or(q.reset.map(|name| t.with("users-password-reset", "username", name))),
         ctx: PageContext::new(&ctx, t.get("users-title"), "/admin/users"),
     };
     render(&page)
@@ -151,4 +158,86 @@ pub async fn enable(
     _: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     set_disabled(state, ctx, &user.username, username, false).await
+}
+
+#[derive(Template)]
+#[template(path = "user_edit.html")]
+struct EditUserPage {
+    ctx: PageContext,
+    f: Filled,
+    user: User,
+    roles: Vec<RoleChoice>,
+    municipalities: String,
+    /// The version the form was opened at: the user's, or the one sent when shown again.
+    version: i32,
+}
+
+async fn edit_page(state: &AppState, ctx: &RequestContext, username: String, f: Filled) -> AppResult<Response> {
+    let t = ctx.tr();
+    let actor = ctx.actor();
+    let user = state.store.run(move |conn| users::get(conn, &actor, &username)).await?;
+    let status = f.status();
+    let version = if f.form == "user" { f.fields.version()? } else { user.version };
+    let page = EditUserPage {
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleChoice { code: r.code(), label: t.role(r), checked: user.roles.contains(r) })
+            .collect(),
+        municipalities: user.municipalities.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
+        ctx: PageContext::new(ctx, t.with("users-edit-title", "username", &user.username), "/admin/users"),
+        user,
+        f,
+        version,
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(username): Path<String>,
+) -> AppResult<Response> {
+    edit_page(&state, &ctx, username, Filled::default()).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(username): Path<String>,
+    Submitted { input, fields }: Submitted<UserEditForm>,
+) -> AppResult<Response> {
+    let version = fields.version()?;
+    let (actor, name) = (ctx.actor(), username.clone());
+    let outcome = crate::forms::save(&state, input.check(), move |conn, change| {
+        users::update(conn, &actor, &name, version, &change)
+    })
+    .await;
+    match Filled::after("user", fields, outcome)? {
+        None => {
+            let query = serde_urlencoded::to_string([("saved", &username)]).unwrap_or_default();
+            Ok(Redirect::to(&format!("/admin/users?{query}")).into_response())
+        }
+        Some(f) => edit_page(&state, &ctx, username, f).await,
+    }
+}
+
+/// A temporary password for someone who has forgotten theirs; their sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    Path(username): Path<String>,
+    Submitted { input, fields }: Submitted<PasswordResetForm>,
+) -> AppResult<Response> {
+    let (actor, name) = (ctx.actor(), username.clone());
+    let outcome = crate::forms::save(&state, input.check(), move |conn, password| {
+        users::set_password(conn, &actor, &name, &password)
+    })
+    .await;
+    match Filled::after("reset", fields, outcome)? {
+        None => {
+            let query = serde_urlencoded::to_string([("reset", &username)]).unwrap_or_default();
+            Ok(Redirect::to(&format!("/admin/users?{query}")).into_response())
+        }
+        Some(f) => edit_page(&state, &ctx, username, f).await,
+    }
 }
