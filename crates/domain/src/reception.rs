@@ -7,5 +7,6 @@ pub mod notes;
 pub mod person;
 pub mod placement;
 pub mod plan;
+pub mod search;
 pub mod target_group;
 pub mod tasks;

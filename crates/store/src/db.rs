@@ -276,7 +276,11 @@ impl Store {
             DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
         }
         .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(applied.iter().map(|v| v.to_string()).collect())
+        let applied: Vec<String> = applied.iter().map(|v| v.to_string()).collect();
+        if applied.iter().any(|v| v == "20261207000015") {
+            crate::reception::households::fill_search_names(&mut *conn)?;
+        }
+        Ok(applied)
     }
 
     pub fn backend(&self) -> Backend {

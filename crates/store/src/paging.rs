@@ -60,15 +60,21 @@ impl<T> Page<T> {
 
 /// `%text%` for a LIKE with `\` as its escape, the user's `%`, `_` and `\` taken literally.
 pub fn contains_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
+    contains_in_order(&[text.trim().to_lowercase()])
+}
+
+/// `%one%two%` for a LIKE with `\` as its escape: the texts in their order, anything between.
+pub fn contains_in_order(texts: &[String]) -> String {
+    let mut out = String::from("%");
+    for text in texts {
+        for c in text.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
         }
-        out.push(c);
+        out.push('%');
     }
-    out.push('%');
     out
 }
 

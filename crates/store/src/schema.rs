@@ -360,6 +360,7 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,
         version -> Integer,
+        search_name -> Text,
     }
 }
 

@@ -729,3 +729,71 @@ fn all() -> etablera_store::reception::households::ListQuery {
         ..Default::default()
     }
 }
+
+#[test]
+fn the_search_finds_a_household_by_number_or_name_in_the_users_scope_only() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let person =
+        |given: &'static str, family: &'static str, number: Option<&'static str>, dossier: Option<&'static str>| {
+            PersonInput {
+                given_name: given,
+                family_name: family,
+                birth_date: "1985-07-15",
+                personal_number: number,
+                dossier_number: dossier,
+                ..person_input()
+            }
+        };
+    let asa = register_person(&db, &anna, "2026-11-01", person("Åsa", "Öberg-Lindén", Some("19850715-2380"), None));
+    let other = register_person(&db, &anna, "2026-11-02", person("Amina", "Hassan", None, Some("12-345678")));
+    let search = |user: &users::User, text: &str| -> Vec<i32> {
+        let query = households::ListQuery { search: Some(text.into()), ..all() };
+        let actor = etablera_store::testing::cli_on(today()).user(user.id);
+        db.store
+            .with_conn(|conn| households::list(conn, &actor, &Scope::of(user), &query, DayCount::Calendar))
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|s| s.household.id)
+            .collect()
+    };
+    for typed in ["19850715-2380", "198507152380", "850715-2380", "8507152380"] {
+        assert_eq!(search(&anna, typed), [asa], "{typed}");
+    }
+    assert!(search(&anna, "850715-2381").is_empty(), "a wrong check digit finds no one");
+    for typed in ["12-345678", "12345678"] {
+        assert_eq!(search(&anna, typed), [other], "{typed}");
+    }
+    for typed in ["oberg", "ÖBERG", "åsa öberg", "Oberg Asa", "linden", "amina hassan", "hassan amina", "HASS"] {
+        assert_eq!(search(&anna, typed).len(), 1, "{typed}");
+    }
+    assert!(search(&anna, "asa hassan").is_empty(), "the words must be in one person's name");
+
+    // Another municipality's case worker finds none of them, by any key.
+    let olle = add_user(&db, "olle", &[Role::CaseWorker]);
+    db.store
+        .with_conn(|conn| {
+            users::change_grants(
+                conn,
+                &etablera_store::testing::cli_on(today()),
+                "olle",
+                &Grants {
+                    add_municipalities: vec!["0586".parse().unwrap()],
+                    remove_municipalities: vec!["0117".parse().unwrap()],
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let olle = db.store.with_conn(|conn| users::get(conn, &etablera_store::testing::cli(), "olle")).unwrap();
+    for typed in ["8507152380", "12345678", "oberg", "amina"] {
+        assert!(search(&olle, typed).is_empty(), "{typed}");
+    }
+
+    // Names written before the search form was kept are filled in by the migration's step.
+    db.store.with_conn(|conn| Ok(diesel::sql_query("UPDATE persons SET search_name = ''").execute(conn)?)).unwrap();
+    assert!(search(&anna, "oberg").is_empty());
+    assert_eq!(db.store.with_conn(households::fill_search_names).unwrap(), 2);
+    assert_eq!(search(&anna, "oberg"), [asa]);
+}

@@ -23,6 +23,8 @@ pub struct PageContext {
     pub user: Option<User>,
     pub csrf_token: String,
     pub nav: Vec<NavLink>,
+    /// The header's search box, for those who may read cases.
+    pub can_search: bool,
 }
 
 impl PageContext {
@@ -66,7 +68,8 @@ impl PageContext {
             }
             link("/account", "nav-account");
         }
-        PageContext { title, user, csrf_token: ctx.csrf_token().unwrap_or_default().to_owned(), nav, t }
+        let can_search = user.as_ref().is_some_and(|u| u.can(Permission::ReadCases));
+        PageContext { title, user, csrf_token: ctx.csrf_token().unwrap_or_default().to_owned(), nav, t, can_search }
     }
 
     pub fn lang(&self) -> &'static str {

@@ -9,6 +9,7 @@ use etablera_domain::reception::first_contact::{self, DayCount};
 use etablera_domain::reception::person::{
     Category, ExitReason, NewExit, PersonDetails, check_received_after_placement,
 };
+use etablera_domain::reception::search::{self, SearchTerm};
 use etablera_domain::reception::target_group;
 use etablera_domain::text::Text;
 
@@ -16,7 +17,7 @@ use crate::access::Actor;
 use crate::access::Scope;
 use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
-use crate::paging::{Page, Paging, contains_pattern, lower};
+use crate::paging::{Page, Paging, contains_in_order, contains_pattern, lower};
 use crate::reporting::kept;
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
@@ -251,6 +252,7 @@ pub(crate) struct NewPersonRow {
     reception_date: Option<NaiveDate>,
     created_at: NaiveDateTime,
     created_by: Option<i32>,
+    search_name: String,
 }
 
 impl NewPersonRow {
@@ -277,8 +279,34 @@ impl NewPersonRow {
             reception_date: person.reception_date,
             created_at: actor.at,
             created_by: actor.user_id,
+            search_name: search::name_key(&person.given_name, &person.family_name),
         }
     }
+}
+
+/// Writes the search form of the names of persons made before it was kept (see the migration
+/// `person_search`), a thousand at a time in id order, in one transaction.
+pub fn fill_search_names(conn: &mut DbConn) -> Result<usize> {
+    write(conn, |conn| {
+        let (mut after, mut filled) = (0, 0);
+        loop {
+            let batch: Vec<(i32, String, String)> = persons::table
+                .filter(persons::id.gt(after))
+                .filter(persons::search_name.eq(""))
+                .order(persons::id)
+                .limit(1000)
+                .select((persons::id, persons::given_name, persons::family_name))
+                .load(conn)?;
+            let Some(last) = batch.last() else { return Ok(filled) };
+            after = last.0;
+            for (id, given, family) in &batch {
+                diesel::update(persons::table.find(id))
+                    .set(persons::search_name.eq(search::name_key(given, family)))
+                    .execute(conn)?;
+            }
+            filled += batch.len();
+        }
+    })
 }
 
 /// Refuses a person whose identity or dossier number is already in the municipality.
@@ -572,6 +600,36 @@ fn list_record(scope: &Scope) -> Record {
     }
 }
 
+/// `$query` narrowed to the households with a person that `$filter` finds (or that `$or`
+/// finds themselves, when given). The persons are those of the scope's municipalities, read by an index
+/// that starts with the municipality (a search reads the index, not a household at a time);
+/// the households' own scope (the unit) is the query's.
+macro_rules! with_persons {
+    ($query:expr, $scope:expr, $filter:expr) => {{
+        let found = persons::table.select(persons::household_id).filter($filter);
+        match $scope.municipalities.as_deref() {
+            Some([one]) => {
+                $query.filter(households::id.eq_any(found.filter(persons::municipality_code.eq(one.clone()))))
+            }
+            Some(codes) => {
+                $query.filter(households::id.eq_any(found.filter(persons::municipality_code.eq_any(codes.to_vec()))))
+            }
+            None => $query.filter(households::id.eq_any(found)),
+        }
+    }};
+    ($query:expr, $scope:expr, $filter:expr, $or:expr) => {{
+        let found = persons::table.select(persons::household_id).filter($filter);
+        match $scope.municipalities.as_deref() {
+            Some([one]) => {
+                $query.filter(households::id.eq_any(found.filter(persons::municipality_code.eq(one.clone()))).or($or))
+            }
+            Some(codes) => $query
+                .filter(households::id.eq_any(found.filter(persons::municipality_code.eq_any(codes.to_vec()))).or($or)),
+            None => $query.filter(households::id.eq_any(found).or($or)),
+        }
+    }};
+}
+
 type Households<'a> = households::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
 
 /// The households in scope that the list shows. "Active": someone in the target group on
@@ -600,16 +658,21 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
             .filter(persons::reception_date.le(today));
         query = query.filter(households::first_contact_at.is_null()).filter(exists(arrived));
     }
-    if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = contains_pattern(text);
-        let named = persons::table.select(persons::id).filter(persons::household_id.eq(households::id)).filter(
-            lower(persons::given_name)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(persons::family_name).like(pattern.clone()).escape('\\')),
-        );
-        query =
-            query.filter(lower(households::reference.assume_not_null()).like(pattern).escape('\\').or(exists(named)));
+    if let Some(term) = search.and_then(|typed| SearchTerm::parse(typed, today)) {
+        query = match term {
+            SearchTerm::PersonalNumber(digits) => {
+                with_persons!(query, scope, persons::personal_number.eq(digits))
+            }
+            SearchTerm::DossierNumber(number) => {
+                with_persons!(query, scope, persons::dossier_number.eq(number))
+            }
+            SearchTerm::Words { words, whole } => {
+                let named = persons::search_name.like(contains_in_order(&words)).escape('\\');
+                let reference =
+                    lower(households::reference.assume_not_null()).like(contains_pattern(&whole)).escape('\\');
+                with_persons!(query, scope, named, reference)
+            }
+        };
     }
     query
 }
