@@ -11,7 +11,8 @@ export const DEMO_PASSWORD = 'demo-etablera-2026';
 export async function startServer() {
   const bin = process.env.ETABLERA_BIN ?? resolve(import.meta.dirname, '../target/debug/etablera');
   const dir = mkdtempSync(join(tmpdir(), 'etablera-e2e-'));
-  const child = spawn(bin, ['--database-url', `sqlite://${join(dir, 'e2e.db')}`, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+  const databaseUrl = `sqlite://${join(dir, 'e2e.db')}`;
+  const child = spawn(bin, ['--database-url', databaseUrl, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const baseUrl = await new Promise((ok, fail) => {
@@ -29,6 +30,10 @@ export async function startServer() {
   });
   return {
     baseUrl,
+    // For a test that adds data with the command line beside the running server.
+    bin,
+    databaseUrl,
+    dir,
     stop() {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
