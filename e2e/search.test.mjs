@@ -82,4 +82,25 @@ describe('search', () => {
     assert.match(page.url(), /q=sokbar/);
     assert.match(await page.locator('tbody tr').first().textContent(), /S0001/);
   });
+
+  test("the unit manager makes a case worker responsible, and it is among the case worker's own", async () => {
+    const chef = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+    await signIn(chef, server.baseUrl, 'demo-enhetschef');
+    await chef.goto(`${server.baseUrl}/reception?show=all&q=S0042`);
+    await chef.locator('tbody tr a').first().click();
+    await chef.waitForURL(/\/reception\/households\/\d+/);
+    assert.match(await chef.locator('dl.facts').textContent(), /Ingen ansvarig/);
+    await chef.getByLabel('Byt ansvarig handläggare').selectOption({ label: 'Demo Handläggare' });
+    await chef.getByRole('button', { name: 'Spara ansvarig' }).click();
+    await chef.getByText('Ansvarig handläggare är sparad.').waitFor();
+    assert.match(await chef.locator('dl.facts').textContent(), /Demo Handläggare/);
+    assert.deepEqual(await axeViolations(chef), []);
+
+    await page.goto(`${server.baseUrl}/reception`);
+    await page.getByLabel('Ansvarig', { exact: true }).selectOption({ label: 'Mina ärenden' });
+    await page.getByRole('button', { name: 'Sök', exact: true }).last().click();
+    await page.waitForURL(/responsible=mine/);
+    assert.match(await page.locator('tbody').textContent(), /S0042/);
+    assert.deepEqual(await axeViolations(page), []);
+  });
 });

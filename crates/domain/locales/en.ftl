@@ -1610,3 +1610,16 @@ users-status-heading = Account
 users-cannot-demote-self = You cannot remove your own right to manage users. Ask another administrator.
 users-disabled-notice = The account is disabled. The person cannot sign in.
 col-email = E-mail
+
+## The responsible case worker
+household-responsible = Responsible case worker
+household-responsible-none = Nobody responsible
+household-responsible-change = Change the responsible case worker
+household-responsible-save = Save responsible
+household-responsible-not-eligible = Choose an active case worker of the household's unit and municipality.
+saved-responsible = The responsible case worker is saved.
+col-responsible = Responsible
+reception-responsible = Responsible
+reception-responsible-anyone = Anyone
+reception-responsible-mine = My cases
+reception-responsible-none = Nobody responsible

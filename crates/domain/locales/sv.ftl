@@ -1610,3 +1610,16 @@ users-status-heading = Konto
 users-cannot-demote-self = Du kan inte ta bort din egen behörighet att hantera användare. Be en annan administratör.
 users-disabled-notice = Kontot är avstängt. Personen kan inte logga in.
 col-email = E-post
+
+## The responsible case worker
+household-responsible = Ansvarig handläggare
+household-responsible-none = Ingen ansvarig
+household-responsible-change = Byt ansvarig handläggare
+household-responsible-save = Spara ansvarig
+household-responsible-not-eligible = Välj en aktiv handläggare på hushållets enhet och i dess kommun.
+saved-responsible = Ansvarig handläggare är sparad.
+col-responsible = Ansvarig
+reception-responsible = Ansvarig
+reception-responsible-anyone = Alla
+reception-responsible-mine = Mina ärenden
+reception-responsible-none = Utan ansvarig

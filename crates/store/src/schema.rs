@@ -338,6 +338,7 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Nullable<Integer>,
         version -> Integer,
+        responsible_id -> Nullable<Integer>,
     }
 }
 

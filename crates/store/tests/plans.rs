@@ -42,7 +42,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 /// On the test's empty tables PostgreSQL finds every index that starts with the municipality
 /// equally cheap, and may take `persons_search` for a query on the municipality's persons; the
 /// national caseload's plans are in docs/performance.md.
-const QUERIES: [(&str, &[&str]); 24] = [
+const QUERIES: [(&str, &[&str]); 25] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -67,6 +67,12 @@ const QUERIES: [(&str, &[&str]); 24] = [
              ESCAPE '\\' AND persons.municipality_code = '0117') OR lower(households.reference) LIKE '%amina%' ESCAPE '\\') \
          ORDER BY placement_date DESC, id DESC LIMIT 50",
         &["households_placed", "persons_search"],
+    ),
+    // ... the user's own ("mina ärenden"), in the order of their placement.
+    (
+        "SELECT id FROM households WHERE municipality_code = '0117' AND unit = 'Mottagningen' \
+         AND responsible_id = 7 ORDER BY placement_date DESC, id DESC LIMIT 50",
+        &["households_responsible"],
     ),
     // ... by a personnummer or a dossier number (on the test's empty tables PostgreSQL may as
     // well read the municipality's persons from the search index; on the national caseload it
@@ -98,7 +104,7 @@ const QUERIES: [(&str, &[&str]); 24] = [
         "SELECT persons.id FROM persons INNER JOIN households ON households.id = persons.household_id \
          WHERE households.municipality_code IN ('0117') AND households.unit = 'Mottagningen' \
          AND households.first_contact_at IS NULL",
-        &["households_uncontacted|households_scope|households_placed", "persons_household"],
+        &["households_uncontacted|households_scope|households_placed|households_responsible", "persons_household"],
     ),
     // households::awaiting_first_contact: the start page's first page of them, the earliest
     // reception first.
@@ -155,7 +161,11 @@ const QUERIES: [(&str, &[&str]); 24] = [
         "SELECT activities.id FROM activities INNER JOIN (persons INNER JOIN households \
          ON households.id = persons.household_id) ON persons.id = activities.person_id \
          WHERE households.municipality_code = '0117'",
-        &["households_scope|households_reference|households_placed", "persons_household", "activities_person"],
+        &[
+            "households_scope|households_reference|households_placed|households_responsible",
+            "persons_household",
+            "activities_person",
+        ],
     ),
     // economy::costs::page: a page of the costs in scope, newest first, in the index's order;
     // a unit's scope asks about each cost's household by its key.

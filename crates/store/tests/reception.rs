@@ -231,6 +231,7 @@ fn register_person(db: &TestDatabase, user: &users::User, placement: &str, perso
                     reference: None,
                     placement_date: d(placement),
                     expected_reception_date: None,
+                    responsible_id: None,
                 },
                 &[details],
             )
@@ -470,6 +471,7 @@ fn a_duplicate_registration_is_caught() {
                 reference: None,
                 placement_date: d("2026-11-01"),
                 expected_reception_date: None,
+                responsible_id: None,
             },
             &[details],
         )

@@ -159,6 +159,11 @@ pub fn routes() -> Routes {
             Needs(Permission::WriteCases),
             post(reception::households::add_person),
         )
+        .post(
+            "/reception/households/{id}/responsible",
+            Needs(Permission::ManageUnit),
+            post(reception::households::assign),
+        )
         .post("/reception/households/{id}/arrival", Needs(Permission::WriteCases), post(reception::households::arrival))
         .post(
             "/reception/households/{id}/first-contact",

@@ -166,6 +166,7 @@ async fn an_overdue_first_contact_is_e_mailed_once_without_personal_data() {
                     reference: None,
                     placement_date: received,
                     expected_reception_date: None,
+                    responsible_id: None,
                 },
                 &[person],
             )
@@ -290,4 +291,103 @@ async fn a_wrong_activity_or_exemption_names_every_field_at_once() {
         &[("reason", "Välj skäl: sjukdom eller funktionsnedsättning."), ("start", "Skriv startdatumet som ÅÅÅÅ-MM-DD")],
     );
     assert_eq!(count(&app), before, "nothing was saved");
+}
+
+fn responsible_of(app: &TestApp, household: i32) -> Option<i32> {
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(households::table.find(household).select(households::responsible_id).first::<Option<i32>>(conn)?)
+        })
+        .unwrap()
+}
+
+fn version_in(body: &str, action: &str) -> String {
+    let form = body.split(&format!("action=\"{action}\"")).nth(1).expect("the form");
+    form.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_registering_case_worker_is_responsible_and_the_unit_manager_reassigns() {
+    let app = with_caseload();
+    let anna = app.add_user("anna", &[Role::CaseWorker]);
+    let bo = app.add_user("bo", &[Role::CaseWorker]);
+    app.add_user("chef", &[Role::UnitManager]);
+    app.add_user("vera", &[Role::CaseWorker]);
+    app.grant("vera", Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() });
+    let anna_browser = app.login("anna").await;
+    let today = etablera_store::testing::today().to_string();
+    let created = app
+        .post_form(
+            "/reception/households/new",
+            Some(&anna_browser),
+            &[
+                ("csrf_token", &anna_browser.csrf),
+                ("placement_date", &today),
+                ("given_name", "Ny"),
+                ("family_name", "Anvisad"),
+                ("birth_date", "1990-01-01"),
+                ("category", "resettled"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let household: i32 =
+        created.location().trim_start_matches("/reception/households/").split('?').next().unwrap().parse().unwrap();
+    assert_eq!(responsible_of(&app, household), Some(anna.id));
+    let page = app.get(&format!("/reception/households/{household}"), Some(&anna_browser)).await;
+    assert!(page.body.contains("Ansvarig handläggare</dt><dd>Testperson anna"), "{}", page.body);
+    assert!(!page.body.contains("/responsible\""), "a case worker has no form to reassign");
+    let mine = app.get("/reception?responsible=mine", Some(&anna_browser)).await;
+    assert!(mine.body.contains("Ny Anvisad") && !mine.body.contains("Test Testsson"), "only anna's: {}", mine.body);
+    let nobodys = app.get("/reception?responsible=none&show=all", Some(&anna_browser)).await;
+    assert!(nobodys.body.contains("Test Testsson") && !nobodys.body.contains("Ny Anvisad"));
+    assert_eq!(
+        app.get("/reception?responsible=alla", Some(&anna_browser)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let chef = app.login("chef").await;
+    let page = app.get(&format!("/reception/households/{household}"), Some(&chef)).await;
+    let path = format!("/reception/households/{household}/responsible");
+    let version = version_in(&page.body, &path);
+    assert!(page.body.contains(&format!("<option value=\"{}\">Testperson bo</option>", bo.id)), "bo may be chosen");
+    assert!(!page.body.contains("Testperson vera"), "another unit's case worker is no choice");
+    assert!(!page.body.contains(">Testperson chef<"), "nor a unit manager");
+    let wrong_unit = app
+        .post_form(
+            &path,
+            Some(&chef),
+            &[("csrf_token", &chef.csrf), ("version", &version), ("responsible", &app.user_id("vera").to_string())],
+        )
+        .await;
+    wrong_unit.names_every_field("responsible", &[("responsible", "Välj en aktiv handläggare")]);
+    assert_eq!(responsible_of(&app, household), Some(anna.id), "nothing changed");
+    let moved = app
+        .post_form(
+            &path,
+            Some(&chef),
+            &[("csrf_token", &chef.csrf), ("version", &version), ("responsible", &bo.id.to_string())],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert!(app.get(moved.location(), Some(&chef)).await.body.contains("Ansvarig handläggare är sparad."));
+    assert_eq!(responsible_of(&app, household), Some(bo.id));
+    let stale = app
+        .post_form(&path, Some(&chef), &[("csrf_token", &chef.csrf), ("version", &version), ("responsible", "")])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a choice made on an old page is refused");
+    assert_eq!(responsible_of(&app, household), Some(bo.id));
+    let tampered = app
+        .post_form(&path, Some(&chef), &[("csrf_token", &chef.csrf), ("version", &version), ("responsible", "bo")])
+        .await;
+    assert_eq!(tampered.status, StatusCode::BAD_REQUEST);
+    let by_case_worker = app
+        .post_form(
+            &path,
+            Some(&anna_browser),
+            &[("csrf_token", &anna_browser.csrf), ("version", "1"), ("responsible", "")],
+        )
+        .await;
+    assert_eq!(by_case_worker.status, StatusCode::FORBIDDEN);
 }

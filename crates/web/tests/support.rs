@@ -131,6 +131,11 @@ impl TestApp {
             .unwrap();
     }
 
+    /// The id of a user.
+    pub fn user_id(&self, username: &str) -> i32 {
+        self.db.store.with_conn(|conn| users::find_id(conn, username)).unwrap().expect("a user")
+    }
+
     /// The id of the household with this reference.
     pub fn household(&self, reference: &str) -> i32 {
         use diesel::prelude::*;

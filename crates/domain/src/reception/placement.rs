@@ -98,3 +98,37 @@ mod tests {
         assert!(check_expected(d("2024-03-01"), None).is_ok());
     }
 }
+
+/// Whether a user may be a household's responsible case worker (ansvarig handläggare): an
+/// active case worker of the household's municipality and unit.
+pub fn may_be_responsible(
+    roles: &[crate::access::Role],
+    disabled: bool,
+    municipalities: &[crate::municipality::MunicipalityCode],
+    unit: Option<&str>,
+    household_municipality: &str,
+    household_unit: &str,
+) -> bool {
+    !disabled
+        && roles.contains(&crate::access::Role::CaseWorker)
+        && municipalities.iter().any(|m| m.as_str() == household_municipality)
+        && unit == Some(household_unit)
+}
+
+#[cfg(test)]
+mod responsible_tests {
+    use super::may_be_responsible;
+    use crate::access::Role;
+
+    #[test]
+    fn the_responsible_is_an_active_case_worker_of_the_households_unit() {
+        let codes = ["0117".parse().unwrap()];
+        let ok =
+            |roles: &[Role], disabled, unit| may_be_responsible(roles, disabled, &codes, unit, "0117", "Mottagningen");
+        assert!(ok(&[Role::CaseWorker], false, Some("Mottagningen")));
+        assert!(!ok(&[Role::CaseWorker], true, Some("Mottagningen")), "disabled");
+        assert!(!ok(&[Role::UnitManager], false, Some("Mottagningen")), "not a case worker");
+        assert!(!ok(&[Role::CaseWorker], false, Some("Vuxenenheten")), "another unit");
+        assert!(!may_be_responsible(&[Role::CaseWorker], false, &codes, Some("Mottagningen"), "0586", "Mottagningen"));
+    }
+}

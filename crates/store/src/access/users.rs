@@ -377,3 +377,37 @@ pub fn find_id(conn: &mut DbConn, username: &str) -> Result<Option<i32>> {
         Err(e) => Err(e),
     }
 }
+
+/// Display names by id, to show who is responsible for a page's households.
+pub fn display_names(conn: &mut DbConn, ids: &[i32]) -> Result<std::collections::HashMap<i32, String>> {
+    let rows: Vec<(i32, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The users who may be responsible for a household of the municipality and unit (see
+/// [`may_be_responsible`](etablera_domain::reception::placement::may_be_responsible)), by name:
+/// the choices of the unit manager's form. A unit's staff are few.
+pub fn responsible_choices(conn: &mut DbConn, municipality_code: &str, unit: &str) -> Result<Vec<(i32, String)>> {
+    let rows: Vec<UserRow> = users::table
+        .filter(users::unit.eq(unit))
+        .filter(users::disabled.eq(false))
+        .order((users::display_name, users::id))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let mut choices = Vec::new();
+    for row in rows {
+        let user = from_row(conn, row)?;
+        if etablera_domain::reception::placement::may_be_responsible(
+            &user.roles,
+            user.disabled,
+            &user.municipalities,
+            user.unit.as_deref(),
+            municipality_code,
+            unit,
+        ) {
+            choices.push((user.id, user.display_name));
+        }
+    }
+    Ok(choices)
+}

@@ -28,6 +28,8 @@ pub struct HouseholdFile {
     pub notes: Vec<Note>,
     /// The addresses were left out for protected identity.
     pub address_hidden: bool,
+    /// The responsible case worker's name.
+    pub responsible: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +74,12 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
                 home.landlord = None;
             }
         }
+        let responsible = match household.responsible_id {
+            Some(id) => crate::access::users::display_names(conn, &[id])?.remove(&id),
+            None => None,
+        };
         Ok(HouseholdFile {
+            responsible,
             household,
             persons,
             homes,

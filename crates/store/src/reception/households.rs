@@ -38,6 +38,8 @@ pub struct Household {
     pub first_contact_at: Option<NaiveDateTime>,
     pub first_contact_channel: Option<String>,
     pub version: i32,
+    /// The responsible case worker (ansvarig handläggare), a user.
+    pub responsible_id: Option<i32>,
 }
 
 impl Household {
@@ -146,6 +148,8 @@ pub struct NewHousehold {
     pub reference: Option<String>,
     pub placement_date: NaiveDate,
     pub expected_reception_date: Option<NaiveDate>,
+    /// The responsible case worker: the case worker who registers it, if one does.
+    pub responsible_id: Option<i32>,
 }
 
 /// Registers a placement with its persons, in one transaction. Standard support tasks are made
@@ -179,6 +183,7 @@ pub fn register(
                 households::expected_reception_date.eq(new.expected_reception_date),
                 households::created_at.eq(actor.at),
                 households::created_by.eq(actor.user_id),
+                households::responsible_id.eq(new.responsible_id),
             ))
             .returning(households::id)
             .get_result(conn)?;
@@ -551,10 +556,22 @@ pub enum Sort {
     Reference,
 }
 
+/// Whose households a list shows, by their responsible case worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Responsible {
+    #[default]
+    Anyone,
+    /// This user's ("mina ärenden").
+    User(i32),
+    /// Those nobody is responsible for yet.
+    Nobody,
+}
+
 /// What the case worker's list asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
     pub show: Show,
+    pub responsible: Responsible,
     /// Part of the reference or of a person's name.
     pub search: Option<String>,
     pub sort: Sort,
@@ -566,6 +583,7 @@ impl Default for ListQuery {
     fn default() -> Self {
         ListQuery {
             show: Show::Active,
+            responsible: Responsible::Anyone,
             search: None,
             sort: Sort::Placement,
             descending: true,
@@ -635,9 +653,20 @@ type Households<'a> = households::BoxedQuery<'a, <DbConn as diesel::Connection>:
 /// The households in scope that the list shows. "Active": someone in the target group on
 /// `today` or not yet received (`target_group::on`: no exit before today without a return
 /// after it), said in SQL; a test compares it with the rule.
-fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> Households<'static> {
+fn shown(
+    scope: &Scope,
+    today: NaiveDate,
+    show: Show,
+    responsible: Responsible,
+    search: Option<&str>,
+) -> Households<'static> {
     use diesel::dsl::{exists, not};
     let mut query = scope.households();
+    match responsible {
+        Responsible::Anyone => {}
+        Responsible::User(id) => query = query.filter(households::responsible_id.eq(id)),
+        Responsible::Nobody => query = query.filter(households::responsible_id.is_null()),
+    }
     if show != Show::All {
         let out_today = person_exits::table
             .select(person_exits::id)
@@ -677,9 +706,9 @@ fn shown(scope: &Scope, today: NaiveDate, show: Show, search: Option<&str>) -> H
     query
 }
 
-/// How many households the list shows: without a search, within one municipality, the count
-/// is kept for the casework's version (it reads every household of the unit); a search is
-/// counted each time.
+/// How many households the list shows: without a search or a responsible case worker, within
+/// one municipality, the count is kept for the casework's version (it reads every household of
+/// the unit); a search or one case worker's households are counted each time.
 fn total(
     conn: &mut DbConn,
     scope: &Scope,
@@ -687,13 +716,13 @@ fn total(
     q: &ListQuery,
 ) -> Result<(u64, Option<(String, kept::Fresh)>)> {
     let count = |conn: &mut DbConn| -> Result<u32> {
-        Ok(shown(scope, today, q.show, q.search.as_deref())
+        Ok(shown(scope, today, q.show, q.responsible, q.search.as_deref())
             .count()
             .get_result::<i64>(conn)?
             .try_into()
             .unwrap_or(u32::MAX))
     };
-    let (Some([code]), None) = (scope.municipalities.as_deref(), &q.search) else {
+    let (Some([code]), None, Responsible::Anyone) = (scope.municipalities.as_deref(), &q.search, q.responsible) else {
         return Ok((u64::from(count(conn)?), None));
     };
     let key = kept::Key {
@@ -709,7 +738,7 @@ type Listed = (Page<Summary>, Option<(String, kept::Fresh)>);
 fn page(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount, q: &ListQuery) -> Result<Listed> {
     let search = q.search.as_deref();
     let (total, fresh) = total(conn, scope, today, q)?;
-    let query = shown(scope, today, q.show, search);
+    let query = shown(scope, today, q.show, q.responsible, search);
     let query = match (q.sort, q.descending) {
         (Sort::Placement, true) => query.order((households::placement_date.desc(), households::id.desc())),
         (Sort::Placement, false) => query.order((households::placement_date.asc(), households::id.asc())),
@@ -773,7 +802,7 @@ fn summaries_of(
 /// Every active household in scope not yet contacted: what the first-contact clock watches
 /// (households wait days for it, so the list stays short).
 fn uncontacted(conn: &mut DbConn, scope: &Scope, today: NaiveDate, days: DayCount) -> Result<Vec<Summary>> {
-    let list: Vec<Household> = shown(scope, today, Show::Uncontacted, None)
+    let list: Vec<Household> = shown(scope, today, Show::Uncontacted, Responsible::Anyone, None)
         .order((households::placement_date.desc(), households::id.desc()))
         .select(Household::as_select())
         .load(conn)?;
@@ -809,7 +838,7 @@ pub fn awaiting_first_contact(
 ) -> Result<Page<Summary>> {
     use diesel::dsl::min;
     let today = actor.today();
-    let waiting = || shown(scope, today, Show::Uncontacted, None);
+    let waiting = || shown(scope, today, Show::Uncontacted, Responsible::Anyone, None);
     let total: i64 = waiting().count().get_result(conn)?;
     // The household's reception date is its first person's, and the deadline follows it.
     let received = persons::table
@@ -872,4 +901,46 @@ pub(crate) fn get(conn: &mut DbConn, household_id: i32) -> Result<Household> {
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)
+}
+
+/// Makes `responsible_id` (a case worker of the household's unit, or nobody) the household's
+/// responsible case worker, on the household as it was at `version`. Logged as a change of the
+/// household.
+pub fn assign(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    version: i32,
+    responsible_id: Option<i32>,
+) -> Result<()> {
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let (unit, current): (String, i32) =
+            households::table.find(household_id).select((households::unit, households::version)).first(conn)?;
+        if current != version {
+            return Err(StoreError::Stale);
+        }
+        if let Some(user_id) = responsible_id {
+            let eligible = match crate::access::users::load(conn, user_id) {
+                Ok(user) => etablera_domain::reception::placement::may_be_responsible(
+                    &user.roles,
+                    user.disabled,
+                    &user.municipalities,
+                    user.unit.as_deref(),
+                    &code,
+                    &unit,
+                ),
+                Err(StoreError::NotFound) => false,
+                Err(e) => return Err(e),
+            };
+            if !eligible {
+                return Err(StoreError::invalid("responsible", Text::new("household-responsible-not-eligible")));
+            }
+        }
+        diesel::update(households::table.find(household_id))
+            .set((households::responsible_id.eq(responsible_id), households::version.eq(households::version + 1)))
+            .execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
+    })
 }

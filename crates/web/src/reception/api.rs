@@ -23,7 +23,11 @@ pub struct HouseholdsQuery {
     /// (active, someone arrived, and no first contact yet) or `all` (also households that have
     /// left the group).
     pub show: Option<String>,
-    /// Part of the household's reference or of a person's name.
+    /// `mine` (the households the user is the responsible case worker of) or `none` (those
+    /// nobody is responsible for); anyone's when left out.
+    pub responsible: Option<String>,
+    /// A personnummer or samordningsnummer (any common form), a dossier number, or words of a
+    /// person's name (with or without diacritics) or of the household's reference.
     pub q: Option<String>,
     /// `placement` (the default) or `reference`.
     pub sort: Option<String>,
@@ -55,6 +59,8 @@ pub struct HouseholdSummaryBody {
     /// not_arrived, waiting, due_today, overdue, made, made_late
     pub first_contact: String,
     pub first_contact_due: Option<String>,
+    /// The responsible case worker's user id, if someone is.
+    pub responsible_id: Option<i32>,
     pub persons: Vec<PersonSummaryBody>,
 }
 
@@ -90,7 +96,7 @@ pub async fn households_list(
     Signed { ctx, user }: Signed,
     Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<([(&'static str, String); 1], Json<Vec<HouseholdSummaryBody>>)> {
-    let query = super::households::store_query(q)?;
+    let query = super::households::store_query(q, user.id)?;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
     let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &query, days)).await?;
     let total = page.total.to_string();
@@ -107,6 +113,7 @@ pub async fn households_list(
                 reception_date: households::reception_date(&s.persons).map(|d| d.to_string()),
                 first_contact: first_contact.to_owned(),
                 first_contact_due: due,
+                responsible_id: s.household.responsible_id,
                 persons: s.persons.iter().map(person_body).collect(),
             }
         })

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::access::{Permission, Role};
 use etablera_domain::ids::{HouseholdId, HousingId, NoteId, PersonId, TaskId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
@@ -14,6 +15,7 @@ use etablera_domain::reception::notes::NoteForm;
 use etablera_domain::reception::person::{Category, PersonForm};
 use etablera_domain::reception::placement::{ArrivalForm, PlacementForm};
 use etablera_domain::reception::tasks::TaskForm;
+use etablera_store::access::users;
 use etablera_store::reception::case_file::{self, HouseholdFile};
 use etablera_store::reception::households::{self, NewHousehold, Show};
 use etablera_store::reception::{housing, notes, tasks};
@@ -40,6 +42,7 @@ pub struct Row {
     pub attention: bool,
     pub active: usize,
     pub persons: usize,
+    pub responsible: String,
 }
 
 #[derive(Template)]
@@ -51,17 +54,49 @@ struct ListPage {
     show: &'static str,
     /// The choices of which households to show, code and name.
     shows: Vec<(&'static str, String)>,
+    /// Whose: `""` (anyone), `mine` or `none`, and the choices.
+    responsible: &'static str,
+    responsibles: Vec<(&'static str, String)>,
     caption: String,
     search: String,
     headings: Vec<crate::listing::Heading>,
     pager: crate::listing::Pager,
 }
 
+/// Whose households the list shows, as the address says it: `mine` or `none` (anyone when not
+/// said).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponsibleFilter {
+    Mine,
+    Nobody,
+}
+
+impl ResponsibleFilter {
+    pub fn code(self) -> &'static str {
+        match self {
+            ResponsibleFilter::Mine => "mine",
+            ResponsibleFilter::Nobody => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for ResponsibleFilter {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [ResponsibleFilter::Mine, ResponsibleFilter::Nobody].into_iter().find(|r| r.code() == s).ok_or(())
+    }
+}
+
 /// The store's query for the list, the page's or the API's: active, uncontacted or all (a
-/// value that names none of them is refused), the search, the order (newest placement first
-/// unless asked), the page.
-pub fn store_query(q: HouseholdsQuery) -> AppResult<households::ListQuery> {
+/// value that names none of them is refused), whose (the user's own, nobody's, or anyone's),
+/// the search, the order (newest placement first unless asked), the page.
+pub fn store_query(q: HouseholdsQuery, user_id: i32) -> AppResult<households::ListQuery> {
     let show = crate::listing::filter::<Show>("show", q.show.as_deref())?.unwrap_or(Show::Active);
+    let responsible = match crate::listing::filter::<ResponsibleFilter>("responsible", q.responsible.as_deref())? {
+        None => households::Responsible::Anyone,
+        Some(ResponsibleFilter::Mine) => households::Responsible::User(user_id),
+        Some(ResponsibleFilter::Nobody) => households::Responsible::Nobody,
+    };
     let list = ListParams { q: q.q, sort: q.sort, dir: q.dir, page: q.page, per_page: q.per_page };
     let sort = match list.sort.as_deref() {
         Some("reference") => households::Sort::Reference,
@@ -69,6 +104,7 @@ pub fn store_query(q: HouseholdsQuery) -> AppResult<households::ListQuery> {
     };
     Ok(households::ListQuery {
         show,
+        responsible,
         search: list.search(),
         descending: list.descending(sort == households::Sort::Placement),
         paging: list.paging(),
@@ -89,15 +125,29 @@ pub async fn list(
     Params(q): Params<HouseholdsQuery>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
-    let query = store_query(q)?;
+    let query = store_query(q, user.id)?;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
     let asked = query.clone();
-    let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &asked, days)).await?;
+    let (page, names) = state
+        .store
+        .run(move |conn| {
+            let page = households::list(conn, &actor, &scope, &asked, days)?;
+            let ids: Vec<i32> = page.rows.iter().filter_map(|s| s.household.responsible_id).collect();
+            let names = users::display_names(conn, &ids)?;
+            Ok((page, names))
+        })
+        .await?;
     let search = query.search.clone().unwrap_or_default();
+    let responsible = match query.responsible {
+        households::Responsible::Anyone => "",
+        households::Responsible::User(_) => ResponsibleFilter::Mine.code(),
+        households::Responsible::Nobody => ResponsibleFilter::Nobody.code(),
+    };
     // The default is left out of the links, so that the list's plain address stays `/reception`.
     let show = query.show.code();
     let listing = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
         .keep("show", (query.show != Show::Active).then_some(show))
+        .keep("responsible", Some(responsible))
         .keep("q", Some(&search));
     let headings = vec![
         listing.heading("reference", t.get("col-household"), false),
@@ -119,9 +169,15 @@ pub async fn list(
                 attention,
                 active: s.active,
                 persons: s.persons.len(),
+                responsible: s.household.responsible_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default(),
             }
         })
         .collect();
+    let responsibles =
+        [("", "anyone"), (ResponsibleFilter::Mine.code(), "mine"), (ResponsibleFilter::Nobody.code(), "none")]
+            .into_iter()
+            .map(|(code, key)| (code, t.get(&format!("reception-responsible-{key}"))))
+            .collect();
     let shows = [Show::Active, Show::Uncontacted, Show::All]
         .into_iter()
         .map(|s| (s.code(), t.get(&format!("reception-show-{}", s.code()))))
@@ -130,6 +186,8 @@ pub async fn list(
         rows,
         show,
         shows,
+        responsible,
+        responsibles,
         caption: t.get(&format!("reception-caption-{show}")),
         search,
         headings,
@@ -200,6 +258,8 @@ pub async fn create(
                 reference: None,
                 placement_date: placement.placement_date,
                 expected_reception_date: placement.expected_reception_date,
+                // The case worker who registers the placement is responsible for it.
+                responsible_id: user.roles.contains(&Role::CaseWorker).then_some(user.id),
             };
             let person = placement.person;
             Ok(state.store.run(move |conn| households::register(conn, &actor, &scope, &new, &[person])).await)
@@ -276,6 +336,11 @@ struct HouseholdPage {
     unit: String,
     placement: String,
     expected: String,
+    /// The responsible case worker's name, if someone is.
+    responsible: Option<String>,
+    /// Who may be made responsible (id, name, chosen now), for the unit manager's form; empty
+    /// for others.
+    responsible_choices: Vec<(i32, String, bool)>,
     persons: Vec<PersonRow>,
     awaiting_arrival: bool,
     first_contact: String,
@@ -302,6 +367,12 @@ async fn household_page(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file: HouseholdFile = state.store.run(move |conn| case_file::household(conn, &actor, &scope, id)).await?;
+    let responsible_choices = if user.can(Permission::ManageUnit) {
+        let (code, unit) = (file.household.municipality_code.clone(), file.household.unit.clone());
+        state.store.run(move |conn| users::responsible_choices(conn, &code, &unit)).await?
+    } else {
+        Vec::new()
+    };
     let today = ctx.today();
     let persons: Vec<_> = file.persons.iter().map(|p| p.person.clone()).collect();
     let status = file.household.first_contact_status(&persons, today, state.config.first_contact_days);
@@ -318,6 +389,11 @@ async fn household_page(
         unit: file.household.unit.clone(),
         placement: file.household.placement_date.to_string(),
         expected: file.household.expected_reception_date.map(|d| d.to_string()).unwrap_or_default(),
+        responsible: file.responsible.clone(),
+        responsible_choices: responsible_choices
+            .into_iter()
+            .map(|(user_id, name)| (user_id, name, Some(user_id) == file.household.responsible_id))
+            .collect(),
         persons: file
             .persons
             .iter()
@@ -455,8 +531,8 @@ pub async fn show(
 }
 
 /// The `saved=` values that have a message of their own.
-const SAVED: [&str; 9] =
-    ["placement", "person", "arrival", "first-contact", "housing", "damage", "move-out", "task", "note"];
+const SAVED: [&str; 10] =
+    ["placement", "person", "arrival", "first-contact", "housing", "damage", "move-out", "task", "note", "responsible"];
 
 /// What a household form's handler does: saves, or says what to fix.
 pub(crate) async fn finish(
@@ -476,6 +552,32 @@ pub(crate) async fn finish(
         None => Ok(Redirect::to(&redirect).into_response()),
         Some(filled) => household_page(state, ctx, user, id, filled, None).await,
     }
+}
+
+/// The unit manager's choice of the responsible case worker (ansvarig handläggare).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    /// A user's id, or empty for nobody.
+    responsible: String,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Submitted { input, fields }: Submitted<AssignForm>,
+) -> AppResult<Response> {
+    let version = fields.version()?;
+    // Only a choice of the form's list can be sent; anything else is a tampered request.
+    let responsible = match input.responsible.trim() {
+        "" => None,
+        chosen => Some(chosen.parse::<i32>().map_err(|_| AppError::BadRequest)?),
+    };
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome =
+        Ok(state.store.run(move |conn| households::assign(conn, &actor, &scope, id, version, responsible)).await);
+    finish(&state, &ctx, &user, id, "responsible", fields, outcome).await
 }
 
 pub async fn add_person(
