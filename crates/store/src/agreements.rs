@@ -5,6 +5,7 @@
 pub mod obligations;
 pub mod orders;
 
+use crate::access::log::RecordKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::agreements::{
@@ -19,7 +20,7 @@ use crate::access::log::{Action, Record, append};
 use crate::schema::{agreement_contacts, agreement_instalments, agreement_versions, agreements, terminations};
 use crate::{DbConn, Result, StoreError, write};
 
-pub(crate) const RECORD: &str = "agreement";
+pub(crate) const RECORD: RecordKind = RecordKind::Agreement;
 
 etablera_domain::coded! {
     /// What kind of agreement: a co-financing agreement, or (issue 6) a committee's order.

@@ -9,6 +9,8 @@ pub mod grant;
 pub mod rules;
 pub mod standard;
 
+use crate::access::log::RecordKind;
+
 /// Access-log record kinds.
-pub(crate) const COST: &str = "cost";
-pub(crate) const CLAIM: &str = "claim";
+pub(crate) const COST: RecordKind = RecordKind::Cost;
+pub(crate) const CLAIM: RecordKind = RecordKind::Claim;

@@ -10,7 +10,12 @@ fn fill(db: &TestDatabase, rows: usize) {
     db.store
         .with_conn(|conn| {
             for i in 0..rows {
-                log::record(conn, &etablera_store::testing::cli(), Action::Read, &Record::new("person", i))?;
+                log::record(
+                    conn,
+                    &etablera_store::testing::cli(),
+                    Action::Read,
+                    &Record::new(etablera_store::access::log::RecordKind::Person, i),
+                )?;
             }
             Ok(())
         })
@@ -140,7 +145,7 @@ fn concurrent_appends_keep_one_unbroken_chain() {
                                 conn,
                                 &etablera_store::testing::cli(),
                                 Action::Read,
-                                &Record::new("person", t * 100 + i),
+                                &Record::new(etablera_store::access::log::RecordKind::Person, t * 100 + i),
                             )
                         })
                         .unwrap();
@@ -168,7 +173,12 @@ fn verify_while_writes_flow_finds_the_chain_whole() {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 store
                     .with_conn(|conn| {
-                        log::record(conn, &etablera_store::testing::cli(), Action::Read, &Record::all("person"))
+                        log::record(
+                            conn,
+                            &etablera_store::testing::cli(),
+                            Action::Read,
+                            &Record::all(etablera_store::access::log::RecordKind::Person),
+                        )
                     })
                     .unwrap();
                 written += 1;

@@ -773,7 +773,7 @@ fn the_search_finds_a_household_by_number_or_name_in_the_users_scope_only() {
     assert!(search(&anna, "asa hassan").is_empty(), "the words must be in one person's name");
 
     // Another municipality's case worker finds none of them, by any key.
-    let olle = add_user(&db, "olle", &[Role::CaseWorker]);
+    add_user(&db, "olle", &[Role::CaseWorker]);
     db.store
         .with_conn(|conn| {
             users::change_grants(

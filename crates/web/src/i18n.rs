@@ -65,6 +65,22 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_logged_record_and_every_action_has_a_name_in_both_languages() {
+        use etablera_store::access::log::{Action, RecordKind};
+        for locale in [Locale::Sv, Locale::En] {
+            let tr = Tr::new(locale);
+            for kind in RecordKind::ALL {
+                let key = format!("record-kind-{}", kind.code());
+                assert_ne!(tr.get(&key), key, "{locale:?}");
+            }
+            for action in Action::ALL {
+                let key = format!("action-{}", action.code());
+                assert_ne!(tr.get(&key), key, "{locale:?}");
+            }
+        }
+    }
+
+    #[test]
     fn swedish_unless_english_comes_first() {
         let mut headers = HeaderMap::new();
         assert_eq!(negotiate(&headers), Locale::Sv);

@@ -280,7 +280,7 @@ async fn money_at_risk(
                 passed: c.deadline < today,
                 text: t.text("risk-costs", &[("count", c.costs.to_string()), ("household", c.household_label.clone())]),
                 amount: c.amount.to_string(),
-                href: format!("/economy/costs/new?household={}", c.household_id),
+                href: format!("/economy?unclaimed=on&household={}", c.household_id),
             })
             .collect(),
         total: total.to_string(),

@@ -230,6 +230,17 @@ async fn the_admin_changes_a_users_roles_in_the_web() {
     for action in ["Behörighet tilldelad", "Behörighet återkallad", "Ändring"] {
         assert!(audit.body.contains(action), "{action} is in the access log: {}", audit.body);
     }
+    // Records are named in words, and filtered by a choice of them, not by internal codes.
+    let jan_id = app.user_id("jan");
+    assert!(audit.body.contains(&format!("<td>Användare {jan_id}</td>")), "{}", audit.body);
+    assert!(audit.body.contains("<option value=\"user\">Användare</option>"));
+    let revisor = app.login("revisor").await;
+    let users_only = app.get("/audit?kind=user", Some(&revisor)).await;
+    assert!(users_only.body.contains("<option value=\"user\" selected>"));
+    assert!(!users_only.body.contains("<td>Åtkomstloggen"), "only rows about users");
+    let bogus = app.get("/audit?kind=hushall", Some(&revisor)).await;
+    assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bogus.body.contains("Välj ett slags post i listan."));
 }
 
 #[tokio::test]

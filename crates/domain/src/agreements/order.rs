@@ -8,7 +8,7 @@ use super::obligations::{Duty, DutyKind, Schedule, default_duties};
 use super::staffing::parse_posts;
 use super::termination::RefundPolicy;
 use super::terms::{InvoiceSchedule, Terms, Validity};
-use super::version::{Contact, NewVersion, Side, given, org_number};
+use super::version::{Contact, NewVersion, Side, bounded, decision, given, org_number, registry_number};
 use crate::input::{Errors, Invalid, date, optional_date};
 use crate::text::Text;
 
@@ -79,6 +79,9 @@ impl OrderForm {
         let mut errors = Errors::new();
         let title =
             errors.keep(given(&self.title).ok_or_else(|| Invalid::new("title", Text::new("order-title-needed"))));
+        let title = title.and_then(|t| errors.keep(bounded("title", &t, 200)).flatten());
+        let registry_number = errors.keep(registry_number(&self.registry_number));
+        let decision = errors.keep(decision(&self.decision));
         let start = errors.keep(date("start", &self.start));
         let end = errors.keep(optional_date("end", Some(&self.end)));
         if let (Some(start), Some(Some(end))) = (start, end)
@@ -99,6 +102,14 @@ impl OrderForm {
                 Some(Duty { code: duty.code, schedule })
             })
             .collect();
+        for (field, text) in [
+            ("committee_contact", &self.committee_contact),
+            ("committee_email", &self.committee_email),
+            ("executor_contact", &self.executor_contact),
+            ("executor_email", &self.executor_email),
+        ] {
+            errors.keep(bounded(field, text, 200));
+        }
         let contacts = [
             (Side::Committee, &self.committee_contact, &self.committee_email),
             (Side::Executor, &self.executor_contact, &self.executor_email),
@@ -112,8 +123,8 @@ impl OrderForm {
             let (start, org) = (start?, org?);
             let first = NewVersion {
                 effective_from: start,
-                registry_number: given(&self.registry_number),
-                decision: given(&self.decision),
+                registry_number: registry_number?,
+                decision: decision?,
                 signed_on: signed_on?,
                 terms: Terms {
                     validity: Validity::from_dates(start, end?),
@@ -170,12 +181,14 @@ impl OrderAmendmentForm {
             errors.push(Invalid::new("end", Text::new("order-end-before-effective")));
         }
         let notice_months = errors.keep(notice_months(&self.notice_months));
+        let registry_number = errors.keep(registry_number(&self.registry_number));
+        let decision = errors.keep(decision(&self.decision));
         errors.finish(|| {
             Some(Amendment {
                 based_on: self.based_on,
                 effective_from: effective_from?,
-                registry_number: given(&self.registry_number),
-                decision: given(&self.decision),
+                registry_number: registry_number?,
+                decision: decision?,
                 end: end?,
                 notice_months: notice_months?,
             })
@@ -207,7 +220,8 @@ impl StaffingForm {
         let from = errors.keep(date("from", &self.from));
         let hundredths =
             errors.keep(parse_posts(&self.posts).ok_or_else(|| Invalid::new("posts", Text::new("order-posts-format"))));
-        errors.finish(|| Some(NewStaffing { from: from?, hundredths: hundredths?, note: given(&self.note) }))
+        let note = errors.keep(bounded("note", &self.note, 1000));
+        errors.finish(|| Some(NewStaffing { from: from?, hundredths: hundredths?, note: note? }))
     }
 }
 
@@ -308,6 +322,26 @@ mod tests {
         assert_eq!(empty.len(), 3 + 7, "and every duty's dates");
         let wrong = OrderForm { interim_summary: "09-31".into(), monthly_report: "x".into(), ..order() };
         assert_eq!(fields(wrong.check().unwrap_err()), ["monthly_report", "interim_summary"]);
+    }
+
+    #[test]
+    fn texts_longer_than_a_page_can_show_are_refused_with_their_limit() {
+        let long = "x".repeat(10_000);
+        let form = OrderForm {
+            title: long.clone(),
+            decision: long.clone(),
+            registry_number: long.clone(),
+            committee_contact: long,
+            ..order()
+        };
+        let errors = form.check().unwrap_err();
+        let named: Vec<(String, String)> =
+            errors.iter().map(|e| (e.field.to_string(), e.message.to_string())).collect();
+        assert_eq!(
+            named.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            ["title", "registry_number", "decision", "committee_contact"]
+        );
+        assert!(named[0].1.contains("högst 200 tecken"), "{named:?}");
     }
 
     #[test]

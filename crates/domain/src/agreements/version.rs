@@ -79,6 +79,24 @@ pub(crate) fn given(text: &str) -> Option<String> {
     Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
+/// A free text when one is written, at most `max` characters: a page shows it whole.
+pub(crate) fn bounded(field: &'static str, text: &str, max: usize) -> Result<Option<String>, Invalid> {
+    match given(text) {
+        Some(t) if t.chars().count() > max => Err(Invalid::new(field, Text::new("text-too-long").with("max", max))),
+        given => Ok(given),
+    }
+}
+
+/// The registrar's number of a decision or an agreement.
+pub(crate) fn registry_number(text: &str) -> Result<Option<String>, Invalid> {
+    bounded("registry_number", text, 100)
+}
+
+/// Which decision, as the registrar names it.
+pub(crate) fn decision(text: &str) -> Result<Option<String>, Invalid> {
+    bounded("decision", text, 1000)
+}
+
 /// A number of months when one is written: 1 to 120.
 fn optional_months(field: &'static str, text: &str) -> Result<Option<u32>, Invalid> {
     match text.trim() {
@@ -152,12 +170,18 @@ impl VersionForm {
         let schedule = errors.keep_all(self.schedule());
         let municipality_org = errors.keep(org_number("municipality_org_number", &self.municipality_org_number));
         let county_org = errors.keep(org_number("county_org_number", &self.county_org_number));
+        let registry_number = errors.keep(registry_number(&self.registry_number));
+        let decision = errors.keep(decision(&self.decision));
+        let note = errors.keep(bounded("note", &self.note, 2000));
+        for (field, text) in self.contact_fields() {
+            errors.keep(bounded(field, text, 200));
+        }
         errors.finish(|| {
             let start = start?;
             Some(NewVersion {
                 effective_from: effective_from?,
-                registry_number: given(&self.registry_number),
-                decision: given(&self.decision),
+                registry_number: registry_number?,
+                decision: decision?,
                 signed_on: signed_on?,
                 terms: Terms {
                     validity: Validity::from_dates(start, end?),
@@ -169,7 +193,7 @@ impl VersionForm {
                 municipality_org_number: municipality_org?,
                 county_org_number: county_org?,
                 contacts: self.contacts(),
-                note: given(&self.note),
+                note: note?,
             })
         })
     }
@@ -210,6 +234,20 @@ impl VersionForm {
     }
 
     /// The contact persons named, the county's first.
+    /// The contacts' fields by name, for their length check.
+    fn contact_fields(&self) -> [(&'static str, &str); 8] {
+        [
+            ("county_contact_name", &self.county_contact_name),
+            ("county_contact_title", &self.county_contact_title),
+            ("county_contact_email", &self.county_contact_email),
+            ("county_contact_phone", &self.county_contact_phone),
+            ("municipality_contact_name", &self.municipality_contact_name),
+            ("municipality_contact_title", &self.municipality_contact_title),
+            ("municipality_contact_email", &self.municipality_contact_email),
+            ("municipality_contact_phone", &self.municipality_contact_phone),
+        ]
+    }
+
     fn contacts(&self) -> Vec<Contact> {
         let sides = [
             (
@@ -279,7 +317,8 @@ impl AgreementForm {
                 .ok_or_else(|| Invalid::new("municipality", Text::new("agreement-form-bad-municipality"))),
         );
         let first = errors.keep_all(self.version.check());
-        errors.finish(|| Some(NewAgreement { municipality: municipality?, title: given(&self.title), first: first? }))
+        let title = errors.keep(bounded("title", &self.title, 200));
+        errors.finish(|| Some(NewAgreement { municipality: municipality?, title: title?, first: first? }))
     }
 }
 

@@ -96,6 +96,8 @@ pub enum StepError {
     Future,
     #[error("a claim without costs cannot be submitted")]
     Empty,
+    #[error("a claim cannot be submitted before its period has ended ({0})")]
+    PeriodNotOver(NaiveDate),
 }
 
 impl StepError {
@@ -110,14 +112,18 @@ impl StepError {
             StepError::BeforeLast(last) => Text::new("claim-step-before-last").with("last", last),
             StepError::Future => Text::new("claim-step-future"),
             StepError::Empty => Text::new("claim-step-empty"),
+            StepError::PeriodNotOver(end) => Text::new("claim-step-period-not-over").with("end", end),
         }
     }
 }
 
-/// The status after `input`, when the step may be taken from `status` on that date.
+/// The status after `input`, when the step may be taken from `status` on that date. A claim is
+/// for the costs of its period, so it is submitted once the period has ended (on its last day
+/// at the earliest).
 pub fn take(
     status: ClaimStatus,
     last_step_on: Option<NaiveDate>,
+    period_end: NaiveDate,
     input: &StepInput,
     today: NaiveDate,
     rows: usize,
@@ -135,6 +141,9 @@ pub fn take(
     }
     if input.step == Step::Submit && rows == 0 {
         return Err(StepError::Empty);
+    }
+    if input.step == Step::Submit && input.on < period_end {
+        return Err(StepError::PeriodNotOver(period_end));
     }
     if input.step == Step::Decide {
         match input.granted {
@@ -374,16 +383,15 @@ impl StepForm {
         );
         let on = errors.keep(date("on", &self.on));
         let granted = errors.keep(optional_money("granted", &self.granted));
-        let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
-        errors.finish(|| {
-            Some(StepInput {
-                step: step?,
-                on: on?,
-                granted: granted?,
-                reference: given(&self.reference),
-                note: given(&self.note),
-            })
-        })
+        let reference = errors.keep(crate::input::optional_text(
+            "reference",
+            Some(&self.reference),
+            100,
+            Text::new("what-decision-reference"),
+        ));
+        let note = errors.keep(crate::input::optional_text("note", Some(&self.note), 1000, Text::new("what-note")));
+        errors
+            .finish(|| Some(StepInput { step: step?, on: on?, granted: granted?, reference: reference?, note: note? }))
     }
 }
 
@@ -401,38 +409,60 @@ mod tests {
     #[test]
     fn a_claim_goes_from_draft_to_paid() {
         let today = d("2025-06-01");
-        let s = take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-01-10"), today, 3).unwrap();
+        let s = take(ClaimStatus::Draft, None, d("2024-12-31"), &step(Step::Submit, "2025-01-10"), today, 3).unwrap();
         assert_eq!(s, ClaimStatus::Submitted);
-        let s = take(s, Some(d("2025-01-10")), &step(Step::RequestSupplement, "2025-02-01"), today, 3).unwrap();
-        let s = take(s, Some(d("2025-02-01")), &step(Step::Submit, "2025-02-10"), today, 3).unwrap();
+        let s = take(s, Some(d("2025-01-10")), d("2024-12-31"), &step(Step::RequestSupplement, "2025-02-01"), today, 3)
+            .unwrap();
+        let s = take(s, Some(d("2025-02-01")), d("2024-12-31"), &step(Step::Submit, "2025-02-10"), today, 3).unwrap();
         let decide = StepInput {
             granted: Some(Money::from_kr(12_000)),
             reference: Some("MIG-2025-123".into()),
             ..step(Step::Decide, "2025-03-01")
         };
-        let s = take(s, Some(d("2025-02-10")), &decide, today, 3).unwrap();
+        let s = take(s, Some(d("2025-02-10")), d("2024-12-31"), &decide, today, 3).unwrap();
         assert_eq!(s, ClaimStatus::Decided);
-        let s = take(s, Some(d("2025-03-01")), &step(Step::Appeal, "2025-03-10"), today, 3).unwrap();
-        let s = take(s, Some(d("2025-03-10")), &decide.clone(), today, 3);
+        let s = take(s, Some(d("2025-03-01")), d("2024-12-31"), &step(Step::Appeal, "2025-03-10"), today, 3).unwrap();
+        let s = take(s, Some(d("2025-03-10")), d("2024-12-31"), &decide.clone(), today, 3);
         assert_eq!(s, Err(StepError::BeforeLast(d("2025-03-10"))));
         let again = StepInput { on: d("2025-04-01"), ..decide };
-        let s = take(ClaimStatus::Appealed, Some(d("2025-03-10")), &again, today, 3).unwrap();
-        assert_eq!(take(s, Some(d("2025-04-01")), &step(Step::Pay, "2025-04-20"), today, 3), Ok(ClaimStatus::Paid));
+        let s = take(ClaimStatus::Appealed, Some(d("2025-03-10")), d("2024-12-31"), &again, today, 3).unwrap();
+        assert_eq!(
+            take(s, Some(d("2025-04-01")), d("2024-12-31"), &step(Step::Pay, "2025-04-20"), today, 3),
+            Ok(ClaimStatus::Paid)
+        );
     }
 
     #[test]
     fn wrong_steps_are_refused() {
         let today = d("2025-06-01");
         assert_eq!(
-            take(ClaimStatus::Draft, None, &step(Step::Pay, "2025-01-01"), today, 1),
+            take(ClaimStatus::Draft, None, d("2024-12-31"), &step(Step::Pay, "2025-01-01"), today, 1),
             Err(StepError::NotNow("draft"))
         );
-        assert_eq!(take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-07-01"), today, 1), Err(StepError::Future));
-        assert_eq!(take(ClaimStatus::Draft, None, &step(Step::Submit, "2025-01-01"), today, 0), Err(StepError::Empty));
+        assert_eq!(
+            take(ClaimStatus::Draft, None, d("2024-12-31"), &step(Step::Submit, "2025-07-01"), today, 1),
+            Err(StepError::Future)
+        );
+        assert_eq!(
+            take(ClaimStatus::Draft, None, d("2024-12-31"), &step(Step::Submit, "2025-01-01"), today, 0),
+            Err(StepError::Empty)
+        );
+        assert_eq!(
+            take(ClaimStatus::Draft, None, d("2025-03-31"), &step(Step::Submit, "2025-03-30"), today, 1),
+            Err(StepError::PeriodNotOver(d("2025-03-31"))),
+            "submitted before the period's end"
+        );
+        assert!(take(ClaimStatus::Draft, None, d("2025-03-31"), &step(Step::Submit, "2025-03-31"), today, 1).is_ok());
         let no_amount = step(Step::Decide, "2025-02-01");
-        assert_eq!(take(ClaimStatus::Submitted, None, &no_amount, today, 1), Err(StepError::GrantedNeeded));
+        assert_eq!(
+            take(ClaimStatus::Submitted, None, d("2024-12-31"), &no_amount, today, 1),
+            Err(StepError::GrantedNeeded)
+        );
         let no_reference = StepInput { granted: Some(Money::from_kr(1)), ..no_amount };
-        assert_eq!(take(ClaimStatus::Submitted, None, &no_reference, today, 1), Err(StepError::ReferenceNeeded));
+        assert_eq!(
+            take(ClaimStatus::Submitted, None, d("2024-12-31"), &no_reference, today, 1),
+            Err(StepError::ReferenceNeeded)
+        );
         assert!(ClaimStatus::Paid.next_steps().is_empty());
     }
 

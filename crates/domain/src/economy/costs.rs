@@ -52,8 +52,15 @@ impl CostForm {
             .and_then(|d| if d > today { Err(Invalid::new("date", Text::new("cost-date-future"))) } else { Ok(d) });
         let category = CostCategory::from_code(self.category.trim())
             .ok_or_else(|| Invalid::new("category", Text::new("cost-category-needed")));
-        let amount = money("amount", &self.amount, true);
-        let vat = money("vat", &self.vat, false);
+        let amount = money("amount", &self.amount, true).and_then(|a| {
+            if a.ore() == 0 { Err(Invalid::new("amount", Text::new("cost-amount-zero"))) } else { Ok(a) }
+        });
+        let vat = money("vat", &self.vat, false).and_then(|vat| match &amount {
+            // The highest Swedish rate is 25 % of the amount without VAT; more is a typing mistake
+            // (the VAT typed as the amount, or the amount typed with its VAT).
+            Ok(a) if vat.ore() * 4 > a.ore() + 3 => Err(Invalid::new("vat", Text::new("cost-vat-too-large"))),
+            _ => Ok(vat),
+        });
         let supplier = required_text("supplier", &self.supplier, 200, Text::new("what-supplier"));
         let receipt =
             optional_text("receipt_reference", Some(&self.receipt_reference), 100, Text::new("what-receipt-reference"));
@@ -110,7 +117,27 @@ mod tests {
         let fields: Vec<_> =
             bad.check(d("2024-06-01")).unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
         assert_eq!(fields, ["date", "category", "amount", "vat", "supplier", "days"]);
-        let future = CostForm { date: "2024-06-02".into(), ..form };
+        let future = CostForm { date: "2024-06-02".into(), ..form.clone() };
         assert_eq!(future.check(d("2024-06-01")).unwrap_err()[0].field, "date");
+    }
+
+    #[test]
+    fn a_cost_of_nothing_or_with_more_vat_than_any_rate_gives_is_refused() {
+        let form = |amount: &str, vat: &str| CostForm {
+            date: "2024-03-01".into(),
+            category: "home_equipment".into(),
+            amount: amount.into(),
+            vat: vat.into(),
+            supplier: "Möbelhuset".into(),
+            ..Default::default()
+        };
+        let fields = |f: CostForm| -> Vec<String> {
+            f.check(d("2024-06-01")).err().unwrap_or_default().into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert_eq!(fields(form("0", "")), ["amount"]);
+        assert_eq!(fields(form("100", "125")), ["vat"], "VAT larger than the amount");
+        assert_eq!(fields(form("100", "25,01")), ["vat"], "more than 25 %");
+        assert!(fields(form("100", "25")).is_empty(), "25 % is the highest rate");
+        assert!(fields(form("99,99", "25")).is_empty(), "25 % rounded up is allowed");
     }
 }

@@ -46,13 +46,15 @@ pub struct HousingDetails {
 impl HousingDetails {
     pub fn check(self) -> Result<HousingDetails, Invalid> {
         let address = required_text("address", &self.address, 200, Text::new("what-address"))?;
+        let landlord =
+            crate::input::optional_text("landlord", self.landlord.as_deref(), 200, Text::new("what-landlord"))?;
         if self.contract_end < self.contract_start {
             return Err(Invalid::new("contract_end", Text::new("housing-end-before-start")));
         }
         if self.rent.is_some_and(|r| r.ore() < 0) {
             return Err(Invalid::new("rent", Text::new("housing-rent-negative")));
         }
-        Ok(HousingDetails { address, ..self })
+        Ok(HousingDetails { address, landlord, ..self })
     }
 
     pub fn equipped(&self) -> bool {

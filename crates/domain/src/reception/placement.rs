@@ -42,10 +42,11 @@ impl PlacementForm {
         }
         let person = errors.keep_all(self.person.check(placement_date, today));
         let given = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+        let unit = errors.keep(crate::input::optional_text("unit", Some(&self.unit), 200, Text::new("what-unit")));
         errors.finish(|| {
             Some(Placement {
                 municipality_code: given(&self.municipality_code),
-                unit: given(&self.unit),
+                unit: unit?,
                 placement_date: placement_date?,
                 expected_reception_date: expected?,
                 person: person?,

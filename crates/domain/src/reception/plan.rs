@@ -77,9 +77,32 @@ pub fn full_time(activities: &[PlannedActivity], date: NaiveDate) -> FullTime {
     FullTime { planned_hours, target_hours, leave_percent }
 }
 
+/// The plan week by week from `today`: today's measure, then each following Monday's, for
+/// `weeks` weeks in all, so that activities that begin later show when the plan reaches full
+/// time.
+pub fn weeks_ahead(activities: &[PlannedActivity], today: NaiveDate, weeks: u32) -> Vec<(NaiveDate, FullTime)> {
+    use chrono::Datelike;
+    let next_monday = today + chrono::Duration::days(i64::from(7 - today.weekday().num_days_from_monday()));
+    std::iter::once(today)
+        .chain((0..weeks.saturating_sub(1)).map(|w| next_monday + chrono::Duration::weeks(i64::from(w))))
+        .map(|day| (day, full_time(activities, day)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_coming_weeks_show_activities_that_begin_later() {
+        // Friday 2026-12-04; SFI begins on Monday the 14th, work practice on the 4th of January.
+        let plan = [hours("2026-12-14", None, 15), hours("2027-01-04", Some("2027-06-30"), 25)];
+        let weeks = weeks_ahead(&plan, d("2026-12-04"), 6);
+        let days: Vec<String> = weeks.iter().map(|(day, _)| day.to_string()).collect();
+        assert_eq!(days, ["2026-12-04", "2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28", "2027-01-04"]);
+        let hours: Vec<u32> = weeks.iter().map(|(_, m)| m.planned_hours).collect();
+        assert_eq!(hours, [0, 0, 15, 15, 15, 40]);
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -28,21 +28,49 @@ etablera_domain::coded! {
     }
 }
 
+etablera_domain::coded! {
+    /// What kind of record a row of the log is about. Stored as text; the list is closed so
+    /// that a review can filter on it and the pages can name each kind.
+    pub enum RecordKind {
+        User = "user",
+        ApiToken = "api_token",
+        AccessLog = "access_log",
+        Household = "household",
+        Person = "person",
+        ActivityType = "activity_type",
+        TargetGroup = "target_group",
+        Cost = "cost",
+        Claim = "claim",
+        Grant = "grant",
+        ReimbursementRule = "reimbursement_rule",
+        PriceBaseAmount = "price_base_amount",
+        AccountingSettings = "accounting_settings",
+        Accounting = "accounting",
+        Agreement = "agreement",
+        Staffing = "staffing",
+        ContactNotice = "contact_notice",
+        Deviation = "deviation",
+        Notification = "notification",
+        MonthlyReport = "monthly_report",
+        InterimClosing = "interim_closing",
+    }
+}
+
 /// What kind of record was touched, and which one.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub kind: &'static str,
+    pub kind: RecordKind,
     pub id: Option<String>,
     pub municipality_code: Option<String>,
 }
 
 impl Record {
-    pub fn new(kind: &'static str, id: impl ToString) -> Record {
+    pub fn new(kind: RecordKind, id: impl ToString) -> Record {
         Record { kind, id: Some(id.to_string()), municipality_code: None }
     }
 
     /// A list or search: many records of a kind, none named.
-    pub fn all(kind: &'static str) -> Record {
+    pub fn all(kind: RecordKind) -> Record {
         Record { kind, id: None, municipality_code: None }
     }
 
@@ -84,7 +112,7 @@ pub fn append_all(conn: &mut DbConn, actor: &Actor, action: Action, records: &[R
                 at: chrono::SubsecRound::trunc_subsecs(actor.at, 6),
                 actor_user_id: actor.user_id,
                 action: action.code().to_owned(),
-                record_kind: record.kind.to_owned(),
+                record_kind: record.kind.code().to_owned(),
                 record_id: record.id.clone(),
                 municipality_code: record.municipality_code.clone(),
                 request_id: actor.request_id.clone(),
@@ -299,7 +327,7 @@ fn verify_snapshot(conn: &mut DbConn) -> Result<Verification> {
 
 /// Verifies the chain for a person, logging the reading as the page and the export do.
 pub fn verify_as(conn: &mut DbConn, actor: &Actor) -> Result<Verification> {
-    record(conn, actor, Action::Read, &Record::all("access_log"))?;
+    record(conn, actor, Action::Read, &Record::all(crate::access::log::RecordKind::AccessLog))?;
     verify(conn)
 }
 
@@ -342,7 +370,7 @@ fn filtered(filter: &Filter) -> access_log::BoxedQuery<'static, <DbConn as diese
 /// logged: the auditors' reading is reviewed too.
 pub fn page(conn: &mut DbConn, actor: &Actor, filter: &Filter, offset: i64, limit: i64) -> Result<(Vec<LogRow>, bool)> {
     crate::write(conn, |conn| {
-        append(conn, actor, Action::Read, &Record::all("access_log"))?;
+        append(conn, actor, Action::Read, &Record::all(crate::access::log::RecordKind::AccessLog))?;
         let mut rows: Vec<LogRow> = filtered(filter)
             .order(access_log::id.desc())
             .offset(offset)
@@ -358,7 +386,7 @@ pub fn page(conn: &mut DbConn, actor: &Actor, filter: &Filter, offset: i64, limi
 /// All rows in the filter, oldest first, for the monthly review's CSV.
 pub fn export(conn: &mut DbConn, actor: &Actor, filter: &Filter) -> Result<Vec<LogRow>> {
     crate::write(conn, |conn| {
-        append(conn, actor, Action::Export, &Record::all("access_log"))?;
+        append(conn, actor, Action::Export, &Record::all(crate::access::log::RecordKind::AccessLog))?;
         Ok(filtered(filter).order(access_log::id.asc()).select(LogRow::as_select()).load(conn)?)
     })
 }
@@ -366,7 +394,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor, filter: &Filter) -> Result<Vec<L
 /// A user's own recent logins, logouts and failed logins, newest first, for their start page.
 pub fn recent_logins(conn: &mut DbConn, user_id: i32, limit: i64) -> Result<Vec<LogRow>> {
     Ok(access_log::table
-        .filter(access_log::record_kind.eq(super::users::RECORD))
+        .filter(access_log::record_kind.eq(super::users::RECORD.code()))
         .filter(access_log::record_id.eq(user_id.to_string()))
         .filter(access_log::action.eq_any([Action::Login.code(), Action::LoginFailed.code(), Action::Logout.code()]))
         .order(access_log::id.desc())

@@ -43,7 +43,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, user_id: i32, name: &TokenName) 
             ))
             .returning(api_tokens::id)
             .get_result(conn)?;
-        append(conn, actor, Action::Create, &Record::new("api_token", id))?;
+        append(conn, actor, Action::Create, &Record::new(crate::access::log::RecordKind::ApiToken, id))?;
         Ok(api_tokens::table.find(id).select(ApiToken::as_select()).first(conn)?)
     })?;
     Ok((token, plain))
@@ -77,7 +77,7 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, user_id: UserId, token_id: Token
                 .get_result(conn)?;
             return if exists == 0 { Err(StoreError::NotFound) } else { Ok(()) };
         }
-        append(conn, actor, Action::Revoke, &Record::new("api_token", token_id))
+        append(conn, actor, Action::Revoke, &Record::new(crate::access::log::RecordKind::ApiToken, token_id))
     })
 }
 

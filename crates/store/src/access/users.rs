@@ -1,5 +1,6 @@
 //! User accounts: who they are, their roles, municipalities and unit.
 
+use crate::access::log::RecordKind;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use etablera_domain::access::{Permission, Role, check_new_password, check_optional_email, check_unit};
@@ -51,7 +52,7 @@ struct UserRow {
     version: i32,
 }
 
-pub(crate) const RECORD: &str = "user";
+pub(crate) const RECORD: RecordKind = RecordKind::User;
 
 /// Creates a user with its roles and municipalities, in one transaction. The user is as
 /// [`UserForm::check`](etablera_domain::access::UserForm::check) gives it; whether the user name

@@ -123,7 +123,12 @@ pub fn record_staffing(
             ))
             .execute(conn)
             .map_err(StoreError::unique_as_stale)?;
-        append(conn, actor, Action::Update, &Record::new("staffing", from).in_municipality(municipality_code))
+        append(
+            conn,
+            actor,
+            Action::Update,
+            &Record::new(crate::access::log::RecordKind::Staffing, from).in_municipality(municipality_code),
+        )
     })
 }
 

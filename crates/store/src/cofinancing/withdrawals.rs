@@ -152,7 +152,8 @@ pub fn withdraw(
             conn,
             actor,
             Action::Update,
-            &Record::new("agreement", agreement_id).in_municipality(agreement.municipality_code.clone()),
+            &Record::new(crate::access::log::RecordKind::Agreement, agreement_id)
+                .in_municipality(agreement.municipality_code.clone()),
         )?;
         Ok(withdrawal)
     })

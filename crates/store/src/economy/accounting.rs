@@ -1,6 +1,7 @@
 //! The accounts and cost centres a municipality books on, and a month's costs, claims and
 //! charges to the grant as vouchers for its accounting system.
 
+use crate::access::log::RecordKind;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use etablera_domain::economy::accounting::{self, Accounts, MonthCharge, MonthClaim, MonthCost, Voucher};
@@ -16,7 +17,7 @@ use crate::schema::{accounting_settings, claim_events, claims, costs, grant_char
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
-const SETTINGS: &str = "accounting_settings";
+const SETTINGS: RecordKind = RecordKind::AccountingSettings;
 
 fn invalid(e: accounting::AccountsError) -> StoreError {
     let field = match e {
@@ -162,7 +163,8 @@ pub fn month(
         conn,
         actor,
         Action::Export,
-        &Record::new("accounting", first.format("%Y-%m")).in_municipality(municipality_code),
+        &Record::new(crate::access::log::RecordKind::Accounting, first.format("%Y-%m"))
+            .in_municipality(municipality_code),
     )?;
     Ok(vouchers)
 }

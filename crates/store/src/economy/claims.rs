@@ -364,11 +364,13 @@ pub fn step(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32, input: &St
             .select(diesel::dsl::max(claim_events::on_date))
             .first(conn)?;
         let (total, count) = claimed(conn, id)?;
-        let status = take(claim.status, last, input, today, count as usize).map_err(|e| {
+        let status = take(claim.status, last, claim.period_end, input, today, count as usize).map_err(|e| {
             let field = match e {
                 domain::StepError::GrantedNeeded | domain::StepError::NegativeGranted => "granted",
                 domain::StepError::ReferenceNeeded => "reference",
-                domain::StepError::BeforeLast(_) | domain::StepError::Future => "on",
+                domain::StepError::BeforeLast(_) | domain::StepError::Future | domain::StepError::PeriodNotOver(_) => {
+                    "on"
+                }
                 _ => "step",
             };
             StoreError::invalid(field, e.text())

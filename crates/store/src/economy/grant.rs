@@ -1,6 +1,7 @@
 //! The annual grant: its amount per municipality and year, what is charged to it, the account.
 //! Nothing here names a person, so the committee may read it.
 
+use crate::access::log::RecordKind;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use etablera_domain::economy::grant::{Account, Charge, ChargeCategory, NewGrant, account};
@@ -11,7 +12,7 @@ use crate::access::log::{Action, Record, append};
 use crate::schema::{grant_charges, grants};
 use crate::{DbConn, Result, StoreError, write};
 
-const GRANT: &str = "grant";
+const GRANT: RecordKind = RecordKind::Grant;
 
 /// Sets the year's grant (a new decision replaces the amount; the log keeps who did it).
 /// `version` is the grant's version as the caller saw it, 0 when there was none; anything else

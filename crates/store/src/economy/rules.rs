@@ -1,6 +1,7 @@
 //! The reimbursement rules table and the price base amounts: read as domain rules, edited by an
 //! administrator with every earlier revision kept.
 
+use crate::access::log::RecordKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::economy::rules::{
@@ -18,8 +19,8 @@ use crate::schema::{
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
-const RULE: &str = "reimbursement_rule";
-const PRICE_BASE: &str = "price_base_amount";
+const RULE: RecordKind = RecordKind::ReimbursementRule;
+const PRICE_BASE: RecordKind = RecordKind::PriceBaseAmount;
 
 /// A row of the table as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]

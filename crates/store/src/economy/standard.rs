@@ -54,7 +54,7 @@ pub fn page(
     municipality_code: &str,
     q: &StandardQuery,
 ) -> Result<(Page<ExpectedRow>, Totals)> {
-    let record = Record::all("person").in_municipality(municipality_code);
+    let record = Record::all(crate::access::log::RecordKind::Person).in_municipality(municipality_code);
     logged_read(conn, actor, &record, |conn| {
         let rules: Vec<_> = rules::all(conn)?.into_iter().map(|(_, r)| r).collect();
         let bases = rules::price_base_amounts(conn)?;

@@ -1,6 +1,7 @@
 //! The counts of complaints and deviations for an interim or annual closing, and the interim
 //! closing's month per year. Nothing here names a person or a household.
 
+use crate::access::log::RecordKind;
 use diesel::prelude::*;
 use etablera_domain::quality::deviations::{Category, Kind, Severity};
 use etablera_domain::quality::summary::{Closing, DEFAULT_INTERIM_LAST_MONTH, Entry, Interim, Summary, summarise};
@@ -11,7 +12,7 @@ use crate::schema::{deviations, interim_closings};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
-const INTERIM_CLOSING: &str = "interim_closing";
+const INTERIM_CLOSING: RecordKind = RecordKind::InterimClosing;
 
 /// The interim closing's last month for the year: as set, or August.
 pub fn interim_last_month(conn: &mut DbConn, municipality_code: &str, year: i32) -> Result<u32> {

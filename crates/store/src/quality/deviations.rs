@@ -3,6 +3,7 @@
 //! the notification is in the access log. Its texts may name a household's affairs, so reading
 //! one is logged.
 
+use crate::access::log::RecordKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::access::Role;
@@ -20,8 +21,8 @@ use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Access-log record kinds.
-pub const DEVIATION: &str = "deviation";
-const NOTIFICATION: &str = "notification";
+pub const DEVIATION: RecordKind = RecordKind::Deviation;
+const NOTIFICATION: RecordKind = RecordKind::Notification;
 /// The notification's kind.
 pub const SERIOUS: crate::notifications::Kind = crate::notifications::Kind::DeviationSerious;
 
@@ -310,7 +311,7 @@ pub fn claim_contact_notice(conn: &mut DbConn, deviation_id: DeviationId, at: Na
         if claimed == 1 {
             let code: String =
                 deviations::table.find(deviation_id).select(deviations::municipality_code).first(conn)?;
-            let record = Record::new("contact_notice", deviation_id).in_municipality(code);
+            let record = Record::new(crate::access::log::RecordKind::ContactNotice, deviation_id).in_municipality(code);
             append(conn, &Actor::system(at), Action::Create, &record)?;
         }
         Ok(claimed == 1)

@@ -57,6 +57,13 @@ impl PersonFile {
         let exempt = self.exemptions.iter().any(|e| e.start_date <= day && e.end_date.is_none_or(|end| day <= end));
         (measure, measure.flagged(adult, in_group, exempt))
     }
+
+    /// The plan today and on the Mondays of the coming weeks (see
+    /// [`weeks_ahead`](etablera_domain::reception::plan::weeks_ahead)).
+    pub fn weeks_ahead(&self, today: NaiveDate, weeks: u32) -> Vec<(NaiveDate, FullTime)> {
+        let planned: Vec<_> = self.activities.iter().map(|a| a.planned(&self.catalogue)).collect();
+        etablera_domain::reception::plan::weeks_ahead(&planned, today, weeks)
+    }
 }
 
 /// Opens a household's file.

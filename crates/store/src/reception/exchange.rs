@@ -66,7 +66,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
         let mut exit_rows = Vec::new();
         for t in &file.new_types {
             plans::insert_type(conn, actor, t)?;
-            append(conn, actor, Action::Create, &Record::new("activity_type", &t.code))?;
+            append(conn, actor, Action::Create, &Record::new(crate::access::log::RecordKind::ActivityType, &t.code))?;
         }
         // The file's references already in the municipality, found 500 at a time.
         let mut taken: HashSet<String> = HashSet::new();

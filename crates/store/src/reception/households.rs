@@ -1,6 +1,7 @@
 //! Households placed in the municipality and their persons: placement, arrival, the first
 //! contact, and leaving and returning to the target group.
 
+use crate::access::log::RecordKind;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -22,8 +23,8 @@ use crate::reporting::kept;
 use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
 
-pub(crate) const HOUSEHOLD: &str = "household";
-pub(crate) const PERSON: &str = "person";
+pub(crate) const HOUSEHOLD: RecordKind = RecordKind::Household;
+pub(crate) const PERSON: RecordKind = RecordKind::Person;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = households)]

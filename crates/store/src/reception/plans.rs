@@ -40,7 +40,7 @@ pub fn add_type(conn: &mut DbConn, actor: &Actor, new: &NewActivityType) -> Resu
             return Err(StoreError::invalid("code", Text::new("activity-type-code-taken")));
         }
         insert_type(conn, actor, &ActivityType { report_row: None, code: code.clone(), name: name.clone(), counts })?;
-        append(conn, actor, Action::Create, &Record::new("activity_type", code))
+        append(conn, actor, Action::Create, &Record::new(crate::access::log::RecordKind::ActivityType, code))
     })
 }
 

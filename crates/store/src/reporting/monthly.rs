@@ -1,6 +1,7 @@
 //! The monthly report: counted from a municipality's casework in the database (`counts`, no name
 //! read), and signed by the unit manager into frozen versions that later casework does not change.
 
+use crate::access::log::RecordKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use etablera_domain::reception::first_contact::DayCount;
@@ -18,9 +19,9 @@ use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
 /// Access-log record kind: a month's report of a municipality.
-pub const MONTHLY_REPORT: &str = "monthly_report";
+pub const MONTHLY_REPORT: RecordKind = RecordKind::MonthlyReport;
 /// Access-log record kind: the target group counted on a day.
-const TARGET_GROUP: &str = "target_group";
+const TARGET_GROUP: RecordKind = RecordKind::TargetGroup;
 
 /// A month's report as the casework stands.
 #[derive(Debug, Clone)]
@@ -105,7 +106,7 @@ pub fn live(
 /// persons' dates, so the reading is logged.
 pub fn in_group_on(conn: &mut DbConn, actor: &Actor, municipality_code: &str, day: NaiveDate) -> Result<u32> {
     let record = Record::all(TARGET_GROUP).in_municipality(municipality_code);
-    let key = kept::Key { key: TARGET_GROUP.to_owned(), measured_on: day };
+    let key = kept::Key { key: TARGET_GROUP.code().to_owned(), measured_on: day };
     let (n, fresh) = crate::access::log::logged_read(conn, actor, &record, |conn| {
         kept::one(conn, municipality_code, key, |conn| counts::target_group(conn, municipality_code, day, day))
     })?;

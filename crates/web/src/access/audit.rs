@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use etablera_domain::time::{parse_date, start_of_local_day};
 use etablera_reports::access::{LoggedAccess, access_log_csv};
-use etablera_store::access::log::{self, Action, Filter, LogRow, Verification};
+use etablera_store::access::log::{self, Action, Filter, LogRow, RecordKind, Verification};
 use etablera_store::access::users;
 use etablera_store::{DbConn, StoreError};
 use serde::{Deserialize, Serialize};
@@ -66,8 +66,16 @@ pub fn parse_filter(conn: &mut DbConn, q: &AuditQuery) -> Result<Result<Filter, 
     {
         errors.push(("to".into(), Text::new("audit-bad-range")));
     }
-    filter.action = non_empty(&q.action).and_then(Action::from_code);
-    filter.record_kind = non_empty(&q.kind).map(str::to_owned);
+    match non_empty(&q.action).map(|a| Action::from_code(a).ok_or(a)) {
+        Some(Ok(action)) => filter.action = Some(action),
+        Some(Err(_)) => errors.push(("action".into(), Text::new("audit-bad-action"))),
+        None => {}
+    }
+    match non_empty(&q.kind).map(|k| RecordKind::from_code(k).ok_or(k)) {
+        Some(Ok(kind)) => filter.record_kind = Some(kind.code().to_owned()),
+        Some(Err(_)) => errors.push(("kind".into(), Text::new("audit-bad-kind"))),
+        None => {}
+    }
     if let Some(actor) = non_empty(&q.actor) {
         match users::find_id(conn, actor)? {
             Some(id) => filter.actor_user_id = Some(id),
@@ -115,10 +123,10 @@ struct AuditPage {
     ctx: PageContext,
     from: String,
     to: String,
-    kind: String,
     actor: String,
     errors: Vec<(String, String)>,
     actions: Vec<ActionChoice>,
+    kinds: Vec<ActionChoice>,
     rows: Vec<AuditRow>,
     newer: Option<String>,
     older: Option<String>,
@@ -191,6 +199,14 @@ pub async fn page(
                 selected: q.action.as_deref() == Some(a.code()),
             })
             .collect(),
+        kinds: RecordKind::ALL
+            .iter()
+            .map(|k| ActionChoice {
+                code: k.code(),
+                label: t.get(&format!("record-kind-{}", k.code())),
+                selected: q.kind.as_deref() == Some(k.code()),
+            })
+            .collect(),
         rows: rows
             .into_iter()
             .map(|(row, name)| AuditRow {
@@ -198,9 +214,15 @@ pub async fn page(
                 at: local_time(row.at),
                 actor: name.unwrap_or_else(|| system.clone()),
                 action: t.get(&format!("action-{}", row.action.code())),
-                record: match &row.record_id {
-                    Some(id) => format!("{} {}", row.record_kind, id),
-                    None => row.record_kind.clone(),
+                record: {
+                    // Every kind written is one of RecordKind's; a row from before the list was
+                    // closed shows its code.
+                    let kind = RecordKind::from_code(&row.record_kind)
+                        .map_or_else(|| row.record_kind.clone(), |k| t.get(&format!("record-kind-{}", k.code())));
+                    match &row.record_id {
+                        Some(id) => format!("{kind} {id}"),
+                        None => kind,
+                    }
                 },
                 municipality: row.municipality_code.unwrap_or_default(),
                 request_id: row.request_id.unwrap_or_default(),
@@ -213,7 +235,6 @@ pub async fn page(
         errors,
         from: q.from.unwrap_or_default(),
         to: q.to.unwrap_or_default(),
-        kind: q.kind.unwrap_or_default(),
         actor: q.actor.unwrap_or_default(),
         ctx: PageContext::new(&ctx, t.get("audit-title"), "/audit"),
     };

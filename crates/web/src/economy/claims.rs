@@ -222,7 +222,12 @@ async fn claim_page(
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file = state.store.run(move |conn| claims::open(conn, &actor, &scope, id)).await?;
-    let columns = columns_of(Some(file.claim.claim_type));
+    // On screen only the columns with an amount: the form's fifteen do not fit a page, and the
+    // amounts would hide beyond its edge. The files keep every column of the form.
+    let columns: Vec<CostCategory> = columns_of(Some(file.claim.claim_type))
+        .into_iter()
+        .filter(|c| file.columns.get(c).is_some_and(|m| m.ore() != 0))
+        .collect();
     let status = f.status();
     let page = ClaimPage {
         section: "claims",

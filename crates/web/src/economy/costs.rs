@@ -55,6 +55,8 @@ struct CostsPage {
     total_over_cap: String,
     search: String,
     unclaimed: bool,
+    /// The list shows one household's costs.
+    household_id: Option<i32>,
     headings: Vec<crate::listing::Heading>,
     pager: crate::listing::Pager,
 }
@@ -64,6 +66,8 @@ struct CostsPage {
 pub struct CostsQuery {
     pub saved: Option<String>,
     pub unclaimed: Option<String>,
+    /// One household's costs, by its id (the start page's links to costs near their deadline).
+    pub household: Option<String>,
     /// `q` is part of a household's reference.
     #[serde(flatten)]
     pub list: ListParams,
@@ -108,7 +112,8 @@ async fn list_page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let scope = scope(user);
-    let query = q.store();
+    let mut query = q.store();
+    query.filter.household_id = crate::listing::filter::<i32>("household", q.household.as_deref())?;
     let asked = query.clone();
     let (has_households, list) = state
         .store
@@ -120,7 +125,8 @@ async fn list_page(
     let sort = if query.sort == CostSort::Deadline { "deadline" } else { "date" };
     let listing = Listing::new("/economy", sort, !query.ascending, query.paging)
         .keep("q", Some(&search))
-        .keep("unclaimed", query.filter.unclaimed.then_some("on"));
+        .keep("unclaimed", query.filter.unclaimed.then_some("on"))
+        .keep("household", query.filter.household_id.map(|h| h.to_string()).as_deref());
     let headings = vec![
         listing.heading("date", t.get("col-date"), true),
         listing.heading("deadline", t.get("cost-deadline"), false),
@@ -159,6 +165,7 @@ async fn list_page(
             .collect(),
         search,
         unclaimed: query.filter.unclaimed,
+        household_id: query.filter.household_id,
         headings,
         pager,
         ctx: PageContext::new(ctx, t.get("economy-costs-title"), "/economy"),

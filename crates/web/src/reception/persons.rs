@@ -29,6 +29,9 @@ pub struct ActivityView {
     pub active: bool,
 }
 
+/// How many weeks the plan is shown ahead: about two months, the span a plan is followed up in.
+const PLAN_WEEKS: u32 = 9;
+
 #[derive(Template)]
 #[template(path = "reception/person.html")]
 struct PersonPage {
@@ -44,6 +47,8 @@ struct PersonPage {
     measure_reached: bool,
     leave_percent: u32,
     below_target: bool,
+    /// The coming weeks: from (a date), planned hours, target hours, reached.
+    weeks: Vec<(String, u32, u32, bool)>,
     activities: Vec<ActivityView>,
     declines: Vec<(String, String, String)>,
     exemptions: Vec<(String, String, String)>,
@@ -103,6 +108,11 @@ async fn person_page(
         measure_reached: !measure.below_target(),
         leave_percent: measure.leave_percent,
         below_target: flagged,
+        weeks: file
+            .weeks_ahead(today, PLAN_WEEKS)
+            .into_iter()
+            .map(|(day, m)| (day.to_string(), m.planned_hours, m.target_hours, !m.below_target()))
+            .collect(),
         activities: file
             .activities
             .iter()
