@@ -391,3 +391,66 @@ async fn the_registering_case_worker_is_responsible_and_the_unit_manager_reassig
         .await;
     assert_eq!(by_case_worker.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_plan_shows_the_coming_weeks_and_no_full_time_target_for_a_child() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let (_, person) = first_ids(&app);
+    // Work practice of 25 hours a week that begins in three weeks.
+    let start = (etablera_store::testing::today() + chrono::Duration::days(21)).to_string();
+    let added = app
+        .post_form(
+            &format!("/reception/persons/{person}/activities"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("type", "internship"), ("start", &start), ("hours_per_week", "25")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = app.get(&format!("/reception/persons/{person}"), Some(&browser)).await;
+    assert!(page.body.contains("Planerat 15 timmar per vecka av målet 40 timmar"), "today: SFI alone");
+    let weeks = page
+        .body
+        .split("Planen de kommande veckorna")
+        .nth(1)
+        .expect("the coming weeks")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(weeks.contains("<td class=\"num\">15</td>"), "{weeks}");
+    assert!(
+        weeks.contains("<td class=\"num\">40</td><td class=\"num\">40</td><td>Heltid</td>"),
+        "full time once it begins: {weeks}"
+    );
+    assert!(page.body.contains("name=\"end\" type=\"text\" value=\"\""), "no end date prefilled beside an activity");
+    assert!(
+        page.body.contains("id=\"exit-exit_date\" name=\"exit_date\" type=\"text\" inputmode=\"numeric\" value=\"\""),
+        "nor an exit date"
+    );
+
+    // A child: the activities, without a target of 40 hours.
+    let household = app.household("H1");
+    let added = app
+        .post_form(
+            &format!("/reception/households/{household}/persons"),
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("given_name", "Liten"),
+                ("family_name", "Testsson"),
+                ("birth_date", "2019-04-01"),
+                ("category", "resettled"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let child: i32 = app
+        .db
+        .store
+        .with_conn(|conn| Ok(persons::table.filter(persons::given_name.eq("Liten")).select(persons::id).first(conn)?))
+        .unwrap();
+    let page = app.get(&format!("/reception/persons/{child}"), Some(&browser)).await;
+    assert!(!page.body.contains("av målet 40"), "{}", page.body);
+    assert!(page.body.contains("Planen mot heltid gäller vuxna"));
+}
