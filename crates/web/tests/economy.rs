@@ -142,6 +142,7 @@ async fn a_claim_is_prepared_opened_exported_and_decided_and_every_look_at_it_is
     let text = page.body.replace('\u{a0}', " ");
     assert!(text.contains("31-000001") && text.contains("19820402-2381"), "dossier and personnummer for the claim");
     assert!(text.contains("16 000"), "9 000 + 1 000 + 6 000 claimed: {text}");
+    assert!(!text.contains("saknar både dossiernummer"), "every row has its numbers: nothing to flag");
     let xlsx = app.get(&format!("{claim_path}/claim.xlsx"), Some(&browser)).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -451,4 +452,56 @@ async fn the_cost_list_is_paged_searched_and_summed_over_every_page_and_a_househ
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown.body.contains("Det finns inget hushåll med referensen KVOT-6"));
     assert!(unknown.body.contains("id=\"household-reference-error\""), "beside the field");
+}
+
+#[tokio::test]
+async fn a_claim_row_without_a_dossier_number_or_personnummer_is_flagged_before_submission() {
+    let app = TestApp::new();
+    app.import(&FAMILY.replace(r#""dossier_number": "31-000005""#, r#""dossier_number": null"#));
+    let household = app.household("KVOT-5");
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    let elias: i32 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            use etablera_store::schema::persons;
+            Ok(persons::table.filter(persons::given_name.eq("Elias")).select(persons::id).first(conn)?)
+        })
+        .unwrap();
+    let (household_text, elias_text) = (household.to_string(), elias.to_string());
+    let saved = app
+        .post_form(
+            "/economy/costs/new",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("household", &household_text),
+                ("person", &elias_text),
+                ("category", "clothes"),
+                ("date", "2024-03-02"),
+                ("amount", "1 000"),
+                ("supplier", "Kläder AB"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let prepared = app
+        .post_form(
+            "/economy/claims",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("claim_type", "initial_costs_resettled"),
+                ("period_start", "2024-03-01"),
+                ("period_end", "2024-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let page = app.get(prepared.location(), Some(&browser)).await;
+    assert!(page.body.contains("1 av ansökans rader saknar både dossiernummer och personnummer"), "{}", page.body);
+    assert!(page.body.contains(&format!("<a href=\"/reception/persons/{elias}\">Elias Testsson</a>")));
+    assert!(page.body.contains("<tr class=\"warn\"><th scope=\"row\">Elias Testsson</th><td colspan=\"2\">Dossiernummer och personnummer saknas</td>"));
 }

@@ -454,3 +454,69 @@ async fn the_plan_shows_the_coming_weeks_and_no_full_time_target_for_a_child() {
     assert!(!page.body.contains("av målet 40"), "{}", page.body);
     assert!(page.body.contains("Planen mot heltid gäller vuxna"));
 }
+
+#[tokio::test]
+async fn a_person_registered_again_is_warned_of_and_can_be_registered_on_purpose() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let today = etablera_store::testing::today().to_string();
+    let place = |given: &'static str, family: &'static str, confirm: bool| {
+        let mut fields = vec![
+            ("csrf_token", browser.csrf.clone()),
+            ("placement_date", today.clone()),
+            ("given_name", given.to_owned()),
+            ("family_name", family.to_owned()),
+            ("birth_date", "1990-01-01".to_owned()),
+            ("category", "resettled".to_owned()),
+        ];
+        if confirm {
+            fields.push(("not_a_duplicate", "yes".to_owned()));
+        }
+        fields
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let browser = &browser;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/reception/households/new", Some(browser), &pairs).await
+        }
+    };
+    // The example's "Test Testsson", born 1990-01-01, typed without care for case and order.
+    let warned = send(place("TESTSSON", "test", false)).await;
+    warned.names_every_field("placement", &[("not_a_duplicate", "Det finns redan en person med samma namn")]);
+    let (_, existing) = first_ids(&app);
+    assert!(
+        warned
+            .body
+            .contains(&format!("href=\"/reception/persons/{existing}\">Test Testsson (1990-01-01)</a>, hushåll H1")),
+        "{}",
+        warned.body
+    );
+    assert!(warned.body.contains("value=\"TESTSSON\""), "what was typed is kept");
+    let households_now =
+        || app.db.store.with_conn(|conn| Ok(households::table.count().get_result::<i64>(conn)?)).unwrap();
+    assert_eq!(households_now(), 2, "nothing saved");
+    let saved = send(place("TESTSSON", "test", true)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "registered on purpose: {}", saved.body);
+    assert_eq!(households_now(), 3);
+
+    // Added to a household: the same warning.
+    let household = app.household("H2");
+    let add = app
+        .post_form(
+            &format!("/reception/households/{household}/persons"),
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("given_name", "Test"),
+                ("family_name", "Testsson"),
+                ("birth_date", "1990-01-01"),
+                ("category", "resettled"),
+            ],
+        )
+        .await;
+    add.names_every_field("person", &[("not_a_duplicate", "Det finns redan en person")]);
+    assert!(add.body.contains("<details open>"), "the add form stays open with its warning");
+}

@@ -177,9 +177,17 @@ pub struct PersonForm {
     pub interpreter_needed: Option<String>,
     pub protected_identity: Option<String>,
     pub reception_date: String,
+    /// Ticked after a warning that someone of the same name and birth date is registered: the
+    /// user says this is another person.
+    pub not_a_duplicate: Option<String>,
 }
 
 impl PersonForm {
+    /// Whether the user has said that this is not the person already registered.
+    pub fn confirmed_not_duplicate(&self) -> bool {
+        self.not_a_duplicate.as_deref().is_some_and(|v| !v.is_empty())
+    }
+
     /// Every field checked; `placement` is the household's placement date when it is known
     /// (a reception cannot be before it).
     pub fn check(&self, placement: Option<NaiveDate>, today: NaiveDate) -> Result<PersonDetails, Vec<Invalid>> {

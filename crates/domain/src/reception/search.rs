@@ -85,6 +85,14 @@ pub fn name_key(given_name: &str, family_name: &str) -> String {
     format!("{given} {family} | {family} {given}")
 }
 
+/// Whether a registered person of the same name and birth date may be the one being
+/// registered, by their numbers (personnummer, dossier number): not when a number known on both
+/// sides differs (two people), nor when one is the same (that is refused as a duplicate, not
+/// warned of).
+pub fn may_be_same_person(new: [Option<&str>; 2], registered: [Option<&str>; 2]) -> bool {
+    new.iter().zip(registered.iter()).all(|(a, b)| a.is_none() || b.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +133,15 @@ mod tests {
         assert_eq!(words, ["oberg", "asa"]);
         assert_eq!(whole, "oberg asa");
         assert_eq!(SearchTerm::parse("   ", today()), None);
+    }
+
+    #[test]
+    fn only_a_namesake_without_a_number_on_both_sides_is_warned_of() {
+        let (pn, other_pn, dn) = (Some("199001012385"), Some("199001012393"), Some("12-345678"));
+        assert!(may_be_same_person([None, None], [pn, dn]), "nothing to tell them apart");
+        assert!(may_be_same_person([pn, None], [None, dn]), "different numbers known, none on both sides");
+        assert!(!may_be_same_person([other_pn, None], [pn, None]), "two personnummer: two people");
+        assert!(!may_be_same_person([pn, None], [pn, None]), "the same number is refused, not warned of");
     }
 
     #[test]

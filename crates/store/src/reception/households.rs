@@ -945,3 +945,88 @@ pub fn assign(
         append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
     })
 }
+
+/// A registered person who may be the one being registered again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PossibleDuplicate {
+    pub person_id: i32,
+    pub household_id: i32,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub household: String,
+}
+
+/// The persons in the caller's scope of the municipality with the same name (either way round,
+/// with or without diacritics, as the search compares names) and the same birth date, whom no
+/// number tells apart ([`search::may_be_same_person`]): a warning before a person is registered
+/// twice, not a refusal. Those shown are logged as read.
+pub fn possible_duplicates(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    municipality_code: &str,
+    person: &PersonDetails,
+) -> Result<Vec<PossibleDuplicate>> {
+    let key = search::name_key(&person.given_name, &person.family_name);
+    let swapped = search::name_key(&person.family_name, &person.given_name);
+    write(conn, |conn| {
+        type Row = (i32, i32, String, String, NaiveDate, Option<String>, Option<String>, Option<String>);
+        let new_numbers = [
+            person.personal_number.as_ref().map(|n| n.digits().to_owned()),
+            person.dossier_number.as_ref().map(|n| n.to_string()),
+        ];
+        let rows: Vec<Row> = in_scope!(persons::table.inner_join(households::table).into_boxed(), scope)
+            .filter(persons::municipality_code.eq(municipality_code))
+            .filter(persons::search_name.eq(&key).or(persons::search_name.eq(&swapped)))
+            .filter(persons::birth_date.eq(person.birth_date))
+            .order(persons::id)
+            .limit(20)
+            .select((
+                persons::id,
+                persons::household_id,
+                persons::given_name,
+                persons::family_name,
+                persons::birth_date,
+                households::reference,
+                persons::personal_number,
+                persons::dossier_number,
+            ))
+            .load(conn)?;
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .filter(|r| {
+                search::may_be_same_person(
+                    [new_numbers[0].as_deref(), new_numbers[1].as_deref()],
+                    [r.6.as_deref(), r.7.as_deref()],
+                )
+            })
+            .collect();
+        let records: Vec<Record> =
+            rows.iter().map(|r| Record::new(PERSON, r.0).in_municipality(municipality_code)).collect();
+        if !records.is_empty() {
+            crate::access::log::append_all(conn, actor, Action::Read, &records)?;
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(person_id, household_id, given, family, birth_date, reference, _, _)| PossibleDuplicate {
+                person_id,
+                household_id,
+                name: format!("{given} {family}"),
+                birth_date,
+                household: label(household_id, reference.as_deref()),
+            })
+            .collect())
+    })
+}
+
+/// [`possible_duplicates`] for a person to be added to a household in scope.
+pub fn possible_duplicates_in(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    person: &PersonDetails,
+) -> Result<Vec<PossibleDuplicate>> {
+    let code = scope.household(conn, household_id)?;
+    possible_duplicates(conn, actor, scope, &code, person)
+}

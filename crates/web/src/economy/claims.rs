@@ -142,6 +142,8 @@ pub async fn prepare(
 }
 
 pub struct RowView {
+    /// Neither a dossier number nor a personnummer: Migrationsverket cannot try the row.
+    pub unidentified: bool,
     pub name: String,
     pub dossier_number: String,
     pub personal_number: String,
@@ -163,6 +165,8 @@ struct ClaimPage {
     facts: Vec<(String, String)>,
     columns: Vec<String>,
     rows: Vec<RowView>,
+    /// The persons of rows without a dossier number or a personnummer (id, name).
+    unidentified: Vec<(i32, String)>,
     totals: Vec<String>,
     total: String,
     steps: Vec<(&'static str, String)>,
@@ -239,6 +243,7 @@ async fn claim_page(
             .rows
             .iter()
             .map(|r| RowView {
+                unidentified: r.person.dossier_number.is_none() && r.person.personal_number.is_none(),
                 name: r.person.name(),
                 dossier_number: r.person.dossier_number.clone().unwrap_or_default(),
                 personal_number: r
@@ -252,6 +257,12 @@ async fn claim_page(
                 amounts: columns.iter().map(|c| r.row.amount(*c).format_number()).collect(),
                 total: r.row.total().format_number(),
             })
+            .collect(),
+        unidentified: file
+            .rows
+            .iter()
+            .filter(|r| r.person.dossier_number.is_none() && r.person.personal_number.is_none())
+            .map(|r| (r.person.id, r.person.name()))
             .collect(),
         totals: columns.iter().map(|c| file.columns.get(c).copied().unwrap_or_default().format_number()).collect(),
         total: file.total.format_number(),

@@ -15,6 +15,7 @@ use etablera_domain::reception::notes::NoteForm;
 use etablera_domain::reception::person::{Category, PersonForm};
 use etablera_domain::reception::placement::{ArrivalForm, PlacementForm};
 use etablera_domain::reception::tasks::TaskForm;
+use etablera_domain::text::Text;
 use etablera_store::access::users;
 use etablera_store::reception::case_file::{self, HouseholdFile};
 use etablera_store::reception::households::{self, NewHousehold, Show};
@@ -213,9 +214,10 @@ struct PlacementPage {
     /// The user belongs to no unit and names the household's.
     ask_unit: bool,
     today: String,
+    duplicates: Vec<households::PossibleDuplicate>,
 }
 
-fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
+fn placement_page(ctx: &RequestContext, f: Filled, duplicates: Vec<households::PossibleDuplicate>) -> Response {
     let t = ctx.tr();
     let status = f.status();
     let municipalities = ctx
@@ -225,6 +227,7 @@ fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
         .unwrap_or_default();
     let ask_unit = ctx.principal.as_ref().is_some_and(|p| p.user.unit.is_none());
     let page = PlacementPage {
+        duplicates,
         ask_unit,
         municipalities,
         categories: categories(&t),
@@ -236,7 +239,17 @@ fn placement_page(ctx: &RequestContext, f: Filled) -> Response {
 }
 
 pub async fn new_form(Signed { ctx, .. }: Signed) -> Response {
-    placement_page(&ctx, Filled::default())
+    placement_page(&ctx, Filled::default(), Vec::new())
+}
+
+/// The form again with a warning: someone of the same name and birth date is registered. The
+/// user opens them, or ticks that this is another person and sends the form again.
+fn duplicate_warning(form: &str, fields: Fields) -> Filled {
+    Filled::failed(
+        form.to_owned(),
+        fields,
+        vec![Invalid::new("not_a_duplicate", Text::new("person-possible-duplicate"))],
+    )
 }
 
 pub async fn create(
@@ -245,6 +258,7 @@ pub async fn create(
     Submitted { input, fields }: Submitted<PlacementForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
+    let confirmed = input.person.confirmed_not_duplicate();
     let outcome = match input.check(ctx.today()) {
         Ok(placement) => {
             // The store refuses a municipality outside the user's scope.
@@ -252,6 +266,17 @@ pub async fn create(
                 Some(code) => code,
                 None => user.municipalities.first().map(|m| m.as_str().to_owned()).ok_or(AppError::Forbidden)?,
             };
+            if !confirmed {
+                let (actor, scope, code, person) =
+                    (actor.clone(), scope.clone(), code.clone(), placement.person.clone());
+                let found = state
+                    .store
+                    .run(move |conn| households::possible_duplicates(conn, &actor, &scope, &code, &person))
+                    .await?;
+                if !found.is_empty() {
+                    return Ok(placement_page(&ctx, duplicate_warning("placement", fields), found));
+                }
+            }
             let new = NewHousehold {
                 municipality_code: code,
                 unit: placement.unit,
@@ -270,7 +295,7 @@ pub async fn create(
     match Filled::after("placement", fields, outcome.map(|r| r.map(|_| ())))? {
         None => Ok(Redirect::to(&format!("/reception/households/{}?saved=placement", saved.unwrap_or_default()))
             .into_response()),
-        Some(f) => Ok(placement_page(&ctx, f)),
+        Some(f) => Ok(placement_page(&ctx, f, Vec::new())),
     }
 }
 
@@ -354,6 +379,8 @@ struct HouseholdPage {
     checklist_items: Vec<(&'static str, String)>,
     today: String,
     now_time: String,
+    /// Persons like the one being added, when the form warns of them.
+    duplicates: Vec<households::PossibleDuplicate>,
 }
 
 async fn household_page(
@@ -363,6 +390,18 @@ async fn household_page(
     id: i32,
     f: Filled,
     notice: Option<String>,
+) -> AppResult<Response> {
+    household_page_warning(state, ctx, user, id, f, notice, Vec::new()).await
+}
+
+async fn household_page_warning(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    f: Filled,
+    notice: Option<String>,
+    duplicates: Vec<households::PossibleDuplicate>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
@@ -384,6 +423,7 @@ async fn household_page(
             .unwrap_or_else(|| t.get("note-about-household"))
     };
     let page = HouseholdPage {
+        duplicates,
         id,
         version: file.household.version,
         unit: file.household.unit.clone(),
@@ -587,11 +627,19 @@ pub async fn add_person(
     Submitted { input, fields }: Submitted<PersonForm>,
 ) -> AppResult<Response> {
     let (actor, scope) = (ctx.actor(), scope(&user));
+    let checked = input.check(None, ctx.today());
+    if let (Ok(person), false) = (&checked, input.confirmed_not_duplicate()) {
+        let (actor, scope, person) = (actor.clone(), scope.clone(), person.clone());
+        let found =
+            state.store.run(move |conn| households::possible_duplicates_in(conn, &actor, &scope, id, &person)).await?;
+        if !found.is_empty() {
+            let f = duplicate_warning("person", fields);
+            return household_page_warning(&state, &ctx, &user, id, f, None, found).await;
+        }
+    }
     // The reception is checked against the household's placement by the store.
-    let outcome = save(&state, input.check(None, ctx.today()), move |conn, person| {
-        households::add_person(conn, &actor, &scope, id, &person)
-    })
-    .await;
+    let outcome =
+        save(&state, checked, move |conn, person| households::add_person(conn, &actor, &scope, id, &person)).await;
     finish(&state, &ctx, &user, id, "person", fields, outcome).await
 }
 
