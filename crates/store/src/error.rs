@@ -30,6 +30,11 @@ impl StoreError {
         StoreError::Invalid { field, message }
     }
 
+    /// A stored value that cannot be read back (a number, a JSON column): the row is broken.
+    pub(crate) fn unreadable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Database(diesel::result::Error::DeserializationError(Box::new(e)))
+    }
+
     /// An insert that lost a race to another transaction writing the same key (PostgreSQL
     /// lets both read first; SQLite's write lock never lets this happen): stale, like any
     /// other change made since the caller looked.

@@ -198,6 +198,7 @@ pub fn routes() -> Routes {
         )
         .post("/reception/households/{id}/notes", Needs(Permission::WriteCases), post(reception::households::add_note))
         .get("/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::persons::show))
+        .post("/reception/persons/{id}/edit", Needs(Permission::WriteCases), post(reception::persons::edit))
         .post(
             "/reception/persons/{id}/activities",
             Needs(Permission::WriteCases),

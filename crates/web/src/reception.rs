@@ -23,3 +23,51 @@ pub fn first_contact_text(t: &Tr, status: Option<Status>) -> (String, bool) {
         Some(Status::Made { on_time: false }) => (t.get("first-contact-made-late"), false),
     }
 }
+
+/// A person's form's values before anything is typed: empty for a new person, the person's
+/// details to correct them.
+pub struct PersonValues {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub personal_number: String,
+    pub dossier_number: String,
+    pub category: String,
+    pub languages: String,
+    pub interpreter_needed: bool,
+    pub protected_identity: bool,
+    pub reception_date: String,
+}
+
+impl PersonValues {
+    /// A new person's: a quota refugee unless chosen.
+    pub fn blank() -> PersonValues {
+        PersonValues {
+            given_name: String::new(),
+            family_name: String::new(),
+            birth_date: String::new(),
+            personal_number: String::new(),
+            dossier_number: String::new(),
+            category: etablera_domain::reception::person::Category::Resettled.code().to_owned(),
+            languages: String::new(),
+            interpreter_needed: false,
+            protected_identity: false,
+            reception_date: String::new(),
+        }
+    }
+
+    pub fn of(p: &etablera_store::reception::households::Person) -> PersonValues {
+        PersonValues {
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            birth_date: p.birth_date.to_string(),
+            personal_number: p.personal_number.as_deref().map(etablera_domain::identity::shown).unwrap_or_default(),
+            dossier_number: p.dossier_number.clone().unwrap_or_default(),
+            category: p.category.code().to_owned(),
+            languages: p.languages().join(", "),
+            interpreter_needed: p.interpreter_needed,
+            protected_identity: p.protected_identity,
+            reception_date: p.reception_date.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+}

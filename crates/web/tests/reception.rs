@@ -520,3 +520,80 @@ async fn a_person_registered_again_is_warned_of_and_can_be_registered_on_purpose
     add.names_every_field("person", &[("not_a_duplicate", "Det finns redan en person")]);
     assert!(add.body.contains("<details open>"), "the add form stays open with its warning");
 }
+
+#[tokio::test]
+async fn a_person_is_corrected_with_a_history_and_a_stale_edit_is_refused_with_the_input_kept() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    // "Prov Testsson" has no personnummer yet.
+    let person: i32 = app
+        .db
+        .store
+        .with_conn(|conn| Ok(persons::table.filter(persons::given_name.eq("Prov")).select(persons::id).first(conn)?))
+        .unwrap();
+    let path = format!("/reception/persons/{person}");
+    let page = app.get(&path, Some(&browser)).await;
+    assert!(page.body.contains("value=\"Prov\""), "the form holds the details as they are");
+    let version = page.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let edit = |given: &'static str, number: &'static str, version: &str| {
+        vec![
+            ("csrf_token", browser.csrf.clone()),
+            ("version", version.to_owned()),
+            ("given_name", given.to_owned()),
+            ("family_name", "Testsson".to_owned()),
+            ("birth_date", "1992-06-15".to_owned()),
+            ("personal_number", number.to_owned()),
+            ("dossier_number", "12-345679".to_owned()),
+            ("category", "resettled".to_owned()),
+            ("reception_date", "2024-02-01".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let (app, path, browser) = (&app, format!("{path}/edit"), &browser);
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&path, Some(browser), &pairs).await
+        }
+    };
+    // Another person's personnummer (Test Testsson's) is refused, and nothing changes.
+    let mut fields = edit("Provi", "19900101-2385", &version);
+    fields[4].1 = "1990-01-01".into();
+    let taken = send(fields).await;
+    taken.names_every_field("person-edit", &[("personal_number", "Det finns redan en person")]);
+    assert!(taken.body.contains("value=\"Provi\""), "what was typed is kept");
+
+    let saved = send(edit("Provi", "920615-2382", &version)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(saved.location(), Some(&browser)).await;
+    assert!(page.body.contains("Personuppgifterna är ändrade."));
+    let history = page.body.split("Ändringshistorik").nth(1).expect("a history").split("</table>").next().unwrap();
+    assert!(history.contains("<td>Testperson anna</td><td>Förnamn</td><td>Prov</td><td>Provi</td>"), "{history}");
+    assert!(history.contains("<td>–</td><td>19920615-2382</td>"), "the number added later: {history}");
+    let list = app.get("/reception?show=all&q=9206152382", Some(&browser)).await;
+    assert!(list.body.contains("Provi Testsson"), "the new number and name are found");
+
+    let stale = send(edit("Provo", "920615-2382", &version)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("value=\"Provo\""), "the input is kept");
+    assert!(stale.body.contains("Någon annan har ändrat uppgifterna"));
+    let name: String = app
+        .db
+        .store
+        .with_conn(|conn| Ok(persons::table.find(person).select(persons::given_name).first(conn)?))
+        .unwrap();
+    assert_eq!(name, "Provi", "the stale edit changed nothing");
+    let updates: i64 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::record_kind.eq("person"))
+                .filter(access_log::action.eq("update"))
+                .filter(access_log::record_id.eq(person.to_string()))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(updates, 1, "the correction is in the access log");
+}

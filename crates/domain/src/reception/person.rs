@@ -401,3 +401,67 @@ mod tests {
         }
     }
 }
+
+/// One field of a record as it was and as it became, in the form the history shows: texts as
+/// they are, numbers as people write them, a category or a yes/no by its code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl PersonDetails {
+    /// The fields as the history compares them, by the form's field names.
+    fn fields(&self) -> [(&'static str, String); 10] {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+        [
+            ("given_name", self.given_name.clone()),
+            ("family_name", self.family_name.clone()),
+            ("birth_date", self.birth_date.to_string()),
+            ("personal_number", self.personal_number.as_ref().map(|n| n.to_string()).unwrap_or_default()),
+            ("dossier_number", self.dossier_number.as_ref().map(|n| n.to_string()).unwrap_or_default()),
+            ("category", self.category.code().to_owned()),
+            ("languages", self.languages.join(", ")),
+            ("interpreter_needed", yes_no(self.interpreter_needed)),
+            ("protected_identity", yes_no(self.protected_identity)),
+            ("reception_date", self.reception_date.map(|d| d.to_string()).unwrap_or_default()),
+        ]
+    }
+
+    /// What an edit changes, field by field; empty when nothing does.
+    pub fn changes_to(&self, after: &PersonDetails) -> Vec<FieldChange> {
+        self.fields()
+            .into_iter()
+            .zip(after.fields())
+            .filter(|((_, before), (_, after))| before != after)
+            .map(|((field, before), (_, after))| FieldChange { field: field.to_owned(), before, after })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_lists_the_fields_it_changes() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let input = PersonInput {
+            given_name: "Amina",
+            family_name: "Hasan",
+            birth_date: "1990-01-01",
+            category: "resettled",
+            ..Default::default()
+        };
+        let before = input.clone().check(NaiveDate::MIN, today).unwrap();
+        assert!(before.changes_to(&before).is_empty());
+        let after = PersonInput { family_name: "Hassan", personal_number: Some("199001012385"), ..input }
+            .check(NaiveDate::MIN, today)
+            .unwrap();
+        let changes = before.changes_to(&after);
+        let named: Vec<(&str, &str, &str)> =
+            changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
+        assert_eq!(named, [("family_name", "Hasan", "Hassan"), ("personal_number", "", "19900101-2385")]);
+    }
+}

@@ -42,6 +42,8 @@ pub struct PersonFile {
     pub catalogue: Vec<ActivityType>,
     /// Notes on this person.
     pub notes: Vec<Note>,
+    /// The corrections of the person's details, the latest first.
+    pub history: Vec<households::PersonChange>,
 }
 
 impl PersonFile {
@@ -112,7 +114,9 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
             .into_iter()
             .filter(|n| n.person_id == Some(PersonId::new(person_id)))
             .collect();
+        let history = households::changes_of(conn, person_id)?;
         Ok(PersonFile {
+            history,
             household,
             person,
             activities,

@@ -20,7 +20,7 @@ use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
 use crate::paging::{Page, Paging, contains_in_order, contains_pattern, lower};
 use crate::reporting::kept;
-use crate::schema::{households, person_exits, persons};
+use crate::schema::{households, person_changes, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
 
 pub(crate) const HOUSEHOLD: RecordKind = RecordKind::Household;
@@ -1029,4 +1029,125 @@ pub fn possible_duplicates_in(
 ) -> Result<Vec<PossibleDuplicate>> {
     let code = scope.household(conn, household_id)?;
     possible_duplicates(conn, actor, scope, &code, person)
+}
+
+impl Person {
+    /// The stored details in the form they are checked and compared in.
+    pub fn details(&self) -> Result<PersonDetails> {
+        let personal_number = match &self.personal_number {
+            Some(digits) => Some(
+                etablera_domain::identity::PersonalNumber::try_from(digits.clone()).map_err(StoreError::unreadable)?,
+            ),
+            None => None,
+        };
+        let dossier_number = match &self.dossier_number {
+            Some(n) => Some(n.parse::<etablera_domain::identity::DossierNumber>().map_err(StoreError::unreadable)?),
+            None => None,
+        };
+        Ok(PersonDetails {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: self.birth_date,
+            personal_number,
+            dossier_number,
+            category: self.category,
+            languages: self.languages().into_iter().map(str::to_owned).collect(),
+            interpreter_needed: self.interpreter_needed,
+            protected_identity: self.protected_identity,
+            reception_date: self.reception_date,
+        })
+    }
+}
+
+/// Corrects a person's details, as they were at `version`: names, birth date, numbers added or
+/// corrected (checked against the municipality's as when registered), category, languages,
+/// needs and reception date. What changed is kept in the person's history with who and when;
+/// an edit that changes nothing writes nothing.
+pub fn edit_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i32,
+    version: i32,
+    edited: &PersonDetails,
+) -> Result<()> {
+    write(conn, |conn| {
+        let (household_id, code) = scope.person(conn, person_id)?;
+        let current: Person = persons::table.find(person_id).select(Person::as_select()).first(conn)?;
+        if current.version != version {
+            return Err(StoreError::Stale);
+        }
+        let before = current.details()?;
+        let changes = before.changes_to(edited);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        // Only numbers that change are looked up: the person's own are theirs already.
+        let new_numbers = PersonDetails {
+            personal_number: edited.personal_number.clone().filter(|n| Some(n) != before.personal_number.as_ref()),
+            dossier_number: edited.dossier_number.clone().filter(|n| Some(n) != before.dossier_number.as_ref()),
+            ..edited.clone()
+        };
+        Taken::among(conn, &code, [&new_numbers])?.check(&new_numbers)?;
+        if let Some(reception) = edited.reception_date {
+            let placement: NaiveDate =
+                households::table.find(household_id).select(households::placement_date).first(conn)?;
+            check_received_after_placement(reception, placement)?;
+        }
+        diesel::update(persons::table.find(person_id))
+            .set((
+                persons::given_name.eq(&edited.given_name),
+                persons::family_name.eq(&edited.family_name),
+                persons::search_name.eq(search::name_key(&edited.given_name, &edited.family_name)),
+                persons::birth_date.eq(edited.birth_date),
+                persons::personal_number.eq(edited.personal_number.as_ref().map(|n| n.digits().to_owned())),
+                persons::dossier_number.eq(edited.dossier_number.as_ref().map(|n| n.to_string())),
+                persons::category.eq(edited.category.code()),
+                persons::languages.eq(edited.languages.join(", ")),
+                persons::interpreter_needed.eq(edited.interpreter_needed),
+                persons::protected_identity.eq(edited.protected_identity),
+                persons::reception_date.eq(edited.reception_date),
+                persons::version.eq(persons::version + 1),
+            ))
+            .execute(conn)?;
+        let changes_json = serde_json::to_string(&changes).expect("field changes are plain strings");
+        diesel::insert_into(person_changes::table)
+            .values((
+                person_changes::person_id.eq(person_id),
+                person_changes::changed_at.eq(actor.at),
+                person_changes::changed_by.eq(actor.user_id),
+                person_changes::changes.eq(changes_json),
+            ))
+            .execute(conn)?;
+        crate::reporting::kept::changed(conn, &code)?;
+        append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
+    })
+}
+
+/// One edit of a person: when, by whom (their name), and what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonChange {
+    pub at: NaiveDateTime,
+    pub by: Option<String>,
+    pub changes: Vec<etablera_domain::reception::person::FieldChange>,
+}
+
+/// A person's edits, the latest first, without logging: for callers that log the person's read.
+pub(crate) fn changes_of(conn: &mut DbConn, person_id: i32) -> Result<Vec<PersonChange>> {
+    let rows: Vec<(NaiveDateTime, Option<i32>, String)> = person_changes::table
+        .filter(person_changes::person_id.eq(person_id))
+        .order(person_changes::id.desc())
+        .select((person_changes::changed_at, person_changes::changed_by, person_changes::changes))
+        .load(conn)?;
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.1).collect();
+    let names = crate::access::users::display_names(conn, &ids)?;
+    rows.into_iter()
+        .map(|(at, by, changes)| {
+            Ok(PersonChange {
+                at,
+                by: by.and_then(|id| names.get(&id).cloned()),
+                changes: serde_json::from_str(&changes).map_err(StoreError::unreadable)?,
+            })
+        })
+        .collect()
 }

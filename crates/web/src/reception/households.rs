@@ -215,6 +215,7 @@ struct PlacementPage {
     ask_unit: bool,
     today: String,
     duplicates: Vec<households::PossibleDuplicate>,
+    blank_person: super::PersonValues,
 }
 
 fn placement_page(ctx: &RequestContext, f: Filled, duplicates: Vec<households::PossibleDuplicate>) -> Response {
@@ -227,6 +228,7 @@ fn placement_page(ctx: &RequestContext, f: Filled, duplicates: Vec<households::P
         .unwrap_or_default();
     let ask_unit = ctx.principal.as_ref().is_some_and(|p| p.user.unit.is_none());
     let page = PlacementPage {
+        blank_person: super::PersonValues::blank(),
         duplicates,
         ask_unit,
         municipalities,
@@ -381,6 +383,7 @@ struct HouseholdPage {
     now_time: String,
     /// Persons like the one being added, when the form warns of them.
     duplicates: Vec<households::PossibleDuplicate>,
+    blank_person: super::PersonValues,
 }
 
 async fn household_page(
@@ -423,6 +426,7 @@ async fn household_page_warning(
             .unwrap_or_else(|| t.get("note-about-household"))
     };
     let page = HouseholdPage {
+        blank_person: super::PersonValues::blank(),
         duplicates,
         id,
         version: file.household.version,

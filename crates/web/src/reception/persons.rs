@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::ids::{ActivityId, PersonId};
 use etablera_domain::input::Invalid;
-use etablera_domain::reception::person::{ADULT_AGE, ExemptionReason, ExitForm, ExitReason, ReturnForm, age_on};
+use etablera_domain::reception::person::{
+    ADULT_AGE, ExemptionReason, ExitForm, ExitReason, FieldChange, PersonForm, ReturnForm, age_on,
+};
 use etablera_domain::reception::plan::{ActivityForm, Counts, DeclineForm, EndActivityForm, ExemptionForm};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
@@ -17,6 +19,7 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
+use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 
 pub struct ActivityView {
@@ -59,6 +62,12 @@ struct PersonPage {
     exemption_reasons: Vec<(&'static str, String)>,
     notes: Vec<(String, String, String)>,
     today: String,
+    /// The correction form's values and the version it edits.
+    edit: super::PersonValues,
+    version: i32,
+    categories: Vec<(&'static str, String)>,
+    /// Each correction: when, by whom, and its changes as (field, before, after) in words.
+    history: Vec<(String, String, Vec<(String, String, String)>)>,
 }
 
 async fn person_page(
@@ -171,6 +180,17 @@ async fn person_page(
             .map(|n| (local_time(n.written_at), n.author.clone().unwrap_or_default(), n.text.clone()))
             .collect(),
         today: today.to_string(),
+        edit: super::PersonValues::of(p),
+        version: p.version,
+        categories: super::households::categories(&t),
+        history: file
+            .history
+            .iter()
+            .map(|h| {
+                let changes = h.changes.iter().map(|c| change_in_words(&t, c)).collect();
+                (local_time(h.at), h.by.clone().unwrap_or_default(), changes)
+            })
+            .collect(),
         f,
         notice,
         ctx: PageContext::new(ctx, p.name(), "/reception"),
@@ -179,13 +199,57 @@ async fn person_page(
     Ok(render_with(status, &page))
 }
 
+/// A field's change as the history shows it: the field's name, and the values in words (a
+/// category or a yes/no by its name; nothing as a dash).
+fn change_in_words(t: &Tr, change: &FieldChange) -> (String, String, String) {
+    let label = match change.field.as_str() {
+        "given_name" => "person-given-name",
+        "family_name" => "person-family-name",
+        "birth_date" => "person-birth-date",
+        "personal_number" => "person-personal-number",
+        "dossier_number" => "person-dossier-number",
+        "category" => "person-category",
+        "languages" => "person-languages",
+        "interpreter_needed" => "person-interpreter",
+        "protected_identity" => "person-protected",
+        "reception_date" => "person-reception-date",
+        _ => "person-field-other",
+    };
+    let value = |v: &str| match (change.field.as_str(), v) {
+        (_, "") => "–".to_owned(),
+        ("category", code) => t.get(&format!("category-{code}")),
+        ("interpreter_needed" | "protected_identity", "yes") => t.get("yes"),
+        ("interpreter_needed" | "protected_identity", _) => t.get("no"),
+        (_, v) => v.to_owned(),
+    };
+    (t.get(label), value(&change.before), value(&change.after))
+}
+
+/// Corrects the person's details, on the version the form was opened at.
+pub async fn edit(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Submitted { input, fields }: Submitted<PersonForm>,
+) -> AppResult<Response> {
+    let version = fields.version()?;
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    // The reception is checked against the household's placement by the store.
+    let outcome = save(&state, input.check(None, ctx.today()), move |conn, person| {
+        households::edit_person(conn, &actor, &scope, id, version, &person)
+    })
+    .await;
+    finish(&state, &ctx, &user, id, "person-edit".into(), fields, outcome).await
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Path(id): Path<i32>,
     Params(q): Params<SavedQuery>,
 ) -> AppResult<Response> {
-    let notice = q.saved.map(|_| ctx.tr().get("saved-other"));
+    let notice =
+        q.saved.map(|what| ctx.tr().get(if what == "person-edit" { "saved-person-edit" } else { "saved-other" }));
     person_page(&state, &ctx, &user, id, Filled::default(), notice).await
 }
 
