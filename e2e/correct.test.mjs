@@ -1,0 +1,43 @@
+// A case worker corrects a person's details and sees the change in the person's history; the
+// page, with its form open and after saving, has zero axe violations.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
+
+describe('correct a person', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('a misspelt name is corrected and the history shows who changed what', async () => {
+    const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+    await signIn(page, server.baseUrl, 'demo-handlaggare');
+    await page.goto(`${server.baseUrl}/reception?show=all&q=198810220015`);
+    await page.locator('tbody tr a').first().click();
+    await page.getByRole('link', { name: 'Karim Testdotter' }).click();
+    await page.waitForURL(/\/reception\/persons\/\d+/);
+    await page.getByText('Ändra personuppgifter').click();
+    const given = page.locator('#person-edit-given_name');
+    assert.equal(await given.inputValue(), 'Karim');
+    assert.deepEqual(await axeViolations(page), [], 'with the form open');
+    await given.fill('Kareem');
+    await page.locator('#person-edit-languages').fill('arabiska, engelska');
+    await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await page.getByText('Personuppgifterna är ändrade.').waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Kareem Testdotter');
+    const history = page.locator('section[aria-labelledby="history-heading"]');
+    assert.match(await history.textContent(), /Demo Handläggare.*Förnamn.*Karim.*Kareem/s);
+    assert.match(await history.textContent(), /Språk/);
+    assert.deepEqual(await axeViolations(page), []);
+  });
+});
