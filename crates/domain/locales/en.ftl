@@ -1681,3 +1681,7 @@ person-history-field = Detail
 person-history-before = Before
 person-history-after = After
 person-field-other = Other detail
+household-placement-future = The placement date cannot be in the future.
+household-placement-after-reception = Someone in the household was received before that date. The placement cannot be after the reception.
+household-edit = Correct the placement's dates
+saved-placement-edit = The placement's dates are changed. The change is in the history.

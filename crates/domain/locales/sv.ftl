@@ -1681,3 +1681,7 @@ person-history-field = Uppgift
 person-history-before = Före
 person-history-after = Efter
 person-field-other = Annan uppgift
+household-placement-future = Anvisningsdatumet kan inte vara i framtiden.
+household-placement-after-reception = Någon i hushållet togs emot före det datumet. Anvisningen kan inte vara efter mottagandet.
+household-edit = Ändra anvisningens datum
+saved-placement-edit = Anvisningens datum är ändrade. Ändringen står i historiken.

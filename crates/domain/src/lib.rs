@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod code;
 pub mod cofinancing;
 pub mod economy;
+pub mod history;
 pub mod identity;
 pub mod ids;
 pub mod input;

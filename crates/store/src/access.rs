@@ -1,5 +1,6 @@
 //! Users, roles, sessions, API tokens, login throttling and the access log.
 
+pub mod history;
 pub mod log;
 pub mod passwords;
 mod scope;

@@ -117,7 +117,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_types,
     households,
     persons,
-    person_changes,
+    record_changes,
     person_exits,
     activities,
     declines,
@@ -367,9 +367,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    person_changes (id) {
+    record_changes (id) {
         id -> Integer,
-        person_id -> Integer,
+        record_kind -> Text,
+        record_id -> Integer,
         changed_at -> Timestamp,
         changed_by -> Nullable<Integer>,
         changes -> Text,
@@ -749,7 +750,6 @@ diesel::table! {
 diesel::joinable!(user_permissions -> users (user_id));
 diesel::joinable!(persons -> households (household_id));
 diesel::joinable!(person_exits -> persons (person_id));
-diesel::joinable!(person_changes -> persons (person_id));
 diesel::joinable!(activities -> persons (person_id));
 diesel::joinable!(activities -> activity_types (type_code));
 diesel::joinable!(declines -> persons (person_id));

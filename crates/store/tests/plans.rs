@@ -42,7 +42,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 /// On the test's empty tables PostgreSQL finds every index that starts with the municipality
 /// equally cheap, and may take `persons_search` for a query on the municipality's persons; the
 /// national caseload's plans are in docs/performance.md.
-const QUERIES: [(&str, &[&str]); 25] = [
+const QUERIES: [(&str, &[&str]); 26] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -67,6 +67,11 @@ const QUERIES: [(&str, &[&str]); 25] = [
              ESCAPE '\\' AND persons.municipality_code = '0117') OR lower(households.reference) LIKE '%amina%' ESCAPE '\\') \
          ORDER BY placement_date DESC, id DESC LIMIT 50",
         &["households_placed", "persons_search"],
+    ),
+    // access::history::of: a record's corrections, on its page.
+    (
+        "SELECT changed_at FROM record_changes WHERE record_kind = 'person' AND record_id = 7 ORDER BY id DESC",
+        &["record_changes_record"],
     ),
     // ... the user's own ("mina ärenden"), in the order of their placement.
     (

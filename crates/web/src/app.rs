@@ -164,6 +164,11 @@ pub fn routes() -> Routes {
             Needs(Permission::ManageUnit),
             post(reception::households::assign),
         )
+        .post(
+            "/reception/households/{id}/edit",
+            Needs(Permission::WriteCases),
+            post(reception::households::edit_placement),
+        )
         .post("/reception/households/{id}/arrival", Needs(Permission::WriteCases), post(reception::households::arrival))
         .post(
             "/reception/households/{id}/first-contact",

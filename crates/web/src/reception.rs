@@ -71,3 +71,45 @@ impl PersonValues {
         }
     }
 }
+
+/// A field's change as the history shows it: the field's name, and the values in words (a
+/// category or a yes/no by its name; nothing as a dash).
+fn change_in_words(t: &Tr, change: &etablera_domain::history::FieldChange) -> (String, String, String) {
+    let label = match change.field.as_str() {
+        "given_name" => "person-given-name",
+        "family_name" => "person-family-name",
+        "birth_date" => "person-birth-date",
+        "personal_number" => "person-personal-number",
+        "dossier_number" => "person-dossier-number",
+        "category" => "person-category",
+        "languages" => "person-languages",
+        "interpreter_needed" => "person-interpreter",
+        "protected_identity" => "person-protected",
+        "reception_date" => "person-reception-date",
+        "placement_date" => "household-placement-date",
+        "expected_reception_date" => "household-expected-reception",
+        _ => "person-field-other",
+    };
+    let value = |v: &str| match (change.field.as_str(), v) {
+        (_, "") => "–".to_owned(),
+        ("category", code) => t.get(&format!("category-{code}")),
+        ("interpreter_needed" | "protected_identity", "yes") => t.get("yes"),
+        ("interpreter_needed" | "protected_identity", _) => t.get("no"),
+        (_, v) => v.to_owned(),
+    };
+    (t.get(label), value(&change.before), value(&change.after))
+}
+
+/// A record's history as its page shows it: each edit's time and author, and its changes in words.
+pub fn history_in_words(
+    t: &Tr,
+    history: &[etablera_store::access::history::Change],
+) -> Vec<(String, String, Vec<(String, String, String)>)> {
+    history
+        .iter()
+        .map(|h| {
+            let changes = h.changes.iter().map(|c| change_in_words(t, c)).collect();
+            (crate::pages::local_time(h.at), h.by.clone().unwrap_or_default(), changes)
+        })
+        .collect()
+}

@@ -597,3 +597,49 @@ async fn a_person_is_corrected_with_a_history_and_a_stale_edit_is_refused_with_t
         .unwrap();
     assert_eq!(updates, 1, "the correction is in the access log");
 }
+
+#[tokio::test]
+async fn a_placements_dates_are_corrected_with_a_history_and_not_after_a_reception() {
+    let app = with_caseload();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let browser = app.login("anna").await;
+    let household = app.household("H1"); // placed 2024-01-10, received 2024-02-01
+    let path = format!("/reception/households/{household}");
+    let page = app.get(&path, Some(&browser)).await;
+    let version = page
+        .body
+        .split(&format!("action=\"{path}/edit\""))
+        .nth(1)
+        .unwrap()
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let edit = |placement: &'static str, version: String| {
+        let (app, path, browser) = (&app, format!("{path}/edit"), &browser);
+        async move {
+            app.post_form(
+                &path,
+                Some(browser),
+                &[
+                    ("csrf_token", &browser.csrf),
+                    ("version", &version),
+                    ("placement_date", placement),
+                    ("expected_reception_date", ""),
+                ],
+            )
+            .await
+        }
+    };
+    let late = edit("2024-02-15", version.clone()).await;
+    late.names_every_field("placement-edit", &[("placement_date", "togs emot före det datumet")]);
+    let saved = edit("2024-01-08", version.clone()).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(saved.location(), Some(&browser)).await;
+    assert!(page.body.contains("Anvisningens datum är ändrade."));
+    assert!(page.body.contains("<td>Anvisningsdatum</td><td>2024-01-10</td><td>2024-01-08</td>"), "{}", page.body);
+    assert_eq!(edit("2024-01-09", version).await.status, StatusCode::CONFLICT, "an edit of an old copy");
+}

@@ -402,14 +402,7 @@ mod tests {
     }
 }
 
-/// One field of a record as it was and as it became, in the form the history shows: texts as
-/// they are, numbers as people write them, a category or a yes/no by its code.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: String,
-    pub after: String,
-}
+pub use crate::history::FieldChange;
 
 impl PersonDetails {
     /// The fields as the history compares them, by the form's field names.
@@ -431,12 +424,7 @@ impl PersonDetails {
 
     /// What an edit changes, field by field; empty when nothing does.
     pub fn changes_to(&self, after: &PersonDetails) -> Vec<FieldChange> {
-        self.fields()
-            .into_iter()
-            .zip(after.fields())
-            .filter(|((_, before), (_, after))| before != after)
-            .map(|((field, before), (_, after))| FieldChange { field: field.to_owned(), before, after })
-            .collect()
+        crate::history::changes(self.fields(), after.fields())
     }
 }
 

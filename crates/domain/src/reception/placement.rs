@@ -65,6 +65,50 @@ pub fn check_expected(placement: NaiveDate, expected: Option<NaiveDate>) -> Resu
     }
 }
 
+/// A household's placement corrected: its dates, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PlacementDatesForm {
+    pub placement_date: String,
+    pub expected_reception_date: String,
+}
+
+/// A household's placement dates, checked: the expected reception not before the placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlacementDates {
+    pub placement_date: NaiveDate,
+    pub expected_reception_date: Option<NaiveDate>,
+}
+
+impl PlacementDatesForm {
+    /// Both dates at once; whether anyone was received before the placement is the store's to
+    /// ask ([`super::person::check_received_after_placement`]).
+    pub fn check(&self, today: NaiveDate) -> Result<PlacementDates, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let placement_date = errors.keep(date("placement_date", &self.placement_date).and_then(|d| {
+            if d > today { Err(Invalid::new("placement_date", Text::new("household-placement-future"))) } else { Ok(d) }
+        }));
+        let expected = errors.keep(optional_date("expected_reception_date", Some(&self.expected_reception_date)));
+        if let (Some(placement), Some(expected)) = (placement_date, expected) {
+            errors.keep(check_expected(placement, expected));
+        }
+        errors.finish(|| Some(PlacementDates { placement_date: placement_date?, expected_reception_date: expected? }))
+    }
+}
+
+impl PlacementDates {
+    /// What an edit changes, as the household's history shows it.
+    pub fn changes_to(&self, after: &PlacementDates) -> Vec<crate::history::FieldChange> {
+        let fields = |d: &PlacementDates| {
+            [
+                ("placement_date", d.placement_date.to_string()),
+                ("expected_reception_date", d.expected_reception_date.map(|e| e.to_string()).unwrap_or_default()),
+            ]
+        };
+        crate::history::changes(fields(self), fields(after))
+    }
+}
+
 /// The day a household arrived, as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
@@ -81,6 +125,25 @@ impl ArrivalForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corrected_placement_dates_are_checked_together() {
+        let today = "2026-12-06".parse().unwrap();
+        let form = |placement: &str, expected: &str| PlacementDatesForm {
+            placement_date: placement.into(),
+            expected_reception_date: expected.into(),
+        };
+        let fields = |f: PlacementDatesForm| -> Vec<String> {
+            f.check(today).err().unwrap_or_default().into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert!(fields(form("2026-11-01", "2026-11-20")).is_empty());
+        assert_eq!(fields(form("2026-11-20", "2026-11-01")), ["expected_reception_date"]);
+        assert_eq!(fields(form("2027-01-01", "")), ["placement_date"], "not in the future");
+        let before = form("2026-11-01", "").check(today).unwrap();
+        let after = form("2026-10-30", "2026-11-20").check(today).unwrap();
+        let changed: Vec<String> = before.changes_to(&after).into_iter().map(|c| c.field).collect();
+        assert_eq!(changed, ["placement_date", "expected_reception_date"]);
+    }
 
     #[test]
     fn an_empty_placement_names_every_missing_field_at_once() {

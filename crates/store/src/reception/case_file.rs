@@ -30,6 +30,8 @@ pub struct HouseholdFile {
     pub address_hidden: bool,
     /// The responsible case worker's name.
     pub responsible: Option<String>,
+    /// The corrections of the placement, the latest first.
+    pub history: Vec<crate::access::history::Change>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +45,7 @@ pub struct PersonFile {
     /// Notes on this person.
     pub notes: Vec<Note>,
     /// The corrections of the person's details, the latest first.
-    pub history: Vec<households::PersonChange>,
+    pub history: Vec<crate::access::history::Change>,
 }
 
 impl PersonFile {
@@ -88,6 +90,7 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
             None => None,
         };
         Ok(HouseholdFile {
+            history: crate::access::history::of(conn, HOUSEHOLD, household_id)?,
             responsible,
             household,
             persons,
@@ -114,7 +117,7 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
             .into_iter()
             .filter(|n| n.person_id == Some(PersonId::new(person_id)))
             .collect();
-        let history = households::changes_of(conn, person_id)?;
+        let history = crate::access::history::of(conn, PERSON, person_id)?;
         Ok(PersonFile {
             history,
             household,

@@ -20,7 +20,7 @@ use crate::access::in_scope;
 use crate::access::log::{Action, Record, append};
 use crate::paging::{Page, Paging, contains_in_order, contains_pattern, lower};
 use crate::reporting::kept;
-use crate::schema::{households, person_changes, person_exits, persons};
+use crate::schema::{households, person_exits, persons};
 use crate::{DbConn, Result, StoreError, write};
 
 pub(crate) const HOUSEHOLD: RecordKind = RecordKind::Household;
@@ -1110,44 +1110,53 @@ pub fn edit_person(
                 persons::version.eq(persons::version + 1),
             ))
             .execute(conn)?;
-        let changes_json = serde_json::to_string(&changes).expect("field changes are plain strings");
-        diesel::insert_into(person_changes::table)
-            .values((
-                person_changes::person_id.eq(person_id),
-                person_changes::changed_at.eq(actor.at),
-                person_changes::changed_by.eq(actor.user_id),
-                person_changes::changes.eq(changes_json),
-            ))
-            .execute(conn)?;
+        crate::access::history::record(conn, actor, PERSON, person_id, &changes)?;
         crate::reporting::kept::changed(conn, &code)?;
         append(conn, actor, Action::Update, &Record::new(PERSON, person_id).in_municipality(&code))
     })
 }
 
-/// One edit of a person: when, by whom (their name), and what changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonChange {
-    pub at: NaiveDateTime,
-    pub by: Option<String>,
-    pub changes: Vec<etablera_domain::reception::person::FieldChange>,
-}
-
-/// A person's edits, the latest first, without logging: for callers that log the person's read.
-pub(crate) fn changes_of(conn: &mut DbConn, person_id: i32) -> Result<Vec<PersonChange>> {
-    let rows: Vec<(NaiveDateTime, Option<i32>, String)> = person_changes::table
-        .filter(person_changes::person_id.eq(person_id))
-        .order(person_changes::id.desc())
-        .select((person_changes::changed_at, person_changes::changed_by, person_changes::changes))
-        .load(conn)?;
-    let ids: Vec<i32> = rows.iter().filter_map(|r| r.1).collect();
-    let names = crate::access::users::display_names(conn, &ids)?;
-    rows.into_iter()
-        .map(|(at, by, changes)| {
-            Ok(PersonChange {
-                at,
-                by: by.and_then(|id| names.get(&id).cloned()),
-                changes: serde_json::from_str(&changes).map_err(StoreError::unreadable)?,
-            })
-        })
-        .collect()
+/// Corrects a household's placement dates, as the household was at `version`: nobody in it may
+/// have been received before the placement. The change is kept in the household's history.
+pub fn edit_placement(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    household_id: i32,
+    version: i32,
+    edited: &etablera_domain::reception::placement::PlacementDates,
+) -> Result<()> {
+    write(conn, |conn| {
+        let code = scope.household(conn, household_id)?;
+        let (placement_date, expected_reception_date, current): (NaiveDate, Option<NaiveDate>, i32) = households::table
+            .find(household_id)
+            .select((households::placement_date, households::expected_reception_date, households::version))
+            .first(conn)?;
+        if current != version {
+            return Err(StoreError::Stale);
+        }
+        let before = etablera_domain::reception::placement::PlacementDates { placement_date, expected_reception_date };
+        let changes = before.changes_to(edited);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let first_received: Option<NaiveDate> = persons::table
+            .filter(persons::household_id.eq(household_id))
+            .select(diesel::dsl::min(persons::reception_date))
+            .first(conn)?;
+        if let Some(received) = first_received {
+            check_received_after_placement(received, edited.placement_date)
+                .map_err(|_| StoreError::invalid("placement_date", Text::new("household-placement-after-reception")))?;
+        }
+        diesel::update(households::table.find(household_id))
+            .set((
+                households::placement_date.eq(edited.placement_date),
+                households::expected_reception_date.eq(edited.expected_reception_date),
+                households::version.eq(households::version + 1),
+            ))
+            .execute(conn)?;
+        crate::access::history::record(conn, actor, HOUSEHOLD, household_id, &changes)?;
+        crate::reporting::kept::changed(conn, &code)?;
+        append(conn, actor, Action::Update, &Record::new(HOUSEHOLD, household_id).in_municipality(&code))
+    })
 }

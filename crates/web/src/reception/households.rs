@@ -13,7 +13,7 @@ use etablera_domain::reception::first_contact::FirstContactForm;
 use etablera_domain::reception::housing::{ChecklistItem, DamageForm, HousingForm, MoveOutForm};
 use etablera_domain::reception::notes::NoteForm;
 use etablera_domain::reception::person::{Category, PersonForm};
-use etablera_domain::reception::placement::{ArrivalForm, PlacementForm};
+use etablera_domain::reception::placement::{ArrivalForm, PlacementDatesForm, PlacementForm};
 use etablera_domain::reception::tasks::TaskForm;
 use etablera_domain::text::Text;
 use etablera_store::access::users;
@@ -384,6 +384,7 @@ struct HouseholdPage {
     /// Persons like the one being added, when the form warns of them.
     duplicates: Vec<households::PossibleDuplicate>,
     blank_person: super::PersonValues,
+    history: Vec<(String, String, Vec<(String, String, String)>)>,
 }
 
 async fn household_page(
@@ -426,6 +427,7 @@ async fn household_page_warning(
             .unwrap_or_else(|| t.get("note-about-household"))
     };
     let page = HouseholdPage {
+        history: super::history_in_words(&t, &file.history),
         blank_person: super::PersonValues::blank(),
         duplicates,
         id,
@@ -575,8 +577,19 @@ pub async fn show(
 }
 
 /// The `saved=` values that have a message of their own.
-const SAVED: [&str; 10] =
-    ["placement", "person", "arrival", "first-contact", "housing", "damage", "move-out", "task", "note", "responsible"];
+const SAVED: [&str; 11] = [
+    "placement",
+    "person",
+    "arrival",
+    "first-contact",
+    "housing",
+    "damage",
+    "move-out",
+    "task",
+    "note",
+    "responsible",
+    "placement-edit",
+];
 
 /// What a household form's handler does: saves, or says what to fix.
 pub(crate) async fn finish(
@@ -622,6 +635,22 @@ pub async fn assign(
     let outcome =
         Ok(state.store.run(move |conn| households::assign(conn, &actor, &scope, id, version, responsible)).await);
     finish(&state, &ctx, &user, id, "responsible", fields, outcome).await
+}
+
+/// Corrects the placement's dates, on the version the page was opened at.
+pub async fn edit_placement(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Submitted { input, fields }: Submitted<PlacementDatesForm>,
+) -> AppResult<Response> {
+    let version = fields.version()?;
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let outcome = save(&state, input.check(ctx.today()), move |conn, dates| {
+        households::edit_placement(conn, &actor, &scope, id, version, &dates)
+    })
+    .await;
+    finish(&state, &ctx, &user, id, "placement-edit", fields, outcome).await
 }
 
 pub async fn add_person(

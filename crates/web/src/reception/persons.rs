@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::ids::{ActivityId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::reception::person::{
-    ADULT_AGE, ExemptionReason, ExitForm, ExitReason, FieldChange, PersonForm, ReturnForm, age_on,
+    ADULT_AGE, ExemptionReason, ExitForm, ExitReason, PersonForm, ReturnForm, age_on,
 };
 use etablera_domain::reception::plan::{ActivityForm, Counts, DeclineForm, EndActivityForm, ExemptionForm};
 use etablera_store::reception::case_file::{self, PersonFile};
@@ -19,7 +19,6 @@ use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
-use crate::i18n::Tr;
 use crate::pages::{PageContext, local_time, render_with};
 
 pub struct ActivityView {
@@ -183,46 +182,13 @@ async fn person_page(
         edit: super::PersonValues::of(p),
         version: p.version,
         categories: super::households::categories(&t),
-        history: file
-            .history
-            .iter()
-            .map(|h| {
-                let changes = h.changes.iter().map(|c| change_in_words(&t, c)).collect();
-                (local_time(h.at), h.by.clone().unwrap_or_default(), changes)
-            })
-            .collect(),
+        history: super::history_in_words(&t, &file.history),
         f,
         notice,
         ctx: PageContext::new(ctx, p.name(), "/reception"),
     };
     let status = page.f.status();
     Ok(render_with(status, &page))
-}
-
-/// A field's change as the history shows it: the field's name, and the values in words (a
-/// category or a yes/no by its name; nothing as a dash).
-fn change_in_words(t: &Tr, change: &FieldChange) -> (String, String, String) {
-    let label = match change.field.as_str() {
-        "given_name" => "person-given-name",
-        "family_name" => "person-family-name",
-        "birth_date" => "person-birth-date",
-        "personal_number" => "person-personal-number",
-        "dossier_number" => "person-dossier-number",
-        "category" => "person-category",
-        "languages" => "person-languages",
-        "interpreter_needed" => "person-interpreter",
-        "protected_identity" => "person-protected",
-        "reception_date" => "person-reception-date",
-        _ => "person-field-other",
-    };
-    let value = |v: &str| match (change.field.as_str(), v) {
-        (_, "") => "–".to_owned(),
-        ("category", code) => t.get(&format!("category-{code}")),
-        ("interpreter_needed" | "protected_identity", "yes") => t.get("yes"),
-        ("interpreter_needed" | "protected_identity", _) => t.get("no"),
-        (_, v) => v.to_owned(),
-    };
-    (t.get(label), value(&change.before), value(&change.after))
 }
 
 /// Corrects the person's details, on the version the form was opened at.
