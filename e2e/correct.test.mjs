@@ -40,4 +40,24 @@ describe('correct a person', () => {
     assert.match(await history.textContent(), /Språk/);
     assert.deepEqual(await axeViolations(page), []);
   });
+
+  test('registering someone already registered warns with a link, and can go ahead on purpose', async () => {
+    const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
+    await signIn(page, server.baseUrl, 'demo-handlaggare');
+    await page.goto(`${server.baseUrl}/reception/households/new`);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('Anvisningsdatum').fill(today);
+    // Ruth Låtsasson, born 1998-06-13, is in the demo; typed without the diacritics.
+    await page.getByLabel('Förnamn').fill('Ruth');
+    await page.getByLabel('Efternamn').fill('Latsasson');
+    await page.getByLabel('Födelsedatum').fill('1998-06-13');
+    await page.getByRole('button', { name: 'Registrera anvisningen' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /Det finns redan en person med samma namn och födelsedatum/);
+    assert.equal(await page.getByRole('link', { name: /Ruth Låtsasson \(1998-06-13\)/ }).count(), 1);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.getByLabel('Det är en annan person – registrera ändå').check();
+    await page.getByRole('button', { name: 'Registrera anvisningen' }).click();
+    await page.waitForURL(/\/reception\/households\/\d+\?saved=placement/);
+  });
 });
