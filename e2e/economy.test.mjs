@@ -47,12 +47,16 @@ test('costs for a quota family of five, with the cap warning for home equipment'
   await page.getByRole('heading', { name: 'Kostnader', level: 1 }).waitFor();
   await checked('costs');
   // D101 is the demo's quota family of five, received ten days ago.
-  await page.getByLabel('Hushållets referens', { exact: true }).fill('D10');
+  await page.getByLabel('Hushåll', { exact: true }).fill('Ingen Sådan');
   await page.getByRole('button', { name: 'Fortsätt' }).click();
-  // A reference that does not exist is said beside the field, and the list stays.
-  await page.locator('#household-reference-error').getByText('Det finns inget hushåll med referensen D10 bland dina hushåll.').waitFor();
-  await page.getByLabel('Hushållets referens', { exact: true }).fill('D101');
+  // A household that does not exist is said beside the field, and the list stays.
+  await page.locator('#household-reference-error').getByText('Det finns inget hushåll med referensen Ingen Sådan bland dina hushåll.').waitFor();
+  // Part of a reference finds several, offered to choose from.
+  await page.getByLabel('Hushåll', { exact: true }).fill('D10');
   await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.locator('#household-reference-error').getByText(/hushåll passar sökningen/).waitFor();
+  await checked('costs-choices');
+  await page.getByRole('list', { name: 'Hushåll som passar sökningen' }).getByRole('link', { name: 'D101', exact: true }).click();
   await page.getByRole('heading', { name: 'Ny kostnad för D101' }).waitFor();
   assert.equal(await page.getByLabel('Vem kostnaden gäller').locator('option').count(), 6, 'the household and its five');
 

@@ -505,3 +505,18 @@ async fn a_claim_row_without_a_dossier_number_or_personnummer_is_flagged_before_
     assert!(page.body.contains(&format!("<a href=\"/reception/persons/{elias}\">Elias Testsson</a>")));
     assert!(page.body.contains("<tr class=\"warn\"><th scope=\"row\">Elias Testsson</th><td colspan=\"2\">Dossiernummer och personnummer saknas</td>"));
 }
+
+#[tokio::test]
+async fn a_household_for_a_new_cost_is_found_by_a_name_or_a_personnummer() {
+    let (app, _) = with_family();
+    app.add_user("eva", &[Role::Finance]);
+    let browser = app.login("eva").await;
+    for typed in ["19820402-2381", "bashir testsson", "31-000003"] {
+        let query = serde_urlencoded::to_string([("reference", typed)]).unwrap();
+        let form = app.get(&format!("/economy/costs/new?{query}"), Some(&browser)).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("Ny kostnad för KVOT-5"), "{typed}: {}", form.body);
+    }
+    let none = app.get("/economy/costs/new?reference=Ingen+S%C3%A5dan", Some(&browser)).await;
+    assert!(none.body.contains("Det finns inget hushåll med referensen Ingen Sådan bland dina hushåll."));
+}

@@ -57,6 +57,8 @@ struct CostsPage {
     unclaimed: bool,
     /// The list shows one household's costs.
     household_id: Option<i32>,
+    /// The households a search for one found, to choose from: id, label and names.
+    matches: Vec<(i32, String, String)>,
     headings: Vec<crate::listing::Heading>,
     pager: crate::listing::Pager,
 }
@@ -109,6 +111,18 @@ async fn list_page(
     q: &CostsQuery,
     f: Filled,
     notice: Option<String>,
+) -> AppResult<Response> {
+    choose_page(state, ctx, user, q, f, notice, Vec::new()).await
+}
+
+async fn choose_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    q: &CostsQuery,
+    f: Filled,
+    notice: Option<String>,
+    matches: Vec<(i32, String, String)>,
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let scope = scope(user);
@@ -166,6 +180,7 @@ async fn list_page(
         search,
         unclaimed: query.filter.unclaimed,
         household_id: query.filter.household_id,
+        matches,
         headings,
         pager,
         ctx: PageContext::new(ctx, t.get("economy-costs-title"), "/economy"),
@@ -290,27 +305,58 @@ async fn form_page(
     Ok(render_with(status, &page))
 }
 
+/// How many households a search for one offers to choose from.
+const CHOICES: u32 = 10;
+
 pub async fn new_form(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
     Params(q): Params<FormQuery>,
 ) -> AppResult<Response> {
-    // Without a household the page is the list, where one is chosen by its reference.
+    // Without a household the page is the list, where one is chosen: by its reference, or by
+    // the case list's search (a name, a personnummer, a dossier number); several found are
+    // offered to choose from.
     let household_id = match (q.household, q.reference.as_deref().map(str::trim)) {
         (Some(id), _) => id,
         (None, Some(reference)) if !reference.is_empty() => {
-            let (scope, typed) = (scope(&user), reference.to_owned());
-            match state.store.run(move |conn| etablera_store::reception::households::find(conn, &scope, &typed)).await?
-            {
-                Some(id) => id,
-                None => {
+            let (actor, scope, typed, days) =
+                (ctx.actor(), scope(&user), reference.to_owned(), state.config.first_contact_days);
+            let found = state
+                .store
+                .run(move |conn| {
+                    use etablera_store::reception::households;
+                    if let Some(id) = households::find(conn, &scope, &typed)? {
+                        return Ok(Err(id));
+                    }
+                    let query = households::ListQuery {
+                        show: households::Show::All,
+                        search: Some(typed),
+                        paging: etablera_store::paging::Paging::new(None, Some(CHOICES)),
+                        ..Default::default()
+                    };
+                    Ok(Ok(households::list(conn, &actor, &scope, &query, days)?))
+                })
+                .await?;
+            match found {
+                Err(id) => id,
+                Ok(page) if page.total == 1 && page.rows.len() == 1 => page.rows[0].household.id,
+                Ok(page) => {
                     let fields = crate::forms::Fields(vec![("reference".into(), reference.to_owned())]);
-                    let unknown = Invalid::new(
-                        "reference",
-                        etablera_domain::text::Text::new("cost-household-unknown").with("reference", reference),
-                    );
-                    let f = Filled::failed("household", fields, vec![unknown]);
-                    return list_page(&state, &ctx, &user, &CostsQuery::default(), f, None).await;
+                    let message = if page.rows.is_empty() {
+                        etablera_domain::text::Text::new("cost-household-unknown").with("reference", reference)
+                    } else {
+                        etablera_domain::text::Text::new("cost-household-several").with("count", page.total)
+                    };
+                    let f = Filled::failed("household", fields, vec![Invalid::new("reference", message)]);
+                    let matches = page
+                        .rows
+                        .iter()
+                        .map(|s| {
+                            let names = s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
+                            (s.household.id, s.household.label(), names)
+                        })
+                        .collect();
+                    return choose_page(&state, &ctx, &user, &CostsQuery::default(), f, None, matches).await;
                 }
             }
         }
