@@ -64,27 +64,11 @@ struct ListPage {
     pager: crate::listing::Pager,
 }
 
-/// Whose households the list shows, as the address says it: `mine` or `none` (anyone when not
-/// said).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponsibleFilter {
-    Mine,
-    Nobody,
-}
-
-impl ResponsibleFilter {
-    pub fn code(self) -> &'static str {
-        match self {
-            ResponsibleFilter::Mine => "mine",
-            ResponsibleFilter::Nobody => "none",
-        }
-    }
-}
-
-impl std::str::FromStr for ResponsibleFilter {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [ResponsibleFilter::Mine, ResponsibleFilter::Nobody].into_iter().find(|r| r.code() == s).ok_or(())
+etablera_domain::coded! {
+    /// Whose households the list shows, as the address says it (anyone when not said).
+    pub enum ResponsibleFilter {
+        Mine = "mine",
+        Nobody = "none",
     }
 }
 
