@@ -7,6 +7,7 @@ pub mod access;
 pub mod agreements;
 pub mod code;
 pub mod cofinancing;
+pub mod documents;
 pub mod economy;
 pub mod history;
 pub mod identity;

@@ -7,6 +7,7 @@ mod clock;
 mod codes;
 pub mod cofinancing;
 mod db;
+pub mod documents;
 pub mod economy;
 mod error;
 pub mod notifications;

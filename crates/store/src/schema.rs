@@ -143,6 +143,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     obligations,
     obligation_fulfilments,
     staffing,
+    documents,
+    document_contents,
 );
 
 diesel::table! {
@@ -783,3 +785,32 @@ diesel::table! {
         figures -> Text,
     }
 }
+
+diesel::table! {
+    documents (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        household_id -> Nullable<Integer>,
+        person_id -> Nullable<Integer>,
+        housing_id -> Nullable<Integer>,
+        cost_id -> Nullable<Integer>,
+        claim_id -> Nullable<Integer>,
+        deviation_id -> Nullable<Integer>,
+        file_name -> Text,
+        title -> Nullable<Text>,
+        format -> Text,
+        size_bytes -> Integer,
+        sha256 -> Text,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    document_contents (document_id) {
+        document_id -> Integer,
+        content -> Binary,
+    }
+}
+
+diesel::joinable!(document_contents -> documents (document_id));

@@ -28,6 +28,7 @@ use crate::agreements;
 use crate::cofinancing;
 use crate::config::WebConfig;
 use crate::context::{Credential, Principal, RequestContext};
+use crate::documents;
 use crate::economy;
 use crate::error::AppError;
 use crate::i18n;
@@ -233,6 +234,39 @@ pub fn routes() -> Routes {
         .post("/economy/costs/new", Needs(Permission::ManageEconomy), post(economy::costs::create))
         .post("/economy/costs/preview", Needs(Permission::ManageEconomy), post(economy::costs::preview))
         .post("/economy/costs/{id}/remove", Needs(Permission::ManageEconomy), post(economy::costs::remove))
+        .get("/economy/costs/{id}", Needs(Permission::ManageEconomy), get(economy::costs::show))
+        .post(
+            "/economy/costs/{id}/documents",
+            Needs(Permission::ManageEconomy),
+            documents::upload_route(economy::costs::attach_document),
+        )
+        .post(
+            "/economy/claims/{id}/documents",
+            Needs(Permission::ManageEconomy),
+            documents::upload_route(economy::claims::attach_document),
+        )
+        .post(
+            "/reception/households/{id}/documents",
+            Needs(Permission::WriteCases),
+            documents::upload_route(reception::households::attach_document),
+        )
+        .post(
+            "/reception/households/{id}/housing/{housing_id}/documents",
+            Needs(Permission::WriteCases),
+            documents::upload_route(reception::households::attach_housing_document),
+        )
+        .post(
+            "/reception/persons/{id}/documents",
+            Needs(Permission::WriteCases),
+            documents::upload_route(reception::persons::attach_document),
+        )
+        .post(
+            "/quality/{id}/documents",
+            Needs(Permission::WriteCases),
+            documents::upload_route(quality::attach_document),
+        )
+        .get("/documents/{id}", SignedIn, get(documents::download))
+        .post("/documents/{id}/remove", SignedIn, post(documents::remove))
         .get("/economy/claims", Needs(Permission::ManageEconomy), get(economy::claims::list))
         .post("/economy/claims", Needs(Permission::ManageEconomy), post(economy::claims::prepare))
         .get("/economy/claims/{id}", Needs(Permission::ManageEconomy), get(economy::claims::show))

@@ -8,6 +8,7 @@ mod app;
 pub mod cofinancing;
 mod config;
 mod context;
+mod documents;
 mod economy;
 mod error;
 mod forms;

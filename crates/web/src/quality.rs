@@ -8,9 +8,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use etablera_domain::access::Permission;
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::ids::{DeviationId, HouseholdId};
 use etablera_domain::input::Invalid;
 use etablera_domain::quality::deviations::{Category, Channel, Deviation, DeviationForm, Kind, Severity};
+use etablera_store::documents;
 use etablera_store::quality::deviations::{self, DeviationQuery, DeviationRow, Listed};
 use serde::Deserialize;
 
@@ -18,6 +20,7 @@ use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
+use crate::documents::DocumentsView;
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, Submitted};
 use crate::i18n::{Text, Tr};
@@ -192,6 +195,8 @@ pub async fn list(
 #[template(path = "quality/deviation.html")]
 struct DeviationPage {
     ctx: PageContext,
+    /// An existing case's documents.
+    documents: Option<DocumentsView>,
     f: Filled,
     notice: Option<String>,
     /// The case when it exists; `None` on the form for a new one.
@@ -243,15 +248,18 @@ async fn page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let (actor, s) = (ctx.actor(), scope(user));
-    let (case, told) = state
+    let (case, told, attached) = state
         .store
         .run(move |conn| {
             let case = id.map(|id| deviations::get(conn, &actor, &s, id)).transpose()?;
-            let told = match &case {
-                Some(c) => deviations::notice(conn, c.deviation.id)?,
-                None => (0, 0),
+            let (told, attached) = match &case {
+                Some(c) => (
+                    deviations::notice(conn, c.deviation.id)?,
+                    documents::of(conn, Owner::new(OwnerKind::Deviation, c.deviation.id.get()))?,
+                ),
+                None => ((0, 0), Vec::new()),
             };
-            Ok((case, told))
+            Ok((case, told, attached))
         })
         .await?;
     let code = match &case {
@@ -267,6 +275,16 @@ async fn page(
     };
     let status = f.status();
     let page = DeviationPage {
+        documents: case.as_ref().map(|c| {
+            let id = c.deviation.id.get();
+            DocumentsView::new(
+                &t,
+                user,
+                Owner::new(OwnerKind::Deviation, id),
+                format!("/quality/{id}/documents"),
+                &attached,
+            )
+        }),
         notice,
         version: case.as_ref().map_or(0, |c| c.deviation.version),
         defaults: defaults_of(case.as_ref(), ctx.today()),
@@ -297,7 +315,8 @@ pub async fn show(
     Path(id): Path<DeviationId>,
     Params(q): Params<ShowQuery>,
 ) -> AppResult<Response> {
-    let notice = q.saved.map(|_| ctx.tr().get("deviation-saved"));
+    let t = ctx.tr();
+    let notice = q.saved.map(|s| crate::documents::saved_notice(&t, &s).unwrap_or_else(|| t.get("deviation-saved")));
     page(&state, &ctx, &user, Some(id), None, Filled::default(), notice).await
 }
 
@@ -391,5 +410,19 @@ pub async fn update(
     match Filled::after("deviation", fields, outcome)? {
         None => Ok(Redirect::to(&format!("/quality/{id}?saved=1")).into_response()),
         Some(f) => page(&state, &ctx, &user, Some(id), None, f, None).await,
+    }
+}
+
+/// Attaches a document to the case (the complaint as it came in, a reply).
+pub async fn attach_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<DeviationId>,
+    form: crate::security::CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Deviation, id.get());
+    match crate::documents::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(crate::documents::after_attach(owner, household_id)),
+        Err(f) => page(&state, &ctx, &user, Some(id), None, f, None).await,
     }
 }

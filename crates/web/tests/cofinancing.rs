@@ -27,22 +27,8 @@ async fn coordinator(app: &TestApp) -> Browser {
 }
 
 async fn upload(app: &TestApp, browser: &Browser, format: &str, year: &str, file_name: &str, content: &[u8]) -> Answer {
-    let boundary = "etablera-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf_token", browser.csrf.as_str()), ("format", format), ("year", year)] {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-    body.extend(content);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = TestApp::request(Method::POST, "/cofinancing/population", Some(browser))
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
+    let fields = [("format", format), ("year", year)];
+    app.post_file("/cofinancing/population", browser, &fields, ("file", file_name, content)).await
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use etablera_store::schema::{access_log, costs, households};
 use crate::support::{Browser, TestApp, csrf_in};
 
 /// A quota-refugee household of five received in March 2024, as the reception format has it.
-const FAMILY: &str = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
+pub(crate) const FAMILY: &str = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
   {"ref": "KVOT-5", "placement_date": "2024-02-15", "first_contact_at": null, "housing": null, "persons": [
     {"ref": "A", "given_name": "Amal", "family_name": "Testsson", "birth_date": "1982-04-02", "personal_number": "198204022381", "dossier_number": "31-000001", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
     {"ref": "B", "given_name": "Bashir", "family_name": "Testsson", "birth_date": "1983-09-12", "personal_number": null, "dossier_number": "31-000002", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
@@ -20,7 +20,7 @@ const FAMILY: &str = r#"{"format": "etablera-reception/1", "municipality_code": 
   ]}
 ]}"#;
 
-fn with_family() -> (TestApp, i32) {
+pub(crate) fn with_family() -> (TestApp, i32) {
     let app = TestApp::new();
     app.import(FAMILY);
     let id = app.db.store.with_conn(|conn| Ok(households::table.select(households::id).first(conn)?)).unwrap();
@@ -31,7 +31,7 @@ fn cost_count(app: &TestApp) -> i64 {
     app.db.store.with_conn(|conn| Ok(costs::table.count().get_result(conn)?)).unwrap()
 }
 
-async fn add_cost(
+pub(crate) async fn add_cost(
     app: &TestApp,
     browser: &Browser,
     household: i32,

@@ -224,6 +224,40 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Posts a form with a file the way a browser does (`multipart/form-data`), with the
+    /// browser's form token.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        browser: &Browser,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Answer {
+        let boundary = "etablera-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in [("csrf_token", browser.csrf.as_str())].iter().chain(fields) {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (field, file_name, content) = file;
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(content);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = TestApp::request(Method::POST, path, Some(browser))
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Opens the login page, signs in, and returns the signed-in browser.
     pub async fn login(&self, username: &str) -> Browser {
         self.try_login(username, PASSWORD)

@@ -53,6 +53,7 @@ etablera_domain::coded! {
         Notification = "notification",
         MonthlyReport = "monthly_report",
         InterimClosing = "interim_closing",
+        Document = "document",
     }
 }
 

@@ -73,7 +73,7 @@ fn in_municipality(scope: &Scope, code: &str) -> Result<()> {
     }
 }
 
-fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Claim> {
+pub(crate) fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Claim> {
     let claim: Claim =
         claims::table.find(id).select(Claim::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)?;
     in_municipality(scope, &claim.municipality_code)?;
@@ -247,6 +247,7 @@ pub struct ClaimFile {
     pub columns: std::collections::BTreeMap<CostCategory, Money>,
     pub total: Money,
     pub events: Vec<Event>,
+    pub documents: Vec<crate::documents::DocumentInfo>,
 }
 
 impl ClaimFile {
@@ -323,7 +324,9 @@ fn file(conn: &mut DbConn, claim: Claim) -> Result<ClaimFile> {
         .order(claim_events::id)
         .select(Event::as_select())
         .load(conn)?;
-    Ok(ClaimFile { claim, rows, columns, total, events })
+    let owner = etablera_domain::documents::Owner::new(etablera_domain::documents::OwnerKind::Claim, claim.id);
+    let documents = crate::documents::of(conn, owner)?;
+    Ok(ClaimFile { claim, rows, columns, total, events, documents })
 }
 
 /// Reads a claim in a read transaction, then logs the claim and each person on its rows (so a

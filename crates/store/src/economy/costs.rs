@@ -437,6 +437,38 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: i32) -> Result<Cost> {
     Ok(cost)
 }
 
+/// A cost as its page shows it: the cost, whose it is, and its documents (the receipt).
+#[derive(Debug, Clone)]
+pub struct CostFile {
+    pub cost: Cost,
+    pub household_label: String,
+    /// The person the cost is for, when it is for one.
+    pub person_name: Option<String>,
+    pub documents: Vec<crate::documents::DocumentInfo>,
+}
+
+/// Opens one cost in scope; the reading is in the access log.
+pub fn open(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i32) -> Result<CostFile> {
+    let code = get(conn, scope, id)?.municipality_code;
+    let record = Record::new(COST, id).in_municipality(&code);
+    crate::access::log::logged_read(conn, actor, &record, |conn| {
+        let cost = get(conn, scope, id)?;
+        let reference: Option<String> =
+            households_table::table.find(cost.household_id).select(households_table::reference).first(conn)?;
+        let person_name = match cost.person_id {
+            Some(person_id) => persons_by_id(conn, &[person_id])?.first().map(Person::name),
+            None => None,
+        };
+        let owner = etablera_domain::documents::Owner::new(etablera_domain::documents::OwnerKind::Cost, id);
+        Ok(CostFile {
+            household_label: households::label(cost.household_id, reference.as_deref()),
+            person_name,
+            documents: crate::documents::of(conn, owner)?,
+            cost,
+        })
+    })
+}
+
 /// Removes a cost entered by mistake, with what it charged to the grant. Only a cost in no claim,
 /// and only the household's newest in its category: later costs were measured against the cap
 /// with this one counted, so they are removed first.

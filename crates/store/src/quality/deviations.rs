@@ -434,11 +434,10 @@ pub fn page(
     })
 }
 
-/// Opens one for the unit.
-pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: DeviationId) -> Result<Listed> {
-    let id = id.get();
+/// The case's municipality and linked household when the caller may see it.
+pub(crate) fn scoped(conn: &mut DbConn, scope: &Scope, id: DeviationId) -> Result<(String, Option<i32>)> {
     let (code, linked): (String, Option<i32>) = deviations::table
-        .find(id)
+        .find(id.get())
         .select((deviations::municipality_code, deviations::household_id))
         .first(conn)
         .optional()?
@@ -446,6 +445,13 @@ pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: DeviationId) -> 
     if !visible(conn, scope, &code, linked)? {
         return Err(StoreError::NotFound);
     }
+    Ok((code, linked))
+}
+
+/// Opens one for the unit.
+pub fn get(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: DeviationId) -> Result<Listed> {
+    let (code, _) = scoped(conn, scope, id)?;
+    let id = id.get();
     logged_read(conn, actor, &Record::new(DEVIATION, id).in_municipality(&code), |conn| {
         let row = deviations::table.find(id).select(DeviationRow::as_select()).first(conn)?;
         Ok(with_labels(conn, scope, vec![row])?.remove(0))

@@ -3,6 +3,7 @@
 //! has no permission for it.
 
 use chrono::NaiveDate;
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::ids::PersonId;
 use etablera_domain::reception::person::{ADULT_AGE, age_on};
 use etablera_domain::reception::plan::{ActivityType, FullTime, full_time};
@@ -32,6 +33,8 @@ pub struct HouseholdFile {
     pub responsible: Option<String>,
     /// The corrections of the placement, the latest first.
     pub history: Vec<crate::access::history::Change>,
+    /// The household's documents and its homes'.
+    pub documents: Vec<crate::documents::DocumentInfo>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +49,7 @@ pub struct PersonFile {
     pub notes: Vec<Note>,
     /// The corrections of the person's details, the latest first.
     pub history: Vec<crate::access::history::Change>,
+    pub documents: Vec<crate::documents::DocumentInfo>,
 }
 
 impl PersonFile {
@@ -89,7 +93,11 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
             Some(id) => crate::access::users::display_names(conn, &[id])?.remove(&id),
             None => None,
         };
+        let mut documents = crate::documents::of(conn, Owner::new(OwnerKind::Household, household_id))?;
+        let home_ids: Vec<i32> = homes.iter().map(|(home, _)| home.id.get()).collect();
+        documents.extend(crate::documents::of_each(conn, OwnerKind::Housing, &home_ids)?);
         Ok(HouseholdFile {
+            documents,
             history: crate::access::history::of(conn, HOUSEHOLD, household_id)?,
             responsible,
             household,
@@ -119,6 +127,7 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
             .collect();
         let history = crate::access::history::of(conn, PERSON, person_id)?;
         Ok(PersonFile {
+            documents: crate::documents::of(conn, Owner::new(OwnerKind::Person, person_id))?,
             history,
             household,
             person,

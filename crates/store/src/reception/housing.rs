@@ -178,7 +178,7 @@ pub(crate) fn insert(
 }
 
 /// The home's household when it is in scope.
-fn scoped(conn: &mut DbConn, scope: &Scope, housing_id: HousingId) -> Result<(i32, String)> {
+pub(crate) fn scoped(conn: &mut DbConn, scope: &Scope, housing_id: HousingId) -> Result<(i32, String)> {
     let household_id: i32 = temporary_housings::table
         .find(housing_id.get())
         .select(temporary_housings::household_id)

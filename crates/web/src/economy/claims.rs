@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::economy::claims::{ClaimForm, ClaimStatus, Step, StepForm};
 use etablera_domain::economy::rules::{ClaimType, CostCategory};
 use etablera_domain::money::Money;
@@ -16,11 +17,13 @@ use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
+use crate::documents::{self as attached, DocumentsView};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
 use crate::listing::{Heading as ColumnHeading, Listing, Pager};
 use crate::pages::{PageContext, XLSX, download, municipality_options, pdf_download, render_with};
+use crate::security::CsrfMultipart;
 
 pub struct ClaimListRow {
     pub id: i32,
@@ -157,6 +160,7 @@ pub struct RowView {
 #[template(path = "economy/claim.html")]
 struct ClaimPage {
     ctx: PageContext,
+    documents: DocumentsView,
     section: &'static str,
     f: Filled,
     notice: Option<String>,
@@ -234,6 +238,13 @@ async fn claim_page(
         .collect();
     let status = f.status();
     let page = ClaimPage {
+        documents: DocumentsView::new(
+            &t,
+            user,
+            Owner::new(OwnerKind::Claim, id),
+            format!("/economy/claims/{id}/documents"),
+            &file.documents,
+        ),
         section: "claims",
         id,
         version: file.claim.version,
@@ -302,8 +313,11 @@ pub async fn show(
     Path(id): Path<i32>,
     Params(q): Params<SavedQuery>,
 ) -> AppResult<Response> {
-    let notice =
-        q.saved.map(|s| ctx.tr().get(&format!("claim-saved-{}", if s == "prepared" { "prepared" } else { "step" })));
+    let t = ctx.tr();
+    let notice = q.saved.map(|s| {
+        attached::saved_notice(&t, &s)
+            .unwrap_or_else(|| t.get(&format!("claim-saved-{}", if s == "prepared" { "prepared" } else { "step" })))
+    });
     claim_page(&state, &ctx, &user, id, Filled::default(), notice).await
 }
 
@@ -393,4 +407,18 @@ pub async fn pdf(
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
     let footer = ctx.tr().with("claim-pdf-footer", "id", id);
     pdf_download(format!("ansokan-{id}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
+}
+
+/// Attaches a document to the claim (the decision, the letter that sent it).
+pub async fn attach_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Claim, id);
+    match attached::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
+        Err(f) => claim_page(&state, &ctx, &user, id, f, None).await,
+    }
 }

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::economy::costs::CostForm;
 use etablera_domain::economy::rules::CostCategory;
 use etablera_domain::ids::{HouseholdId, PersonId};
@@ -19,6 +20,7 @@ use crate::access::scope;
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
+use crate::documents::{self as attached, DocumentsView};
 use crate::error::AppResult;
 use crate::forms::{Filled, Submitted};
 use crate::i18n::Tr;
@@ -199,6 +201,105 @@ pub async fn remove(
     match Filled::after("remove", fields, outcome)? {
         None => Ok(Redirect::to("/economy?saved=removed").into_response()),
         Some(f) => list_page(&state, &ctx, &user, &CostsQuery::default(), f, None).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "economy/cost.html")]
+struct CostPage {
+    ctx: PageContext,
+    f: Filled,
+    notice: Option<String>,
+    section: &'static str,
+    household_id: i32,
+    household: String,
+    facts: Vec<(String, String)>,
+    claim: Option<i32>,
+    documents: DocumentsView,
+}
+
+async fn cost_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &etablera_store::access::users::User,
+    id: i32,
+    f: Filled,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(user));
+    let file = state.store.run(move |conn| costs::open(conn, &actor, &scope, id)).await?;
+    let c = &file.cost;
+    let mut facts = vec![
+        (t.get("cost-date"), c.cost_date.to_string()),
+        (t.get("cost-person-short"), file.person_name.clone().unwrap_or_else(|| t.get("cost-whole-household-short"))),
+        (t.get("cost-category"), category_name(&t, c.category)),
+        (t.get("cost-supplier"), c.supplier.clone()),
+        (t.get("cost-amount"), money(Money::from_ore(c.amount_ore))),
+        (t.get("cost-vat-short"), money(Money::from_ore(c.vat_ore))),
+    ];
+    if let Some(reference) = &c.receipt_reference {
+        facts.push((t.get("cost-receipt-short"), reference.clone()));
+    }
+    if let Some(claim_type) = c.claim_type {
+        facts.push((t.get("cost-claim-type"), claim_type_name(&t, claim_type)));
+        facts.push((t.get("cost-reimbursable"), money(Money::from_ore(c.reimbursable_ore))));
+        facts.push((t.get("cost-over-cap"), money(Money::from_ore(c.over_cap_ore))));
+    }
+    if let Some(deadline) = c.deadline {
+        facts.push((t.get("cost-deadline"), deadline.to_string()));
+    }
+    let status = f.status();
+    let page = CostPage {
+        section: "costs",
+        household_id: c.household_id,
+        household: file.household_label.clone(),
+        claim: c.claim_id,
+        documents: DocumentsView::new(
+            &t,
+            user,
+            Owner::new(OwnerKind::Cost, id),
+            format!("/economy/costs/{id}/documents"),
+            &file.documents,
+        ),
+        facts,
+        f,
+        notice,
+        ctx: PageContext::new(
+            ctx,
+            t.text(
+                "economy-cost-title",
+                &[("household", file.household_label.clone()), ("date", c.cost_date.to_string())],
+            ),
+            "/economy",
+        ),
+    };
+    Ok(render_with(status, &page))
+}
+
+/// One cost, with its receipt and other documents.
+pub async fn show(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    crate::api::Path(id): crate::api::Path<i32>,
+    Params(q): Params<crate::forms::SavedQuery>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let notice = q.saved.and_then(|s| attached::saved_notice(&t, &s));
+    cost_page(&state, &ctx, &user, id, Filled::default(), notice).await
+}
+
+/// Attaches a document (the receipt, the invoice) to the cost.
+pub async fn attach_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    crate::api::Path(id): crate::api::Path<i32>,
+    form: crate::security::CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Cost, id);
+    match attached::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
+        Err(f) => cost_page(&state, &ctx, &user, id, f, None).await,
     }
 }
 

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::access::{Permission, Role};
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::ids::{HouseholdId, HousingId, NoteId, PersonId, TaskId};
 use etablera_domain::input::Invalid;
 use etablera_domain::money::Money;
@@ -27,11 +28,13 @@ use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
+use crate::documents::{self as attached, DocumentsView};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
 use crate::i18n::Tr;
 use crate::listing::{ListParams, Listing};
 use crate::pages::{PageContext, local_time, render_with};
+use crate::security::CsrfMultipart;
 
 pub struct Row {
     pub id: i32,
@@ -316,6 +319,7 @@ pub struct HomeView {
     pub inspection_on: String,
     pub inspection_result: String,
     pub ends_soon: bool,
+    pub documents: DocumentsView,
 }
 
 pub struct TaskView {
@@ -369,6 +373,7 @@ struct HouseholdPage {
     duplicates: Vec<households::PossibleDuplicate>,
     blank_person: super::PersonValues,
     history: Vec<(String, String, Vec<(String, String, String)>)>,
+    documents: DocumentsView,
 }
 
 async fn household_page(
@@ -411,6 +416,13 @@ async fn household_page_warning(
             .unwrap_or_else(|| t.get("note-about-household"))
     };
     let page = HouseholdPage {
+        documents: DocumentsView::new(
+            &t,
+            user,
+            Owner::new(OwnerKind::Household, id),
+            format!("/reception/households/{id}/documents"),
+            &file.documents,
+        ),
         history: super::history_in_words(&t, &file.history),
         blank_person: super::PersonValues::blank(),
         duplicates,
@@ -494,6 +506,13 @@ async fn household_page_warning(
                     ends_soon: home.keys_returned_on.is_none()
                         && (0..=etablera_domain::reception::housing::ENDING_SOON_DAYS)
                             .contains(&(home.contract_end - today).num_days()),
+                    documents: DocumentsView::new(
+                        &t,
+                        user,
+                        Owner::new(OwnerKind::Housing, home.id.get()),
+                        format!("/reception/households/{id}/housing/{}/documents", home.id),
+                        &file.documents,
+                    ),
                 }
             })
             .collect(),
@@ -561,7 +580,9 @@ pub async fn show(
 }
 
 /// The `saved=` values that have a message of their own.
-const SAVED: [&str; 11] = [
+const SAVED: [&str; 13] = [
+    "document",
+    "document-removed",
     "placement",
     "person",
     "arrival",
@@ -770,4 +791,32 @@ pub async fn add_note(
     let (actor, scope) = (ctx.actor(), scope(&user));
     let outcome = save(&state, input.check(), move |conn, note| notes::add(conn, &actor, &scope, id, &note)).await;
     finish(&state, &ctx, &user, id, "note", fields, outcome).await
+}
+
+/// Attaches a document to the household.
+pub async fn attach_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Household, id);
+    match attached::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
+        Err(f) => household_page(&state, &ctx, &user, id, f, None).await,
+    }
+}
+
+/// Attaches a document to one of the household's homes.
+pub async fn attach_housing_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path((id, housing_id)): Path<(i32, i32)>,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Housing, housing_id);
+    match attached::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
+        Err(f) => household_page(&state, &ctx, &user, id, f, None).await,
+    }
 }

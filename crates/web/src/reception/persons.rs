@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::documents::{Owner, OwnerKind};
 use etablera_domain::ids::{ActivityId, PersonId};
 use etablera_domain::input::Invalid;
 use etablera_domain::reception::person::{
@@ -17,9 +18,11 @@ use crate::access::scope;
 use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
+use crate::documents::{self as attached, DocumentsView};
 use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
 use crate::pages::{PageContext, local_time, render_with};
+use crate::security::CsrfMultipart;
 
 pub struct ActivityView {
     pub id: ActivityId,
@@ -67,6 +70,7 @@ struct PersonPage {
     categories: Vec<(&'static str, String)>,
     /// Each correction: when, by whom, and its changes as (field, before, after) in words.
     history: Vec<(String, String, Vec<(String, String, String)>)>,
+    documents: DocumentsView,
 }
 
 async fn person_page(
@@ -104,6 +108,13 @@ async fn person_page(
         facts.push((t.get("person-protected"), t.get("yes")));
     }
     let page = PersonPage {
+        documents: DocumentsView::new(
+            &t,
+            user,
+            Owner::new(OwnerKind::Person, id),
+            format!("/reception/persons/{id}/documents"),
+            &file.documents,
+        ),
         id,
         household_id: file.household.id,
         household_label: file.household.label(),
@@ -214,8 +225,11 @@ pub async fn show(
     Path(id): Path<i32>,
     Params(q): Params<SavedQuery>,
 ) -> AppResult<Response> {
-    let notice =
-        q.saved.map(|what| ctx.tr().get(if what == "person-edit" { "saved-person-edit" } else { "saved-other" }));
+    let t = ctx.tr();
+    let notice = q.saved.map(|what| {
+        attached::saved_notice(&t, &what)
+            .unwrap_or_else(|| t.get(if what == "person-edit" { "saved-person-edit" } else { "saved-other" }))
+    });
     person_page(&state, &ctx, &user, id, Filled::default(), notice).await
 }
 
@@ -312,4 +326,18 @@ pub async fn return_to_group(
     let outcome =
         save(&state, input.check(), move |conn, date| households::record_return(conn, &actor, &scope, id, date)).await;
     finish(&state, &ctx, &user, id, "return".into(), fields, outcome).await
+}
+
+/// Attaches a document to the person's file.
+pub async fn attach_document(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    form: CsrfMultipart,
+) -> AppResult<Response> {
+    let owner = Owner::new(OwnerKind::Person, id);
+    match attached::attach(&state, &ctx, &user, owner, form).await? {
+        Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
+        Err(f) => person_page(&state, &ctx, &user, id, f, None).await,
+    }
 }
