@@ -4,5 +4,6 @@ pub mod access;
 pub mod cofinancing;
 pub mod economy;
 pub mod pdf;
+pub mod reception;
 pub mod sie;
 pub mod table;

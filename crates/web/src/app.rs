@@ -204,6 +204,7 @@ pub fn routes() -> Routes {
         )
         .post("/reception/households/{id}/notes", Needs(Permission::WriteCases), post(reception::households::add_note))
         .get("/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::persons::show))
+        .get("/reception/persons/{id}/plan.pdf", Needs(Permission::ReadCases), get(reception::persons::plan_pdf))
         .post("/reception/persons/{id}/edit", Needs(Permission::WriteCases), post(reception::persons::edit))
         .post(
             "/reception/persons/{id}/activities",

@@ -288,3 +288,76 @@ async fn documents_are_only_for_those_who_may_see_their_record_and_go_with_it() 
         .unwrap();
     assert_eq!(contents, 0, "the bytes too");
 }
+
+#[tokio::test]
+async fn the_individual_plan_is_printed_for_the_person_to_sign_and_the_printout_is_logged() {
+    let (app, _) = with_family();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let person: i32 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            use etablera_store::schema::persons;
+            Ok(persons::table.filter(persons::given_name.eq("Amal")).select(persons::id).first(conn)?)
+        })
+        .unwrap();
+    let today = etablera_store::testing::today().to_string();
+    let added = app
+        .post_form(
+            &format!("/reception/persons/{person}/activities"),
+            Some(&anna),
+            &[
+                ("csrf_token", &anna.csrf),
+                ("type", "sfi"),
+                ("start", &today),
+                ("end", ""),
+                ("hours_per_week", "15"),
+                ("extent_percent", ""),
+                ("note", "Kvällskurs"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = app.get(&format!("/reception/persons/{person}"), Some(&anna)).await;
+    assert!(page.body.contains(&format!("href=\"/reception/persons/{person}/plan.pdf\"")));
+
+    let pdf = app.get(&format!("/reception/persons/{person}/plan.pdf"), Some(&anna)).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let text = crate::support::pdf_text(&pdf.bytes);
+    for expected in [
+        "Individuell plan",
+        "Amal Testsson",
+        "19820402-2381",
+        "31-000001",
+        "Kvällskurs",
+        "Planerat 15 timmar per vecka av målet 40 timmar",
+        "Den enskildes underskrift",
+        "Handläggarens underskrift",
+        "Ort och datum",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in the plan:\n{text}");
+    }
+    let exported: i64 = app
+        .db
+        .store
+        .with_conn(|conn| {
+            Ok(access_log::table
+                .filter(access_log::action.eq("export"))
+                .filter(access_log::record_kind.eq("person"))
+                .filter(access_log::record_id.eq(person.to_string()))
+                .count()
+                .get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(exported, 1);
+
+    // Not for someone who does not read cases.
+    app.add_user("eva", &[Role::Finance]);
+    let eva = app.login("eva").await;
+    assert_eq!(
+        app.get(&format!("/reception/persons/{person}/plan.pdf"), Some(&eva)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

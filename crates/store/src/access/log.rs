@@ -156,8 +156,19 @@ pub fn logged_read<T>(
     record: &Record,
     f: impl FnOnce(&mut DbConn) -> Result<T>,
 ) -> Result<T> {
+    logged(conn, actor, Action::Read, record, f)
+}
+
+/// [`logged_read`] for a reading that is not a read: an export to a file, a printout.
+pub fn logged<T>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: Action,
+    record: &Record,
+    f: impl FnOnce(&mut DbConn) -> Result<T>,
+) -> Result<T> {
     let value = crate::read(conn, f)?;
-    self::record(conn, actor, Action::Read, record)?;
+    self::record(conn, actor, action, record)?;
     Ok(value)
 }
 

@@ -16,7 +16,7 @@ use super::plans::{self, Activity, Decline, Exemption};
 use super::tasks::{self, Task};
 use crate::access::Actor;
 use crate::access::Scope;
-use crate::access::log::{Record, logged_read};
+use crate::access::log::{Action, Record, logged_read};
 use crate::{DbConn, Result};
 
 #[derive(Debug, Clone)]
@@ -112,9 +112,18 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
 
 /// Opens a person's file.
 pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -> Result<PersonFile> {
+    person_as(conn, actor, scope, person_id, Action::Read)
+}
+
+/// A person's file for a printout (the plan to sign), logged as an export.
+pub fn person_export(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -> Result<PersonFile> {
+    person_as(conn, actor, scope, person_id, Action::Export)
+}
+
+fn person_as(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32, action: Action) -> Result<PersonFile> {
     let (household_id, code) = scope.person(conn, person_id)?;
     let record = Record::new(PERSON, person_id).in_municipality(&code);
-    logged_read(conn, actor, &record, |conn| {
+    crate::access::log::logged(conn, actor, action, &record, |conn| {
         let household = households::get(conn, household_id)?;
         let person = households::persons_of(conn, household_id)?
             .into_iter()

@@ -11,6 +11,7 @@ use etablera_domain::reception::person::{
     ADULT_AGE, ExemptionReason, ExitForm, ExitReason, PersonForm, ReturnForm, age_on,
 };
 use etablera_domain::reception::plan::{ActivityForm, Counts, DeclineForm, EndActivityForm, ExemptionForm};
+use etablera_reports::reception::{PlanDocument, plan_pdf as plan_pdf_file};
 use etablera_store::reception::case_file::{self, PersonFile};
 use etablera_store::reception::{households, plans};
 
@@ -21,7 +22,8 @@ use crate::context::{RequestContext, Signed};
 use crate::documents::{self as attached, DocumentsView};
 use crate::error::AppResult;
 use crate::forms::{Fields, Filled, SavedQuery, Submitted, save};
-use crate::pages::{PageContext, local_time, render_with};
+use crate::i18n::Tr;
+use crate::pages::{PageContext, local_time, pdf_download, render_with};
 use crate::security::CsrfMultipart;
 
 pub struct ActivityView {
@@ -71,6 +73,28 @@ struct PersonPage {
     /// Each correction: when, by whom, and its changes as (field, before, after) in words.
     history: Vec<(String, String, Vec<(String, String, String)>)>,
     documents: DocumentsView,
+}
+
+/// The person's activities as the plan lists them.
+fn activity_views(t: &Tr, file: &PersonFile, today: chrono::NaiveDate) -> Vec<ActivityView> {
+    let type_name =
+        |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
+    file.activities
+        .iter()
+        .map(|a| ActivityView {
+            id: a.id,
+            name: type_name(&a.type_code),
+            start: a.start_date.to_string(),
+            end: a.end_date.map(|d| d.to_string()),
+            extent: match (a.hours_per_week, a.extent_percent) {
+                (_, Some(p)) => format!("{p} %"),
+                (Some(h), None) => t.with("hours-per-week", "hours", h),
+                (None, None) => String::new(),
+            },
+            note: a.note.clone().unwrap_or_default(),
+            active: a.planned(&file.catalogue).active_on(today),
+        })
+        .collect()
 }
 
 async fn person_page(
@@ -132,23 +156,7 @@ async fn person_page(
             .into_iter()
             .map(|(day, m)| (day.to_string(), m.planned_hours, m.target_hours, !m.below_target()))
             .collect(),
-        activities: file
-            .activities
-            .iter()
-            .map(|a| ActivityView {
-                id: a.id,
-                name: type_name(&a.type_code),
-                start: a.start_date.to_string(),
-                end: a.end_date.map(|d| d.to_string()),
-                extent: match (a.hours_per_week, a.extent_percent) {
-                    (_, Some(p)) => format!("{p} %"),
-                    (Some(h), None) => t.with("hours-per-week", "hours", h),
-                    (None, None) => String::new(),
-                },
-                note: a.note.clone().unwrap_or_default(),
-                active: a.planned(&file.catalogue).active_on(today),
-            })
-            .collect(),
+        activities: activity_views(&t, &file, today),
         declines: file
             .declines
             .iter()
@@ -340,4 +348,75 @@ pub async fn attach_document(
         Ok(household_id) => Ok(attached::after_attach(owner, household_id)),
         Err(f) => person_page(&state, &ctx, &user, id, f, None).await,
     }
+}
+
+/// The individual plan as a PDF for the person to read and sign: the activities that have not
+/// ended, and for an adult the coming weeks against full time. The printout is in the access
+/// log as an export of the person.
+pub async fn plan_pdf(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let t = ctx.tr();
+    let (actor, scope) = (ctx.actor(), scope(&user));
+    let file: PersonFile = state.store.run(move |conn| case_file::person_export(conn, &actor, &scope, id)).await?;
+    let today = ctx.today();
+    let p = &file.person.person;
+    let adult = age_on(p.birth_date, today) >= ADULT_AGE;
+    let (measure, _) = file.full_time(today);
+    let mut facts =
+        vec![(t.get("plan-document-person"), p.name()), (t.get("person-birth-date"), p.birth_date.to_string())];
+    if let Some(number) = &p.personal_number {
+        facts.push((t.get("person-personal-number"), etablera_domain::identity::shown(number)));
+    }
+    if let Some(number) = &p.dossier_number {
+        facts.push((t.get("person-dossier-number"), number.clone()));
+    }
+    facts.push((t.get("plan-document-household"), file.household.label()));
+    facts.push((t.get("plan-document-unit"), file.household.unit.clone()));
+    facts.push((t.get("plan-document-date"), today.to_string()));
+    let ongoing = |a: &&ActivityView| a.end.as_deref().is_none_or(|end| end >= today.to_string().as_str());
+    let plan = PlanDocument {
+        title: t.get("plan-title"),
+        facts,
+        activities_heading: t.get("plan-document-activities"),
+        activities_headers: ["activity-type", "activity-start", "activity-end", "activity-extent", "activity-note"]
+            .iter()
+            .map(|k| t.get(k))
+            .collect(),
+        activities: activity_views(&t, &file, today)
+            .iter()
+            .filter(ongoing)
+            .map(|a| {
+                let end = a.end.clone().unwrap_or_else(|| t.get("activity-ongoing"));
+                vec![a.name.clone(), a.start.clone(), end, a.extent.clone(), a.note.clone()]
+            })
+            .collect(),
+        no_activities: t.get("plan-none"),
+        weeks_heading: t.get("plan-weeks"),
+        measure: if adult {
+            t.text(
+                "plan-measure",
+                &[("planned", measure.planned_hours.to_string()), ("target", measure.target_hours.to_string())],
+            )
+        } else {
+            String::new()
+        },
+        weeks_headers: ["plan-week-from", "plan-week-planned", "plan-week-target"].iter().map(|k| t.get(k)).collect(),
+        weeks: if adult {
+            file.weeks_ahead(today, PLAN_WEEKS)
+                .into_iter()
+                .map(|(day, m)| vec![day.to_string(), m.planned_hours.to_string(), m.target_hours.to_string()])
+                .collect()
+        } else {
+            Vec::new()
+        },
+        agreement: t.get("plan-document-agreement"),
+        signers: vec![t.get("plan-document-signer-person"), t.get("plan-document-signer-case-worker")],
+        clarification: t.get("plan-document-clarification"),
+        place_and_date: t.get("plan-document-place-date"),
+        footer: t.text("plan-document-footer", &[("name", p.name()), ("date", today.to_string())]),
+    };
+    pdf_download(format!("individuell-plan-{id}.pdf"), move || plan_pdf_file(&plan)).await
 }
