@@ -1739,3 +1739,6 @@ plan-document-signer-case-worker = The case worker's signature
 plan-document-clarification = Name in block letters
 plan-document-place-date = Place and date
 plan-document-footer = Individual plan for { $name }, printed { $date }. Confidential under chapter 26 of the Public Access to Information and Secrecy Act.
+person-birth-date-format = Write the date of birth YYYY-MM-DD, for example 1990-07-14. Write 00 for a day, or a month and day, that is not known, as Skatteverket does: 1990-07-00 or 1990-00-00.
+person-birth-date-hint = YYYY-MM-DD. Write 00 for what is not known: 1990-07-00 or 1990-00-00.
+person-age-reckoned = age reckoned from { $date }

@@ -1739,3 +1739,6 @@ plan-document-signer-case-worker = Handläggarens underskrift
 plan-document-clarification = Namnförtydligande
 plan-document-place-date = Ort och datum
 plan-document-footer = Individuell plan för { $name }, utskriven { $date }. Sekretess enligt 26 kap. OSL.
+person-birth-date-format = Skriv födelsedatumet som ÅÅÅÅ-MM-DD, till exempel 1990-07-14. Skriv 00 för en dag eller en månad och dag som inte är känd, som Skatteverket gör: 1990-07-00 eller 1990-00-00.
+person-birth-date-hint = ÅÅÅÅ-MM-DD. Skriv 00 för det som inte är känt: 1990-07-00 eller 1990-00-00.
+person-age-reckoned = åldern räknad från { $date }

@@ -103,6 +103,108 @@ impl fmt::Display for OrganisationNumber {
     }
 }
 
+crate::coded! {
+    /// How much of a birth date is known. Skatteverket and Migrationsverket record a month or
+    /// day nobody knows as 00 (in a samordningsnummer an unknown day is 60: 00 plus 60).
+    pub enum BirthDateKnown {
+        Day = "day",
+        Month = "month",
+        Year = "year",
+    }
+}
+
+/// A date of birth as recorded, perhaps without its day or its month and day: written
+/// YYYY-MM-DD with 00 for what is not known (1990-07-00, 1990-00-00).
+///
+/// Ages are reckoned from the last day the person can have been born (see [`Self::reckoned`]):
+/// nobody is taken to have reached an age (adulthood, school, a reimbursement's age band)
+/// before they certainly have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BirthDate {
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+impl BirthDate {
+    /// A complete date.
+    pub fn of(date: NaiveDate) -> BirthDate {
+        BirthDate { year: date.year(), month: Some(date.month()), day: Some(date.day()) }
+    }
+
+    /// From its parts, when they make a date (a day needs its month).
+    pub fn new(year: i32, month: Option<u32>, day: Option<u32>) -> Option<BirthDate> {
+        let birth = BirthDate { year, month, day };
+        let valid = match (month, day) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(year, m, d).is_some(),
+            (Some(m), None) => (1..=12).contains(&m) && NaiveDate::from_ymd_opt(year, m, 1).is_some(),
+            (None, None) => NaiveDate::from_ymd_opt(year, 1, 1).is_some(),
+            (None, Some(_)) => false,
+        };
+        valid.then_some(birth)
+    }
+
+    /// Reads YYYY-MM-DD, with 00 for an unknown day, or for an unknown month and day.
+    pub fn parse(text: &str) -> Option<BirthDate> {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split('-').collect();
+        let [year, month, day] = parts.as_slice() else { return None };
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
+        let (year, month, day) = (number(year)?, number(month)?, number(day)?);
+        let known = |n: u32| (n != 0).then_some(n);
+        BirthDate::new(year as i32, known(month), known(day))
+    }
+
+    /// From what a database keeps: the date ages are reckoned from, and how much is known.
+    pub fn from_reckoned(date: NaiveDate, known: BirthDateKnown) -> BirthDate {
+        match known {
+            BirthDateKnown::Day => BirthDate::of(date),
+            BirthDateKnown::Month => BirthDate { year: date.year(), month: Some(date.month()), day: None },
+            BirthDateKnown::Year => BirthDate { year: date.year(), month: None, day: None },
+        }
+    }
+
+    pub fn known(&self) -> BirthDateKnown {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => BirthDateKnown::Day,
+            (Some(_), None) => BirthDateKnown::Month,
+            _ => BirthDateKnown::Year,
+        }
+    }
+
+    /// The last day the person can have been born: the date itself when it is complete, else
+    /// the last day of its month, or 31 December of its year.
+    pub fn reckoned(&self) -> NaiveDate {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
+            (Some(m), None) => NaiveDate::from_ymd_opt(self.year, m, 1)
+                .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+                .and_then(|next| next.pred_opt()),
+            _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+        .expect("a birth date is checked when it is made")
+    }
+
+    /// The first day the person can have been born.
+    pub fn earliest(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+            .expect("a birth date is checked when it is made")
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+}
+
+impl fmt::Display for BirthDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
+    }
+}
+
 /// Whether a personal identity number is a personnummer or a samordningsnummer (coordination
 /// number: the day of birth plus 60).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,29 +274,36 @@ impl PersonalNumber {
         if !luhn_valid(&check) {
             return Err(PersonalNumberError::CheckDigit);
         }
-        if birth > today {
+        if birth.earliest() > today {
             return Err(PersonalNumberError::Future);
         }
         Ok(number)
     }
 
     pub fn kind(&self) -> PersonalNumberKind {
-        if self.0[6..8].parse::<u32>().unwrap_or(0) > 60 {
+        if self.0[6..8].parse::<u32>().unwrap_or(0) >= 60 {
             PersonalNumberKind::Samordningsnummer
         } else {
             PersonalNumberKind::Personnummer
         }
     }
 
-    /// The date of birth the number states (for a samordningsnummer, its day less 60).
-    pub fn birth_date(&self) -> Option<NaiveDate> {
+    /// The date of birth the number states. A samordningsnummer carries its day plus 60, and
+    /// may leave the day (60) or the month and the day (00, 60) unknown; a personnummer always
+    /// has a whole date.
+    pub fn birth_date(&self) -> Option<BirthDate> {
         let year = self.0[..4].parse().ok()?;
-        let month = self.0[4..6].parse().ok()?;
-        let mut day: u32 = self.0[6..8].parse().ok()?;
-        if day > 60 {
-            day -= 60;
-        }
-        NaiveDate::from_ymd_opt(year, month, day)
+        let month: u32 = self.0[4..6].parse().ok()?;
+        let day: u32 = self.0[6..8].parse().ok()?;
+        let (month, day) = match (month, day) {
+            (_, 0) => return None,
+            (0, 60) => (None, None),
+            (0, _) => return None,
+            (m, 60) => (Some(m), None),
+            (m, d) if d > 60 => (Some(m), Some(d - 60)),
+            (m, d) => (Some(m), Some(d)),
+        };
+        BirthDate::new(year, month, day)
     }
 
     /// The twelve digits, as stored.
@@ -304,7 +413,7 @@ mod tests {
         let twelve = PersonalNumber::parse("199001012385", today()).unwrap();
         assert_eq!(twelve.to_string(), "19900101-2385");
         assert_eq!(twelve.kind(), PersonalNumberKind::Personnummer);
-        assert_eq!(twelve.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1));
+        assert_eq!(twelve.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1).map(BirthDate::of));
         for form in ["19900101-2385", "900101-2385", "9001012385", " 19900101 2385 "] {
             assert_eq!(PersonalNumber::parse(form, today()), Ok(twelve.clone()), "{form}");
         }
@@ -317,7 +426,61 @@ mod tests {
     fn samordningsnummer_has_the_day_plus_60() {
         let number = PersonalNumber::parse("19900161-2382", today()).unwrap();
         assert_eq!(number.kind(), PersonalNumberKind::Samordningsnummer);
-        assert_eq!(number.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1));
+        assert_eq!(number.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1).map(BirthDate::of));
+    }
+
+    /// The number with its check digit, for a body of YYYYMMDDNNN.
+    fn with_check(body: &str) -> String {
+        let digits: Vec<u8> = body[2..].bytes().map(|b| b - b'0').collect();
+        format!("{}-{}{}", &body[..8], &body[8..], luhn_check_digit(&digits))
+    }
+
+    #[test]
+    fn a_samordningsnummer_may_leave_the_day_or_the_month_and_day_unknown() {
+        let no_day = PersonalNumber::parse(&with_check("19900760238"), today()).unwrap();
+        assert_eq!(no_day.kind(), PersonalNumberKind::Samordningsnummer);
+        assert_eq!(no_day.birth_date().unwrap().to_string(), "1990-07-00");
+        let no_month = PersonalNumber::parse(&with_check("19900060238"), today()).unwrap();
+        assert_eq!(no_month.birth_date().unwrap().to_string(), "1990-00-00");
+        assert_eq!(no_month.birth_date().unwrap().known(), BirthDateKnown::Year);
+        // A personnummer always has a whole date; a month without a day is not a date either.
+        for body in ["19900700238", "19900000238", "19900061238", "19901360238"] {
+            assert_eq!(PersonalNumber::parse(&with_check(body), today()), Err(PersonalNumberError::Date), "{body}");
+        }
+        // An unknown day in this month is not in the future.
+        assert!(PersonalNumber::parse(&with_check("20261160238"), today()).is_ok());
+    }
+
+    #[test]
+    fn an_incomplete_birth_date_is_written_with_00_and_ages_count_from_its_last_possible_day() {
+        let no_day = BirthDate::parse("1990-02-00").unwrap();
+        assert_eq!(no_day.to_string(), "1990-02-00");
+        assert_eq!(no_day.reckoned(), NaiveDate::from_ymd_opt(1990, 2, 28).unwrap());
+        assert_eq!(no_day.earliest(), NaiveDate::from_ymd_opt(1990, 2, 1).unwrap());
+        let leap = BirthDate::parse("2008-02-00").unwrap();
+        assert_eq!(leap.reckoned(), NaiveDate::from_ymd_opt(2008, 2, 29).unwrap());
+        let no_month = BirthDate::parse("2008-00-00").unwrap();
+        assert_eq!(no_month.reckoned(), NaiveDate::from_ymd_opt(2008, 12, 31).unwrap());
+        assert_eq!(BirthDate::from_reckoned(no_month.reckoned(), no_month.known()), no_month);
+        assert_eq!(BirthDate::from_reckoned(leap.reckoned(), leap.known()), leap);
+        let whole = BirthDate::parse("2008-03-14").unwrap();
+        assert_eq!(
+            (whole.known(), whole.reckoned(), whole.to_string().as_str()),
+            (BirthDateKnown::Day, NaiveDate::from_ymd_opt(2008, 3, 14).unwrap(), "2008-03-14")
+        );
+        for bad in [
+            "2008-00-14",
+            "2008-13-00",
+            "2008-02-30",
+            "08-01-01",
+            "2008-1-01",
+            "2008-01-01-",
+            "2008−01−01",
+            "+008-01-01",
+            "",
+        ] {
+            assert_eq!(BirthDate::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -339,7 +502,7 @@ mod tests {
             let digits: Vec<u8> = body[2..].bytes().map(|b| b - b'0').collect();
             let check = luhn_check_digit(&digits);
             let number = PersonalNumber::parse(&format!("{body}{check}"), today()).unwrap();
-            proptest::prop_assert_eq!(number.birth_date(), Some(birth));
+            proptest::prop_assert_eq!(number.birth_date(), Some(BirthDate::of(birth)));
             proptest::prop_assert_eq!(number.kind() == PersonalNumberKind::Samordningsnummer, coordination);
             proptest::prop_assert_eq!(PersonalNumber::parse(&number.to_string(), today()), Ok(number.clone()));
             // Any other check digit is refused.

@@ -365,6 +365,7 @@ diesel::table! {
         created_by -> Nullable<Integer>,
         version -> Integer,
         search_name -> Text,
+        birth_date_known -> Text,
     }
 }
 

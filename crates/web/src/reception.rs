@@ -60,7 +60,7 @@ impl PersonValues {
         PersonValues {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
-            birth_date: p.birth_date.to_string(),
+            birth_date: p.birth().to_string(),
             personal_number: p.personal_number.as_deref().map(etablera_domain::identity::shown).unwrap_or_default(),
             dossier_number: p.dossier_number.clone().unwrap_or_default(),
             category: p.category.code().to_owned(),

@@ -520,3 +520,83 @@ async fn a_household_for_a_new_cost_is_found_by_a_name_or_a_personnummer() {
     let none = app.get("/economy/costs/new?reference=Ingen+S%C3%A5dan", Some(&browser)).await;
     assert!(none.body.contains("Det finns inget hushåll med referensen Ingen Sådan bland dina hushåll."));
 }
+
+/// A quota family whose mother's samordningsnummer leaves her month and day unknown (00, 60),
+/// and a son born in December 2008 on a day nobody knows.
+const UNKNOWN_DATES: &str = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
+  {"ref": "KVOT-00", "placement_date": "2024-02-15", "first_contact_at": null, "housing": null, "persons": [
+    {"ref": "A", "given_name": "Hawa", "family_name": "Okänd", "birth_date": "1990-00-00", "personal_number": "199000602384", "dossier_number": "31-000100", "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []},
+    {"ref": "B", "given_name": "Idris", "family_name": "Okänd", "birth_date": "2008-12-00", "personal_number": "20081260-2415", "dossier_number": null, "category": "resettled", "reception_date": "2024-03-01", "exit_date": null, "activities": [], "declined": []}
+  ]}
+]}"#;
+
+#[tokio::test]
+async fn a_samordningsnummer_with_month_00_is_registered_shown_as_written_aged_by_its_last_possible_day_and_claimed() {
+    let app = TestApp::new();
+    app.import(UNKNOWN_DATES);
+    let household = app.household("KVOT-00");
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let page = app.get(&format!("/reception/households/{household}"), Some(&anna)).await;
+    assert!(page.body.contains("1990-00-00") && page.body.contains("2008-12-00"), "{}", page.body);
+    let persons: Vec<(i32, String)> = app
+        .db
+        .store
+        .with_conn(|conn| {
+            use etablera_store::schema::persons;
+            Ok(persons::table.select((persons::id, persons::given_name)).order(persons::id).load(conn)?)
+        })
+        .unwrap();
+    let son = persons.iter().find(|(_, name)| name == "Idris").unwrap().0;
+    let son_page = app.get(&format!("/reception/persons/{son}"), Some(&anna)).await.body;
+    // Born some day in December 2008: not certainly 18 until 31 December 2026.
+    let today = etablera_store::testing::today();
+    let expected_age = if today >= chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() { 18 } else { 17 };
+    assert!(son_page.contains(&format!("2008-12-00 ({expected_age} år, åldern räknad från 2008-12-31)")), "{son_page}");
+
+    // The API says it as recorded.
+    let token = app.api_token(&app.add_user("api", &[Role::CaseWorker]));
+    let api = app.get_with_token("/api/v1/reception/households?q=KVOT-00", &token).await;
+    assert!(api.body.contains("\"birth_date\":\"1990-00-00\""), "{}", api.body);
+
+    // Claimed with her samordningsnummer as Skatteverket wrote it.
+    app.add_user("eva", &[Role::Finance]);
+    let eva = app.login("eva").await;
+    assert_eq!(add_cost(&app, &eva, household, "clothes", "3 000", "save").await.status, StatusCode::SEE_OTHER);
+    let prepared = app
+        .post_form(
+            "/economy/claims",
+            Some(&eva),
+            &[
+                ("csrf_token", &eva.csrf),
+                ("claim_type", "initial_costs_resettled"),
+                ("period_start", "2024-03-01"),
+                ("period_end", "2024-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let claim = app.get(prepared.location(), Some(&eva)).await.body;
+    assert!(claim.contains("19900060-2384"), "{claim}");
+    let claim_path = prepared.location().split('?').next().unwrap().to_owned();
+    let xlsx = app.get_bytes(&format!("{claim_path}/claim.xlsx"), &eva).await;
+    assert!(crate::support::xlsx_strings(&xlsx).iter().any(|s| s == "19900060-2384"));
+
+    // A birth date that contradicts the number is refused; 00 for a month with a known day too.
+    let bad = app
+        .post_form(
+            &format!("/reception/households/{household}/persons"),
+            Some(&anna),
+            &[
+                ("csrf_token", &anna.csrf),
+                ("given_name", "Sara"),
+                ("family_name", "Okänd"),
+                ("birth_date", "2010-00-14"),
+                ("personal_number", ""),
+                ("dossier_number", ""),
+                ("category", "resettled"),
+            ],
+        )
+        .await;
+    bad.names_every_field("person", &[("birth_date", "Skriv 00 för en dag eller en månad och dag som inte är känd")]);
+}

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::identity::{DossierNumber, PersonalNumber};
+use crate::identity::{BirthDate, DossierNumber, PersonalNumber};
 use crate::input::{Invalid, required_text};
 use crate::text::Text;
 
@@ -54,12 +54,26 @@ pub fn adult_if_born_by(on: NaiveDate) -> NaiveDate {
     on.checked_sub_months(chrono::Months::new(12 * ADULT_AGE)).unwrap_or(NaiveDate::MIN)
 }
 
+/// A birth date as typed: YYYY-MM-DD, with 00 for a month or day that is not known, not in the
+/// future and not before 1900.
+pub fn check_birth_date(text: &str, today: NaiveDate) -> Result<BirthDate, Invalid> {
+    let birth =
+        BirthDate::parse(text).ok_or_else(|| Invalid::new("birth_date", Text::new("person-birth-date-format")))?;
+    if birth.earliest() > today {
+        Err(Invalid::new("birth_date", Text::new("person-birth-date-future")))
+    } else if birth.year() < 1900 {
+        Err(Invalid::new("birth_date", Text::new("person-birth-date-early")))
+    } else {
+        Ok(birth)
+    }
+}
+
 /// What is known about a person at placement, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonDetails {
     pub given_name: String,
     pub family_name: String,
-    pub birth_date: NaiveDate,
+    pub birth_date: BirthDate,
     pub personal_number: Option<PersonalNumber>,
     pub dossier_number: Option<DossierNumber>,
     pub category: Category,
@@ -93,18 +107,7 @@ impl PersonInput<'_> {
             keep(&mut errors, required_text("given_name", self.given_name, 100, Text::new("what-given-name")));
         let family_name =
             keep(&mut errors, required_text("family_name", self.family_name, 100, Text::new("what-family-name")));
-        let birth_date = keep(
-            &mut errors,
-            crate::input::date("birth_date", self.birth_date).and_then(|d| {
-                if d > today {
-                    Err(Invalid::new("birth_date", Text::new("person-birth-date-future")))
-                } else if d.year() < 1900 {
-                    Err(Invalid::new("birth_date", Text::new("person-birth-date-early")))
-                } else {
-                    Ok(d)
-                }
-            }),
-        );
+        let birth_date = keep(&mut errors, check_birth_date(self.birth_date, today));
         let personal_number = keep(&mut errors, parse_personal_number(self.personal_number, today));
         let dossier_number = keep(&mut errors, parse_dossier_number(self.dossier_number));
         let category = keep(
@@ -128,7 +131,7 @@ impl PersonInput<'_> {
                 errors.push(Invalid::new("reception_date", Text::new("person-reception-future")));
             } else if let Err(e) = check_received_after_placement(reception, placement_date) {
                 errors.push(e);
-            } else if birth_date.is_some_and(|b| reception < b) {
+            } else if birth_date.is_some_and(|b| reception < b.earliest()) {
                 errors.push(Invalid::new("reception_date", Text::new("person-reception-before-birth")));
             }
         }

@@ -267,7 +267,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor, municipality_code: &str) -> crat
                     reference: p.reference.clone().unwrap_or_else(|| format!("P{}", p.id)),
                     given_name: p.given_name.clone(),
                     family_name: p.family_name.clone(),
-                    birth_date: p.birth_date.to_string(),
+                    birth_date: p.birth().to_string(),
                     personal_number: p.personal_number.clone(),
                     dossier_number: p.dossier_number.clone(),
                     category: p.category.code().to_owned(),

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use etablera_domain::identity::{BirthDate, BirthDateKnown};
 use etablera_domain::reception::first_contact::{self, DayCount};
 use etablera_domain::reception::person::{
     Category, ExitReason, NewExit, PersonDetails, check_received_after_placement,
@@ -105,7 +106,11 @@ pub struct Person {
     pub reference: Option<String>,
     pub given_name: String,
     pub family_name: String,
+    /// The day ages are reckoned from: the birth date, or the last day it can be when only
+    /// its month or year is known ([`Person::birth`] is the date as recorded).
     pub birth_date: NaiveDate,
+    #[diesel(deserialize_as = String)]
+    pub birth_date_known: BirthDateKnown,
     pub personal_number: Option<String>,
     pub dossier_number: Option<String>,
     #[diesel(deserialize_as = String)]
@@ -118,6 +123,11 @@ pub struct Person {
 }
 
 impl Person {
+    /// The birth date as recorded, with 00 for what is not known.
+    pub fn birth(&self) -> BirthDate {
+        BirthDate::from_reckoned(self.birth_date, self.birth_date_known)
+    }
+
     pub fn name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
@@ -249,6 +259,7 @@ pub(crate) struct NewPersonRow {
     given_name: String,
     family_name: String,
     birth_date: NaiveDate,
+    birth_date_known: &'static str,
     personal_number: Option<String>,
     dossier_number: Option<String>,
     category: &'static str,
@@ -275,7 +286,8 @@ impl NewPersonRow {
             reference: reference.map(str::to_owned),
             given_name: person.given_name.clone(),
             family_name: person.family_name.clone(),
-            birth_date: person.birth_date,
+            birth_date: person.birth_date.reckoned(),
+            birth_date_known: person.birth_date.known().code(),
             personal_number: person.personal_number.as_ref().map(|n| n.digits().to_owned()),
             dossier_number: person.dossier_number.as_ref().map(|n| n.to_string()),
             category: person.category.code(),
@@ -952,7 +964,7 @@ pub struct PossibleDuplicate {
     pub person_id: i32,
     pub household_id: i32,
     pub name: String,
-    pub birth_date: NaiveDate,
+    pub birth_date: BirthDate,
     pub household: String,
 }
 
@@ -970,7 +982,7 @@ pub fn possible_duplicates(
     let key = search::name_key(&person.given_name, &person.family_name);
     let swapped = search::name_key(&person.family_name, &person.given_name);
     write(conn, |conn| {
-        type Row = (i32, i32, String, String, NaiveDate, Option<String>, Option<String>, Option<String>);
+        type Row = (i32, i32, String, String, Option<String>, Option<String>, Option<String>);
         let new_numbers = [
             person.personal_number.as_ref().map(|n| n.digits().to_owned()),
             person.dossier_number.as_ref().map(|n| n.to_string()),
@@ -978,7 +990,8 @@ pub fn possible_duplicates(
         let rows: Vec<Row> = in_scope!(persons::table.inner_join(households::table).into_boxed(), scope)
             .filter(persons::municipality_code.eq(municipality_code))
             .filter(persons::search_name.eq(&key).or(persons::search_name.eq(&swapped)))
-            .filter(persons::birth_date.eq(person.birth_date))
+            .filter(persons::birth_date.eq(person.birth_date.reckoned()))
+            .filter(persons::birth_date_known.eq(person.birth_date.known().code()))
             .order(persons::id)
             .limit(20)
             .select((
@@ -986,7 +999,6 @@ pub fn possible_duplicates(
                 persons::household_id,
                 persons::given_name,
                 persons::family_name,
-                persons::birth_date,
                 households::reference,
                 persons::personal_number,
                 persons::dossier_number,
@@ -997,7 +1009,7 @@ pub fn possible_duplicates(
             .filter(|r| {
                 search::may_be_same_person(
                     [new_numbers[0].as_deref(), new_numbers[1].as_deref()],
-                    [r.6.as_deref(), r.7.as_deref()],
+                    [r.5.as_deref(), r.6.as_deref()],
                 )
             })
             .collect();
@@ -1008,11 +1020,11 @@ pub fn possible_duplicates(
         }
         Ok(rows
             .into_iter()
-            .map(|(person_id, household_id, given, family, birth_date, reference, _, _)| PossibleDuplicate {
+            .map(|(person_id, household_id, given, family, reference, _, _)| PossibleDuplicate {
                 person_id,
                 household_id,
                 name: format!("{given} {family}"),
-                birth_date,
+                birth_date: person.birth_date,
                 household: label(household_id, reference.as_deref()),
             })
             .collect())
@@ -1047,7 +1059,7 @@ impl Person {
         Ok(PersonDetails {
             given_name: self.given_name.clone(),
             family_name: self.family_name.clone(),
-            birth_date: self.birth_date,
+            birth_date: self.birth(),
             personal_number,
             dossier_number,
             category: self.category,
@@ -1099,7 +1111,8 @@ pub fn edit_person(
                 persons::given_name.eq(&edited.given_name),
                 persons::family_name.eq(&edited.family_name),
                 persons::search_name.eq(search::name_key(&edited.given_name, &edited.family_name)),
-                persons::birth_date.eq(edited.birth_date),
+                persons::birth_date.eq(edited.birth_date.reckoned()),
+                persons::birth_date_known.eq(edited.birth_date.known().code()),
                 persons::personal_number.eq(edited.personal_number.as_ref().map(|n| n.digits().to_owned())),
                 persons::dossier_number.eq(edited.dossier_number.as_ref().map(|n| n.to_string())),
                 persons::category.eq(edited.category.code()),

@@ -394,7 +394,7 @@ async fn form_page(
     let page = CostFormPage {
         section: "costs",
         household_id,
-        persons: persons.iter().map(|p| (p.id.to_string(), format!("{} ({})", p.name(), p.birth_date))).collect(),
+        persons: persons.iter().map(|p| (p.id.to_string(), format!("{} ({})", p.name(), p.birth()))).collect(),
         categories: CostCategory::ALL.iter().map(|c| (c.code(), category_name(&t, *c))).collect(),
         assessment,
         notice,

@@ -98,7 +98,7 @@ pub async fn page(
                     household_id: r.person.household_id,
                     household: r.household_label.clone(),
                     name: r.person.name(),
-                    birth_date: r.person.birth_date.to_string(),
+                    birth_date: r.person.birth().to_string(),
                     reception_date: reception.to_string(),
                     age: etablera_domain::reception::person::age_on(r.person.birth_date, reception),
                     standard: text(&t, r.standard),

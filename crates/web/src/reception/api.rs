@@ -44,6 +44,7 @@ pub struct PersonSummaryBody {
     pub id: i32,
     pub given_name: String,
     pub family_name: String,
+    /// YYYY-MM-DD, with 00 for a month or day that is not known (1990-07-00, 1990-00-00).
     pub birth_date: String,
     pub category: String,
     pub reception_date: Option<String>,
@@ -80,7 +81,7 @@ fn person_body(p: &households::Person) -> PersonSummaryBody {
         id: p.id,
         given_name: p.given_name.clone(),
         family_name: p.family_name.clone(),
-        birth_date: p.birth_date.to_string(),
+        birth_date: p.birth().to_string(),
         category: p.category.code().to_owned(),
         reception_date: p.reception_date.map(|d| d.to_string()),
     }

@@ -442,7 +442,7 @@ async fn household_page_warning(
             .map(|p| PersonRow {
                 id: p.person.id,
                 name: p.person.name(),
-                birth_date: p.person.birth_date.to_string(),
+                birth_date: p.person.birth().to_string(),
                 category: t.get(&format!("category-{}", p.person.category.code())),
                 reception: p.person.reception_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("not-received")),
                 status: match p.current_exit() {

@@ -75,6 +75,16 @@ struct PersonPage {
     documents: DocumentsView,
 }
 
+/// The birth date as recorded and the age it gives: "1990-00-00 (35 år, åldern räknad från
+/// 1990-12-31)" when only part of it is known.
+fn birth_in_words(t: &Tr, p: &etablera_store::reception::households::Person, today: chrono::NaiveDate) -> String {
+    let age = format!("{} {}", age_on(p.birth_date, today), t.get("years"));
+    match p.birth_date_known {
+        etablera_domain::identity::BirthDateKnown::Day => format!("{} ({age})", p.birth()),
+        _ => format!("{} ({age}, {})", p.birth(), t.with("person-age-reckoned", "date", p.birth_date)),
+    }
+}
+
 /// The person's activities as the plan lists them.
 fn activity_views(t: &Tr, file: &PersonFile, today: chrono::NaiveDate) -> Vec<ActivityView> {
     let type_name =
@@ -114,7 +124,7 @@ async fn person_page(
     let type_name =
         |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
     let mut facts = vec![
-        (t.get("person-birth-date"), format!("{} ({} {})", p.birth_date, age_on(p.birth_date, today), t.get("years"))),
+        (t.get("person-birth-date"), birth_in_words(&t, p, today)),
         (t.get("person-category"), t.get(&format!("category-{}", p.category.code()))),
         (
             t.get("person-personal-number"),
@@ -366,7 +376,7 @@ pub async fn plan_pdf(
     let adult = age_on(p.birth_date, today) >= ADULT_AGE;
     let (measure, _) = file.full_time(today);
     let mut facts =
-        vec![(t.get("plan-document-person"), p.name()), (t.get("person-birth-date"), p.birth_date.to_string())];
+        vec![(t.get("plan-document-person"), p.name()), (t.get("person-birth-date"), p.birth().to_string())];
     if let Some(number) = &p.personal_number {
         facts.push((t.get("person-personal-number"), etablera_domain::identity::shown(number)));
     }
