@@ -1017,7 +1017,7 @@ deviation-severity-normal = Normal
 deviation-severity-serious = Serious
 deviation-severity-hint = A serious case is told to the committee as soon as it is saved.
 deviation-household = Household concerned (optional)
-deviation-household-hint = Type the household's reference, or leave it empty. The link shows to the unit only, never to the committee.
+deviation-household-hint = Type the household's reference, a name, a personnummer or a dossier number, or leave it empty. The link shows to the unit only, never to the committee.
 deviation-description = What it is about
 deviation-description-hint = Stays with the unit. Write as little personal data as you can.
 deviation-committee-summary = Summary for the committee (needed when the case is serious)
@@ -1386,7 +1386,7 @@ deviation-actions-needed = Please write what has been done before the case is cl
 closing-last-month = Choose a month from January to November.
 closing-year-and-period = Choose a year and a period.
 deviation-household-scope = Choose a household in a municipality you work with.
-deviation-household-unknown = There is no household with the reference { $reference } among yours.
+deviation-household-unknown = None of your households matches { $reference }.
 
 # reporting
 monthly-not-over = The month is not over yet; the report can be signed from { $from }.
@@ -1742,3 +1742,4 @@ plan-document-footer = Individual plan for { $name }, printed { $date }. Confide
 person-birth-date-format = Write the date of birth YYYY-MM-DD, for example 1990-07-14. Write 00 for a day, or a month and day, that is not known, as Skatteverket does: 1990-07-00 or 1990-00-00.
 person-birth-date-hint = YYYY-MM-DD. Write 00 for what is not known: 1990-07-00 or 1990-00-00.
 person-age-reckoned = age reckoned from { $date }
+deviation-household-several = { $count } households match: { $households }. Write the household's reference.

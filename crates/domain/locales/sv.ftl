@@ -1017,7 +1017,7 @@ deviation-severity-normal = Normal
 deviation-severity-serious = Allvarlig
 deviation-severity-hint = Ett allvarligt ärende meddelas nämnden direkt när det sparas.
 deviation-household = Hushåll som berörs (valfritt)
-deviation-household-hint = Skriv hushållets referens, eller lämna tomt. Kopplingen syns bara för enheten, aldrig för nämnden.
+deviation-household-hint = Skriv hushållets referens, ett namn, ett personnummer eller ett dossiernummer, eller lämna tomt. Kopplingen syns bara för enheten, aldrig för nämnden.
 deviation-description = Vad det gäller
 deviation-description-hint = Stannar hos enheten. Skriv så lite personuppgifter som möjligt.
 deviation-committee-summary = Sammanfattning till nämnden (krävs när ärendet är allvarligt)
@@ -1386,7 +1386,7 @@ deviation-actions-needed = Skriv vad som gjorts innan ärendet avslutas.
 closing-last-month = Välj en månad från januari till november.
 closing-year-and-period = Välj ett år och en period.
 deviation-household-scope = Välj ett hushåll i kommunen som du arbetar med.
-deviation-household-unknown = Det finns inget hushåll med referensen { $reference } bland dina hushåll.
+deviation-household-unknown = Inget av dina hushåll passar { $reference }.
 
 # reporting
 monthly-not-over = Månaden är inte slut än; rapporten kan undertecknas från den { $from }.
@@ -1742,3 +1742,4 @@ plan-document-footer = Individuell plan för { $name }, utskriven { $date }. Sek
 person-birth-date-format = Skriv födelsedatumet som ÅÅÅÅ-MM-DD, till exempel 1990-07-14. Skriv 00 för en dag eller en månad och dag som inte är känd, som Skatteverket gör: 1990-07-00 eller 1990-00-00.
 person-birth-date-hint = ÅÅÅÅ-MM-DD. Skriv 00 för det som inte är känt: 1990-07-00 eller 1990-00-00.
 person-age-reckoned = åldern räknad från { $date }
+deviation-household-several = { $count } hushåll passar: { $households }. Skriv hushållets referens.

@@ -325,15 +325,18 @@ pub async fn show(
 #[serde(default)]
 pub struct DeviationSubmission {
     municipality: String,
-    /// A household of the user's by its reference (or H and its number), or empty for none.
+    /// A household of the user's by its reference (or H and its number), a name, a personnummer
+    /// or a dossier number, or empty for none.
     household: String,
     #[serde(flatten)]
     case: DeviationForm,
 }
 
-/// The household a typed reference names among the user's, or none when nothing was typed.
+/// The household typed names among the user's (its reference, or what the case list's search
+/// finds: a name, a personnummer, a dossier number), or none when nothing was typed.
 async fn household_named(
     state: &AppState,
+    ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     typed: &str,
 ) -> AppResult<Result<Option<HouseholdId>, Invalid>> {
@@ -341,11 +344,20 @@ async fn household_named(
     if typed.is_empty() {
         return Ok(Ok(None));
     }
-    let s = scope(user);
-    let t = typed.clone();
-    Ok(match state.store.run(move |conn| etablera_store::reception::households::find(conn, &s, &t)).await? {
-        Some(id) => Ok(Some(HouseholdId::new(id))),
-        None => Err(Invalid::new("household", Text::new("deviation-household-unknown").with("reference", typed))),
+    use crate::reception::{Picked, pick_household};
+    Ok(match pick_household(state, ctx, user, &typed).await? {
+        Picked::One(id) => Ok(Some(HouseholdId::new(id))),
+        Picked::NoneFound => {
+            Err(Invalid::new("household", Text::new("deviation-household-unknown").with("reference", typed)))
+        }
+        Picked::Several { total, matches } => {
+            let named: Vec<String> =
+                matches.into_iter().map(|(_, label, names)| format!("{label} ({names})")).collect();
+            Err(Invalid::new(
+                "household",
+                Text::new("deviation-household-several").with("count", total).with("households", named.join("; ")),
+            ))
+        }
     })
 }
 
@@ -366,7 +378,7 @@ pub async fn create(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let code = municipality(&user, Some(&input.municipality)).ok_or(AppError::Forbidden)?;
-    let household = household_named(&state, &user, &input.household).await?;
+    let household = household_named(&state, &ctx, &user, &input.household).await?;
     let outcome = match checked(input.case.check(ctx.today()), household) {
         Ok((d, household)) => {
             let (actor, s, c) = (ctx.actor(), scope(&user), code.clone());
@@ -393,7 +405,7 @@ pub async fn update(
     Submitted { input, fields }: Submitted<DeviationSubmission>,
 ) -> AppResult<Response> {
     let version = fields.version()?;
-    let household = household_named(&state, &user, &input.household).await?;
+    let household = household_named(&state, &ctx, &user, &input.household).await?;
     let outcome = match checked(input.case.check(ctx.today()), household) {
         Ok((d, household)) => {
             let (actor, s) = (ctx.actor(), scope(&user));

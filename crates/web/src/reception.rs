@@ -24,6 +24,65 @@ pub fn first_contact_text(t: &Tr, status: Option<Status>) -> (String, bool) {
     }
 }
 
+/// A household picked by what a user typed where a household is asked for (a cost's, a
+/// deviation's): its reference, or what the case list's search finds (a name, a personnummer,
+/// a dossier number).
+pub enum Picked {
+    One(i32),
+    NoneFound,
+    /// Several match: how many, and the first few as (id, label, the persons' names).
+    Several {
+        total: u64,
+        matches: Vec<(i32, String, String)>,
+    },
+}
+
+/// How many households a pick that finds several offers to choose from.
+pub const CHOICES: u32 = 10;
+
+/// Finds the household `typed` names among the user's: a reference first, then the search.
+pub async fn pick_household(
+    state: &crate::app::AppState,
+    ctx: &crate::context::RequestContext,
+    user: &etablera_store::access::users::User,
+    typed: &str,
+) -> crate::error::AppResult<Picked> {
+    use etablera_store::reception::households;
+    let (actor, scope, typed, days) =
+        (ctx.actor(), crate::access::scope(user), typed.trim().to_owned(), state.config.first_contact_days);
+    let found = state
+        .store
+        .run(move |conn| {
+            if let Some(id) = households::find(conn, &scope, &typed)? {
+                return Ok(Err(id));
+            }
+            let query = households::ListQuery {
+                show: households::Show::All,
+                search: Some(typed),
+                paging: etablera_store::paging::Paging::new(None, Some(CHOICES)),
+                ..Default::default()
+            };
+            Ok(Ok(households::list(conn, &actor, &scope, &query, days)?))
+        })
+        .await?;
+    Ok(match found {
+        Err(id) => Picked::One(id),
+        Ok(page) if page.total == 1 && page.rows.len() == 1 => Picked::One(page.rows[0].household.id),
+        Ok(page) if page.rows.is_empty() => Picked::NoneFound,
+        Ok(page) => Picked::Several {
+            total: page.total,
+            matches: page
+                .rows
+                .iter()
+                .map(|s| {
+                    let names = s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
+                    (s.household.id, s.household.label(), names)
+                })
+                .collect(),
+        },
+    })
+}
+
 /// A person's form's values before anything is typed: empty for a new person, the person's
 /// details to correct them.
 pub struct PersonValues {

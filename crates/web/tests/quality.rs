@@ -60,7 +60,7 @@ async fn a_serious_deviation_is_told_to_the_committee_at_once() {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Det finns inget hushåll med referensen INTE-FINNS bland dina hushåll."));
+    assert!(bad.body.contains("Inget av dina hushåll passar INTE-FINNS."));
     assert!(bad.body.contains("value=\"INTE-FINNS\""), "the typed reference is kept");
     assert!(bad.body.contains("Skriv dagen det kom in som ÅÅÅÅ-MM-DD"), "the message names the date");
     assert!(bad.body.contains("Välj hur det kom in."));
@@ -254,10 +254,7 @@ async fn a_case_about_another_units_household_is_not_shown() {
     typed.extend(fields.iter().filter(|(k, _)| *k != "household"));
     let unknown = register(&app, &bertil, &typed).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        unknown.body.contains("Det finns inget hushåll med referensen H1 bland dina hushåll."),
-        "another unit's household is not said to exist"
-    );
+    assert!(unknown.body.contains("Inget av dina hushåll passar H1."), "another unit's household is not said to exist");
     let linked: Option<i32> =
         app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::household_id).first(conn)?)).unwrap();
     assert_eq!(linked, Some(household));
@@ -283,4 +280,36 @@ async fn an_empty_case_names_every_field_at_once() {
     );
     assert!(answer.body.contains("value=\"i förrgår\""), "what was typed is kept");
     assert_eq!(count(&app), 0, "nothing saved");
+}
+
+/// The household a case concerns is found as the case list finds it: by a personnummer as well
+/// as by its reference; several that match are named, and nothing is saved.
+#[tokio::test]
+async fn a_cases_household_is_found_by_a_personnummer_and_several_matches_are_named() {
+    let app = TestApp::new();
+    let household = with_households(&app);
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let today = etablera_store::testing::today().to_string();
+    let case = |household: &'static str| {
+        vec![
+            ("kind", "complaint"),
+            ("received_on", today.as_str()),
+            ("channel", "letter"),
+            ("household", household),
+            ("category", "housing"),
+            ("severity", "normal"),
+            ("description", "Klagomål på bostaden."),
+        ]
+    };
+    let several = register(&app, &anna, &case("H")).await;
+    several.names_every_field("deviation", &[("household", "2 hushåll passar: ")]);
+    assert!(several.body.contains("H2 (Exempel Provsson)") && several.body.contains("H1 (Test Testsson, Prov Testsson)"));
+    assert_eq!(count(&app), 0);
+
+    let saved = register(&app, &anna, &case("900101-2385")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let linked: Option<i32> =
+        app.db.store.with_conn(|conn| Ok(deviations::table.select(deviations::household_id).first(conn)?)).unwrap();
+    assert_eq!(linked, Some(household));
 }

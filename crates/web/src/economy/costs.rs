@@ -407,7 +407,6 @@ async fn form_page(
 }
 
 /// How many households a search for one offers to choose from.
-const CHOICES: u32 = 10;
 
 pub async fn new_form(
     State(state): State<AppState>,
@@ -420,43 +419,22 @@ pub async fn new_form(
     let household_id = match (q.household, q.reference.as_deref().map(str::trim)) {
         (Some(id), _) => id,
         (None, Some(reference)) if !reference.is_empty() => {
-            let (actor, scope, typed, days) =
-                (ctx.actor(), scope(&user), reference.to_owned(), state.config.first_contact_days);
-            let found = state
-                .store
-                .run(move |conn| {
-                    use etablera_store::reception::households;
-                    if let Some(id) = households::find(conn, &scope, &typed)? {
-                        return Ok(Err(id));
-                    }
-                    let query = households::ListQuery {
-                        show: households::Show::All,
-                        search: Some(typed),
-                        paging: etablera_store::paging::Paging::new(None, Some(CHOICES)),
-                        ..Default::default()
-                    };
-                    Ok(Ok(households::list(conn, &actor, &scope, &query, days)?))
-                })
-                .await?;
-            match found {
-                Err(id) => id,
-                Ok(page) if page.total == 1 && page.rows.len() == 1 => page.rows[0].household.id,
-                Ok(page) => {
+            use crate::reception::{Picked, pick_household};
+            let message = match pick_household(&state, &ctx, &user, reference).await? {
+                Picked::One(id) => Ok(id),
+                Picked::NoneFound => Err((
+                    etablera_domain::text::Text::new("cost-household-unknown").with("reference", reference),
+                    Vec::new(),
+                )),
+                Picked::Several { total, matches } => {
+                    Err((etablera_domain::text::Text::new("cost-household-several").with("count", total), matches))
+                }
+            };
+            match message {
+                Ok(id) => id,
+                Err((message, matches)) => {
                     let fields = crate::forms::Fields(vec![("reference".into(), reference.to_owned())]);
-                    let message = if page.rows.is_empty() {
-                        etablera_domain::text::Text::new("cost-household-unknown").with("reference", reference)
-                    } else {
-                        etablera_domain::text::Text::new("cost-household-several").with("count", page.total)
-                    };
                     let f = Filled::failed("household", fields, vec![Invalid::new("reference", message)]);
-                    let matches = page
-                        .rows
-                        .iter()
-                        .map(|s| {
-                            let names = s.persons.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
-                            (s.household.id, s.household.label(), names)
-                        })
-                        .collect();
                     return choose_page(&state, &ctx, &user, &CostsQuery::default(), f, None, matches).await;
                 }
             }
