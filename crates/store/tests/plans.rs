@@ -42,7 +42,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 /// On the test's empty tables PostgreSQL finds every index that starts with the municipality
 /// equally cheap, and may take `persons_search` for a query on the municipality's persons; the
 /// national caseload's plans are in docs/performance.md.
-const QUERIES: [(&str, &[&str]); 26] = [
+const QUERIES: [(&str, &[&str]); 29] = [
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \
@@ -215,6 +215,21 @@ const QUERIES: [(&str, &[&str]); 26] = [
          AND r.month <= '2025-12' AND r.version = (SELECT max(v.version) FROM monthly_reports v \
          WHERE v.municipality_code = r.municipality_code AND v.month = r.month) ORDER BY r.month DESC LIMIT 50",
         &["autoindex_monthly_reports|monthly_reports_municipality_code_month_version_key"],
+    ),
+    // documents::of: a record's documents on its page (one index per kind of record).
+    (
+        "SELECT documents.id FROM documents LEFT JOIN users ON users.id = documents.uploaded_by          WHERE documents.cost_id = 7 ORDER BY documents.uploaded_at DESC, documents.id DESC",
+        &["documents_cost"],
+    ),
+    (
+        "SELECT documents.id FROM documents WHERE documents.housing_id IN (3, 4)          ORDER BY documents.uploaded_at DESC, documents.id DESC",
+        &["documents_housing"],
+    ),
+    // reception::exchange::namesakes: the file's persons with the name and birth date of one
+    // registered before, each looked up by the municipality's names.
+    (
+        "SELECT persons.id, registered.id FROM persons INNER JOIN households ON households.id = persons.household_id          INNER JOIN persons AS registered ON registered.municipality_code = persons.municipality_code          AND registered.search_name = persons.search_name AND registered.birth_date = persons.birth_date          AND registered.birth_date_known = persons.birth_date_known AND registered.id <= 100          WHERE persons.municipality_code = '0117' AND persons.id > 100 ORDER BY persons.id, registered.id",
+        &["persons_search"],
     ),
 ];
 

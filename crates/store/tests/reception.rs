@@ -69,7 +69,10 @@ fn log_rows(db: &TestDatabase, kind: &str, action: &str) -> Vec<(Option<i32>, Op
 fn the_issues_format_imports_and_exports_to_the_same_data() {
     let db = TestDatabase::new();
     let imported = import(&db, EXAMPLE).unwrap();
-    assert_eq!(imported, exchange::Imported { households: 2, persons: 3, activities: 4, declines: 1, damages: 1 });
+    assert_eq!(
+        imported,
+        exchange::Imported { households: 2, persons: 3, activities: 4, declines: 1, damages: 1, ..Default::default() }
+    );
     // An activity type the administrator added, and a household registered by hand.
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
     db.store
@@ -190,6 +193,28 @@ fn a_person_already_stored_is_a_duplicate_and_nothing_of_the_file_is_kept() {
         "a new household's persons and a taken household: in the order of the file"
     );
     assert_eq!(count(&db, "households"), 2);
+}
+
+#[test]
+fn a_person_with_the_name_and_birth_date_of_one_registered_is_imported_and_named_for_a_look() {
+    let db = TestDatabase::new();
+    import(&db, EXAMPLE).unwrap();
+    // Exempel Provsson (H2) again, written with a diacritic, and someone of the same name born
+    // a day earlier.
+    let file = r#"{"format": "etablera-reception/1", "municipality_code": "0117", "households": [
+      {"ref": "H9", "placement_date": "2024-05-01", "first_contact_at": null, "housing": null, "persons": [
+        {"ref": "A", "given_name": "Exémpel", "family_name": "Provsson", "birth_date": "1985-11-30", "personal_number": null, "dossier_number": null, "category": "newly_arrived", "reception_date": null, "exit_date": null, "activities": [], "declined": []},
+        {"ref": "B", "given_name": "Exempel", "family_name": "Provsson", "birth_date": "1985-11-29", "personal_number": null, "dossier_number": null, "category": "newly_arrived", "reception_date": null, "exit_date": null, "activities": [], "declined": []}
+      ]}
+    ]}"#;
+    let imported = import(&db, file).unwrap();
+    assert_eq!(imported.persons, 2, "a warning, not a refusal");
+    assert_eq!(imported.namesakes_total, 1, "another birth date is another person");
+    assert_eq!(
+        imported.namesakes,
+        [exchange::Namesake { household: "H9".into(), person: "A".into(), registered_household: "H2".into() }]
+    );
+    assert_eq!(log_rows(&db, "person", "read").len(), 1, "the registered person named is logged as read");
 }
 
 fn contact(at: chrono::NaiveDateTime, channel: &str) -> etablera_domain::reception::first_contact::FirstContact {

@@ -304,7 +304,9 @@ async fn a_cases_household_is_found_by_a_personnummer_and_several_matches_are_na
     };
     let several = register(&app, &anna, &case("H")).await;
     several.names_every_field("deviation", &[("household", "2 hushåll passar: ")]);
-    assert!(several.body.contains("H2 (Exempel Provsson)") && several.body.contains("H1 (Test Testsson, Prov Testsson)"));
+    assert!(
+        several.body.contains("H2 (Exempel Provsson)") && several.body.contains("H1 (Test Testsson, Prov Testsson)")
+    );
     assert_eq!(count(&app), 0);
 
     let saved = register(&app, &anna, &case("900101-2385")).await;

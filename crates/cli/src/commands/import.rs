@@ -99,6 +99,24 @@ pub fn run(command: ImportCommand, store: &Store, clock: Clock) -> anyhow::Resul
                 "Läste in {} hushåll med {} personer, {} aktiviteter, {} tackat nej och {} bostadsskador.",
                 imported.households, imported.persons, imported.activities, imported.declines, imported.damages
             );
+            if imported.namesakes_total > 0 {
+                // References only: the operator opens the households to compare the persons.
+                println!(
+                    "Obs: {} personer i filen har samma namn och födelsedatum som någon som redan var registrerad i \
+                     kommunen, och inget nummer skiljer dem åt. De är inlästa; kontrollera att det inte är samma \
+                     person:",
+                    imported.namesakes_total
+                );
+                for n in &imported.namesakes {
+                    println!(
+                        "  hushåll {}, person {}: som en person i hushåll {}",
+                        n.household, n.person, n.registered_household
+                    );
+                }
+                if imported.namesakes_total > imported.namesakes.len() {
+                    println!("  … och {} till.", imported.namesakes_total - imported.namesakes.len());
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

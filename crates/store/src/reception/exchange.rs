@@ -43,7 +43,24 @@ pub struct Imported {
     pub activities: usize,
     pub declines: usize,
     pub damages: usize,
+    /// Persons of the file with the name and birth date of someone registered before, whom no
+    /// number tells apart: imported, and to be looked at (the first [`NAMESAKES_SHOWN`]).
+    pub namesakes: Vec<Namesake>,
+    pub namesakes_total: usize,
 }
+
+/// A person of the file who may be someone already registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namesake {
+    /// The household's and the person's references in the file.
+    pub household: String,
+    pub person: String,
+    /// The registered person's household, as the lists name it.
+    pub registered_household: String,
+}
+
+/// How many namesakes an import names; the rest are counted.
+pub const NAMESAKES_SHOWN: usize = 100;
 
 /// Households a statement writes (10 values each), and references a statement looks up.
 const BATCH: usize = 500;
@@ -58,6 +75,8 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
     let mut clashes: Vec<Invalid> = Vec::new();
     let outcome = crate::db::bulk_write(conn, |conn| {
         let mut count = Imported::default();
+        // Persons with a larger id than this are the file's (for the namesakes below).
+        let before: i32 = persons::table.select(diesel::dsl::max(persons::id)).first::<Option<i32>>(conn)?.unwrap_or(0);
         // The households and persons made, logged together once all are in; their activities,
         // declines and exits written a batch at a time.
         let mut made: Vec<Record> = Vec::new();
@@ -215,6 +234,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
         insert_rows!(conn, person_exits::table, exit_rows);
         crate::reporting::kept::changed(conn, &code)?;
         append_all(conn, actor, Action::Create, &made)?;
+        (count.namesakes, count.namesakes_total) = namesakes(conn, actor, &code, before)?;
         Ok(count)
     });
     match outcome {
@@ -229,6 +249,69 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
         Err(StoreError::Invalid { field: "import", .. }) => Err(ImportError::Invalid(clashes)),
         Err(e) => Err(ImportError::Store(e)),
     }
+}
+
+/// The file's persons (ids above `before`) with the name and birth date of a person registered
+/// before in the municipality, whom no number tells apart (as a form warns of them). Those
+/// named are logged as read.
+fn namesakes(conn: &mut DbConn, actor: &Actor, code: &str, before: i32) -> Result<(Vec<Namesake>, usize), StoreError> {
+    let registered = diesel::alias!(persons as registered);
+    type Row =
+        (Option<String>, Option<String>, Option<String>, Option<String>, i32, i32, Option<String>, Option<String>);
+    let rows: Vec<Row> = persons::table
+        .inner_join(households_table::table)
+        .inner_join(
+            registered.on(registered
+                .field(persons::municipality_code)
+                .eq(persons::municipality_code)
+                .and(registered.field(persons::search_name).eq(persons::search_name))
+                .and(registered.field(persons::birth_date).eq(persons::birth_date))
+                .and(registered.field(persons::birth_date_known).eq(persons::birth_date_known))
+                .and(registered.field(persons::id).le(before))),
+        )
+        .filter(persons::municipality_code.eq(code))
+        .filter(persons::id.gt(before))
+        .order((persons::id, registered.field(persons::id)))
+        .select((
+            households_table::reference,
+            persons::reference,
+            persons::personal_number,
+            persons::dossier_number,
+            registered.field(persons::id),
+            registered.field(persons::household_id),
+            registered.field(persons::personal_number),
+            registered.field(persons::dossier_number),
+        ))
+        .load(conn)?;
+    let found: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| {
+            etablera_domain::reception::search::may_be_same_person(
+                [r.2.as_deref(), r.3.as_deref()],
+                [r.6.as_deref(), r.7.as_deref()],
+            )
+        })
+        .collect();
+    let total = found.len();
+    let shown = &found[..total.min(NAMESAKES_SHOWN)];
+    let household_ids: Vec<i32> = shown.iter().map(|r| r.5).collect();
+    let labels: HashMap<i32, Option<String>> = households_table::table
+        .filter(households_table::id.eq_any(household_ids))
+        .select((households_table::id, households_table::reference))
+        .load::<(i32, Option<String>)>(conn)?
+        .into_iter()
+        .collect();
+    let records: Vec<Record> = shown.iter().map(|r| Record::new(PERSON, r.4).in_municipality(code)).collect();
+    append_all(conn, actor, Action::Read, &records)?;
+    let namesakes = shown
+        .iter()
+        .map(|r| Namesake {
+            household: r.0.clone().unwrap_or_default(),
+            person: r.1.clone().unwrap_or_default(),
+            registered_household: households::label(r.5, labels.get(&r.5).cloned().flatten().as_deref()),
+        })
+        .collect();
+    Ok((namesakes, total))
 }
 
 fn kr(money: Money) -> serde_json::Number {
