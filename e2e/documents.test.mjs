@@ -39,6 +39,7 @@ describe('documents', () => {
     await page.getByText('Inga handlingar är bifogade.').waitFor();
 
     // A program named like a receipt is refused, and nothing is kept.
+    await page.locator('summary', { hasText: 'Bifoga en handling' }).click();
     await page.getByLabel('Fil').setInputFiles({ name: 'kvitto.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 a program') });
     await page.getByLabel('Beskrivning (valfri)').fill('Kvitto, möbler');
     await page.getByRole('button', { name: 'Bifoga' }).click();

@@ -1743,3 +1743,4 @@ person-birth-date-format = Write the date of birth YYYY-MM-DD, for example 1990-
 person-birth-date-hint = YYYY-MM-DD. Write 00 for what is not known: 1990-07-00 or 1990-00-00.
 person-age-reckoned = age reckoned from { $date }
 deviation-household-several = { $count } households match: { $households }. Write the household's reference.
+document-attach-summary = Attach a document

@@ -1743,3 +1743,4 @@ person-birth-date-format = Skriv födelsedatumet som ÅÅÅÅ-MM-DD, till exempe
 person-birth-date-hint = ÅÅÅÅ-MM-DD. Skriv 00 för det som inte är känt: 1990-07-00 eller 1990-00-00.
 person-age-reckoned = åldern räknad från { $date }
 deviation-household-several = { $count } hushåll passar: { $households }. Skriv hushållets referens.
+document-attach-summary = Bifoga en handling

@@ -9,7 +9,7 @@ use etablera_domain::access::Role;
 use etablera_store::access::users::Grants;
 use etablera_store::schema::{access_log, costs, documents, temporary_housings};
 
-use crate::economy::{add_cost, with_family};
+use crate::economy::{add_cost, prepare_march_claim, with_family};
 use crate::support::{Browser, TestApp};
 
 /// What a scanner sends: a PDF is known by its first bytes.
@@ -181,19 +181,7 @@ async fn a_household_its_home_a_person_a_claim_and_a_deviation_take_documents() 
     app.add_user("eva", &[Role::Finance]);
     let eva = app.login("eva").await;
     assert_eq!(add_cost(&app, &eva, household, "clothes", "6 000", "save").await.status, StatusCode::SEE_OTHER);
-    let prepared = app
-        .post_form(
-            "/economy/claims",
-            Some(&eva),
-            &[
-                ("csrf_token", &eva.csrf),
-                ("claim_type", "initial_costs_resettled"),
-                ("period_start", "2024-03-01"),
-                ("period_end", "2024-03-31"),
-            ],
-        )
-        .await;
-    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let prepared = prepare_march_claim(&app, &eva).await;
     let claim_path = prepared.location().split('?').next().unwrap().to_owned();
     let refused = app
         .post_file(&format!("{claim_path}/documents"), &anna, &[("title", "")], ("file", "beslut.pdf", RECEIPT))

@@ -31,6 +31,24 @@ fn cost_count(app: &TestApp) -> i64 {
     app.db.store.with_conn(|conn| Ok(costs::table.count().get_result(conn)?)).unwrap()
 }
 
+/// Prepares the claim of initial costs for March 2024, as the finance officer's form does.
+pub(crate) async fn prepare_march_claim(app: &TestApp, browser: &Browser) -> crate::support::Answer {
+    let prepared = app
+        .post_form(
+            "/economy/claims",
+            Some(browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("claim_type", "initial_costs_resettled"),
+                ("period_start", "2024-03-01"),
+                ("period_end", "2024-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    prepared
+}
+
 pub(crate) async fn add_cost(
     app: &TestApp,
     browser: &Browser,
@@ -124,19 +142,7 @@ async fn a_claim_is_prepared_opened_exported_and_decided_and_every_look_at_it_is
     for (category, amount) in [("home_equipment", "9 500"), ("food_first_day", "1 000"), ("clothes", "6 000")] {
         assert_eq!(add_cost(&app, &browser, household, category, amount, "save").await.status, StatusCode::SEE_OTHER);
     }
-    let prepared = app
-        .post_form(
-            "/economy/claims",
-            Some(&browser),
-            &[
-                ("csrf_token", &browser.csrf),
-                ("claim_type", "initial_costs_resettled"),
-                ("period_start", "2024-03-01"),
-                ("period_end", "2024-03-31"),
-            ],
-        )
-        .await;
-    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let prepared = prepare_march_claim(&app, &browser).await;
     let claim_path = prepared.location().split('?').next().unwrap().to_owned();
     let page = app.get(prepared.location(), Some(&browser)).await;
     let text = page.body.replace('\u{a0}', " ");
@@ -487,19 +493,7 @@ async fn a_claim_row_without_a_dossier_number_or_personnummer_is_flagged_before_
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let prepared = app
-        .post_form(
-            "/economy/claims",
-            Some(&browser),
-            &[
-                ("csrf_token", &browser.csrf),
-                ("claim_type", "initial_costs_resettled"),
-                ("period_start", "2024-03-01"),
-                ("period_end", "2024-03-31"),
-            ],
-        )
-        .await;
-    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let prepared = prepare_march_claim(&app, &browser).await;
     let page = app.get(prepared.location(), Some(&browser)).await;
     assert!(page.body.contains("1 av ansökans rader saknar både dossiernummer och personnummer"), "{}", page.body);
     assert!(page.body.contains(&format!("<a href=\"/reception/persons/{elias}\">Elias Testsson</a>")));
@@ -563,19 +557,7 @@ async fn a_samordningsnummer_with_month_00_is_registered_shown_as_written_aged_b
     app.add_user("eva", &[Role::Finance]);
     let eva = app.login("eva").await;
     assert_eq!(add_cost(&app, &eva, household, "clothes", "3 000", "save").await.status, StatusCode::SEE_OTHER);
-    let prepared = app
-        .post_form(
-            "/economy/claims",
-            Some(&eva),
-            &[
-                ("csrf_token", &eva.csrf),
-                ("claim_type", "initial_costs_resettled"),
-                ("period_start", "2024-03-01"),
-                ("period_end", "2024-03-31"),
-            ],
-        )
-        .await;
-    assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", prepared.body);
+    let prepared = prepare_march_claim(&app, &eva).await;
     let claim = app.get(prepared.location(), Some(&eva)).await.body;
     assert!(claim.contains("19900060-2384"), "{claim}");
     let claim_path = prepared.location().split('?').next().unwrap().to_owned();

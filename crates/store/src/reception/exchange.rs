@@ -255,6 +255,14 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
 /// before in the municipality, whom no number tells apart (as a form warns of them). Those
 /// named are logged as read.
 fn namesakes(conn: &mut DbConn, actor: &Actor, code: &str, before: i32) -> Result<(Vec<Namesake>, usize), StoreError> {
+    // A municipality's first file has no one to compare with: its persons are not looked up.
+    let anyone_before: bool = diesel::select(diesel::dsl::exists(
+        persons::table.filter(persons::municipality_code.eq(code)).filter(persons::id.le(before)),
+    ))
+    .get_result(conn)?;
+    if !anyone_before {
+        return Ok((Vec::new(), 0));
+    }
     let registered = diesel::alias!(persons as registered);
     type Row =
         (Option<String>, Option<String>, Option<String>, Option<String>, i32, i32, Option<String>, Option<String>);

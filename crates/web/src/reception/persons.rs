@@ -85,15 +85,18 @@ fn birth_in_words(t: &Tr, p: &etablera_store::reception::households::Person, tod
     }
 }
 
-/// The person's activities as the plan lists them.
+/// An activity type's name in the catalogue, or its code when it has none.
+fn type_name(file: &PersonFile, code: &str) -> String {
+    file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone())
+}
+
+/// The person's activities as the plan lists them, in the file's order.
 fn activity_views(t: &Tr, file: &PersonFile, today: chrono::NaiveDate) -> Vec<ActivityView> {
-    let type_name =
-        |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
     file.activities
         .iter()
         .map(|a| ActivityView {
             id: a.id,
-            name: type_name(&a.type_code),
+            name: type_name(file, &a.type_code),
             start: a.start_date.to_string(),
             end: a.end_date.map(|d| d.to_string()),
             extent: match (a.hours_per_week, a.extent_percent) {
@@ -121,8 +124,6 @@ async fn person_page(
     let today = ctx.today();
     let p = &file.person.person;
     let (measure, flagged) = file.full_time(today);
-    let type_name =
-        |code: &str| file.catalogue.iter().find(|t| t.code == code).map_or(code.to_owned(), |t| t.name.clone());
     let mut facts = vec![
         (t.get("person-birth-date"), birth_in_words(&t, p, today)),
         (t.get("person-category"), t.get(&format!("category-{}", p.category.code()))),
@@ -170,7 +171,7 @@ async fn person_page(
         declines: file
             .declines
             .iter()
-            .map(|d| (d.declined_on.to_string(), type_name(&d.type_code), d.reason.clone()))
+            .map(|d| (d.declined_on.to_string(), type_name(&file, &d.type_code), d.reason.clone()))
             .collect(),
         exemptions: file
             .exemptions
@@ -386,7 +387,6 @@ pub async fn plan_pdf(
     facts.push((t.get("plan-document-household"), file.household.label()));
     facts.push((t.get("plan-document-unit"), file.household.unit.clone()));
     facts.push((t.get("plan-document-date"), today.to_string()));
-    let ongoing = |a: &&ActivityView| a.end.as_deref().is_none_or(|end| end >= today.to_string().as_str());
     let plan = PlanDocument {
         title: t.get("plan-title"),
         facts,
@@ -395,10 +395,12 @@ pub async fn plan_pdf(
             .iter()
             .map(|k| t.get(k))
             .collect(),
-        activities: activity_views(&t, &file, today)
+        activities: file
+            .activities
             .iter()
-            .filter(ongoing)
-            .map(|a| {
+            .zip(activity_views(&t, &file, today))
+            .filter(|(a, _)| a.end_date.is_none_or(|end| end >= today))
+            .map(|(_, a)| {
                 let end = a.end.clone().unwrap_or_else(|| t.get("activity-ongoing"));
                 vec![a.name.clone(), a.start.clone(), end, a.extent.clone(), a.note.clone()]
             })
