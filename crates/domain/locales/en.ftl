@@ -1744,3 +1744,6 @@ person-birth-date-hint = YYYY-MM-DD. Write 00 for what is not known: 1990-07-00 
 person-age-reckoned = age reckoned from { $date }
 deviation-household-several = { $count } households match: { $households }. Write the household's reference.
 document-attach-summary = Attach a document
+plan-document-page = page
+plan-document-of = of
+plan-document-lang = en

@@ -1744,3 +1744,6 @@ person-birth-date-hint = ÅÅÅÅ-MM-DD. Skriv 00 för det som inte är känt: 1
 person-age-reckoned = åldern räknad från { $date }
 deviation-household-several = { $count } hushåll passar: { $households }. Skriv hushållets referens.
 document-attach-summary = Bifoga en handling
+plan-document-page = sida
+plan-document-of = av
+plan-document-lang = sv

@@ -78,9 +78,27 @@ impl DocumentFormat {
 
     /// The file name extension that goes with the format.
     pub fn extension(self) -> &'static str {
+        self.extensions()[0]
+    }
+
+    /// Every extension a file of the format may have, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        use DocumentFormat::*;
         match self {
-            DocumentFormat::Jpeg => "jpg",
-            other => other.code(),
+            Pdf => &["pdf"],
+            Jpeg => &["jpg", "jpeg"],
+            Png => &["png"],
+            Tiff => &["tif", "tiff"],
+            Heif => &["heic", "heif"],
+            Webp => &["webp"],
+            Docx => &["docx"],
+            Xlsx => &["xlsx"],
+            Pptx => &["pptx"],
+            Doc => &["doc"],
+            Xls => &["xls"],
+            Odt => &["odt"],
+            Ods => &["ods"],
+            Rtf => &["rtf"],
         }
     }
 }
@@ -184,12 +202,23 @@ impl DocumentInput<'_> {
 /// a plain name from the format when nothing is left.
 fn file_name(sent: Option<&str>, format: DocumentFormat) -> String {
     let base = sent.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(MAX_NAME_CHARS).collect();
+    // Control characters, and the direction marks that can make "kvitto\u{202e}fdp.exe" show
+    // as "kvittoexe.pdf".
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .take(MAX_NAME_CHARS - 5)
+        .collect();
     let clean = clean.trim();
     if clean.is_empty() || clean.chars().all(|c| c == '.') {
-        format!("handling.{}", format.extension())
-    } else {
+        return format!("handling.{}", format.extension());
+    }
+    // The name ends as what the bytes are, so that the file opens in the program for it.
+    let ending = clean.rsplit_once('.').map(|(_, e)| e.to_lowercase());
+    if ending.as_deref().is_some_and(|e| format.extensions().contains(&e)) {
         clean.to_owned()
+    } else {
+        format!("{clean}.{}", format.extension())
     }
 }
 
@@ -235,11 +264,15 @@ mod tests {
     #[test]
     fn the_name_is_the_last_part_without_control_characters() {
         assert_eq!(file_name(Some("C:\\Users\\anna\\Hyresavtal.pdf"), DocumentFormat::Pdf), "Hyresavtal.pdf");
-        assert_eq!(file_name(Some("../../etc/passwd"), DocumentFormat::Pdf), "passwd");
+        assert_eq!(file_name(Some("../../etc/passwd"), DocumentFormat::Pdf), "passwd.pdf");
         assert_eq!(file_name(Some("a\r\nb.pdf"), DocumentFormat::Pdf), "ab.pdf");
         assert_eq!(file_name(Some(".."), DocumentFormat::Png), "handling.png");
         assert_eq!(file_name(None, DocumentFormat::Jpeg), "handling.jpg");
-        assert_eq!(file_name(Some(&"å".repeat(300)), DocumentFormat::Pdf).chars().count(), 200);
+        assert_eq!(file_name(Some(&"å".repeat(300)), DocumentFormat::Pdf).chars().count(), 199);
+        // The ending is what the bytes are, and no direction mark turns it around.
+        assert_eq!(file_name(Some("kvitto.exe"), DocumentFormat::Png), "kvitto.exe.png");
+        assert_eq!(file_name(Some("Foto.JPEG"), DocumentFormat::Jpeg), "Foto.JPEG");
+        assert_eq!(file_name(Some("kvitto\u{202e}fdp.exe"), DocumentFormat::Pdf), "kvittofdp.exe.pdf");
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct PlanDocument {
     pub clarification: String,
     pub place_and_date: String,
     pub footer: String,
+    /// "sida" and "av" of "sida 1 av 2", and the language's code, in the reader's language.
+    pub page_word: String,
+    pub of_word: String,
+    pub lang: String,
 }
 
 fn joined(cells: impl IntoIterator<Item = String>) -> String {
@@ -60,6 +64,9 @@ pub fn plan_pdf(plan: &PlanDocument) -> Result<Vec<u8>, crate::pdf::PdfError> {
             ("clarification", plan.clarification.clone()),
             ("place_and_date", plan.place_and_date.clone()),
             ("footer", plan.footer.clone()),
+            ("page_word", plan.page_word.clone()),
+            ("of_word", plan.of_word.clone()),
+            ("lang", plan.lang.clone()),
         ],
     )
 }

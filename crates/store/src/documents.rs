@@ -109,6 +109,10 @@ fn owner_in_scope(conn: &mut DbConn, scope: &Scope, owner: Owner) -> Result<(Str
         }
         OwnerKind::Housing => {
             let (household_id, code) = crate::reception::housing::scoped(conn, scope, HousingId::new(owner.id))?;
+            // A home's documents (the contract) name its address: hidden as the address is.
+            if !scope.protected_addresses && crate::reception::households::has_protected(conn, household_id)? {
+                return Err(StoreError::NotFound);
+            }
             (code, Some(household_id))
         }
         OwnerKind::Cost => {

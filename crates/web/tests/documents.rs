@@ -168,14 +168,14 @@ async fn a_household_its_home_a_person_a_claim_and_a_deviation_take_documents() 
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{path}: {}", sent.body);
         assert!(sent.location().starts_with(&format!("{back}?saved=document#document-")), "{}", sent.location());
         let page = app.get(&back, Some(&anna)).await;
-        assert!(page.body.contains(title), "{back} lists {title}");
+        assert!(page.body.contains(&format!("\">{title}</a>")), "{back} lists {title}");
         assert!(page.body.contains("Bild (PNG)"));
     }
     // The home's contract is listed with the home, not as the household's own.
     let household_page = app.get(&format!("/reception/households/{household}"), Some(&anna)).await.body;
     let home_part = household_page.split(&format!("id=\"document-housing-{housing}\"")).nth(1).unwrap();
-    assert!(home_part.split("</section>").next().unwrap().contains("Hyreskontrakt"));
-    assert!(!home_part.split("</section>").next().unwrap().contains("Anvisningsbeslut"));
+    assert!(home_part.split("</section>").next().unwrap().contains(">Hyreskontrakt</a>"));
+    assert!(!home_part.split("</section>").next().unwrap().contains(">Anvisningsbeslut</a>"));
 
     // A case worker cannot attach to a claim or read the economy's documents.
     app.add_user("eva", &[Role::Finance]);
@@ -348,4 +348,52 @@ async fn the_individual_plan_is_printed_for_the_person_to_sign_and_the_printout_
         app.get(&format!("/reception/persons/{person}/plan.pdf"), Some(&eva)).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn a_homes_contract_is_hidden_with_its_address_when_someone_in_the_household_is_protected() {
+    let (app, household) = with_family();
+    app.add_user("anna", &[Role::CaseWorker]);
+    let anna = app.login("anna").await;
+    let home = app
+        .post_form(
+            &format!("/reception/households/{household}/housing"),
+            Some(&anna),
+            &[
+                ("csrf_token", &anna.csrf),
+                ("address", "Skyddade gatan 7"),
+                ("landlord", "Bostadsbolaget"),
+                ("contract_start", "2024-03-01"),
+                ("contract_end", "2026-02-28"),
+                ("rent", "6 500"),
+            ],
+        )
+        .await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER, "{}", home.body);
+    let housing: i32 = app
+        .db
+        .store
+        .with_conn(|conn| Ok(temporary_housings::table.select(temporary_housings::id).first(conn)?))
+        .unwrap();
+    let path = format!("/reception/households/{household}/housing/{housing}/documents");
+    let sent =
+        app.post_file(&path, &anna, &[("title", "Kontrakt Skyddade gatan 7")], ("file", "kontrakt.pdf", RECEIPT)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let contract = last_document(&app);
+    app.db
+        .store
+        .with_conn(|conn| {
+            use etablera_store::schema::persons;
+            diesel::update(persons::table.filter(persons::given_name.eq("Amal")))
+                .set(persons::protected_identity.eq(true))
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let page = app.get(&format!("/reception/households/{household}"), Some(&anna)).await.body;
+    assert!(!page.contains("Skyddade gatan 7"), "neither the address nor the contract's title");
+    assert!(!page.contains(&format!("/documents/{contract}")));
+    assert_eq!(app.get(&format!("/documents/{contract}"), Some(&anna)).await.status, StatusCode::NOT_FOUND);
+    let again = app.post_file(&path, &anna, &[], ("file", "kontrakt.pdf", RECEIPT)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "nothing is attached to a home whose address is hidden");
 }

@@ -113,8 +113,8 @@ pub fn run(command: ImportCommand, store: &Store, clock: Clock) -> anyhow::Resul
                         n.household, n.person, n.registered_household
                     );
                 }
-                if imported.namesakes_total > imported.namesakes.len() {
-                    println!("  … och {} till.", imported.namesakes_total - imported.namesakes.len());
+                if imported.namesakes.len() == etablera_store::reception::exchange::NAMESAKES_SHOWN {
+                    println!("  … och fler: de första {} visas.", imported.namesakes.len());
                 }
             }
         }

@@ -94,8 +94,11 @@ pub fn household(conn: &mut DbConn, actor: &Actor, scope: &Scope, household_id: 
             None => None,
         };
         let mut documents = crate::documents::of(conn, Owner::new(OwnerKind::Household, household_id))?;
-        let home_ids: Vec<i32> = homes.iter().map(|(home, _)| home.id.get()).collect();
-        documents.extend(crate::documents::of_each(conn, OwnerKind::Housing, &home_ids)?);
+        // A home's documents name its address: left out where the address is.
+        if !address_hidden {
+            let home_ids: Vec<i32> = homes.iter().map(|(home, _)| home.id.get()).collect();
+            documents.extend(crate::documents::of_each(conn, OwnerKind::Housing, &home_ids)?);
+        }
         Ok(HouseholdFile {
             documents,
             history: crate::access::history::of(conn, HOUSEHOLD, household_id)?,

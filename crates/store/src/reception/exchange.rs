@@ -44,8 +44,9 @@ pub struct Imported {
     pub declines: usize,
     pub damages: usize,
     /// Persons of the file with the name and birth date of someone registered before, whom no
-    /// number tells apart: imported, and to be looked at (the first [`NAMESAKES_SHOWN`]).
+    /// number tells apart: imported, and to be looked at (the first [`NAMESAKES_SHOWN`] pairs).
     pub namesakes: Vec<Namesake>,
+    /// How many persons of the file have a namesake.
     pub namesakes_total: usize,
 }
 
@@ -300,8 +301,9 @@ fn namesakes(conn: &mut DbConn, actor: &Actor, code: &str, before: i32) -> Resul
             )
         })
         .collect();
-    let total = found.len();
-    let shown = &found[..total.min(NAMESAKES_SHOWN)];
+    // A person of the file may have several namesakes: each pair is named, the persons counted.
+    let total = found.iter().map(|r| (&r.0, &r.1)).collect::<HashSet<_>>().len();
+    let shown = &found[..found.len().min(NAMESAKES_SHOWN)];
     let household_ids: Vec<i32> = shown.iter().map(|r| r.5).collect();
     let labels: HashMap<i32, Option<String>> = households_table::table
         .filter(households_table::id.eq_any(household_ids))

@@ -958,6 +958,15 @@ pub fn assign(
     })
 }
 
+/// Whether someone in the household has a protected identity, whose address only those with
+/// the permission may see.
+pub(crate) fn has_protected(conn: &mut DbConn, household_id: i32) -> Result<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        persons::table.filter(persons::household_id.eq(household_id)).filter(persons::protected_identity.eq(true)),
+    ))
+    .get_result(conn)?)
+}
+
 /// A registered person who may be the one being registered again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PossibleDuplicate {

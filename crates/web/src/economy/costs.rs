@@ -406,8 +406,6 @@ async fn form_page(
     Ok(render_with(status, &page))
 }
 
-/// How many households a search for one offers to choose from.
-
 pub async fn new_form(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,

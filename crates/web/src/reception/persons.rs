@@ -429,6 +429,9 @@ pub async fn plan_pdf(
         clarification: t.get("plan-document-clarification"),
         place_and_date: t.get("plan-document-place-date"),
         footer: t.text("plan-document-footer", &[("name", p.name()), ("date", today.to_string())]),
+        page_word: t.get("plan-document-page"),
+        of_word: t.get("plan-document-of"),
+        lang: t.get("plan-document-lang"),
     };
     pdf_download(format!("individuell-plan-{id}.pdf"), move || plan_pdf_file(&plan)).await
 }
