@@ -45,6 +45,45 @@ fn document_log(app: &TestApp) -> Vec<(String, Option<String>)> {
         .unwrap()
 }
 
+/// A temporary home for the household, through its form; its id.
+async fn add_home(app: &TestApp, browser: &Browser, household: i32, address: &str) -> i32 {
+    let home = app
+        .post_form(
+            &format!("/reception/households/{household}/housing"),
+            Some(browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("address", address),
+                ("landlord", "Bostadsbolaget"),
+                ("contract_start", "2024-03-01"),
+                ("contract_end", "2026-02-28"),
+                ("rent", "6 500"),
+            ],
+        )
+        .await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER, "{}", home.body);
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(temporary_housings::table
+                .filter(temporary_housings::address.eq(address))
+                .select(temporary_housings::id)
+                .first(conn)?)
+        })
+        .unwrap()
+}
+
+/// The id of the family's person with this given name.
+fn person_named(app: &TestApp, given_name: &str) -> i32 {
+    use etablera_store::schema::persons;
+    app.db
+        .store
+        .with_conn(|conn| {
+            Ok(persons::table.filter(persons::given_name.eq(given_name)).select(persons::id).first(conn)?)
+        })
+        .unwrap()
+}
+
 async fn finance_with_a_cost() -> (TestApp, Browser, i32) {
     let (app, household) = with_family();
     app.add_user("eva", &[Role::Finance]);
@@ -123,34 +162,8 @@ async fn a_household_its_home_a_person_a_claim_and_a_deviation_take_documents() 
     let (app, household) = with_family();
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
-    let home = app
-        .post_form(
-            &format!("/reception/households/{household}/housing"),
-            Some(&anna),
-            &[
-                ("csrf_token", &anna.csrf),
-                ("address", "Storgatan 1"),
-                ("landlord", "Bostadsbolaget"),
-                ("contract_start", "2024-03-01"),
-                ("contract_end", "2026-02-28"),
-                ("rent", "6 500"),
-            ],
-        )
-        .await;
-    assert_eq!(home.status, StatusCode::SEE_OTHER, "{}", home.body);
-    let housing: i32 = app
-        .db
-        .store
-        .with_conn(|conn| Ok(temporary_housings::table.select(temporary_housings::id).first(conn)?))
-        .unwrap();
-    let person: i32 = app
-        .db
-        .store
-        .with_conn(|conn| {
-            use etablera_store::schema::persons;
-            Ok(persons::table.filter(persons::given_name.eq("Amal")).select(persons::id).first(conn)?)
-        })
-        .unwrap();
+    let housing = add_home(&app, &anna, household, "Storgatan 1").await;
+    let person = person_named(&app, "Amal");
     for (path, title, back) in [
         (
             format!("/reception/households/{household}/documents"),
@@ -282,14 +295,7 @@ async fn the_individual_plan_is_printed_for_the_person_to_sign_and_the_printout_
     let (app, _) = with_family();
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
-    let person: i32 = app
-        .db
-        .store
-        .with_conn(|conn| {
-            use etablera_store::schema::persons;
-            Ok(persons::table.filter(persons::given_name.eq("Amal")).select(persons::id).first(conn)?)
-        })
-        .unwrap();
+    let person = person_named(&app, "Amal");
     let today = etablera_store::testing::today().to_string();
     let added = app
         .post_form(
@@ -355,26 +361,7 @@ async fn a_homes_contract_is_hidden_with_its_address_when_someone_in_the_househo
     let (app, household) = with_family();
     app.add_user("anna", &[Role::CaseWorker]);
     let anna = app.login("anna").await;
-    let home = app
-        .post_form(
-            &format!("/reception/households/{household}/housing"),
-            Some(&anna),
-            &[
-                ("csrf_token", &anna.csrf),
-                ("address", "Skyddade gatan 7"),
-                ("landlord", "Bostadsbolaget"),
-                ("contract_start", "2024-03-01"),
-                ("contract_end", "2026-02-28"),
-                ("rent", "6 500"),
-            ],
-        )
-        .await;
-    assert_eq!(home.status, StatusCode::SEE_OTHER, "{}", home.body);
-    let housing: i32 = app
-        .db
-        .store
-        .with_conn(|conn| Ok(temporary_housings::table.select(temporary_housings::id).first(conn)?))
-        .unwrap();
+    let housing = add_home(&app, &anna, household, "Skyddade gatan 7").await;
     let path = format!("/reception/households/{household}/housing/{housing}/documents");
     let sent =
         app.post_file(&path, &anna, &[("title", "Kontrakt Skyddade gatan 7")], ("file", "kontrakt.pdf", RECEIPT)).await;
