@@ -327,11 +327,27 @@ pub fn write<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> 
         return conn.transaction(f);
     }
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConn::Sqlite(c) => {
+            let _turn = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            finish(conn, f)
+        }
+        DbConn::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            finish(conn, f)
+        }
     }
-    finish(conn, f)
 }
+
+/// SQLite lets one transaction write at a time, and a writer that finds the lock taken sleeps
+/// in SQLite's busy handler for 1, 2, 5 … up to 100 ms before it looks again, however soon the
+/// lock is free: with many writers (every logged page view is one) most of a request's time
+/// was that sleep, and the slowest waited longest. The server's writers therefore take turns
+/// here first, woken the moment the turn is theirs, and SQLite's lock is free when they reach
+/// it. The busy timeout still covers writers in other processes (the command line). One lock
+/// serves the process: a server serves one database, and a nested write runs inside the outer
+/// transaction, never on a second connection.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `f` in one read transaction: every statement sees the database as it stood when the
 /// first one ran (SQLite's WAL snapshot; PostgreSQL's repeatable read, read only), so a page or
