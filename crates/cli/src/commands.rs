@@ -106,7 +106,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user::run(command, &Store::open(&settings.database)?, settings.clock),
-        Command::Audit(command) => audit::run(command, &Store::open(&settings.database)?, settings.clock),
+        Command::Audit(command) => audit::run(command, &settings),
         Command::Import(command) => import::run(command, &Store::open(&settings.database)?, settings.clock),
         Command::Export(command) => export::run(command, &Store::open(&settings.database)?, settings.clock),
         Command::Report(command) => report::run(command, &Store::open(&settings.database)?, &settings),

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use etablera_store::access::checkpoints::CheckpointFile;
 use etablera_store::{Clock, DatabaseUrl};
 use etablera_web::{MailConfig, WebConfig};
 use serde::Deserialize;
@@ -33,6 +34,16 @@ pub struct Options {
     /// that date, so a real database refuses it.
     #[arg(long, global = true, env = "ETABLERA_TODAY", value_parser = today)]
     pub today: Option<chrono::NaiveDate>,
+
+    /// The file of the access log's signed checkpoints (kept outside the database; `serve` adds
+    /// one every hour, `audit checkpoint` on demand, `audit verify` checks against them).
+    #[arg(long, global = true, env = "ETABLERA_AUDIT_CHECKPOINTS", value_name = "FILE")]
+    pub audit_checkpoints: Option<PathBuf>,
+
+    /// The key that signs the checkpoints (`etablera audit key` makes one); keep it off the
+    /// database's machine's backups.
+    #[arg(long, global = true, env = "ETABLERA_AUDIT_KEY_FILE", value_name = "FILE")]
+    pub audit_key_file: Option<PathBuf>,
 }
 
 fn today(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -62,6 +73,11 @@ pub struct FileSettings {
     pub pool_size: Option<u32>,
     /// Seconds a request waits for a connection before it is answered 503.
     pub pool_wait_seconds: Option<u64>,
+    /// The access log's checkpoint file and the key that signs it.
+    pub audit_checkpoints: Option<PathBuf>,
+    pub audit_key_file: Option<PathBuf>,
+    /// Minutes between the server's checkpoints (default 60).
+    pub audit_checkpoint_minutes: Option<u64>,
 }
 
 /// The mail and casework settings `serve` takes from flags or the environment.
@@ -82,6 +98,19 @@ pub struct Settings {
     pub clock: Clock,
     /// The date `--today` set, if any.
     pub today: Option<chrono::NaiveDate>,
+    /// Where the access log's checkpoints are kept and the file of the key that signs them,
+    /// when set; read when a command needs them ([`Settings::checkpoint_file`]).
+    pub checkpoints: Option<(PathBuf, PathBuf)>,
+}
+
+impl Settings {
+    /// The checkpoint file with its key read, when one is configured.
+    pub fn checkpoint_file(&self) -> anyhow::Result<Option<CheckpointFile>> {
+        self.checkpoints
+            .as_ref()
+            .map(|(path, key)| CheckpointFile::open(path, key).map_err(|e| anyhow::anyhow!("{}", e.swedish())))
+            .transpose()
+    }
 }
 
 impl Options {
@@ -103,7 +132,18 @@ impl Options {
             bail!("--today (ETABLERA_TODAY) går bara med demodata: etablera demo eller etablera serve --demo");
         }
         let clock = self.today.map_or_else(Clock::system, Clock::on);
-        Ok(Settings { database, file, clock, today: self.today })
+        let checkpoints = match (
+            self.audit_checkpoints.clone().or_else(|| file.audit_checkpoints.clone()),
+            self.audit_key_file.clone().or_else(|| file.audit_key_file.clone()),
+        ) {
+            (None, None) => None,
+            (Some(path), Some(key)) => Some((path, key)),
+            (Some(_), None) => {
+                bail!("audit_checkpoints behöver audit_key_file: nyckeln som signerar kontrollpunkterna")
+            }
+            (None, Some(_)) => bail!("audit_key_file behöver audit_checkpoints: filen där kontrollpunkterna sparas"),
+        };
+        Ok(Settings { database, file, clock, today: self.today, checkpoints })
     }
 }
 

@@ -183,7 +183,8 @@ fn audit_verify_passes_then_names_the_edited_row() {
     assert!(households >= 100 && persons > households, "a caseload the size of Österåker's");
     let ok = etablera(&db, &["audit", "verify"]);
     assert!(ok.status.success());
-    let rows = demo_log_rows(&demo);
+    // The demo's rows and the verification's own reading of the log.
+    let rows = demo_log_rows(&demo) + 1;
     assert!(
         stdout(&ok).contains(&format!("Åtkomstloggen är hel: {rows} rader")),
         "8 users, 13 agreements created and amended, the households and persons, the economy: {}",
@@ -198,6 +199,51 @@ fn audit_verify_passes_then_names_the_edited_row() {
     let broken = etablera(&db, &["audit", "verify"]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(stdout(&broken).contains("bruten vid rad 5"), "{}", stdout(&broken));
+}
+
+#[test]
+fn a_signed_checkpoint_catches_a_log_cut_short_with_its_head_set_back() {
+    let db = TestDatabase::new();
+    etablera(&db, &["user", "add", "anna", "--role", "auditor", "--name", "Anna Revisor"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (key, checkpoints) = (dir.path().join("nyckel"), dir.path().join("kontrollpunkter"));
+    let (key, checkpoints) = (key.to_str().unwrap(), checkpoints.to_str().unwrap());
+    let made = etablera(&db, &["audit", "key", "--output", key]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(std::fs::read_to_string(key).unwrap().trim().len(), 64, "32 bytes as hex");
+    let again = etablera(&db, &["audit", "key", "--output", key]);
+    assert!(!again.status.success(), "an existing key is never overwritten");
+    let anchored = ["--audit-checkpoints", checkpoints, "--audit-key-file", key];
+    let signed = etablera(&db, &[&["audit", "checkpoint"][..], &anchored].concat());
+    assert!(signed.status.success(), "{}{}", stdout(&signed), stderr(&signed));
+    let line = std::fs::read_to_string(checkpoints).unwrap();
+    assert!(stdout(&signed).contains(line.trim()), "the line is printed for the operator to keep");
+    assert!(line.starts_with("etablera-checkpoint v1 rows=2 "), "{line}");
+    let ok = etablera(&db, &[&["audit", "verify"][..], &anchored].concat());
+    assert!(stdout(&ok).contains("Kedjan stämmer med 1 signerade kontrollpunkter"), "{}", stdout(&ok));
+    let unanchored = etablera(&db, &["audit", "verify"]);
+    assert!(stdout(&unanchored).contains("Inga kontrollpunkter är inställda"), "{}", stdout(&unanchored));
+    db.store
+        .with_conn(|conn| {
+            diesel::sql_query("DELETE FROM access_log WHERE id > 1").execute(conn)?;
+            diesel::sql_query(
+                "UPDATE access_log_head SET last_id = 1, last_hash = (SELECT hash FROM access_log WHERE id = 1)",
+            )
+            .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let broken = etablera(&db, &[&["audit", "verify"][..], &anchored].concat());
+    assert_eq!(broken.status.code(), Some(1), "{}", stdout(&broken));
+    // The verification's own reading of the log is appended first, as row 2 again: the chain now
+    // differs from the signed one at that row.
+    assert!(
+        stdout(&broken).contains("bruten vid rad 2: kedjans hash vid rad 2 är inte den som signerades"),
+        "{}",
+        stdout(&broken)
+    );
+    let refused = etablera(&db, &[&["audit", "checkpoint"][..], &anchored].concat());
+    assert_eq!(refused.status.code(), Some(1), "a cut log is not signed: {}", stdout(&refused));
 }
 
 #[test]

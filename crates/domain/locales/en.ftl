@@ -97,6 +97,17 @@ audit-system = the system
 audit-verify-title = Verification of the access log
 audit-verify-ok = The chain is whole: { $rows } rows checked, no row changed, removed or added afterwards.
 audit-verify-broken = The chain is broken at row { $row }: { $reason }
+audit-verify-no-checkpoints = The server keeps no signed checkpoints (audit_checkpoints, audit_key_file): a log cut short at its end or recomputed whole cannot be detected.
+audit-verify-checkpoints = The chain matches { $count } signed checkpoints.
+audit-verify-untrusted = The checkpoints cannot be trusted: { $reason }.
+checkpoint-key-not-hex = the key file must hold the key written in hexadecimal, as etablera audit key writes it
+checkpoint-key-short = the key is too short: at least { $min } bytes
+checkpoint-key-unreadable = the key file { $path } cannot be read ({ $error })
+checkpoint-file-unreadable = the checkpoint file { $path } cannot be read ({ $error })
+checkpoint-file-unwritable = the checkpoint file { $path } cannot be written ({ $error })
+checkpoint-line-bad = the line is not a checkpoint
+checkpoint-signature-bad = the signature does not match the key: the line was changed or signed with another key
+checkpoint-line = line { $line } of the checkpoint file: { $reason }
 audit-bad-date = Write the date as YYYY-MM-DD, for example 2026-11-01.
 audit-bad-actor = There is no user with that user name.
 audit-bad-range = The to-date cannot be before the from-date.
@@ -1207,6 +1218,9 @@ audit-break-altered = line { $id } has been changed: its hash does not match its
 audit-break-unlinked = line { $id } does not point to the previous line's hash (a line before it has been changed or replaced)
 audit-break-gap = line { $expected } is missing (the next line is { $found })
 audit-break-truncated = lines { $first } to { $last } are missing at the end of the log
+audit-break-outside = line { $id } has an id the chain never gives (before line 1, or a second line with the same id): it was put there afterwards
+audit-break-shorter = the chain has { $rows } lines but a signed checkpoint shows it had { $checkpoint }: lines were removed at the end and the head set back
+audit-break-unanchored = the chain's hash at line { $rows } is not the one signed in the checkpoint: the lines up to it have been rewritten
 
 # reception
 person-birth-date-future = The date of birth is in the future.

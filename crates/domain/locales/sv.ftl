@@ -97,6 +97,17 @@ audit-system = systemet
 audit-verify-title = Kontroll av åtkomstloggen
 audit-verify-ok = Kedjan är hel: { $rows } rader kontrollerade, ingen rad ändrad, borttagen eller tillagd i efterhand.
 audit-verify-broken = Kedjan är bruten vid rad { $row }: { $reason }
+audit-verify-no-checkpoints = Servern sparar inga signerade kontrollpunkter (audit_checkpoints, audit_key_file): en logg som kortats i slutet eller räknats om helt kan inte upptäckas.
+audit-verify-checkpoints = Kedjan stämmer med { $count } signerade kontrollpunkter.
+audit-verify-untrusted = Kontrollpunkterna går inte att lita på: { $reason }.
+checkpoint-key-not-hex = nyckelfilen ska innehålla nyckeln skriven hexadecimalt, som etablera audit key skriver den
+checkpoint-key-short = nyckeln är för kort: minst { $min } byte
+checkpoint-key-unreadable = nyckelfilen { $path } går inte att läsa ({ $error })
+checkpoint-file-unreadable = kontrollpunktsfilen { $path } går inte att läsa ({ $error })
+checkpoint-file-unwritable = kontrollpunktsfilen { $path } går inte att skriva ({ $error })
+checkpoint-line-bad = raden är ingen kontrollpunkt
+checkpoint-signature-bad = signaturen stämmer inte med nyckeln: raden är ändrad eller signerad med en annan nyckel
+checkpoint-line = rad { $line } i kontrollpunktsfilen: { $reason }
 audit-bad-date = Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-01.
 audit-bad-actor = Det finns ingen användare med det användarnamnet.
 audit-bad-range = Till-datumet kan inte vara före från-datumet.
@@ -1207,6 +1218,9 @@ audit-break-altered = rad { $id } har ändrats: dess hash stämmer inte med inne
 audit-break-unlinked = rad { $id } pekar inte på föregående rads hash (en rad före den har ändrats eller bytts ut)
 audit-break-gap = rad { $expected } saknas (nästa rad är { $found })
 audit-break-truncated = raderna { $first } till { $last } saknas i slutet av loggen
+audit-break-outside = rad { $id } har ett id som kedjan aldrig ger (före rad 1 eller en andra rad med samma id): den har lagts dit i efterhand
+audit-break-shorter = kedjan har { $rows } rader men en signerad kontrollpunkt visar att den hade { $checkpoint }: rader har tagits bort i slutet och huvudet flyttats tillbaka
+audit-break-unanchored = kedjans hash vid rad { $rows } är inte den som signerades i kontrollpunkten: raderna fram till den har skrivits om
 
 # reception
 person-birth-date-future = Födelsedatumet ligger i framtiden.

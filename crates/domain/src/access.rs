@@ -1,6 +1,7 @@
 //! Who may do what: roles, permissions, passwords rules, and the access log's hash chain.
 
 mod chain;
+pub mod checkpoint;
 mod roles;
 
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};

@@ -1,5 +1,6 @@
 //! Users, roles, sessions, API tokens, login throttling and the access log.
 
+pub mod checkpoints;
 pub mod history;
 pub mod log;
 pub mod passwords;

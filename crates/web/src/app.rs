@@ -543,6 +543,7 @@ async fn health(State(state): State<AppState>) -> Response {
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     crate::notifications::notify_in_background(state.clone());
+    crate::access::audit::checkpoint_in_background(state.clone());
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -25,6 +25,9 @@ pub struct WebConfig {
     /// Where the time of every request comes from: the system's clock, or a fixed or chosen
     /// date for tests and demonstrations.
     pub clock: etablera_store::Clock,
+    /// Where the access log's signed checkpoints are kept, and how often the server adds one.
+    pub checkpoints: Option<etablera_store::access::checkpoints::CheckpointFile>,
+    pub checkpoint_every: Duration,
 }
 
 /// The mail server and the sender of notifications.
@@ -62,6 +65,8 @@ impl Default for WebConfig {
             mail: None,
             report_threshold: etablera_domain::reporting::monthly::DEFAULT_THRESHOLD,
             clock: etablera_store::Clock::system(),
+            checkpoints: None,
+            checkpoint_every: Duration::from_secs(60 * 60),
         }
     }
 }

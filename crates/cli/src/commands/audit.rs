@@ -7,16 +7,28 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use etablera_domain::time::start_of_local_day;
 use etablera_reports::access::{LoggedAccess, access_log_csv};
+use etablera_store::Store;
+use etablera_store::access::checkpoints::Taken;
 use etablera_store::access::log::{self, Filter};
 use etablera_store::access::users;
-use etablera_store::{Clock, Store};
 
 use super::terminal_actor;
+use crate::config::Settings;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Check the access log's hash chain; exits 1 and names the first broken row if it is broken.
+    /// Check the access log's hash chain from its first row, and against the signed checkpoints
+    /// when they are configured; exits 1 and names the first broken row if it is broken.
     Verify,
+    /// Verify the chain and sign a checkpoint of it into the checkpoint file; prints the line
+    /// for the operator to keep elsewhere too.
+    Checkpoint,
+    /// Write a new key for signing checkpoints to a file that must not exist yet (readable by
+    /// its owner only).
+    Key {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// Write the access log between two dates (Stockholm time, both included) as CSV.
     Export {
         /// First day, YYYY-MM-DD.
@@ -31,19 +43,81 @@ pub enum AuditCommand {
     },
 }
 
-pub fn run(command: AuditCommand, store: &Store, clock: Clock) -> anyhow::Result<ExitCode> {
+pub fn run(command: AuditCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let clock = settings.clock;
     match command {
+        AuditCommand::Key { output } => {
+            write_key(&output)?;
+            println!(
+                "Skrev en ny nyckel till {}. Ange den som audit_key_file (ETABLERA_AUDIT_KEY_FILE).",
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         AuditCommand::Verify => {
-            let verification = store.with_conn(log::verify)?;
+            let store = Store::open(&settings.database)?;
+            let file = settings.checkpoint_file()?;
+            let checkpoints = match &file {
+                Some(file) => match file.read() {
+                    Ok(checkpoints) => checkpoints,
+                    Err(e) => {
+                        println!("Kontrollpunkterna går inte att lita på: {}.", e.swedish());
+                        return Ok(ExitCode::FAILURE);
+                    }
+                },
+                None => Vec::new(),
+            };
+            let actor = terminal_actor(clock);
+            let verification = store.with_conn(|conn| log::verify_as(conn, &actor, &checkpoints))?;
             match verification.first_break {
                 None => {
                     println!("Åtkomstloggen är hel: {} rader kontrollerade.", verification.rows_checked);
+                    match (file, verification.checkpoints_checked) {
+                        (None, _) => println!(
+                            "Inga kontrollpunkter är inställda (audit_checkpoints, audit_key_file): en logg som kortats \
+                             eller räknats om helt kan inte upptäckas."
+                        ),
+                        (Some(_), 0) => println!("Kontrollpunktsfilen har ännu inga kontrollpunkter."),
+                        (Some(_), n) => println!("Kedjan stämmer med {n} signerade kontrollpunkter."),
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(b) => {
-                    println!("Åtkomstloggen är bruten vid rad {}: {}.", b.row(), b.describe());
+                    println!("Åtkomstloggen är bruten vid rad {}: {}.", b.row(), b.describe().swedish());
                     println!("{} rader före den är hela.", verification.rows_checked);
                     Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        AuditCommand::Checkpoint => {
+            let Some(file) = settings.checkpoint_file()? else {
+                anyhow::bail!(
+                    "ange audit_checkpoints och audit_key_file (ETABLERA_AUDIT_CHECKPOINTS, ETABLERA_AUDIT_KEY_FILE)"
+                );
+            };
+            let store = Store::open(&settings.database)?;
+            let actor = terminal_actor(clock);
+            match store.with_conn(|conn| file.take(conn, &actor))? {
+                Err(e) => {
+                    println!("Ingen kontrollpunkt: {}.", e.swedish());
+                    Ok(ExitCode::FAILURE)
+                }
+                Ok(Taken::Broken(b)) => {
+                    println!(
+                        "Ingen kontrollpunkt: åtkomstloggen är bruten vid rad {}: {}.",
+                        b.row(),
+                        b.describe().swedish()
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+                Ok(Taken::Unchanged(last)) => {
+                    println!("Loggen har inte vuxit sedan den senaste kontrollpunkten:\n{}", last.line());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(Taken::Added(checkpoint)) => {
+                    println!("Kontrollpunkt sparad i {}. Spara raden även utanför servern:", file.path.display());
+                    println!("{}", checkpoint.line());
+                    Ok(ExitCode::SUCCESS)
                 }
             }
         }
@@ -54,6 +128,7 @@ pub fn run(command: AuditCommand, store: &Store, clock: Clock) -> anyhow::Result
                 until: to.succ_opt().map(start_of_local_day),
                 ..Filter::default()
             };
+            let store = Store::open(&settings.database)?;
             let actor = terminal_actor(clock);
             let (rows, names) = store.with_conn(|conn| {
                 let rows = log::export(conn, &actor, &filter)?;
@@ -84,4 +159,17 @@ pub fn run(command: AuditCommand, store: &Store, clock: Clock) -> anyhow::Result
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A new key file, created only if there is none (never overwriting a key that signed
+/// checkpoints), readable by its owner alone.
+fn write_key(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("kunde inte skapa {}", path.display()))?;
+    writeln!(file, "{}", etablera_store::access::random_token(etablera_domain::access::checkpoint::MIN_KEY_BYTES))?;
+    file.sync_all()?;
+    Ok(())
 }

@@ -66,6 +66,13 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     let mut web = config::web_config(&settings.file, args.idle_timeout_minutes, args.secure_cookies, flags)?;
     web.behind_proxy = args.behind_proxy || settings.file.behind_proxy.unwrap_or(false);
     web.clock = settings.clock;
+    web.checkpoints = settings.checkpoint_file()?;
+    if let Some(minutes) = settings.file.audit_checkpoint_minutes {
+        if !(1..=24 * 60).contains(&minutes) {
+            anyhow::bail!("audit_checkpoint_minutes ska vara mellan 1 och 1440");
+        }
+        web.checkpoint_every = std::time::Duration::from_secs(minutes * 60);
+    }
     let pool =
         config::pool_settings(&settings.file, settings.database.backend(), args.pool_size, args.pool_wait_seconds)?;
     let store = Store::open_with(&settings.database, pool)?;

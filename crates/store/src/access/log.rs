@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::access::checkpoint::{Checkpoint, CheckpointKey};
 use etablera_domain::access::{AccessLogEntry, GENESIS_HASH, chain_hash};
 use etablera_domain::text::Text;
 
@@ -249,16 +250,27 @@ pub enum Break {
     Unlinked { id: i32 },
     /// A row is missing before this one.
     Gap { expected_id: i32, found_id: i32 },
+    /// A row whose id the chain never gives (below 1, or a second row with an id): put there by
+    /// someone, not by an append.
+    Outside { id: i32 },
     /// The last rows are missing: the head names a later row than the table has.
     Truncated { last_id: i32, head_id: i32 },
+    /// The chain is shorter than a signed checkpoint says it was: rows were cut off the end and
+    /// the head set back.
+    ShorterThanCheckpoint { rows: i32, checkpoint_rows: i32 },
+    /// The chain's hash at a signed checkpoint is not the one signed: the rows up to it were
+    /// written again (every hash recomputed) or replaced.
+    Unanchored { rows: i32 },
 }
 
 impl Break {
     pub fn row(&self) -> i32 {
         match *self {
-            Break::Altered { id } | Break::Unlinked { id } => id,
+            Break::Altered { id } | Break::Unlinked { id } | Break::Outside { id } => id,
             Break::Gap { expected_id, .. } => expected_id,
             Break::Truncated { last_id, .. } => last_id + 1,
+            Break::ShorterThanCheckpoint { rows, .. } => rows + 1,
+            Break::Unanchored { rows } => rows,
         }
     }
 
@@ -270,9 +282,14 @@ impl Break {
             Break::Gap { expected_id, found_id } => {
                 Text::new("audit-break-gap").with("expected", expected_id).with("found", found_id)
             }
+            Break::Outside { id } => Text::new("audit-break-outside").with("id", id),
             Break::Truncated { last_id, head_id } => {
                 Text::new("audit-break-truncated").with("first", last_id + 1).with("last", head_id)
             }
+            Break::ShorterThanCheckpoint { rows, checkpoint_rows } => {
+                Text::new("audit-break-shorter").with("rows", rows).with("checkpoint", checkpoint_rows)
+            }
+            Break::Unanchored { rows } => Text::new("audit-break-unanchored").with("rows", rows),
         }
     }
 }
@@ -281,30 +298,91 @@ impl Break {
 pub struct Verification {
     pub rows_checked: u64,
     pub first_break: Option<Break>,
+    /// How many signed checkpoints the chain was held against. Without any, a chain cut short
+    /// with its head set back, or recomputed whole, cannot be told from a true one.
+    pub checkpoints_checked: usize,
 }
 
-/// Walks the whole chain in id order and reports the first row where it breaks. The rows and the
-/// head are read in one read transaction, so appends committed meanwhile are simply not seen.
-pub fn verify(conn: &mut DbConn) -> Result<Verification> {
-    crate::read(conn, verify_snapshot)
+/// Walks the whole chain in id order, from its first row whatever its id, and reports the first
+/// row where it breaks; at each signed checkpoint (whose signatures the caller has checked) the
+/// chain must have the hash signed, and it must reach the longest. The rows and the head are
+/// read in one read transaction, so appends committed meanwhile are simply not seen.
+pub fn verify(conn: &mut DbConn, checkpoints: &[Checkpoint]) -> Result<Verification> {
+    crate::read(conn, |conn| Ok(walk(conn, None, checkpoints)?.0))
 }
 
-fn verify_snapshot(conn: &mut DbConn) -> Result<Verification> {
+/// Verifies the chain for a person, logging the reading as the page and the export do.
+pub fn verify_as(conn: &mut DbConn, actor: &Actor, checkpoints: &[Checkpoint]) -> Result<Verification> {
+    record(conn, actor, Action::Read, &Record::all(crate::access::log::RecordKind::AccessLog))?;
+    verify(conn, checkpoints)
+}
+
+/// Signs the chain as it stands, once it has been verified: from `since` (the last checkpoint,
+/// whose row must still carry its hash) to the head, or whole when there is none. A broken chain
+/// is not signed; the break is returned instead. Logged as the command line's or the server's
+/// reading of the log.
+pub fn checkpoint(
+    conn: &mut DbConn,
+    actor: &Actor,
+    key: &CheckpointKey,
+    since: Option<&Checkpoint>,
+) -> Result<std::result::Result<Checkpoint, Break>> {
+    record(conn, actor, Action::Read, &Record::all(crate::access::log::RecordKind::AccessLog))?;
+    crate::read(conn, |conn| {
+        let (verification, head) = walk(conn, since, &[])?;
+        Ok(match verification.first_break {
+            Some(b) => Err(b),
+            None => Ok(key.sign(head.0, &head.1, actor.at)),
+        })
+    })
+}
+
+/// The walk behind [`verify`] and [`checkpoint`]: from the first row, or from the row of a
+/// checkpoint on; returns the verification and the head it reached (rows, last hash).
+fn walk(
+    conn: &mut DbConn,
+    start: Option<&Checkpoint>,
+    checkpoints: &[Checkpoint],
+) -> Result<(Verification, (i32, String))> {
     const BATCH: i64 = 5_000;
+    let mut pinned: Vec<&Checkpoint> = checkpoints.iter().collect();
+    pinned.sort_by_key(|c| c.rows);
+    let mut pinned = pinned.into_iter().peekable();
     let mut prev_hash = GENESIS_HASH.to_owned();
     let mut expected_id = 1;
     let mut rows_checked = 0u64;
+    let mut checkpoints_checked = 0;
+    let broken = |rows_checked, first_break, checkpoints_checked| {
+        Ok((Verification { rows_checked, first_break: Some(first_break), checkpoints_checked }, (0, String::new())))
+    };
+    if let Some(start) = start.filter(|c| c.rows > 0) {
+        let hash: Option<String> =
+            access_log::table.find(start.rows).select(access_log::hash).first(conn).optional()?;
+        match hash {
+            None => return broken(0, Break::ShorterThanCheckpoint { rows: 0, checkpoint_rows: start.rows }, 0),
+            Some(hash) if hash != start.head_hash => return broken(0, Break::Unanchored { rows: start.rows }, 0),
+            Some(hash) => {
+                prev_hash = hash;
+                expected_id = start.rows + 1;
+                checkpoints_checked = 1;
+            }
+        }
+    }
+    // The first batch has no lower bound: a row slipped in below the first id is met first.
+    let mut after: Option<i32> = start.filter(|c| c.rows > 0).map(|c| c.rows);
     loop {
-        let rows: Vec<StoredRow> = access_log::table
-            .filter(access_log::id.ge(expected_id))
-            .order(access_log::id.asc())
-            .limit(BATCH)
-            .select(StoredRow::as_select())
-            .load(conn)?;
+        let mut query = access_log::table.into_boxed();
+        if let Some(after) = after {
+            query = query.filter(access_log::id.gt(after));
+        }
+        let rows: Vec<StoredRow> =
+            query.order(access_log::id.asc()).limit(BATCH).select(StoredRow::as_select()).load(conn)?;
         let batch_len = rows.len();
         for row in rows {
             let (id, stored_prev, hash) = (row.id, row.prev_hash.clone(), row.hash.clone());
-            let found = if id != expected_id {
+            let found = if id < expected_id {
+                Some(Break::Outside { id })
+            } else if id != expected_id {
                 Some(Break::Gap { expected_id, found_id: id })
             } else if stored_prev != prev_hash {
                 Some(Break::Unlinked { id })
@@ -314,19 +392,35 @@ fn verify_snapshot(conn: &mut DbConn) -> Result<Verification> {
                 None
             };
             if let Some(first_break) = found {
-                return Ok(Verification { rows_checked, first_break: Some(first_break) });
+                return broken(rows_checked, first_break, checkpoints_checked);
+            }
+            while let Some(checkpoint) = pinned.next_if(|c| c.rows <= id) {
+                if checkpoint.rows == id && checkpoint.head_hash != hash {
+                    return broken(rows_checked, Break::Unanchored { rows: id }, checkpoints_checked);
+                }
+                checkpoints_checked += 1;
             }
             rows_checked += 1;
             prev_hash = hash;
             expected_id += 1;
+            after = Some(id);
         }
         if (batch_len as i64) < BATCH {
             break;
         }
     }
+    let last_id = expected_id - 1;
+    // A checkpoint of an empty chain holds for any chain; one longer than the chain does not.
+    checkpoints_checked += pinned.filter(|c| c.rows == 0).count();
+    if let Some(longest) = checkpoints.iter().map(|c| c.rows).max().filter(|rows| *rows > last_id) {
+        return broken(
+            rows_checked,
+            Break::ShorterThanCheckpoint { rows: last_id, checkpoint_rows: longest },
+            checkpoints_checked,
+        );
+    }
     let (head_id, head_hash): (i32, String) =
         access_log_head::table.find(1).select((access_log_head::last_id, access_log_head::last_hash)).first(conn)?;
-    let last_id = expected_id - 1;
     let first_break = if head_id != last_id {
         Some(Break::Truncated { last_id, head_id })
     } else if head_hash != prev_hash {
@@ -334,13 +428,7 @@ fn verify_snapshot(conn: &mut DbConn) -> Result<Verification> {
     } else {
         None
     };
-    Ok(Verification { rows_checked, first_break })
-}
-
-/// Verifies the chain for a person, logging the reading as the page and the export do.
-pub fn verify_as(conn: &mut DbConn, actor: &Actor) -> Result<Verification> {
-    record(conn, actor, Action::Read, &Record::all(crate::access::log::RecordKind::AccessLog))?;
-    verify(conn)
+    Ok((Verification { rows_checked, first_break, checkpoints_checked }, (last_id, prev_hash)))
 }
 
 /// What the log review filters on. Empty fields do not filter.

@@ -4,12 +4,11 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset};
 use etablera_domain::access::Role;
-use etablera_store::access::log;
 use etablera_store::access::users::{self, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::audit::{AuditQuery, describe, first_invalid, load_page};
+use super::audit::{AuditQuery, Verified, describe, first_invalid, load_page};
 use crate::api::Params;
 use crate::app::AppState;
 use crate::context::Signed;
@@ -118,6 +117,8 @@ pub struct VerifyBody {
     pub rows_checked: u64,
     /// The first row where the chain breaks.
     pub first_broken_row: Option<i32>,
+    /// How many signed checkpoints the chain was held against (none when the server keeps none).
+    pub checkpoints_checked: u64,
     pub message: String,
 }
 
@@ -127,11 +128,20 @@ pub struct VerifyBody {
 pub async fn verify(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Json<VerifyBody>> {
     let t = ctx.tr();
     let actor = ctx.actor();
-    let verification = state.store.run(move |conn| log::verify_as(conn, &actor)).await?;
+    let verified = super::audit::verified(&state, actor).await?;
+    let (rows_checked, first_broken_row, checkpoints_checked) = match &verified {
+        Verified::Chain { verification, .. } => (
+            verification.rows_checked,
+            verification.first_break.as_ref().map(|b| b.row()),
+            verification.checkpoints_checked as u64,
+        ),
+        Verified::Untrusted(_) => (0, None, 0),
+    };
     Ok(Json(VerifyBody {
-        intact: verification.first_break.is_none(),
-        rows_checked: verification.rows_checked,
-        first_broken_row: verification.first_break.as_ref().map(|b| b.row()),
-        message: describe(&verification, &t),
+        intact: verified.intact(),
+        rows_checked,
+        first_broken_row,
+        checkpoints_checked,
+        message: describe(&verified, &t),
     }))
 }

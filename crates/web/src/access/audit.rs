@@ -250,22 +250,80 @@ struct VerifyPage {
 }
 
 /// The verification in words, for the page and the API.
-pub fn describe(verification: &Verification, t: &Tr) -> String {
-    match &verification.first_break {
-        None => t.with("audit-verify-ok", "rows", verification.rows_checked),
-        Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", t.say(&b.describe()))]),
+pub fn describe(verification: &Verified, t: &Tr) -> String {
+    match verification {
+        Verified::Untrusted(reason) => t.text("audit-verify-untrusted", &[("reason", t.say(reason))]),
+        Verified::Chain { verification, anchored } => match &verification.first_break {
+            Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", t.say(&b.describe()))]),
+            None => {
+                let whole = t.with("audit-verify-ok", "rows", verification.rows_checked);
+                let pinned = match (anchored, verification.checkpoints_checked) {
+                    (false, _) => t.get("audit-verify-no-checkpoints"),
+                    (true, count) => t.with("audit-verify-checkpoints", "count", count),
+                };
+                format!("{whole} {pinned}")
+            }
+        },
     }
+}
+
+/// What a verification came to: the chain checked (against the signed checkpoints when the
+/// server keeps them), or a checkpoint file that cannot be trusted.
+pub enum Verified {
+    Chain { verification: Verification, anchored: bool },
+    Untrusted(etablera_domain::text::Text),
+}
+
+impl Verified {
+    pub fn intact(&self) -> bool {
+        matches!(self, Verified::Chain { verification, .. } if verification.first_break.is_none())
+    }
+}
+
+/// Verifies the chain for a person, against the checkpoints when the server keeps them.
+pub async fn verified(state: &AppState, actor: etablera_store::access::Actor) -> AppResult<Verified> {
+    let file = state.config.checkpoints.clone();
+    let checkpoints = match file.as_ref().map(|f| f.read()).transpose() {
+        Ok(checkpoints) => checkpoints.unwrap_or_default(),
+        Err(reason) => return Ok(Verified::Untrusted(reason)),
+    };
+    let verification = state.store.run(move |conn| log::verify_as(conn, &actor, &checkpoints)).await?;
+    Ok(Verified::Chain { verification, anchored: file.is_some() })
 }
 
 pub async fn verify_page(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> AppResult<Html<String>> {
     let t = ctx.tr();
-    let actor = ctx.actor();
-    let verification = state.store.run(move |conn| log::verify_as(conn, &actor)).await?;
+    let verification = verified(&state, ctx.actor()).await?;
     render(&VerifyPage {
-        intact: verification.first_break.is_none(),
+        intact: verification.intact(),
         message: describe(&verification, &t),
         ctx: PageContext::new(&ctx, t.get("audit-verify-title"), "/audit"),
     })
+}
+
+/// Signs a checkpoint of the access log at start and then at the configured interval, for as
+/// long as the server runs, when a checkpoint file is configured. A broken chain is not signed
+/// and is reported in the server's log (by row number only).
+pub fn checkpoint_in_background(state: AppState) {
+    let Some(file) = state.config.checkpoints.clone() else { return };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(state.config.checkpoint_every);
+        loop {
+            tick.tick().await;
+            let file = file.clone();
+            let actor = etablera_store::access::Actor::system(state.config.clock.now());
+            use etablera_store::access::checkpoints::Taken;
+            match state.store.run(move |conn| file.take(conn, &actor)).await {
+                Ok(Ok(Taken::Added(c))) => tracing::info!(rows = c.rows, "signed a checkpoint of the access log"),
+                Ok(Ok(Taken::Unchanged(_))) => {}
+                Ok(Ok(Taken::Broken(b))) => {
+                    tracing::error!(row = b.row(), "the access log's chain is broken; no checkpoint signed")
+                }
+                Ok(Err(reason)) => tracing::error!(reason = %reason.swedish(), "no checkpoint of the access log"),
+                Err(e) => tracing::error!(error = %e, "no checkpoint of the access log"),
+            }
+        }
+    });
 }
 
 /// The rows in the filter as CSV; a download for the monthly log review.
