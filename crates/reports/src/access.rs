@@ -39,7 +39,7 @@ pub fn access_log_csv(rows: &[LoggedAccess<'_>]) -> Result<Vec<u8>, csv::Error> 
         writer.write_record(header())?;
         for row in rows {
             let e = row.entry;
-            writer.write_record([
+            writer.write_record(crate::cells::record([
                 e.id.to_string(),
                 to_local(e.at).format("%Y-%m-%d %H:%M:%S").to_string(),
                 e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
@@ -52,7 +52,7 @@ pub fn access_log_csv(rows: &[LoggedAccess<'_>]) -> Result<Vec<u8>, csv::Error> 
                 e.request_id.clone().unwrap_or_default(),
                 e.client_address.clone().unwrap_or_default(),
                 row.hash.to_owned(),
-            ])?;
+            ]))?;
         }
         writer.flush()?;
     }

@@ -1,6 +1,7 @@
 //! Invoices between public bodies as Peppol BIS Billing 3.0 (UBL 2.1). Co-financing between a
 //! county board and a municipality is outside the scope of VAT (category O).
 
+use crate::cells::TextCells;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
@@ -227,7 +228,7 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
     sheet.set_name(Text::new("file-invoices-sheet").swedish())?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("# ##0.00");
-    sheet.write_string_with_format(0, 0, title, &bold)?;
+    sheet.text_with_format(0, 0, title, &bold)?;
     let headers = [
         Text::new("file-col-invoice-number"),
         Text::new("file-col-municipality-code"),
@@ -242,25 +243,25 @@ pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_x
         Text::new("file-col-basis"),
     ];
     for (col, header) in headers.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, header.swedish(), &bold)?;
+        sheet.text_with_format(2, col as u16, header.swedish(), &bold)?;
     }
     for (i, row) in rows.iter().enumerate() {
         let r = 3 + i as u32;
-        sheet.write_string(r, 0, &row.number)?;
-        sheet.write_string(r, 1, &row.municipality_code)?;
-        sheet.write_string(r, 2, &row.municipality)?;
-        sheet.write_string(r, 3, &row.kind)?;
-        sheet.write_string(r, 4, row.period_start.to_string())?;
-        sheet.write_string(r, 5, row.period_end.to_string())?;
-        sheet.write_string(r, 6, row.invoice_date.to_string())?;
-        sheet.write_string(r, 7, row.due_date.to_string())?;
+        sheet.text(r, 0, &row.number)?;
+        sheet.text(r, 1, &row.municipality_code)?;
+        sheet.text(r, 2, &row.municipality)?;
+        sheet.text(r, 3, &row.kind)?;
+        sheet.text(r, 4, row.period_start.to_string())?;
+        sheet.text(r, 5, row.period_end.to_string())?;
+        sheet.text(r, 6, row.invoice_date.to_string())?;
+        sheet.text(r, 7, row.due_date.to_string())?;
         sheet.write_number_with_format(r, 8, row.amount.ore() as f64 / 100.0, &money)?;
-        sheet.write_string(r, 9, &row.status)?;
-        sheet.write_string(r, 10, &row.basis)?;
+        sheet.text(r, 9, &row.status)?;
+        sheet.text(r, 10, &row.basis)?;
     }
     let total_row = 3 + rows.len() as u32;
     let total: Money = rows.iter().map(|r| r.amount).sum();
-    sheet.write_string_with_format(total_row, 7, Text::new("file-sum").swedish(), &bold)?;
+    sheet.text_with_format(total_row, 7, Text::new("file-sum").swedish(), &bold)?;
     // The exact sum in öre, not a spreadsheet formula, so that it is right wherever it is opened.
     sheet.write_number_with_format(total_row, 8, total.ore() as f64 / 100.0, &money)?;
     sheet.set_column_width(2, 16)?;

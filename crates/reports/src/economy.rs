@@ -1,6 +1,7 @@
 //! The economy's documents: a claim laid out like Migrationsverket's form 4497 (XLSX and PDF),
 //! and the annual grant's account per category and month (XLSX and PDF) for the committee.
 
+use crate::cells::TextCells;
 use chrono::NaiveDate;
 use etablera_domain::money::Money;
 use etablera_domain::text::Text;
@@ -35,20 +36,20 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, sheet: &Sheet) -> Result<Vec<u8
     for (texts, amounts) in &sheet.rows {
         r += 1;
         for (col, text) in texts.iter().enumerate() {
-            ws.write_string(r, col as u16, text)?;
+            ws.text(r, col as u16, text)?;
         }
         for (i, amount) in amounts.iter().enumerate() {
             ws.write_number_with_format(r, (sheet.text_columns + i) as u16, amount.ore() as f64 / 100.0, &money)?;
         }
     }
     r += 1;
-    ws.write_string_with_format(r, 0, Text::new("file-sum").swedish(), &bold)?;
+    ws.text_with_format(r, 0, Text::new("file-sum").swedish(), &bold)?;
     // Sums in öre, not formulas, so that they are exact wherever the file is opened.
     for (i, amount) in sheet.totals.iter().enumerate() {
         ws.write_number_with_format(r, (sheet.text_columns + i) as u16, amount.ore() as f64 / 100.0, &bold_money)?;
     }
     if !heading.note.is_empty() {
-        ws.write_string(r + 2, 0, &heading.note)?;
+        ws.text(r + 2, 0, &heading.note)?;
     }
     ws.set_column_width(0, 18)?;
     for col in 1..sheet.headers.len() as u16 {

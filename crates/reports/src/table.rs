@@ -2,6 +2,8 @@
 //! by `templates/table.typ`; the economy's amounts and the monthly report's counts come here as
 //! text, already formatted.
 
+use crate::cells::TextCells;
+
 /// What a document says about itself above the table.
 pub struct Heading {
     pub title: String,
@@ -58,9 +60,9 @@ pub fn pdf(heading: &Heading, table: &Table, footer: &str) -> Result<Vec<u8>, cr
 /// The table as CSV: the header row, then the rows.
 pub fn csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(&table.headers)?;
+    out.write_record(crate::cells::record(&table.headers))?;
     for row in &table.rows {
-        out.write_record(row)?;
+        out.write_record(crate::cells::record(row))?;
     }
     out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -73,16 +75,16 @@ pub(crate) fn write_heading(
     headers: &[String],
 ) -> Result<u32, rust_xlsxwriter::XlsxError> {
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    ws.write_string_with_format(0, 0, &heading.title, &bold)?;
+    ws.text_with_format(0, 0, &heading.title, &bold)?;
     let mut r = 1u32;
     for (label, value) in &heading.facts {
-        ws.write_string(r, 0, label)?;
-        ws.write_string(r, 1, value)?;
+        ws.text(r, 0, label)?;
+        ws.text(r, 1, value)?;
         r += 1;
     }
     r += 1;
     for (col, header) in headers.iter().enumerate() {
-        ws.write_string_with_format(r, col as u16, header, &bold)?;
+        ws.text_with_format(r, col as u16, header, &bold)?;
     }
     Ok(r)
 }
@@ -104,12 +106,12 @@ pub fn xlsx(sheet_name: &str, heading: &Heading, table: &Table) -> Result<Vec<u8
             let format = if is_total { bold.clone() } else { Format::new() };
             match cell.parse::<i64>() {
                 Ok(n) if col >= table.text_columns => ws.write_number_with_format(r, col as u16, n as f64, &format)?,
-                _ => ws.write_string_with_format(r, col as u16, cell, &format)?,
+                _ => ws.text_with_format(r, col as u16, cell, &format)?,
             };
         }
     }
     if !heading.note.is_empty() {
-        ws.write_string(r + 2, 0, &heading.note)?;
+        ws.text(r + 2, 0, &heading.note)?;
     }
     ws.set_column_width(0, 44)?;
     for col in 1..table.headers.len() as u16 {

