@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use etablera_store::access::checkpoints::CheckpointFile;
+use etablera_store::access::sessions::SessionLimits;
 use etablera_store::{Clock, DatabaseUrl};
 use etablera_web::{MailConfig, WebConfig};
 use serde::Deserialize;
@@ -58,6 +59,8 @@ pub struct FileSettings {
     pub database_url: Option<String>,
     pub listen: Option<String>,
     pub idle_timeout_minutes: Option<u64>,
+    /// Hours a session lasts at most however busy (default 12).
+    pub session_lifetime_hours: Option<u64>,
     pub secure_cookies: Option<bool>,
     pub behind_proxy: Option<bool>,
     /// `calendar` (the default) or `working`: whether weekends count in the two days.
@@ -158,6 +161,10 @@ pub fn web_config(
     if minutes == 0 || minutes > 24 * 60 {
         bail!("idle_timeout_minutes ska vara mellan 1 och 1440");
     }
+    let hours = file.session_lifetime_hours.unwrap_or(12);
+    if !(1..=7 * 24).contains(&hours) || hours * 60 < minutes {
+        bail!("session_lifetime_hours ska vara mellan 1 och 168 och inte kortare än idle_timeout_minutes");
+    }
     let first_contact_days = first_contact_days(file, flags.first_contact_days)?;
     let report_threshold = report_threshold(file, flags.report_threshold)?;
     let mail =
@@ -174,7 +181,10 @@ pub fn web_config(
             }
         };
     Ok(WebConfig {
-        idle_timeout: Duration::from_secs(minutes * 60),
+        sessions: SessionLimits {
+            idle: Duration::from_secs(minutes * 60),
+            lifetime: Duration::from_secs(hours * 3600),
+        },
         secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
         first_contact_days,
         mail,

@@ -2,28 +2,16 @@
 
 mod chain;
 pub mod checkpoint;
+mod passwords;
 mod roles;
 
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
+pub use passwords::{MIN_PASSWORD_LENGTH, check_new_password};
 pub use roles::{NotPersonal, Permission, Role, UnknownRole};
 
 use crate::input::{Errors, Invalid};
 use crate::municipality::MunicipalityCode;
 use crate::text::Text;
-
-/// The shortest password a person may choose. Long passphrases beat complexity rules (NIST SP 800-63B).
-pub const MIN_PASSWORD_LENGTH: usize = 12;
-
-/// Checks a new password against the rules; the message is shown to the person choosing it.
-pub fn check_new_password(password: &str) -> Result<(), Text> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Err(Text::new("password-too-short").with("min", MIN_PASSWORD_LENGTH));
-    }
-    if password.trim().is_empty() {
-        return Err(Text::new("password-blank"));
-    }
-    Ok(())
-}
 
 /// Checks a user name: what people type to log in, and what the access log shows as the actor.
 pub fn check_username(username: &str) -> Result<(), Text> {

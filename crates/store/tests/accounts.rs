@@ -59,19 +59,37 @@ fn login_opens_a_session_and_logout_ends_it() {
         panic!("the right password logs in")
     };
     assert_eq!(logged_in.id, user.id);
-    let check = db
-        .store
-        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
-        .unwrap();
+    let check =
+        db.store.with_conn(|conn| sessions::check(conn, &token, limits(1800), etablera_store::testing::now())).unwrap();
     let SessionCheck::Valid(session) = check else { panic!("the new session is valid") };
     assert_eq!(session.user.roles, vec![Role::CaseWorker]);
     assert_eq!(session.csrf_token.len(), 64);
     db.store.with_conn(|conn| sessions::logout(conn, &from("10.0.0.1"), session.id)).unwrap();
-    let check = db
-        .store
-        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
-        .unwrap();
+    let check =
+        db.store.with_conn(|conn| sessions::check(conn, &token, limits(1800), etablera_store::testing::now())).unwrap();
     assert!(matches!(check, SessionCheck::Unknown));
+}
+
+fn limits(idle_seconds: u64) -> sessions::SessionLimits {
+    sessions::SessionLimits { idle: Duration::from_secs(idle_seconds), ..Default::default() }
+}
+
+#[test]
+fn a_session_in_use_all_along_ends_at_its_lifetime() {
+    let db = TestDatabase::new();
+    add_user(&db, "erika", &[Role::Finance]);
+    let LoginOutcome::LoggedIn { token, .. } = login(&db, "erika", PASSWORD, "10.0.0.1") else { panic!() };
+    let limits =
+        sessions::SessionLimits { idle: Duration::from_secs(24 * 3600), lifetime: Duration::from_secs(12 * 3600) };
+    let now = etablera_store::testing::now();
+    for hours in [1, 6, 11] {
+        let check =
+            db.store.with_conn(|conn| sessions::check(conn, &token, limits, now + chrono::Duration::hours(hours)));
+        assert!(matches!(check.unwrap(), SessionCheck::Valid(_)), "{hours} hours after the login");
+    }
+    let late = now + chrono::Duration::hours(12) + chrono::Duration::minutes(1);
+    let check = db.store.with_conn(|conn| sessions::check(conn, &token, limits, late)).unwrap();
+    assert!(matches!(check, SessionCheck::Expired), "twelve hours after the login, however busy");
 }
 
 #[test]
@@ -80,15 +98,11 @@ fn an_idle_session_expires() {
     add_user(&db, "erik", &[Role::Finance]);
     let LoginOutcome::LoggedIn { token, .. } = login(&db, "erik", PASSWORD, "10.0.0.1") else { panic!() };
     std::thread::sleep(Duration::from_millis(1100));
-    let check = db
-        .store
-        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1), etablera_store::testing::now()))
-        .unwrap();
+    let check =
+        db.store.with_conn(|conn| sessions::check(conn, &token, limits(1), etablera_store::testing::now())).unwrap();
     assert!(matches!(check, SessionCheck::Expired));
-    let check = db
-        .store
-        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
-        .unwrap();
+    let check =
+        db.store.with_conn(|conn| sessions::check(conn, &token, limits(1800), etablera_store::testing::now())).unwrap();
     assert!(matches!(check, SessionCheck::Unknown), "an expired session is gone for good");
 }
 
@@ -148,10 +162,8 @@ fn disabling_an_account_ends_its_sessions_and_tokens() {
             .is_some()
     );
     db.store.with_conn(|conn| users::set_disabled(conn, &etablera_store::testing::cli(), "ivar", true)).unwrap();
-    let check = db
-        .store
-        .with_conn(|conn| sessions::check(conn, &token, Duration::from_secs(1800), etablera_store::testing::now()))
-        .unwrap();
+    let check =
+        db.store.with_conn(|conn| sessions::check(conn, &token, limits(1800), etablera_store::testing::now())).unwrap();
     assert!(matches!(check, SessionCheck::Unknown));
     assert!(
         db.store

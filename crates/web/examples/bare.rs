@@ -10,12 +10,10 @@
 //!
 //! Usage: `cargo run --release -p etablera-web --example bare -- 127.0.0.1:PORT [DATABASE_URL]`
 
-use std::time::Duration;
-
 use axum::http::{HeaderMap, StatusCode};
 use etablera_store::access::Actor;
 use etablera_store::access::log::{self, Action, Record, RecordKind};
-use etablera_store::access::sessions::{self, SessionCheck};
+use etablera_store::access::sessions::{self, SessionCheck, SessionLimits};
 use etablera_store::{DatabaseUrl, Store};
 
 #[tokio::main]
@@ -57,7 +55,7 @@ async fn check(store: &Store, headers: &HeaderMap) -> Result<Actor, StatusCode> 
         .ok_or(StatusCode::UNAUTHORIZED)?
         .to_owned();
     let at = chrono::Utc::now().naive_utc();
-    let check = store.run(move |conn| sessions::check(conn, &token, Duration::from_secs(3600), at));
+    let check = store.run(move |conn| sessions::check(conn, &token, SessionLimits::default(), at));
     let SessionCheck::Valid(session) = check.await.map_err(|_| StatusCode::SERVICE_UNAVAILABLE)? else {
         return Err(StatusCode::UNAUTHORIZED);
     };

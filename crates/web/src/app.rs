@@ -355,7 +355,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         // Innermost, so that a handler's panic becomes an error page or JSON body with the
         // request's id, rendered like any other error, and never drops the connection.
         .layer(CatchPanicLayer::custom(panic_as_error))
-        .layer(middleware::from_fn(security::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), security::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors));
     for layer in security_headers {
@@ -441,8 +441,8 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
             Err(e) => Err(e.into()),
         },
         (_, Some(token)) => {
-            let idle = state.config.idle_timeout;
-            match state.store.run(move |conn| sessions::check(conn, &token, idle, at)).await {
+            let limits = state.config.sessions;
+            match state.store.run(move |conn| sessions::check(conn, &token, limits, at)).await {
                 Ok(SessionCheck::Valid(s)) => Ok(Some(Principal {
                     user: s.user,
                     credential: Credential::Session { id: s.id, csrf_token: s.csrf_token },

@@ -5,8 +5,8 @@ use etablera_store::access::sessions::Throttle;
 /// What the web layer can be told. Built by the command line from flags, environment and file.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// A session idle this long is ended.
-    pub idle_timeout: Duration,
+    /// A session idle this long is ended, and one this old however busy.
+    pub sessions: etablera_store::access::sessions::SessionLimits,
     /// Mark cookies `Secure`: set when Etablera is served over TLS (directly or by a proxy).
     pub secure_cookies: bool,
     /// Etablera runs behind a reverse proxy that appends the client's address to
@@ -55,7 +55,7 @@ impl std::fmt::Debug for MailConfig {
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
-            idle_timeout: Duration::from_secs(30 * 60),
+            sessions: etablera_store::access::sessions::SessionLimits::default(),
             secure_cookies: false,
             behind_proxy: false,
             throttle: Throttle::default(),

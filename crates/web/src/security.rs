@@ -1,13 +1,14 @@
 //! Cookies, the CSRF defences (an Origin check on every unsafe request, a token in every form)
 //! and the security headers.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 
+use crate::app::AppState;
 use crate::context::{Credential, RequestContext};
 use crate::error::AppError;
 
@@ -36,19 +37,25 @@ pub fn set_cookie(response: &mut Response, cookie: Cookie<'static>) {
     }
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+/// Whether the request's `Origin` (or, without one, its `Referer`) is this site: the same host
+/// and port, and the scheme users reach it by (`https` when cookies are marked secure, which
+/// is how a server behind a TLS proxy is set up; otherwise `http`). A page on `http://` of the
+/// same host, which anyone on the network can write, is not the same site as `https://`.
+fn same_origin(headers: &HeaderMap, scheme: &str) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let source = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| url_host(v));
-    matches!((host, source), (Some(host), Some(source)) if host.eq_ignore_ascii_case(&source))
+        .and_then(url_origin);
+    matches!((host, source), (Some(host), Some((source_scheme, source_host)))
+        if host.eq_ignore_ascii_case(source_host) && scheme.eq_ignore_ascii_case(source_scheme))
 }
 
-fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split('/').next()?.to_owned())
+/// The scheme and the host (with its port) of a URL.
+fn url_origin(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    Some((scheme, rest.split(['/', '?', '#']).next()?))
 }
 
 fn is_unsafe(method: &Method) -> bool {
@@ -65,7 +72,8 @@ fn tokens_match(expected: Option<&str>, given: Option<&str>) -> bool {
 /// Refuses unsafe requests that a browser sent from another site. API clients with a bearer
 /// token carry no cookies and are not subject to it; API calls with a session must also carry
 /// the session's token in the `X-CSRF-Token` header.
-pub async fn check_origin(req: Request, next: Next) -> Response {
+pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
     if is_unsafe(req.method()) {
         let ctx = req.extensions().get::<RequestContext>();
         let credential = ctx.and_then(|c| c.principal.as_ref()).map(|p| &p.credential);
@@ -75,13 +83,13 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
             Some(Credential::ApiToken { .. }) => false,
             Some(Credential::Session { .. }) if is_api => {
                 let given = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-                !same_origin(req.headers()) || !tokens_match(ctx.and_then(|c| c.csrf_token()), given)
+                !same_origin(req.headers(), scheme) || !tokens_match(ctx.and_then(|c| c.csrf_token()), given)
             }
             // Without credentials an API call can do nothing a forger would want; the route's
             // guard answers it.
             None if is_api => false,
             // Pages, the login form among them.
-            _ => !same_origin(req.headers()),
+            _ => !same_origin(req.headers(), scheme),
         };
         if refused {
             return AppError::Csrf.into_response();
@@ -174,14 +182,29 @@ mod tests {
     fn origin_must_name_the_host() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "etablera.example:8080".parse().unwrap());
-        assert!(!same_origin(&h), "no origin and no referer is refused");
+        assert!(!same_origin(&h, "http"), "no origin and no referer is refused");
         h.insert(header::ORIGIN, "http://etablera.example:8080".parse().unwrap());
-        assert!(same_origin(&h));
+        assert!(same_origin(&h, "http"));
         h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
-        assert!(!same_origin(&h));
+        assert!(!same_origin(&h, "http"));
+        h.insert(header::ORIGIN, "http://etablera.example:8080.evil.example".parse().unwrap());
+        assert!(!same_origin(&h, "http"));
         h.remove(header::ORIGIN);
         h.insert(header::REFERER, "http://etablera.example:8080/login".parse().unwrap());
-        assert!(same_origin(&h));
+        assert!(same_origin(&h, "http"));
+        h.insert(header::REFERER, "http://etablera.example:8080?next=/".parse().unwrap());
+        assert!(same_origin(&h, "http"));
+    }
+
+    #[test]
+    fn origin_must_have_the_scheme_users_reach_the_site_by() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "etablera.kommun.se".parse().unwrap());
+        h.insert(header::ORIGIN, "http://etablera.kommun.se".parse().unwrap());
+        assert!(!same_origin(&h, "https"), "a plain-HTTP page of the same host is another site");
+        h.insert(header::ORIGIN, "https://etablera.kommun.se".parse().unwrap());
+        assert!(same_origin(&h, "https"));
+        assert!(!same_origin(&h, "http"));
     }
 
     #[test]

@@ -175,7 +175,13 @@ async fn a_stale_session_is_refused() {
 async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
     let app = TestApp::new();
     app.add_user("ines", &[Role::Auditor]);
-    for (next, expected) in [("/audit", "/audit"), ("https://evil.example/", "/"), ("//evil.example", "/")] {
+    for (next, expected) in [
+        ("/audit?from=2026-11-01", "/audit?from=2026-11-01"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/audit\r\nSet-Cookie: etablera_session=x", "/"),
+        ("/\\evil.example", "/"),
+    ] {
         let form = app
             .get(&format!("/login?next={}", serde_urlencoded::to_string([("", next)]).unwrap()[1..].to_owned()), None)
             .await;
@@ -187,6 +193,7 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
                 &[("csrf_token", &browser.csrf), ("username", "ines"), ("password", PASSWORD), ("next", next)],
             )
             .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{next:?}");
         assert_eq!(answer.location(), expected);
     }
 }

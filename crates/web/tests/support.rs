@@ -289,7 +289,13 @@ impl TestApp {
 }
 
 pub fn short_idle() -> WebConfig {
-    WebConfig { idle_timeout: Duration::from_secs(1), ..WebConfig::default() }
+    WebConfig {
+        sessions: etablera_store::access::sessions::SessionLimits {
+            idle: Duration::from_secs(1),
+            ..Default::default()
+        },
+        ..WebConfig::default()
+    }
 }
 
 /// A mail server that accepts one session and hands over what it was sent.

@@ -79,9 +79,9 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
     if args.demo {
         super::demo::run(&store, settings.clock, &super::demo::DemoArgs::default())?;
     }
-    let idle = web.idle_timeout;
+    let limits = web.sessions;
     let at = settings.clock.now();
-    store.with_conn(|conn| sessions::prune(conn, idle, at))?;
+    store.with_conn(|conn| sessions::prune(conn, limits, at))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(address).await?;

@@ -154,18 +154,34 @@ pub enum SessionCheck {
     Unknown,
 }
 
-/// Finds the session behind a cookie, ends it when it has been idle too long at `at`, and
-/// otherwise marks it as used then.
-pub fn check(conn: &mut DbConn, token: &str, idle_timeout: Duration, at: NaiveDateTime) -> Result<SessionCheck> {
-    let found: Option<(i32, i32, String, NaiveDateTime)> = sessions::table
+/// How long a session lasts: it ends when it has been idle `idle`, and at the latest `lifetime`
+/// after the login however busy it is (a stolen cookie does not live for ever, and roles taken
+/// away reach everyone by the next working day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: Duration,
+    pub lifetime: Duration,
+}
+
+impl Default for SessionLimits {
+    /// Half an hour idle; a working day in all.
+    fn default() -> SessionLimits {
+        SessionLimits { idle: Duration::from_secs(30 * 60), lifetime: Duration::from_secs(12 * 60 * 60) }
+    }
+}
+
+/// Finds the session behind a cookie, ends it when it has been idle too long at `at` or has
+/// outlived its lifetime, and otherwise marks it as used then.
+pub fn check(conn: &mut DbConn, token: &str, limits: SessionLimits, at: NaiveDateTime) -> Result<SessionCheck> {
+    let found: Option<(i32, i32, String, NaiveDateTime, NaiveDateTime)> = sessions::table
         .filter(sessions::token_hash.eq(token_hash(token)))
-        .select((sessions::id, sessions::user_id, sessions::csrf_token, sessions::last_seen_at))
+        .select((sessions::id, sessions::user_id, sessions::csrf_token, sessions::created_at, sessions::last_seen_at))
         .first(conn)
         .optional()?;
-    let Some((id, user_id, csrf_token, last_seen_at)) = found else {
+    let Some((id, user_id, csrf_token, created_at, last_seen_at)) = found else {
         return Ok(SessionCheck::Unknown);
     };
-    if last_seen_at < at - chrono::Duration::from_std(idle_timeout).expect("configured durations are small") {
+    if last_seen_at < ago(at, limits.idle) || created_at < ago(at, limits.lifetime) {
         diesel::delete(sessions::table.find(id)).execute(conn)?;
         return Ok(SessionCheck::Expired);
     }
@@ -194,9 +210,10 @@ pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
     })
 }
 
-/// Removes sessions idle longer than the timeout at `at`; run at start and now and then.
-pub fn prune(conn: &mut DbConn, idle_timeout: Duration, at: NaiveDateTime) -> Result<usize> {
-    Ok(diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(ago(at, idle_timeout)))).execute(conn)?)
+/// Removes sessions idle too long or past their lifetime at `at`; run at start and now and then.
+pub fn prune(conn: &mut DbConn, limits: SessionLimits, at: NaiveDateTime) -> Result<usize> {
+    let ended = sessions::last_seen_at.lt(ago(at, limits.idle)).or(sessions::created_at.lt(ago(at, limits.lifetime)));
+    Ok(diesel::delete(sessions::table.filter(ended)).execute(conn)?)
 }
 
 /// Changes the signed-in user's own password, when `change.current` is their password now. A
@@ -244,12 +261,12 @@ pub struct OpenSession {
     pub client_address: Option<String>,
 }
 
-/// The user's sessions that have not been idle too long at `at`, the latest used first. A user
-/// has a handful; the list is not paged.
+/// The user's sessions that have not ended at `at`, the latest used first. A user has a
+/// handful; the list is not paged.
 pub fn open_sessions(
     conn: &mut DbConn,
     actor: &Actor,
-    idle_timeout: Duration,
+    limits: SessionLimits,
     at: NaiveDateTime,
 ) -> Result<Vec<OpenSession>> {
     let user_id = actor.user_id.ok_or(StoreError::NotFound)?;
@@ -257,7 +274,8 @@ pub fn open_sessions(
         append(conn, actor, Action::Read, &Record::new(users::RECORD, user_id))?;
         let rows: Vec<(i32, NaiveDateTime, NaiveDateTime, Option<String>)> = sessions::table
             .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::last_seen_at.ge(ago(at, idle_timeout)))
+            .filter(sessions::last_seen_at.ge(ago(at, limits.idle)))
+            .filter(sessions::created_at.ge(ago(at, limits.lifetime)))
             .order((sessions::last_seen_at.desc(), sessions::id.desc()))
             .select((sessions::id, sessions::created_at, sessions::last_seen_at, sessions::client_address))
             .load(conn)?;

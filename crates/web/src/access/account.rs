@@ -55,8 +55,8 @@ async fn account_page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let current = session_id(ctx)?;
-    let (actor, idle, at) = (ctx.actor(), state.config.idle_timeout, ctx.at);
-    let open = state.store.run(move |conn| sessions::open_sessions(conn, &actor, idle, at)).await?;
+    let (actor, limits, at) = (ctx.actor(), state.config.sessions, ctx.at);
+    let open = state.store.run(move |conn| sessions::open_sessions(conn, &actor, limits, at)).await?;
     let user = &ctx.principal.as_ref().ok_or(AppError::Unauthenticated)?.user;
     let page = AccountPage {
         roles: user.roles.iter().map(|r| t.role(r)).collect::<Vec<_>>().join(", "),

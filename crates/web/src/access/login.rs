@@ -31,12 +31,19 @@ pub struct LoginQuery {
     logged_out: Option<String>,
 }
 
-/// Only a path on this site: never an absolute URL or `//host`, which would send the user away.
+/// Only a path on this site: never an absolute URL or `//host`, which would send the user away,
+/// and nothing a `Location` header cannot carry (a line break, a space, a character outside
+/// ASCII, a backslash that browsers read as a slash); anything else goes to the start page.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
-        _ => "/".to_owned(),
-    }
+    const LONGEST: usize = 2048;
+    let same_site = |n: &&str| {
+        n.len() <= LONGEST
+            && n.starts_with('/')
+            && !n.starts_with("//")
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+    };
+    next.filter(same_site).unwrap_or("/").to_owned()
 }
 
 fn login_page(ctx: &RequestContext, status: StatusCode, f: Filled, next: String, notice: Option<String>) -> Response {
@@ -135,5 +142,10 @@ mod tests {
         assert_eq!(super::safe_next(Some("//evil.example/")), "/");
         assert_eq!(super::safe_next(Some("/\\evil.example/")), "/");
         assert_eq!(super::safe_next(None), "/");
+        for hostile in
+            ["/audit\r\nSet-Cookie: x=1", "/a b", "/\tevil", "/åäö", "/\u{0}", &format!("/{}", "a".repeat(3000))]
+        {
+            assert_eq!(super::safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
     }
 }
