@@ -4,6 +4,7 @@ mod chain;
 pub mod checkpoint;
 mod passwords;
 mod roles;
+pub mod throttle;
 
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};
 pub use passwords::{MIN_PASSWORD_LENGTH, check_new_password};

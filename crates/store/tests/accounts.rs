@@ -128,22 +128,85 @@ fn wrong_password_unknown_user_and_disabled_account_get_the_same_answer() {
 }
 
 #[test]
-fn logins_are_throttled_per_account_and_per_address() {
+fn an_attacker_guessing_cannot_lock_the_owner_out_of_an_address_they_have_used() {
     let db = TestDatabase::new();
     add_user(&db, "gustav", &[Role::Finance]);
     add_user(&db, "hanna", &[Role::Finance]);
-    for i in 0..5 {
-        assert!(matches!(login(&db, "gustav", "fel lösenord här", &format!("10.1.0.{i}")), LoginOutcome::Refused));
-    }
-    // Even the right password waits now, from any address.
-    assert!(matches!(login(&db, "gustav", PASSWORD, "10.9.9.9"), LoginOutcome::Throttled));
-    // Another account is not affected.
-    assert!(matches!(login(&db, "hanna", PASSWORD, "10.9.9.9"), LoginOutcome::LoggedIn { .. }));
+    assert!(matches!(login(&db, "gustav", PASSWORD, "10.0.0.1"), LoginOutcome::LoggedIn { .. }), "the owner's office");
 
-    for i in 0..20 {
-        login(&db, &format!("okand{i}"), "fel lösenord här", "10.2.0.1");
+    // Someone guesses from one address: five failures, then every attempt waits, uncounted.
+    for _ in 0..5 {
+        assert!(matches!(login(&db, "gustav", "fel lösenord här", "203.0.113.9"), LoginOutcome::Refused));
     }
-    assert!(matches!(login(&db, "hanna", PASSWORD, "10.2.0.1"), LoginOutcome::Throttled));
+    for _ in 0..20 {
+        assert!(matches!(login(&db, "gustav", "fel lösenord här", "203.0.113.9"), LoginOutcome::Throttled));
+    }
+    assert!(matches!(login(&db, "gustav", PASSWORD, "203.0.113.9"), LoginOutcome::Throttled), "even the right one");
+    let failures = failed_attempts(&db);
+    assert_eq!(failures, 5, "attempts refused by the throttle are not failures");
+    // ... and from many addresses: the account waits at new addresses, not at the owner's.
+    for i in 0..20 {
+        login(&db, "gustav", "fel lösenord här", &format!("198.51.100.{i}"));
+    }
+    assert!(matches!(login(&db, "gustav", PASSWORD, "192.0.2.77"), LoginOutcome::Throttled), "a new address waits");
+    assert!(matches!(login(&db, "gustav", PASSWORD, "10.0.0.1"), LoginOutcome::LoggedIn { .. }), "the office does not");
+    assert!(
+        matches!(login(&db, "hanna", PASSWORD, "192.0.2.77"), LoginOutcome::LoggedIn { .. }),
+        "nor another account"
+    );
+}
+
+#[test]
+fn guessing_from_behind_a_proxy_does_not_lock_everyone_behind_it() {
+    let db = TestDatabase::new();
+    add_user(&db, "hanna", &[Role::Finance]);
+    add_user(&db, "ivan", &[Role::Finance]);
+    let proxy = "10.20.0.1";
+    assert!(matches!(login(&db, "hanna", PASSWORD, proxy), LoginOutcome::LoggedIn { .. }));
+    for i in 0..60 {
+        login(&db, &format!("okand{i}"), "fel lösenord här", proxy);
+    }
+    assert!(matches!(login(&db, "hanna", PASSWORD, proxy), LoginOutcome::LoggedIn { .. }), "known behind the proxy");
+    assert!(matches!(login(&db, "ivan", PASSWORD, proxy), LoginOutcome::Throttled), "never logged in from there");
+    assert!(matches!(login(&db, "ivan", PASSWORD, "10.30.0.1"), LoginOutcome::LoggedIn { .. }), "elsewhere");
+}
+
+#[test]
+fn the_administrator_sees_the_locks_and_lifts_one() {
+    let db = TestDatabase::new();
+    let admin = add_user(&db, "admin", &[Role::Admin]);
+    add_user(&db, "gustav", &[Role::Finance]);
+    for _ in 0..5 {
+        login(&db, "gustav", "fel lösenord här", "203.0.113.9");
+        login(&db, "vem-som-helst", "fel lösenord här", "203.0.113.9");
+    }
+    let actor = Actor { user_id: Some(admin.id), ..etablera_store::testing::cli() };
+    let throttle = Throttle::default();
+    let locks = db.store.with_conn(|conn| sessions::locks(conn, &actor, &throttle)).unwrap();
+    assert_eq!(locks.len(), 2, "{locks:?}");
+    assert!(locks.iter().all(|l| l.lock == sessions::Lock::Pair && l.failures == 5));
+    let gustav = locks.iter().find(|l| l.username.as_deref() == Some("gustav")).expect("named by the account");
+    assert!(locks.iter().any(|l| l.username.is_none()), "a name no account has stays a hash");
+    assert!(matches!(login(&db, "gustav", PASSWORD, "203.0.113.9"), LoginOutcome::Throttled));
+    let hash = gustav.username_hash.clone();
+    let cleared = db
+        .store
+        .with_conn(|conn| sessions::clear_lock(conn, &actor, &throttle, hash.as_deref(), Some("203.0.113.9")))
+        .unwrap();
+    assert_eq!(cleared, 5);
+    assert!(matches!(login(&db, "gustav", PASSWORD, "203.0.113.9"), LoginOutcome::LoggedIn { .. }));
+    let remaining = db.store.with_conn(|conn| sessions::locks(conn, &actor, &throttle)).unwrap();
+    assert_eq!(remaining.len(), 1, "the other lock stays");
+}
+
+fn failed_attempts(db: &TestDatabase) -> i64 {
+    db.store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use etablera_store::schema::login_attempts;
+            Ok(login_attempts::table.filter(login_attempts::succeeded.eq(false)).count().get_result(conn)?)
+        })
+        .unwrap()
 }
 
 #[test]

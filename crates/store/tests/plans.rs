@@ -42,7 +42,19 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 /// On the test's empty tables PostgreSQL finds every index that starts with the municipality
 /// equally cheap, and may take `persons_search` for a query on the municipality's persons; the
 /// national caseload's plans are in docs/performance.md.
-const QUERIES: [(&str, &[&str]); 29] = [
+const QUERIES: [(&str, &[&str]); 31] = [
+    // access::sessions::failures: an account's failures at one address, and whether it has
+    // logged in from there.
+    (
+        "SELECT count(*) FROM login_attempts WHERE succeeded = false AND at >= '2026-01-01' \
+         AND username_hash = 'h' AND client_address = '10.0.0.1'",
+        &["login_attempts_pair|login_attempts_username"],
+    ),
+    (
+        "SELECT EXISTS (SELECT id FROM login_attempts WHERE username_hash = 'h' AND client_address = '10.0.0.1' \
+         AND succeeded = true AND at >= '2026-01-01')",
+        &["login_attempts_pair"],
+    ),
     // access::log::recent_logins: a user's own logins on their start page.
     (
         "SELECT id FROM access_log WHERE record_kind = 'user' AND record_id = '7' \

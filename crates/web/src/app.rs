@@ -70,6 +70,8 @@ pub fn routes() -> Routes {
         .post("/account/tokens", SignedIn, post(access::tokens::create))
         .post("/account/tokens/{id}/revoke", SignedIn, post(access::tokens::revoke))
         .get("/admin/users", Needs(Permission::ManageUsers), get(access::users::list))
+        .get("/admin/login-locks", Needs(Permission::ManageUsers), get(access::locks::page))
+        .post("/admin/login-locks/clear", Needs(Permission::ManageUsers), post(access::locks::clear))
         .get("/admin/users/new", Needs(Permission::ManageUsers), get(access::users::new_form))
         .post("/admin/users/new", Needs(Permission::ManageUsers), post(access::users::create))
         .get("/admin/users/{username}", Needs(Permission::ManageUsers), get(access::users::edit_form))

@@ -226,3 +226,36 @@ async fn behind_a_proxy_the_client_address_comes_from_x_forwarded_for() {
         assert_eq!(rows[0].client_address.as_deref(), expected, "behind_proxy = {behind_proxy}");
     }
 }
+
+#[tokio::test]
+async fn the_administrator_lifts_a_lock_from_the_page() {
+    let app = TestApp::new();
+    app.add_user("admin", &[Role::Admin]);
+    app.add_user("ines", &[Role::Auditor]);
+    for _ in 0..5 {
+        assert!(app.try_login("ines", "fel lösenord här").await.is_err());
+    }
+    let refused = app.try_login("ines", PASSWORD).await.unwrap_err();
+    assert!(refused.body.contains("För många"), "the owner waits: {}", refused.body);
+    let admin = app.login("admin").await;
+    let page = app.get("/admin/login-locks", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Kontot från adressen") && page.body.contains("<td>ines</td>"), "{}", page.body);
+    let hash = page.body.split("name=\"username_hash\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let address = page.body.split("name=\"address\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let lifted = app
+        .post_form(
+            "/admin/login-locks/clear",
+            Some(&admin),
+            &[("csrf_token", &admin.csrf), ("username_hash", &hash), ("address", &address)],
+        )
+        .await;
+    assert_eq!(lifted.location(), "/admin/login-locks?cleared=1");
+    let page = app.get("/admin/login-locks?cleared=1", Some(&admin)).await;
+    assert!(page.body.contains("Spärren är hävd.") && page.body.contains("Inga inloggningar är spärrade nu."));
+    assert!(app.try_login("ines", PASSWORD).await.is_ok());
+    app.add_user("granskare", &[Role::Auditor]);
+    let auditor = app.login("granskare").await;
+    let log = app.get("/audit?action=unlock", Some(&auditor)).await;
+    assert!(log.body.contains("Spärr hävd"), "lifting a lock is in the access log: {}", log.body);
+}

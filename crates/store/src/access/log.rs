@@ -26,6 +26,7 @@ etablera_domain::coded! {
         Revoke = "revoke",
         Export = "export",
         Delete = "delete",
+        Unlock = "unlock",
     }
 }
 

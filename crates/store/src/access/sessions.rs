@@ -14,19 +14,7 @@ use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::access::{PasswordChange, check_new_password};
 use etablera_domain::text::Text;
 
-/// How many failed logins are allowed in a window before the account or address must wait.
-#[derive(Debug, Clone, Copy)]
-pub struct Throttle {
-    pub window: Duration,
-    pub max_failures_per_account: i64,
-    pub max_failures_per_address: i64,
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        Throttle { window: Duration::from_secs(15 * 60), max_failures_per_account: 5, max_failures_per_address: 20 }
-    }
-}
+pub use etablera_domain::access::throttle::{Failures, Lock, Throttle};
 
 #[derive(Debug)]
 pub enum LoginOutcome {
@@ -42,11 +30,30 @@ fn ago(at: NaiveDateTime, duration: Duration) -> NaiveDateTime {
     at - chrono::Duration::from_std(duration).expect("configured durations are small")
 }
 
-fn failures_since(conn: &mut DbConn, username_hash: &str, address: &str, since: NaiveDateTime) -> Result<(i64, i64)> {
-    let failed = login_attempts::table.filter(login_attempts::succeeded.eq(false)).filter(login_attempts::at.ge(since));
-    let by_account = failed.filter(login_attempts::username_hash.eq(username_hash)).count().get_result(conn)?;
-    let by_address = failed.filter(login_attempts::client_address.eq(address)).count().get_result(conn)?;
-    Ok((by_account, by_address))
+/// The failures the throttle weighs for this account at this address, counted in SQL.
+fn failures(
+    conn: &mut DbConn,
+    username_hash: &str,
+    address: &str,
+    at: NaiveDateTime,
+    throttle: &Throttle,
+) -> Result<Failures> {
+    let failed = login_attempts::table
+        .filter(login_attempts::succeeded.eq(false))
+        .filter(login_attempts::at.ge(ago(at, throttle.window)));
+    let account = failed.filter(login_attempts::username_hash.eq(username_hash));
+    let pair = account.filter(login_attempts::client_address.eq(address)).count().get_result(conn)?;
+    let account = account.count().get_result(conn)?;
+    let address_failures = failed.filter(login_attempts::client_address.eq(address)).count().get_result(conn)?;
+    let known_pair = diesel::select(diesel::dsl::exists(
+        login_attempts::table
+            .filter(login_attempts::username_hash.eq(username_hash))
+            .filter(login_attempts::client_address.eq(address))
+            .filter(login_attempts::succeeded.eq(true))
+            .filter(login_attempts::at.ge(ago(at, throttle.known_for))),
+    ))
+    .get_result(conn)?;
+    Ok(Failures { pair, account, address: address_failures, known_pair })
 }
 
 /// Checks the password and, when it is right, opens a session. Every attempt is logged.
@@ -66,7 +73,8 @@ pub fn login(
     let record = Record { kind: users::RECORD, id: known_id.map(|i| i.to_string()), municipality_code: None };
 
     if throttled {
-        refused(conn, actor, &username_hash, &address, &record)?;
+        // Logged, but not counted: going on guessing does not go on extending the wait.
+        record_throttled(conn, actor, &record)?;
         return Ok(LoginOutcome::Throttled);
     }
 
@@ -87,9 +95,12 @@ pub fn login(
     let token = random_token(32);
     let user = write(conn, |conn| {
         insert_attempt(conn, actor, &username_hash, &address, true)?;
-        // Old attempts only serve throttling; keep a day of them.
-        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(ago(actor.at, Duration::from_secs(86_400)))))
-            .execute(conn)?;
+        // Attempts only serve the throttle: failures for a day, logins for as long as they make
+        // a pair known.
+        let stale_failure =
+            login_attempts::succeeded.eq(false).and(login_attempts::at.lt(ago(actor.at, Duration::from_secs(86_400))));
+        let stale = stale_failure.or(login_attempts::at.lt(ago(actor.at, throttle.known_for)));
+        diesel::delete(login_attempts::table.filter(stale)).execute(conn)?;
         let at = actor.at;
         diesel::insert_into(sessions::table)
             .values((
@@ -114,8 +125,12 @@ fn is_throttled(
     at: NaiveDateTime,
     throttle: &Throttle,
 ) -> Result<bool> {
-    let (by_account, by_address) = failures_since(conn, username_hash, address, ago(at, throttle.window))?;
-    Ok(by_account >= throttle.max_failures_per_account || by_address >= throttle.max_failures_per_address)
+    Ok(throttle.lock(&failures(conn, username_hash, address, at, throttle)?).is_some())
+}
+
+/// An attempt refused because of the throttle: logged as a failed login, not counted as one.
+fn record_throttled(conn: &mut DbConn, actor: &Actor, record: &Record) -> Result<()> {
+    write(conn, |conn| append(conn, actor, Action::LoginFailed, record))
 }
 
 /// A failed password check: counted for the throttle and logged.
@@ -233,7 +248,7 @@ pub fn change_own_password(
     let address = actor.client_address.clone().unwrap_or_default();
     let record = Record::new(users::RECORD, user_id);
     if is_throttled(conn, &username_hash, &address, actor.at, throttle)? {
-        refused(conn, actor, &username_hash, &address, &record)?;
+        record_throttled(conn, actor, &record)?;
         return Err(StoreError::invalid("current_password", Text::new("account-throttled")));
     }
     if !passwords::verify(&change.current, &hash) {
@@ -314,4 +329,128 @@ pub fn end_own(conn: &mut DbConn, actor: &Actor, which: EndSessions) -> Result<u
 pub enum EndSessions {
     One(i32),
     AllBut(i32),
+}
+
+/// A login that must wait now: who (the account's name when it is a user's; a name no user has
+/// is kept only as a hash), from where, why, and how many failures hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedOut {
+    pub lock: Lock,
+    pub username_hash: Option<String>,
+    pub username: Option<String>,
+    pub address: Option<String>,
+    pub failures: i64,
+    pub last_failure: NaiveDateTime,
+}
+
+/// The logins that must wait at `at`, counted in SQL over the throttle's window, for the
+/// administrator (most failures first). Seeing them is logged as a reading of the users.
+pub fn locks(conn: &mut DbConn, actor: &Actor, throttle: &Throttle) -> Result<Vec<LockedOut>> {
+    use diesel::dsl::{count_star, max};
+    let since = ago(actor.at, throttle.window);
+    write(conn, |conn| {
+        append(conn, actor, Action::Read, &Record::all(users::RECORD))?;
+        let failed =
+            || login_attempts::table.filter(login_attempts::succeeded.eq(false)).filter(login_attempts::at.ge(since));
+        let pairs: Vec<(String, String, i64, Option<NaiveDateTime>)> = failed()
+            .group_by((login_attempts::username_hash, login_attempts::client_address))
+            .having(count_star().ge(throttle.max_failures_per_pair))
+            .select((
+                login_attempts::username_hash,
+                login_attempts::client_address,
+                count_star(),
+                max(login_attempts::at),
+            ))
+            .load(conn)?;
+        let accounts: Vec<(String, i64, Option<NaiveDateTime>)> = failed()
+            .group_by(login_attempts::username_hash)
+            .having(count_star().ge(throttle.max_failures_per_account))
+            .select((login_attempts::username_hash, count_star(), max(login_attempts::at)))
+            .load(conn)?;
+        let addresses: Vec<(String, i64, Option<NaiveDateTime>)> = failed()
+            .group_by(login_attempts::client_address)
+            .having(count_star().ge(throttle.max_failures_per_address))
+            .select((login_attempts::client_address, count_star(), max(login_attempts::at)))
+            .load(conn)?;
+        // The staff's names, to name the accounts: a few hundred at most.
+        let names: std::collections::HashMap<String, String> = users_table::table
+            .select(users_table::username)
+            .load::<String>(conn)?
+            .into_iter()
+            .map(|name| (token_hash(&name), name))
+            .collect();
+        let named = |hash: &String| names.get(hash).cloned();
+        let mut locks: Vec<LockedOut> = pairs
+            .into_iter()
+            .map(|(hash, address, failures, last)| LockedOut {
+                lock: Lock::Pair,
+                username: named(&hash),
+                username_hash: Some(hash),
+                address: Some(address),
+                failures,
+                last_failure: last.unwrap_or(since),
+            })
+            .chain(accounts.into_iter().map(|(hash, failures, last)| LockedOut {
+                lock: Lock::Account,
+                username: named(&hash),
+                username_hash: Some(hash),
+                address: None,
+                failures,
+                last_failure: last.unwrap_or(since),
+            }))
+            .chain(addresses.into_iter().map(|(address, failures, last)| LockedOut {
+                lock: Lock::Address,
+                username: None,
+                username_hash: None,
+                address: Some(address),
+                failures,
+                last_failure: last.unwrap_or(since),
+            }))
+            .collect();
+        locks.sort_by(|a, b| b.failures.cmp(&a.failures).then(b.last_failure.cmp(&a.last_failure)));
+        Ok(locks)
+    })
+}
+
+/// Lifts a lock: forgets the failures within the window that hold it (of the account at the
+/// address, of the account, or from the address). Logged as a change of the user, or of the
+/// users when the lock names no user.
+pub fn clear_lock(
+    conn: &mut DbConn,
+    actor: &Actor,
+    throttle: &Throttle,
+    username_hash: Option<&str>,
+    address: Option<&str>,
+) -> Result<usize> {
+    if username_hash.is_none() && address.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    write(conn, |conn| {
+        let mut failed = diesel::delete(login_attempts::table)
+            .filter(login_attempts::succeeded.eq(false))
+            .filter(login_attempts::at.ge(ago(actor.at, throttle.window)))
+            .into_boxed();
+        if let Some(hash) = username_hash {
+            failed = failed.filter(login_attempts::username_hash.eq(hash.to_owned()));
+        }
+        if let Some(address) = address {
+            failed = failed.filter(login_attempts::client_address.eq(address.to_owned()));
+        }
+        let cleared = failed.execute(conn)?;
+        let user_id: Option<i32> = match username_hash {
+            Some(hash) => users_table::table
+                .select((users_table::id, users_table::username))
+                .load::<(i32, String)>(conn)?
+                .into_iter()
+                .find(|(_, name)| token_hash(name) == hash)
+                .map(|(id, _)| id),
+            None => None,
+        };
+        let record = match user_id {
+            Some(id) => Record::new(users::RECORD, id),
+            None => Record::all(users::RECORD),
+        };
+        append(conn, actor, Action::Unlock, &record)?;
+        Ok(cleared)
+    })
 }

@@ -1,0 +1,1 @@
+DROP INDEX login_attempts_pair;
