@@ -20,6 +20,9 @@ etablera_domain::coded! {
         FirstContactOverdue = "first_contact_overdue",
         /// A serious complaint or deviation was registered (`quality`).
         DeviationSerious = "deviation_serious",
+        /// Someone who may not see the household tried to register a number one of its persons
+        /// holds (`reception`): for its unit managers to sort out.
+        IdentityElsewhere = "identity_elsewhere",
     }
 }
 
@@ -156,4 +159,50 @@ pub fn release_for_email(conn: &mut DbConn, id: NotificationId) -> Result<()> {
         .set(notifications::emailed_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
     Ok(())
+}
+
+/// Tells the unit managers who follow a household (those who manage the unit, in its
+/// municipality) about it; once a day at most for the same household and kind, so that repeated
+/// attempts do not flood them. The caller holds the transaction.
+pub(crate) fn notify_unit_managers(
+    conn: &mut DbConn,
+    kind: Kind,
+    municipality_code: &str,
+    unit: &str,
+    household_id: i32,
+    at: NaiveDateTime,
+) -> Result<usize> {
+    use crate::access::Scope;
+    use crate::schema::user_municipalities;
+    use etablera_domain::access::Permission;
+    let candidates: Vec<i32> = user_municipalities::table
+        .filter(user_municipalities::municipality_code.eq(municipality_code))
+        .select(user_municipalities::user_id)
+        .load(conn)?;
+    let mut made = 0;
+    for id in candidates {
+        let user = crate::access::users::load(conn, id)?;
+        if user.disabled || !user.can(Permission::ManageUnit) || !Scope::of(&user).allows(municipality_code, unit) {
+            continue;
+        }
+        let recent: i64 = notifications::table
+            .filter(notifications::user_id.eq(id))
+            .filter(notifications::kind.eq(kind.code()))
+            .filter(notifications::household_id.eq(household_id))
+            .filter(notifications::created_at.ge(at - chrono::Duration::days(1)))
+            .count()
+            .get_result(conn)?;
+        if recent == 0 {
+            diesel::insert_into(notifications::table)
+                .values((
+                    notifications::user_id.eq(id),
+                    notifications::kind.eq(kind.code()),
+                    notifications::household_id.eq(household_id),
+                    notifications::created_at.eq(at),
+                ))
+                .execute(conn)?;
+            made += 1;
+        }
+    }
+    Ok(made)
 }

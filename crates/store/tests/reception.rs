@@ -506,6 +506,53 @@ fn a_duplicate_registration_is_caught() {
 }
 
 #[test]
+fn a_number_held_out_of_the_users_sight_is_refused_without_saying_so_and_the_unit_manager_is_told() {
+    let db = TestDatabase::new();
+    let anna = add_user(&db, "anna", &[Role::CaseWorker]);
+    let ulla = add_user(&db, "ulla", &[Role::UnitManager]);
+    let olle = add_user(&db, "olle", &[Role::CaseWorker]);
+    let cli = etablera_store::testing::cli_on(today());
+    let vuxen = Grants { unit: Some(Some("Vuxenenheten".into())), ..Default::default() };
+    db.store.with_conn(|conn| users::change_grants(conn, &cli, "olle", &vuxen)).unwrap();
+    let olle = db.store.with_conn(|conn| users::get(conn, &cli, &olle.username)).unwrap();
+    let held = register(&db, &anna, "2026-11-01");
+    let details = person_input().check(d("2026-11-01"), today()).unwrap();
+    let attempt = db.store.with_conn(|conn| {
+        households::register(
+            conn,
+            &cli.user(olle.id),
+            &Scope::of(&olle),
+            &NewHousehold {
+                municipality_code: "0117".into(),
+                unit: None,
+                reference: None,
+                placement_date: d("2026-11-01"),
+                expected_reception_date: None,
+                responsible_id: None,
+            },
+            &[details],
+        )
+    });
+    let Err(StoreError::Invalid { field, message }) = attempt else { panic!("refused: {attempt:?}") };
+    assert_eq!(
+        (field, message.key.as_ref()),
+        ("form", "person-identity-elsewhere"),
+        "no field, no word of a duplicate"
+    );
+    assert_eq!(count(&db, "households"), 1, "nothing of the attempt was kept");
+    let told = db.store.with_conn(|conn| etablera_store::notifications::unread(conn, ulla.id)).unwrap();
+    assert_eq!(told.len(), 1, "the unit manager of the household that holds the number");
+    assert_eq!(told[0].kind, etablera_store::notifications::Kind::IdentityElsewhere);
+    assert!(db.store.with_conn(|conn| etablera_store::notifications::unread(conn, anna.id)).unwrap().is_empty());
+    assert_eq!(log_rows(&db, "household", "refused"), vec![(Some(olle.id), Some(held.to_string()))]);
+    // In the user's own unit the number is named, as before.
+    let again = person_input().check(d("2026-11-01"), today()).unwrap();
+    let same_unit =
+        db.store.with_conn(|conn| households::add_person(conn, &cli.user(anna.id), &Scope::of(&anna), held, &again));
+    assert!(matches!(same_unit, Err(StoreError::Invalid { field: "dossier_number", .. })), "{same_unit:?}");
+}
+
+#[test]
 fn plans_declines_exits_exemptions_housing_and_notes() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);

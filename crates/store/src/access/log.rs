@@ -27,6 +27,8 @@ etablera_domain::coded! {
         Export = "export",
         Delete = "delete",
         Unlock = "unlock",
+        /// A registration refused because a number given is held out of the user's sight.
+        Refused = "refused",
     }
 }
 

@@ -112,7 +112,7 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, default_unit: &str) 
                     clashes.push(Invalid::new(format!("{}.ref", h.path), Text::new("import-ref-taken")));
                 }
                 for p in &h.persons {
-                    match registered.check(&p.details) {
+                    match registered.check(&p.details, &crate::access::Scope::command_line()) {
                         Ok(()) => {}
                         Err(StoreError::Invalid { field, message }) => {
                             clashes.push(Invalid::new(format!("{}.{field}", p.path), message));

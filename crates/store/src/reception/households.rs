@@ -2,7 +2,7 @@
 //! contact, and leaving and returning to the target group.
 
 use crate::access::log::RecordKind;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -184,6 +184,7 @@ pub fn register(
     if persons_list.is_empty() {
         return Err(StoreError::invalid("given_name", Text::new("household-no-persons")));
     }
+    refuse_taken_elsewhere(conn, actor, scope, &new.municipality_code, persons_list.iter())?;
     write(conn, |conn| {
         let id: i32 = diesel::insert_into(households::table)
             .values((
@@ -201,7 +202,7 @@ pub fn register(
         crate::reporting::kept::changed(conn, &new.municipality_code)?;
         append(conn, actor, Action::Create, &Record::new(HOUSEHOLD, id).in_municipality(&new.municipality_code))?;
         for person in persons_list {
-            insert_person(conn, actor, id, &new.municipality_code, person, None)?;
+            insert_person(conn, actor, scope, id, &new.municipality_code, person, None)?;
         }
         if let Some(reception) = persons_list.iter().filter_map(|p| p.reception_date).min() {
             super::tasks::create_standard(conn, actor, id, reception)?;
@@ -218,6 +219,8 @@ pub fn add_person(
     household_id: i32,
     person: &PersonDetails,
 ) -> Result<i32> {
+    let code = scope.household(conn, household_id)?;
+    refuse_taken_elsewhere(conn, actor, scope, &code, [person])?;
     write(conn, |conn| {
         let code = scope.household(conn, household_id)?;
         let placement: NaiveDate =
@@ -225,7 +228,7 @@ pub fn add_person(
         if let Some(reception) = person.reception_date {
             check_received_after_placement(reception, placement)?;
         }
-        insert_person(conn, actor, household_id, &code, person, None)
+        insert_person(conn, actor, scope, household_id, &code, person, None)
     })
 }
 
@@ -233,12 +236,13 @@ pub fn add_person(
 pub(crate) fn insert_person(
     conn: &mut DbConn,
     actor: &Actor,
+    scope: &Scope,
     household_id: i32,
     municipality_code: &str,
     person: &PersonDetails,
     reference: Option<&str>,
 ) -> Result<i32> {
-    check_duplicates(conn, municipality_code, person)?;
+    check_duplicates(conn, scope, municipality_code, person)?;
     let id: i32 = diesel::insert_into(persons::table)
         .values(&NewPersonRow::of(actor, household_id, municipality_code, person, reference))
         .returning(persons::id)
@@ -327,20 +331,75 @@ pub fn fill_search_names(conn: &mut DbConn) -> Result<usize> {
     })
 }
 
-/// Refuses a person whose identity or dossier number is already in the municipality.
-pub(crate) fn check_duplicates(conn: &mut DbConn, municipality_code: &str, person: &PersonDetails) -> Result<()> {
-    Taken::among(conn, municipality_code, [person])?.check(person)
+/// Refuses a person whose identity or dossier number is already in the municipality: by name
+/// of the number when the caller may see the person who has it, and otherwise in words that do
+/// not say whether anyone has it (see [`refuse_taken_elsewhere`]).
+pub(crate) fn check_duplicates(
+    conn: &mut DbConn,
+    scope: &Scope,
+    municipality_code: &str,
+    person: &PersonDetails,
+) -> Result<()> {
+    Taken::among(conn, municipality_code, [person])?.check(person, scope)
+}
+
+/// Before a registration or a correction: when a number given is already held by a person the
+/// caller may not see (another unit's household, or a protected identity without the right to
+/// see it), nothing is saved, the caller is told only that the details cannot be saved here,
+/// and the unit managers who follow the household holding it are notified to sort it out. The
+/// attempt is in the access log (as refused, about that household), so that it can be
+/// followed up; the caller's form learns nothing of who holds the number.
+pub(crate) fn refuse_taken_elsewhere<'a>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    municipality_code: &str,
+    persons_list: impl IntoIterator<Item = &'a PersonDetails> + Clone,
+) -> Result<()> {
+    let taken = Taken::among(conn, municipality_code, persons_list.clone())?;
+    let Some(holder) = persons_list.into_iter().find_map(|p| taken.hidden_holder(p, scope)) else {
+        return Ok(());
+    };
+    write(conn, |conn| {
+        crate::notifications::notify_unit_managers(
+            conn,
+            crate::notifications::Kind::IdentityElsewhere,
+            municipality_code,
+            &holder.unit,
+            holder.household_id,
+            actor.at,
+        )?;
+        let record = Record::new(HOUSEHOLD, holder.household_id).in_municipality(municipality_code);
+        append(conn, actor, Action::Refused, &record)
+    })?;
+    Err(StoreError::invalid("form", Text::new("person-identity-elsewhere")))
+}
+
+/// Where a taken number is held: the household, its unit, and whether the person is protected.
+#[derive(Debug, Clone)]
+pub(crate) struct Holder {
+    household_id: i32,
+    unit: String,
+    protected: bool,
+}
+
+impl Holder {
+    fn seen_by(&self, scope: &Scope, municipality_code: &str) -> bool {
+        scope.allows(municipality_code, &self.unit) && (!self.protected || scope.protected_addresses)
+    }
 }
 
 /// The personnummer and dossier numbers of some persons that are already registered in the
-/// municipality: one query for each kind for a batch of persons (a file's chunk), not two for
-/// each person. On PostgreSQL the per-person lookup kept a plan made while the import's table
-/// was empty and scanned it for every person (an import of 100 000 persons with dossier numbers
-/// did not finish in ten minutes; a batch at a time it takes nine seconds).
+/// municipality, with where they are held: one query for each kind for a batch of persons (a
+/// file's chunk), not two for each person. On PostgreSQL the per-person lookup kept a plan made
+/// while the import's table was empty and scanned it for every person (an import of 100 000
+/// persons with dossier numbers did not finish in ten minutes; a batch at a time it takes nine
+/// seconds).
 #[derive(Debug, Default)]
 pub(crate) struct Taken {
-    personal_numbers: HashSet<String>,
-    dossier_numbers: HashSet<String>,
+    municipality_code: String,
+    personal_numbers: HashMap<String, Holder>,
+    dossier_numbers: HashMap<String, Holder>,
 }
 
 impl Taken {
@@ -354,35 +413,59 @@ impl Taken {
             personal.extend(p.personal_number.as_ref().map(|n| n.digits().to_owned()));
             dossier.extend(p.dossier_number.as_ref().map(|n| n.to_string()));
         }
-        let mut taken = Taken::default();
+        let mut taken = Taken { municipality_code: municipality_code.to_owned(), ..Taken::default() };
+        let holders = |rows: Vec<(Option<String>, i32, String, bool)>| {
+            rows.into_iter()
+                .filter_map(|(number, household_id, unit, protected)| {
+                    number.map(|n| (n, Holder { household_id, unit, protected }))
+                })
+                .collect::<HashMap<_, _>>()
+        };
         if !personal.is_empty() {
-            let found: Vec<Option<String>> = persons::table
+            let found = persons::table
+                .inner_join(households::table)
                 .filter(persons::municipality_code.eq(municipality_code))
                 .filter(persons::personal_number.eq_any(personal))
-                .select(persons::personal_number)
+                .select((persons::personal_number, households::id, households::unit, persons::protected_identity))
                 .load(conn)?;
-            taken.personal_numbers = found.into_iter().flatten().collect();
+            taken.personal_numbers = holders(found);
         }
         if !dossier.is_empty() {
-            let found: Vec<Option<String>> = persons::table
+            let found = persons::table
+                .inner_join(households::table)
                 .filter(persons::municipality_code.eq(municipality_code))
                 .filter(persons::dossier_number.eq_any(dossier))
-                .select(persons::dossier_number)
+                .select((persons::dossier_number, households::id, households::unit, persons::protected_identity))
                 .load(conn)?;
-            taken.dossier_numbers = found.into_iter().flatten().collect();
+            taken.dossier_numbers = holders(found);
         }
         Ok(taken)
     }
 
-    /// Refuses a person whose personnummer, or else dossier number, is taken.
-    pub(crate) fn check(&self, person: &PersonDetails) -> Result<()> {
-        if person.personal_number.as_ref().is_some_and(|n| self.personal_numbers.contains(n.digits())) {
-            return Err(StoreError::invalid("personal_number", Text::new("person-number-taken")));
+    fn holders<'a>(&'a self, person: &PersonDetails) -> impl Iterator<Item = (&'static str, &'a Holder)> {
+        let personal = person.personal_number.as_ref().and_then(|n| self.personal_numbers.get(n.digits()));
+        let dossier = person.dossier_number.as_ref().and_then(|n| self.dossier_numbers.get(&n.to_string()));
+        personal.map(|h| ("personal_number", h)).into_iter().chain(dossier.map(|h| ("dossier_number", h)))
+    }
+
+    /// Where a number of the person is held out of the caller's sight, if one is.
+    fn hidden_holder(&self, person: &PersonDetails, scope: &Scope) -> Option<Holder> {
+        self.holders(person).find(|(_, h)| !h.seen_by(scope, &self.municipality_code)).map(|(_, h)| h.clone())
+    }
+
+    /// Refuses a person whose personnummer, or else dossier number, is taken: named when the
+    /// caller may see who has it, in words that do not tell otherwise.
+    pub(crate) fn check(&self, person: &PersonDetails, scope: &Scope) -> Result<()> {
+        match self.holders(person).next() {
+            None => Ok(()),
+            Some((_, holder)) if !holder.seen_by(scope, &self.municipality_code) => {
+                Err(StoreError::invalid("form", Text::new("person-identity-elsewhere")))
+            }
+            Some(("personal_number", _)) => {
+                Err(StoreError::invalid("personal_number", Text::new("person-number-taken")))
+            }
+            Some(_) => Err(StoreError::invalid("dossier_number", Text::new("person-dossier-taken"))),
         }
-        if person.dossier_number.as_ref().is_some_and(|n| self.dossier_numbers.contains(&n.to_string())) {
-            return Err(StoreError::invalid("dossier_number", Text::new("person-dossier-taken")));
-        }
-        Ok(())
     }
 }
 
@@ -1092,6 +1175,15 @@ pub fn edit_person(
     version: i32,
     edited: &PersonDetails,
 ) -> Result<()> {
+    // Only numbers that change are looked up: the person's own are theirs already.
+    let new_numbers = |before: &PersonDetails| PersonDetails {
+        personal_number: edited.personal_number.clone().filter(|n| Some(n) != before.personal_number.as_ref()),
+        dossier_number: edited.dossier_number.clone().filter(|n| Some(n) != before.dossier_number.as_ref()),
+        ..edited.clone()
+    };
+    let (_, code) = scope.person(conn, person_id)?;
+    let before: Person = persons::table.find(person_id).select(Person::as_select()).first(conn)?;
+    refuse_taken_elsewhere(conn, actor, scope, &code, [&new_numbers(&before.details()?)])?;
     write(conn, |conn| {
         let (household_id, code) = scope.person(conn, person_id)?;
         let current: Person = persons::table.find(person_id).select(Person::as_select()).first(conn)?;
@@ -1103,13 +1195,8 @@ pub fn edit_person(
         if changes.is_empty() {
             return Ok(());
         }
-        // Only numbers that change are looked up: the person's own are theirs already.
-        let new_numbers = PersonDetails {
-            personal_number: edited.personal_number.clone().filter(|n| Some(n) != before.personal_number.as_ref()),
-            dossier_number: edited.dossier_number.clone().filter(|n| Some(n) != before.dossier_number.as_ref()),
-            ..edited.clone()
-        };
-        Taken::among(conn, &code, [&new_numbers])?.check(&new_numbers)?;
+        let new_numbers = new_numbers(&before);
+        Taken::among(conn, &code, [&new_numbers])?.check(&new_numbers, scope)?;
         if let Some(reception) = edited.reception_date {
             let placement: NaiveDate =
                 households::table.find(household_id).select(households::placement_date).first(conn)?;
