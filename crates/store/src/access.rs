@@ -6,6 +6,7 @@ pub mod log;
 pub mod passwords;
 mod scope;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 

@@ -3,7 +3,8 @@ use std::time::Duration;
 use etablera_domain::access::{Role, TokenName};
 use etablera_domain::ids::UserId;
 use etablera_store::StoreError;
-use etablera_store::access::sessions::{self, LoginOutcome, SessionCheck, Throttle};
+use etablera_store::access::sessions::{self, LoginOutcome, SessionCheck};
+use etablera_store::access::throttle::{self, Throttle};
 use etablera_store::access::users::{self, Grants, NewUser};
 use etablera_store::access::{Actor, log, tokens};
 use etablera_store::testing::TestDatabase;
@@ -182,20 +183,20 @@ fn the_administrator_sees_the_locks_and_lifts_one() {
     }
     let actor = Actor { user_id: Some(admin.id), ..etablera_store::testing::cli() };
     let throttle = Throttle::default();
-    let locks = db.store.with_conn(|conn| sessions::locks(conn, &actor, &throttle)).unwrap();
+    let locks = db.store.with_conn(|conn| throttle::locks(conn, &actor, &throttle)).unwrap();
     assert_eq!(locks.len(), 2, "{locks:?}");
-    assert!(locks.iter().all(|l| l.lock == sessions::Lock::Pair && l.failures == 5));
+    assert!(locks.iter().all(|l| l.lock == throttle::Lock::Pair && l.failures == 5));
     let gustav = locks.iter().find(|l| l.username.as_deref() == Some("gustav")).expect("named by the account");
     assert!(locks.iter().any(|l| l.username.is_none()), "a name no account has stays a hash");
     assert!(matches!(login(&db, "gustav", PASSWORD, "203.0.113.9"), LoginOutcome::Throttled));
     let hash = gustav.username_hash.clone();
     let cleared = db
         .store
-        .with_conn(|conn| sessions::clear_lock(conn, &actor, &throttle, hash.as_deref(), Some("203.0.113.9")))
+        .with_conn(|conn| throttle::clear_lock(conn, &actor, &throttle, hash.as_deref(), Some("203.0.113.9")))
         .unwrap();
     assert_eq!(cleared, 5);
     assert!(matches!(login(&db, "gustav", PASSWORD, "203.0.113.9"), LoginOutcome::LoggedIn { .. }));
-    let remaining = db.store.with_conn(|conn| sessions::locks(conn, &actor, &throttle)).unwrap();
+    let remaining = db.store.with_conn(|conn| throttle::locks(conn, &actor, &throttle)).unwrap();
     assert_eq!(remaining.len(), 1, "the other lock stays");
 }
 

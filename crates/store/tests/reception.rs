@@ -243,25 +243,33 @@ fn register(db: &TestDatabase, user: &users::User, placement: &str) -> i32 {
 }
 
 fn register_person(db: &TestDatabase, user: &users::User, placement: &str, person: PersonInput) -> i32 {
+    try_register(db, user, placement, person).unwrap()
+}
+
+/// A placement in Danderyd (0117) in the user's own unit, as the user registers it.
+fn try_register(
+    db: &TestDatabase,
+    user: &users::User,
+    placement: &str,
+    person: PersonInput,
+) -> Result<i32, StoreError> {
     let details = person.check(d(placement), today()).unwrap();
-    db.store
-        .with_conn(|conn| {
-            households::register(
-                conn,
-                &etablera_store::testing::cli_on(today()).user(user.id),
-                &Scope::of(user),
-                &NewHousehold {
-                    municipality_code: "0117".into(),
-                    unit: None,
-                    reference: None,
-                    placement_date: d(placement),
-                    expected_reception_date: None,
-                    responsible_id: None,
-                },
-                &[details],
-            )
-        })
-        .unwrap()
+    db.store.with_conn(|conn| {
+        households::register(
+            conn,
+            &etablera_store::testing::cli_on(today()).user(user.id),
+            &Scope::of(user),
+            &NewHousehold {
+                municipality_code: "0117".into(),
+                unit: None,
+                reference: None,
+                placement_date: d(placement),
+                expected_reception_date: None,
+                responsible_id: None,
+            },
+            &[details],
+        )
+    })
 }
 
 #[test]
@@ -484,23 +492,7 @@ fn a_duplicate_registration_is_caught() {
     let db = TestDatabase::new();
     let anna = add_user(&db, "anna", &[Role::CaseWorker]);
     register(&db, &anna, "2026-11-01");
-    let details = person_input().check(d("2026-11-01"), today()).unwrap();
-    let twice = db.store.with_conn(|conn| {
-        households::register(
-            conn,
-            &etablera_store::testing::cli_on(today()).user(anna.id),
-            &Scope::of(&anna),
-            &NewHousehold {
-                municipality_code: "0117".into(),
-                unit: None,
-                reference: None,
-                placement_date: d("2026-11-01"),
-                expected_reception_date: None,
-                responsible_id: None,
-            },
-            &[details],
-        )
-    });
+    let twice = try_register(&db, &anna, "2026-11-01", person_input());
     assert!(matches!(twice, Err(StoreError::Invalid { field: "dossier_number", .. })));
     assert_eq!(count(&db, "households"), 1, "nothing of the second placement was kept");
 }
@@ -516,23 +508,7 @@ fn a_number_held_out_of_the_users_sight_is_refused_without_saying_so_and_the_uni
     db.store.with_conn(|conn| users::change_grants(conn, &cli, "olle", &vuxen)).unwrap();
     let olle = db.store.with_conn(|conn| users::get(conn, &cli, &olle.username)).unwrap();
     let held = register(&db, &anna, "2026-11-01");
-    let details = person_input().check(d("2026-11-01"), today()).unwrap();
-    let attempt = db.store.with_conn(|conn| {
-        households::register(
-            conn,
-            &cli.user(olle.id),
-            &Scope::of(&olle),
-            &NewHousehold {
-                municipality_code: "0117".into(),
-                unit: None,
-                reference: None,
-                placement_date: d("2026-11-01"),
-                expected_reception_date: None,
-                responsible_id: None,
-            },
-            &[details],
-        )
-    });
+    let attempt = try_register(&db, &olle, "2026-11-01", person_input());
     let Err(StoreError::Invalid { field, message }) = attempt else { panic!("refused: {attempt:?}") };
     assert_eq!(
         (field, message.key.as_ref()),

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use etablera_store::access::sessions::Throttle;
+use etablera_store::access::throttle::Throttle;
 
 /// What the web layer can be told. Built by the command line from flags, environment and file.
 #[derive(Debug, Clone)]

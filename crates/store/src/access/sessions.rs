@@ -14,7 +14,7 @@ use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::access::{PasswordChange, check_new_password};
 use etablera_domain::text::Text;
 
-pub use etablera_domain::access::throttle::{Failures, Lock, Throttle};
+use super::throttle::{Throttle, insert_attempt, is_throttled, record_throttled, refused};
 
 #[derive(Debug)]
 pub enum LoginOutcome {
@@ -28,32 +28,6 @@ pub enum LoginOutcome {
 
 fn ago(at: NaiveDateTime, duration: Duration) -> NaiveDateTime {
     at - chrono::Duration::from_std(duration).expect("configured durations are small")
-}
-
-/// The failures the throttle weighs for this account at this address, counted in SQL.
-fn failures(
-    conn: &mut DbConn,
-    username_hash: &str,
-    address: &str,
-    at: NaiveDateTime,
-    throttle: &Throttle,
-) -> Result<Failures> {
-    let failed = login_attempts::table
-        .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::at.ge(ago(at, throttle.window)));
-    let account = failed.filter(login_attempts::username_hash.eq(username_hash));
-    let pair = account.filter(login_attempts::client_address.eq(address)).count().get_result(conn)?;
-    let account = account.count().get_result(conn)?;
-    let address_failures = failed.filter(login_attempts::client_address.eq(address)).count().get_result(conn)?;
-    let known_pair = diesel::select(diesel::dsl::exists(
-        login_attempts::table
-            .filter(login_attempts::username_hash.eq(username_hash))
-            .filter(login_attempts::client_address.eq(address))
-            .filter(login_attempts::succeeded.eq(true))
-            .filter(login_attempts::at.ge(ago(at, throttle.known_for))),
-    ))
-    .get_result(conn)?;
-    Ok(Failures { pair, account, address: address_failures, known_pair })
 }
 
 /// Checks the password and, when it is right, opens a session. Every attempt is logged.
@@ -116,41 +90,6 @@ pub fn login(
         users::load(conn, user_id)
     })?;
     Ok(LoginOutcome::LoggedIn { token, user })
-}
-
-fn is_throttled(
-    conn: &mut DbConn,
-    username_hash: &str,
-    address: &str,
-    at: NaiveDateTime,
-    throttle: &Throttle,
-) -> Result<bool> {
-    Ok(throttle.lock(&failures(conn, username_hash, address, at, throttle)?).is_some())
-}
-
-/// An attempt refused because of the throttle: logged as a failed login, not counted as one.
-fn record_throttled(conn: &mut DbConn, actor: &Actor, record: &Record) -> Result<()> {
-    write(conn, |conn| append(conn, actor, Action::LoginFailed, record))
-}
-
-/// A failed password check: counted for the throttle and logged.
-fn refused(conn: &mut DbConn, actor: &Actor, username_hash: &str, address: &str, record: &Record) -> Result<()> {
-    write(conn, |conn| {
-        insert_attempt(conn, actor, username_hash, address, false)?;
-        append(conn, actor, Action::LoginFailed, record)
-    })
-}
-
-fn insert_attempt(conn: &mut DbConn, actor: &Actor, username_hash: &str, address: &str, succeeded: bool) -> Result<()> {
-    diesel::insert_into(login_attempts::table)
-        .values((
-            login_attempts::username_hash.eq(username_hash),
-            login_attempts::client_address.eq(address),
-            login_attempts::at.eq(actor.at),
-            login_attempts::succeeded.eq(succeeded),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// A live session: who, and the token its forms must carry.
@@ -329,128 +268,4 @@ pub fn end_own(conn: &mut DbConn, actor: &Actor, which: EndSessions) -> Result<u
 pub enum EndSessions {
     One(i32),
     AllBut(i32),
-}
-
-/// A login that must wait now: who (the account's name when it is a user's; a name no user has
-/// is kept only as a hash), from where, why, and how many failures hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LockedOut {
-    pub lock: Lock,
-    pub username_hash: Option<String>,
-    pub username: Option<String>,
-    pub address: Option<String>,
-    pub failures: i64,
-    pub last_failure: NaiveDateTime,
-}
-
-/// The logins that must wait at `at`, counted in SQL over the throttle's window, for the
-/// administrator (most failures first). Seeing them is logged as a reading of the users.
-pub fn locks(conn: &mut DbConn, actor: &Actor, throttle: &Throttle) -> Result<Vec<LockedOut>> {
-    use diesel::dsl::{count_star, max};
-    let since = ago(actor.at, throttle.window);
-    write(conn, |conn| {
-        append(conn, actor, Action::Read, &Record::all(users::RECORD))?;
-        let failed =
-            || login_attempts::table.filter(login_attempts::succeeded.eq(false)).filter(login_attempts::at.ge(since));
-        let pairs: Vec<(String, String, i64, Option<NaiveDateTime>)> = failed()
-            .group_by((login_attempts::username_hash, login_attempts::client_address))
-            .having(count_star().ge(throttle.max_failures_per_pair))
-            .select((
-                login_attempts::username_hash,
-                login_attempts::client_address,
-                count_star(),
-                max(login_attempts::at),
-            ))
-            .load(conn)?;
-        let accounts: Vec<(String, i64, Option<NaiveDateTime>)> = failed()
-            .group_by(login_attempts::username_hash)
-            .having(count_star().ge(throttle.max_failures_per_account))
-            .select((login_attempts::username_hash, count_star(), max(login_attempts::at)))
-            .load(conn)?;
-        let addresses: Vec<(String, i64, Option<NaiveDateTime>)> = failed()
-            .group_by(login_attempts::client_address)
-            .having(count_star().ge(throttle.max_failures_per_address))
-            .select((login_attempts::client_address, count_star(), max(login_attempts::at)))
-            .load(conn)?;
-        // The staff's names, to name the accounts: a few hundred at most.
-        let names: std::collections::HashMap<String, String> = users_table::table
-            .select(users_table::username)
-            .load::<String>(conn)?
-            .into_iter()
-            .map(|name| (token_hash(&name), name))
-            .collect();
-        let named = |hash: &String| names.get(hash).cloned();
-        let mut locks: Vec<LockedOut> = pairs
-            .into_iter()
-            .map(|(hash, address, failures, last)| LockedOut {
-                lock: Lock::Pair,
-                username: named(&hash),
-                username_hash: Some(hash),
-                address: Some(address),
-                failures,
-                last_failure: last.unwrap_or(since),
-            })
-            .chain(accounts.into_iter().map(|(hash, failures, last)| LockedOut {
-                lock: Lock::Account,
-                username: named(&hash),
-                username_hash: Some(hash),
-                address: None,
-                failures,
-                last_failure: last.unwrap_or(since),
-            }))
-            .chain(addresses.into_iter().map(|(address, failures, last)| LockedOut {
-                lock: Lock::Address,
-                username: None,
-                username_hash: None,
-                address: Some(address),
-                failures,
-                last_failure: last.unwrap_or(since),
-            }))
-            .collect();
-        locks.sort_by(|a, b| b.failures.cmp(&a.failures).then(b.last_failure.cmp(&a.last_failure)));
-        Ok(locks)
-    })
-}
-
-/// Lifts a lock: forgets the failures within the window that hold it (of the account at the
-/// address, of the account, or from the address). Logged as a change of the user, or of the
-/// users when the lock names no user.
-pub fn clear_lock(
-    conn: &mut DbConn,
-    actor: &Actor,
-    throttle: &Throttle,
-    username_hash: Option<&str>,
-    address: Option<&str>,
-) -> Result<usize> {
-    if username_hash.is_none() && address.is_none() {
-        return Err(StoreError::NotFound);
-    }
-    write(conn, |conn| {
-        let mut failed = diesel::delete(login_attempts::table)
-            .filter(login_attempts::succeeded.eq(false))
-            .filter(login_attempts::at.ge(ago(actor.at, throttle.window)))
-            .into_boxed();
-        if let Some(hash) = username_hash {
-            failed = failed.filter(login_attempts::username_hash.eq(hash.to_owned()));
-        }
-        if let Some(address) = address {
-            failed = failed.filter(login_attempts::client_address.eq(address.to_owned()));
-        }
-        let cleared = failed.execute(conn)?;
-        let user_id: Option<i32> = match username_hash {
-            Some(hash) => users_table::table
-                .select((users_table::id, users_table::username))
-                .load::<(i32, String)>(conn)?
-                .into_iter()
-                .find(|(_, name)| token_hash(name) == hash)
-                .map(|(id, _)| id),
-            None => None,
-        };
-        let record = match user_id {
-            Some(id) => Record::new(users::RECORD, id),
-            None => Record::all(users::RECORD),
-        };
-        append(conn, actor, Action::Unlock, &record)?;
-        Ok(cleared)
-    })
 }

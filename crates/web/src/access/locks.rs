@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use etablera_store::access::sessions::{self, Lock};
+use etablera_store::access::throttle::{self, Lock};
 use serde::Deserialize;
 
 use crate::api::Params;
@@ -44,7 +44,7 @@ pub async fn page(
 ) -> AppResult<Html<String>> {
     let t = ctx.tr();
     let (actor, throttle) = (ctx.actor(), state.config.throttle);
-    let found = state.store.run(move |conn| sessions::locks(conn, &actor, &throttle)).await?;
+    let found = state.store.run(move |conn| throttle::locks(conn, &actor, &throttle)).await?;
     let locks = found
         .into_iter()
         .map(|l| LockRow {
@@ -91,7 +91,7 @@ pub async fn clear(
     let address = Some(form.address).filter(|a| !a.is_empty());
     state
         .store
-        .run(move |conn| sessions::clear_lock(conn, &actor, &throttle, hash.as_deref(), address.as_deref()))
+        .run(move |conn| throttle::clear_lock(conn, &actor, &throttle, hash.as_deref(), address.as_deref()))
         .await?;
     Ok(Redirect::to("/admin/login-locks?cleared=1").into_response())
 }
