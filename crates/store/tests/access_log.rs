@@ -283,7 +283,17 @@ fn a_tail_cut_off_with_the_head_set_back_is_found_only_against_a_checkpoint() {
     tamper(&db, "DELETE FROM access_log WHERE id > 8");
     tamper(&db, &format!("UPDATE access_log_head SET last_id = 8, last_hash = '{eighth}'"));
     assert_eq!(first_break(&db), None, "the chain alone cannot tell");
-    assert_eq!(break_against(&db, &[signed]), Some(Break::ShorterThanCheckpoint { rows: 8, checkpoint_rows: 11 }));
+    assert_eq!(
+        break_against(&db, &[signed.clone()]),
+        Some(Break::ShorterThanCheckpoint { rows: 8, checkpoint_rows: 11 })
+    );
+    let refused =
+        db.store.with_conn(|conn| log::checkpoint(conn, &etablera_store::testing::cli(), &key(), Some(&signed)));
+    assert_eq!(
+        refused.unwrap().unwrap_err(),
+        Break::ShorterThanCheckpoint { rows: 9, checkpoint_rows: 11 },
+        "signing again appends its own row as row 9, and the signed row 11 is gone"
+    );
 }
 
 #[test]

@@ -362,7 +362,11 @@ fn walk(
         let hash: Option<String> =
             access_log::table.find(start.rows).select(access_log::hash).first(conn).optional()?;
         match hash {
-            None => return broken(0, Break::ShorterThanCheckpoint { rows: 0, checkpoint_rows: start.rows }, 0),
+            None => {
+                let rows: Option<i32> = access_log::table.select(diesel::dsl::max(access_log::id)).first(conn)?;
+                let rows = rows.unwrap_or(0);
+                return broken(0, Break::ShorterThanCheckpoint { rows, checkpoint_rows: start.rows }, 0);
+            }
             Some(hash) if hash != start.head_hash => return broken(0, Break::Unanchored { rows: start.rows }, 0),
             Some(hash) => {
                 prev_hash = hash;
