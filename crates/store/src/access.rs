@@ -48,6 +48,12 @@ impl Actor {
     }
 }
 
+/// The moment `duration` before `at`: where a window of the throttle or a session's limit
+/// begins.
+pub(crate) fn ago(at: NaiveDateTime, duration: std::time::Duration) -> NaiveDateTime {
+    at - chrono::Duration::from_std(duration).expect("configured durations are small")
+}
+
 /// A random token, hex encoded, from the operating system's generator.
 pub fn random_token(bytes: usize) -> String {
     use rand::RngCore;

@@ -9,9 +9,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use etablera_domain::ids::{DeviationId, HouseholdId, NotificationId, UserId};
 
+use crate::access::Scope;
+use crate::access::users::User;
 use crate::reception::households::label;
-use crate::schema::{households, notifications, users};
+use crate::schema::{households, notifications, user_municipalities, users};
 use crate::{DbConn, Result};
+use etablera_domain::access::Permission;
 
 etablera_domain::coded! {
     /// What a notification tells.
@@ -161,6 +164,25 @@ pub fn release_for_email(conn: &mut DbConn, id: NotificationId) -> Result<()> {
     Ok(())
 }
 
+/// The users of these municipalities who have `permission`, each loaded once, with their ids:
+/// those a notification about a household there may go to, once their scope allows it.
+pub(crate) fn followers(conn: &mut DbConn, codes: &[&str], permission: Permission) -> Result<Vec<(i32, User)>> {
+    let mut ids: Vec<i32> = user_municipalities::table
+        .filter(user_municipalities::municipality_code.eq_any(codes))
+        .select(user_municipalities::user_id)
+        .load(conn)?;
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = Vec::new();
+    for id in ids {
+        let user = crate::access::users::load(conn, id)?;
+        if user.can(permission) {
+            found.push((id, user));
+        }
+    }
+    Ok(found)
+}
+
 /// Tells the unit managers who follow a household (those who manage the unit, in its
 /// municipality) about it; once a day at most for the same household and kind, so that repeated
 /// attempts do not flood them. The caller holds the transaction.
@@ -172,21 +194,12 @@ pub(crate) fn notify_unit_managers(
     household_id: i32,
     at: NaiveDateTime,
 ) -> Result<usize> {
-    use crate::access::Scope;
-    use crate::schema::user_municipalities;
-    use etablera_domain::access::Permission;
-    let candidates: Vec<i32> = user_municipalities::table
-        .filter(user_municipalities::municipality_code.eq(municipality_code))
-        .select(user_municipalities::user_id)
-        .load(conn)?;
+    let managers = followers(conn, &[municipality_code], etablera_domain::access::Permission::ManageUnit)?;
     let mut made = 0;
-    for id in candidates {
-        let user = crate::access::users::load(conn, id)?;
-        if user.disabled || !user.can(Permission::ManageUnit) || !Scope::of(&user).allows(municipality_code, unit) {
-            continue;
-        }
+    for (id, _) in managers.iter().filter(|(_, user)| !user.disabled && Scope::of(user).allows(municipality_code, unit))
+    {
         let recent: i64 = notifications::table
-            .filter(notifications::user_id.eq(id))
+            .filter(notifications::user_id.eq(*id))
             .filter(notifications::kind.eq(kind.code()))
             .filter(notifications::household_id.eq(household_id))
             .filter(notifications::created_at.ge(at - chrono::Duration::days(1)))
@@ -195,7 +208,7 @@ pub(crate) fn notify_unit_managers(
         if recent == 0 {
             diesel::insert_into(notifications::table)
                 .values((
-                    notifications::user_id.eq(id),
+                    notifications::user_id.eq(*id),
                     notifications::kind.eq(kind.code()),
                     notifications::household_id.eq(household_id),
                     notifications::created_at.eq(at),

@@ -358,6 +358,9 @@ fn walk(
     let broken = |rows_checked, first_break, checkpoints_checked| {
         Ok((Verification { rows_checked, first_break: Some(first_break), checkpoints_checked }, (0, String::new())))
     };
+    // The first batch has no lower bound, so that a row slipped in below the first id is met
+    // first; from a checkpoint on, the rows after it.
+    let mut after: Option<i32> = None;
     if let Some(start) = start.filter(|c| c.rows > 0) {
         let hash: Option<String> =
             access_log::table.find(start.rows).select(access_log::hash).first(conn).optional()?;
@@ -372,11 +375,10 @@ fn walk(
                 prev_hash = hash;
                 expected_id = start.rows + 1;
                 checkpoints_checked = 1;
+                after = Some(start.rows);
             }
         }
     }
-    // The first batch has no lower bound: a row slipped in below the first id is met first.
-    let mut after: Option<i32> = start.filter(|c| c.rows > 0).map(|c| c.rows);
     loop {
         let mut query = access_log::table.into_boxed();
         if let Some(after) = after {

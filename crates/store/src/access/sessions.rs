@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::log::{Action, Record, append};
 use super::users::{self, User};
-use super::{Actor, passwords, random_token, token_hash};
+use super::{Actor, ago, passwords, random_token, token_hash};
 use crate::schema::{login_attempts, sessions, users as users_table};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::access::{PasswordChange, check_new_password};
@@ -24,10 +24,6 @@ pub enum LoginOutcome {
     Refused,
     /// Too many failures lately for this account or address.
     Throttled,
-}
-
-fn ago(at: NaiveDateTime, duration: Duration) -> NaiveDateTime {
-    at - chrono::Duration::from_std(duration).expect("configured durations are small")
 }
 
 /// Checks the password and, when it is right, opens a session. Every attempt is logged.

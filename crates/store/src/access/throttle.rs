@@ -2,21 +2,15 @@
 //! hash), the failures the domain's rule (`etablera_domain::access::throttle`) weighs, counted
 //! in SQL, and the administrator's view of the locks.
 
-use std::time::Duration;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::log::{Action, Record, append};
-use super::{Actor, token_hash, users};
+use super::{Actor, ago, token_hash, users};
 use crate::schema::{login_attempts, users as users_table};
 use crate::{DbConn, Result, StoreError, write};
 
 pub use etablera_domain::access::throttle::{Failures, Lock, Throttle};
-
-fn ago(at: NaiveDateTime, duration: Duration) -> NaiveDateTime {
-    at - chrono::Duration::from_std(duration).expect("configured durations are small")
-}
 
 /// The failures the throttle weighs for this account at this address, counted in SQL.
 fn failures(
@@ -91,6 +85,12 @@ pub(crate) fn insert_attempt(
     Ok(())
 }
 
+/// The users by the hash of their name, as attempts keep it: the staff, a few hundred at most.
+fn by_name_hash(conn: &mut DbConn) -> Result<std::collections::HashMap<String, (i32, String)>> {
+    let users: Vec<(i32, String)> = users_table::table.select((users_table::id, users_table::username)).load(conn)?;
+    Ok(users.into_iter().map(|(id, name)| (token_hash(&name), (id, name))).collect())
+}
+
 /// A login that must wait now: who (the account's name when it is a user's; a name no user has
 /// is kept only as a hash), from where, why, and how many failures hold it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,14 +132,8 @@ pub fn locks(conn: &mut DbConn, actor: &Actor, throttle: &Throttle) -> Result<Ve
             .having(count_star().ge(throttle.max_failures_per_address))
             .select((login_attempts::client_address, count_star(), max(login_attempts::at)))
             .load(conn)?;
-        // The staff's names, to name the accounts: a few hundred at most.
-        let names: std::collections::HashMap<String, String> = users_table::table
-            .select(users_table::username)
-            .load::<String>(conn)?
-            .into_iter()
-            .map(|name| (token_hash(&name), name))
-            .collect();
-        let named = |hash: &String| names.get(hash).cloned();
+        let users = by_name_hash(conn)?;
+        let named = |hash: &String| users.get(hash).map(|(_, name)| name.clone());
         let mut locks: Vec<LockedOut> = pairs
             .into_iter()
             .map(|(hash, address, failures, last)| LockedOut {
@@ -197,13 +191,8 @@ pub fn clear_lock(
             failed = failed.filter(login_attempts::client_address.eq(address.to_owned()));
         }
         let cleared = failed.execute(conn)?;
-        let user_id: Option<i32> = match username_hash {
-            Some(hash) => users_table::table
-                .select((users_table::id, users_table::username))
-                .load::<(i32, String)>(conn)?
-                .into_iter()
-                .find(|(_, name)| token_hash(name) == hash)
-                .map(|(id, _)| id),
+        let user_id = match username_hash {
+            Some(hash) => by_name_hash(conn)?.remove(hash).map(|(id, _)| id),
             None => None,
         };
         let record = match user_id {

@@ -7,9 +7,8 @@ use etablera_domain::access::Permission;
 use etablera_domain::reception::first_contact::{DayCount, Status};
 
 use crate::access::Scope;
-use crate::access::users;
 use crate::notifications::Kind;
-use crate::schema::{notifications, user_municipalities};
+use crate::schema::notifications;
 use crate::{DbConn, Result, write};
 
 pub const OVERDUE_FIRST_CONTACT: Kind = Kind::FirstContactOverdue;
@@ -30,19 +29,10 @@ pub fn notify_overdue(conn: &mut DbConn, at: NaiveDateTime, days: DayCount) -> R
     }
     // Everyone who may work with cases in those municipalities, each loaded once.
     let codes: Vec<&str> = overdue.iter().map(|(_, code, _)| code.as_str()).collect();
-    let mut user_ids: Vec<i32> = user_municipalities::table
-        .filter(user_municipalities::municipality_code.eq_any(&codes))
-        .select(user_municipalities::user_id)
-        .load(conn)?;
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    let mut followers = Vec::new();
-    for id in user_ids {
-        let user = users::load(conn, id)?;
-        if user.can(Permission::WriteCases) {
-            followers.push((user.id, Scope::of(&user)));
-        }
-    }
+    let followers: Vec<(i32, Scope)> = crate::notifications::followers(conn, &codes, Permission::WriteCases)?
+        .into_iter()
+        .map(|(id, user)| (id, Scope::of(&user)))
+        .collect();
     write(conn, |conn| {
         let mut made = 0;
         for (household_id, code, unit) in &overdue {
