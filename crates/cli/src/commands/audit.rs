@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Subcommand;
+use etablera_domain::text::Text;
 use etablera_domain::time::start_of_local_day;
 use etablera_reports::access::{LoggedAccess, access_log_csv};
 use etablera_store::Store;
@@ -61,7 +62,7 @@ pub fn run(command: AuditCommand, settings: &Settings) -> anyhow::Result<ExitCod
                 Some(file) => match file.read() {
                     Ok(checkpoints) => checkpoints,
                     Err(e) => {
-                        println!("Kontrollpunkterna går inte att lita på: {}.", e.swedish());
+                        println!("{}", Text::new("audit-verify-untrusted").with_text("reason", e).swedish());
                         return Ok(ExitCode::FAILURE);
                     }
                 },
@@ -72,14 +73,7 @@ pub fn run(command: AuditCommand, settings: &Settings) -> anyhow::Result<ExitCod
             match verification.first_break {
                 None => {
                     println!("Åtkomstloggen är hel: {} rader kontrollerade.", verification.rows_checked);
-                    match (file, verification.checkpoints_checked) {
-                        (None, _) => println!(
-                            "Inga kontrollpunkter är inställda (audit_checkpoints, audit_key_file): en logg som kortats \
-                             eller räknats om helt kan inte upptäckas."
-                        ),
-                        (Some(_), 0) => println!("Kontrollpunktsfilen har ännu inga kontrollpunkter."),
-                        (Some(_), n) => println!("Kedjan stämmer med {n} signerade kontrollpunkter."),
-                    }
+                    println!("{}", verification.anchoring(file.is_some()).swedish());
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(b) => {

@@ -306,6 +306,18 @@ pub struct Verification {
     pub checkpoints_checked: usize,
 }
 
+impl Verification {
+    /// What the checkpoints said of a whole chain, as a sentence after "the chain is whole":
+    /// none configured (`anchored` false), none in the file yet, or how many it was held to.
+    pub fn anchoring(&self, anchored: bool) -> Text {
+        match (anchored, self.checkpoints_checked) {
+            (false, _) => Text::new("audit-verify-no-checkpoints"),
+            (true, 0) => Text::new("audit-verify-checkpoints-none"),
+            (true, count) => Text::new("audit-verify-checkpoints").with("count", count),
+        }
+    }
+}
+
 /// Walks the whole chain in id order, from its first row whatever its id, and reports the first
 /// row where it breaks; at each signed checkpoint (whose signatures the caller has checked) the
 /// chain must have the hash signed, and it must reach the longest. The rows and the head are

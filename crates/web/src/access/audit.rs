@@ -257,11 +257,7 @@ pub fn describe(verification: &Verified, t: &Tr) -> String {
             Some(b) => t.text("audit-verify-broken", &[("row", b.row().to_string()), ("reason", t.say(&b.describe()))]),
             None => {
                 let whole = t.with("audit-verify-ok", "rows", verification.rows_checked);
-                let pinned = match (anchored, verification.checkpoints_checked) {
-                    (false, _) => t.get("audit-verify-no-checkpoints"),
-                    (true, count) => t.with("audit-verify-checkpoints", "count", count),
-                };
-                format!("{whole} {pinned}")
+                format!("{whole} {}", t.say(&verification.anchoring(*anchored)))
             }
         },
     }
