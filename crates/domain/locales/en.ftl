@@ -78,6 +78,7 @@ action-export = Export
 action-delete = Removal
 action-unlock = Lock lifted
 action-refused = Refused registration
+action-cull = Culling
 
 audit-title = Access log
 audit-intro = Every read and change of personal data, every sign-in and every changed permission. The log shows who, when and which record – never the data itself.

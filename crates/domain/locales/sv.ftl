@@ -78,6 +78,7 @@ action-export = Export
 action-delete = Borttagning
 action-unlock = Spärr hävd
 action-refused = Nekad registrering
+action-cull = Gallring
 
 audit-title = Åtkomstlogg
 audit-intro = Varje läsning och ändring av personuppgifter, varje inloggning och varje ändrad behörighet. Loggen visar vem, när och vilken post – aldrig själva uppgifterna.

@@ -2,6 +2,7 @@
 
 mod chain;
 pub mod checkpoint;
+pub mod culling;
 mod passwords;
 mod roles;
 pub mod throttle;

@@ -1,6 +1,7 @@
 //! Users, roles, sessions, API tokens, login throttling and the access log.
 
 pub mod checkpoints;
+pub mod culling;
 pub mod history;
 pub mod log;
 pub mod passwords;

@@ -342,6 +342,7 @@ diesel::table! {
         created_by -> Nullable<Integer>,
         version -> Integer,
         responsible_id -> Nullable<Integer>,
+        culled_on -> Nullable<Date>,
     }
 }
 
@@ -366,6 +367,7 @@ diesel::table! {
         version -> Integer,
         search_name -> Text,
         birth_date_known -> Text,
+        culled_on -> Nullable<Date>,
     }
 }
 

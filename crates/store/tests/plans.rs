@@ -252,7 +252,32 @@ fn the_queries_on_growing_tables_use_their_indexes() {
     let backend = db.store.backend();
     db.store
         .with_conn(|conn| {
-            for (sql, indexes) in QUERIES {
+            // access::culling::due: each household not culled, with each kind of entry in its record
+            // looked up by its household or its persons.
+            let culling = etablera_store::access::culling::due_statement_for_plans(
+                "0117",
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            )
+            .unwrap();
+            let culling_indexes: &[&str] = &[
+                "households_culling",
+                "persons_household",
+                "case_notes_household",
+                "record_changes_record",
+                "person_exits_person",
+                "activities_person",
+                "declines_person",
+                "work_exemptions_person",
+                "temporary_housings_household",
+                "housing_damages_housing",
+                "support_tasks_household",
+                "costs_household",
+                "documents_household",
+                "documents_person",
+                "documents_housing",
+                "deviations_household",
+            ];
+            for (sql, indexes) in QUERIES.iter().copied().chain([(culling.as_str(), culling_indexes)]) {
                 let plan = plan(conn, backend, sql);
                 for index in indexes {
                     assert!(index.split('|').any(|i| plan.contains(i)), "{sql}\nshould use {index}:\n{plan}");

@@ -3,6 +3,7 @@
 mod access_log;
 mod accounts;
 mod cofinancing;
+mod culling;
 mod economy;
 mod orders;
 mod plans;

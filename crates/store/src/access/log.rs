@@ -29,6 +29,8 @@ etablera_domain::coded! {
         Unlock = "unlock",
         /// A registration refused because a number given is held out of the user's sight.
         Refused = "refused",
+        /// A record culled under the retention rule: its personal data removed.
+        Cull = "cull",
     }
 }
 
