@@ -3,6 +3,7 @@
 mod audit;
 mod backup;
 pub mod calc;
+mod cull;
 mod demo;
 mod export;
 mod import;
@@ -75,6 +76,8 @@ pub enum Command {
     Report(report::ReportCommand),
     /// Back the database up (SQLite: an online copy; PostgreSQL: the pg_dump command to run).
     Backup(backup::BackupArgs),
+    /// Cull (gallra) the records due under the retention rule; --dry-run lists them.
+    Cull(cull::CullArgs),
 }
 
 impl Command {
@@ -112,6 +115,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Report(command) => report::run(command, &Store::open(&settings.database)?, &settings),
         Command::Backup(args) => backup::run(args, &settings.database),
         Command::Calc(command) => calc::run(command, &settings.database),
+        Command::Cull(args) => cull::run(args, &settings),
     }
 }
 

@@ -81,6 +81,10 @@ pub struct FileSettings {
     pub audit_key_file: Option<PathBuf>,
     /// Minutes between the server's checkpoints (default 60).
     pub audit_checkpoint_minutes: Option<u64>,
+    /// Whether the server culls the records due every night (default true), and at which hour,
+    /// Stockholm time (default 2).
+    pub cull_nightly: Option<bool>,
+    pub cull_hour: Option<u32>,
 }
 
 /// The mail and casework settings `serve` takes from flags or the environment.

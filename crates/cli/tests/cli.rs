@@ -686,3 +686,44 @@ fn demo_at_scale_gives_every_municipality_a_caseload_and_the_chain_stays_whole()
     let refused = etablera(&TestDatabase::new(), &["demo", "--scale", "10"]);
     assert!(!refused.status.success(), "fewer persons than municipalities");
 }
+
+#[test]
+fn cull_lists_what_is_due_with_dry_run_then_culls_it() {
+    let db = TestDatabase::new();
+    let file = serde_json::json!({
+        "format": "etablera-reception/1",
+        "municipality_code": "0117",
+        "households": [{
+            "ref": "GAMMAL",
+            "placement_date": "2019-05-02",
+            "persons": [{
+                "ref": "P1", "given_name": "Amina", "family_name": "Hassan", "birth_date": "1988-04-17",
+                "personal_number": null, "dossier_number": null, "category": "resettled", "reception_date": "2019-05-02"
+            }]
+        }]
+    });
+    let actor = etablera_store::testing::cli_on("2019-05-02".parse().unwrap());
+    db.store
+        .with_conn(|conn| {
+            Ok(etablera_store::reception::exchange::import(conn, &actor, &file.to_string(), "Mottagningen"))
+        })
+        .unwrap()
+        .unwrap();
+
+    let dry = etablera(&db, &["cull", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let out = stdout(&dry);
+    assert!(out.contains("Regel: 5 år efter sista anteckningen"), "{out}");
+    assert!(out.contains("0117 Österåker: akter att gallra 1, varav 0"), "{out}");
+    assert!(out.contains("sista anteckning 2019-05-02, gallras från 2024-05-02, senast 2025-12-31"), "{out}");
+    assert!(out.contains("Inget ändrades (--dry-run)."), "{out}");
+    assert!(!out.contains("Hassan"), "{out}");
+
+    let culled = etablera(&db, &["cull", "--municipality", "0117"]);
+    assert!(culled.status.success(), "{}", stderr(&culled));
+    assert!(stdout(&culled).contains("Gallrade hushåll: 1, personer: 1;"), "{}", stdout(&culled));
+    let again = etablera(&db, &["cull", "--dry-run"]);
+    assert!(stdout(&again).contains("Inget att gallra."), "{}", stdout(&again));
+    let bad = etablera(&db, &["cull", "--municipality", "117"]);
+    assert!(!bad.status.success());
+}

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api;
 pub mod audit;
+pub mod culling;
 pub mod locks;
 pub mod login;
 pub mod tokens;

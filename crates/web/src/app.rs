@@ -72,6 +72,8 @@ pub fn routes() -> Routes {
         .get("/admin/users", Needs(Permission::ManageUsers), get(access::users::list))
         .get("/admin/login-locks", Needs(Permission::ManageUsers), get(access::locks::page))
         .post("/admin/login-locks/clear", Needs(Permission::ManageUsers), post(access::locks::clear))
+        .get("/admin/culling", Needs(Permission::CullRecords), get(access::culling::page))
+        .post("/admin/culling", Needs(Permission::CullRecords), post(access::culling::cull))
         .get("/admin/users/new", Needs(Permission::ManageUsers), get(access::users::new_form))
         .post("/admin/users/new", Needs(Permission::ManageUsers), post(access::users::create))
         .get("/admin/users/{username}", Needs(Permission::ManageUsers), get(access::users::edit_form))
@@ -574,6 +576,7 @@ async fn health(State(state): State<AppState>) -> Response {
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     crate::notifications::notify_in_background(state.clone());
     crate::access::audit::checkpoint_in_background(state.clone());
+    crate::access::culling::cull_in_background(state.clone());
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -28,6 +28,8 @@ pub struct WebConfig {
     /// Where the access log's signed checkpoints are kept, and how often the server adds one.
     pub checkpoints: Option<etablera_store::access::checkpoints::CheckpointFile>,
     pub checkpoint_every: Duration,
+    /// The hour (Stockholm time) of the server's nightly culling round; none: no round.
+    pub cull_at_hour: Option<u32>,
 }
 
 /// The mail server and the sender of notifications.
@@ -67,6 +69,7 @@ impl Default for WebConfig {
             clock: etablera_store::Clock::system(),
             checkpoints: None,
             checkpoint_every: Duration::from_secs(60 * 60),
+            cull_at_hour: Some(2),
         }
     }
 }

@@ -57,6 +57,9 @@ impl PageContext {
                 link("/admin/activity-types", "catalogue-title");
                 link("/admin/reimbursement-rules", "rules-title");
             }
+            if user.can(Permission::CullRecords) {
+                link("/admin/culling", "culling-title");
+            }
             if user.can(Permission::ManageCofinancing) {
                 link("/cofinancing/population", "nav-cofinancing");
             }

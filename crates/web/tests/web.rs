@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod cofinancing;
+mod culling;
 mod documents;
 mod economy;
 mod invoicing;

@@ -73,6 +73,11 @@ pub fn run(args: ServeArgs, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         web.checkpoint_every = std::time::Duration::from_secs(minutes * 60);
     }
+    web.cull_at_hour = match (settings.file.cull_nightly, settings.file.cull_hour) {
+        (Some(false), _) => None,
+        (_, Some(hour)) if hour > 23 => anyhow::bail!("cull_hour ska vara en timme mellan 0 och 23"),
+        (_, hour) => Some(hour.unwrap_or(2)),
+    };
     let pool =
         config::pool_settings(&settings.file, settings.database.backend(), args.pool_size, args.pool_wait_seconds)?;
     let store = Store::open_with(&settings.database, pool)?;

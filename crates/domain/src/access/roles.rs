@@ -40,6 +40,8 @@ crate::coded! {
         ManageCofinancing = "manage_cofinancing",
         /// See one's own municipality's agreement, invoices and refunds.
         ReadOwnAgreement = "read_own_agreement",
+        /// See which records are due for culling (by number, never by name) and cull them.
+        CullRecords = "cull_records",
     }
 }
 
@@ -48,7 +50,7 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Admin => &[ManageUsers, ManageRules],
+            Role::Admin => &[ManageUsers, ManageRules, CullRecords],
             Role::CaseWorker => &[ReadCases, WriteCases],
             Role::UnitManager => &[ReadCases, WriteCases, ManageUnit, ReadAggregateReports],
             Role::Finance => &[ManageEconomy, ReadAggregateReports],

@@ -42,6 +42,8 @@ pub struct Household {
     pub version: i32,
     /// The responsible case worker (ansvarig handläggare), a user.
     pub responsible_id: Option<i32>,
+    /// The day its record was culled: its persons' personal data are gone.
+    pub culled_on: Option<NaiveDate>,
 }
 
 impl Household {
@@ -128,7 +130,11 @@ impl Person {
         BirthDate::from_reckoned(self.birth_date, self.birth_date_known)
     }
 
+    /// The name, or P and the number for a person culled (whose name is gone).
     pub fn name(&self) -> String {
+        if self.given_name.is_empty() && self.family_name.is_empty() {
+            return format!("P{}", self.id);
+        }
         format!("{} {}", self.given_name, self.family_name)
     }
 

@@ -415,6 +415,9 @@ async fn household_page_warning(
             .map(|p| p.person.name())
             .unwrap_or_else(|| t.get("note-about-household"))
     };
+    let notice = notice.or_else(|| {
+        file.household.culled_on.map(|day| t.say(&crate::i18n::Text::new("household-culled").with("day", day)))
+    });
     let page = HouseholdPage {
         documents: DocumentsView::new(
             &t,
