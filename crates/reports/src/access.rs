@@ -88,3 +88,69 @@ mod tests {
         );
     }
 }
+
+const EXTRACT_TEMPLATE: &str = include_str!("../templates/extract.typ");
+
+/// A register extract as a document: every word and figure already in the reader's language.
+pub struct ExtractDocument {
+    pub title: String,
+    /// What the extract is and what it holds, a paragraph.
+    pub intro: String,
+    pub facts: Vec<(String, String)>,
+    pub sections: Vec<ExtractSection>,
+    pub footer: String,
+    /// "sida" and "av" of "sida 1 av 2", and the language's code.
+    pub page_word: String,
+    pub of_word: String,
+    pub lang: String,
+}
+
+/// One kind of record: a heading, the columns and the rows, or what to say when there are none.
+pub struct ExtractSection {
+    pub heading: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub none: String,
+}
+
+const SEPARATORS: [char; 4] = ['\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}'];
+
+fn cells(cells: &[String]) -> String {
+    cells.iter().map(|c| c.replace(SEPARATORS, " ")).collect::<Vec<_>>().join("\u{1f}")
+}
+
+fn lines(rows: &[Vec<String>]) -> String {
+    rows.iter().map(|r| cells(r)).collect::<Vec<_>>().join("\u{1e}")
+}
+
+/// The extract as a PDF of A4 pages.
+pub fn extract_pdf(document: &ExtractDocument) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    let facts: Vec<Vec<String>> = document.facts.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+    let sections = document
+        .sections
+        .iter()
+        .map(|s| {
+            [
+                cells(std::slice::from_ref(&s.heading)),
+                cells(&s.headers),
+                lines(&s.rows),
+                cells(std::slice::from_ref(&s.none)),
+            ]
+            .join("\u{1c}")
+        })
+        .collect::<Vec<_>>()
+        .join("\u{1d}");
+    crate::pdf::render(
+        EXTRACT_TEMPLATE,
+        vec![
+            ("title", document.title.replace(SEPARATORS, " ")),
+            ("intro", document.intro.replace(SEPARATORS, " ")),
+            ("facts", lines(&facts)),
+            ("sections", sections),
+            ("footer", document.footer.replace(SEPARATORS, " ")),
+            ("page_word", document.page_word.clone()),
+            ("of_word", document.of_word.clone()),
+            ("lang", document.lang.clone()),
+        ],
+    )
+}

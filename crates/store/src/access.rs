@@ -2,6 +2,7 @@
 
 pub mod checkpoints;
 pub mod culling;
+pub mod extract;
 pub mod history;
 pub mod log;
 pub mod passwords;

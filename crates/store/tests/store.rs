@@ -5,6 +5,7 @@ mod accounts;
 mod cofinancing;
 mod culling;
 mod economy;
+mod extract;
 mod orders;
 mod plans;
 mod population;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api;
 pub mod audit;
 pub mod culling;
+pub mod extract;
 pub mod locks;
 pub mod login;
 pub mod tokens;

@@ -209,6 +209,8 @@ pub fn routes() -> Routes {
         .post("/reception/households/{id}/notes", Needs(Permission::WriteCases), post(reception::households::add_note))
         .get("/reception/persons/{id}", Needs(Permission::ReadCases), get(reception::persons::show))
         .get("/reception/persons/{id}/plan.pdf", Needs(Permission::ReadCases), get(reception::persons::plan_pdf))
+        .get("/reception/persons/{id}/extract.pdf", Needs(Permission::ManageUnit), get(access::extract::pdf))
+        .get("/reception/persons/{id}/extract.json", Needs(Permission::ManageUnit), get(access::extract::json))
         .post("/reception/persons/{id}/edit", Needs(Permission::WriteCases), post(reception::persons::edit))
         .post(
             "/reception/persons/{id}/activities",

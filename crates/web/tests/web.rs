@@ -7,6 +7,7 @@ mod cofinancing;
 mod culling;
 mod documents;
 mod economy;
+mod extract;
 mod invoicing;
 mod login;
 mod orders;
