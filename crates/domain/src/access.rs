@@ -4,6 +4,7 @@ mod chain;
 pub mod checkpoint;
 pub mod culling;
 mod passwords;
+pub mod review;
 mod roles;
 pub mod throttle;
 

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod history;
 pub mod log;
 pub mod passwords;
+pub mod review;
 mod scope;
 pub mod sessions;
 pub mod throttle;

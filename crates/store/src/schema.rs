@@ -817,3 +817,36 @@ diesel::table! {
 }
 
 diesel::joinable!(document_contents -> documents (document_id));
+
+diesel::table! {
+    log_reviews (id) {
+        id -> Integer,
+        municipality_code -> Text,
+        month -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Integer>,
+        signed_at -> Nullable<Timestamp>,
+        signed_by -> Nullable<Integer>,
+        summary -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    log_review_items (id) {
+        id -> Integer,
+        review_id -> Integer,
+        log_id -> Integer,
+        at -> Timestamp,
+        actor_user_id -> Nullable<Integer>,
+        action -> Text,
+        record_kind -> Text,
+        record_id -> Nullable<Text>,
+        reasons -> Text,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(log_review_items -> log_reviews (review_id));
+diesel::allow_tables_to_appear_in_same_query!(log_reviews, log_review_items);

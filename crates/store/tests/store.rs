@@ -12,6 +12,7 @@ mod population;
 mod quality;
 mod reception;
 mod reporting;
+mod review;
 mod schema;
 
 use etablera_domain::access::Role;

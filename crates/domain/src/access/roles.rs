@@ -42,6 +42,8 @@ crate::coded! {
         ReadOwnAgreement = "read_own_agreement",
         /// See which records are due for culling (by number, never by name) and cull them.
         CullRecords = "cull_records",
+        /// Review a month's reads of personal data in the access log, and sign the review.
+        ReviewAccessLog = "review_access_log",
     }
 }
 
@@ -52,12 +54,12 @@ impl Role {
         match self {
             Role::Admin => &[ManageUsers, ManageRules, CullRecords],
             Role::CaseWorker => &[ReadCases, WriteCases],
-            Role::UnitManager => &[ReadCases, WriteCases, ManageUnit, ReadAggregateReports],
+            Role::UnitManager => &[ReadCases, WriteCases, ManageUnit, ReadAggregateReports, ReviewAccessLog],
             Role::Finance => &[ManageEconomy, ReadAggregateReports],
             Role::Committee => &[ReadAggregateReports],
             Role::RegionalCoordinator => &[ManageCofinancing],
             Role::AgreementContact => &[ReadOwnAgreement],
-            Role::Auditor => &[ReadAccessLog],
+            Role::Auditor => &[ReadAccessLog, ReviewAccessLog],
         }
     }
 

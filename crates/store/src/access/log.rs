@@ -60,6 +60,7 @@ etablera_domain::coded! {
         MonthlyReport = "monthly_report",
         InterimClosing = "interim_closing",
         Document = "document",
+        LogReview = "log_review",
     }
 }
 

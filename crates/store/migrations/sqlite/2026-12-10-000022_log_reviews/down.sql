@@ -1,0 +1,2 @@
+DROP TABLE log_review_items;
+DROP TABLE log_reviews;
