@@ -7,6 +7,7 @@ pub mod culling;
 pub mod extract;
 pub mod locks;
 pub mod login;
+pub mod review;
 pub mod tokens;
 pub mod users;
 

@@ -69,6 +69,9 @@ impl PageContext {
             if user.can(Permission::ReadAccessLog) {
                 link("/audit", "nav-audit");
             }
+            if user.can(Permission::ReviewAccessLog) {
+                link("/audit/reviews", "review-title");
+            }
             link("/account", "nav-account");
         }
         let can_search = user.as_ref().is_some_and(|u| u.can(Permission::ReadCases));

@@ -102,6 +102,9 @@ fn links_for(role: Role, t: &crate::i18n::Tr) -> Vec<(&'static str, String)> {
     if role.has(Permission::ManageRules) {
         links.push(("/admin/activity-types", t.get("catalogue-title")));
     }
+    if role.has(Permission::ReviewAccessLog) {
+        links.push(("/audit/reviews", t.get("review-title")));
+    }
     if role.has(Permission::CullRecords) {
         links.push(("/admin/culling", t.get("culling-title")));
     }

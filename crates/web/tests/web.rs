@@ -16,5 +16,6 @@ mod permissions;
 mod quality;
 mod reception;
 mod reporting;
+mod review;
 mod scale;
 mod support;
