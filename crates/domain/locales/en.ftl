@@ -1891,3 +1891,4 @@ review-mark = Reviewed
 review-reviewed-by = Reviewed { $date } by { $by }
 review-sign-heading = Sign the review
 review-sign = Sign
+culling-blocked-activity = an activity has no end date

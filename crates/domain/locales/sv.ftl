@@ -1891,3 +1891,4 @@ review-mark = Granskad
 review-reviewed-by = Granskad { $date } av { $by }
 review-sign-heading = Signera uppföljningen
 review-sign = Signera
+culling-blocked-activity = en aktivitet har inget slutdatum

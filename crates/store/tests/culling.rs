@@ -40,6 +40,10 @@ fn personal_number(birth: &str, serial: u32) -> String {
 /// Registers one household with two persons, on `on`, placed and received then, an activity in
 /// to the end of that year for its first person.
 fn register(db: &TestDatabase, reference: &str, on: &str, serial: u32) -> i32 {
+    register_ending(db, reference, on, serial, Some(format!("{}-12-31", &on[..4])))
+}
+
+fn register_ending(db: &TestDatabase, reference: &str, on: &str, serial: u32, end: Option<String>) -> i32 {
     let file = json!({
         "format": "etablera-reception/1",
         "municipality_code": "0117",
@@ -51,7 +55,7 @@ fn register(db: &TestDatabase, reference: &str, on: &str, serial: u32) -> i32 {
                     "ref": format!("{reference}-1"), "given_name": "Amina", "family_name": format!("Hassan {reference}"),
                     "birth_date": "1988-04-17", "personal_number": personal_number("1988-04-17", serial),
                     "dossier_number": null, "category": "resettled", "reception_date": on,
-                    "activities": [{"type": "sfi", "start": on, "end": format!("{}-12-31", &on[..4]), "hours_per_week": 15}]
+                    "activities": [{"type": "sfi", "start": on, "end": end, "hours_per_week": 15}]
                 },
                 {
                     "ref": format!("{reference}-2"), "given_name": "Omar", "family_name": format!("Hassan {reference}"),
@@ -158,6 +162,8 @@ fn culling_removes_exactly_the_due_records_and_leaves_counts_and_signed_reports_
         .unwrap();
     // Registered two years ago.
     let recent = register(&db, "NY", "2024-11-04", 4);
+    // As old, but an activity was never ended: it waits for someone to end it.
+    let unended = register_ending(&db, "OAVSLUTAD", "2019-05-07", 5, None);
 
     // May 2019 signed, as the unit manager did in June 2019.
     let boss = add_user(&db, "chef", &[Role::UnitManager]);
@@ -172,7 +178,7 @@ fn culling_removes_exactly_the_due_records_and_leaves_counts_and_signed_reports_
     let live =
         || db.store.with_conn(|conn| monthly::live(conn, "0117", may, d("2026-12-06"), DayCount::Calendar)).unwrap();
     let (signed_before, live_before) = (signed(), live());
-    assert_eq!(live_before.counts.target_group, 6, "the three households of May 2019");
+    assert_eq!(live_before.counts.target_group, 8, "the four households of May 2019");
 
     // What the administrator and `cull --dry-run` see on 6 December 2026.
     let today = d("2026-12-06");
@@ -181,14 +187,23 @@ fn culling_removes_exactly_the_due_records_and_leaves_counts_and_signed_reports_
     let listed: Vec<(i32, i64, NaiveDate, bool)> =
         list.page.rows.iter().map(|r| (r.household_id, r.persons, r.last_entry, r.blockers.is_empty())).collect();
     // The complaint's household was last written to when its SFI ended, on 31 December 2019.
-    assert_eq!(listed, [(complained, 2, d("2019-12-31"), false), (old, 2, d("2020-06-01"), true)]);
-    assert_eq!((list.page.total, list.blocked), (2, 1));
+    assert_eq!(
+        listed,
+        [
+            (unended, 2, d("2019-05-07"), false),
+            (complained, 2, d("2019-12-31"), false),
+            (old, 2, d("2020-06-01"), true)
+        ]
+    );
+    assert_eq!(list.page.rows[0].blockers, [etablera_domain::access::culling::Blocker::ActivityOpen]);
+    assert_eq!(list.page.rows[1].blockers, [etablera_domain::access::culling::Blocker::DeviationOpen]);
+    assert_eq!((list.page.total, list.blocked), (3, 2));
     let old_row = list.page.rows.iter().find(|r| r.household_id == old).unwrap();
     assert_eq!((old_row.schedule.due_on, old_row.schedule.finish_by), (d("2025-06-01"), d("2026-12-31")));
     assert_eq!(names(&db, old)[0].0, "Hassan GAMMAL", "listing changes nothing");
 
     let culled = db.store.with_conn(|conn| culling::cull_municipality(conn, &admin, "0117")).unwrap();
-    assert_eq!(culled, Culled { households: 1, persons: 2, notes: 1, documents: 1, blocked: 1 });
+    assert_eq!(culled, Culled { households: 1, persons: 2, notes: 1, documents: 1, blocked: 2 });
 
     // The old household keeps its rows for the counts, without a name or a number.
     assert_eq!(
@@ -199,7 +214,7 @@ fn culling_removes_exactly_the_due_records_and_leaves_counts_and_signed_reports_
     assert_eq!(count_of(&db, old).1, 0, "documents removed");
     assert_eq!(count_of(&db, old).2, 0, "and their contents");
     // The others are as they were.
-    for (id, reference) in [(noted, "ANTECKNAD"), (complained, "KLAGOMAL"), (recent, "NY")] {
+    for (id, reference) in [(noted, "ANTECKNAD"), (complained, "KLAGOMAL"), (recent, "NY"), (unended, "OAVSLUTAD")] {
         let kept = names(&db, id);
         assert_eq!(kept[0].0, format!("Hassan {reference}"));
         assert!(kept[0].1.is_some() && kept.iter().all(|p| p.3.is_none()));
@@ -232,11 +247,11 @@ fn culling_removes_exactly_the_due_records_and_leaves_counts_and_signed_reports_
 
     // A second round finds nothing more; the held-back one is still counted.
     let again = db.store.with_conn(|conn| culling::cull_municipality(conn, &admin, "0117")).unwrap();
-    assert_eq!(again, Culled { blocked: 1, ..Culled::default() });
+    assert_eq!(again, Culled { blocked: 2, ..Culled::default() });
     // A year on, the noted household falls due too.
     let later = cli_on(d("2027-01-10"));
     let next = db.store.with_conn(|conn| culling::cull_all(conn, &later)).unwrap();
-    assert_eq!((next.households, next.blocked), (1, 1));
+    assert_eq!((next.households, next.blocked), (1, 2));
     assert!(names(&db, noted).iter().all(|p| p.3 == Some(d("2027-01-10"))));
     assert!(names(&db, recent).iter().all(|p| p.3.is_none()));
     assert_eq!(live().figures(), live_before.figures(), "still counted in May 2019");

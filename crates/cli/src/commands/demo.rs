@@ -31,6 +31,8 @@ pub struct DemoArgs {
 
 /// About 35 households a year over three years: Österåker's size of reception.
 const DEMO_HOUSEHOLDS: usize = 105;
+/// Households from seven years ago, for the culling page.
+const DEMO_LONG_AGO_HOUSEHOLDS: usize = 6;
 
 struct DemoUser {
     username: &'static str,
@@ -131,6 +133,20 @@ pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyh
             Ok(etablera_store::reception::exchange::import(conn, &actor, &caseload, super::import::DEFAULT_UNIT))
         })?
         .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
+    // Records written seven years ago, by an actor of that day: due for culling.
+    let long_ago_day = actor
+        .today()
+        .checked_sub_months(chrono::Months::new(12 * reception::LONG_AGO_YEARS))
+        .expect("seven years back is a day");
+    let long_ago = serde_json::to_string(&reception::long_ago(long_ago_day, DEMO_LONG_AGO_HOUSEHOLDS))?;
+    let then = etablera_domain::time::from_local(long_ago_day.and_hms_opt(12, 0, 0).expect("noon"))
+        .expect("noon is on every day");
+    let old = store
+        .with_conn(|conn| {
+            let actor = etablera_store::access::Actor { at: then, ..actor.clone() };
+            Ok(etablera_store::reception::exchange::import(conn, &actor, &long_ago, super::import::DEFAULT_UNIT))
+        })?
+        .map_err(|e| anyhow::anyhow!("the demo's old records did not import: {e:?}"))?;
     let economy = store.with_conn(|conn| economy::run(conn, &actor, DEMO_MUNICIPALITY))?;
     let quality = store.with_conn(|conn| {
         let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
@@ -151,6 +167,10 @@ pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyh
     println!(
         "  Mottagningen i Österåker: {} påhittade hushåll med {} personer under knappt tre år.",
         imported.households, imported.persons
+    );
+    println!(
+        "  Gallringen: {} hushåll med {} personer registrerade för sju år sedan, att gallra.",
+        old.households, old.persons
     );
     println!(
         "  Ekonomin: {} kostnader, {} ansökningar med {} händelser, anslaget för {} år, kostnadsställen för SIE 1.",

@@ -105,6 +105,8 @@ crate::coded! {
         ClaimOpen = "claim_open",
         /// A complaint or deviation about the household is not closed.
         DeviationOpen = "deviation_open",
+        /// An activity of a person in the household has no end: the plan may still be in use.
+        ActivityOpen = "activity_open",
     }
 }
 
@@ -113,6 +115,7 @@ impl Blocker {
         Text::new(match self {
             Blocker::ClaimOpen => "culling-blocked-claim",
             Blocker::DeviationOpen => "culling-blocked-deviation",
+            Blocker::ActivityOpen => "culling-blocked-activity",
         })
     }
 }

@@ -1,6 +1,9 @@
 //! Culling (gallring): finding the households whose record is due under the rule in force
 //! (see [`etablera_domain::access::culling`]) and removing their personal data.
 //!
+//! A record waits, due or not, while a claim with its costs is undecided, a complaint about it
+//! is open, or an activity of its persons has no end.
+//!
 //! A record's last entry is the latest moment anything was written in it: the household, its
 //! persons and their corrections, case notes, activities, declines, exemptions and exits, its
 //! temporary homes and their damages, support tasks, costs, documents and deviations. The
@@ -113,7 +116,9 @@ fn due_table(code: &str, rule: &CullingRule, today: NaiveDate, household: Option
            CASE WHEN EXISTS (SELECT 1 FROM costs c JOIN claims cl ON cl.id = c.claim_id \
              WHERE c.household_id = h.id AND cl.status IN ({marks})) THEN 1 ELSE 0 END AS claim_open, \
            CASE WHEN EXISTS (SELECT 1 FROM deviations dv WHERE dv.household_id = h.id AND dv.closed_on IS NULL) \
-             THEN 1 ELSE 0 END AS deviation_open \
+             THEN 1 ELSE 0 END AS deviation_open, \
+           CASE WHEN EXISTS (SELECT 1 FROM persons p JOIN activities a ON a.person_id = p.id \
+             WHERE p.household_id = h.id AND a.end_date IS NULL) THEN 1 ELSE 0 END AS activity_open \
          FROM households h WHERE h.municipality_code = ? AND h.culled_on IS NULL AND h.created_at < ?{one}) entries \
          WHERE last_entry < ?) due",
         last = LAST_ENTRY.as_str(),
@@ -157,6 +162,8 @@ struct DueRow {
     claim_open: i32,
     #[diesel(sql_type = Integer)]
     deviation_open: i32,
+    #[diesel(sql_type = Integer)]
+    activity_open: i32,
 }
 
 /// A household whose record is due: no name, no number, only what the administrator needs to
@@ -181,11 +188,15 @@ impl DueRow {
             .unwrap_or_default()
             .parse::<NaiveDate>()
             .map_err(crate::StoreError::unreadable)?;
-        let blockers = [(self.claim_open, Blocker::ClaimOpen), (self.deviation_open, Blocker::DeviationOpen)]
-            .into_iter()
-            .filter(|(flag, _)| *flag != 0)
-            .map(|(_, b)| b)
-            .collect();
+        let blockers = [
+            (self.claim_open, Blocker::ClaimOpen),
+            (self.deviation_open, Blocker::DeviationOpen),
+            (self.activity_open, Blocker::ActivityOpen),
+        ]
+        .into_iter()
+        .filter(|(flag, _)| *flag != 0)
+        .map(|(_, b)| b)
+        .collect();
         Ok(Due {
             household_id: self.id,
             unit: self.unit,
@@ -219,7 +230,7 @@ fn due_count(conn: &mut DbConn, code: &str, rule: &CullingRule, today: NaiveDate
     let counted: Vec<DueCount> = raw::load(
         conn,
         &format!(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN claim_open = 1 OR deviation_open = 1 THEN 1 ELSE 0 END), 0) \
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN claim_open = 1 OR deviation_open = 1 OR activity_open = 1 THEN 1 ELSE 0 END), 0) \
              AS blocked FROM {table}"
         ),
         &params,
@@ -235,7 +246,7 @@ fn due_rows(conn: &mut DbConn, code: &str, rule: &CullingRule, today: NaiveDate,
     let rows: Vec<DueRow> = raw::load(
         conn,
         &format!(
-            "SELECT id, unit, persons, CAST(last_entry AS TEXT) AS last_entry, claim_open, deviation_open \
+            "SELECT id, unit, persons, CAST(last_entry AS TEXT) AS last_entry, claim_open, deviation_open, activity_open \
              FROM {table} ORDER BY last_entry, id LIMIT ? OFFSET ?"
         ),
         &params,
@@ -254,7 +265,9 @@ fn free_ids(conn: &mut DbConn, code: &str, rule: &CullingRule, today: NaiveDate)
     let (table, params) = due_table(code, rule, today, None);
     let ids: Vec<Id> = raw::load(
         conn,
-        &format!("SELECT id FROM {table} WHERE claim_open = 0 AND deviation_open = 0 ORDER BY id"),
+        &format!(
+            "SELECT id FROM {table} WHERE claim_open = 0 AND deviation_open = 0 AND activity_open = 0 ORDER BY id"
+        ),
         &params,
     )?;
     Ok(ids.into_iter().map(|i| i.id).collect())
@@ -353,12 +366,13 @@ fn cull_household(conn: &mut DbConn, actor: &Actor, code: &str, rule: &CullingRu
         let still: Vec<DueRow> = raw::load(
             conn,
             &format!(
-                "SELECT id, unit, persons, CAST(last_entry AS TEXT) AS last_entry, claim_open, deviation_open FROM {table}"
+                "SELECT id, unit, persons, CAST(last_entry AS TEXT) AS last_entry, claim_open, deviation_open, \
+                 activity_open FROM {table}"
             ),
             &params,
         )?;
         let Some(due) = still.into_iter().next() else { return Ok(Culled::default()) };
-        if due.claim_open != 0 || due.deviation_open != 0 {
+        if due.claim_open != 0 || due.deviation_open != 0 || due.activity_open != 0 {
             return Ok(Culled::default());
         }
         let person_ids: Vec<i32> =

@@ -136,7 +136,7 @@ pub async fn page(
         rows,
         pager,
         notice,
-        ctx: PageContext::new(&ctx, t.get("culling-title"), "/admin/users"),
+        ctx: PageContext::new(&ctx, t.get("culling-title"), "/admin/culling"),
     })
 }
 

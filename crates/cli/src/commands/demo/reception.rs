@@ -117,6 +117,36 @@ const DEMO: Place<'static> = Place {
     dossier_base: 10,
 };
 
+/// Österåker's reception eight to seven years ago, long done: records for the culling page.
+const LONG_AGO: Place<'static> = Place {
+    municipality_code: "0117",
+    town: "Åkersberga",
+    prefix: "G",
+    seed: 0x0117_2018,
+    months: 12,
+    demo_cases: false,
+    serial_base: 900,
+    dossier_base: 90,
+};
+
+/// How far back the records to cull were written.
+pub const LONG_AGO_YEARS: u32 = 7;
+
+/// `households` households placed over the year before `day` (seven years before the demo's
+/// today), in Österåker.
+/// All but the last two households ended their activities by `day`: those two wait on the
+/// culling page for someone to end them.
+pub fn long_ago(day: NaiveDate, households: usize) -> ReceptionFile {
+    let mut file = generate(day, &LONG_AGO, households);
+    let ended = households.saturating_sub(2);
+    for household in file.households.iter_mut().take(ended) {
+        for activity in household.persons.iter_mut().flat_map(|p| p.activities.iter_mut()) {
+            activity.end.get_or_insert_with(|| day.to_string());
+        }
+    }
+    file
+}
+
 /// `households` households placed over the 34 months before `today`, in Österåker.
 pub fn caseload(today: NaiveDate, households: usize) -> ReceptionFile {
     generate(today, &DEMO, households)
