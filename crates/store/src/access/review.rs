@@ -327,14 +327,17 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
     let kinds = [RecordKind::Person.code(), RecordKind::Household.code()];
     let actions = [Action::Read.code(), Action::Export.code()];
     let mut picked = Vec::new();
+    let mut facts: HashMap<i32, HouseholdFacts> = HashMap::new();
     let mut after = lo - 1;
     loop {
         let rows: Vec<(i32, NaiveDateTime, Option<i32>, String, String, Option<String>)> = access_log::table
+            // Along the primary key only: with the time in the filter a planner may take the
+            // index on time and read the whole month for every batch. The few rows of the id
+            // range stamped outside the month are left out below.
             .filter(access_log::id.gt(after))
             .filter(access_log::id.le(hi))
-            .filter(access_log::at.ge(from))
-            .filter(access_log::at.lt(until))
             .filter(access_log::municipality_code.eq(code))
+            .filter(access_log::record_id.is_not_null())
             .filter(access_log::action.eq_any(actions))
             .filter(access_log::record_kind.eq_any(kinds))
             .filter(access_log::actor_user_id.is_not_null())
@@ -351,6 +354,8 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
             .load(conn)?;
         let Some(last) = rows.last() else { break };
         after = last.0;
+        let full = rows.len() == BATCH as usize;
+        let rows: Vec<_> = rows.into_iter().filter(|r| r.1 >= from && r.1 < until).collect();
         let person_ids: Vec<i32> = rows
             .iter()
             .filter(|r| r.4 == RecordKind::Person.code())
@@ -368,13 +373,15 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
             let id: i32 = r.5.as_deref()?.parse().ok()?;
             if r.4 == RecordKind::Person.code() { household_of_person.get(&id).copied() } else { Some(id) }
         };
-        let household_ids: Vec<i32> = {
-            let mut ids: Vec<i32> = rows.iter().filter_map(household_of).collect();
+        // A household read in one batch is read in the next: what is known of it is kept for
+        // the month (at most the municipality's households).
+        let unknown: Vec<i32> = {
+            let mut ids: Vec<i32> = rows.iter().filter_map(household_of).filter(|h| !facts.contains_key(h)).collect();
             ids.sort_unstable();
             ids.dedup();
             ids
         };
-        let facts = household_facts(conn, &household_ids)?;
+        facts.extend(household_facts(conn, &unknown)?);
         for r in &rows {
             let Some(facts) = household_of(r).and_then(|h| facts.get(&h)) else { continue };
             let reader_id = r.2.unwrap_or_default();
@@ -401,7 +408,7 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
                 });
             }
         }
-        if rows.len() < BATCH as usize {
+        if !full {
             break;
         }
     }
