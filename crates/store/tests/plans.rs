@@ -42,7 +42,7 @@ fn plan(conn: &mut DbConn, backend: Backend, sql: &str) -> String {
 /// On the test's empty tables PostgreSQL finds every index that starts with the municipality
 /// equally cheap, and may take `persons_search` for a query on the municipality's persons; the
 /// national caseload's plans are in docs/performance.md.
-const QUERIES: [(&str, &[&str]); 31] = [
+const QUERIES: [(&str, &[&str]); 35] = [
     // access::sessions::failures: an account's failures at one address, and whether it has
     // logged in from there (on the empty tables PostgreSQL finds the three indexes that start
     // with the name or the address equally cheap).
@@ -238,6 +238,25 @@ const QUERIES: [(&str, &[&str]); 31] = [
         "SELECT documents.id FROM documents WHERE documents.housing_id IN (3, 4)          ORDER BY documents.uploaded_at DESC, documents.id DESC",
         &["documents_housing"],
     ),
+    // access::review::pick: a batch of a month's reads, along the primary key.
+    (
+        "SELECT id, at, actor_user_id, action, record_kind, record_id FROM access_log WHERE id > 100 AND id <= 5000 \
+         AND municipality_code = '0180' AND action IN ('read', 'export') ORDER BY id LIMIT 2000",
+        &["INTEGER PRIMARY KEY|access_log_pkey"],
+    ),
+    // access::review::items: a page of a review's reads, those not yet reviewed.
+    (
+        "SELECT id, log_id FROM log_review_items WHERE review_id = 1 AND reviewed_at IS NULL ORDER BY id LIMIT 50",
+        &["log_review_items_open|log_review_items_review"],
+    ),
+    // access::extract::person: every row of the log about the person or the household.
+    (
+        "SELECT at, actor_user_id, action FROM access_log WHERE (record_kind = 'person' AND record_id = '7') \
+         OR (record_kind = 'household' AND record_id = '3') ORDER BY id",
+        &["access_log_record"],
+    ),
+    // access::culling::cull_household: the household's notifications.
+    ("DELETE FROM notifications WHERE household_id = 3", &["notifications_household"]),
     // reception::exchange::namesakes: the file's persons with the name and birth date of one
     // registered before, each looked up by the municipality's names.
     (

@@ -331,16 +331,14 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
     let mut after = lo - 1;
     loop {
         let rows: Vec<(i32, NaiveDateTime, Option<i32>, String, String, Option<String>)> = access_log::table
-            // Along the primary key only: with the time in the filter a planner may take the
-            // index on time and read the whole month for every batch. The few rows of the id
-            // range stamped outside the month are left out below.
+            // Along the primary key only: with the time, the kind of record or the actor in the
+            // filter a planner may take the index on one of them and read far more than the
+            // batch, for every batch. What is not a user's read of a person or a household, and
+            // the few rows of the id range stamped outside the month, are left out below.
             .filter(access_log::id.gt(after))
             .filter(access_log::id.le(hi))
             .filter(access_log::municipality_code.eq(code))
-            .filter(access_log::record_id.is_not_null())
             .filter(access_log::action.eq_any(actions))
-            .filter(access_log::record_kind.eq_any(kinds))
-            .filter(access_log::actor_user_id.is_not_null())
             .order(access_log::id)
             .limit(BATCH)
             .select((
@@ -355,7 +353,10 @@ fn pick(conn: &mut DbConn, code: &str, month: Month) -> Result<Vec<Picked>> {
         let Some(last) = rows.last() else { break };
         after = last.0;
         let full = rows.len() == BATCH as usize;
-        let rows: Vec<_> = rows.into_iter().filter(|r| r.1 >= from && r.1 < until).collect();
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|r| r.1 >= from && r.1 < until && r.2.is_some() && r.5.is_some() && kinds.contains(&r.4.as_str()))
+            .collect();
         let person_ids: Vec<i32> = rows
             .iter()
             .filter(|r| r.4 == RecordKind::Person.code())
