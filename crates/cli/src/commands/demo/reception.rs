@@ -135,13 +135,19 @@ pub const LONG_AGO_YEARS: u32 = 7;
 /// `households` households placed over the year before `day` (seven years before the demo's
 /// today), in Österåker.
 /// All but the last two households ended their activities by `day`: those two wait on the
-/// culling page for someone to end them.
+/// culling page for someone to end them. Without numbers: the demo's other caseloads use every
+/// range of them, in the same municipality.
 pub fn long_ago(day: NaiveDate, households: usize) -> ReceptionFile {
     let mut file = generate(day, &LONG_AGO, households);
     let ended = households.saturating_sub(2);
-    for household in file.households.iter_mut().take(ended) {
-        for activity in household.persons.iter_mut().flat_map(|p| p.activities.iter_mut()) {
-            activity.end.get_or_insert_with(|| day.to_string());
+    for (n, household) in file.households.iter_mut().enumerate() {
+        for person in &mut household.persons {
+            (person.personal_number, person.dossier_number) = (None, None);
+            if n < ended {
+                for activity in &mut person.activities {
+                    activity.end.get_or_insert_with(|| day.to_string());
+                }
+            }
         }
     }
     file
