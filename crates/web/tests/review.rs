@@ -88,3 +88,57 @@ async fn the_unit_manager_reviews_a_month_read_by_read_and_signs_it() {
     let list = app.get("/audit/reviews", Some(&chef)).await;
     assert!(list.body.contains("Signerad 2026-12-06"), "{}", list.body);
 }
+
+#[tokio::test]
+async fn a_review_refuses_what_is_not_its_own_and_keeps_nothing_of_bad_input() {
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(11, 0, 0).unwrap();
+    let app = TestApp::with_config(WebConfig { clock: etablera_store::Clock::fixed(at), ..Default::default() });
+    app.import(HOUSEHOLD);
+    let household = app.household("H-LOGG");
+    let anna = app.add_user("anna", &[Role::CaseWorker]);
+    app.add_user("chef", &[Role::UnitManager]);
+    let night = chrono::NaiveDate::from_ymd_opt(2026, 11, 7).unwrap().and_hms_opt(22, 30, 0).unwrap();
+    let actor = Actor { user_id: Some(anna.id), at: night, ..Actor::system(night) };
+    app.db
+        .store
+        .with_conn(|conn| etablera_store::reception::case_file::household(conn, &actor, &Scope::of(&anna), household))
+        .unwrap();
+    let chef = app.login("chef").await;
+    let start = |municipality: &'static str, month: &'static str| {
+        let chef = &chef;
+        let app = &app;
+        async move {
+            app.post_form(
+                "/audit/reviews",
+                Some(chef),
+                &[("csrf_token", &chef.csrf), ("municipality", municipality), ("month", month)],
+            )
+            .await
+        }
+    };
+    // Another municipality's month, a month not yet ended, a form without its token.
+    assert_eq!(start("0180", "2026-11").await.status, StatusCode::NOT_FOUND);
+    let december = start("0117", "2026-12").await;
+    assert_eq!(december.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(december.body.contains("role=\"alert\""), "{}", december.body);
+    let forged = app.post_form("/audit/reviews", Some(&chef), &[("municipality", "0117"), ("month", "2026-11")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let review = start("0117", "2026-11").await.location().to_owned();
+    let page = app.get(&review, Some(&chef)).await;
+    let item = page.body.split("id=\"item-").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    // A comment too long is refused and nothing is marked; an item of no review is not found.
+    let long = "x".repeat(1001);
+    let refused = app
+        .post_form(&format!("{review}/items/{item}"), Some(&chef), &[("csrf_token", &chef.csrf), ("comment", &long)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.get(&review, Some(&chef)).await.body.contains("Ogranskade läsningar: 1"));
+    let stray = app
+        .post_form(&format!("{review}/items/999999"), Some(&chef), &[("csrf_token", &chef.csrf), ("comment", "Ok.")])
+        .await;
+    assert_eq!(stray.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/audit/reviews/999999", Some(&chef)).await.status, StatusCode::NOT_FOUND);
+    let bad_page = app.get(&format!("{review}?page=abc"), Some(&chef)).await;
+    assert!(bad_page.status.is_client_error(), "{}", bad_page.status);
+}

@@ -321,16 +321,21 @@ pub fn cull_municipality(conn: &mut DbConn, actor: &Actor, code: &str) -> Result
     Ok(culled)
 }
 
-/// Culls every municipality's due records: the server's daily round and `etablera cull`.
-pub fn cull_all(conn: &mut DbConn, actor: &Actor) -> Result<Culled> {
-    let codes: Vec<String> = read(conn, |conn| {
+/// The municipalities that have households not culled.
+fn municipalities_with_records(conn: &mut DbConn) -> Result<Vec<String>> {
+    read(conn, |conn| {
         Ok(households::table
             .filter(households::culled_on.is_null())
             .select(households::municipality_code)
             .distinct()
             .order(households::municipality_code)
             .load(conn)?)
-    })?;
+    })
+}
+
+/// Culls every municipality's due records: the server's daily round and `etablera cull`.
+pub fn cull_all(conn: &mut DbConn, actor: &Actor) -> Result<Culled> {
+    let codes = municipalities_with_records(conn)?;
     let mut culled = Culled::default();
     for code in codes {
         culled += cull_municipality(conn, actor, &code)?;
@@ -340,14 +345,7 @@ pub fn cull_all(conn: &mut DbConn, actor: &Actor) -> Result<Culled> {
 
 /// What is due in every municipality, without culling: `etablera cull --dry-run`.
 pub fn due_everywhere(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<Vec<(String, DueList)>> {
-    let codes: Vec<String> = read(conn, |conn| {
-        Ok(households::table
-            .filter(households::culled_on.is_null())
-            .select(households::municipality_code)
-            .distinct()
-            .order(households::municipality_code)
-            .load(conn)?)
-    })?;
+    let codes = municipalities_with_records(conn)?;
     let mut lists = Vec::new();
     for code in codes {
         let list = due(conn, actor, &code, today, Paging { page: 1, per_page: Paging::MAX_PER_PAGE })?;

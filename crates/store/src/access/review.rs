@@ -62,14 +62,25 @@ pub struct Item {
     pub comment: Option<String>,
 }
 
-type ReviewRow = (i32, String, String, NaiveDateTime, Option<i32>, Option<NaiveDateTime>, Option<i32>, Option<String>);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = log_reviews)]
+struct ReviewRow {
+    id: i32,
+    municipality_code: String,
+    month: String,
+    created_at: NaiveDateTime,
+    created_by: Option<i32>,
+    signed_at: Option<NaiveDateTime>,
+    signed_by: Option<i32>,
+    summary: Option<String>,
+}
 
 fn reviews_query() -> log_reviews::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
     log_reviews::table.into_boxed()
 }
 
 fn to_reviews(conn: &mut DbConn, rows: Vec<ReviewRow>) -> Result<Vec<Review>> {
-    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let counts: Vec<(i32, i64, i64)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -86,49 +97,27 @@ fn to_reviews(conn: &mut DbConn, rows: Vec<ReviewRow>) -> Result<Vec<Review>> {
             ))
             .load(conn)?
     };
-    let people: Vec<i32> = rows.iter().flat_map(|r| [r.4, r.6]).flatten().collect();
+    let people: Vec<i32> = rows.iter().flat_map(|r| [r.created_by, r.signed_by]).flatten().collect();
     let names = super::users::display_names(conn, &people)?;
     let name = |id: Option<i32>| id.and_then(|i| names.get(&i).cloned());
     Ok(rows
         .into_iter()
         .map(|r| {
-            let (items, open) = counts.iter().find(|c| c.0 == r.0).map_or((0, 0), |c| (c.1, c.2));
+            let (items, open) = counts.iter().find(|c| c.0 == r.id).map_or((0, 0), |c| (c.1, c.2));
             Review {
-                id: r.0,
-                municipality_code: r.1,
-                month: r.2,
-                created_at: r.3,
-                created_by: name(r.4),
-                signed_at: r.5,
-                signed_by: name(r.6),
-                summary: r.7,
+                id: r.id,
+                municipality_code: r.municipality_code,
+                month: r.month,
+                created_at: r.created_at,
+                created_by: name(r.created_by),
+                signed_at: r.signed_at,
+                signed_by: name(r.signed_by),
+                summary: r.summary,
                 items,
                 open,
             }
         })
         .collect())
-}
-
-fn columns() -> (
-    log_reviews::id,
-    log_reviews::municipality_code,
-    log_reviews::month,
-    log_reviews::created_at,
-    log_reviews::created_by,
-    log_reviews::signed_at,
-    log_reviews::signed_by,
-    log_reviews::summary,
-) {
-    (
-        log_reviews::id,
-        log_reviews::municipality_code,
-        log_reviews::month,
-        log_reviews::created_at,
-        log_reviews::created_by,
-        log_reviews::signed_at,
-        log_reviews::signed_by,
-        log_reviews::summary,
-    )
 }
 
 /// The reviews of the municipalities, the latest month first (twelve a year each; the last
@@ -140,7 +129,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor, codes: &[String]) -> Result<Vec<Re
             .filter(log_reviews::municipality_code.eq_any(codes))
             .order((log_reviews::month.desc(), log_reviews::municipality_code))
             .limit(120)
-            .select(columns())
+            .select(ReviewRow::as_select())
             .load(conn)?;
         to_reviews(conn, rows)
     })
@@ -159,7 +148,7 @@ fn find(conn: &mut DbConn, codes: &[String], id: i32) -> Result<Review> {
     let row: ReviewRow = reviews_query()
         .filter(log_reviews::id.eq(id))
         .filter(log_reviews::municipality_code.eq_any(codes))
-        .select(columns())
+        .select(ReviewRow::as_select())
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
