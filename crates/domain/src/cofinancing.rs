@@ -4,6 +4,7 @@
 pub mod apportion;
 pub mod cost;
 pub mod invoices;
+pub mod payment;
 pub mod population;
 pub mod scb;
 pub mod table_check;
