@@ -1902,3 +1902,5 @@ payment-bic-format = a BIC has eight or eleven characters, for example ESSESESS
 payment-ocr-base = the invoice number needs digits to become an OCR number, at most 23
 payment-ocr-format = an OCR number has 3 to 25 digits
 payment-ocr-check = the length or check digit of the OCR number does not match
+own-invoice-files = The invoice
+own-invoice-ubl = E-invoice (XML)

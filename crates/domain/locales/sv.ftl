@@ -1902,3 +1902,5 @@ payment-bic-format = en BIC har åtta eller elva tecken, till exempel ESSESESS
 payment-ocr-base = fakturanumret behöver siffror för att bli ett OCR-nummer, högst 23
 payment-ocr-format = ett OCR-nummer har 3 till 25 siffror
 payment-ocr-check = OCR-numrets längd- eller kontrollsiffra stämmer inte
+own-invoice-files = Fakturan
+own-invoice-ubl = E-faktura (XML)

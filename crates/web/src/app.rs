@@ -138,6 +138,16 @@ pub fn routes() -> Routes {
         )
         .get("/cofinancing/invoices/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::show))
         .get(
+            "/cofinancing/own/invoices/{id}/invoice.pdf",
+            Needs(Permission::ReadOwnAgreement),
+            get(cofinancing::invoices::own_pdf),
+        )
+        .get(
+            "/cofinancing/own/invoices/{id}/ubl.xml",
+            Needs(Permission::ReadOwnAgreement),
+            get(cofinancing::invoices::own_ubl_xml),
+        )
+        .get(
             "/cofinancing/invoices/{id}/ubl.xml",
             Needs(Permission::ManageCofinancing),
             get(cofinancing::invoices::ubl_xml),

@@ -619,6 +619,32 @@ async fn the_agreement_contact_sees_only_their_own_municipality() {
     assert!(page.body.contains("2024-0586-1"));
     assert!(!page.body.contains("2024-0509-1"), "no other municipality's invoices");
     assert_eq!(app.get("/cofinancing/invoices", Some(&browser)).await.status, StatusCode::FORBIDDEN);
+
+    // Their own invoice as PDF and e-invoice, from their page; another municipality's is not found.
+    let own = invoice_id(&app, "2024-0586-1");
+    let pdf_link = format!("/cofinancing/own/invoices/{own}/invoice.pdf");
+    assert!(page.body.contains(&pdf_link), "{}", page.body);
+    let pdf = app.get_bytes(&pdf_link, &browser).await;
+    assert!(crate::support::pdf_text(&pdf).contains("2024-0586-1"));
+    let xml = app.get(&format!("/cofinancing/own/invoices/{own}/ubl.xml"), Some(&browser)).await;
+    assert_eq!(xml.status, StatusCode::OK);
+    assert!(xml.body.contains("<cbc:ID>2024-0586-1</cbc:ID>"), "{}", xml.body);
+    crate::support::assert_valid_einvoice(&xml.body);
+    let other = invoice_id(&app, "2024-0509-1");
+    let refused = app.get(&format!("/cofinancing/own/invoices/{other}/invoice.pdf"), Some(&browser)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let refused = app.get(&format!("/cofinancing/own/invoices/{other}/ubl.xml"), Some(&browser)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
+
+/// The id of the invoice with this number.
+fn invoice_id(app: &TestApp, number: &str) -> i32 {
+    use diesel::prelude::*;
+    use etablera_store::schema::invoices;
+    app.db
+        .store
+        .with_conn(|conn| Ok(invoices::table.filter(invoices::number.eq(number)).select(invoices::id).first(conn)?))
+        .unwrap()
 }
 
 /// An empty agreement form says every error at once, each linked from the summary to its field,

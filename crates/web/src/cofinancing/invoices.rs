@@ -9,6 +9,8 @@ use etablera_domain::money::Money;
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
+use etablera_store::StoreError;
+use etablera_store::access::users::User;
 use etablera_store::cofinancing::invoices::{self, Invoice, InvoiceQuery, InvoiceSort};
 use etablera_store::cofinancing::posts::Post;
 use etablera_store::paging::Page;
@@ -327,17 +329,35 @@ pub async fn credit(
     }
 }
 
-/// The invoice as a document from the county board to the municipality, for UBL and PDF.
+/// Whose invoice a caller may download: the coordinator's of their post, or the agreement
+/// contact's of their municipalities.
+#[derive(Clone, Copy)]
+enum Reader {
+    Post,
+    Municipality,
+}
+
+/// The invoice as a document from the county board to the municipality, for UBL and PDF; not
+/// found unless the caller may read it.
 async fn document(
     state: &AppState,
     user: &etablera_store::access::users::User,
     id: InvoiceId,
+    reader: Reader,
 ) -> AppResult<(Invoice, UblInvoice)> {
-    let invoice = owned_invoice(state, user, id).await?;
-    let post = current_post(state, user).await?.ok_or(AppError::NotFound)?;
+    let invoice = match reader {
+        Reader::Post => owned_invoice(state, user, id).await?,
+        Reader::Municipality => {
+            let invoice = state.store.run(move |conn| invoices::get(conn, id)).await?;
+            if !user.municipalities.iter().any(|m| m.as_str() == invoice.municipality_code) {
+                return Err(AppError::NotFound);
+            }
+            invoice
+        }
+    };
     let agreement_id = invoice.agreement_id;
     let credits_id = invoice.credits_invoice_id;
-    let (agreement, credited) = state
+    let (agreement, credited, post) = state
         .store
         .run(move |conn| {
             let agreement = etablera_store::agreements::for_post_one(conn, agreement_id.get())?;
@@ -345,7 +365,8 @@ async fn document(
                 Some(other) => Some(invoices::get(conn, other)?.number),
                 None => None,
             };
-            Ok((agreement, credited))
+            let post = etablera_store::cofinancing::posts::get(conn, agreement.post_id.ok_or(StoreError::NotFound)?)?;
+            Ok((agreement, credited, post))
         })
         .await?;
     let version = agreement.version_on(invoice.invoice_date).unwrap_or_else(|| agreement.current());
@@ -379,18 +400,37 @@ async fn document(
     Ok((invoice, document))
 }
 
+async fn ubl_download(state: &AppState, user: &User, id: InvoiceId, reader: Reader) -> AppResult<Response> {
+    let (invoice, document) = document(state, user, id, reader).await?;
+    Ok(download(
+        "application/xml; charset=utf-8",
+        format!("faktura-{}.xml", invoice.number),
+        ubl(&document).into_bytes(),
+    ))
+}
+
+async fn pdf_download(
+    ctx: &RequestContext,
+    state: &AppState,
+    user: &User,
+    id: InvoiceId,
+    reader: Reader,
+) -> AppResult<Response> {
+    let (invoice, document) = document(state, user, id, reader).await?;
+    let t = ctx.tr();
+    let kind = kind_name(&t, invoice.kind);
+    let basis = basis_text(&t, &invoice.basis);
+    crate::pages::pdf_download(format!("faktura-{}.pdf", invoice.number), move || invoice_pdf(&document, &kind, &basis))
+        .await
+}
+
 /// The invoice as Peppol BIS Billing 3.0 UBL.
 pub async fn ubl_xml(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
     Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
-    let (invoice, document) = document(&state, &user, id).await?;
-    Ok(download(
-        "application/xml; charset=utf-8",
-        format!("faktura-{}.xml", invoice.number),
-        ubl(&document).into_bytes(),
-    ))
+    ubl_download(&state, &user, id, Reader::Post).await
 }
 
 /// The invoice as a PDF, with the basis of its amount.
@@ -399,12 +439,25 @@ pub async fn pdf(
     Signed { ctx, user }: Signed,
     Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
-    let (invoice, document) = document(&state, &user, id).await?;
-    let t = ctx.tr();
-    let kind = kind_name(&t, invoice.kind);
-    let basis = basis_text(&t, &invoice.basis);
-    crate::pages::pdf_download(format!("faktura-{}.pdf", invoice.number), move || invoice_pdf(&document, &kind, &basis))
-        .await
+    pdf_download(&ctx, &state, &user, id, Reader::Post).await
+}
+
+/// The agreement contact's copy of an invoice to their municipality, as UBL.
+pub async fn own_ubl_xml(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<InvoiceId>,
+) -> AppResult<Response> {
+    ubl_download(&state, &user, id, Reader::Municipality).await
+}
+
+/// The agreement contact's copy of an invoice to their municipality, as a PDF.
+pub async fn own_pdf(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<InvoiceId>,
+) -> AppResult<Response> {
+    pdf_download(&ctx, &state, &user, id, Reader::Municipality).await
 }
 
 #[derive(Deserialize)]
