@@ -136,6 +136,11 @@ pub fn routes() -> Routes {
             Needs(Permission::ManageCofinancing),
             get(cofinancing::invoices::xlsx),
         )
+        .post(
+            "/cofinancing/invoices/status",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::invoices::set_status_all),
+        )
         .get("/cofinancing/invoices/{id}", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::show))
         .get(
             "/cofinancing/own/invoices/{id}/invoice.pdf",

@@ -695,3 +695,50 @@ async fn an_empty_agreement_names_every_field_at_once() {
     answer.names_every_field("vacancy", &[("start", "som ÅÅÅÅ-MM-DD"), ("end", "som ÅÅÅÅ-MM-DD")]);
     assert!(answer.body.contains("Inga vakanser registrerade."), "nothing saved");
 }
+
+/// The year's invoices are marked sent in one step from the list, all or none.
+#[tokio::test]
+async fn several_invoices_are_marked_sent_in_one_step_or_none_is() {
+    let app = TestApp::new();
+    let browser = coordinator(&app).await;
+    seed_ostergotland(&app);
+    app.post_form("/cofinancing/invoices", Some(&browser), &[("csrf_token", &browser.csrf), ("year", "2024")]).await;
+    let list = app.get("/cofinancing/invoices?year=2024&per_page=500", Some(&browser)).await;
+    let picked: Vec<String> =
+        list.body.split("name=\"picked\" value=\"").skip(1).map(|s| s.split('"').next().unwrap().to_owned()).collect();
+    assert_eq!(picked.len(), 13, "every draft can be ticked");
+    let bulk = |fields: Vec<(&'static str, String)>| {
+        let mut all = vec![("csrf_token", browser.csrf.clone())];
+        all.extend(fields);
+        let app = &app;
+        let browser = &browser;
+        async move {
+            let fields: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/cofinancing/invoices/status?year=2024", Some(browser), &fields).await
+        }
+    };
+    let sent_count = |body: &str| body.matches("<td>Skickad</td>").count();
+
+    // Nothing ticked and no day: both said, nothing changed.
+    let empty = bulk(vec![("to", "sent".into()), ("on", "".into())]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Kryssa i de fakturor som ska markeras."), "{}", empty.body);
+    // Drafts cannot be paid: refused by the first one's number, none changes.
+    let mut paid = vec![("to", "paid".to_owned()), ("on", "2025-01-09".to_owned())];
+    paid.extend(picked.iter().take(3).map(|p| ("picked", p.clone())));
+    let refused = bulk(paid).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Inget ändrades."), "{}", refused.body);
+    assert_eq!(sent_count(&app.get("/cofinancing/invoices?year=2024&per_page=500", Some(&browser)).await.body), 0);
+
+    let mut sent = vec![("to", "sent".to_owned()), ("on", "2024-12-10".to_owned())];
+    sent.extend(picked.iter().map(|p| ("picked", p.clone())));
+    let done = bulk(sent.clone()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = app.get(done.location(), Some(&browser)).await;
+    assert!(after.body.contains("Markerade 13 fakturor som skickade."), "{}", after.body);
+    assert_eq!(sent_count(&after.body), 13);
+    // The same ticks again are stale: someone (this step) moved them on since.
+    let stale = bulk(sent).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+}

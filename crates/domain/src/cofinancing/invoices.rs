@@ -556,6 +556,58 @@ impl StatusForm {
     }
 }
 
+/// Several documents moved on in one step, as sent from the list: the ticked rows (each an id and
+/// the version the page showed, `12:3`), what they become, and the day.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BulkStatusForm {
+    pub picked: Vec<String>,
+    pub to: String,
+    pub on: String,
+}
+
+/// The most rows one step may move: a page of the list.
+pub const MAX_BULK: usize = 500;
+
+/// A checked step for several documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkStatus {
+    pub picked: Vec<(crate::ids::InvoiceId, i32)>,
+    pub to: InvoiceStatus,
+    pub on: NaiveDate,
+}
+
+impl BulkStatusForm {
+    /// Every error at once: no row ticked, a status that is neither sent nor paid, no day.
+    pub fn check(&self) -> Result<BulkStatus, Vec<crate::input::Invalid>> {
+        let mut errors = crate::input::Errors::new();
+        let picked: Option<Vec<(crate::ids::InvoiceId, i32)>> = self
+            .picked
+            .iter()
+            .map(|p| {
+                let (id, version) = p.split_once(':')?;
+                Some((crate::ids::InvoiceId::new(id.trim().parse().ok()?), version.trim().parse().ok()?))
+            })
+            .collect();
+        let picked = match picked {
+            Some(p) if !p.is_empty() && p.len() <= MAX_BULK => Some(p),
+            _ => {
+                errors.push(crate::input::Invalid::new("picked", Text::new("invoices-bulk-none")));
+                None
+            }
+        };
+        let to = match InvoiceStatus::from_code(self.to.trim()) {
+            Some(to @ (InvoiceStatus::Sent | InvoiceStatus::Paid)) => Some(to),
+            _ => {
+                errors.push(crate::input::Invalid::new("to", Text::new("invoices-bulk-to")));
+                None
+            }
+        };
+        let on = errors.keep(crate::input::date("on", &self.on));
+        errors.finish(|| Some(BulkStatus { picked: picked?, to: to?, on: on? }))
+    }
+}
+
 /// An invoice credited in full, as typed: why.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
@@ -604,6 +656,23 @@ mod tests {
 
     fn year(y: i32) -> Year {
         Year::new(y).unwrap()
+    }
+
+    #[test]
+    fn several_documents_are_moved_on_with_every_error_said_at_once() {
+        let form = |picked: &[&str], to: &str, on: &str| BulkStatusForm {
+            picked: picked.iter().map(|p| p.to_string()).collect(),
+            to: to.into(),
+            on: on.into(),
+        };
+        let ok = form(&["12:3", "14:1"], "sent", "2026-12-06").check().unwrap();
+        assert_eq!(ok.picked, [(crate::ids::InvoiceId::new(12), 3), (crate::ids::InvoiceId::new(14), 1)]);
+        assert_eq!((ok.to, ok.on.to_string().as_str()), (InvoiceStatus::Sent, "2026-12-06"));
+        let fields = |f: BulkStatusForm| -> Vec<String> {
+            f.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect()
+        };
+        assert_eq!(fields(form(&[], "credited", "")), ["picked", "to", "on"]);
+        assert_eq!(fields(form(&["12"], "paid", "2026-12-06")), ["picked"], "a row without its version");
     }
 
     #[test]

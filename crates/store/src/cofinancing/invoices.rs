@@ -341,6 +341,24 @@ pub fn advance(conn: &mut DbConn, id: InvoiceId, version: i32, to: InvoiceStatus
     })
 }
 
+/// Moves several invoices on in one step, all or none: a row that moved since the page was
+/// opened is stale, and one that cannot take the step is refused by its number. Gives how many.
+pub fn advance_all(conn: &mut DbConn, step: &etablera_domain::cofinancing::invoices::BulkStatus) -> Result<usize> {
+    write(conn, |conn| {
+        for (id, version) in &step.picked {
+            let number = get(conn, *id)?.number;
+            advance(conn, *id, *version, step.to, step.on).map_err(|e| match e {
+                StoreError::Invalid { field: "status", message } => StoreError::invalid(
+                    "picked",
+                    Text::new("invoices-bulk-refused").with("number", &number).with_text("why", message),
+                ),
+                other => other,
+            })?;
+        }
+        Ok(step.picked.len())
+    })
+}
+
 /// Credits an invoice in full: a credit note with the negative amount, the invoice marked
 /// credited. Refused when the invoice has moved on since `version`, or already has a credit
 /// note or final invoice.

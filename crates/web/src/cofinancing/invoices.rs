@@ -3,7 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use etablera_domain::cofinancing::invoices::{Basis, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm};
+use etablera_domain::cofinancing::invoices::{
+    Basis, BulkStatusForm, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm,
+};
 use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
@@ -88,6 +90,8 @@ struct InvoicesPage {
     invoices: Vec<InvoiceView>,
     total: String,
     statuses: Vec<(&'static str, String)>,
+    /// What several rows can be marked as at once.
+    bulk_targets: Vec<(&'static str, String)>,
     status_filter: &'static str,
     headings: Vec<ColumnHeading>,
     pager: Pager,
@@ -102,6 +106,9 @@ pub struct ListQuery {
     year: Option<String>,
     #[serde(default, deserialize_with = "crate::listing::number")]
     created: Option<u32>,
+    #[serde(default, deserialize_with = "crate::listing::number")]
+    marked: Option<u32>,
+    marked_as: Option<String>,
     status: Option<String>,
     #[serde(flatten)]
     list: ListParams,
@@ -161,6 +168,10 @@ async fn list_page(
         years: (2016..=this_year(ctx).get() + 1).rev().map(|y| (y, y == year.get())).collect(),
         total: sum.to_string(),
         statuses: InvoiceStatus::ALL.iter().map(|s| (s.code(), status_name(&t, *s))).collect(),
+        bulk_targets: [InvoiceStatus::Sent, InvoiceStatus::Paid]
+            .iter()
+            .map(|s| (s.code(), status_name(&t, *s)))
+            .collect(),
         status_filter,
         headings: vec![
             listing.heading("municipality", t.get("col-municipality"), false),
@@ -184,8 +195,15 @@ pub async fn list(
     Params(q): Params<ListQuery>,
 ) -> AppResult<Response> {
     let year = q.year(&ctx)?;
-    let notice =
-        q.created.map(|n| ctx.tr().text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]));
+    let t = ctx.tr();
+    let marked = q.marked.zip(q.marked_as.as_deref().and_then(InvoiceStatus::from_code)).map(|(n, to)| {
+        let key = if to == InvoiceStatus::Paid { "invoices-bulk-done-paid" } else { "invoices-bulk-done-sent" };
+        t.with(key, "count", n)
+    });
+    let notice = q
+        .created
+        .map(|n| t.text("invoices-created", &[("count", n.to_string()), ("year", year.to_string())]))
+        .or(marked);
     list_page(&state, &ctx, &user, q.store(year)?, notice, Filled::default()).await
 }
 
@@ -232,6 +250,39 @@ pub async fn set_status(
     match Filled::after(format!("status-{id}"), fields, outcome)? {
         None => Ok(Redirect::to(&format!("/cofinancing/invoices?year={year}")).into_response()),
         Some(f) => list_page(&state, &ctx, &user, ListQuery::default().store(year)?, None, f).await,
+    }
+}
+
+/// Moves the ticked rows on in one step, all or none; a row that moved since the page was opened
+/// is refused with 409 and the list shown again, as one that cannot take the step is with its
+/// number.
+pub async fn set_status_all(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ListQuery>,
+    Submitted { input, fields }: Submitted<BulkStatusForm>,
+) -> AppResult<Response> {
+    let year = q.year(&ctx)?;
+    let checked = input.check();
+    let mut marked = (0, InvoiceStatus::Sent);
+    let outcome = match checked {
+        Ok(step) => {
+            for (id, _) in &step.picked {
+                owned_invoice(&state, &user, *id).await?;
+            }
+            marked = (step.picked.len(), step.to);
+            Ok(state.store.run(move |conn| invoices::advance_all(conn, &step)).await.map(|_| ()))
+        }
+        Err(errors) => Err(errors),
+    };
+    match Filled::after("bulk", fields, outcome)? {
+        None => Ok(Redirect::to(&format!(
+            "/cofinancing/invoices?year={year}&marked={}&marked_as={}",
+            marked.0,
+            marked.1.code()
+        ))
+        .into_response()),
+        Some(f) => list_page(&state, &ctx, &user, q.store(year)?, None, f).await,
     }
 }
 
