@@ -265,7 +265,9 @@ pub fn start(conn: &mut DbConn, actor: &Actor, codes: &[String], code: &str, mon
                 log_reviews::created_by.eq(actor.user_id),
             ))
             .returning(log_reviews::id)
-            .get_result(conn)?;
+            .get_result(conn)
+            // Another reviewer started the same month at the same moment (PostgreSQL).
+            .map_err(StoreError::unique_as_stale)?;
         let mut rows: Vec<_> = picked
             .iter()
             .map(|p| {
