@@ -11,22 +11,28 @@ const HOUSEHOLD: &str = r#"{"format": "etablera-reception/1", "municipality_code
         "personal_number": null, "dossier_number": null, "category": "resettled", "reception_date": "2026-09-05"}]
 }]}"#;
 
-#[tokio::test]
-async fn the_unit_manager_reviews_a_month_read_by_read_and_signs_it() {
+/// An app on 6 December 2026 with a case worker (anna) and a unit manager (chef), and one read
+/// to review: Anna opened a household late on a Saturday night in November (22:30 UTC is 23:30
+/// here).
+fn app_with_a_night_read() -> TestApp {
     let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(11, 0, 0).unwrap();
     let app = TestApp::with_config(WebConfig { clock: etablera_store::Clock::fixed(at), ..Default::default() });
     app.import(HOUSEHOLD);
     let household = app.household("H-LOGG");
     let anna = app.add_user("anna", &[Role::CaseWorker]);
     app.add_user("chef", &[Role::UnitManager]);
-    // Anna opens the household late on a Saturday night in November (22:30 UTC is 23:30 here).
     let night = chrono::NaiveDate::from_ymd_opt(2026, 11, 7).unwrap().and_hms_opt(22, 30, 0).unwrap();
     let actor = Actor { user_id: Some(anna.id), at: night, ..Actor::system(night) };
-    let scope = Scope::of(&anna);
     app.db
         .store
-        .with_conn(|conn| etablera_store::reception::case_file::household(conn, &actor, &scope, household))
+        .with_conn(|conn| etablera_store::reception::case_file::household(conn, &actor, &Scope::of(&anna), household))
         .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn the_unit_manager_reviews_a_month_read_by_read_and_signs_it() {
+    let app = app_with_a_night_read();
 
     let worker = app.login("anna").await;
     assert_eq!(app.get("/audit/reviews", Some(&worker)).await.status, StatusCode::FORBIDDEN);
@@ -91,18 +97,7 @@ async fn the_unit_manager_reviews_a_month_read_by_read_and_signs_it() {
 
 #[tokio::test]
 async fn a_review_refuses_what_is_not_its_own_and_keeps_nothing_of_bad_input() {
-    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(11, 0, 0).unwrap();
-    let app = TestApp::with_config(WebConfig { clock: etablera_store::Clock::fixed(at), ..Default::default() });
-    app.import(HOUSEHOLD);
-    let household = app.household("H-LOGG");
-    let anna = app.add_user("anna", &[Role::CaseWorker]);
-    app.add_user("chef", &[Role::UnitManager]);
-    let night = chrono::NaiveDate::from_ymd_opt(2026, 11, 7).unwrap().and_hms_opt(22, 30, 0).unwrap();
-    let actor = Actor { user_id: Some(anna.id), at: night, ..Actor::system(night) };
-    app.db
-        .store
-        .with_conn(|conn| etablera_store::reception::case_file::household(conn, &actor, &Scope::of(&anna), household))
-        .unwrap();
+    let app = app_with_a_night_read();
     let chef = app.login("chef").await;
     let start = |municipality: &'static str, month: &'static str| {
         let chef = &chef;

@@ -20,6 +20,17 @@ fn digits_text(digits: &[u8]) -> String {
     digits.iter().map(|d| char::from(b'0' + d)).collect()
 }
 
+/// A giro number's digits when there are as many as `lengths` allows and the last is their
+/// Luhn check digit; the messages are `{messages}-format` and `{messages}-check`.
+fn giro_digits(text: &str, lengths: std::ops::RangeInclusive<usize>, messages: &str) -> Result<String, Text> {
+    let format = || Text::new(format!("{messages}-format"));
+    let digits = digits_of(text.trim()).filter(|d| lengths.contains(&d.len())).ok_or_else(format)?;
+    if !luhn_valid(&digits) {
+        return Err(Text::new(format!("{messages}-check")));
+    }
+    Ok(digits_text(&digits))
+}
+
 /// A bankgiro number: seven or eight digits, the last a Luhn check digit; shown NNN-NNNN or
 /// NNNN-NNNN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,14 +38,7 @@ pub struct Bankgiro(String);
 
 impl Bankgiro {
     pub fn parse(text: &str) -> Result<Bankgiro, Text> {
-        let digits = digits_of(text.trim()).ok_or_else(|| Text::new("payment-bankgiro-format"))?;
-        if !(7..=8).contains(&digits.len()) {
-            return Err(Text::new("payment-bankgiro-format"));
-        }
-        if !luhn_valid(&digits) {
-            return Err(Text::new("payment-bankgiro-check"));
-        }
-        Ok(Bankgiro(digits_text(&digits)))
+        giro_digits(text, 7..=8, "payment-bankgiro").map(Bankgiro)
     }
 
     /// The digits alone, as a payment file and the e-invoice carry them.
@@ -57,14 +61,7 @@ pub struct Plusgiro(String);
 
 impl Plusgiro {
     pub fn parse(text: &str) -> Result<Plusgiro, Text> {
-        let digits = digits_of(text.trim()).ok_or_else(|| Text::new("payment-plusgiro-format"))?;
-        if !(2..=8).contains(&digits.len()) {
-            return Err(Text::new("payment-plusgiro-format"));
-        }
-        if !luhn_valid(&digits) {
-            return Err(Text::new("payment-plusgiro-check"));
-        }
-        Ok(Plusgiro(digits_text(&digits)))
+        giro_digits(text, 2..=8, "payment-plusgiro").map(Plusgiro)
     }
 
     pub fn digits(&self) -> &str {
