@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::log::{Action, Record, RecordKind, logged};
 use super::{Actor, Scope};
 use crate::reception::{households, housing, notes, plans, tasks};
-use crate::schema::{access_log, claims, costs, deviations, documents, temporary_housings, users};
+use crate::schema::{access_log, claims, costs, deviations, documents, temporary_housings};
 use crate::{DbConn, Result, StoreError};
 
 /// The format of the JSON file, for whoever reads it later.
@@ -237,12 +237,6 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
         if me.person.protected_identity && !scope.protected_addresses {
             return Err(StoreError::invalid("person", etablera_domain::text::Text::new("extract-protected")));
         }
-        let mut names = NameBook::default();
-        let made_by = match actor.user_id {
-            Some(id) => names.of(conn, Some(id))?,
-            None => None,
-        };
-        let responsible = names.of(conn, household.responsible_id)?;
         let p = &me.person;
         let person = PersonData {
             id: p.id,
@@ -420,19 +414,6 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
                     documents::uploaded_by,
                 ))
                 .load(conn)?;
-        let mut documents = Vec::with_capacity(document_rows.len());
-        for d in document_rows {
-            documents.push(DocumentData {
-                id: d.0,
-                file_name: d.1,
-                title: d.2,
-                format: d.3,
-                size_bytes: d.4,
-                sha256: d.5,
-                uploaded_at: d.6,
-                uploaded_by: names.of(conn, d.7)?,
-            });
-        }
         let deviations = deviations::table
             .filter(deviations::household_id.eq(household_id))
             .order(deviations::id)
@@ -473,10 +454,41 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
                 access_log::record_id,
             ))
             .load(conn)?;
-        let mut access = Vec::with_capacity(access_rows.len());
-        for (at, user, action, record_kind, record_id) in access_rows {
-            access.push(AccessData { at, user: names.of(conn, user)?, action, record_kind, record_id });
-        }
+        // Everyone the extract names is staff: their names are read once, together.
+        let mut staff: Vec<i32> = [actor.user_id, household.responsible_id]
+            .into_iter()
+            .chain(document_rows.iter().map(|d| d.7))
+            .chain(access_rows.iter().map(|a| a.1))
+            .flatten()
+            .collect();
+        staff.sort_unstable();
+        staff.dedup();
+        let names = super::users::display_names(conn, &staff)?;
+        let name = |id: Option<i32>| id.and_then(|i| names.get(&i).cloned());
+        let documents = document_rows
+            .into_iter()
+            .map(|d| DocumentData {
+                id: d.0,
+                file_name: d.1,
+                title: d.2,
+                format: d.3,
+                size_bytes: d.4,
+                sha256: d.5,
+                uploaded_at: d.6,
+                uploaded_by: name(d.7),
+            })
+            .collect();
+        let access = access_rows
+            .into_iter()
+            .map(|(at, user, action, record_kind, record_id)| AccessData {
+                at,
+                user: name(user),
+                action,
+                record_kind,
+                record_id,
+            })
+            .collect();
+        let (made_by, responsible) = (name(actor.user_id), name(household.responsible_id));
         Ok(Extract {
             format: FORMAT,
             made_at: actor.at,
@@ -536,20 +548,4 @@ pub fn person(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i32) -
             access,
         })
     })
-}
-
-/// Users' names, each looked up once: an extract names the same few staff many times.
-#[derive(Default)]
-struct NameBook(std::collections::HashMap<i32, Option<String>>);
-
-impl NameBook {
-    fn of(&mut self, conn: &mut DbConn, id: Option<i32>) -> Result<Option<String>> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(name) = self.0.get(&id) {
-            return Ok(name.clone());
-        }
-        let name: Option<String> = users::table.find(id).select(users::display_name).first(conn).optional()?;
-        self.0.insert(id, name.clone());
-        Ok(name)
-    }
 }
