@@ -153,7 +153,8 @@ fn demo_caseload(demo: &Output) -> (usize, usize) {
     (numbers[0], numbers[1])
 }
 
-/// The access-log rows the demo writes: 8 users, 13 agreements created and amended, the
+/// The access-log rows the demo writes: 8 users, 13 agreements created and amended, the post's
+/// payment details and the agreements' invoicing addresses, the
 /// households and persons, the economy (costs, claims, their steps, grants, cost centres), and
 /// the committee's part (the cases, the signed months, the duties, the order).
 fn demo_log_rows(demo: &Output) -> usize {
@@ -167,7 +168,11 @@ fn demo_log_rows(demo: &Output) -> usize {
     assert!(committee[1] >= 80 && committee[2] > 20, "signed months and duties done: {committee:?}");
     // The records of seven years ago, due for culling.
     let long_ago = demo_line(demo, "Gallringen:");
+    // Users; agreements created and amended; the post's payment details and each agreement's
+    // invoicing address.
     8 + 26
+        + 1
+        + 13
         + households
         + persons
         + long_ago.iter().sum::<usize>()

@@ -5,6 +5,7 @@ use crate::cells::TextCells;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use etablera_domain::cofinancing::payment::{OcrReference, PaymentAccount, PostalAddress};
 use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::money::Money;
 use etablera_domain::text::Text;
@@ -12,7 +13,22 @@ use etablera_domain::text::Text;
 pub struct UblParty {
     pub name: String,
     pub org_number: OrganisationNumber,
-    pub city: Option<String>,
+    pub address: Option<PostalAddress>,
+    pub contact: Option<UblContact>,
+}
+
+/// Whom to ask about the invoice, on either side.
+pub struct UblContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// How the invoice is paid: to the seller's account, with the OCR reference that matches the
+/// payment to the invoice.
+pub struct UblPayment {
+    pub account: PaymentAccount,
+    pub reference: OcrReference,
 }
 
 pub struct UblLine {
@@ -35,6 +51,8 @@ pub struct UblInvoice {
     pub lines: Vec<UblLine>,
     /// A credit note for the invoice with this number.
     pub credits: Option<String>,
+    /// None until the seller's account is known; such an invoice is not sent.
+    pub payment: Option<UblPayment>,
 }
 
 const CUSTOMIZATION: &str = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
@@ -52,17 +70,71 @@ fn amount(money: Money) -> String {
 fn party(out: &mut String, role: &str, p: &UblParty) {
     let digits = p.org_number.digits();
     let name = escape(&p.name);
-    let city = p.city.as_deref().map(|c| format!("<cbc:CityName>{}</cbc:CityName>", escape(c))).unwrap_or_default();
+    let address = match &p.address {
+        Some(a) => format!(
+            "<cbc:StreetName>{}</cbc:StreetName><cbc:CityName>{}</cbc:CityName><cbc:PostalZone>{}</cbc:PostalZone>",
+            escape(&a.street),
+            escape(&a.city),
+            a.postcode
+        ),
+        None => String::new(),
+    };
+    let contact = match &p.contact {
+        Some(c) => {
+            let optional = |tag: &str, value: &Option<String>| {
+                value.as_deref().map(|v| format!("<cbc:{tag}>{}</cbc:{tag}>", escape(v))).unwrap_or_default()
+            };
+            format!(
+                "<cac:Contact><cbc:Name>{}</cbc:Name>{}{}</cac:Contact>",
+                escape(&c.name),
+                optional("Telephone", &c.phone),
+                optional("ElectronicMail", &c.email)
+            )
+        }
+        None => String::new(),
+    };
     let _ = write!(
         out,
         "<cac:{role}><cac:Party>\
          <cbc:EndpointID schemeID=\"0007\">{digits}</cbc:EndpointID>\
          <cac:PartyIdentification><cbc:ID schemeID=\"0007\">{digits}</cbc:ID></cac:PartyIdentification>\
          <cac:PartyName><cbc:Name>{name}</cbc:Name></cac:PartyName>\
-         <cac:PostalAddress>{city}<cac:Country><cbc:IdentificationCode>SE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\
+         <cac:PostalAddress>{address}<cac:Country><cbc:IdentificationCode>SE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\
          <cac:PartyLegalEntity><cbc:RegistrationName>{name}</cbc:RegistrationName><cbc:CompanyID schemeID=\"0007\">{digits}</cbc:CompanyID></cac:PartyLegalEntity>\
-         </cac:Party></cac:{role}>"
+         {contact}</cac:Party></cac:{role}>"
     );
+}
+
+/// Credit transfer (code 30) to the seller's account, as the Swedish Peppol rules want it (SE-R-007
+/// to SE-R-012): a giro number's digits with `SE:BANKGIRO` or `SE:PLUSGIRO` as its branch, or an
+/// IBAN with its BIC; the OCR reference as the payment id.
+fn payment_means(out: &mut String, payment: &UblPayment) {
+    let (account, branch) = match &payment.account {
+        PaymentAccount::Bankgiro(b) => (b.digits(), "SE:BANKGIRO"),
+        PaymentAccount::Plusgiro(p) => (p.digits(), "SE:PLUSGIRO"),
+        PaymentAccount::Iban { iban, bic } => (iban.as_str(), bic.as_str()),
+    };
+    let _ = write!(
+        out,
+        "<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode><cbc:PaymentID>{}</cbc:PaymentID>\
+         <cac:PayeeFinancialAccount><cbc:ID>{account}</cbc:ID>\
+         <cac:FinancialInstitutionBranch><cbc:ID>{branch}</cbc:ID></cac:FinancialInstitutionBranch>\
+         </cac:PayeeFinancialAccount></cac:PaymentMeans>",
+        payment.reference
+    );
+}
+
+/// The terms of payment in words, as the PDF prints them too.
+pub fn payment_terms(invoice: &UblInvoice) -> String {
+    let text = match (&invoice.credits, &invoice.payment) {
+        (Some(_), _) => Text::new("ubl-credit-note-terms").with("due", invoice.due_date),
+        (None, Some(p)) => Text::new("ubl-payment-terms")
+            .with("due", invoice.due_date)
+            .with("account", p.account.to_string())
+            .with("ocr", p.reference.to_string()),
+        (None, None) => Text::new("ubl-payment-terms-no-account").with("due", invoice.due_date),
+    };
+    text.swedish()
 }
 
 /// Outside the scope of VAT: category O with no rate (BR-O-05).
@@ -121,13 +193,11 @@ pub fn ubl(invoice: &UblInvoice) -> String {
     }
     party(&mut out, "AccountingSupplierParty", &invoice.seller);
     party(&mut out, "AccountingCustomerParty", &invoice.buyer);
-    if credit {
-        let _ = write!(
-            out,
-            "<cac:PaymentTerms><cbc:Note>{}</cbc:Note></cac:PaymentTerms>",
-            escape(&Text::new("ubl-credit-note-terms").with("due", invoice.due_date).swedish())
-        );
+    if let Some(payment) = &invoice.payment {
+        payment_means(&mut out, payment);
     }
+    let _ =
+        write!(out, "<cac:PaymentTerms><cbc:Note>{}</cbc:Note></cac:PaymentTerms>", escape(&payment_terms(invoice)));
     let _ = write!(
         out,
         "<cac:TaxTotal><cbc:TaxAmount currencyID=\"SEK\">0.00</cbc:TaxAmount><cac:TaxSubtotal>\
@@ -184,6 +254,24 @@ pub fn invoice_pdf(invoice: &UblInvoice, kind: &str, basis: &str) -> Result<Vec<
             (Some(start), Some(end)) => format!("{start} – {end}"),
             _ => String::new(),
         };
+    let address = |a: &Option<PostalAddress>| {
+        a.as_ref().map(|a| format!("{}, {} {}", a.street, a.postcode, a.city)).unwrap_or_default()
+    };
+    let contact = |c: &Option<UblContact>| {
+        c.as_ref()
+            .map(|c| {
+                [Some(c.name.as_str()), c.phone.as_deref(), c.email.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let (account, reference) = match &invoice.payment {
+        Some(p) => (p.account.to_string(), p.reference.to_string()),
+        None => (String::new(), String::new()),
+    };
     crate::pdf::render(
         INVOICE_TEMPLATE,
         vec![
@@ -193,14 +281,21 @@ pub fn invoice_pdf(invoice: &UblInvoice, kind: &str, basis: &str) -> Result<Vec<
             ("due_date", invoice.due_date.to_string()),
             ("seller_name", invoice.seller.name.clone()),
             ("seller_org", invoice.seller.org_number.to_string()),
+            ("seller_address", address(&invoice.seller.address)),
+            ("seller_contact", contact(&invoice.seller.contact)),
             ("buyer_name", invoice.buyer.name.clone()),
             ("buyer_org", invoice.buyer.org_number.to_string()),
+            ("buyer_address", address(&invoice.buyer.address)),
+            ("buyer_contact", contact(&invoice.buyer.contact)),
             ("buyer_reference", invoice.buyer_reference.clone()),
             ("period", period),
             ("description", invoice.lines.iter().map(|l| l.description.clone()).collect::<Vec<_>>().join("; ")),
             ("amount", total.to_string()),
             ("basis", basis.to_owned()),
             ("credits", invoice.credits.clone().unwrap_or_default()),
+            ("account", account),
+            ("reference", reference),
+            ("terms", payment_terms(invoice)),
         ],
     )
 }

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use etablera_domain::agreements::{
     Instalment, InvoiceSchedule, InvoiceScheduleKind, Period, RefundPolicy, Side, Terms, Validity,
 };
+use etablera_domain::cofinancing::payment::{PostalAddress, Postcode};
 use etablera_domain::municipality::MunicipalityCode;
 use etablera_domain::text::Text;
 use serde::Serialize;
@@ -64,6 +65,8 @@ pub struct Agreement {
     pub kind: Kind,
     pub municipality_code: String,
     pub title: String,
+    /// Where the municipality's invoices are sent, once the coordinator has said.
+    pub invoice_address: Option<PostalAddress>,
     /// Oldest first; the last is in force.
     pub versions: Vec<Version>,
     pub termination: Option<Termination>,
@@ -376,12 +379,20 @@ fn load_versions(conn: &mut DbConn, agreement_id: i32, with_contacts: bool) -> R
 }
 
 pub(crate) fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Agreement> {
-    let (post_id, kind, municipality_code, title): (Option<i32>, String, String, String) = agreements::table
-        .find(id)
-        .select((agreements::post_id, agreements::kind, agreements::municipality_code, agreements::title))
-        .first(conn)
-        .optional()?
-        .ok_or(StoreError::NotFound)?;
+    type Address = (Option<String>, Option<String>, Option<String>);
+    let (post_id, kind, municipality_code, title, address): (Option<i32>, String, String, String, Address) =
+        agreements::table
+            .find(id)
+            .select((
+                agreements::post_id,
+                agreements::kind,
+                agreements::municipality_code,
+                agreements::title,
+                (agreements::invoice_street, agreements::invoice_postcode, agreements::invoice_city),
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
     let termination = terminations::table
         .filter(terminations::agreement_id.eq(id))
         .select((
@@ -406,8 +417,45 @@ pub(crate) fn load(conn: &mut DbConn, id: i32, with_contacts: bool) -> Result<Ag
         kind: Kind::try_from(kind)?,
         municipality_code,
         title,
+        invoice_address: stored_address(address)?,
         versions: load_versions(conn, id, with_contacts)?,
         termination,
+    })
+}
+
+/// An address as stored: all three parts or none; a postcode the form could not have written is
+/// an error, not a guess.
+pub(crate) fn stored_address(
+    (street, postcode, city): (Option<String>, Option<String>, Option<String>),
+) -> Result<Option<PostalAddress>> {
+    match (street, postcode, city) {
+        (Some(street), Some(postcode), Some(city)) => {
+            let postcode = Postcode::parse(&postcode).map_err(|m| StoreError::invalid("postcode", m))?;
+            Ok(Some(PostalAddress { street, postcode, city }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Sets where the municipality's invoices under an agreement are sent; logged as a change of
+/// the agreement.
+pub fn set_invoice_address(conn: &mut DbConn, actor: &Actor, id: i32, address: &PostalAddress) -> Result<()> {
+    write(conn, |conn| {
+        let municipality: String = agreements::table
+            .find(id)
+            .select(agreements::municipality_code)
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        diesel::update(agreements::table.find(id))
+            .set((
+                agreements::invoice_street.eq(&address.street),
+                agreements::invoice_postcode.eq(address.postcode.digits()),
+                agreements::invoice_city.eq(&address.city),
+            ))
+            .execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RECORD, id).in_municipality(municipality))?;
+        Ok(())
     })
 }
 

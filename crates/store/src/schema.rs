@@ -179,6 +179,12 @@ diesel::table! {
         employer_org_number -> Text,
         population_year_lag -> Integer,
         created_at -> Timestamp,
+        payment_account_kind -> Nullable<Text>,
+        payment_account -> Nullable<Text>,
+        payment_bic -> Nullable<Text>,
+        street -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        city -> Nullable<Text>,
     }
 }
 
@@ -203,6 +209,9 @@ diesel::table! {
         municipality_code -> Text,
         title -> Text,
         created_at -> Timestamp,
+        invoice_street -> Nullable<Text>,
+        invoice_postcode -> Nullable<Text>,
+        invoice_city -> Nullable<Text>,
     }
 }
 

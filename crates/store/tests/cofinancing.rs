@@ -406,6 +406,56 @@ fn a_party_that_joins_mid_year_pays_its_share_for_its_months() {
         "{:?}",
         by("0509").basis
     );
+
+    // An invoice is sent only once it can be paid: the post's account and address first, then
+    // the municipality's invoicing address; a refusal changes nothing.
+    let mjolby = by("0586");
+    let send = |conn: &mut etablera_store::DbConn| {
+        invoices::advance(conn, mjolby.id, mjolby.version, InvoiceStatus::Sent, d("2018-12-10"))
+    };
+    let refusal = |e: StoreError| match e {
+        StoreError::Invalid { message, .. } => message.key.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let first = db.store.with_conn(|conn| send(conn)).unwrap_err();
+    assert_eq!(refusal(first), "invoice-refused-no-seller-details");
+    db.store
+        .with_conn(|conn| {
+            let details = etablera_domain::cofinancing::payment::InvoicingForm {
+                account_kind: "plusgiro".into(),
+                account: "90 20 03-3".into(),
+                street: "Box 1".into(),
+                postcode: "581 86".into(),
+                city: "Linköping".into(),
+                ..Default::default()
+            }
+            .check()
+            .unwrap();
+            let post = mjolby_post(conn)?;
+            posts::set_invoicing(conn, &actor, post, &details)
+        })
+        .unwrap();
+    let second = db.store.with_conn(|conn| send(conn)).unwrap_err();
+    assert_eq!(refusal(second), "invoice-refused-no-buyer-address");
+    assert_eq!(db.store.with_conn(|conn| invoices::get(conn, mjolby.id)).unwrap().status, InvoiceStatus::Draft);
+    db.store
+        .with_conn(|conn| {
+            let address = etablera_domain::cofinancing::payment::AddressForm {
+                street: "Box 47".into(),
+                postcode: "595 21".into(),
+                city: "Mjölby".into(),
+            }
+            .check()
+            .unwrap();
+            etablera_store::agreements::set_invoice_address(conn, &actor, mjolby.agreement_id.get(), &address)
+        })
+        .unwrap();
+    assert_eq!(db.store.with_conn(|conn| send(conn)).unwrap().status, InvoiceStatus::Sent);
+}
+
+/// The one post of a database with one.
+fn mjolby_post(conn: &mut etablera_store::DbConn) -> etablera_store::Result<i32> {
+    Ok(etablera_store::cofinancing::posts::list(conn, None)?[0].id)
 }
 
 #[test]

@@ -94,6 +94,11 @@ pub fn routes() -> Routes {
         .get("/cofinancing/own", Needs(Permission::ReadOwnAgreement), get(cofinancing::own::page))
         .get("/cofinancing/post", Needs(Permission::ManageCofinancing), get(cofinancing::post::page))
         .post("/cofinancing/post", Needs(Permission::ManageCofinancing), post(cofinancing::post::set_cost))
+        .post(
+            "/cofinancing/post/invoicing",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::post::set_invoicing),
+        )
         .get("/cofinancing/cost", Needs(Permission::ManageCofinancing), get(cofinancing::calculator::cost))
         .get(
             "/cofinancing/apportion",
@@ -123,6 +128,11 @@ pub fn routes() -> Routes {
             "/cofinancing/agreements/{id}/versions",
             Needs(Permission::ManageCofinancing),
             post(cofinancing::agreement_form::amend),
+        )
+        .post(
+            "/cofinancing/agreements/{id}/address",
+            Needs(Permission::ManageCofinancing),
+            post(cofinancing::agreements::set_address),
         )
         .post(
             "/cofinancing/agreements/{id}/withdraw",

@@ -245,3 +245,94 @@ async fn a_stale_amendment_is_refused_with_409_and_keeps_what_was_typed() {
     let page = app.get(&format!("/cofinancing/agreements/{id}"), Some(&browser)).await;
     assert!(!page.body.contains("2026-01-01"), "nothing saved");
 }
+
+#[tokio::test]
+async fn the_post_s_payment_details_and_the_municipality_s_address_go_onto_every_invoice() {
+    let app = TestApp::new();
+    let (browser, _, seeded) = invoiced(&app).await;
+    let id = mjolby_invoice_id(&app, &seeded);
+    let post = app.get("/cofinancing/post", Some(&browser)).await;
+    assert!(post.body.contains("<dd>Bankgiro 5050-1055</dd>"), "{}", post.body);
+
+    // Every wrong field at once; nothing changes.
+    let bad = app
+        .post_form(
+            "/cofinancing/post/invoicing",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("account_kind", "iban"),
+                ("account", "SE45 5000 0000 0583 9825 7467"),
+                ("bic", "ESSE"),
+                ("street", ""),
+                ("postcode", "12"),
+                ("city", "Linköping"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "IBAN-numrets kontrollsiffror stämmer inte.",
+        "En BIC har åtta eller elva tecken",
+        "Skriv gatuadressen.",
+        "Ett postnummer har fem siffror",
+    ] {
+        assert!(bad.body.contains(message), "{message}: {}", bad.body);
+    }
+    assert!(bad.body.contains("value=\"SE45 5000 0000 0583 9825 7467\""), "what was typed is kept");
+    assert!(app.get("/cofinancing/post", Some(&browser)).await.body.contains("<dd>Bankgiro 5050-1055</dd>"));
+
+    let saved = app
+        .post_form(
+            "/cofinancing/post/invoicing",
+            Some(&browser),
+            &[
+                ("csrf_token", &browser.csrf),
+                ("account_kind", "plusgiro"),
+                ("account", "90 20 03-3"),
+                ("bic", ""),
+                ("street", "Box 2080"),
+                ("postcode", "58102"),
+                ("city", "Linköping"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let post = app.get("/cofinancing/post", Some(&browser)).await;
+    assert!(post.body.contains("<dd>Plusgiro 902003-3</dd>"), "{}", post.body);
+    assert!(post.body.contains("<dd>Box 2080, 581 02 Linköping</dd>"));
+
+    let agreement = format!("/cofinancing/agreements/{}", seeded.agreement("0586"));
+    let bad = app
+        .post_form(
+            &format!("{agreement}/address"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("street", "Box 47"), ("postcode", "0595"), ("city", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Ett postnummer har fem siffror") && bad.body.contains("Skriv orten."), "{}", bad.body);
+    let saved = app
+        .post_form(
+            &format!("{agreement}/address"),
+            Some(&browser),
+            &[("csrf_token", &browser.csrf), ("street", "Box 47"), ("postcode", "595 21"), ("city", "Mjölby")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&agreement, Some(&browser)).await.body.contains("value=\"595 21\""));
+
+    let ubl = app.get(&format!("/cofinancing/invoices/{id}/ubl.xml"), Some(&browser)).await;
+    assert!(ubl.body.contains("<cbc:ID>9020033</cbc:ID><cac:FinancialInstitutionBranch><cbc:ID>SE:PLUSGIRO</cbc:ID>"));
+    assert!(ubl.body.contains("<cbc:StreetName>Box 47</cbc:StreetName><cbc:CityName>Mjölby</cbc:CityName>"));
+    crate::support::assert_valid_einvoice(&ubl.body);
+    let page = app.get(&format!("/cofinancing/invoices/{id}"), Some(&browser)).await;
+    let reference = ubl.body.split("<cbc:PaymentID>").nth(1).unwrap().split('<').next().unwrap();
+    assert!(page.body.contains(&format!("<dd>{reference}</dd>")), "the page shows the OCR reference");
+    let pdf =
+        crate::support::pdf_text(&app.get_bytes(&format!("/cofinancing/invoices/{id}/invoice.pdf"), &browser).await);
+    assert!(
+        pdf.contains("Plusgiro 902003-3") && pdf.contains(reference) && pdf.contains("Box 47, 595 21 Mjölby"),
+        "{pdf}"
+    );
+}

@@ -56,6 +56,10 @@ pub enum InvoiceRefusal {
     NotCreditable,
     #[error("a credit note or final invoice already refers to this invoice")]
     AlreadyCredited,
+    #[error("the post has no account and address to be paid to")]
+    NoSellerDetails,
+    #[error("the agreement has no invoicing address for the municipality")]
+    NoBuyerAddress,
 }
 
 impl InvoiceRefusal {
@@ -64,6 +68,8 @@ impl InvoiceRefusal {
             InvoiceRefusal::Step => "invoice-refused-step",
             InvoiceRefusal::NotCreditable => "invoice-refused-not-creditable",
             InvoiceRefusal::AlreadyCredited => "invoice-refused-already-credited",
+            InvoiceRefusal::NoSellerDetails => "invoice-refused-no-seller-details",
+            InvoiceRefusal::NoBuyerAddress => "invoice-refused-no-buyer-address",
         })
     }
 }
@@ -91,6 +97,22 @@ impl InvoiceState {
 
     pub fn advance(self, to: InvoiceStatus) -> Result<InvoiceStatus, InvoiceRefusal> {
         if self.next() == Some(to) { Ok(to) } else { Err(InvoiceRefusal::Step) }
+    }
+
+    /// Moves the document on to `to`; an invoice is sent only when it can be paid: the seller's
+    /// account and address, and the buyer's address, are known.
+    pub fn advance_with(
+        self,
+        to: InvoiceStatus,
+        seller: Option<&super::payment::Invoicing>,
+        buyer: Option<&super::payment::PostalAddress>,
+    ) -> Result<InvoiceStatus, InvoiceRefusal> {
+        let to = self.advance(to)?;
+        if to == InvoiceStatus::Sent {
+            seller.ok_or(InvoiceRefusal::NoSellerDetails)?;
+            buyer.ok_or(InvoiceRefusal::NoBuyerAddress)?;
+        }
+        Ok(to)
     }
 
     /// Whether the invoice can be credited in full with a credit note.

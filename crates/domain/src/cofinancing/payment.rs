@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::identity::{luhn_check_digit, luhn_valid};
+use crate::input::{Errors, Invalid, required_text};
 use crate::text::Text;
 
 fn digits_of(text: &str) -> Option<Vec<u8>> {
@@ -189,6 +190,164 @@ impl fmt::Display for OcrReference {
     }
 }
 
+crate::coded! {
+    /// How the seller is paid: to a bankgiro, a plusgiro, or an account abroad-style by IBAN and BIC.
+    pub enum AccountKind {
+        Bankgiro = "bankgiro",
+        Plusgiro = "plusgiro",
+        Iban = "iban",
+    }
+}
+
+impl PaymentAccount {
+    pub fn kind(&self) -> AccountKind {
+        match self {
+            PaymentAccount::Bankgiro(_) => AccountKind::Bankgiro,
+            PaymentAccount::Plusgiro(_) => AccountKind::Plusgiro,
+            PaymentAccount::Iban { .. } => AccountKind::Iban,
+        }
+    }
+
+    /// The account as stored: its digits (a giro) or the IBAN, and the BIC of an IBAN.
+    pub fn stored(&self) -> (&str, Option<&str>) {
+        match self {
+            PaymentAccount::Bankgiro(b) => (b.digits(), None),
+            PaymentAccount::Plusgiro(p) => (p.digits(), None),
+            PaymentAccount::Iban { iban, bic } => (iban.as_str(), Some(bic.as_str())),
+        }
+    }
+
+    /// An account as stored, read back through the same checks.
+    pub fn from_stored(kind: AccountKind, account: &str, bic: Option<&str>) -> Result<PaymentAccount, Text> {
+        Ok(match kind {
+            AccountKind::Bankgiro => PaymentAccount::Bankgiro(Bankgiro::parse(account)?),
+            AccountKind::Plusgiro => PaymentAccount::Plusgiro(Plusgiro::parse(account)?),
+            AccountKind::Iban => {
+                PaymentAccount::Iban { iban: Iban::parse(account)?, bic: Bic::parse(bic.unwrap_or_default())? }
+            }
+        })
+    }
+}
+
+impl fmt::Display for PaymentAccount {
+    /// As a payer types it: "Bankgiro 5050-1055", "Plusgiro 90 20 03-3" or "IBAN SE45 …, BIC ESSESESS".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaymentAccount::Bankgiro(b) => write!(f, "Bankgiro {b}"),
+            PaymentAccount::Plusgiro(p) => write!(f, "Plusgiro {p}"),
+            PaymentAccount::Iban { iban, bic } => write!(f, "IBAN {iban}, BIC {}", bic.as_str()),
+        }
+    }
+}
+
+/// A check's message (a clause) as a form shows it: a sentence.
+fn sentence(field: &'static str, message: Text) -> Invalid {
+    Invalid::new(field, Text::new("full-stop").with_text("text", message.capitalised()))
+}
+
+/// A Swedish postcode: five digits, the first not 0; shown "NNN NN".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Postcode(String);
+
+impl Postcode {
+    pub fn parse(text: &str) -> Result<Postcode, Text> {
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() == 5 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0') {
+            Ok(Postcode(digits))
+        } else {
+            Err(Text::new("address-postcode-format"))
+        }
+    }
+
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", &self.0[..3], &self.0[3..])
+    }
+}
+
+/// A postal address in Sweden, as an invoice carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostalAddress {
+    pub street: String,
+    pub postcode: Postcode,
+    pub city: String,
+}
+
+/// An address as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AddressForm {
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+impl AddressForm {
+    pub fn check(&self) -> Result<PostalAddress, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let address = self.check_into(&mut errors);
+        errors.finish(|| address)
+    }
+
+    fn check_into(&self, errors: &mut Errors) -> Option<PostalAddress> {
+        let street = errors.keep(required_text("street", &self.street, 100, Text::new("what-street")));
+        let postcode = errors.keep(Postcode::parse(&self.postcode).map_err(|m| sentence("postcode", m)));
+        let city = errors.keep(required_text("city", &self.city, 60, Text::new("what-city")));
+        Some(PostalAddress { street: street?, postcode: postcode?, city: city? })
+    }
+}
+
+/// How the county board is paid and where it is: what every invoice of its post carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoicing {
+    pub account: PaymentAccount,
+    pub address: PostalAddress,
+}
+
+/// The post's invoicing details as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InvoicingForm {
+    /// `bankgiro`, `plusgiro` or `iban`.
+    pub account_kind: String,
+    pub account: String,
+    /// Only for an IBAN.
+    pub bic: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+impl InvoicingForm {
+    /// Every error at once: the account by its owner's checks, the BIC with an IBAN, the address.
+    pub fn check(&self) -> Result<Invoicing, Vec<Invalid>> {
+        let mut errors = Errors::new();
+        let account = match AccountKind::from_code(self.account_kind.trim()) {
+            None => {
+                errors.push(Invalid::new("account_kind", Text::new("invoicing-account-kind")));
+                None
+            }
+            Some(AccountKind::Iban) => {
+                let iban = errors.keep(Iban::parse(&self.account).map_err(|m| sentence("account", m)));
+                let bic = errors.keep(Bic::parse(&self.bic).map_err(|m| sentence("bic", m)));
+                iban.zip(bic).map(|(iban, bic)| PaymentAccount::Iban { iban, bic })
+            }
+            Some(kind) => {
+                errors.keep(PaymentAccount::from_stored(kind, &self.account, None).map_err(|m| sentence("account", m)))
+            }
+        };
+        let address =
+            AddressForm { street: self.street.clone(), postcode: self.postcode.clone(), city: self.city.clone() }
+                .check_into(&mut errors);
+        errors.finish(|| Some(Invoicing { account: account?, address: address? }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +395,47 @@ mod tests {
         assert!(OcrReference::parse(long.as_str()).is_ok());
         assert!(OcrReference::for_digits("utan siffror").is_err());
         assert!(OcrReference::for_digits(&"1".repeat(24)).is_err());
+    }
+
+    #[test]
+    fn invoicing_details_name_every_wrong_field_at_once() {
+        let form = InvoicingForm {
+            account_kind: "iban".into(),
+            account: "SE45 5000 0000 0583 9825 7467".into(),
+            bic: "ESSE".into(),
+            street: " ".into(),
+            postcode: "05 123".into(),
+            city: "Linköping".into(),
+        };
+        let fields: Vec<String> = form.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["account", "bic", "street", "postcode"]);
+        let good = InvoicingForm {
+            account_kind: "bankgiro".into(),
+            account: "5050-1055".into(),
+            bic: "ignored for a giro".into(),
+            street: "Östgötagatan 3".into(),
+            postcode: "581 86".into(),
+            city: "Linköping".into(),
+        }
+        .check()
+        .unwrap();
+        assert_eq!(good.account.to_string(), "Bankgiro 5050-1055");
+        assert_eq!(good.account.stored(), ("50501055", None));
+        assert_eq!(good.address.postcode.to_string(), "581 86");
+        let none = InvoicingForm { account_kind: "kontanter".into(), ..InvoicingForm::default() };
+        let fields: Vec<String> = none.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
+        assert_eq!(fields, ["account_kind", "street", "postcode", "city"]);
+    }
+
+    #[test]
+    fn a_stored_account_reads_back_as_it_was_written() {
+        let iban = PaymentAccount::Iban {
+            iban: Iban::parse("SE45 5000 0000 0583 9825 7466").unwrap(),
+            bic: Bic::parse("esseSESS").unwrap(),
+        };
+        let (account, bic) = iban.stored();
+        assert_eq!(PaymentAccount::from_stored(AccountKind::Iban, account, bic).unwrap(), iban);
+        assert_eq!(iban.to_string(), "IBAN SE45 5000 0000 0583 9825 7466, BIC ESSESESS");
+        assert!(PaymentAccount::from_stored(AccountKind::Bankgiro, "50501056", None).is_err());
     }
 }

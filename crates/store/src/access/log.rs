@@ -61,6 +61,7 @@ etablera_domain::coded! {
         InterimClosing = "interim_closing",
         Document = "document",
         LogReview = "log_review",
+        SharedPost = "shared_post",
     }
 }
 

@@ -327,7 +327,15 @@ pub fn advance(conn: &mut DbConn, id: InvoiceId, version: i32, to: InvoiceStatus
     write(conn, |conn| {
         claim_version!(conn, invoices, id.get(), version)?;
         let invoice = get(conn, id)?;
-        invoice.state(false).advance(to).map_err(refused)?;
+        // Only sending needs to know whom the invoice is paid by and to.
+        let (seller, buyer) = if to == InvoiceStatus::Sent {
+            let agreement = crate::agreements::for_post_one(conn, invoice.agreement_id.get())?;
+            let post = super::posts::get(conn, agreement.post_id.ok_or(StoreError::NotFound)?)?;
+            (post.invoicing, agreement.invoice_address)
+        } else {
+            (None, None)
+        };
+        invoice.state(false).advance_with(to, seller.as_ref(), buyer.as_ref()).map_err(refused)?;
         let target = invoices::table.find(id.get());
         match to {
             InvoiceStatus::Sent => diesel::update(target)

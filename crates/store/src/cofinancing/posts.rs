@@ -3,17 +3,18 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use etablera_domain::cofinancing::payment::{AccountKind, Invoicing, PaymentAccount};
 use etablera_domain::cofinancing::{CostModel, Percent, PostCost};
 use etablera_domain::identity::OrganisationNumber;
 use etablera_domain::money::Money;
 
 use crate::access::Actor;
+use crate::access::log::{Action, Record, RecordKind, append};
 use crate::schema::{cost_models, shared_posts};
 use crate::{DbConn, Result, StoreError, write};
 use etablera_domain::text::Text;
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = shared_posts)]
+#[derive(Debug, Clone)]
 pub struct Post {
     pub id: i32,
     pub name: String,
@@ -23,6 +24,54 @@ pub struct Post {
     /// Costs for year Y are shared by the population of year Y − lag (the 2018 costs used 2017's).
     pub population_year_lag: i32,
     pub created_at: NaiveDateTime,
+    /// How the employer is paid and where it is; an invoice without it cannot be sent.
+    pub invoicing: Option<Invoicing>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = shared_posts)]
+struct PostRow {
+    id: i32,
+    name: String,
+    county_code: String,
+    employer_name: String,
+    employer_org_number: String,
+    population_year_lag: i32,
+    created_at: NaiveDateTime,
+    payment_account_kind: Option<String>,
+    payment_account: Option<String>,
+    payment_bic: Option<String>,
+    street: Option<String>,
+    postcode: Option<String>,
+    city: Option<String>,
+}
+
+impl PostRow {
+    /// The post as the rest reads it; stored invoicing details that no longer pass their checks
+    /// are an error, not a guess.
+    fn post(self) -> Result<Post> {
+        let address = crate::agreements::stored_address((self.street, self.postcode, self.city))?;
+        let account = match (self.payment_account_kind, self.payment_account) {
+            (Some(kind), Some(account)) => {
+                let kind = AccountKind::try_from(kind)?;
+                Some(
+                    PaymentAccount::from_stored(kind, &account, self.payment_bic.as_deref())
+                        .map_err(|m| StoreError::invalid("payment_account", m))?,
+                )
+            }
+            _ => None,
+        };
+        Ok(Post {
+            id: self.id,
+            name: self.name,
+            county_code: self.county_code,
+            employer_name: self.employer_name,
+            employer_org_number: self.employer_org_number,
+            population_year_lag: self.population_year_lag,
+            created_at: self.created_at,
+            invoicing: account.zip(address).map(|(account, address)| Invoicing { account, address }),
+        })
+    }
 }
 
 pub struct NewPost<'a> {
@@ -54,7 +103,34 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewPost<'_>) -> Result<Pos
 }
 
 pub fn get(conn: &mut DbConn, id: i32) -> Result<Post> {
-    shared_posts::table.find(id).select(Post::as_select()).first(conn).optional()?.ok_or(StoreError::NotFound)
+    shared_posts::table
+        .find(id)
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?
+        .post()
+}
+
+/// Sets how the post's employer is paid and where it is, for every invoice not yet sent and all
+/// later ones; logged as a change of the post.
+pub fn set_invoicing(conn: &mut DbConn, actor: &Actor, post_id: i32, invoicing: &Invoicing) -> Result<()> {
+    let (account, bic) = invoicing.account.stored();
+    write(conn, |conn| {
+        get(conn, post_id)?;
+        diesel::update(shared_posts::table.find(post_id))
+            .set((
+                shared_posts::payment_account_kind.eq(invoicing.account.kind().code()),
+                shared_posts::payment_account.eq(account),
+                shared_posts::payment_bic.eq(bic),
+                shared_posts::street.eq(&invoicing.address.street),
+                shared_posts::postcode.eq(invoicing.address.postcode.digits()),
+                shared_posts::city.eq(&invoicing.address.city),
+            ))
+            .execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RecordKind::SharedPost, post_id))?;
+        Ok(())
+    })
 }
 
 pub fn list(conn: &mut DbConn, county_code: Option<&str>) -> Result<Vec<Post>> {
@@ -62,7 +138,8 @@ pub fn list(conn: &mut DbConn, county_code: Option<&str>) -> Result<Vec<Post>> {
     if let Some(county) = county_code {
         query = query.filter(shared_posts::county_code.eq(county.to_owned()));
     }
-    Ok(query.order(shared_posts::id).select(Post::as_select()).load(conn)?)
+    let rows: Vec<PostRow> = query.order(shared_posts::id).select(PostRow::as_select()).load(conn)?;
+    rows.into_iter().map(PostRow::post).collect()
 }
 
 /// A year's cost model; it stays in force for later years until a newer one is set.

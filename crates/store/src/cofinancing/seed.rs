@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use etablera_domain::agreements::{Instalment, InvoiceSchedule, Period, RefundPolicy, Side, Terms, Validity};
+use etablera_domain::cofinancing::payment::{InvoicingForm, PostalAddress, Postcode};
 use etablera_domain::cofinancing::{CostModel, PostCost};
 use etablera_domain::identity::{OrganisationNumber, luhn_check_digit};
 use etablera_domain::ids::AgreementId;
@@ -108,8 +109,20 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
             &PostCost::StatedYearly(Money::from_kr(763_945)),
             Some("763 945 kr för lön och OH (avtalet 2018, bilaga Finansiering)"),
         )?;
+        // Demo: Bankgirot's own example number, not the county board's.
+        let invoicing = InvoicingForm {
+            account_kind: "bankgiro".into(),
+            account: "5050-1055".into(),
+            street: "Östgötagatan 3".into(),
+            postcode: "581 86".into(),
+            city: "Linköping".into(),
+            ..InvoicingForm::default()
+        }
+        .check()
+        .expect("the seed's invoicing details are valid");
+        posts::set_invoicing(conn, actor, post.id, &invoicing)?;
         let mut ids = Vec::new();
-        for m in municipality::all().iter().filter(|m| m.county_code == "05") {
+        for (i, m) in municipality::all().iter().filter(|m| m.county_code == "05").enumerate() {
             let code: etablera_domain::municipality::MunicipalityCode = m.code.parse().expect("built-in code");
             let contacts = |version: &str| {
                 vec![
@@ -174,6 +187,13 @@ pub fn ostergotland(conn: &mut DbConn, actor: &Actor) -> Result<Seeded> {
                 note: demo_note,
             };
             agreements::amend(conn, actor, id, 1, &second)?;
+            // Demo: a made-up box address in the county's postcode range.
+            let address = PostalAddress {
+                street: format!("Box {}", 100 + i),
+                postcode: Postcode::parse(&format!("5{:02}81", 80 + i)).expect("a valid postcode"),
+                city: m.name.to_owned(),
+            };
+            agreements::set_invoice_address(conn, actor, id, &address)?;
             ids.push((m.code.to_owned(), id));
         }
         Ok(Seeded { post_id: post.id, agreements: ids })

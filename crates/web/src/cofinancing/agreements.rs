@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use etablera_domain::agreements::termination::NoticeForm;
 use etablera_domain::agreements::{InvoiceSchedule, RefundPolicy, Side, Terms, Validity};
 use etablera_domain::cofinancing::invoices::PopulationChoice;
+use etablera_domain::cofinancing::payment::{AddressForm, PostalAddress};
 use etablera_domain::cofinancing::{Claimant, Unit, apportion};
 use etablera_domain::ids::AgreementId;
 use etablera_domain::money::Money;
@@ -24,7 +25,7 @@ use crate::api::{Params, Path};
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Asked, Filled, Submitted, save};
+use crate::forms::{Asked, Fields, Filled, Submitted, save};
 use crate::i18n::Tr;
 use crate::pages::{PageContext, render_with};
 
@@ -189,6 +190,8 @@ struct AgreementPage {
     paid: Vec<(i32, String)>,
     withdrawal: Option<WithdrawalView>,
     recorded: bool,
+    /// Where the municipality's invoices go, as stored ("" when not yet said).
+    address: Fields,
     /// The notice's forms: the preview (asked by GET) and the recording, named alike so that
     /// an error of either is shown at the day typed.
     f: Filled,
@@ -439,10 +442,42 @@ async fn render_agreement(
         paid: paid.into_iter().map(|(y, m): (i32, Money)| (y, m.to_string())).collect(),
         withdrawal: withdrawal_view,
         recorded,
+        address: address_fields(agreement.invoice_address.as_ref()),
         f,
         ctx: PageContext::new(ctx, agreement.title.clone(), "/cofinancing/population"),
     };
     Ok(render_with(status_code, &page))
+}
+
+/// The stored invoicing address as the form's fields.
+fn address_fields(address: Option<&PostalAddress>) -> Fields {
+    let Some(a) = address else { return Fields::default() };
+    Fields(vec![
+        ("street".to_owned(), a.street.clone()),
+        ("postcode".to_owned(), a.postcode.to_string()),
+        ("city".to_owned(), a.city.clone()),
+    ])
+}
+
+/// The form that sets the municipality's invoicing address.
+const ADDRESS: &str = "address";
+
+/// Sets where the municipality's invoices under the agreement are sent.
+pub async fn set_address(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+    Submitted { input, fields }: Submitted<AddressForm>,
+) -> AppResult<Response> {
+    let agreement = agreement_of_post(&state, &ctx, &user, id).await?;
+    let actor = ctx.actor();
+    let outcome =
+        save(&state, input.check(), move |conn, address| agreements::set_invoice_address(conn, &actor, id, &address))
+            .await;
+    match Filled::after(ADDRESS, fields, outcome)? {
+        None => Ok(Redirect::to(&format!("/cofinancing/agreements/{id}#address-heading")).into_response()),
+        Some(f) => render_agreement(&state, &ctx, agreement, None, f, false).await,
+    }
 }
 
 /// The agreement; with `?notice_date=` a preview of a withdrawal on that date (nothing saved).

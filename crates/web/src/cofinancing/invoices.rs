@@ -3,14 +3,18 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use etablera_domain::agreements::Side;
 use etablera_domain::cofinancing::invoices::{
     Basis, BulkStatusForm, CreditForm, GenerateForm, InvoiceKind, InvoiceStatus, StatusForm,
 };
+use etablera_domain::cofinancing::payment::OcrReference;
 use etablera_domain::ids::{AgreementId, InvoiceId};
 use etablera_domain::money::Money;
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
-use etablera_reports::cofinancing::{InvoiceRow, UblInvoice, UblLine, UblParty, invoice_pdf, invoices_xlsx, ubl};
+use etablera_reports::cofinancing::{
+    InvoiceRow, UblContact, UblInvoice, UblLine, UblParty, UblPayment, invoice_pdf, invoices_xlsx, ubl,
+};
 use etablera_store::StoreError;
 use etablera_store::access::users::User;
 use etablera_store::cofinancing::invoices::{self, Invoice, InvoiceQuery, InvoiceSort};
@@ -314,6 +318,8 @@ struct InvoicePage {
     agreement_id: AgreementId,
     basis: String,
     credits: Option<String>,
+    /// The OCR reference the payer gives.
+    reference: String,
 }
 
 pub async fn show(
@@ -348,6 +354,7 @@ async fn show_with(
         agreement_id: invoice.agreement_id,
         basis: basis_text(&t, &invoice.basis),
         credits,
+        reference: OcrReference::for_digits(&invoice.number).map(|r| r.to_string()).unwrap_or_default(),
         invoice: view(&invoice, &t),
         ctx: PageContext::new(ctx, t.with("invoice-title", "number", &invoice.number), "/cofinancing/population"),
     };
@@ -392,6 +399,7 @@ enum Reader {
 /// found unless the caller may read it.
 async fn document(
     state: &AppState,
+    ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: InvoiceId,
     reader: Reader,
@@ -408,10 +416,12 @@ async fn document(
     };
     let agreement_id = invoice.agreement_id;
     let credits_id = invoice.credits_invoice_id;
+    let actor = ctx.actor();
     let (agreement, credited, post) = state
         .store
         .run(move |conn| {
-            let agreement = etablera_store::agreements::for_post_one(conn, agreement_id.get())?;
+            // With its contact persons, whom the invoice names: a logged read.
+            let agreement = etablera_store::agreements::get(conn, &actor, agreement_id.get())?;
             let credited = match credits_id {
                 Some(other) => Some(invoices::get(conn, other)?.number),
                 None => None,
@@ -424,6 +434,21 @@ async fn document(
     let parse = |number: &str| {
         number.parse().map_err(|_| AppError::Internal(format!("stored organisation number {number} does not parse")))
     };
+    let contact = |side: Side| {
+        version.contacts.iter().find(|c| c.side == side).map(|c| UblContact {
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        })
+    };
+    let payment = match &post.invoicing {
+        Some(invoicing) => Some(UblPayment {
+            account: invoicing.account.clone(),
+            reference: OcrReference::for_digits(&invoice.number)
+                .map_err(|_| AppError::Internal(format!("invoice number {} makes no OCR reference", invoice.number)))?,
+        }),
+        None => None,
+    };
     let document = UblInvoice {
         number: invoice.number.clone(),
         issue_date: invoice.issue_date(),
@@ -433,12 +458,14 @@ async fn document(
         seller: UblParty {
             name: post.employer_name.clone(),
             org_number: parse(&version.county_org_number)?,
-            city: None,
+            address: post.invoicing.as_ref().map(|i| i.address.clone()),
+            contact: contact(Side::County),
         },
         buyer: UblParty {
             name: format!("{} kommun", municipality::name_of(&invoice.municipality_code)),
             org_number: parse(&version.municipality_org_number)?,
-            city: None,
+            address: agreement.invoice_address.clone(),
+            contact: contact(Side::Municipality),
         },
         lines: vec![UblLine {
             description: format!("{}, {}", post.name, agreement.title),
@@ -447,12 +474,19 @@ async fn document(
             amount: if invoice.kind == InvoiceKind::Credit { -invoice.amount() } else { invoice.amount() },
         }],
         credits: if invoice.kind == InvoiceKind::Credit { Some(credited.unwrap_or_default()) } else { None },
+        payment,
     };
     Ok((invoice, document))
 }
 
-async fn ubl_download(state: &AppState, user: &User, id: InvoiceId, reader: Reader) -> AppResult<Response> {
-    let (invoice, document) = document(state, user, id, reader).await?;
+async fn ubl_download(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &User,
+    id: InvoiceId,
+    reader: Reader,
+) -> AppResult<Response> {
+    let (invoice, document) = document(state, ctx, user, id, reader).await?;
     Ok(download(
         "application/xml; charset=utf-8",
         format!("faktura-{}.xml", invoice.number),
@@ -467,7 +501,7 @@ async fn pdf_download(
     id: InvoiceId,
     reader: Reader,
 ) -> AppResult<Response> {
-    let (invoice, document) = document(state, user, id, reader).await?;
+    let (invoice, document) = document(state, ctx, user, id, reader).await?;
     let t = ctx.tr();
     let kind = kind_name(&t, invoice.kind);
     let basis = basis_text(&t, &invoice.basis);
@@ -478,10 +512,10 @@ async fn pdf_download(
 /// The invoice as Peppol BIS Billing 3.0 UBL.
 pub async fn ubl_xml(
     State(state): State<AppState>,
-    Signed { user, .. }: Signed,
+    Signed { ctx, user }: Signed,
     Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
-    ubl_download(&state, &user, id, Reader::Post).await
+    ubl_download(&state, &ctx, &user, id, Reader::Post).await
 }
 
 /// The invoice as a PDF, with the basis of its amount.
@@ -496,10 +530,10 @@ pub async fn pdf(
 /// The agreement contact's copy of an invoice to their municipality, as UBL.
 pub async fn own_ubl_xml(
     State(state): State<AppState>,
-    Signed { user, .. }: Signed,
+    Signed { ctx, user }: Signed,
     Path(id): Path<InvoiceId>,
 ) -> AppResult<Response> {
-    ubl_download(&state, &user, id, Reader::Municipality).await
+    ubl_download(&state, &ctx, &user, id, Reader::Municipality).await
 }
 
 /// The agreement contact's copy of an invoice to their municipality, as a PDF.

@@ -4,13 +4,14 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use etablera_domain::cofinancing::PostCostForm;
+use etablera_domain::cofinancing::payment::{AccountKind, InvoicingForm, PaymentAccount};
 use etablera_store::cofinancing::posts::{self, Post};
 
 use super::current_post;
 use crate::app::AppState;
 use crate::context::{RequestContext, Signed};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Filled, Submitted, save};
+use crate::forms::{Fields, Filled, Submitted, save};
 use crate::pages::{PageContext, render_with};
 
 pub struct ModelRow {
@@ -27,6 +28,41 @@ struct PostPage {
     f: Filled,
     post: Option<Post>,
     models: Vec<ModelRow>,
+    /// The invoicing details as stored, the form's values before anything is typed.
+    invoicing: Fields,
+}
+
+impl PostPage {
+    /// The invoicing form's value: as typed when it was sent, else as stored.
+    fn invoicing_value(&self, name: &str) -> &str {
+        self.f.v("invoicing", name, self.invoicing.get(name))
+    }
+}
+
+/// The stored details as the form's fields.
+fn invoicing_fields(post: Option<&Post>) -> Fields {
+    let Some(invoicing) = post.and_then(|p| p.invoicing.as_ref()) else {
+        return Fields(vec![("account_kind".to_owned(), AccountKind::Bankgiro.code().to_owned())]);
+    };
+    let (_, bic) = invoicing.account.stored();
+    let account = match &invoicing.account {
+        PaymentAccount::Bankgiro(b) => b.to_string(),
+        PaymentAccount::Plusgiro(p) => p.to_string(),
+        PaymentAccount::Iban { iban, .. } => iban.to_string(),
+    };
+    Fields(
+        [
+            ("account_kind", invoicing.account.kind().code().to_owned()),
+            ("account", account),
+            ("bic", bic.unwrap_or_default().to_owned()),
+            ("street", invoicing.address.street.clone()),
+            ("postcode", invoicing.address.postcode.to_string()),
+            ("city", invoicing.address.city.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    )
 }
 
 async fn render(
@@ -46,6 +82,7 @@ async fn render(
     };
     let status = f.status();
     let page = PostPage {
+        invoicing: invoicing_fields(post.as_ref()),
         post,
         models: models
             .into_iter()
@@ -79,6 +116,23 @@ pub async fn set_cost(
     .await;
     match Filled::after("post", fields, outcome)? {
         None => Ok(Redirect::to("/cofinancing/post").into_response()),
+        Some(f) => render(&state, &ctx, &user, f).await,
+    }
+}
+
+/// Sets how the post's employer is paid and where it is; every invoice sent from now carries it.
+pub async fn set_invoicing(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Submitted { input, fields }: Submitted<InvoicingForm>,
+) -> AppResult<Response> {
+    let post = current_post(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let actor = ctx.actor();
+    let outcome =
+        save(&state, input.check(), move |conn, invoicing| posts::set_invoicing(conn, &actor, post.id, &invoicing))
+            .await;
+    match Filled::after("invoicing", fields, outcome)? {
+        None => Ok(Redirect::to("/cofinancing/post#invoicing-heading").into_response()),
         Some(f) => render(&state, &ctx, &user, f).await,
     }
 }

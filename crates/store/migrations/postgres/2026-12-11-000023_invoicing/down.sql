@@ -1,0 +1,9 @@
+ALTER TABLE agreements DROP COLUMN invoice_city;
+ALTER TABLE agreements DROP COLUMN invoice_postcode;
+ALTER TABLE agreements DROP COLUMN invoice_street;
+ALTER TABLE shared_posts DROP COLUMN city;
+ALTER TABLE shared_posts DROP COLUMN postcode;
+ALTER TABLE shared_posts DROP COLUMN street;
+ALTER TABLE shared_posts DROP COLUMN payment_bic;
+ALTER TABLE shared_posts DROP COLUMN payment_account;
+ALTER TABLE shared_posts DROP COLUMN payment_account_kind;
