@@ -1007,7 +1007,7 @@ report-work-link = Review and sign the monthly report
 report-work-link-month = Review the month
 report-export-pdf = Download as PDF
 report-export-xlsx = Download as Excel (XLSX)
-report-export-csv = Download as CSV
+report-export-csv = CSV for programs (codes)
 
 ## Complaints and deviations
 choose = Choose …
@@ -1942,3 +1942,4 @@ agreement-address-heading = The municipality's invoicing address
 agreement-address-missing = The invoicing address is missing: the municipality's invoices cannot be sent until it is filled in.
 agreement-address-save = Save the invoicing address
 invoice-ocr = OCR reference
+export-swedish-csv = CSV (Swedish Excel)

@@ -1007,7 +1007,7 @@ report-work-link = Granska och underteckna månadsrapporten
 report-work-link-month = Granska månaden
 report-export-pdf = Ladda ner som PDF
 report-export-xlsx = Ladda ner som Excel (XLSX)
-report-export-csv = Ladda ner som CSV
+report-export-csv = CSV för program (koder)
 
 ## Complaints and deviations
 choose = Välj …
@@ -1942,3 +1942,4 @@ agreement-address-heading = Kommunens fakturaadress
 agreement-address-missing = Fakturaadress saknas: kommunens fakturor kan inte skickas förrän den är ifylld.
 agreement-address-save = Spara fakturaadressen
 invoice-ocr = OCR-nummer
+export-swedish-csv = CSV (svenska Excel)

@@ -1,7 +1,7 @@
 //! Invoices between public bodies as Peppol BIS Billing 3.0 (UBL 2.1). Co-financing between a
 //! county board and a municipality is outside the scope of VAT (category O).
 
-use crate::cells::TextCells;
+use crate::table::{Cell, Table};
 use std::fmt::Write;
 
 use chrono::NaiveDate;
@@ -62,10 +62,7 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn amount(money: Money) -> String {
-    let ore = money.ore();
-    format!("{}{}.{:02}", if ore < 0 { "-" } else { "" }, ore.unsigned_abs() / 100, ore.unsigned_abs() % 100)
-}
+use crate::table::decimal_point as amount;
 
 fn party(out: &mut String, role: &str, p: &UblParty) {
     let digits = p.org_number.digits();
@@ -315,52 +312,54 @@ pub struct InvoiceRow {
     pub basis: String,
 }
 
-/// A year's invoices as an XLSX workbook: one row each, amounts as numbers in kronor, a total.
-pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(Text::new("file-invoices-sheet").swedish())?;
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("# ##0.00");
-    sheet.text_with_format(0, 0, title, &bold)?;
+/// A year's invoices as a table: one row each, dates as dates, amounts in kronor, a total.
+pub fn invoices_table(rows: &[InvoiceRow]) -> Table {
     let headers = [
-        Text::new("file-col-invoice-number"),
-        Text::new("file-col-municipality-code"),
-        Text::new("file-col-municipality"),
-        Text::new("file-col-kind"),
-        Text::new("file-col-period-from"),
-        Text::new("file-col-period-to"),
-        Text::new("file-col-invoice-date"),
-        Text::new("file-col-due-date"),
-        Text::new("file-col-amount-kr"),
-        Text::new("file-col-status"),
-        Text::new("file-col-basis"),
+        "file-col-invoice-number",
+        "file-col-municipality-code",
+        "file-col-municipality",
+        "file-col-kind",
+        "file-col-period-from",
+        "file-col-period-to",
+        "file-col-invoice-date",
+        "file-col-due-date",
+        "file-col-amount-kr",
+        "file-col-status",
+        "file-col-basis",
     ];
-    for (col, header) in headers.iter().enumerate() {
-        sheet.text_with_format(2, col as u16, header.swedish(), &bold)?;
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let r = 3 + i as u32;
-        sheet.text(r, 0, &row.number)?;
-        sheet.text(r, 1, &row.municipality_code)?;
-        sheet.text(r, 2, &row.municipality)?;
-        sheet.text(r, 3, &row.kind)?;
-        sheet.text(r, 4, row.period_start.to_string())?;
-        sheet.text(r, 5, row.period_end.to_string())?;
-        sheet.text(r, 6, row.invoice_date.to_string())?;
-        sheet.text(r, 7, row.due_date.to_string())?;
-        sheet.write_number_with_format(r, 8, row.amount.ore() as f64 / 100.0, &money)?;
-        sheet.text(r, 9, &row.status)?;
-        sheet.text(r, 10, &row.basis)?;
-    }
-    let total_row = 3 + rows.len() as u32;
-    let total: Money = rows.iter().map(|r| r.amount).sum();
-    sheet.text_with_format(total_row, 7, Text::new("file-sum").swedish(), &bold)?;
+    let cells = rows
+        .iter()
+        .map(|row| {
+            vec![
+                Cell::text(&row.number),
+                Cell::text(&row.municipality_code),
+                Cell::text(&row.municipality),
+                Cell::text(&row.kind),
+                Cell::Date(row.period_start),
+                Cell::Date(row.period_end),
+                Cell::Date(row.invoice_date),
+                Cell::Date(row.due_date),
+                Cell::Money(row.amount),
+                Cell::text(&row.status),
+                Cell::text(&row.basis),
+            ]
+        })
+        .collect();
     // The exact sum in öre, not a spreadsheet formula, so that it is right wherever it is opened.
-    sheet.write_number_with_format(total_row, 8, total.ore() as f64 / 100.0, &money)?;
-    sheet.set_column_width(2, 16)?;
-    sheet.set_column_width(8, 14)?;
-    sheet.set_column_width(10, 80)?;
-    workbook.save_to_buffer()
+    let mut totals = vec![Cell::text(Text::new("file-sum").swedish())];
+    totals.extend((1..8).map(|_| Cell::text("")));
+    totals.push(Cell::Money(rows.iter().map(|r| r.amount).sum()));
+    totals.extend([Cell::text(""), Cell::text("")]);
+    Table {
+        headers: headers.iter().map(|key| Text::new(*key).swedish()).collect(),
+        text_columns: 4,
+        rows: cells,
+        totals,
+    }
+}
+
+/// A year's invoices as an XLSX workbook.
+pub fn invoices_xlsx(title: &str, rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let heading = crate::table::Heading { title: title.to_owned(), facts: Vec::new(), note: String::new() };
+    crate::table::xlsx(&Text::new("file-invoices-sheet").swedish(), &heading, &invoices_table(rows))
 }

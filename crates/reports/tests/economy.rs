@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use etablera_domain::money::Money;
-use etablera_reports::economy::{ClaimLine, Heading, claim_sheet, grant_sheet, pdf, xlsx};
+use etablera_reports::economy::{ClaimLine, Heading, claim_sheet, grant_sheet};
+use etablera_reports::table::{Cell, Table, csv_swedish, pdf, xlsx};
 
 mod support;
 use support::pdf_text;
@@ -25,7 +26,7 @@ const COLUMNS: [&str; 10] = [
     "Övrigt",
 ];
 
-fn claim() -> (Heading, etablera_reports::economy::Sheet) {
+fn claim() -> (Heading, Table) {
     let columns: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     let mut first = vec![Money::ZERO; 10];
     first[4] = Money::from_kr(1000);
@@ -60,11 +61,16 @@ fn claim() -> (Heading, etablera_reports::economy::Sheet) {
 fn a_claims_totals_are_the_sums_of_its_rows() {
     let (_, sheet) = claim();
     assert_eq!(sheet.headers.len(), 4 + 10 + 1);
-    let row_sums: Vec<Money> = sheet.rows.iter().map(|(_, a)| *a.last().unwrap()).collect();
+    let money = |cell: &Cell| match cell {
+        Cell::Money(m) => *m,
+        other => panic!("not an amount: {other:?}"),
+    };
+    let row_sums: Vec<Money> = sheet.rows.iter().map(|r| money(r.last().unwrap())).collect();
     assert_eq!(row_sums, [Money::from_kr(10_000), Money::from_ore(149_999)]);
-    assert_eq!(*sheet.totals.last().unwrap(), Money::from_ore(1_149_999));
-    for (i, total) in sheet.totals.iter().enumerate() {
-        assert_eq!(*total, sheet.rows.iter().map(|(_, a)| a[i]).sum::<Money>());
+    assert_eq!(*sheet.totals.last().unwrap(), Cell::Money(Money::from_ore(1_149_999)));
+    assert_eq!(sheet.totals[0], Cell::text("Summa"));
+    for col in 4..sheet.headers.len() {
+        assert_eq!(money(&sheet.totals[col]), sheet.rows.iter().map(|r| money(&r[col])).sum::<Money>());
     }
 }
 
@@ -87,6 +93,74 @@ fn a_claim_as_xlsx_has_the_forms_columns_and_exact_amounts() {
     }
     assert!(cells.contains("<v>9000</v>") && cells.contains("<v>1499.99</v>"));
     assert!(cells.contains("<v>11499.99</v>"), "the total, exact to the öre");
+}
+
+/// The claim as a spreadsheet program reads it: dates are dates, amounts and sums are numbers in
+/// a krona format, texts are texts; the headings stay in view and the file says what it is.
+#[test]
+fn a_claim_as_xlsx_has_typed_cells_frozen_headings_and_properties() {
+    use calamine::{Data, Reader, Xlsx};
+    let (heading, sheet) = claim();
+    let bytes = xlsx("Ansökan", &heading, &sheet).unwrap();
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes.clone())).expect("calamine opens the workbook");
+    let range = workbook.worksheet_range("Ansökan").unwrap();
+    // Rows: title, two facts, blank, headings (row 4), the two lines, the sums.
+    assert_eq!(range.get_value((4, 0)), Some(&Data::String("Dossiernummer".into())));
+    assert_eq!(range.get_value((5, 0)), Some(&Data::String("12-000001".into())));
+    match range.get_value((5, 2)) {
+        Some(Data::DateTime(date)) => {
+            assert!(date.is_datetime());
+            // Days since 1899-12-30, as spreadsheets count them.
+            assert_eq!(date.as_f64(), 45_323.0, "2024-02-01");
+        }
+        other => panic!("the reception date is not a date: {other:?}"),
+    }
+    assert_eq!(range.get_value((5, 10)), Some(&Data::Float(9000.0)), "Hemutrustning");
+    assert_eq!(range.get_value((6, 9)), Some(&Data::Float(1499.99)), "Kläder");
+    assert_eq!(range.get_value((7, 0)), Some(&Data::String("Summa".into())));
+    assert_eq!(range.get_value((7, 14)), Some(&Data::Float(11499.99)), "the sum, exact to the öre");
+
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let sheet_xml = read("xl/worksheets/sheet1.xml");
+    assert!(sheet_xml.contains("topLeftCell=\"A6\"") && sheet_xml.contains("state=\"frozen\""), "headings frozen");
+    assert!(sheet_xml.contains("<autoFilter ref=\"A5:O7\""), "a filter on the headings");
+    assert!(sheet_xml.contains("<col "), "column widths");
+    let styles = read("xl/styles.xml");
+    assert!(styles.contains("formatCode=\"#,##0.00 &quot;kr&quot;\""), "a krona format: {styles}");
+    assert!(styles.contains("formatCode=\"yyyy-mm-dd\""));
+    let core = read("docProps/core.xml");
+    assert!(core.contains("<dc:title>Ansökan om ersättning för initiala kostnader"), "{core}");
+    assert!(core.contains("<dc:creator>Etablera</dc:creator>"));
+}
+
+/// The claim as CSV for people, read as Swedish Excel reads it: a byte-order mark, semicolons,
+/// amounts with a decimal comma.
+#[test]
+fn a_claim_as_swedish_csv_opens_in_swedish_excel() {
+    let (_, sheet) = claim();
+    let bytes = csv_swedish(&sheet).unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("UTF-8 with a byte-order mark");
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "Dossiernummer");
+    assert_eq!(&headers[9], "Kläder");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "two lines and the sums");
+    let swedish_number = |cell: &str| -> f64 {
+        assert!(!cell.contains('.'), "a decimal comma, not a point: {cell}");
+        cell.replace(',', ".").parse().unwrap()
+    };
+    assert_eq!(&rows[1][0], "12-000002");
+    assert_eq!(&rows[1][2], "2024-02-01", "a date Excel reads as a date");
+    assert_eq!(swedish_number(&rows[1][9]), 1499.99);
+    assert_eq!(&rows[2][0], "Summa");
+    assert_eq!(swedish_number(&rows[2][14]), 11499.99);
 }
 
 #[test]
@@ -124,7 +198,7 @@ fn the_grants_account_per_category_and_month() {
     months[2] = Money::from_kr(100);
     months[4] = Money::from_ore(50_050);
     let sheet = grant_sheet(&[("Kläder".into(), clothes), ("Ej beviljat".into(), shortfall)], &months);
-    assert_eq!(*sheet.totals.last().unwrap(), Money::from_ore(60_050));
+    assert_eq!(*sheet.totals.last().unwrap(), Cell::Money(Money::from_ore(60_050)));
     let heading = Heading {
         title: "Redovisning av anslaget 2024".into(),
         facts: vec![("Anslag".into(), "100 000 kr".into()), ("Kvar".into(), "99 399,50 kr".into())],

@@ -146,6 +146,7 @@ pub fn routes() -> Routes {
             Needs(Permission::ManageCofinancing),
             get(cofinancing::invoices::xlsx),
         )
+        .get("/cofinancing/invoices/export.csv", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::csv))
         .post(
             "/cofinancing/invoices/status",
             Needs(Permission::ManageCofinancing),
@@ -310,6 +311,7 @@ pub fn routes() -> Routes {
         .post("/economy/claims/{id}/steps", Needs(Permission::ManageEconomy), post(economy::claims::step))
         .post("/economy/claims/{id}/discard", Needs(Permission::ManageEconomy), post(economy::claims::discard))
         .get("/economy/claims/{id}/claim.xlsx", Needs(Permission::ManageEconomy), get(economy::claims::xlsx))
+        .get("/economy/claims/{id}/claim.csv", Needs(Permission::ManageEconomy), get(economy::claims::csv))
         .get("/economy/claims/{id}/claim.pdf", Needs(Permission::ManageEconomy), get(economy::claims::pdf))
         .get("/economy/standard", Needs(Permission::ManageEconomy), get(economy::standard::page))
         .get("/economy/sie", Needs(Permission::ManageEconomy), get(economy::sie::show))
@@ -318,6 +320,7 @@ pub fn routes() -> Routes {
         .get("/economy/grant", Needs(Permission::ReadAggregateReports), get(economy::grant::show))
         .post("/economy/grant", Needs(Permission::ManageEconomy), post(economy::grant::set))
         .get("/economy/grant.xlsx", Needs(Permission::ReadAggregateReports), get(economy::grant::xlsx))
+        .get("/economy/grant.csv", Needs(Permission::ReadAggregateReports), get(economy::grant::csv))
         .get("/economy/grant.pdf", Needs(Permission::ReadAggregateReports), get(economy::grant::pdf))
         .get("/reports", Needs(Permission::ReadAggregateReports), get(reporting::signed::list))
         .get("/reports/signed/{month}", Needs(Permission::ReadAggregateReports), get(reporting::signed::show))
@@ -328,10 +331,16 @@ pub fn routes() -> Routes {
             get(reporting::signed::xlsx),
         )
         .get("/reports/signed/{month}/report.csv", Needs(Permission::ReadAggregateReports), get(reporting::signed::csv))
+        .get(
+            "/reports/signed/{month}/report-sv.csv",
+            Needs(Permission::ReadAggregateReports),
+            get(reporting::signed::swedish_csv),
+        )
         .get("/reports/monthly", Needs(Permission::ManageUnit), get(reporting::monthly::show))
         .get("/reports/closings", Needs(Permission::ReadAggregateReports), get(reporting::closings::show))
         .get("/reports/closings/summary.pdf", Needs(Permission::ReadAggregateReports), get(reporting::closings::pdf))
         .get("/reports/closings/summary.xlsx", Needs(Permission::ReadAggregateReports), get(reporting::closings::xlsx))
+        .get("/reports/closings/summary.csv", Needs(Permission::ReadAggregateReports), get(reporting::closings::csv))
         .post("/reports/closings/interim", Needs(Permission::ManageUnit), post(reporting::closings::set_interim))
         .get("/orders", Needs(Permission::ReadAggregateReports), get(agreements::orders::show))
         .get("/orders/new", Needs(Permission::ManageUnit), get(agreements::orders::new_form))

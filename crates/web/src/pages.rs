@@ -138,6 +138,12 @@ pub async fn htmx() -> Response {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const PDF: &str = "application/pdf";
 
+/// A table as CSV for people with Swedish Excel (semicolons, decimal comma, byte-order mark).
+pub fn swedish_csv_download(file_name: String, table: &etablera_reports::table::Table) -> AppResult<Response> {
+    let body = etablera_reports::table::csv_swedish(table).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    Ok(download("text/csv; charset=utf-8", file_name, body))
+}
+
 /// A PDF to download, typeset off the async workers (Typst takes tens of milliseconds).
 pub async fn pdf_download(
     file_name: String,

@@ -89,8 +89,12 @@ async fn an_invoice_has_one_due_date_on_the_page_in_the_spreadsheet_the_api_the_
 
     let xlsx = app.get_bytes("/cofinancing/invoices/export.xlsx?year=2024", &browser).await;
     let sheet = crate::support::xlsx_strings(&xlsx);
-    assert!(sheet.contains(&dated.to_owned()) && sheet.contains(&due.to_owned()), "{sheet:?}");
     assert!(sheet.contains(&"Fakturadatum".to_owned()) && sheet.contains(&"Förfallodag".to_owned()));
+    // The spreadsheet holds the dates as dates (numbers); the Swedish CSV shows them as written.
+    assert!(!sheet.contains(&dated.to_owned()), "a date is not text in the spreadsheet");
+    let csv = String::from_utf8(app.get_bytes("/cofinancing/invoices/export.csv?year=2024", &browser).await).unwrap();
+    let mjolby = csv.lines().find(|l| l.starts_with("2024-0586-1;")).expect("Mjölby's row");
+    assert!(mjolby.contains(&format!(";{dated};{due};45452,00;")), "{mjolby}");
 }
 
 #[tokio::test]

@@ -20,7 +20,10 @@ use crate::config::{self, Settings};
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
     Json,
+    /// For programs: commas, the figures' codes (the report contract).
     Csv,
+    /// For people with Swedish Excel: semicolons, Swedish headings, a byte-order mark.
+    CsvSv,
     Xlsx,
     Pdf,
 }
@@ -81,9 +84,10 @@ pub fn run(command: ReportCommand, store: &Store, settings: &Settings) -> anyhow
             text.into_bytes()
         }
         Format::Csv => etablera_reports::table::csv(&csv_table(&t, &figures, counts))?,
-        Format::Xlsx | Format::Pdf => {
+        Format::CsvSv | Format::Xlsx | Format::Pdf => {
             let (heading, table) = document(&t, code, month, &figures, report.follow_up.measured_on, counts, None);
             match format {
+                Format::CsvSv => etablera_reports::table::csv_swedish(&table)?,
                 Format::Xlsx => etablera_reports::table::xlsx("Månadsrapport", &heading, &table)?,
                 _ => etablera_reports::table::pdf(&heading, &table, &format!("Etablera · {}", heading.title))?,
             }

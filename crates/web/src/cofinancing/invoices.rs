@@ -13,7 +13,7 @@ use etablera_domain::money::Money;
 use etablera_domain::municipality;
 use etablera_domain::time::Year;
 use etablera_reports::cofinancing::{
-    InvoiceRow, UblContact, UblInvoice, UblLine, UblParty, UblPayment, invoice_pdf, invoices_xlsx, ubl,
+    InvoiceRow, UblContact, UblInvoice, UblLine, UblParty, UblPayment, invoice_pdf, invoices_table, invoices_xlsx, ubl,
 };
 use etablera_store::StoreError;
 use etablera_store::access::users::User;
@@ -550,14 +550,16 @@ pub struct ExportQuery {
     year: Option<Year>,
 }
 
-pub async fn xlsx(
-    State(state): State<AppState>,
-    Signed { ctx, user }: Signed,
-    Params(q): Params<ExportQuery>,
-) -> AppResult<Response> {
+/// The year's invoices as the spreadsheet's rows.
+async fn export_rows(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &User,
+    q: ExportQuery,
+) -> AppResult<(Year, Vec<InvoiceRow>)> {
     let t = ctx.tr();
-    let post = current_post(&state, &user).await?.map(|p| p.id);
-    let year = q.year.unwrap_or_else(|| this_year(&ctx));
+    let post = current_post(state, user).await?.map(|p| p.id);
+    let year = q.year.unwrap_or_else(|| this_year(ctx));
     let list = match post {
         Some(id) => state.store.run(move |conn| invoices::list(conn, id, Some(year))).await?,
         None => Vec::new(),
@@ -578,7 +580,26 @@ pub async fn xlsx(
             basis: basis_text(&t, &i.basis),
         })
         .collect();
-    let bytes = invoices_xlsx(&t.with("invoices-year", "year", year), &rows)
+    Ok((year, rows))
+}
+
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ExportQuery>,
+) -> AppResult<Response> {
+    let (year, rows) = export_rows(&state, &ctx, &user, q).await?;
+    let bytes = invoices_xlsx(&ctx.tr().with("invoices-year", "year", year), &rows)
         .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
     Ok(download(crate::pages::XLSX, format!("fakturor-{year}.xlsx"), bytes))
+}
+
+/// The year's invoices as CSV for Swedish Excel.
+pub async fn csv(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ExportQuery>,
+) -> AppResult<Response> {
+    let (year, rows) = export_rows(&state, &ctx, &user, q).await?;
+    crate::pages::swedish_csv_download(format!("fakturor-{year}.csv"), &invoices_table(&rows))
 }

@@ -358,7 +358,7 @@ async fn document(
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     id: i32,
-) -> AppResult<(Heading, etablera_reports::economy::Sheet)> {
+) -> AppResult<(Heading, etablera_reports::table::Table)> {
     let t = ctx.tr();
     let (actor, scope) = (ctx.actor(), scope(user));
     let file = state.store.run(move |conn| claims::export(conn, &actor, &scope, id)).await?;
@@ -394,9 +394,19 @@ pub async fn xlsx(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
-    let body = etablera_reports::economy::xlsx(&ctx.tr().get("claim-sheet"), &heading, &sheet)
+    let body = etablera_reports::table::xlsx(&ctx.tr().get("claim-sheet"), &heading, &sheet)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("ansokan-{id}.xlsx"), body))
+}
+
+/// The claim's table as CSV for Swedish Excel.
+pub async fn csv(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let (_, sheet) = document(&state, &ctx, &user, id).await?;
+    crate::pages::swedish_csv_download(format!("ansokan-{id}.csv"), &sheet)
 }
 
 pub async fn pdf(
@@ -406,7 +416,7 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, sheet) = document(&state, &ctx, &user, id).await?;
     let footer = ctx.tr().with("claim-pdf-footer", "id", id);
-    pdf_download(format!("ansokan-{id}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
+    pdf_download(format!("ansokan-{id}.pdf"), move || etablera_reports::table::pdf(&heading, &sheet, &footer)).await
 }
 
 /// Attaches a document to the claim (the decision, the letter that sent it).

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use etablera_domain::access::Permission;
 use etablera_domain::economy::grant::{ChargeCategory, GrantForm};
 use etablera_domain::money::Money;
-use etablera_reports::economy::{Heading, Sheet, grant_sheet};
+use etablera_reports::economy::{Heading, grant_sheet};
+use etablera_reports::table::Table;
 use etablera_store::economy::claims;
 use etablera_store::economy::grant::{self, GrantYear};
 use serde::Deserialize;
@@ -183,7 +184,7 @@ async fn document(
     ctx: &RequestContext,
     user: &etablera_store::access::users::User,
     q: GrantQuery,
-) -> AppResult<(Heading, Sheet, String)> {
+) -> AppResult<(Heading, Table, String)> {
     let t = ctx.tr();
     let code = municipality(user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&ctx.today()));
@@ -212,9 +213,19 @@ pub async fn xlsx(
     Params(q): Params<GrantQuery>,
 ) -> AppResult<Response> {
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
-    let body = etablera_reports::economy::xlsx(&ctx.tr().get("grant-sheet"), &heading, &sheet)
+    let body = etablera_reports::table::xlsx(&ctx.tr().get("grant-sheet"), &heading, &sheet)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
+}
+
+/// The grant's account as CSV for Swedish Excel.
+pub async fn csv(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<GrantQuery>,
+) -> AppResult<Response> {
+    let (_, sheet, name) = document(&state, &ctx, &user, q).await?;
+    crate::pages::swedish_csv_download(format!("{name}.csv"), &sheet)
 }
 
 pub async fn pdf(
@@ -224,5 +235,5 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let (heading, sheet, name) = document(&state, &ctx, &user, q).await?;
     let footer = ctx.tr().with("pdf-footer", "title", &heading.title);
-    pdf_download(format!("{name}.pdf"), move || etablera_reports::economy::pdf(&heading, &sheet, &footer)).await
+    pdf_download(format!("{name}.pdf"), move || etablera_reports::table::pdf(&heading, &sheet, &footer)).await
 }

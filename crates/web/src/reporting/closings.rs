@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use etablera_domain::access::Permission;
 use etablera_domain::quality::summary::{Closing, Counts, InterimForm, Summary};
-use etablera_reports::table::{Heading, Table};
+use etablera_reports::table::{Cell, Heading, Table};
 use etablera_store::quality::closings;
 use serde::Deserialize;
 
@@ -84,8 +84,11 @@ async fn chosen(
     Ok(Chosen { code, year, annual, last_month, summary })
 }
 
-fn counts(c: &Counts, shown: Shown) -> Vec<String> {
-    [c.complaints, c.deviations, c.serious, c.closed, c.open_at_end].iter().map(|n| shown.show(*n)).collect()
+fn counts(c: &Counts, shown: Shown) -> Vec<Cell> {
+    [c.complaints, c.deviations, c.serious, c.closed, c.open_at_end]
+        .iter()
+        .map(|n| Cell::count_or_text(shown.show(*n)))
+        .collect()
 }
 
 fn title(t: &Tr, c: &Chosen) -> String {
@@ -115,12 +118,12 @@ fn table(t: &Tr, s: &Summary, shown: Shown) -> Table {
         .rows
         .iter()
         .map(|(category, c)| {
-            let mut row = vec![t.get(&format!("deviation-category-{}", category.code()))];
+            let mut row = vec![Cell::Text(t.get(&format!("deviation-category-{}", category.code())))];
             row.extend(counts(c, shown));
             row
         })
         .collect();
-    let mut totals = vec![t.get("total")];
+    let mut totals = vec![Cell::Text(t.get("total"))];
     totals.extend(counts(&s.total, shown));
     Table { headers, text_columns: 1, rows, totals }
 }
@@ -163,8 +166,8 @@ async fn page(
         months: (1..=11).map(|m| (m, t.get(&format!("month-{m}")))).collect(),
         period: period(&t, &c.summary),
         headers: table.headers,
-        rows: table.rows,
-        total: table.totals,
+        rows: table.rows.iter().map(|r| r.iter().map(Cell::shown).collect()).collect(),
+        total: table.totals.iter().map(Cell::shown).collect(),
         note: heading.note,
         manage: user.can(Permission::ManageUnit),
         municipality: c.code.clone(),
@@ -242,4 +245,14 @@ pub async fn xlsx(
     let body = etablera_reports::table::xlsx(&ctx.tr().get("closing-sheet"), &heading, &table)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
+}
+
+/// The closing's table as CSV for Swedish Excel.
+pub async fn csv(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Params(q): Params<ClosingQuery>,
+) -> AppResult<Response> {
+    let (_, table, name) = file(&state, &ctx, &user, &q).await?;
+    crate::pages::swedish_csv_download(format!("{name}.csv"), &table)
 }

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use etablera_domain::reporting::monthly::{Month, public};
 use etablera_domain::reporting::versions::{Change, FOLLOW_UP, Figure};
-use etablera_reports::table::{Heading, Table};
+use etablera_reports::table::{Cell, Heading, Table};
 
 use crate::i18n::Tr;
 use crate::pages::local_time;
@@ -116,7 +116,7 @@ pub fn document(
     let rows = figures
         .iter()
         .filter(|f| counts.includes(&f.code))
-        .map(|f| vec![figure_name(t, &f.code), counts.show(f.count)])
+        .map(|f| vec![Cell::Text(figure_name(t, &f.code)), Cell::count_or_text(counts.show(f.count))])
         .collect();
     let note = match counts {
         Counts::Exact => t.get("report-note-exact"),
@@ -147,7 +147,13 @@ pub fn csv_table(t: &Tr, figures: &[Figure], counts: Counts) -> Table {
         rows: figures
             .iter()
             .filter(|f| counts.includes(&f.code))
-            .map(|f| vec![f.code.clone(), figure_name(t, &f.code), counts.show(f.count)])
+            .map(|f| {
+                vec![
+                    Cell::text(&f.code),
+                    Cell::Text(figure_name(t, &f.code)),
+                    Cell::count_or_text(counts.show(f.count)),
+                ]
+            })
             .collect(),
         totals: vec![],
     }

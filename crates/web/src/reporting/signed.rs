@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use etablera_domain::access::Permission;
 use etablera_domain::reporting::monthly::Month;
-use etablera_reports::table::{Heading, Table};
+use etablera_reports::table::{Cell, Heading, Table};
 use etablera_store::reporting::monthly::{self, Signed as SignedVersion};
 use serde::Deserialize;
 
@@ -166,7 +166,7 @@ pub async fn show(
         version: s.version,
         query: format!("municipality={code}&version={}", s.version),
         facts: heading.facts,
-        rows: table.rows,
+        rows: table.rows.iter().map(|r| r.iter().map(Cell::shown).collect()).collect(),
         headers: table.headers,
         note: heading.note,
         versions: versions.iter().map(|v| (v.version, local_time(v.signed_at))).collect(),
@@ -214,6 +214,17 @@ pub async fn xlsx(
     let body = etablera_reports::table::xlsx(&ctx.tr().get("monthly-sheet"), &heading, &table)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(XLSX, format!("{name}.xlsx"), body))
+}
+
+/// The report as people read it, as CSV for Swedish Excel (the machine CSV is `report.csv`).
+pub async fn swedish_csv(
+    State(state): State<AppState>,
+    Signed { ctx, user }: Signed,
+    Path(month): Path<String>,
+    Params(q): Params<SignedQuery>,
+) -> AppResult<Response> {
+    let (_, table, _, _, name) = file(&state, &ctx, &user, &month, &q).await?;
+    crate::pages::swedish_csv_download(format!("{name}-sv.csv"), &table)
 }
 
 pub async fn csv(
