@@ -454,6 +454,10 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     assert!(refused.stdout.is_empty());
     let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
     db.store.with_conn(|conn| accounting::set(conn, &etablera_store::testing::cli(), "0117", &centres)).unwrap();
+    let refused = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
+    assert!(stderr(&refused).contains("organisationsnummer"), "{}", stderr(&refused));
+    let org_number = [("org_number".to_owned(), "212000-2817".to_owned())];
+    db.store.with_conn(|conn| accounting::set(conn, &etablera_store::testing::cli(), "0117", &org_number)).unwrap();
     let out = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", &month]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Code page 437: "Ö" is 0x99 and "å" 0x86, and lines end CR LF.
@@ -465,7 +469,7 @@ fn a_months_vouchers_are_exported_as_sie_once_the_cost_centres_are_set() {
     assert!(text.contains("#TRANS 5410 {1 \"1411\"} 1500.00"), "{text}");
     assert!(text.contains("#TRANS 2440 {} -9375.00"), "{text}");
     assert!(
-        text.contains("\"Kostnad 1 2024-02-01 home_equipment\""),
+        text.contains("\"Kostnad 1 2024-02-01 Hemutrustning\""),
         "the receipt's date in the text, no supplier: {text}"
     );
     let earlier = etablera(&db, &["export", "sie", "--municipality", "0117", "--month", "2024-02"]);

@@ -408,7 +408,11 @@ async fn the_sie_export_explains_a_wrong_month() {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("href=\"#export-month\""), "{}", wrong.body);
     assert!(wrong.body.contains("value=\"2024-13\""), "what was typed is kept");
-    let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
+    let centres = [
+        ("cost_centre".to_owned(), "1410".to_owned()),
+        ("grant_cost_centre".to_owned(), "1411".to_owned()),
+        ("org_number".to_owned(), "212000-2817".to_owned()),
+    ];
     app.db
         .store
         .with_conn(|conn| {

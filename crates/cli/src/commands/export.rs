@@ -69,7 +69,8 @@ pub fn run(command: ExportCommand, store: &Store, clock: Clock) -> anyhow::Resul
             })?;
             let count = vouchers.len();
             let company = format!("{} kommun", municipality.name());
-            let file = etablera_reports::sie::month_file(&company, actor.today(), &settings, vouchers);
+            let year = chrono::Datelike::year(&first);
+            let file = etablera_reports::sie::month_file(&company, actor.today(), year, &settings, vouchers);
             let bytes = etablera_reports::sie::sie4i(&file);
             match output {
                 Some(path) => {

@@ -22,12 +22,14 @@ pub struct Accounts {
     pub cost_centre: String,
     /// The grant's cost centre, where what the grant pays is moved.
     pub grant_cost_centre: String,
+    /// The municipality's organisation number, which the file names its books by.
+    pub org_number: Option<crate::identity::OrganisationNumber>,
 }
 
 /// The settings' keys with their default values: accounts from the BAS chart, to be changed to
-/// the municipality's own; cost centres empty until someone enters them. The expense accounts
-/// follow `CostCategory::ALL`.
-pub const DEFAULTS: [(&str, &str); 17] = [
+/// the municipality's own; cost centres and the organisation number empty until someone enters
+/// them. The expense accounts follow `CostCategory::ALL`.
+pub const DEFAULTS: [(&str, &str); 18] = [
     ("expense_rent_before_arrival", "5010"),
     ("expense_travel_from_airport", "5800"),
     ("expense_travel_for_cards", "5800"),
@@ -45,7 +47,29 @@ pub const DEFAULTS: [(&str, &str); 17] = [
     ("revenue", "3980"),
     ("cost_centre", ""),
     ("grant_cost_centre", ""),
+    ("org_number", ""),
 ];
+
+crate::coded! {
+    /// An account's type as SIE declares it (#KTYP): asset, liability, cost or income.
+    pub enum AccountType {
+        Asset = "T",
+        Liability = "S",
+        Cost = "K",
+        Income = "I",
+    }
+}
+
+/// The type of the account a setting names; none for a setting that is not an account.
+pub fn account_type(key: &str) -> Option<AccountType> {
+    match key {
+        _ if key.starts_with("expense_") => Some(AccountType::Cost),
+        "vat" | "receivable" => Some(AccountType::Asset),
+        "payable" => Some(AccountType::Liability),
+        "revenue" => Some(AccountType::Income),
+        _ => None,
+    }
+}
 
 /// A known key as the static name forms and errors use.
 pub fn key(name: &str) -> Option<&'static str> {
@@ -62,6 +86,10 @@ pub enum AccountsError {
     Unknown,
     #[error("the cost centres of the reception and of the grant are not set")]
     CostCentresMissing,
+    #[error("{0}: not a valid organisation number")]
+    OrgNumber(&'static str),
+    #[error("the municipality's organisation number is not set")]
+    OrgNumberMissing,
 }
 
 impl AccountsError {
@@ -72,14 +100,26 @@ impl AccountsError {
             AccountsError::CostCentre(_) => "accounts-cost-centre-format",
             AccountsError::Unknown => "accounts-unknown",
             AccountsError::CostCentresMissing => "accounts-cost-centres-missing",
+            AccountsError::OrgNumber(_) => "accounts-org-number-format",
+            AccountsError::OrgNumberMissing => "accounts-org-number-missing",
         })
     }
 }
 
 /// Whether a setting's value is written as its kind needs: an account has four digits, a cost
-/// centre at most 20 letters, digits and hyphens.
+/// centre at most 20 letters, digits and hyphens, an organisation number its check digit (or is
+/// not yet given).
 pub fn check_setting(key: &'static str, value: &str) -> Result<(), AccountsError> {
     let value = value.trim();
+    if key == "org_number" {
+        return match value {
+            "" => Ok(()),
+            _ => value
+                .parse::<crate::identity::OrganisationNumber>()
+                .map(|_| ())
+                .map_err(|_| AccountsError::OrgNumber(key)),
+        };
+    }
     let centre = key.ends_with("cost_centre");
     let ok = if centre {
         value.len() <= 20 && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -114,6 +154,7 @@ impl Accounts {
             revenue: get("revenue"),
             cost_centre: get("cost_centre"),
             grant_cost_centre: get("grant_cost_centre"),
+            org_number: Some(get("org_number")).filter(|n| !n.is_empty()).and_then(|n| n.parse().ok()),
         })
     }
 
@@ -144,11 +185,12 @@ pub struct AccountsForm {
     pub revenue: String,
     pub cost_centre: String,
     pub grant_cost_centre: String,
+    pub org_number: String,
 }
 
 impl AccountsForm {
     /// The fields by their keys, in the order of [`DEFAULTS`].
-    fn values(&self) -> [(&'static str, &str); 17] {
+    fn values(&self) -> [(&'static str, &str); 18] {
         [
             ("expense_rent_before_arrival", &self.expense_rent_before_arrival),
             ("expense_travel_from_airport", &self.expense_travel_from_airport),
@@ -167,6 +209,7 @@ impl AccountsForm {
             ("revenue", &self.revenue),
             ("cost_centre", &self.cost_centre),
             ("grant_cost_centre", &self.grant_cost_centre),
+            ("org_number", &self.org_number),
         ]
     }
 
@@ -265,6 +308,11 @@ pub struct MonthCharge {
     pub amount: Money,
 }
 
+/// A category as the municipality's bookkeeping reads it.
+fn category_name(category: CostCategory) -> Text {
+    Text::new(format!("cost-category-{}", category.code()))
+}
+
 /// The vouchers for what was recorded in a month, in date order: costs, claims, charges to the
 /// grant. A cost entered late is booked in the month it was entered, so that no month's export
 /// misses it and each record is in exactly one month. Economic
@@ -277,6 +325,9 @@ pub fn vouchers(
 ) -> Result<Vec<Voucher>, AccountsError> {
     if accounts.cost_centre.is_empty() || accounts.grant_cost_centre.is_empty() {
         return Err(AccountsError::CostCentresMissing);
+    }
+    if accounts.org_number.is_none() {
+        return Err(AccountsError::OrgNumberMissing);
     }
     let unit = Some(accounts.cost_centre.clone());
     let grant = Some(accounts.grant_cost_centre.clone());
@@ -295,7 +346,7 @@ pub fn vouchers(
         }
         .with("id", c.id)
         .with("date", c.cost_date)
-        .with("category", c.category.code())
+        .with_text("category", category_name(c.category))
         .swedish();
         out.push(Voucher { date: c.date, text, lines });
     }
@@ -322,7 +373,9 @@ pub fn vouchers(
                 Line { account: accounts.receivable.clone(), cost_centre: None, amount: -c.amount },
             ],
         };
-        out.push(Voucher { date: c.date, text: Text::new("voucher-grant-charge").with("id", c.id).swedish(), lines });
+        let what = c.category.map_or_else(|| Text::new("voucher-not-granted"), category_name);
+        let text = Text::new("voucher-grant-charge").with("id", c.id).with_text("what", what).swedish();
+        out.push(Voucher { date: c.date, text, lines });
     }
     out.sort_by_key(|v| v.date);
     Ok(out)
@@ -336,7 +389,11 @@ mod tests {
     use crate::economy::rules::tests::d;
 
     fn accounts() -> Accounts {
-        let rows = vec![("cost_centre".into(), "1410".into()), ("grant_cost_centre".into(), "1411".into())];
+        let rows = vec![
+            ("cost_centre".into(), "1410".into()),
+            ("grant_cost_centre".into(), "1411".into()),
+            ("org_number".into(), "212000-0142".into()),
+        ];
         Accounts::from_settings(&rows).unwrap()
     }
 
@@ -403,9 +460,19 @@ mod tests {
 
     #[test]
     fn the_settings_form_names_every_wrong_account_at_once() {
-        let form = AccountsForm { vat: "26".into(), cost_centre: "a b".into(), ..Default::default() };
+        let form = AccountsForm {
+            vat: "26".into(),
+            cost_centre: "a b".into(),
+            org_number: "212000-0143".into(),
+            ..Default::default()
+        };
         let fields: Vec<String> = form.check().unwrap_err().into_iter().map(|e| e.field.into_owned()).collect();
-        assert_eq!(fields.len(), 16, "eleven expense accounts, four more accounts, one cost centre: {fields:?}");
+        assert_eq!(
+            fields.len(),
+            17,
+            "eleven expense accounts, four more accounts, one cost centre, the organisation number: {fields:?}"
+        );
+        assert!(fields.contains(&"org_number".to_owned()), "a wrong check digit");
         assert!(fields.contains(&"vat".to_owned()) && fields.contains(&"cost_centre".to_owned()));
         assert!(!fields.contains(&"grant_cost_centre".to_owned()), "an empty cost centre is allowed");
         let good = AccountsForm { expense_rent_before_arrival: "5010".into(), ..Default::default() };

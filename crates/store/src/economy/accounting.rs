@@ -21,8 +21,11 @@ const SETTINGS: RecordKind = RecordKind::AccountingSettings;
 
 fn invalid(e: accounting::AccountsError) -> StoreError {
     let field = match e {
-        accounting::AccountsError::Account(key) | accounting::AccountsError::CostCentre(key) => key,
+        accounting::AccountsError::Account(key)
+        | accounting::AccountsError::CostCentre(key)
+        | accounting::AccountsError::OrgNumber(key) => key,
         accounting::AccountsError::CostCentresMissing => "cost_centre",
+        accounting::AccountsError::OrgNumberMissing => "org_number",
         accounting::AccountsError::Unknown => "form",
     };
     StoreError::invalid(field, e.text())

@@ -121,7 +121,7 @@ pub async fn export(
         (Err(e), _) => return page(&state, &ctx, &user, q, Filled::from_store("export", fields, e)?).await,
     };
     let company = format!("{} kommun", etablera_domain::municipality::name_of(&code));
-    let file = etablera_reports::sie::month_file(&company, ctx.today(), &settings, vouchers);
+    let file = etablera_reports::sie::month_file(&company, ctx.today(), asked.first.year(), &settings, vouchers);
     let body = etablera_reports::sie::sie4i(&file);
     Ok(download("text/plain; charset=IBM437", format!("etablera-{code}-{}.si", asked.month), body))
 }

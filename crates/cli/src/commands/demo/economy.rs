@@ -157,7 +157,13 @@ pub fn run(conn: &mut DbConn, actor: &Actor, municipality: &str) -> Result<Econo
         grant::set(conn, actor, municipality, &grant, 0)?;
         made.grants += 1;
     }
-    let centres = [("cost_centre".to_owned(), "1410".to_owned()), ("grant_cost_centre".to_owned(), "1411".to_owned())];
-    accounting::set(conn, actor, municipality, &centres)?;
+    // Demo: a made-up organisation number with a valid check digit.
+    let org_number = etablera_store::cofinancing::seed::demo_org_number(municipality).to_string();
+    let settings = [
+        ("cost_centre".to_owned(), "1410".to_owned()),
+        ("grant_cost_centre".to_owned(), "1411".to_owned()),
+        ("org_number".to_owned(), org_number),
+    ];
+    accounting::set(conn, actor, municipality, &settings)?;
     Ok(made)
 }
