@@ -6,6 +6,7 @@ pub mod accounting;
 pub mod claims;
 pub mod costs;
 pub mod eligibility;
+pub mod gaps;
 pub mod grant;
 pub mod rules;
 pub mod standard;

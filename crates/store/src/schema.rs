@@ -566,6 +566,7 @@ diesel::table! {
         amount_ore -> BigInt,
         changed_at -> Timestamp,
         changed_by -> Nullable<Integer>,
+        source -> Nullable<Text>,
     }
 }
 
@@ -576,6 +577,7 @@ diesel::table! {
         amount_ore -> BigInt,
         replaced_at -> Timestamp,
         replaced_by -> Nullable<Integer>,
+        source -> Nullable<Text>,
     }
 }
 

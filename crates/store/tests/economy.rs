@@ -175,8 +175,44 @@ fn the_shipped_rules_hold_the_values_of_the_domain() {
     let assistance = in_force(&all, CostCategory::EconomicAssistance, on).unwrap();
     assert_eq!(assistance.deadline, DeadlineRule::Missing, "not known: shown as missing, never invented");
     assert!(in_force(&all, CostCategory::Clothes, d("2010-11-30")).is_none());
-    let bases = db.store.with_conn(rules::price_base_amounts).unwrap();
-    assert_eq!(bases, vec![(2024, kr(57_300))]);
+    // The price base amounts of 2021–2026, each with the source it was read from.
+    let bases = db.store.with_conn(rules::price_base_table).unwrap();
+    let amounts: Vec<(i32, Money)> = bases.iter().map(|(y, m, _)| (*y, *m)).collect();
+    assert_eq!(
+        amounts,
+        [
+            (2021, kr(47_600)),
+            (2022, kr(48_300)),
+            (2023, kr(52_500)),
+            (2024, kr(57_300)),
+            (2025, kr(58_800)),
+            (2026, kr(59_200))
+        ]
+    );
+    assert!(bases.iter().all(|(_, _, source)| source.as_deref().is_some_and(|s| !s.is_empty())), "{bases:?}");
+    // The schablonersättning: 66 as the age limit until 2025, riktåldern (67) for those
+    // received from 2026; and nothing missing for 2025 and 2026.
+    let standard = |on: &str, age: u32| {
+        all.iter()
+            .find(|r| r.claim_type == ClaimType::StandardReimbursement && r.in_force_on(d(on)) && r.covers_age(age))
+            .and_then(|r| r.amount)
+    };
+    assert_eq!((standard("2025-06-01", 65), standard("2025-06-01", 66)), (Some(kr(165_000)), Some(kr(92_600))));
+    assert_eq!((standard("2026-06-01", 66), standard("2026-06-01", 67)), (Some(kr(165_000)), Some(kr(92_600))));
+    let gaps = db.store.with_conn(|conn| rules::gaps(conn, 2025..=2026)).unwrap();
+    let unknown_assistance: Vec<_> = gaps
+        .iter()
+        .filter(|g| {
+            !matches!(g, etablera_domain::economy::gaps::Gap::Unknown { claim_type: ClaimType::EconomicAssistance, .. })
+        })
+        .collect();
+    assert_eq!(
+        unknown_assistance,
+        Vec::<&etablera_domain::economy::gaps::Gap>::new(),
+        "only economic assistance's deadline is not known"
+    );
+    let next = db.store.with_conn(|conn| rules::gaps(conn, 2027..=2027)).unwrap();
+    assert!(next.contains(&etablera_domain::economy::gaps::Gap::PriceBase { year: 2027 }), "{next:?}");
 }
 
 #[test]
@@ -445,6 +481,7 @@ fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
             ("A", "resettled", "2023-06-01", 1),
             ("B", "resettled", "2024-08-01", 3),
             ("C", "resettled", "2025-02-01", 1),
+            ("D", "resettled", "2026-02-01", 1),
         ],
     );
     let everyone = standard::StandardQuery { descending: true, ..Default::default() };
@@ -454,11 +491,24 @@ fn the_standard_amounts_to_expect_follow_the_reception_date_and_age() {
     assert_eq!(of("A")[0].standard, Expected::Amount(kr(165_000)));
     assert_eq!(of("A")[0].initial, Expected::NoRule, "the initial-cost schablon began 2024-07-01");
     let b = of("B");
-    assert_eq!(b[0].initial, Expected::Amount(Money::from_ore(1_999_770)), "an adult: 34,90 % of 57 300 kr");
-    assert_eq!(b[2].initial, Expected::Amount(Money::from_ore(999_885)), "a child: 17,45 %");
-    assert_eq!(of("C")[0].standard, Expected::Missing, "2025's amount is not known");
-    assert_eq!(of("C")[0].initial, Expected::Missing, "2025's price base amount is not in the table");
-    assert_eq!(totals.standard, kr(165_000 * 4), "one in 2023 and three in 2024");
+    assert_eq!(b[0].initial, Expected::Amount(kr(19_998)), "an adult: 34,90 % of 57 300 kr, in whole kronor");
+    assert_eq!(b[2].initial, Expected::Amount(kr(9_999)), "a child: 17,45 %");
+    assert_eq!(of("C")[0].standard, Expected::Amount(kr(165_000)), "2025: unchanged");
+    assert_eq!(of("C")[0].initial, Expected::Amount(kr(20_521)), "34,90 % of 2025's 58 800 kr");
+    assert_eq!(of("D")[0].initial, Expected::Amount(kr(20_661)), "34,90 % of 2026's 59 200 kr");
+    assert_eq!(totals.standard, kr(165_000 * 6), "one in 2023, three in 2024, one each in 2025 and 2026");
+    assert_eq!(totals.missing, 0);
+    // A year whose price base amount is not in the table is shown as missing, never guessed.
+    db.store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            diesel::delete(etablera_store::schema::price_base_amounts::table.find(2026)).execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let (page, totals) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &everyone)).unwrap();
+    let d_row = page.rows.iter().find(|r| r.household_label == "D").unwrap();
+    assert_eq!(d_row.initial, Expected::Missing);
     assert_eq!(totals.missing, 1);
     let searched = standard::StandardQuery { search: Some("b".into()), ..everyone.clone() };
     let (found, again) = db.store.with_conn(|conn| standard::page(conn, &who.0, &who.1, "0117", &searched)).unwrap();
@@ -514,6 +564,14 @@ fn the_databases_standard_totals_are_the_rules_for_each_person() {
         })
         .collect();
     import(&db, &households);
+    // A year without its price base amount, as before an administrator enters it.
+    db.store
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            diesel::delete(etablera_store::schema::price_base_amounts::table.find(2025)).execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
     let (mut standard_sum, mut initial_sum, mut missing, mut seen) = (Money::default(), Money::default(), 0, 0);
     let mut totals = None;
     for page in 1..=9 {

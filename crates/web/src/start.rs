@@ -86,6 +86,9 @@ struct StartPage {
     /// The order's obligations and staffing, for the unit manager.
     order: Option<crate::agreements::orders::OrderStanding>,
     money: Option<MoneyAtRisk>,
+    /// What the reimbursement rules lack for this year and the next, for the finance officer.
+    rule_gaps: Vec<String>,
+    manage_rules: bool,
     deadlines: Option<Vec<DeadlineRow>>,
     welcome: String,
     roles: Vec<RoleCard>,
@@ -173,6 +176,11 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
     } else {
         None
     };
+    let rule_gaps = if user.can(Permission::ManageEconomy) || user.can(Permission::ManageRules) {
+        crate::economy::rules::gap_texts(&state, &ctx).await?
+    } else {
+        Vec::new()
+    };
     let order = match crate::pages::municipality(&user, None) {
         Some(code) if user.can(Permission::ManageUnit) => {
             crate::agreements::orders::load(&state, &ctx, &user, &code).await?
@@ -192,6 +200,8 @@ pub async fn page(State(state): State<AppState>, Signed { ctx, user }: Signed) -
         casework,
         order,
         money,
+        rule_gaps,
+        manage_rules: user.can(Permission::ManageRules),
         deadlines,
         welcome: t.with("start-welcome", "name", &user.display_name),
         roles: user

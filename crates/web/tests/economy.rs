@@ -586,3 +586,48 @@ async fn a_samordningsnummer_with_month_00_is_registered_shown_as_written_aged_b
         .await;
     bad.names_every_field("person", &[("birth_date", "Skriv 00 för en dag eller en månad och dag som inte är känd")]);
 }
+
+/// The rules table says ahead of time what it lacks for this year and the next; the finance
+/// officer is warned on the start page; a price base amount is entered with its source.
+#[tokio::test]
+async fn missing_rules_are_named_for_this_year_and_the_next_until_they_are_filled_in() {
+    let app = TestApp::new();
+    app.add_user("eva", &[Role::Finance]);
+    app.add_user("admin", &[Role::Admin]);
+    let next = chrono::Datelike::year(&etablera_store::testing::today()) + 1;
+    let admin = app.login("admin").await;
+    let page = app.get("/admin/reimbursement-rules", Some(&admin)).await;
+    let missing = format!("Prisbasbeloppet för {next} saknas");
+    assert!(page.body.contains(&missing), "{}", page.body);
+    assert!(page.body.contains("Förordning (2025:872) om prisbasbelopp för år 2026"), "the source is shown");
+    let finance = app.login("eva").await;
+    let start = app.get("/", Some(&finance)).await;
+    assert!(start.body.contains("Regler som saknas") && start.body.contains(&missing), "{}", start.body);
+
+    let year = next.to_string();
+    let refused = app
+        .post_form(
+            "/admin/price-base-amounts",
+            Some(&admin),
+            &[("csrf_token", &admin.csrf), ("year", &year), ("amount", "60 000"), ("source", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Skriv källan."), "{}", refused.body);
+    let saved = app
+        .post_form(
+            "/admin/price-base-amounts",
+            Some(&admin),
+            &[
+                ("csrf_token", &admin.csrf),
+                ("year", &year),
+                ("amount", "60 000"),
+                ("source", "Test: förordning om prisbasbelopp"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = app.get("/admin/reimbursement-rules", Some(&admin)).await;
+    assert!(!page.body.contains(&missing) && page.body.contains("Test: förordning om prisbasbelopp"));
+    assert!(!app.get("/", Some(&finance)).await.body.contains(&missing));
+}

@@ -208,8 +208,10 @@ pub fn quarter_end(date: NaiveDate) -> NaiveDate {
 pub struct Share(pub u32);
 
 impl Share {
+    /// The share of an amount in whole kronor: förordning (2010:1122) 15 § (SFS 2024:187) has
+    /// the schablon for initial costs "avrundas till hela krontal".
     pub fn of(self, amount: Money) -> Money {
-        amount.mul_div(i64::from(self.0), 10_000)
+        amount.share_in_kr(i64::from(self.0), 10_000)
     }
 }
 
@@ -500,13 +502,16 @@ pub fn assess(
 pub struct PriceBaseForm {
     pub year: String,
     pub amount: String,
+    /// Where the amount was read: the regulation or the authority's page.
+    pub source: String,
 }
 
-/// A year's price base amount, checked: more than zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A year's price base amount, checked: more than zero, with its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceBase {
     pub year: crate::time::Year,
     pub amount: Money,
+    pub source: String,
 }
 
 impl PriceBaseForm {
@@ -521,7 +526,13 @@ impl PriceBaseForm {
                 Err(Invalid::new("amount", crate::text::Text::new("price-base-amount-positive")))
             }
         }));
-        errors.finish(|| Some(PriceBase { year: year?, amount: amount? }))
+        let source = errors.keep(crate::input::required_text(
+            "source",
+            &self.source,
+            300,
+            crate::text::Text::new("what-rule-source"),
+        ));
+        errors.finish(|| Some(PriceBase { year: year?, amount: amount?, source: source? }))
     }
 }
 
@@ -860,7 +871,9 @@ pub(crate) mod tests {
 
     #[test]
     fn shares_of_the_price_base_amount() {
-        assert_eq!(Share(3490).of(Money::from_kr(57_300)), Money::from_ore(1_999_770));
+        // 34,90 % of 57 300 kr is 19 997,70 kr: 19 998 kr, rounded to whole kronor.
+        assert_eq!(Share(3490).of(Money::from_kr(57_300)), Money::from_kr(19_998));
+        assert_eq!(Share(1745).of(Money::from_kr(57_300)), Money::from_kr(9_999), "9 998,85 kr");
         assert_eq!(Share(1745).to_string(), "17,45\u{a0}%");
     }
 
@@ -909,8 +922,8 @@ mod form_tests {
         };
         assert_eq!(fields(wrong.check().unwrap_err()), ["valid_to", "age_from", "share"]);
         assert_eq!(
-            fields(PriceBaseForm { year: "24".into(), amount: "0".into() }.check().unwrap_err()),
-            ["year", "amount"]
+            fields(PriceBaseForm { year: "24".into(), amount: "0".into(), source: " ".into() }.check().unwrap_err()),
+            ["year", "amount", "source"]
         );
     }
 }

@@ -150,9 +150,9 @@ mod tests {
     fn the_initial_cost_schablon_is_a_share_of_the_price_base_amount() {
         let rules = rules();
         let adult = expected(&rules, ClaimType::InitialCostStandard, d("1990-01-01"), d("2024-08-01"), base);
-        assert_eq!(adult, Expected::Amount(Money::from_ore(1_999_770)), "34,90 % of 57 300 kr");
+        assert_eq!(adult, Expected::Amount(Money::from_kr(19_998)), "34,90 % of 57 300 kr, in whole kronor");
         let child = expected(&rules, ClaimType::InitialCostStandard, d("2010-01-01"), d("2024-08-01"), base);
-        assert_eq!(child, Expected::Amount(Money::from_ore(999_885)), "17,45 % of 57 300 kr");
+        assert_eq!(child, Expected::Amount(Money::from_kr(9_999)), "17,45 % of 57 300 kr, in whole kronor");
         let before = expected(&rules, ClaimType::InitialCostStandard, d("1990-01-01"), d("2024-06-30"), base);
         assert_eq!(before, Expected::NoRule);
         let unknown_base = expected(&rules, ClaimType::InitialCostStandard, d("1990-01-01"), d("2025-02-01"), base);

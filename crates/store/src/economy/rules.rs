@@ -301,6 +301,25 @@ pub fn price_base_amounts(conn: &mut DbConn) -> Result<Vec<(i32, Money)>> {
     Ok(rows.into_iter().map(|(y, ore)| (y, Money::from_ore(ore))).collect())
 }
 
+/// The price base amounts with their sources, for the administrator's table.
+pub fn price_base_table(conn: &mut DbConn) -> Result<Vec<(i32, Money, Option<String>)>> {
+    let rows: Vec<(i32, i64, Option<String>)> = price_base_amounts::table
+        .order(price_base_amounts::year)
+        .select((price_base_amounts::year, price_base_amounts::amount_ore, price_base_amounts::source))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(y, ore, source)| (y, Money::from_ore(ore), source)).collect())
+}
+
+/// What the rules table lacks for `years`: see [`etablera_domain::economy::gaps`].
+pub fn gaps(
+    conn: &mut DbConn,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<Vec<etablera_domain::economy::gaps::Gap>> {
+    let rules = all(conn)?;
+    let bases: Vec<i32> = price_base_amounts::table.select(price_base_amounts::year).load(conn)?;
+    Ok(etablera_domain::economy::gaps::gaps(&rules, &bases, years))
+}
+
 /// Sets a year's price base amount; the amount it replaces is kept.
 pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, base: &PriceBase) -> Result<()> {
     let (year, amount) = (base.year.get(), base.amount);
@@ -310,14 +329,19 @@ pub fn set_price_base_amount(conn: &mut DbConn, actor: &Actor, base: &PriceBase)
             price_base_amounts::amount_ore.eq(amount.ore()),
             price_base_amounts::changed_at.eq(actor.at),
             price_base_amounts::changed_by.eq(actor.user_id),
+            price_base_amounts::source.eq(&base.source),
         );
-        let before: Option<i64> =
-            price_base_amounts::table.find(year).select(price_base_amounts::amount_ore).first(conn).optional()?;
-        if let Some(before) = before {
+        let before: Option<(i64, Option<String>)> = price_base_amounts::table
+            .find(year)
+            .select((price_base_amounts::amount_ore, price_base_amounts::source))
+            .first(conn)
+            .optional()?;
+        if let Some((before, source)) = before {
             diesel::insert_into(price_base_amount_revisions::table)
                 .values((
                     price_base_amount_revisions::year.eq(year),
                     price_base_amount_revisions::amount_ore.eq(before),
+                    price_base_amount_revisions::source.eq(source),
                     price_base_amount_revisions::replaced_at.eq(actor.at),
                     price_base_amount_revisions::replaced_by.eq(actor.user_id),
                 ))

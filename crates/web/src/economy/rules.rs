@@ -92,18 +92,33 @@ struct RulesPage {
     f: Filled,
     notice: Option<String>,
     rules: Vec<RuleView>,
-    price_bases: Vec<(i32, String)>,
+    price_bases: Vec<(i32, String, String)>,
+    /// What the table lacks for this year and the next, in words.
+    gaps: Vec<String>,
+    years: String,
+}
+
+/// What the rules table lacks for this year and the next, said in the reader's language.
+pub async fn gap_texts(state: &AppState, ctx: &RequestContext) -> AppResult<Vec<String>> {
+    let t = ctx.tr();
+    let year = chrono::Datelike::year(&ctx.today());
+    let gaps = state.store.run(move |conn| rules::gaps(conn, year..=year + 1)).await?;
+    Ok(gaps.iter().map(|g| t.say(&g.text())).collect())
 }
 
 async fn list_page(state: &AppState, ctx: &RequestContext, f: Filled, notice: Option<String>) -> AppResult<Response> {
     let t = ctx.tr();
-    let (rows, bases) = state.store.run(|conn| Ok((rules::rows(conn)?, rules::price_base_amounts(conn)?))).await?;
+    let (rows, bases) = state.store.run(|conn| Ok((rules::rows(conn)?, rules::price_base_table(conn)?))).await?;
+    let gaps = gap_texts(state, ctx).await?;
+    let year = chrono::Datelike::year(&ctx.today());
     let status = f.status();
     let page = RulesPage {
         f,
         notice,
         rules: rows.iter().map(|r| view(&t, r)).collect(),
-        price_bases: bases.into_iter().map(|(y, m)| (y, m.to_string())).collect(),
+        price_bases: bases.into_iter().map(|(y, m, source)| (y, m.to_string(), source.unwrap_or_default())).collect(),
+        gaps,
+        years: t.text("gaps-years", &[("year", year.to_string()), ("next", (year + 1).to_string())]),
         ctx: PageContext::new(ctx, t.get("rules-title"), "/admin/reimbursement-rules"),
     };
     Ok(render_with(status, &page))
