@@ -2,6 +2,7 @@
 //! population, and checking a printed table against the exact allocation.
 
 pub mod apportion;
+pub mod bgmax;
 pub mod cost;
 pub mod invoices;
 pub mod payment;

@@ -3,6 +3,7 @@
 
 pub mod deadlines;
 pub mod invoices;
+pub mod payments;
 pub mod population;
 pub mod posts;
 pub mod seed;

@@ -861,3 +861,16 @@ diesel::table! {
 
 diesel::joinable!(log_review_items -> log_reviews (review_id));
 diesel::allow_tables_to_appear_in_same_query!(log_reviews, log_review_items);
+
+diesel::table! {
+    payment_files (id) {
+        id -> Integer,
+        post_id -> Integer,
+        sha256 -> Text,
+        file_name -> Nullable<Text>,
+        payments -> Integer,
+        settled -> Integer,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<Integer>,
+    }
+}

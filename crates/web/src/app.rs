@@ -147,6 +147,8 @@ pub fn routes() -> Routes {
             get(cofinancing::invoices::xlsx),
         )
         .get("/cofinancing/invoices/export.csv", Needs(Permission::ManageCofinancing), get(cofinancing::invoices::csv))
+        .get("/cofinancing/invoices/payments", Needs(Permission::ManageCofinancing), get(cofinancing::payments::page))
+        .post("/cofinancing/invoices/payments", Needs(Permission::ManageCofinancing), post(cofinancing::payments::read))
         .post(
             "/cofinancing/invoices/status",
             Needs(Permission::ManageCofinancing),

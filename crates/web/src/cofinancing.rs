@@ -8,6 +8,7 @@ pub mod api;
 pub mod calculator;
 pub mod invoices;
 pub mod own;
+pub mod payments;
 pub mod population;
 pub mod post;
 pub mod vacancies;

@@ -340,3 +340,82 @@ async fn the_post_s_payment_details_and_the_municipality_s_address_go_onto_every
         "{pdf}"
     );
 }
+
+/// A line of Bankgirot's BgMax layout: the record type, then each field at its position.
+fn bgmax_record(kind: &str, fields: &[(usize, &str)]) -> String {
+    let mut line = format!("{kind:<80}");
+    for (at, value) in fields {
+        line.replace_range(at - 1..at - 1 + value.len(), value);
+    }
+    line
+}
+
+/// A BgMax file to `bankgiro` with one deposit on `day` of the payments (reference, öre).
+fn bgmax_file(bankgiro: &str, day: &str, payments: &[(&str, i64)]) -> Vec<u8> {
+    let mut lines = vec![
+        bgmax_record("01", &[(3, "BGMAX"), (23, "01"), (25, "20261205123000000000"), (45, "P")]),
+        bgmax_record("05", &[(3, &format!("{bankgiro:0>10}")), (23, "SEK")]),
+    ];
+    for (reference, ore) in payments {
+        lines.push(bgmax_record("20", &[(3, "0009912346"), (13, reference), (38, &format!("{ore:018}")), (56, "2")]));
+        lines.push(bgmax_record("26", &[(3, "Betalare AB")]));
+    }
+    let sum: i64 = payments.iter().map(|(_, ore)| ore).sum();
+    let count = format!("{:08}", payments.len());
+    lines.push(bgmax_record("15", &[(38, day), (51, &format!("{sum:018}")), (69, "SEK"), (72, &count)]));
+    lines.push(bgmax_record("70", &[(3, &count), (11, "00000000"), (19, "00000000"), (27, "00000001")]));
+    (lines.join("\r\n") + "\r\n").into_bytes()
+}
+
+#[tokio::test]
+async fn a_payment_file_from_bankgirot_marks_the_invoices_it_pays_and_lists_the_rest() {
+    use etablera_domain::cofinancing::invoices::InvoiceStatus;
+    use etablera_domain::cofinancing::payment::OcrReference;
+    let app = TestApp::new();
+    let (browser, _, seeded) = invoiced(&app).await;
+    let id = mjolby_invoice_id(&app, &seeded);
+    let ocr = |number: &str| OcrReference::for_digits(number).unwrap().to_string();
+    let upload = |bytes: Vec<u8>| {
+        let browser = &browser;
+        let app = &app;
+        async move { app.post_file("/cofinancing/invoices/payments", browser, &[], ("file", "bgmax.txt", &bytes)).await }
+    };
+    let form = app.get("/cofinancing/invoices/payments", Some(&browser)).await;
+    assert_eq!(form.status, StatusCode::OK);
+
+    // Mjölby pays its sent invoice; Ödeshög pays a draft; someone writes the number by hand.
+    let file = bgmax_file(
+        "50501055",
+        "20241220",
+        &[(&ocr("2024-0586-1"), 4_545_200), (&ocr("2024-0509-1"), 899_500), ("FAKTURA 2024-0586-1", 100)],
+    );
+    let read = upload(file.clone()).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let text = read.body.replace('\u{a0}', " ");
+    assert!(text.contains("1 av 3 betalningar markerade fakturor som betalda"), "{text}");
+    assert!(text.contains("Faktura 2024-0586-1 markerad som betald."));
+    assert!(text.contains("Faktura 2024-0509-1 väntar inte på betalning"));
+    assert!(text.contains("Referensen är inte ett giltigt OCR-nummer"));
+    let invoice = app.db.store.with_conn(|conn| etablera_store::cofinancing::invoices::get(conn, id)).unwrap();
+    assert_eq!((invoice.status, invoice.paid_on), (InvoiceStatus::Paid, Some("2024-12-20".parse().unwrap())));
+
+    // The same file again, a file for another bankgiro, a file that does not add up: refused,
+    // nothing changed.
+    let again = upload(file).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Filen lästes redan in"), "{}", again.body);
+    let other = upload(bgmax_file("9912346", "20241220", &[(&ocr("2024-0509-1"), 899_500)])).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("Filen gäller bankgiro 9912346"), "{}", other.body);
+    let mut broken = String::from_utf8(bgmax_file("50501055", "20241220", &[(&ocr("2024-0509-1"), 899_500)])).unwrap();
+    broken = broken.replace("000000000000899500SEK", "000000000000899501SEK");
+    let broken = upload(broken.into_bytes()).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        broken.body.replace('\u{a0}', " ").contains("Rad 5: Insättningens belopp 8 995,01 kr är inte summan"),
+        "{}",
+        broken.body.replace('\u{a0}', " ")
+    );
+    let files = app.get("/cofinancing/invoices/payments", Some(&browser)).await;
+    assert!(files.body.contains("bgmax.txt"), "the file read is listed");
+}
