@@ -132,3 +132,38 @@ test('vacancies and the start page', async () => {
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: `${SHOTS}cofinancing-start.png`, fullPage: true });
 });
+
+test('the post\'s payment details and a municipality\'s invoicing address are kept; a payment file is read', async () => {
+  await page.goto(`${server.baseUrl}/cofinancing/post`);
+  await page.getByRole('heading', { name: 'Betalningsuppgifter och adress' }).waitFor();
+  await page.getByLabel('Plusgiro').check();
+  await page.getByLabel('Nummer', { exact: true }).fill('90 20 03-4');
+  await page.getByRole('button', { name: 'Spara betalningsuppgifterna' }).click();
+  await page.getByRole('link', { name: 'Plusgironumrets kontrollsiffra stämmer inte.' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the form with its error summary');
+  await page.getByLabel('Nummer', { exact: true }).fill('90 20 03-3');
+  await page.getByRole('button', { name: 'Spara betalningsuppgifterna' }).click();
+  await page.getByText('Plusgiro 902003-3').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: `${SHOTS}cofinancing-post.png`, fullPage: true });
+
+  await page.goto(`${server.baseUrl}/cofinancing/agreements`);
+  await page.getByRole('link', { name: /Motala/ }).first().click();
+  await page.getByRole('heading', { name: 'Kommunens fakturaadress' }).waitFor();
+  await page.getByLabel('Postnummer').fill('591 86');
+  await page.getByRole('button', { name: 'Spara fakturaadressen' }).click();
+  await page.getByRole('heading', { name: 'Kommunens fakturaadress' }).waitFor();
+  assert.equal(await page.getByLabel('Postnummer').inputValue(), '591 86');
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.goto(`${server.baseUrl}/cofinancing/invoices/payments`);
+  await page.getByLabel('Fil från Bankgirot (BgMax)').setInputFiles({
+    name: 'fel.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('inte en BgMax-fil\n'),
+  });
+  await page.getByRole('button', { name: 'Läs in betalningarna' }).click();
+  await page.getByText('första raden ska börja med 01BGMAX').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the refusal');
+  await page.screenshot({ path: `${SHOTS}cofinancing-payments.png`, fullPage: true });
+});

@@ -81,6 +81,7 @@ async fn an_invoice_has_one_due_date_on_the_page_in_the_spreadsheet_the_api_the_
 
     let ubl = app.get(&format!("/cofinancing/invoices/{id}/ubl.xml"), Some(&browser)).await;
     assert!(ubl.body.contains(&format!("<cbc:IssueDate>{dated}</cbc:IssueDate><cbc:DueDate>{due}</cbc:DueDate>")));
+    crate::support::assert_valid_einvoice(&ubl.body);
 
     let pdf = app.get_bytes(&format!("/cofinancing/invoices/{id}/invoice.pdf"), &browser).await;
     let text = crate::support::pdf_text(&pdf);
