@@ -301,11 +301,28 @@ fn backup_copies_an_sqlite_database_or_tells_how_to_back_up_postgresql() {
     match db.store.backend() {
         etablera_store::Backend::Sqlite => {
             assert!(file.exists());
-            let copy = etablera_store::DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap();
-            let copy = etablera_store::Store::open(&copy).unwrap();
+            let left: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(left, ["kopia.db"], "the copy under its name, no temporary file left");
+            // Restored as the README says: the copy is a database of its own whose log verifies.
+            let url = format!("sqlite://{}", file.display());
+            let verified = Command::new(env!("CARGO_BIN_EXE_etablera"))
+                .args(["--database-url", &url, "audit", "verify"])
+                .output()
+                .unwrap();
+            assert!(verified.status.success(), "{}", stderr(&verified));
+            assert!(stdout(&verified).contains("Åtkomstloggen är hel"), "{}", stdout(&verified));
+            let copy = etablera_store::Store::open(&etablera_store::DatabaseUrl::parse(&url).unwrap()).unwrap();
             assert_eq!(copy.with_conn(etablera_store::access::users::count).unwrap(), 8);
             let again = etablera(&db, &["backup", "--output", file.to_str().unwrap()]);
             assert!(stderr(&again).contains("finns redan"), "an existing file is never overwritten");
+            let partial = std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("partial"))
+                .count();
+            assert_eq!(partial, 0, "a refused backup leaves nothing behind");
         }
         etablera_store::Backend::Postgres => {
             assert!(stdout(&out).contains("pg_dump --format=custom"));

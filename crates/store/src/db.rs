@@ -158,9 +158,10 @@ impl DatabaseUrl {
             DatabaseUrl::Sqlite { path } => {
                 let mut conn = SqliteConnection::establish(path).map_err(|e| StoreError::Connection(e.to_string()))?;
                 // WAL lets readers go on while one writer writes; the busy timeout makes a second
-                // writer wait instead of failing.
+                // writer wait instead of failing. FULL flushes the log at every commit, so that an
+                // acknowledged write survives a power loss (ADR 0008).
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
                 )?;
                 // The planner chooses between indexes by the tables' statistics: without them it
@@ -189,14 +190,26 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
-struct Manager(DatabaseUrl);
+/// Whether the database answered the last time a connection was made. While it does not, a
+/// caller is told so after a short try, not after the pool's whole wait.
+#[derive(Debug, Default)]
+struct Reachability {
+    down: std::sync::atomic::AtomicBool,
+}
+
+struct Manager {
+    url: DatabaseUrl,
+    reach: std::sync::Arc<Reachability>,
+}
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
-        self.0.connect().map_err(|e| match e {
+        let made = self.url.connect();
+        self.reach.down.store(made.is_err(), std::sync::atomic::Ordering::Relaxed);
+        made.map_err(|e| match e {
             StoreError::Database(e) => diesel::r2d2::Error::QueryError(e),
             other => diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(other.to_string())),
         })
@@ -236,7 +249,13 @@ impl PoolSettings {
 pub struct Store {
     pool: Pool<Manager>,
     url: DatabaseUrl,
+    reach: std::sync::Arc<Reachability>,
+    wait: Duration,
 }
+
+/// How long a caller first waits for a connection: enough for a free one, or a new one to a
+/// database that answers. Longer waits only a busy pool, not a database that is down.
+const FIRST_TRY: Duration = Duration::from_millis(700);
 
 impl Store {
     /// Opens the database and brings its schema up to date.
@@ -256,6 +275,7 @@ impl Store {
     }
 
     fn connect(url: &DatabaseUrl, settings: PoolSettings) -> Result<Store> {
+        let reach = std::sync::Arc::new(Reachability::default());
         let pool = Pool::builder()
             .max_size(settings.size)
             // A PostgreSQL connection can be cut by the server or the network, so it is tried
@@ -264,13 +284,13 @@ impl Store {
             .test_on_check_out(url.backend() == Backend::Postgres)
             .min_idle(Some(1))
             .connection_timeout(settings.wait)
-            .build(Manager(url.clone()))?;
-        Ok(Store { pool, url: url.clone() })
+            .build(Manager { url: url.clone(), reach: reach.clone() })?;
+        Ok(Store { pool, url: url.clone(), reach, wait: settings.wait })
     }
 
     /// Runs the pending migrations; returns the versions it ran.
     pub fn migrate(&self) -> Result<Vec<String>> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.checkout()?;
         let applied = match &mut *conn {
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -291,9 +311,21 @@ impl Store {
         &self.url
     }
 
+    /// A connection from the pool. A database that is down is reported after the first short
+    /// try ([`StoreError::Pool`], which the server answers with 503 and Retry-After); a pool
+    /// that is only busy is waited on for the rest of its wait.
+    fn checkout(&self) -> Result<diesel::r2d2::PooledConnection<Manager>> {
+        let first = FIRST_TRY.min(self.wait);
+        match self.pool.get_timeout(first) {
+            Ok(conn) => Ok(conn),
+            Err(e) if self.reach.down.load(std::sync::atomic::Ordering::Relaxed) => Err(e.into()),
+            Err(_) => Ok(self.pool.get_timeout(self.wait.saturating_sub(first).max(Duration::from_millis(1)))?),
+        }
+    }
+
     /// Runs `f` on a pooled connection, on this thread. For the command line and tests.
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.checkout()?;
         f(&mut conn)
     }
 

@@ -78,6 +78,27 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Takes a PostgreSQL test database down (its connections cut, new ones refused) or brings
+    /// it back, as an outage would. `false` on SQLite, whose database is a file in this process
+    /// and has no outage of its own.
+    pub fn set_outage(&self, down: bool) -> bool {
+        let Cleanup::Postgres { admin_url, name } = &self.cleanup else { return false };
+        let mut admin = PgConnection::establish(admin_url).expect("TEST_DATABASE_URL answers");
+        diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {}", !down))
+            .execute(&mut admin)
+            .expect("the test database's connections are switched");
+        if down {
+            diesel::sql_query(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .execute(&mut admin)
+            .expect("the test database's connections are cut");
+        }
+        true
+    }
+}
+
 impl Default for TestDatabase {
     fn default() -> Self {
         TestDatabase::new()

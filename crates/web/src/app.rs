@@ -617,13 +617,79 @@ async fn health(State(state): State<AppState>) -> Response {
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_until(state, listener, shutdown_signal()).await
+}
+
+/// Serves until `stop` is ready. Requests in flight then have the configured grace to finish;
+/// whatever is still open after it is closed, so that a stop never waits for ever.
+pub async fn serve_until(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     crate::notifications::notify_in_background(state.clone());
     crate::access::audit::checkpoint_in_background(state.clone());
     crate::access::culling::cull_in_background(state.clone());
+    let (idle, grace) = (state.config.idle_timeout, state.config.shutdown_grace);
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stop = async move {
+        stop.await;
+        let _ = stopping.send(());
+    };
+    // No-op tap: it gives the listener the peer address as connect info.
+    let listener = IdleClosing { inner: listener, idle }.tap_io(|_| {});
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stop)
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result,
+        _ = stopped => {}
+    }
+    match tokio::time::timeout(grace, server).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(seconds = grace.as_secs(), "shutdown: connections still open after the grace; closing them");
+            Ok(())
+        }
+    }
+}
+
+/// A listener whose connections are closed after a silence of `idle`: a request header sent
+/// half-way, or a kept-alive connection with nothing more to ask, does not hold a connection
+/// (nor a stop) for ever. Longer than any request may take, as the server reads nothing while a
+/// handler runs.
+struct IdleClosing {
+    inner: tokio::net::TcpListener,
+    idle: std::time::Duration,
+}
+
+impl axum::serve::Listener for IdleClosing {
+    type Io = std::pin::Pin<Box<tokio_io_timeout::TimeoutStream<tokio::net::TcpStream>>>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((stream, address)) => {
+                    let mut timed = tokio_io_timeout::TimeoutStream::new(stream);
+                    timed.set_read_timeout(Some(self.idle));
+                    return (Box::pin(timed), address);
+                }
+                // Out of file descriptors and the like: wait a little and go on, as axum does.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
 }
 
 async fn shutdown_signal() {

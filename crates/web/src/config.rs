@@ -15,6 +15,10 @@ pub struct WebConfig {
     pub behind_proxy: bool,
     pub throttle: Throttle,
     pub request_timeout: Duration,
+    /// A connection silent this long is closed: a header sent half-way, an idle keep-alive.
+    pub idle_timeout: Duration,
+    /// How long requests in flight may take to finish once the server is told to stop.
+    pub shutdown_grace: Duration,
     pub body_limit: usize,
     /// Whether the two days for the first contact count weekends.
     pub first_contact_days: etablera_domain::reception::first_contact::DayCount,
@@ -62,6 +66,8 @@ impl Default for WebConfig {
             behind_proxy: false,
             throttle: Throttle::default(),
             request_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(20),
             body_limit: 1024 * 1024,
             first_contact_days: etablera_domain::reception::first_contact::DayCount::Calendar,
             mail: None,

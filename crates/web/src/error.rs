@@ -106,6 +106,13 @@ impl From<StoreError> for AppError {
             StoreError::Stale => AppError::Conflict,
             StoreError::Invalid { field, message } => AppError::Invalid { field: field.to_owned(), message },
             StoreError::Pool(e) => AppError::Unavailable(e.to_string()),
+            // The database went away under a query, or cannot be reached: come back shortly.
+            StoreError::Connection(e) => AppError::Unavailable(e),
+            StoreError::Database(diesel::result::Error::DatabaseError(
+                kind @ (diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand),
+                _,
+            )) => AppError::Unavailable(format!("{kind:?}")),
             other => AppError::Internal(other.to_string()),
         }
     }

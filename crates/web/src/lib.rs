@@ -25,6 +25,6 @@ mod security;
 mod start;
 
 pub use api::openapi;
-pub use app::{AppState, router, serve, with_middleware};
+pub use app::{AppState, router, serve, serve_until, with_middleware};
 pub use config::{MailConfig, WebConfig};
 pub use i18n::{Locale, Tr};

@@ -408,17 +408,21 @@ async fn the_sie_export_explains_a_wrong_month() {
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("href=\"#export-month\""), "{}", wrong.body);
     assert!(wrong.body.contains("value=\"2024-13\""), "what was typed is kept");
-    let centres = [
-        ("cost_centre".to_owned(), "1410".to_owned()),
-        ("grant_cost_centre".to_owned(), "1411".to_owned()),
-        ("org_number".to_owned(), "212000-2817".to_owned()),
-    ];
-    app.db
-        .store
-        .with_conn(|conn| {
-            etablera_store::economy::accounting::set(conn, &etablera_store::testing::cli(), "0117", &centres)
-        })
-        .unwrap();
+    let set = |values: &[(&str, &str)]| {
+        let values: Vec<(String, String)> = values.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        app.db
+            .store
+            .with_conn(|conn| {
+                etablera_store::economy::accounting::set(conn, &etablera_store::testing::cli(), "0117", &values)
+            })
+            .unwrap();
+    };
+    set(&[("cost_centre", "1410"), ("grant_cost_centre", "1411")]);
+    let no_number = app.get("/economy/sie/export?municipality=0117&month=2024-03", Some(&browser)).await;
+    assert_eq!(no_number.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_number.body.contains("id=\"export-org_number\""), "said at the export: {}", no_number.body);
+    assert!(no_number.body.contains("Ange kommunens organisationsnummer"));
+    set(&[("org_number", "212000-2817")]);
     let file = app.get("/economy/sie/export?municipality=0117&month=2024-03", Some(&browser)).await;
     assert_eq!(file.status, StatusCode::OK, "{}", file.body);
     assert!(file.headers["content-disposition"].to_str().unwrap().contains("etablera-0117-2024-03.si"));

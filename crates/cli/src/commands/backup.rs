@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -13,6 +13,45 @@ pub struct BackupArgs {
     output: Option<PathBuf>,
 }
 
+/// Writes the copy under a name of its own beside the target, makes it durable, and only then
+/// gives it the target's name (a link, which refuses an existing file): a backup killed half-way
+/// leaves no file that looks whole and none that blocks the next one. Gives the copy's size.
+fn write_copy(store: &Store, output: &Path) -> anyhow::Result<u64> {
+    let dir = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let _ = std::fs::remove_file(&partial);
+    let written = (|| -> anyhow::Result<u64> {
+        let target = partial.to_string_lossy().replace('\'', "''");
+        // VACUUM INTO writes a consistent copy while the server goes on serving.
+        store.with_conn(|conn| {
+            diesel::sql_query(format!("VACUUM INTO '{target}'")).execute(conn)?;
+            Ok(())
+        })?;
+        let file = std::fs::File::open(&partial)?;
+        file.sync_all()?;
+        let size = file.metadata()?.len();
+        std::fs::hard_link(&partial, output).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!(
+                    "{} finns redan; välj ett nytt filnamn så att ingen kopia skrivs över",
+                    output.display()
+                )
+            }
+            _ => anyhow::Error::from(e),
+        })?;
+        Ok(size)
+    })();
+    let _ = std::fs::remove_file(&partial);
+    let size = written?;
+    // The new name is durable only once the directory is.
+    std::fs::File::open(&dir)?.sync_all()?;
+    Ok(size)
+}
+
 pub fn run(args: BackupArgs, database: &DatabaseUrl) -> anyhow::Result<ExitCode> {
     match database {
         DatabaseUrl::Sqlite { .. } => {
@@ -20,14 +59,8 @@ pub fn run(args: BackupArgs, database: &DatabaseUrl) -> anyhow::Result<ExitCode>
             if output.exists() {
                 bail!("{} finns redan; välj ett nytt filnamn så att ingen kopia skrivs över", output.display());
             }
-            let target = output.to_string_lossy().replace('\'', "''");
             let store = Store::open_without_migrating(database)?;
-            // VACUUM INTO writes a consistent copy while the server goes on serving.
-            store.with_conn(|conn| {
-                diesel::sql_query(format!("VACUUM INTO '{target}'")).execute(conn)?;
-                Ok(())
-            })?;
-            let size = std::fs::metadata(&output)?.len();
+            let size = write_copy(&store, &output)?;
             println!("Säkerhetskopia skriven till {} ({} kB).", output.display(), size / 1024);
         }
         DatabaseUrl::Postgres { url } => {

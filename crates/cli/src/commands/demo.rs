@@ -98,41 +98,8 @@ pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyh
             .map_err(|e| anyhow::anyhow!("the demo's user {} does not pass: {e:?}", demo.username))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    store.with_conn(|conn| {
-        etablera_store::write(conn, |conn| {
-            for new in &new_users {
-                users::create(conn, &actor, new)?;
-            }
-            Ok(())
-        })
-    })?;
     let (calculation_2016, figures_2017) = seed_populations();
-    store.with_conn(|conn| {
-        // The seed does not say which year's figures the 2016 calculation used; stored as 2015,
-        // one year before, as the 2018 costs used 2017's.
-        population::import(
-            conn,
-            &actor,
-            2015,
-            Source::Seed,
-            Some("avtalet 2016: beräkningens folkmängd"),
-            &calculation_2016,
-        )?;
-        population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)?;
-        let seeded = seed::ostergotland(conn, &actor)?;
-        let years = [2016, 2017, 2018].map(|y| Year::new(y).expect("a year of the work"));
-        for year in years {
-            invoices::generate(conn, &actor, seeded.post_id, year)?;
-        }
-        seed::settle(conn, seeded.post_id, &years)?;
-        seed::mjolby_history(conn, &actor, seeded.agreement("0586"))
-    })?;
     let caseload = serde_json::to_string(&reception::caseload(actor.today(), DEMO_HOUSEHOLDS))?;
-    let imported = store
-        .with_conn(|conn| {
-            Ok(etablera_store::reception::exchange::import(conn, &actor, &caseload, super::import::DEFAULT_UNIT))
-        })?
-        .map_err(|e| anyhow::anyhow!("the demo caseload did not import: {e:?}"))?;
     // Records written seven years ago, by an actor of that day: due for culling.
     let long_ago_day = actor
         .today()
@@ -141,16 +108,42 @@ pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyh
     let long_ago = serde_json::to_string(&reception::long_ago(long_ago_day, DEMO_LONG_AGO_HOUSEHOLDS))?;
     let then = etablera_domain::time::from_local(long_ago_day.and_hms_opt(12, 0, 0).expect("noon"))
         .expect("noon is on every day");
-    let old = store
-        .with_conn(|conn| {
-            let actor = etablera_store::access::Actor { at: then, ..actor.clone() };
-            Ok(etablera_store::reception::exchange::import(conn, &actor, &long_ago, super::import::DEFAULT_UNIT))
-        })?
-        .map_err(|e| anyhow::anyhow!("the demo's old records did not import: {e:?}"))?;
-    let economy = store.with_conn(|conn| economy::run(conn, &actor, DEMO_MUNICIPALITY))?;
-    let quality = store.with_conn(|conn| {
-        let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
-        quality::run(conn, &actor, DEMO_MUNICIPALITY, manager)
+    // One transaction: a demo stopped half-way leaves nothing, and the next start seeds it whole.
+    let (imported, old, economy, quality) = store.with_conn(|conn| {
+        etablera_store::write(conn, |conn| {
+            for new in &new_users {
+                users::create(conn, &actor, new)?;
+            }
+            // The seed does not say which year's figures the 2016 calculation used; stored as
+            // 2015, one year before, as the 2018 costs used 2017's.
+            population::import(
+                conn,
+                &actor,
+                2015,
+                Source::Seed,
+                Some("avtalet 2016: beräkningens folkmängd"),
+                &calculation_2016,
+            )?;
+            population::import(conn, &actor, 2017, Source::Seed, Some("avtalet 2018: folkmängd 2017"), &figures_2017)?;
+            let seeded = seed::ostergotland(conn, &actor)?;
+            let years = [2016, 2017, 2018].map(|y| Year::new(y).expect("a year of the work"));
+            for year in years {
+                invoices::generate(conn, &actor, seeded.post_id, year)?;
+            }
+            seed::settle(conn, seeded.post_id, &years)?;
+            seed::mjolby_history(conn, &actor, seeded.agreement("0586"))?;
+            let imported =
+                etablera_store::reception::exchange::import(conn, &actor, &caseload, super::import::DEFAULT_UNIT)
+                    .map_err(|e| not_imported("caseload", e))?;
+            let then_actor = etablera_store::access::Actor { at: then, ..actor.clone() };
+            let old =
+                etablera_store::reception::exchange::import(conn, &then_actor, &long_ago, super::import::DEFAULT_UNIT)
+                    .map_err(|e| not_imported("long_ago", e))?;
+            let economy = economy::run(conn, &actor, DEMO_MUNICIPALITY)?;
+            let manager = etablera_store::access::users::find_id(conn, "demo-enhetschef")?;
+            let quality = quality::run(conn, &actor, DEMO_MUNICIPALITY, manager)?;
+            Ok((imported, old, economy, quality))
+        })
     })?;
     let national = args.scale.map(|persons| national::run(store, &actor, persons)).transpose()?;
     println!("DEMO – skapade en demoanvändare per roll. Använd aldrig demokonton med riktiga uppgifter.");
@@ -187,6 +180,17 @@ pub fn run(store: &Store, clock: etablera_store::Clock, args: &DemoArgs) -> anyh
         );
     }
     Ok(())
+}
+
+/// The demo's own files failed the import's checks: a fault in the demo, which stops it whole.
+fn not_imported(what: &'static str, e: etablera_store::reception::exchange::ImportError) -> etablera_store::StoreError {
+    match e {
+        etablera_store::reception::exchange::ImportError::Store(e) => e,
+        etablera_store::reception::exchange::ImportError::Invalid(errors) => etablera_store::StoreError::invalid(
+            what,
+            etablera_domain::text::Text::new("demo-not-imported").with("errors", format!("{errors:?}")),
+        ),
+    }
 }
 
 /// The two population columns printed in the seed's agreements (data/seed).
