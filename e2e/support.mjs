@@ -1,5 +1,6 @@
-// Starts Etablera with demo data on a fresh SQLite file and a free port, and Debian's chromium.
-import { spawn } from 'node:child_process';
+// Starts Etablera with demo data on a fresh database (an SQLite file, or PostgreSQL when
+// E2E_POSTGRES_URL is set) and a free port, and Debian's chromium.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,10 +9,26 @@ import { chromium } from 'playwright-core';
 
 export const DEMO_PASSWORD = 'demo-etablera-2026';
 
+// A fresh database for one server: an SQLite file, or with E2E_POSTGRES_URL (an administrator's
+// URL) a PostgreSQL database of its own, made with psql and dropped when the server stops.
+function freshDatabase(dir) {
+  const admin = process.env.E2E_POSTGRES_URL;
+  if (!admin) {
+    return { databaseUrl: `sqlite://${join(dir, 'e2e.db')}`, drop() {} };
+  }
+  const name = `etablera_e2e_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const psql = (sql) => execFileSync('psql', [admin, '--quiet', '--no-psqlrc', '-c', sql], { stdio: 'ignore' });
+  psql(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { databaseUrl: url.toString(), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export async function startServer() {
   const bin = process.env.ETABLERA_BIN ?? resolve(import.meta.dirname, '../target/debug/etablera');
   const dir = mkdtempSync(join(tmpdir(), 'etablera-e2e-'));
-  const databaseUrl = `sqlite://${join(dir, 'e2e.db')}`;
+  const database = freshDatabase(dir);
+  const databaseUrl = database.databaseUrl;
   const child = spawn(bin, ['--database-url', databaseUrl, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -37,6 +54,8 @@ export async function startServer() {
     stop() {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+      // The server holds connections until it exits; FORCE ends them.
+      database.drop();
     },
   };
 }
