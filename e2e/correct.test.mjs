@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
+import { DEMO_DAY, axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
 
 describe('correct a person', () => {
   let server;
   let browser;
 
   before(async () => {
-    server = await startServer();
+    // The demo of a fixed day: Karim Testdotter and Ruth Låtsasson are persons of that day's caseload.
+    server = await startServer({ today: DEMO_DAY });
     browser = await launchBrowser();
   });
 
@@ -45,8 +46,7 @@ describe('correct a person', () => {
     const page = await (await browser.newContext({ locale: 'sv-SE' })).newPage();
     await signIn(page, server.baseUrl, 'demo-handlaggare');
     await page.goto(`${server.baseUrl}/reception/households/new`);
-    const today = new Date().toISOString().slice(0, 10);
-    await page.getByLabel('Anvisningsdatum').fill(today);
+    await page.getByLabel('Anvisningsdatum').fill(DEMO_DAY);
     // Ruth Låtsasson, born 1998-06-13, is in the demo; typed without the diacritics.
     await page.getByLabel('Förnamn').fill('Ruth');
     await page.getByLabel('Efternamn').fill('Latsasson');

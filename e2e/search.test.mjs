@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
+import { DEMO_DAY, axeViolations, launchBrowser, signIn, startServer } from './support.mjs';
 
 // A thousand households of one person each, "Sökbar Familj 0001" to "… 1000", placed in 2026.
 function thousandHouseholds() {
@@ -31,7 +31,8 @@ describe('search', () => {
   let page;
 
   before(async () => {
-    server = await startServer();
+    // The demo of a fixed day: the persons searched for are in that day's caseload.
+    server = await startServer({ today: DEMO_DAY });
     const file = join(server.dir, 'thousand.json');
     writeFileSync(file, JSON.stringify(thousandHouseholds()));
     execFileSync(server.bin, ['--database-url', server.databaseUrl, 'import', 'reception', file], { stdio: 'ignore' });

@@ -24,12 +24,17 @@ function freshDatabase(dir) {
   return { databaseUrl: url.toString(), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function startServer() {
+// A day to run the demo on, for tests that name persons of the demo: its caseload is made
+// relative to the day (birth dates, personnummer), so on another day those persons differ.
+export const DEMO_DAY = '2026-12-06';
+
+export async function startServer({ today } = {}) {
   const bin = process.env.ETABLERA_BIN ?? resolve(import.meta.dirname, '../target/debug/etablera');
   const dir = mkdtempSync(join(tmpdir(), 'etablera-e2e-'));
   const database = freshDatabase(dir);
   const databaseUrl = database.databaseUrl;
-  const child = spawn(bin, ['--database-url', databaseUrl, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+  const dated = today ? ['--today', today] : [];
+  const child = spawn(bin, [...dated, '--database-url', databaseUrl, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const baseUrl = await new Promise((ok, fail) => {
