@@ -450,7 +450,7 @@ async fn render_agreement(
 }
 
 /// The stored invoicing address as the form's fields.
-fn address_fields(address: Option<&PostalAddress>) -> Fields {
+pub(super) fn address_fields(address: Option<&PostalAddress>) -> Fields {
     let Some(a) = address else { return Fields::default() };
     Fields(vec![
         ("street".to_owned(), a.street.clone()),

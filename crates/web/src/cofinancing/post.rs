@@ -50,19 +50,13 @@ fn invoicing_fields(post: Option<&Post>) -> Fields {
         PaymentAccount::Plusgiro(p) => p.to_string(),
         PaymentAccount::Iban { iban, .. } => iban.to_string(),
     };
-    Fields(
-        [
-            ("account_kind", invoicing.account.kind().code().to_owned()),
-            ("account", account),
-            ("bic", bic.unwrap_or_default().to_owned()),
-            ("street", invoicing.address.street.clone()),
-            ("postcode", invoicing.address.postcode.to_string()),
-            ("city", invoicing.address.city.clone()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-    )
+    let mut fields = super::agreements::address_fields(Some(&invoicing.address));
+    fields.0.extend([
+        ("account_kind".to_owned(), invoicing.account.kind().code().to_owned()),
+        ("account".to_owned(), account),
+        ("bic".to_owned(), bic.unwrap_or_default().to_owned()),
+    ]);
+    fields
 }
 
 async fn render(
