@@ -466,6 +466,8 @@ list-pages = Pages
 list-previous = ← Previous
 list-next = Next →
 list-filter-unknown = The filter does not know the value “{ $value }”.
+list-page-first = Pages are counted from 1.
+list-per-page-range = The rows per page must be 1–{ $max }.
 list-filter = Filter
 list-all = All
 col-household = Household
@@ -1467,6 +1469,8 @@ api-unit = The unit must be kr or ore.
 population-none-for-year = There is no population for { $year }.
 api-amounts-negative = The amounts cannot be negative.
 api-months-range = The number of months must be 1–1200.
+api-county = The county is two digits, for example 05.
+api-amount-range = The amount must be 0–1 000 000 000 kr, in öre.
 api-row-error = Row { $row }: { $message }.
 post-none-in-county = No shared service is registered for your county.
 
@@ -1682,6 +1686,7 @@ what-decision-reference = the decision's reference
 ## The access log's record kinds
 audit-any-kind = Every kind of record
 audit-bad-kind = Choose a kind of record from the list.
+audit-bad-offset = The rows to skip cannot be negative.
 audit-bad-action = Choose an action from the list.
 record-kind-user = User
 record-kind-api_token = API key

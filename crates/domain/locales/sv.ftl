@@ -466,6 +466,8 @@ list-pages = Sidor
 list-previous = ← Föregående
 list-next = Nästa →
 list-filter-unknown = Filtret känner inte till värdet ”{ $value }”.
+list-page-first = Sidorna räknas från 1.
+list-per-page-range = Antalet rader per sida ska vara 1–{ $max }.
 list-filter = Filtrera
 list-all = Alla
 col-household = Hushåll
@@ -1467,6 +1469,8 @@ api-unit = Enheten ska vara kr eller ore.
 population-none-for-year = Det finns ingen folkmängd för { $year }.
 api-amounts-negative = Beloppen kan inte vara negativa.
 api-months-range = Antalet månader ska vara 1–1200.
+api-county = Länet anges med två siffror, till exempel 05.
+api-amount-range = Beloppet ska vara 0–1 000 000 000 kr, i öre.
 api-row-error = Rad { $row }: { $message }.
 post-none-in-county = Det finns ingen delad tjänst registrerad för ditt län.
 
@@ -1682,6 +1686,7 @@ what-decision-reference = beslutets referens
 ## The access log's record kinds
 audit-any-kind = Alla slags poster
 audit-bad-kind = Välj ett slags post i listan.
+audit-bad-offset = Antalet rader att hoppa över kan inte vara negativt.
 audit-bad-action = Välj en händelse i listan.
 record-kind-user = Användare
 record-kind-api_token = API-nyckel

@@ -11,6 +11,13 @@ pub struct UnknownCode {
     pub code: String,
 }
 
+/// What every [`coded!`] enum has, for code that works on any of them (the API's schema lists
+/// a parameter's codes from it).
+pub trait Coded: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+}
+
 /// Declares an enum whose variants each have a fixed code:
 ///
 /// ```
@@ -39,6 +46,14 @@ macro_rules! coded {
 
             pub fn from_code(code: &str) -> Option<$name> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl $crate::code::Coded for $name {
+            const ALL: &'static [$name] = $name::ALL;
+
+            fn code(self) -> &'static str {
+                $name::code(self)
             }
         }
 

@@ -4,9 +4,11 @@ use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use etablera_domain::code::Coded;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Object, ObjectBuilder, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::AppError;
@@ -88,6 +90,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             }),
         }
     }
+}
+
+/// The largest amount the API takes, in öre: a thousand million kronor, far above any cost
+/// of the work, and far from the overflow of what is computed from it.
+pub const MAX_AMOUNT_ORE: i64 = 100_000_000_000;
+
+/// The schema of a coded value (`etablera_domain::coded!`): a string, one of its codes.
+pub fn codes<T: Coded>() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(T::ALL.iter().map(|v| v.code()))).build()
 }
 
 struct Security;

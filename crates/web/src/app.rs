@@ -402,7 +402,6 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
         // Innermost, so that a handler's panic becomes an error page or JSON body with the
         // request's id, rendered like any other error, and never drops the connection.
         .layer(CatchPanicLayer::custom(panic_as_error))
-        .layer(middleware::from_fn_with_state(state.clone(), security::check_origin))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors));
     for layer in security_headers {
@@ -477,6 +476,7 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
         session_expired: false,
         login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()),
         at: state.config.clock.now(),
+        https: state.config.secure_cookies,
     };
     let at = ctx.at;
     let mut forget_session = false;

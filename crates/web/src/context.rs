@@ -35,6 +35,9 @@ pub struct RequestContext {
     /// The moment the request arrived, from the application's clock: the time of every act
     /// it makes, and the day its pages are dated by.
     pub at: NaiveDateTime,
+    /// The site is reached over HTTPS (its cookies are marked secure): the scheme a request
+    /// from this site's own pages comes from.
+    pub https: bool,
 }
 
 impl RequestContext {
@@ -49,6 +52,7 @@ impl RequestContext {
             session_expired: false,
             login_csrf: None,
             at,
+            https: false,
         }
     }
 

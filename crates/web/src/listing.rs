@@ -28,8 +28,28 @@ pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>,
 }
 
 impl ListParams {
-    pub fn paging(&self) -> Paging {
-        Paging::new(self.page, self.per_page)
+    /// The page and its size as the API takes them (signed, as its schema says: int32); a
+    /// number below 1 is refused by [`ListParams::paging`] like a page's.
+    pub fn from_api(page: Option<i32>, per_page: Option<i32>) -> ListParams {
+        let unsigned = |n: i32| u32::try_from(n).unwrap_or(0);
+        ListParams { page: page.map(unsigned), per_page: per_page.map(unsigned), ..ListParams::default() }
+    }
+
+    /// The page asked for: the first or later, with 1 to [`Paging::MAX_PER_PAGE`] rows. A page
+    /// before the first or a size outside that is refused, not quietly changed.
+    pub fn paging(&self) -> Result<Paging, AppError> {
+        if self.page == Some(0) {
+            return Err(AppError::Invalid { field: "page".into(), message: Text::new("list-page-first") });
+        }
+        if let Some(size) = self.per_page
+            && !(1..=Paging::MAX_PER_PAGE).contains(&size)
+        {
+            return Err(AppError::Invalid {
+                field: "per_page".into(),
+                message: Text::new("list-per-page-range").with("max", Paging::MAX_PER_PAGE),
+            });
+        }
+        Ok(Paging::new(self.page, self.per_page))
     }
 
     pub fn search(&self) -> Option<String> {
@@ -43,6 +63,15 @@ impl ListParams {
             Some("desc") => true,
             _ => default,
         }
+    }
+}
+
+etablera_domain::coded! {
+    /// A list's order, as the API takes it (the pages take any text and fall back on the
+    /// column's first order).
+    pub enum Direction {
+        Asc = "asc",
+        Desc = "desc",
     }
 }
 

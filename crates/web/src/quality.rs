@@ -158,7 +158,7 @@ pub async fn list(
         kind: filter("kind", q.kind.as_deref())?,
         severity: filter("severity", q.severity.as_deref())?,
         descending: q.list.descending(true),
-        paging: q.list.paging(),
+        paging: q.list.paging()?,
     };
     let (actor, s, c, asked) = (ctx.actor(), scope(&user), code.clone(), query.clone());
     let list = state.store.run(move |conn| deviations::page(conn, &actor, &s, &c, &asked)).await?;

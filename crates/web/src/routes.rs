@@ -52,11 +52,15 @@ pub struct Routes {
     pub openapi: OpenApi,
 }
 
+/// A handler behind its guard, and before that the check that an unsafe request comes from
+/// this site. Both as route layers: they run for the route's own method, never for a method
+/// the path does not take (405).
 fn guarded(guard: Guard, handler: MethodRouter<AppState>) -> MethodRouter<AppState> {
-    match guard {
+    let handler = match guard {
         Guard::Public => handler,
         guard => handler.route_layer(middleware::from_fn(move |req: Request, next: Next| check(guard, req, next))),
-    }
+    };
+    handler.route_layer(middleware::from_fn(crate::security::check_origin))
 }
 
 impl Routes {

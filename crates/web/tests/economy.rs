@@ -314,7 +314,7 @@ async fn the_api_quotes_with_the_same_eligibility_as_the_cost_form() {
     let token = app.api_token(&eva);
     let quote = |resettled: &str| {
         format!(
-            "/api/v1/economy/reimbursable?category=home_equipment&amount_kr=9500&household_size=5{resettled}&reception_date=2024-03-01"
+            "/api/v1/economy/reimbursable?category=home_equipment&amount_ore=950000&household_size=5{resettled}&reception_date=2024-03-01"
         )
     };
     let all = app.get_with_token(&quote(""), &token).await.json();
@@ -336,12 +336,11 @@ async fn the_apis_refusal_is_in_the_language_asked_for() {
     let app = TestApp::new();
     let eva = app.add_user("eva", &[Role::Finance]);
     let token = app.api_token(&eva);
-    let path =
-        "/api/v1/economy/reimbursable?category=home_equipment&amount_kr=nio&household_size=1&reception_date=2024-03-01";
+    let path = "/api/v1/economy/reimbursable?category=home_equipment&amount_ore=950000&household_size=1&resettled=2&reception_date=2024-03-01";
     let swedish = app.get_with_token(path, &token).await;
     assert_eq!(swedish.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(swedish.json()["error"]["field"], "amount_kr");
-    assert_eq!(swedish.json()["error"]["message"], "Skriv beloppet i kronor, till exempel 39 500 eller 39 500,50.");
+    assert_eq!(swedish.json()["error"]["field"], "resettled");
+    assert_eq!(swedish.json()["error"]["message"], "Fler kvotflyktingar än personer i hushållet.");
     let request = TestApp::request(axum::http::Method::GET, path, None)
         .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
         .header("accept-language", "en-GB,en;q=0.8")
@@ -349,7 +348,7 @@ async fn the_apis_refusal_is_in_the_language_asked_for() {
         .unwrap();
     let english = app.send(request).await;
     assert_eq!(english.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(english.json()["error"]["message"], "Write the amount in kronor, for example 39 500 or 39 500,50.");
+    assert_eq!(english.json()["error"]["message"], "More quota refugees than persons in the household.");
 }
 
 /// An empty cost and an empty claim say every error at once, each linked from the summary to its

@@ -138,6 +138,60 @@ async fn the_openapi_document_is_valid_and_documents_its_errors() {
     assert_eq!((year["name"].as_str(), year["in"].as_str()), (Some("year"), Some("query")));
 }
 
+/// A method a path does not take is 405 with the methods it does, whatever the caller's
+/// credentials or origin: the forgery check is for the routes' own unsafe methods.
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_405_with_allow() {
+    let app = TestApp::new();
+    for (method, path) in [
+        (axum::http::Method::PUT, "/healthz"),
+        (axum::http::Method::TRACE, "/healthz"),
+        (axum::http::Method::DELETE, "/api/v1/me"),
+        (axum::http::Method::PATCH, "/login"),
+    ] {
+        let answer = app.send(TestApp::request(method.clone(), path, None).body(axum::body::Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert!(answer.headers.contains_key("allow"), "{method} {path}");
+    }
+    // A route's own unsafe method from another site is still refused.
+    let forged = TestApp::request(axum::http::Method::POST, "/login", None)
+        .header("origin", "https://elsewhere.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("username=a&password=b"))
+        .unwrap();
+    assert_eq!(app.send(forged).await.status, StatusCode::FORBIDDEN);
+}
+
+/// The API refuses a page before the first, a page size outside 1–500 and a value no code
+/// names, with the field, rather than quietly answering something else; the pages likewise
+/// refuse a page size out of range.
+#[tokio::test]
+async fn list_parameters_out_of_range_or_unknown_are_refused_with_the_field() {
+    let app = TestApp::new();
+    let user = app.add_user("anna", &[Role::CaseWorker]);
+    let token = app.api_token(&user);
+    for (query, field) in [
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("per_page=501", "per_page"),
+        ("per_page=0", "per_page"),
+        ("per_page=2147483648", "query"),
+        ("sort=name", "query"),
+        ("dir=up", "query"),
+        ("show=", "query"),
+    ] {
+        let answer = app.get_with_token(&format!("/api/v1/reception/households?{query}"), &token).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(answer.json()["error"]["field"], field, "{query}");
+    }
+    let ok = app.get_with_token("/api/v1/reception/households?sort=reference&dir=asc&per_page=500", &token).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let browser = app.login("anna").await;
+    let page = app.get("/reception?per_page=100000", Some(&browser)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Antalet rader per sida ska vara 1–500."), "{}", page.body);
+}
+
 #[tokio::test]
 async fn an_id_that_cannot_exist_is_not_found_as_json_or_a_page() {
     let app = TestApp::new();

@@ -120,13 +120,15 @@ pub struct ClaimQuery {
     pub paging: Paging,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ClaimSort {
-    /// By number: the order they were prepared in.
-    #[default]
-    Number,
-    /// By the last day to apply (none last).
-    Deadline,
+etablera_domain::coded! {
+    #[derive(Default)]
+    pub enum ClaimSort {
+        /// By number: the order they were prepared in.
+        #[default]
+        Number = "number",
+        /// By the last day to apply (none last).
+        Deadline = "deadline",
+    }
 }
 
 fn selected(scope: &Scope, q: &ClaimQuery) -> claims::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {

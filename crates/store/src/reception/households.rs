@@ -623,39 +623,25 @@ pub struct Summary {
     pub first_contact: Option<first_contact::Status>,
 }
 
-/// Which households a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Show {
-    /// With at least one person in the target group, or not yet arrived.
-    Active,
-    All,
-    /// Active, someone arrived, and not yet contacted: what the first-contact clock watches.
-    Uncontacted,
-}
-
-impl Show {
-    pub fn code(self) -> &'static str {
-        match self {
-            Show::Active => "active",
-            Show::All => "all",
-            Show::Uncontacted => "uncontacted",
-        }
+etablera_domain::coded! {
+    /// Which households a list shows.
+    pub enum Show {
+        /// With at least one person in the target group, or not yet arrived.
+        Active = "active",
+        All = "all",
+        /// Active, someone arrived, and not yet contacted: what the first-contact clock watches.
+        Uncontacted = "uncontacted",
     }
 }
 
-impl std::str::FromStr for Show {
-    type Err = ();
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        [Show::Active, Show::All, Show::Uncontacted].into_iter().find(|show| show.code() == s).ok_or(())
+etablera_domain::coded! {
+    /// How the case worker's list is ordered.
+    #[derive(Default)]
+    pub enum Sort {
+        #[default]
+        Placement = "placement",
+        Reference = "reference",
     }
-}
-
-/// How the case worker's list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Placement,
-    Reference,
 }
 
 /// Whose households a list shows, by their responsible case worker.

@@ -2,17 +2,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use etablera_domain::access::Role;
+use etablera_store::access::log::{Action, RecordKind};
 use etablera_store::access::users::{self, User};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::audit::{AuditQuery, Verified, describe, first_invalid, load_page};
-use crate::api::Params;
+use crate::api::{Params, codes};
 use crate::app::AppState;
 use crate::context::Signed;
+use crate::error::AppError;
 use crate::error::AppResult;
+use crate::i18n::Text;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserBody {
@@ -81,14 +84,51 @@ pub struct LogPage {
     pub more: bool,
 }
 
+/// The access log's filter, as the API takes it: each a value its schema names.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// First day.
+    pub from: Option<NaiveDate>,
+    /// Last day (included), not before `from`.
+    pub to: Option<NaiveDate>,
+    #[param(schema_with = codes::<Action>)]
+    pub action: Option<Action>,
+    /// The kind of record read or changed.
+    #[param(schema_with = codes::<RecordKind>)]
+    pub kind: Option<RecordKind>,
+    /// The acting user's user name.
+    pub actor: Option<String>,
+    /// Rows to skip, for paging.
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+}
+
+impl AuditParams {
+    fn into_query(self) -> AppResult<AuditQuery> {
+        if self.offset.is_some_and(|n| n < 0) {
+            return Err(AppError::Invalid { field: "offset".into(), message: Text::new("audit-bad-offset") });
+        }
+        Ok(AuditQuery {
+            from: self.from.map(|d| d.to_string()),
+            to: self.to.map(|d| d.to_string()),
+            action: self.action.map(|a| a.code().to_owned()),
+            kind: self.kind.map(|k| k.code().to_owned()),
+            actor: self.actor,
+            offset: self.offset,
+        })
+    }
+}
+
 /// The access log, newest first, 50 rows a page (needs the auditor role). The reading is logged.
-#[utoipa::path(get, path = "/api/v1/access-log", tag = "access", params(AuditQuery),
+#[utoipa::path(get, path = "/api/v1/access-log", tag = "access", params(AuditParams),
     responses((status = 200, body = LogPage)))]
 pub async fn access_log(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
-    Params(q): Params<AuditQuery>,
+    Params(q): Params<AuditParams>,
 ) -> AppResult<Json<LogPage>> {
+    let q = q.into_query()?;
     let (rows, more) = load_page(&state, &ctx, &q).await?.map_err(first_invalid)?;
     Ok(Json(LogPage {
         rows: rows

@@ -24,8 +24,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// The filter as typed in the form or the query string. Dates are Stockholm calendar days,
 /// both ends included.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct AuditQuery {
     /// First day, YYYY-MM-DD.
     pub from: Option<String>,

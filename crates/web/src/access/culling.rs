@@ -63,7 +63,7 @@ pub async fn page(
 ) -> AppResult<Html<String>> {
     let t = ctx.tr();
     let chosen = municipality(&user, q.kommun.as_deref());
-    let (actor, today, paging) = (ctx.actor(), ctx.today(), q.list.paging());
+    let (actor, today, paging) = (ctx.actor(), ctx.today(), q.list.paging()?);
     let code = chosen.clone();
     let list = match code {
         Some(code) => Some(state.store.run(move |conn| culling::due(conn, &actor, &code, today, paging)).await?),

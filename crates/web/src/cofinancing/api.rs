@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::Path;
-use crate::api::{JsonBody, Params};
+use crate::api::{JsonBody, MAX_AMOUNT_ORE, Params, codes};
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
@@ -21,12 +21,23 @@ fn invalid(field: &str, message: Text) -> AppError {
     AppError::Invalid { field: field.to_owned(), message }
 }
 
+/// A county as the API names it: two digits (a county without municipalities has no figures).
+fn county(code: Option<&str>) -> AppResult<Option<String>> {
+    match code {
+        Some(c) if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(invalid("county", Text::new("api-county")))
+        }
+        c => Ok(c.map(str::to_owned)),
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PopulationQuery {
     /// The year of the figures.
     pub year: i32,
     /// Only this county's municipalities (two digits, e.g. 05).
+    #[param(pattern = r"^[0-9]{2}$")]
     pub county: Option<String>,
 }
 
@@ -52,7 +63,7 @@ pub async fn populations(
     Signed { .. }: Signed,
     Params(q): Params<PopulationQuery>,
 ) -> AppResult<Json<PopulationBody>> {
-    let county = q.county.clone();
+    let county = county(q.county.as_deref())?;
     let figures = state.store.run(move |conn| population::figures(conn, q.year, county.as_deref())).await?;
     Ok(Json(PopulationBody {
         year: q.year,
@@ -70,11 +81,22 @@ pub struct ApportionQuery {
     /// The year of the population figures.
     pub year: i32,
     /// The total to split, in öre.
+    #[param(minimum = 0, maximum = 100_000_000_000_i64)]
     pub total_ore: i64,
-    /// `kr` (default) or `ore`: the rounding unit.
-    pub unit: Option<String>,
+    /// The rounding unit: whole kronor (the default) or öre.
+    #[param(schema_with = codes::<RoundTo>)]
+    pub unit: Option<RoundTo>,
     /// The county (two digits); default the caller's county.
+    #[param(pattern = r"^[0-9]{2}$")]
     pub county: Option<String>,
+}
+
+etablera_domain::coded! {
+    /// The unit an apportionment is rounded to.
+    pub enum RoundTo {
+        Kr = "kr",
+        Ore = "ore",
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,12 +128,14 @@ pub async fn apportionment(
     Signed { user, .. }: Signed,
     Params(q): Params<ApportionQuery>,
 ) -> AppResult<Json<ApportionBody>> {
-    let unit = match q.unit.as_deref() {
-        None | Some("kr") => Unit::Krona,
-        Some("ore") => Unit::Ore,
-        Some(_) => return Err(invalid("unit", Text::new("api-unit"))),
+    let unit = match q.unit {
+        None | Some(RoundTo::Kr) => Unit::Krona,
+        Some(RoundTo::Ore) => Unit::Ore,
     };
-    let county = q.county.clone().or_else(|| super::county_of(&user));
+    if !(0..=MAX_AMOUNT_ORE).contains(&q.total_ore) {
+        return Err(invalid("total_ore", Text::new("api-amount-range")));
+    }
+    let county = county(q.county.as_deref())?.or_else(|| super::county_of(&user));
     let year = q.year;
     let figures = state.store.run(move |conn| population::figures(conn, year, county.as_deref())).await?;
     if figures.is_empty() {
@@ -142,11 +166,15 @@ pub async fn apportionment(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CostQuery {
+    #[param(minimum = 0, maximum = 100_000_000_000_i64)]
     pub monthly_salary_ore: i64,
-    /// On-costs in percent, e.g. `48` or `31.42`.
+    /// On-costs in percent, 0–1000 with at most two decimals, e.g. `48` or `31.42`.
+    #[param(pattern = r"^(1000([.,]0{1,2})?|0?[0-9]{1,3}([.,][0-9]{1,2})?)$")]
     pub on_cost_percent: String,
     #[serde(default)]
+    #[param(minimum = 0, maximum = 100_000_000_000_i64)]
     pub monthly_overhead_ore: i64,
+    #[param(minimum = 1, maximum = 1200)]
     pub months: u32,
 }
 
@@ -159,12 +187,20 @@ pub struct CostBody {
 #[utoipa::path(get, path = "/api/v1/cofinancing/cost", tag = "cofinancing", params(CostQuery),
     responses((status = 200, body = CostBody)))]
 pub async fn cost(Signed { .. }: Signed, Params(q): Params<CostQuery>) -> AppResult<Json<CostBody>> {
-    let on_cost: Percent = q
-        .on_cost_percent
-        .parse()
+    // The forms also take "48 %" and "48,"; the API takes its pattern's form only.
+    let text = q.on_cost_percent.as_str();
+    let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') && !text.ends_with(['.', ',']);
+    let on_cost: Percent = Some(text)
+        .filter(|_| plain)
+        .ok_or(etablera_domain::cofinancing::cost::PercentError)
+        .and_then(str::parse)
         .map_err(|e: etablera_domain::cofinancing::cost::PercentError| invalid("on_cost_percent", e.text()))?;
-    if q.monthly_salary_ore < 0 || q.monthly_overhead_ore < 0 {
-        return Err(invalid("monthly_salary_ore", Text::new("api-amounts-negative")));
+    for (field, amount) in
+        [("monthly_salary_ore", q.monthly_salary_ore), ("monthly_overhead_ore", q.monthly_overhead_ore)]
+    {
+        if !(0..=MAX_AMOUNT_ORE).contains(&amount) {
+            return Err(invalid(field, Text::new("api-amount-range")));
+        }
     }
     if !(1..=1200).contains(&q.months) {
         return Err(invalid("months", Text::new("api-months-range")));

@@ -134,7 +134,7 @@ impl ListQuery {
             status: filter("status", self.status.as_deref())?,
             sort,
             descending: self.list.descending(false),
-            paging: self.list.paging(),
+            paging: self.list.paging()?,
         })
     }
 }

@@ -5,8 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use etablera_domain::economy::claims::ClaimStatus;
 use etablera_domain::economy::eligibility::{Household, Measured, NotReimbursable, quote};
-use etablera_domain::economy::rules::CostCategory;
+use etablera_domain::economy::rules::{ClaimType, CostCategory};
 use etablera_domain::money::Money;
 use etablera_store::economy::claims::ClaimSort;
 use etablera_store::economy::{claims, rules};
@@ -14,25 +15,28 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::scope;
-use crate::api::Params;
+use crate::api::{MAX_AMOUNT_ORE, Params, codes};
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
-use crate::listing::{ListParams, filter};
+use crate::listing::{Direction, ListParams};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReimbursableQuery {
-    /// A cost category, e.g. food_first_day, clothes, home_equipment.
-    pub category: String,
-    /// Excluding VAT, in kronor (e.g. 9500 or 9500,50).
-    pub amount_kr: String,
+    /// What the cost was for.
+    #[param(schema_with = codes::<CostCategory>)]
+    pub category: CostCategory,
+    /// The cost excluding VAT, in öre.
+    #[param(minimum = 0, maximum = 100_000_000_000_i64)]
+    pub amount_ore: i64,
     /// The persons in the household.
     #[param(minimum = 1, maximum = 50)]
     pub household_size: u32,
-    /// How many of them are quota refugees; all of them when left out. The initial costs of
-    /// quota refugees cover and count quota refugees only.
+    /// How many of them are quota refugees (at most `household_size`); all of them when left
+    /// out. The initial costs of quota refugees cover and count quota refugees only.
+    #[param(minimum = 0, maximum = 50)]
     pub resettled: Option<u32>,
     pub reception_date: NaiveDate,
 }
@@ -61,9 +65,10 @@ pub async fn reimbursable_calc(
     Signed { .. }: Signed,
     Params(q): Params<ReimbursableQuery>,
 ) -> AppResult<Json<ReimbursableBody>> {
-    let category = CostCategory::from_code(q.category.trim())
-        .ok_or_else(|| invalid("category", Text::new("cost-category-unknown-sentence")))?;
-    let amount = Money::parse_kr(&q.amount_kr).map_err(|e| invalid("amount_kr", e.text().sentence()))?;
+    let (category, amount) = (q.category, Money::from_ore(q.amount_ore));
+    if !(0..=MAX_AMOUNT_ORE).contains(&q.amount_ore) {
+        return Err(invalid("amount_ore", Text::new("api-amount-range")));
+    }
     let all: Vec<_> = state.store.run(rules::all).await?.into_iter().map(|(_, r)| r).collect();
     let household = household(q.household_size, q.resettled)?;
     let measured = quote(&all, category, amount, household, q.reception_date)
@@ -125,36 +130,37 @@ pub struct ClaimBody {
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct ClaimsQuery {
-    /// draft, submitted, supplement_requested, decided, appealed, paid; every status when left out.
-    pub status: Option<String>,
-    /// initial_costs_resettled or economic_assistance; both when left out.
-    pub claim_type: Option<String>,
+    /// Every status when left out.
+    #[param(schema_with = codes::<ClaimStatus>)]
+    pub status: Option<ClaimStatus>,
+    /// Both types when left out.
+    #[param(schema_with = codes::<ClaimType>)]
+    pub claim_type: Option<ClaimType>,
     /// `number` (the default: the order they were prepared in) or `deadline`.
-    pub sort: Option<String>,
-    /// `asc` or `desc` (number: newest first unless asked).
-    pub dir: Option<String>,
+    #[param(schema_with = codes::<ClaimSort>)]
+    pub sort: Option<ClaimSort>,
+    /// Number: newest first unless asked.
+    #[param(schema_with = codes::<Direction>)]
+    pub dir: Option<Direction>,
     /// The page, from 1.
-    pub page: Option<u32>,
-    /// Claims a page: 50 unless asked, at most 500.
-    pub per_page: Option<u32>,
+    #[param(minimum = 1)]
+    pub page: Option<i32>,
+    /// Claims a page: 50 unless asked.
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i32>,
 }
 
 impl ClaimsQuery {
     pub fn store(&self) -> AppResult<claims::ClaimQuery> {
-        let list = ListParams {
-            q: None,
-            sort: self.sort.clone(),
-            dir: self.dir.clone(),
-            page: self.page,
-            per_page: self.per_page,
-        };
-        let sort = if self.sort.as_deref() == Some("deadline") { ClaimSort::Deadline } else { ClaimSort::Number };
+        let sort = self.sort.unwrap_or_default();
+        let list =
+            ListParams { dir: self.dir.map(|d| d.code().to_owned()), ..ListParams::from_api(self.page, self.per_page) };
         Ok(claims::ClaimQuery {
-            status: filter("status", self.status.as_deref())?,
-            claim_type: filter("claim_type", self.claim_type.as_deref())?,
+            status: self.status,
+            claim_type: self.claim_type,
             sort,
             descending: list.descending(sort == ClaimSort::Number),
-            paging: list.paging(),
+            paging: list.paging()?,
         })
     }
 }

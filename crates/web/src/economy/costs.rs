@@ -78,9 +78,9 @@ pub struct CostsQuery {
 }
 
 impl CostsQuery {
-    fn store(&self) -> costs::CostQuery {
+    fn store(&self) -> AppResult<costs::CostQuery> {
         let list = &self.list;
-        costs::CostQuery {
+        Ok(costs::CostQuery {
             filter: CostFilter {
                 unclaimed: self.unclaimed.is_some(),
                 household: list.search(),
@@ -88,8 +88,8 @@ impl CostsQuery {
             },
             sort: if list.sort.as_deref() == Some("deadline") { CostSort::Deadline } else { CostSort::Date },
             ascending: !list.descending(list.sort.as_deref() != Some("deadline")),
-            paging: list.paging(),
-        }
+            paging: list.paging()?,
+        })
     }
 }
 
@@ -128,7 +128,7 @@ async fn choose_page(
 ) -> AppResult<Response> {
     let t = ctx.tr();
     let scope = scope(user);
-    let mut query = q.store();
+    let mut query = q.store()?;
     query.filter.household_id = crate::listing::filter::<i32>("household", q.household.as_deref())?;
     let asked = query.clone();
     let (has_households, list) = state

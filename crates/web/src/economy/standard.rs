@@ -71,7 +71,7 @@ pub async fn page(
     let query = standard::StandardQuery {
         search: q.list.search(),
         descending: q.list.descending(true),
-        paging: q.list.paging(),
+        paging: q.list.paging()?,
     };
     let (actor, scope, c, asked) = (ctx.actor(), scope(&user), code.clone(), query.clone());
     let (rows, totals) = state.store.run(move |conn| standard::page(conn, &actor, &scope, &c, &asked)).await?;

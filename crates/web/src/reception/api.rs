@@ -10,33 +10,71 @@ use etablera_store::reception::households;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::households::ResponsibleFilter;
 use crate::access::scope;
-use crate::api::{Params, Path};
+use crate::api::{Params, Path, codes};
 use crate::app::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
+use crate::listing::{Direction, ListParams};
 
+/// The list's address, as the page takes it: any text, an empty filter meaning every value.
+#[derive(Deserialize, Default)]
+pub struct HouseholdsQuery {
+    pub show: Option<String>,
+    pub responsible: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    #[serde(default, deserialize_with = "crate::listing::number")]
+    pub page: Option<u32>,
+    #[serde(default, deserialize_with = "crate::listing::number")]
+    pub per_page: Option<u32>,
+}
+
+/// The list's parameters, as the API takes them: each a value its schema names.
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
-pub struct HouseholdsQuery {
+pub struct HouseholdsParams {
     /// `active` (the default: someone in the target group or not yet arrived), `uncontacted`
     /// (active, someone arrived, and no first contact yet) or `all` (also households that have
     /// left the group).
-    pub show: Option<String>,
+    #[param(schema_with = codes::<households::Show>)]
+    pub show: Option<households::Show>,
     /// `mine` (the households the user is the responsible case worker of) or `none` (those
     /// nobody is responsible for); anyone's when left out.
-    pub responsible: Option<String>,
+    #[param(schema_with = codes::<ResponsibleFilter>)]
+    pub responsible: Option<ResponsibleFilter>,
     /// A personnummer or samordningsnummer (any common form), a dossier number, or words of a
     /// person's name (with or without diacritics) or of the household's reference.
     pub q: Option<String>,
     /// `placement` (the default) or `reference`.
-    pub sort: Option<String>,
-    /// `asc` or `desc` (placement: newest first unless asked).
-    pub dir: Option<String>,
+    #[param(schema_with = codes::<households::Sort>)]
+    pub sort: Option<households::Sort>,
+    /// Placement: newest first unless asked.
+    #[param(schema_with = codes::<Direction>)]
+    pub dir: Option<Direction>,
     /// The page, from 1.
-    pub page: Option<u32>,
-    /// Households a page: 50 unless asked, at most 500.
-    pub per_page: Option<u32>,
+    #[param(minimum = 1)]
+    pub page: Option<i32>,
+    /// Households a page: 50 unless asked.
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i32>,
+}
+
+impl HouseholdsParams {
+    fn into_list(self) -> HouseholdsQuery {
+        let list = ListParams::from_api(self.page, self.per_page);
+        HouseholdsQuery {
+            show: self.show.map(|v| v.code().to_owned()),
+            responsible: self.responsible.map(|v| v.code().to_owned()),
+            q: self.q,
+            sort: self.sort.map(|v| v.code().to_owned()),
+            dir: self.dir.map(|v| v.code().to_owned()),
+            page: list.page,
+            per_page: list.per_page,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -89,15 +127,15 @@ fn person_body(p: &households::Person) -> PersonSummaryBody {
 
 /// A page of the households the caller may see (their municipality and unit); the count of
 /// all that match is in `X-Total-Count`.
-#[utoipa::path(get, path = "/api/v1/reception/households", tag = "reception", params(HouseholdsQuery),
+#[utoipa::path(get, path = "/api/v1/reception/households", tag = "reception", params(HouseholdsParams),
     responses((status = 200, body = Vec<HouseholdSummaryBody>,
         headers(("X-Total-Count" = u64, description = "How many households match, on every page")))))]
 pub async fn households_list(
     State(state): State<AppState>,
     Signed { ctx, user }: Signed,
-    Params(q): Params<HouseholdsQuery>,
+    Params(q): Params<HouseholdsParams>,
 ) -> AppResult<([(&'static str, String); 1], Json<Vec<HouseholdSummaryBody>>)> {
-    let query = super::households::store_query(q, user.id)?;
+    let query = super::households::store_query(q.into_list(), user.id)?;
     let (actor, scope, days) = (ctx.actor(), scope(&user), state.config.first_contact_days);
     let page = state.store.run(move |conn| households::list(conn, &actor, &scope, &query, days)).await?;
     let total = page.total.to_string();

@@ -35,7 +35,7 @@ pub async fn list(
     Params(q): Params<ListParams>,
 ) -> AppResult<Html<String>> {
     let t = ctx.tr();
-    let (scope, today, paging) = (scope(&user), ctx.today(), q.paging());
+    let (scope, today, paging) = (scope(&user), ctx.today(), q.paging()?);
     let page =
         state.store.run(move |conn| housing::ending_within(conn, &scope, today, ENDING_SOON_DAYS, paging)).await?;
     let pager = Listing::new("/reception/contracts", "end", false, paging).pager(&t, &page);

@@ -86,25 +86,15 @@ pub fn store_query(q: HouseholdsQuery, user_id: i32) -> AppResult<households::Li
         Some(ResponsibleFilter::Nobody) => households::Responsible::Nobody,
     };
     let list = ListParams { q: q.q, sort: q.sort, dir: q.dir, page: q.page, per_page: q.per_page };
-    let sort = match list.sort.as_deref() {
-        Some("reference") => households::Sort::Reference,
-        _ => households::Sort::Placement,
-    };
+    let sort = list.sort.as_deref().and_then(households::Sort::from_code).unwrap_or_default();
     Ok(households::ListQuery {
         show,
         responsible,
         search: list.search(),
         descending: list.descending(sort == households::Sort::Placement),
-        paging: list.paging(),
+        paging: list.paging()?,
         sort,
     })
-}
-
-fn sort_code(sort: households::Sort) -> &'static str {
-    match sort {
-        households::Sort::Placement => "placement",
-        households::Sort::Reference => "reference",
-    }
 }
 
 pub async fn list(
@@ -133,7 +123,7 @@ pub async fn list(
     };
     // The default is left out of the links, so that the list's plain address stays `/reception`.
     let show = query.show.code();
-    let listing = Listing::new("/reception", sort_code(query.sort), query.descending, query.paging)
+    let listing = Listing::new("/reception", query.sort.code(), query.descending, query.paging)
         .keep("show", (query.show != Show::Active).then_some(show))
         .keep("responsible", Some(responsible))
         .keep("q", Some(&search));

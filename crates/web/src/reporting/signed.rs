@@ -66,7 +66,7 @@ pub async fn list(
     let t = ctx.tr();
     let code = municipality(&user, q.municipality.as_deref()).ok_or(AppError::Forbidden)?;
     let year: Option<i32> = filter("year", q.year.as_deref())?;
-    let (descending, paging) = (q.list.descending(true), q.list.paging());
+    let (descending, paging) = (q.list.descending(true), q.list.paging()?);
     let c = code.clone();
     let signed = state.store.run(move |conn| monthly::signed_months(conn, &c, year, descending, paging)).await?;
     let year = year.map(|y| y.to_string()).unwrap_or_default();
