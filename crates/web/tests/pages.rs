@@ -149,7 +149,8 @@ async fn a_method_a_path_does_not_take_is_405_with_allow() {
         (axum::http::Method::DELETE, "/api/v1/me"),
         (axum::http::Method::PATCH, "/login"),
     ] {
-        let answer = app.send(TestApp::request(method.clone(), path, None).body(axum::body::Body::empty()).unwrap()).await;
+        let answer =
+            app.send(TestApp::request(method.clone(), path, None).body(axum::body::Body::empty()).unwrap()).await;
         assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
         assert!(answer.headers.contains_key("allow"), "{method} {path}");
     }
