@@ -85,6 +85,122 @@ pub struct FileSettings {
     /// Stockholm time (default 2).
     pub cull_nightly: Option<bool>,
     pub cull_hour: Option<u32>,
+    /// Login through the municipality's OpenID provider (`[sso]`).
+    pub sso: Option<SsoFile>,
+    /// Whether staff may log in with Etablera's own passwords (default true); false needs `[sso]`.
+    pub password_login: Option<bool>,
+}
+
+/// The `[sso]` section: the provider, the client Etablera is registered as, and what a login
+/// through it may do (docs/sso.md).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SsoFile {
+    pub issuer: String,
+    pub client_id: String,
+    /// A file holding the client secret; without it, the environment's ETABLERA_SSO_CLIENT_SECRET.
+    pub client_secret_file: Option<PathBuf>,
+    /// Asked for beside `openid` (default `profile` and `email`).
+    pub scopes: Option<Vec<String>>,
+    /// `sub` (the default), `oid`, `email` or `preferred_username`.
+    pub user_claim: Option<String>,
+    /// Create a user at the first login of someone unknown (default false).
+    pub provision: Option<bool>,
+    /// `etablera` (the default: kept by Etablera's administrator) or `groups` (the table below).
+    pub roles: Option<String>,
+    /// The claim with the groups (default `groups`).
+    pub groups_claim: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<GroupFile>,
+    /// Authentication levels (`acr`), one of which users whose roles see persons must log in at.
+    #[serde(default)]
+    pub required_acr: Vec<String>,
+    /// The login button's text.
+    pub label: Option<String>,
+    /// How far the provider's clock may be from ours, in seconds (default 60, at most 300).
+    pub clock_skew_seconds: Option<u64>,
+}
+
+/// A row of the `[[sso.groups]]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    pub group: String,
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub municipalities: Vec<String>,
+    pub unit: Option<String>,
+}
+
+/// The provider's settings, checked; the secret read from its file or the environment.
+fn sso_config(file: &SsoFile, public_url: Option<String>) -> anyhow::Result<etablera_web::SsoConfig> {
+    use etablera_domain::access::sso::{GroupRule, RoleSource, UserClaim};
+    let public_url = public_url.context("[sso] behöver public_url: Etableras adress, dit tjänsten skickar tillbaka")?;
+    url::Url::parse(&public_url).with_context(|| format!("public_url {public_url} är ingen adress"))?;
+    url::Url::parse(&file.issuer).with_context(|| format!("[sso] issuer {} är ingen adress", file.issuer))?;
+    if file.client_id.trim().is_empty() {
+        bail!("[sso] client_id saknas");
+    }
+    let client_secret = match &file.client_secret_file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("[sso] client_secret_file {} kan inte läsas", path.display()))?
+            .trim()
+            .to_owned(),
+        None => std::env::var("ETABLERA_SSO_CLIENT_SECRET")
+            .context("[sso] behöver client_secret_file eller miljövariabeln ETABLERA_SSO_CLIENT_SECRET")?,
+    };
+    let user_claim = match &file.user_claim {
+        Some(code) => UserClaim::from_code(code)
+            .with_context(|| format!("[sso] user_claim {code} är inget av sub, oid, email, preferred_username"))?,
+        None => UserClaim::Sub,
+    };
+    let rules = file
+        .groups
+        .iter()
+        .map(|g| {
+            let roles = g
+                .roles
+                .iter()
+                .map(|r| {
+                    etablera_domain::access::Role::parse(r)
+                        .map_err(|_| anyhow::anyhow!("[[sso.groups]] {}: okänd roll {r}", g.group))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let municipalities = g
+                .municipalities
+                .iter()
+                .map(|m| m.parse().map_err(|_| anyhow::anyhow!("[[sso.groups]] {}: okänd kommunkod {m}", g.group)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Ok(GroupRule { group: g.group.clone(), roles, municipalities, unit: g.unit.clone() })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let roles = match file.roles.as_deref() {
+        None | Some("etablera") if rules.is_empty() => RoleSource::Etablera,
+        None | Some("etablera") => bail!("[[sso.groups]] gäller bara med roles = \"groups\""),
+        Some("groups") if rules.is_empty() => bail!("roles = \"groups\" behöver minst en rad [[sso.groups]]"),
+        Some("groups") => RoleSource::Groups(rules),
+        Some(other) => bail!("[sso] roles {other} är varken etablera eller groups"),
+    };
+    let skew = file.clock_skew_seconds.unwrap_or(60);
+    if skew > 300 {
+        bail!("[sso] clock_skew_seconds ska vara högst 300");
+    }
+    Ok(etablera_web::SsoConfig {
+        issuer: file.issuer.clone(),
+        client_id: file.client_id.clone(),
+        client_secret,
+        scopes: file.scopes.clone().unwrap_or_else(|| vec!["profile".into(), "email".into()]),
+        user_claim,
+        groups_claim: file.groups_claim.clone().unwrap_or_else(|| "groups".into()),
+        policy: etablera_store::access::sso::Policy {
+            provision: file.provision.unwrap_or(false),
+            roles,
+            required_levels: file.required_acr.clone(),
+        },
+        label: file.label.clone().unwrap_or_else(|| "Logga in med kommunens konto".into()),
+        public_url,
+        clock_skew: Duration::from_secs(skew),
+    })
 }
 
 /// The mail and casework settings `serve` takes from flags or the environment.
@@ -169,6 +285,7 @@ pub fn web_config(
     if !(1..=7 * 24).contains(&hours) || hours * 60 < minutes {
         bail!("session_lifetime_hours ska vara mellan 1 och 168 och inte kortare än idle_timeout_minutes");
     }
+    let public_url = flags.public_url.clone().or_else(|| file.public_url.clone());
     let first_contact_days = first_contact_days(file, flags.first_contact_days)?;
     let report_threshold = report_threshold(file, flags.report_threshold)?;
     let mail =
@@ -178,13 +295,19 @@ pub fn web_config(
                 bail!("mail_from behövs när smtp_url är satt, till exempel \"Etablera <etablera@kommun.se>\"")
             }
             (Some(smtp_url), Some(from)) => {
-                let mail =
-                    MailConfig { smtp_url, from, public_url: flags.public_url.or_else(|| file.public_url.clone()) };
+                let mail = MailConfig { smtp_url, from, public_url: public_url.clone() };
                 etablera_web::mail::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("e-post: {e}"))?;
                 Some(mail)
             }
         };
+    let sso = file.sso.as_ref().map(|s| sso_config(s, public_url)).transpose()?;
+    let password_login = file.password_login.unwrap_or(true);
+    if !password_login && sso.is_none() {
+        bail!("password_login = false behöver [sso]: annars kan ingen logga in");
+    }
     Ok(WebConfig {
+        sso,
+        password_login,
         sessions: SessionLimits {
             idle: Duration::from_secs(minutes * 60),
             lifetime: Duration::from_secs(hours * 3600),

@@ -6,6 +6,7 @@ pub mod culling;
 mod passwords;
 pub mod review;
 mod roles;
+pub mod sso;
 pub mod throttle;
 
 pub use chain::{AccessLogEntry, GENESIS_HASH, chain_hash};

@@ -9,6 +9,7 @@ pub mod passwords;
 pub mod review;
 mod scope;
 pub mod sessions;
+pub mod sso;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         version -> Integer,
         email -> Nullable<Text>,
+        sso_id -> Nullable<Text>,
     }
 }
 
@@ -38,6 +39,19 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         client_address -> Nullable<Text>,
+        via_sso -> Bool,
+    }
+}
+
+diesel::table! {
+    sso_logins (id) {
+        id -> Integer,
+        handle_hash -> Text,
+        state -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> Timestamp,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod locks;
 pub mod login;
 pub mod review;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 

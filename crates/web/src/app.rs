@@ -43,11 +43,14 @@ use crate::security::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    /// The municipality's OpenID provider, when logins go through it.
+    pub sso: Option<Arc<access::sso::Sso>>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config) }
+        let sso = config.sso.clone().map(|c| Arc::new(access::sso::Sso::new(c)));
+        AppState { store, config: Arc::new(config), sso }
     }
 }
 
@@ -60,6 +63,8 @@ pub fn routes() -> Routes {
         .get("/static/htmx.min.js", Public, get(pages::htmx))
         .get("/login", Public, get(access::login::form))
         .post("/login", Public, post(access::login::submit))
+        .get("/login/sso", Public, get(access::sso::start))
+        .get("/login/sso/callback", Public, get(access::sso::callback))
         .post("/logout", SignedIn, post(access::login::logout))
         .get("/", SignedIn, get(crate::start::page))
         .get("/account", SignedIn, get(access::account::page))

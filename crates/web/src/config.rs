@@ -34,6 +34,50 @@ pub struct WebConfig {
     pub checkpoint_every: Duration,
     /// The hour (Stockholm time) of the server's nightly culling round; none: no round.
     pub cull_at_hour: Option<u32>,
+    /// Login through the municipality's OpenID provider, when configured.
+    pub sso: Option<SsoConfig>,
+    /// Whether staff may log in with a password of Etablera's own; off where every login goes
+    /// through the provider.
+    pub password_login: bool,
+}
+
+/// The municipality's OpenID provider and what a login through it may do.
+#[derive(Clone)]
+pub struct SsoConfig {
+    /// The issuer URL: its `/.well-known/openid-configuration` describes the provider.
+    pub issuer: String,
+    pub client_id: String,
+    /// Never printed (see `Debug`).
+    pub client_secret: String,
+    /// Asked for beside `openid`.
+    pub scopes: Vec<String>,
+    /// The claim that names the user, matched against the users' login id.
+    pub user_claim: etablera_domain::access::sso::UserClaim,
+    /// The claim that lists the user's groups, when roles come from them.
+    pub groups_claim: String,
+    pub policy: etablera_store::access::sso::Policy,
+    /// The login button's text, e.g. "Logga in med kommunens konto".
+    pub label: String,
+    /// Etablera's address as browsers reach it; the provider sends users back to
+    /// `{public_url}/login/sso/callback`.
+    pub public_url: String,
+    /// How far the provider's clock may be from ours when an ID token's times are checked.
+    pub clock_skew: Duration,
+}
+
+impl std::fmt::Debug for SsoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"(hidden)")
+            .field("scopes", &self.scopes)
+            .field("user_claim", &self.user_claim)
+            .field("groups_claim", &self.groups_claim)
+            .field("policy", &self.policy)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 /// The mail server and the sender of notifications.
@@ -76,6 +120,8 @@ impl Default for WebConfig {
             checkpoints: None,
             checkpoint_every: Duration::from_secs(60 * 60),
             cull_at_hour: Some(2),
+            sso: None,
+            password_login: true,
         }
     }
 }

@@ -26,5 +26,5 @@ mod start;
 
 pub use api::openapi;
 pub use app::{AppState, router, serve, serve_until, with_middleware};
-pub use config::{MailConfig, WebConfig};
+pub use config::{MailConfig, SsoConfig, WebConfig};
 pub use i18n::{Locale, Tr};

@@ -62,6 +62,9 @@ etablera_domain::coded! {
         Document = "document",
         LogReview = "log_review",
         SharedPost = "shared_post",
+        /// A login through the municipality's OpenID provider: the user's id when it succeeded,
+        /// the reason (`etablera_domain::access::sso::Refusal`) when it was refused.
+        SsoLogin = "sso_login",
     }
 }
 

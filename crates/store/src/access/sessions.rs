@@ -71,21 +71,28 @@ pub fn login(
             login_attempts::succeeded.eq(false).and(login_attempts::at.lt(ago(actor.at, Duration::from_secs(86_400))));
         let stale = stale_failure.or(login_attempts::at.lt(ago(actor.at, throttle.known_for)));
         diesel::delete(login_attempts::table.filter(stale)).execute(conn)?;
-        let at = actor.at;
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::token_hash.eq(token_hash(&token)),
-                sessions::user_id.eq(user_id),
-                sessions::csrf_token.eq(random_token(32)),
-                sessions::created_at.eq(at),
-                sessions::last_seen_at.eq(at),
-                sessions::client_address.eq(&actor.client_address),
-            ))
-            .execute(conn)?;
+        open(conn, actor, user_id, &token, false)?;
         append(conn, &actor.user(user_id), Action::Login, &record)?;
         users::load(conn, user_id)
     })?;
     Ok(LoginOutcome::LoggedIn { token, user })
+}
+
+/// Opens a session for the user behind the cookie `token` (only its hash is stored); `via_sso`
+/// when the provider signed the user in, so that logging out ends its session too.
+pub(crate) fn open(conn: &mut DbConn, actor: &Actor, user_id: i32, token: &str, via_sso: bool) -> Result<()> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token_hash(token)),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(random_token(32)),
+            sessions::created_at.eq(actor.at),
+            sessions::last_seen_at.eq(actor.at),
+            sessions::client_address.eq(&actor.client_address),
+            sessions::via_sso.eq(via_sso),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A live session: who, and the token its forms must carry.
@@ -149,14 +156,16 @@ pub fn check(conn: &mut DbConn, token: &str, limits: SessionLimits, at: NaiveDat
 }
 
 /// Ends a session.
-pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<()> {
+/// Ends the session; whether the provider opened it (its session is then to be ended too).
+pub fn logout(conn: &mut DbConn, actor: &Actor, session_id: i32) -> Result<bool> {
     write(conn, |conn| {
-        let user_id: Option<i32> = sessions::table.find(session_id).select(sessions::user_id).first(conn).optional()?;
+        let found: Option<(i32, bool)> =
+            sessions::table.find(session_id).select((sessions::user_id, sessions::via_sso)).first(conn).optional()?;
         diesel::delete(sessions::table.find(session_id)).execute(conn)?;
-        if let Some(user_id) = user_id {
+        if let Some((user_id, _)) = found {
             append(conn, &actor.user(user_id), Action::Logout, &Record::new(users::RECORD, user_id))?;
         }
-        Ok(())
+        Ok(found.is_some_and(|(_, via_sso)| via_sso))
     })
 }
 

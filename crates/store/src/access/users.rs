@@ -213,7 +213,7 @@ pub fn set_password(conn: &mut DbConn, actor: &Actor, username: &str, password: 
 }
 
 /// What to change in a user's permissions.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grants {
     pub add_roles: Vec<Role>,
     pub remove_roles: Vec<Role>,
@@ -294,7 +294,7 @@ impl Grants {
 
 /// Makes the changes of `grants` to user `id`, one log row per kind of change, inside the
 /// caller's transaction.
-fn apply(conn: &mut DbConn, actor: &Actor, id: i32, grants: &Grants) -> Result<User> {
+pub(crate) fn apply(conn: &mut DbConn, actor: &Actor, id: i32, grants: &Grants) -> Result<User> {
     let record = Record::new(RECORD, id);
     if !grants.add_roles.is_empty() || !grants.add_municipalities.is_empty() {
         insert_grants(conn, id, &grants.add_roles, &grants.add_municipalities)?;

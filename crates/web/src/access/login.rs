@@ -22,6 +22,9 @@ struct LoginPage {
     f: Filled,
     next: String,
     notice: Option<String>,
+    /// The provider's button, when logins go through it.
+    sso: Option<String>,
+    password_login: bool,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +37,7 @@ pub struct LoginQuery {
 /// Only a path on this site: never an absolute URL or `//host`, which would send the user away,
 /// and nothing a `Location` header cannot carry (a line break, a space, a character outside
 /// ASCII, a backslash that browsers read as a slash); anything else goes to the start page.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     const LONGEST: usize = 2048;
     let same_site = |n: &&str| {
         n.len() <= LONGEST
@@ -46,8 +49,22 @@ fn safe_next(next: Option<&str>) -> String {
     next.filter(same_site).unwrap_or("/").to_owned()
 }
 
-fn login_page(ctx: &RequestContext, status: StatusCode, f: Filled, next: String, notice: Option<String>) -> Response {
-    let page = LoginPage { ctx: PageContext::new(ctx, ctx.tr().get("login-title"), ""), f, next, notice };
+fn login_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    status: StatusCode,
+    f: Filled,
+    next: String,
+    notice: Option<String>,
+) -> Response {
+    let page = LoginPage {
+        ctx: PageContext::new(ctx, ctx.tr().get("login-title"), ""),
+        f,
+        next,
+        notice,
+        sso: state.sso.as_ref().map(|s| s.config.label.clone()),
+        password_login: state.config.password_login,
+    };
     render_with(status, &page)
 }
 
@@ -67,7 +84,8 @@ pub async fn form(State(state): State<AppState>, mut ctx: RequestContext, Params
     // neither read nor set it, so it cannot log a victim in to an account of its choosing.
     let token = ctx.login_csrf.clone().unwrap_or_else(|| etablera_store::access::random_token(32));
     ctx.login_csrf = Some(token.clone());
-    let mut response = login_page(&ctx, StatusCode::OK, Filled::default(), safe_next(q.next.as_deref()), notice);
+    let mut response =
+        login_page(&state, &ctx, StatusCode::OK, Filled::default(), safe_next(q.next.as_deref()), notice);
     security::set_cookie(&mut response, security::cookie(LOGIN_CSRF_COOKIE, token, state.config.secure_cookies));
     response
 }
@@ -87,12 +105,16 @@ pub async fn submit(
     Submitted { input, fields }: Submitted<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(input.next.as_deref());
+    if !state.config.password_login {
+        let f = Filled::failed("login", fields, vec![Invalid::new("username", Text::new("login-password-off"))]);
+        return Ok(login_page(&state, &ctx, StatusCode::FORBIDDEN, f, next, None));
+    }
     // One message for the form, at the user name: a refusal never says which of the two was wrong.
     let refused =
         |fields: Fields, message: Text| Filled::failed("login", fields, vec![Invalid::new("username", message)]);
     if input.username.trim().is_empty() || input.password.is_empty() {
         let f = refused(fields, Text::new("login-missing"));
-        return Ok(login_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, f, next, None));
+        return Ok(login_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, f, next, None));
     }
     let actor = ctx.actor();
     let throttle = state.config.throttle;
@@ -107,9 +129,11 @@ pub async fn submit(
             Ok(response)
         }
         LoginOutcome::Refused => {
-            Ok(login_page(&ctx, StatusCode::UNAUTHORIZED, refused(fields, Text::new("login-refused")), next, None))
+            let f = refused(fields, Text::new("login-refused"));
+            Ok(login_page(&state, &ctx, StatusCode::UNAUTHORIZED, f, next, None))
         }
         LoginOutcome::Throttled => Ok(login_page(
+            &state,
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
             refused(fields, Text::new("login-throttled")),
@@ -124,11 +148,18 @@ pub async fn logout(
     Signed { ctx, .. }: Signed,
     _: Submitted<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
+    let mut via_sso = false;
     if let Some(Credential::Session { id, .. }) = ctx.principal.as_ref().map(|p| p.credential.clone()) {
         let actor = ctx.actor();
-        state.store.run(move |conn| sessions::logout(conn, &actor, id)).await?;
+        via_sso = state.store.run(move |conn| sessions::logout(conn, &actor, id)).await?;
     }
-    let mut response = Redirect::to("/login?logged_out=1").into_response();
+    // A session the provider opened ends there too, where it offers that; it sends the browser
+    // back to the login page.
+    let provider_logout = match (&state.sso, via_sso) {
+        (Some(sso), true) => sso.logout_url().await,
+        _ => None,
+    };
+    let mut response = Redirect::to(provider_logout.as_deref().unwrap_or("/login?logged_out=1")).into_response();
     security::set_cookie(&mut response, security::removal(SESSION_COOKIE, state.config.secure_cookies));
     Ok(response)
 }
