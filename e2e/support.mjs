@@ -1,8 +1,9 @@
 // Starts Etablera with demo data on a fresh database (an SQLite file, or PostgreSQL when
 // E2E_POSTGRES_URL is set) and a free port, and Debian's chromium.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -28,15 +29,32 @@ function freshDatabase(dir) {
 // relative to the day (birth dates, personnummer), so on another day those persons differ.
 export const DEMO_DAY = '2026-12-06';
 
-export async function startServer({ today } = {}) {
+// A free port on 127.0.0.1, for a server whose address must be known before it starts.
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+// `config` is a settings file's TOML text; `port` a port to listen on (default: any free one).
+export async function startServer({ today, config, port = 0 } = {}) {
   const bin = process.env.ETABLERA_BIN ?? resolve(import.meta.dirname, '../target/debug/etablera');
   const dir = mkdtempSync(join(tmpdir(), 'etablera-e2e-'));
   const database = freshDatabase(dir);
   const databaseUrl = database.databaseUrl;
   const dated = today ? ['--today', today] : [];
-  const child = spawn(bin, [...dated, '--database-url', databaseUrl, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const configured = [];
+  if (config) {
+    writeFileSync(join(dir, 'etablera.toml'), config);
+    configured.push('--config', join(dir, 'etablera.toml'));
+  }
+  const args = [...dated, ...configured, '--database-url', databaseUrl, 'serve', '--demo', '--listen', `127.0.0.1:${port}`];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const baseUrl = await new Promise((ok, fail) => {
     let output = '';
     const timer = setTimeout(() => fail(new Error(`the server did not start:\n${output}`)), 30_000);

@@ -2027,3 +2027,5 @@ sso-refused-disabled = Your account in Etablera is disabled. Contact the adminis
 sso-refused-no_role = Your account has no role in Etablera, so there is nothing for you here. Ask the administrator for a role.
 sso-refused-level = Your role sees persons with protected identity and needs a login with strong authentication (such as BankID or a security key). Log in again that way.
 sso-refused-groups = The login service did not send your groups (too many groups), so your role cannot be known. Contact the administrator.
+sso-logout-title = You are logged out of Etablera
+sso-logout-provider = Log out of the municipality's login too

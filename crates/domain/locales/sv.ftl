@@ -2027,3 +2027,5 @@ sso-refused-disabled = Ditt konto i Etablera är avstängt. Kontakta administrat
 sso-refused-no_role = Ditt konto har ingen roll i Etablera, så det finns inget för dig att se här. Be administratören om en roll.
 sso-refused-level = Din roll ser personer med skyddade personuppgifter och kräver inloggning med stark autentisering (till exempel BankID eller säkerhetsnyckel). Logga in igen på det sättet.
 sso-refused-groups = Inloggningstjänsten skickade inte dina grupper (för många grupper), så din roll kan inte avgöras. Kontakta administratören.
+sso-logout-title = Du är utloggad från Etablera
+sso-logout-provider = Logga ut från kommunens inloggning också

@@ -159,7 +159,18 @@ pub async fn logout(
         (Some(sso), true) => sso.logout_url().await,
         _ => None,
     };
-    let mut response = Redirect::to(provider_logout.as_deref().unwrap_or("/login?logged_out=1")).into_response();
+    let mut response = match provider_logout {
+        // A page that goes on, not a redirect: the form's `form-action 'self'` stops a redirect
+        // to another site.
+        Some(url) => {
+            let page = crate::access::sso::ProviderLogout {
+                ctx: PageContext::new(&ctx, ctx.tr().get("sso-logout-title"), ""),
+                url,
+            };
+            render_with(StatusCode::OK, &page)
+        }
+        None => Redirect::to("/login?logged_out=1").into_response(),
+    };
     security::set_cookie(&mut response, security::removal(SESSION_COOKIE, state.config.secure_cookies));
     Ok(response)
 }

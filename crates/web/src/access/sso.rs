@@ -21,10 +21,10 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl,
-    LogoutRequest, Nonce, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout,
-    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse,
+    AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClaimsVerificationError, Client, ClientId,
+    ClientSecret, CsrfToken, EmptyExtraTokenFields, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IdTokenFields, IssuerUrl, LogoutRequest, Nonce, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl,
+    ProviderMetadataWithLogout, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -182,6 +182,11 @@ pub async fn start(
     );
     for scope in &sso.config.scopes {
         request = request.add_scope(Scope::new(scope.clone()));
+    }
+    // Asked for, so that the provider says the level in the token (and may step up to it); it
+    // is checked against the user's roles when the answer comes.
+    for level in &sso.config.policy.required_levels {
+        request = request.add_auth_context_value(AuthenticationContextClass::new(level.clone()));
     }
     let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
     let pending = Pending {
@@ -354,6 +359,14 @@ fn page_context(ctx: &RequestContext, title: &str) -> PageContext {
 struct Continue {
     ctx: PageContext,
     next: String,
+}
+
+/// After Etablera's logout, on to the provider's.
+#[derive(Template)]
+#[template(path = "sso_logout.html")]
+pub struct ProviderLogout {
+    pub ctx: PageContext,
+    pub url: String,
 }
 
 #[derive(Template)]
