@@ -16,6 +16,7 @@ export const ACCOUNTS = {
   'utan.roll': { name: 'Utan Roll', groups: ['personal'] },
   utgangen: { name: 'Utgången Token', groups: ['etablera-ekonomi'] },
   'fel-mottagare': { name: 'Fel Mottagare', groups: ['etablera-ekonomi'] },
+  befintlig: { name: 'Namn Hos Kommunen', groups: ['etablera-ekonomi'] },
 };
 
 const page = (title, body) => `<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>${title}</title></head>

@@ -151,6 +151,25 @@ municipalities = ["0117"]
     }
   });
 
+  test('an existing user is matched by the login id, and once disabled in Etablera cannot log in through the provider', async () => {
+    const cli = (...args) => execFileSync(server.bin, ['--database-url', server.databaseUrl, 'user', ...args], { stdio: 'ignore' });
+    cli('set-login-id', 'demo-ekonom', 'befintlig');
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    await viaProvider(page, 'befintlig', LEVELS.password);
+    await page.waitForURL(`${server.baseUrl}/`);
+    assert.match(await page.locator('body').innerText(), /Demo Ekonom/, 'the user Etablera has, not a new one');
+    await context.close();
+
+    cli('disable', 'demo-ekonom');
+    const again = await browser.newContext({ locale: 'sv-SE' });
+    const refused = await again.newPage();
+    await viaProvider(refused, 'befintlig', LEVELS.password);
+    await refused.waitForURL(/\/login\/sso\/callback/);
+    assert.match(await refused.locator('main').innerText(), /avstängt/);
+    await again.close();
+  });
+
   test('logout ends Etablera\'s session and the provider\'s', async () => {
     const context = await browser.newContext({ locale: 'sv-SE' });
     const page = await context.newPage();
@@ -167,7 +186,7 @@ municipalities = ["0117"]
 
   test('every login, refusal and logout is in the access log with its reason', () => {
     const log = accessLog().split('\n').filter((row) => row.includes('sso_login') || row.includes(',logout,')).join('\n');
-    for (const reason of ['no_role', 'level', 'state', 'expired', 'audience']) {
+    for (const reason of ['no_role', 'level', 'state', 'expired', 'audience', 'disabled']) {
       assert.match(log, new RegExp(`login_failed,sso_login,${reason}`), reason);
     }
     assert.match(log, /,login,sso_login,/);

@@ -2029,3 +2029,4 @@ sso-refused-level = Your role sees persons with protected identity and needs a l
 sso-refused-groups = The login service did not send your groups (too many groups), so your role cannot be known. Contact the administrator.
 sso-logout-title = You are logged out of Etablera
 sso-logout-provider = Log out of the municipality's login too
+user-sso-id-taken = Another user already has that login id at the identity provider.

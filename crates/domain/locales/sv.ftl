@@ -2029,3 +2029,4 @@ sso-refused-level = Din roll ser personer med skyddade personuppgifter och kräv
 sso-refused-groups = Inloggningstjänsten skickade inte dina grupper (för många grupper), så din roll kan inte avgöras. Kontakta administratören.
 sso-logout-title = Du är utloggad från Etablera
 sso-logout-provider = Logga ut från kommunens inloggning också
+user-sso-id-taken = En annan användare har redan det inloggnings-id:t hos identitetsleverantören.

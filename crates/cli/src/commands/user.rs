@@ -34,6 +34,9 @@ pub enum UserCommand {
     Grant(GrantArgs),
     /// Take roles or municipalities away from a user.
     Revoke(RevokeArgs),
+    /// Set the user's login id at the identity provider (the value of the `[sso]` user_claim:
+    /// sub, oid, e-mail or user name there); without a value, clear it.
+    SetLoginId { username: String, login_id: Option<String> },
     /// Manage a user's API keys.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -183,6 +186,17 @@ pub fn run(command: UserCommand, store: &Store, clock: Clock) -> anyhow::Result<
                 .with_conn(|conn| users::set_disabled(conn, &actor, &username, true))
                 .map_err(|e| explain(e, &username))?;
             println!("Användaren {username} är avstängd.");
+        }
+        UserCommand::SetLoginId { username, login_id } => {
+            store
+                .with_conn(|conn| {
+                    etablera_store::access::sso::set_login_id(conn, &actor, &username, login_id.as_deref())
+                })
+                .map_err(|e| explain(e, &username))?;
+            match login_id {
+                Some(id) => println!("{username} loggar in via identitetsleverantören som {id}."),
+                None => println!("{username} har inget inloggnings-id hos identitetsleverantören längre."),
+            }
         }
         UserCommand::Enable { username } => {
             store

@@ -233,3 +233,27 @@ fn set_grants(conn: &mut DbConn, actor: &Actor, id: i32, granted: &sso::Granted)
     }
     Ok(())
 }
+
+/// Sets (or with none, clears) the user's login id at the provider: the value of the configured
+/// claim that names them. Refused when another user has it. Logged as a change of the user.
+pub fn set_login_id(conn: &mut DbConn, actor: &Actor, username: &str, login_id: Option<&str>) -> Result<()> {
+    let login_id = login_id.map(str::trim).filter(|id| !id.is_empty());
+    write(conn, |conn| {
+        let id = users::find_id(conn, username)?.ok_or(crate::StoreError::NotFound)?;
+        if let Some(value) = login_id {
+            let holder: Option<i32> = users_table::table
+                .filter(users_table::sso_id.eq(value))
+                .select(users_table::id)
+                .first(conn)
+                .optional()?;
+            if holder.is_some_and(|h| h != id) {
+                return Err(crate::StoreError::invalid(
+                    "sso_id",
+                    etablera_domain::text::Text::new("user-sso-id-taken"),
+                ));
+            }
+        }
+        diesel::update(users_table::table.find(id)).set(users_table::sso_id.eq(login_id)).execute(conn)?;
+        append(conn, actor, Action::Update, &Record::new(RecordKind::User, id))
+    })
+}
