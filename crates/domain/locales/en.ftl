@@ -2030,3 +2030,6 @@ sso-refused-groups = The login service did not send your groups (too many groups
 sso-logout-title = You are logged out of Etablera
 sso-logout-provider = Log out of the municipality's login too
 user-sso-id-taken = Another user already has that login id at the identity provider.
+users-sso-id = Login id at the identity provider
+users-sso-id-hint = The value of the claim the user_claim setting names, such as the object id in Entra ID. Empty: no login through the provider.
+users-sso-id-format = Write the login id on one line, at most 255 characters.

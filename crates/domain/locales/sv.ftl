@@ -2030,3 +2030,6 @@ sso-refused-groups = Inloggningstjänsten skickade inte dina grupper (för mång
 sso-logout-title = Du är utloggad från Etablera
 sso-logout-provider = Logga ut från kommunens inloggning också
 user-sso-id-taken = En annan användare har redan det inloggnings-id:t hos identitetsleverantören.
+users-sso-id = Inloggnings-id hos identitetsleverantören
+users-sso-id-hint = Värdet i den uppgift (claim) som inställningen user_claim anger, till exempel objekt-id i Entra ID. Tomt: ingen inloggning via leverantören.
+users-sso-id-format = Skriv inloggnings-id:t på en rad, högst 255 tecken.

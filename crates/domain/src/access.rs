@@ -162,6 +162,9 @@ pub struct UserChange {
     pub municipalities: Vec<MunicipalityCode>,
     pub unit: Option<String>,
     pub email: Option<String>,
+    /// The login id at the identity provider (the configured claim's value); none: no login
+    /// through the provider.
+    pub sso_id: Option<String>,
 }
 
 /// An existing user as the administrator edits them.
@@ -173,6 +176,16 @@ pub struct UserEditForm {
     pub municipalities: String,
     pub unit: String,
     pub email: String,
+    pub sso_id: String,
+}
+
+/// A login id at the identity provider: whatever the provider's claim holds, kept to one line.
+fn check_sso_id(text: &str) -> Result<Option<String>, Text> {
+    let text = text.trim();
+    if text.len() > 255 || text.chars().any(char::is_control) {
+        return Err(Text::new("users-sso-id-format"));
+    }
+    Ok(Some(text.to_owned()).filter(|t| !t.is_empty()))
 }
 
 impl UserEditForm {
@@ -180,9 +193,10 @@ impl UserEditForm {
         let mut errors = Errors::new();
         let display_name = errors.keep(check_display_name(&self.display_name));
         let grants = check_grants(&mut errors, &self.roles, &self.municipalities, &self.unit, &self.email);
+        let sso_id = errors.keep(check_sso_id(&self.sso_id).map_err(|e| Invalid::new("sso_id", e)));
         errors.finish(|| {
             let (roles, municipalities, unit, email) = grants?;
-            Some(UserChange { display_name: display_name?, roles, municipalities, unit, email })
+            Some(UserChange { display_name: display_name?, roles, municipalities, unit, email, sso_id: sso_id? })
         })
     }
 }

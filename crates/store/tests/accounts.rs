@@ -294,3 +294,127 @@ fn grants_change_roles_municipalities_and_unit_but_keep_a_role() {
     let user = db.store.with_conn(|conn| users::get(conn, &etablera_store::testing::cli(), "karin")).unwrap();
     assert_eq!(user.roles, vec![Role::CaseWorker, Role::Finance], "refused changes left nothing behind");
 }
+
+mod single_sign_on {
+    use diesel::prelude::*;
+    use etablera_domain::access::Role;
+    use etablera_domain::access::sso::{GroupRule, Refusal, RoleSource};
+    use etablera_store::access::sso::{self, Identity, Pending, Policy, SsoOutcome};
+    use etablera_store::schema::access_log;
+    use etablera_store::testing::TestDatabase;
+
+    use super::from;
+    use crate::add_user;
+
+    fn identity(login_id: &str, groups: Option<&[&str]>, level: Option<&str>) -> Identity {
+        Identity {
+            login_id: login_id.into(),
+            name: Some("Anna Berg".into()),
+            preferred_username: Some("Anna.Berg@kommun.example".into()),
+            email: Some("anna.berg@kommun.example".into()),
+            groups: groups.map(|g| g.iter().map(|s| s.to_string()).collect()),
+            level: level.map(str::to_owned),
+        }
+    }
+
+    fn policy(provision: bool, roles: RoleSource) -> Policy {
+        Policy { provision, roles, required_levels: vec!["stark".into()] }
+    }
+
+    fn groups() -> RoleSource {
+        RoleSource::Groups(vec![
+            GroupRule {
+                group: "handlaggare".into(),
+                roles: vec![Role::CaseWorker],
+                municipalities: vec!["0117".parse().unwrap()],
+                unit: Some("Mottagningen".into()),
+            },
+            GroupRule {
+                group: "ekonomi".into(),
+                roles: vec![Role::Finance],
+                municipalities: vec!["0117".parse().unwrap()],
+                unit: None,
+            },
+        ])
+    }
+
+    fn login(db: &TestDatabase, who: &Identity, policy: &Policy) -> SsoOutcome {
+        db.store.with_conn(|conn| sso::login(conn, &from("10.0.0.1"), who, policy)).unwrap()
+    }
+
+    fn refusals(db: &TestDatabase) -> Vec<String> {
+        db.store
+            .with_conn(|conn| {
+                Ok(access_log::table
+                    .filter(access_log::action.eq("login_failed"))
+                    .filter(access_log::record_kind.eq("sso_login"))
+                    .order(access_log::id)
+                    .select(access_log::record_id.assume_not_null())
+                    .load::<String>(conn)?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_begun_login_is_found_once_and_only_while_it_is_fresh() {
+        let db = TestDatabase::new();
+        let at = etablera_store::testing::now();
+        let pending =
+            Pending { state: "s".into(), nonce: "n".into(), pkce_verifier: "v".into(), next_path: "/economy".into() };
+        let handle = db.store.with_conn(|conn| sso::begin(conn, at, &pending)).unwrap();
+        assert_eq!(db.store.with_conn(|conn| sso::take(conn, &handle, at)).unwrap(), Some(pending.clone()));
+        assert_eq!(db.store.with_conn(|conn| sso::take(conn, &handle, at)).unwrap(), None, "used once");
+        let stale = db.store.with_conn(|conn| sso::begin(conn, at, &pending)).unwrap();
+        let later = at + chrono::Duration::minutes(11);
+        assert_eq!(db.store.with_conn(|conn| sso::take(conn, &stale, later)).unwrap(), None, "ten minutes at most");
+        assert_eq!(db.store.with_conn(|conn| sso::take(conn, "no-such-handle", at)).unwrap(), None);
+    }
+
+    #[test]
+    fn users_kept_in_etablera_are_matched_by_their_login_id_and_refused_when_unknown_or_disabled() {
+        let db = TestDatabase::new();
+        let kept = policy(false, RoleSource::Etablera);
+        let anna = identity("oid-anna", None, Some("stark"));
+        assert!(matches!(login(&db, &anna, &kept), SsoOutcome::Refused(Refusal::UnknownUser)));
+        add_user(&db, "anna", &[Role::CaseWorker]);
+        let cli = etablera_store::testing::cli();
+        db.store.with_conn(|conn| sso::set_login_id(conn, &cli, "anna", Some("oid-anna"))).unwrap();
+        match login(&db, &anna, &kept) {
+            SsoOutcome::LoggedIn { user, .. } => assert_eq!(user.username, "anna"),
+            other => panic!("{other:?}"),
+        }
+        add_user(&db, "berit", &[Role::Finance]);
+        let taken = db.store.with_conn(|conn| sso::set_login_id(conn, &cli, "berit", Some("oid-anna")));
+        assert!(taken.is_err(), "one login id, one user");
+        let weak = identity("oid-anna", None, Some("svag"));
+        assert!(matches!(login(&db, &weak, &kept), SsoOutcome::Refused(Refusal::Level)), "a case worker sees persons");
+        db.store.with_conn(|conn| etablera_store::access::users::set_disabled(conn, &cli, "anna", true)).unwrap();
+        assert!(matches!(login(&db, &anna, &kept), SsoOutcome::Refused(Refusal::Disabled)));
+        assert_eq!(refusals(&db), ["unknown_user", "level", "disabled"]);
+    }
+
+    #[test]
+    fn group_roles_are_given_at_the_first_login_and_set_anew_at_every_login() {
+        let db = TestDatabase::new();
+        let mapped = policy(true, groups());
+        let nobody = identity("sub-1", Some(&["personal"]), Some("stark"));
+        assert!(matches!(login(&db, &nobody, &mapped), SsoOutcome::Refused(Refusal::NoRole)));
+        let count = || db.store.with_conn(etablera_store::access::users::count).unwrap();
+        assert_eq!(count(), 0, "no user made for a login without a role");
+        let overage = identity("sub-1", None, Some("stark"));
+        assert!(matches!(login(&db, &overage, &mapped), SsoOutcome::Refused(Refusal::Groups)));
+
+        let case_worker = identity("sub-1", Some(&["handlaggare"]), Some("stark"));
+        let SsoOutcome::LoggedIn { user, .. } = login(&db, &case_worker, &mapped) else { panic!("logged in") };
+        assert_eq!((user.username.as_str(), user.display_name.as_str()), ("anna.berg", "Anna Berg"));
+        assert_eq!(user.roles, [Role::CaseWorker]);
+        assert_eq!(user.unit.as_deref(), Some("Mottagningen"));
+        assert_eq!(user.email.as_deref(), Some("anna.berg@kommun.example"));
+
+        let moved = identity("sub-1", Some(&["ekonomi"]), None);
+        let SsoOutcome::LoggedIn { user: again, .. } = login(&db, &moved, &mapped) else { panic!("logged in") };
+        assert_eq!((again.id, again.roles.as_slice()), (user.id, [Role::Finance].as_slice()), "the same user");
+        assert_eq!(count(), 1);
+        assert_eq!(refusals(&db), ["no_role", "groups"]);
+    }
+}

@@ -295,3 +295,40 @@ async fn the_admin_sets_a_forgotten_password_and_the_users_sessions_end() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+/// The administrator sets a user's login id at the identity provider on the user's page; one
+/// login id belongs to one user.
+#[tokio::test]
+async fn the_admin_sets_a_login_id_at_the_provider_and_one_id_is_one_users() {
+    let app = TestApp::new();
+    app.add_user("admin", &[Role::Admin]);
+    app.add_user("jan", &[Role::Committee]);
+    app.add_user("kim", &[Role::Committee]);
+    let admin = app.login("admin").await;
+    let save = |who: &'static str, sso_id: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let form = app.get(&format!("/admin/users/{who}"), Some(admin)).await;
+            assert!(form.body.contains("Inloggnings-id hos identitetsleverantören"));
+            let version =
+                form.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            let fields = [
+                ("csrf_token", csrf_in(&form.body)),
+                ("version", version),
+                ("display_name", format!("Person {who}")),
+                ("roles", "committee".to_owned()),
+                ("sso_id", sso_id.to_owned()),
+            ];
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&format!("/admin/users/{who}"), Some(admin), &pairs).await
+        }
+    };
+    assert_eq!(save("jan", " 6f1c-oid ").await.status, StatusCode::SEE_OTHER);
+    let jan = app.get("/admin/users/jan", Some(&admin)).await;
+    assert!(jan.body.contains("value=\"6f1c-oid\""), "kept, trimmed");
+    let taken = save("kim", "6f1c-oid").await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains("En annan användare har redan det inloggnings-id:t"), "{}", taken.body);
+    assert_eq!(save("jan", "").await.status, StatusCode::SEE_OTHER, "cleared");
+    assert_eq!(save("kim", "6f1c-oid").await.status, StatusCode::SEE_OTHER, "free again");
+}

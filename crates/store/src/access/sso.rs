@@ -240,20 +240,6 @@ pub fn set_login_id(conn: &mut DbConn, actor: &Actor, username: &str, login_id: 
     let login_id = login_id.map(str::trim).filter(|id| !id.is_empty());
     write(conn, |conn| {
         let id = users::find_id(conn, username)?.ok_or(crate::StoreError::NotFound)?;
-        if let Some(value) = login_id {
-            let holder: Option<i32> = users_table::table
-                .filter(users_table::sso_id.eq(value))
-                .select(users_table::id)
-                .first(conn)
-                .optional()?;
-            if holder.is_some_and(|h| h != id) {
-                return Err(crate::StoreError::invalid(
-                    "sso_id",
-                    etablera_domain::text::Text::new("user-sso-id-taken"),
-                ));
-            }
-        }
-        diesel::update(users_table::table.find(id)).set(users_table::sso_id.eq(login_id)).execute(conn)?;
-        append(conn, actor, Action::Update, &Record::new(RecordKind::User, id))
+        users::set_sso_id(conn, actor, id, login_id)
     })
 }

@@ -21,6 +21,8 @@ pub struct User {
     pub unit: Option<String>,
     /// Where notifications are sent by e-mail, when SMTP is configured.
     pub email: Option<String>,
+    /// The login id at the identity provider, when the user logs in through it.
+    pub sso_id: Option<String>,
     pub disabled: bool,
     pub roles: Vec<Role>,
     pub municipalities: Vec<MunicipalityCode>,
@@ -47,6 +49,7 @@ struct UserRow {
     display_name: String,
     unit: Option<String>,
     email: Option<String>,
+    sso_id: Option<String>,
     disabled: bool,
     created_at: NaiveDateTime,
     version: i32,
@@ -130,6 +133,7 @@ fn from_row(conn: &mut DbConn, row: UserRow) -> Result<User> {
         display_name: row.display_name,
         unit: row.unit,
         email: row.email,
+        sso_id: row.sso_id,
         disabled: row.disabled,
         roles,
         municipalities,
@@ -270,12 +274,28 @@ pub fn update(conn: &mut DbConn, actor: &Actor, username: &str, version: i32, ch
             diesel::update(users::table.find(id)).set(users::display_name.eq(&change.display_name)).execute(conn)?;
             append(conn, actor, Action::Update, &Record::new(RECORD, id))?;
         }
+        if change.sso_id != current.sso_id {
+            set_sso_id(conn, actor, id, change.sso_id.as_deref())?;
+        }
         let user = apply(conn, actor, id, &grants)?;
         if actor.user_id == Some(id) && !user.can(Permission::ManageUsers) {
             return Err(StoreError::invalid("roles", Text::new("users-cannot-demote-self")));
         }
         Ok(user)
     })
+}
+
+/// Sets the user's login id at the identity provider, refused when another user has it.
+pub(crate) fn set_sso_id(conn: &mut DbConn, actor: &Actor, id: i32, sso_id: Option<&str>) -> Result<()> {
+    if let Some(value) = sso_id {
+        let holder: Option<i32> =
+            users::table.filter(users::sso_id.eq(value)).select(users::id).first(conn).optional()?;
+        if holder.is_some_and(|h| h != id) {
+            return Err(StoreError::invalid("sso_id", Text::new("user-sso-id-taken")));
+        }
+    }
+    diesel::update(users::table.find(id)).set(users::sso_id.eq(sso_id)).execute(conn)?;
+    append(conn, actor, Action::Update, &Record::new(RECORD, id))
 }
 
 impl Grants {
