@@ -211,22 +211,8 @@ fn provision(conn: &mut DbConn, actor: &Actor, identity: &Identity, granted: &ss
 fn set_grants(conn: &mut DbConn, actor: &Actor, id: i32, granted: &sso::Granted) -> Result<()> {
     let user = users::load(conn, id)?;
     let grants = Grants {
-        add_roles: granted.roles.iter().filter(|r| !user.roles.contains(r)).copied().collect(),
-        remove_roles: user.roles.iter().filter(|r| !granted.roles.contains(r)).copied().collect(),
-        add_municipalities: granted
-            .municipalities
-            .iter()
-            .filter(|m| !user.municipalities.contains(m))
-            .cloned()
-            .collect(),
-        remove_municipalities: user
-            .municipalities
-            .iter()
-            .filter(|m| !granted.municipalities.contains(m))
-            .cloned()
-            .collect(),
         unit: (granted.unit.is_some() && granted.unit != user.unit).then(|| granted.unit.clone()),
-        ..Grants::default()
+        ..Grants::to_reach(&user, &granted.roles, &granted.municipalities)
     };
     if grants != Grants::default() {
         users::apply(conn, actor, id, &grants)?;

@@ -252,23 +252,9 @@ pub fn update(conn: &mut DbConn, actor: &Actor, username: &str, version: i32, ch
         }
         let differ = |a: &Option<String>, b: &Option<String>| if a == b { None } else { Some(b.clone()) };
         let grants = Grants {
-            add_roles: change.roles.iter().filter(|r| !current.roles.contains(r)).copied().collect(),
-            remove_roles: current.roles.iter().filter(|r| !change.roles.contains(r)).copied().collect(),
-            add_municipalities: change
-                .municipalities
-                .iter()
-                .filter(|m| !current.municipalities.contains(m))
-                .cloned()
-                .collect(),
-            remove_municipalities: current
-                .municipalities
-                .iter()
-                .filter(|m| !change.municipalities.contains(m))
-                .cloned()
-                .collect(),
             unit: differ(&current.unit, &change.unit),
             email: differ(&current.email, &change.email),
-            ..Grants::default()
+            ..Grants::to_reach(&current, &change.roles, &change.municipalities)
         };
         if change.display_name != current.display_name {
             diesel::update(users::table.find(id)).set(users::display_name.eq(&change.display_name)).execute(conn)?;
@@ -299,6 +285,22 @@ pub(crate) fn set_sso_id(conn: &mut DbConn, actor: &Actor, id: i32, sso_id: Opti
 }
 
 impl Grants {
+    /// What takes the user from their roles and municipalities to these.
+    pub(crate) fn to_reach(user: &User, roles: &[Role], municipalities: &[MunicipalityCode]) -> Grants {
+        Grants {
+            add_roles: roles.iter().filter(|r| !user.roles.contains(r)).copied().collect(),
+            remove_roles: user.roles.iter().filter(|r| !roles.contains(r)).copied().collect(),
+            add_municipalities: municipalities.iter().filter(|m| !user.municipalities.contains(m)).cloned().collect(),
+            remove_municipalities: user
+                .municipalities
+                .iter()
+                .filter(|m| !municipalities.contains(m))
+                .cloned()
+                .collect(),
+            ..Grants::default()
+        }
+    }
+
     /// The unit and e-mail checked, as for a new user.
     fn checked(&self) -> Result<Grants> {
         let mut grants = self.clone();
